@@ -1,0 +1,36 @@
+/**
+ * Entry of the `tidemark` command (commander). Each subcommand lives in its own file and exports a
+ * `register(program)` function; this file only wires them up and turns errors into a one-line
+ * message and a non-zero exit code.
+ */
+import { Command, CommanderError } from 'commander';
+import { hasErrorCode } from '../model/errors';
+import { commands } from './commands';
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('tidemark')
+    .description('Tidemark: a keyed, de-duplicating, transactional event store')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
+/** Prints one line to stderr and returns the exit code. */
+export function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its message (or help / version, which exit 0).
+    return err.exitCode;
+  }
+  if (hasErrorCode(err)) {
+    process.stderr.write(`tidemark: ${err.message} (${err.code})\n`);
+    return 1;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`tidemark: ${message}\n`);
+  return 1;
+}

@@ -1,0 +1,72 @@
+/**
+ * The one error taxonomy. Errors are recognised by their string `code`, never by `instanceof`,
+ * because they cross HTTP and IPC boundaries; `statusForCode` is the one place codes map to HTTP
+ * statuses. Pure: safe for the browser build.
+ */
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_LARGE: 413,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  /** Client side only: the operation was cancelled by the caller. */
+  CANCELLED: 499,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+export class TidemarkError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TidemarkError';
+    this.code = code;
+  }
+  get status(): number {
+    return statusForCode(this.code);
+  }
+  toJSON(): ErrorBody {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function statusForCode(code: ErrorCode): number {
+  return ERROR_STATUS[code];
+}
+
+export function codeForStatus(status: number): ErrorCode {
+  for (const [code, s] of Object.entries(ERROR_STATUS)) if (s === status) return code as ErrorCode;
+  return status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
+}
+
+/** True for anything carrying one of our codes (a TidemarkError, or one rebuilt across IPC/HTTP). */
+export function hasErrorCode(err: unknown): err is { code: ErrorCode; message: string } {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    isErrorCode((err as { code?: unknown }).code) &&
+    typeof (err as { message?: unknown }).message === 'string'
+  );
+}
+
+/** Normalise any thrown value into a code and a message fit to show a person (no stack traces). */
+export function toErrorBody(err: unknown): ErrorBody {
+  if (hasErrorCode(err)) return { code: err.code, message: err.message };
+  return { code: 'INTERNAL', message: 'internal error' };
+}
+
+export const badRequest = (message: string): TidemarkError => new TidemarkError('BAD_REQUEST', message);
+export const notFound = (message: string): TidemarkError => new TidemarkError('NOT_FOUND', message);
+export const conflict = (message: string): TidemarkError => new TidemarkError('CONFLICT', message);

@@ -1,0 +1,178 @@
+/**
+ * `StoreApi`: everything the renderer may ask of the world. In Electron the preload bridge
+ * (`window.tidemark`) implements it over IPC; in the browser an HTTP adapter implements it against
+ * the `tidemark serve` that served the page. The renderer never sees SQL, Node APIs or a path it did
+ * not pick. Pure types: imported by the renderer (web), the preload and the Electron main.
+ */
+import type { ErrorCode } from './errors';
+import type {
+  AppendRequest,
+  AppendResponse,
+  DiffResult,
+  EventPage,
+  InvalidateResult,
+  JsonValue,
+  ListTxnsOptions,
+  ReadEventsOptions,
+  StoredEvent,
+  SurfaceOptions,
+  SurfacePage,
+  SurfaceRow,
+  TopicInfo,
+  TxnDetail,
+  TxnPage,
+} from './types';
+
+export type ConnectionKind = 'sqlite' | 'http';
+
+export interface ConnectionInfo {
+  /** Stable id of a remembered connection. */
+  id: string;
+  kind: ConnectionKind;
+  /** What the person calls it (defaults to the file name or the host). */
+  label: string;
+  /** A file path (sqlite) or a base URL (http). Tokens are never echoed back. */
+  target: string;
+  /** Every write control is disabled on a read-only connection. */
+  readOnly: boolean;
+  /** A CSS colour shown in the status bar, or null. */
+  color: string | null;
+  /** The role the server granted (http), or 'admin' for a local file. */
+  role: 'read' | 'write' | 'admin';
+}
+
+export interface Capabilities {
+  mode: 'electron' | 'browser';
+  /** Native open/create dialogs exist (Electron only). */
+  canOpenFiles: boolean;
+  /** The person may connect to another server by URL. */
+  canConnect: boolean;
+}
+
+export interface ConnectServerRequest {
+  url: string;
+  token?: string;
+  label?: string;
+  readOnly?: boolean;
+  color?: string | null;
+}
+
+export interface OpenFileRequest {
+  /** Omit to let Electron show a native dialog. */
+  path?: string;
+  /** Create a new store file (a save dialog in Electron). */
+  create?: boolean;
+  readOnly?: boolean;
+  color?: string | null;
+}
+
+export interface ConnectionPatch {
+  label?: string;
+  readOnly?: boolean;
+  color?: string | null;
+}
+
+/** How one key's surface value would change if a transaction were invalidated. */
+export interface InvalidateImpactRow {
+  key: string;
+  /** The surface row now (null: key absent or tombstoned). */
+  before: SurfaceRow | null;
+  /** The surface row after the invalidation (null: the key would disappear). */
+  after: SurfaceRow | null;
+}
+
+export interface InvalidatePreview {
+  topic: string;
+  txn: number;
+  /** Keys whose surface value changes, up to `limit`, ordered by key. */
+  rows: InvalidateImpactRow[];
+  /** Distinct keys the transaction touched. */
+  keysTouched: number;
+  /** True when more keys change than `rows` holds. */
+  truncated: boolean;
+}
+
+export type SnapshotFormat = 'csv' | 'json' | 'ndjson';
+
+export interface DiffRequest {
+  /** The snapshot file (a File from the picker or a drop, or any Blob). */
+  file: Blob;
+  /** The file name, used to detect the format when `format` is omitted. */
+  fileName: string;
+  format?: SnapshotFormat;
+  keyField?: string;
+  fields?: string[];
+  ignore?: string[];
+  /** Rows returned; the summary is always complete. */
+  limit?: number;
+}
+
+export interface Progress {
+  /** Work done and total, in the unit named (bytes read, rows compared). total null: unknown. */
+  done: number;
+  total: number | null;
+  unit: 'bytes' | 'rows';
+  phase: string;
+}
+
+export interface LongOperation {
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export type ExportFormat = 'csv' | 'ndjson';
+
+export interface ExportSurfaceRequest extends Omit<SurfaceOptions, 'after' | 'limit'> {
+  format: ExportFormat;
+}
+
+export interface ExportResult {
+  /** Where it was saved (Electron), the downloaded file name (browser), or null if cancelled. */
+  savedAs: string | null;
+  rows: number;
+}
+
+export interface StoreApi {
+  capabilities(): Promise<Capabilities>;
+  /** The open connection, or null when none is open yet. */
+  currentConnection(): Promise<ConnectionInfo | null>;
+  recentConnections(): Promise<ConnectionInfo[]>;
+  /** Open (or create) a local store file; Electron only (NOT_FOUND-free: shows dialogs). */
+  openFile(req: OpenFileRequest): Promise<ConnectionInfo | null>;
+  connectServer(req: ConnectServerRequest): Promise<ConnectionInfo>;
+  /** Reopen a remembered connection by id. */
+  reconnect(id: string): Promise<ConnectionInfo>;
+  updateConnection(id: string, patch: ConnectionPatch): Promise<ConnectionInfo>;
+  forgetConnection(id: string): Promise<void>;
+
+  listTopics(): Promise<TopicInfo[]>;
+  topicInfo(topic: string): Promise<TopicInfo>;
+  readEvents(topic: string, opts?: ReadEventsOptions): Promise<EventPage>;
+  listTxns(topic: string, opts?: ListTxnsOptions): Promise<TxnPage>;
+  getTxn(topic: string, txn: number): Promise<TxnDetail>;
+  surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage>;
+  append(topic: string, req: AppendRequest): Promise<AppendResponse>;
+  previewInvalidate(topic: string, txn: number, limit?: number): Promise<InvalidatePreview>;
+  invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult>;
+  /** Writes the demo topic (see src-core/store/sample.ts); returns its name. */
+  loadSampleData(): Promise<{ topic: string }>;
+
+  diff(topic: string, req: DiffRequest, op?: LongOperation): Promise<DiffResult>;
+  exportSurface(topic: string, req: ExportSurfaceRequest, op?: LongOperation): Promise<ExportResult>;
+
+  /** Live tail: `onEvents` gets every event with seq > after, in order, until unsubscribed. */
+  subscribe(
+    topic: string,
+    after: number,
+    onEvents: (events: StoredEvent[]) => void,
+    onError?: (e: ApiError) => void,
+  ): () => void;
+}
+
+/** What every StoreApi method rejects with: recognised by `code`, never by class. */
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type { JsonValue };

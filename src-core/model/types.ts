@@ -1,0 +1,193 @@
+/**
+ * The shapes of the Tidemark contract (`shared/API.md`), shared by every backend, the HTTP
+ * server and client, the Electron bridge and the renderer. Pure types and constants only: this
+ * file is imported by the browser build, so it must not touch Node APIs.
+ */
+
+/** Any JSON value. `null` as event data is a tombstone. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export type EventType = 'event' | 'invalidate';
+
+/** One stored entry of a topic's log. */
+export interface StoredEvent {
+  topic: string;
+  seq: number;
+  txn: number;
+  key: string;
+  type: EventType;
+  data: JsonValue;
+  contentType: string;
+  hash: string;
+  /** Commit time, ISO-8601 UTC with milliseconds. */
+  time: string;
+  /** Only on invalidation markers: the transaction they invalidate. */
+  target?: number;
+  /** Only on invalidation markers. */
+  reason?: string;
+  /** Added field: present (true) when the event's transaction has been invalidated. */
+  invalid?: true;
+}
+
+export interface TopicInfo {
+  topic: string;
+  /** Entries in the log, invalidation markers included; equals `maxSeq`. */
+  events: number;
+  /** Rows in the valid surface. */
+  keys: number;
+  maxSeq: number;
+  maxTxn: number;
+  invalidTxns: number;
+  lastTime: string | null;
+}
+
+export interface TxnInfo {
+  txn: number;
+  firstSeq: number;
+  lastSeq: number;
+  count: number;
+  time: string;
+  /** Seq of the invalidation marker that invalidated this transaction, or null. */
+  invalidatedBy: number | null;
+  reason: string | null;
+  /** Added field: true when this transaction is itself an invalidation marker. */
+  marker?: boolean;
+}
+
+export interface TxnDetail extends TxnInfo {
+  events: StoredEvent[];
+}
+
+export interface SurfaceRow {
+  key: string;
+  seq: number;
+  txn: number;
+  hash: string;
+  data: JsonValue;
+  time: string;
+  /** Only in `view=raw`, on rows from invalidated transactions. */
+  invalid?: true;
+}
+
+/** One event as a writer sends it. */
+export interface EventInput {
+  key: string;
+  data: JsonValue;
+  contentType?: string;
+  hash?: string;
+}
+
+export interface AppendRequest {
+  events: EventInput[];
+  /** Optimistic concurrency: fail with CONFLICT unless the topic's max seq equals this. */
+  expectMaxSeq?: number;
+}
+
+export interface AppendResultItem {
+  seq: number;
+  txn: number;
+  duplicate: boolean;
+}
+
+export interface AppendResponse {
+  /** The transaction number used, or null when every event was a duplicate. */
+  txn: number | null;
+  results: AppendResultItem[];
+}
+
+export interface BatchTxn extends AppendRequest {
+  topic: string;
+}
+
+export interface BatchError {
+  index: number;
+  status: number;
+  code: string;
+  message: string;
+}
+
+export interface BatchResponse {
+  results: AppendResponse[];
+  error: BatchError | null;
+}
+
+export interface InvalidateResult {
+  seq: number;
+  txn: number;
+  target: number;
+  duplicate: boolean;
+}
+
+export type Order = 'asc' | 'desc';
+
+export interface ReadEventsOptions {
+  /** Exclusive lower bound (asc). Default 0. */
+  after?: number;
+  /** Exclusive upper bound (desc). Default: none (newest). */
+  before?: number;
+  limit?: number;
+  order?: Order;
+  key?: string;
+  txn?: number;
+}
+
+export interface EventPage {
+  events: StoredEvent[];
+  /** Cursor for the next page (pass as `after`, or `before` with desc), or null at the end. */
+  next: number | null;
+}
+
+export interface ListTxnsOptions {
+  after?: number;
+  before?: number;
+  limit?: number;
+  order?: Order;
+}
+
+export interface TxnPage {
+  txns: TxnInfo[];
+  next: number | null;
+}
+
+export type SurfaceView = 'valid' | 'raw';
+
+export interface SurfaceOptions {
+  /** Exclusive key cursor. */
+  after?: string;
+  limit?: number;
+  prefix?: string;
+  view?: SurfaceView;
+  asOfTxn?: number;
+}
+
+export interface SurfacePage {
+  rows: SurfaceRow[];
+  next: string | null;
+}
+
+export type DiffStatus = 'equal' | 'different' | 'missingInStore' | 'missingInSnapshot';
+
+export interface DiffSummary {
+  equal: number;
+  different: number;
+  missingInStore: number;
+  missingInSnapshot: number;
+  snapshotRecords: number;
+  surfaceRows: number;
+}
+
+export interface DiffRow {
+  key: string;
+  status: DiffStatus;
+  fields: string[];
+  store: SurfaceRow | null;
+  snapshot: Record<string, JsonValue> | null;
+}
+
+export interface DiffResult {
+  summary: DiffSummary;
+  rows: DiffRow[];
+  truncated: boolean;
+}
+
+export type Role = 'read' | 'write' | 'admin';

@@ -1,0 +1,189 @@
+/**
+ * Validation of everything that enters the store: topic names, keys, hashes, transactions and
+ * paging options. Every failure is a BAD_REQUEST whose message names the offending field, e.g.
+ * `events[3].key: must be a non-empty string of at most 1024 characters`. Nothing is ever silently
+ * rewritten. Pure (no Node APIs): the renderer uses the same checks to validate forms.
+ */
+import { badRequest } from './errors';
+import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY, LIMITS } from './limits';
+import type {
+  AppendRequest,
+  EventInput,
+  JsonValue,
+  ListTxnsOptions,
+  Order,
+  ReadEventsOptions,
+  SurfaceOptions,
+  SurfaceView,
+} from './types';
+
+const TOPIC_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+const HASH_RE = /^[0-9a-f]{64}$/;
+
+export function isValidTopicName(topic: unknown): topic is string {
+  return typeof topic === 'string' && TOPIC_RE.test(topic);
+}
+
+export function validateTopic(topic: unknown): string {
+  if (!isValidTopicName(topic)) {
+    throw badRequest(
+      `topic: ${JSON.stringify(topic)} is not a valid topic name (1-${LIMITS.topicNameMax} characters of A-Z a-z 0-9 . _ - :, starting with a letter or digit)`,
+    );
+  }
+  return topic;
+}
+
+export function validateKey(key: unknown, path = 'key'): string {
+  if (typeof key !== 'string' || key.length === 0 || key.length > LIMITS.keyMax) {
+    throw badRequest(`${path}: must be a non-empty string of at most ${LIMITS.keyMax} characters`);
+  }
+  if (key === INVALIDATE_KEY) throw badRequest(`${path}: "${INVALIDATE_KEY}" is reserved for invalidation markers`);
+  return key;
+}
+
+export function validateHash(hash: unknown, path = 'hash'): string {
+  if (typeof hash !== 'string' || !HASH_RE.test(hash)) {
+    throw badRequest(`${path}: must be 64 lowercase hex characters (a SHA-256)`);
+  }
+  return hash;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Checks the shape of one transaction. Data is checked to be JSON when it is hashed (see
+ * canonical.ts), so callers that hash every event need not walk it twice.
+ */
+export function validateAppendRequest(body: unknown, path = ''): AppendRequest {
+  if (!isPlainObject(body)) throw badRequest(`${path || 'body'}: must be a JSON object with an "events" array`);
+  const events = body.events;
+  if (!Array.isArray(events)) throw badRequest(`${path}events: must be an array`);
+  if (events.length === 0 || events.length > LIMITS.eventsPerTxnMax) {
+    throw badRequest(`${path}events: a transaction holds 1 to ${LIMITS.eventsPerTxnMax} events, got ${events.length}`);
+  }
+  const out: EventInput[] = new Array<EventInput>(events.length);
+  for (let i = 0; i < events.length; i++) out[i] = validateEventInput(events[i], `${path}events[${i}]`);
+  const req: AppendRequest = { events: out };
+  if (body.expectMaxSeq !== undefined && body.expectMaxSeq !== null) {
+    req.expectMaxSeq = validateNonNegativeInt(body.expectMaxSeq, `${path}expectMaxSeq`);
+  }
+  return req;
+}
+
+export function validateEventInput(e: unknown, path: string): EventInput {
+  if (!isPlainObject(e)) throw badRequest(`${path}: must be an object with "key" and "data"`);
+  const key = validateKey(e.key, `${path}.key`);
+  if (!('data' in e) || e.data === undefined) throw badRequest(`${path}.data: is required (use null for a tombstone)`);
+  const out: EventInput = { key, data: e.data as JsonValue };
+  if (e.contentType !== undefined) {
+    if (
+      typeof e.contentType !== 'string' ||
+      e.contentType.length === 0 ||
+      e.contentType.length > LIMITS.contentTypeMax
+    ) {
+      throw badRequest(
+        `${path}.contentType: must be a non-empty string of at most ${LIMITS.contentTypeMax} characters`,
+      );
+    }
+    out.contentType = e.contentType;
+  }
+  if (e.hash !== undefined) out.hash = validateHash(e.hash, `${path}.hash`);
+  return out;
+}
+
+export function contentTypeOf(e: EventInput): string {
+  return e.contentType ?? DEFAULT_CONTENT_TYPE;
+}
+
+export function validateReason(reason: unknown): string {
+  if (typeof reason !== 'string' || reason.length === 0 || reason.length > LIMITS.reasonMax) {
+    throw badRequest(`reason: must be a string of 1 to ${LIMITS.reasonMax} characters`);
+  }
+  return reason;
+}
+
+export function validateNonNegativeInt(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw badRequest(`${path}: must be a non-negative integer`);
+  }
+  return v;
+}
+
+export function validatePositiveInt(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
+    throw badRequest(`${path}: must be a positive integer`);
+  }
+  return v;
+}
+
+export function validateLimit(v: unknown, path = 'limit', def: number = LIMITS.pageDefault): number {
+  if (v === undefined) return def;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > LIMITS.pageMax) {
+    throw badRequest(`${path}: must be an integer from 1 to ${LIMITS.pageMax}`);
+  }
+  return v;
+}
+
+export function validateOrder(v: unknown): Order {
+  if (v === undefined) return 'asc';
+  if (v !== 'asc' && v !== 'desc') throw badRequest('order: must be "asc" or "desc"');
+  return v;
+}
+
+export function validateView(v: unknown): SurfaceView {
+  if (v === undefined) return 'valid';
+  if (v !== 'valid' && v !== 'raw') throw badRequest('view: must be "valid" or "raw"');
+  return v;
+}
+
+/** Fills defaults and checks ranges; the result has every field a backend needs. */
+export function normalizeReadEvents(
+  o: ReadEventsOptions = {},
+): Required<Pick<ReadEventsOptions, 'limit' | 'order'>> & ReadEventsOptions {
+  const order = validateOrder(o.order);
+  const out: ReadEventsOptions & { limit: number; order: Order } = { order, limit: validateLimit(o.limit) };
+  if (o.after !== undefined) out.after = validateNonNegativeInt(o.after, 'after');
+  if (o.before !== undefined) out.before = validateNonNegativeInt(o.before, 'before');
+  if (o.key !== undefined) out.key = validateKeyFilter(o.key);
+  if (o.txn !== undefined) out.txn = validatePositiveInt(o.txn, 'txn');
+  return out;
+}
+
+/** A key used as a filter may be any key, including the marker key. */
+function validateKeyFilter(key: unknown): string {
+  if (typeof key !== 'string' || key.length === 0 || key.length > LIMITS.keyMax) {
+    throw badRequest(`key: must be a non-empty string of at most ${LIMITS.keyMax} characters`);
+  }
+  return key;
+}
+
+export function normalizeListTxns(o: ListTxnsOptions = {}): ListTxnsOptions & { limit: number; order: Order } {
+  const out: ListTxnsOptions & { limit: number; order: Order } = {
+    order: validateOrder(o.order),
+    limit: validateLimit(o.limit),
+  };
+  if (o.after !== undefined) out.after = validateNonNegativeInt(o.after, 'after');
+  if (o.before !== undefined) out.before = validateNonNegativeInt(o.before, 'before');
+  return out;
+}
+
+export function normalizeSurface(o: SurfaceOptions = {}): SurfaceOptions & { limit: number; view: SurfaceView } {
+  const out: SurfaceOptions & { limit: number; view: SurfaceView } = {
+    view: validateView(o.view),
+    limit: validateLimit(o.limit),
+  };
+  if (o.after !== undefined) {
+    if (typeof o.after !== 'string') throw badRequest('after: must be a key');
+    out.after = o.after;
+  }
+  if (o.prefix !== undefined) {
+    if (typeof o.prefix !== 'string' || o.prefix.length > LIMITS.keyMax) {
+      throw badRequest(`prefix: must be a string of at most ${LIMITS.keyMax} characters`);
+    }
+    if (o.prefix !== '') out.prefix = o.prefix;
+  }
+  if (o.asOfTxn !== undefined) out.asOfTxn = validateNonNegativeInt(o.asOfTxn, 'asOfTxn');
+  return out;
+}

@@ -1,0 +1,71 @@
+/**
+ * The one `EventStore` interface every backend implements (SQLite, the HTTP client, PostgreSQL),
+ * with exactly the semantics of `shared/API.md`. The contract suite in `test/contract/` runs
+ * unchanged against each. All methods are async so remote backends fit; errors are thrown as
+ * `TidemarkError` (or anything with a `code`, see model/errors.ts).
+ */
+import type {
+  AppendRequest,
+  AppendResponse,
+  BatchResponse,
+  BatchTxn,
+  EventPage,
+  InvalidateResult,
+  ListTxnsOptions,
+  ReadEventsOptions,
+  StoredEvent,
+  SurfaceOptions,
+  SurfacePage,
+  TopicInfo,
+  TxnDetail,
+  TxnPage,
+} from '../model/types';
+
+export type Unsubscribe = () => void;
+
+/** Called after each commit of the topic with the newly committed events, in seq order. */
+export type CommitListener = (events: StoredEvent[]) => void;
+
+export interface EventStore {
+  /** Which backend this is: 'sqlite' | 'http' | 'postgres'. */
+  readonly kind: string;
+
+  /** Every topic that has at least one event, ordered by name. */
+  listTopics(): Promise<TopicInfo[]>;
+  /** Counters of one topic; NOT_FOUND when it has no events. Never scans the log. */
+  topicInfo(topic: string): Promise<TopicInfo>;
+
+  /** Writes one transaction, all-or-nothing. CONFLICT when `expectMaxSeq` does not match. */
+  append(topic: string, req: AppendRequest): Promise<AppendResponse>;
+  /**
+   * Writes transactions in order, each atomically, stopping at the first that fails: nothing after
+   * it is applied. Never rejects for a failing transaction (that is reported in `error`); rejects
+   * only when the store itself fails (e.g. UNAVAILABLE), in which case what was acknowledged
+   * before is unaffected and nothing of this batch is acknowledged.
+   */
+  appendBatch(txns: BatchTxn[]): Promise<BatchResponse>;
+
+  /** A page of the log. Unknown topic: an empty page. */
+  readEvents(topic: string, opts?: ReadEventsOptions): Promise<EventPage>;
+  listTxns(topic: string, opts?: ListTxnsOptions): Promise<TxnPage>;
+  /** One transaction with its events; NOT_FOUND when unknown. */
+  getTxn(topic: string, txn: number): Promise<TxnDetail>;
+
+  /**
+   * Appends an invalidation marker for `txn`. NOT_FOUND for an unknown txn, BAD_REQUEST when the
+   * target is itself a marker; an already invalid txn returns its marker with duplicate: true.
+   */
+  invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult>;
+
+  /** A page of the surface ordered by key (code point order, see model/canonical.ts compareKeys). */
+  surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage>;
+
+  /**
+   * Registers a listener for commits to `topic` made after this call. Delivery is best effort and
+   * in order; use `tailTopic` (store/tail.ts) for a gap-free tail that starts at a given seq.
+   */
+  subscribe(topic: string, listener: CommitListener): Unsubscribe;
+
+  /** Releases the backend. In-flight writes finish first. */
+  close(): Promise<void>;
+}
