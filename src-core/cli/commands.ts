@@ -2,7 +2,22 @@
  * The list of subcommands. Each entry adds one command to the program; keep one command per file.
  */
 import type { Command } from 'commander';
+import { registerBench } from './bench';
+import { registerInvalidate } from './invalidate';
+import { registerRead } from './read';
+import { registerSurface } from './surface';
+import { registerTopics } from './topics';
+import { registerTxns } from './txns';
+import { registerWrite } from './write';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  registerWrite,
+  registerRead,
+  registerSurface,
+  registerTxns,
+  registerTopics,
+  registerInvalidate,
+  registerBench,
+];
