@@ -1,0 +1,62 @@
+/**
+ * `tidemark invalidate --topic T --txn N --reason "..."`: marks transaction N invalid by appending
+ * an invalidation marker (nothing is deleted). Prints the result `{"seq","txn","target",
+ * "duplicate"}` as NDJSON or a table; invalidating an already invalid transaction is not an error,
+ * it returns the existing marker with `duplicate: true` (and says so on stderr).
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { LIMITS } from '../model/limits';
+import type { InvalidateResult } from '../model/types';
+import {
+  type StoreOptionValues,
+  addFormatOption,
+  addStoreOptions,
+  parsePositiveInt,
+  resolveFormat,
+  topicOption,
+  withStore,
+} from './options';
+import { type Column, RowPrinter } from './output';
+
+interface InvalidateOpts extends StoreOptionValues {
+  topic: string;
+  txn: number;
+  reason: string;
+  format?: string;
+}
+
+const COLUMNS: Column<InvalidateResult>[] = [
+  { header: 'seq', get: (r) => String(r.seq), right: true },
+  { header: 'txn', get: (r) => String(r.txn), right: true },
+  { header: 'target', get: (r) => String(r.target), right: true },
+  { header: 'duplicate', get: (r) => String(r.duplicate) },
+];
+
+function parseReason(value: string): string {
+  if (value.length === 0 || value.length > LIMITS.reasonMax) {
+    throw new InvalidArgumentError(`must be 1 to ${LIMITS.reasonMax} characters.`);
+  }
+  return value;
+}
+
+export function registerInvalidate(program: Command): void {
+  const cmd = program
+    .command('invalidate')
+    .description('mark a transaction invalid (appends a marker; nothing is deleted)')
+    .addOption(topicOption())
+    .addOption(
+      new Option('--txn <txn>', 'the transaction to invalidate').argParser(parsePositiveInt).makeOptionMandatory(),
+    )
+    .addOption(new Option('--reason <text>', 'why (1-1000 characters)').argParser(parseReason).makeOptionMandatory());
+  addFormatOption(cmd);
+  addStoreOptions(cmd);
+  cmd.action(async (opts: InvalidateOpts, command: Command) => {
+    await withStore(command, opts, { mustExist: true }, async (store) => {
+      const result = await store.invalidate(opts.topic, opts.txn, opts.reason);
+      await new RowPrinter(resolveFormat(opts.format), COLUMNS).page([result]);
+      if (result.duplicate) {
+        process.stderr.write(`tidemark: txn ${result.target} was already invalid (marker seq ${result.seq})\n`);
+      }
+    });
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * Options shared by the CLI commands: which store to open (`--db FILE | --url URL [--token T] |
+ * --pg URL`), the output format (`--format ndjson|table`, default ndjson when stdout is not a
+ * terminal), and strict parsers for numeric option values. A bad value is rejected by commander
+ * with a one-line message naming the option; nothing is ever guessed or clamped.
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { validateTopic } from '../model/validate';
+import { type OpenStoreOptions, openStoreFromOptions } from '../store/open';
+import type { EventStore } from '../store/types';
+
+export interface StoreOptionValues {
+  db?: string;
+  url?: string;
+  token?: string;
+  pg?: string;
+}
+
+export type OutputFormat = 'ndjson' | 'table';
+
+/** Adds `--db`, `--url`, `--token` and `--pg` to a command. */
+export function addStoreOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--db <file>', 'SQLite store file (default: ./tidemark.db)'))
+    .addOption(new Option('--url <url>', 'a Tidemark server, e.g. http://127.0.0.1:4180').conflicts(['db', 'pg']))
+    .addOption(new Option('--token <token>', 'bearer token for --url').env('TIDEMARK_TOKEN'))
+    .addOption(new Option('--pg <url>', 'a PostgreSQL URL, e.g. postgres://user@host/db').conflicts(['db']));
+}
+
+/** Adds `--format`. */
+export function addFormatOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option(
+      '--format <format>',
+      'output format (default: ndjson when stdout is not a terminal, else table)',
+    ).choices(['ndjson', 'table']),
+  );
+}
+
+export function resolveFormat(value: string | undefined): OutputFormat {
+  if (value === 'ndjson' || value === 'table') return value;
+  return process.stdout.isTTY ? 'table' : 'ndjson';
+}
+
+/**
+ * Opens the store named by the shared options. A token taken from the TIDEMARK_TOKEN environment
+ * variable is ignored for --db/--pg (it only matters for --url); one given on the command line
+ * without --url is an error.
+ */
+export async function openStore(
+  cmd: Command,
+  values: StoreOptionValues,
+  extra: Pick<OpenStoreOptions, 'mustExist' | 'synchronous'> = {},
+): Promise<EventStore> {
+  const opts: OpenStoreOptions = { ...extra };
+  if (values.db !== undefined) opts.db = values.db;
+  if (values.url !== undefined) opts.url = values.url;
+  if (values.pg !== undefined) opts.pg = values.pg;
+  if (values.token !== undefined && (values.url !== undefined || cmd.getOptionValueSource('token') === 'cli')) {
+    opts.token = values.token;
+  }
+  if (opts.url !== undefined || opts.pg !== undefined) delete opts.mustExist;
+  return openStoreFromOptions(opts);
+}
+
+/** Runs `fn` with an open store and always closes it. */
+export async function withStore<T>(
+  cmd: Command,
+  values: StoreOptionValues,
+  extra: Pick<OpenStoreOptions, 'mustExist' | 'synchronous'>,
+  fn: (store: EventStore) => Promise<T>,
+): Promise<T> {
+  const store = await openStore(cmd, values, extra);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function integerParser(min: number, what: string, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`must be ${what}.`);
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be ${what}.`);
+    return n;
+  };
+}
+
+export const parseNonNegativeInt = integerParser(0, 'a non-negative integer');
+export const parsePositiveInt = integerParser(1, 'a positive integer');
+export const parseRange = (min: number, max: number): ((value: string) => number) =>
+  integerParser(min, `an integer from ${min} to ${max}`, max);
+
+export function parseTopic(value: string): string {
+  try {
+    return validateTopic(value);
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message.replace(/^topic: /, '') : String(err));
+  }
+}
+
+/** `--topic <name>`, required, validated. */
+export function topicOption(): Option {
+  return new Option('--topic <name>', 'the topic').argParser(parseTopic).makeOptionMandatory();
+}

@@ -1,0 +1,100 @@
+/**
+ * `tidemark read --topic T [--after N] [--before N] [--limit N] [--order asc|desc] [--key K]
+ * [--txn N] [--all]`: prints the topic's log (events and invalidation markers) in seq order, as
+ * NDJSON (each line a stored event, exactly as the API returns it) or as a table. `--after` is the
+ * cursor of ascending reads, `--before` of descending ones; giving the other one is an error rather
+ * than being ignored.
+ */
+import { type Command, Option } from 'commander';
+import { badRequest } from '../model/errors';
+import type { Order, ReadEventsOptions, StoredEvent } from '../model/types';
+import {
+  type StoreOptionValues,
+  addFormatOption,
+  addStoreOptions,
+  parseNonNegativeInt,
+  parsePositiveInt,
+  resolveFormat,
+  topicOption,
+  withStore,
+} from './options';
+import { type Column, RowPrinter, dataCell } from './output';
+import { moreHint, pageThrough } from './paging';
+
+interface ReadOpts extends StoreOptionValues {
+  topic: string;
+  after?: number;
+  before?: number;
+  limit?: number;
+  order: Order;
+  key?: string;
+  txn?: number;
+  all?: boolean;
+  format?: string;
+}
+
+export const EVENT_COLUMNS: Column<StoredEvent>[] = [
+  { header: 'seq', get: (e) => String(e.seq), right: true },
+  { header: 'txn', get: (e) => String(e.txn), right: true },
+  { header: 'key', get: (e) => e.key, max: 40 },
+  { header: 'type', get: (e) => (e.invalid === true ? `${e.type} (invalid)` : e.type) },
+  { header: 'time', get: (e) => e.time },
+  {
+    header: 'data',
+    get: (e) => (e.type === 'invalidate' ? `invalidates txn ${e.target ?? '?'}: ${e.reason ?? ''}` : dataCell(e.data)),
+    flex: true,
+  },
+];
+
+export function registerRead(program: Command): void {
+  const cmd = program
+    .command('read')
+    .description("print a topic's log (events and invalidation markers) in seq order")
+    .addOption(topicOption())
+    .addOption(new Option('--after <seq>', 'start after this seq (ascending order)').argParser(parseNonNegativeInt))
+    .addOption(new Option('--before <seq>', 'start before this seq (with --order desc)').argParser(parseNonNegativeInt))
+    .addOption(
+      new Option('--limit <n>', 'print at most n events (default 100)').argParser(parsePositiveInt).conflicts('all'),
+    )
+    .addOption(
+      new Option('--order <order>', 'asc (oldest first) or desc (newest first)')
+        .choices(['asc', 'desc'])
+        .default('asc'),
+    )
+    .addOption(new Option('--key <key>', 'only events of this key'))
+    .addOption(new Option('--txn <txn>', 'only events of this transaction').argParser(parsePositiveInt))
+    .option('--all', 'print every event, page after page');
+  addFormatOption(cmd);
+  addStoreOptions(cmd);
+  cmd.action(async (opts: ReadOpts, command: Command) => {
+    if (opts.order === 'asc' && opts.before !== undefined) {
+      throw badRequest('--before applies with --order desc (use --after for ascending reads)');
+    }
+    if (opts.order === 'desc' && opts.after !== undefined) {
+      throw badRequest('--after applies with --order asc (use --before for descending reads)');
+    }
+    await withStore(command, opts, { mustExist: true }, async (store) => {
+      const printer = new RowPrinter(resolveFormat(opts.format), EVENT_COLUMNS);
+      const base: ReadEventsOptions = { order: opts.order };
+      if (opts.key !== undefined) base.key = opts.key;
+      if (opts.txn !== undefined) base.txn = opts.txn;
+      const start = opts.order === 'desc' ? opts.before : opts.after;
+      const left = await pageThrough(
+        opts,
+        start,
+        async (cursor, limit) => {
+          const q: ReadEventsOptions = { ...base, limit };
+          if (cursor !== undefined) {
+            if (opts.order === 'desc') q.before = cursor;
+            else q.after = cursor;
+          }
+          const page = await store.readEvents(opts.topic, q);
+          return { rows: page.events, next: page.next };
+        },
+        (rows) => printer.page(rows),
+      );
+      await printer.finish('no events');
+      if (left !== null) process.stderr.write(moreHint(opts.order === 'desc' ? '--before' : '--after', left));
+    });
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * `tidemark write --topic T [--txn-size N] [--expect-max-seq N]`: reads NDJSON events
+ * (`{"key","data"[,"hash","contentType"]}`, one per line) from stdin and writes them in
+ * transactions of N events (default 1000). Prints a one-line JSON summary on stdout; on a bad line
+ * or a failed transaction the summary (of what stayed committed) gets an `error` field, stderr says
+ * what happened in one line, and the exit code is 1. See write-events.ts for the rules.
+ */
+import { type Command, Option } from 'commander';
+import { LIMITS } from '../model/limits';
+import { ByteCounter, numberedLines } from './ndjson-input';
+import {
+  type StoreOptionValues,
+  addStoreOptions,
+  parseNonNegativeInt,
+  parseRange,
+  topicOption,
+  withStore,
+} from './options';
+import { createProgress, shouldShowProgress, stdinFileSize } from './progress';
+import { WriteFailed, type WriteSummary, writeEvents } from './write-events';
+
+interface WriteOpts extends StoreOptionValues {
+  topic: string;
+  txnSize: number;
+  expectMaxSeq?: number;
+  progress?: boolean;
+}
+
+/** Transactions per request against a server (one request in flight while the next is parsed). */
+const HTTP_GROUP_TXNS = 8;
+
+export function registerWrite(program: Command): void {
+  const cmd = program
+    .command('write')
+    .description('write NDJSON events ({"key","data"[,"hash","contentType"]} per line) from stdin')
+    .addOption(topicOption())
+    .addOption(
+      new Option('--txn-size <n>', `events per transaction (1-${LIMITS.eventsPerTxnMax})`)
+        .argParser(parseRange(1, LIMITS.eventsPerTxnMax))
+        .default(1000),
+    )
+    .addOption(
+      new Option(
+        '--expect-max-seq <n>',
+        "fail (nothing written) unless the topic's max seq is n (0: empty topic); later transactions then expect the seq the previous one left",
+      ).argParser(parseNonNegativeInt),
+    )
+    .option('--progress', 'always show the progress line on stderr')
+    .option('--no-progress', 'never show the progress line');
+  addStoreOptions(cmd);
+  cmd.action(async (opts: WriteOpts, command: Command) => {
+    await withStore(command, opts, {}, async (store) => {
+      const counter = new ByteCounter(process.stdin);
+      const progress = createProgress(shouldShowProgress(opts.progress), stdinFileSize());
+      if (process.stdin.isTTY === true) process.stderr.write('reading NDJSON events from stdin (end with Ctrl-D)\n');
+      let summary: WriteSummary;
+      try {
+        summary = await writeEvents(store, opts.topic, numberedLines(process.stdin), {
+          txnSize: opts.txnSize,
+          ...(opts.expectMaxSeq !== undefined ? { expectMaxSeq: opts.expectMaxSeq } : {}),
+          groupTxns: store.kind === 'http' ? HTTP_GROUP_TXNS : 1,
+          onProgress: (events) => progress.update(events, counter.bytes),
+        });
+      } catch (err) {
+        progress.stop();
+        if (err instanceof WriteFailed) {
+          const error = { code: err.code, message: err.message, line: err.line };
+          process.stdout.write(JSON.stringify({ ...err.summary, error }) + '\n');
+        }
+        throw err;
+      }
+      progress.update(summary.events, counter.bytes);
+      progress.stop();
+      process.stdout.write(JSON.stringify(summary) + '\n');
+    });
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * `openStoreFromOptions`: the one place that turns "which store?" options (`--db FILE`, `--url URL
+ * [--token T]`, `--pg URL`) into an open `EventStore`. Exactly one backend may be named; with none,
+ * the SQLite file `./tidemark.db` is used. Each backend is imported dynamically, so opening a
+ * SQLite file never loads `pg` or the HTTP client, and vice versa. Used by every CLI command and
+ * by the benchmarks.
+ */
+import { existsSync } from 'node:fs';
+import { badRequest, notFound } from '../model/errors';
+import type { EventStore } from './types';
+
+export const DEFAULT_DB_FILE = './tidemark.db';
+
+export interface OpenStoreOptions {
+  /** A SQLite store file (created if missing, unless `mustExist`). */
+  db?: string;
+  /** Base URL of a `tidemark serve` (http: or https:). */
+  url?: string;
+  /** Bearer token for `url`. */
+  token?: string;
+  /** A PostgreSQL connection URL (postgres: or postgresql:). */
+  pg?: string;
+  /** SQLite only: the `synchronous` pragma (default: the engine's, FULL). */
+  synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * Added (backward compatible): SQLite only, refuse to create a missing file (NOT_FOUND). Read
+   * commands set it so a typo in `--db` does not silently create an empty store.
+   */
+  mustExist?: boolean;
+}
+
+function present(v: string | undefined): v is string {
+  return v !== undefined;
+}
+
+export async function openStoreFromOptions(opts: OpenStoreOptions): Promise<EventStore> {
+  const named = (['db', 'url', 'pg'] as const).filter((k) => present(opts[k]));
+  if (named.length > 1) {
+    throw badRequest(`use only one of --db, --url and --pg (got ${named.map((k) => `--${k}`).join(' and ')})`);
+  }
+  for (const k of named) {
+    if (opts[k] === '') throw badRequest(`--${k}: must not be empty`);
+  }
+  if (present(opts.token) && !present(opts.url)) throw badRequest('--token: only applies with --url');
+  if (present(opts.synchronous) && (present(opts.url) || present(opts.pg))) {
+    throw badRequest('synchronous: only applies to a SQLite store (--db)');
+  }
+
+  if (present(opts.url)) {
+    const url = checkUrl(opts.url, '--url', ['http:', 'https:']);
+    const { openHttpStore } = await import('./http/index');
+    return openHttpStore(opts.token !== undefined ? { url, token: opts.token } : { url });
+  }
+  if (present(opts.pg)) {
+    const url = checkUrl(opts.pg, '--pg', ['postgres:', 'postgresql:']);
+    const { openPostgresStore } = await import('./postgres/index');
+    return openPostgresStore({ url });
+  }
+
+  const file = opts.db ?? DEFAULT_DB_FILE;
+  if (opts.mustExist === true && !existsSync(file)) {
+    throw notFound(`no store file at ${file} (name one with --db FILE)`);
+  }
+  const { openSqliteStore } = await import('./sqlite/index');
+  return openSqliteStore(file, opts.synchronous !== undefined ? { synchronous: opts.synchronous } : {});
+}
+
+function checkUrl(value: string, option: string, protocols: string[]): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    // The value is not echoed: a connection URL may hold a password.
+    throw badRequest(`${option}: is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw badRequest(`${option}: must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return value;
+}
