@@ -1,0 +1,232 @@
+/**
+ * The SQLite backend: `openSqliteStore(file, opts)` opens (or creates) a store file synchronously
+ * and returns a `SqliteEventStore`, the embedded implementation of `EventStore` on better-sqlite3.
+ * Every write runs in one `BEGIN IMMEDIATE` transaction (one durable commit per call, however many
+ * transactions a batch holds), so several processes can share a file; listeners registered with
+ * `subscribe` are called after the commit. Reads run on the same connection (WAL: they never wait
+ * for another process's writer). See docs/engine.md.
+ */
+import type Database from 'better-sqlite3';
+import { TidemarkError, badRequest, hasErrorCode, statusForCode } from '../../model/errors';
+import type {
+  AppendRequest,
+  AppendResponse,
+  BatchError,
+  BatchResponse,
+  BatchTxn,
+  EventPage,
+  InvalidateResult,
+  ListTxnsOptions,
+  ReadEventsOptions,
+  StoredEvent,
+  SurfaceOptions,
+  SurfacePage,
+  TopicInfo,
+  TxnDetail,
+  TxnPage,
+} from '../../model/types';
+import { validatePositiveInt, validateReason, validateTopic } from '../../model/validate';
+import type { CommitListener, EventStore, Unsubscribe } from '../types';
+import { mapSqliteError } from './errors';
+import { applyInvalidate } from './invalidate';
+import { type SqliteOpenOptions, openDatabase } from './open';
+import { type ReadContext, getTxn, listTopics, listTxns, readEvents, topicInfo } from './read';
+import { StatementCache, type Statements, prepareStatements } from './statements';
+import { surfacePage } from './surface';
+import { type PreparedTxn, WriteBatch, prepareTxn } from './write';
+
+export type { SqliteOpenOptions } from './open';
+export { APPLICATION_ID, SCHEMA_VERSION } from './schema';
+
+function batchError(index: number, err: unknown): BatchError | undefined {
+  if (!hasErrorCode(err)) return undefined;
+  return { index, status: statusForCode(err.code), code: err.code, message: err.message };
+}
+
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite';
+  readonly file: string;
+  readonly readonly: boolean;
+  private readonly db: Database.Database;
+  private readonly st: Statements;
+  private readonly ctx: ReadContext;
+  private readonly inTxn: Database.Transaction<(fn: () => unknown) => unknown>;
+  private readonly listeners = new Map<string, Set<CommitListener>>();
+  private closed = false;
+
+  constructor(file: string, opts: SqliteOpenOptions = {}) {
+    this.file = file;
+    this.readonly = opts.readonly ?? false;
+    this.db = openDatabase(file, opts);
+    try {
+      this.st = prepareStatements(this.db);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+    this.ctx = { st: this.st, cache: new StatementCache(this.db) };
+    this.inTxn = this.db.transaction((fn: () => unknown) => fn());
+  }
+
+  /** The underlying connection, for tests and tools in this folder's spirit (read-only use). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  /** Runs synchronous work as a promise: every failure (validation included) becomes a rejection. */
+  private call<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(this.guard(fn));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private guard<T>(fn: () => T): T {
+    if (this.closed) throw new TidemarkError('UNAVAILABLE', 'the store is closed');
+    try {
+      return fn();
+    } catch (err) {
+      throw mapSqliteError(err);
+    }
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction, then notifies listeners of what it committed. */
+  private write<T>(fn: (batch: WriteBatch) => T): T {
+    if (this.readonly) throw new TidemarkError('FORBIDDEN', `${this.file}: the store was opened read-only`);
+    const batch = new WriteBatch(this.st, (topic) => this.listeners.has(topic));
+    const result = this.guard(
+      () =>
+        this.inTxn.immediate(() => {
+          const r = fn(batch);
+          batch.flush();
+          return r;
+        }) as T,
+    );
+    for (const [topic, s] of batch.topics) {
+      if (s.emitted && s.emitted.length > 0) this.emit(topic, s.emitted);
+    }
+    return result;
+  }
+
+  private emit(topic: string, events: StoredEvent[]): void {
+    const set = this.listeners.get(topic);
+    if (!set) return;
+    for (const l of [...set]) {
+      try {
+        l(events.slice());
+      } catch {
+        // A listener's failure must not affect the writer or other listeners.
+      }
+    }
+  }
+
+  listTopics(): Promise<TopicInfo[]> {
+    return this.call(() => listTopics(this.ctx));
+  }
+
+  topicInfo(topic: string): Promise<TopicInfo> {
+    return this.call(() => topicInfo(this.ctx, topic));
+  }
+
+  append(topic: string, req: AppendRequest): Promise<AppendResponse> {
+    return this.call(() => {
+      const prepared = prepareTxn(topic, req);
+      return this.write((batch) => batch.apply(prepared));
+    });
+  }
+
+  appendBatch(txns: BatchTxn[]): Promise<BatchResponse> {
+    return this.call(() => this.writeBatch(txns));
+  }
+
+  private writeBatch(txns: BatchTxn[]): BatchResponse {
+    if (!Array.isArray(txns)) throw badRequest('txns: must be an array of transactions');
+    const prepared: PreparedTxn[] = [];
+    let error: BatchError | null = null;
+    for (let i = 0; i < txns.length; i++) {
+      const t: unknown = txns[i];
+      try {
+        if (typeof t !== 'object' || t === null || Array.isArray(t)) {
+          throw badRequest(`txns[${i}]: must be an object with "topic" and "events"`);
+        }
+        prepared.push(prepareTxn((t as { topic?: unknown }).topic, t));
+      } catch (err) {
+        error = batchError(i, err) ?? null;
+        if (!error) throw err;
+        break;
+      }
+    }
+    const results: AppendResponse[] = [];
+    if (prepared.length > 0) {
+      this.write((batch) => {
+        for (let i = 0; i < prepared.length; i++) {
+          try {
+            results.push(batch.apply(prepared[i]!));
+          } catch (err) {
+            // Only pre-write checks throw TidemarkErrors; storage failures abort the whole batch.
+            if (!(err instanceof TidemarkError)) throw err;
+            error = batchError(i, err)!;
+            return;
+          }
+        }
+      });
+    }
+    return { results, error };
+  }
+
+  readEvents(topic: string, opts?: ReadEventsOptions): Promise<EventPage> {
+    return this.call(() => readEvents(this.ctx, topic, opts));
+  }
+
+  listTxns(topic: string, opts?: ListTxnsOptions): Promise<TxnPage> {
+    return this.call(() => listTxns(this.ctx, topic, opts));
+  }
+
+  getTxn(topic: string, txn: number): Promise<TxnDetail> {
+    return this.call(() => getTxn(this.ctx, topic, txn));
+  }
+
+  invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
+    return this.call(() => {
+      validateTopic(topic);
+      validatePositiveInt(txn, 'txn');
+      validateReason(reason);
+      return this.write((batch) => applyInvalidate(batch, this.st, topic, txn, reason));
+    });
+  }
+
+  surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
+    return this.call(() => surfacePage(this.ctx, topic, opts));
+  }
+
+  subscribe(topic: string, listener: CommitListener): Unsubscribe {
+    validateTopic(topic);
+    let set = this.listeners.get(topic);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(topic, set);
+    }
+    set.add(listener);
+    return () => {
+      const s = this.listeners.get(topic);
+      if (!s) return;
+      s.delete(listener);
+      if (s.size === 0) this.listeners.delete(topic);
+    };
+  }
+
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.listeners.clear();
+      this.db.close();
+    }
+    return Promise.resolve();
+  }
+}
+
+/** Opens (creating if absent) a store file. Synchronous; throws TidemarkError on a foreign file. */
+export function openSqliteStore(file: string, opts?: SqliteOpenOptions): SqliteEventStore {
+  return new SqliteEventStore(file, opts);
+}

@@ -1,0 +1,76 @@
+/**
+ * Invalidation inside a write batch: appends the marker event (key `$invalidate`, data null, its
+ * own seq and txn, `target` and `reason`), flags the target transaction and its events invalid,
+ * and re-derives the valid surface head of exactly the keys the target touched whose head came
+ * from it (newest valid event per key, found backwards through the (topic, key, seq) index).
+ * Counters (`keys`, `invalidTxns`, `maxSeq`, `maxTxn`) are kept right. Errors are thrown before
+ * anything is written.
+ */
+import { badRequest, notFound } from '../../model/errors';
+import { hashCanonical } from '../../model/hash';
+import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../../model/limits';
+import type { InvalidateResult } from '../../model/types';
+import { isoTime } from './rows';
+import type { Statements } from './statements';
+import { WriteBatch } from './write';
+
+const MARKER_HASH = hashCanonical('null');
+
+export function applyInvalidate(
+  batch: WriteBatch,
+  st: Statements,
+  topic: string,
+  target: number,
+  reason: string,
+): InvalidateResult {
+  const s = batch.state(topic, false);
+  const t = s ? st.txn.get(s.row.id, target) : undefined;
+  if (!s || !t) throw notFound(`txn: topic "${topic}" has no transaction ${target}`);
+  if (t.marker) throw badRequest(`txn: transaction ${target} is an invalidation marker and cannot be invalidated`);
+  const topicId = s.row.id;
+  if (t.invalidated_by !== null) {
+    const marker = st.eventBySeq.get(topicId, t.invalidated_by);
+    return { seq: t.invalidated_by, txn: marker ? marker.txn : 0, target, duplicate: true };
+  }
+  const row = s.row;
+  const seq = row.max_seq + 1;
+  const txn = row.max_txn + 1;
+  const now = WriteBatch.commitTime(s);
+  st.insertMarker.run(topicId, seq, txn, INVALIDATE_KEY, MARKER_HASH, now, target, reason);
+  st.insertTxn.run(topicId, txn, seq, seq, now, 1);
+  st.setTxnInvalid.run(seq, reason, topicId, target);
+  st.markEventsInvalid.run(topicId, t.first_seq, t.last_seq);
+  let keysDelta = 0;
+  for (const { key } of st.keysInRange.all(topicId, t.first_seq, t.last_seq)) {
+    const head = st.latest.get(topicId, key);
+    if (!head || head.vseq === null || head.vseq < t.first_seq || head.vseq > t.last_seq) continue;
+    const next = st.newestValid.get(topicId, key);
+    if (next) {
+      st.setValidHead.run(next.seq, next.txn, next.hash, next.live, topicId, key);
+      keysDelta += next.live - head.vlive;
+    } else {
+      st.setValidHead.run(null, null, null, 0, topicId, key);
+      keysDelta -= head.vlive;
+    }
+  }
+  row.max_seq = seq;
+  row.max_txn = txn;
+  row.keys += keysDelta;
+  row.invalid_txns += 1;
+  row.last_time = now;
+  s.dirty = true;
+  s.emitted?.push({
+    topic,
+    seq,
+    txn,
+    key: INVALIDATE_KEY,
+    type: 'invalidate',
+    data: null,
+    contentType: DEFAULT_CONTENT_TYPE,
+    hash: MARKER_HASH,
+    time: isoTime(now),
+    target,
+    reason,
+  });
+  return { seq, txn, target, duplicate: false };
+}

@@ -1,0 +1,114 @@
+/**
+ * Opening a store file safely. Before anything is written (no journal-mode switch, no migration),
+ * the file is inspected: a file that is not SQLite, a SQLite database of another application (other
+ * `application_id`, or tables but no Tidemark id), or a Tidemark store from a newer version is
+ * refused with a BAD_REQUEST naming the file and the reason, and is left byte-identical. Only then
+ * is the connection opened read-write, switched to WAL, given a busy timeout and migrated.
+ */
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { TidemarkError, badRequest } from '../../model/errors';
+import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './schema';
+
+export interface SqliteOpenOptions {
+  /** FULL (default): every commit is durable. NORMAL: a power loss may drop the last commits. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** Open without write access; every write fails with FORBIDDEN. The file must exist. */
+  readonly?: boolean;
+  /** Path of a better-sqlite3 native addon to load (the Electron app passes its own ABI build). */
+  nativeBinding?: string;
+  /** Milliseconds to wait for another process's write lock before UNAVAILABLE. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
+function readHeader(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(100);
+    const n = readSync(fd, buf, 0, 100, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Throws unless `file` is absent, empty, a blank SQLite database, or a Tidemark store we can read. */
+function inspect(file: string, opts: SqliteOpenOptions): void {
+  if (!existsSync(file)) {
+    if (opts.readonly) throw new TidemarkError('NOT_FOUND', `${file}: no such store file`);
+    return;
+  }
+  const st = statSync(file);
+  if (!st.isFile()) throw badRequest(`${file}: is not a file`);
+  if (st.size === 0) {
+    if (opts.readonly) throw badRequest(`${file}: is empty, not a Tidemark store`);
+    return;
+  }
+  const header = readHeader(file);
+  if (header.length < 100 || header.subarray(0, 16).toString('latin1') !== SQLITE_MAGIC) {
+    throw badRequest(`${file}: is not a Tidemark store (not an SQLite database)`);
+  }
+  // A read-only connection reads the id and version (including a WAL's newer pages) without
+  // writing to the file.
+  let probe: Database.Database | undefined;
+  try {
+    probe = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: opts.nativeBinding });
+    const appId = probe.pragma('application_id', { simple: true }) as number;
+    const version = probe.pragma('user_version', { simple: true }) as number;
+    const objects = (probe.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n;
+    if (appId !== APPLICATION_ID) {
+      if (appId === 0 && objects === 0 && version === 0) return; // a blank SQLite file: ours to set up
+      throw badRequest(
+        `${file}: is not a Tidemark store (an SQLite database of another application: application_id ${appId}, ${objects} schema objects)`,
+      );
+    }
+    if (version > SCHEMA_VERSION) {
+      throw badRequest(
+        `${file}: was written by a newer Tidemark (schema version ${version}; this version understands up to ${SCHEMA_VERSION}); upgrade Tidemark to open it`,
+      );
+    }
+    if (opts.readonly && version < SCHEMA_VERSION) {
+      throw badRequest(
+        `${file}: uses an older schema (version ${version}); open it once read-write to upgrade it to version ${SCHEMA_VERSION}`,
+      );
+    }
+  } catch (err) {
+    if (err instanceof TidemarkError) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    throw badRequest(`${file}: is not a Tidemark store (${msg})`);
+  } finally {
+    probe?.close();
+  }
+}
+
+/** Inspects, opens, configures and migrates. The returned connection is ready for statements. */
+export function openDatabase(file: string, opts: SqliteOpenOptions = {}): Database.Database {
+  inspect(file, opts);
+  const db = new Database(file, {
+    readonly: opts.readonly ?? false,
+    fileMustExist: opts.readonly ?? false,
+    nativeBinding: opts.nativeBinding,
+  });
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+      migrate(db);
+    }
+    // A race: another process may have set the file up as something else between inspect and open.
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (appId !== APPLICATION_ID || version !== SCHEMA_VERSION) {
+      throw badRequest(`${file}: is not a Tidemark store of schema version ${SCHEMA_VERSION}`);
+    }
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

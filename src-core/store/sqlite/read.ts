@@ -1,0 +1,81 @@
+/**
+ * The read path over the log and the transactions table: `readEvents` (asc/desc, after/before,
+ * key and txn filters; a txn filter becomes a seq range from `txns`, a key filter uses the
+ * (topic, key, seq) index), `listTxns`, `getTxn`, `topicInfo` and `listTopics` (served from the
+ * maintained `topics` counters, never by counting). Pages fetch one row more than asked to know
+ * whether `next` is a cursor or null.
+ */
+import { notFound } from '../../model/errors';
+import type { EventPage, ListTxnsOptions, ReadEventsOptions, TopicInfo, TxnDetail, TxnPage } from '../../model/types';
+import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
+import { toEvent, toTopicInfo, toTxnInfo } from './rows';
+import { EVENT_COLS, type EventRow, type StatementCache, type Statements } from './statements';
+
+const NO_UPPER = Number.MAX_SAFE_INTEGER;
+
+export interface ReadContext {
+  st: Statements;
+  cache: StatementCache;
+}
+
+export function listTopics({ st }: ReadContext): TopicInfo[] {
+  return st.allTopics.all().map(toTopicInfo);
+}
+
+export function topicInfo({ st }: ReadContext, topic: string): TopicInfo {
+  validateTopic(topic);
+  const row = st.topicByName.get(topic);
+  if (!row || row.max_seq === 0) throw notFound(`topic: "${topic}" has no events`);
+  return toTopicInfo(row);
+}
+
+export function readEvents({ st, cache }: ReadContext, topic: string, opts?: ReadEventsOptions): EventPage {
+  validateTopic(topic);
+  const o = normalizeReadEvents(opts);
+  const t = st.topicByName.get(topic);
+  if (!t) return { events: [], next: null };
+  let lo = o.after ?? 0;
+  let hi = o.before ?? NO_UPPER;
+  if (o.txn !== undefined) {
+    const tr = st.txn.get(t.id, o.txn);
+    if (!tr) return { events: [], next: null };
+    lo = Math.max(lo, tr.first_seq - 1);
+    hi = Math.min(hi, tr.last_seq + 1);
+  }
+  if (lo + 1 >= hi) return { events: [], next: null };
+  const desc = o.order === 'desc';
+  const sql =
+    `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = @topic` +
+    (o.key !== undefined ? ' AND e.key = @key' : '') +
+    ` AND e.seq > @lo AND e.seq < @hi ORDER BY e.seq ${desc ? 'DESC' : 'ASC'} LIMIT @limit`;
+  const params: Record<string, string | number> = { topic: t.id, lo, hi, limit: o.limit + 1 };
+  if (o.key !== undefined) params.key = o.key;
+  const rows = cache.get<[Record<string, string | number>], EventRow>(sql).all(params);
+  const more = rows.length > o.limit;
+  if (more) rows.pop();
+  const events = rows.map((r) => toEvent(topic, r));
+  return { events, next: more ? events[events.length - 1]!.seq : null };
+}
+
+export function listTxns({ st }: ReadContext, topic: string, opts?: ListTxnsOptions): TxnPage {
+  validateTopic(topic);
+  const o = normalizeListTxns(opts);
+  const t = st.topicByName.get(topic);
+  if (!t) return { txns: [], next: null };
+  const stmt = o.order === 'desc' ? st.txnsDesc : st.txnsAsc;
+  const rows = stmt.all(t.id, o.after ?? 0, o.before ?? NO_UPPER, o.limit + 1);
+  const more = rows.length > o.limit;
+  if (more) rows.pop();
+  const txns = rows.map(toTxnInfo);
+  return { txns, next: more ? txns[txns.length - 1]!.txn : null };
+}
+
+export function getTxn({ st }: ReadContext, topic: string, txn: number): TxnDetail {
+  validateTopic(topic);
+  validatePositiveInt(txn, 'txn');
+  const t = st.topicByName.get(topic);
+  const tr = t ? st.txn.get(t.id, txn) : undefined;
+  if (!t || !tr) throw notFound(`txn: topic "${topic}" has no transaction ${txn}`);
+  const events = st.eventsInRange.all(t.id, tr.first_seq, tr.last_seq).map((r) => toEvent(topic, r));
+  return { ...toTxnInfo(tr), events };
+}

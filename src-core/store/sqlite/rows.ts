@@ -1,0 +1,92 @@
+/**
+ * Turning stored rows into contract shapes: events, transactions, topic counters and surface
+ * rows. Times are stored as integer milliseconds and rendered as ISO-8601 UTC; consecutive rows
+ * of one transaction share a time, so the last conversion is cached.
+ */
+import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
+import type { JsonValue, StoredEvent, SurfaceRow, TopicInfo, TxnInfo } from '../../model/types';
+import type { EventRow, TopicRow, TxnRow } from './statements';
+
+let lastMs = Number.NaN;
+let lastIso = '';
+
+export function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
+export function parseData(text: string | null): JsonValue {
+  return text === null ? null : (JSON.parse(text) as JsonValue);
+}
+
+export function toEvent(topic: string, r: EventRow): StoredEvent {
+  const ev: StoredEvent = {
+    topic,
+    seq: r.seq,
+    txn: r.txn,
+    key: r.key,
+    type: r.marker ? 'invalidate' : 'event',
+    data: parseData(r.data),
+    contentType: r.content_type ?? DEFAULT_CONTENT_TYPE,
+    hash: r.hash,
+    time: isoTime(r.time),
+  };
+  if (r.marker) {
+    ev.target = r.target ?? 0;
+    ev.reason = r.reason ?? '';
+  }
+  if (r.invalid) ev.invalid = true;
+  return ev;
+}
+
+export function toTxnInfo(r: TxnRow): TxnInfo {
+  const info: TxnInfo = {
+    txn: r.txn,
+    firstSeq: r.first_seq,
+    lastSeq: r.last_seq,
+    count: r.last_seq - r.first_seq + 1,
+    time: isoTime(r.time),
+    invalidatedBy: r.invalidated_by,
+    reason: r.reason,
+  };
+  if (r.marker) info.marker = true;
+  return info;
+}
+
+export function toTopicInfo(r: TopicRow): TopicInfo {
+  return {
+    topic: r.name,
+    events: r.max_seq,
+    keys: r.keys,
+    maxSeq: r.max_seq,
+    maxTxn: r.max_txn,
+    invalidTxns: r.invalid_txns,
+    lastTime: r.last_time === null ? null : isoTime(r.last_time),
+  };
+}
+
+export interface SurfaceDbRow {
+  key: string;
+  seq: number;
+  txn: number;
+  hash: string;
+  data: string | null;
+  time: number;
+  invalid: number;
+}
+
+export function toSurfaceRow(r: SurfaceDbRow, raw: boolean): SurfaceRow {
+  const row: SurfaceRow = {
+    key: r.key,
+    seq: r.seq,
+    txn: r.txn,
+    hash: r.hash,
+    data: parseData(r.data),
+    time: isoTime(r.time),
+  };
+  if (raw && r.invalid) row.invalid = true;
+  return row;
+}

@@ -1,0 +1,135 @@
+/**
+ * Every SQL statement of the SQLite backend, prepared once per connection, with the row shapes
+ * they return. Statements whose text depends on options (filters present or not) are prepared on
+ * first use and cached by text (`StatementCache`), so nothing is prepared per request.
+ */
+import type Database from 'better-sqlite3';
+
+export interface TopicRow {
+  id: number;
+  name: string;
+  max_seq: number;
+  max_txn: number;
+  keys: number;
+  invalid_txns: number;
+  last_time: number | null;
+}
+
+export interface EventRow {
+  seq: number;
+  txn: number;
+  key: string;
+  marker: number;
+  data: string | null;
+  content_type: string | null;
+  hash: string;
+  time: number;
+  invalid: number;
+  target: number | null;
+  reason: string | null;
+}
+
+export interface TxnRow {
+  txn: number;
+  first_seq: number;
+  last_seq: number;
+  time: number;
+  marker: number;
+  invalidated_by: number | null;
+  reason: string | null;
+}
+
+export interface LatestRow {
+  vseq: number | null;
+  vtxn: number | null;
+  vhash: string | null;
+  vlive: number;
+  rseq: number;
+}
+
+export interface ValidHeadRow {
+  seq: number;
+  txn: number;
+  hash: string;
+  live: number;
+}
+
+export const EVENT_COLS =
+  'e.seq AS seq, e.txn AS txn, e.key AS key, e.marker AS marker, e.data AS data, e.content_type AS content_type, e.hash AS hash, e.time AS time, e.invalid AS invalid, e.target AS target, e.reason AS reason';
+
+const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason';
+
+export function prepareStatements(db: Database.Database) {
+  return {
+    topicByName: db.prepare<[string], TopicRow>('SELECT * FROM topics WHERE name = ?'),
+    allTopics: db.prepare<[], TopicRow>('SELECT * FROM topics WHERE max_seq > 0 ORDER BY name'),
+    insertTopic: db.prepare<[string]>(
+      'INSERT INTO topics (name, max_seq, max_txn, keys, invalid_txns, last_time) VALUES (?, 0, 0, 0, 0, NULL)',
+    ),
+    updateTopic: db.prepare<[number, number, number, number, number | null, number]>(
+      'UPDATE topics SET max_seq = ?, max_txn = ?, keys = ?, invalid_txns = ?, last_time = ? WHERE id = ?',
+    ),
+    latest: db.prepare<[number, string], LatestRow>(
+      'SELECT vseq, vtxn, vhash, vlive, rseq FROM latest WHERE topic_id = ? AND key = ?',
+    ),
+    insertLatest: db.prepare<[number, string, number, number, string, number, number, number]>(
+      'INSERT INTO latest (topic_id, key, vseq, vtxn, vhash, vlive, rseq, rlive) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    updateLatest: db.prepare<[number, number, string, number, number, number, number, string]>(
+      'UPDATE latest SET vseq = ?, vtxn = ?, vhash = ?, vlive = ?, rseq = ?, rlive = ? WHERE topic_id = ? AND key = ?',
+    ),
+    setValidHead: db.prepare<[number | null, number | null, string | null, number, number, string]>(
+      'UPDATE latest SET vseq = ?, vtxn = ?, vhash = ?, vlive = ? WHERE topic_id = ? AND key = ?',
+    ),
+    insertEvent: db.prepare<[number, number, number, string, string | null, string | null, string, number]>(
+      'INSERT INTO events (topic_id, seq, txn, key, data, content_type, hash, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    insertMarker: db.prepare<[number, number, number, string, string, number, number, string]>(
+      'INSERT INTO events (topic_id, seq, txn, key, marker, data, content_type, hash, time, target, reason) VALUES (?, ?, ?, ?, 1, NULL, NULL, ?, ?, ?, ?)',
+    ),
+    insertTxn: db.prepare<[number, number, number, number, number, number]>(
+      'INSERT INTO txns (topic_id, txn, first_seq, last_seq, time, marker) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    txn: db.prepare<[number, number], TxnRow>(`SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn = ?`),
+    setTxnInvalid: db.prepare<[number, string, number, number]>(
+      'UPDATE txns SET invalidated_by = ?, reason = ? WHERE topic_id = ? AND txn = ?',
+    ),
+    markEventsInvalid: db.prepare<[number, number, number]>(
+      'UPDATE events SET invalid = 1 WHERE topic_id = ? AND seq BETWEEN ? AND ?',
+    ),
+    keysInRange: db.prepare<[number, number, number], { key: string }>(
+      'SELECT DISTINCT key FROM events WHERE topic_id = ? AND seq BETWEEN ? AND ? AND marker = 0 ORDER BY key',
+    ),
+    newestValid: db.prepare<[number, string], ValidHeadRow>(
+      'SELECT seq, txn, hash, data IS NOT NULL AS live FROM events WHERE topic_id = ? AND key = ? AND invalid = 0 AND marker = 0 ORDER BY seq DESC LIMIT 1',
+    ),
+    eventBySeq: db.prepare<[number, number], EventRow>(
+      `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq = ?`,
+    ),
+    eventsInRange: db.prepare<[number, number, number], EventRow>(
+      `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq BETWEEN ? AND ? ORDER BY e.seq`,
+    ),
+    txnsAsc: db.prepare<[number, number, number, number], TxnRow>(
+      `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn > ? AND txn < ? ORDER BY txn LIMIT ?`,
+    ),
+    txnsDesc: db.prepare<[number, number, number, number], TxnRow>(
+      `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn > ? AND txn < ? ORDER BY txn DESC LIMIT ?`,
+    ),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
+
+/** Statements whose SQL varies with the options present, prepared on first use. */
+export class StatementCache {
+  private readonly cache = new Map<string, Database.Statement>();
+  constructor(private readonly db: Database.Database) {}
+  get<P extends unknown[], R>(sql: string): Database.Statement<P, R> {
+    let st = this.cache.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.cache.set(sql, st);
+    }
+    return st as unknown as Database.Statement<P, R>;
+  }
+}
