@@ -1,0 +1,288 @@
+/**
+ * Engine benchmark: the SQLite backend against a raw better-sqlite3 baseline measured in the same
+ * run, on temp files, with the same durability (WAL, synchronous=FULL). The baseline inserts
+ * pre-serialised rows into a table with the same primary key and index as the engine's `events`
+ * table — (a) one row per transaction, (b) 1000 rows per transaction. Tidemark then appends the
+ * same kind of events with 1, 100 and 1000 events per transaction (its time includes canonical
+ * JSON, hashing, de-duplication and the maintained surface/txn/topic tables). Finally, on a topic
+ * of 1M events over 100k keys: the first surface page (100 rows, median of many), pages further
+ * in, and a full surface scan in pages of 10,000. Prints events/s, ratios and targets; writes the
+ * figures to bench/out/engine.json. TIDEMARK_BENCH_SCALE (e.g. 0.1) shrinks every size for a
+ * quick smoke run.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { canonicalJson } from '../src-core/model/canonical';
+import { hashCanonical } from '../src-core/model/hash';
+import type { EventInput } from '../src-core/model/types';
+import { openSqliteStore } from '../src-core/store/sqlite/index';
+import { fmtInt, fmtMs, keyName, median, now, pct, percentile, printTable, tempDir, tradeEvent } from './util';
+
+const SCALE = Number(process.env.TIDEMARK_BENCH_SCALE ?? '1') || 1;
+const n = (x: number): number => Math.max(1, Math.round(x * SCALE));
+
+const SIZES = {
+  singleTxns: n(4000),
+  batchedEvents: n(200_000),
+  keys: n(100_000),
+  surfaceEvents: n(1_000_000),
+  surfaceKeys: n(100_000),
+  firstPageRuns: 300,
+};
+
+const TARGETS = {
+  batchedRatio: 0.6,
+  singleRatio: 0.3,
+  firstPageMs: 20,
+  scanRowsPerSec: 200_000,
+};
+
+/** The engine's `events` table and its index (src-core/store/sqlite/schema.ts, v1). */
+const RAW_SCHEMA = `
+  CREATE TABLE events (
+    topic_id INTEGER NOT NULL, seq INTEGER NOT NULL, txn INTEGER NOT NULL, key TEXT NOT NULL,
+    marker INTEGER NOT NULL DEFAULT 0, data TEXT, content_type TEXT, hash TEXT NOT NULL,
+    time INTEGER NOT NULL, invalid INTEGER NOT NULL DEFAULT 0, target INTEGER, reason TEXT,
+    PRIMARY KEY (topic_id, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX events_by_key ON events (topic_id, key, seq);`;
+
+interface RawRow {
+  key: string;
+  data: string;
+  hash: string;
+}
+
+function rawRows(count: number, keys: number): RawRow[] {
+  const rows = new Array<RawRow>(count);
+  for (let i = 0; i < count; i++) {
+    const e = tradeEvent(i, keys);
+    const data = canonicalJson(e.data);
+    rows[i] = { key: e.key, data, hash: hashCanonical(data) };
+  }
+  return rows;
+}
+
+/** Raw inserts, `perTxn` rows per transaction; returns rows per second. */
+function rawInsert(file: string, rows: RawRow[], perTxn: number): number {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(RAW_SCHEMA);
+    const ins = db.prepare(
+      'INSERT INTO events (topic_id, seq, txn, key, data, hash, time) VALUES (1, ?, ?, ?, ?, ?, ?)',
+    );
+    const txn = db.transaction((from: number, to: number, t: number) => {
+      const time = Date.now();
+      for (let i = from; i < to; i++) {
+        const r = rows[i]!;
+        ins.run(i + 1, t, r.key, r.data, r.hash, time);
+      }
+    });
+    const t0 = now();
+    let t = 0;
+    for (let i = 0; i < rows.length; i += perTxn) txn.immediate(i, Math.min(rows.length, i + perTxn), ++t);
+    return rows.length / ((now() - t0) / 1000);
+  } finally {
+    db.close();
+  }
+}
+
+/** Tidemark appends of `count` events, `perTxn` per transaction; returns events per second. */
+async function tidemarkAppend(file: string, count: number, perTxn: number, keys: number): Promise<number> {
+  const store = openSqliteStore(file, { synchronous: 'FULL' });
+  try {
+    const txns: EventInput[][] = [];
+    for (let i = 0; i < count; i += perTxn) {
+      const events: EventInput[] = [];
+      for (let j = i; j < Math.min(count, i + perTxn); j++) events.push(tradeEvent(j, keys));
+      txns.push(events);
+    }
+    const t0 = now();
+    for (const events of txns) await store.append('bench', { events });
+    const secs = (now() - t0) / 1000;
+    const info = await store.topicInfo('bench');
+    if (info.events !== count) throw new Error(`expected ${count} events, the topic holds ${info.events}`);
+    return count / secs;
+  } finally {
+    await store.close();
+  }
+}
+
+interface SurfaceFigures {
+  buildEventsPerSec: number;
+  surfaceRows: number;
+  firstPageMedianMs: number;
+  firstPageP95Ms: number;
+  middlePageMedianMs: number;
+  rawFirstPageMedianMs: number;
+  prefixPageMedianMs: number;
+  asOfTxnPageMedianMs: number;
+  scanRowsPerSec: number;
+}
+
+async function timeCalls(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = now();
+    await fn();
+    out.push(now() - t0);
+  }
+  return out;
+}
+
+async function surfaceBench(file: string): Promise<SurfaceFigures> {
+  const { surfaceEvents: total, surfaceKeys: keys } = SIZES;
+  const store = openSqliteStore(file, { synchronous: 'FULL' });
+  try {
+    // Build: 1000 events per transaction, 10 transactions per batch call; every key gets
+    // total/keys versions, interleaved.
+    const t0 = now();
+    for (let i = 0; i < total;) {
+      const txns = [];
+      for (let t = 0; t < 10 && i < total; t++) {
+        const events: EventInput[] = [];
+        for (let j = 0; j < 1000 && i < total; j++, i++) events.push(tradeEvent(i, keys));
+        txns.push({ topic: 'surface', events });
+      }
+      const res = await store.appendBatch(txns);
+      if (res.error !== null) throw new Error(res.error.message);
+    }
+    const buildEventsPerSec = total / ((now() - t0) / 1000);
+    const info = await store.topicInfo('surface');
+    if (info.events !== total || info.keys !== keys) {
+      throw new Error(`surface topic: expected ${total} events over ${keys} keys, got ${info.events}/${info.keys}`);
+    }
+
+    const first = await timeCalls(SIZES.firstPageRuns, () => store.surface('surface', { limit: 100 }));
+    const middleKey = keyName(Math.floor(keys / 2));
+    const middle = await timeCalls(SIZES.firstPageRuns, () =>
+      store.surface('surface', { limit: 100, after: middleKey }),
+    );
+    const raw = await timeCalls(SIZES.firstPageRuns, () => store.surface('surface', { limit: 100, view: 'raw' }));
+    const prefix = await timeCalls(SIZES.firstPageRuns, () =>
+      store.surface('surface', { limit: 100, prefix: middleKey.slice(0, -2) }),
+    );
+    const asOf = await timeCalls(20, () =>
+      store.surface('surface', { limit: 100, asOfTxn: Math.floor(info.maxTxn / 2) }),
+    );
+
+    const scans: number[] = [];
+    let rows = 0;
+    for (let r = 0; r < 3; r++) {
+      const s0 = now();
+      rows = 0;
+      let after: string | undefined;
+      for (;;) {
+        const page = await store.surface('surface', after === undefined ? { limit: 10_000 } : { limit: 10_000, after });
+        rows += page.rows.length;
+        if (page.next === null) break;
+        after = page.next;
+      }
+      scans.push(rows / ((now() - s0) / 1000));
+    }
+    if (rows !== keys) throw new Error(`full scan returned ${rows} rows, expected ${keys}`);
+    return {
+      buildEventsPerSec,
+      surfaceRows: rows,
+      firstPageMedianMs: median(first),
+      firstPageP95Ms: percentile(first, 95),
+      middlePageMedianMs: median(middle),
+      rawFirstPageMedianMs: median(raw),
+      prefixPageMedianMs: median(prefix),
+      asOfTxnPageMedianMs: median(asOf),
+      scanRowsPerSec: median(scans),
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'PASS' : 'MISS';
+}
+
+export async function run(): Promise<void> {
+  const tmp = tempDir('engine');
+  const started = now();
+  try {
+    console.log(`engine: temp files in ${tmp.dir}; WAL, synchronous=FULL; scale ${SCALE} (TIDEMARK_BENCH_SCALE)\n`);
+    const singleRows = rawRows(SIZES.singleTxns, SIZES.keys);
+    const batchRows = rawRows(SIZES.batchedEvents, SIZES.keys);
+    const rawSingle = rawInsert(join(tmp.dir, 'raw-single.db'), singleRows, 1);
+    const rawBatched = rawInsert(join(tmp.dir, 'raw-batched.db'), batchRows, 1000);
+    const tm1 = await tidemarkAppend(join(tmp.dir, 'tm-1.db'), SIZES.singleTxns, 1, SIZES.keys);
+    const tm100 = await tidemarkAppend(join(tmp.dir, 'tm-100.db'), SIZES.batchedEvents, 100, SIZES.keys);
+    const tm1000 = await tidemarkAppend(join(tmp.dir, 'tm-1000.db'), SIZES.batchedEvents, 1000, SIZES.keys);
+
+    printTable(
+      ['append (events/s)', 'events', 'events/s', 'vs baseline', 'target', ''],
+      [
+        ['raw insert, 1 row/txn', fmtInt(SIZES.singleTxns), fmtInt(rawSingle), 'baseline', '', ''],
+        ['raw insert, 1000 rows/txn', fmtInt(SIZES.batchedEvents), fmtInt(rawBatched), 'baseline', '', ''],
+        [
+          'tidemark, 1 event/txn',
+          fmtInt(SIZES.singleTxns),
+          fmtInt(tm1),
+          pct(tm1 / rawSingle),
+          `>= ${pct(TARGETS.singleRatio)}`,
+          verdict(tm1 / rawSingle >= TARGETS.singleRatio),
+        ],
+        ['tidemark, 100 events/txn', fmtInt(SIZES.batchedEvents), fmtInt(tm100), pct(tm100 / rawBatched), '', ''],
+        [
+          'tidemark, 1000 events/txn',
+          fmtInt(SIZES.batchedEvents),
+          fmtInt(tm1000),
+          pct(tm1000 / rawBatched),
+          `>= ${pct(TARGETS.batchedRatio)}`,
+          verdict(tm1000 / rawBatched >= TARGETS.batchedRatio),
+        ],
+      ],
+    );
+
+    console.log(
+      `\nsurface: building a topic of ${fmtInt(SIZES.surfaceEvents)} events over ${fmtInt(SIZES.surfaceKeys)} keys...`,
+    );
+    const s = await surfaceBench(join(tmp.dir, 'surface.db'));
+    console.log(`(built at ${fmtInt(s.buildEventsPerSec)} events/s, 10 x 1000-event txns per batch call)\n`);
+    printTable(
+      ['surface', 'figure', 'target', ''],
+      [
+        [
+          'first page, 100 rows (median)',
+          `${fmtMs(s.firstPageMedianMs)} ms`,
+          `< ${TARGETS.firstPageMs} ms`,
+          verdict(s.firstPageMedianMs < TARGETS.firstPageMs),
+        ],
+        ['first page, 100 rows (p95)', `${fmtMs(s.firstPageP95Ms)} ms`, '', ''],
+        ['page after the middle key (median)', `${fmtMs(s.middlePageMedianMs)} ms`, '', ''],
+        ['first page, view=raw (median)', `${fmtMs(s.rawFirstPageMedianMs)} ms`, '', ''],
+        ['first page, prefix (median)', `${fmtMs(s.prefixPageMedianMs)} ms`, '', ''],
+        ['first page, asOfTxn=half (median)', `${fmtMs(s.asOfTxnPageMedianMs)} ms`, '', ''],
+        [
+          `full scan, pages of 10,000 (${fmtInt(s.surfaceRows)} rows)`,
+          `${fmtInt(s.scanRowsPerSec)} rows/s`,
+          `>= ${fmtInt(TARGETS.scanRowsPerSec)}`,
+          verdict(s.scanRowsPerSec >= TARGETS.scanRowsPerSec),
+        ],
+      ],
+    );
+    const seconds = (now() - started) / 1000;
+    console.log(`\nengine section took ${seconds.toFixed(1)} s`);
+    const figures = {
+      when: new Date().toISOString(),
+      scale: SCALE,
+      sizes: SIZES,
+      append: { rawSingle, rawBatched, tm1, tm100, tm1000 },
+      ratios: { single: tm1 / rawSingle, batched100: tm100 / rawBatched, batched1000: tm1000 / rawBatched },
+      surface: s,
+      seconds,
+    };
+    mkdirSync('bench/out', { recursive: true });
+    writeFileSync('bench/out/engine.json', JSON.stringify(figures, null, 2) + '\n');
+  } finally {
+    tmp.cleanup();
+  }
+}

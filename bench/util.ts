@@ -1,0 +1,78 @@
+/**
+ * Small helpers shared by the benchmark sections: temp directories that are always removed, a
+ * monotonic clock, medians, number formatting, an aligned results table, and the generator of
+ * realistic trade-like events every section writes (so figures are comparable across sections).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { EventInput } from '../src-core/model/types';
+
+/** A fresh temp directory, removed by the returned cleanup (also on failure of the caller). */
+export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `tidemark-bench-${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export const now = (): number => performance.now();
+
+export function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+export function fmtInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function fmtMs(ms: number): string {
+  return ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
+}
+
+export function pct(ratio: number): string {
+  return `${(ratio * 100).toFixed(0)}%`;
+}
+
+/** Prints rows as an aligned table with a header line. */
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+/** Key of the i-th event when `keys` distinct keys are cycled through in a scattered order. */
+export function keyOf(i: number, keys: number): string {
+  // 7919 is prime and does not divide the key counts used, so consecutive events hit spread keys.
+  return keyName((i * 7919) % keys);
+}
+
+/** The name of key number k: `T-0000042`. */
+export function keyName(k: number): string {
+  return `T-${String(k).padStart(7, '0')}`;
+}
+
+/** A trade-like event (~110 bytes of JSON); `version` changes the content for the same key. */
+export function tradeEvent(i: number, keys: number, version = i): EventInput {
+  return {
+    key: keyOf(i, keys),
+    data: {
+      account: `ACC-${i % 97}`,
+      instrument: `ISIN${String(i % 5003).padStart(8, '0')}`,
+      qty: (version % 500) + 1,
+      px: ((version % 10000) / 100 + 50).toFixed(2),
+      side: version % 2 === 0 ? 'buy' : 'sell',
+    },
+  };
+}
