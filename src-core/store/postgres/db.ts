@@ -1,0 +1,181 @@
+/**
+ * The connection side of the PostgreSQL backend: the `pg` Pool (bigint columns parsed to JS
+ * numbers, which are safe up to 2^53 as the contract requires), the qualified table names of the
+ * store's schema, and the two ways code runs SQL: `query` for a single statement (read-only, so
+ * retried once when a pooled connection turned out to be dead) and `inTx` for a write
+ * transaction (BEGIN/COMMIT, retried on deadlock or serialization failure, and on a broken
+ * connection as long as COMMIT was not yet sent, so an ambiguous commit is never run twice).
+ */
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { TidemarkError } from '../../model/errors';
+import { isConnectionError, isRetryable, toStoreError } from './errors';
+
+export interface Tables {
+  /** The quoted schema name. */
+  schema: string;
+  topics: string;
+  events: string;
+  txns: string;
+  heads: string;
+  version: string;
+}
+
+export interface Db {
+  pool: pg.Pool;
+  /** host:port/database, for error messages (never the password). */
+  where: string;
+  t: Tables;
+  /** NOTIFY channel of this schema (an identifier; at most 63 bytes). */
+  channel: string;
+  /** What a dedicated LISTEN client connects with. */
+  clientConfig: pg.ClientConfig;
+}
+
+const SCHEMA_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+export function validateSchemaName(schema: string): string {
+  if (!SCHEMA_RE.test(schema)) {
+    throw new TidemarkError(
+      'BAD_REQUEST',
+      `schema: ${JSON.stringify(schema)} is not a valid schema name (1-63 of A-Z a-z 0-9 _, not starting with a digit)`,
+    );
+  }
+  return schema;
+}
+
+export function tablesFor(schema: string): Tables {
+  const s = `"${schema}"`;
+  return {
+    schema: s,
+    topics: `${s}.topics`,
+    events: `${s}.events`,
+    txns: `${s}.txns`,
+    heads: `${s}.heads`,
+    version: `${s}.tidemark_schema_version`,
+  };
+}
+
+export function channelFor(schema: string): string {
+  return `tidemark_${createHash('sha256').update(schema).digest('hex').slice(0, 24)}`;
+}
+
+/** "host:port/db" of a connection URL, for messages. Never includes credentials. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const host = u.searchParams.get('host') ?? (u.hostname || 'localhost');
+    const port = u.searchParams.get('port') ?? (u.port || '5432');
+    const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || '(default database)';
+    return `${host}:${port}/${db}`;
+  } catch {
+    return '(unparseable PostgreSQL URL)';
+  }
+}
+
+const INT8_OID = 20;
+
+function parseInt8(value: string): number {
+  return Number(value);
+}
+
+type Parser = (value: string) => unknown;
+
+function getTypeParser(oid: number, format?: 'text' | 'binary'): Parser {
+  if (oid === INT8_OID) return parseInt8;
+  return (pg.types.getTypeParser as (oid: number, format: 'text' | 'binary') => Parser)(oid, format ?? 'text');
+}
+
+const types: pg.CustomTypesConfig = { getTypeParser: getTypeParser as pg.CustomTypesConfig['getTypeParser'] };
+
+export function createDb(url: string, schema: string): Db {
+  const where = describeUrl(url);
+  const clientConfig: pg.ClientConfig = {
+    connectionString: url,
+    types,
+    connectionTimeoutMillis: 5000,
+    application_name: 'tidemark',
+  };
+  const pool = new pg.Pool({ ...clientConfig, max: 10, idleTimeoutMillis: 30_000 });
+  // An idle pooled client whose server went away emits 'error'; without a handler that would
+  // crash the process. The pool drops the client; the next query reports UNAVAILABLE.
+  pool.on('error', () => undefined);
+  return { pool, where, t: tablesFor(schema), channel: channelFor(schema), clientConfig };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** One statement on a pooled connection. Read-only statements only (it may run twice). */
+export async function query<R>(db: Db, text: string, values?: unknown[]): Promise<R[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await db.pool.query(text, values);
+      return res.rows as R[];
+    } catch (err) {
+      if (attempt < 2 && isConnectionError(err)) {
+        await sleep(50 * (attempt + 1));
+        continue;
+      }
+      throw toStoreError(err, db.where);
+    }
+  }
+}
+
+export type TxBody<T> = (c: pg.PoolClient) => Promise<T>;
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Runs `body` inside BEGIN ... COMMIT on one pooled connection. A TidemarkError thrown by the
+ * body (a business failure such as CONFLICT) rolls back and propagates unchanged. Deadlocks and
+ * serialization failures are retried; so is a connection that broke before COMMIT was sent (the
+ * server then rolls the transaction back). A failure during COMMIT is reported as UNAVAILABLE:
+ * whether it committed is unknown, and re-running it could apply it twice.
+ */
+export async function inTx<T>(db: Db, body: TxBody<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    let client: pg.PoolClient;
+    try {
+      client = await db.pool.connect();
+    } catch (err) {
+      if (attempt < 3 && isConnectionError(err)) {
+        await sleep(100 * attempt);
+        continue;
+      }
+      throw toStoreError(err, db.where);
+    }
+    let committing = false;
+    try {
+      await client.query('BEGIN');
+      const result = await body(client);
+      committing = true;
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (err) {
+      const broken = isConnectionError(err) && !(err instanceof TidemarkError);
+      if (broken) {
+        client.release(err instanceof Error ? err : true);
+      } else {
+        try {
+          await client.query('ROLLBACK');
+          client.release();
+        } catch (rollbackErr) {
+          client.release(rollbackErr instanceof Error ? rollbackErr : true);
+        }
+      }
+      if (err instanceof TidemarkError) throw err;
+      if (!committing && attempt < MAX_ATTEMPTS && isRetryable(err)) {
+        await sleep(Math.random() * 5 * attempt);
+        continue;
+      }
+      if (!committing && broken && attempt < 3) {
+        await sleep(100 * attempt);
+        continue;
+      }
+      throw toStoreError(err, db.where);
+    }
+  }
+}

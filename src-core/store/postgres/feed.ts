@@ -1,0 +1,209 @@
+/**
+ * Live commit notifications across servers, on LISTEN/NOTIFY. Every write transaction ends with
+ * `pg_notify(channel, {"topic","maxSeq"})`, which PostgreSQL delivers when (and only if) it
+ * commits, to every listening session of every server. One dedicated `pg.Client` per store
+ * LISTENs (opened on the first subscribe); a notification for a subscribed topic makes that
+ * topic's pump read, through the pool, every event after the last one it delivered, in seq order
+ * and in pages, and hand them to the topic's listeners. Because the pump reads from its own cursor
+ * rather than trusting the payload, lost or coalesced notifications cannot open a gap. When the
+ * LISTEN connection breaks it reconnects with backoff and then pumps every topic to catch up.
+ */
+import pg from 'pg';
+import type { StoredEvent } from '../../model/types';
+import { validateTopic } from '../../model/validate';
+import type { CommitListener, Unsubscribe } from '../types';
+import type { Db } from './db';
+
+const PAGE = 1000;
+const RETRY_MS = 1000;
+
+interface TopicFeed {
+  topic: string;
+  listeners: Set<CommitListener>;
+  /** Seq of the last event delivered; null until the starting point is known. */
+  after: number | null;
+  running: boolean;
+  again: boolean;
+  retry: NodeJS.Timeout | null;
+}
+
+export interface FeedSource {
+  /** Current max seq of a topic (0 when it has no events). */
+  maxSeq(topic: string): Promise<number>;
+  /** Events of `topic` with seq > after, ascending, at most `limit`. */
+  eventsAfter(topic: string, after: number, limit: number): Promise<StoredEvent[]>;
+}
+
+export class CommitFeed {
+  private client: pg.Client | null = null;
+  private connecting = false;
+  private closed = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private backoffMs = 100;
+  private readonly topics = new Map<string, TopicFeed>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly source: FeedSource,
+  ) {}
+
+  subscribe(topic: string, listener: CommitListener): Unsubscribe {
+    validateTopic(topic);
+    let feed = this.topics.get(topic);
+    if (feed === undefined) {
+      feed = { topic, listeners: new Set(), after: null, running: false, again: false, retry: null };
+      this.topics.set(topic, feed);
+      this.start(feed);
+    }
+    feed.listeners.add(listener);
+    this.connect();
+    const f = feed;
+    return () => {
+      f.listeners.delete(listener);
+      if (f.listeners.size === 0 && this.topics.get(topic) === f) {
+        this.topics.delete(topic);
+        if (f.retry !== null) clearTimeout(f.retry);
+      }
+    };
+  }
+
+  /** Whether the LISTEN connection is up (for tests and health). */
+  get listening(): boolean {
+    return this.client !== null;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    for (const f of this.topics.values()) if (f.retry !== null) clearTimeout(f.retry);
+    this.topics.clear();
+    const c = this.client;
+    this.client = null;
+    if (c !== null) await c.end().catch(() => undefined);
+  }
+
+  private active(f: TopicFeed): boolean {
+    return !this.closed && this.topics.get(f.topic) === f;
+  }
+
+  private retryLater(f: TopicFeed, what: () => void): void {
+    if (!this.active(f) || f.retry !== null) return;
+    f.retry = setTimeout(() => {
+      f.retry = null;
+      if (this.active(f)) what();
+    }, RETRY_MS);
+  }
+
+  /** Learns where the topic stands now: only commits after this point are delivered. */
+  private start(f: TopicFeed): void {
+    this.source.maxSeq(f.topic).then(
+      (n) => {
+        if (f.after === null) f.after = n;
+        this.pump(f);
+      },
+      () => this.retryLater(f, () => this.start(f)),
+    );
+  }
+
+  private pump(f: TopicFeed): void {
+    if (!this.active(f) || f.after === null) return;
+    if (f.running) {
+      f.again = true;
+      return;
+    }
+    f.running = true;
+    f.again = false;
+    void this.drain(f).then(
+      () => {
+        f.running = false;
+        if (f.again) this.pump(f);
+      },
+      () => {
+        f.running = false;
+        this.retryLater(f, () => this.pump(f));
+      },
+    );
+  }
+
+  private async drain(f: TopicFeed): Promise<void> {
+    for (;;) {
+      if (!this.active(f) || f.after === null) return;
+      const events = await this.source.eventsAfter(f.topic, f.after, PAGE);
+      if (events.length === 0 || !this.active(f)) return;
+      f.after = events[events.length - 1]!.seq;
+      for (const listener of [...f.listeners]) {
+        try {
+          listener(events);
+        } catch {
+          // One listener's failure must not stop the others or the feed.
+        }
+      }
+      if (events.length < PAGE) return;
+    }
+  }
+
+  private onNotification(payload: string | undefined): void {
+    if (payload === undefined) return;
+    let msg: unknown;
+    try {
+      msg = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    if (typeof msg !== 'object' || msg === null) return;
+    const { topic, maxSeq } = msg as { topic?: unknown; maxSeq?: unknown };
+    if (typeof topic !== 'string' || typeof maxSeq !== 'number') return;
+    const f = this.topics.get(topic);
+    if (f !== undefined && (f.after === null || maxSeq > f.after)) this.pump(f);
+  }
+
+  private connect(): void {
+    if (this.closed || this.client !== null || this.connecting || this.reconnectTimer !== null) return;
+    this.connecting = true;
+    const c = new pg.Client(this.db.clientConfig);
+    let dead = false;
+    const onDown = (): void => {
+      if (dead) return;
+      dead = true;
+      if (this.client === c) this.client = null;
+      c.end().catch(() => undefined);
+      this.scheduleReconnect();
+    };
+    c.on('error', onDown);
+    c.on('end', onDown);
+    c.on('notification', (n) => {
+      if (n.channel === this.db.channel) this.onNotification(n.payload);
+    });
+    c.connect()
+      .then(() => c.query(`LISTEN ${this.db.channel}`))
+      .then(
+        () => {
+          this.connecting = false;
+          if (dead) return;
+          if (this.closed) {
+            void c.end().catch(() => undefined);
+            return;
+          }
+          this.client = c;
+          this.backoffMs = 100;
+          // Catch up on whatever was committed while we were not listening.
+          for (const f of this.topics.values()) this.pump(f);
+        },
+        () => {
+          this.connecting = false;
+          onDown();
+        },
+      );
+  }
+
+  private scheduleReconnect(): void {
+    // Nobody is listening: the next subscribe() connects again.
+    if (this.closed || this.reconnectTimer !== null || this.topics.size === 0) return;
+    const wait = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, 5000);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect();
+    }, wait);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Invalidation, inside a write transaction holding the topic lock: appends a marker event (key
+ * `$invalidate`, data null, its own seq and txn), records it on the target's txn row, and repairs
+ * the valid surface: every key whose newest valid event was in the target transaction falls back
+ * to its newest event that is still valid (or leaves the surface). Only the target's keys are
+ * touched, through the (topic, key, seq) index; nothing is scanned. Invalidating an already invalid
+ * transaction returns the existing marker with `duplicate: true` and writes nothing.
+ */
+import type pg from 'pg';
+import { type TidemarkError, badRequest, notFound } from '../../model/errors';
+import { hashData } from '../../model/hash';
+import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../../model/limits';
+import type { InvalidateResult } from '../../model/types';
+import type { Tables } from './db';
+import { notifyPayload, type LockedTopic } from './write';
+
+const NULL_HASH = hashData(null);
+
+interface TxnRow {
+  first_seq: number;
+  last_seq: number;
+  marker: boolean;
+  invalidated_by: number | null;
+}
+
+interface NewHeadRow {
+  key: string;
+  seq: number;
+  txn: number;
+  hash: string;
+  tomb: boolean;
+}
+
+export async function invalidateLocked(
+  c: pg.PoolClient,
+  t: Tables,
+  channel: string,
+  lock: LockedTopic | undefined,
+  topic: string,
+  target: number,
+  reason: string,
+): Promise<InvalidateResult> {
+  const missing = (): TidemarkError => notFound(`topic "${topic}" has no transaction ${target}`);
+  if (lock === undefined || lock.maxSeq === 0) throw missing();
+  const tr = await c.query<TxnRow>(
+    `SELECT first_seq, last_seq, marker, invalidated_by FROM ${t.txns} WHERE topic_id = $1 AND txn = $2`,
+    [lock.id, target],
+  );
+  const row = tr.rows[0];
+  if (row === undefined) throw missing();
+  if (row.marker) {
+    throw badRequest(`txn: transaction ${target} of topic "${topic}" is itself an invalidation marker`);
+  }
+  if (row.invalidated_by !== null) {
+    const m = await c.query<{ seq: number; txn: number }>(
+      `SELECT seq, txn FROM ${t.events} WHERE topic_id = $1 AND seq = $2`,
+      [lock.id, row.invalidated_by],
+    );
+    const marker = m.rows[0]!;
+    return { seq: marker.seq, txn: marker.txn, target, duplicate: true };
+  }
+  const seq = lock.maxSeq + 1;
+  const txn = lock.maxTxn + 1;
+  await c.query(`UPDATE ${t.txns} SET invalidated_by = $3, reason = $4 WHERE topic_id = $1 AND txn = $2`, [
+    lock.id,
+    target,
+    seq,
+    reason,
+  ]);
+  // Keys whose valid head was in the target: recompute their newest still-valid event.
+  const affected = await c.query<{ key: string; valid_tomb: boolean }>(
+    `SELECT h.key, h.valid_tomb FROM ${t.heads} h
+      WHERE h.topic_id = $1 AND h.valid_txn = $2
+        AND h.key IN (SELECT e.key FROM ${t.events} e WHERE e.topic_id = $1 AND e.seq BETWEEN $3 AND $4)`,
+    [lock.id, target, row.first_seq, row.last_seq],
+  );
+  let keysDelta = 0;
+  if (affected.rows.length > 0) {
+    const keys = affected.rows.map((r) => r.key);
+    for (const r of affected.rows) if (!r.valid_tomb) keysDelta -= 1;
+    const fresh = await c.query<NewHeadRow>(
+      `SELECT DISTINCT ON (e.key) e.key, e.seq, e.txn, e.hash, e.tomb
+         FROM ${t.events} e
+        WHERE e.topic_id = $1 AND e.key = ANY($2::text[]) AND e.type = 'event'
+          AND NOT EXISTS (SELECT 1 FROM ${t.txns} x
+                           WHERE x.topic_id = e.topic_id AND x.txn = e.txn AND x.invalidated_by IS NOT NULL)
+        ORDER BY e.key, e.seq DESC`,
+      [lock.id, keys],
+    );
+    const next = new Map<string, NewHeadRow>();
+    for (const f of fresh.rows) next.set(f.key, f);
+    const seqs: (number | null)[] = [];
+    const txns: (number | null)[] = [];
+    const hashes: (string | null)[] = [];
+    const tombs: (boolean | null)[] = [];
+    for (const k of keys) {
+      const f = next.get(k);
+      seqs.push(f?.seq ?? null);
+      txns.push(f?.txn ?? null);
+      hashes.push(f?.hash ?? null);
+      tombs.push(f?.tomb ?? null);
+      if (f !== undefined && !f.tomb) keysDelta += 1;
+    }
+    await c.query(
+      `UPDATE ${t.heads} h SET valid_seq = u.s, valid_txn = u.x, valid_hash = u.h, valid_tomb = u.tb
+         FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::bool[]) AS u(k, s, x, h, tb)
+        WHERE h.topic_id = $1 AND h.key = u.k`,
+      [lock.id, keys, seqs, txns, hashes, tombs],
+    );
+  }
+  await c.query(
+    `WITH ev AS (
+       INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time, target, reason)
+       VALUES ($1, $2, $3, $4, 'invalidate', 'null', true, $5, $6, $7, $8, $9)
+     ), tx AS (
+       INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker)
+       VALUES ($1, $3, $2, $2, 1, $7, true)
+     ), tp AS (
+       UPDATE ${t.topics} SET max_seq = $2, max_txn = $3, keys = keys + $10,
+              invalid_txns = invalid_txns + 1, last_time = $7
+        WHERE id = $1
+     )
+     SELECT pg_notify($11, $12)`,
+    [
+      lock.id,
+      seq,
+      txn,
+      INVALIDATE_KEY,
+      DEFAULT_CONTENT_TYPE,
+      NULL_HASH,
+      lock.time,
+      target,
+      reason,
+      keysDelta,
+      channel,
+      notifyPayload(topic, seq),
+    ],
+  );
+  lock.maxSeq = seq;
+  lock.maxTxn = txn;
+  return { seq, txn, target, duplicate: false };
+}

@@ -1,0 +1,207 @@
+/**
+ * The read side of the log: topic counters (served from the `topics` row, never counted), pages of
+ * events (by seq, optionally one key or one transaction; `invalid: true` joined from the txn row),
+ * pages of transactions and one transaction with its events. Pages fetch one row more than asked
+ * to know whether a next page exists; `next` is the cursor to pass back (`after`, or `before` with
+ * `order=desc`), null on the last page. An unknown topic reads as empty.
+ */
+import { notFound } from '../../model/errors';
+import type {
+  EventPage,
+  EventType,
+  ListTxnsOptions,
+  ReadEventsOptions,
+  StoredEvent,
+  TopicInfo,
+  TxnDetail,
+  TxnInfo,
+  TxnPage,
+} from '../../model/types';
+import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
+import { query, type Db } from './db';
+
+interface TopicRow {
+  topic: string;
+  max_seq: number;
+  max_txn: number;
+  keys: number;
+  invalid_txns: number;
+  last_time: string | null;
+}
+
+function topicInfoOf(r: TopicRow): TopicInfo {
+  return {
+    topic: r.topic,
+    events: r.max_seq,
+    keys: r.keys,
+    maxSeq: r.max_seq,
+    maxTxn: r.max_txn,
+    invalidTxns: r.invalid_txns,
+    lastTime: r.last_time,
+  };
+}
+
+const TOPIC_COLS = 'topic, max_seq, max_txn, keys, invalid_txns, last_time';
+
+export async function listTopics(db: Db): Promise<TopicInfo[]> {
+  const rows = await query<TopicRow>(db, `SELECT ${TOPIC_COLS} FROM ${db.t.topics} WHERE max_seq > 0 ORDER BY topic`);
+  return rows.map(topicInfoOf);
+}
+
+export async function topicInfo(db: Db, topic: string): Promise<TopicInfo> {
+  validateTopic(topic);
+  const rows = await query<TopicRow>(db, `SELECT ${TOPIC_COLS} FROM ${db.t.topics} WHERE topic = $1 AND max_seq > 0`, [
+    topic,
+  ]);
+  const r = rows[0];
+  if (r === undefined) throw notFound(`topic "${topic}" has no events`);
+  return topicInfoOf(r);
+}
+
+export interface EventRow {
+  seq: number;
+  txn: number;
+  key: string;
+  type: EventType;
+  data: string;
+  content_type: string;
+  hash: string;
+  time: string;
+  target: number | null;
+  reason: string | null;
+  invalid: boolean;
+}
+
+/** Columns of `events e` joined with its txn row `x` that `eventOf` reads. */
+export const EVENT_COLS = `e.seq, e.txn, e.key, e.type, e.data, e.content_type, e.hash, e.time, e.target, e.reason,
+  (x.invalidated_by IS NOT NULL) AS invalid`;
+
+export function eventOf(topic: string, r: EventRow): StoredEvent {
+  const ev: StoredEvent = {
+    topic,
+    seq: r.seq,
+    txn: r.txn,
+    key: r.key,
+    type: r.type,
+    data: JSON.parse(r.data) as StoredEvent['data'],
+    contentType: r.content_type,
+    hash: r.hash,
+    time: r.time,
+  };
+  if (r.target !== null) ev.target = r.target;
+  if (r.reason !== null) ev.reason = r.reason;
+  if (r.invalid) ev.invalid = true;
+  return ev;
+}
+
+export async function readEvents(db: Db, topic: string, opts?: ReadEventsOptions): Promise<EventPage> {
+  validateTopic(topic);
+  const o = normalizeReadEvents(opts);
+  const t = db.t;
+  const values: unknown[] = [topic];
+  const where: string[] = [`e.topic_id = (SELECT id FROM ${t.topics} WHERE topic = $1)`];
+  const param = (v: unknown): string => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  const desc = o.order === 'desc';
+  if (desc) {
+    if (o.before !== undefined) where.push(`e.seq < ${param(o.before)}`);
+  } else {
+    where.push(`e.seq > ${param(o.after ?? 0)}`);
+  }
+  if (o.key !== undefined) where.push(`e.key = ${param(o.key)}`);
+  if (o.txn !== undefined) {
+    const p = param(o.txn);
+    const range = `FROM ${t.txns} r WHERE r.topic_id = e.topic_id AND r.txn = ${p}`;
+    where.push(`e.seq >= (SELECT r.first_seq ${range}) AND e.seq <= (SELECT r.last_seq ${range})`);
+  }
+  const rows = await query<EventRow>(
+    db,
+    `SELECT ${EVENT_COLS}
+       FROM ${t.events} e LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
+      WHERE ${where.join(' AND ')}
+      ORDER BY e.seq ${desc ? 'DESC' : 'ASC'} LIMIT ${param(o.limit + 1)}`,
+    values,
+  );
+  const more = rows.length > o.limit;
+  const page = more ? rows.slice(0, o.limit) : rows;
+  return { events: page.map((r) => eventOf(topic, r)), next: more ? page[page.length - 1]!.seq : null };
+}
+
+interface TxnRow {
+  txn: number;
+  first_seq: number;
+  last_seq: number;
+  count: number;
+  time: string;
+  invalidated_by: number | null;
+  reason: string | null;
+  marker: boolean;
+}
+
+const TXN_COLS = 'txn, first_seq, last_seq, count, time, invalidated_by, reason, marker';
+
+function txnInfoOf(r: TxnRow): TxnInfo {
+  const info: TxnInfo = {
+    txn: r.txn,
+    firstSeq: r.first_seq,
+    lastSeq: r.last_seq,
+    count: r.count,
+    time: r.time,
+    invalidatedBy: r.invalidated_by,
+    reason: r.reason,
+  };
+  if (r.marker) info.marker = true;
+  return info;
+}
+
+export async function listTxns(db: Db, topic: string, opts?: ListTxnsOptions): Promise<TxnPage> {
+  validateTopic(topic);
+  const o = normalizeListTxns(opts);
+  const desc = o.order === 'desc';
+  const values: unknown[] = [topic];
+  let bound = '';
+  if (desc) {
+    if (o.before !== undefined) {
+      values.push(o.before);
+      bound = `AND txn < $${values.length}`;
+    }
+  } else {
+    values.push(o.after ?? 0);
+    bound = `AND txn > $${values.length}`;
+  }
+  values.push(o.limit + 1);
+  const rows = await query<TxnRow>(
+    db,
+    `SELECT ${TXN_COLS} FROM ${db.t.txns}
+      WHERE topic_id = (SELECT id FROM ${db.t.topics} WHERE topic = $1) ${bound}
+      ORDER BY txn ${desc ? 'DESC' : 'ASC'} LIMIT $${values.length}`,
+    values,
+  );
+  const more = rows.length > o.limit;
+  const page = more ? rows.slice(0, o.limit) : rows;
+  return { txns: page.map(txnInfoOf), next: more ? page[page.length - 1]!.txn : null };
+}
+
+export async function getTxn(db: Db, topic: string, txn: number): Promise<TxnDetail> {
+  validateTopic(topic);
+  validatePositiveInt(txn, 'txn');
+  const t = db.t;
+  const rows = await query<TxnRow & { topic_id: number }>(
+    db,
+    `SELECT topic_id, ${TXN_COLS} FROM ${t.txns}
+      WHERE topic_id = (SELECT id FROM ${t.topics} WHERE topic = $1) AND txn = $2`,
+    [topic, txn],
+  );
+  const r = rows[0];
+  if (r === undefined) throw notFound(`topic "${topic}" has no transaction ${txn}`);
+  const evs = await query<EventRow>(
+    db,
+    `SELECT ${EVENT_COLS}
+       FROM ${t.events} e LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
+      WHERE e.topic_id = $1 AND e.seq BETWEEN $2 AND $3 ORDER BY e.seq`,
+    [r.topic_id, r.first_seq, r.last_seq],
+  );
+  return { ...txnInfoOf(r), events: evs.map((e) => eventOf(topic, e)) };
+}

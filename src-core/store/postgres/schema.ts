@@ -1,0 +1,99 @@
+/**
+ * The PostgreSQL schema of a Tidemark store and its migrations. Everything lives in one named
+ * PostgreSQL schema (default `tidemark`): `topics` (one row per topic with the maintained counters;
+ * its row is the per-topic write lock), `events` (the log; data kept as the JSON text the writer
+ * sent so it reads back unchanged), `txns` (one row per transaction: seq range, time, invalidation),
+ * `heads` (per key: the newest event, and the newest valid event, i.e. both surfaces maintained on
+ * write) and `tidemark_schema_version`. Keys and topics are `text COLLATE "C"` so that ORDER BY is
+ * code point order, the same as `compareKeys` and SQLite. Migrations run under an advisory lock so
+ * several servers starting at once do not race.
+ */
+import { TidemarkError } from '../../model/errors';
+import type { Db, Tables } from './db';
+import { inTx } from './db';
+
+type Migration = (t: Tables) => string[];
+
+const MIGRATIONS: Migration[] = [
+  // 1: the initial schema.
+  (t) => [
+    `CREATE TABLE ${t.topics} (
+       id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+       topic text COLLATE "C" NOT NULL UNIQUE,
+       max_seq bigint NOT NULL DEFAULT 0,
+       max_txn bigint NOT NULL DEFAULT 0,
+       keys bigint NOT NULL DEFAULT 0,
+       invalid_txns bigint NOT NULL DEFAULT 0,
+       last_time text
+     )`,
+    `CREATE TABLE ${t.events} (
+       topic_id integer NOT NULL,
+       seq bigint NOT NULL,
+       txn bigint NOT NULL,
+       key text COLLATE "C" NOT NULL,
+       type text NOT NULL CHECK (type IN ('event', 'invalidate')),
+       data text NOT NULL,
+       tomb boolean NOT NULL,
+       content_type text NOT NULL,
+       hash text NOT NULL,
+       time text NOT NULL,
+       target bigint,
+       reason text,
+       PRIMARY KEY (topic_id, seq)
+     )`,
+    `CREATE INDEX events_by_key ON ${t.events} (topic_id, key, seq DESC)`,
+    `CREATE TABLE ${t.txns} (
+       topic_id integer NOT NULL,
+       txn bigint NOT NULL,
+       first_seq bigint NOT NULL,
+       last_seq bigint NOT NULL,
+       count integer NOT NULL,
+       time text NOT NULL,
+       marker boolean NOT NULL,
+       invalidated_by bigint,
+       reason text,
+       PRIMARY KEY (topic_id, txn)
+     )`,
+    `CREATE TABLE ${t.heads} (
+       topic_id integer NOT NULL,
+       key text COLLATE "C" NOT NULL,
+       raw_seq bigint NOT NULL,
+       raw_txn bigint NOT NULL,
+       raw_tomb boolean NOT NULL,
+       valid_seq bigint,
+       valid_txn bigint,
+       valid_hash text,
+       valid_tomb boolean,
+       PRIMARY KEY (topic_id, key)
+     )`,
+  ],
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Creates the schema if needed and applies every migration newer than the stored version. */
+export async function migrate(db: Db, schemaName: string): Promise<number> {
+  const t = db.t;
+  return inTx(db, async (c) => {
+    // One lock per schema name: concurrent openers wait here rather than race on CREATE.
+    await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tidemark-migrate:${schemaName}`]);
+    await c.query(`CREATE SCHEMA IF NOT EXISTS ${t.schema}`);
+    await c.query(
+      `CREATE TABLE IF NOT EXISTS ${t.version} (version integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const res = await c.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${t.version}`);
+    const current = res.rows[0]?.v ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new TidemarkError(
+        'INTERNAL',
+        `schema ${schemaName} is at version ${current}, newer than this Tidemark understands (${SCHEMA_VERSION})`,
+      );
+    }
+    for (let v = current + 1; v <= SCHEMA_VERSION; v++) {
+      const migration = MIGRATIONS[v - 1]!;
+      for (const statement of migration(t)) await c.query(statement);
+      await c.query(`INSERT INTO ${t.version} (version) VALUES ($1)`, [v]);
+    }
+    return SCHEMA_VERSION;
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * Surface pages. The current surface (valid and raw views) is read from the `heads` table, which
+ * the write path keeps up to date, in key order along its primary key: a page costs `limit` rows
+ * plus skipped tombstones, never a scan of the log. `asOfTxn=N` asks for the past, so it walks the
+ * (topic, key, seq DESC) index with DISTINCT ON to take, per key, the newest event with txn <= N
+ * (valid view: skipping invalidated transactions, validity as known now). Key order is code point
+ * order (`COLLATE "C"`); `prefix` is a LIKE on that collation, which PostgreSQL turns into an
+ * index range.
+ */
+import type { SurfaceOptions, SurfacePage, SurfaceRow } from '../../model/types';
+import { normalizeSurface, validateTopic } from '../../model/validate';
+import { query, type Db } from './db';
+
+interface SurfaceDbRow {
+  key: string;
+  seq: number;
+  txn: number;
+  hash: string;
+  data: string;
+  time: string;
+  invalid: boolean;
+}
+
+function likePrefix(prefix: string): string {
+  return prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%';
+}
+
+function rowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
+  const row: SurfaceRow = {
+    key: r.key,
+    seq: r.seq,
+    txn: r.txn,
+    hash: r.hash,
+    data: JSON.parse(r.data) as SurfaceRow['data'],
+    time: r.time,
+  };
+  if (raw && r.invalid) row.invalid = true;
+  return row;
+}
+
+export async function surface(db: Db, topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
+  validateTopic(topic);
+  const o = normalizeSurface(opts);
+  const t = db.t;
+  const raw = o.view === 'raw';
+  const values: unknown[] = [topic];
+  const param = (v: unknown): string => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  const topicId = `(SELECT id FROM ${t.topics} WHERE topic = $1)`;
+  let sql: string;
+  if (o.asOfTxn === undefined) {
+    const where = [`h.topic_id = ${topicId}`];
+    if (raw) where.push('NOT h.raw_tomb');
+    else where.push('h.valid_seq IS NOT NULL AND NOT h.valid_tomb');
+    if (o.after !== undefined) where.push(`h.key > ${param(o.after)}`);
+    if (o.prefix !== undefined) where.push(`h.key LIKE ${param(likePrefix(o.prefix))}`);
+    const seqCol = raw ? 'h.raw_seq' : 'h.valid_seq';
+    sql = `SELECT h.key, e.seq, e.txn, e.hash, e.data, e.time, (x.invalidated_by IS NOT NULL) AS invalid
+             FROM ${t.heads} h
+             JOIN ${t.events} e ON e.topic_id = h.topic_id AND e.seq = ${seqCol}
+             LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
+            WHERE ${where.join(' AND ')}
+            ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
+  } else {
+    const where = [`e.topic_id = ${topicId}`, `e.type = 'event'`, `e.txn <= ${param(o.asOfTxn)}`];
+    if (!raw) {
+      where.push(`NOT EXISTS (SELECT 1 FROM ${t.txns} v
+                   WHERE v.topic_id = e.topic_id AND v.txn = e.txn AND v.invalidated_by IS NOT NULL)`);
+    }
+    if (o.after !== undefined) where.push(`e.key > ${param(o.after)}`);
+    if (o.prefix !== undefined) where.push(`e.key LIKE ${param(likePrefix(o.prefix))}`);
+    sql = `SELECT s.key, s.seq, s.txn, s.hash, s.data, s.time, (x.invalidated_by IS NOT NULL) AS invalid
+             FROM (SELECT DISTINCT ON (e.key) e.topic_id, e.key, e.seq, e.txn, e.hash, e.data, e.time, e.tomb
+                     FROM ${t.events} e
+                    WHERE ${where.join(' AND ')}
+                    ORDER BY e.key, e.seq DESC) s
+             LEFT JOIN ${t.txns} x ON x.topic_id = s.topic_id AND x.txn = s.txn
+            WHERE NOT s.tomb
+            ORDER BY s.key LIMIT ${param(o.limit + 1)}`;
+  }
+  const rows = await query<SurfaceDbRow>(db, sql, values);
+  const more = rows.length > o.limit;
+  const page = more ? rows.slice(0, o.limit) : rows;
+  return { rows: page.map((r) => rowOf(r, raw)), next: more ? page[page.length - 1]!.key : null };
+}
