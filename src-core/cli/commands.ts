@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { registerBench } from './bench';
 import { registerInvalidate } from './invalidate';
 import { registerRead } from './read';
+import { registerServe } from './serve';
 import { registerSurface } from './surface';
 import { registerTopics } from './topics';
 import { registerTxns } from './txns';
@@ -20,4 +21,5 @@ export const commands: RegisterCommand[] = [
   registerTopics,
   registerInvalidate,
   registerBench,
+  registerServe,
 ];

@@ -1,0 +1,158 @@
+/**
+ * `tidemark serve`: runs the HTTP server (src-core/server) over a SQLite file (`--db`, default
+ * ./tidemark.db) or PostgreSQL (`--pg`). Tokens come from `--token TOKEN:ROLE` (repeatable) and/or
+ * `--tokens-file` (one `TOKEN ROLE` per line; blank lines and `#` comments skipped). Without any
+ * token the server is open and refuses to bind anything but a loopback address. The first line
+ * on stdout is exactly `listening on http://HOST:PORT`. SIGTERM/SIGINT: stop accepting, let
+ * in-flight requests (writes) finish, close the store, exit 0; a second signal exits at once (1).
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { badRequest } from '../model/errors';
+import { LIMITS } from '../model/limits';
+import type { Role } from '../model/types';
+import { isRole } from '../server/auth';
+import { startServer } from '../server/index';
+import { openStoreFromOptions } from '../store/open';
+
+interface ServeOptions {
+  db?: string;
+  pg?: string;
+  host: string;
+  port: number;
+  token: string[];
+  tokensFile?: string;
+  bodyLimit?: number;
+  static?: string;
+}
+
+function parseIntOption(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = /^[0-9]+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+function addToken(tokens: Map<string, Role>, token: string, role: string, where: string): void {
+  if (!isRole(role)) throw badRequest(`${where}: role must be read, write or admin, got ${JSON.stringify(role)}`);
+  if (token.length === 0 || /\s/.test(token)) throw badRequest(`${where}: the token must be non-empty with no spaces`);
+  const had = tokens.get(token);
+  if (had !== undefined && had !== role) throw badRequest(`${where}: this token was already given the ${had} role`);
+  tokens.set(token, role);
+}
+
+/** `--token TOKEN:ROLE` values and the `--tokens-file` text, merged. */
+export function parseTokens(flags: string[], file?: { name: string; text: string }): Map<string, Role> {
+  const tokens = new Map<string, Role>();
+  for (const flag of flags) {
+    const i = flag.lastIndexOf(':');
+    if (i <= 0) throw badRequest(`--token: expected TOKEN:ROLE (e.g. s3cret:admin), got a value without ":ROLE"`);
+    addToken(tokens, flag.slice(0, i), flag.slice(i + 1), '--token');
+  }
+  if (file) {
+    const lines = file.text.split(/\r?\n/);
+    lines.forEach((raw, n) => {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#')) return;
+      const where = `--tokens-file ${file.name} line ${n + 1}`;
+      const parts = line.split(/\s+/);
+      if (parts.length !== 2) throw badRequest(`${where}: expected "TOKEN ROLE" (two fields), got ${parts.length}`);
+      addToken(tokens, parts[0]!, parts[1]!, where);
+    });
+  }
+  return tokens;
+}
+
+async function serve(o: ServeOptions): Promise<void> {
+  let fileText: { name: string; text: string } | undefined;
+  if (o.tokensFile !== undefined) {
+    try {
+      fileText = { name: o.tokensFile, text: readFileSync(o.tokensFile, 'utf8') };
+    } catch {
+      throw badRequest(`--tokens-file: cannot read ${o.tokensFile}`);
+    }
+  }
+  const tokens = parseTokens(o.token, fileText);
+  if (tokens.size === 0 && !isLoopback(o.host)) {
+    throw badRequest(
+      `refusing to listen on ${o.host} without tokens: give --token TOKEN:ROLE or --tokens-file, or bind a loopback address such as 127.0.0.1`,
+    );
+  }
+  const storeOpts: { db?: string; pg?: string } = {};
+  if (o.db !== undefined) storeOpts.db = o.db;
+  if (o.pg !== undefined) storeOpts.pg = o.pg;
+  const store = await openStoreFromOptions(storeOpts);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      store,
+      host: o.host,
+      port: o.port,
+      tokens,
+      bodyLimit: o.bodyLimit ?? LIMITS.bodyBytesDefault,
+      ...(o.static !== undefined ? { staticDir: o.static } : {}),
+      logger: { level: 'error', stream: process.stderr },
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  process.stdout.write(`listening on ${server.url}\n`);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        process.stderr.write(`tidemark: ${signal} again, exiting now\n`);
+        process.exit(1);
+      }
+      stopping = true;
+      void (async () => {
+        try {
+          await server.close();
+          await store.close();
+        } catch (err) {
+          process.stderr.write(`tidemark: shutdown: ${err instanceof Error ? err.message : String(err)}\n`);
+          process.exitCode = 1;
+        }
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        resolve();
+      })();
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP server (API, live SSE tail, metrics, and the web UI when built)')
+    .addOption(new Option('--db <file>', 'SQLite store file (default: ./tidemark.db)'))
+    .addOption(new Option('--pg <url>', 'a PostgreSQL URL instead of a SQLite file').conflicts(['db']))
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port (0 = any free port)', parseIntOption('--port', 0, 65535), 4180)
+    .option('--token <token:role>', 'a bearer token and its role (read|write|admin); repeatable', collect, [])
+    .option('--tokens-file <file>', 'file of "TOKEN ROLE" lines')
+    .option(
+      '--body-limit <bytes>',
+      'largest request body in bytes (default 16 MiB)',
+      parseIntOption('--body-limit', 1, 2 ** 31),
+    )
+    .option('--static <dir>', 'directory of the built web UI (default: dist/renderer when built)')
+    .action(async (o: ServeOptions) => serve(o));
+}

@@ -1,0 +1,53 @@
+/**
+ * `startServer`: the Tidemark HTTP server over any `EventStore` (API.md), listening on
+ * `host` (default 127.0.0.1) and `port` (default 4180; 0 = any free port). Returns the real URL and
+ * `close()`, which stops accepting, ends SSE streams, lets in-flight requests (writes included)
+ * finish and resolves when the server is down. The store is the caller's: `close()` does not
+ * close it (cli/serve.ts does, after the server).
+ */
+import type { FastifyServerOptions } from 'fastify';
+import type { Role } from '../model/types';
+import type { EventStore } from '../store/types';
+import { buildApp } from './app';
+
+export interface ServerOptions {
+  store: EventStore;
+  host?: string;
+  port?: number;
+  tokens?: Map<string, Role>;
+  bodyLimit?: number;
+  staticDir?: string;
+  /** SSE heartbeat interval in ms (default 15,000). */
+  heartbeatMs?: number;
+  /** Unsent bytes per SSE client before the server pauses reading for it (default 1 MiB). */
+  sseMaxBufferedBytes?: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function formatUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const { app, beginClosing } = buildApp(opts);
+  await app.listen({ host, port: opts.port ?? 4180 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : (opts.port ?? 4180);
+  let closed: Promise<void> | null = null;
+  return {
+    url: formatUrl(host, port),
+    close: () => {
+      closed ??= (async () => {
+        beginClosing();
+        await app.close();
+      })();
+      return closed;
+    },
+  };
+}

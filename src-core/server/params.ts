@@ -1,0 +1,113 @@
+/**
+ * Reading route input: path parameters and query strings arrive as strings (or arrays when
+ * repeated) and are checked here before they reach a store, with BAD_REQUEST messages that name
+ * the parameter (`limit: must be an integer from 1 to 10000, got "abc"`). Unknown query parameters
+ * are rejected too, so a typo such as `limt=5` is not silently ignored.
+ */
+import { badRequest } from '../model/errors';
+import { LIMITS } from '../model/limits';
+import type { Order, SurfaceView } from '../model/types';
+import { validateTopic } from '../model/validate';
+
+export type Query = Record<string, string | string[] | undefined>;
+
+/** Rejects parameters outside `known` and repeated parameters. */
+export function checkQuery(q: Query, known: readonly string[]): void {
+  for (const [name, value] of Object.entries(q)) {
+    if (!known.includes(name)) {
+      throw badRequest(
+        `${name}: unknown query parameter${known.length ? ` (this route takes ${known.join(', ')})` : ''}`,
+      );
+    }
+    if (Array.isArray(value)) throw badRequest(`${name}: given more than once`);
+  }
+}
+
+function str(q: Query, name: string): string | undefined {
+  const v = q[name];
+  if (Array.isArray(v)) throw badRequest(`${name}: given more than once`);
+  return v;
+}
+
+const INT_RE = /^(0|[1-9][0-9]*)$/;
+
+/** A non-negative (or, with min 1, positive) safe integer, or undefined when absent. */
+export function intParam(q: Query, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const v = str(q, name);
+  if (v === undefined) return undefined;
+  const n = INT_RE.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range =
+      max === Number.MAX_SAFE_INTEGER
+        ? min === 0
+          ? 'a non-negative integer'
+          : `an integer >= ${min}`
+        : `an integer from ${min} to ${max}`;
+    throw badRequest(`${name}: must be ${range}, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+export function limitParam(q: Query, name = 'limit', max: number = LIMITS.pageMax): number | undefined {
+  return intParam(q, name, 1, max);
+}
+
+export function stringParam(
+  q: Query,
+  name: string,
+  maxLen: number = LIMITS.keyMax,
+  allowEmpty = false,
+): string | undefined {
+  const v = str(q, name);
+  if (v === undefined) return undefined;
+  if ((!allowEmpty && v.length === 0) || v.length > maxLen) {
+    throw badRequest(`${name}: must be a ${allowEmpty ? '' : 'non-empty '}string of at most ${maxLen} characters`);
+  }
+  return v;
+}
+
+export function orderParam(q: Query): Order | undefined {
+  const v = str(q, 'order');
+  if (v === undefined) return undefined;
+  if (v !== 'asc' && v !== 'desc') throw badRequest(`order: must be "asc" or "desc", got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function viewParam(q: Query): SurfaceView | undefined {
+  const v = str(q, 'view');
+  if (v === undefined) return undefined;
+  if (v !== 'valid' && v !== 'raw') throw badRequest(`view: must be "valid" or "raw", got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function enumParam<T extends string>(q: Query, name: string, values: readonly T[]): T | undefined {
+  const v = str(q, name);
+  if (v === undefined) return undefined;
+  if (!(values as readonly string[]).includes(v)) {
+    throw badRequest(
+      `${name}: must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${JSON.stringify(v)}`,
+    );
+  }
+  return v as T;
+}
+
+/** The `{topic}` path segment, validated (never rewritten). */
+export function topicParam(params: { topic: string }): string {
+  return validateTopic(params.topic);
+}
+
+/** The `{txn}` path segment: a positive integer. */
+export function txnParam(params: { txn: string }): number {
+  const n = INT_RE.test(params.txn) ? Number(params.txn) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw badRequest(`txn: must be a positive integer, got ${JSON.stringify(params.txn)}`);
+  }
+  return n;
+}
+
+/** Copies the defined entries of `o`, so stores never see `key: undefined`. */
+export function defined<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
+}

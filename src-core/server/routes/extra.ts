@@ -1,0 +1,37 @@
+/**
+ * Small routes beside the core API: `GET /v1/health` (no token), `GET /v1/whoami` (the caller's
+ * role; `admin` when no tokens are configured) and
+ * `GET /v1/topics/{topic}/txns/{txn}/preview-invalidate?limit=` (read role): which surface rows
+ * would change if the transaction were invalidated, computed by store/preview.ts without writing.
+ */
+import type { FastifyInstance } from 'fastify';
+import { LIMITS } from '../../model/limits';
+import { previewInvalidation } from '../../store/preview';
+import type { RouteContext } from '../context';
+import { type Query, checkQuery, limitParam, topicParam, txnParam } from '../params';
+
+export function registerExtraRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { store } = ctx;
+
+  app.get('/v1/health', () => ({ status: 'ok' }));
+
+  app.get<{ Querystring: Query }>('/v1/whoami', (req) => {
+    checkQuery(req.query, []);
+    return { role: req.tidemarkRole };
+  });
+
+  app.get<{ Params: { topic: string; txn: string }; Querystring: Query }>(
+    '/v1/topics/:topic/txns/:txn/preview-invalidate',
+    async (req) => {
+      const topic = topicParam(req.params);
+      const txn = txnParam(req.params);
+      checkQuery(req.query, ['limit']);
+      return previewInvalidation(
+        store,
+        topic,
+        txn,
+        limitParam(req.query, 'limit', LIMITS.pageMax) ?? LIMITS.pageDefault,
+      );
+    },
+  );
+}

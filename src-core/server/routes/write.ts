@@ -1,0 +1,98 @@
+/**
+ * Write routes: one transaction (`POST /v1/topics/{topic}/txns`), several in order
+ * (`POST /v1/batch`, one `store.appendBatch` call so the backend commits the batch durably before
+ * anything is acknowledged), invalidation (admin role) and the demo data (`POST /v1/sample`).
+ * Bodies are validated before the store is touched, so a rejected request changes nothing. In a
+ * batch, a transaction that fails validation is reported exactly like one the store rejected: the
+ * transactions before it are applied, it and everything after it are not.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { badRequest, toErrorBody, statusForCode } from '../../model/errors';
+import type { BatchResponse, BatchTxn } from '../../model/types';
+import { validateAppendRequest, validateReason, validateTopic } from '../../model/validate';
+import { loadSampleData } from '../../store/sample';
+import type { RouteContext } from '../context';
+import { type Query, checkQuery, topicParam, txnParam } from '../params';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Writes take JSON only (other parsers may exist for the diff route). */
+function jsonBody(req: FastifyRequest, shape: string): Record<string, unknown> {
+  const ct = (req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase();
+  if (req.body !== undefined && ct !== 'application/json') {
+    throw badRequest(`content-type: ${JSON.stringify(ct)} is not accepted here; send application/json`);
+  }
+  if (!isObject(req.body)) throw badRequest(`body: must be a JSON object ${shape}`);
+  return req.body;
+}
+
+/** Validates `txns[i]`; returns the transaction or the error it fails with. */
+function checkBatchTxn(raw: unknown, i: number): BatchTxn {
+  const path = `txns[${i}]`;
+  if (!isObject(raw)) throw badRequest(`${path}: must be an object with "topic" and "events"`);
+  if (raw.topic === undefined) throw badRequest(`${path}.topic: is required`);
+  let topic: string;
+  try {
+    topic = validateTopic(raw.topic);
+  } catch (e) {
+    throw badRequest(`${path}.${toErrorBody(e).message}`);
+  }
+  return { topic, ...validateAppendRequest(raw, `${path}.`) };
+}
+
+export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { store, metrics } = ctx;
+
+  app.post<{ Params: { topic: string }; Querystring: Query }>('/v1/topics/:topic/txns', async (req) => {
+    const topic = topicParam(req.params);
+    checkQuery(req.query, []);
+    const body = validateAppendRequest(jsonBody(req, 'with an "events" array'));
+    const res = await store.append(topic, body);
+    metrics.recordAppend(res);
+    return res;
+  });
+
+  app.post<{ Querystring: Query }>('/v1/batch', async (req): Promise<BatchResponse> => {
+    checkQuery(req.query, []);
+    const body = jsonBody(req, 'with a "txns" array');
+    if (!Array.isArray(body.txns)) throw badRequest('txns: must be an array of transactions');
+    const raw: unknown[] = body.txns;
+    const valid: BatchTxn[] = [];
+    let invalid: { index: number; error: unknown } | null = null;
+    for (let i = 0; i < raw.length; i++) {
+      try {
+        valid.push(checkBatchTxn(raw[i], i));
+      } catch (error) {
+        invalid = { index: i, error };
+        break;
+      }
+    }
+    const res: BatchResponse = valid.length ? await store.appendBatch(valid) : { results: [], error: null };
+    for (const r of res.results) metrics.recordAppend(r);
+    if (res.error === null && invalid !== null) {
+      const e = toErrorBody(invalid.error);
+      res.error = { index: invalid.index, status: statusForCode(e.code), code: e.code, message: e.message };
+    }
+    return res;
+  });
+
+  app.post<{ Params: { topic: string; txn: string }; Querystring: Query }>(
+    '/v1/topics/:topic/txns/:txn/invalidate',
+    async (req) => {
+      const topic = topicParam(req.params);
+      const txn = txnParam(req.params);
+      checkQuery(req.query, []);
+      const reason = validateReason(jsonBody(req, 'with a "reason"').reason);
+      const res = await store.invalidate(topic, txn, reason);
+      metrics.recordInvalidate(res);
+      return res;
+    },
+  );
+
+  app.post<{ Querystring: Query }>('/v1/sample', async (req) => {
+    checkQuery(req.query, []);
+    return loadSampleData(store);
+  });
+}

@@ -1,0 +1,230 @@
+/**
+ * The ordered writer: callers append transactions without waiting; whatever is queued is coalesced
+ * into `POST /v1/batch` requests, in order, with one request in flight at a time, so a pipeline of
+ * single-event transactions runs at batch speed. Guarantees:
+ * - Order: transactions are applied in the order `append` was called.
+ * - No later success after an earlier failure: when a transaction fails (server-side error in the
+ *   batch, a rejected request, or local validation), it rejects with that error, and every
+ *   transaction queued after it at that moment rejects with the same code (message prefixed
+ *   "not applied: an earlier transaction failed: ..."). The writer then carries on with new work.
+ * - Safe retry: after a network failure or 503 UNAVAILABLE the same batch is sent again (backoff
+ *   50 ms doubling to 1 s, for up to `retryForMs`). A transaction the server had already committed
+ *   comes back as all-duplicate; it resolves with the seq/txn of the stored events
+ *   (`txn` filled from the results, `retried: true`).
+ *   LIMIT: this relies on de-duplication, so it holds only when each event of a retried
+ *   transaction is still the newest valid event of its key with the same hash. It does not hold
+ *   for a transaction that writes one key twice, when another writer changed the key in between,
+ *   or with `expectMaxSeq` (the retry sees a moved max seq and fails with CONFLICT).
+ */
+import { TidemarkError, hasErrorCode, isErrorCode, codeForStatus } from '../../model/errors';
+import { asJsonValue } from '../../model/canonical';
+import type { AppendRequest, AppendResponse, BatchResponse, BatchTxn } from '../../model/types';
+import { validateAppendRequest, validateTopic } from '../../model/validate';
+import { HttpTransport, type TransportOptions } from './transport';
+
+export interface OrderedWriterOptions extends TransportOptions {
+  /** Transactions per request (default 10,000). */
+  maxTxnsPerRequest?: number;
+  /** Approximate request body bytes (default 4 MiB; one larger transaction is sent alone). */
+  maxBytesPerRequest?: number;
+  /** How long to keep retrying a batch after network errors / 503 (default 60 s). */
+  retryForMs?: number;
+}
+
+export interface OrderedAppendResponse extends AppendResponse {
+  /** Set when the response came from a retry (committed transactions then read as duplicates). */
+  retried?: true;
+}
+
+interface Entry {
+  body: string;
+  error: unknown;
+  resolve: (r: OrderedAppendResponse) => void;
+  reject: (e: unknown) => void;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function followOn(err: unknown): TidemarkError {
+  const code = hasErrorCode(err) ? err.code : 'INTERNAL';
+  const message = hasErrorCode(err) ? err.message : 'internal error';
+  return new TidemarkError(code, `not applied: an earlier transaction failed: ${message}`, { cause: err });
+}
+
+/** Validates and serialises one transaction (throws BAD_REQUEST naming the field). */
+export function serializeTxn(topic: string, req: AppendRequest): string {
+  validateTopic(topic);
+  const checked = validateAppendRequest(req);
+  for (let i = 0; i < checked.events.length; i++) asJsonValue(checked.events[i]!.data, `events[${i}].data`);
+  return JSON.stringify({ topic, ...checked });
+}
+
+export class OrderedWriter {
+  private readonly transport: HttpTransport;
+  private readonly maxTxns: number;
+  private readonly maxBytes: number;
+  private readonly retryForMs: number;
+  private queue: Entry[] = [];
+  private head = 0;
+  private running = false;
+  private inFlight = 0;
+  private idle: (() => void)[] = [];
+
+  constructor(opts: OrderedWriterOptions | { transport: HttpTransport; options?: Omit<OrderedWriterOptions, 'url'> }) {
+    const o: Omit<OrderedWriterOptions, 'url'> = 'transport' in opts ? (opts.options ?? {}) : opts;
+    this.transport = 'transport' in opts ? opts.transport : new HttpTransport(opts);
+    this.maxTxns = o.maxTxnsPerRequest ?? 10_000;
+    this.maxBytes = o.maxBytesPerRequest ?? 4 * 1024 * 1024;
+    this.retryForMs = o.retryForMs ?? 60_000;
+  }
+
+  /** Transactions queued or in flight. */
+  get pending(): number {
+    return this.queue.length - this.head + this.inFlight;
+  }
+
+  /** Queues one transaction; resolves when it is committed (durably), rejects per the rules above. */
+  append(topic: string, req: AppendRequest): Promise<OrderedAppendResponse> {
+    return new Promise<OrderedAppendResponse>((resolve, reject) => {
+      let body = '';
+      let error: unknown = null;
+      try {
+        body = serializeTxn(topic, req);
+      } catch (e) {
+        error = e;
+      }
+      this.queue.push({ body, error, resolve, reject });
+      if (!this.running) void this.pump();
+    });
+  }
+
+  /**
+   * The EventStore `appendBatch` contract on top of the queue: the applied prefix and the first
+   * failure in `error`; rejects only for UNAVAILABLE (nothing of the batch is then acknowledged).
+   */
+  async appendBatch(txns: BatchTxn[]): Promise<BatchResponse> {
+    const settled = await Promise.allSettled(txns.map(({ topic, ...req }) => this.append(topic, req)));
+    const results: AppendResponse[] = [];
+    for (let i = 0; i < settled.length; i++) {
+      const s = settled[i]!;
+      if (s.status === 'fulfilled') {
+        results.push(s.value);
+        continue;
+      }
+      const err: unknown = s.reason;
+      if (hasErrorCode(err) && err.code === 'UNAVAILABLE')
+        throw new TidemarkError(err.code, err.message, { cause: err });
+      const code = hasErrorCode(err) ? err.code : 'INTERNAL';
+      const message = hasErrorCode(err) ? err.message : 'internal error';
+      return { results, error: { index: i, status: new TidemarkError(code, message).status, code, message } };
+    }
+    return { results, error: null };
+  }
+
+  /** Resolves when everything queued so far has settled. */
+  flush(): Promise<void> {
+    if (!this.running && this.head >= this.queue.length) return Promise.resolve();
+    return new Promise((r) => this.idle.push(r));
+  }
+
+  private take(): Entry[] {
+    const out: Entry[] = [];
+    let bytes = 0;
+    while (this.head < this.queue.length && out.length < this.maxTxns) {
+      const e = this.queue[this.head]!;
+      if (e.error !== null) break;
+      if (out.length > 0 && bytes + e.body.length > this.maxBytes) break;
+      bytes += e.body.length + 1;
+      out.push(e);
+      this.head++;
+    }
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    return out;
+  }
+
+  /** Rejects everything still queued with a follow-on of `err`. */
+  private failQueued(err: unknown): void {
+    const rest = this.queue.slice(this.head);
+    this.queue = [];
+    this.head = 0;
+    const follow = followOn(err);
+    for (const e of rest) e.reject(follow);
+  }
+
+  private async pump(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.head < this.queue.length) {
+        const first = this.queue[this.head]!;
+        if (first.error !== null) {
+          this.head++;
+          first.reject(first.error);
+          this.failQueued(first.error);
+          continue;
+        }
+        const batch = this.take();
+        this.inFlight = batch.length;
+        try {
+          await this.send(batch);
+        } finally {
+          this.inFlight = 0;
+        }
+      }
+    } finally {
+      this.running = false;
+      const waiters = this.idle;
+      this.idle = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private async send(batch: Entry[]): Promise<void> {
+    let body = '{"txns":[';
+    for (let i = 0; i < batch.length; i++) body += (i ? ',' : '') + batch[i]!.body;
+    body += ']}';
+    const deadline = Date.now() + this.retryForMs;
+    let retried = false;
+    for (let attempt = 0; ; attempt++) {
+      let res: BatchResponse;
+      try {
+        res = await this.transport.json<BatchResponse>('POST', '/v1/batch', { body });
+      } catch (err) {
+        if (hasErrorCode(err) && err.code === 'UNAVAILABLE' && Date.now() < deadline) {
+          retried = true;
+          await sleep(Math.min(1000, 50 * 2 ** Math.min(attempt, 5)));
+          continue;
+        }
+        this.fail(batch, 0, err);
+        return;
+      }
+      const n = Math.min(res.results.length, batch.length);
+      for (let i = 0; i < n; i++) batch[i]!.resolve(retried ? fromRetry(res.results[i]!) : res.results[i]!);
+      if (res.error) {
+        const code = isErrorCode(res.error.code) ? res.error.code : codeForStatus(res.error.status);
+        this.fail(batch, res.error.index, new TidemarkError(code, res.error.message));
+      } else if (n < batch.length) {
+        this.fail(batch, n, new TidemarkError('INTERNAL', 'the server acknowledged fewer transactions than were sent'));
+      }
+      return;
+    }
+  }
+
+  /** `batch[index]` rejects with `err`; everything after it, and everything queued, with a follow-on. */
+  private fail(batch: Entry[], index: number, err: unknown): void {
+    const follow = followOn(err);
+    batch[index]?.reject(err);
+    for (let i = index + 1; i < batch.length; i++) batch[i]!.reject(follow);
+    this.failQueued(err);
+  }
+}
+
+/** After a retry, an all-duplicate answer is our own earlier commit: report its txn. */
+function fromRetry(r: AppendResponse): OrderedAppendResponse {
+  if (r.txn !== null || r.results.length === 0) return { ...r, retried: true };
+  const txn = r.results[0]!.txn;
+  const same = r.results.every((x) => x.txn === txn);
+  return { txn: same ? txn : null, results: r.results, retried: true };
+}
