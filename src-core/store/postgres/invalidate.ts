@@ -40,7 +40,7 @@ export async function invalidateLocked(
   target: number,
   reason: string,
 ): Promise<InvalidateResult> {
-  const missing = (): TidemarkError => notFound(`topic "${topic}" has no transaction ${target}`);
+  const missing = (): TidemarkError => notFound(`txn: topic "${topic}" has no transaction ${target}`);
   if (lock === undefined || lock.maxSeq === 0) throw missing();
   const tr = await c.query<TxnRow>(
     `SELECT first_seq, last_seq, marker, invalidated_by FROM ${t.txns} WHERE topic_id = $1 AND txn = $2`,
@@ -49,7 +49,7 @@ export async function invalidateLocked(
   const row = tr.rows[0];
   if (row === undefined) throw missing();
   if (row.marker) {
-    throw badRequest(`txn: transaction ${target} of topic "${topic}" is itself an invalidation marker`);
+    throw badRequest(`txn: transaction ${target} is an invalidation marker and cannot be invalidated`);
   }
   if (row.invalidated_by !== null) {
     const m = await c.query<{ seq: number; txn: number }>(

@@ -1,8 +1,8 @@
 /**
  * Turns a writer's transaction into what the SQL needs, before any connection is taken: validates
  * the topic and events (model/validate.ts), checks that each event's data is JSON, computes its
- * hash over the canonical JSON unless the writer gave one, and keeps the data as the JSON text the
- * writer sent (so it reads back with its own key order). PostgreSQL text cannot hold U+0000 and
+ * hash over the canonical JSON unless the writer gave one, and stores that canonical text as the
+ * data (as the SQLite backend does, so both read back identical JSON). PostgreSQL text cannot hold U+0000 and
  * `pg` would silently replace a lone surrogate, so keys, content types and reasons containing
  * either are rejected with a BAD_REQUEST naming the field rather than stored altered.
  */
@@ -14,7 +14,7 @@ import { contentTypeOf, validateAppendRequest, validateTopic } from '../../model
 
 export interface PreparedEvent {
   key: string;
-  /** JSON text as the writer sent it. */
+  /** Canonical JSON text (as SQLite stores it, so both backends read back the same bytes). */
   data: string;
   tomb: boolean;
   contentType: string;
@@ -46,7 +46,7 @@ export function prepareTxn(topic: unknown, req: unknown, path = ''): PreparedTxn
     const canonical = canonicalJson(e.data, `${at}.data`);
     events[i] = {
       key: e.key,
-      data: JSON.stringify(e.data),
+      data: canonical,
       tomb: e.data === null,
       contentType,
       hash: e.hash ?? hashCanonical(canonical),

@@ -3,7 +3,7 @@
  * events (by seq, optionally one key or one transaction; `invalid: true` joined from the txn row),
  * pages of transactions and one transaction with its events. Pages fetch one row more than asked
  * to know whether a next page exists; `next` is the cursor to pass back (`after`, or `before` with
- * `order=desc`), null on the last page. An unknown topic reads as empty.
+ * `order=desc`; both bounds apply in either order), null on the last page. An unknown topic reads as empty.
  */
 import { notFound } from '../../model/errors';
 import type {
@@ -54,7 +54,7 @@ export async function topicInfo(db: Db, topic: string): Promise<TopicInfo> {
     topic,
   ]);
   const r = rows[0];
-  if (r === undefined) throw notFound(`topic "${topic}" has no events`);
+  if (r === undefined) throw notFound(`topic: "${topic}" has no events`);
   return topicInfoOf(r);
 }
 
@@ -105,11 +105,8 @@ export async function readEvents(db: Db, topic: string, opts?: ReadEventsOptions
     return `$${values.length}`;
   };
   const desc = o.order === 'desc';
-  if (desc) {
-    if (o.before !== undefined) where.push(`e.seq < ${param(o.before)}`);
-  } else {
-    where.push(`e.seq > ${param(o.after ?? 0)}`);
-  }
+  if (o.after !== undefined) where.push(`e.seq > ${param(o.after)}`);
+  if (o.before !== undefined) where.push(`e.seq < ${param(o.before)}`);
   if (o.key !== undefined) where.push(`e.key = ${param(o.key)}`);
   if (o.txn !== undefined) {
     const p = param(o.txn);
@@ -162,20 +159,19 @@ export async function listTxns(db: Db, topic: string, opts?: ListTxnsOptions): P
   const desc = o.order === 'desc';
   const values: unknown[] = [topic];
   let bound = '';
-  if (desc) {
-    if (o.before !== undefined) {
-      values.push(o.before);
-      bound = `AND txn < $${values.length}`;
-    }
-  } else {
-    values.push(o.after ?? 0);
-    bound = `AND txn > $${values.length}`;
+  if (o.after !== undefined) {
+    values.push(o.after);
+    bound += ` AND txn > $${values.length}`;
+  }
+  if (o.before !== undefined) {
+    values.push(o.before);
+    bound += ` AND txn < $${values.length}`;
   }
   values.push(o.limit + 1);
   const rows = await query<TxnRow>(
     db,
     `SELECT ${TXN_COLS} FROM ${db.t.txns}
-      WHERE topic_id = (SELECT id FROM ${db.t.topics} WHERE topic = $1) ${bound}
+      WHERE topic_id = (SELECT id FROM ${db.t.topics} WHERE topic = $1)${bound}
       ORDER BY txn ${desc ? 'DESC' : 'ASC'} LIMIT $${values.length}`,
     values,
   );
@@ -195,7 +191,7 @@ export async function getTxn(db: Db, topic: string, txn: number): Promise<TxnDet
     [topic, txn],
   );
   const r = rows[0];
-  if (r === undefined) throw notFound(`topic "${topic}" has no transaction ${txn}`);
+  if (r === undefined) throw notFound(`txn: topic "${topic}" has no transaction ${txn}`);
   const evs = await query<EventRow>(
     db,
     `SELECT ${EVENT_COLS}

@@ -107,9 +107,7 @@ export async function appendLocked(
   p: PreparedTxn,
 ): Promise<AppendResponse> {
   if (p.expectMaxSeq !== undefined && p.expectMaxSeq !== lock.maxSeq) {
-    throw conflict(
-      `expectMaxSeq: topic "${p.topic}" is at seq ${lock.maxSeq}, not ${p.expectMaxSeq}; nothing was written`,
-    );
+    throw conflict(`expectMaxSeq: topic "${p.topic}" is at seq ${lock.maxSeq}, not ${p.expectMaxSeq}`);
   }
   const keys = [...new Set(p.events.map((e) => e.key))];
   const heads = await c.query<HeadRow>(
