@@ -1,0 +1,29 @@
+/**
+ * `runContractSuite(label, makeStore, opts)`: the whole semantics of shared/API.md, exercised only
+ * through the `EventStore` interface, so it runs unchanged against SQLite, the HTTP client and
+ * PostgreSQL. `makeStore` must return a fresh, empty store (and a cleanup) each time it is called:
+ * it is called before every test and once per property-test run. `propertyRuns` (default 50) lets
+ * slower backends run fewer random histories.
+ */
+import { describe } from 'vitest';
+import { batchCases } from './cases/batch';
+import { invalidateCases } from './cases/invalidate';
+import { propertyCases } from './cases/property';
+import { readCases } from './cases/reads';
+import { surfaceCases } from './cases/surface';
+import { writeCases } from './cases/writes';
+import { type ContractOptions, type MakeStore, useStore } from './harness';
+
+export type { ContractOptions, MakeStore } from './harness';
+
+export function runContractSuite(label: string, makeStore: MakeStore, opts: ContractOptions = {}): void {
+  describe(`EventStore contract: ${label}`, () => {
+    const fx = useStore(makeStore);
+    writeCases(fx);
+    batchCases(fx);
+    readCases(fx);
+    invalidateCases(fx);
+    surfaceCases(fx);
+    propertyCases(makeStore, opts.propertyRuns ?? 50);
+  });
+}
