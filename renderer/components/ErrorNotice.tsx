@@ -1,0 +1,35 @@
+/**
+ * An error shown in place: what went wrong (the message, which names the bad field), the code,
+ * what to do next, and a retry button when one makes sense.
+ */
+import type { ReactNode } from 'react';
+import { toApiError, hintFor } from '../api/errors';
+
+interface Props {
+  error: unknown;
+  title?: string;
+  onRetry?: () => void;
+  children?: ReactNode;
+}
+
+export function ErrorNotice({ error, title = 'Something went wrong', onRetry, children }: Props): ReactNode {
+  const e = toApiError(error);
+  return (
+    <div className="error-notice" role="alert">
+      <strong>{title}</strong>
+      <p className="error-message">{e.message}</p>
+      <p className="error-hint">
+        {hintFor(e.code)} <span className="error-code">({e.code})</span>
+      </p>
+      <div className="error-actions">
+        {onRetry && (
+          <button type="button" onClick={onRetry}>
+            Retry
+          </button>
+        )}
+        {e.code === 'UNAUTHORIZED' && <a href="#/connections">Go to Connections</a>}
+        {children}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,190 @@
+/**
+ * A virtualised ARIA grid (@tanstack/react-virtual) for tables of up to millions of rows: fixed
+ * row height, only visible rows in the DOM, more pages requested as the end comes into view.
+ * Keyboard: the grid is one tab stop; Up/Down/PageUp/PageDown/Home/End move the active row
+ * (aria-activedescendant), Enter activates it. When rows are prepended (live tail) while the
+ * person is scrolled down, the scroll offset is shifted so what they look at stays put.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
+
+export interface Column<T> {
+  id: string;
+  header: string;
+  /** A CSS grid track, e.g. '8rem' or 'minmax(10rem, 2fr)'. */
+  width: string;
+  render: (row: T) => ReactNode;
+  className?: string;
+}
+
+interface Props<T> {
+  label: string;
+  rows: T[];
+  columns: Column<T>[];
+  rowKey: (row: T) => string;
+  rowHeight?: number;
+  hasMore?: boolean;
+  loadingMore?: boolean;
+  onNeedMore?: () => void;
+  onActivate?: (row: T) => void;
+  rowClassName?: (row: T) => string | undefined;
+  selectedKey?: string | null;
+  empty?: ReactNode;
+  /** Scroll to (and make active) the row with this key when it changes. */
+  scrollToKey?: string | null;
+}
+
+export function VirtualTable<T>(props: Props<T>): ReactNode {
+  const { rows, columns, rowKey, rowHeight = 32, hasMore, loadingMore, onNeedMore } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const id = useId();
+  const [activeKey, setActiveKey] = useState<string | null>(null);
+  const template = useMemo(() => columns.map((c) => c.width).join(' '), [columns]);
+  const indexOfKey = useMemo(() => {
+    const m = new Map<string, number>();
+    rows.forEach((r, i) => m.set(rowKey(r), i));
+    return m;
+  }, [rows, rowKey]);
+  const activeIndex = activeKey !== null ? (indexOfKey.get(activeKey) ?? -1) : -1;
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is the point of this component
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.length > 0 ? items[items.length - 1]!.index : -1;
+
+  useEffect(() => {
+    if (hasMore && !loadingMore && onNeedMore && lastIndex >= rows.length - 30) onNeedMore();
+  }, [hasMore, loadingMore, onNeedMore, lastIndex, rows.length]);
+
+  // Keep the view steady when rows are prepended above the viewport.
+  const firstKeyRef = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    const prev = firstKeyRef.current;
+    const first = rows[0];
+    firstKeyRef.current = first ? rowKey(first) : null;
+    const el = scrollRef.current;
+    if (!el || prev === null || el.scrollTop === 0) return;
+    const shift = indexOfKey.get(prev);
+    if (shift !== undefined && shift > 0) el.scrollTop += shift * rowHeight;
+  }, [rows, rowKey, indexOfKey, rowHeight]);
+
+  const { scrollToKey } = props;
+  useEffect(() => {
+    if (!scrollToKey) return;
+    const i = indexOfKey.get(scrollToKey);
+    if (i !== undefined) virtualizer.scrollToIndex(i, { align: 'center' });
+  }, [scrollToKey, indexOfKey, virtualizer]);
+
+  const move = (to: number): void => {
+    if (rows.length === 0) return;
+    const i = Math.max(0, Math.min(rows.length - 1, to));
+    setActiveKey(rowKey(rows[i]!));
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    if (e.target !== e.currentTarget) return;
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 320) / rowHeight) - 1);
+    const cur = activeIndex < 0 ? -1 : activeIndex;
+    switch (e.key) {
+      case 'ArrowDown':
+        move(cur + 1);
+        break;
+      case 'ArrowUp':
+        move(cur - 1);
+        break;
+      case 'PageDown':
+        move(cur + page);
+        break;
+      case 'PageUp':
+        move(cur - page);
+        break;
+      case 'Home':
+        move(0);
+        break;
+      case 'End':
+        move(rows.length - 1);
+        break;
+      case 'Enter':
+        if (activeIndex >= 0) props.onActivate?.(rows[activeIndex]!);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const rowId = (i: number): string => `${id}-r${i}`;
+
+  return (
+    <div
+      className="vt"
+      role="grid"
+      aria-label={props.label}
+      aria-rowcount={hasMore ? -1 : rows.length + 1}
+      aria-activedescendant={activeIndex >= 0 ? rowId(activeIndex) : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+    >
+      <div role="rowgroup" className="vt-head">
+        <div role="row" aria-rowindex={1} className="vt-row" style={{ gridTemplateColumns: template }}>
+          {columns.map((c) => (
+            <div role="columnheader" key={c.id} className={`vt-cell ${c.className ?? ''}`}>
+              {c.header}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div className="vt-scroll" ref={scrollRef}>
+        {rows.length === 0 && !loadingMore ? (
+          <div className="vt-empty">{props.empty ?? 'Nothing to show.'}</div>
+        ) : (
+          <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((v) => {
+              const row = rows[v.index]!;
+              const k = rowKey(row);
+              const selected = props.selectedKey === k;
+              return (
+                <div
+                  role="row"
+                  key={k}
+                  id={rowId(v.index)}
+                  aria-rowindex={v.index + 2}
+                  aria-selected={selected}
+                  data-key={k}
+                  className={`vt-row vt-body-row ${v.index === activeIndex ? 'active' : ''} ${selected ? 'selected' : ''} ${props.rowClassName?.(row) ?? ''}`}
+                  style={{ gridTemplateColumns: template, height: rowHeight, transform: `translateY(${v.start}px)` }}
+                  onClick={() => {
+                    setActiveKey(k);
+                    props.onActivate?.(row);
+                  }}
+                >
+                  {columns.map((c) => (
+                    <div role="gridcell" key={c.id} className={`vt-cell ${c.className ?? ''}`}>
+                      {c.render(row)}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+        )}
+        {loadingMore && <div className="vt-loading">Loading more…</div>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+/**
+ * What the open connection allows: writing (sample data) and invalidating. A read-only
+ * connection, or a token whose role is too low, disables the controls; `why` says which.
+ */
+import { useQuery } from '@tanstack/react-query';
+import type { ConnectionInfo } from '../../src-core/model/store-api';
+import { useApi } from '../api/api-context';
+import { currentConnectionQuery } from '../queries/connection';
+
+export interface Access {
+  conn: ConnectionInfo | null;
+  canWrite: boolean;
+  canInvalidate: boolean;
+  /** Why writes are disabled, or null. */
+  why: string | null;
+}
+
+export function accessOf(conn: ConnectionInfo | null): Access {
+  if (!conn) return { conn, canWrite: false, canInvalidate: false, why: 'Not connected' };
+  if (conn.readOnly) return { conn, canWrite: false, canInvalidate: false, why: 'This connection is read-only' };
+  const canWrite = conn.role === 'write' || conn.role === 'admin';
+  const canInvalidate = conn.role === 'admin';
+  const why = canInvalidate ? null : `Your token has the ${conn.role} role`;
+  return { conn, canWrite, canInvalidate, why };
+}
+
+export function useAccess(): Access {
+  const api = useApi();
+  const { data } = useQuery(currentConnectionQuery(api));
+  return accessOf(data ?? null);
+}

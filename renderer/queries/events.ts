@@ -1,0 +1,32 @@
+/**
+ * Infinite query over a topic's log, newest first, paged with the `before` cursor; filters
+ * (key, txn) are part of the key. `matchesEvents` tells which cached lists a live event belongs to.
+ */
+import { infiniteQueryOptions } from '@tanstack/react-query';
+import type { StoreApi } from '../../src-core/model/store-api';
+import type { StoredEvent } from '../../src-core/model/types';
+import { keys, type EventsParams } from './keys';
+
+export const EVENTS_PAGE = 200;
+
+export const eventsQuery = (api: StoreApi, topic: string, params: EventsParams) =>
+  infiniteQueryOptions({
+    queryKey: keys.events(topic, params),
+    queryFn: ({ pageParam, signal: _signal }) =>
+      api.readEvents(topic, {
+        order: 'desc',
+        before: pageParam,
+        limit: EVENTS_PAGE,
+        key: params.key,
+        txn: params.txn,
+      }),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => last.next ?? undefined,
+    staleTime: 10_000,
+  });
+
+export function matchesEvents(params: EventsParams, e: StoredEvent): boolean {
+  if (params.key !== undefined && e.key !== params.key) return false;
+  if (params.txn !== undefined && e.txn !== params.txn) return false;
+  return true;
+}

@@ -1,0 +1,37 @@
+/**
+ * The query-key hierarchy, in one place. Everything about one topic sits under
+ * ['topic', name], so a write can invalidate exactly the branch it touched:
+ * ['topics'], ['topic', name, 'info'], ['topic', name, 'events', params],
+ * ['topic', name, 'txns', params], ['topic', name, 'txn', n], ['topic', name, 'surface', params],
+ * ['topic', name, 'preview', n]. Connection state lives under ['connection'].
+ */
+import type { SurfaceView } from '../../src-core/model/types';
+
+export interface EventsParams {
+  key?: string;
+  txn?: number;
+}
+
+export interface SurfaceParams {
+  prefix?: string;
+  view: SurfaceView;
+  asOfTxn?: number;
+}
+
+export const keys = {
+  connection: ['connection'] as const,
+  current: () => ['connection', 'current'] as const,
+  recent: () => ['connection', 'recent'] as const,
+  capabilities: () => ['connection', 'capabilities'] as const,
+  topics: ['topics'] as const,
+  topic: (name: string) => ['topic', name] as const,
+  info: (name: string) => ['topic', name, 'info'] as const,
+  eventsAll: (name: string) => ['topic', name, 'events'] as const,
+  events: (name: string, p: EventsParams) => ['topic', name, 'events', p] as const,
+  txnsAll: (name: string) => ['topic', name, 'txns'] as const,
+  txns: (name: string, p: { order: 'desc' }) => ['topic', name, 'txns', p] as const,
+  txn: (name: string, txn: number) => ['topic', name, 'txn', txn] as const,
+  surfaceAll: (name: string) => ['topic', name, 'surface'] as const,
+  surface: (name: string, p: SurfaceParams) => ['topic', name, 'surface', p] as const,
+  preview: (name: string, txn: number) => ['topic', name, 'preview', txn] as const,
+};

@@ -1,0 +1,29 @@
+/**
+ * Query factories for transactions: the newest-first infinite list, one transaction's detail,
+ * and the preview of what invalidating it would change.
+ */
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import type { StoreApi } from '../../src-core/model/store-api';
+import { keys } from './keys';
+
+export const TXNS_PAGE = 200;
+export const PREVIEW_LIMIT = 200;
+
+export const txnsQuery = (api: StoreApi, topic: string) =>
+  infiniteQueryOptions({
+    queryKey: keys.txns(topic, { order: 'desc' }),
+    queryFn: ({ pageParam }) => api.listTxns(topic, { order: 'desc', before: pageParam, limit: TXNS_PAGE }),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => last.next ?? undefined,
+    staleTime: 10_000,
+  });
+
+export const txnQuery = (api: StoreApi, topic: string, txn: number) =>
+  queryOptions({ queryKey: keys.txn(topic, txn), queryFn: () => api.getTxn(topic, txn), staleTime: 10_000 });
+
+export const previewQuery = (api: StoreApi, topic: string, txn: number) =>
+  queryOptions({
+    queryKey: keys.preview(topic, txn),
+    queryFn: () => api.previewInvalidate(topic, txn, PREVIEW_LIMIT),
+    staleTime: 0,
+  });

@@ -1,0 +1,58 @@
+/**
+ * Mutations that change which store is open (open a file, connect, reconnect) or how the current
+ * connection is marked (read-only, colour, label), with their cache effects: a new store drops
+ * every cached topic query; a patch only refreshes the connection queries.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { ConnectionInfo, ConnectionPatch } from '../../../src-core/model/store-api';
+import { useApi } from '../../api/api-context';
+import { forgetStoreData } from '../../queries/invalidate';
+import { keys } from '../../queries/keys';
+import { navigate } from '../../lib/route';
+
+export function useSwitchConnection<A>(fn: (arg: A) => Promise<ConnectionInfo | null>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: async (conn) => {
+      if (!conn) return;
+      forgetStoreData(qc);
+      qc.setQueryData(keys.current(), conn);
+      await qc.invalidateQueries({ queryKey: keys.recent() });
+      navigate({ screen: 'topics' });
+    },
+  });
+}
+
+export function useUpdateConnection() {
+  const api = useApi();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: ConnectionPatch }) => api.updateConnection(id, patch),
+    onSuccess: async (conn) => {
+      const cur = qc.getQueryData<ConnectionInfo | null>(keys.current());
+      if (cur?.id === conn.id) qc.setQueryData(keys.current(), conn);
+      await qc.invalidateQueries({ queryKey: keys.recent() });
+    },
+  });
+}
+
+export function useForgetConnection() {
+  const api = useApi();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.forgetConnection(id),
+    onSuccess: async () => {
+      await qc.invalidateQueries({ queryKey: keys.connection });
+    },
+  });
+}
+
+export const COLOURS: readonly { name: string; value: string | null }[] = [
+  { name: 'None', value: null },
+  { name: 'Red (production)', value: '#d64545' },
+  { name: 'Orange', value: '#e08a1e' },
+  { name: 'Green', value: '#2f9e5b' },
+  { name: 'Blue', value: '#3a7bd5' },
+  { name: 'Purple', value: '#8a56c7' },
+];

@@ -1,0 +1,59 @@
+/**
+ * One diff row field by field, store against snapshot, differing fields highlighted, with a link
+ * to the transaction behind the store value.
+ */
+import type { ReactNode } from 'react';
+import type { DiffRow } from '../../../src-core/model/types';
+import { cellText } from '../../lib/format';
+import { fieldsOf } from '../../lib/diff-fields';
+import { STATUS_LABEL } from './DiffSummaryView';
+
+interface Props {
+  row: DiffRow;
+  keyField: string;
+  onOpenTxn: (txn: number) => void;
+  onClose: () => void;
+}
+
+export function DiffRowDetail({ row, keyField, onOpenTxn, onClose }: Props): ReactNode {
+  const fields = fieldsOf(row, keyField);
+  return (
+    <aside
+      className="detail-panel"
+      aria-label={`Diff of ${row.key}`}
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    >
+      <header className="detail-head">
+        <h2>
+          {row.key} <span className={`badge status-${row.status}`}>{STATUS_LABEL[row.status]}</span>
+        </h2>
+        <button type="button" className="icon-button" aria-label="Close details" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      {row.store && (
+        <button type="button" className="link-button" onClick={() => onOpenTxn(row.store!.txn)}>
+          Open transaction {row.store.txn}
+        </button>
+      )}
+      <table className="compare" aria-label="Fields compared">
+        <thead>
+          <tr>
+            <th>Field</th>
+            <th>Store</th>
+            <th>Snapshot</th>
+          </tr>
+        </thead>
+        <tbody>
+          {fields.map((f) => (
+            <tr key={f.field} className={f.differs ? 'differs' : undefined}>
+              <th scope="row">{f.field}</th>
+              <td className="mono">{f.store === undefined ? '—' : cellText(f.store)}</td>
+              <td className="mono">{f.snapshot === undefined ? '—' : cellText(f.snapshot)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </aside>
+  );
+}

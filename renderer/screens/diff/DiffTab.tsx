@@ -1,0 +1,140 @@
+/**
+ * Diff: upload a snapshot, choose key and compared fields (detected with sniffColumns from the
+ * file's first 64 KiB), compare with a cancellable progress display, then browse the summary and
+ * the result rows. A malformed file shows the server's message, which names the line or record.
+ */
+import { useMutation } from '@tanstack/react-query';
+import { useRef, useState, type ReactNode } from 'react';
+import { sniffColumns } from '../../../src-core/diff/sniff';
+import type { Progress } from '../../../src-core/model/store-api';
+import { useApi } from '../../api/api-context';
+import { toApiError } from '../../api/errors';
+import { formatFromName } from '../../api/upload';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { fmtNum } from '../../lib/format';
+import { navigate } from '../../lib/route';
+import { DiffProgress } from './DiffProgress';
+import { DiffResults } from './DiffResults';
+import { DiffSetup, type DiffChoice } from './DiffSetup';
+import { SnapshotPicker } from './SnapshotPicker';
+
+const SNIFF_BYTES = 64 * 1024;
+export const DIFF_ROW_LIMIT = 10_000;
+
+export async function detectColumns(file: Blob, choice: DiffChoice): Promise<string[]> {
+  if (!choice.format) return [];
+  const text = await file.slice(0, SNIFF_BYTES).text();
+  return sniffColumns(text, choice.format);
+}
+
+export function DiffTab({ topic }: { topic: string }): ReactNode {
+  const api = useApi();
+  const [file, setFile] = useState<File | null>(null);
+  const [columns, setColumns] = useState<string[]>([]);
+  const [choice, setChoice] = useState<DiffChoice>({ format: null, keyField: 'key', fields: [] });
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [startedAt, setStartedAt] = useState(0);
+  const controller = useRef<AbortController | null>(null);
+
+  const run = useMutation({
+    mutationFn: async (c: DiffChoice & { file: File; allFields: boolean }) => {
+      const ctrl = new AbortController();
+      controller.current = ctrl;
+      setStartedAt(Date.now());
+      setProgress(null);
+      return api.diff(
+        topic,
+        {
+          file: c.file,
+          fileName: c.file.name,
+          format: c.format ?? undefined,
+          keyField: c.keyField.trim(),
+          fields: c.allFields ? undefined : c.fields,
+          limit: DIFF_ROW_LIMIT,
+        },
+        { onProgress: setProgress, signal: ctrl.signal },
+      );
+    },
+    onSettled: () => {
+      controller.current = null;
+    },
+  });
+
+  const pick = (f: File): void => {
+    run.reset();
+    setFile(f);
+    const base: DiffChoice = { format: formatFromName(f.name), keyField: 'key', fields: [] };
+    void detectColumns(f, base)
+      .catch((): string[] => [])
+      .then((cols) => {
+        setColumns(cols);
+        const keyField = cols.includes('key') ? 'key' : (cols[0] ?? 'key');
+        setChoice({ ...base, keyField, fields: cols.filter((c) => c !== keyField) });
+      });
+  };
+
+  const changeChoice = (c: DiffChoice): void => {
+    if (file && c.format !== choice.format) {
+      void detectColumns(file, c)
+        .catch((): string[] => [])
+        .then((cols) => {
+          setColumns(cols);
+          const keyField = cols.includes(c.keyField)
+            ? c.keyField
+            : cols.includes('key')
+              ? 'key'
+              : (cols[0] ?? c.keyField);
+          setChoice({ ...c, keyField, fields: cols.filter((x) => x !== keyField) });
+        });
+    }
+    setChoice(c);
+  };
+
+  const compare = (): void => {
+    if (!file) return;
+    const comparable = columns.filter((c) => c !== choice.keyField);
+    const allFields = comparable.length === 0 || comparable.every((c) => choice.fields.includes(c));
+    run.mutate({ ...choice, file, allFields });
+  };
+
+  const cancelled = run.error ? toApiError(run.error).code === 'CANCELLED' : false;
+
+  return (
+    <div className="tab-body diff-tab">
+      <section className="card" aria-label="Snapshot">
+        <SnapshotPicker
+          onFile={pick}
+          fileName={file ? `${file.name} (${fmtNum(Math.ceil(file.size / 1024))} KiB)` : null}
+        />
+        {file && (
+          <DiffSetup
+            columns={columns}
+            choice={choice}
+            onChange={changeChoice}
+            onCompare={compare}
+            busy={run.isPending}
+          />
+        )}
+        {run.isPending && (
+          <DiffProgress progress={progress} startedAt={startedAt} onCancel={() => controller.current?.abort()} />
+        )}
+        {run.error &&
+          (cancelled ? (
+            <p className="notice" role="status">
+              Comparison cancelled. Press Compare to start again.
+            </p>
+          ) : (
+            <ErrorNotice title="The snapshot could not be compared" error={run.error} />
+          ))}
+      </section>
+      {run.data && (
+        <DiffResults
+          topic={topic}
+          result={run.data}
+          keyField={choice.keyField}
+          onOpenTxn={(txn) => navigate({ screen: 'topic', topic, tab: 'txns', txn })}
+        />
+      )}
+    </div>
+  );
+}

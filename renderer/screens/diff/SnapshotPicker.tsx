@@ -1,0 +1,46 @@
+/**
+ * "Upload snapshot": a file input (CSV, JSON, NDJSON) that is also a drop zone for drag and drop.
+ */
+import { useState, type ReactNode } from 'react';
+
+export function SnapshotPicker({
+  onFile,
+  fileName,
+}: {
+  onFile: (f: File) => void;
+  fileName: string | null;
+}): ReactNode {
+  const [over, setOver] = useState(false);
+  return (
+    <div
+      className={`drop-zone ${over ? 'over' : ''}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        const f = e.dataTransfer.files[0];
+        if (f) onFile(f);
+      }}
+    >
+      <label className="button primary file-label">
+        Upload snapshot
+        <input
+          type="file"
+          className="visually-hidden"
+          accept=".csv,.json,.ndjson,.jsonl,text/csv,application/json,application/x-ndjson"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) onFile(f);
+            e.target.value = '';
+          }}
+        />
+      </label>
+      <span className="muted">{fileName ? `Snapshot: ${fileName}` : 'or drop a CSV, JSON or NDJSON file here'}</span>
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * The invalidation dialog: previews which keys' surface values would change (from what to what),
+ * asks for a reason ("Reason") and for the transaction number typed again ("Confirm transaction
+ * number"); "Invalidate transaction N" stays disabled until both are right. On success the
+ * transaction row is marked at once and everything of the topic is refetched.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { LIMITS } from '../../../src-core/model/limits';
+import { useApi } from '../../api/api-context';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Modal } from '../../components/Modal';
+import { useAccess } from '../../components/use-access';
+import { fmtNum, jsonPreview } from '../../lib/format';
+import { afterInvalidate } from '../../queries/invalidate';
+import { previewQuery } from '../../queries/txns';
+
+interface Props {
+  topic: string;
+  txn: number;
+  onClose: () => void;
+}
+
+export function InvalidateDialog({ topic, txn, onClose }: Props): ReactNode {
+  const api = useApi();
+  const qc = useQueryClient();
+  const access = useAccess();
+  const preview = useQuery(previewQuery(api, topic, txn));
+  const [reason, setReason] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const mutation = useMutation({
+    mutationFn: () => api.invalidate(topic, txn, reason.trim()),
+    onSuccess: async (res) => {
+      onClose();
+      await afterInvalidate(qc, topic, res, reason.trim());
+    },
+  });
+  const reasonOk = reason.trim().length > 0 && reason.trim().length <= LIMITS.reasonMax;
+  const confirmOk = confirm.trim() === String(txn);
+  const ready = reasonOk && confirmOk && access.canInvalidate && !mutation.isPending;
+
+  return (
+    <Modal title={`Invalidate transaction ${txn}`} onClose={onClose} className="invalidate-dialog">
+      <p>
+        Invalidating marks transaction {txn} of <strong>{topic}</strong> invalid: nothing is deleted, its events stay in
+        the log, and the surface falls back to each key's previous valid value. It cannot be undone.
+      </p>
+      <section aria-label="Impact">
+        <h3>Impact on the surface</h3>
+        {preview.error ? (
+          <ErrorNotice
+            title="The impact could not be previewed"
+            error={preview.error}
+            onRetry={() => void preview.refetch()}
+          />
+        ) : !preview.data ? (
+          <p className="muted">Working out the impact…</p>
+        ) : (
+          <>
+            <p role="status">
+              {fmtNum(preview.data.keysTouched)} key{preview.data.keysTouched === 1 ? '' : 's'} touched;{' '}
+              {preview.data.rows.length === 0
+                ? 'no surface value changes.'
+                : `${fmtNum(preview.data.rows.length)}${preview.data.truncated ? '+' : ''} surface value${preview.data.rows.length === 1 ? '' : 's'} change:`}
+            </p>
+            {preview.data.rows.length > 0 && (
+              <div className="impact-scroll">
+                <table className="impact" aria-label="Surface changes">
+                  <thead>
+                    <tr>
+                      <th>Key</th>
+                      <th>Now</th>
+                      <th>After</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {preview.data.rows.map((r) => (
+                      <tr key={r.key}>
+                        <td className="mono">{r.key}</td>
+                        <td className="mono">
+                          {r.before ? `${jsonPreview(r.before.data, 80)} (txn ${r.before.txn})` : '— absent'}
+                        </td>
+                        <td className="mono">
+                          {r.after ? `${jsonPreview(r.after.data, 80)} (txn ${r.after.txn})` : '— removed'}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            {preview.data.truncated && (
+              <p className="muted">Only the first {fmtNum(preview.data.rows.length)} changes are shown.</p>
+            )}
+          </>
+        )}
+      </section>
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ready) mutation.mutate();
+        }}
+      >
+        <label className="field">
+          <span>Reason</span>
+          <textarea
+            rows={2}
+            maxLength={LIMITS.reasonMax}
+            value={reason}
+            placeholder="Why is this transaction wrong? (kept with the marker)"
+            onChange={(e) => setReason(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>Confirm transaction number</span>
+          <input
+            type="text"
+            inputMode="numeric"
+            autoComplete="off"
+            placeholder={`Type ${txn} to confirm`}
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+          />
+        </label>
+        {!access.canInvalidate && <p className="field-error">{access.why}: invalidation is not allowed.</p>}
+        <div className="row">
+          <button type="submit" className="danger" disabled={!ready}>
+            Invalidate transaction {txn}
+          </button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+      {mutation.error && <ErrorNotice title="The transaction was not invalidated" error={mutation.error} />}
+    </Modal>
+  );
+}

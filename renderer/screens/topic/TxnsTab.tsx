@@ -1,0 +1,93 @@
+/**
+ * Transactions, newest first: seq range, count, time, status. Each valid row has "Invalidate",
+ * which opens the confirmation dialog. `focus` (from the route) shows one transaction on top.
+ */
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useMemo, useState, type ReactNode } from 'react';
+import type { TxnInfo } from '../../../src-core/model/types';
+import { useApi } from '../../api/api-context';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { useAccess, type Access } from '../../components/use-access';
+import { VirtualTable, type Column } from '../../components/VirtualTable';
+import { fmtNum, fmtTime } from '../../lib/format';
+import { navigate } from '../../lib/route';
+import { txnsQuery } from '../../queries/txns';
+import { FocusedTxn } from './FocusedTxn';
+import { InvalidateDialog } from './InvalidateDialog';
+import { TxnStatus } from './TxnStatus';
+
+function columns(access: Access, onInvalidate: (txn: number) => void): Column<TxnInfo>[] {
+  return [
+    { id: 'txn', header: 'Txn', width: '6rem', className: 'num', render: (t) => t.txn },
+    {
+      id: 'seqs',
+      header: 'Seq range',
+      width: '12rem',
+      className: 'num',
+      render: (t) => `${fmtNum(t.firstSeq)}–${fmtNum(t.lastSeq)}`,
+    },
+    { id: 'count', header: 'Events', width: '6rem', className: 'num', render: (t) => fmtNum(t.count) },
+    { id: 'time', header: 'Time', width: '13.5rem', className: 'mono', render: (t) => fmtTime(t.time) },
+    { id: 'status', header: 'Status', width: 'minmax(10rem, 2fr)', render: (t) => <TxnStatus t={t} /> },
+    {
+      id: 'action',
+      header: 'Action',
+      width: '7.5rem',
+      render: (t) =>
+        !t.marker && t.invalidatedBy === null ? (
+          <button
+            type="button"
+            className="small danger-outline"
+            disabled={!access.canInvalidate}
+            title={access.why ?? `Invalidate transaction ${t.txn}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              onInvalidate(t.txn);
+            }}
+          >
+            Invalidate
+          </button>
+        ) : null,
+    },
+  ];
+}
+
+export function TxnsTab({ topic, focus }: { topic: string; focus?: number }): ReactNode {
+  const api = useApi();
+  const access = useAccess();
+  const q = useInfiniteQuery(txnsQuery(api, topic));
+  const rows = useMemo(() => q.data?.pages.flatMap((p) => p.txns) ?? [], [q.data]);
+  const [target, setTarget] = useState<number | null>(null);
+  const cols = useMemo(() => columns(access, setTarget), [access]);
+
+  return (
+    <div className="tab-body">
+      {focus !== undefined && <FocusedTxn topic={topic} txn={focus} onInvalidate={setTarget} />}
+      <div className="toolbar">
+        <span className="muted">
+          {fmtNum(rows.length)} loaded{q.hasNextPage ? ' (scroll for more)' : ''} · Enter on a row focuses it
+        </span>
+      </div>
+      {q.error ? (
+        <ErrorNotice title="Transactions could not be loaded" error={q.error} onRetry={() => void q.refetch()} />
+      ) : (
+        <VirtualTable
+          label="Transactions"
+          rows={rows}
+          columns={cols}
+          rowKey={(t) => String(t.txn)}
+          rowHeight={36}
+          hasMore={q.hasNextPage}
+          loadingMore={q.isFetchingNextPage || q.isPending}
+          onNeedMore={() => void q.fetchNextPage()}
+          onActivate={(t) => navigate({ screen: 'topic', topic, tab: 'txns', txn: t.txn })}
+          selectedKey={focus !== undefined ? String(focus) : null}
+          scrollToKey={focus !== undefined ? String(focus) : null}
+          rowClassName={(t) => (t.invalidatedBy !== null ? 'row-invalid' : t.marker ? 'row-marker' : undefined)}
+          empty="No transactions yet."
+        />
+      )}
+      {target !== null && <InvalidateDialog topic={topic} txn={target} onClose={() => setTarget(null)} />}
+    </div>
+  );
+}
