@@ -56,8 +56,9 @@ export async function openStore(
   if (values.db !== undefined) opts.db = values.db;
   if (values.url !== undefined) opts.url = values.url;
   if (values.pg !== undefined) opts.pg = values.pg;
-  if (values.token !== undefined && (values.url !== undefined || cmd.getOptionValueSource('token') === 'cli')) {
-    opts.token = values.token;
+  const token = values.token === '' ? undefined : values.token;
+  if (token !== undefined && (values.url !== undefined || cmd.getOptionValueSource('token') === 'cli')) {
+    opts.token = token;
   }
   if (opts.url !== undefined || opts.pg !== undefined) delete opts.mustExist;
   return openStoreFromOptions(opts);

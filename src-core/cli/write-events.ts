@@ -6,9 +6,10 @@
  * `WriteFailed` carries both the summary of what was committed and a message saying so.
  *
  * With `--expect-max-seq N` the first transaction must find the topic at seq N and each later one
- * at the seq the previous one left, so no other writer can interleave. Against a remote store,
- * complete transactions are sent several at a time through `appendBatch` (one request, applied in
- * order, stopping at the first failure) while the next lines are parsed.
+ * at the seq the previous one left, so no other writer can interleave. Otherwise transactions are
+ * pipelined (HTTP: the client's ordered writer coalesces queued appends into ordered batch
+ * requests and never applies a later transaction after an earlier failed) or grouped into
+ * `appendBatch` calls (SQLite: one durable commit per group) while the next lines are parsed.
  */
 import { type ErrorCode, TidemarkError, hasErrorCode } from '../model/errors';
 import type { AppendResponse, BatchTxn, EventInput } from '../model/types';
@@ -35,6 +36,9 @@ export interface WriteOptions {
   onProgress?: (eventsRead: number) => void;
   /** Transactions per `appendBatch` call; 1 writes each with `append`. */
   groupTxns?: number;
+  /** Call `append` per transaction without waiting (the store pipelines), up to `window` outstanding. */
+  pipeline?: boolean;
+  window?: number;
   /** A group is also sent once its events' JSON exceeds this many bytes (approximate). */
   groupBytes?: number;
 }
@@ -93,15 +97,35 @@ export async function writeEvents(
   return w.summary;
 }
 
-/** Sends complete transactions in order, one group in flight at a time. */
+/** One submission: a group of transactions and the promise of their outcome. */
+interface Unit {
+  txns: PendingTxn[];
+  outcome: Promise<Outcome>;
+}
+
+/** The applied prefix of a unit and, if one failed, its index and error. */
+interface Outcome {
+  responses: AppendResponse[];
+  failedAt: number;
+  error: unknown;
+}
+
+/**
+ * Sends complete transactions in order. Three modes: with `expectMaxSeq`, one at a time (each
+ * needs the seq the previous left); with `pipeline` (a remote store whose `append` queues and
+ * coalesces, like the HTTP client's ordered writer), up to `window` appends outstanding; otherwise
+ * groups of `groupTxns` through `appendBatch` (one durable commit per group in SQLite).
+ */
 class TxnWriter {
   readonly summary = emptySummary();
   private group: PendingTxn[] = [];
   private groupBytes = 0;
-  private inFlight: Promise<void> | null = null;
+  private readonly queue: Unit[] = [];
   private expect: number | undefined;
   private lastCommittedLine = 0;
+  private readonly sequential: boolean;
   private readonly groupTxns: number;
+  private readonly window: number;
 
   constructor(
     private readonly store: EventStore,
@@ -109,84 +133,81 @@ class TxnWriter {
     private readonly opts: WriteOptions,
   ) {
     this.expect = opts.expectMaxSeq;
-    // Each transaction's expected seq depends on the previous one's duplicates: one at a time.
-    this.groupTxns = opts.expectMaxSeq !== undefined ? 1 : Math.max(1, opts.groupTxns ?? 1);
+    this.sequential = opts.expectMaxSeq !== undefined;
+    this.groupTxns = this.sequential || opts.pipeline === true ? 1 : Math.max(1, opts.groupTxns ?? 1);
+    this.window = this.sequential ? 0 : opts.pipeline === true ? Math.max(1, opts.window ?? 32) : 0;
   }
 
   async add(txn: PendingTxn, eventsRead: number): Promise<void> {
     this.group.push(txn);
     this.groupBytes += txn.bytes;
     if (this.group.length >= this.groupTxns || this.groupBytes >= (this.opts.groupBytes ?? 4 << 20)) {
-      await this.send(eventsRead);
+      await this.submit();
+      this.opts.onProgress?.(eventsRead);
     }
   }
 
-  /** Sends what is queued and waits until everything sent has been acknowledged. */
+  /** Sends what is queued and waits until everything sent has been settled. */
   async drain(): Promise<void> {
-    if (this.group.length > 0) await this.send(null);
-    if (this.inFlight !== null) {
-      const p = this.inFlight;
-      this.inFlight = null;
-      await p;
-    }
+    if (this.group.length > 0) await this.submit();
+    while (this.queue.length > 0) await this.settleOldest();
   }
 
-  private async send(eventsRead: number | null): Promise<void> {
-    const group = this.group;
+  private async submit(): Promise<void> {
+    const txns = this.group;
     this.group = [];
     this.groupBytes = 0;
-    // Wait for the previous group first: a later transaction is never sent after a failure.
-    if (this.inFlight !== null) {
-      const p = this.inFlight;
-      this.inFlight = null;
-      await p;
-    }
-    const run = this.commit(group).then(() => {
-      if (eventsRead !== null) this.opts.onProgress?.(eventsRead);
-    });
-    if (this.groupTxns === 1) await run;
-    else {
-      // Keep parsing while this group is on the wire; surface its failure at the next await.
-      run.catch(() => undefined);
-      this.inFlight = run;
-    }
+    if (this.sequential) while (this.queue.length > 0) await this.settleOldest();
+    const outcome = this.start(txns);
+    // Settled in order by settleOldest; this only keeps an early rejection from being "unhandled".
+    outcome.catch(() => undefined);
+    this.queue.push({ txns, outcome });
+    while (this.queue.length > this.window) await this.settleOldest();
   }
 
-  private async commit(group: PendingTxn[]): Promise<void> {
-    if (group.length === 1 || this.groupTxns === 1) {
-      for (const txn of group) {
-        let res: AppendResponse;
-        try {
-          const req =
-            this.expect !== undefined ? { events: txn.events, expectMaxSeq: this.expect } : { events: txn.events };
-          res = await this.store.append(this.topic, req);
-        } catch (err) {
-          throw this.failure(err, txn.firstLine, txn.lastLine, null);
-        }
-        this.record(res, txn);
+  private async start(txns: PendingTxn[]): Promise<Outcome> {
+    if (txns.length === 1) {
+      const txn = txns[0]!;
+      const req =
+        this.expect !== undefined ? { events: txn.events, expectMaxSeq: this.expect } : { events: txn.events };
+      try {
+        return { responses: [await this.store.append(this.topic, req)], failedAt: -1, error: null };
+      } catch (err) {
+        return { responses: [], failedAt: 0, error: err };
       }
-      return;
     }
-    const batch: BatchTxn[] = group.map((t) => ({ topic: this.topic, events: t.events }));
-    let res;
+    const batch: BatchTxn[] = txns.map((t) => ({ topic: this.topic, events: t.events }));
+    const res = await this.store.appendBatch(batch);
+    if (res.error === null) return { responses: res.results, failedAt: -1, error: null };
+    const code: ErrorCode = hasErrorCode(res.error) ? res.error.code : 'INTERNAL';
+    const failedAt = Math.min(res.error.index, res.results.length);
+    return { responses: res.results, failedAt, error: new TidemarkError(code, res.error.message) };
+  }
+
+  private async settleOldest(): Promise<void> {
+    const unit = this.queue.shift()!;
+    let outcome: Outcome;
     try {
-      res = await this.store.appendBatch(batch);
+      outcome = await unit.outcome;
     } catch (err) {
-      const first = group[0]!;
-      throw this.failure(err, first.firstLine, group[group.length - 1]!.lastLine, null, true);
+      // appendBatch itself rejected (the store failed): nothing of this group is acknowledged.
+      const last = unit.txns[unit.txns.length - 1]!;
+      throw this.failure(err, unit.txns[0]!.firstLine, last.lastLine, null, true);
     }
-    res.results.forEach((r, i) => this.record(r, group[i]!));
-    if (res.error !== null) {
-      const failed = group[res.error.index] ?? group[res.results.length]!;
-      const code: ErrorCode = hasErrorCode(res.error) ? res.error.code : 'INTERNAL';
-      throw this.failure(new TidemarkError(code, res.error.message), failed.firstLine, failed.lastLine, null);
+    outcome.responses.forEach((r, i) => this.record(r, unit.txns[i]!));
+    if (outcome.failedAt >= 0) {
+      const failed = unit.txns[outcome.failedAt]!;
+      throw this.failure(outcome.error, failed.firstLine, failed.lastLine, null);
     }
   }
 
-  private record(res: AppendResponse, txn: PendingTxn): void {
+  private record(res: AppendResponse & { retried?: true }, txn: PendingTxn): void {
+    // After a network retry the HTTP writer reports our own earlier commit as all-duplicate with
+    // its txn filled in: count those events as written.
+    const ours = res.retried === true && res.txn !== null;
     let maxSeq = 0;
     for (const r of res.results) {
-      if (r.duplicate) this.summary.duplicates++;
+      if (r.duplicate && !ours) this.summary.duplicates++;
       else {
         this.summary.written++;
         if (r.seq > maxSeq) maxSeq = r.seq;
@@ -210,7 +231,7 @@ class TxnWriter {
     const s = this.summary;
     const lines = firstLine === lastLine ? `line ${firstLine}` : `lines ${firstLine}-${lastLine}`;
     const what = uncertain
-      ? `the request holding ${lines} failed before an answer`
+      ? `the store failed while writing ${lines}, none of which was acknowledged`
       : `nothing of its transaction (${lines}) was written`;
     const before =
       s.events === 0

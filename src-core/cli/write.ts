@@ -26,8 +26,8 @@ interface WriteOpts extends StoreOptionValues {
   progress?: boolean;
 }
 
-/** Transactions per request against a server (one request in flight while the next is parsed). */
-const HTTP_GROUP_TXNS = 8;
+/** Transactions per `appendBatch` call on a local store (SQLite: one durable commit each). */
+const GROUP_TXNS = 8;
 
 export function registerWrite(program: Command): void {
   const cmd = program
@@ -58,7 +58,9 @@ export function registerWrite(program: Command): void {
         summary = await writeEvents(store, opts.topic, numberedLines(process.stdin), {
           txnSize: opts.txnSize,
           ...(opts.expectMaxSeq !== undefined ? { expectMaxSeq: opts.expectMaxSeq } : {}),
-          groupTxns: store.kind === 'http' ? HTTP_GROUP_TXNS : 1,
+          // The HTTP client's append is its ordered writer: queue appends, it coalesces them.
+          pipeline: store.kind === 'http',
+          groupTxns: GROUP_TXNS,
           onProgress: (events) => progress.update(events, counter.bytes),
         });
       } catch (err) {
