@@ -5,9 +5,8 @@
  * start on, counted from the newlines actually in the cells (csv-parse's own count is off after
  * a quoted CRLF). Errors are BAD_REQUEST naming the record and line.
  */
-import { Readable } from 'node:stream';
 import { type CsvError, type Info, parse } from 'csv-parse';
-import { badRequest, hasErrorCode } from '../model/errors';
+import { badRequest } from '../model/errors';
 import type { JsonValue } from '../model/types';
 import type { SnapshotRecord } from './types';
 
@@ -26,16 +25,23 @@ export async function* parseCsv(
     skip_empty_lines: true,
     record_delimiter: ['\r\n', '\n'],
   });
-  const source = Readable.from(text, { objectMode: true });
-  source.on('error', (e) => parser.destroy(e));
-  source.pipe(parser);
+  // Records are collected from 'data' events, which arrive before the 'error' of a later record,
+  // so every good record is handed on before the error, and the error knows where it happened.
+  let queue: InfoRecord[] = [];
+  let failure: unknown = null;
+  let ended = false;
+  parser.on('data', (r: InfoRecord) => queue.push(r));
+  parser.on('error', (e) => (failure ??= e));
+  parser.on('end', () => (ended = true));
   let header: string[] | null = null;
   let n = 0;
   let nextLine = 1;
   let emptyLines = 0;
-  try {
-    for await (const item of parser as AsyncIterable<InfoRecord>) {
-      const { record, info } = item;
+
+  function* drain(): Generator<SnapshotRecord> {
+    const items = queue;
+    queue = [];
+    for (const { record, info } of items) {
       // Lines skipped as blank since the previous record come before this one.
       const line = nextLine + (info.empty_lines - emptyLines);
       emptyLines = info.empty_lines;
@@ -59,12 +65,23 @@ export async function* parseCsv(
       }
       yield { n, line, record: obj };
     }
-  } catch (e) {
-    if (hasErrorCode(e)) throw e;
-    const what = header === null ? `the header (line ${nextLine})` : `record ${n + 1} (line ${nextLine})`;
-    throw badRequest(`${what}: ${csvMessage(e)}`);
+    if (failure !== null) {
+      const what = header === null ? `the header (line ${nextLine})` : `record ${n + 1} (line ${nextLine})`;
+      throw badRequest(`${what}: ${csvMessage(failure)}`);
+    }
+  }
+
+  try {
+    for await (const piece of text) {
+      parser.write(piece);
+      // Parsing is synchronous; errors are emitted on the next tick.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yield* drain();
+    }
+    parser.end();
+    while (!ended && failure === null) await new Promise<void>((resolve) => setImmediate(resolve));
+    yield* drain();
   } finally {
-    source.destroy();
     parser.destroy();
   }
 }

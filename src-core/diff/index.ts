@@ -22,7 +22,6 @@ import type { DiffOptions, SnapshotSource } from './types';
 export type { DiffOptions, SnapshotSource, SnapshotRecord, Chunk } from './types';
 export { DIFF_ROWS_MAX } from './types';
 
-const PAGE = 10_000;
 const BATCH = 5_000;
 const SLICE_MS = 25;
 const PROGRESS_MS = 100;
@@ -74,6 +73,7 @@ async function load(spill: SnapshotSpill, source: SnapshotSource, spec: CompareS
       const key = recordKey(r.record, spec.keyField, where);
       batch.push({ key, n: r.n, line: r.line ?? null, rec: JSON.stringify(r.record) });
       if (batch.length >= BATCH || ((r.n & 255) === 0 && pacer.due())) {
+        pacer.check();
         spill.add(batch);
         batch = [];
         if (pacer.due()) {
@@ -115,7 +115,7 @@ async function merge(
   let done = 0;
   const surfacePage = (after: string | undefined): Promise<SurfacePage> => {
     const p = store.surface(topic, {
-      limit: PAGE,
+      limit: o.pageSize,
       ...(after !== undefined ? { after } : {}),
       ...(o.asOfTxn !== undefined ? { asOfTxn: o.asOfTxn } : {}),
     });
@@ -126,7 +126,7 @@ async function merge(
   const emit = async (row: DiffRow): Promise<void> => {
     if (row.status !== 'equal' || o.includeEqual) {
       if (rows.length < o.limit) rows.push(row);
-      else if (row.status !== 'equal') truncated = true;
+      else truncated = true;
       if (onRow !== undefined) {
         const r = onRow(row);
         if (r !== undefined) await r;
@@ -179,9 +179,12 @@ async function merge(
         pi++;
         done += 2;
       }
-      if ((iter & 1023) === 0 && pacer.due()) {
-        pacer.progress({ done, total: Math.max(total, done), unit: 'rows', phase: 'compare' });
-        await pacer.yield();
+      if ((iter & 1023) === 0) {
+        pacer.check();
+        if (pacer.due()) {
+          pacer.progress({ done, total: Math.max(total, done), unit: 'rows', phase: 'compare' });
+          await pacer.yield();
+        }
       }
     }
   } finally {

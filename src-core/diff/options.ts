@@ -15,6 +15,7 @@ export interface CheckedOptions {
   limit: number;
   includeEqual: boolean;
   asOfTxn: number | undefined;
+  pageSize: number;
 }
 
 export function checkOptions(opts: DiffOptions): CheckedOptions {
@@ -33,7 +34,11 @@ export function checkOptions(opts: DiffOptions): CheckedOptions {
   if (asOfTxn !== undefined && (!Number.isSafeInteger(asOfTxn) || asOfTxn < 0)) {
     throw badRequest('asOfTxn: must be a non-negative integer');
   }
-  return { keyField, fields, ignore, limit, includeEqual: opts.includeEqual === true, asOfTxn };
+  const pageSize = opts.pageSize ?? LIMITS.pageMax;
+  if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > LIMITS.pageMax) {
+    throw badRequest(`pageSize: must be an integer from 1 to ${LIMITS.pageMax}`);
+  }
+  return { keyField, fields, ignore, limit, includeEqual: opts.includeEqual === true, asOfTxn, pageSize };
 }
 
 function checkNames(names: string[] | undefined, what: string): string[] {

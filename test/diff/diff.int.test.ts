@@ -1,0 +1,254 @@
+/**
+ * diffSnapshot against the real SQLite engine, case by case: bad snapshots (missing key, duplicate
+ * key across spill batches, bad key values, CSV header problems) fail with BAD_REQUEST naming the
+ * record and line and leave no spill file; unknown topics, number keys, asOfTxn, option checks;
+ * cancellation before and during each phase (CANCELLED, spill removed); progress; back-pressure
+ * through `onRow`; and that a long diff lets the event loop run.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { diffSnapshot } from '../../src-core/diff/index';
+import type { Chunk, DiffOptions, SnapshotFormat } from '../../src-core/diff/types';
+import type { Progress } from '../../src-core/model/store-api';
+import type { EventStore } from '../../src-core/store/types';
+import { filesIn, sqliteStore, tempDir, textChunks } from './helpers';
+
+let dir: { dir: string; cleanup: () => void };
+let spill: { dir: string; cleanup: () => void };
+let store: EventStore;
+
+beforeAll(async () => {
+  dir = tempDir();
+  spill = tempDir('tm-diff-spill-');
+  store = sqliteStore(dir.dir);
+  await store.append('t', {
+    events: [
+      { key: '1', data: { a: 1 } },
+      { key: '2', data: { a: 2 } },
+      { key: '5', data: { a: 5 } },
+    ],
+  });
+  await store.append('t', { events: [{ key: '1', data: { a: 10 } }] });
+  // A big topic for the long-running cases: 3,000 keys in one transaction.
+  const events = Array.from({ length: 3000 }, (_, i) => ({ key: `k${String(i).padStart(5, '0')}`, data: { v: i } }));
+  await store.append('big', { events });
+});
+afterAll(async () => {
+  await store.close();
+  dir.cleanup();
+  spill.cleanup();
+});
+afterEach(() => {
+  expect(filesIn(spill.dir)).toEqual([]);
+});
+
+const run = (format: SnapshotFormat, text: string, opts: DiffOptions = {}, topic = 't') =>
+  diffSnapshot(store, topic, { format, body: textChunks(text) }, { tmpDir: spill.dir, ...opts });
+
+async function* ndjsonRecords(count: number, onChunk?: (i: number) => void): AsyncGenerator<Chunk> {
+  for (let i = 0; i < count; i += 500) {
+    onChunk?.(i);
+    let s = '';
+    for (let j = i; j < Math.min(count, i + 500); j++)
+      s += JSON.stringify({ key: `k${String(j).padStart(5, '0')}`, v: j }) + '\n';
+    yield s;
+  }
+}
+
+describe('bad snapshots', () => {
+  it('a record without the key field names its record and line', async () => {
+    await expect(run('ndjson', '{"key":"1"}\n\n{"id":"2"}\n')).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'record 2 (line 3): has no "key" field',
+    });
+    await expect(run('json', '[{"id":"1","a":1}]', { keyField: 'id' })).resolves.toBeTruthy();
+    await expect(run('json', '[\n{"id":"1"},\n{"a":1}]', { keyField: 'id' })).rejects.toThrow(
+      'record 2 (line 3): has no "id" field',
+    );
+  });
+
+  it('a duplicate key names both records, even in different spill batches', async () => {
+    const lines = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ key: `x${i}` }));
+    lines[5499] = JSON.stringify({ key: 'x2' });
+    await expect(run('ndjson', lines.join('\n'))).rejects.toThrow(
+      'record 5500 (line 5500): duplicate key "x2" (first seen in record 3 (line 3))',
+    );
+    await expect(run('csv', 'key,a\n1,x\n1,y\n')).rejects.toThrow(
+      'record 2 (line 3): duplicate key "1" (first seen in record 1 (line 2))',
+    );
+  });
+
+  it('key values must be non-empty strings or numbers', async () => {
+    await expect(run('ndjson', '{"key":{"a":1}}')).rejects.toThrow(
+      /record 1 \(line 1\): the key "key" must be a string or a number, got an object/,
+    );
+    await expect(run('ndjson', '{"key":null}')).rejects.toThrow(/got null/);
+    await expect(run('csv', 'key,a\n"",1\n')).rejects.toThrow('record 1 (line 2): the key "key" is empty');
+  });
+
+  it('CSV: the key column and listed fields must be in the header', async () => {
+    await expect(run('csv', 'id,a\n1,2\n')).rejects.toThrow(
+      'the CSV header has no key column "key" (columns: "id", "a")',
+    );
+    await expect(run('csv', 'key,a\n1,2\n', { fields: ['a', 'nope'] })).rejects.toThrow(
+      'fields: "nope" is not a column of the CSV header',
+    );
+  });
+
+  it('options are checked before anything is read', async () => {
+    await expect(run('csv', '', { limit: -1 })).rejects.toThrow(/limit: must be an integer from 0 to 100000/);
+    await expect(run('csv', '', { fields: [] })).rejects.toThrow(/fields: name at least one field/);
+    await expect(run('csv', '', { fields: ['a'], ignore: ['a'] })).rejects.toThrow(
+      /every listed field is also ignored/,
+    );
+    await expect(run('csv', '', {}, 'bad topic!')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+});
+
+describe('semantics', () => {
+  it('an empty file is a valid empty snapshot', async () => {
+    for (const f of ['csv', 'json', 'ndjson'] as const) {
+      const r = await run(f, '');
+      expect(r.summary).toEqual({
+        equal: 0,
+        different: 0,
+        missingInStore: 0,
+        missingInSnapshot: 3,
+        snapshotRecords: 0,
+        surfaceRows: 3,
+      });
+      expect(r.rows.map((x) => x.key)).toEqual(['1', '2', '5']);
+    }
+  });
+
+  it('an unknown topic has an empty surface: every record is missing in the store', async () => {
+    const r = await run('ndjson', '{"key":"1"}\n{"key":"2"}\n', {}, 'nothing.here');
+    expect(r.summary.missingInStore).toBe(2);
+    expect(r.summary.surfaceRows).toBe(0);
+  });
+
+  it('number keys match string keys; rows carry the txn that made the store side', async () => {
+    const r = await run('json', '[{"key":1,"a":10},{"key":2,"a":3},{"key":5,"a":5}]');
+    expect(r.summary).toMatchObject({ equal: 2, different: 1 });
+    expect(r.rows.map((x) => [x.key, x.status, x.fields, x.store?.txn, x.store?.seq])).toEqual([
+      ['2', 'different', ['a'], 1, 2],
+    ]);
+  });
+
+  it('asOfTxn compares with an older surface', async () => {
+    const now = await run('csv', 'key,a\n1,1\n2,2\n5,5\n');
+    expect(now.summary.different).toBe(1);
+    const then = await run('csv', 'key,a\n1,1\n2,2\n5,5\n', { asOfTxn: 1 });
+    expect(then.summary).toMatchObject({ equal: 3, different: 0 });
+  });
+
+  it('limit 0 returns only the summary, truncated when there were rows', async () => {
+    const r = await run('csv', 'key,a\n1,1\n', { limit: 0 });
+    expect(r.rows).toEqual([]);
+    expect(r.truncated).toBe(true);
+    expect(r.summary.different + r.summary.missingInSnapshot).toBe(3);
+  });
+});
+
+describe('long operations', () => {
+  it('an already aborted signal cancels before anything is written', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(
+      diffSnapshot(
+        store,
+        'big',
+        { format: 'ndjson', body: ndjsonRecords(10) },
+        { tmpDir: spill.dir },
+        { signal: ac.signal },
+      ),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  it('cancelling while loading stops reading and removes the spill', async () => {
+    const ac = new AbortController();
+    let chunks = 0;
+    const body = ndjsonRecords(200_000, () => {
+      chunks++;
+      if (chunks === 20) ac.abort();
+    });
+    await expect(
+      diffSnapshot(store, 'big', { format: 'ndjson', body }, { tmpDir: spill.dir }, { signal: ac.signal }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(chunks).toBeLessThan(400);
+  });
+
+  it('cancelling while comparing stops the merge and removes the spill', async () => {
+    const ac = new AbortController();
+    let rows = 0;
+    await expect(
+      diffSnapshot(
+        store,
+        'big',
+        { format: 'ndjson', body: ndjsonRecords(3000) },
+        {
+          tmpDir: spill.dir,
+          includeEqual: true,
+          pageSize: 100,
+          onRow: () => {
+            if (++rows === 10) ac.abort();
+          },
+        },
+        { signal: ac.signal },
+      ),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(rows).toBeLessThan(3000);
+  });
+
+  it('reports progress: bytes while loading, then rows while comparing, ending complete', async () => {
+    const seen: Progress[] = [];
+    const text = await (async () => {
+      let s = '';
+      for await (const c of ndjsonRecords(3000)) s += c as string;
+      return s;
+    })();
+    const r = await diffSnapshot(
+      store,
+      'big',
+      { format: 'ndjson', body: textChunks(text), size: text.length },
+      { tmpDir: spill.dir },
+      { onProgress: (p) => seen.push(p) },
+    );
+    expect(r.summary.equal).toBe(3000);
+    const load = seen.filter((p) => p.phase === 'load');
+    const cmp = seen.filter((p) => p.phase === 'compare');
+    expect(load.at(-1)).toEqual({ done: text.length, total: text.length, unit: 'bytes', phase: 'load' });
+    expect(cmp.at(-1)).toEqual({ done: 6000, total: 6000, unit: 'rows', phase: 'compare' });
+    expect(seen.indexOf(load.at(-1)!)).toBeLessThan(seen.indexOf(cmp[0]!));
+  });
+
+  it('waits for a slow onRow (back-pressure) and lets the event loop run', async () => {
+    let inFlight = false;
+    let overlapped = false;
+    let calls = 0;
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      await diffSnapshot(
+        store,
+        'big',
+        { format: 'csv', body: textChunks('key,v\n') },
+        {
+          tmpDir: spill.dir,
+          pageSize: 500,
+          onRow: async () => {
+            if (inFlight) overlapped = true;
+            inFlight = true;
+            calls++;
+            if (calls % 100 === 0) await new Promise((r) => setTimeout(r, 1));
+            inFlight = false;
+          },
+        },
+      );
+    } finally {
+      clearInterval(timer);
+    }
+    expect(calls).toBe(3000);
+    expect(overlapped).toBe(false);
+    expect(ticks).toBeGreaterThan(0);
+  });
+});

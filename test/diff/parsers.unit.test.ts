@@ -1,0 +1,172 @@
+/**
+ * The snapshot parsers on their own: CSV quoting edge cases (commas, quotes, newlines in cells,
+ * CRLF, BOM), JSON arrays and NDJSON, every bad-input case naming its record and line, empty
+ * files, and chunk boundaries anywhere (including inside a multi-byte character).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseSnapshot } from '../../src-core/diff/parse';
+import type { SnapshotFormat, SnapshotRecord } from '../../src-core/diff/types';
+import type { JsonValue } from '../../src-core/model/types';
+import { chunked, textChunks, toCsv, toJsonArray, toNdjson } from './helpers';
+
+async function parseAll(format: SnapshotFormat, body: AsyncIterable<Uint8Array | string>): Promise<SnapshotRecord[]> {
+  const out: SnapshotRecord[] = [];
+  for await (const r of parseSnapshot({ format, body })) out.push(r);
+  return out;
+}
+const parseText = (format: SnapshotFormat, text: string): Promise<SnapshotRecord[]> =>
+  parseAll(format, textChunks(text));
+
+describe('CSV', () => {
+  it('parses RFC 4180 quoting: commas, doubled quotes, CR/LF inside cells, CRLF ends, BOM', async () => {
+    const text = '\ufeffkey,a,b\r\n1,"x,y","say ""hi"""\r\n2,"line1\r\nline2",plain\r\n"3","",\r\n';
+    const recs = await parseText('csv', text);
+    expect(recs).toEqual([
+      { n: 1, line: 2, record: { key: '1', a: 'x,y', b: 'say "hi"' } },
+      { n: 2, line: 3, record: { key: '2', a: 'line1\r\nline2', b: 'plain' } },
+      { n: 3, line: 5, record: { key: '3', a: '', b: '' } },
+    ]);
+  });
+
+  it('keeps every cell a string and skips blank lines (line numbers still count them)', async () => {
+    const recs = await parseText('csv', 'key,n\n\n1,007\n\n\n2,1e3\n');
+    expect(recs).toEqual([
+      { n: 1, line: 3, record: { key: '1', n: '007' } },
+      { n: 2, line: 6, record: { key: '2', n: '1e3' } },
+    ]);
+  });
+
+  it('accepts LF and CRLF mixed in one file', async () => {
+    const recs = await parseText('csv', 'key,a\r\n1,x\n2,"y\nz"\r\n3,w');
+    expect(recs.map((r) => [r.line, r.record.a])).toEqual([
+      [2, 'x'],
+      [3, 'y\nz'],
+      [5, 'w'],
+    ]);
+  });
+
+  it('a header-only or empty file is an empty snapshot', async () => {
+    expect(await parseText('csv', '')).toEqual([]);
+    expect(await parseText('csv', 'key,a\r\n')).toEqual([]);
+    expect(await parseAll('csv', textChunks())).toEqual([]);
+  });
+
+  it('names the record and line of a row with the wrong number of cells', async () => {
+    await expect(parseText('csv', 'key,a\n1,x\n2,"multi\nline"\n3\n')).rejects.toThrow(/record 3 \(line 5\)/);
+  });
+
+  it('names the record of a bad quote', async () => {
+    await expect(parseText('csv', 'key,a\n1,x\n2,ab"c\n')).rejects.toThrow(/record 2 \(line 3\)/);
+    await expect(parseText('csv', 'key,a\n1,"unterminated\n')).rejects.toThrow(/record 1 \(line 2\).*[Qq]uote/);
+  });
+
+  it('rejects an empty or repeated header name', async () => {
+    await expect(parseText('csv', 'key,,b\n1,2,3\n')).rejects.toThrow(/header \(line 1\): column 2 has no name/);
+    await expect(parseText('csv', 'key,a,a\n1,2,3\n')).rejects.toThrow(/"a" appears twice/);
+  });
+
+  it('makes a "__proto__" column an ordinary field', async () => {
+    const recs = await parseText('csv', 'key,__proto__\n1,x\n');
+    expect(Object.getPrototypeOf(recs[0]!.record)).toBe(Object.prototype);
+    expect(Object.keys(recs[0]!.record)).toEqual(['key', '__proto__']);
+  });
+
+  it('rejects invalid UTF-8, naming the byte', async () => {
+    async function* bad(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('key,a\n1,');
+      yield Uint8Array.from([0xff, 0x0a]);
+    }
+    await expect(parseAll('csv', bad())).rejects.toThrow(/not valid UTF-8 \(near byte 8\)/);
+  });
+});
+
+describe('JSON array', () => {
+  it('parses objects across lines and chunk boundaries', async () => {
+    const text = '[\n {"key":"a","v":{"x":[1,2,"]}"]}},\n {"key":"b","s":"esc \\" quote"}\n]';
+    const recs = await parseText('json', text);
+    expect(recs).toEqual([
+      { n: 1, line: 2, record: { key: 'a', v: { x: [1, 2, ']}'] } } },
+      { n: 2, line: 3, record: { key: 'b', s: 'esc " quote' } },
+    ]);
+  });
+
+  it('whitespace only or an empty array is an empty snapshot', async () => {
+    expect(await parseText('json', '')).toEqual([]);
+    expect(await parseText('json', ' \n ')).toEqual([]);
+    expect(await parseText('json', '[ ]\n')).toEqual([]);
+  });
+
+  it.each([
+    ['{"key":"a"}', /line 1: the JSON top level must be an array/],
+    ['[{"key":"a"}, 5]', /record 2 \(line 1\): must be an object, got a number/],
+    ['[\n{"key":"a"},\n"x"]', /record 2 \(line 3\): must be an object, got a string/],
+    ['[{"key":"a"},\n null]', /record 2 \(line 2\): must be an object, got null/],
+    ['[{"key":"a"} {"key":"b"}]', /record 2 \(line 1\): expected "," or "]" after record 1/],
+    ['[{"key":"a"},]', /record 2 \(line 1\): expected a record after ","/],
+    ['[\n{"key":"a"},\n{"key": tru}\n]', /record 2 \(line 3\): is not valid JSON/],
+    ['[{"key":"a"}] x', /line 1: unexpected content after the closing "\]"/],
+    ['[{"key":"a"},\n{"key":"b"', /record 2 \(line 2\): the file ends inside this record/],
+    ['[{"key":"a"}', /line 1: the file ends before the closing "\]"/],
+  ])('rejects %j', async (text, message) => {
+    await expect(parseText('json', text)).rejects.toThrow(message);
+  });
+});
+
+describe('NDJSON', () => {
+  it('one object per line, blank lines skipped, CRLF accepted, last line without newline', async () => {
+    const recs = await parseText('ndjson', '{"key":"a"}\r\n\r\n  \n{"key":"b","x":[1]}');
+    expect(recs).toEqual([
+      { n: 1, line: 1, record: { key: 'a' } },
+      { n: 2, line: 4, record: { key: 'b', x: [1] } },
+    ]);
+  });
+
+  it('an empty file is an empty snapshot', async () => {
+    expect(await parseText('ndjson', '')).toEqual([]);
+    expect(await parseText('ndjson', '\n\n')).toEqual([]);
+  });
+
+  it('names the record and line of an unparseable or non-object line', async () => {
+    await expect(parseText('ndjson', '{"key":"a"}\n\n{"key":\n')).rejects.toThrow(
+      /record 2 \(line 3\): is not valid JSON/,
+    );
+    await expect(parseText('ndjson', '{"key":"a"}\n[1]\n')).rejects.toThrow(
+      /record 2 \(line 2\): must be an object, got an array/,
+    );
+    await expect(parseText('ndjson', '"s"\n')).rejects.toThrow(/record 1 \(line 1\): must be an object, got a string/);
+  });
+});
+
+describe('any chunking gives the same records', () => {
+  const cell = fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r\n', 'é', '😀', ' ', '1'), maxLength: 6 });
+  const rows = fc.array(fc.tuple(cell, cell), { maxLength: 6 });
+  const cuts = fc.array(fc.nat({ max: 400 }), { maxLength: 8 });
+
+  it('CSV', async () => {
+    await fc.assert(
+      fc.asyncProperty(rows, cuts, fc.boolean(), async (rs, cs, crlf) => {
+        const records = rs.map(([a, b], i) => ({ key: `k${i}`, a, b }));
+        const text = toCsv(['key', 'a', 'b'], records, crlf ? '\r\n' : '\n', true);
+        const got = await parseAll('csv', chunked(text, cs));
+        expect(got.map((r) => r.record)).toEqual(records);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  const json = fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+  it('JSON and NDJSON', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(json, { maxLength: 5 }), cuts, async (objs, cs) => {
+        const records = objs.map((o) => JSON.parse(JSON.stringify(o)) as Record<string, JsonValue>);
+        const a = await parseAll('json', chunked(toJsonArray(records), cs));
+        expect(a.map((r) => r.record)).toEqual(records);
+        const b = await parseAll('ndjson', chunked(toNdjson(records, '\r\n'), cs));
+        expect(b.map((r) => r.record)).toEqual(records);
+        expect(b.map((r) => r.line)).toEqual(records.map((_, i) => i + 1));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
