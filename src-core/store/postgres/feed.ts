@@ -9,6 +9,7 @@
  * LISTEN connection breaks it reconnects with backoff and then pumps every topic to catch up.
  */
 import pg from 'pg';
+import { TidemarkError } from '../../model/errors';
 import type { StoredEvent } from '../../model/types';
 import { validateTopic } from '../../model/validate';
 import type { CommitListener, Unsubscribe } from '../types';
@@ -70,6 +71,21 @@ export class CommitFeed {
   /** Whether the LISTEN connection is up (for tests and health). */
   get listening(): boolean {
     return this.client !== null;
+  }
+
+  /**
+   * Resolves once the LISTEN connection is up and every subscribed topic knows its starting
+   * point, so commits from then on are certain to be delivered (tests and tools use this).
+   */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    const start = Date.now();
+    while (this.client === null || [...this.topics.values()].some((f) => f.after === null)) {
+      if (this.closed) return;
+      if (Date.now() - start > timeoutMs) {
+        throw new TidemarkError('UNAVAILABLE', `PostgreSQL at ${this.db.where}: LISTEN is not connected`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   async close(): Promise<void> {

@@ -206,6 +206,11 @@ export class PostgresEventStore implements EventStore {
     return this.feed.subscribe(topic, listener);
   }
 
+  /** Resolves when live notifications are flowing for every current subscription (see feed.ts). */
+  whenListening(): Promise<void> {
+    return this.feed.ready();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -1,0 +1,163 @@
+/**
+ * PostgreSQL-specific behaviour of the backend, on the shared test cluster with a fresh schema per
+ * test: migrations (versioned, idempotent, safe when several openers race), two stores (two pools,
+ * as two servers would have) writing the same topics concurrently and staying dense and
+ * de-duplicated, live commits crossing from one store to another through LISTEN/NOTIFY, code point
+ * key order, text PostgreSQL cannot store rejected cleanly, and an unreachable database reported
+ * as UNAVAILABLE naming the host.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { compareKeys } from '../../src-core/model/canonical';
+import type { StoredEvent } from '../../src-core/model/types';
+import { openPostgresStore, type PostgresEventStore } from '../../src-core/store/postgres';
+import { SCHEMA_VERSION } from '../../src-core/store/postgres/schema';
+import { expectCode, surfaceAll, waitFor } from '../contract/harness';
+import { checkStore } from './checker';
+import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
+import { runWorkload } from './workload';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Opens `n` stores (separate pools) on one fresh schema. */
+async function openShared(n: number): Promise<{ schema: string; stores: PostgresEventStore[] }> {
+  const schema = uniqueName('tm_test');
+  cleanups.push(() => dropSchema(schema));
+  const stores = await Promise.all(Array.from({ length: n }, () => openPostgresStore({ url: PG_URL, schema })));
+  for (const s of stores) cleanups.push(() => s.close());
+  return { schema, stores };
+}
+
+describe('postgres backend', () => {
+  it('migrates once, records the version, and tolerates openers racing', async () => {
+    const { schema, stores } = await openShared(4);
+    expect(stores).toHaveLength(4);
+    const res = await adminQuery(`SELECT version FROM "${schema}".tidemark_schema_version ORDER BY version`);
+    expect(res.rows.map((r: { version: number }) => r.version)).toEqual(
+      Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
+    );
+    const again = await openPostgresStore({ url: PG_URL, schema });
+    cleanups.push(() => again.close());
+    const res2 = await adminQuery(`SELECT count(*)::int AS n FROM "${schema}".tidemark_schema_version`);
+    expect((res2.rows[0] as { n: number }).n).toBe(SCHEMA_VERSION);
+  });
+
+  it('rejects a schema name that is not a plain identifier', async () => {
+    await expectCode(openPostgresStore({ url: PG_URL, schema: 'x"; drop' }), 'BAD_REQUEST', /schema/);
+  });
+
+  it('keeps numbering dense and dedup exact with eight writers on two pools', async () => {
+    const { stores } = await openShared(2);
+    const topics = ['c.a', 'c.b', 'c.c'];
+    const result = await runWorkload({ writers: 8, txnsPerWriter: 30, topics }, (w, txn) =>
+      stores[w % 2]!.append(txn.topic, { events: txn.events }),
+    );
+    expect(result.failures).toEqual([]);
+    const report = await checkStore(stores[1]!, result.acked, { exact: true });
+    expect(report.topics).toBe(3);
+    expect(report.duplicates).toBeGreaterThan(0);
+  });
+
+  it('applies batches atomically per transaction under contention, stopping at the first failure', async () => {
+    const { stores } = await openShared(2);
+    const [a, b] = stores as [PostgresEventStore, PostgresEventStore];
+    // Opposite topic orders in concurrent batches must not deadlock (topics are locked in name order).
+    const batches = Array.from({ length: 20 }, (_, i) => {
+      const order = i % 2 === 0 ? ['x.1', 'x.2'] : ['x.2', 'x.1'];
+      return (i % 2 === 0 ? a : b).appendBatch(order.map((topic) => ({ topic, events: [{ key: `k${i}`, data: i }] })));
+    });
+    const answers = await Promise.all(batches);
+    for (const r of answers) {
+      expect(r.error).toBeNull();
+      expect(r.results).toHaveLength(2);
+    }
+    expect((await a.topicInfo('x.1')).maxTxn).toBe(20);
+    expect((await a.topicInfo('x.2')).maxTxn).toBe(20);
+    const before = await a.topicInfo('x.1');
+    const failed = await b.appendBatch([
+      { topic: 'x.1', events: [{ key: 'new', data: 1 }] },
+      { topic: 'x.1', expectMaxSeq: 0, events: [{ key: 'never', data: 1 }] },
+      { topic: 'x.2', events: [{ key: 'never', data: 1 }] },
+    ]);
+    expect(failed.error).toMatchObject({ index: 1, status: 409, code: 'CONFLICT' });
+    expect(failed.results).toHaveLength(1);
+    expect((await a.topicInfo('x.1')).maxSeq).toBe(before.maxSeq + 1);
+    expect((await a.readEvents('x.2', { key: 'never' })).events).toEqual([]);
+  });
+
+  it('delivers commits made through one store to a subscriber of another, in order', async () => {
+    const { stores } = await openShared(2);
+    const [writer, reader] = stores as [PostgresEventStore, PostgresEventStore];
+    await writer.append('live', { events: [{ key: 'before', data: 0 }] });
+    const got: StoredEvent[] = [];
+    const stop = reader.subscribe('live', (evs) => got.push(...evs));
+    cleanups.push(async () => stop());
+    await reader.whenListening();
+    for (let i = 1; i <= 5; i++) await writer.append('live', { events: [{ key: `k${i}`, data: i }] });
+    await writer.invalidate('live', 2, 'test');
+    await waitFor(() => expect(got.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6, 7]));
+    expect(got[5]).toMatchObject({ type: 'invalidate', target: 2, reason: 'test' });
+  });
+
+  it('orders keys by code point, as compareKeys does', async () => {
+    const { stores } = await openShared(1);
+    const s = stores[0]!;
+    const keys = ['b', 'B', 'a\u00e9', 'a\uffff', 'a\u{1f600}', 'a\ue000', 'a', 'a b', 'Z', '~', '\u00e9'];
+    await s.append('order', { events: keys.map((key) => ({ key, data: key })) });
+    const rows = await surfaceAll(s, 'order');
+    expect(rows.map((r) => r.key)).toEqual([...keys].sort(compareKeys));
+    const page = await s.surface('order', { prefix: 'a', limit: 2 });
+    expect(page.rows.map((r) => r.key)).toEqual(['a', 'a b']);
+    expect(page.next).toBe('a b');
+    const rest = await s.surface('order', { prefix: 'a', after: page.next! });
+    expect(rest.rows.map((r) => r.key)).toEqual(['a\u00e9', 'a\ue000', 'a\uffff', 'a\u{1f600}']);
+    // LIKE metacharacters in a prefix are literal.
+    await s.append('order', {
+      events: [
+        { key: 'a%x', data: 1 },
+        { key: 'a_y', data: 1 },
+      ],
+    });
+    expect((await s.surface('order', { prefix: 'a%' })).rows.map((r) => r.key)).toEqual(['a%x']);
+    expect((await s.surface('order', { prefix: 'a_' })).rows.map((r) => r.key)).toEqual(['a_y']);
+  });
+
+  it('rejects text PostgreSQL cannot store, naming the field, and writes nothing', async () => {
+    const { stores } = await openShared(1);
+    const s = stores[0]!;
+    await expectCode(
+      s.append('nul', {
+        events: [
+          { key: 'ok', data: 1 },
+          { key: 'a\u0000b', data: 1 },
+        ],
+      }),
+      'BAD_REQUEST',
+      /events\[1\]\.key.*U\+0000/,
+    );
+    await expectCode(s.append('nul', { events: [{ key: 'x\ud800', data: 1 }] }), 'BAD_REQUEST', /events\[0\]\.key/);
+    await expectCode(s.topicInfo('nul'), 'NOT_FOUND');
+    // NUL inside JSON data is fine: it is escaped in the JSON text.
+    await s.append('nul', { events: [{ key: 'k', data: 'a\u0000b' }] });
+    expect((await s.readEvents('nul')).events[0]!.data).toBe('a\u0000b');
+  });
+
+  it('reports an unreachable database as UNAVAILABLE naming the host', async () => {
+    await expectCode(
+      openPostgresStore({ url: 'postgres://postgres@127.0.0.1:1/x' }),
+      'UNAVAILABLE',
+      /127\.0\.0\.1:1\/x/,
+    );
+  });
+
+  it('answers UNAVAILABLE after close, and close waits for in-flight writes', async () => {
+    const { stores } = await openShared(1);
+    const s = stores[0]!;
+    const write = s.append('closing', { events: [{ key: 'k', data: 1 }] });
+    await s.close();
+    await expect(write).resolves.toMatchObject({ txn: 1 });
+    await expectCode(s.topicInfo('closing'), 'UNAVAILABLE', /closed/);
+  });
+});
