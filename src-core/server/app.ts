@@ -11,8 +11,7 @@ import type { Role } from '../model/types';
 import type { EventStore } from '../store/types';
 import { installAuth } from './auth';
 import type { RouteContext } from './context';
-// TODO(diff-route): enable once src-core/server/diff-route.ts (DIFF area) lands.
-// import { registerDiffRoute } from './diff-route';
+import { registerDiffRoute } from './diff-route';
 import { sendError } from './errors';
 import { ServerMetrics } from './metrics';
 import { registerExportRoute } from './routes/export';
@@ -98,7 +97,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
   registerWriteRoutes(app, ctx);
   registerExportRoute(app, ctx);
   registerSseRoute(app, ctx);
-  // TODO(diff-route): registerDiffRoute(app, opts.store);
+  registerDiffRoute(app, opts.store);
   installStatic(app, opts.staticDir ?? defaultStaticDir());
 
   app.addHook('preClose', (done) => {

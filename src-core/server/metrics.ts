@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics, one prom-client registry per server (so several servers in one process, as
  * in tests, do not share counters): events and transactions written, duplicates, invalidations,
- * open SSE streams, and a request-latency histogram labelled by route pattern, method and status.
+ * open SSE streams, slow-client pauses, and a request-latency histogram labelled by route pattern, method and status.
  * Served at `GET /metrics`, which needs the `read` role when tokens are configured.
  */
 import type { FastifyInstance } from 'fastify';
@@ -33,6 +33,11 @@ export class ServerMetrics {
   readonly sseClients = new Gauge({
     name: 'tidemark_sse_clients',
     help: 'Open Server-Sent Events streams',
+    registers: [this.registry],
+  });
+  readonly ssePauses = new Counter({
+    name: 'tidemark_sse_pauses_total',
+    help: 'Times an SSE client fell too far behind and the server paused reading the store for it',
     registers: [this.registry],
   });
   private readonly latency = new Histogram({

@@ -63,6 +63,7 @@ export function registerSseRoute(app: FastifyInstance, ctx: RouteContext): void 
     const pause = (): void => {
       if (paused) return;
       paused = true;
+      metrics.ssePauses.inc();
       stopTail?.();
       stopTail = null;
       res.once('drain', () => {

@@ -94,7 +94,11 @@ export class OrderedWriter {
         error = e;
       }
       this.queue.push({ body, error, resolve, reject });
-      if (!this.running) void this.pump();
+      if (!this.running) {
+        // Start on the next microtask, so appends made in the same tick share the first request.
+        this.running = true;
+        queueMicrotask(() => void this.pump());
+      }
     });
   }
 
@@ -155,7 +159,6 @@ export class OrderedWriter {
   }
 
   private async pump(): Promise<void> {
-    this.running = true;
     try {
       while (this.head < this.queue.length) {
         const first = this.queue[this.head]!;

@@ -1,0 +1,85 @@
+/**
+ * Shared set-up of the HTTP tests: a real server on 127.0.0.1 port 0 over a fresh SQLite file in a
+ * temp dir, a small fetch helper that returns status, headers and parsed JSON, and `snapshot` for
+ * the "a failed request changed nothing" checks.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role, TopicInfo } from '../../src-core/model/types';
+import { startServer, type ServerOptions } from '../../src-core/server/index';
+import { openSqliteStore, type SqliteEventStore } from '../../src-core/store/sqlite/index';
+import type { EventStore } from '../../src-core/store/types';
+
+export interface TestServer {
+  url: string;
+  store: SqliteEventStore;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export function tempDir(prefix = 'tidemark-http-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startTestServer(
+  opts: Omit<ServerOptions, 'store'> & { tokens?: Map<string, Role> } = {},
+): Promise<TestServer> {
+  const dir = tempDir();
+  const store = openSqliteStore(join(dir, 'store.db'));
+  const server = await startServer({ store, port: 0, ...opts });
+  return {
+    url: server.url,
+    store,
+    dir,
+    close: async () => {
+      await server.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  text: string;
+}
+
+export async function call(
+  url: string,
+  init: { method?: string; body?: string | Uint8Array; headers?: Record<string, string>; token?: string } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
+  if (typeof init.body === 'string' && headers['content-type'] === undefined)
+    headers['content-type'] = 'application/json';
+  const res = await fetch(url, { method: init.method ?? 'GET', headers, body: init.body ?? null });
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+/** The `{"error":{code,message}}` envelope of an answer, or a failure when it has none. */
+export function errorOf(a: Answer): { code: string; message: string } {
+  const e = (a.body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string') {
+    throw new Error(`no error envelope in ${a.status} answer: ${a.text.slice(0, 200)}`);
+  }
+  return { code: e.code, message: e.message };
+}
+
+/** Every topic's counters: equal before and after means nothing was written. */
+export async function snapshot(store: EventStore): Promise<TopicInfo[]> {
+  return store.listTopics();
+}
+
+export function ev(key: string, data: unknown): { key: string; data: unknown } {
+  return { key, data };
+}
