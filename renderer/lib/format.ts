@@ -10,11 +10,12 @@ export function fmtNum(n: number): string {
   return NUM.format(n);
 }
 
+/** ISO time as `YYYY-MM-DD HH:MM:SS.mmm`, always UTC (column headers say so). */
 export function fmtTime(iso: string | null): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toISOString().replace('T', ' ').replace('Z', ' UTC');
+  return d.toISOString().replace('T', ' ').replace('Z', '');
 }
 
 export function fmtAge(iso: string | null, now = Date.now()): string {

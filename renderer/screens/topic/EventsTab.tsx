@@ -41,7 +41,7 @@ const COLUMNS: Column<StoredEvent>[] = [
     className: 'mono',
     render: (e) => (e.type === 'invalidate' ? (e.reason ?? '') : jsonPreview(e.data)),
   },
-  { id: 'time', header: 'Time', width: '13.5rem', className: 'mono', render: (e) => fmtTime(e.time) },
+  { id: 'time', header: 'Time (UTC)', width: '12.5rem', className: 'mono', render: (e) => fmtTime(e.time) },
 ];
 
 const parseTxn = (s: string): number | undefined | 'bad' => {
@@ -99,7 +99,7 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
             {fmtNum(rows.length)} loaded{q.hasNextPage ? ' (scroll for more)' : ''}
           </span>
         </div>
-        {txnParsed === 'bad' && (
+        {parseTxn(txnText) === 'bad' && (
           <p className="field-error" role="alert">
             Filter by txn: enter a transaction number (a whole number from 1).
           </p>
@@ -135,7 +135,7 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
             ['Seq', selected.seq],
             ['Txn', selected.txn],
             ['Type', selected.type],
-            ['Time', fmtTime(selected.time)],
+            ['Time (UTC)', fmtTime(selected.time)],
             ['Hash', <span className="mono small">{selected.hash}</span>],
             ['Content type', selected.contentType],
             ...(selected.invalid

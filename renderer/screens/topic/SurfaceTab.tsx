@@ -28,7 +28,7 @@ const COLUMNS: Column<SurfaceRow>[] = [
     render: (r) =>
       r.invalid ? <span className="badge badge-warn">invalid</span> : <span className="muted">valid</span>,
   },
-  { id: 'time', header: 'Time', width: '13.5rem', className: 'mono', render: (r) => fmtTime(r.time) },
+  { id: 'time', header: 'Time (UTC)', width: '12.5rem', className: 'mono', render: (r) => fmtTime(r.time) },
 ];
 
 export function SurfaceTab({ topic }: { topic: string }): ReactNode {
@@ -118,7 +118,7 @@ export function SurfaceTab({ topic }: { topic: string }): ReactNode {
           facts={[
             ['Seq', selected.seq],
             ['Txn', selected.txn],
-            ['Time', fmtTime(selected.time)],
+            ['Time (UTC)', fmtTime(selected.time)],
             ['Hash', <span className="mono small">{selected.hash}</span>],
             ['Status', selected.invalid ? 'invalid (its transaction was invalidated)' : 'valid'],
           ]}

@@ -27,7 +27,7 @@ function columns(access: Access, onInvalidate: (txn: number) => void): Column<Tx
       render: (t) => `${fmtNum(t.firstSeq)}–${fmtNum(t.lastSeq)}`,
     },
     { id: 'count', header: 'Events', width: '6rem', className: 'num', render: (t) => fmtNum(t.count) },
-    { id: 'time', header: 'Time', width: '13.5rem', className: 'mono', render: (t) => fmtTime(t.time) },
+    { id: 'time', header: 'Time (UTC)', width: '12.5rem', className: 'mono', render: (t) => fmtTime(t.time) },
     { id: 'status', header: 'Status', width: 'minmax(10rem, 2fr)', render: (t) => <TxnStatus t={t} /> },
     {
       id: 'action',

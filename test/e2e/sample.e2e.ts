@@ -1,0 +1,29 @@
+/**
+ * Journey: an empty store offers "Load sample data"; loading it opens the demo topic, and the
+ * topic list then shows it with its counters.
+ */
+import { expect, test } from './fixtures';
+import { AppPage } from './pages/app-page';
+import { TopicsPage } from './pages/topics-page';
+import { TopicPage } from './pages/topic-page';
+
+test('load sample data on an empty store', async ({ page, server, shot }) => {
+  const app = new AppPage(page, server.url);
+  const topics = new TopicsPage(page);
+  await app.open('#/topics');
+  await expect(page.getByRole('heading', { name: 'This store has no topics yet' })).toBeVisible();
+  await expect(app.statusBar).toContainText('role: admin');
+  await shot('topics-empty');
+
+  await topics.loadSample.click();
+  const topic = new TopicPage(page);
+  await expect(topic.tab('Events')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('demo.trades');
+  await expect(topic.bodyRows('Events').first()).toBeVisible();
+  await shot('events');
+
+  await page.getByRole('link', { name: 'Topics', exact: true }).first().click();
+  await expect(topics.row('demo.trades')).toBeVisible();
+  await expect(topics.row('demo.trades')).toContainText('3,482');
+  await shot('topics');
+});

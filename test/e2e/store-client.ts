@@ -1,0 +1,45 @@
+/**
+ * A tiny HTTP client the e2e tests use to arrange data and to write "from elsewhere" (e.g. while
+ * the Live tail is on): plain fetch against the test's own server, failing loudly on non-2xx.
+ */
+import type { AppendResponse, EventInput, InvalidateResult } from '../../src-core/model/types';
+
+export class StoreClient {
+  constructor(
+    readonly url: string,
+    private readonly token?: string,
+  ) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    const res = await fetch(this.url + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  append(topic: string, events: EventInput[]): Promise<AppendResponse> {
+    return this.call('POST', `/v1/topics/${encodeURIComponent(topic)}/txns`, { events });
+  }
+
+  invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
+    return this.call('POST', `/v1/topics/${encodeURIComponent(topic)}/txns/${txn}/invalidate`, { reason });
+  }
+
+  /** Writes `n` transactions of `perTxn` events with keys `${prefix}${i}`. */
+  async seed(topic: string, n: number, perTxn: number, prefix = 'K-'): Promise<void> {
+    for (let t = 0; t < n; t++) {
+      const events: EventInput[] = [];
+      for (let i = 0; i < perTxn; i++) {
+        const k = t * perTxn + i;
+        events.push({ key: `${prefix}${String(k).padStart(4, '0')}`, data: { n: k, txn: t + 1, name: `item ${k}` } });
+      }
+      await this.append(topic, events);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Journey: the Surface tab — newest valid value per key (tombstones gone), prefix search, the
+ * surface as of an earlier transaction, and "Show invalid" flagging rows from an invalidated
+ * transaction.
+ */
+import { expect, test } from './fixtures';
+import { AppPage } from './pages/app-page';
+import { TopicPage } from './pages/topic-page';
+
+test('surface views and as-of', async ({ page, server, store, shot }) => {
+  await store.append('prices', [
+    { key: 'A', data: { px: 1 } },
+    { key: 'B', data: { px: 1 } },
+    { key: 'C', data: { px: 1 } },
+  ]);
+  await store.append('prices', [
+    { key: 'A', data: { px: 2 } },
+    { key: 'B', data: null },
+  ]);
+  await store.append('prices', [{ key: 'C', data: { px: 3 } }]);
+  await new AppPage(page, server.url).open('#/topic/prices/surface');
+  const t = new TopicPage(page);
+
+  await expect(t.bodyRows('Surface')).toHaveCount(2);
+  await expect(t.row('Surface', 'A')).toContainText('{"px":2}');
+  await expect(t.row('Surface', 'C')).toContainText('{"px":3}');
+  await expect(t.row('Surface', 'B')).toHaveCount(0);
+
+  await t.searchKeys.fill('C');
+  await expect(t.bodyRows('Surface')).toHaveCount(1);
+  await t.searchKeys.fill('');
+
+  await t.asOf.fill('1');
+  await expect(t.bodyRows('Surface')).toHaveCount(3);
+  await expect(t.row('Surface', 'A')).toContainText('{"px":1}');
+  await expect(t.row('Surface', 'B')).toContainText('{"px":1}');
+  await t.asOf.fill('');
+  await expect(t.bodyRows('Surface')).toHaveCount(2);
+
+  await store.invalidate('prices', 3, 'wrong price');
+  await page.reload();
+  await expect(t.row('Surface', 'C')).toContainText('{"px":1}');
+  await t.showInvalid.check();
+  await expect(t.row('Surface', 'C')).toContainText('{"px":3}');
+  await expect(t.row('Surface', 'C')).toContainText('invalid');
+  await shot('surface');
+
+  await t.row('Surface', 'C').click();
+  await expect(page.getByRole('complementary', { name: 'Key C' })).toContainText('invalid');
+});
+
+test('export of the surface downloads a CSV with every row', async ({ page, server, store }) => {
+  await store.seed('prices', 2, 5);
+  await new AppPage(page, server.url).open('#/topic/prices/surface');
+  const t = new TopicPage(page);
+  await expect(t.bodyRows('Surface')).toHaveCount(10);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('prices-surface.csv');
+  await expect(page.getByText('Exported 10 rows to prices-surface.csv')).toBeVisible();
+});
