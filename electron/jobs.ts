@@ -1,0 +1,168 @@
+/**
+ * Long operations (diff against a snapshot, surface export) and how main runs them: each job runs
+ * in its own worker_thread (job-worker.ts) that opens its own read-only handle on the store, so a
+ * million-row diff never blocks the main process's event loop (and so the window never freezes).
+ * Progress comes back as messages (throttled); cancel posts a message that aborts the job's
+ * AbortSignal, and the worker is terminated if it does not stop promptly. `runJob` is the body a
+ * worker executes; it is plain async code over an EventStore and is tested directly too.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { TidemarkError, toErrorBody, type ErrorBody } from '../src-core/model/errors';
+import type { ExportSurfaceRequest, Progress } from '../src-core/model/store-api';
+import type { DiffResult } from '../src-core/model/types';
+import { diffSnapshot } from '../src-core/diff';
+import { resolveFormat } from '../src-core/diff/format';
+import type { Chunk, SnapshotSource } from '../src-core/diff/types';
+import type { EventStore } from '../src-core/store/types';
+import type { StoreDescriptor } from './connections';
+import { exportSurfaceToFile } from './export-surface';
+
+export type SnapshotInput = { kind: 'path'; path: string } | { kind: 'bytes'; bytes: Uint8Array };
+
+export interface DiffJob {
+  job: 'diff';
+  topic: string;
+  source: SnapshotInput;
+  fileName: string;
+  format?: 'csv' | 'json' | 'ndjson';
+  keyField?: string;
+  fields?: string[];
+  ignore?: string[];
+  limit?: number;
+}
+
+export interface ExportJob {
+  job: 'export';
+  topic: string;
+  req: ExportSurfaceRequest;
+  file: string;
+}
+
+export type Job = DiffJob | ExportJob;
+export type JobValue<J extends Job> = J extends DiffJob ? DiffResult : { rows: number };
+
+export interface JobOp {
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+/** Messages between main and a job worker. */
+export type WorkerToMain =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'done'; value: DiffResult | { rows: number } }
+  | { type: 'error'; error: ErrorBody };
+export type MainToWorker = { type: 'cancel' };
+
+export interface WorkerInput {
+  desc: StoreDescriptor;
+  nativeBinding?: string;
+  job: Job;
+}
+
+async function snapshotSource(job: DiffJob): Promise<SnapshotSource> {
+  const format = resolveFormat(job.format, job.fileName);
+  if (job.source.kind === 'bytes')
+    return {
+      format,
+      body: Readable.from([job.source.bytes]) as AsyncIterable<Chunk>,
+      size: job.source.bytes.byteLength,
+    };
+  const file = job.source.path;
+  const st = await stat(file).catch(() => null);
+  if (!st?.isFile()) throw new TidemarkError('NOT_FOUND', `${job.fileName || file}: the snapshot file cannot be read`);
+  return { format, body: createReadStream(file) as AsyncIterable<Buffer>, size: st.size };
+}
+
+/** Executes one job against an open store (inside the worker). */
+export async function runJob(store: EventStore, job: Job, op: JobOp = {}): Promise<DiffResult | { rows: number }> {
+  if (job.job === 'export') {
+    const rows = await exportSurfaceToFile(store, job.topic, job.req, job.file, op);
+    return { rows };
+  }
+  const source = await snapshotSource(job);
+  const opts: Parameters<typeof diffSnapshot>[3] = {};
+  if (job.keyField !== undefined) opts.keyField = job.keyField;
+  if (job.fields !== undefined) opts.fields = job.fields;
+  if (job.ignore !== undefined) opts.ignore = job.ignore;
+  if (job.limit !== undefined) opts.limit = job.limit;
+  const diffOp: { onProgress?: (p: Progress) => void; signal?: AbortSignal } = {};
+  if (op.onProgress) diffOp.onProgress = op.onProgress;
+  if (op.signal) diffOp.signal = op.signal;
+  return diffSnapshot(store, job.topic, source, opts, diffOp);
+}
+
+/**
+ * Starts job workers. `workerFile` is job-worker.cjs in the app; tests pass a small `eval`
+ * bootstrap that registers tsx and imports job-worker.ts.
+ */
+export class JobRunner {
+  private readonly workers = new Set<Worker>();
+
+  constructor(
+    private readonly workerFile: string | URL,
+    private readonly opts: { nativeBinding?: string; eval?: boolean; progressEveryMs?: number } = {},
+  ) {}
+
+  run<J extends Job>(desc: StoreDescriptor, job: J, op: JobOp = {}): Promise<JobValue<J>> {
+    if (op.signal?.aborted) return Promise.reject(new TidemarkError('CANCELLED', `${job.job} cancelled`));
+    const input: WorkerInput = { desc, job };
+    if (this.opts.nativeBinding) input.nativeBinding = this.opts.nativeBinding;
+    const transfer =
+      job.job === 'diff' && job.source.kind === 'bytes' ? [job.source.bytes.buffer as ArrayBuffer] : undefined;
+    const worker = new Worker(this.workerFile, {
+      workerData: input,
+      ...(transfer ? { transferList: transfer } : {}),
+      ...(this.opts.eval ? { eval: true } : {}),
+    });
+    this.workers.add(worker);
+    const every = this.opts.progressEveryMs ?? 100;
+    let lastProgress = 0;
+    return new Promise<JobValue<J>>((resolve, reject) => {
+      let settled = false;
+      let killTimer: NodeJS.Timeout | undefined;
+      const finish = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        op.signal?.removeEventListener('abort', onAbort);
+        if (killTimer) clearTimeout(killTimer);
+        fn();
+      };
+      const onAbort = (): void => {
+        worker.postMessage({ type: 'cancel' } satisfies MainToWorker);
+        // A job stuck in a long synchronous step is stopped the hard way.
+        killTimer = setTimeout(() => {
+          void worker.terminate();
+          finish(() => reject(new TidemarkError('CANCELLED', `${job.job} cancelled`)));
+        }, 2000);
+      };
+      op.signal?.addEventListener('abort', onAbort, { once: true });
+      worker.on('message', (msg: WorkerToMain) => {
+        if (msg.type === 'progress') {
+          const now = Date.now();
+          const last = msg.progress.total !== null && msg.progress.done >= msg.progress.total;
+          if (op.onProgress && (last || now - lastProgress >= every)) {
+            lastProgress = now;
+            op.onProgress(msg.progress);
+          }
+        } else if (msg.type === 'done') {
+          finish(() => resolve(msg.value as JobValue<J>));
+        } else {
+          finish(() => reject(new TidemarkError(msg.error.code, msg.error.message)));
+        }
+      });
+      worker.on('error', (err) => finish(() => reject(new TidemarkError('INTERNAL', toErrorBody(err).message))));
+      worker.on('exit', (code) => {
+        this.workers.delete(worker);
+        finish(() => reject(new TidemarkError('INTERNAL', `${job.job} worker stopped unexpectedly (exit ${code})`)));
+      });
+    });
+  }
+
+  /** Stops every running job (app quit). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.workers].map((w) => w.terminate()));
+  }
+}
