@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { registerBench } from './bench';
+import { registerDiff } from './diff';
 import { registerInvalidate } from './invalidate';
 import { registerRead } from './read';
 import { registerServe } from './serve';
@@ -20,6 +21,7 @@ export const commands: RegisterCommand[] = [
   registerTxns,
   registerTopics,
   registerInvalidate,
+  registerDiff,
   registerBench,
   registerServe,
 ];
