@@ -14,17 +14,19 @@ export interface StoreOptionValues {
   url?: string;
   token?: string;
   pg?: string;
+  pgSchema?: string;
 }
 
 export type OutputFormat = 'ndjson' | 'table';
 
-/** Adds `--db`, `--url`, `--token` and `--pg` to a command. */
+/** Adds `--db`, `--url`, `--token`, `--pg` and `--pg-schema` to a command. */
 export function addStoreOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--db <file>', 'SQLite store file (default: ./tidemark.db)'))
     .addOption(new Option('--url <url>', 'a Tidemark server, e.g. http://127.0.0.1:4180').conflicts(['db', 'pg']))
     .addOption(new Option('--token <token>', 'bearer token for --url').env('TIDEMARK_TOKEN'))
-    .addOption(new Option('--pg <url>', 'a PostgreSQL URL, e.g. postgres://user@host/db').conflicts(['db']));
+    .addOption(new Option('--pg <url>', 'a PostgreSQL URL, e.g. postgres://user@host/db').conflicts(['db']))
+    .addOption(new Option('--pg-schema <name>', 'PostgreSQL schema of the store (default: tidemark)'));
 }
 
 /** Adds `--format`. */
@@ -56,6 +58,7 @@ export async function openStore(
   if (values.db !== undefined) opts.db = values.db;
   if (values.url !== undefined) opts.url = values.url;
   if (values.pg !== undefined) opts.pg = values.pg;
+  if (values.pgSchema !== undefined) opts.pgSchema = values.pgSchema;
   const token = values.token === '' ? undefined : values.token;
   if (token !== undefined && (values.url !== undefined || cmd.getOptionValueSource('token') === 'cli')) {
     opts.token = token;

@@ -20,6 +20,8 @@ export interface OpenStoreOptions {
   token?: string;
   /** A PostgreSQL connection URL (postgres: or postgresql:). */
   pg?: string;
+  /** Added (backward compatible): PostgreSQL only, the schema holding the tables (default `tidemark`). */
+  pgSchema?: string;
   /** SQLite only: the `synchronous` pragma (default: the engine's, FULL). */
   synchronous?: 'FULL' | 'NORMAL';
   /**
@@ -42,6 +44,7 @@ export async function openStoreFromOptions(opts: OpenStoreOptions): Promise<Even
     if (opts[k] === '') throw badRequest(`--${k}: must not be empty`);
   }
   if (present(opts.token) && !present(opts.url)) throw badRequest('--token: only applies with --url');
+  if (present(opts.pgSchema) && !present(opts.pg)) throw badRequest('--pg-schema: only applies with --pg');
   if (present(opts.synchronous) && (present(opts.url) || present(opts.pg))) {
     throw badRequest('synchronous: only applies to a SQLite store (--db)');
   }
@@ -54,7 +57,7 @@ export async function openStoreFromOptions(opts: OpenStoreOptions): Promise<Even
   if (present(opts.pg)) {
     const url = checkUrl(opts.pg, '--pg', ['postgres:', 'postgresql:']);
     const { openPostgresStore } = await import('./postgres/index');
-    return openPostgresStore({ url });
+    return openPostgresStore(opts.pgSchema !== undefined ? { url, schema: opts.pgSchema } : { url });
   }
 
   const file = opts.db ?? DEFAULT_DB_FILE;
