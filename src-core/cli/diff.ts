@@ -11,7 +11,6 @@
 import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { DiffRowWriter, exportFormatFromFileName } from '../diff/export';

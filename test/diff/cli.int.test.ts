@@ -1,0 +1,165 @@
+/**
+ * `tidemark diff` end to end: spawns `node bin/tidemark.mjs diff ...` against a real SQLite store
+ * file and against a real server (`--url`, the file streamed to the diff route), checks the one
+ * summary line on stdout, the `--out` files (CSV and NDJSON, every non-equal row), `--exit-code`,
+ * and that a bad snapshot fails with a message naming the record and leaves no output file.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiffRow, DiffSummary } from '../../src-core/model/types';
+import { startServer } from '../../src-core/server/index';
+import { openSqliteStore } from '../../src-core/store/sqlite/index';
+import type { EventStore } from '../../src-core/store/types';
+import { tempDir } from './helpers';
+
+const BIN = join(import.meta.dirname, '../../bin/tidemark.mjs');
+
+function tidemark(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, TIDEMARK_TOKEN: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let dir: { dir: string; cleanup: () => void };
+let db: string;
+let store: EventStore;
+let server: { url: string; close(): Promise<void> };
+
+beforeAll(async () => {
+  dir = tempDir();
+  db = join(dir.dir, 'store.db');
+  store = openSqliteStore(db);
+  const events = Array.from({ length: 200 }, (_, i) => ({
+    key: `K${String(i).padStart(3, '0')}`,
+    data: { n: i, s: `v${i}` },
+  }));
+  await store.append('accounts', { events });
+  await store.append('accounts', { events: [{ key: 'K000', data: null }] }); // tombstone
+  // The snapshot: K000 present (deleted in the store), K001 different, K199 missing, K900 extra.
+  const lines = ['id,n,s'];
+  for (let i = 0; i < 199; i++) lines.push(`K${String(i).padStart(3, '0')},${i === 1 ? 99 : i},v${i}`);
+  lines.push('K900,1,"a, ""quoted""\nvalue"');
+  writeFileSync(join(dir.dir, 'snap.csv'), lines.join('\r\n') + '\r\n');
+  writeFileSync(join(dir.dir, 'bad.ndjson'), '{"id":"A"}\n{"id":"B"}\n{"id":"A"}\n');
+  server = await startServer({ store, port: 0, tokens: new Map([['r', 'read']]) });
+});
+afterAll(async () => {
+  await server.close();
+  await store.close();
+  dir.cleanup();
+});
+
+const expected: DiffSummary = {
+  equal: 197,
+  different: 1,
+  missingInStore: 2,
+  missingInSnapshot: 1,
+  snapshotRecords: 200,
+  surfaceRows: 199,
+};
+
+describe('tidemark diff', () => {
+  it('--db: prints the summary as one JSON line and writes every non-equal row to --out (CSV)', async () => {
+    const out = join(dir.dir, 'result.csv');
+    const r = await tidemark([
+      'diff',
+      '--db',
+      db,
+      '--topic',
+      'accounts',
+      '--file',
+      join(dir.dir, 'snap.csv'),
+      '--key',
+      'id',
+      '--limit',
+      '1',
+      '--out',
+      out,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toEqual(expected);
+    const rows = parse<Record<string, string>>(readFileSync(out), { columns: true });
+    expect(rows.map((x) => [x.key, x.status, x.fields])).toEqual([
+      ['K000', 'missingInStore', ''],
+      ['K001', 'different', 'n'],
+      ['K199', 'missingInSnapshot', ''],
+      ['K900', 'missingInStore', ''],
+    ]);
+    expect(JSON.parse(rows[3]!.snapshot!)).toEqual({ id: 'K900', n: '1', s: 'a, "quoted"\nvalue' });
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
+  it('--url: streams the file to the server, NDJSON --out, --exit-code', async () => {
+    const out = join(dir.dir, 'result.ndjson');
+    const r = await tidemark([
+      'diff',
+      '--url',
+      server.url,
+      '--token',
+      'r',
+      '--topic',
+      'accounts',
+      '--file',
+      join(dir.dir, 'snap.csv'),
+      '--key',
+      'id',
+      '--out',
+      out,
+      '--exit-code',
+    ]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual(expected);
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as DiffRow);
+    expect(rows.map((x) => x.key)).toEqual(['K000', 'K001', 'K199', 'K900']);
+    expect(rows[1]!.store).toMatchObject({ key: 'K001', txn: 1, data: { n: 1, s: 'v1' } });
+  });
+
+  it('a bad snapshot fails naming the record, leaving no output file', async () => {
+    for (const where of [
+      ['--db', db],
+      ['--url', server.url, '--token', 'r'],
+    ]) {
+      const out = join(dir.dir, 'never.csv');
+      const r = await tidemark([
+        'diff',
+        ...where,
+        '--topic',
+        'accounts',
+        '--file',
+        join(dir.dir, 'bad.ndjson'),
+        '--key',
+        'id',
+        '--out',
+        out,
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /record 3 \(line 3\): duplicate key "A" \(first seen in record 1 \(line 1\)\) \(BAD_REQUEST\)/,
+      );
+      expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
+    }
+  });
+
+  it('rejects a file whose format it cannot tell', async () => {
+    writeFileSync(join(dir.dir, 'snap.txt'), 'key\n');
+    const r = await tidemark(['diff', '--db', db, '--topic', 'accounts', '--file', join(dir.dir, 'snap.txt')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot tell the format of .*snap\.txt/);
+  });
+});
