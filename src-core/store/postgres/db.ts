@@ -146,21 +146,28 @@ export async function inTx<T>(db: Db, body: TxBody<T>): Promise<T> {
       }
       throw toStoreError(err, db.where);
     }
+    // A checked-out client whose connection dies emits 'error' besides failing its query; with no
+    // listener that would be an uncaught exception. The failing query reports it; ignore it here.
+    const onError = (): void => undefined;
+    client.on('error', onError);
     let committing = false;
     try {
       await client.query('BEGIN');
       const result = await body(client);
       committing = true;
       await client.query('COMMIT');
+      client.off('error', onError);
       client.release();
       return result;
     } catch (err) {
+      // A broken client keeps the no-op listener: it is destroyed, and may still report errors.
       const broken = isConnectionError(err) && !(err instanceof TidemarkError);
       if (broken) {
         client.release(err instanceof Error ? err : true);
       } else {
         try {
           await client.query('ROLLBACK');
+          client.off('error', onError);
           client.release();
         } catch (rollbackErr) {
           client.release(rollbackErr instanceof Error ? rollbackErr : true);
