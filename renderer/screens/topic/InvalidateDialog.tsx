@@ -96,7 +96,7 @@ export function InvalidateDialog({ topic, txn, onClose }: Props): ReactNode {
         )}
       </section>
       <form
-        className="form-grid"
+        className="form-stack"
         onSubmit={(e) => {
           e.preventDefault();
           if (ready) mutation.mutate();

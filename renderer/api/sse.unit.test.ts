@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { createEventCollector } from './sse';
+
+const ev = (seq: number): string =>
+  `id: ${seq}\ndata: ${JSON.stringify({ topic: 't', seq, txn: seq, key: `k${seq}`, type: 'event', data: { seq } })}\n\n`;
+
+describe('createEventCollector', () => {
+  it('parses events split across chunks, in order, above `after` only', () => {
+    const c = createEventCollector(1);
+    const text = ev(1) + ': heartbeat\n\n' + ev(2) + ev(3);
+    const cut = text.indexOf('"seq":3') - 5;
+    const first = c.feed(text.slice(0, cut));
+    const second = c.feed(text.slice(cut));
+    expect(first.map((e) => e.seq)).toEqual([2]);
+    expect(second.map((e) => e.seq)).toEqual([3]);
+    expect(c.last()).toBe(3);
+  });
+
+  it('drops duplicates after a reconnect', () => {
+    const c = createEventCollector(0);
+    expect(c.feed(ev(1) + ev(2)).length).toBe(2);
+    c.reset();
+    expect(c.feed(ev(2) + ev(3)).map((e) => e.seq)).toEqual([3]);
+  });
+});
