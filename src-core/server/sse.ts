@@ -38,72 +38,76 @@ export function formatSse(events: StoredEvent[]): string {
 
 export function registerSseRoute(app: FastifyInstance, ctx: RouteContext): void {
   const { store, metrics } = ctx;
-  app.get<{ Params: { topic: string }; Querystring: Query }>('/v1/topics/:topic/events/stream', async (req, reply) => {
-    const topic = topicParam(req.params);
-    checkQuery(req.query, ['after']);
-    const after = lastEventId(req.headers['last-event-id']) ?? intParam(req.query, 'after') ?? 0;
+  app.get<{ Params: { topic: string }; Querystring: Query }>(
+    '/v1/topics/:topic/events/stream',
+    { exposeHeadRoute: false },
+    async (req, reply) => {
+      const topic = topicParam(req.params);
+      checkQuery(req.query, ['after']);
+      const after = lastEventId(req.headers['last-event-id']) ?? intParam(req.query, 'after') ?? 0;
 
-    const res = reply.raw;
-    reply.hijack();
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-      connection: 'keep-alive',
-    });
-    res.write(': connected\n\n');
-    metrics.sseClients.inc();
-
-    let last = after;
-    let stopTail: (() => void) | null = null;
-    let paused = false;
-    let closed = false;
-
-    // Too far behind: read nothing more for this client until its socket drains.
-    const pause = (): void => {
-      if (paused) return;
-      paused = true;
-      metrics.ssePauses.inc();
-      stopTail?.();
-      stopTail = null;
-      res.once('drain', () => {
-        paused = false;
-        startTail();
+      const res = reply.raw;
+      reply.hijack();
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+        connection: 'keep-alive',
       });
-    };
-    const onEvents = (events: StoredEvent[]): void => {
-      if (closed || paused || events.length === 0) return;
-      const fresh = events.filter((e) => e.seq > last);
-      if (fresh.length === 0) return;
-      last = fresh[fresh.length - 1]!.seq;
-      const ok = res.write(formatSse(fresh));
-      if (!ok && res.writableLength > ctx.sseMaxBufferedBytes) pause();
-    };
-    function startTail(): void {
-      if (closed || paused || stopTail) return;
-      const stop = tailTopic(store, topic, last, onEvents);
-      // onEvents may have paused while tailTopic delivered synchronously.
-      if (paused || closed) stop();
-      else stopTail = stop;
-    }
+      res.write(': connected\n\n');
+      metrics.sseClients.inc();
 
-    const heartbeat = setInterval(() => {
-      if (!closed && res.writableLength === 0) res.write(': hb\n\n');
-    }, ctx.heartbeatMs);
+      let last = after;
+      let stopTail: (() => void) | null = null;
+      let paused = false;
+      let closed = false;
 
-    const finish = (): void => {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      stopTail?.();
-      stopTail = null;
-      ctx.sseStreams.delete(finish);
-      metrics.sseClients.dec();
-      if (!res.writableEnded) res.end();
-    };
-    ctx.sseStreams.add(finish);
-    res.on('close', finish);
-    res.on('error', finish);
-    startTail();
-  });
+      // Too far behind: read nothing more for this client until its socket drains.
+      const pause = (): void => {
+        if (paused) return;
+        paused = true;
+        metrics.ssePauses.inc();
+        stopTail?.();
+        stopTail = null;
+        res.once('drain', () => {
+          paused = false;
+          startTail();
+        });
+      };
+      const onEvents = (events: StoredEvent[]): void => {
+        if (closed || paused || events.length === 0) return;
+        const fresh = events.filter((e) => e.seq > last);
+        if (fresh.length === 0) return;
+        last = fresh[fresh.length - 1]!.seq;
+        const ok = res.write(formatSse(fresh));
+        if (!ok && res.writableLength > ctx.sseMaxBufferedBytes) pause();
+      };
+      function startTail(): void {
+        if (closed || paused || stopTail) return;
+        const stop = tailTopic(store, topic, last, onEvents);
+        // onEvents may have paused while tailTopic delivered synchronously.
+        if (paused || closed) stop();
+        else stopTail = stop;
+      }
+
+      const heartbeat = setInterval(() => {
+        if (!closed && res.writableLength === 0) res.write(': hb\n\n');
+      }, ctx.heartbeatMs);
+
+      const finish = (): void => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        stopTail?.();
+        stopTail = null;
+        ctx.sseStreams.delete(finish);
+        metrics.sseClients.dec();
+        if (!res.writableEnded) res.end();
+      };
+      ctx.sseStreams.add(finish);
+      res.on('close', finish);
+      res.on('error', finish);
+      startTail();
+    },
+  );
 }

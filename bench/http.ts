@@ -1,0 +1,172 @@
+/**
+ * HTTP benchmark (`npx tsx bench/http.ts`, or the `http` section of `npm run bench`). The server
+ * runs in a child process (bench/http-server.ts) so client and server each have a core. In one run:
+ * 1. baseline: a bare node:http server, one POST at a time (the client concurrency of the
+ *    seed-style writer), same small JSON body as a one-event transaction;
+ * 2. seed-style: `POST /v1/topics/{t}/txns`, one transaction of one event per request, waiting
+ *    for each answer, against the real server over SQLite (synchronous=FULL);
+ * 3. the ordered writer: one event per transaction, appended without waiting (a bounded number
+ *    outstanding), coalesced into /v1/batch with one request in flight.
+ * Prints events/s, ratios and p50/p99 write latency (request for 1-2, append-to-acknowledgement
+ * for 3), checks the target (ordered writer >= 50,000 events/s) and writes bench/out/http.json.
+ * TIDEMARK_BENCH_SCALE shrinks the sizes for a smoke run.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { OrderedWriter } from '../src-core/store/http/index';
+import { fmtInt, fmtMs, now, percentile, printTable, tempDir, tradeEvent } from './util';
+
+const SCALE = Number(process.env.TIDEMARK_BENCH_SCALE ?? '1') || 1;
+const n = (x: number): number => Math.max(1, Math.round(x * SCALE));
+const SIZES = { bare: n(5000), seed: n(3000), writer: n(300_000), keys: n(100_000), outstanding: 20_000 };
+const TARGET_WRITER_EPS = 50_000;
+
+interface Child {
+  proc: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function child(args: string[]): Promise<Child> {
+  const script = join(import.meta.dirname, 'http-server.ts');
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (d: string) => {
+      out += d;
+      const m = /listening on (\S+)\n/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.once('exit', (code) => reject(new Error(`bench server exited (${code}) before listening`)));
+  });
+  return {
+    proc,
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
+interface Figure {
+  name: string;
+  events: number;
+  seconds: number;
+  eventsPerSec: number;
+  p50ms: number;
+  p99ms: number;
+}
+
+function figure(name: string, events: number, ms: number, lat: number[]): Figure {
+  return {
+    name,
+    events,
+    seconds: ms / 1000,
+    eventsPerSec: events / (ms / 1000),
+    p50ms: percentile(lat, 50),
+    p99ms: percentile(lat, 99),
+  };
+}
+
+/** One request at a time, waiting for each answer. */
+async function sequentialPosts(url: string, count: number, topic: string): Promise<Figure & { failed: number }> {
+  const lat: number[] = [];
+  let failed = 0;
+  const t0 = now();
+  for (let i = 0; i < count; i++) {
+    const body = JSON.stringify({ events: [tradeEvent(i, SIZES.keys)] });
+    const s = now();
+    const res = await fetch(`${url}/v1/topics/${topic}/txns`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    await res.arrayBuffer();
+    if (!res.ok) failed++;
+    lat.push(now() - s);
+  }
+  return { ...figure('', count, now() - t0, lat), failed };
+}
+
+async function orderedWriter(url: string, count: number): Promise<Figure> {
+  const w = new OrderedWriter({ url });
+  const lat = new Float64Array(count);
+  const promises: Promise<void>[] = new Array<Promise<void>>(count);
+  const t0 = now();
+  for (let i = 0; i < count; i++) {
+    const s = now();
+    promises[i] = w.append('bench.writer', { events: [tradeEvent(i, SIZES.keys)] }).then(() => {
+      lat[i] = now() - s;
+    });
+    if (i >= SIZES.outstanding) await promises[i - SIZES.outstanding];
+    else if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
+  }
+  await Promise.all(promises);
+  return figure('ordered writer, 1 event/txn', count, now() - t0, Array.from(lat));
+}
+
+export async function run(): Promise<void> {
+  const tmp = tempDir('http');
+  const results: Figure[] = [];
+  try {
+    console.log(`http: server in a child process; SQLite synchronous=FULL; scale ${SCALE} (TIDEMARK_BENCH_SCALE)\n`);
+    const bare = await child(['bare']);
+    let baseline: Figure;
+    try {
+      await sequentialPosts(bare.url, 200, 'warm'); // warm-up
+      baseline = { ...(await sequentialPosts(bare.url, SIZES.bare, 'bare')), name: 'bare node:http POST (baseline)' };
+    } finally {
+      await bare.stop();
+    }
+    const server = await child(['tidemark', join(tmp.dir, 'bench.db')]);
+    let seed: Figure;
+    let writer: Figure;
+    try {
+      await sequentialPosts(server.url, 200, 'warm');
+      const s = await sequentialPosts(server.url, SIZES.seed, 'bench.seed');
+      if (s.failed) throw new Error(`${s.failed} seed-style writes failed`);
+      seed = { ...s, name: 'seed-style POST /txns, wait each' };
+      writer = await orderedWriter(server.url, SIZES.writer);
+    } finally {
+      await server.stop();
+    }
+    results.push(baseline, seed, writer);
+    printTable(
+      ['mode', 'events', 'events/s', 'vs baseline', 'p50 ms', 'p99 ms'],
+      results.map((r) => [
+        r.name,
+        fmtInt(r.events),
+        fmtInt(r.eventsPerSec),
+        `${(r.eventsPerSec / baseline.eventsPerSec).toFixed(2)}x`,
+        fmtMs(r.p50ms),
+        fmtMs(r.p99ms),
+      ]),
+    );
+    const speedup = writer.eventsPerSec / seed.eventsPerSec;
+    console.log(`\nordered writer vs seed-style: ${speedup.toFixed(1)}x`);
+    const ok = writer.eventsPerSec >= TARGET_WRITER_EPS;
+    console.log(
+      `target: ordered writer >= ${fmtInt(TARGET_WRITER_EPS)} events/s with 1 event per txn: ${ok ? 'met' : 'NOT met'} (${fmtInt(writer.eventsPerSec)})`,
+    );
+    const outDir = join(import.meta.dirname, 'out');
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(
+      join(outDir, 'http.json'),
+      JSON.stringify(
+        { scale: SCALE, results, writerVsSeed: speedup, target: TARGET_WRITER_EPS, targetMet: ok },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    tmp.cleanup();
+  }
+}
+
+const invoked = process.argv[1];
+if (invoked !== undefined && import.meta.url === pathToFileURL(invoked).href) await run();

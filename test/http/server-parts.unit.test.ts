@@ -1,0 +1,150 @@
+/**
+ * Unit tests of the server's pure parts: query-parameter parsing (messages name the parameter),
+ * the role each route needs, token parsing for `tidemark serve` (a bad line is named), loopback
+ * detection, CSV quoting of the surface export and the SSE framing.
+ */
+import { describe, expect, it } from 'vitest';
+import { isLoopback, parseTokens } from '../../src-core/cli/serve';
+import type { StoredEvent } from '../../src-core/model/types';
+import { requiredRole, roleAtLeast } from '../../src-core/server/auth';
+import { errorResponse } from '../../src-core/server/errors';
+import { checkQuery, intParam, limitParam, orderParam, txnParam, viewParam } from '../../src-core/server/params';
+import { csvField, csvLine } from '../../src-core/server/routes/export';
+import { formatSse } from '../../src-core/server/sse';
+import type { FastifyRequest } from 'fastify';
+
+const bad = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    return `${(e as { code: string }).code}: ${(e as Error).message}`;
+  }
+  throw new Error('expected a throw');
+};
+
+describe('query parameters', () => {
+  it('parses integers strictly and names the parameter', () => {
+    expect(intParam({ after: '42' }, 'after')).toBe(42);
+    expect(intParam({}, 'after')).toBeUndefined();
+    expect(bad(() => intParam({ after: '4.2' }, 'after'))).toBe(
+      'BAD_REQUEST: after: must be a non-negative integer, got "4.2"',
+    );
+    expect(bad(() => intParam({ after: '007' }, 'after'))).toMatch(/after:/);
+    expect(bad(() => intParam({ after: '1e3' }, 'after'))).toMatch(/after:/);
+    expect(bad(() => intParam({ after: '99999999999999999999' }, 'after'))).toMatch(/after:/);
+    expect(bad(() => limitParam({ limit: '0' }))).toMatch(/limit: must be an integer from 1 to 10000/);
+    expect(bad(() => limitParam({ limit: ['1', '2'] }))).toMatch(/limit: given more than once/);
+  });
+
+  it('checks enums and unknown names', () => {
+    expect(orderParam({ order: 'desc' })).toBe('desc');
+    expect(bad(() => orderParam({ order: 'DESC' }))).toMatch(/order: must be "asc" or "desc", got "DESC"/);
+    expect(viewParam({ view: 'raw' })).toBe('raw');
+    expect(bad(() => checkQuery({ lmit: '1' }, ['limit']))).toMatch(
+      /lmit: unknown query parameter \(this route takes limit\)/,
+    );
+    expect(bad(() => txnParam({ txn: '0' }))).toMatch(/txn: must be a positive integer, got "0"/);
+  });
+});
+
+describe('roles', () => {
+  it('maps routes to the role they need', () => {
+    expect(requiredRole('GET', '/v1/health', '/v1/health')).toBe('public');
+    expect(requiredRole('GET', '/*', '/index.html')).toBe('public');
+    expect(requiredRole('GET', '/v1/topics', '/v1/topics')).toBe('read');
+    expect(requiredRole('GET', '/metrics', '/metrics')).toBe('read');
+    expect(requiredRole('POST', '/v1/topics/:topic/diff', '/v1/topics/t/diff')).toBe('read');
+    expect(requiredRole('POST', '/v1/topics/:topic/txns', '/v1/topics/t/txns')).toBe('write');
+    expect(requiredRole('POST', '/v1/batch', '/v1/batch')).toBe('write');
+    expect(requiredRole('POST', '/v1/topics/:topic/txns/:txn/invalidate', '/v1/topics/t/txns/1/invalidate')).toBe(
+      'admin',
+    );
+    expect(requiredRole('POST', undefined, '/v1/whatever')).toBe('write');
+  });
+  it('orders read < write < admin', () => {
+    expect(roleAtLeast('admin', 'write')).toBe(true);
+    expect(roleAtLeast('write', 'admin')).toBe(false);
+    expect(roleAtLeast('read', 'read')).toBe(true);
+  });
+});
+
+describe('serve options', () => {
+  it('parses --token and --tokens-file, naming a bad line', () => {
+    const t = parseTokens(['a:b:admin', 'r:read'], { name: 'f.txt', text: '# c\n\nw1 write\r\n' });
+    expect([...t]).toEqual([
+      ['a:b', 'admin'],
+      ['r', 'read'],
+      ['w1', 'write'],
+    ]);
+    expect(bad(() => parseTokens([], { name: 'f.txt', text: 'a read\nb\n' }))).toMatch(
+      /--tokens-file f\.txt line 2: expected "TOKEN ROLE"/,
+    );
+    expect(bad(() => parseTokens([], { name: 'f.txt', text: 'a root\n' }))).toMatch(
+      /line 1: role must be read, write or admin/,
+    );
+    expect(bad(() => parseTokens(['nocolon'], undefined))).toMatch(/--token: expected TOKEN:ROLE/);
+    expect(bad(() => parseTokens(['x:read', 'x:admin'], undefined))).toMatch(/already given the read role/);
+  });
+  it('knows loopback addresses', () => {
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('127.1.2.3')).toBe(true);
+    expect(isLoopback('::1')).toBe(true);
+    expect(isLoopback('localhost')).toBe(true);
+    expect(isLoopback('0.0.0.0')).toBe(false);
+    expect(isLoopback('::')).toBe(false);
+    expect(isLoopback('192.168.1.4')).toBe(false);
+    expect(isLoopback('example.com')).toBe(false);
+  });
+});
+
+describe('formats', () => {
+  it('quotes CSV fields per RFC 4180', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField(' lead')).toBe('" lead"');
+    expect(csvLine({ key: 'k', seq: 3, txn: 2, hash: 'h', time: 't', data: { b: 1, a: 'x,y' }, invalid: true })).toBe(
+      'k,3,2,h,t,true,"{""a"":""x,y"",""b"":1}"\r\n',
+    );
+  });
+  it('frames SSE events with id = seq', () => {
+    const e = {
+      topic: 't',
+      seq: 7,
+      txn: 3,
+      key: 'k',
+      type: 'event',
+      data: 'line1\nline2',
+      contentType: 'application/json',
+      hash: 'h',
+      time: 't',
+    } as StoredEvent;
+    expect(formatSse([e])).toBe(`id: 7\ndata: ${JSON.stringify(e)}\n\n`);
+    expect(formatSse([e])).not.toMatch(/line1\nline2/); // newlines in data are escaped by JSON
+  });
+});
+
+describe('error mapping', () => {
+  const req = { headers: { 'content-type': 'text/xml' }, url: '/x' } as unknown as FastifyRequest;
+  it('turns framework errors into our codes and hides anything unknown', () => {
+    const tooLarge = Object.assign(new Error('Request body is too large'), {
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+      statusCode: 413,
+    });
+    expect(errorResponse(tooLarge, req, 100)).toMatchObject({
+      status: 413,
+      body: { error: { code: 'TOO_LARGE', message: 'body: larger than the limit of 100 bytes' } },
+    });
+    const media = Object.assign(new Error('Unsupported Media Type'), {
+      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+      statusCode: 415,
+    });
+    expect(errorResponse(media, req, 100)).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    expect(errorResponse(new TypeError('x is undefined'), req, 100)).toEqual({
+      status: 500,
+      body: { error: { code: 'INTERNAL', message: 'internal error' } },
+      internal: true,
+    });
+  });
+});
