@@ -14,6 +14,9 @@ test('a read-only connection cannot write', async ({ page, server, store, shot }
   await expect(new TopicsPage(page).loadSample).toBeEnabled();
   await app.setReadOnly(true);
   await expect(app.statusBar).toContainText('read-only');
+  await page.getByLabel('Colour').first().selectOption({ label: 'Red (production)' });
+  await expect(page.getByRole('list', { name: 'Recent connections' })).toContainText('read-only');
+  await shot('connections');
   await page.getByRole('link', { name: 'Open topics' }).click();
   await expect(new TopicsPage(page).loadSample).toBeDisabled();
   await shot('connections-read-only');

@@ -75,3 +75,37 @@ test('live tail shows an event written through the API', async ({ page, server, 
   await expect(page.getByLabel('Topic counters')).toContainText('11');
   await shot('events-live');
 });
+
+test('live events do not move what you are looking at when scrolled down', async ({ page, server, store }) => {
+  await store.seed('feed', 3, 100);
+  await new AppPage(page, server.url).open('#/topic/feed/events');
+  const t = new TopicPage(page);
+  await expect(t.row('Events', 300)).toBeVisible();
+  const scroller = t.grid('Events').locator('.vt-scroll');
+  await scroller.evaluate((el) => {
+    el.scrollTop = 32 * 40;
+  });
+  const rowAtMiddle = (): Promise<string | null> =>
+    scroller.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + 40, r.top + r.height / 2);
+      return hit?.closest('[role=row]')?.getAttribute('data-key') ?? null;
+    });
+  await expect.poll(rowAtMiddle).not.toBeNull();
+  const before = await rowAtMiddle();
+
+  const streaming = page.waitForRequest((r) => r.url().includes('/events/stream'));
+  await t.live.check();
+  await streaming;
+  await store.append('feed', [
+    { key: 'LIVE-1', data: 1 },
+    { key: 'LIVE-2', data: 2 },
+  ]);
+  await expect(page.getByText('Live — 2 new')).toBeVisible();
+  // The new rows went in above the viewport; the row under the eye stayed put.
+  await expect.poll(rowAtMiddle).toBe(before);
+  await scroller.evaluate((el) => {
+    el.scrollTop = 0;
+  });
+  await expect(t.bodyRows('Events').first()).toHaveAttribute('data-key', '302');
+});

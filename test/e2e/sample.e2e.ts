@@ -26,4 +26,21 @@ test('load sample data on an empty store', async ({ page, server, shot }) => {
   await expect(topics.row('demo.trades')).toBeVisible();
   await expect(topics.row('demo.trades')).toContainText('3,482');
   await shot('topics');
+
+  // Ctrl+K jumps to a topic from anywhere.
+  const palette = await app.palette();
+  await expect(palette).toBeVisible();
+  await palette.getByRole('combobox', { name: 'Jump to topic' }).fill('demo');
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('demo.trades');
+
+  // Dark mode follows the toggle.
+  await app.darkMode.check();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await topic.tab('Surface').click();
+  await expect(topic.bodyRows('Surface').first()).toBeVisible();
+  await shot('surface-dark');
+  await app.darkMode.uncheck();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
 });

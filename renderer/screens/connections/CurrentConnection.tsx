@@ -21,6 +21,21 @@ export function CurrentConnection({ conn }: { conn: ConnectionInfo }): ReactNode
         <dd>{conn.role}</dd>
       </dl>
       <div className="row">
+        <label className="field">
+          <span>Label</span>
+          <input
+            type="text"
+            key={conn.label}
+            defaultValue={conn.label}
+            onBlur={(e) => {
+              const label = e.target.value.trim();
+              if (label && label !== conn.label) update.mutate({ id: conn.id, patch: { label } });
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') e.currentTarget.blur();
+            }}
+          />
+        </label>
         <label className="toggle">
           <input
             type="checkbox"
