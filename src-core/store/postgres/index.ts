@@ -33,7 +33,7 @@ import { checkStorableText, prepareTxn, type PreparedTxn } from './prepare';
 import * as read from './read';
 import { migrate } from './schema';
 import { surface } from './surface';
-import { appendLocked, lockTopics } from './write';
+import { WriteSet, lockTopics } from './write';
 
 export interface PostgresStoreOptions {
   /** A libpq-style URL, e.g. postgres://postgres@127.0.0.1:5432/postgres. */
@@ -121,8 +121,10 @@ export class PostgresEventStore implements EventStore {
     const { t, channel } = this.db;
     return this.writing(() =>
       inTx(this.db, async (c) => {
-        const locks = await lockTopics(c, t, [p.topic]);
-        return appendLocked(c, t, channel, locks.get(p.topic)!, p);
+        const ws = await WriteSet.load(c, t, await lockTopics(c, t, [p.topic]), [p]);
+        const response = ws.apply(p);
+        await ws.flush(c, t, channel);
+        return response;
       }),
     );
   }
@@ -151,17 +153,20 @@ export class PostgresEventStore implements EventStore {
           t,
           prepared.map((p) => p.topic),
         );
+        const ws = await WriteSet.load(c, t, locks, prepared);
         const results: AppendResponse[] = [];
+        let error = prepError;
         for (let i = 0; i < prepared.length; i++) {
-          const p = prepared[i]!;
           try {
-            results.push(await appendLocked(c, t, channel, locks.get(p.topic)!, p));
+            results.push(ws.apply(prepared[i]!));
           } catch (err) {
-            if (err instanceof TidemarkError) return { results, error: batchError(i, err) };
-            throw err;
+            if (!(err instanceof TidemarkError)) throw err;
+            error = batchError(i, err);
+            break;
           }
         }
-        return { results, error: prepError };
+        await ws.flush(c, t, channel);
+        return { results, error };
       }),
     );
   }

@@ -1,0 +1,220 @@
+/**
+ * PostgreSQL benchmark (`npx tsx bench/pg.ts`, or the `pg` section of `npm run bench`). Against
+ * TIDEMARK_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), in a fresh schema
+ * and a fresh database that are dropped at the end:
+ * 1. Appends with 1, 100 and 1000 events per transaction through `PostgresEventStore`, against a
+ *    raw baseline measured in the same run: pre-serialised rows inserted with one multi-row
+ *    INSERT (unnest) per transaction into a table with the same columns, primary key and index as
+ *    the store's `events` table, same durability (synchronous_commit as the server has it).
+ * 2. Throughput through HTTP servers: real `tidemark serve --pg` processes, written to by ordered
+ *    writers of the HTTP client (`openHttpStore`, pipelined into /v1/batch), one topic per writer,
+ *    through one server and then through two servers on the same database.
+ * Prints events/s and ratios; writes the figures to bench/out/pg.json. TIDEMARK_BENCH_SCALE (e.g.
+ * 0.2) shrinks every size for a quick run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { canonicalJson } from '../src-core/model/canonical';
+import { hashCanonical } from '../src-core/model/hash';
+import type { EventInput } from '../src-core/model/types';
+import { openHttpStore } from '../src-core/store/http/index';
+import { openPostgresStore } from '../src-core/store/postgres/index';
+import { fmtInt, now, pct, printTable, tradeEvent } from './util';
+
+const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const SCALE = Number(process.env.TIDEMARK_BENCH_SCALE ?? '1') || 1;
+const n = (x: number): number => Math.max(1, Math.round(x * SCALE));
+const KEYS = 20_000;
+
+/** Events written per measurement, by events per transaction. */
+const SIZES: Record<number, number> = { 1: n(600), 100: n(20_000), 1000: n(60_000) };
+const SERVER = { writers: 4, txnsPerWriter: n(1500), eventsPerTxn: 10 };
+
+const BIN = fileURLToPath(new URL('../bin/tidemark.mjs', import.meta.url));
+
+async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+function txnsOf(count: number, perTxn: number, offset: number): EventInput[][] {
+  const txns: EventInput[][] = [];
+  for (let i = 0; i < count; i += perTxn) {
+    const events: EventInput[] = [];
+    for (let j = i; j < Math.min(count, i + perTxn); j++) events.push(tradeEvent(offset + j, KEYS));
+    txns.push(events);
+  }
+  return txns;
+}
+
+/** The raw baseline: the store's events table shape, one multi-row INSERT per transaction. */
+async function rawInsert(schema: string, count: number, perTxn: number): Promise<number> {
+  return admin(PG_URL, async (c) => {
+    const table = `"${schema}".raw_${perTxn}`;
+    await c.query(`CREATE TABLE ${table} (
+      topic_id integer NOT NULL, seq bigint NOT NULL, txn bigint NOT NULL, key text COLLATE "C" NOT NULL,
+      type text NOT NULL, data text NOT NULL, tomb boolean NOT NULL, content_type text NOT NULL,
+      hash text NOT NULL, time text NOT NULL, target bigint, reason text, PRIMARY KEY (topic_id, seq))`);
+    await c.query(`CREATE INDEX ON ${table} (topic_id, key, seq DESC)`);
+    const txns = txnsOf(count, perTxn, 0).map((events) =>
+      events.map((e) => {
+        const data = canonicalJson(e.data);
+        return { key: e.key, data, hash: hashCanonical(data) };
+      }),
+    );
+    let seq = 0;
+    let txn = 0;
+    const t0 = now();
+    for (const rows of txns) {
+      txn++;
+      const seqs = rows.map(() => ++seq);
+      await c.query('BEGIN');
+      await c.query(
+        `INSERT INTO ${table} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
+         SELECT 1, u.s, $1, u.k, 'event', u.d, false, 'application/json', u.h, $2
+           FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(s, k, d, h)`,
+        [txn, new Date().toISOString(), seqs, rows.map((r) => r.key), rows.map((r) => r.data), rows.map((r) => r.hash)],
+      );
+      await c.query('COMMIT');
+    }
+    return count / ((now() - t0) / 1000);
+  });
+}
+
+async function tidemarkAppend(schema: string, count: number, perTxn: number): Promise<number> {
+  const store = await openPostgresStore({ url: PG_URL, schema });
+  try {
+    const topic = `bench.${perTxn}`;
+    const txns = txnsOf(count, perTxn, 0);
+    const t0 = now();
+    for (const events of txns) await store.append(topic, { events });
+    const secs = (now() - t0) / 1000;
+    const info = await store.topicInfo(topic);
+    if (info.events !== count) throw new Error(`expected ${count} events, ${topic} holds ${info.events}`);
+    return count / secs;
+  } finally {
+    await store.close();
+  }
+}
+
+interface Serve {
+  url: string;
+  child: ChildProcess;
+}
+
+function startServe(url: string): Promise<Serve> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--pg', url, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^listening on (http:\/\/\S+)\n/.exec(out);
+      if (m) resolve({ url: m[1]!, child });
+    });
+    child.on('exit', (code) => reject(new Error(`tidemark serve exited with ${code}: ${err.slice(0, 500)}`)));
+  });
+}
+
+async function stopServe(s: Serve): Promise<void> {
+  if (s.child.exitCode !== null) return;
+  const exited = new Promise<void>((r) => s.child.once('exit', () => r()));
+  s.child.kill('SIGTERM');
+  await exited;
+}
+
+/** Ordered writers (one HTTP client each, one topic each) spread over `urls`; events/s. */
+async function throughServers(urls: string[], label: string): Promise<number> {
+  const { writers, txnsPerWriter, eventsPerTxn } = SERVER;
+  const clients = Array.from({ length: writers }, (_, w) => openHttpStore({ url: urls[w % urls.length]! }));
+  try {
+    const work = clients.map((c, w) => txnsOf(txnsPerWriter * eventsPerTxn, eventsPerTxn, w * 1_000_000));
+    const t0 = now();
+    await Promise.all(
+      clients.map((c, w) => Promise.all(work[w]!.map((events) => c.append(`${label}.w${w}`, { events })))),
+    );
+    return (writers * txnsPerWriter * eventsPerTxn) / ((now() - t0) / 1000);
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+}
+
+export async function run(): Promise<void> {
+  const schema = `tm_bench_${process.pid}`;
+  const database = `tm_bench_${process.pid}`;
+  const settings = await admin(PG_URL, async (c) => {
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await c.query(`CREATE SCHEMA "${schema}"`);
+    const r = await c.query<{ name: string; setting: string }>(
+      `SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'server_version')`,
+    );
+    return Object.fromEntries(r.rows.map((x) => [x.name, x.setting]));
+  });
+  console.log(
+    `PostgreSQL ${settings.server_version} at ${PG_URL} (fsync=${settings.fsync}, synchronous_commit=${settings.synchronous_commit})`,
+  );
+  const figures: Record<string, number> = {};
+  const servers: Serve[] = [];
+  try {
+    const rows: string[][] = [];
+    for (const perTxn of [1, 100, 1000]) {
+      const count = SIZES[perTxn]!;
+      const raw = await rawInsert(schema, count, perTxn);
+      const tm = await tidemarkAppend(schema, count, perTxn);
+      figures[`raw_${perTxn}_eps`] = raw;
+      figures[`tidemark_${perTxn}_eps`] = tm;
+      rows.push([`${perTxn} per txn`, fmtInt(count), fmtInt(raw), fmtInt(tm), pct(tm / raw)]);
+    }
+    console.log('\nappend, one writer, PostgresEventStore vs raw multi-row INSERT (same table shape):');
+    printTable(['events/txn', 'events', 'raw ev/s', 'tidemark ev/s', 'ratio'], rows);
+
+    await admin(PG_URL, (c) => c.query(`CREATE DATABASE "${database}"`));
+    const dbUrl = new URL(PG_URL);
+    dbUrl.pathname = `/${database}`;
+    servers.push(await startServe(dbUrl.toString()));
+    const one = await throughServers([servers[0]!.url], 'one');
+    servers.push(await startServe(dbUrl.toString()));
+    const two = await throughServers([servers[0]!.url, servers[1]!.url], 'two');
+    figures.one_server_eps = one;
+    figures.two_servers_eps = two;
+    const { writers, txnsPerWriter, eventsPerTxn } = SERVER;
+    console.log(
+      `\nHTTP, ${writers} ordered writers x ${fmtInt(txnsPerWriter)} txns x ${eventsPerTxn} events, one topic per writer:`,
+    );
+    printTable(
+      ['servers', 'ev/s', 'vs one server'],
+      [
+        ['1', fmtInt(one), '100%'],
+        ['2', fmtInt(two), pct(two / one)],
+      ],
+    );
+  } finally {
+    for (const s of servers) await stopServe(s);
+    await admin(PG_URL, async (c) => {
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    });
+  }
+  const outDir = fileURLToPath(new URL('./out/', import.meta.url));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'pg.json'), JSON.stringify({ scale: SCALE, settings, figures }, null, 2) + '\n');
+}
+
+const invokedPath = process.argv[1];
+if (invokedPath !== undefined && import.meta.url === pathToFileURL(invokedPath).href) {
+  run().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
