@@ -117,6 +117,24 @@ describe('ordered writer', () => {
     await expect(w.append('x', { events: [{ key: 'a', data: 1 }] })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 
+  it('splits a batch the server refuses as too large, keeping order; a single oversize transaction fails', async () => {
+    const small = await startTestServer({ bodyLimit: 8 * 1024 });
+    try {
+      const w = new OrderedWriter({ url: small.url });
+      const ps = Array.from({ length: 200 }, (_, i) =>
+        w.append('split', { events: [{ key: `k${i}`, data: 'x'.repeat(100) }] }),
+      );
+      const rs = await Promise.all(ps);
+      expect(rs.map((r) => r.results[0]!.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      await expect(w.append('split', { events: [{ key: 'big', data: 'x'.repeat(10_000) }] })).rejects.toMatchObject({
+        code: 'TOO_LARGE',
+      });
+      expect((await small.store.topicInfo('split')).maxSeq).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('a response lost after the commit is retried and resolves with the original seq/txn; nothing is stored twice', async () => {
     const target = new URL(s.url);
     let cut = 1; // cut the first answer

@@ -124,6 +124,12 @@ export class HttpEventStore implements EventStore {
     );
   }
 
+  /** Extra route: loads the demo topic on the server (write role); returns its name. */
+  async loadSampleData(): Promise<{ topic: string }> {
+    this.open();
+    return this.transport.json('POST', '/v1/sample');
+  }
+
   /** Extra route: the caller's role on this server. */
   async whoami(): Promise<{ role: 'read' | 'write' | 'admin' }> {
     this.open();

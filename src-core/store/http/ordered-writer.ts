@@ -15,6 +15,8 @@
  *   transaction is still the newest valid event of its key with the same hash. It does not hold
  *   for a transaction that writes one key twice, when another writer changed the key in between,
  *   or with `expectMaxSeq` (the retry sees a moved max seq and fails with CONFLICT).
+ * - A batch the server refuses as too large (413, nothing applied) is split in halves and the
+ *   request size lowered; a single transaction over the server's limit fails with TOO_LARGE.
  */
 import { TidemarkError, hasErrorCode, isErrorCode, codeForStatus } from '../../model/errors';
 import { asJsonValue } from '../../model/canonical';
@@ -62,7 +64,7 @@ export function serializeTxn(topic: string, req: AppendRequest): string {
 export class OrderedWriter {
   private readonly transport: HttpTransport;
   private readonly maxTxns: number;
-  private readonly maxBytes: number;
+  private maxBytes: number;
   private readonly retryForMs: number;
   private queue: Entry[] = [];
   private head = 0;
@@ -184,12 +186,17 @@ export class OrderedWriter {
     }
   }
 
-  private async send(batch: Entry[]): Promise<void> {
+  /**
+   * Sends one batch, retrying network failures; resolves to null when every entry resolved, else
+   * to the error that stopped it (its entries and the queue have then been rejected). A batch the
+   * server refuses as too large (413: nothing applied) is split in halves, sent in order.
+   */
+  private async send(batch: Entry[], retriedBefore = false): Promise<unknown> {
     let body = '{"txns":[';
     for (let i = 0; i < batch.length; i++) body += (i ? ',' : '') + batch[i]!.body;
     body += ']}';
     const deadline = Date.now() + this.retryForMs;
-    let retried = false;
+    let retried = retriedBefore;
     for (let attempt = 0; ; attempt++) {
       let res: BatchResponse;
       try {
@@ -200,18 +207,34 @@ export class OrderedWriter {
           await sleep(Math.min(1000, 50 * 2 ** Math.min(attempt, 5)));
           continue;
         }
+        if (hasErrorCode(err) && err.code === 'TOO_LARGE' && batch.length > 1) {
+          this.maxBytes = Math.max(1024, Math.floor(body.length / 2));
+          const half = batch.length >> 1;
+          const first = await this.send(batch.slice(0, half), retried);
+          if (first !== null) {
+            const follow = followOn(first);
+            for (const e of batch.slice(half)) e.reject(follow);
+            return first;
+          }
+          return this.send(batch.slice(half), retried);
+        }
         this.fail(batch, 0, err);
-        return;
+        return err;
       }
       const n = Math.min(res.results.length, batch.length);
       for (let i = 0; i < n; i++) batch[i]!.resolve(retried ? fromRetry(res.results[i]!) : res.results[i]!);
       if (res.error) {
         const code = isErrorCode(res.error.code) ? res.error.code : codeForStatus(res.error.status);
-        this.fail(batch, res.error.index, new TidemarkError(code, res.error.message));
-      } else if (n < batch.length) {
-        this.fail(batch, n, new TidemarkError('INTERNAL', 'the server acknowledged fewer transactions than were sent'));
+        const err = new TidemarkError(code, res.error.message);
+        this.fail(batch, res.error.index, err);
+        return err;
       }
-      return;
+      if (n < batch.length) {
+        const err = new TidemarkError('INTERNAL', 'the server acknowledged fewer transactions than were sent');
+        this.fail(batch, n, err);
+        return err;
+      }
+      return null;
     }
   }
 
