@@ -8,7 +8,7 @@
  *     tasks (target: none > 100 ms).
  * Options: --events N (default 1e6), --keys N (default 1e5), --fresh (rebuild the store).
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -55,8 +55,13 @@ async function main(): Promise<void> {
   const keys = arg('keys', 100_000);
   const db = join(tmpdir(), `tidemark-perf-ui-${events}-${keys}.db`);
   if (process.argv.includes('--fresh')) for (const s of ['', '-wal', '-shm']) rmSync(db + s, { force: true });
-  if (!existsSync(db)) await buildStore(db, events, keys);
-  else console.log(`  reusing ${db}`);
+  if (!existsSync(db)) {
+    // Built under another name and renamed when complete, so a failed build is never reused.
+    const partial = `${db}.building`;
+    for (const s of ['', '-wal', '-shm']) rmSync(partial + s, { force: true });
+    await buildStore(partial, events, keys);
+    renameSync(partial, db);
+  } else console.log(`  reusing ${db}`);
 
   const server = await startServer({ dbPath: db });
   const browser = await chromium.launch({
