@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorBody } from '../src-core/model/errors';
 import { runJob, type MainToWorker, type WorkerInput, type WorkerToMain } from './jobs';
+import { setDefaultNativeBinding } from './sqlite-binding';
 import { openDescriptor } from './store-open';
 
 async function main(): Promise<void> {
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   port.on('message', (m: MainToWorker) => {
     if (m.type === 'cancel') abort.abort();
   });
+  setDefaultNativeBinding(input.nativeBinding);
   const post = (m: WorkerToMain): void => port.postMessage(m);
   try {
     const store = openDescriptor(input.desc, {
