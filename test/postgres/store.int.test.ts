@@ -152,6 +152,18 @@ describe('postgres backend', () => {
     );
   });
 
+  it('reports "too many connections" as UNAVAILABLE (a role allowed no connections)', async () => {
+    const role = uniqueName('tm_role');
+    await adminQuery(`CREATE ROLE "${role}" LOGIN CONNECTION LIMIT 0`);
+    cleanups.push(async () => {
+      await adminQuery(`DROP ROLE IF EXISTS "${role}"`);
+    });
+    const u = new URL(PG_URL);
+    u.username = role;
+    u.password = '';
+    await expectCode(openPostgresStore({ url: u.toString() }), 'UNAVAILABLE', /too many connections/);
+  });
+
   it('answers UNAVAILABLE after close, and close waits for in-flight writes', async () => {
     const { stores } = await openShared(1);
     const s = stores[0]!;
