@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src-core/model/types';
-import { call, errorOf, snapshot, startTestServer, type TestServer } from './helpers';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { call, errorOf, snapshot, startTestServer, tempDir, type TestServer } from './helpers';
 
 let s: TestServer;
 let open: TestServer;
@@ -124,8 +126,17 @@ describe('auth', () => {
   });
 
   it('non-API paths (static UI) need no token', async () => {
-    const a = await call(s.url + '/some/page');
-    expect(a.status).toBe(404); // no UI build configured in this test: 404, not 401
-    expect(errorOf(a).code).toBe('NOT_FOUND');
+    const ui = tempDir('tidemark-ui-');
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>ui</title>');
+    const withUi = await startTestServer({ tokens, staticDir: ui });
+    try {
+      const page = await call(withUi.url + '/some/page');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('<title>ui</title>');
+      expect((await call(withUi.url + '/v1/topics')).status).toBe(401);
+    } finally {
+      await withUi.close();
+      rmSync(ui, { recursive: true, force: true });
+    }
   });
 });

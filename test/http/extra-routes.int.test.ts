@@ -4,7 +4,7 @@
  * metrics, the static UI (files, SPA fallback, CSP on HTML, no escaping the root, 404 for missing
  * assets) and graceful close ending SSE streams.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await s.close();
+  rmSync(ui, { recursive: true, force: true });
 });
 
 describe('surface export', () => {
