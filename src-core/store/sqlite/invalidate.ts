@@ -11,6 +11,7 @@ import { hashCanonical } from '../../model/hash';
 import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../../model/limits';
 import type { InvalidateResult } from '../../model/types';
 import { isoTime } from './rows';
+import { hashPrefix } from './schema';
 import type { Statements } from './statements';
 import { WriteBatch } from './write';
 
@@ -46,10 +47,10 @@ export function applyInvalidate(
     if (!head || head.vseq === null || head.vseq < t.first_seq || head.vseq > t.last_seq) continue;
     const next = st.newestValid.get(topicId, key);
     if (next) {
-      st.setValidHead.run(next.seq, next.txn, next.hash, next.live, topicId, key);
+      st.setValidHead.run(next.seq, hashPrefix(next.hash), next.live, topicId, key);
       keysDelta += next.live - head.vlive;
     } else {
-      st.setValidHead.run(null, null, null, 0, topicId, key);
+      st.setValidHead.run(null, null, 0, topicId, key);
       keysDelta -= head.vlive;
     }
   }

@@ -94,7 +94,12 @@ export function openDatabase(file: string, opts: SqliteOpenOptions = {}): Databa
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     if (!opts.readonly) {
+      // Only takes effect on a new file (before its first table): 8 KiB pages halve the pages a
+      // batch of random-key upserts dirties compared with the 4 KiB default.
+      db.pragma('page_size = 8192');
       db.pragma('journal_mode = WAL');
+      db.pragma('wal_autocheckpoint = 4000');
+      db.pragma('journal_size_limit = 67108864');
       db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
       migrate(db);
     }

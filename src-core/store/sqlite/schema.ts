@@ -4,8 +4,10 @@
  * Tables: `topics` (maintained counters per topic), `events` (the log, keyed by (topic, seq)),
  * `txns` (one row per transaction: seq range, time, invalidation), and `latest` (per key: the
  * newest valid event — the surface and the de-duplication reference — and the newest event of any
- * validity — the raw surface). Every table but `topics` is WITHOUT ROWID so rows live in their
- * primary-key b-tree. Migrations run in order inside one IMMEDIATE transaction.
+ * validity — the raw surface). `latest` keeps only 52 bits of the head's hash (`vh`) so its rows
+ * stay small (random-key upserts dirty fewer pages); a match is confirmed against the event's full
+ * hash. Every table but `topics` is WITHOUT ROWID so rows live in their primary-key b-tree.
+ * Migrations run in order inside one IMMEDIATE transaction.
  */
 import type Database from 'better-sqlite3';
 
@@ -55,8 +57,7 @@ const MIGRATIONS: readonly string[] = [
     topic_id INTEGER NOT NULL,
     key TEXT NOT NULL,
     vseq INTEGER,
-    vtxn INTEGER,
-    vhash TEXT,
+    vh INTEGER,
     vlive INTEGER NOT NULL,
     rseq INTEGER NOT NULL,
     rlive INTEGER NOT NULL,
@@ -64,6 +65,11 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   `,
 ];
+
+/** 52 bits of a hex hash as a safe integer: the `latest.vh` de-duplication filter. */
+export function hashPrefix(hash: string): number {
+  return Number.parseInt(hash.slice(0, 13), 16);
+}
 
 /** The schema version this build writes and understands. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

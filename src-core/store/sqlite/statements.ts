@@ -41,15 +41,12 @@ export interface TxnRow {
 
 export interface LatestRow {
   vseq: number | null;
-  vtxn: number | null;
-  vhash: string | null;
+  vh: number | null;
   vlive: number;
-  rseq: number;
 }
 
 export interface ValidHeadRow {
   seq: number;
-  txn: number;
   hash: string;
   live: number;
 }
@@ -70,16 +67,19 @@ export function prepareStatements(db: Database.Database) {
       'UPDATE topics SET max_seq = ?, max_txn = ?, keys = ?, invalid_txns = ?, last_time = ? WHERE id = ?',
     ),
     latest: db.prepare<[number, string], LatestRow>(
-      'SELECT vseq, vtxn, vhash, vlive, rseq FROM latest WHERE topic_id = ? AND key = ?',
+      'SELECT vseq, vh, vlive FROM latest WHERE topic_id = ? AND key = ?',
     ),
-    insertLatest: db.prepare<[number, string, number, number, string, number, number, number]>(
-      'INSERT INTO latest (topic_id, key, vseq, vtxn, vhash, vlive, rseq, rlive) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    insertLatest: db.prepare<[number, string, number, number, number, number, number]>(
+      'INSERT INTO latest (topic_id, key, vseq, vh, vlive, rseq, rlive) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    updateLatest: db.prepare<[number, number, string, number, number, number, number, string]>(
-      'UPDATE latest SET vseq = ?, vtxn = ?, vhash = ?, vlive = ?, rseq = ?, rlive = ? WHERE topic_id = ? AND key = ?',
+    updateLatest: db.prepare<[number, number, number, number, number, number, string]>(
+      'UPDATE latest SET vseq = ?, vh = ?, vlive = ?, rseq = ?, rlive = ? WHERE topic_id = ? AND key = ?',
     ),
-    setValidHead: db.prepare<[number | null, number | null, string | null, number, number, string]>(
-      'UPDATE latest SET vseq = ?, vtxn = ?, vhash = ?, vlive = ? WHERE topic_id = ? AND key = ?',
+    setValidHead: db.prepare<[number | null, number | null, number, number, string]>(
+      'UPDATE latest SET vseq = ?, vh = ?, vlive = ? WHERE topic_id = ? AND key = ?',
+    ),
+    headEvent: db.prepare<[number, number], { txn: number; hash: string }>(
+      'SELECT txn, hash FROM events WHERE topic_id = ? AND seq = ?',
     ),
     insertEvent: db.prepare<[number, number, number, string, string | null, string | null, string, number]>(
       'INSERT INTO events (topic_id, seq, txn, key, data, content_type, hash, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -101,7 +101,7 @@ export function prepareStatements(db: Database.Database) {
       'SELECT DISTINCT key FROM events WHERE topic_id = ? AND seq BETWEEN ? AND ? AND marker = 0 ORDER BY key',
     ),
     newestValid: db.prepare<[number, string], ValidHeadRow>(
-      'SELECT seq, txn, hash, data IS NOT NULL AS live FROM events WHERE topic_id = ? AND key = ? AND invalid = 0 AND marker = 0 ORDER BY seq DESC LIMIT 1',
+      'SELECT seq, hash, data IS NOT NULL AS live FROM events WHERE topic_id = ? AND key = ? AND invalid = 0 AND marker = 0 ORDER BY seq DESC LIMIT 1',
     ),
     eventBySeq: db.prepare<[number, number], EventRow>(
       `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq = ?`,

@@ -4,7 +4,7 @@
  * transactions inside one IMMEDIATE SQLite transaction: it reads each topic's counters from the
  * `topics` table once per batch (the write lock makes that safe across processes), assigns seq and
  * txn densely, de-duplicates against `latest` (which earlier events of the same transaction have
- * already updated), maintains `latest`, `txns` and the counters, and writes the counters back in
+ * already updated; its 52-bit hash filter is confirmed against the head event's full hash), maintains `latest`, `txns` and the counters, and writes the counters back in
  * `flush()`. Every check that can fail a transaction runs before its first write, so a failing
  * transaction leaves nothing behind without needing a savepoint.
  */
@@ -15,6 +15,7 @@ import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import type { AppendResponse, AppendResultItem, JsonValue, StoredEvent } from '../../model/types';
 import { validateAppendRequest, validateTopic } from '../../model/validate';
 import { isoTime } from './rows';
+import { hashPrefix } from './schema';
 import type { Statements, TopicRow } from './statements';
 
 export interface PreparedEvent {
@@ -108,18 +109,22 @@ export class WriteBatch {
     for (let i = 0; i < t.events.length; i++) {
       const e = t.events[i]!;
       const head = st.latest.get(topicId, e.key);
-      if (head !== undefined && head.vhash === e.hash) {
-        results[i] = { seq: head.vseq!, txn: head.vtxn!, duplicate: true };
-        continue;
+      const vh = hashPrefix(e.hash);
+      if (head !== undefined && head.vh === vh) {
+        const prev = st.headEvent.get(topicId, head.vseq!);
+        if (prev && prev.hash === e.hash) {
+          results[i] = { seq: head.vseq!, txn: prev.txn, duplicate: true };
+          continue;
+        }
       }
       seq++;
       st.insertEvent.run(topicId, seq, txn, e.key, e.data, e.contentType, e.hash, now);
       const live = e.data === null ? 0 : 1;
       if (head === undefined) {
-        st.insertLatest.run(topicId, e.key, seq, txn, e.hash, live, seq, live);
+        st.insertLatest.run(topicId, e.key, seq, vh, live, seq, live);
         keysDelta += live;
       } else {
-        st.updateLatest.run(seq, txn, e.hash, live, seq, live, topicId, e.key);
+        st.updateLatest.run(seq, vh, live, seq, live, topicId, e.key);
         keysDelta += live - head.vlive;
       }
       results[i] = { seq, txn, duplicate: false };

@@ -87,6 +87,17 @@ export function writeCases(fx: StoreFixture): void {
       expect(r2.results[0]!.duplicate).toBe(false);
     });
 
+    it('compares whole hashes: hashes sharing a long prefix are different content', async () => {
+      const t = freshTopic();
+      const h1 = '0123456789abcdef'.repeat(3) + '0'.repeat(16);
+      const h2 = '0123456789abcdef'.repeat(3) + '0'.repeat(15) + '1';
+      await fx.store.append(t, { events: [{ key: 'a', data: 1, hash: h1 }] });
+      const r = await fx.store.append(t, { events: [{ key: 'a', data: 1, hash: h2 }] });
+      expect(r).toEqual({ txn: 2, results: [{ seq: 2, txn: 2, duplicate: false }] });
+      const again = await fx.store.append(t, { events: [{ key: 'a', data: 2, hash: h2 }] });
+      expect(again).toEqual({ txn: null, results: [{ seq: 2, txn: 2, duplicate: true }] });
+    });
+
     it('compares with the newest valid event only: A, B, A stores all three', async () => {
       const t = freshTopic();
       for (const v of ['A', 'B', 'A']) await fx.store.append(t, { events: [{ key: 'k', data: v }] });
