@@ -1,0 +1,119 @@
+/**
+ * The built Electron bundles (scripts/build-electron.mjs -> dist-electron/), checked without an
+ * Electron binary: the preload is one self-contained CommonJS file that requires nothing but
+ * `electron`; main requires only Electron, Node built-ins and its own chunks; and the real bundled
+ * job worker runs an export and a diff on a real SQLite file in plain Node, loading better-sqlite3
+ * through the `nativeBinding` path it is given (here Node's own addon; in the app the Electron one).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src-core/store/sqlite';
+import { JobRunner } from '../../electron/jobs';
+import { electronNativeBindingPath } from '../../electron/native-binding';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const out = path.join(root, 'dist-electron');
+let dir: string;
+
+function requiresOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...new Set([...text.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1]!))].sort();
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, [path.join(root, 'scripts/build-electron.mjs')], { cwd: root, stdio: 'pipe' });
+  dir = mkdtempSync(path.join(tmpdir(), 'tidemark-bundle-'));
+}, 180_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('dist-electron', () => {
+  it('has a self-contained CommonJS preload that requires only electron', () => {
+    const preload = path.join(out, 'preload.cjs');
+    expect(requiresOf(preload)).toEqual(['electron']);
+    const text = readFileSync(preload, 'utf8');
+    expect(text).not.toMatch(/\bimport\s*\(|^import |^export /m);
+    expect(text).toContain('exposeInMainWorld("tidemark"');
+  });
+
+  it('main and the worker require only electron, node built-ins, better-sqlite3 and their chunks', () => {
+    const files = [
+      'main.cjs',
+      'job-worker.cjs',
+      ...readdirSync(path.join(out, 'chunks'))
+        .filter((f) => f.endsWith('.cjs'))
+        .map((f) => `chunks/${f}`),
+    ];
+    for (const f of files) {
+      for (const r of requiresOf(path.join(out, f))) {
+        expect(
+          r === 'electron' ||
+            r === 'better-sqlite3' ||
+            r.startsWith('node:') ||
+            r.startsWith('./') ||
+            builtinModules.includes(r),
+          `${f}: ${r}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('runs an export and a diff in the bundled worker, with an explicit native binding', async () => {
+    const file = path.join(dir, 'store.db');
+    const store = openSqliteStore(file);
+    await store.append('b.t', {
+      events: [
+        { key: 'a', data: { px: '1' } },
+        { key: 'b', data: { px: '2' } },
+      ],
+    });
+    await store.close();
+    const nodeAddon = createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node');
+    const jobs = new JobRunner(path.join(out, 'job-worker.cjs'), { nativeBinding: nodeAddon });
+    const exported = path.join(dir, 'out.ndjson');
+    const res = await jobs.run(
+      { kind: 'sqlite', file },
+      { job: 'export', topic: 'b.t', req: { format: 'ndjson' }, file: exported },
+    );
+    expect(res).toEqual({ rows: 2 });
+    expect(
+      readFileSync(exported, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { key: string }).key),
+    ).toEqual(['a', 'b']);
+    const diff = await jobs.run(
+      { kind: 'sqlite', file },
+      {
+        job: 'diff',
+        topic: 'b.t',
+        source: { kind: 'bytes', bytes: new TextEncoder().encode('key,px\na,1\nb,3\n') },
+        fileName: 's.csv',
+      },
+    );
+    expect(diff.summary).toMatchObject({ equal: 1, different: 1 });
+    // a wrong binding path fails inside the worker with a coded error, not a crash of the caller
+    const broken = new JobRunner(path.join(out, 'job-worker.cjs'), { nativeBinding: path.join(dir, 'missing.node') });
+    await expect(
+      broken.run(
+        { kind: 'sqlite', file },
+        { job: 'export', topic: 'b.t', req: { format: 'csv' }, file: path.join(dir, 'x.csv') },
+      ),
+    ).rejects.toMatchObject({ code: expect.any(String) as string });
+  });
+
+  it('puts the Electron addon where scripts/electron-native.mjs builds it', () => {
+    const printed = execFileSync(process.execPath, [path.join(root, 'scripts/electron-native.mjs'), '--print-path'], {
+      cwd: root,
+    })
+      .toString()
+      .trim();
+    const version = (
+      JSON.parse(readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+    ).version;
+    expect(printed).toBe(electronNativeBindingPath(root, version));
+  });
+});
