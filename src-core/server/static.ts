@@ -94,7 +94,11 @@ export function installStatic(app: FastifyInstance, staticDir: string | undefine
           : `${req.method} ${path}: no such route`,
       );
     }
-    const file = await fileAt(root, path);
+    let file = await fileAt(root, path);
+    // The build uses relative URLs (`./assets/...`, for Electron's file://), so a page served by the
+    // SPA fallback at /a/b asks for /a/assets/x.js: serve the root's assets/x.js.
+    const assets = path.lastIndexOf('/assets/');
+    if (!file && assets > 0) file = await fileAt(root, path.slice(assets));
     if (file) return sendFile(reply, root, file);
     if (extname(path) !== '') throw notFound(`${path}: no such file`);
     const index = await fileAt(root, '/index.html');

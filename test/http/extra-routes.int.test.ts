@@ -174,6 +174,8 @@ describe('static UI', () => {
     const a = await call(`${s.url}/topics/exp/surface`);
     expect(a.status).toBe(200);
     expect(a.text).toContain('<title>Tidemark</title>');
+    // relative asset URLs from such a page resolve to the root's assets
+    expect((await call(`${s.url}/topics/exp/assets/app.js`)).text).toBe('console.log("app")');
   });
 
   it('never serves a file outside the static root', async () => {
