@@ -3,6 +3,7 @@
  * highlighted differing fields, and a row leads to the transaction behind the store value; a
  * malformed snapshot shows a readable error that names the line.
  */
+import { readFile } from 'node:fs/promises';
 import { expect, test } from './fixtures';
 import { AppPage } from './pages/app-page';
 import { TopicPage } from './pages/topic-page';
@@ -56,4 +57,47 @@ test('a malformed snapshot shows a readable error', async ({ page, server, store
   await expect(alert).toContainText('line 2');
   await expect(alert).toContainText('Check the value named in the message');
   await shot('diff-error');
+});
+
+test('a running comparison can be cancelled, and results export as CSV', async ({ page, server, store }) => {
+  await store.append('trades', [
+    { key: 'T1', data: { qty: 1 } },
+    { key: 'T2', data: { qty: 2 } },
+  ]);
+  // Hold the first diff request back so there is time to press Cancel.
+  let held = true;
+  await page.route('**/v1/topics/trades/diff**', async (route) => {
+    if (held) {
+      held = false;
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+    await route.continue().catch(() => undefined);
+  });
+  await new AppPage(page, server.url).open('#/topic/trades/diff');
+  const t = new TopicPage(page);
+  await t.upload(
+    'up.json',
+    'application/json',
+    JSON.stringify([
+      { key: 'T1', qty: 1 },
+      { key: 'T2', qty: 3 },
+    ]),
+  );
+  await expect(page.getByLabel('Format')).toHaveValue('json');
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(page.getByLabel('Comparison progress')).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByText('Comparison cancelled')).toBeVisible();
+  await expect(page.getByLabel('Diff summary')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect(t.count('different')).toHaveText('1');
+  await expect(t.count('equal')).toHaveText('1');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('trades-diff.csv');
+  const text = await readFile(await file.path(), 'utf8');
+  expect(text.split('\r\n')[0]).toBe('key,status,fields,txn,seq,store,snapshot');
+  expect(text).toContain('T2,different,qty,1,2,');
 });
