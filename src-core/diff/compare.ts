@@ -58,6 +58,22 @@ function sameField(store: Fields, snapshot: Fields, name: string, csv: boolean):
   return sameJson(store[name]!, snapshot[name]!);
 }
 
+/** A compared CSV column: its name and its index in the header. */
+export interface CsvColumn {
+  name: string;
+  index: number;
+}
+
+/** CSV fast path: the same rule as `differingFields` with `csv: true`, on a row of cells. */
+export function differingCells(store: Fields, cells: readonly string[], columns: readonly CsvColumn[]): string[] {
+  const out: string[] = [];
+  for (const c of columns) {
+    const v = Object.hasOwn(store, c.name) ? store[c.name]! : null;
+    if (cellText(v) !== cells[c.index]) out.push(c.name);
+  }
+  return out;
+}
+
 /** Canonical-JSON equality, with a fast path for scalars (same result, no string building). */
 export function sameJson(a: JsonValue, b: JsonValue): boolean {
   if (a === b) return true;

@@ -1,89 +1,114 @@
 /**
- * Streaming CSV snapshot parser over csv-parse: a header row is required (its names must be
- * non-empty and distinct), RFC 4180 quoting (quoted commas, quotes, CR/LF), LF or CRLF line ends,
- * blank lines skipped, every cell a string. Records carry their 1-based number and the line they
- * start on, counted from the newlines actually in the cells (csv-parse's own count is off after
- * a quoted CRLF). Errors are BAD_REQUEST naming the record and line.
+ * Streaming CSV snapshot parser over csv-parse, fed bytes (strict UTF-8, see utf8.ts): a header row
+ * is required (its names non-empty and distinct), RFC 4180 quoting (quoted commas, quotes, CR/LF),
+ * LF or CRLF line ends, a BOM dropped, blank lines skipped, every cell a string, every record as
+ * many cells as the header. `parseCsvRows` yields cell arrays (the diff's fast path);
+ * `parseCsv` yields records as objects. Records carry their 1-based number and the line they start
+ * on, counted from the newlines actually in the cells. Errors are BAD_REQUEST naming the record
+ * and line.
  */
-import { type CsvError, type Info, parse } from 'csv-parse';
+import { type CsvError, parse } from 'csv-parse';
 import { badRequest } from '../model/errors';
 import type { JsonValue } from '../model/types';
-import type { SnapshotRecord } from './types';
+import type { Chunk, SnapshotRecord } from './types';
+import { utf8Chunks } from './utf8';
 
-interface InfoRecord {
-  record: string[];
-  info: Info;
+export interface CsvRow {
+  n: number;
+  line: number;
+  cells: string[];
 }
 
-/** Yields the records of CSV text; `onHeader` gets the header before the first record. */
-export async function* parseCsv(
-  text: AsyncIterable<string>,
-  onHeader?: (columns: string[]) => void,
-): AsyncGenerator<SnapshotRecord, void, undefined> {
-  const parser = parse({
-    info: true,
-    skip_empty_lines: true,
-    record_delimiter: ['\r\n', '\n'],
-  });
+export interface CsvHooks {
+  onBytes?: (bytes: number) => void;
+  /** Gets the header before the first record (may throw to stop). */
+  onHeader?: (columns: string[]) => void;
+}
+
+const tick = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Yields the data rows of a CSV byte stream as cell arrays. */
+export async function* parseCsvRows(body: AsyncIterable<Chunk>, hooks: CsvHooks = {}): AsyncGenerator<CsvRow> {
+  // Column counts are checked here (csv-parse's message would be about its own line count), and
+  // blank lines arrive as [''] and are skipped here, so line numbers stay exact.
+  const parser = parse({ bom: true, relax_column_count: true, record_delimiter: ['\r\n', '\n'] });
   // Records are collected from 'data' events, which arrive before the 'error' of a later record,
   // so every good record is handed on before the error, and the error knows where it happened.
-  let queue: InfoRecord[] = [];
+  let queue: string[][] = [];
   let failure: unknown = null;
   let ended = false;
-  parser.on('data', (r: InfoRecord) => queue.push(r));
+  parser.on('data', (r: string[]) => queue.push(r));
   parser.on('error', (e) => (failure ??= e));
   parser.on('end', () => (ended = true));
   let header: string[] | null = null;
   let n = 0;
-  let nextLine = 1;
-  let emptyLines = 0;
+  let line = 1;
 
-  function* drain(): Generator<SnapshotRecord> {
+  function* drain(): Generator<CsvRow> {
     const items = queue;
     queue = [];
-    for (const { record, info } of items) {
-      // Lines skipped as blank since the previous record come before this one.
-      const line = nextLine + (info.empty_lines - emptyLines);
-      emptyLines = info.empty_lines;
-      let span = 0;
-      for (const cell of record) for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) span++;
-      nextLine = line + span + 1;
+    for (const cells of items) {
+      const at = line;
+      for (const cell of cells) for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) line++;
+      line++;
+      if (cells.length === 1 && cells[0] === '') continue; // a blank line
       if (header === null) {
-        header = checkHeader(record, line);
-        onHeader?.(header);
+        header = checkHeader(cells, at);
+        hooks.onHeader?.(header);
         continue;
       }
       n++;
-      const obj: Record<string, JsonValue> = {};
-      for (let i = 0; i < header.length; i++) {
-        Object.defineProperty(obj, header[i]!, {
-          value: record[i]!,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+      if (cells.length !== header.length) {
+        throw badRequest(`record ${n} (line ${at}): has ${cells.length} cells, the header has ${header.length}`);
       }
-      yield { n, line, record: obj };
+      yield { n, line: at, cells };
     }
     if (failure !== null) {
-      const what = header === null ? `the header (line ${nextLine})` : `record ${n + 1} (line ${nextLine})`;
+      const what = header === null ? `the header (line ${line})` : `record ${n + 1} (line ${line})`;
       throw badRequest(`${what}: ${csvMessage(failure)}`);
     }
   }
 
   try {
-    for await (const piece of text) {
-      parser.write(piece);
+    for await (const bytes of utf8Chunks(body, hooks.onBytes)) {
+      parser.write(bytes);
       // Parsing is synchronous; errors are emitted on the next tick.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await tick();
       yield* drain();
     }
     parser.end();
-    while (!ended && failure === null) await new Promise<void>((resolve) => setImmediate(resolve));
+    while (!ended && failure === null) await tick();
     yield* drain();
   } finally {
     parser.destroy();
   }
+}
+
+/** The header's column names; a record of cells as an object (own properties, even "__proto__"). */
+export function cellsToRecord(header: readonly string[], cells: readonly string[]): Record<string, JsonValue> {
+  const obj: Record<string, JsonValue> = {};
+  for (let i = 0; i < header.length; i++) {
+    const name = header[i]!;
+    const value = cells[i] ?? '';
+    // Plain assignment would set the prototype for "__proto__"; define that one as a property.
+    if (name === '__proto__')
+      Object.defineProperty(obj, name, { value, enumerable: true, writable: true, configurable: true });
+    else obj[name] = value;
+  }
+  return obj;
+}
+
+/** Yields the records of a CSV byte stream as objects keyed by the header. */
+export async function* parseCsv(body: AsyncIterable<Chunk>, hooks: CsvHooks = {}): AsyncGenerator<SnapshotRecord> {
+  let header: string[] = [];
+  const rows = parseCsvRows(body, {
+    ...hooks,
+    onHeader: (h) => {
+      header = h;
+      hooks.onHeader?.(h);
+    },
+  });
+  for await (const r of rows) yield { n: r.n, line: r.line, record: cellsToRecord(header, r.cells) };
 }
 
 function checkHeader(cells: string[], line: number): string[] {
@@ -96,10 +121,8 @@ function checkHeader(cells: string[], line: number): string[] {
   return cells;
 }
 
-/** csv-parse's message without its own (sometimes off) line number. */
+/** csv-parse's message without its own line number (ours is exact). */
 function csvMessage(e: unknown): string {
   const msg = e instanceof Error ? (e as CsvError).message : String(e);
-  return msg
-    .replace(/\s*(at|on) line \d+/g, '')
-    .replace(/^Invalid Record Length: expect/, 'wrong number of cells: expected');
+  return msg.replace(/\s*(at|on) line \d+/g, '');
 }

@@ -1,20 +1,24 @@
 /**
  * `diffSnapshot`: the surface of a topic compared key by key with an upstream snapshot. The
- * snapshot is parsed as a stream and spilled into a temporary SQLite table (spill.ts), then merged
- * in key order with the store's surface, read in pages of 10,000 (`compareKeys` order on both
- * sides), so a million records need neither a million objects in memory nor a frozen event loop:
- * the work yields every ~25 ms, honours an AbortSignal (CANCELLED) and reports progress (bytes
- * while loading, rows while comparing). The temp file is always removed. Rows: the first `limit`
+ * snapshot is parsed as a stream and spilled into a temporary SQLite file (spill.ts: appended in
+ * file order, then sorted by key in a worker thread, duplicates reported), then merged in key
+ * order with the store's surface, read in pages of 10,000 (`compareKeys` order on both sides), so a
+ * million records need neither a million objects in memory nor a frozen event loop: the work
+ * yields every ~25 ms, honours an AbortSignal (CANCELLED) and reports progress (bytes while
+ * loading, rows while comparing). The temp file is always removed. Rows: the first `limit`
  * non-equal rows in key order (equal rows only with `includeEqual`); `onRow` sees all of them.
+ * CSV takes a fast path: rows stay cell arrays until a DiffRow needs the record as an object.
  */
-import { TidemarkError, hasErrorCode } from '../model/errors';
 import { compareKeys } from '../model/canonical';
-import { validateTopic } from '../model/validate';
+import { hasErrorCode } from '../model/errors';
 import type { Progress } from '../model/store-api';
 import type { DiffResult, DiffRow, DiffSummary, JsonValue, SurfacePage, SurfaceRow } from '../model/types';
+import { validateTopic } from '../model/validate';
 import type { EventStore } from '../store/types';
-import { type CompareSpec, differingFields, storeFields } from './compare';
-import { checkCsvColumns, checkOptions, recordKey } from './options';
+import { type CompareSpec, type CsvColumn, differingCells, differingFields, storeFields } from './compare';
+import { cellsToRecord, parseCsvRows } from './csv';
+import { type CheckedOptions, checkCsvColumns, checkKey, checkOptions, recordKey } from './options';
+import { Pacer, cancelled } from './pacer';
 import { parseSnapshot } from './parse';
 import { SnapshotSpill, type SpillRow } from './spill';
 import type { DiffOptions, SnapshotSource } from './types';
@@ -23,12 +27,16 @@ export type { DiffOptions, SnapshotSource, SnapshotRecord, Chunk } from './types
 export { DIFF_ROWS_MAX } from './types';
 
 const BATCH = 5_000;
-const SLICE_MS = 25;
-const PROGRESS_MS = 100;
 
 export interface DiffOperation {
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+}
+
+/** How spilled records turn back into fields: JSON text of an object, or of a CSV row's cells. */
+interface Decoder {
+  record(rec: string): Record<string, JsonValue>;
+  differing(store: SurfaceRow, rec: string): { fields: string[]; record: () => Record<string, JsonValue> };
 }
 
 export async function diffSnapshot(
@@ -44,51 +52,111 @@ export async function diffSnapshot(
   const pacer = new Pacer(op);
   pacer.check();
   const spill = new SnapshotSpill(opts.tmpDir);
+  // Abort also interrupts a stalled read: a stream body is destroyed on abort.
+  const stop = pacer.onAbort(source.body);
   try {
-    await load(spill, source, spec, pacer);
-    return await merge(spill, store, topic, spec, o, opts.onRow, pacer);
+    const decoder =
+      source.format === 'csv' ? await loadCsv(spill, source, spec, pacer) : await loadJson(spill, source, spec, pacer);
+    stop();
+    await spill.sort(op.signal, cancelled);
+    pacer.check();
+    return await merge(spill, store, topic, decoder, o, opts.onRow, pacer);
   } finally {
+    stop();
     spill.close();
   }
 }
 
-/** Parses the snapshot into the spill in batches. */
-async function load(spill: SnapshotSpill, source: SnapshotSource, spec: CompareSpec, pacer: Pacer): Promise<void> {
-  let bytes = 0;
-  const total = source.size ?? null;
-  const progress = (): void => pacer.progress({ done: bytes, total, unit: 'bytes', phase: 'load' });
-  const records = parseSnapshot(source, {
-    onBytes: (b) => {
-      bytes = b;
-      pacer.check();
-    },
-    onHeader: (columns) => checkCsvColumns(columns, spec),
-  });
-  // Abort also interrupts a stalled upload: destroy a stream source on abort.
-  const stop = pacer.onAbort(source.body);
-  try {
-    let batch: SpillRow[] = [];
-    for await (const r of records) {
-      const where = r.line === undefined ? `record ${r.n}` : `record ${r.n} (line ${r.line})`;
-      const key = recordKey(r.record, spec.keyField, where);
-      batch.push({ key, n: r.n, line: r.line ?? null, rec: JSON.stringify(r.record) });
-      if (batch.length >= BATCH || ((r.n & 255) === 0 && pacer.due())) {
-        pacer.check();
-        spill.add(batch);
-        batch = [];
-        if (pacer.due()) {
-          progress();
-          await pacer.yield();
-        }
+/** Batches rows into the spill, yielding and reporting progress as it goes. */
+class Loader {
+  private batch: SpillRow[] = [];
+  bytes = 0;
+  constructor(
+    private readonly spill: SnapshotSpill,
+    private readonly pacer: Pacer,
+    private readonly total: number | null,
+  ) {}
+
+  onBytes = (b: number): void => {
+    this.bytes = b;
+  };
+
+  async push(row: SpillRow): Promise<void> {
+    this.batch.push(row);
+    if (this.batch.length >= BATCH || ((row.n & 255) === 0 && this.pacer.due())) {
+      this.pacer.check();
+      this.spill.add(this.batch);
+      this.batch = [];
+      if (this.pacer.due()) {
+        this.pacer.progress({ done: this.bytes, total: this.total, unit: 'bytes', phase: 'load' });
+        await this.pacer.yield();
       }
     }
-    pacer.check();
-    spill.add(batch);
-    progress();
-    pacer.flush({ done: bytes, total: total ?? bytes, unit: 'bytes', phase: 'load' });
-  } finally {
-    stop();
   }
+
+  finish(): void {
+    this.pacer.check();
+    this.spill.add(this.batch);
+    this.batch = [];
+    this.pacer.flush({ done: this.bytes, total: this.total ?? this.bytes, unit: 'bytes', phase: 'load' });
+  }
+}
+
+async function loadJson(
+  spill: SnapshotSpill,
+  source: SnapshotSource,
+  spec: CompareSpec,
+  pacer: Pacer,
+): Promise<Decoder> {
+  const loader = new Loader(spill, pacer, source.size ?? null);
+  for await (const r of parseSnapshot(source, { onBytes: loader.onBytes })) {
+    const where = r.line === undefined ? `record ${r.n}` : `record ${r.n} (line ${r.line})`;
+    const key = recordKey(r.record, spec.keyField, where);
+    await loader.push({ key, n: r.n, line: r.line ?? null, rec: JSON.stringify(r.record) });
+  }
+  loader.finish();
+  const parse = (rec: string): Record<string, JsonValue> => JSON.parse(rec) as Record<string, JsonValue>;
+  return {
+    record: parse,
+    differing: (st, rec) => {
+      const record = parse(rec);
+      return { fields: differingFields(storeFields(st.data), record, spec), record: () => record };
+    },
+  };
+}
+
+async function loadCsv(
+  spill: SnapshotSpill,
+  source: SnapshotSource,
+  spec: CompareSpec,
+  pacer: Pacer,
+): Promise<Decoder> {
+  const loader = new Loader(spill, pacer, source.size ?? null);
+  let header: string[] = [];
+  let keyIndex = -1;
+  const rows = parseCsvRows(source.body, {
+    onBytes: loader.onBytes,
+    onHeader: (h) => {
+      checkCsvColumns(h, spec);
+      header = h;
+      keyIndex = h.indexOf(spec.keyField);
+    },
+  });
+  for await (const r of rows) {
+    const key = checkKey(r.cells[keyIndex]!, spec.keyField, `record ${r.n} (line ${r.line})`);
+    await loader.push({ key, n: r.n, line: r.line, rec: JSON.stringify(r.cells) });
+  }
+  loader.finish();
+  const names = spec.fields ?? header.filter((c) => c !== spec.keyField && !spec.ignore.has(c));
+  const columns: CsvColumn[] = names.map((name) => ({ name, index: header.indexOf(name) }));
+  const cells = (rec: string): string[] => JSON.parse(rec) as string[];
+  return {
+    record: (rec) => cellsToRecord(header, cells(rec)),
+    differing: (st, rec) => {
+      const row = cells(rec);
+      return { fields: differingCells(storeFields(st.data), row, columns), record: () => cellsToRecord(header, row) };
+    },
+  };
 }
 
 /** The sorted merge of the spill with the surface pages. */
@@ -96,8 +164,8 @@ async function merge(
   spill: SnapshotSpill,
   store: EventStore,
   topic: string,
-  spec: CompareSpec,
-  o: ReturnType<typeof checkOptions>,
+  decoder: Decoder,
+  o: CheckedOptions,
   onRow: DiffOptions['onRow'],
   pacer: Pacer,
 ): Promise<DiffResult> {
@@ -122,16 +190,10 @@ async function merge(
     p.catch(() => undefined); // awaited later; avoid an unhandled rejection if we stop first
     return p;
   };
-
-  const emit = async (row: DiffRow): Promise<void> => {
-    if (row.status !== 'equal' || o.includeEqual) {
-      if (rows.length < o.limit) rows.push(row);
-      else truncated = true;
-      if (onRow !== undefined) {
-        const r = onRow(row);
-        if (r !== undefined) await r;
-      }
-    }
+  const keep = (row: DiffRow): void | Promise<void> => {
+    if (rows.length < o.limit) rows.push(row);
+    else truncated = true;
+    return onRow?.(row);
   };
 
   const snap = spill.rows();
@@ -151,34 +213,40 @@ async function merge(
       const sn: SpillRow | undefined = s.done === true ? undefined : s.value;
       if (st === undefined && sn === undefined) break;
       const c = st === undefined ? -1 : sn === undefined ? 1 : compareKeys(sn.key, st.key);
+      let pending: void | Promise<void> = undefined;
       if (c < 0) {
         summary.missingInStore++;
-        await emit({ key: sn!.key, status: 'missingInStore', fields: [], store: null, snapshot: parseRec(sn!.rec) });
+        pending = keep({
+          key: sn!.key,
+          status: 'missingInStore',
+          fields: [],
+          store: null,
+          snapshot: decoder.record(sn!.rec),
+        });
         s = snap.next();
         done++;
       } else if (c > 0) {
         summary.missingInSnapshot++;
         summary.surfaceRows++;
-        await emit({ key: st!.key, status: 'missingInSnapshot', fields: [], store: st!, snapshot: null });
+        pending = keep({ key: st!.key, status: 'missingInSnapshot', fields: [], store: st!, snapshot: null });
         pi++;
         done++;
       } else {
         summary.surfaceRows++;
-        const record = parseRec(sn!.rec);
-        const fields = differingFields(storeFields(st!.data), record, spec);
-        if (fields.length === 0) summary.equal++;
-        else summary.different++;
-        await emit({
-          key: st!.key,
-          status: fields.length === 0 ? 'equal' : 'different',
-          fields,
-          store: st!,
-          snapshot: record,
-        });
+        const d = decoder.differing(st!, sn!.rec);
+        if (d.fields.length === 0) {
+          summary.equal++;
+          if (o.includeEqual)
+            pending = keep({ key: st!.key, status: 'equal', fields: [], store: st!, snapshot: d.record() });
+        } else {
+          summary.different++;
+          pending = keep({ key: st!.key, status: 'different', fields: d.fields, store: st!, snapshot: d.record() });
+        }
         s = snap.next();
         pi++;
         done += 2;
       }
+      if (pending !== undefined) await pending;
       if ((iter & 1023) === 0) {
         pacer.check();
         if (pacer.due()) {
@@ -194,10 +262,6 @@ async function merge(
   return { summary, rows, truncated };
 }
 
-function parseRec(text: string): Record<string, JsonValue> {
-  return JSON.parse(text) as Record<string, JsonValue>;
-}
-
 /** Rows the surface will have (for progress only): the topic's key counter, 0 if unknown. */
 async function surfaceSize(store: EventStore, topic: string, asOfTxn: number | undefined): Promise<number> {
   if (asOfTxn !== undefined) return 0;
@@ -207,56 +271,4 @@ async function surfaceSize(store: EventStore, topic: string, asOfTxn: number | u
     if (hasErrorCode(e) && e.code === 'NOT_FOUND') return 0;
     throw e;
   }
-}
-
-/** Time slicing, cancellation and throttled progress for one diff. */
-class Pacer {
-  private sliceStart = performance.now();
-  private lastProgress = 0;
-  constructor(private readonly op: DiffOperation) {}
-
-  check(): void {
-    if (this.op.signal?.aborted === true) throw cancelled();
-  }
-
-  /** True when the current slice of synchronous work has run long enough. */
-  due(): boolean {
-    return performance.now() - this.sliceStart >= SLICE_MS;
-  }
-
-  /** Lets the event loop run (timers, I/O, other requests), then checks for cancellation. */
-  async yield(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.sliceStart = performance.now();
-    this.check();
-  }
-
-  progress(p: Progress): void {
-    const now = performance.now();
-    if (this.op.onProgress === undefined || now - this.lastProgress < PROGRESS_MS) return;
-    this.lastProgress = now;
-    this.op.onProgress(p);
-  }
-
-  /** The final progress of a phase, always reported. */
-  flush(p: Progress): void {
-    this.lastProgress = performance.now();
-    this.op.onProgress?.(p);
-  }
-
-  /** On abort, destroys a stream body (so a stalled read ends); returns the unsubscribe. */
-  onAbort(body: unknown): () => void {
-    const signal = this.op.signal;
-    const destroy = (body as { destroy?: unknown }).destroy;
-    if (signal === undefined || typeof destroy !== 'function') return () => undefined;
-    const listener = (): void => {
-      (destroy as (e: Error) => void).call(body, cancelled());
-    };
-    signal.addEventListener('abort', listener, { once: true });
-    return () => signal.removeEventListener('abort', listener);
-  }
-}
-
-function cancelled(): TidemarkError {
-  return new TidemarkError('CANCELLED', 'the diff was cancelled');
 }

@@ -20,11 +20,12 @@ export async function* parseSnapshot(
   source: SnapshotSource,
   hooks: ParseHooks = {},
 ): AsyncGenerator<SnapshotRecord, void, undefined> {
+  if (source.format === 'csv') {
+    yield* parseCsv(source.body, hooks);
+    return;
+  }
   const text = decodeUtf8(source.body, hooks.onBytes);
   switch (source.format) {
-    case 'csv':
-      yield* parseCsv(text, hooks.onHeader);
-      return;
     case 'json': {
       const scanner = new JsonArrayScanner();
       for await (const piece of text) yield* scanner.push(piece);
