@@ -42,8 +42,15 @@ export interface HttpStoreOptions {
   sse?: SseOptions;
 }
 
-function q(o: object): Record<string, QueryValue> {
-  return o as Record<string, QueryValue>;
+/** Only the named options, as query values (a stray field must not become an unknown parameter). */
+function q(o: object, names: readonly string[]): Record<string, QueryValue> {
+  const src = o as Record<string, unknown>;
+  const out: Record<string, QueryValue> = {};
+  for (const n of names) {
+    const v = src[n];
+    if (typeof v === 'string' || typeof v === 'number') out[n] = v;
+  }
+  return out;
 }
 
 export class HttpEventStore implements EventStore {
@@ -86,12 +93,16 @@ export class HttpEventStore implements EventStore {
 
   async readEvents(topic: string, opts: ReadEventsOptions = {}): Promise<EventPage> {
     this.open();
-    return this.transport.json<EventPage>('GET', topicPath(validateTopic(topic), '/events'), { query: q(opts) });
+    return this.transport.json<EventPage>('GET', topicPath(validateTopic(topic), '/events'), {
+      query: q(opts, ['after', 'before', 'limit', 'order', 'key', 'txn']),
+    });
   }
 
   async listTxns(topic: string, opts: ListTxnsOptions = {}): Promise<TxnPage> {
     this.open();
-    return this.transport.json<TxnPage>('GET', topicPath(validateTopic(topic), '/txns'), { query: q(opts) });
+    return this.transport.json<TxnPage>('GET', topicPath(validateTopic(topic), '/txns'), {
+      query: q(opts, ['after', 'before', 'limit', 'order']),
+    });
   }
 
   async getTxn(topic: string, txn: number): Promise<TxnDetail> {
@@ -109,7 +120,9 @@ export class HttpEventStore implements EventStore {
 
   async surface(topic: string, opts: SurfaceOptions = {}): Promise<SurfacePage> {
     this.open();
-    return this.transport.json<SurfacePage>('GET', topicPath(validateTopic(topic), '/surface'), { query: q(opts) });
+    return this.transport.json<SurfacePage>('GET', topicPath(validateTopic(topic), '/surface'), {
+      query: q(opts, ['after', 'limit', 'prefix', 'view', 'asOfTxn']),
+    });
   }
 
   /** Extra route: what invalidating `txn` would change on the surface. */
