@@ -106,7 +106,8 @@ export class OrderedWriter {
 
   /**
    * The EventStore `appendBatch` contract on top of the queue: the applied prefix and the first
-   * failure in `error`; rejects only for UNAVAILABLE (nothing of the batch is then acknowledged).
+   * failure in `error`; rejects only when the store failed (UNAVAILABLE, INTERNAL): nothing of the
+   * batch is then acknowledged.
    */
   async appendBatch(txns: BatchTxn[]): Promise<BatchResponse> {
     const settled = await Promise.allSettled(txns.map(({ topic, ...req }) => this.append(topic, req)));
@@ -118,7 +119,7 @@ export class OrderedWriter {
         continue;
       }
       const err: unknown = s.reason;
-      if (hasErrorCode(err) && err.code === 'UNAVAILABLE')
+      if (hasErrorCode(err) && (err.code === 'UNAVAILABLE' || err.code === 'INTERNAL'))
         throw new TidemarkError(err.code, err.message, { cause: err });
       const code = hasErrorCode(err) ? err.code : 'INTERNAL';
       const message = hasErrorCode(err) ? err.message : 'internal error';
