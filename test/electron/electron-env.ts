@@ -1,0 +1,59 @@
+/**
+ * Can the Electron app actually start here? It needs the Electron binary (node_modules/electron
+ * downloads it at install time; with ELECTRON_SKIP_BINARY_DOWNLOAD or no access to GitHub it is
+ * absent) and the better-sqlite3 addon built for Electron's ABI (scripts/electron-native.mjs).
+ * The e2e suite skips every test with this reason, printed, when either is missing.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+export const root = path.resolve(import.meta.dirname, '../..');
+
+export interface ElectronEnv {
+  available: boolean;
+  /** Path of the Electron executable when available. */
+  executablePath: string | null;
+  /** Why the suite cannot run (empty when it can). */
+  reason: string;
+}
+
+function electronBinary(): { path: string | null; reason: string } {
+  try {
+    const p = createRequire(path.join(root, 'package.json'))('electron') as unknown;
+    if (typeof p !== 'string') return { path: null, reason: 'the electron package did not return a binary path' };
+    if (!existsSync(p)) return { path: null, reason: `Electron binary not installed: ${p} does not exist` };
+    return { path: p, reason: '' };
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return {
+      path: null,
+      reason: `Electron binary not installed (${msg}); it is downloaded from github.com at npm install time, which is unreachable here (ELECTRON_SKIP_BINARY_DOWNLOAD=1)`,
+    };
+  }
+}
+
+let cached: ElectronEnv | undefined;
+
+export function electronEnv(): ElectronEnv {
+  if (cached) return cached;
+  const bin = electronBinary();
+  if (!bin.path) {
+    cached = { available: false, executablePath: null, reason: bin.reason };
+    return cached;
+  }
+  const check = spawnSync(process.execPath, [path.join(root, 'scripts/electron-native.mjs'), '--check'], {
+    encoding: 'utf8',
+  });
+  if (check.status !== 0) {
+    cached = {
+      available: false,
+      executablePath: bin.path,
+      reason: `better-sqlite3 for Electron's ABI is missing (run "node scripts/electron-native.mjs"): ${check.stderr.trim()}`,
+    };
+    return cached;
+  }
+  cached = { available: true, executablePath: bin.path, reason: '' };
+  return cached;
+}
