@@ -9,10 +9,9 @@
  * the per-round ratios. The baseline uses the engine's own pragmas (page size, WAL, cache). Finally, on a topic
  * of 1M events over 100k keys: the first surface page (100 rows, median of many), pages further
  * in, and a full surface scan in pages of 10,000. Prints events/s, ratios and targets; writes the
- * figures to bench/out/engine.json. TIDEMARK_BENCH_SCALE (e.g. 0.1) shrinks every size for a
+ * figures to bench/out/engine.json (or $TIDEMARK_BENCH_OUT). TIDEMARK_BENCH_SCALE (e.g. 0.1) shrinks every size for a
  * quick smoke run.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -20,7 +19,19 @@ import { canonicalJson } from '../src-core/model/canonical';
 import { hashCanonical } from '../src-core/model/hash';
 import type { EventInput } from '../src-core/model/types';
 import { openSqliteStore } from '../src-core/store/sqlite/index';
-import { fmtInt, fmtMs, keyName, median, now, pct, percentile, printTable, tempDir, tradeEvent } from './util';
+import {
+  fmtInt,
+  fmtMs,
+  keyName,
+  median,
+  now,
+  pct,
+  percentile,
+  printTable,
+  tempDir,
+  tradeEvent,
+  writeFigures,
+} from './util';
 
 const SCALE = Number(process.env.TIDEMARK_BENCH_SCALE ?? '1') || 1;
 const n = (x: number): number => Math.max(1, Math.round(x * SCALE));
@@ -342,8 +353,7 @@ export async function run(): Promise<void> {
       surface: s,
       seconds,
     };
-    mkdirSync('bench/out', { recursive: true });
-    writeFileSync('bench/out/engine.json', JSON.stringify(figures, null, 2) + '\n');
+    console.log(`figures written to ${writeFigures('engine', figures)}`);
   } finally {
     tmp.cleanup();
   }

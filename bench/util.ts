@@ -3,7 +3,7 @@
  * monotonic clock, medians, number formatting, an aligned results table, and the generator of
  * realistic trade-like events every section writes (so figures are comparable across sections).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +16,15 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
 }
 
 export const now = (): number => performance.now();
+
+/** Where sections write their JSON figures: TIDEMARK_BENCH_OUT, default bench/out (git-ignored). */
+export function writeFigures(section: string, figures: unknown): string {
+  const dir = process.env.TIDEMARK_BENCH_OUT ?? 'bench/out';
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${section}.json`);
+  writeFileSync(file, JSON.stringify(figures, null, 2) + '\n');
+  return file;
+}
 
 export function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;
