@@ -58,7 +58,11 @@ function pick<T extends object, K extends keyof T>(obj: T | undefined, keys: rea
   return out;
 }
 
-/** What survives contextBridge of an AbortSignal depends on the caller; use it only if it works. */
+/**
+ * An AbortSignal does not survive contextBridge (it arrives as a plain object without methods), so
+ * it is used only when it really is one (tests, or a future Electron); `onStart` is the way to
+ * cancel across the bridge.
+ */
 function usableSignal(s: unknown): AbortSignal | undefined {
   if (typeof s !== 'object' || s === null) return undefined;
   const sig = s as Partial<AbortSignal>;
@@ -116,6 +120,8 @@ export function createBridge(transport: BridgeTransport): StoreApi {
       void call(cancelChannel, { opId }).catch(() => undefined);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    const onStart = op?.onStart;
+    if (onStart) onStart(onAbort);
     try {
       return await start(opId);
     } finally {

@@ -118,6 +118,13 @@ export interface Progress {
 export interface LongOperation {
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /**
+   * Added (optional): called once the operation has started, with a function that cancels it.
+   * An AbortSignal cannot cross Electron's contextBridge (only plain data, functions, promises,
+   * errors and Files do), so in the desktop app cancel through this; the HTTP adapter honours
+   * `signal` and may ignore this. Pass both to work everywhere.
+   */
+  onStart?: (cancel: () => void) => void;
 }
 
 export type ExportFormat = 'csv' | 'ndjson';

@@ -189,6 +189,14 @@ describe('window.tidemark over IPC', () => {
       },
     );
     expect((await rejection(p)).code).toBe('CANCELLED');
+    // Across the real contextBridge an AbortSignal arrives as a plain object: cancel via onStart.
+    let cancel: (() => void) | undefined;
+    const viaStart = h.api.diff(
+      'demo.trades',
+      { file: new Blob([rows.join('\n')]), fileName: 'big.csv' },
+      { signal: {} as AbortSignal, onStart: (c) => (cancel = c), onProgress: () => cancel?.() },
+    );
+    expect((await rejection(viaStart)).code).toBe('CANCELLED');
     const pre = new AbortController();
     pre.abort();
     const early = h.api.diff('demo.trades', { file: new Blob(['key\n']), fileName: 'x.csv' }, { signal: pre.signal });
