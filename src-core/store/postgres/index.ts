@@ -120,10 +120,11 @@ export class PostgresEventStore implements EventStore {
     const p = prepareTxn(topic, req);
     const { t, channel } = this.db;
     return this.writing(() =>
-      inTx(this.db, async (c) => {
-        const ws = await WriteSet.load(c, t, await lockTopics(c, t, [p.topic]), [p]);
+      inTx(this.db, async (c, tx) => {
+        const ws = await WriteSet.lockAndLoad(c, t, [p]);
         const response = ws.apply(p);
-        await ws.flush(c, t, channel);
+        const write = ws.flush(c, t, channel);
+        if (write !== null) tx.sendLast(write);
         return response;
       }),
     );
@@ -147,13 +148,8 @@ export class PostgresEventStore implements EventStore {
     if (prepared.length === 0) return { results: [], error: prepError };
     const { t, channel } = this.db;
     return this.writing(() =>
-      inTx(this.db, async (c) => {
-        const locks = await lockTopics(
-          c,
-          t,
-          prepared.map((p) => p.topic),
-        );
-        const ws = await WriteSet.load(c, t, locks, prepared);
+      inTx(this.db, async (c, tx) => {
+        const ws = await WriteSet.lockAndLoad(c, t, prepared);
         const results: AppendResponse[] = [];
         let error = prepError;
         for (let i = 0; i < prepared.length; i++) {
@@ -165,7 +161,8 @@ export class PostgresEventStore implements EventStore {
             break;
           }
         }
-        await ws.flush(c, t, channel);
+        const write = ws.flush(c, t, channel);
+        if (write !== null) tx.sendLast(write);
         return { results, error };
       }),
     );

@@ -68,23 +68,29 @@ export async function invalidateLocked(
     reason,
   ]);
   // Keys whose valid head was in the target: recompute their newest still-valid event.
+  // (LATERAL ... LIMIT 1: one primary-key probe per key of the target, whatever the statistics.)
   const affected = await c.query<{ key: string; valid_tomb: boolean }>(
-    `SELECT h.key, h.valid_tomb FROM ${t.heads} h
-      WHERE h.topic_id = $1 AND h.valid_txn = $2
-        AND h.key IN (SELECT e.key FROM ${t.events} e WHERE e.topic_id = $1 AND e.seq BETWEEN $3 AND $4)`,
+    `SELECT h.key, h.valid_tomb
+       FROM (SELECT DISTINCT e.key FROM ${t.events} e WHERE e.topic_id = $1 AND e.seq BETWEEN $3 AND $4) k
+       CROSS JOIN LATERAL (SELECT x.key, x.valid_tomb, x.valid_txn FROM ${t.heads} x
+                            WHERE x.topic_id = $1 AND x.key = k.key LIMIT 1) h
+      WHERE h.valid_txn = $2`,
     [lock.id, target, row.first_seq, row.last_seq],
   );
   let keysDelta = 0;
   if (affected.rows.length > 0) {
     const keys = affected.rows.map((r) => r.key);
     for (const r of affected.rows) if (!r.valid_tomb) keysDelta -= 1;
+    // Per key, walk its events newest first through the key index to the first still valid one.
     const fresh = await c.query<NewHeadRow>(
-      `SELECT DISTINCT ON (e.key) e.key, e.seq, e.txn, e.hash, e.tomb
-         FROM ${t.events} e
-        WHERE e.topic_id = $1 AND e.key = ANY($2::text[]) AND e.type = 'event'
-          AND NOT EXISTS (SELECT 1 FROM ${t.txns} x
-                           WHERE x.topic_id = e.topic_id AND x.txn = e.txn AND x.invalidated_by IS NOT NULL)
-        ORDER BY e.key, e.seq DESC`,
+      `SELECT f.key, f.seq, f.txn, f.hash, f.tomb
+         FROM unnest($2::text[]) AS u(k)
+         CROSS JOIN LATERAL (
+           SELECT e.key, e.seq, e.txn, e.hash, e.tomb FROM ${t.events} e
+            WHERE e.topic_id = $1 AND e.key = u.k COLLATE "C" AND e.type = 'event'
+              AND NOT EXISTS (SELECT 1 FROM ${t.txns} x
+                               WHERE x.topic_id = e.topic_id AND x.txn = e.txn AND x.invalidated_by IS NOT NULL)
+            ORDER BY e.seq DESC LIMIT 1) f`,
       [lock.id, keys],
     );
     const next = new Map<string, NewHeadRow>();
@@ -101,10 +107,16 @@ export async function invalidateLocked(
       tombs.push(f?.tomb ?? null);
       if (f !== undefined && !f.tomb) keysDelta += 1;
     }
+    // Every one of these rows exists: the INSERT always takes the ON CONFLICT branch (its raw_*
+    // values are placeholders never stored). Used instead of UPDATE ... FROM so that each row is
+    // found through the primary key, never by a hash join over the topic's heads.
     await c.query(
-      `UPDATE ${t.heads} h SET valid_seq = u.s, valid_txn = u.x, valid_hash = u.h, valid_tomb = u.tb
+      `INSERT INTO ${t.heads} AS h (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
+       SELECT $1, u.k, 0, 0, true, u.s, u.x, u.h, u.tb
          FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::bool[]) AS u(k, s, x, h, tb)
-        WHERE h.topic_id = $1 AND h.key = u.k`,
+       ON CONFLICT (topic_id, key) DO UPDATE SET
+         valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
+         valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb`,
       [lock.id, keys, seqs, txns, hashes, tombs],
     );
   }

@@ -5,7 +5,9 @@
  * sent so it reads back unchanged), `txns` (one row per transaction: seq range, time, invalidation),
  * `heads` (per key: the newest event, and the newest valid event, i.e. both surfaces maintained on
  * write) and `tidemark_schema_version`. Keys and topics are `text COLLATE "C"` so that ORDER BY is
- * code point order, the same as `compareKeys` and SQLite. Migrations run under an advisory lock so
+ * code point order, the same as `compareKeys` and SQLite. (Parameters compared with these
+ * columns through arrays/unnest carry an explicit COLLATE "C", or the planner cannot use the key
+ * indexes.) Migrations run under an advisory lock so
  * several servers starting at once do not race.
  */
 import { TidemarkError } from '../../model/errors';

@@ -43,6 +43,29 @@ function commitTime(row: TopicLockRow): string {
  * Locks the rows of `topics` (created when missing) in name order, so two transactions that touch
  * the same topics cannot deadlock. With `create: false` a missing topic is simply absent.
  */
+function lockSql(t: Tables): string {
+  return `SELECT id, topic, max_seq, max_txn, last_time, extract(epoch FROM clock_timestamp()) * 1000 AS now_ms
+            FROM ${t.topics} WHERE topic = ANY($1::text[] COLLATE "C") ORDER BY topic FOR UPDATE`;
+}
+
+async function createAndLock(
+  c: pg.PoolClient,
+  t: Tables,
+  names: string[],
+  locked: TopicLockRow[],
+): Promise<TopicLockRow[]> {
+  const have = new Set(locked.map((r) => r.topic));
+  const missing = names.filter((n) => !have.has(n));
+  await c.query(`INSERT INTO ${t.topics} (topic) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (topic) DO NOTHING`, [
+    missing,
+  ]);
+  return (await c.query<TopicLockRow>(lockSql(t), [names])).rows;
+}
+
+/**
+ * Locks the rows of `topics` in name order, so two transactions that touch the same topics cannot
+ * deadlock. With `create: false` a missing topic is simply absent from the result.
+ */
 export async function lockTopics(
   c: pg.PoolClient,
   t: Tables,
@@ -50,21 +73,14 @@ export async function lockTopics(
   create = true,
 ): Promise<Map<string, LockedTopic>> {
   const names = [...new Set(topics)].sort();
-  const sql = `SELECT id, topic, max_seq, max_txn, last_time,
-                      extract(epoch FROM clock_timestamp()) * 1000 AS now_ms
-                 FROM ${t.topics} WHERE topic = ANY($1::text[]) ORDER BY topic FOR UPDATE`;
-  let res = await c.query<TopicLockRow>(sql, [names]);
-  if (create && res.rows.length < names.length) {
-    const have = new Set(res.rows.map((r) => r.topic));
-    const missing = names.filter((n) => !have.has(n));
-    await c.query(
-      `INSERT INTO ${t.topics} (topic) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (topic) DO NOTHING`,
-      [missing],
-    );
-    res = await c.query<TopicLockRow>(sql, [names]);
-  }
+  let rows = (await c.query<TopicLockRow>(lockSql(t), [names])).rows;
+  if (create && rows.length < names.length) rows = await createAndLock(c, t, names, rows);
+  return locksOf(rows);
+}
+
+function locksOf(rows: TopicLockRow[]): Map<string, LockedTopic> {
   const out = new Map<string, LockedTopic>();
-  for (const r of res.rows) {
+  for (const r of rows) {
     out.set(r.topic, {
       id: r.id,
       topic: r.topic,
@@ -77,7 +93,7 @@ export async function lockTopics(
 }
 
 interface HeadRow {
-  topic_id: number;
+  topic: string;
   key: string;
   valid_seq: number | null;
   valid_txn: number | null;
@@ -129,47 +145,62 @@ export class WriteSet {
     times: [] as string[],
   };
 
-  private constructor(locks: Map<string, LockedTopic>) {
+  private constructor(locks: Map<string, LockedTopic>, txns: PreparedTxn[], heads: HeadRow[]) {
     for (const [name, lock] of locks) {
       this.topics.set(name, { lock, before: new Map(), state: new Map(), dirty: false });
     }
-  }
-
-  /** Loads the heads of every key the transactions touch (one query) for locked topics. */
-  static async load(
-    c: pg.PoolClient,
-    t: Tables,
-    locks: Map<string, LockedTopic>,
-    txns: PreparedTxn[],
-  ): Promise<WriteSet> {
-    const ws = new WriteSet(locks);
-    const ids: number[] = [];
-    const keys: string[] = [];
-    const byId = new Map<number, TopicWrite>();
     for (const p of txns) {
-      const tw = ws.topics.get(p.topic)!;
-      byId.set(tw.lock.id, tw);
-      for (const e of p.events) {
-        if (tw.before.has(e.key)) continue;
-        tw.before.set(e.key, undefined);
-        ids.push(tw.lock.id);
-        keys.push(e.key);
-      }
+      const tw = this.topics.get(p.topic)!;
+      for (const e of p.events) tw.before.set(e.key, undefined);
     }
-    const res = await c.query<HeadRow>(
-      `SELECT h.topic_id, h.key, h.valid_seq, h.valid_txn, h.valid_hash, h.valid_tomb
-         FROM unnest($1::integer[], $2::text[]) AS u(tid, k)
-         JOIN ${t.heads} h ON h.topic_id = u.tid AND h.key = u.k`,
-      [ids, keys],
-    );
-    for (const h of res.rows) {
+    for (const h of heads) {
       if (h.valid_seq === null) continue;
-      byId
-        .get(h.topic_id)!
+      this.topics
+        .get(h.topic)!
         .before.set(h.key, { seq: h.valid_seq, txn: h.valid_txn!, hash: h.valid_hash!, tomb: h.valid_tomb! });
     }
-    for (const tw of ws.topics.values()) for (const [k, v] of tw.before) tw.state.set(k, v);
-    return ws;
+    for (const tw of this.topics.values()) for (const [k, v] of tw.before) tw.state.set(k, v);
+  }
+
+  /**
+   * Locks every topic of `txns` (creating missing ones) and loads the heads of every key they
+   * touch. The lock and the heads query are pipelined: the server runs the heads query only once
+   * the locks are held, with a fresh snapshot (READ COMMITTED), so it sees every earlier commit.
+   */
+  static async lockAndLoad(c: pg.PoolClient, t: Tables, txns: PreparedTxn[]): Promise<WriteSet> {
+    const names = [...new Set(txns.map((p) => p.topic))].sort();
+    const pairs = new Set<string>();
+    const topicCol: string[] = [];
+    const keyCol: string[] = [];
+    for (const p of txns) {
+      for (const e of p.events) {
+        const id = `${p.topic}\u0000${e.key}`;
+        if (pairs.has(id)) continue;
+        pairs.add(id);
+        topicCol.push(p.topic);
+        keyCol.push(e.key);
+      }
+    }
+    // One primary-key probe per key, whatever the planner's statistics say (LATERAL ... LIMIT 1
+    // is not flattened into a join, so it cannot become a hash join over the whole table).
+    const headsSql = `SELECT tp.topic, h.key, h.valid_seq, h.valid_txn, h.valid_hash, h.valid_tomb
+                        FROM unnest($1::text[], $2::text[]) AS u(tn, k)
+                        JOIN ${t.topics} tp ON tp.topic = u.tn COLLATE "C"
+                        CROSS JOIN LATERAL (
+                          SELECT x.key, x.valid_seq, x.valid_txn, x.valid_hash, x.valid_tomb FROM ${t.heads} x
+                           WHERE x.topic_id = tp.id AND x.key = u.k COLLATE "C" LIMIT 1) h`;
+    const lockP = c.query<TopicLockRow>(lockSql(t), [names]);
+    const headsP = c.query<HeadRow>(headsSql, [topicCol, keyCol]);
+    headsP.catch(() => undefined);
+    let locked = (await lockP).rows;
+    let heads = (await headsP).rows;
+    if (locked.length < names.length) {
+      // New topics: create, lock, and read the heads again (another writer may have created one
+      // of these topics, and written to it, since the first read).
+      locked = await createAndLock(c, t, names, locked);
+      heads = (await c.query<HeadRow>(headsSql, [topicCol, keyCol])).rows;
+    }
+    return new WriteSet(locksOf(locked), txns, heads);
   }
 
   /**
@@ -221,9 +252,12 @@ export class WriteSet {
     return { txn, results };
   }
 
-  /** Writes every applied transaction in one statement (nothing when all were duplicates). */
-  async flush(c: pg.PoolClient, t: Tables, channel: string): Promise<void> {
-    if (this.ev.seqs.length === 0) return;
+  /**
+   * Sends one statement writing every applied transaction, and returns it without waiting (the
+   * caller pipelines COMMIT behind it); null when there is nothing to write (all duplicates).
+   */
+  flush(c: pg.PoolClient, t: Tables, channel: string): Promise<unknown> | null {
+    if (this.ev.seqs.length === 0) return null;
     const h = {
       topicIds: [] as number[],
       keys: [] as string[],
@@ -263,7 +297,7 @@ export class WriteSet {
     }
     const ev = this.ev;
     const tx = this.tx;
-    await c.query(
+    return c.query(
       `WITH ev AS (
          INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
          SELECT u.tid, u.s, u.x, u.k, 'event', u.d, u.tb, u.ct, u.h, u.tm
