@@ -9,7 +9,7 @@
  * Options: --events N (default 1e6), --keys N (default 1e5), --fresh (rebuild the store).
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { openSqliteStore } from '../src-core/store/sqlite';
@@ -127,6 +127,8 @@ async function main(): Promise<void> {
 
     const fmt = (xs: number[]): string => xs.map((x) => `${Math.round(x)} ms`).join(', ');
     console.log(`\nperf:ui — ${events.toLocaleString('en-US')} events, ${keys.toLocaleString('en-US')} keys`);
+    // Long tasks stretch with CPU contention; the load average says how busy the machine was.
+    console.log(`  load average (1 min) at the end: ${loadavg()[0]!.toFixed(1)}`);
     console.log(`  open topic (page load) -> first rows: ${fmt(cold)} (target < 1000 ms)`);
     console.log(`  open topic (click in list) -> first rows: ${fmt(click)}`);
     console.log(

@@ -7,6 +7,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
+  useCallback,
   useEffect,
   useId,
   useLayoutEffect,
@@ -49,12 +50,13 @@ export function VirtualTable<T>(props: Props<T>): ReactNode {
   const id = useId();
   const [activeKey, setActiveKey] = useState<string | null>(null);
   const template = useMemo(() => columns.map((c) => c.width).join(' '), [columns]);
-  const indexOfKey = useMemo(() => {
-    const m = new Map<string, number>();
-    rows.forEach((r, i) => m.set(rowKey(r), i));
-    return m;
-  }, [rows, rowKey]);
-  const activeIndex = activeKey !== null ? (indexOfKey.get(activeKey) ?? -1) : -1;
+  // Linear lookups only when a key is set: building a key->index map of 100k rows on every page
+  // would cost a long task each time the list grows.
+  const indexOf = useCallback(
+    (key: string | null | undefined): number => (key ? rows.findIndex((r) => rowKey(r) === key) : -1),
+    [rows, rowKey],
+  );
+  const activeIndex = useMemo(() => indexOf(activeKey), [indexOf, activeKey]);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is the point of this component
   const virtualizer = useVirtualizer({
@@ -77,17 +79,23 @@ export function VirtualTable<T>(props: Props<T>): ReactNode {
     const first = rows[0];
     firstKeyRef.current = first ? rowKey(first) : null;
     const el = scrollRef.current;
-    if (!el || prev === null || el.scrollTop === 0) return;
-    const shift = indexOfKey.get(prev);
-    if (shift !== undefined && shift > 0) el.scrollTop += shift * rowHeight;
-  }, [rows, rowKey, indexOfKey, rowHeight]);
+    if (!el || prev === null || el.scrollTop === 0 || !first || rowKey(first) === prev) return;
+    // Rows were prepended (live tail): find how many, looking only near the top.
+    let shift = -1;
+    for (let i = 1; i < Math.min(rows.length, 10_000); i++) {
+      if (rowKey(rows[i]!) === prev) {
+        shift = i;
+        break;
+      }
+    }
+    if (shift > 0) el.scrollTop += shift * rowHeight;
+  }, [rows, rowKey, rowHeight]);
 
   const { scrollToKey } = props;
   useEffect(() => {
-    if (!scrollToKey) return;
-    const i = indexOfKey.get(scrollToKey);
-    if (i !== undefined) virtualizer.scrollToIndex(i, { align: 'center' });
-  }, [scrollToKey, indexOfKey, virtualizer]);
+    const i = indexOf(scrollToKey);
+    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'center' });
+  }, [scrollToKey, indexOf, virtualizer]);
 
   const move = (to: number): void => {
     if (rows.length === 0) return;

@@ -7,7 +7,9 @@ import type { StoreApi } from '../../src-core/model/store-api';
 import type { StoredEvent } from '../../src-core/model/types';
 import { keys, type EventsParams } from './keys';
 
-export const EVENTS_PAGE = 200;
+/** A small first page (fast first rows), then bigger ones as you scroll. */
+export const EVENTS_FIRST_PAGE = 200;
+export const EVENTS_PAGE = 1000;
 
 export const eventsQuery = (api: StoreApi, topic: string, params: EventsParams) =>
   infiniteQueryOptions({
@@ -16,13 +18,15 @@ export const eventsQuery = (api: StoreApi, topic: string, params: EventsParams) 
       api.readEvents(topic, {
         order: 'desc',
         before: pageParam,
-        limit: EVENTS_PAGE,
+        limit: pageParam === undefined ? EVENTS_FIRST_PAGE : EVENTS_PAGE,
         key: params.key,
         txn: params.txn,
       }),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => last.next ?? undefined,
     staleTime: 10_000,
+    // Pages are immutable snapshots; deep-comparing 100k rows on every page costs long tasks.
+    structuralSharing: false,
   });
 
 export function matchesEvents(params: EventsParams, e: StoredEvent): boolean {

@@ -6,7 +6,10 @@ import { infiniteQueryOptions } from '@tanstack/react-query';
 import type { StoreApi } from '../../src-core/model/store-api';
 import { keys, type SurfaceParams } from './keys';
 
-export const SURFACE_PAGE = 500;
+/** A small first page (fast first rows), then bigger ones: fewer re-renders and less garbage as the
+ *  list grows to 100k rows. */
+export const SURFACE_FIRST_PAGE = 500;
+export const SURFACE_PAGE = 2500;
 
 export const surfaceQuery = (api: StoreApi, topic: string, params: SurfaceParams) =>
   infiniteQueryOptions({
@@ -14,7 +17,7 @@ export const surfaceQuery = (api: StoreApi, topic: string, params: SurfaceParams
     queryFn: ({ pageParam }) =>
       api.surface(topic, {
         after: pageParam,
-        limit: SURFACE_PAGE,
+        limit: pageParam === undefined ? SURFACE_FIRST_PAGE : SURFACE_PAGE,
         prefix: params.prefix,
         view: params.view,
         asOfTxn: params.asOfTxn,
@@ -22,4 +25,6 @@ export const surfaceQuery = (api: StoreApi, topic: string, params: SurfaceParams
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next ?? undefined,
     staleTime: 10_000,
+    // Pages are immutable snapshots; deep-comparing 100k rows on every page costs long tasks.
+    structuralSharing: false,
   });

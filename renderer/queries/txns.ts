@@ -16,6 +16,8 @@ export const txnsQuery = (api: StoreApi, topic: string) =>
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => last.next ?? undefined,
     staleTime: 10_000,
+    // Pages are immutable snapshots; deep-comparing 100k rows on every page costs long tasks.
+    structuralSharing: false,
   });
 
 export const txnQuery = (api: StoreApi, topic: string, txn: number) =>
