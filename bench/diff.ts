@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { diffSnapshot } from '../src-core/diff/index';
@@ -25,6 +26,8 @@ const TARGET_RSS = 1024 * 1024 * 1024;
 
 interface ChildResult {
   ms: number;
+  /** CPU time of the child, all threads (user + system). */
+  cpuMs: number;
   maxRssBytes: number;
   summary?: DiffSummary;
   records?: number;
@@ -73,7 +76,8 @@ async function buildSnapshot(file: string): Promise<void> {
 async function child(mode: string, db: string, snap: string): Promise<void> {
   const store = openSqliteStore(db, { readonly: true });
   const started = performance.now();
-  const result: ChildResult = { ms: 0, maxRssBytes: 0 };
+  const result: ChildResult = { ms: 0, cpuMs: 0, maxRssBytes: 0 };
+  const cpu0 = process.cpuUsage();
   if (mode === 'diff') {
     const r = await diffSnapshot(
       store,
@@ -97,6 +101,8 @@ async function child(mode: string, db: string, snap: string): Promise<void> {
     result.records = records;
   }
   result.ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpu0);
+  result.cpuMs = (cpu.user + cpu.system) / 1000;
   result.maxRssBytes = process.resourceUsage().maxRSS * 1024;
   await store.close();
   process.stdout.write(JSON.stringify(result) + '\n');
@@ -134,21 +140,18 @@ export async function run(): Promise<void> {
     const base = await runChild('baseline', db, snap);
     const diff = await runChild('diff', db, snap);
     const records = diff.summary!.snapshotRecords;
-    const rows: string[][] = [
-      [
-        'baseline: read surface + parse CSV',
-        (base.ms / 1000).toFixed(2),
-        fmtInt(records / (base.ms / 1000)),
-        (base.maxRssBytes / 1048576).toFixed(0),
-      ],
-      [
-        'diffSnapshot (spill + merge)',
-        (diff.ms / 1000).toFixed(2),
-        fmtInt(records / (diff.ms / 1000)),
-        (diff.maxRssBytes / 1048576).toFixed(0),
-      ],
+    const line = (name: string, r: ChildResult): string[] => [
+      name,
+      (r.ms / 1000).toFixed(2),
+      (r.cpuMs / 1000).toFixed(2),
+      fmtInt(records / (r.ms / 1000)),
+      (r.maxRssBytes / 1048576).toFixed(0),
     ];
-    printTable(['run', 'wall s', 'records/s', 'peak RSS MiB'], rows);
+    printTable(
+      ['run', 'wall s', 'cpu s (all threads)', 'records/s', 'peak RSS MiB'],
+      [line('baseline: read surface + parse CSV', base), line('diffSnapshot (spill + merge)', diff)],
+    );
+    console.log(`load average while measuring: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`);
     console.log(`summary: ${JSON.stringify(diff.summary)}`);
     console.log(
       `targets (1M records): wall < 15 s: ${diff.ms < TARGET_MS ? 'met' : 'MISSED'}${SCALE !== 1 ? ' (scaled run)' : ''}; peak RSS < 1 GiB: ${diff.maxRssBytes < TARGET_RSS ? 'met' : 'MISSED'}; ratio to baseline ${(diff.ms / base.ms).toFixed(2)}x`,

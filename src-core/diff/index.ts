@@ -63,7 +63,7 @@ export async function diffSnapshot(
     return await merge(spill, store, topic, decoder, o, opts.onRow, pacer);
   } finally {
     stop();
-    spill.close();
+    await spill.close();
   }
 }
 
@@ -85,7 +85,7 @@ class Loader {
     this.batch.push(row);
     if (this.batch.length >= BATCH || ((row.n & 255) === 0 && this.pacer.due())) {
       this.pacer.check();
-      this.spill.add(this.batch);
+      await this.spill.add(this.batch, this.pacer.op.signal, cancelled);
       this.batch = [];
       if (this.pacer.due()) {
         this.pacer.progress({ done: this.bytes, total: this.total, unit: 'bytes', phase: 'load' });
@@ -94,9 +94,9 @@ class Loader {
     }
   }
 
-  finish(): void {
+  async finish(): Promise<void> {
     this.pacer.check();
-    this.spill.add(this.batch);
+    await this.spill.add(this.batch, this.pacer.op.signal, cancelled);
     this.batch = [];
     this.pacer.flush({ done: this.bytes, total: this.total ?? this.bytes, unit: 'bytes', phase: 'load' });
   }
@@ -114,7 +114,7 @@ async function loadJson(
     const key = recordKey(r.record, spec.keyField, where);
     await loader.push({ key, n: r.n, line: r.line ?? null, rec: JSON.stringify(r.record) });
   }
-  loader.finish();
+  await loader.finish();
   const parse = (rec: string): Record<string, JsonValue> => JSON.parse(rec) as Record<string, JsonValue>;
   return {
     record: parse,
@@ -146,7 +146,7 @@ async function loadCsv(
     const key = checkKey(r.cells[keyIndex]!, spec.keyField, `record ${r.n} (line ${r.line})`);
     await loader.push({ key, n: r.n, line: r.line, rec: JSON.stringify(r.cells) });
   }
-  loader.finish();
+  await loader.finish();
   const names = spec.fields ?? header.filter((c) => c !== spec.keyField && !spec.ignore.has(c));
   const columns: CsvColumn[] = names.map((name) => ({ name, index: header.indexOf(name) }));
   const cells = (rec: string): string[] => JSON.parse(rec) as string[];

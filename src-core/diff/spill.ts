@@ -1,11 +1,13 @@
 /**
  * The spill: a snapshot loaded into a temporary SQLite file (better-sqlite3) so a diff of millions
- * of records never holds them in memory. Records are appended in file order (rowid = record
- * number, large transactions: fast), then a worker thread builds a covering index sorted by key
- * (BINARY collation = code-point order, like the surface) and looks for duplicate keys — off the
- * event loop, which keeps serving (a million-row CREATE INDEX is seconds of synchronous work).
- * Rows then come back in key order from the index alone. A duplicate key is a BAD_REQUEST naming
- * both records. The file lives in its own temp directory, removed by `close()` whatever happened.
+ * of records never holds them in memory. A worker thread owns the writing: it appends the records
+ * it is sent in file order (rowid = record number, one transaction per batch), then builds a
+ * covering index sorted by key (BINARY collation = code-point order, like the surface) and looks
+ * for duplicate keys. So inserts run beside the parsing, and the seconds of synchronous work of a
+ * million-row index build never block the event loop. At most a few batches are in flight
+ * (back-pressure). Rows then come back in key order from the index alone, read on the caller's
+ * thread. A duplicate key is a BAD_REQUEST naming both records. The file lives in its own temp
+ * directory, removed by `close()` whatever happened.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,110 +29,141 @@ interface Where {
   line: number | null;
 }
 
-type SortReply = { ok: true } | { dup: { key: string; first: Where; second: Where } } | { error: string };
+type Reply =
+  { ack: number } | { sorted: true } | { dup: { key: string; first: Where; second: Where } } | { error: string };
+
+/** Most batches sent and not yet written. */
+const IN_FLIGHT = 4;
 
 /** Runs in the worker (plain CommonJS, so it needs no TypeScript loader). */
-const SORT_WORKER = `
+const SPILL_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.sqlite);
-let db;
-try {
-  db = new Database(workerData.file);
-  db.pragma('journal_mode = OFF');
-  db.pragma('synchronous = OFF');
-  db.pragma('cache_size = -131072');
-  db.exec('CREATE INDEX snap_sorted ON snap (key, n, line, rec)');
-  const dup = db.prepare('SELECT key FROM snap INDEXED BY snap_sorted GROUP BY key HAVING count(*) > 1 ORDER BY min(n) LIMIT 1').get();
-  if (dup) {
-    const two = db.prepare('SELECT n, line FROM snap WHERE key = ? ORDER BY n LIMIT 2').all(dup.key);
-    parentPort.postMessage({ dup: { key: dup.key, first: two[0], second: two[1] } });
-  } else parentPort.postMessage({ ok: true });
-} catch (e) {
-  parentPort.postMessage({ error: String(e && e.message || e) });
-} finally {
-  if (db) db.close();
-}
+const db = new Database(workerData.file);
+db.pragma('journal_mode = OFF');
+db.pragma('synchronous = OFF');
+db.pragma('cache_size = -131072');
+db.exec('CREATE TABLE snap (n INTEGER PRIMARY KEY, key TEXT NOT NULL, line INTEGER, rec TEXT NOT NULL)');
+const insert = db.prepare('INSERT INTO snap (n, key, line, rec) VALUES (?, ?, ?, ?)');
+const insertMany = db.transaction((rows) => { for (const r of rows) insert.run(r[0], r[1], r[2], r[3]); });
+parentPort.on('message', (m) => {
+  try {
+    if (m.rows) {
+      insertMany(m.rows);
+      parentPort.postMessage({ ack: m.id });
+      return;
+    }
+    db.exec('CREATE INDEX snap_sorted ON snap (key, n, line, rec)');
+    const dup = db.prepare('SELECT key FROM snap INDEXED BY snap_sorted GROUP BY key HAVING count(*) > 1 ORDER BY min(n) LIMIT 1').get();
+    let reply = { sorted: true };
+    if (dup) {
+      const two = db.prepare('SELECT n, line FROM snap WHERE key = ? ORDER BY n LIMIT 2').all(dup.key);
+      reply = { dup: { key: dup.key, first: two[0], second: two[1] } };
+    }
+    db.close();
+    parentPort.postMessage(reply);
+  } catch (e) {
+    parentPort.postMessage({ error: String((e && e.message) || e) });
+  }
+});
 `;
 
 export class SnapshotSpill {
   readonly dir: string;
   readonly file: string;
-  private readonly db: Database.Database;
-  private readonly insertMany: (rows: SpillRow[]) => void;
+  private readonly worker: Worker;
+  private reader: Database.Database | null = null;
   private closed = false;
-  private worker: Worker | null = null;
+  private sent = 0;
+  private acked = 0;
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  private final: ((r: Reply) => void) | null = null;
   count = 0;
 
   constructor(tmpDir: string = tmpdir()) {
     this.dir = mkdtempSync(join(tmpDir, 'tidemark-diff-'));
     this.file = join(this.dir, 'snapshot.db');
-    try {
-      this.db = new Database(this.file);
-      this.db.pragma('journal_mode = OFF');
-      this.db.pragma('synchronous = OFF');
-      this.db.pragma('cache_size = -131072');
-      this.db.exec('CREATE TABLE snap (n INTEGER PRIMARY KEY, key TEXT NOT NULL, line INTEGER, rec TEXT NOT NULL)');
-    } catch (e) {
-      rmSync(this.dir, { recursive: true, force: true });
-      throw e;
-    }
-    const insert = this.db.prepare<[number, string, number | null, string]>(
-      'INSERT INTO snap (n, key, line, rec) VALUES (?, ?, ?, ?)',
-    );
-    this.insertMany = this.db.transaction((rows: SpillRow[]) => {
-      for (const r of rows) insert.run(r.n, r.key, r.line, r.rec);
+    const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(SPILL_WORKER, { eval: true, workerData: { file: this.file, sqlite } });
+    this.worker.on('message', (m: Reply) => {
+      if ('ack' in m) this.acked = m.ack;
+      else if ('error' in m) this.fail(new TidemarkError('INTERNAL', `spilling the snapshot failed: ${m.error}`));
+      else this.final?.(m);
+      this.poke();
+    });
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', (code) => {
+      if (!this.closed) this.fail(new TidemarkError('INTERNAL', `the diff's spill worker stopped (${code})`));
     });
   }
 
-  /** Appends rows (record numbers ascending) in one transaction. */
-  add(rows: SpillRow[]): void {
+  private fail(e: Error): void {
+    this.failure ??= e;
+    this.poke();
+  }
+
+  private poke(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  private async waitUntil(
+    ready: () => boolean,
+    signal: AbortSignal | undefined,
+    cancelled: () => Error,
+  ): Promise<void> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      if (signal?.aborted === true) throw cancelled();
+      if (ready()) return;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+  }
+
+  /** Sends rows (record numbers ascending) to be written; waits while too many are in flight. */
+  async add(rows: SpillRow[], signal: AbortSignal | undefined, cancelled: () => Error): Promise<void> {
     if (rows.length === 0) return;
-    this.insertMany(rows);
+    await this.waitUntil(() => this.sent - this.acked < IN_FLIGHT, signal, cancelled);
+    const id = ++this.sent;
+    this.worker.postMessage({ id, rows: rows.map((r) => [r.n, r.key, r.line, r.rec]) });
     this.count += rows.length;
   }
 
-  /**
-   * Sorts by key in a worker thread (the event loop stays free); BAD_REQUEST on a duplicate key.
-   * On abort the worker is stopped and `cancelled()` is thrown.
-   */
+  /** Waits for every row, sorts by key in the worker; BAD_REQUEST on a duplicate key. */
   async sort(signal: AbortSignal | undefined, cancelled: () => Error): Promise<void> {
-    const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(SORT_WORKER, { eval: true, workerData: { file: this.file, sqlite } });
-    this.worker = worker;
-    try {
-      const reply = await new Promise<SortReply>((resolve, reject) => {
-        const onAbort = (): void => reject(cancelled());
-        signal?.addEventListener('abort', onAbort, { once: true });
-        worker.once('message', (m: SortReply) => resolve(m));
-        worker.once('error', reject);
-        worker.once('exit', (code) =>
-          reject(new TidemarkError('INTERNAL', `the diff's sort worker stopped (${code})`)),
-        );
-      });
-      if ('dup' in reply) {
-        const { key, first, second } = reply.dup;
-        throw badRequest(`${where(second)}: duplicate key ${JSON.stringify(key)} (first seen in ${where(first)})`);
-      }
-      if ('error' in reply) throw new TidemarkError('INTERNAL', `sorting the snapshot failed: ${reply.error}`);
-    } finally {
-      await worker.terminate();
-      this.worker = null;
+    let reply: Reply | null = null;
+    this.final = (r) => (reply = r);
+    this.worker.postMessage({ sort: true });
+    await this.waitUntil(() => reply !== null, signal, cancelled);
+    const r = reply as Reply | null;
+    if (r !== null && 'dup' in r) {
+      const { key, first, second } = r.dup;
+      throw badRequest(`${where(second)}: duplicate key ${JSON.stringify(key)} (first seen in ${where(first)})`);
     }
+    this.reader = new Database(this.file, { readonly: true });
+    this.reader.pragma('cache_size = -65536');
   }
 
   /** Every row ordered by key (code-point order), from the covering index. Close the iterator before `close()`. */
   rows(): IterableIterator<SpillRow> {
-    return this.db
+    if (this.reader === null) throw new TidemarkError('INTERNAL', 'the spill is not sorted yet');
+    return this.reader
       .prepare<[], SpillRow>('SELECT key, n, line, rec FROM snap INDEXED BY snap_sorted ORDER BY key')
       .iterate();
   }
 
-  close(): void {
+  /** Stops the worker, closes the file and removes its directory. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    void this.worker?.terminate();
     try {
-      this.db.close();
+      this.reader?.close();
+      await this.worker.terminate();
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
     }
