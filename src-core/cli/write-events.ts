@@ -36,9 +36,13 @@ export interface WriteOptions {
   onProgress?: (eventsRead: number) => void;
   /** Transactions per `appendBatch` call; 1 writes each with `append`. */
   groupTxns?: number;
-  /** Call `append` per transaction without waiting (the store pipelines), up to `window` outstanding. */
+  /**
+   * Call `append` per transaction without waiting (the store pipelines and coalesces), keeping at
+   * most `windowEvents` events outstanding (default 20,000) — enough for the HTTP writer to fill
+   * large batch requests even with one event per transaction, bounded in memory.
+   */
   pipeline?: boolean;
-  window?: number;
+  windowEvents?: number;
   /** A group is also sent once its events' JSON exceeds this many bytes (approximate). */
   groupBytes?: number;
 }
@@ -97,6 +101,12 @@ export async function writeEvents(
   return w.summary;
 }
 
+function eventCount(txns: PendingTxn[]): number {
+  let n = 0;
+  for (const t of txns) n += t.events.length;
+  return n;
+}
+
 /** One submission: a group of transactions and the promise of their outcome. */
 interface Unit {
   txns: PendingTxn[];
@@ -113,7 +123,7 @@ interface Outcome {
 /**
  * Sends complete transactions in order. Three modes: with `expectMaxSeq`, one at a time (each
  * needs the seq the previous left); with `pipeline` (a remote store whose `append` queues and
- * coalesces, like the HTTP client's ordered writer), up to `window` appends outstanding; otherwise
+ * coalesces, like the HTTP client's ordered writer), up to `windowEvents` events outstanding; otherwise
  * groups of `groupTxns` through `appendBatch` (one durable commit per group in SQLite).
  */
 class TxnWriter {
@@ -125,7 +135,9 @@ class TxnWriter {
   private lastCommittedLine = 0;
   private readonly sequential: boolean;
   private readonly groupTxns: number;
-  private readonly window: number;
+  /** Events submitted but not yet settled, and the most allowed (0: wait for each unit). */
+  private outstanding = 0;
+  private readonly windowEvents: number;
 
   constructor(
     private readonly store: EventStore,
@@ -135,7 +147,7 @@ class TxnWriter {
     this.expect = opts.expectMaxSeq;
     this.sequential = opts.expectMaxSeq !== undefined;
     this.groupTxns = this.sequential || opts.pipeline === true ? 1 : Math.max(1, opts.groupTxns ?? 1);
-    this.window = this.sequential ? 0 : opts.pipeline === true ? Math.max(1, opts.window ?? 32) : 0;
+    this.windowEvents = this.sequential || opts.pipeline !== true ? 0 : Math.max(1, opts.windowEvents ?? 20_000);
   }
 
   async add(txn: PendingTxn, eventsRead: number): Promise<void> {
@@ -162,7 +174,8 @@ class TxnWriter {
     // Settled in order by settleOldest; this only keeps an early rejection from being "unhandled".
     outcome.catch(() => undefined);
     this.queue.push({ txns, outcome });
-    while (this.queue.length > this.window) await this.settleOldest();
+    this.outstanding += eventCount(txns);
+    while (this.queue.length > 0 && this.outstanding > this.windowEvents) await this.settleOldest();
   }
 
   private async start(txns: PendingTxn[]): Promise<Outcome> {
@@ -186,6 +199,7 @@ class TxnWriter {
 
   private async settleOldest(): Promise<void> {
     const unit = this.queue.shift()!;
+    this.outstanding -= eventCount(unit.txns);
     let outcome: Outcome;
     try {
       outcome = await unit.outcome;
