@@ -1,14 +1,13 @@
 /**
  * The PostgreSQL schema of a Tidemark store and its migrations. Everything lives in one named
  * PostgreSQL schema (default `tidemark`): `topics` (one row per topic with the maintained counters;
- * its row is the per-topic write lock), `events` (the log; data kept as the JSON text the writer
- * sent so it reads back unchanged), `txns` (one row per transaction: seq range, time, invalidation),
- * `heads` (per key: the newest event, and the newest valid event, i.e. both surfaces maintained on
- * write) and `tidemark_schema_version`. Keys and topics are `text COLLATE "C"` so that ORDER BY is
- * code point order, the same as `compareKeys` and SQLite. (Parameters compared with these
- * columns through arrays/unnest carry an explicit COLLATE "C", or the planner cannot use the key
- * indexes.) Migrations run under an advisory lock so
- * several servers starting at once do not race.
+ * its row is the per-topic write lock), `events` (the log; data kept as canonical JSON text, as
+ * SQLite keeps it), `txns` (one row per transaction: seq range, time, invalidation), `heads` (per
+ * key: the newest event, and the newest valid event, i.e. both surfaces maintained on write) and
+ * `tidemark_schema_version`. Keys and topics are `text COLLATE "C"` so that ORDER BY is code point
+ * order, the same as `compareKeys` and SQLite (parameters compared with them through arrays carry
+ * an explicit COLLATE "C" too). Migrations run under an advisory lock so several servers starting
+ * at once do not race.
  */
 import { TidemarkError } from '../../model/errors';
 import type { Db, Tables } from './db';
