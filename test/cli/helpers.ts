@@ -56,3 +56,26 @@ export function parseLines(text: string): unknown[] {
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as unknown);
 }
+
+/**
+ * Runs the CLI and closes its stdout after the first chunk, like `tidemark ... | head -1`.
+ * Resolves with the exit code and stderr.
+ */
+export function runCliClosingStdout(
+  args: string[],
+): Promise<{ code: number | null; stderr: string; firstChunk: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.TIDEMARK_TOKEN;
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let firstChunk = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.once('data', (d: Buffer) => {
+      firstChunk = d.toString('utf8');
+      child.stdout.destroy();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stderr, firstChunk }));
+  });
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent, SurfaceRow, TopicInfo, TxnInfo } from '../../src-core/model/types';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
-import { parseLines, runCli, tempDir } from './helpers';
+import { parseLines, runCli, runCliClosingStdout, tempDir } from './helpers';
 
 let tmp: { dir: string; cleanup: () => void };
 let db: string;
@@ -136,6 +136,13 @@ describe('tidemark read', () => {
     const capped = await cli(['read', '--topic', 'big', '--limit', '10020', '--format', 'ndjson']);
     expect(parseLines(capped.stdout)).toHaveLength(10_020);
     expect(capped.stderr).toContain('--after 10020');
+  });
+
+  it('a reader that closes the pipe early (| head) ends the command quietly with 0', async () => {
+    const r = await runCliClosingStdout(['read', '--topic', 'big', '--all', '--format', 'ndjson', '--db', db]);
+    expect(r.firstChunk).toMatch(/^\{"topic":"big","seq":1,/);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
   });
 
   it('an unknown topic prints nothing (ndjson) or says so (table)', async () => {
