@@ -119,8 +119,12 @@ export class SnapshotSpill {
       if (signal?.aborted === true) throw cancelled();
       if (ready()) return;
       await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        const done = (): void => {
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        this.wake = done;
+        signal?.addEventListener('abort', done, { once: true });
       });
     }
   }

@@ -5,6 +5,7 @@
  * cancellation before and during each phase (CANCELLED, spill removed); progress; back-pressure
  * through `onRow`; and that a long diff lets the event loop run.
  */
+import { getEventListeners } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { diffSnapshot } from '../../src-core/diff/index';
 import type { Chunk, DiffOptions, SnapshotFormat } from '../../src-core/diff/types';
@@ -197,6 +198,19 @@ describe('long operations', () => {
       ),
     ).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(rows).toBeLessThan(3000);
+  });
+
+  it('leaves no abort listeners behind after a long diff', async () => {
+    const ac = new AbortController();
+    const r = await diffSnapshot(
+      store,
+      'big',
+      { format: 'ndjson', body: ndjsonRecords(40_000) },
+      { tmpDir: spill.dir },
+      { signal: ac.signal },
+    );
+    expect(r.summary).toMatchObject({ equal: 3000, missingInStore: 37_000 });
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
   });
 
   it('reports progress: bytes while loading, then rows while comparing, ending complete', async () => {
