@@ -109,3 +109,18 @@ test('live events do not move what you are looking at when scrolled down', async
   });
   await expect(t.bodyRows('Events').first()).toHaveAttribute('data-key', '302');
 });
+
+test('scrolling pages through the whole log transparently', async ({ page, server, store }) => {
+  await store.seed('big', 3, 400);
+  await new AppPage(page, server.url).open('#/topic/big/events');
+  const t = new TopicPage(page);
+  await expect(t.bodyRows('Events').first()).toHaveAttribute('data-key', '1200');
+  await expect(page.getByText('200 loaded (scroll for more)')).toBeVisible();
+  await t.grid('Events').focus();
+  // End jumps to the last loaded row; more pages load as it comes into view, until the first event.
+  await expect(async () => {
+    await page.keyboard.press('End');
+    await expect(t.row('Events', 1)).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(page.getByText('1,200 loaded', { exact: true })).toBeVisible();
+});

@@ -44,3 +44,18 @@ test('load sample data on an empty store', async ({ page, server, shot }) => {
   await app.darkMode.uncheck();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
 });
+
+test.describe('on a dark OS', () => {
+  test.use({ colorScheme: 'dark' });
+
+  test('dark mode follows the OS until toggled', async ({ page, server }) => {
+    const app = new AppPage(page, server.url);
+    await app.open('#/topics');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await expect(app.darkMode).toBeChecked();
+    await app.darkMode.uncheck();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+    await page.reload();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  });
+});
