@@ -45,8 +45,11 @@ export function readEvents({ st, cache }: ReadContext, topic: string, opts?: Rea
   if (lo + 1 >= hi) return { events: [], next: null };
   const desc = o.order === 'desc';
   const sql =
-    `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = @topic` +
-    (o.key !== undefined ? ' AND e.key = @key' : '') +
+    // Without INDEXED BY the planner walks the whole seq range of the topic for a key filter.
+    `SELECT ${EVENT_COLS} FROM events e` +
+    (o.key !== undefined
+      ? ' INDEXED BY events_by_key WHERE e.topic_id = @topic AND e.key = @key'
+      : ' WHERE e.topic_id = @topic') +
     ` AND e.seq > @lo AND e.seq < @hi ORDER BY e.seq ${desc ? 'DESC' : 'ASC'} LIMIT @limit`;
   const params: Record<string, string | number> = { topic: t.id, lo, hi, limit: o.limit + 1 };
   if (o.key !== undefined) params.key = o.key;

@@ -101,7 +101,7 @@ export function prepareStatements(db: Database.Database) {
       'SELECT DISTINCT key FROM events WHERE topic_id = ? AND seq BETWEEN ? AND ? AND marker = 0 ORDER BY key',
     ),
     newestValid: db.prepare<[number, string], ValidHeadRow>(
-      'SELECT seq, hash, data IS NOT NULL AS live FROM events WHERE topic_id = ? AND key = ? AND invalid = 0 AND marker = 0 ORDER BY seq DESC LIMIT 1',
+      'SELECT seq, hash, data IS NOT NULL AS live FROM events INDEXED BY events_by_key WHERE topic_id = ? AND key = ? AND invalid = 0 AND marker = 0 ORDER BY seq DESC LIMIT 1',
     ),
     eventBySeq: db.prepare<[number, number], EventRow>(
       `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq = ?`,

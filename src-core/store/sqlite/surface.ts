@@ -63,7 +63,7 @@ export function surfacePage({ st, cache }: ReadContext, topic: string, opts?: Su
     params.bound = tr ? tr.last_seq : 0;
     sql =
       `SELECT ${cols} FROM latest l JOIN events e ON e.topic_id = l.topic_id AND e.seq = (` +
-      'SELECT e2.seq FROM events e2 WHERE e2.topic_id = l.topic_id AND e2.key = l.key AND e2.seq <= @bound' +
+      'SELECT e2.seq FROM events e2 INDEXED BY events_by_key WHERE e2.topic_id = l.topic_id AND e2.key = l.key AND e2.seq <= @bound' +
       (raw ? '' : ' AND e2.invalid = 0') +
       ' ORDER BY e2.seq DESC LIMIT 1)' +
       ` WHERE ${where.join(' AND ')} AND e.data IS NOT NULL ORDER BY l.key LIMIT @limit`;
