@@ -7,12 +7,14 @@
  *    for each answer, against the real server over SQLite (synchronous=FULL);
  * 3. the ordered writer: one event per transaction, appended without waiting (a bounded number
  *    outstanding), coalesced into /v1/batch with one request in flight.
- * Prints events/s, ratios and p50/p99 write latency (request for 1-2, append-to-acknowledgement
- * for 3), checks the target (ordered writer >= 50,000 events/s) and writes bench/out/http.json.
+ * Prints events/s, ratios, p50/p99 write latency (request for 1-2, append-to-acknowledgement
+ * for 3) and CPU time per event of the server and the client process (each phase runs on a fresh
+ * server child; CPU per event is what stays meaningful when other work shares the machine), checks the target (ordered writer >= 50,000 events/s) and writes bench/out/http.json.
  * TIDEMARK_BENCH_SCALE shrinks the sizes for a smoke run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OrderedWriter } from '../src-core/store/http/index';
@@ -23,17 +25,25 @@ const n = (x: number): number => Math.max(1, Math.round(x * SCALE));
 const SIZES = { bare: n(5000), seed: n(3000), writer: n(300_000), keys: n(100_000), outstanding: 20_000 };
 const TARGET_WRITER_EPS = 50_000;
 
+interface Cpu {
+  userMs: number;
+  systemMs: number;
+}
+
 interface Child {
   proc: ChildProcess;
   url: string;
-  stop(): Promise<void>;
+  /** Restarts the child's CPU clock (after warm-up). */
+  resetCpu(): Promise<void>;
+  /** Stops the child; resolves to the CPU it used since the last reset. */
+  stop(): Promise<Cpu | null>;
 }
 
 async function child(args: string[]): Promise<Child> {
   const script = join(import.meta.dirname, 'http-server.ts');
   const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
     proc.stdout.setEncoding('utf8');
     proc.stdout.on('data', (d: string) => {
       out += d;
@@ -45,9 +55,16 @@ async function child(args: string[]): Promise<Child> {
   return {
     proc,
     url,
+    resetCpu: async () => {
+      proc.kill('SIGUSR2');
+      await new Promise((r) => setTimeout(r, 100));
+    },
     stop: () =>
-      new Promise<void>((resolve) => {
-        proc.once('exit', () => resolve());
+      new Promise<Cpu | null>((resolve) => {
+        proc.once('exit', () => {
+          const m = /^cpu (\{.*\})$/m.exec(out);
+          resolve(m ? (JSON.parse(m[1]!) as Cpu) : null);
+        });
         proc.kill('SIGTERM');
       }),
   };
@@ -60,6 +77,39 @@ interface Figure {
   eventsPerSec: number;
   p50ms: number;
   p99ms: number;
+  /** CPU time per event, µs, of the server process and of this (client) process. */
+  serverCpuUs?: number;
+  clientCpuUs?: number;
+}
+
+const cpuUs = (c: Cpu | null, events: number): number | undefined =>
+  c ? ((c.userMs + c.systemMs) * 1000) / events : undefined;
+
+/** Runs `phase` against a fresh child server, measuring both processes' CPU. */
+async function measured(
+  args: string[],
+  warm: (url: string) => Promise<unknown>,
+  phase: (url: string) => Promise<Figure>,
+): Promise<Figure> {
+  const c = await child(args);
+  let fig: Figure;
+  let clientCpu: NodeJS.CpuUsage;
+  try {
+    await warm(c.url);
+    await c.resetCpu();
+    const before = process.cpuUsage();
+    fig = await phase(c.url);
+    clientCpu = process.cpuUsage(before);
+  } catch (err) {
+    await c.stop();
+    throw err;
+  }
+  const serverCpu = await c.stop();
+  return {
+    ...fig,
+    serverCpuUs: cpuUs(serverCpu, fig.events),
+    clientCpuUs: (clientCpu.user + clientCpu.system) / fig.events,
+  };
 }
 
 function figure(name: string, events: number, ms: number, lat: number[]): Figure {
@@ -115,29 +165,22 @@ export async function run(): Promise<void> {
   const results: Figure[] = [];
   try {
     console.log(`http: server in a child process; SQLite synchronous=FULL; scale ${SCALE} (TIDEMARK_BENCH_SCALE)\n`);
-    const bare = await child(['bare']);
-    let baseline: Figure;
-    try {
-      await sequentialPosts(bare.url, 200, 'warm'); // warm-up
-      baseline = { ...(await sequentialPosts(bare.url, SIZES.bare, 'bare')), name: 'bare node:http POST (baseline)' };
-    } finally {
-      await bare.stop();
-    }
-    const server = await child(['tidemark', join(tmp.dir, 'bench.db')]);
-    let seed: Figure;
-    let writer: Figure;
-    try {
-      await sequentialPosts(server.url, 200, 'warm');
-      const s = await sequentialPosts(server.url, SIZES.seed, 'bench.seed');
+    const warm = (url: string): Promise<unknown> => sequentialPosts(url, 200, 'warm');
+    const baseline = await measured(['bare'], warm, async (url) => ({
+      ...(await sequentialPosts(url, SIZES.bare, 'bare')),
+      name: 'bare node:http POST (baseline)',
+    }));
+    const seed = await measured(['tidemark', join(tmp.dir, 'seed.db')], warm, async (url) => {
+      const s = await sequentialPosts(url, SIZES.seed, 'bench.seed');
       if (s.failed) throw new Error(`${s.failed} seed-style writes failed`);
-      seed = { ...s, name: 'seed-style POST /txns, wait each' };
-      writer = await orderedWriter(server.url, SIZES.writer);
-    } finally {
-      await server.stop();
-    }
+      return { ...s, name: 'seed-style POST /txns, wait each' };
+    });
+    const writer = await measured(['tidemark', join(tmp.dir, 'writer.db')], warm, (url) =>
+      orderedWriter(url, SIZES.writer),
+    );
     results.push(baseline, seed, writer);
     printTable(
-      ['mode', 'events', 'events/s', 'vs baseline', 'p50 ms', 'p99 ms'],
+      ['mode', 'events', 'events/s', 'vs baseline', 'p50 ms', 'p99 ms', 'server CPU µs/ev', 'client CPU µs/ev'],
       results.map((r) => [
         r.name,
         fmtInt(r.events),
@@ -145,11 +188,18 @@ export async function run(): Promise<void> {
         `${(r.eventsPerSec / baseline.eventsPerSec).toFixed(2)}x`,
         fmtMs(r.p50ms),
         fmtMs(r.p99ms),
+        r.serverCpuUs !== undefined ? r.serverCpuUs.toFixed(1) : '?',
+        r.clientCpuUs !== undefined ? r.clientCpuUs.toFixed(1) : '?',
       ]),
     );
     const speedup = writer.eventsPerSec / seed.eventsPerSec;
     console.log(`\nordered writer vs seed-style: ${speedup.toFixed(1)}x`);
     const ok = writer.eventsPerSec >= TARGET_WRITER_EPS;
+    if (writer.serverCpuUs !== undefined) {
+      console.log(
+        `ordered writer CPU: server ${writer.serverCpuUs.toFixed(1)} µs/event => one free core could take ~${fmtInt(1e6 / writer.serverCpuUs)} events/s (load average now ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
+      );
+    }
     console.log(
       `target: ordered writer >= ${fmtInt(TARGET_WRITER_EPS)} events/s with 1 event per txn: ${ok ? 'met' : 'NOT met'} (${fmtInt(writer.eventsPerSec)})`,
     );
