@@ -1,9 +1,10 @@
 /**
  * Surface pages. The current surface (valid and raw views) is read from the `heads` table, which
  * the write path keeps up to date, in key order along its primary key: a page costs `limit` rows
- * plus skipped tombstones, never a scan of the log. `asOfTxn=N` asks for the past, so it walks the
- * (topic, key, seq DESC) index with DISTINCT ON to take, per key, the newest event with txn <= N
- * (valid view: skipping invalidated transactions, validity as known now). Key order is code point
+ * plus skipped tombstones, never a scan of the log. `asOfTxn=N` asks for the past: it walks the
+ * same keys in order and, per key, probes the (topic, key, seq DESC) index for the newest event at
+ * or before txn N's last seq (valid view: skipping invalidated transactions, validity as known
+ * now), so a page still costs about `limit` probes. Key order is code point
  * order (`COLLATE "C"`); `prefix` is a LIKE on that collation, which PostgreSQL turns into an
  * index range.
  */
@@ -64,21 +65,26 @@ export async function surface(db: Db, topic: string, opts?: SurfaceOptions): Pro
             WHERE ${where.join(' AND ')}
             ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
   } else {
-    const where = [`e.topic_id = ${topicId}`, `e.type = 'event'`, `e.txn <= ${param(o.asOfTxn)}`];
-    if (!raw) {
-      where.push(`NOT EXISTS (SELECT 1 FROM ${t.txns} v
-                   WHERE v.topic_id = e.topic_id AND v.txn = e.txn AND v.invalidated_by IS NOT NULL)`);
-    }
-    if (o.after !== undefined) where.push(`e.key > ${param(o.after)}`);
-    if (o.prefix !== undefined) where.push(`e.key LIKE ${param(likePrefix(o.prefix))}`);
-    sql = `SELECT s.key, s.seq, s.txn, s.hash, s.data, s.time, (x.invalidated_by IS NOT NULL) AS invalid
-             FROM (SELECT DISTINCT ON (e.key) e.topic_id, e.key, e.seq, e.txn, e.hash, e.data, e.time, e.tomb
-                     FROM ${t.events} e
-                    WHERE ${where.join(' AND ')}
-                    ORDER BY e.key, e.seq DESC) s
-             LEFT JOIN ${t.txns} x ON x.topic_id = s.topic_id AND x.txn = s.txn
-            WHERE NOT s.tomb
-            ORDER BY s.key LIMIT ${param(o.limit + 1)}`;
+    // Every key that ever had an event has a heads row: walk them in key order and, per key,
+    // probe its events newest first (key index) for the newest one at or before txn N's last seq.
+    const where = [`h.topic_id = ${topicId}`];
+    if (o.after !== undefined) where.push(`h.key > ${param(o.after)}`);
+    if (o.prefix !== undefined) where.push(`h.key LIKE ${param(likePrefix(o.prefix))}`);
+    const bound = `(SELECT b.last_seq FROM ${t.txns} b
+                     WHERE b.topic_id = h.topic_id AND b.txn <= ${param(o.asOfTxn)} ORDER BY b.txn DESC LIMIT 1)`;
+    const validOnly = raw
+      ? ''
+      : `AND NOT EXISTS (SELECT 1 FROM ${t.txns} v
+                          WHERE v.topic_id = e.topic_id AND v.txn = e.txn AND v.invalidated_by IS NOT NULL)`;
+    sql = `SELECT h.key, s.seq, s.txn, s.hash, s.data, s.time, (x.invalidated_by IS NOT NULL) AS invalid
+             FROM ${t.heads} h
+             CROSS JOIN LATERAL (
+               SELECT e.seq, e.txn, e.hash, e.data, e.time, e.tomb FROM ${t.events} e
+                WHERE e.topic_id = h.topic_id AND e.key = h.key AND e.seq <= ${bound} ${validOnly}
+                ORDER BY e.seq DESC LIMIT 1) s
+             LEFT JOIN ${t.txns} x ON x.topic_id = h.topic_id AND x.txn = s.txn
+            WHERE ${where.join(' AND ')} AND NOT s.tomb
+            ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
   }
   const rows = await query<SurfaceDbRow>(db, sql, values);
   const more = rows.length > o.limit;
