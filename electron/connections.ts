@@ -36,7 +36,8 @@ export interface OpenConnection {
   descriptor: StoreDescriptor;
 }
 
-export type ConnectionListener = (current: OpenConnection | null) => void;
+/** `storeChanged` is false when only the open connection's label, colour or read-only flag changed. */
+export type ConnectionListener = (current: OpenConnection | null, change: { storeChanged: boolean }) => void;
 
 export class ConnectionManager {
   private currentConn: OpenConnection | null = null;
@@ -163,7 +164,7 @@ export class ConnectionManager {
     if (this.currentConn?.info.id === id) {
       // the role is a fact of the open session, not of the stored record
       this.currentConn = { ...this.currentConn, info: { ...info, role: this.currentConn.info.role } };
-      this.emit();
+      this.emit(false);
       return this.currentConn.info;
     }
     return info;
@@ -176,6 +177,7 @@ export class ConnectionManager {
   async close(): Promise<void> {
     const old = this.currentConn;
     this.currentConn = null;
+    if (old) this.emit(true);
     if (old) await old.store.close();
   }
 
@@ -191,7 +193,7 @@ export class ConnectionManager {
       const next: OpenConnection = { info: { ...toInfo(rec), role: entry.role }, store, descriptor: desc };
       const old = this.currentConn;
       this.currentConn = next;
-      this.emit();
+      this.emit(true);
       if (old) await old.store.close().catch(() => undefined);
       return next;
     };
@@ -200,7 +202,7 @@ export class ConnectionManager {
     return p;
   }
 
-  private emit(): void {
-    for (const l of this.listeners) l(this.currentConn);
+  private emit(storeChanged: boolean): void {
+    for (const l of this.listeners) l(this.currentConn, { storeChanged });
   }
 }

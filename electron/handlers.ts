@@ -69,7 +69,8 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
     });
   };
 
-  connections.onChange(() => {
+  connections.onChange((_current, { storeChanged }) => {
+    if (!storeChanged) return;
     for (const [k, s] of subs) {
       s.stop();
       s.notify('the connection changed; subscribe again');

@@ -106,6 +106,25 @@ describe('window.tidemark over IPC', () => {
     expect(got).toHaveLength(3);
   });
 
+  it('keeps live tails through a read-only/colour change, ends them with CANCELLED on a switch', async () => {
+    const errors: string[] = [];
+    h.api.subscribe(
+      'sw.t',
+      0,
+      () => undefined,
+      (e) => errors.push(e.code),
+    );
+    await waitFor(() => (h.handlerSet.liveCount() === 1 ? true : undefined), 'the subscription');
+    const conn = (await h.api.currentConnection())!;
+    await h.api.updateConnection(conn.id, { color: '#00aa00' });
+    expect(h.handlerSet.liveCount()).toBe(1);
+    h.dialogs.storeFile = path.join(h.dir, 'second.db');
+    await h.api.openFile({ create: true });
+    expect(h.handlerSet.liveCount()).toBe(0);
+    await waitFor(() => (errors.length === 1 ? true : undefined), 'the live:error push');
+    expect(errors).toEqual(['CANCELLED']);
+  });
+
   it('ends subscriptions when the window closes', async () => {
     h.api.subscribe('w.t', 0, () => undefined);
     await waitFor(() => (h.handlerSet.liveCount() === 1 ? true : undefined), 'the subscription');
