@@ -5,6 +5,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useApi } from '../../api/api-context';
+import { toApiError } from '../../api/errors';
 import { fmtAge, fmtNum, fmtTime } from '../../lib/format';
 import { topicInfoQuery } from '../../queries/topics';
 
@@ -43,7 +44,11 @@ export function TopicHeader({ topic }: { topic: string }): ReactNode {
           </div>
         </dl>
       ) : info.error ? (
-        <p className="muted">Counters unavailable ({info.error.message}).</p>
+        <p className="muted" role="status">
+          {toApiError(info.error).code === 'NOT_FOUND'
+            ? 'This topic has no events yet — or the name is mistyped. Its views fill in as soon as it is written to.'
+            : `Counters unavailable: ${info.error.message}`}
+        </p>
       ) : null}
     </div>
   );
