@@ -44,6 +44,7 @@ const CONNECTION_MESSAGES = [
   'timeout exceeded when trying to connect',
   'Connection terminated due to connection timeout',
   'the database system is',
+  'Client was closed',
 ];
 
 function fieldOf(err: unknown, name: string): unknown {
