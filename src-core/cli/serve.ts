@@ -4,7 +4,8 @@
  * `--tokens-file` (one `TOKEN ROLE` per line; blank lines and `#` comments skipped). Without any
  * token the server is open and refuses to bind anything but a loopback address. The first line
  * on stdout is exactly `listening on http://HOST:PORT`. SIGTERM/SIGINT: stop accepting, let
- * in-flight requests (writes) finish, close the store, exit 0; a second signal exits at once (1).
+ * in-flight requests (writes) finish, close the store, exit 0; a second signal exits at once (1),
+ * and so does a shutdown still unfinished after 30 s.
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -15,6 +16,9 @@ import type { Role } from '../model/types';
 import { isRole } from '../server/auth';
 import { startServer } from '../server/index';
 import { openStoreFromOptions } from '../store/open';
+
+/** How long a graceful shutdown may take before the process gives up and exits 1. */
+const SHUTDOWN_MS = 30_000;
 
 interface ServeOptions {
   db?: string;
@@ -120,6 +124,11 @@ async function serve(o: ServeOptions): Promise<void> {
         process.exit(1);
       }
       stopping = true;
+      const deadline = setTimeout(() => {
+        process.stderr.write(`tidemark: shutdown did not finish in ${SHUTDOWN_MS / 1000} s, exiting\n`);
+        process.exit(1);
+      }, SHUTDOWN_MS);
+      deadline.unref();
       void (async () => {
         try {
           await server.close();
@@ -128,6 +137,7 @@ async function serve(o: ServeOptions): Promise<void> {
           process.stderr.write(`tidemark: shutdown: ${err instanceof Error ? err.message : String(err)}\n`);
           process.exitCode = 1;
         }
+        clearTimeout(deadline);
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
         resolve();
