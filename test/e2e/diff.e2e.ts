@@ -50,7 +50,9 @@ test('a malformed snapshot shows a readable error', async ({ page, server, store
   await store.append('trades', [{ key: 'T1', data: { qty: 1 } }]);
   await new AppPage(page, server.url).open('#/topic/trades/diff');
   const t = new TopicPage(page);
-  await t.upload('broken.ndjson', 'application/x-ndjson', '{"key":"T1","qty":1}\n{"key": oops}\n');
+  await t.drop('broken.ndjson', 'application/x-ndjson', '{"key":"T1","qty":1}\n{"key": oops}\n');
+  await expect(page.getByText('Snapshot: broken.ndjson')).toBeVisible();
+  await expect(page.getByLabel('Format')).toHaveValue('ndjson');
   await page.getByRole('button', { name: 'Compare' }).click();
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('The snapshot could not be compared');

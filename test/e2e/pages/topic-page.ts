@@ -60,6 +60,19 @@ export class TopicPage {
   async upload(name: string, mimeType: string, content: string): Promise<void> {
     await this.page.getByLabel('Upload snapshot').setInputFiles({ name, mimeType, buffer: Buffer.from(content) });
   }
+  /** Drops a file on the snapshot drop zone, as dragging it from the desktop does. */
+  async drop(name: string, mimeType: string, content: string): Promise<void> {
+    const args = JSON.stringify([name, mimeType, content]);
+    const dataTransfer = await this.page.evaluateHandle(`(() => {
+      const [n, type, text] = ${args};
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], n, { type }));
+      return dt;
+    })()`);
+    const zone = this.page.locator('.drop-zone');
+    await zone.dispatchEvent('dragover', { dataTransfer });
+    await zone.dispatchEvent('drop', { dataTransfer });
+  }
   count(status: 'equal' | 'different' | 'missingInStore' | 'missingInSnapshot'): Locator {
     return this.page.getByTestId(`count-${status}`);
   }
