@@ -110,8 +110,17 @@ export class JobRunner {
     if (op.signal?.aborted) return Promise.reject(new TidemarkError('CANCELLED', `${job.job} cancelled`));
     const input: WorkerInput = { desc, job };
     if (this.opts.nativeBinding) input.nativeBinding = this.opts.nativeBinding;
+    // Hand uploaded bytes to the worker without a copy, but only when they own their whole
+    // buffer: transferring a view's buffer (e.g. Node's shared Buffer pool) would detach it for
+    // every other view.
+    const bytes = job.job === 'diff' && job.source.kind === 'bytes' ? job.source.bytes : null;
     const transfer =
-      job.job === 'diff' && job.source.kind === 'bytes' ? [job.source.bytes.buffer as ArrayBuffer] : undefined;
+      bytes &&
+      bytes.buffer instanceof ArrayBuffer &&
+      bytes.byteOffset === 0 &&
+      bytes.byteLength === bytes.buffer.byteLength
+        ? [bytes.buffer]
+        : undefined;
     const worker = new Worker(this.workerFile, {
       workerData: input,
       ...(transfer ? { transferList: transfer } : {}),

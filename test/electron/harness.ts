@@ -95,6 +95,13 @@ class MemoryIpcMain implements IpcMainLike {
   }
 }
 
+/** A JobRunner whose workers run electron/job-worker.ts from source (registered with tsx). */
+export function devJobRunner(): JobRunner {
+  const entry = new URL('../../electron/job-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new JobRunner(bootstrap, { eval: true, progressEveryMs: 0 });
+}
+
 export interface Harness {
   api: StoreApi;
   dir: string;
@@ -122,9 +129,7 @@ export async function startHarness(opts: { secrets?: SecretBox } = {}): Promise<
   );
   await connections.openAtStartup();
   const dialogs = new ScriptedDialogs();
-  const entry = new URL('../../electron/job-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  const jobs = new JobRunner(bootstrap, { eval: true, progressEveryMs: 0 });
+  const jobs = devJobRunner();
   const handlerSet = createHandlers({ connections, jobs, dialogs, tailPollMs: 50 });
   const ipc = new MemoryIpcMain();
   const win = new Window(1);
