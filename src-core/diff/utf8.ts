@@ -8,6 +8,8 @@ import { isUtf8 } from 'node:buffer';
 import { badRequest } from '../model/errors';
 import type { Chunk } from './types';
 
+const SLICE = 64 * 1024;
+
 export async function* utf8Chunks(
   body: AsyncIterable<Chunk>,
   onBytes?: (total: number) => void,
@@ -28,7 +30,10 @@ export async function* utf8Chunks(
     const whole = buf.subarray(0, cut);
     if (whole.length === 0) continue;
     if (!isUtf8(whole)) throw badRequest(`the snapshot is not valid UTF-8 (near byte ${start + firstBad(whole)})`);
-    yield whole;
+    // Big chunks (a whole file as one buffer) are handed on in slices, so the parser's synchronous
+    // work per slice stays short and the event loop keeps turning. A slice may end mid-character:
+    // csv-parse keeps the bytes it has not used.
+    for (let i = 0; i < whole.length; i += SLICE) yield whole.subarray(i, Math.min(whole.length, i + SLICE));
   }
   if (carry !== null)
     throw badRequest(`the snapshot is not valid UTF-8 (it ends inside a character at byte ${bytes - carry.length})`);

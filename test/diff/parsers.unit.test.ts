@@ -72,6 +72,15 @@ describe('CSV', () => {
     expect(Object.keys(recs[0]!.record)).toEqual(['key', '__proto__']);
   });
 
+  it('a whole file as one big buffer is parsed in slices, multi-byte characters intact', async () => {
+    const records = Array.from({ length: 4000 }, (_, i) => ({ key: `k${i}`, a: `é😀中${'x'.repeat(i % 7)}` }));
+    async function* one(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from(toCsv(['key', 'a'], records));
+    }
+    const got = await parseAll('csv', one());
+    expect(got.map((r) => r.record)).toEqual(records);
+  });
+
   it('rejects invalid UTF-8, naming the byte', async () => {
     async function* bad(): AsyncGenerator<Uint8Array> {
       yield Buffer.from('key,a\n1,');
