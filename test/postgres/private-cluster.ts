@@ -60,7 +60,12 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
     const [c, a] = asPostgres(join(BIN, cmd), args);
     await run(c, a, { timeout: 60_000 });
   };
-  await exec('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  try {
+    await exec('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=40`;
   let running = false;
   const cluster: PrivateCluster = {
@@ -80,6 +85,11 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  await cluster.start();
+  try {
+    await cluster.start();
+  } catch (err) {
+    await cluster.destroy();
+    throw err;
+  }
   return cluster;
 }
