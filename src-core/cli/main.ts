@@ -36,7 +36,8 @@ export function reportError(err: unknown): number {
   }
   if (hasErrorCode(err)) {
     process.stderr.write(`tidemark: ${err.message} (${err.code})\n`);
-    return 1;
+    // Interrupted (Ctrl-C): the shell convention for SIGINT.
+    return err.code === 'CANCELLED' ? 130 : 1;
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`tidemark: ${message}\n`);

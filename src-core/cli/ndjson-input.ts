@@ -55,9 +55,11 @@ export class ByteCounter {
   }
 }
 
-/** The non-blank lines of a stream with their 1-based line numbers. */
-export async function* numberedLines(stream: Readable): AsyncGenerator<NumberedLine> {
+/** The non-blank lines of a stream with their 1-based line numbers; ends early on `signal`. */
+export async function* numberedLines(stream: Readable, signal?: AbortSignal): AsyncGenerator<NumberedLine> {
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  // Closing the interface ends the iteration cleanly (destroying the stream would leave it pending).
+  signal?.addEventListener('abort', () => rl.close(), { once: true });
   let lineNo = 0;
   for await (const text of rl) {
     lineNo++;

@@ -32,6 +32,8 @@ export interface WriteSummary {
 export interface WriteOptions {
   txnSize: number;
   expectMaxSeq?: number;
+  /** Stops reading: what was sent is settled, the rest is not written (WriteFailed CANCELLED). */
+  signal?: AbortSignal;
   /** Called after each committed transaction with the number of events read so far. */
   onProgress?: (eventsRead: number) => void;
   /** Transactions per `appendBatch` call; 1 writes each with `append`. */
@@ -78,7 +80,10 @@ export async function writeEvents(
   const w = new TxnWriter(store, topic, opts);
   let current: PendingTxn | null = null;
   let read = 0;
+  let lastLine = 0;
   for await (const { lineNo, text } of lines) {
+    if (opts.signal?.aborted === true) break;
+    lastLine = lineNo;
     let event: EventInput;
     try {
       event = parseEventLine(text, lineNo);
@@ -95,6 +100,13 @@ export async function writeEvents(
       await w.add(current, read);
       current = null;
     }
+  }
+  if (opts.signal?.aborted === true) {
+    // Interrupted: what was sent is settled, the transaction being filled is dropped.
+    await w.drain();
+    const from = current?.firstLine ?? lastLine + 1;
+    const cancelled = new TidemarkError('CANCELLED', `interrupted after line ${lastLine}`);
+    throw w.failure(cancelled, from, Math.max(from, lastLine), null, false, true);
   }
   if (current !== null) await w.add(current, read);
   await w.drain();
@@ -238,7 +250,14 @@ class TxnWriter {
   }
 
   /** A failure that says what was and was not written. */
-  failure(err: unknown, firstLine: number, lastLine: number, badLine: number | null, uncertain = false): WriteFailed {
+  failure(
+    err: unknown,
+    firstLine: number,
+    lastLine: number,
+    badLine: number | null,
+    uncertain = false,
+    interrupted = false,
+  ): WriteFailed {
     if (err instanceof WriteFailed) return err;
     const code: ErrorCode = hasErrorCode(err) ? err.code : 'INTERNAL';
     const message = err instanceof Error ? err.message : String(err);
@@ -253,7 +272,7 @@ class TxnWriter {
         : `the ${s.events} events of lines 1-${this.lastCommittedLine} stay committed (${s.written} written, ${s.duplicates} duplicates` +
           (s.firstTxn !== null ? `, txns ${s.firstTxn}-${s.lastTxn}` : ', no new txn') +
           ')';
-    const prefix = badLine === null && !message.startsWith('line ') ? `${lines}: ` : '';
+    const prefix = badLine === null && !interrupted && !message.startsWith('line ') ? `${lines}: ` : '';
     return new WriteFailed(code, `${prefix}${message}; ${what}; ${before}`, { ...s }, badLine);
   }
 }

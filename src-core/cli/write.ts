@@ -53,15 +53,21 @@ export function registerWrite(program: Command): void {
       const counter = new ByteCounter(process.stdin);
       const progress = createProgress(shouldShowProgress(opts.progress), stdinFileSize());
       if (process.stdin.isTTY === true) process.stderr.write('reading NDJSON events from stdin (end with Ctrl-D)\n');
+      // Ctrl-C: stop reading, settle what was sent, print the summary (exit 130).
+      const interrupt = new AbortController();
+      const onSignal = (): void => interrupt.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       let summary: WriteSummary;
       try {
-        summary = await writeEvents(store, opts.topic, numberedLines(process.stdin), {
+        summary = await writeEvents(store, opts.topic, numberedLines(process.stdin, interrupt.signal), {
           txnSize: opts.txnSize,
           ...(opts.expectMaxSeq !== undefined ? { expectMaxSeq: opts.expectMaxSeq } : {}),
           // The HTTP client's append is its ordered writer: queue appends, it coalesces them.
           pipeline: store.kind === 'http',
           groupTxns: GROUP_TXNS,
           onProgress: (events) => progress.update(events, counter.bytes),
+          signal: interrupt.signal,
         });
       } catch (err) {
         progress.stop();
@@ -70,6 +76,11 @@ export function registerWrite(program: Command): void {
           process.stdout.write(JSON.stringify({ ...err.summary, error }) + '\n');
         }
         throw err;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        // Unread input (after an interruption or a bad line) must not keep the process alive.
+        process.stdin.destroy();
       }
       progress.update(summary.events, counter.bytes);
       progress.stop();

@@ -4,10 +4,11 @@
  * (all duplicates, no new txn), bad lines (line number, exit code, nothing of that transaction
  * written, earlier transactions intact), --expect-max-seq, --progress and bad option values.
  */
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
-import { ndjson, parseLines, runCli, tempDir } from './helpers';
+import { BIN, ROOT, ndjson, parseLines, runCli, tempDir } from './helpers';
 
 let tmp: { dir: string; cleanup: () => void };
 let db: string;
@@ -189,5 +190,37 @@ describe('tidemark write', () => {
     await runCli(['write', '--db', db, '--topic', 't'], { input: ndjson(events(3)) });
     const r = await runCli(['read', '--db', db, '--topic', 't', '--format', 'ndjson']);
     expect(parseLines(r.stdout).map((e) => (e as { data: unknown }).data)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+  });
+});
+
+describe('tidemark write, interrupted', () => {
+  it('SIGINT stops reading, keeps complete transactions, drops the partial one, prints the summary, exits 130', async () => {
+    const child = spawn(process.execPath, [BIN, 'write', '--db', db, '--topic', 'intr', '--txn-size', '100'], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const closed = new Promise<number | null>((r) => child.on('close', r));
+    // 20 complete transactions and a partial one; stdin stays open, as when typing or piping.
+    child.stdin.write(ndjson(events(2050)));
+    // Wait until the first groups are committed (8 transactions per durable commit).
+    for (let i = 0; i < 300; i++) {
+      const state = await topicState('intr').catch(() => null);
+      if (state !== null && state.maxSeq >= 1600) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGINT');
+    const code = await closed;
+    expect(code).toBe(130);
+    const summary = JSON.parse(stdout) as { written: number; error: { code: string } };
+    expect(summary.error.code).toBe('CANCELLED');
+    expect(summary.written % 100).toBe(0);
+    expect(summary.written).toBeGreaterThanOrEqual(1600);
+    expect(stderr).toMatch(/^tidemark: interrupted after line \d+; .*stay committed/);
+    const state = await topicState('intr');
+    expect(state?.maxSeq).toBe(summary.written);
   });
 });
