@@ -3,23 +3,26 @@
  * what to do next, and a retry button when one makes sense.
  */
 import type { ReactNode } from 'react';
+import type { ApiError } from '../../src-core/model/store-api';
 import { toApiError, hintFor } from '../api/errors';
 
 interface Props {
   error: unknown;
   title?: string;
   onRetry?: () => void;
+  /** What to do next, when the screen knows better than the generic hint for the code. */
+  hint?: (code: ApiError['code']) => string | undefined;
   children?: ReactNode;
 }
 
-export function ErrorNotice({ error, title = 'Something went wrong', onRetry, children }: Props): ReactNode {
+export function ErrorNotice({ error, title = 'Something went wrong', onRetry, hint, children }: Props): ReactNode {
   const e = toApiError(error);
   return (
     <div className="error-notice" role="alert">
       <strong>{title}</strong>
       <p className="error-message">{e.message}</p>
       <p className="error-hint">
-        {hintFor(e.code)} <span className="error-code">({e.code})</span>
+        {hint?.(e.code) ?? hintFor(e.code)} <span className="error-code">({e.code})</span>
       </p>
       <div className="error-actions">
         {onRetry && (

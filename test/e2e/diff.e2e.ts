@@ -57,7 +57,7 @@ test('a malformed snapshot shows a readable error', async ({ page, server, store
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('The snapshot could not be compared');
   await expect(alert).toContainText('line 2');
-  await expect(alert).toContainText('Check the value named in the message');
+  await expect(alert).toContainText('Fix the file at the record or line named above');
   await shot('diff-error');
 });
 

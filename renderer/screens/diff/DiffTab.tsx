@@ -19,6 +19,12 @@ import { DiffSetup, type DiffChoice } from './DiffSetup';
 import { SnapshotPicker } from './SnapshotPicker';
 
 const SNIFF_BYTES = 64 * 1024;
+
+function fmtSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${fmtNum(Math.round(bytes / 1024))} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
 export const DIFF_ROW_LIMIT = 10_000;
 
 export async function detectColumns(file: Blob, choice: DiffChoice): Promise<string[]> {
@@ -102,10 +108,7 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
   return (
     <div className="tab-body diff-tab">
       <section className="card" aria-label="Snapshot">
-        <SnapshotPicker
-          onFile={pick}
-          fileName={file ? `${file.name} (${fmtNum(Math.ceil(file.size / 1024))} KiB)` : null}
-        />
+        <SnapshotPicker onFile={pick} fileName={file ? `${file.name} (${fmtSize(file.size)})` : null} />
         {file && (
           <DiffSetup
             columns={columns}
@@ -124,7 +127,17 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
               Comparison cancelled. Press Compare to start again.
             </p>
           ) : (
-            <ErrorNotice title="The snapshot could not be compared" error={run.error} />
+            <ErrorNotice
+              title="The snapshot could not be compared"
+              error={run.error}
+              hint={(code) =>
+                code === 'BAD_REQUEST'
+                  ? 'Fix the file at the record or line named above (or pick the right format and key field), then compare again.'
+                  : code === 'TOO_LARGE'
+                    ? 'The file is larger than the server accepts; split it, or ask for a larger --body-limit.'
+                    : undefined
+              }
+            />
           ))}
       </section>
       {run.data && (
