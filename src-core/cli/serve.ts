@@ -8,12 +8,11 @@
  * and so does a shutdown still unfinished after 30 s.
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { Role } from '../model/types';
-import { isRole } from '../server/auth';
+import { isLoopback, isRole } from '../server/auth';
 import { startServer } from '../server/index';
 import { openStoreFromOptions } from '../store/open';
 
@@ -43,12 +42,7 @@ function parseIntOption(name: string, min: number, max: number) {
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
-}
+export { isLoopback };
 
 function addToken(tokens: Map<string, Role>, token: string, role: string, where: string): void {
   if (!isRole(role)) throw badRequest(`${where}: role must be read, write or admin, got ${JSON.stringify(role)}`);

@@ -7,6 +7,7 @@
  * valid token with too small a role is 403.
  */
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TidemarkError } from '../model/errors';
 import type { Role } from '../model/types';
@@ -16,6 +17,14 @@ declare module 'fastify' {
     /** The caller's role, set by the auth hook before any handler runs. */
     tidemarkRole: Role | null;
   }
+}
+
+/** True for addresses only this machine can reach: 127.0.0.0/8, ::1, localhost. */
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
 }
 
 const RANK: Record<Role, number> = { read: 1, write: 2, admin: 3 };

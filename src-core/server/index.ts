@@ -1,14 +1,17 @@
 /**
- * `startServer`: the Tidemark HTTP server over any `EventStore` (API.md), listening on
- * `host` (default 127.0.0.1) and `port` (default 4180; 0 = any free port). Returns the real URL and
- * `close()`, which stops accepting, ends SSE streams, lets in-flight requests (writes included)
- * finish and resolves when the server is down. The store is the caller's: `close()` does not
- * close it (cli/serve.ts does, after the server).
+ * `startServer`: the Tidemark HTTP server over any `EventStore` (API.md), listening on `host`
+ * (default 127.0.0.1; a non-loopback address is refused unless tokens are configured) and `port`
+ * (default 4180; 0 = any free port). Returns the real URL and `close()`, which stops accepting,
+ * ends SSE streams, lets in-flight requests (writes included) finish and resolves when the server
+ * is down. The store is the caller's: `close()` does not close it (cli/serve.ts does, after the
+ * server).
  */
 import type { FastifyServerOptions } from 'fastify';
 import type { Role } from '../model/types';
 import type { EventStore } from '../store/types';
+import { badRequest } from '../model/errors';
 import { buildApp } from './app';
+import { isLoopback } from './auth';
 
 export interface ServerOptions {
   store: EventStore;
@@ -35,6 +38,11 @@ export function formatUrl(host: string, port: number): string {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
+  if ((opts.tokens === undefined || opts.tokens.size === 0) && !isLoopback(host)) {
+    throw badRequest(
+      `refusing to listen on ${host} without tokens: configure tokens, or bind a loopback address such as 127.0.0.1`,
+    );
+  }
   const { app, beginClosing } = buildApp(opts);
   await app.listen({ host, port: opts.port ?? 4180 });
   const address = app.server.address();

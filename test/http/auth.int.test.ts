@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src-core/model/types';
+import { startServer } from '../../src-core/server/index';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { call, errorOf, snapshot, startTestServer, tempDir, type TestServer } from './helpers';
@@ -138,5 +139,12 @@ describe('auth', () => {
       await withUi.close();
       rmSync(ui, { recursive: true, force: true });
     }
+  });
+
+  it('startServer itself refuses a non-loopback address without tokens', async () => {
+    await expect(startServer({ store: open.store, host: '0.0.0.0', port: 0 })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/refusing to listen on 0\.0\.0\.0 without tokens/) as unknown,
+    });
   });
 });
