@@ -10,6 +10,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { getConfig } from 'app-builder-lib/out/util/config/config';
+import { minimatch } from 'minimatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src-core/store/sqlite';
 import { JobRunner } from '../../electron/jobs';
@@ -103,6 +105,23 @@ describe('dist-electron', () => {
         { job: 'export', topic: 'b.t', req: { format: 'csv' }, file: path.join(dir, 'x.csv') },
       ),
     ).rejects.toMatchObject({ code: expect.any(String) as string });
+  });
+
+  it('packs every built file electron-builder.yml should pack (and no source maps)', async () => {
+    const config = await getConfig(root, 'electron-builder.yml', null);
+    const patterns = (config.files as Array<string | { filter?: string[] }>).flatMap((e) =>
+      typeof e === 'string' ? [e] : (e.filter ?? []),
+    );
+    const packed = (f: string): boolean =>
+      patterns.reduce(
+        (inc, p) => (p.startsWith('!') ? (minimatch(f, p.slice(1)) ? false : inc) : minimatch(f, p) ? true : inc),
+        false,
+      );
+    const built = readdirSync(out, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => path.relative(root, path.join(d.parentPath, d.name)).split(path.sep).join('/'));
+    expect(built.length).toBeGreaterThan(3);
+    for (const f of built) expect(packed(f), f).toBe(!f.endsWith('.map'));
   });
 
   it('puts the Electron addon where scripts/electron-native.mjs builds it', () => {
