@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { ConnectionInfo } from '../../src-core/model/store-api';
+import { accessOf } from './use-access';
+
+const conn = (role: ConnectionInfo['role'], readOnly = false): ConnectionInfo => ({
+  id: 'x',
+  kind: 'http',
+  label: 'x',
+  target: 'http://x',
+  readOnly,
+  color: null,
+  role,
+});
+
+describe('accessOf', () => {
+  it('follows the role', () => {
+    expect(accessOf(conn('admin'))).toMatchObject({ canWrite: true, canInvalidate: true, why: null });
+    expect(accessOf(conn('write'))).toMatchObject({ canWrite: true, canInvalidate: false });
+    expect(accessOf(conn('read'))).toMatchObject({ canWrite: false, canInvalidate: false });
+    expect(accessOf(conn('read')).why).toContain('read role');
+  });
+  it('read-only beats every role', () => {
+    expect(accessOf(conn('admin', true))).toMatchObject({
+      canWrite: false,
+      canInvalidate: false,
+      why: 'This connection is read-only',
+    });
+    expect(accessOf(null)).toMatchObject({ canWrite: false, canInvalidate: false });
+  });
+});
