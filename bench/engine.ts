@@ -77,6 +77,7 @@ const ENGINE_PRAGMAS = [
   'journal_size_limit = 67108864',
   'synchronous = FULL',
   'cache_size = -65536',
+  'mmap_size = 1073741824',
   'temp_store = MEMORY',
 ];
 
