@@ -20,7 +20,7 @@ import { cellsToRecord, parseCsvRows } from './csv';
 import { type CheckedOptions, checkCsvColumns, checkKey, checkOptions, recordKey } from './options';
 import { Pacer, cancelled } from './pacer';
 import { parseSnapshot } from './parse';
-import { SnapshotSpill, type SpillRow } from './spill';
+import { SnapshotSpill, type SpillRow, type SpilledRow } from './spill';
 import type { DiffOptions, SnapshotSource } from './types';
 
 export type { DiffOptions, SnapshotSource, SnapshotRecord, Chunk } from './types';
@@ -112,7 +112,7 @@ async function loadJson(
   for await (const r of parseSnapshot(source, { onBytes: loader.onBytes })) {
     const where = r.line === undefined ? `record ${r.n}` : `record ${r.n} (line ${r.line})`;
     const key = recordKey(r.record, spec.keyField, where);
-    await loader.push({ key, n: r.n, line: r.line ?? null, rec: JSON.stringify(r.record) });
+    await loader.push({ key, n: r.n, line: r.line ?? null, value: r.record });
   }
   await loader.finish();
   const parse = (rec: string): Record<string, JsonValue> => JSON.parse(rec) as Record<string, JsonValue>;
@@ -144,7 +144,7 @@ async function loadCsv(
   });
   for await (const r of rows) {
     const key = checkKey(r.cells[keyIndex]!, spec.keyField, `record ${r.n} (line ${r.line})`);
-    await loader.push({ key, n: r.n, line: r.line, rec: JSON.stringify(r.cells) });
+    await loader.push({ key, n: r.n, line: r.line, value: r.cells });
   }
   await loader.finish();
   const names = spec.fields ?? header.filter((c) => c !== spec.keyField && !spec.ignore.has(c));
@@ -210,18 +210,18 @@ async function merge(
         continue;
       }
       const st: SurfaceRow | undefined = page.rows[pi];
-      const sn: SpillRow | undefined = s.done === true ? undefined : s.value;
+      const sn: SpilledRow | undefined = s.done === true ? undefined : s.value;
       if (st === undefined && sn === undefined) break;
-      const c = st === undefined ? -1 : sn === undefined ? 1 : compareKeys(sn.key, st.key);
+      const c = st === undefined ? -1 : sn === undefined ? 1 : compareKeys(sn[0], st.key);
       let pending: void | Promise<void> = undefined;
       if (c < 0) {
         summary.missingInStore++;
         pending = keep({
-          key: sn!.key,
+          key: sn![0],
           status: 'missingInStore',
           fields: [],
           store: null,
-          snapshot: decoder.record(sn!.rec),
+          snapshot: decoder.record(sn![3]),
         });
         s = snap.next();
         done++;
@@ -233,7 +233,7 @@ async function merge(
         done++;
       } else {
         summary.surfaceRows++;
-        const d = decoder.differing(st!, sn!.rec);
+        const d = decoder.differing(st!, sn![3]);
         if (d.fields.length === 0) {
           summary.equal++;
           if (o.includeEqual)
