@@ -104,9 +104,9 @@ export async function writeEvents(
   if (opts.signal?.aborted === true) {
     // Interrupted: what was sent is settled, the transaction being filled is dropped.
     await w.drain();
-    const from = current?.firstLine ?? lastLine + 1;
     const cancelled = new TidemarkError('CANCELLED', `interrupted after line ${lastLine}`);
-    throw w.failure(cancelled, from, Math.max(from, lastLine), null, false, true);
+    if (current === null) throw w.failure(cancelled, lastLine, lastLine, null, 'interrupted');
+    throw w.failure(cancelled, current.firstLine, lastLine, null, 'interrupted');
   }
   if (current !== null) await w.add(current, read);
   await w.drain();
@@ -218,7 +218,7 @@ class TxnWriter {
     } catch (err) {
       // appendBatch itself rejected (the store failed): nothing of this group is acknowledged.
       const last = unit.txns[unit.txns.length - 1]!;
-      throw this.failure(err, unit.txns[0]!.firstLine, last.lastLine, null, true);
+      throw this.failure(err, unit.txns[0]!.firstLine, last.lastLine, null, 'unacknowledged');
     }
     outcome.responses.forEach((r, i) => this.record(r, unit.txns[i]!));
     if (outcome.failedAt >= 0) {
@@ -255,24 +255,30 @@ class TxnWriter {
     firstLine: number,
     lastLine: number,
     badLine: number | null,
-    uncertain = false,
-    interrupted = false,
+    kind: 'rejected' | 'unacknowledged' | 'interrupted' = 'rejected',
   ): WriteFailed {
     if (err instanceof WriteFailed) return err;
     const code: ErrorCode = hasErrorCode(err) ? err.code : 'INTERNAL';
     const message = err instanceof Error ? err.message : String(err);
     const s = this.summary;
     const lines = firstLine === lastLine ? `line ${firstLine}` : `lines ${firstLine}-${lastLine}`;
-    const what = uncertain
-      ? `the store failed while writing ${lines}, none of which was acknowledged`
-      : `nothing of its transaction (${lines}) was written`;
+    // A store that failed (unreachable, internal error) may not say whether it committed.
+    const unsure = kind === 'unacknowledged' || code === 'UNAVAILABLE' || code === 'INTERNAL';
+    let what: string;
+    if (kind === 'interrupted') {
+      what =
+        this.lastCommittedLine >= lastLine
+          ? 'nothing after it was read'
+          : `nothing of the transaction being read (${lines}) was written`;
+    } else if (unsure) what = `the store failed while writing ${lines}, which was not acknowledged`;
+    else what = `nothing of its transaction (${lines}) was written`;
     const before =
       s.events === 0
         ? 'nothing was written before it'
         : `the ${s.events} events of lines 1-${this.lastCommittedLine} stay committed (${s.written} written, ${s.duplicates} duplicates` +
           (s.firstTxn !== null ? `, txns ${s.firstTxn}-${s.lastTxn}` : ', no new txn') +
           ')';
-    const prefix = badLine === null && !interrupted && !message.startsWith('line ') ? `${lines}: ` : '';
+    const prefix = badLine === null && kind !== 'interrupted' && !message.startsWith('line ') ? `${lines}: ` : '';
     return new WriteFailed(code, `${prefix}${message}; ${what}; ${before}`, { ...s }, badLine);
   }
 }
