@@ -88,7 +88,12 @@ function getTypeParser(oid: number, format?: 'text' | 'binary'): Parser {
 
 const types: pg.CustomTypesConfig = { getTypeParser: getTypeParser as pg.CustomTypesConfig['getTypeParser'] };
 
-export function createDb(url: string, schema: string): Db {
+export interface PoolOptions {
+  /** Most connections the pool opens (default 10). */
+  poolSize?: number;
+}
+
+export function createDb(url: string, schema: string, opts: PoolOptions = {}): Db {
   const where = describeUrl(url);
   const clientConfig: pg.ClientConfig = {
     connectionString: url,
@@ -98,7 +103,15 @@ export function createDb(url: string, schema: string): Db {
   };
   // Pipeline mode: statements issued without awaiting the previous one go out together, so a
   // write transaction costs two round trips (BEGIN+lock+heads, then write+COMMIT) instead of five.
-  const pool = new pg.Pool({ ...clientConfig, pipeline: true, max: 10, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({
+    ...clientConfig,
+    pipeline: true,
+    max: opts.poolSize ?? 10,
+    idleTimeoutMillis: 30_000,
+    // pg-pool also applies this to waiting for a free pooled connection: under a burst of writers
+    // queued on one topic's lock, 5 s would report a busy pool as an unavailable database.
+    connectionTimeoutMillis: 15_000,
+  });
   // An idle pooled client whose server went away emits 'error'; without a handler that would
   // crash the process. The pool drops the client; the next query reports UNAVAILABLE.
   pool.on('error', () => undefined);

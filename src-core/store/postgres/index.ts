@@ -40,6 +40,8 @@ export interface PostgresStoreOptions {
   url: string;
   /** The PostgreSQL schema holding the store's tables (created if missing). Default `tidemark`. */
   schema?: string;
+  /** Most pooled connections (default 10; plus one for LISTEN once something subscribes). */
+  poolSize?: number;
 }
 
 export const DEFAULT_SCHEMA = 'tidemark';
@@ -47,7 +49,10 @@ export const DEFAULT_SCHEMA = 'tidemark';
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresEventStore> {
   if (typeof opts.url !== 'string' || opts.url === '') throw badRequest('pg: a PostgreSQL URL is required');
   const schema = validateSchemaName(opts.schema ?? DEFAULT_SCHEMA);
-  const db = createDb(opts.url, schema);
+  if (opts.poolSize !== undefined && (!Number.isSafeInteger(opts.poolSize) || opts.poolSize < 1)) {
+    throw badRequest('poolSize: must be a positive integer');
+  }
+  const db = createDb(opts.url, schema, opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {});
   try {
     await migrate(db, schema);
   } catch (err) {
