@@ -68,25 +68,21 @@ export function toTopicInfo(r: TopicRow): TopicInfo {
   };
 }
 
-export interface SurfaceDbRow {
-  key: string;
-  seq: number;
-  txn: number;
-  hash: string;
-  data: string | null;
-  time: number;
-  invalid: number;
-}
+/**
+ * A surface row as the statement returns it in raw (array) mode, which skips building a keyed
+ * object per row: [key, seq, txn, hash, data, time, invalid].
+ */
+export type SurfaceDbRow = [string, number, number, string, string | null, number, number];
 
 export function toSurfaceRow(r: SurfaceDbRow, raw: boolean): SurfaceRow {
   const row: SurfaceRow = {
-    key: r.key,
-    seq: r.seq,
-    txn: r.txn,
-    hash: r.hash,
-    data: parseData(r.data),
-    time: isoTime(r.time),
+    key: r[0],
+    seq: r[1],
+    txn: r[2],
+    hash: r[3],
+    data: parseData(r[4]),
+    time: isoTime(r[5]),
   };
-  if (raw && r.invalid) row.invalid = true;
+  if (raw && r[6]) row.invalid = true;
   return row;
 }

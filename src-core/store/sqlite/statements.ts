@@ -132,4 +132,15 @@ export class StatementCache {
     }
     return st as unknown as Database.Statement<P, R>;
   }
+
+  /** The same, in raw mode: rows come back as arrays of column values (`R` is that tuple). */
+  getRaw<P extends unknown[], R extends unknown[]>(sql: string): Database.Statement<P, R> {
+    const key = `raw:${sql}`;
+    let st = this.cache.get(key);
+    if (!st) {
+      st = this.db.prepare(sql).raw(true);
+      this.cache.set(key, st);
+    }
+    return st as unknown as Database.Statement<P, R>;
+  }
 }

@@ -74,7 +74,7 @@ export function surfacePage({ st, cache }: ReadContext, topic: string, opts?: Su
       `SELECT ${cols} FROM latest l JOIN events e ON e.topic_id = l.topic_id AND e.seq = ${seqCol}` +
       ` WHERE ${where.join(' AND ')} ORDER BY l.key LIMIT @limit`;
   }
-  const rows = cache.get<[Params], SurfaceDbRow>(sql).all(params);
+  const rows = cache.getRaw<[Params], SurfaceDbRow>(sql).all(params);
   const more = rows.length > o.limit;
   if (more) rows.pop();
   const out = rows.map((r) => toSurfaceRow(r, raw));
