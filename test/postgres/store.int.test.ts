@@ -101,6 +101,34 @@ describe('postgres backend', () => {
     expect(got[5]).toMatchObject({ type: 'invalidate', target: 2, reason: 'test' });
   });
 
+  it('keeps stores in different schemas of one database apart, live feeds included', async () => {
+    const a = await openShared(1);
+    const b = await openShared(1);
+    const [sa, sb] = [a.stores[0]!, b.stores[0]!];
+    const seenOnB: StoredEvent[] = [];
+    const stop = sb.subscribe('same', (evs) => seenOnB.push(...evs));
+    cleanups.push(async () => stop());
+    await sb.whenListening();
+    await sa.append('same', { events: [{ key: 'k', data: 'in a' }] });
+    await sb.append('same', { events: [{ key: 'k', data: 'in b' }] });
+    await waitFor(() => expect(seenOnB.map((e) => e.data)).toEqual(['in b']));
+    expect((await sa.readEvents('same')).events.map((e) => e.data)).toEqual(['in a']);
+    expect(await sa.topicInfo('same')).toMatchObject({ maxSeq: 1, keys: 1 });
+  });
+
+  it('queues writers beyond the pool size instead of failing them', async () => {
+    const schema = uniqueName('tm_test');
+    cleanups.push(() => dropSchema(schema));
+    const s = await openPostgresStore({ url: PG_URL, schema, poolSize: 2 });
+    cleanups.push(() => s.close());
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => s.append('burst', { events: [{ key: `k${i % 7}`, data: i }] })),
+    );
+    expect(answers.map((a) => a.txn).sort((x, y) => x! - y!)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect((await s.topicInfo('burst')).maxSeq).toBe(40);
+    await expectCode(openPostgresStore({ url: PG_URL, schema, poolSize: 0 }), 'BAD_REQUEST', /poolSize/);
+  });
+
   it('orders keys by code point, as compareKeys does', async () => {
     const { stores } = await openShared(1);
     const s = stores[0]!;
