@@ -67,6 +67,7 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
   });
 
   const pick = (f: File): void => {
+    controller.current?.abort();
     run.reset();
     setFile(f);
     const base: DiffChoice = { format: formatFromName(f.name), keyField: 'key', fields: [] };
