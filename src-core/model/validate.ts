@@ -19,6 +19,7 @@ import type {
 
 const TOPIC_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 const HASH_RE = /^[0-9a-f]{64}$/;
+const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function isValidTopicName(topic: unknown): topic is string {
   return typeof topic === 'string' && TOPIC_RE.test(topic);
@@ -38,6 +39,8 @@ export function validateKey(key: unknown, path = 'key'): string {
     throw badRequest(`${path}: must be a non-empty string of at most ${LIMITS.keyMax} characters`);
   }
   if (key === INVALIDATE_KEY) throw badRequest(`${path}: "${INVALIDATE_KEY}" is reserved for invalidation markers`);
+  // A lone surrogate has no UTF-8 form: a database would store U+FFFD and hand back another key.
+  if (LONE_SURROGATE_RE.test(key)) throw badRequest(`${path}: must be well-formed Unicode (it has a lone surrogate)`);
   return key;
 }
 

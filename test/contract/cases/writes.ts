@@ -220,6 +220,7 @@ export function writeCases(fx: StoreFixture): void {
       ['key too long', 't', { events: [{ key: 'k'.repeat(1025), data: 1 }] }, /events\[0\]\.key/],
       ['reserved key', 't', { events: [{ key: '$invalidate', data: 1 }] }, /events\[0\]\.key/],
       ['non-string key', 't', { events: [{ key: 5, data: 1 }] }, /events\[0\]\.key/],
+      ['key with a lone surrogate', 't', { events: [{ key: 'a\ud800', data: 1 }] }, /events\[0\]\.key/],
       ['missing data', 't', { events: [{ key: 'a', data: 1 }, { key: 'b' }] }, /events\[1\]\.data/],
       [
         'bad hash',
