@@ -3,7 +3,7 @@
  * [--txn N] [--all]`: prints the topic's log (events and invalidation markers) in seq order, as
  * NDJSON (each line a stored event, exactly as the API returns it) or as a table. `--after` is the
  * cursor of ascending reads, `--before` of descending ones; giving the other one is an error rather
- * than being ignored.
+ * than being ignored. `--follow` keeps printing new events until Ctrl-C (see follow.ts).
  */
 import { type Command, Option } from 'commander';
 import { badRequest } from '../model/errors';
@@ -19,6 +19,7 @@ import {
   withStore,
 } from './options';
 import { type Column, RowPrinter, dataCell } from './output';
+import { currentEnd, follow } from './follow';
 import { moreHint, pageThrough } from './paging';
 
 interface ReadOpts extends StoreOptionValues {
@@ -30,6 +31,7 @@ interface ReadOpts extends StoreOptionValues {
   key?: string;
   txn?: number;
   all?: boolean;
+  follow?: boolean;
   format?: string;
 }
 
@@ -63,7 +65,13 @@ export function registerRead(program: Command): void {
     )
     .addOption(new Option('--key <key>', 'only events of this key'))
     .addOption(new Option('--txn <txn>', 'only events of this transaction').argParser(parsePositiveInt))
-    .option('--all', 'print every event, page after page');
+    .option('--all', 'print every event, page after page')
+    .addOption(
+      new Option(
+        '--follow',
+        'keep printing new events as they are committed, until Ctrl-C (starts at --after, default: the end)',
+      ).conflicts(['before', 'limit', 'all', 'key', 'txn']),
+    );
   addFormatOption(cmd);
   addStoreOptions(cmd);
   cmd.action(async (opts: ReadOpts, command: Command) => {
@@ -73,8 +81,14 @@ export function registerRead(program: Command): void {
     if (opts.order === 'desc' && opts.after !== undefined) {
       throw badRequest('--after applies with --order asc (use --before for descending reads)');
     }
+    if (opts.follow === true && opts.order === 'desc') throw badRequest('--follow reads in ascending order only');
     await withStore(command, opts, { mustExist: true }, async (store) => {
       const printer = new RowPrinter(resolveFormat(opts.format), EVENT_COLUMNS);
+      if (opts.follow === true) {
+        const after = opts.after ?? (await currentEnd(store, opts.topic));
+        await follow(store, opts.topic, printer, { after });
+        return;
+      }
       const base: ReadEventsOptions = { order: opts.order };
       if (opts.key !== undefined) base.key = opts.key;
       if (opts.txn !== undefined) base.txn = opts.txn;

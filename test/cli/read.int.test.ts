@@ -3,11 +3,12 @@
  * process against a real SQLite file prepared with the engine, in both output formats, including
  * cursors, filters, `--all` across pages of 10,000, and the stderr hint when rows remain.
  */
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent, SurfaceRow, TopicInfo, TxnInfo } from '../../src-core/model/types';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
-import { parseLines, runCli, runCliClosingStdout, tempDir } from './helpers';
+import { BIN, ROOT, parseLines, runCli, runCliClosingStdout, tempDir } from './helpers';
 
 let tmp: { dir: string; cleanup: () => void };
 let db: string;
@@ -295,5 +296,56 @@ describe('tidemark txns, topics and invalidate', () => {
     const noReason = await cli(['invalidate', '--topic', 'other', '--txn', '1', '--reason', '']);
     expect(noReason.code).not.toBe(0);
     expect(noReason.stderr).toMatch(/--reason/);
+  });
+});
+
+describe('tidemark read --follow', () => {
+  it('prints the backlog after --after, then events committed by another process, until SIGINT (exit 0)', async () => {
+    const store = openSqliteStore(db);
+    await store.append('live', { events: [{ key: 'a', data: 1 }] });
+    await store.close();
+    const child = spawn(
+      process.execPath,
+      [BIN, 'read', '--db', db, '--topic', 'live', '--follow', '--after', '0', '--format', 'ndjson'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const closed = new Promise<number | null>((r) => child.on('close', r));
+    const waitFor = async (lines: number): Promise<void> => {
+      for (let i = 0; i < 300 && stdout.split('\n').length <= lines; i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    await waitFor(1);
+    // Another process (this one) writes: the follower sees it through its poll.
+    const writer = openSqliteStore(db);
+    await writer.append('live', {
+      events: [
+        { key: 'b', data: 2 },
+        { key: 'c', data: 3 },
+      ],
+    });
+    await writer.close();
+    await waitFor(3);
+    child.kill('SIGINT');
+    expect(await closed).toBe(0);
+    expect(stderr).toBe('');
+    expect((parseLines(stdout) as StoredEvent[]).map((e) => [e.seq, e.key])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+    ]);
+  });
+
+  it('--follow refuses options it cannot honour', async () => {
+    const r = await cli(['read', '--topic', 'live', '--follow', '--limit', '5']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(
+      /'--follow' cannot be used with option '--limit <n>'|'--limit <n>' cannot be used with option '--follow'/,
+    );
   });
 });
