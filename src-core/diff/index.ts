@@ -12,7 +12,7 @@
 import { compareKeys } from '../model/canonical';
 import { hasErrorCode } from '../model/errors';
 import type { Progress } from '../model/store-api';
-import type { DiffResult, DiffRow, DiffSummary, JsonValue, SurfacePage, SurfaceRow } from '../model/types';
+import type { DiffResult, DiffRow, DiffSummary, JsonValue, SurfaceRow } from '../model/types';
 import { validateTopic } from '../model/validate';
 import type { EventStore } from '../store/types';
 import { type CompareSpec, type CsvColumn, differingCells, differingFields, storeFields } from './compare';
@@ -21,12 +21,15 @@ import { type CheckedOptions, checkCsvColumns, checkKey, checkOptions, recordKey
 import { Pacer, cancelled } from './pacer';
 import { parseSnapshot } from './parse';
 import { SnapshotSpill, type SpillRow, type SpilledRow } from './spill';
+import { SurfaceReader } from './surface-reader';
 import type { DiffOptions, SnapshotSource } from './types';
 
 export type { DiffOptions, SnapshotSource, SnapshotRecord, Chunk } from './types';
 export { DIFF_ROWS_MAX } from './types';
 
 const BATCH = 5_000;
+/** Most surface rows read ahead while the snapshot is sorted. */
+const READ_AHEAD_ROWS = 200_000;
 
 export interface DiffOperation {
   onProgress?: (p: Progress) => void;
@@ -58,9 +61,19 @@ export async function diffSnapshot(
     const decoder =
       source.format === 'csv' ? await loadCsv(spill, source, spec, pacer) : await loadJson(spill, source, spec, pacer);
     stop();
-    await spill.sort(op.signal, cancelled);
+    // While the worker sorts, read the first surface pages (the main thread is otherwise idle).
+    const surface = new SurfaceReader(store, topic, o.pageSize, o.asOfTxn);
+    const sorting = spill.sort(op.signal, cancelled);
+    const ahead = surface.readAhead(sorting, READ_AHEAD_ROWS);
+    try {
+      await sorting;
+    } catch (e) {
+      await ahead.catch(() => undefined);
+      throw e;
+    }
+    await ahead;
     pacer.check();
-    return await merge(spill, store, topic, decoder, o, opts.onRow, pacer);
+    return await merge(spill, store, topic, surface, decoder, o, opts.onRow, pacer);
   } finally {
     stop();
     await spill.close();
@@ -164,6 +177,7 @@ async function merge(
   spill: SnapshotSpill,
   store: EventStore,
   topic: string,
+  surface: SurfaceReader,
   decoder: Decoder,
   o: CheckedOptions,
   onRow: DiffOptions['onRow'],
@@ -181,15 +195,6 @@ async function merge(
   let truncated = false;
   const total = spill.count + (await surfaceSize(store, topic, o.asOfTxn));
   let done = 0;
-  const surfacePage = (after: string | undefined): Promise<SurfacePage> => {
-    const p = store.surface(topic, {
-      limit: o.pageSize,
-      ...(after !== undefined ? { after } : {}),
-      ...(o.asOfTxn !== undefined ? { asOfTxn: o.asOfTxn } : {}),
-    });
-    p.catch(() => undefined); // awaited later; avoid an unhandled rejection if we stop first
-    return p;
-  };
   const keep = (row: DiffRow): void | Promise<void> => {
     if (rows.length < o.limit) rows.push(row);
     else truncated = true;
@@ -198,18 +203,16 @@ async function merge(
 
   const snap = spill.rows();
   try {
-    let page = await surfacePage(undefined);
-    let nextPage = page.next !== null ? surfacePage(page.next) : null;
+    let page: SurfaceRow[] | null = await surface.next();
     let pi = 0;
     let s = snap.next();
     for (let iter = 0; ; iter++) {
-      if (pi >= page.rows.length && nextPage !== null) {
-        page = await nextPage;
-        nextPage = page.next !== null ? surfacePage(page.next) : null;
+      if (page !== null && pi >= page.length) {
+        page = await surface.next();
         pi = 0;
         continue;
       }
-      const st: SurfaceRow | undefined = page.rows[pi];
+      const st: SurfaceRow | undefined = page?.[pi];
       const sn: SpilledRow | undefined = s.done === true ? undefined : s.value;
       if (st === undefined && sn === undefined) break;
       const c = st === undefined ? -1 : sn === undefined ? 1 : compareKeys(sn[0], st.key);
