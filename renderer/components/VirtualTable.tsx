@@ -6,6 +6,7 @@
  * person is scrolled down, the scroll offset is shifted so what they look at stays put.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { VirtualRow } from './VirtualRow';
 import {
   useCallback,
   useEffect,
@@ -63,7 +64,7 @@ export function VirtualTable<T>(props: Props<T>): ReactNode {
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
-    overscan: 12,
+    overscan: 8,
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.length > 0 ? items[items.length - 1]!.index : -1;
@@ -161,32 +162,35 @@ export function VirtualTable<T>(props: Props<T>): ReactNode {
         {rows.length === 0 && !loadingMore ? (
           <div className="vt-empty">{props.empty ?? 'Nothing to show.'}</div>
         ) : (
-          <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          <div
+            role="rowgroup"
+            style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+            onClick={(e) => {
+              const el = (e.target as HTMLElement).closest('[data-index]');
+              const row = el ? rows[Number(el.getAttribute('data-index'))] : undefined;
+              if (!row) return;
+              setActiveKey(rowKey(row));
+              props.onActivate?.(row);
+            }}
+          >
             {items.map((v) => {
               const row = rows[v.index]!;
               const k = rowKey(row);
-              const selected = props.selectedKey === k;
               return (
-                <div
-                  role="row"
+                <VirtualRow
                   key={k}
+                  row={row}
+                  rowKey={k}
+                  index={v.index}
                   id={rowId(v.index)}
-                  aria-rowindex={v.index + 2}
-                  aria-selected={selected}
-                  data-key={k}
-                  className={`vt-row vt-body-row ${v.index === activeIndex ? 'active' : ''} ${selected ? 'selected' : ''} ${props.rowClassName?.(row) ?? ''}`}
-                  style={{ gridTemplateColumns: template, height: rowHeight, transform: `translateY(${v.start}px)` }}
-                  onClick={() => {
-                    setActiveKey(k);
-                    props.onActivate?.(row);
-                  }}
-                >
-                  {columns.map((c) => (
-                    <div role="gridcell" key={c.id} className={`vt-cell ${c.className ?? ''}`}>
-                      {c.render(row)}
-                    </div>
-                  ))}
-                </div>
+                  columns={columns}
+                  template={template}
+                  start={v.start}
+                  height={rowHeight}
+                  active={v.index === activeIndex}
+                  selected={props.selectedKey === k}
+                  extraClass={props.rowClassName?.(row)}
+                />
               );
             })}
           </div>
