@@ -3,6 +3,7 @@
  * `register(program)` function; this file only wires them up and turns errors into a one-line
  * message and a non-zero exit code (a closed stdout pipe ends quietly with 0).
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { hasErrorCode } from '../model/errors';
 import { commands } from './commands';
@@ -11,6 +12,7 @@ import { OutputClosed } from './output';
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('tidemark')
     .description('Tidemark: a keyed, de-duplicating, transactional event store')
+    .version(packageVersion(), '-V, --version')
     // One line per error, including commander's own ("error: option '--limit <n>' argument ...").
     .configureOutput({
       outputError: (str, write) => write(`tidemark: ${str.replace(/^error: /, '').trimEnd()} (see --help)\n`),
@@ -21,6 +23,17 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     process.exitCode = reportError(err);
+  }
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 

@@ -30,6 +30,12 @@ describe('--help', () => {
     for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
   });
 
+  it('--version prints the package version', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
   it.each(COMMANDS)('%s --help prints its usage and exits 0', async (command) => {
     const r = await runCli([command, '--help']);
     expect(r.code).toBe(0);
