@@ -6,6 +6,7 @@
  * is down. The store is the caller's: `close()` does not close it (cli/serve.ts does, after the
  * server).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyServerOptions } from 'fastify';
 import type { Role } from '../model/types';
 import type { EventStore } from '../store/types';
@@ -47,13 +48,29 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await app.listen({ host, port: opts.port ?? 4180 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (opts.port ?? 4180);
+  let inFlight = 0;
+  app.server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+  });
   let closed: Promise<void> | null = null;
   return {
     url: formatUrl(host, port),
     close: () => {
       closed ??= (async () => {
         beginClosing();
-        await app.close();
+        const done = app.close();
+        // Node's server.close() only drops the keep-alive sockets idle at that instant; one that
+        // was busy would then be held open until its keep-alive timeout. Once no request is in
+        // flight (writes answered, SSE streams ended), drop every remaining connection.
+        const sweep = setInterval(() => {
+          if (inFlight === 0) app.server.closeAllConnections();
+        }, 20);
+        try {
+          await done;
+        } finally {
+          clearInterval(sweep);
+        }
       })();
       return closed;
     },

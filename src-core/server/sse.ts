@@ -52,7 +52,8 @@ export function registerSseRoute(app: FastifyInstance, ctx: RouteContext): void 
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         'x-accel-buffering': 'no',
-        connection: 'keep-alive',
+        // The socket is not reused after a stream, so ending streams on close frees it at once.
+        connection: 'close',
       });
       res.write(': connected\n\n');
       metrics.sseClients.inc();

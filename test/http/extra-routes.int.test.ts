@@ -5,6 +5,8 @@
  * assets) and graceful close ending SSE streams.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -206,5 +208,55 @@ describe('close', () => {
     while (!done) done = (await reader.read()).done;
     expect(done).toBe(true);
     await store.close();
+  });
+
+  it('lets a response in flight finish during close', async () => {
+    const dir = tempDir();
+    const { openSqliteStore } = await import('../../src-core/store/sqlite/index');
+    const store = openSqliteStore(join(dir, 'k.db'));
+    await store.append('big', {
+      events: Array.from({ length: 5000 }, (_, i) => ({ key: `k${i}`, data: 'v'.repeat(200) })),
+    });
+    const server = await startServer({ store, port: 0 });
+    const agent = new Agent({ keepAlive: true, keepAliveMsecs: 60_000 });
+    try {
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = request(`${server.url}/v1/topics/big/surface/export?format=ndjson`, { agent }, (res) => {
+          // Headers are out (keep-alive), the body is still streaming: now shut down.
+          const closing = server.close();
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => void closing.then(() => resolve(text), reject));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(body.trim().split('\n')).toHaveLength(5000); // the in-flight export finished
+    } finally {
+      agent.destroy();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not wait for a connected client that never sends a request (Node leaves such sockets open)', async () => {
+    const dir = tempDir();
+    const { openSqliteStore } = await import('../../src-core/store/sqlite/index');
+    const store = openSqliteStore(join(dir, 'n.db'));
+    const server = await startServer({ store, port: 0 });
+    const silent = connect(Number(new URL(server.url).port), '127.0.0.1');
+    await new Promise<void>((r) => silent.once('connect', () => r()));
+    try {
+      const outcome = await Promise.race([
+        server.close().then(() => 'closed'),
+        new Promise<string>((r) => setTimeout(() => r('still open after 20 s'), 20_000)),
+      ]);
+      expect(outcome).toBe('closed');
+    } finally {
+      silent.destroy();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
