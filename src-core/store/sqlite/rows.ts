@@ -9,11 +9,20 @@ import type { EventRow, TopicRow, TxnRow } from './statements';
 
 let lastMs = Number.NaN;
 let lastIso = '';
+/** Surface pages visit transactions in key order, so times repeat but not consecutively. */
+const isoCache = new Map<number, string>();
+const ISO_CACHE_MAX = 8192;
 
 export function isoTime(ms: number): string {
   if (ms !== lastMs) {
+    let iso = isoCache.get(ms);
+    if (iso === undefined) {
+      iso = new Date(ms).toISOString();
+      if (isoCache.size >= ISO_CACHE_MAX) isoCache.clear();
+      isoCache.set(ms, iso);
+    }
     lastMs = ms;
-    lastIso = new Date(ms).toISOString();
+    lastIso = iso;
   }
   return lastIso;
 }
