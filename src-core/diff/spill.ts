@@ -43,7 +43,7 @@ const IN_FLIGHT = 4;
 const SPILL_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.sqlite);
-const db = new Database(workerData.file);
+const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : undefined);
 db.pragma('journal_mode = OFF');
 db.pragma('synchronous = OFF');
 db.pragma('cache_size = -131072');
@@ -85,18 +85,24 @@ export class SnapshotSpill {
   private final: ((r: Reply) => void) | null = null;
   count = 0;
 
-  constructor(tmpDir: string = tmpdir()) {
+  constructor(
+    tmpDir: string = tmpdir(),
+    private readonly nativeBinding?: string,
+  ) {
     this.dir = mkdtempSync(join(tmpDir, 'tidemark-diff-'));
     this.file = join(this.dir, 'snapshot.db');
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(SPILL_WORKER, { eval: true, workerData: { file: this.file, sqlite } });
+    const workerData = { file: this.file, sqlite, nativeBinding: nativeBinding ?? null };
+    this.worker = new Worker(SPILL_WORKER, { eval: true, workerData });
     this.worker.on('message', (m: Reply) => {
       if ('ack' in m) this.acked = m.ack;
       else if ('error' in m) this.fail(new TidemarkError('INTERNAL', `spilling the snapshot failed: ${m.error}`));
       else this.final?.(m);
       this.poke();
     });
-    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('error', (e) =>
+      this.fail(new TidemarkError('INTERNAL', `the diff's spill worker failed: ${e.message}`)),
+    );
     this.worker.on('exit', (code) => {
       if (!this.closed) this.fail(new TidemarkError('INTERNAL', `the diff's spill worker stopped (${code})`));
     });
@@ -155,7 +161,10 @@ export class SnapshotSpill {
       const { key, first, second } = r.dup;
       throw badRequest(`${where(second)}: duplicate key ${JSON.stringify(key)} (first seen in ${where(first)})`);
     }
-    this.reader = new Database(this.file, { readonly: true });
+    this.reader = new Database(this.file, {
+      readonly: true,
+      ...(this.nativeBinding !== undefined ? { nativeBinding: this.nativeBinding } : {}),
+    });
     this.reader.pragma('cache_size = -65536');
   }
 

@@ -200,6 +200,16 @@ describe('long operations', () => {
     expect(rows).toBeLessThan(3000);
   });
 
+  it('loads the spill with the given native addon, and cleans up when it cannot', async () => {
+    await expect(
+      run('ndjson', '{"key":"1"}\n', { nativeBinding: `${spill.dir}/missing/better_sqlite3.node` }),
+    ).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringMatching(/spill worker failed: Cannot find module/) as unknown,
+    });
+    // (afterEach checks that the spill directory was removed)
+  });
+
   it('leaves no abort listeners behind after a long diff', async () => {
     const ac = new AbortController();
     const r = await diffSnapshot(
