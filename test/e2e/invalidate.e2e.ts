@@ -57,4 +57,9 @@ test('escape closes the invalidation dialog without writing', async ({ page, ser
   await expect(t.dialog).toHaveCount(0);
   await expect(t.row('Transactions', 1)).toContainText('valid');
   await expect(t.bodyRows('Transactions')).toHaveCount(1);
+
+  // Typing a number brings that transaction to the top, where it can be invalidated too.
+  await page.getByLabel('Go to transaction').fill('1');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('region', { name: 'Transaction 1' })).toContainText('Seq 1–1');
 });

@@ -58,16 +58,33 @@ export function TxnsTab({ topic, focus }: { topic: string; focus?: number }): Re
   const q = useInfiniteQuery(txnsQuery(api, topic));
   const rows = useMemo(() => q.data?.pages.flatMap((p) => p.txns) ?? [], [q.data]);
   const [target, setTarget] = useState<number | null>(null);
+  const [goTo, setGoTo] = useState('');
   const cols = useMemo(() => columns(access, setTarget), [access]);
 
   return (
     <div className="tab-body">
       {focus !== undefined && <FocusedTxn topic={topic} txn={focus} onInvalidate={setTarget} />}
-      <div className="toolbar">
+      <form
+        className="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const n = goTo.trim();
+          if (/^\d+$/.test(n) && Number(n) > 0) navigate({ screen: 'topic', topic, tab: 'txns', txn: Number(n) });
+        }}
+      >
+        <input
+          type="text"
+          inputMode="numeric"
+          aria-label="Go to transaction"
+          placeholder="Go to txn…"
+          className="narrow"
+          value={goTo}
+          onChange={(e) => setGoTo(e.target.value)}
+        />
         <span className="muted">
           {fmtNum(rows.length)} loaded{q.hasNextPage ? ' (scroll for more)' : ''} · Enter on a row focuses it
         </span>
-      </div>
+      </form>
       {q.error ? (
         <ErrorNotice title="Transactions could not be loaded" error={q.error} onRetry={() => void q.refetch()} />
       ) : (
