@@ -11,12 +11,13 @@
  */
 import { compareKeys } from '../model/canonical';
 import { hasErrorCode } from '../model/errors';
-import type { Progress } from '../model/store-api';
+import type { LongOperation } from '../model/store-api';
 import type { DiffResult, DiffRow, DiffSummary, JsonValue, SurfaceRow } from '../model/types';
 import { validateTopic } from '../model/validate';
 import type { EventStore } from '../store/types';
 import { type CompareSpec, type CsvColumn, differingCells, differingFields, storeFields } from './compare';
 import { cellsToRecord, parseCsvRows } from './csv';
+import { parseSnapshotFormat } from './format';
 import { type CheckedOptions, checkCsvColumns, checkKey, checkOptions, recordKey } from './options';
 import { Pacer, cancelled } from './pacer';
 import { parseSnapshot } from './parse';
@@ -31,10 +32,8 @@ const BATCH = 5_000;
 /** Most surface rows read ahead while the snapshot is sorted. */
 const READ_AHEAD_ROWS = 200_000;
 
-export interface DiffOperation {
-  onProgress?: (p: Progress) => void;
-  signal?: AbortSignal;
-}
+/** Progress reports and cancellation (model/store-api.ts `LongOperation`). */
+export type DiffOperation = LongOperation;
 
 /** How spilled records turn back into fields: JSON text of an object, or of a CSV row's cells. */
 interface Decoder {
@@ -50,6 +49,7 @@ export async function diffSnapshot(
   op: DiffOperation = {},
 ): Promise<DiffResult> {
   validateTopic(topic);
+  parseSnapshotFormat(source.format);
   const o = checkOptions(opts);
   const spec: CompareSpec = { keyField: o.keyField, fields: o.fields, ignore: o.ignore, csv: source.format === 'csv' };
   const pacer = new Pacer(op);

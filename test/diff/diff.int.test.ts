@@ -102,6 +102,7 @@ describe('bad snapshots', () => {
       /every listed field is also ignored/,
     );
     await expect(run('csv', '', {}, 'bad topic!')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(run('xml' as SnapshotFormat, '')).rejects.toThrow(/format: must be csv, json or ndjson, got "xml"/);
   });
 });
 
