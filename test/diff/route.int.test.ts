@@ -151,6 +151,40 @@ describe('POST /v1/topics/:topic/diff', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('TOO_LARGE');
   });
 
+  it('keeps serving other requests while a long diff runs', async () => {
+    // 60,000 records: more than the 4 KiB limit of the shared server, so a second server with
+    // the default diff limit. Client and server share this event loop: if the diff blocked it,
+    // the health check could only be sent after the diff had answered.
+    const big = await startServer({ store, port: 0 });
+    try {
+      const parts = ['key,qty\n'];
+      for (let i = 0; i < 60; i++) {
+        let s = '';
+        for (let j = 0; j < 1000; j++) s += `X-${i * 1000 + j},${j}\n`;
+        parts.push(s);
+      }
+      const order: string[] = [];
+      const diff = fetch(`${big.url}/v1/topics/trades/diff`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: parts.join(''),
+      }).then(async (res) => {
+        order.push('diff');
+        return (await res.json()) as DiffResult;
+      });
+      // Once the diff is under way, a health check must still be answered before it ends.
+      await new Promise((r) => setTimeout(r, 50));
+      const health = await fetch(`${big.url}/v1/health`);
+      order.push('health');
+      expect(health.status).toBe(200);
+      const r = await diff;
+      expect(r.summary.missingInStore).toBe(60_000);
+      expect(order).toEqual(['health', 'diff']);
+    } finally {
+      await big.close();
+    }
+  });
+
   it('an empty body is an empty snapshot; the read role is enough, no token is 401', async () => {
     const empty = (await (await post('', 'text/csv')).json()) as DiffResult;
     expect(empty.summary).toMatchObject({ snapshotRecords: 0, missingInSnapshot: 3 });
