@@ -10,7 +10,7 @@
  * CSV takes a fast path: rows stay cell arrays until a DiffRow needs the record as an object.
  */
 import { compareKeys } from '../model/canonical';
-import { hasErrorCode } from '../model/errors';
+import { TidemarkError, hasErrorCode } from '../model/errors';
 import type { LongOperation } from '../model/store-api';
 import type { DiffResult, DiffRow, DiffSummary, JsonValue, SurfaceRow } from '../model/types';
 import { validateTopic } from '../model/validate';
@@ -204,6 +204,7 @@ async function merge(
   const snap = spill.rows();
   try {
     let page: SurfaceRow[] | null = await surface.next();
+    let lastStore: SurfaceRow | undefined;
     let pi = 0;
     let s = snap.next();
     for (let iter = 0; ; iter++) {
@@ -213,6 +214,16 @@ async function merge(
         continue;
       }
       const st: SurfaceRow | undefined = page?.[pi];
+      if (st !== undefined && st !== lastStore) {
+        // The merge is only right if the store pages in code-point order; never guess.
+        if (lastStore !== undefined && compareKeys(st.key, lastStore.key) <= 0) {
+          throw new TidemarkError(
+            'INTERNAL',
+            `the store returned the surface out of key order (${JSON.stringify(st.key)} after ${JSON.stringify(lastStore.key)})`,
+          );
+        }
+        lastStore = st;
+      }
       const sn: SpilledRow | undefined = s.done === true ? undefined : s.value;
       if (st === undefined && sn === undefined) break;
       const c = st === undefined ? -1 : sn === undefined ? 1 : compareKeys(sn[0], st.key);
