@@ -28,6 +28,7 @@ import type {
 import { validatePositiveInt, validateReason, validateTopic } from '../../model/validate';
 import type { CommitListener, EventStore, Unsubscribe } from '../types';
 import { mapSqliteError } from './errors';
+import { HeadCache } from './heads';
 import { applyInvalidate } from './invalidate';
 import { type SqliteOpenOptions, openDatabase } from './open';
 import { type ReadContext, getTxn, listTopics, listTxns, readEvents, topicInfo } from './read';
@@ -52,6 +53,8 @@ export class SqliteEventStore implements EventStore {
   private readonly ctx: ReadContext;
   private readonly inTxn: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly listeners = new Map<string, Set<CommitListener>>();
+  /** Per-key valid heads this object knows (see heads.ts); checked against max_seq per write. */
+  readonly heads = new HeadCache();
   private closed = false;
 
   constructor(file: string, opts: SqliteOpenOptions = {}) {
@@ -94,7 +97,7 @@ export class SqliteEventStore implements EventStore {
   /** Runs `fn` in one IMMEDIATE transaction, then notifies listeners of what it committed. */
   private write<T>(fn: (batch: WriteBatch) => T): T {
     if (this.readonly) throw new TidemarkError('FORBIDDEN', `${this.file}: the store was opened read-only`);
-    const batch = new WriteBatch(this.st, (topic) => this.listeners.has(topic));
+    const batch = new WriteBatch(this.st, (topic) => this.listeners.has(topic), this.heads);
     const result = this.guard(
       () =>
         this.inTxn.immediate(() => {
@@ -103,6 +106,7 @@ export class SqliteEventStore implements EventStore {
           return r;
         }) as T,
     );
+    batch.committed();
     for (const [topic, s] of batch.topics) {
       if (s.emitted && s.emitted.length > 0) this.emit(topic, s.emitted);
     }
@@ -220,6 +224,7 @@ export class SqliteEventStore implements EventStore {
     if (!this.closed) {
       this.closed = true;
       this.listeners.clear();
+      this.heads.clear();
       this.db.close();
     }
     return Promise.resolve();

@@ -3,13 +3,15 @@
  * own seq and txn, `target` and `reason`), flags the target transaction and its events invalid,
  * and re-derives the valid surface head of exactly the keys the target touched whose head came
  * from it (newest valid event per key, found backwards through the (topic, key, seq) index).
- * Counters (`keys`, `invalidTxns`, `maxSeq`, `maxTxn`) are kept right. Errors are thrown before
+ * Counters (`keys`, `invalidTxns`, `maxSeq`, `maxTxn`) are kept right, and the re-derived heads
+ * are handed to the batch so the in-process head cache follows them. Errors are thrown before
  * anything is written.
  */
 import { badRequest, notFound } from '../../model/errors';
 import { hashCanonical } from '../../model/hash';
 import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../../model/limits';
 import type { InvalidateResult } from '../../model/types';
+import { NO_HEAD } from './heads';
 import { isoTime } from './rows';
 import { hashPrefix } from './schema';
 import type { Statements } from './statements';
@@ -33,6 +35,8 @@ export function applyInvalidate(
     const marker = st.eventBySeq.get(topicId, t.invalidated_by);
     return { seq: t.invalidated_by, txn: marker ? marker.txn : 0, target, duplicate: true };
   }
+  // `latest` is read directly below: write this batch's pending heads first.
+  batch.writeHeads(s);
   const row = s.row;
   const seq = row.max_seq + 1;
   const txn = row.max_txn + 1;
@@ -47,10 +51,13 @@ export function applyInvalidate(
     if (!head || head.vseq === null || head.vseq < t.first_seq || head.vseq > t.last_seq) continue;
     const next = st.newestValid.get(topicId, key);
     if (next) {
-      st.setValidHead.run(next.seq, hashPrefix(next.hash), next.live, topicId, key);
+      const vh = hashPrefix(next.hash);
+      st.setValidHead.run(next.seq, vh, next.live, topicId, key);
+      batch.noteWrittenHead(s, key, { seq: next.seq, vh, live: next.live });
       keysDelta += next.live - head.vlive;
     } else {
       st.setValidHead.run(null, null, 0, topicId, key);
+      batch.noteWrittenHead(s, key, NO_HEAD);
       keysDelta -= head.vlive;
     }
   }

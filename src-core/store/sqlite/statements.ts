@@ -69,11 +69,8 @@ export function prepareStatements(db: Database.Database) {
     latest: db.prepare<[number, string], LatestRow>(
       'SELECT vseq, vh, vlive FROM latest WHERE topic_id = ? AND key = ?',
     ),
-    insertLatest: db.prepare<[number, string, number, number, number, number, number]>(
-      'INSERT INTO latest (topic_id, key, vseq, vh, vlive, rseq, rlive) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
-    updateLatest: db.prepare<[number, number, number, number, number, number, string]>(
-      'UPDATE latest SET vseq = ?, vh = ?, vlive = ?, rseq = ?, rlive = ? WHERE topic_id = ? AND key = ?',
+    upsertLatest: db.prepare<[number, string, number, number, number, number, number]>(
+      'INSERT INTO latest (topic_id, key, vseq, vh, vlive, rseq, rlive) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (topic_id, key) DO UPDATE SET vseq = excluded.vseq, vh = excluded.vh, vlive = excluded.vlive, rseq = excluded.rseq, rlive = excluded.rlive',
     ),
     setValidHead: db.prepare<[number | null, number | null, number, number, string]>(
       'UPDATE latest SET vseq = ?, vh = ?, vlive = ? WHERE topic_id = ? AND key = ?',

@@ -3,19 +3,21 @@
  * (canonical JSON is computed once and stored as the event's data). `WriteBatch` applies prepared
  * transactions inside one IMMEDIATE SQLite transaction: it reads each topic's counters from the
  * `topics` table once per batch (the write lock makes that safe across processes), assigns seq and
- * txn densely, de-duplicates against `latest` (which earlier events of the same transaction have
- * already updated; its 52-bit hash filter is confirmed against the head event's full hash), maintains `latest`, `txns` and the counters, and writes the counters back in
- * `flush()`. Every check that can fail a transaction runs before its first write, so a failing
+ * txn densely, de-duplicates against each key's valid head (from the batch's own changes, the
+ * in-process `HeadCache`, or a `latest` SELECT; its 52-bit hash filter is confirmed against the
+ * head event's full hash), inserts events and `txns` rows as it goes, and in `flush()` writes the
+ * batch's `latest` rows in key order and the counters. Every check that can fail a transaction runs before its first write, so a failing
  * transaction leaves nothing behind without needing a savepoint.
  */
 import { canonicalJson } from '../../model/canonical';
 import { conflict } from '../../model/errors';
-import { hashCanonical } from '../../model/hash';
+import { fastCanonicalJson, sha256Hex } from './canonical';
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import type { AppendResponse, AppendResultItem, JsonValue, StoredEvent } from '../../model/types';
 import { validateAppendRequest, validateTopic } from '../../model/validate';
 import { isoTime } from './rows';
 import { hashPrefix } from './schema';
+import { type Head, type HeadCache, NO_HEAD, type TopicHeads } from './heads';
 import type { Statements, TopicRow } from './statements';
 
 export interface PreparedEvent {
@@ -40,11 +42,13 @@ export function prepareTxn(topic: unknown, req: unknown): PreparedTxn {
   const events = new Array<PreparedEvent>(r.events.length);
   for (let i = 0; i < r.events.length; i++) {
     const e = r.events[i]!;
-    const text = canonicalJson(e.data, `events[${i}].data`);
+    // The fast path returns undefined for anything JSON cannot carry; canonicalJson then throws
+    // the BAD_REQUEST naming where (it builds that path for every value, so it runs only then).
+    const text = fastCanonicalJson(e.data) ?? canonicalJson(e.data, `events[${i}].data`);
     events[i] = {
       key: e.key,
       data: e.data === null ? null : text,
-      hash: e.hash ?? hashCanonical(text),
+      hash: e.hash ?? sha256Hex(text),
       contentType: e.contentType === undefined || e.contentType === DEFAULT_CONTENT_TYPE ? null : e.contentType,
     };
   }
@@ -58,6 +62,12 @@ export interface TopicState {
   dirty: boolean;
   /** Events committed in this batch, collected only when someone listens to the topic. */
   emitted: StoredEvent[] | null;
+  /** The topic's head cache, valid for `row` as read under the write lock (read-only here). */
+  cache: TopicHeads;
+  /** Heads this batch changed (read before the cache; merged into it after the commit). */
+  changed: Map<string, Head>;
+  /** Heads of `changed` whose `latest` row is not written yet (appends; see `writeHeads`). */
+  unwritten: Map<string, Head>;
 }
 
 export class WriteBatch {
@@ -66,6 +76,7 @@ export class WriteBatch {
   constructor(
     private readonly st: Statements,
     private readonly listening: (topic: string) => boolean,
+    private readonly heads: HeadCache,
   ) {}
 
   /** The topic's counters as of this batch; creates the topic row when `create` is set. */
@@ -78,9 +89,48 @@ export class WriteBatch {
       const id = Number(this.st.insertTopic.run(name).lastInsertRowid);
       row = { id, name, max_seq: 0, max_txn: 0, keys: 0, invalid_txns: 0, last_time: null };
     }
-    s = { row: { ...row }, dirty: false, emitted: this.listening(name) ? [] : null };
+    s = {
+      row: { ...row },
+      dirty: false,
+      emitted: this.listening(name) ? [] : null,
+      cache: this.heads.validFor(name, row.id, row.max_seq),
+      changed: new Map(),
+      unwritten: new Map(),
+    };
     this.topics.set(name, s);
     return s;
+  }
+
+  /** A key's valid head as of this point of the batch (NO_HEAD when it has none). */
+  head(s: TopicState, key: string): Head {
+    const h = s.changed.get(key) ?? s.cache.heads.get(key);
+    if (h !== undefined) return h;
+    if (s.cache.complete) return NO_HEAD;
+    const r = this.st.latest.get(s.row.id, key);
+    return r === undefined || r.vseq === null ? NO_HEAD : { seq: r.vseq, vh: r.vh!, live: r.vlive };
+  }
+
+  /** Records a head whose `latest` row the caller has already written (invalidation). */
+  noteWrittenHead(s: TopicState, key: string, h: Head): void {
+    s.changed.set(key, h);
+    s.unwritten.delete(key);
+  }
+
+  /**
+   * Writes the `latest` rows of the topic's appended heads, in key order (neighbouring keys share
+   * b-tree pages), one upsert per key. Runs in flush(), and before anything reads `latest` directly.
+   */
+  writeHeads(s: TopicState): void {
+    const unwritten = s.unwritten;
+    if (unwritten.size === 0) return;
+    const st = this.st;
+    const topicId = s.row.id;
+    const keys = [...unwritten.keys()].sort();
+    for (const k of keys) {
+      const h = unwritten.get(k)!;
+      st.upsertLatest.run(topicId, k, h.seq, h.vh, h.live, h.seq, h.live);
+    }
+    unwritten.clear();
   }
 
   /** Commit time of the next transaction of a topic: now, but never before its previous commit. */
@@ -102,31 +152,31 @@ export class WriteBatch {
     const topicId = row.id;
     const txn = row.max_txn + 1;
     const now = WriteBatch.commitTime(s);
+    const changed = s.changed;
+    const unwritten = s.unwritten;
     let seq = row.max_seq;
     const firstSeq = seq + 1;
     let keysDelta = 0;
     const results = new Array<AppendResultItem>(t.events.length);
     for (let i = 0; i < t.events.length; i++) {
       const e = t.events[i]!;
-      const head = st.latest.get(topicId, e.key);
+      const head = this.head(s, e.key);
       const vh = hashPrefix(e.hash);
-      if (head !== undefined && head.vh === vh) {
-        const prev = st.headEvent.get(topicId, head.vseq!);
+      if (head.vh === vh) {
+        const prev = st.headEvent.get(topicId, head.seq);
         if (prev && prev.hash === e.hash) {
-          results[i] = { seq: head.vseq!, txn: prev.txn, duplicate: true };
+          results[i] = { seq: head.seq, txn: prev.txn, duplicate: true };
           continue;
         }
       }
       seq++;
       st.insertEvent.run(topicId, seq, txn, e.key, e.data, e.contentType, e.hash, now);
       const live = e.data === null ? 0 : 1;
-      if (head === undefined) {
-        st.insertLatest.run(topicId, e.key, seq, vh, live, seq, live);
-        keysDelta += live;
-      } else {
-        st.updateLatest.run(seq, vh, live, seq, live, topicId, e.key);
-        keysDelta += live - head.vlive;
-      }
+      // Its `latest` row is written in writeHeads(), in key order, once per key and batch.
+      const h: Head = { seq, vh, live };
+      changed.set(e.key, h);
+      unwritten.set(e.key, h);
+      keysDelta += live - head.live;
       results[i] = { seq, txn, duplicate: false };
       if (s.emitted) {
         s.emitted.push({
@@ -152,12 +202,20 @@ export class WriteBatch {
     return { txn, results };
   }
 
-  /** Writes the counters of every topic this batch changed. Call last, inside the transaction. */
+  /** Writes the `latest` rows and the counters of every topic this batch changed. Call last. */
   flush(): void {
     for (const s of this.topics.values()) {
       if (!s.dirty) continue;
+      this.writeHeads(s);
       const r = s.row;
       this.st.updateTopic.run(r.max_seq, r.max_txn, r.keys, r.invalid_txns, r.last_time, r.id);
+    }
+  }
+
+  /** After the commit succeeded: hands the batch's head changes to the cache. */
+  committed(): void {
+    for (const [name, s] of this.topics) {
+      if (s.dirty) this.heads.commit(name, s.cache, s.changed, s.row.max_seq);
     }
   }
 }

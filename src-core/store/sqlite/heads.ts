@@ -1,0 +1,84 @@
+/**
+ * An in-process cache of each key's valid head (the `latest` row's `vseq`, `vh`, `vlive`), per
+ * topic, so the write path can de-duplicate and count keys without a `latest` SELECT per event.
+ *
+ * Safety across processes: a topic's cache records the `max_seq` this store object last committed
+ * for it. A write batch reads the topic's row under the IMMEDIATE write lock; if its `max_seq`
+ * differs (another process wrote, or invalidated, in between) the topic's cache is dropped before
+ * it is used. Every change to `latest` — appends and invalidations alike — bumps `max_seq`, so an
+ * unchanged `max_seq` means an unchanged `latest`. A batch never changes the cache itself: its
+ * head changes are kept in the batch and merged into the cache only after the commit succeeded,
+ * so a rolled-back batch leaves the cache as it was.
+ *
+ * A cache is `complete` when this object has seen the topic empty and has kept every key since:
+ * then a key it does not hold has no `latest` row at all (no SELECT needed for new keys). Past
+ * `HEAD_CACHE_LIMIT` entries a topic's cache is cleared and stops being complete (a miss then
+ * costs one SELECT, as without a cache).
+ */
+
+/** A key's valid head: `seq` 0 when it has no valid event (then `vh` is -1 and `live` 0). */
+export interface Head {
+  seq: number;
+  vh: number;
+  live: number;
+}
+
+export const NO_HEAD: Head = { seq: 0, vh: -1, live: 0 };
+
+export const HEAD_CACHE_LIMIT = 262_144;
+
+export interface TopicHeads {
+  topicId: number;
+  /** The topic's max_seq after this object's last commit to it. */
+  maxSeq: number;
+  complete: boolean;
+  heads: Map<string, Head>;
+}
+
+export class HeadCache {
+  private readonly topics = new Map<string, TopicHeads>();
+
+  constructor(private readonly limit = HEAD_CACHE_LIMIT) {}
+
+  /**
+   * The topic's cache if it is still valid for the state read under the write lock (`topicId`,
+   * `maxSeq`); otherwise it is dropped and a fresh one returned (complete when the topic is empty).
+   * The returned object must only be read until `commit`.
+   */
+  validFor(name: string, topicId: number, maxSeq: number): TopicHeads {
+    const c = this.topics.get(name);
+    if (c && c.topicId === topicId && c.maxSeq === maxSeq) return c;
+    const fresh: TopicHeads = { topicId, maxSeq, complete: maxSeq === 0, heads: new Map() };
+    this.topics.set(name, fresh);
+    return fresh;
+  }
+
+  /** After a successful commit: the heads the batch changed, and the topic's new max_seq. */
+  commit(name: string, c: TopicHeads, changed: Map<string, Head>, maxSeq: number): void {
+    if (this.topics.get(name) !== c) return;
+    const heads = c.heads;
+    if (heads.size + changed.size > this.limit) {
+      heads.clear();
+      c.complete = false;
+      if (changed.size <= this.limit) for (const [k, h] of changed) heads.set(k, h);
+    } else {
+      for (const [k, h] of changed) heads.set(k, h);
+    }
+    c.maxSeq = maxSeq;
+  }
+
+  /** Forgets a topic (used when a batch touched it in a way the cache does not follow). */
+  drop(name: string): void {
+    this.topics.delete(name);
+  }
+
+  clear(): void {
+    this.topics.clear();
+  }
+
+  /** For tests: the number of heads held for a topic, and whether it is complete. */
+  stats(name: string): { size: number; complete: boolean; maxSeq: number } | undefined {
+    const c = this.topics.get(name);
+    return c ? { size: c.heads.size, complete: c.complete, maxSeq: c.maxSeq } : undefined;
+  }
+}

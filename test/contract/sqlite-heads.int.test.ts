@@ -1,0 +1,167 @@
+/**
+ * The SQLite write path's in-process head cache (src-core/store/sqlite/heads.ts): de-duplication,
+ * numbering and key counts stay right when two store objects (as two processes would) interleave
+ * writes, appends and invalidations on one file; a rolled-back batch leaves the cache unchanged;
+ * past its limit a topic's cache is cleared and the engine falls back to `latest`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HEAD_CACHE_LIMIT, HeadCache } from '../../src-core/store/sqlite/heads';
+import { type SqliteEventStore, openSqliteStore } from '../../src-core/store/sqlite';
+import { readAll, surfaceAll } from './harness';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tidemark-heads-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function expectDense(s: SqliteEventStore, topic: string): Promise<void> {
+  const events = await readAll(s, topic);
+  events.forEach((e, i) => expect(e.seq).toBe(i + 1));
+  const info = await s.topicInfo(topic);
+  expect(info.maxSeq).toBe(events.length);
+  expect(info.keys).toBe((await surfaceAll(s, topic)).length);
+}
+
+describe('SQLite head cache', () => {
+  it('is complete for a topic this object saw empty, and follows its own writes', async () => {
+    const s = openSqliteStore(join(dir, 'a.db'));
+    await s.append('t', {
+      events: [
+        { key: 'a', data: 1 },
+        { key: 'b', data: 2 },
+        { key: 'a', data: 1 },
+      ],
+    });
+    expect(s.heads.stats('t')).toEqual({ size: 2, complete: true, maxSeq: 2 });
+    const r = await s.append('t', {
+      events: [
+        { key: 'a', data: 1 },
+        { key: 'b', data: null },
+      ],
+    });
+    expect(r.results[0]).toEqual({ seq: 1, txn: 1, duplicate: true });
+    expect(r.results[1]).toMatchObject({ seq: 3, duplicate: false });
+    expect((await s.topicInfo('t')).keys).toBe(1);
+    await s.close();
+  });
+
+  it('keeps dedup, numbering and counters right when two store objects interleave writes on one file', async () => {
+    const file = join(dir, 'shared.db');
+    const a = openSqliteStore(file);
+    const b = openSqliteStore(file);
+    // a writes k=1; b (never saw the topic empty) changes k to 2; a must not think 1 is the head.
+    await a.append('t', {
+      events: [
+        { key: 'k', data: 1 },
+        { key: 'x', data: 'x' },
+      ],
+    });
+    await b.append('t', { events: [{ key: 'k', data: 2 }] });
+    const r1 = await a.append('t', { events: [{ key: 'k', data: 1 }] });
+    expect(r1).toEqual({ txn: 3, results: [{ seq: 4, txn: 3, duplicate: false }] });
+    // b's cache is stale now too (a wrote): re-sending a's value is a duplicate, b's old one is not.
+    const r2 = await b.append('t', {
+      events: [
+        { key: 'k', data: 1 },
+        { key: 'k', data: 2 },
+      ],
+    });
+    expect(r2.results[0]).toEqual({ seq: 4, txn: 3, duplicate: true });
+    expect(r2.results[1]).toEqual({ seq: 5, txn: 4, duplicate: false });
+    // A new key written by b is not "absent" for a, whose cache was complete before.
+    await b.append('t', { events: [{ key: 'y', data: 'y' }] });
+    const r3 = await a.append('t', {
+      events: [
+        { key: 'y', data: 'y' },
+        { key: 'x', data: null },
+      ],
+    });
+    expect(r3.results[0]).toEqual({ seq: 6, txn: 5, duplicate: true });
+    expect(r3.results[1]).toMatchObject({ seq: 7, txn: 6, duplicate: false });
+    // An invalidation by the other object drops the head from the cache's view.
+    await b.invalidate('t', 4, 'from b');
+    const r4 = await a.append('t', { events: [{ key: 'k', data: 1 }] });
+    expect(r4.results[0]).toEqual({ seq: 4, txn: 3, duplicate: true });
+    const r5 = await a.append('t', { events: [{ key: 'k', data: 2 }] });
+    expect(r5.results[0]).toMatchObject({ seq: 9, duplicate: false });
+    // appendBatch of many one-event txns from both objects, alternating.
+    for (let i = 0; i < 6; i++) {
+      const s = i % 2 === 0 ? a : b;
+      const res = await s.appendBatch([
+        { topic: 't', events: [{ key: 'k', data: i % 3 }] },
+        { topic: 't', events: [{ key: 'k', data: i % 3 }] },
+        { topic: 't', events: [{ key: `n${i}`, data: i }] },
+      ]);
+      expect(res.error).toBeNull();
+      expect(res.results[1]!.results[0]!.duplicate).toBe(true);
+    }
+    await expectDense(a, 't');
+    await expectDense(b, 't');
+    expect(await surfaceAll(a, 't')).toEqual(await surfaceAll(b, 't'));
+    await a.close();
+    await b.close();
+  });
+
+  it('follows its own invalidations (heads re-derived, key counts right)', async () => {
+    const s = openSqliteStore(join(dir, 'inv.db'));
+    await s.append('t', { events: [{ key: 'a', data: 1 }] });
+    await s.append('t', {
+      events: [
+        { key: 'a', data: 2 },
+        { key: 'b', data: 3 },
+      ],
+    });
+    await s.invalidate('t', 2, 'bad');
+    expect(s.heads.stats('t')?.complete).toBe(true);
+    expect((await s.append('t', { events: [{ key: 'a', data: 1 }] })).results[0]).toEqual({
+      seq: 1,
+      txn: 1,
+      duplicate: true,
+    });
+    expect((await s.append('t', { events: [{ key: 'a', data: 2 }] })).results[0]!.duplicate).toBe(false);
+    expect((await s.append('t', { events: [{ key: 'b', data: 3 }] })).results[0]!.duplicate).toBe(false);
+    await expectDense(s, 't');
+    await s.close();
+  });
+
+  it('leaves the cache unchanged when a batch fails part-way or rolls back', async () => {
+    const s = openSqliteStore(join(dir, 'fail.db'));
+    await s.append('t', { events: [{ key: 'a', data: 1 }] });
+    const res = await s.appendBatch([
+      { topic: 't', events: [{ key: 'a', data: 2 }] },
+      { topic: 't', expectMaxSeq: 0, events: [{ key: 'a', data: 3 }] },
+    ]);
+    expect(res.error).toMatchObject({ index: 1, code: 'CONFLICT' });
+    await expect(s.append('t', { events: [{ key: 'a', data: 2 }] })).resolves.toMatchObject({ txn: null });
+    await expect(s.append('t', { expectMaxSeq: 5, events: [{ key: 'a', data: 9 }] })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect((await s.append('t', { events: [{ key: 'a', data: 9 }] })).results[0]).toMatchObject({
+      seq: 3,
+      duplicate: false,
+    });
+    await expectDense(s, 't');
+    await s.close();
+  });
+
+  it('clears a topic past its limit and stops treating unknown keys as absent', () => {
+    const c = new HeadCache(3);
+    const t = c.validFor('t', 1, 0);
+    expect(t.complete).toBe(true);
+    c.commit('t', t, new Map([['a', { seq: 1, vh: 1, live: 1 }]]), 1);
+    expect(c.stats('t')).toEqual({ size: 1, complete: true, maxSeq: 1 });
+    const big = new Map(['b', 'c', 'd'].map((k, i) => [k, { seq: i + 2, vh: 1, live: 1 }]));
+    c.commit('t', c.validFor('t', 1, 1), big, 4);
+    expect(c.stats('t')).toEqual({ size: 3, complete: false, maxSeq: 4 });
+    // Another writer moved max_seq: a fresh, incomplete cache.
+    expect(c.validFor('t', 1, 9)).toMatchObject({ complete: false, maxSeq: 9 });
+    expect(c.stats('t')?.size).toBe(0);
+    expect(HEAD_CACHE_LIMIT).toBeGreaterThan(100_000);
+  });
+});
