@@ -1,0 +1,67 @@
+/**
+ * The SQLite write path's fast canonical JSON and SHA-256 (src-core/store/sqlite/canonical.ts)
+ * must give exactly the model's text and hash, and refuse exactly what the model refuses.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src-core/model/canonical';
+import { hashCanonical } from '../../src-core/model/hash';
+import { fastCanonicalJson, sha256Hex } from '../../src-core/store/sqlite/canonical';
+
+function modelOrUndefined(v: unknown): string | undefined {
+  try {
+    return canonicalJson(v);
+  } catch {
+    return undefined;
+  }
+}
+
+describe('fast canonical JSON and hash', () => {
+  it('equal the model on random JSON values', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const text = fastCanonicalJson(v);
+        expect(text).toBe(canonicalJson(v));
+        expect(sha256Hex(text!)).toBe(hashCanonical(text!));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('equal the model on unicode strings and keys, sorted or not', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' })), (o) => {
+        const text = fastCanonicalJson(o)!;
+        expect(text).toBe(canonicalJson(o));
+        expect(sha256Hex(text)).toBe(hashCanonical(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuse what the model refuses', () => {
+    class Point {
+      x = 1;
+    }
+    const bad: unknown[] = [
+      undefined,
+      Number.NaN,
+      Infinity,
+      () => 1,
+      10n,
+      Symbol('s'),
+      { a: undefined },
+      [1, { b: Number.NaN }],
+      new Point(),
+      new Date(0),
+    ];
+    for (const v of bad) {
+      expect(modelOrUndefined(v)).toBeUndefined();
+      expect(fastCanonicalJson(v)).toBeUndefined();
+    }
+    expect(fastCanonicalJson(Object.create(null) as object)).toBe('{}');
+    expect(fastCanonicalJson({ b: 2, a: [1, 'x', null, true, -0, 1e21] })).toBe(
+      canonicalJson({ b: 2, a: [1, 'x', null, true, -0, 1e21] }),
+    );
+  });
+});
