@@ -37,9 +37,15 @@ export type DiffOperation = LongOperation;
 
 /** How spilled records turn back into fields: JSON text of an object, or of a CSV row's cells. */
 interface Decoder {
-  record(rec: string): Record<string, JsonValue>;
-  differing(store: SurfaceRow, rec: string): { fields: string[]; record: () => Record<string, JsonValue> };
+  /** The spilled JSON text parsed: a record (JSON, NDJSON) or a CSV row's cells. */
+  parse(rec: string): unknown;
+  /** The names of the compared fields that differ from the store's data. */
+  differing(store: SurfaceRow, parsed: unknown): string[];
+  /** The snapshot record as a DiffRow shows it. */
+  record(parsed: unknown): Record<string, JsonValue>;
 }
+
+type Fields = Record<string, JsonValue>;
 
 export async function diffSnapshot(
   store: EventStore,
@@ -128,13 +134,11 @@ async function loadJson(
     await loader.push({ key, n: r.n, line: r.line ?? null, value: r.record });
   }
   await loader.finish();
-  const parse = (rec: string): Record<string, JsonValue> => JSON.parse(rec) as Record<string, JsonValue>;
+  // `parsed` is always what `parse` returned, a record here.
   return {
-    record: parse,
-    differing: (st, rec) => {
-      const record = parse(rec);
-      return { fields: differingFields(storeFields(st.data), record, spec), record: () => record };
-    },
+    parse: (rec) => JSON.parse(rec) as Fields,
+    differing: (st, record) => differingFields(storeFields(st.data), record as Fields, spec),
+    record: (record) => record as Fields,
   };
 }
 
@@ -162,13 +166,11 @@ async function loadCsv(
   await loader.finish();
   const names = spec.fields ?? header.filter((c) => c !== spec.keyField && !spec.ignore.has(c));
   const columns: CsvColumn[] = names.map((name) => ({ name, index: header.indexOf(name) }));
-  const cells = (rec: string): string[] => JSON.parse(rec) as string[];
+  // `parsed` is always what `parse` returned, a row of cells here.
   return {
-    record: (rec) => cellsToRecord(header, cells(rec)),
-    differing: (st, rec) => {
-      const row = cells(rec);
-      return { fields: differingCells(storeFields(st.data), row, columns), record: () => cellsToRecord(header, row) };
-    },
+    parse: (rec) => JSON.parse(rec) as string[],
+    differing: (st, cells) => differingCells(storeFields(st.data), cells as string[], columns),
+    record: (cells) => cellsToRecord(header, cells as string[]),
   };
 }
 
@@ -235,7 +237,7 @@ async function merge(
           status: 'missingInStore',
           fields: [],
           store: null,
-          snapshot: decoder.record(sn![3]),
+          snapshot: decoder.record(decoder.parse(sn![3])),
         });
         s = snap.next();
         done++;
@@ -247,14 +249,15 @@ async function merge(
         done++;
       } else {
         summary.surfaceRows++;
-        const d = decoder.differing(st!, sn![3]);
-        if (d.fields.length === 0) {
+        const parsed = decoder.parse(sn![3]);
+        const fields = decoder.differing(st!, parsed);
+        if (fields.length === 0) {
           summary.equal++;
           if (o.includeEqual)
-            pending = keep({ key: st!.key, status: 'equal', fields: [], store: st!, snapshot: d.record() });
+            pending = keep({ key: st!.key, status: 'equal', fields: [], store: st!, snapshot: decoder.record(parsed) });
         } else {
           summary.different++;
-          pending = keep({ key: st!.key, status: 'different', fields: d.fields, store: st!, snapshot: d.record() });
+          pending = keep({ key: st!.key, status: 'different', fields, store: st!, snapshot: decoder.record(parsed) });
         }
         s = snap.next();
         pi++;
