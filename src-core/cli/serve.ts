@@ -1,6 +1,6 @@
 /**
  * `tidemark serve`: runs the HTTP server (src-core/server) over a SQLite file (`--db`, default
- * ./tidemark.db) or PostgreSQL (`--pg`). Tokens come from `--token TOKEN:ROLE` (repeatable) and/or
+ * ./tidemark.db) or PostgreSQL (`--pg`, schema `--pg-schema`, default tidemark). Tokens come from `--token TOKEN:ROLE` (repeatable) and/or
  * `--tokens-file` (one `TOKEN ROLE` per line; blank lines and `#` comments skipped). Without any
  * token the server is open and refuses to bind anything but a loopback address. The first line
  * on stdout is exactly `listening on http://HOST:PORT`. SIGTERM/SIGINT: stop accepting, let
@@ -22,6 +22,7 @@ const SHUTDOWN_MS = 30_000;
 interface ServeOptions {
   db?: string;
   pg?: string;
+  pgSchema?: string;
   host: string;
   port: number;
   token: string[];
@@ -89,9 +90,10 @@ async function serve(o: ServeOptions): Promise<void> {
       `refusing to listen on ${o.host} without tokens: give --token TOKEN:ROLE or --tokens-file, or bind a loopback address such as 127.0.0.1`,
     );
   }
-  const storeOpts: { db?: string; pg?: string } = {};
+  const storeOpts: { db?: string; pg?: string; pgSchema?: string } = {};
   if (o.db !== undefined) storeOpts.db = o.db;
   if (o.pg !== undefined) storeOpts.pg = o.pg;
+  if (o.pgSchema !== undefined) storeOpts.pgSchema = o.pgSchema;
   const store = await openStoreFromOptions(storeOpts);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -148,6 +150,7 @@ export function registerServe(program: Command): void {
     .description('run the HTTP server (API, live SSE tail, metrics, and the web UI when built)')
     .addOption(new Option('--db <file>', 'SQLite store file (default: ./tidemark.db)'))
     .addOption(new Option('--pg <url>', 'a PostgreSQL URL instead of a SQLite file').conflicts(['db']))
+    .addOption(new Option('--pg-schema <name>', 'PostgreSQL schema of the store (default: tidemark)'))
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port (0 = any free port)', parseIntOption('--port', 0, 65535), 4180)
     .option('--token <token:role>', 'a bearer token and its role (read|write|admin); repeatable', collect, [])

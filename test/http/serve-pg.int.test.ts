@@ -1,7 +1,8 @@
 /**
  * `tidemark serve --pg URL` as a child process over a fresh PostgreSQL database (127.0.0.1:5432,
  * user postgres): writes through the ordered writer and reads come back, a batch stops at its
- * failing transaction, and SIGTERM exits 0. The database is dropped afterwards.
+ * failing transaction, and SIGTERM exits 0; `--pg-schema NAME` puts the store's tables in that schema.
+ * The database (and the throwaway schema in it) is dropped afterwards.
  */
 import { rmSync } from 'node:fs';
 import pg from 'pg';
@@ -13,11 +14,11 @@ import { spawnServe } from './spawn';
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = `tm_http_serve_${process.pid}_${Date.now()}`;
 
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
+async function admin(sql: string, url = ADMIN_URL): Promise<pg.QueryResult> {
+  const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    await c.query(sql);
+    return await c.query(sql);
   } finally {
     await c.end();
   }
@@ -56,6 +57,33 @@ describe('tidemark serve --pg', () => {
     } finally {
       s.proc.kill('SIGTERM');
       expect((await s.exit).code).toBe(0);
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('--pg-schema NAME serves a store kept in that schema, apart from the default one', async () => {
+    const cwd = tempDir('tidemark-pg-schema-');
+    const dbUrl = `postgres://postgres@127.0.0.1:5432/${DB}`;
+    const schema = `tm_serve_schema_${process.pid}`;
+    const s = await spawnServe(['--pg', dbUrl, '--pg-schema', schema, '--port', '0'], cwd);
+    try {
+      expect(s.firstLine).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+      const store = openHttpStore({ url: s.url! });
+      await store.append('in-schema', { events: [{ key: 'a', data: 1 }] });
+      expect(await store.topicInfo('in-schema')).toMatchObject({ maxSeq: 1, keys: 1 });
+      await store.close();
+      // The topic row is in the named schema, and not in the default schema's store (if it has one).
+      const named = await admin(`SELECT topic FROM ${schema}.topics`, dbUrl);
+      expect(named.rows).toEqual([{ topic: 'in-schema' }]);
+      const dflt = await admin(`SELECT to_regclass('tidemark.topics') IS NOT NULL AS has`, dbUrl);
+      if ((dflt.rows[0] as { has: boolean }).has) {
+        const rows = await admin(`SELECT topic FROM tidemark.topics WHERE topic = 'in-schema'`, dbUrl);
+        expect(rows.rows).toEqual([]);
+      }
+    } finally {
+      s.proc.kill('SIGTERM');
+      expect((await s.exit).code).toBe(0);
+      await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`, dbUrl);
       rmSync(cwd, { recursive: true, force: true });
     }
   });
