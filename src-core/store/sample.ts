@@ -7,7 +7,7 @@
  * loaders cannot both write it.
  */
 import { hasErrorCode } from '../model/errors';
-import type { EventInput, JsonValue } from '../model/types';
+import type { AppendResponse, EventInput, InvalidateResult, JsonValue } from '../model/types';
 import type { EventStore } from './types';
 
 export const SAMPLE_TOPIC = 'demo.trades';
@@ -42,8 +42,19 @@ function rng(seed: number): () => number {
 
 type Trade = { [k: string]: JsonValue };
 
-export async function loadSampleData(store: EventStore): Promise<{ topic: string }> {
+/** Told of each write the loader makes (the HTTP server counts them in its write metrics). */
+export interface SampleObserver {
+  appended?: (r: AppendResponse) => void;
+  invalidated?: (r: InvalidateResult) => void;
+}
+
+export async function loadSampleData(store: EventStore, observer: SampleObserver = {}): Promise<{ topic: string }> {
   const topic = SAMPLE_TOPIC;
+  const append = async (events: EventInput[], expectMaxSeq?: number): Promise<AppendResponse> => {
+    const r = await store.append(topic, expectMaxSeq === undefined ? { events } : { events, expectMaxSeq });
+    observer.appended?.(r);
+    return r;
+  };
   try {
     await store.topicInfo(topic);
     return { topic };
@@ -86,20 +97,20 @@ export async function loadSampleData(store: EventStore): Promise<{ topic: string
   const keys = (): string[] => [...trades.keys()];
 
   // 1-2: two days of bookings.
-  await store.append(topic, { events: bookings(0, 900), expectMaxSeq: 0 }).catch((err: unknown) => {
+  await append(bookings(0, 900), 0).catch((err: unknown) => {
     if (hasErrorCode(err) && err.code === 'CONFLICT') return null; // someone else is loading it
     throw err;
   });
   const info = await store.topicInfo(topic);
   if (info.maxTxn !== 1) return { topic };
-  await store.append(topic, { events: bookings(1, 800) });
+  await append(bookings(1, 800));
   // 3: end-of-day confirmations and partial fills on existing trades.
   const confirmed = keys()
     .filter(() => rand() < 0.2)
     .map((k) => amend(k, rand() < 0.3 ? { status: 'PARTIAL', qty: 10 } : { status: 'CONFIRMED' }));
-  await store.append(topic, { events: confirmed });
+  await append(confirmed);
   // 4: a third day of bookings.
-  await store.append(topic, { events: bookings(2, 700) });
+  await append(bookings(2, 700));
   // 5: a re-price batch from a glitching feed (every price x100) — invalidated below.
   const glitched = keys()
     .slice(0, 150)
@@ -107,13 +118,14 @@ export async function loadSampleData(store: EventStore): Promise<{ topic: string
       const t = trades.get(k)!;
       return { key: k, data: { ...t, px: (Number(t.px) * 100).toFixed(2), status: 'REPRICED' } };
     });
-  const bad = await store.append(topic, { events: glitched });
+  const bad = await append(glitched);
   // 6: more bookings, and one trade cancelled (a tombstone).
   const cancelled = keys()[42]!;
   trades.delete(cancelled);
-  await store.append(topic, { events: [...bookings(3, 600), { key: cancelled, data: null }] });
+  await append([...bookings(3, 600), { key: cancelled, data: null }]);
   if (bad.txn !== null) {
-    await store.invalidate(topic, bad.txn, 'price feed glitch: prices scaled by 100 (ticket OPS-1432)');
+    const inv = await store.invalidate(topic, bad.txn, 'price feed glitch: prices scaled by 100 (ticket OPS-1432)');
+    observer.invalidated?.(inv);
   }
   return { topic };
 }

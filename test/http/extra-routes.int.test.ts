@@ -98,6 +98,14 @@ describe('surface export', () => {
 });
 
 describe('preview-invalidate, sample, metrics', () => {
+  const m = async (): Promise<Record<string, number>> => {
+    const text = (await call(`${s.url}/metrics`)).text;
+    const out: Record<string, number> = {};
+    for (const name of ['events_written', 'txns_written', 'duplicates', 'invalidations']) {
+      out[name] = Number(new RegExp(`^tidemark_${name}_total (\\d+)`, 'm').exec(text)?.[1]);
+    }
+    return out;
+  };
   it('previews what invalidating a transaction would change, without writing', async () => {
     const before = await s.store.topicInfo('exp');
     const a = await call(`${s.url}/v1/topics/exp/txns/1/preview-invalidate?limit=3`);
@@ -116,23 +124,21 @@ describe('preview-invalidate, sample, metrics', () => {
     expect(errorOf(bad).message).toMatch(/limit:/);
   });
 
-  it('POST /v1/sample loads the demo topic', async () => {
+  it('POST /v1/sample loads the demo topic, counted in the write metrics', async () => {
+    const before = await m();
     const a = await call(`${s.url}/v1/sample`, { method: 'POST' });
     expect(a.status).toBe(200);
     expect(a.body).toEqual({ topic: 'demo.trades' });
     const info = await s.store.topicInfo('demo.trades');
     expect(info.events).toBeGreaterThan(1000);
+    const after = await m();
+    // Every log entry is a stored event or the one invalidation marker; every txn but the marker's is a write.
+    expect(after.invalidations! - before.invalidations!).toBe(1);
+    expect(after.events_written! - before.events_written!).toBe(info.events - 1);
+    expect(after.txns_written! - before.txns_written!).toBe(info.maxTxn - 1);
   });
 
   it('counts events, duplicates, transactions and invalidations written through the API', async () => {
-    const m = async (): Promise<Record<string, number>> => {
-      const text = (await call(`${s.url}/metrics`)).text;
-      const out: Record<string, number> = {};
-      for (const name of ['events_written', 'txns_written', 'duplicates', 'invalidations']) {
-        out[name] = Number(new RegExp(`^tidemark_${name}_total (\\d+)`, 'm').exec(text)?.[1]);
-      }
-      return out;
-    };
     const before = await m();
     await call(`${s.url}/v1/topics/met/txns`, {
       method: 'POST',

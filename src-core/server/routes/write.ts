@@ -93,6 +93,9 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
 
   app.post<{ Querystring: Query }>('/v1/sample', async (req) => {
     checkQuery(req.query, []);
-    return loadSampleData(store);
+    return loadSampleData(store, {
+      appended: (r) => metrics.recordAppend(r),
+      invalidated: (r) => metrics.recordInvalidate(r),
+    });
   });
 }
