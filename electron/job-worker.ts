@@ -26,10 +26,12 @@ async function main(): Promise<void> {
       ...(input.nativeBinding ? { nativeBinding: input.nativeBinding } : {}),
     });
     try {
-      const value = await runJob(store, input.job, {
-        signal: abort.signal,
-        onProgress: (progress) => post({ type: 'progress', progress }),
-      });
+      const value = await runJob(
+        store,
+        input.job,
+        { signal: abort.signal, onProgress: (progress) => post({ type: 'progress', progress }) },
+        input.nativeBinding,
+      );
       post({ type: 'done', value });
     } finally {
       await store.close();

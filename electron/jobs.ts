@@ -76,8 +76,17 @@ async function snapshotSource(job: DiffJob): Promise<SnapshotSource> {
   return { format, body: createReadStream(file) as AsyncIterable<Buffer>, size: st.size };
 }
 
-/** Executes one job against an open store (inside the worker). */
-export async function runJob(store: EventStore, job: Job, op: JobOp = {}): Promise<DiffResult | { rows: number }> {
+/**
+ * Executes one job against an open store (inside the worker). `nativeBinding` (the Electron-ABI
+ * better-sqlite3 addon in development) goes to the diff too: its snapshot spill opens SQLite in a
+ * worker thread of its own, which the bundle's default-binding stand-in does not reach.
+ */
+export async function runJob(
+  store: EventStore,
+  job: Job,
+  op: JobOp = {},
+  nativeBinding?: string,
+): Promise<DiffResult | { rows: number }> {
   if (job.job === 'export') {
     const rows = await exportSurfaceToFile(store, job.topic, job.req, job.file, op);
     return { rows };
@@ -88,6 +97,7 @@ export async function runJob(store: EventStore, job: Job, op: JobOp = {}): Promi
   if (job.fields !== undefined) opts.fields = job.fields;
   if (job.ignore !== undefined) opts.ignore = job.ignore;
   if (job.limit !== undefined) opts.limit = job.limit;
+  if (nativeBinding !== undefined) opts.nativeBinding = nativeBinding;
   const diffOp: { onProgress?: (p: Progress) => void; signal?: AbortSignal } = {};
   if (op.onProgress) diffOp.onProgress = op.onProgress;
   if (op.signal) diffOp.signal = op.signal;
