@@ -116,7 +116,12 @@ export function createBridge(transport: BridgeTransport): StoreApi {
     const opId = nextId();
     const onProgress = op?.onProgress;
     if (onProgress) progress.set(opId, (p) => onProgress(p));
+    // Both the signal (where it is a real one) and the function given to `onStart` cancel; the
+    // renderer calls both, so send the cancel once.
+    let cancelled = false;
     const onAbort = (): void => {
+      if (cancelled) return;
+      cancelled = true;
       void call(cancelChannel, { opId }).catch(() => undefined);
     };
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -36,6 +36,7 @@ import type {
   TxnPage,
 } from '../../src-core/model/types';
 import { ConnectionPrefs, connectionIdFor, normalizeServerUrl } from './connection-prefs';
+import { startCancellable } from './cancel';
 import { countCsvRecords, countNdjsonRecords, exportFileName, saveBlob } from './download';
 import { toApiError } from './errors';
 import { tailSse } from './sse';
@@ -206,14 +207,14 @@ export class HttpStoreApi implements StoreApi {
       body: req.file,
       contentType: CONTENT_TYPES[format],
       onProgress: op.onProgress,
-      signal: op.signal,
+      signal: startCancellable(op),
     });
   }
 
   async exportSurface(topic: string, req: ExportSurfaceRequest, op: LongOperation = {}): Promise<ExportResult> {
     const res = await this.http().send('GET', pathOf('v1', 'topics', topic, 'surface', 'export'), {
       query: { format: req.format, view: req.view, asOfTxn: req.asOfTxn, prefix: req.prefix },
-      signal: op.signal,
+      signal: startCancellable(op),
       what: 'Exporting the surface',
     });
     op.onProgress?.({ done: 0, total: null, unit: 'bytes', phase: 'downloading' });

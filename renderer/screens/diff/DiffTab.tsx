@@ -41,11 +41,19 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
   const [progress, setProgress] = useState<Progress | null>(null);
   const [startedAt, setStartedAt] = useState(0);
   const controller = useRef<AbortController | null>(null);
+  // The cancel function the StoreApi hands over through `onStart`: in Electron an AbortSignal does
+  // not cross the contextBridge, so this is what actually stops the comparison there.
+  const cancelOp = useRef<(() => void) | null>(null);
+  const cancel = (): void => {
+    controller.current?.abort();
+    cancelOp.current?.();
+  };
 
   const run = useMutation({
     mutationFn: async (c: DiffChoice & { file: File; allFields: boolean }) => {
       const ctrl = new AbortController();
       controller.current = ctrl;
+      cancelOp.current = null;
       setStartedAt(Date.now());
       setProgress(null);
       return api.diff(
@@ -58,16 +66,25 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
           fields: c.allFields ? undefined : c.fields,
           limit: DIFF_ROW_LIMIT,
         },
-        { onProgress: setProgress, signal: ctrl.signal },
+        {
+          onProgress: setProgress,
+          signal: ctrl.signal,
+          onStart: (c) => {
+            cancelOp.current = c;
+            // Cancelled before the operation could hand over its cancel function.
+            if (ctrl.signal.aborted) c();
+          },
+        },
       );
     },
     onSettled: () => {
       controller.current = null;
+      cancelOp.current = null;
     },
   });
 
   const pick = (f: File): void => {
-    controller.current?.abort();
+    cancel();
     run.reset();
     setFile(f);
     const base: DiffChoice = { format: formatFromName(f.name), keyField: 'key', fields: [] };
@@ -119,9 +136,7 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
             busy={run.isPending}
           />
         )}
-        {run.isPending && (
-          <DiffProgress progress={progress} startedAt={startedAt} onCancel={() => controller.current?.abort()} />
-        )}
+        {run.isPending && <DiffProgress progress={progress} startedAt={startedAt} onCancel={cancel} />}
         {run.error &&
           (cancelled ? (
             <p className="notice" role="status">
