@@ -227,16 +227,24 @@ class TxnWriter {
     }
   }
 
-  private record(res: AppendResponse & { retried?: true }, txn: PendingTxn): void {
-    // After a network retry the HTTP writer reports our own earlier commit as all-duplicate with
-    // its txn filled in: count those events as written.
-    const ours = res.retried === true && res.txn !== null;
+  private record(res: AppendResponse & { recovered?: true }, txn: PendingTxn): void {
     let maxSeq = 0;
-    for (const r of res.results) {
-      if (r.duplicate && !ours) this.summary.duplicates++;
-      else {
-        this.summary.written++;
-        if (r.seq > maxSeq) maxSeq = r.seq;
+    if (res.recovered === true && res.txn !== null) {
+      // After a network retry the HTTP writer reports our own earlier commit as all-duplicate with
+      // its txn filled in. The events that commit stored are the distinct seqs of that txn: count
+      // them as written; the rest were duplicates already when it was committed.
+      const stored = new Set<number>();
+      for (const r of res.results) if (r.txn === res.txn) stored.add(r.seq);
+      for (const seq of stored) if (seq > maxSeq) maxSeq = seq;
+      this.summary.written += stored.size;
+      this.summary.duplicates += res.results.length - stored.size;
+    } else {
+      for (const r of res.results) {
+        if (r.duplicate) this.summary.duplicates++;
+        else {
+          this.summary.written++;
+          if (r.seq > maxSeq) maxSeq = r.seq;
+        }
       }
     }
     this.summary.events += res.results.length;

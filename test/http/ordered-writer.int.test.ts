@@ -4,11 +4,13 @@
  * transaction queued after it (none of which is stored) and the writer then carries on; a
  * connection refused is retried until the server is up; a response lost after the commit (a proxy
  * cuts the connection when the answer starts) is retried and resolves with the original seq/txn
- * from the duplicate results, and nothing is stored twice.
+ * from the duplicate results, and nothing is stored twice; `tidemark write` counts such a recovered
+ * commit's events as written.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src-core/server/index';
+import { writeEvents } from '../../src-core/cli/write-events';
 import { OrderedWriter, openHttpStore } from '../../src-core/store/http/index';
 import { startTestServer, type TestServer } from './helpers';
 
@@ -136,31 +138,8 @@ describe('ordered writer', () => {
   });
 
   it('a response lost after the commit is retried and resolves with the original seq/txn; nothing is stored twice', async () => {
-    const target = new URL(s.url);
-    let cut = 1; // cut the first answer
-    const sockets = new Set<Socket>();
-    const proxy: Server = createServer((client) => {
-      sockets.add(client);
-      const upstream = connect(Number(target.port), target.hostname);
-      client.on('data', (d) => upstream.write(d));
-      upstream.on('data', (d) => {
-        if (cut > 0) {
-          cut--;
-          client.destroy();
-          upstream.destroy();
-          return;
-        }
-        client.write(d);
-      });
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-      upstream.on('error', () => client.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    const addr = proxy.address();
-    const port = typeof addr === 'object' && addr ? addr.port : 0;
-    const w = new OrderedWriter({ url: `http://127.0.0.1:${port}`, retryForMs: 10_000 });
+    const { url, close } = await cuttingProxy(s.url, 1);
+    const w = new OrderedWriter({ url, retryForMs: 10_000 });
     try {
       const rs = await Promise.all([
         w.append('lost', { events: [{ key: 'a', data: 1 }] }),
@@ -177,8 +156,65 @@ describe('ordered writer', () => {
       const info = await s.store.topicInfo('lost');
       expect(info).toMatchObject({ maxSeq: 3, maxTxn: 2 });
     } finally {
-      for (const sock of sockets) sock.destroy();
-      await new Promise<void>((r) => proxy.close(() => r()));
+      await close();
+    }
+  });
+
+  it('tidemark write counts a recovered commit as written: only its duplicates of older txns as duplicates', async () => {
+    await s.store.append('rec', { events: [{ key: 'old', data: 1 }] });
+    const { url, close } = await cuttingProxy(s.url, 1);
+    const store = openHttpStore({ url, writer: { retryForMs: 10_000 } });
+    try {
+      const lines = ['{"key":"old","data":1}', '{"key":"new","data":2}', '{"key":"new","data":2}'];
+      const summary = await writeEvents(
+        store,
+        'rec',
+        (async function* () {
+          for (let i = 0; i < lines.length; i++) yield { lineNo: i + 1, text: lines[i]! };
+        })(),
+        { txnSize: 10, pipeline: true },
+      );
+      // As first committed: 'old' a duplicate of txn 1, 'new' stored in txn 2, then 'new' again a duplicate of it.
+      expect(summary).toEqual({ written: 1, duplicates: 2, txns: 1, firstTxn: 2, lastTxn: 2, events: 3 });
+      expect(await s.store.topicInfo('rec')).toMatchObject({ maxSeq: 2, maxTxn: 2 });
+    } finally {
+      await store.close();
+      await close();
     }
   });
 });
+
+/** A TCP proxy to `target` that cuts the connection when each of the first `cuts` answers starts. */
+async function cuttingProxy(target: string, cuts: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const t = new URL(target);
+  let cut = cuts;
+  const sockets = new Set<Socket>();
+  const proxy: Server = createServer((client) => {
+    sockets.add(client);
+    const upstream = connect(Number(t.port), t.hostname);
+    client.on('data', (d) => upstream.write(d));
+    upstream.on('data', (d) => {
+      if (cut > 0) {
+        cut--;
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      client.write(d);
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+  const addr = proxy.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      for (const sock of sockets) sock.destroy();
+      await new Promise<void>((r) => proxy.close(() => r()));
+    },
+  };
+}

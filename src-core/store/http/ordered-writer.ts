@@ -10,7 +10,9 @@
  * - Safe retry: after a network failure or 503 UNAVAILABLE the same batch is sent again (backoff
  *   50 ms doubling to 1 s, for up to `retryForMs`). A transaction the server had already committed
  *   comes back as all-duplicate; it resolves with the seq/txn of the stored events
- *   (`txn` filled from the results, `retried: true`).
+ *   (`txn` filled from the results, `retried: true`, `recovered: true`). That commit's txn is the
+ *   newest txn among the results: events of it that were already duplicates when it was first
+ *   committed point to older transactions.
  *   LIMIT: this relies on de-duplication, so it holds only when each event of a retried
  *   transaction is still the newest valid event of its key with the same hash. It does not hold
  *   for a transaction that writes one key twice, when another writer changed the key in between,
@@ -36,6 +38,12 @@ export interface OrderedWriterOptions extends TransportOptions {
 export interface OrderedAppendResponse extends AppendResponse {
   /** Set when the response came from a retry (committed transactions then read as duplicates). */
   retried?: true;
+  /**
+   * Set when a retry found the transaction already committed (an all-duplicate answer): `txn` is
+   * that commit's, and the results with that txn are the events it stored (a result pointing to an
+   * older txn was a duplicate already then; several results may share the seq of one stored event).
+   */
+  recovered?: true;
 }
 
 interface Entry {
@@ -248,10 +256,10 @@ export class OrderedWriter {
   }
 }
 
-/** After a retry, an all-duplicate answer is our own earlier commit: report its txn. */
+/** After a retry, an all-duplicate answer is our own earlier commit: report its txn (the newest). */
 function fromRetry(r: AppendResponse): OrderedAppendResponse {
   if (r.txn !== null || r.results.length === 0) return { ...r, retried: true };
-  const txn = r.results[0]!.txn;
-  const same = r.results.every((x) => x.txn === txn);
-  return { txn: same ? txn : null, results: r.results, retried: true };
+  let txn = r.results[0]!.txn;
+  for (const x of r.results) if (x.txn > txn) txn = x.txn;
+  return { txn, results: r.results, retried: true, recovered: true };
 }
