@@ -130,6 +130,41 @@ describe('SQLite head cache', () => {
     await s.close();
   });
 
+  it('drops what a rolled-back batch put in the cache', async () => {
+    const s = openSqliteStore(join(dir, 'rollback.db'));
+    await s.append('t', { events: [{ key: 'a', data: 1 }] });
+    // A storage failure after the event insert: a trigger refuses the txns row of txn 2.
+    s.database.exec(
+      "CREATE TRIGGER no_txn2 BEFORE INSERT ON txns WHEN NEW.txn = 2 BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    );
+    await expect(
+      s.append('t', {
+        events: [
+          { key: 'a', data: 2 },
+          { key: 'b', data: 1 },
+        ],
+      }),
+    ).rejects.toMatchObject({
+      code: 'INTERNAL',
+    });
+    expect(s.heads.stats('t')).toBeUndefined();
+    s.database.exec('DROP TRIGGER no_txn2');
+    // Had the cache kept a=2 as the head, this would be reported a duplicate of an event that never was.
+    const r = await s.append('t', {
+      events: [
+        { key: 'a', data: 2 },
+        { key: 'a', data: 1 },
+      ],
+    });
+    expect(r.results).toEqual([
+      { seq: 2, txn: 2, duplicate: false },
+      { seq: 3, txn: 2, duplicate: false },
+    ]);
+    expect((await s.append('t', { events: [{ key: 'b', data: 1 }] })).results[0]!.duplicate).toBe(false);
+    await expectDense(s, 't');
+    await s.close();
+  });
+
   it('leaves the cache unchanged when a batch fails part-way or rolls back', async () => {
     const s = openSqliteStore(join(dir, 'fail.db'));
     await s.append('t', { events: [{ key: 'a', data: 1 }] });
@@ -154,12 +189,16 @@ describe('SQLite head cache', () => {
     const c = new HeadCache(3);
     const t = c.validFor('t', 1, 0);
     expect(t.complete).toBe(true);
-    c.commit('t', t, new Map([['a', { seq: 1, vh: 1, live: 1 }]]), 1);
+    t.heads.set('a', { seq: 1, vh: 1, live: 1 });
+    c.committed('t', t, 1);
     expect(c.stats('t')).toEqual({ size: 1, complete: true, maxSeq: 1 });
-    const big = new Map(['b', 'c', 'd'].map((k, i) => [k, { seq: i + 2, vh: 1, live: 1 }]));
-    c.commit('t', c.validFor('t', 1, 1), big, 4);
-    expect(c.stats('t')).toEqual({ size: 3, complete: false, maxSeq: 4 });
+    const t2 = c.validFor('t', 1, 1);
+    expect(t2).toBe(t);
+    ['b', 'c', 'd'].forEach((k, i) => t2.heads.set(k, { seq: i + 2, vh: 1, live: 1 }));
+    c.committed('t', t2, 4);
+    expect(c.stats('t')).toEqual({ size: 0, complete: false, maxSeq: 4 });
     // Another writer moved max_seq: a fresh, incomplete cache.
+    c.validFor('t', 1, 4).heads.set('e', { seq: 5, vh: 1, live: 1 });
     expect(c.validFor('t', 1, 9)).toMatchObject({ complete: false, maxSeq: 9 });
     expect(c.stats('t')?.size).toBe(0);
     expect(HEAD_CACHE_LIMIT).toBeGreaterThan(100_000);

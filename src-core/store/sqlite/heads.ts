@@ -5,15 +5,16 @@
  * Safety across processes: a topic's cache records the `max_seq` this store object last committed
  * for it. A write batch reads the topic's row under the IMMEDIATE write lock; if its `max_seq`
  * differs (another process wrote, or invalidated, in between) the topic's cache is dropped before
- * it is used. Every change to `latest` — appends and invalidations alike — bumps `max_seq`, so an
- * unchanged `max_seq` means an unchanged `latest`. A batch never changes the cache itself: its
- * head changes are kept in the batch and merged into the cache only after the commit succeeded,
- * so a rolled-back batch leaves the cache as it was.
+ * it is used. Every change to `latest` - appends and invalidations alike - bumps `max_seq`, so an
+ * unchanged `max_seq` means an unchanged `latest`. A batch writes its new heads into the cache as
+ * it goes (one Map lookup and one set per event); `committed` then records the new `max_seq`, and
+ * a batch that rolls back drops the cache of every topic it changed (`rolledBack`), so the cache
+ * never holds a head the database does not.
  *
  * A cache is `complete` when this object has seen the topic empty and has kept every key since:
  * then a key it does not hold has no `latest` row at all (no SELECT needed for new keys). Past
- * `HEAD_CACHE_LIMIT` entries a topic's cache is cleared and stops being complete (a miss then
- * costs one SELECT, as without a cache).
+ * `HEAD_CACHE_LIMIT` entries (checked after each commit) a topic's cache is cleared and stops
+ * being complete (a miss then costs one SELECT, as without a cache).
  */
 
 /** A key's valid head: `seq` 0 when it has no valid event (then `vh` is -1 and `live` 0). */
@@ -43,7 +44,7 @@ export class HeadCache {
   /**
    * The topic's cache if it is still valid for the state read under the write lock (`topicId`,
    * `maxSeq`); otherwise it is dropped and a fresh one returned (complete when the topic is empty).
-   * The returned object must only be read until `commit`.
+   * Heads written into it must be followed by `committed` or, on a rollback, `drop`.
    */
   validFor(name: string, topicId: number, maxSeq: number): TopicHeads {
     const c = this.topics.get(name);
@@ -53,16 +54,12 @@ export class HeadCache {
     return fresh;
   }
 
-  /** After a successful commit: the heads the batch changed, and the topic's new max_seq. */
-  commit(name: string, c: TopicHeads, changed: Map<string, Head>, maxSeq: number): void {
+  /** After a successful commit that changed the topic: its new max_seq; enforces the limit. */
+  committed(name: string, c: TopicHeads, maxSeq: number): void {
     if (this.topics.get(name) !== c) return;
-    const heads = c.heads;
-    if (heads.size + changed.size > this.limit) {
-      heads.clear();
+    if (c.heads.size > this.limit) {
+      c.heads.clear();
       c.complete = false;
-      if (changed.size <= this.limit) for (const [k, h] of changed) heads.set(k, h);
-    } else {
-      for (const [k, h] of changed) heads.set(k, h);
     }
     c.maxSeq = maxSeq;
   }

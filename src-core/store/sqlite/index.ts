@@ -98,14 +98,20 @@ export class SqliteEventStore implements EventStore {
   private write<T>(fn: (batch: WriteBatch) => T): T {
     if (this.readonly) throw new TidemarkError('FORBIDDEN', `${this.file}: the store was opened read-only`);
     const batch = new WriteBatch(this.st, (topic) => this.listeners.has(topic), this.heads);
-    const result = this.guard(
-      () =>
-        this.inTxn.immediate(() => {
-          const r = fn(batch);
-          batch.flush();
-          return r;
-        }) as T,
-    );
+    let result: T;
+    try {
+      result = this.guard(
+        () =>
+          this.inTxn.immediate(() => {
+            const r = fn(batch);
+            batch.flush();
+            return r;
+          }) as T,
+      );
+    } catch (err) {
+      batch.rolledBack();
+      throw err;
+    }
     batch.committed();
     for (const [topic, s] of batch.topics) {
       if (s.emitted && s.emitted.length > 0) this.emit(topic, s.emitted);

@@ -6,7 +6,7 @@
  * txn densely, de-duplicates against each key's valid head (from the batch's own changes, the
  * in-process `HeadCache`, or a `latest` SELECT; its 52-bit hash filter is confirmed against the
  * head event's full hash), inserts events and `txns` rows as it goes, and in `flush()` writes the
- * batch's `latest` rows in key order and the counters. Every check that can fail a transaction runs before its first write, so a failing
+ * batch's `latest` rows (one upsert each) and the counters. Every check that can fail a transaction runs before its first write, so a failing
  * transaction leaves nothing behind without needing a savepoint.
  */
 import { canonicalJson } from '../../model/canonical';
@@ -62,12 +62,13 @@ export interface TopicState {
   dirty: boolean;
   /** Events committed in this batch, collected only when someone listens to the topic. */
   emitted: StoredEvent[] | null;
-  /** The topic's head cache, valid for `row` as read under the write lock (read-only here). */
+  /** The topic's head cache, valid for `row` as read under the write lock; this batch updates it. */
   cache: TopicHeads;
-  /** Heads this batch changed (read before the cache; merged into it after the commit). */
-  changed: Map<string, Head>;
-  /** Heads of `changed` whose `latest` row is not written yet (appends; see `writeHeads`). */
-  unwritten: Map<string, Head>;
+  /** True once this batch changed a head in the cache (dropped if the batch rolls back). */
+  touched: boolean;
+  /** Keys and heads whose `latest` row is not written yet, in write order (see `writeHeads`). */
+  unwrittenKeys: string[];
+  unwrittenHeads: Head[];
 }
 
 export class WriteBatch {
@@ -94,8 +95,9 @@ export class WriteBatch {
       dirty: false,
       emitted: this.listening(name) ? [] : null,
       cache: this.heads.validFor(name, row.id, row.max_seq),
-      changed: new Map(),
-      unwritten: new Map(),
+      touched: false,
+      unwrittenKeys: [],
+      unwrittenHeads: [],
     };
     this.topics.set(name, s);
     return s;
@@ -103,34 +105,40 @@ export class WriteBatch {
 
   /** A key's valid head as of this point of the batch (NO_HEAD when it has none). */
   head(s: TopicState, key: string): Head {
-    const h = s.changed.get(key) ?? s.cache.heads.get(key);
+    const h = s.cache.heads.get(key);
     if (h !== undefined) return h;
     if (s.cache.complete) return NO_HEAD;
     const r = this.st.latest.get(s.row.id, key);
-    return r === undefined || r.vseq === null ? NO_HEAD : { seq: r.vseq, vh: r.vh!, live: r.vlive };
+    const read = r === undefined || r.vseq === null ? NO_HEAD : { seq: r.vseq, vh: r.vh!, live: r.vlive };
+    // What the database holds now is true whether or not this batch commits.
+    s.cache.heads.set(key, read);
+    return read;
   }
 
   /** Records a head whose `latest` row the caller has already written (invalidation). */
   noteWrittenHead(s: TopicState, key: string, h: Head): void {
-    s.changed.set(key, h);
-    s.unwritten.delete(key);
+    s.cache.heads.set(key, h);
+    s.touched = true;
   }
 
   /**
-   * Writes the `latest` rows of the topic's appended heads, in key order (neighbouring keys share
-   * b-tree pages), one upsert per key. Runs in flush(), and before anything reads `latest` directly.
+   * Writes the `latest` rows of the topic's appended heads, in the order they were appended (a
+   * later head of a key overwrites an earlier one). Runs in flush(), and before anything reads
+   * `latest` directly (invalidation).
    */
   writeHeads(s: TopicState): void {
-    const unwritten = s.unwritten;
-    if (unwritten.size === 0) return;
-    const st = this.st;
+    const keys = s.unwrittenKeys;
+    const heads = s.unwrittenHeads;
+    const n = keys.length;
+    if (n === 0) return;
+    const upsert = this.st.upsertLatest;
     const topicId = s.row.id;
-    const keys = [...unwritten.keys()].sort();
-    for (const k of keys) {
-      const h = unwritten.get(k)!;
-      st.upsertLatest.run(topicId, k, h.seq, h.vh, h.live, h.seq, h.live);
+    for (let i = 0; i < n; i++) {
+      const h = heads[i]!;
+      upsert.run(topicId, keys[i]!, h.seq, h.vh, h.live, h.seq, h.live);
     }
-    unwritten.clear();
+    s.unwrittenKeys = [];
+    s.unwrittenHeads = [];
   }
 
   /** Commit time of the next transaction of a topic: now, but never before its previous commit. */
@@ -152,8 +160,9 @@ export class WriteBatch {
     const topicId = row.id;
     const txn = row.max_txn + 1;
     const now = WriteBatch.commitTime(s);
-    const changed = s.changed;
-    const unwritten = s.unwritten;
+    const cached = s.cache.heads;
+    const unwrittenKeys = s.unwrittenKeys;
+    const unwrittenHeads = s.unwrittenHeads;
     let seq = row.max_seq;
     const firstSeq = seq + 1;
     let keysDelta = 0;
@@ -172,10 +181,12 @@ export class WriteBatch {
       seq++;
       st.insertEvent.run(topicId, seq, txn, e.key, e.data, e.contentType, e.hash, now);
       const live = e.data === null ? 0 : 1;
-      // Its `latest` row is written in writeHeads(), in key order, once per key and batch.
+      // Its `latest` row is written in writeHeads(), at the end of the call.
       const h: Head = { seq, vh, live };
-      changed.set(e.key, h);
-      unwritten.set(e.key, h);
+      cached.set(e.key, h);
+      s.touched = true;
+      unwrittenKeys.push(e.key);
+      unwrittenHeads.push(h);
       keysDelta += live - head.live;
       results[i] = { seq, txn, duplicate: false };
       if (s.emitted) {
@@ -212,10 +223,15 @@ export class WriteBatch {
     }
   }
 
-  /** After the commit succeeded: hands the batch's head changes to the cache. */
+  /** After the commit succeeded: the caches of the topics this batch changed follow max_seq. */
   committed(): void {
     for (const [name, s] of this.topics) {
-      if (s.dirty) this.heads.commit(name, s.cache, s.changed, s.row.max_seq);
+      if (s.dirty || s.touched) this.heads.committed(name, s.cache, s.row.max_seq);
     }
+  }
+
+  /** After a rollback: the heads this batch put in the cache are not in the database. */
+  rolledBack(): void {
+    for (const [name, s] of this.topics) if (s.touched) this.heads.drop(name);
   }
 }
