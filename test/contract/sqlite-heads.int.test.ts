@@ -203,4 +203,23 @@ describe('SQLite head cache', () => {
     expect(c.stats('t')?.size).toBe(0);
     expect(HEAD_CACHE_LIMIT).toBeGreaterThan(100_000);
   });
+
+  it('drops every topic past its total limit', () => {
+    const c = new HeadCache(10, 5);
+    for (const [i, name] of ['a', 'b'].entries()) {
+      const t = c.validFor(name, i + 1, 0);
+      t.heads.set('x', { seq: 1, vh: 1, live: 1 });
+      t.heads.set('y', { seq: 2, vh: 1, live: 1 });
+      c.committed(name, t, 2);
+    }
+    expect(c.size).toBe(4);
+    c.drop('a');
+    expect(c.size).toBe(2);
+    const t = c.validFor('c', 3, 0);
+    for (const k of ['p', 'q', 'r', 's']) t.heads.set(k, { seq: 1, vh: 1, live: 1 });
+    c.committed('c', t, 4);
+    expect(c.size).toBe(0);
+    expect(c.stats('b')).toBeUndefined();
+    expect(c.stats('c')).toBeUndefined();
+  });
 });

@@ -14,7 +14,8 @@
  * A cache is `complete` when this object has seen the topic empty and has kept every key since:
  * then a key it does not hold has no `latest` row at all (no SELECT needed for new keys). Past
  * `HEAD_CACHE_LIMIT` entries (checked after each commit) a topic's cache is cleared and stops
- * being complete (a miss then costs one SELECT, as without a cache).
+ * being complete (a miss then costs one SELECT, as without a cache); past
+ * `HEAD_CACHE_TOTAL_LIMIT` heads over all topics every topic's cache is dropped.
  */
 
 /** A key's valid head: `seq` 0 when it has no valid event (then `vh` is -1 and `live` 0). */
@@ -28,18 +29,27 @@ export const NO_HEAD: Head = { seq: 0, vh: -1, live: 0 };
 
 export const HEAD_CACHE_LIMIT = 262_144;
 
+/** All topics together: past this many heads every topic's cache is dropped. */
+export const HEAD_CACHE_TOTAL_LIMIT = 1_048_576;
+
 export interface TopicHeads {
   topicId: number;
   /** The topic's max_seq after this object's last commit to it. */
   maxSeq: number;
   complete: boolean;
   heads: Map<string, Head>;
+  /** Its size as last counted in the cache's total. */
+  counted: number;
 }
 
 export class HeadCache {
   private readonly topics = new Map<string, TopicHeads>();
+  private total = 0;
 
-  constructor(private readonly limit = HEAD_CACHE_LIMIT) {}
+  constructor(
+    private readonly limit = HEAD_CACHE_LIMIT,
+    private readonly totalLimit = HEAD_CACHE_TOTAL_LIMIT,
+  ) {}
 
   /**
    * The topic's cache if it is still valid for the state read under the write lock (`topicId`,
@@ -49,12 +59,13 @@ export class HeadCache {
   validFor(name: string, topicId: number, maxSeq: number): TopicHeads {
     const c = this.topics.get(name);
     if (c && c.topicId === topicId && c.maxSeq === maxSeq) return c;
-    const fresh: TopicHeads = { topicId, maxSeq, complete: maxSeq === 0, heads: new Map() };
+    if (c) this.total -= c.counted;
+    const fresh: TopicHeads = { topicId, maxSeq, complete: maxSeq === 0, heads: new Map(), counted: 0 };
     this.topics.set(name, fresh);
     return fresh;
   }
 
-  /** After a successful commit that changed the topic: its new max_seq; enforces the limit. */
+  /** After a successful commit: the topic's max_seq now; counts its heads and enforces the limits. */
   committed(name: string, c: TopicHeads, maxSeq: number): void {
     if (this.topics.get(name) !== c) return;
     if (c.heads.size > this.limit) {
@@ -62,15 +73,27 @@ export class HeadCache {
       c.complete = false;
     }
     c.maxSeq = maxSeq;
+    this.total += c.heads.size - c.counted;
+    c.counted = c.heads.size;
+    if (this.total > this.totalLimit) this.clear();
   }
 
   /** Forgets a topic (used when a batch touched it in a way the cache does not follow). */
   drop(name: string): void {
+    const c = this.topics.get(name);
+    if (!c) return;
+    this.total -= c.counted;
     this.topics.delete(name);
   }
 
   clear(): void {
     this.topics.clear();
+    this.total = 0;
+  }
+
+  /** For tests: heads held over all topics (as counted after the last commits). */
+  get size(): number {
+    return this.total;
   }
 
   /** For tests: the number of heads held for a topic, and whether it is complete. */

@@ -223,11 +223,9 @@ export class WriteBatch {
     }
   }
 
-  /** After the commit succeeded: the caches of the topics this batch changed follow max_seq. */
+  /** After the commit succeeded: each topic's cache follows its max_seq and is counted. */
   committed(): void {
-    for (const [name, s] of this.topics) {
-      if (s.dirty || s.touched) this.heads.committed(name, s.cache, s.row.max_seq);
-    }
+    for (const [name, s] of this.topics) this.heads.committed(name, s.cache, s.row.max_seq);
   }
 
   /** After a rollback: the heads this batch put in the cache are not in the database. */
