@@ -10,6 +10,63 @@ import { badRequest } from './errors';
 import type { JsonValue } from './types';
 
 export function canonicalJson(value: unknown, path = 'data'): string {
+  return tryCanonicalJson(value) ?? checkedCanonicalJson(value, path);
+}
+
+/**
+ * The fast path: canonical JSON of `value`, or undefined when it is not JSON. Builds no error
+ * paths while walking and does not sort an object whose keys are already in order (the common
+ * case for data that was canonical before), so the write paths pay only for the walk.
+ */
+export function tryCanonicalJson(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : undefined;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const t = tryCanonicalJson(value[i] as unknown);
+          if (t === undefined) return undefined;
+          out += i > 0 ? ',' + t : t;
+        }
+        return out + ']';
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return undefined;
+      const obj = value as Record<string, unknown>;
+      const keys = Object.keys(obj);
+      for (let i = 1; i < keys.length; i++) {
+        if (keys[i - 1]! > keys[i]!) {
+          keys.sort();
+          break;
+        }
+      }
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const t = tryCanonicalJson(obj[k]);
+        if (t === undefined) return undefined;
+        out += (i > 0 ? ',' : '') + JSON.stringify(k) + ':' + t;
+      }
+      return out + '}';
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The slow path, taken only for values that are not JSON: the same walk, but it throws
+ * BAD_REQUEST naming where in the value the problem is. Exported for the tests that check both
+ * paths agree.
+ */
+export function checkedCanonicalJson(value: unknown, path = 'data'): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -24,7 +81,7 @@ export function canonicalJson(value: unknown, path = 'data'): string {
         let out = '[';
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out += ',';
-          out += canonicalJson(value[i] as unknown, `${path}[${i}]`);
+          out += checkedCanonicalJson(value[i] as unknown, `${path}[${i}]`);
         }
         return out + ']';
       }
@@ -41,7 +98,7 @@ export function canonicalJson(value: unknown, path = 'data'): string {
         if (v === undefined) throw badRequest(`${path}.${k}: undefined is not a JSON value`);
         if (!first) out += ',';
         first = false;
-        out += JSON.stringify(k) + ':' + canonicalJson(v, `${path}.${k}`);
+        out += JSON.stringify(k) + ':' + checkedCanonicalJson(v, `${path}.${k}`);
       }
       return out + '}';
     }

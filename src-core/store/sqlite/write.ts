@@ -11,7 +11,7 @@
  */
 import { canonicalJson } from '../../model/canonical';
 import { conflict } from '../../model/errors';
-import { fastCanonicalJson, sha256Hex } from './canonical';
+import { hashCanonical } from '../../model/hash';
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import type { AppendResponse, AppendResultItem, JsonValue, StoredEvent } from '../../model/types';
 import { validateAppendRequest, validateTopic } from '../../model/validate';
@@ -44,11 +44,11 @@ export function prepareTxn(topic: unknown, req: unknown): PreparedTxn {
     const e = r.events[i]!;
     // The fast path returns undefined for anything JSON cannot carry; canonicalJson then throws
     // the BAD_REQUEST naming where (it builds that path for every value, so it runs only then).
-    const text = fastCanonicalJson(e.data) ?? canonicalJson(e.data, `events[${i}].data`);
+    const text = canonicalJson(e.data, `events[${i}].data`);
     events[i] = {
       key: e.key,
       data: e.data === null ? null : text,
-      hash: e.hash ?? sha256Hex(text),
+      hash: e.hash ?? hashCanonical(text),
       contentType: e.contentType === undefined || e.contentType === DEFAULT_CONTENT_TYPE ? null : e.contentType,
     };
   }

@@ -1,12 +1,12 @@
 /**
- * The SQLite write path's fast canonical JSON and SHA-256 (src-core/store/sqlite/canonical.ts)
- * must give exactly the model's text and hash, and refuse exactly what the model refuses.
+ * The fast path of canonical JSON (`tryCanonicalJson`) and the one-shot SHA-256 must give exactly
+ * the text and hash of the checked walker and of `createHash`, and refuse exactly what the checked
+ * walker refuses (which is what names the bad path in a BAD_REQUEST).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src-core/model/canonical';
-import { hashCanonical } from '../../src-core/model/hash';
-import { fastCanonicalJson, sha256Hex } from '../../src-core/store/sqlite/canonical';
+import { checkedCanonicalJson as canonicalJson, tryCanonicalJson as fastCanonicalJson } from './canonical';
+import { hashCanonical as sha256Hex, hashCanonicalReference as hashCanonical } from './hash';
 
 function modelOrUndefined(v: unknown): string | undefined {
   try {
