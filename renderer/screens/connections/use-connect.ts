@@ -24,11 +24,37 @@ export function useSwitchConnection<A>(fn: (arg: A) => Promise<ConnectionInfo | 
   });
 }
 
+/** The connection with a patch applied, as the StoreApi would (an empty label keeps the old one). */
+export function patchConnection(conn: ConnectionInfo, patch: ConnectionPatch): ConnectionInfo {
+  const label = patch.label?.trim();
+  return {
+    ...conn,
+    label: label ? label : conn.label,
+    readOnly: patch.readOnly ?? conn.readOnly,
+    color: patch.color !== undefined ? patch.color : conn.color,
+  };
+}
+
+/**
+ * Marks the current connection (read-only, colour, label). Optimistic: the current connection in
+ * the cache takes the patch at once (so write controls are disabled before the round trip ends);
+ * if the update fails, it is put back and the mutation's error is shown where the change was made.
+ */
 export function useUpdateConnection() {
   const api = useApi();
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ id, patch }: { id: string; patch: ConnectionPatch }) => api.updateConnection(id, patch),
+    onMutate: async ({ id, patch }) => {
+      await qc.cancelQueries({ queryKey: keys.current() });
+      const before = qc.getQueryData<ConnectionInfo | null>(keys.current());
+      if (before?.id !== id) return { before: undefined };
+      qc.setQueryData(keys.current(), patchConnection(before, patch));
+      return { before };
+    },
+    onError: (_err, _vars, ctx) => {
+      if (ctx?.before) qc.setQueryData(keys.current(), ctx.before);
+    },
     onSuccess: async (conn) => {
       const cur = qc.getQueryData<ConnectionInfo | null>(keys.current());
       if (cur?.id === conn.id) qc.setQueryData(keys.current(), conn);

@@ -2,7 +2,7 @@
  * Page object for the app shell: opening it on a route, the status bar, the connections screen,
  * the dark-mode toggle and the command palette.
  */
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export class AppPage {
   constructor(
@@ -28,7 +28,11 @@ export class AppPage {
 
   async setReadOnly(on: boolean): Promise<void> {
     await this.gotoConnections();
-    await this.page.getByRole('checkbox', { name: 'Read-only', exact: true }).setChecked(on);
+    // Click when it differs, then wait for the box to show the new state: the app ticks it at once
+    // (optimistically), but the check must not depend on the render landing inside the click.
+    const box = this.page.getByRole('checkbox', { name: 'Read-only', exact: true });
+    if ((await box.isChecked()) !== on) await box.click();
+    await expect(box).toBeChecked({ checked: on });
   }
 
   async palette(): Promise<Locator> {
