@@ -28,17 +28,29 @@ export async function afterWrite(qc: QueryClient, topic: string | null) {
   await Promise.all(jobs);
 }
 
-/** Prepends live events to every cached events list of the topic they match (newest first). */
-export function prependLiveEvents(qc: QueryClient, topic: string, events: StoredEvent[]): void {
-  for (const q of qc.getQueryCache().findAll({ queryKey: keys.eventsAll(topic) })) {
+/**
+ * Prepends live events (oldest first) to every cached events list of the topic they match (newest
+ * first), or only to the list under `only`; events at or below a list's top are already in it.
+ */
+export function prependLiveEvents(
+  qc: QueryClient,
+  topic: string,
+  events: StoredEvent[],
+  only?: readonly unknown[],
+): void {
+  const lists = only ? [{ queryKey: only }] : qc.getQueryCache().findAll({ queryKey: keys.eventsAll(topic) });
+  for (const q of lists) {
     const params = (q.queryKey[3] ?? {}) as EventsParams;
-    qc.setQueryData<InfiniteData<EventPage, number | undefined>>(q.queryKey, (old) => {
-      if (!old || old.pages.length === 0) return old;
-      const first = old.pages[0]!;
-      const top = first.events[0]?.seq ?? 0;
-      const fresh = events.filter((e) => e.seq > top && matchesEvents(params, e)).reverse();
-      if (fresh.length === 0) return old;
-      return { ...old, pages: [{ ...first, events: [...fresh, ...first.events] }, ...old.pages.slice(1)] };
+    const old = qc.getQueryData<InfiniteData<EventPage, number | undefined>>(q.queryKey);
+    if (!old || old.pages.length === 0) continue;
+    const first = old.pages[0]!;
+    const top = first.events[0]?.seq ?? 0;
+    const fresh = events.filter((e) => e.seq > top && matchesEvents(params, e)).reverse();
+    // Nothing new: leave the entry alone (a write would notify every observer for nothing).
+    if (fresh.length === 0) continue;
+    qc.setQueryData<InfiniteData<EventPage, number | undefined>>(q.queryKey, {
+      ...old,
+      pages: [{ ...first, events: [...fresh, ...first.events] }, ...old.pages.slice(1)],
     });
   }
 }

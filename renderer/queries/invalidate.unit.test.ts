@@ -36,6 +36,22 @@ describe('cache effects', () => {
     expect(other.pages[0]!.events.map((e) => e.seq)).toEqual([1]);
   });
 
+  it('re-merges live events into one list only, after a fetch replaced it with an older snapshot', () => {
+    const qc = new QueryClient();
+    qc.setQueryData(keys.events('t', {}), page([ev(2, 'a'), ev(1, 'b')]));
+    qc.setQueryData(keys.events('t', { key: 'a' }), page([ev(2, 'a')]));
+    const live = [ev(3, 'a'), ev(4, 'a')];
+    prependLiveEvents(qc, 't', live);
+    // A refetch that started before the live events lands: the list loses them...
+    qc.setQueryData(keys.events('t', {}), page([ev(3, 'a'), ev(2, 'a'), ev(1, 'b')]));
+    // ...and gets back only those above its top, once; the other list is left alone.
+    prependLiveEvents(qc, 't', live, keys.events('t', {}));
+    const all = qc.getQueryData<InfiniteData<EventPage>>(keys.events('t', {}))!;
+    expect(all.pages[0]!.events.map((e) => e.seq)).toEqual([4, 3, 2, 1]);
+    const onlyA = qc.getQueryData<InfiniteData<EventPage>>(keys.events('t', { key: 'a' }))!;
+    expect(onlyA.pages[0]!.events.map((e) => e.seq)).toEqual([4, 3, 2]);
+  });
+
   it('marks the invalidated txn at once and invalidates exactly that topic and the topic list', async () => {
     const qc = new QueryClient();
     const txns: InfiniteData<TxnPage> = {
