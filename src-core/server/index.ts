@@ -7,25 +7,14 @@
  * server).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyServerOptions } from 'fastify';
-import type { Role } from '../model/types';
-import type { EventStore } from '../store/types';
 import { badRequest } from '../model/errors';
-import { buildApp } from './app';
+import { type AppOptions, buildApp } from './app';
 import { isLoopback } from './auth';
 
-export interface ServerOptions {
-  store: EventStore;
+/** What `buildApp` takes (app.ts), plus where to listen. */
+export interface ServerOptions extends AppOptions {
   host?: string;
   port?: number;
-  tokens?: Map<string, Role>;
-  bodyLimit?: number;
-  staticDir?: string;
-  /** SSE heartbeat interval in ms (default 15,000). */
-  heartbeatMs?: number;
-  /** Unsent bytes per SSE client before the server pauses reading for it (default 1 MiB). */
-  sseMaxBufferedBytes?: number;
-  logger?: FastifyServerOptions['logger'];
 }
 
 export interface RunningServer {

@@ -10,36 +10,28 @@ import type { AppendResponse, InvalidateResult } from '../model/types';
 
 export class ServerMetrics {
   readonly registry = new Registry();
-  private readonly events = new Counter({
-    name: 'tidemark_events_written_total',
-    help: 'Events stored (duplicates not included)',
-    registers: [this.registry],
-  });
-  private readonly txns = new Counter({
-    name: 'tidemark_txns_written_total',
-    help: 'Transactions committed (all-duplicate writes use no transaction and are not counted)',
-    registers: [this.registry],
-  });
-  private readonly duplicates = new Counter({
-    name: 'tidemark_duplicates_total',
-    help: 'Incoming events that were duplicates and not stored',
-    registers: [this.registry],
-  });
-  private readonly invalidations = new Counter({
-    name: 'tidemark_invalidations_total',
-    help: 'Invalidation markers appended (repeated invalidations of an invalid txn not included)',
-    registers: [this.registry],
-  });
+  private readonly events = this.counter('tidemark_events_written_total', 'Events stored (duplicates not included)');
+  private readonly txns = this.counter(
+    'tidemark_txns_written_total',
+    'Transactions committed (all-duplicate writes use no transaction and are not counted)',
+  );
+  private readonly duplicates = this.counter(
+    'tidemark_duplicates_total',
+    'Incoming events that were duplicates and not stored',
+  );
+  private readonly invalidations = this.counter(
+    'tidemark_invalidations_total',
+    'Invalidation markers appended (repeated invalidations of an invalid txn not included)',
+  );
   readonly sseClients = new Gauge({
     name: 'tidemark_sse_clients',
     help: 'Open Server-Sent Events streams',
     registers: [this.registry],
   });
-  readonly ssePauses = new Counter({
-    name: 'tidemark_sse_pauses_total',
-    help: 'Times an SSE client fell too far behind and the server paused reading the store for it',
-    registers: [this.registry],
-  });
+  readonly ssePauses = this.counter(
+    'tidemark_sse_pauses_total',
+    'Times an SSE client fell too far behind and the server paused reading the store for it',
+  );
   private readonly latency = new Histogram({
     name: 'tidemark_http_request_duration_seconds',
     help: 'HTTP request latency by route pattern, method and status',
@@ -47,6 +39,11 @@ export class ServerMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+
+  /** A counter registered in this server's registry (field initialisers run in order: `registry` first). */
+  private counter(name: string, help: string): Counter {
+    return new Counter({ name, help, registers: [this.registry] });
+  }
 
   recordAppend(r: AppendResponse): void {
     let stored = 0;
