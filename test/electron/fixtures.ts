@@ -58,10 +58,17 @@ export const test = base.extend<Fixtures>({
   },
 });
 
-/** Skips the whole file, with the printed reason, where Electron cannot start. */
-export function skipWithoutElectron(): void {
+/**
+ * Skips the whole file where Electron cannot start, printing why and which tests that DO run here
+ * cover the same ground (`coveredBy`: test files, relative to the repository root), so a skip is
+ * never silent and never the only check of what it covers.
+ */
+export function skipWithoutElectron(file: string, coveredBy: readonly string[]): void {
   const env = electronEnv();
-  test.skip(!env.available, env.reason);
+  if (env.available) return;
+  const reason = `${env.reason}; covered here by ${coveredBy.join(', ')}`;
+  console.log(`[electron e2e] skipping ${path.relative(root, file)}: ${reason}`);
+  test.skip(true, reason);
 }
 
 /** Moves the app to a hash route (the renderer's router). */

@@ -13,7 +13,13 @@ import { TopicPage } from '../e2e/pages/topic-page';
 import { TopicsPage } from '../e2e/pages/topics-page';
 import { expect, goto, skipWithoutElectron, test } from './fixtures';
 
-skipWithoutElectron();
+skipWithoutElectron(import.meta.filename, [
+  'test/e2e/*.e2e.ts (the same journeys in Chromium, same page objects)',
+  'test/electron/bridge.int.test.ts',
+  'test/electron/jobs.int.test.ts',
+  'test/electron/connect-server.int.test.ts',
+  'test/electron/bundle.int.test.ts',
+]);
 
 async function seed(store: EventStore, topic: string, txns: number, perTxn: number): Promise<void> {
   for (let t = 0; t < txns; t++) {

@@ -5,7 +5,15 @@
  */
 import { expect, skipWithoutElectron, test } from './fixtures';
 
-skipWithoutElectron();
+skipWithoutElectron(import.meta.filename, [
+  'test/e2e/csp.e2e.ts (the renderer under the app CSP in Chromium)',
+  'electron/csp.unit.test.ts',
+  'electron/trust.unit.test.ts',
+  'electron/ipc-handler.unit.test.ts',
+  'electron/external-links.unit.test.ts',
+  'electron/downloads.unit.test.ts',
+  'test/electron/bundle.int.test.ts',
+]);
 
 const STORE_API_METHODS = [
   'append',
