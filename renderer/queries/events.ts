@@ -5,6 +5,7 @@
 import { infiniteQueryOptions } from '@tanstack/react-query';
 import type { StoreApi } from '../../src-core/model/store-api';
 import type { StoredEvent } from '../../src-core/model/types';
+import { nextCursor, pagedListOptions } from './paged';
 import { keys, type EventsParams } from './keys';
 
 /** A small first page (fast first rows), then bigger ones as you scroll. */
@@ -23,10 +24,8 @@ export const eventsQuery = (api: StoreApi, topic: string, params: EventsParams) 
         txn: params.txn,
       }),
     initialPageParam: undefined as number | undefined,
-    getNextPageParam: (last) => last.next ?? undefined,
-    staleTime: 10_000,
-    // Pages are immutable snapshots; deep-comparing 100k rows on every page costs long tasks.
-    structuralSharing: false,
+    getNextPageParam: nextCursor,
+    ...pagedListOptions,
   });
 
 export function matchesEvents(params: EventsParams, e: StoredEvent): boolean {

@@ -4,6 +4,7 @@
  */
 import { infiniteQueryOptions } from '@tanstack/react-query';
 import type { StoreApi } from '../../src-core/model/store-api';
+import { nextCursor, pagedListOptions } from './paged';
 import { keys, type SurfaceParams } from './keys';
 
 /** A small first page (fast first rows), then bigger ones: fewer re-renders and less garbage as the
@@ -23,8 +24,6 @@ export const surfaceQuery = (api: StoreApi, topic: string, params: SurfaceParams
         asOfTxn: params.asOfTxn,
       }),
     initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next ?? undefined,
-    staleTime: 10_000,
-    // Pages are immutable snapshots; deep-comparing 100k rows on every page costs long tasks.
-    structuralSharing: false,
+    getNextPageParam: nextCursor,
+    ...pagedListOptions,
   });

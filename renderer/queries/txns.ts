@@ -4,6 +4,7 @@
  */
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { StoreApi } from '../../src-core/model/store-api';
+import { nextCursor, pagedListOptions } from './paged';
 import { keys } from './keys';
 
 export const TXNS_PAGE = 200;
@@ -14,10 +15,8 @@ export const txnsQuery = (api: StoreApi, topic: string) =>
     queryKey: keys.txns(topic, { order: 'desc' }),
     queryFn: ({ pageParam }) => api.listTxns(topic, { order: 'desc', before: pageParam, limit: TXNS_PAGE }),
     initialPageParam: undefined as number | undefined,
-    getNextPageParam: (last) => last.next ?? undefined,
-    staleTime: 10_000,
-    // Pages are immutable snapshots; deep-comparing 100k rows on every page costs long tasks.
-    structuralSharing: false,
+    getNextPageParam: nextCursor,
+    ...pagedListOptions,
   });
 
 export const txnQuery = (api: StoreApi, topic: string, txn: number) =>

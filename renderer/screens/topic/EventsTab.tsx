@@ -12,6 +12,7 @@ import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { fmtNum, fmtTime, jsonPreview } from '../../lib/format';
 import { useDebounced } from '../../lib/use-debounced';
 import { eventsQuery } from '../../queries/events';
+import { usePagedRows } from '../../queries/paged';
 import { DetailPanel } from './DetailPanel';
 import { useLiveTail } from './use-live-tail';
 
@@ -63,7 +64,7 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
     [key, txnParsed],
   );
   const q = useInfiniteQuery(eventsQuery(api, topic, params));
-  const rows = useMemo(() => q.data?.pages.flatMap((p) => p.events) ?? [], [q.data]);
+  const { rows, paging } = usePagedRows(q, 'events');
   const tail = useLiveTail(api, topic, live);
 
   return (
@@ -96,7 +97,7 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
           </span>
           <span className="spacer" />
           <span className="muted">
-            {fmtNum(rows.length)} loaded{q.hasNextPage ? ' (scroll for more)' : ''}
+            {fmtNum(rows.length)} loaded{paging.hasMore ? ' (scroll for more)' : ''}
           </span>
         </div>
         {parseTxn(txnText) === 'bad' && (
@@ -113,9 +114,7 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
             rows={rows}
             columns={COLUMNS}
             rowKey={(e) => String(e.seq)}
-            hasMore={q.hasNextPage}
-            loadingMore={q.isFetchingNextPage || q.isPending}
-            onNeedMore={() => void q.fetchNextPage()}
+            {...paging}
             onActivate={setSelected}
             selectedKey={selected ? String(selected.seq) : null}
             rowClassName={(e) => (e.invalid ? 'row-invalid' : e.type === 'invalidate' ? 'row-marker' : undefined)}

@@ -13,6 +13,7 @@ import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { fmtNum, fmtTime, jsonPreview } from '../../lib/format';
 import { useDebounced } from '../../lib/use-debounced';
 import type { SurfaceParams } from '../../queries/keys';
+import { usePagedRows } from '../../queries/paged';
 import { surfaceQuery } from '../../queries/surface';
 import { DetailPanel } from './DetailPanel';
 
@@ -46,7 +47,7 @@ export function SurfaceTab({ topic }: { topic: string }): ReactNode {
     [prefix, raw, asOfTxn],
   );
   const q = useInfiniteQuery(surfaceQuery(api, topic, params));
-  const rows = useMemo(() => q.data?.pages.flatMap((p) => p.rows) ?? [], [q.data]);
+  const { rows, paging } = usePagedRows(q, 'rows');
 
   return (
     <div className="tab-body with-detail">
@@ -77,7 +78,7 @@ export function SurfaceTab({ topic }: { topic: string }): ReactNode {
           </label>
           <span className="spacer" />
           <span className="muted">
-            {fmtNum(rows.length)} keys loaded{q.hasNextPage ? ' (scroll for more)' : ''}
+            {fmtNum(rows.length)} keys loaded{paging.hasMore ? ' (scroll for more)' : ''}
           </span>
           <ExportControl
             onExport={(format) =>
@@ -98,9 +99,7 @@ export function SurfaceTab({ topic }: { topic: string }): ReactNode {
             rows={rows}
             columns={COLUMNS}
             rowKey={(r) => r.key}
-            hasMore={q.hasNextPage}
-            loadingMore={q.isFetchingNextPage || q.isPending}
-            onNeedMore={() => void q.fetchNextPage()}
+            {...paging}
             onActivate={setSelected}
             selectedKey={selected?.key ?? null}
             rowClassName={(r) => (r.invalid ? 'row-invalid' : undefined)}

@@ -11,6 +11,7 @@ import { useAccess, type Access } from '../../components/use-access';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { fmtNum, fmtTime } from '../../lib/format';
 import { navigate } from '../../lib/route';
+import { usePagedRows } from '../../queries/paged';
 import { txnsQuery } from '../../queries/txns';
 import { FocusedTxn } from './FocusedTxn';
 import { InvalidateDialog } from './InvalidateDialog';
@@ -56,7 +57,7 @@ export function TxnsTab({ topic, focus }: { topic: string; focus?: number }): Re
   const api = useApi();
   const access = useAccess();
   const q = useInfiniteQuery(txnsQuery(api, topic));
-  const rows = useMemo(() => q.data?.pages.flatMap((p) => p.txns) ?? [], [q.data]);
+  const { rows, paging } = usePagedRows(q, 'txns');
   const [target, setTarget] = useState<number | null>(null);
   const [goTo, setGoTo] = useState('');
   const cols = useMemo(() => columns(access, setTarget), [access]);
@@ -82,7 +83,7 @@ export function TxnsTab({ topic, focus }: { topic: string; focus?: number }): Re
           onChange={(e) => setGoTo(e.target.value)}
         />
         <span className="muted">
-          {fmtNum(rows.length)} loaded{q.hasNextPage ? ' (scroll for more)' : ''} · Enter on a row focuses it
+          {fmtNum(rows.length)} loaded{paging.hasMore ? ' (scroll for more)' : ''} · Enter on a row focuses it
         </span>
       </form>
       {q.error ? (
@@ -94,9 +95,7 @@ export function TxnsTab({ topic, focus }: { topic: string; focus?: number }): Re
           columns={cols}
           rowKey={(t) => String(t.txn)}
           rowHeight={36}
-          hasMore={q.hasNextPage}
-          loadingMore={q.isFetchingNextPage || q.isPending}
-          onNeedMore={() => void q.fetchNextPage()}
+          {...paging}
           onActivate={(t) => navigate({ screen: 'topic', topic, tab: 'txns', txn: t.txn })}
           selectedKey={focus !== undefined ? String(focus) : null}
           scrollToKey={focus !== undefined ? String(focus) : null}
