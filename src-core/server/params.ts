@@ -66,29 +66,25 @@ export function stringParam(
   return v;
 }
 
-export function orderParam(q: Query): Order | undefined {
-  const v = str(q, 'order');
+/** One of `values`, or undefined when absent; `expected` says which in the message. */
+function choiceParam<T extends string>(q: Query, name: string, values: readonly T[], expected: string): T | undefined {
+  const v = str(q, name);
   if (v === undefined) return undefined;
-  if (v !== 'asc' && v !== 'desc') throw badRequest(`order: must be "asc" or "desc", got ${JSON.stringify(v)}`);
-  return v;
+  if (!(values as readonly string[]).includes(v))
+    throw badRequest(`${name}: must be ${expected}, got ${JSON.stringify(v)}`);
+  return v as T;
+}
+
+export function orderParam(q: Query): Order | undefined {
+  return choiceParam(q, 'order', ['asc', 'desc'], '"asc" or "desc"');
 }
 
 export function viewParam(q: Query): SurfaceView | undefined {
-  const v = str(q, 'view');
-  if (v === undefined) return undefined;
-  if (v !== 'valid' && v !== 'raw') throw badRequest(`view: must be "valid" or "raw", got ${JSON.stringify(v)}`);
-  return v;
+  return choiceParam(q, 'view', ['valid', 'raw'], '"valid" or "raw"');
 }
 
 export function enumParam<T extends string>(q: Query, name: string, values: readonly T[]): T | undefined {
-  const v = str(q, name);
-  if (v === undefined) return undefined;
-  if (!(values as readonly string[]).includes(v)) {
-    throw badRequest(
-      `${name}: must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${JSON.stringify(v)}`,
-    );
-  }
-  return v as T;
+  return choiceParam(q, name, values, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
 }
 
 /** The `{topic}` path segment, validated (never rewritten). */
