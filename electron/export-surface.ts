@@ -12,15 +12,10 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { TidemarkError } from '../src-core/model/errors';
 import { LIMITS } from '../src-core/model/limits';
-import type { ExportSurfaceRequest, Progress } from '../src-core/model/store-api';
+import type { ExportSurfaceRequest, LongOperation } from '../src-core/model/store-api';
 import type { SurfaceOptions } from '../src-core/model/types';
 import type { EventStore } from '../src-core/store/types';
 import { CSV_HEADER, csvLine } from '../src-core/server/routes/export';
-
-export interface ExportOp {
-  onProgress?: (p: Progress) => void;
-  signal?: AbortSignal;
-}
 
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new TidemarkError('CANCELLED', 'export cancelled');
@@ -32,7 +27,7 @@ export async function exportSurfaceToFile(
   topic: string,
   req: ExportSurfaceRequest,
   file: string,
-  op: ExportOp = {},
+  op: Pick<LongOperation, 'onProgress' | 'signal'> = {},
 ): Promise<number> {
   const opts: SurfaceOptions = { limit: LIMITS.pageMax };
   if (req.view !== undefined) opts.view = req.view;

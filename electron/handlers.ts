@@ -12,9 +12,9 @@ import type { Capabilities } from '../src-core/model/store-api';
 import { previewInvalidation } from '../src-core/store/preview';
 import { loadSampleData } from '../src-core/store/sample';
 import { tailTopic } from '../src-core/store/tail';
-import type { ConnectionManager } from './connections';
-import type { Handlers, SenderLike } from './ipc-handler';
-import type { JobRunner } from './jobs';
+import type { ConnectionManager, StoreDescriptor } from './connections';
+import type { HandlerContext, Handlers, SenderLike } from './ipc-handler';
+import type { Job, JobRunner } from './jobs';
 
 export interface Dialogs {
   /** A native open (or save, for `create`) dialog for a store file; null when cancelled. */
@@ -49,23 +49,27 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
 
   const keyOf = (sender: SenderLike, id: string): string => `${sender.id}:${id}`;
 
+  /** Stops the subscriptions and aborts the operations whose key starts with `prefix` ('' = all). */
+  const endWhere = (prefix: string): void => {
+    for (const [k, s] of subs) {
+      if (!k.startsWith(prefix)) continue;
+      s.stop();
+      subs.delete(k);
+    }
+    for (const [k, c] of ops) {
+      if (!k.startsWith(prefix)) continue;
+      c.abort();
+      ops.delete(k);
+    }
+  };
+
   /** Ends everything a window started when it goes away. */
   const watch = (sender: SenderLike): void => {
     if (watched.has(sender.id)) return;
     watched.add(sender.id);
     sender.once('destroyed', () => {
       watched.delete(sender.id);
-      const prefix = `${sender.id}:`;
-      for (const [k, s] of subs) {
-        if (!k.startsWith(prefix)) continue;
-        s.stop();
-        subs.delete(k);
-      }
-      for (const [k, c] of ops) {
-        if (!k.startsWith(prefix)) continue;
-        c.abort();
-        ops.delete(k);
-      }
+      endWhere(`${sender.id}:`);
     });
   };
 
@@ -90,6 +94,12 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
       ops.delete(key);
     }
   };
+
+  /** Runs a job in a worker for the calling window, its progress pushed as `op:progress`. */
+  const runJob = <J extends Job>(ctx: HandlerContext, opId: string, desc: StoreDescriptor, job: J) =>
+    runOp(ctx.sender, opId, (signal) =>
+      jobs.run(desc, job, { signal, onProgress: (progress) => ctx.push('op:progress', { opId, progress }) }),
+    );
 
   const cancel = (sender: SenderLike, opId: string): null => {
     ops.get(keyOf(sender, opId))?.abort();
@@ -131,13 +141,7 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
     'diff:run': (req, ctx) => {
       const conn = connections.requireStore();
       const { opId, ...job } = req;
-      return runOp(ctx.sender, opId, (signal) =>
-        jobs.run(
-          conn.descriptor,
-          { job: 'diff', ...job },
-          { signal, onProgress: (progress) => ctx.push('op:progress', { opId, progress }) },
-        ),
-      );
+      return runJob(ctx, opId, conn.descriptor, { job: 'diff', ...job });
     },
     'diff:cancel': ({ opId }, ctx) => cancel(ctx.sender, opId),
     'export:surface': async ({ opId, topic, req }, ctx) => {
@@ -145,13 +149,7 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
       const safe = topic.replace(/[^A-Za-z0-9._-]/g, '_');
       const file = await dialogs.chooseExportFile(`${safe}-surface.${req.format}`);
       if (file === null) return { savedAs: null, rows: 0 };
-      const { rows } = await runOp(ctx.sender, opId, (signal) =>
-        jobs.run(
-          conn.descriptor,
-          { job: 'export', topic, req, file },
-          { signal, onProgress: (progress) => ctx.push('op:progress', { opId, progress }) },
-        ),
-      );
+      const { rows } = await runJob(ctx, opId, conn.descriptor, { job: 'export', topic, req, file });
       return { savedAs: file, rows };
     },
     'export:cancel': ({ opId }, ctx) => cancel(ctx.sender, opId),
@@ -183,10 +181,7 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
     handlers,
     liveCount: () => subs.size,
     dispose() {
-      for (const s of subs.values()) s.stop();
-      subs.clear();
-      for (const c of ops.values()) c.abort();
-      ops.clear();
+      endWhere('');
     },
   };
 }

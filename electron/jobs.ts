@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { TidemarkError, toErrorBody, type ErrorBody } from '../src-core/model/errors';
-import type { ExportSurfaceRequest, Progress } from '../src-core/model/store-api';
+import type { ExportSurfaceRequest, LongOperation, Progress } from '../src-core/model/store-api';
 import type { DiffResult } from '../src-core/model/types';
 import { diffSnapshot } from '../src-core/diff';
 import { resolveFormat } from '../src-core/diff/format';
@@ -44,10 +44,8 @@ export interface ExportJob {
 export type Job = DiffJob | ExportJob;
 export type JobValue<J extends Job> = J extends DiffJob ? DiffResult : { rows: number };
 
-export interface JobOp {
-  onProgress?: (p: Progress) => void;
-  signal?: AbortSignal;
-}
+/** Progress and cancel for a job; `onStart` has no meaning across a worker boundary. */
+export type JobOp = Pick<LongOperation, 'onProgress' | 'signal'>;
 
 /** Messages between main and a job worker. */
 export type WorkerToMain =
@@ -98,10 +96,7 @@ export async function runJob(
   if (job.ignore !== undefined) opts.ignore = job.ignore;
   if (job.limit !== undefined) opts.limit = job.limit;
   if (nativeBinding !== undefined) opts.nativeBinding = nativeBinding;
-  const diffOp: { onProgress?: (p: Progress) => void; signal?: AbortSignal } = {};
-  if (op.onProgress) diffOp.onProgress = op.onProgress;
-  if (op.signal) diffOp.signal = op.signal;
-  return diffSnapshot(store, job.topic, source, opts, diffOp);
+  return diffSnapshot(store, job.topic, source, opts, op);
 }
 
 /**
