@@ -35,6 +35,7 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../../src-core/model/types';
+import { patchConnection } from './connection-patch';
 import { ConnectionPrefs, connectionIdFor, normalizeServerUrl } from './connection-prefs';
 import { startCancellable } from './cancel';
 import { countCsvRecords, countNdjsonRecords, exportFileName, saveBlob } from './download';
@@ -110,12 +111,7 @@ export class HttpStoreApi implements StoreApi {
     const r = this.prefs.find(id);
     const base: ConnectionInfo | null = this.conn?.id === id ? this.conn : r ? { ...r, role: 'read' as const } : null;
     if (!base) return Promise.reject(new TidemarkError('NOT_FOUND', 'That connection is no longer remembered.'));
-    const next: ConnectionInfo = {
-      ...base,
-      label: patch.label !== undefined && patch.label.trim() !== '' ? patch.label.trim() : base.label,
-      readOnly: patch.readOnly ?? base.readOnly,
-      color: patch.color !== undefined ? patch.color : base.color,
-    };
+    const next = patchConnection(base, patch);
     if (this.conn?.id === id) this.conn = next;
     this.prefs.remember(next);
     return Promise.resolve(next);

@@ -6,6 +6,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ConnectionInfo, ConnectionPatch } from '../../../src-core/model/store-api';
 import { useApi } from '../../api/api-context';
+import { patchConnection } from '../../api/connection-patch';
 import { forgetStoreData } from '../../queries/invalidate';
 import { keys } from '../../queries/keys';
 import { navigate } from '../../lib/route';
@@ -22,17 +23,6 @@ export function useSwitchConnection<A>(fn: (arg: A) => Promise<ConnectionInfo | 
       navigate({ screen: 'topics' });
     },
   });
-}
-
-/** The connection with a patch applied, as the StoreApi would (an empty label keeps the old one). */
-export function patchConnection(conn: ConnectionInfo, patch: ConnectionPatch): ConnectionInfo {
-  const label = patch.label?.trim();
-  return {
-    ...conn,
-    label: label ? label : conn.label,
-    readOnly: patch.readOnly ?? conn.readOnly,
-    color: patch.color !== undefined ? patch.color : conn.color,
-  };
 }
 
 /**
