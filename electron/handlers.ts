@@ -96,7 +96,7 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
   };
 
   /** Runs a job in a worker for the calling window, its progress pushed as `op:progress`. */
-  const runJob = <J extends Job>(ctx: HandlerContext, opId: string, desc: StoreDescriptor, job: J) =>
+  const startJob = <J extends Job>(ctx: HandlerContext, opId: string, desc: StoreDescriptor, job: J) =>
     runOp(ctx.sender, opId, (signal) =>
       jobs.run(desc, job, { signal, onProgress: (progress) => ctx.push('op:progress', { opId, progress }) }),
     );
@@ -141,7 +141,7 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
     'diff:run': (req, ctx) => {
       const conn = connections.requireStore();
       const { opId, ...job } = req;
-      return runJob(ctx, opId, conn.descriptor, { job: 'diff', ...job });
+      return startJob(ctx, opId, conn.descriptor, { job: 'diff', ...job });
     },
     'diff:cancel': ({ opId }, ctx) => cancel(ctx.sender, opId),
     'export:surface': async ({ opId, topic, req }, ctx) => {
@@ -149,7 +149,7 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
       const safe = topic.replace(/[^A-Za-z0-9._-]/g, '_');
       const file = await dialogs.chooseExportFile(`${safe}-surface.${req.format}`);
       if (file === null) return { savedAs: null, rows: 0 };
-      const { rows } = await runJob(ctx, opId, conn.descriptor, { job: 'export', topic, req, file });
+      const { rows } = await startJob(ctx, opId, conn.descriptor, { job: 'export', topic, req, file });
       return { savedAs: file, rows };
     },
     'export:cancel': ({ opId }, ctx) => cancel(ctx.sender, opId),

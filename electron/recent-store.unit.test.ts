@@ -22,28 +22,23 @@ const server = {
   role: 'read' as const,
 };
 
+const local = {
+  kind: 'sqlite' as const,
+  label: 'a.db',
+  target: '/x/a.db',
+  readOnly: false,
+  color: null,
+  role: 'admin' as const,
+};
+
 describe('RecentStore', () => {
   it('persists connections, most recent first, and reads them back', () => {
     let t = 0;
     const now = () => new Date(Date.UTC(2026, 10, 26, 5, 0, t++));
     const a = new RecentStore(file, new TestSecretBox(), now);
-    const first = a.remember({
-      kind: 'sqlite',
-      label: 'a.db',
-      target: '/x/a.db',
-      readOnly: false,
-      color: null,
-      role: 'admin',
-    });
+    const first = a.remember(local);
     a.remember(server);
-    const again = a.remember({
-      kind: 'sqlite',
-      label: 'a.db',
-      target: '/x/a.db',
-      readOnly: false,
-      color: null,
-      role: 'admin',
-    });
+    const again = a.remember(local);
     expect(again.id).toBe(first.id);
     const b = new RecentStore(file, new TestSecretBox(), now);
     expect(b.recovered).toBeNull();
