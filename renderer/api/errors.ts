@@ -3,7 +3,7 @@
  * one place that says what to do next for each code. HTTP error bodies are
  * `{"error":{"code","message"}}`; a network failure becomes UNAVAILABLE and an abort CANCELLED.
  */
-import { TidemarkError, codeForStatus, hasErrorCode, isErrorCode, type ErrorCode } from '../../src-core/model/errors';
+import { TidemarkError, codeForStatus, hasErrorCode, type ErrorCode } from '../../src-core/model/errors';
 import type { ApiError } from '../../src-core/model/store-api';
 
 /** Reads a failed response's error body; falls back to the status when the body is not ours. */
@@ -20,12 +20,8 @@ export async function errorFromResponse(res: Response, what: string): Promise<Ti
 export function errorFromBody(status: number, text: string, what: string): TidemarkError {
   try {
     const body = JSON.parse(text) as unknown;
-    if (typeof body === 'object' && body !== null && 'error' in body) {
-      const err = body.error;
-      if (typeof err === 'object' && err !== null) {
-        const { code, message } = err as { code?: unknown; message?: unknown };
-        if (isErrorCode(code) && typeof message === 'string') return new TidemarkError(code, message);
-      }
+    if (typeof body === 'object' && body !== null && 'error' in body && hasErrorCode(body.error)) {
+      return new TidemarkError(body.error.code, body.error.message);
     }
   } catch {
     // Not JSON: use the status below.
