@@ -10,10 +10,11 @@
  * CSV takes a fast path: rows stay cell arrays until a DiffRow needs the record as an object.
  */
 import { compareKeys } from '../model/canonical';
-import { TidemarkError, hasErrorCode } from '../model/errors';
+import { TidemarkError } from '../model/errors';
 import type { LongOperation } from '../model/store-api';
 import type { DiffResult, DiffRow, DiffSummary, JsonValue, SurfaceRow } from '../model/types';
 import { validateTopic } from '../model/validate';
+import { findTopic } from '../store/find-topic';
 import type { EventStore } from '../store/types';
 import { type CompareSpec, type CsvColumn, differingCells, differingFields, storeFields } from './compare';
 import { cellsToRecord, parseCsvRows } from './csv';
@@ -282,10 +283,5 @@ async function merge(
 /** Rows the surface will have (for progress only): the topic's key counter, 0 if unknown. */
 async function surfaceSize(store: EventStore, topic: string, asOfTxn: number | undefined): Promise<number> {
   if (asOfTxn !== undefined) return 0;
-  try {
-    return (await store.topicInfo(topic)).keys;
-  } catch (e) {
-    if (hasErrorCode(e) && e.code === 'NOT_FOUND') return 0;
-    throw e;
-  }
+  return (await findTopic(store, topic))?.keys ?? 0;
 }

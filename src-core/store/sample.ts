@@ -8,6 +8,7 @@
  */
 import { hasErrorCode } from '../model/errors';
 import type { AppendResponse, EventInput, InvalidateResult, JsonValue } from '../model/types';
+import { findTopic } from './find-topic';
 import type { EventStore } from './types';
 
 export const SAMPLE_TOPIC = 'demo.trades';
@@ -55,12 +56,7 @@ export async function loadSampleData(store: EventStore, observer: SampleObserver
     observer.appended?.(r);
     return r;
   };
-  try {
-    await store.topicInfo(topic);
-    return { topic };
-  } catch (err) {
-    if (!hasErrorCode(err) || err.code !== 'NOT_FOUND') throw err;
-  }
+  if ((await findTopic(store, topic)) !== null) return { topic };
   const rand = rng(20261126);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const trades = new Map<string, Trade>();

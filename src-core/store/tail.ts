@@ -6,8 +6,8 @@
  * commits of this process (or of this server connection), it also polls `topicInfo` every
  * `pollMs` (default 1000) and catches up when another writer has moved the topic on.
  */
-import { hasErrorCode } from '../model/errors';
 import type { StoredEvent } from '../model/types';
+import { findTopic } from './find-topic';
 import type { EventStore } from './types';
 
 export interface TailOptions {
@@ -99,13 +99,13 @@ export function tailTopic(
   const poll = async (): Promise<void> => {
     if (busy || stopped) return;
     try {
-      const info = await store.topicInfo(topic);
-      if (info.maxSeq > delivered) {
+      const info = await findTopic(store, topic);
+      if (info !== null && info.maxSeq > delivered) {
         needRead = true;
         await pump();
       }
     } catch (err) {
-      if (!hasErrorCode(err) || err.code !== 'NOT_FOUND') opts.onError?.(err);
+      opts.onError?.(err);
     }
   };
 

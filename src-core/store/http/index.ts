@@ -6,7 +6,7 @@
  * topic's current end (sse-client.ts). Errors keep the server's code; an unreachable server is
  * UNAVAILABLE.
  */
-import { TidemarkError, hasErrorCode } from '../../model/errors';
+import { TidemarkError } from '../../model/errors';
 import type {
   AppendRequest,
   AppendResponse,
@@ -25,6 +25,7 @@ import type {
 } from '../../model/types';
 import { validateReason, validateTopic } from '../../model/validate';
 import type { InvalidatePreview } from '../../model/store-api';
+import { findTopic } from '../find-topic';
 import type { CommitListener, EventStore, Unsubscribe } from '../types';
 import { OrderedWriter, type OrderedWriterOptions } from './ordered-writer';
 import { type SseOptions, streamEvents } from './sse-client';
@@ -160,14 +161,7 @@ export class HttpEventStore implements EventStore {
   subscribe(topic: string, listener: CommitListener): Unsubscribe {
     this.open();
     validateTopic(topic);
-    const from = async (): Promise<number> => {
-      try {
-        return (await this.topicInfo(topic)).maxSeq;
-      } catch (err) {
-        if (hasErrorCode(err) && err.code === 'NOT_FOUND') return 0;
-        throw err;
-      }
-    };
+    const from = async (): Promise<number> => (await findTopic(this, topic))?.maxSeq ?? 0;
     return this.track(streamEvents(this.transport, topic, from, listener, this.sseOptions));
   }
 
