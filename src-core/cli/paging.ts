@@ -2,10 +2,17 @@
  * Paging for the listing commands. `--limit N` prints at most N rows (any positive number; pages
  * of at most 10,000 are fetched underneath), `--all` prints every row, page after page, writing
  * each page before fetching the next so memory stays flat. When rows remain after `--limit`, the
- * cursor to continue from is returned so the command can say how to get the rest.
+ * command says on stderr which cursor option continues from there. Listings ordered by a number
+ * (`read` by seq, `txns` by txn) share their cursor options here: `--after` is the cursor of
+ * ascending listings, `--before` of descending ones, and giving the other one is an error rather
+ * than being ignored.
  */
-import { TidemarkError } from '../model/errors';
+import { type Command, Option } from 'commander';
+import { TidemarkError, badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
+import type { ListTxnsOptions, Order } from '../model/types';
+import { parseNonNegativeInt, parsePositiveInt } from './options';
+import type { RowPrinter } from './output';
 
 export interface Page<T, C> {
   rows: T[];
@@ -17,7 +24,7 @@ export interface PagingOptions {
   all?: boolean;
 }
 
-export const DEFAULT_ROWS = LIMITS.pageDefault;
+const DEFAULT_ROWS = LIMITS.pageDefault;
 
 /** Fetches and hands over pages until the cap or the end; returns the cursor of what is left. */
 export async function pageThrough<T, C>(
@@ -44,7 +51,75 @@ export async function pageThrough<T, C>(
 }
 
 /** The stderr hint printed when `--limit` left rows behind. */
-export function moreHint(option: string, cursor: string | number): string {
+function moreHint(option: string, cursor: string | number): string {
   const shown = typeof cursor === 'number' ? String(cursor) : JSON.stringify(cursor);
   return `tidemark: more rows follow; continue with ${option} ${shown} (or use --all)\n`;
+}
+
+/** Prints every page through `printer`, then the empty-table note and, if rows remain, the hint. */
+export async function printPages<T, C extends string | number>(
+  printer: RowPrinter<T>,
+  emptyMessage: string,
+  opts: PagingOptions,
+  start: { option: string; cursor: C | undefined },
+  fetch: (cursor: C | undefined, limit: number) => Promise<Page<T, C>>,
+): Promise<void> {
+  const left = await pageThrough(opts, start.cursor, fetch, (rows) => printer.page(rows));
+  await printer.finish(emptyMessage);
+  if (left !== null) process.stderr.write(moreHint(start.option, left));
+}
+
+/** The options of a listing ordered by a number, readable in either direction. */
+export interface OrderedPagingOptions extends PagingOptions {
+  order: Order;
+  after?: number;
+  before?: number;
+}
+
+/** Adds `--after`, `--before`, `--limit` and `--order`; `unit` names the cursor (seq or txn). */
+export function addOrderedCursorOptions(cmd: Command, unit: string, rows: string): Command {
+  return cmd
+    .addOption(
+      new Option(`--after <${unit}>`, `start after this ${unit} (ascending order)`).argParser(parseNonNegativeInt),
+    )
+    .addOption(
+      new Option(`--before <${unit}>`, `start before this ${unit} (with --order desc)`).argParser(parseNonNegativeInt),
+    )
+    .addOption(
+      new Option('--limit <n>', `print at most n ${rows} (default 100)`).argParser(parsePositiveInt).conflicts('all'),
+    )
+    .addOption(
+      new Option('--order <order>', 'asc (oldest first) or desc (newest first)')
+        .choices(['asc', 'desc'])
+        .default('asc'),
+    );
+}
+
+/** Rejects the cursor option that does not go with `--order`; `listings` words the message. */
+export function checkOrderedCursor(opts: OrderedPagingOptions, listings: string): void {
+  if (opts.order === 'asc' && opts.before !== undefined) {
+    throw badRequest(`--before applies with --order desc (use --after for ascending ${listings})`);
+  }
+  if (opts.order === 'desc' && opts.after !== undefined) {
+    throw badRequest(`--after applies with --order asc (use --before for descending ${listings})`);
+  }
+}
+
+/** printPages for an ordered listing: starts at `--after`/`--before` and moves the cursor along. */
+export async function printOrderedPages<T>(
+  printer: RowPrinter<T>,
+  emptyMessage: string,
+  opts: OrderedPagingOptions,
+  fetch: (query: ListTxnsOptions) => Promise<Page<T, number>>,
+): Promise<void> {
+  const desc = opts.order === 'desc';
+  const start = desc ? { option: '--before', cursor: opts.before } : { option: '--after', cursor: opts.after };
+  await printPages(printer, emptyMessage, opts, start, (cursor, limit) => {
+    const query: ListTxnsOptions = { order: opts.order, limit };
+    if (cursor !== undefined) {
+      if (desc) query.before = cursor;
+      else query.after = cursor;
+    }
+    return fetch(query);
+  });
 }

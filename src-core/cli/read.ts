@@ -7,12 +7,11 @@
  */
 import { type Command, Option } from 'commander';
 import { badRequest } from '../model/errors';
-import type { Order, ReadEventsOptions, StoredEvent } from '../model/types';
+import type { ReadEventsOptions, StoredEvent } from '../model/types';
 import {
   type StoreOptionValues,
   addFormatOption,
   addStoreOptions,
-  parseNonNegativeInt,
   parsePositiveInt,
   resolveFormat,
   topicOption,
@@ -20,17 +19,12 @@ import {
 } from './options';
 import { type Column, RowPrinter, dataCell } from './output';
 import { currentEnd, follow } from './follow';
-import { moreHint, pageThrough } from './paging';
+import { type OrderedPagingOptions, addOrderedCursorOptions, checkOrderedCursor, printOrderedPages } from './paging';
 
-interface ReadOpts extends StoreOptionValues {
+interface ReadOpts extends StoreOptionValues, OrderedPagingOptions {
   topic: string;
-  after?: number;
-  before?: number;
-  limit?: number;
-  order: Order;
   key?: string;
   txn?: number;
-  all?: boolean;
   follow?: boolean;
   format?: string;
 }
@@ -49,20 +43,14 @@ export const EVENT_COLUMNS: Column<StoredEvent>[] = [
 ];
 
 export function registerRead(program: Command): void {
-  const cmd = program
-    .command('read')
-    .description("print a topic's log (events and invalidation markers) in seq order")
-    .addOption(topicOption())
-    .addOption(new Option('--after <seq>', 'start after this seq (ascending order)').argParser(parseNonNegativeInt))
-    .addOption(new Option('--before <seq>', 'start before this seq (with --order desc)').argParser(parseNonNegativeInt))
-    .addOption(
-      new Option('--limit <n>', 'print at most n events (default 100)').argParser(parsePositiveInt).conflicts('all'),
-    )
-    .addOption(
-      new Option('--order <order>', 'asc (oldest first) or desc (newest first)')
-        .choices(['asc', 'desc'])
-        .default('asc'),
-    )
+  const cmd = addOrderedCursorOptions(
+    program
+      .command('read')
+      .description("print a topic's log (events and invalidation markers) in seq order")
+      .addOption(topicOption()),
+    'seq',
+    'events',
+  )
     .addOption(new Option('--key <key>', 'only events of this key'))
     .addOption(new Option('--txn <txn>', 'only events of this transaction').argParser(parsePositiveInt))
     .option('--all', 'print every event, page after page')
@@ -75,12 +63,7 @@ export function registerRead(program: Command): void {
   addFormatOption(cmd);
   addStoreOptions(cmd);
   cmd.action(async (opts: ReadOpts, command: Command) => {
-    if (opts.order === 'asc' && opts.before !== undefined) {
-      throw badRequest('--before applies with --order desc (use --after for ascending reads)');
-    }
-    if (opts.order === 'desc' && opts.after !== undefined) {
-      throw badRequest('--after applies with --order asc (use --before for descending reads)');
-    }
+    checkOrderedCursor(opts, 'reads');
     if (opts.follow === true && opts.order === 'desc') throw badRequest('--follow reads in ascending order only');
     await withStore(command, opts, { mustExist: true }, async (store) => {
       const printer = new RowPrinter(resolveFormat(opts.format), EVENT_COLUMNS);
@@ -89,26 +72,13 @@ export function registerRead(program: Command): void {
         await follow(store, opts.topic, printer, { after });
         return;
       }
-      const base: ReadEventsOptions = { order: opts.order };
-      if (opts.key !== undefined) base.key = opts.key;
-      if (opts.txn !== undefined) base.txn = opts.txn;
-      const start = opts.order === 'desc' ? opts.before : opts.after;
-      const left = await pageThrough(
-        opts,
-        start,
-        async (cursor, limit) => {
-          const q: ReadEventsOptions = { ...base, limit };
-          if (cursor !== undefined) {
-            if (opts.order === 'desc') q.before = cursor;
-            else q.after = cursor;
-          }
-          const page = await store.readEvents(opts.topic, q);
-          return { rows: page.events, next: page.next };
-        },
-        (rows) => printer.page(rows),
-      );
-      await printer.finish('no events');
-      if (left !== null) process.stderr.write(moreHint(opts.order === 'desc' ? '--before' : '--after', left));
+      const filter: ReadEventsOptions = {};
+      if (opts.key !== undefined) filter.key = opts.key;
+      if (opts.txn !== undefined) filter.txn = opts.txn;
+      await printOrderedPages(printer, 'no events', opts, async (query) => {
+        const page = await store.readEvents(opts.topic, { ...filter, ...query });
+        return { rows: page.events, next: page.next };
+      });
     });
   });
 }

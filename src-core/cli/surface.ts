@@ -18,16 +18,14 @@ import {
   withStore,
 } from './options';
 import { type Column, RowPrinter, dataCell } from './output';
-import { moreHint, pageThrough } from './paging';
+import { type PagingOptions, printPages } from './paging';
 
-interface SurfaceOpts extends StoreOptionValues {
+interface SurfaceOpts extends StoreOptionValues, PagingOptions {
   topic: string;
   prefix?: string;
   view: SurfaceView;
   asOfTxn?: number;
   after?: string;
-  limit?: number;
-  all?: boolean;
   format?: string;
 }
 
@@ -72,15 +70,9 @@ export function registerSurface(program: Command): void {
       const base: SurfaceOptions = { view: opts.view };
       if (opts.prefix !== undefined) base.prefix = opts.prefix;
       if (opts.asOfTxn !== undefined) base.asOfTxn = opts.asOfTxn;
-      const left = await pageThrough(
-        opts,
-        opts.after,
-        async (cursor, limit) =>
-          store.surface(opts.topic, cursor !== undefined ? { ...base, limit, after: cursor } : { ...base, limit }),
-        (rows) => printer.page(rows),
+      await printPages(printer, 'no rows', opts, { option: '--after', cursor: opts.after }, async (cursor, limit) =>
+        store.surface(opts.topic, cursor !== undefined ? { ...base, limit, after: cursor } : { ...base, limit }),
       );
-      await printer.finish('no rows');
-      if (left !== null) process.stderr.write(moreHint('--after', left));
     });
   });
 }
