@@ -83,34 +83,27 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
     },
   });
 
+  /** Detects the file's columns for `c.format`, then keeps `c.keyField` if the file has it (else
+   *  `key`, else the first column) and compares every other column. */
+  const detect = (f: File, c: DiffChoice): void => {
+    void detectColumns(f, c)
+      .catch((): string[] => [])
+      .then((cols) => {
+        setColumns(cols);
+        const keyField = [c.keyField, 'key'].find((k) => cols.includes(k)) ?? cols[0] ?? c.keyField;
+        setChoice({ ...c, keyField, fields: cols.filter((x) => x !== keyField) });
+      });
+  };
+
   const pick = (f: File): void => {
     cancel();
     run.reset();
     setFile(f);
-    const base: DiffChoice = { format: formatFromName(f.name), keyField: 'key', fields: [] };
-    void detectColumns(f, base)
-      .catch((): string[] => [])
-      .then((cols) => {
-        setColumns(cols);
-        const keyField = cols.includes('key') ? 'key' : (cols[0] ?? 'key');
-        setChoice({ ...base, keyField, fields: cols.filter((c) => c !== keyField) });
-      });
+    detect(f, { format: formatFromName(f.name), keyField: 'key', fields: [] });
   };
 
   const changeChoice = (c: DiffChoice): void => {
-    if (file && c.format !== choice.format) {
-      void detectColumns(file, c)
-        .catch((): string[] => [])
-        .then((cols) => {
-          setColumns(cols);
-          const keyField = cols.includes(c.keyField)
-            ? c.keyField
-            : cols.includes('key')
-              ? 'key'
-              : (cols[0] ?? c.keyField);
-          setChoice({ ...c, keyField, fields: cols.filter((x) => x !== keyField) });
-        });
-    }
+    if (file && c.format !== choice.format) detect(file, c);
     setChoice(c);
   };
 
