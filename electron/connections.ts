@@ -39,6 +39,20 @@ export interface OpenConnection {
 /** `storeChanged` is false when only the open connection's label, colour or read-only flag changed. */
 export type ConnectionListener = (current: OpenConnection | null, change: { storeChanged: boolean }) => void;
 
+/**
+ * The read-only flag and colour of a connection being opened: the request's, else the remembered
+ * ones, else the defaults. A `color` of null in the request clears a remembered colour.
+ */
+function markings(
+  req: { readOnly?: boolean; color?: string | null },
+  known: ConnectionRecord | undefined,
+): Pick<ConnectionRecord, 'readOnly' | 'color'> {
+  return {
+    readOnly: req.readOnly ?? known?.readOnly ?? false,
+    color: req.color !== undefined ? req.color : (known?.color ?? null),
+  };
+}
+
 export class ConnectionManager {
   private currentConn: OpenConnection | null = null;
   private listeners = new Set<ConnectionListener>();
@@ -122,8 +136,7 @@ export class ConnectionManager {
         kind: 'sqlite',
         label: known?.label ?? path.basename(resolved),
         target: resolved,
-        readOnly: req.readOnly ?? known?.readOnly ?? false,
-        color: req.color !== undefined ? req.color : (known?.color ?? null),
+        ...markings(req, known),
         role: 'admin',
       },
       undefined,
@@ -142,8 +155,7 @@ export class ConnectionManager {
         kind: 'http',
         label: req.label ?? known?.label ?? new URL(url).host,
         target: url,
-        readOnly: req.readOnly ?? known?.readOnly ?? false,
-        color: req.color !== undefined ? req.color : (known?.color ?? null),
+        ...markings(req, known),
         role,
       },
       req.token,
