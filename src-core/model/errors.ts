@@ -3,6 +3,8 @@
  * because they cross HTTP and IPC boundaries; `statusForCode` is the one place codes map to HTTP
  * statuses. Pure: safe for the browser build.
  */
+import type { BatchError } from './types';
+
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
@@ -70,3 +72,16 @@ export function toErrorBody(err: unknown): ErrorBody {
 export const badRequest = (message: string): TidemarkError => new TidemarkError('BAD_REQUEST', message);
 export const notFound = (message: string): TidemarkError => new TidemarkError('NOT_FOUND', message);
 export const conflict = (message: string): TidemarkError => new TidemarkError('CONFLICT', message);
+
+/** The contract's wording for a missing topic / transaction, shared by every backend. */
+export const noSuchTopic = (topic: string): TidemarkError => notFound(`topic: "${topic}" has no events`);
+export const noSuchTxn = (topic: string, txn: number): TidemarkError =>
+  notFound(`txn: topic "${topic}" has no transaction ${txn}`);
+/** Invalidating an invalidation marker is refused (a marker can only be superseded, never undone). */
+export const markerNotInvalidatable = (txn: number): TidemarkError =>
+  badRequest(`txn: transaction ${txn} is an invalidation marker and cannot be invalidated`);
+
+/** The `error` entry of a batch response: the failing transaction's index and its coded error. */
+export function toBatchError(index: number, err: ErrorBody): BatchError {
+  return { index, status: statusForCode(err.code), code: err.code, message: err.message };
+}

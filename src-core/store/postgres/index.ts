@@ -6,7 +6,7 @@
  * live tails see every server's commits through LISTEN/NOTIFY (feed.ts). An unreachable database
  * is an `UNAVAILABLE` error naming the host (the server answers 503).
  */
-import { TidemarkError, badRequest, statusForCode, toErrorBody } from '../../model/errors';
+import { TidemarkError, badRequest, toBatchError, toErrorBody } from '../../model/errors';
 import type {
   AppendRequest,
   AppendResponse,
@@ -60,11 +60,6 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     throw toStoreError(err, db.where);
   }
   return new PostgresEventStore(db, schema);
-}
-
-function batchError(index: number, err: unknown): BatchError {
-  const body = toErrorBody(err);
-  return { index, status: statusForCode(body.code), code: body.code, message: body.message };
 }
 
 export class PostgresEventStore implements EventStore {
@@ -146,7 +141,7 @@ export class PostgresEventStore implements EventStore {
         const topic: unknown = typeof txn === 'object' && txn !== null ? txn.topic : undefined;
         prepared.push(prepareTxn(topic, txn, `txns[${i}].`));
       } catch (err) {
-        prepError = batchError(i, err);
+        prepError = toBatchError(i, toErrorBody(err));
         break;
       }
     }
@@ -162,7 +157,7 @@ export class PostgresEventStore implements EventStore {
             results.push(ws.apply(prepared[i]!));
           } catch (err) {
             if (!(err instanceof TidemarkError)) throw err;
-            error = batchError(i, err);
+            error = toBatchError(i, err);
             break;
           }
         }

@@ -7,7 +7,7 @@
  * transaction returns the existing marker with `duplicate: true` and writes nothing.
  */
 import type pg from 'pg';
-import { type TidemarkError, badRequest, notFound } from '../../model/errors';
+import { markerNotInvalidatable, noSuchTxn } from '../../model/errors';
 import { hashData } from '../../model/hash';
 import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../../model/limits';
 import type { InvalidateResult } from '../../model/types';
@@ -40,17 +40,14 @@ export async function invalidateLocked(
   target: number,
   reason: string,
 ): Promise<InvalidateResult> {
-  const missing = (): TidemarkError => notFound(`txn: topic "${topic}" has no transaction ${target}`);
-  if (lock === undefined || lock.maxSeq === 0) throw missing();
+  if (lock === undefined || lock.maxSeq === 0) throw noSuchTxn(topic, target);
   const tr = await c.query<TxnRow>(
     `SELECT first_seq, last_seq, marker, invalidated_by FROM ${t.txns} WHERE topic_id = $1 AND txn = $2`,
     [lock.id, target],
   );
   const row = tr.rows[0];
-  if (row === undefined) throw missing();
-  if (row.marker) {
-    throw badRequest(`txn: transaction ${target} is an invalidation marker and cannot be invalidated`);
-  }
+  if (row === undefined) throw noSuchTxn(topic, target);
+  if (row.marker) throw markerNotInvalidatable(target);
   if (row.invalidated_by !== null) {
     const m = await c.query<{ seq: number; txn: number }>(
       `SELECT seq, txn FROM ${t.events} WHERE topic_id = $1 AND seq = $2`,

@@ -5,7 +5,7 @@
  * to know whether a next page exists; `next` is the cursor to pass back (`after`, or `before` with
  * `order=desc`; both bounds apply in either order), null on the last page. An unknown topic reads as empty.
  */
-import { notFound } from '../../model/errors';
+import { noSuchTopic, noSuchTxn } from '../../model/errors';
 import type {
   EventPage,
   EventType,
@@ -54,7 +54,7 @@ export async function topicInfo(db: Db, topic: string): Promise<TopicInfo> {
     topic,
   ]);
   const r = rows[0];
-  if (r === undefined) throw notFound(`topic: "${topic}" has no events`);
+  if (r === undefined) throw noSuchTopic(topic);
   return topicInfoOf(r);
 }
 
@@ -191,7 +191,7 @@ export async function getTxn(db: Db, topic: string, txn: number): Promise<TxnDet
     [topic, txn],
   );
   const r = rows[0];
-  if (r === undefined) throw notFound(`txn: topic "${topic}" has no transaction ${txn}`);
+  if (r === undefined) throw noSuchTxn(topic, txn);
   const evs = await query<EventRow>(
     db,
     `SELECT ${EVENT_COLS}

@@ -7,7 +7,7 @@
  * for another process's writer). See docs/engine.md.
  */
 import type Database from 'better-sqlite3';
-import { TidemarkError, badRequest, hasErrorCode, statusForCode } from '../../model/errors';
+import { TidemarkError, badRequest, hasErrorCode, toBatchError } from '../../model/errors';
 import type {
   AppendRequest,
   AppendResponse,
@@ -38,11 +38,6 @@ import { type PreparedTxn, WriteBatch, prepareTxn } from './write';
 
 export type { SqliteOpenOptions } from './open';
 export { APPLICATION_ID, SCHEMA_VERSION } from './schema';
-
-function batchError(index: number, err: unknown): BatchError | undefined {
-  if (!hasErrorCode(err)) return undefined;
-  return { index, status: statusForCode(err.code), code: err.code, message: err.message };
-}
 
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite';
@@ -162,8 +157,8 @@ export class SqliteEventStore implements EventStore {
         }
         prepared.push(prepareTxn((t as { topic?: unknown }).topic, t));
       } catch (err) {
-        error = batchError(i, err) ?? null;
-        if (!error) throw err;
+        if (!hasErrorCode(err)) throw err;
+        error = toBatchError(i, err);
         break;
       }
     }
@@ -176,7 +171,7 @@ export class SqliteEventStore implements EventStore {
           } catch (err) {
             // Only pre-write checks throw TidemarkErrors; storage failures abort the whole batch.
             if (!(err instanceof TidemarkError)) throw err;
-            error = batchError(i, err)!;
+            error = toBatchError(i, err);
             return;
           }
         }

@@ -7,7 +7,7 @@
  * are handed to the batch so the in-process head cache follows them. Errors are thrown before
  * anything is written.
  */
-import { badRequest, notFound } from '../../model/errors';
+import { markerNotInvalidatable, noSuchTxn } from '../../model/errors';
 import { hashCanonical } from '../../model/hash';
 import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../../model/limits';
 import type { InvalidateResult } from '../../model/types';
@@ -28,8 +28,8 @@ export function applyInvalidate(
 ): InvalidateResult {
   const s = batch.state(topic, false);
   const t = s ? st.txn.get(s.row.id, target) : undefined;
-  if (!s || !t) throw notFound(`txn: topic "${topic}" has no transaction ${target}`);
-  if (t.marker) throw badRequest(`txn: transaction ${target} is an invalidation marker and cannot be invalidated`);
+  if (!s || !t) throw noSuchTxn(topic, target);
+  if (t.marker) throw markerNotInvalidatable(target);
   const topicId = s.row.id;
   if (t.invalidated_by !== null) {
     const marker = st.eventBySeq.get(topicId, t.invalidated_by);

@@ -5,7 +5,7 @@
  * maintained `topics` counters, never by counting). Pages fetch one row more than asked to know
  * whether `next` is a cursor or null.
  */
-import { notFound } from '../../model/errors';
+import { noSuchTopic, noSuchTxn } from '../../model/errors';
 import type { EventPage, ListTxnsOptions, ReadEventsOptions, TopicInfo, TxnDetail, TxnPage } from '../../model/types';
 import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
 import { toEvent, toTopicInfo, toTxnInfo } from './rows';
@@ -25,7 +25,7 @@ export function listTopics({ st }: ReadContext): TopicInfo[] {
 export function topicInfo({ st }: ReadContext, topic: string): TopicInfo {
   validateTopic(topic);
   const row = st.topicByName.get(topic);
-  if (!row || row.max_seq === 0) throw notFound(`topic: "${topic}" has no events`);
+  if (!row || row.max_seq === 0) throw noSuchTopic(topic);
   return toTopicInfo(row);
 }
 
@@ -78,7 +78,7 @@ export function getTxn({ st }: ReadContext, topic: string, txn: number): TxnDeta
   validatePositiveInt(txn, 'txn');
   const t = st.topicByName.get(topic);
   const tr = t ? st.txn.get(t.id, txn) : undefined;
-  if (!t || !tr) throw notFound(`txn: topic "${topic}" has no transaction ${txn}`);
+  if (!t || !tr) throw noSuchTxn(topic, txn);
   const events = st.eventsInRange.all(t.id, tr.first_seq, tr.last_seq).map((r) => toEvent(topic, r));
   return { ...toTxnInfo(tr), events };
 }
