@@ -19,9 +19,10 @@ import { diffSnapshot } from '../diff/index';
 import { splitList } from '../diff/options';
 import type { DiffOptions, SnapshotFormat } from '../diff/types';
 import { DIFF_ROWS_MAX } from '../diff/types';
-import { TidemarkError, badRequest, codeForStatus, isErrorCode, notFound } from '../model/errors';
+import { TidemarkError, badRequest, isErrorCode, notFound } from '../model/errors';
 import type { Progress } from '../model/store-api';
 import type { DiffRow, DiffSummary } from '../model/types';
+import { HttpTransport, topicPath } from '../store/http/transport';
 import {
   type StoreOptionValues,
   addStoreOptions,
@@ -142,25 +143,13 @@ async function remoteDiff(
   d: DiffOptions,
   op: { onProgress: (p: Progress) => void; signal: AbortSignal },
 ): Promise<DiffSummary> {
-  let base: URL;
-  try {
-    base = new URL(opts.url!);
-  } catch {
-    throw badRequest('--url: is not a valid URL');
-  }
-  const url = new URL(
-    `v1/topics/${encodeURIComponent(opts.topic)}/diff`,
-    base.href.endsWith('/') ? base : `${base.href}/`,
+  if (opts.url === undefined || URL.parse(opts.url) === null) throw badRequest('--url: is not a valid URL');
+  const transport = new HttpTransport(
+    opts.token !== undefined ? { url: opts.url, token: opts.token } : { url: opts.url },
   );
-  if (d.keyField !== undefined) url.searchParams.set('key', d.keyField);
-  if (d.fields !== undefined) url.searchParams.set('fields', d.fields.join(','));
-  if (d.ignore !== undefined) url.searchParams.set('ignore', d.ignore.join(','));
-  if (d.limit !== undefined) url.searchParams.set('limit', String(d.limit));
-  if (d.asOfTxn !== undefined) url.searchParams.set('asOfTxn', String(d.asOfTxn));
   const streaming = d.onRow !== undefined;
   const headers: Record<string, string> = { 'content-type': CONTENT_TYPES[format], 'content-length': String(size) };
   if (streaming) headers.accept = 'application/x-ndjson';
-  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
   let sent = 0;
   const file = createReadStream(opts.file);
   file.on('data', (chunk) => {
@@ -176,15 +165,21 @@ async function remoteDiff(
   };
   let res: Response;
   try {
-    res = await fetch(url, init);
+    res = await transport.fetch(topicPath(opts.topic, '/diff'), {
+      ...init,
+      query: {
+        key: d.keyField,
+        fields: d.fields?.join(','),
+        ignore: d.ignore?.join(','),
+        limit: d.limit,
+        asOfTxn: d.asOfTxn,
+      },
+    });
   } catch (e) {
     if (op.signal.aborted) throw new TidemarkError('CANCELLED', 'the diff was cancelled');
-    throw new TidemarkError(
-      'UNAVAILABLE',
-      `cannot reach ${base.origin}: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    throw e;
   }
-  if (res.status !== 200 || res.body === null) throw await responseError(res);
+  if (res.status !== 200 || res.body === null) throw await transport.errorFrom(res);
   op.onProgress({ done: size, total: size, unit: 'bytes', phase: 'compare' });
   if (!streaming) return ((await res.json()) as { summary: DiffSummary }).summary;
   const lines = createInterface({ input: Readable.fromWeb(res.body) });
@@ -198,18 +193,6 @@ async function remoteDiff(
     }
   }
   throw new TidemarkError('UNAVAILABLE', 'the server ended the diff without a summary');
-}
-
-async function responseError(res: Response): Promise<TidemarkError> {
-  try {
-    const body = (await res.json()) as { error?: { code?: unknown; message?: unknown } };
-    const code = body.error?.code;
-    const message = body.error?.message;
-    if (isErrorCode(code) && typeof message === 'string') return new TidemarkError(code, message);
-  } catch {
-    // not our envelope
-  }
-  return new TidemarkError(codeForStatus(res.status), `the server answered ${res.status}`);
 }
 
 /** The progress bar: bytes while loading/uploading, rows while comparing. */
