@@ -195,13 +195,4 @@ export interface PushMap {
 }
 export type PushChannel = keyof PushMap;
 
-export const PUSH_CHANNELS: readonly PushChannel[] = ['live:events', 'live:error', 'op:progress'];
-
 export const CHANNELS = Object.keys(requestSchemas) as Channel[];
-
-/** Channels that write; main refuses them with FORBIDDEN on a read-only connection. */
-export const WRITE_CHANNELS = new Set<Channel>(['events:append', 'txn:invalidate', 'sample:load']);
-
-export function isChannel(name: string): name is Channel {
-  return Object.hasOwn(requestSchemas, name);
-}
