@@ -10,6 +10,7 @@ import { useApi } from '../../api/api-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { fmtNum, fmtTime, jsonPreview } from '../../lib/format';
+import { parseTxnInput } from '../../lib/txn-input';
 import { useDebounced } from '../../lib/use-debounced';
 import { eventsQuery } from '../../queries/events';
 import { usePagedRows } from '../../queries/paged';
@@ -45,12 +46,6 @@ const COLUMNS: Column<StoredEvent>[] = [
   { id: 'time', header: 'Time (UTC)', width: '12.5rem', className: 'mono', render: (e) => fmtTime(e.time) },
 ];
 
-const parseTxn = (s: string): number | undefined | 'bad' => {
-  const t = s.trim();
-  if (t === '') return undefined;
-  return /^\d+$/.test(t) && Number(t) > 0 ? Number(t) : 'bad';
-};
-
 export function EventsTab({ topic }: { topic: string }): ReactNode {
   const api = useApi();
   const [keyText, setKeyText] = useState('');
@@ -58,7 +53,8 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
   const [live, setLive] = useState(false);
   const [selected, setSelected] = useState<StoredEvent | null>(null);
   const key = useDebounced(keyText.trim());
-  const txnParsed = parseTxn(useDebounced(txnText));
+  const txnBad = parseTxnInput(txnText) === 'bad';
+  const txnParsed = parseTxnInput(useDebounced(txnText));
   const params = useMemo(
     () => ({ key: key || undefined, txn: txnParsed === 'bad' ? undefined : txnParsed }),
     [key, txnParsed],
@@ -82,7 +78,7 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
             type="text"
             inputMode="numeric"
             aria-label="Filter by txn"
-            aria-invalid={parseTxn(txnText) === 'bad'}
+            aria-invalid={txnBad}
             placeholder="Txn"
             className="narrow"
             value={txnText}
@@ -100,7 +96,7 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
             {fmtNum(rows.length)} loaded{paging.hasMore ? ' (scroll for more)' : ''}
           </span>
         </div>
-        {parseTxn(txnText) === 'bad' && (
+        {txnBad && (
           <p className="field-error" role="alert">
             Filter by txn: enter a transaction number (a whole number from 1).
           </p>

@@ -11,6 +11,7 @@ import { useAccess, type Access } from '../../components/use-access';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { fmtNum, fmtTime } from '../../lib/format';
 import { navigate } from '../../lib/route';
+import { parseTxnInput } from '../../lib/txn-input';
 import { usePagedRows } from '../../queries/paged';
 import { txnsQuery } from '../../queries/txns';
 import { FocusedTxn } from './FocusedTxn';
@@ -69,8 +70,8 @@ export function TxnsTab({ topic, focus }: { topic: string; focus?: number }): Re
         className="toolbar"
         onSubmit={(e) => {
           e.preventDefault();
-          const n = goTo.trim();
-          if (/^\d+$/.test(n) && Number(n) > 0) navigate({ screen: 'topic', topic, tab: 'txns', txn: Number(n) });
+          const txn = parseTxnInput(goTo);
+          if (typeof txn === 'number') navigate({ screen: 'topic', topic, tab: 'txns', txn });
         }}
       >
         <input
