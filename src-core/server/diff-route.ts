@@ -22,6 +22,7 @@ import { formatFromContentType, parseSnapshotFormat } from '../diff/format';
 import { diffSnapshot } from '../diff/index';
 import { splitList } from '../diff/options';
 import type { Chunk, DiffOptions } from '../diff/types';
+import { type Query, oneParam } from './params';
 
 export const DIFF_BODY_LIMIT_DEFAULT = 1024 * 1024 * 1024;
 
@@ -31,8 +32,6 @@ export interface DiffRouteOptions {
   /** Directory for the diff's temporary spill file (default: the OS temp directory). */
   tmpDir?: string;
 }
-
-type Query = Record<string, string | string[] | undefined>;
 
 export function registerDiffRoute(app: FastifyInstance, store: EventStore, opts: DiffRouteOptions = {}): void {
   const bodyLimit = opts.bodyLimit ?? envLimit() ?? DIFF_BODY_LIMIT_DEFAULT;
@@ -57,7 +56,7 @@ async function handle(
 ): Promise<unknown> {
   const topic = validateTopic(req.params.topic);
   const q = req.query;
-  const fmt = one(q, 'format');
+  const fmt = oneParam(q, 'format');
   const format = fmt !== undefined ? parseSnapshotFormat(fmt) : formatFromContentType(req.headers['content-type']);
   if (format === null) {
     throw badRequest(
@@ -108,28 +107,22 @@ async function handle(
 
 function parseQuery(q: Query): DiffOptions {
   const opts: DiffOptions = {};
-  const key = one(q, 'key');
+  const key = oneParam(q, 'key');
   if (key !== undefined) opts.keyField = key;
-  const fields = one(q, 'fields');
+  const fields = oneParam(q, 'fields');
   if (fields !== undefined) opts.fields = splitList(fields, 'fields');
-  const ignore = one(q, 'ignore');
+  const ignore = oneParam(q, 'ignore');
   if (ignore !== undefined) opts.ignore = splitList(ignore, 'ignore');
-  const limit = one(q, 'limit');
+  const limit = oneParam(q, 'limit');
   if (limit !== undefined) opts.limit = intParam(limit, 'limit');
-  const asOf = one(q, 'asOfTxn');
+  const asOf = oneParam(q, 'asOfTxn');
   if (asOf !== undefined) opts.asOfTxn = intParam(asOf, 'asOfTxn');
-  const eq = one(q, 'includeEqual');
+  const eq = oneParam(q, 'includeEqual');
   if (eq !== undefined) {
     if (eq !== 'true' && eq !== 'false') throw badRequest('includeEqual: must be true or false');
     opts.includeEqual = eq === 'true';
   }
   return opts;
-}
-
-function one(q: Query, name: string): string | undefined {
-  const v = q[name];
-  if (Array.isArray(v)) throw badRequest(`${name}: given more than once`);
-  return v;
 }
 
 function intParam(v: string, name: string): number {

@@ -23,7 +23,8 @@ export function checkQuery(q: Query, known: readonly string[]): void {
   }
 }
 
-function str(q: Query, name: string): string | undefined {
+/** A parameter's one value, or undefined when absent (a repeated parameter is refused). */
+export function oneParam(q: Query, name: string): string | undefined {
   const v = q[name];
   if (Array.isArray(v)) throw badRequest(`${name}: given more than once`);
   return v;
@@ -33,7 +34,7 @@ const INT_RE = /^(0|[1-9][0-9]*)$/;
 
 /** A non-negative (or, with min 1, positive) safe integer, or undefined when absent. */
 export function intParam(q: Query, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const v = str(q, name);
+  const v = oneParam(q, name);
   if (v === undefined) return undefined;
   const n = INT_RE.test(v) ? Number(v) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
@@ -58,7 +59,7 @@ export function stringParam(
   maxLen: number = LIMITS.keyMax,
   allowEmpty = false,
 ): string | undefined {
-  const v = str(q, name);
+  const v = oneParam(q, name);
   if (v === undefined) return undefined;
   if ((!allowEmpty && v.length === 0) || v.length > maxLen) {
     throw badRequest(`${name}: must be a ${allowEmpty ? '' : 'non-empty '}string of at most ${maxLen} characters`);
@@ -68,7 +69,7 @@ export function stringParam(
 
 /** One of `values`, or undefined when absent; `expected` says which in the message. */
 function choiceParam<T extends string>(q: Query, name: string, values: readonly T[], expected: string): T | undefined {
-  const v = str(q, name);
+  const v = oneParam(q, name);
   if (v === undefined) return undefined;
   if (!(values as readonly string[]).includes(v))
     throw badRequest(`${name}: must be ${expected}, got ${JSON.stringify(v)}`);
