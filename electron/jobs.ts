@@ -18,21 +18,11 @@ import { resolveFormat } from '../src-core/diff/format';
 import type { Chunk, SnapshotSource } from '../src-core/diff/types';
 import type { EventStore } from '../src-core/store/types';
 import type { StoreDescriptor } from './connections';
+import type { RequestOf } from './ipc-contract';
 import { exportSurfaceToFile } from './export-surface';
 
-export type SnapshotInput = { kind: 'path'; path: string } | { kind: 'bytes'; bytes: Uint8Array };
-
-export interface DiffJob {
-  job: 'diff';
-  topic: string;
-  source: SnapshotInput;
-  fileName: string;
-  format?: 'csv' | 'json' | 'ndjson';
-  keyField?: string;
-  fields?: string[];
-  ignore?: string[];
-  limit?: number;
-}
+/** A diff as the renderer asked for it: the `diff:run` request without its operation id. */
+export type DiffJob = { job: 'diff' } & Omit<RequestOf<'diff:run'>, 'opId'>;
 
 export interface ExportJob {
   job: 'export';
