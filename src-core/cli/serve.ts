@@ -1,20 +1,22 @@
 /**
  * `tidemark serve`: runs the HTTP server (src-core/server) over a SQLite file (`--db`, default
- * ./tidemark.db) or PostgreSQL (`--pg`, schema `--pg-schema`, default tidemark). Tokens come from `--token TOKEN:ROLE` (repeatable) and/or
- * `--tokens-file` (one `TOKEN ROLE` per line; blank lines and `#` comments skipped). Without any
- * token the server is open and refuses to bind anything but a loopback address. The first line
+ * ./tidemark.db) or PostgreSQL (`--pg`, schema `--pg-schema`, default tidemark). Tokens come from
+ * `--token TOKEN:ROLE` (repeatable) and/or `--tokens-file` (one `TOKEN ROLE` per line; blank lines
+ * and `#` comments skipped). Without any token the server is open and refuses to bind anything but
+ * a loopback address. The first line
  * on stdout is exactly `listening on http://HOST:PORT`. SIGTERM/SIGINT: stop accepting, let
  * in-flight requests (writes) finish, close the store, exit 0; a second signal exits at once (1),
  * and so does a shutdown still unfinished after 30 s.
  */
 import { readFileSync } from 'node:fs';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { Role } from '../model/types';
 import { isLoopback, isRole } from '../server/auth';
 import { startServer } from '../server/index';
 import { openStoreFromOptions } from '../store/open';
+import { parseRange } from './options';
 
 /** How long a graceful shutdown may take before the process gives up and exits 1. */
 const SHUTDOWN_MS = 30_000;
@@ -29,16 +31,6 @@ interface ServeOptions {
   tokensFile?: string;
   bodyLimit?: number;
   static?: string;
-}
-
-function parseIntOption(name: string, min: number, max: number) {
-  return (v: string): number => {
-    const n = /^[0-9]+$/.test(v) ? Number(v) : NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
-    }
-    return n;
-  };
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -152,14 +144,10 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--pg <url>', 'a PostgreSQL URL instead of a SQLite file').conflicts(['db']))
     .addOption(new Option('--pg-schema <name>', 'PostgreSQL schema of the store (default: tidemark)'))
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--port <port>', 'port (0 = any free port)', parseIntOption('--port', 0, 65535), 4180)
+    .option('--port <port>', 'port (0 = any free port)', parseRange(0, 65535), 4180)
     .option('--token <token:role>', 'a bearer token and its role (read|write|admin); repeatable', collect, [])
     .option('--tokens-file <file>', 'file of "TOKEN ROLE" lines')
-    .option(
-      '--body-limit <bytes>',
-      'largest request body in bytes (default 16 MiB)',
-      parseIntOption('--body-limit', 1, 2 ** 31),
-    )
+    .option('--body-limit <bytes>', 'largest request body in bytes (default 16 MiB)', parseRange(1, 2 ** 31))
     .option('--static <dir>', 'directory of the built web UI (default: dist/renderer when built)')
     .action(async (o: ServeOptions) => serve(o));
 }
