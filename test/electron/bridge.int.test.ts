@@ -6,10 +6,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hasErrorCode } from '../../src-core/model/errors';
 import type { Progress } from '../../src-core/model/store-api';
 import type { StoredEvent } from '../../src-core/model/types';
-import { startHarness, type Harness } from './harness';
+import { rejection, startHarness, type Harness } from './harness';
 
 let h: Harness;
 beforeEach(async () => {
@@ -18,16 +17,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (hasErrorCode(e)) return e;
-    throw new Error(`rejected without a code: ${String(e)}`);
-  }
-  throw new Error('expected a rejection');
-}
 
 function waitFor<T>(get: () => T | undefined, what: string, ms = 20_000): Promise<T> {
   return new Promise((resolve, reject) => {

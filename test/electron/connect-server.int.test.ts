@@ -7,12 +7,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hasErrorCode } from '../../src-core/model/errors';
 import type { Role, StoredEvent } from '../../src-core/model/types';
 import { startServer } from '../../src-core/server';
 import { openSqliteStore } from '../../src-core/store/sqlite';
 import type { EventStore } from '../../src-core/store/types';
-import { startHarness, type Harness } from './harness';
+import { rejection, startHarness, type Harness } from './harness';
 
 let h: Harness;
 let store: EventStore;
@@ -37,15 +36,7 @@ afterEach(async () => {
   await store.close();
 });
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (hasErrorCode(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
+const codeOf = async (p: Promise<unknown>): Promise<string> => (await rejection(p)).code;
 
 describe('connecting to a server', () => {
   it('takes the role from the server and never hands the token to the renderer', async () => {

@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { hasErrorCode } from '../../src-core/model/errors';
 import type { StoreApi } from '../../src-core/model/store-api';
 import { createBridge, type BridgeTransport } from '../../electron/bridge';
 import { ConnectionManager } from '../../electron/connections';
@@ -42,6 +43,17 @@ export class TestSecretBox implements SecretBox {
     d.setAuthTag(buf.subarray(12, 28));
     return Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString('utf8');
   }
+}
+
+/** The coded error `p` rejects with; fails when it resolves or rejects without a code. */
+export async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    if (hasErrorCode(e)) return e;
+    throw new Error(`rejected without a code: ${String(e)}`);
+  }
+  throw new Error('expected a rejection');
 }
 
 /** The answers the "person" gives to native dialogs (null = cancel). */
