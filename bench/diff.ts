@@ -11,15 +11,14 @@ import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { diffSnapshot } from '../src-core/diff/index';
 import { parseSnapshot } from '../src-core/diff/parse';
 import type { DiffSummary, EventInput } from '../src-core/model/types';
 import { openSqliteStore } from '../src-core/store/sqlite/index';
-import { fmtInt, printTable, tempDir, tradeEvent } from './util';
+import { SCALE, fmtInt, isMain, printTable, scaled, tempDir, tradeEvent } from './util';
 
-const SCALE = Number(process.env.TIDEMARK_BENCH_SCALE ?? '1') || 1;
-const N = Math.max(1000, Math.round(1_000_000 * SCALE));
+const N = scaled(1_000_000, 1000);
 const TOPIC = 'bench.diff';
 const TARGET_MS = 15_000;
 const TARGET_RSS = 1024 * 1024 * 1024;
@@ -187,8 +186,8 @@ export async function run(): Promise<void> {
   }
 }
 
-const argv = process.argv;
-if (argv[1] !== undefined && import.meta.url === pathToFileURL(argv[1]).href) {
+if (isMain(import.meta.url)) {
+  const argv = process.argv;
   if (argv[2] === '--child') await child(argv[3]!, argv[4]!, argv[5]!);
   else await run();
 }

@@ -22,19 +22,20 @@ import { openSqliteStore } from '../src-core/store/sqlite/index';
 import {
   fmtInt,
   fmtMs,
+  SCALE,
   keyName,
   median,
   now,
   pct,
   percentile,
   printTable,
+  scaled,
   tempDir,
   tradeEvent,
   writeFigures,
 } from './util';
 
-const SCALE = Number(process.env.TIDEMARK_BENCH_SCALE ?? '1') || 1;
-const n = (x: number): number => Math.max(1, Math.round(x * SCALE));
+const n = scaled;
 
 const SIZES = {
   /** Alternating rounds of baseline and Tidemark runs; each figure is the median over rounds. */

@@ -16,12 +16,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { OrderedWriter } from '../src-core/store/http/index';
-import { fmtInt, fmtMs, now, percentile, printTable, tempDir, tradeEvent } from './util';
+import { SCALE, fmtInt, fmtMs, isMain, now, percentile, printTable, scaled, tempDir, tradeEvent } from './util';
 
-const SCALE = Number(process.env.TIDEMARK_BENCH_SCALE ?? '1') || 1;
-const n = (x: number): number => Math.max(1, Math.round(x * SCALE));
+const n = scaled;
 const SIZES = { bare: n(5000), seed: n(3000), writer: n(300_000), keys: n(100_000), outstanding: 20_000 };
 const TARGET_WRITER_EPS = 50_000;
 
@@ -218,5 +216,4 @@ export async function run(): Promise<void> {
   }
 }
 
-const invoked = process.argv[1];
-if (invoked !== undefined && import.meta.url === pathToFileURL(invoked).href) await run();
+if (isMain(import.meta.url)) await run();

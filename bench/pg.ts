@@ -15,18 +15,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { canonicalJson } from '../src-core/model/canonical';
 import { hashCanonical } from '../src-core/model/hash';
 import type { EventInput } from '../src-core/model/types';
 import { openHttpStore } from '../src-core/store/http/index';
 import { openPostgresStore } from '../src-core/store/postgres/index';
-import { fmtInt, now, pct, printTable, tradeEvent } from './util';
+import { SCALE, fmtInt, isMain, now, pct, printTable, scaled, tradeEvent } from './util';
 
 const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SCALE = Number(process.env.TIDEMARK_BENCH_SCALE ?? '1') || 1;
-const n = (x: number): number => Math.max(1, Math.round(x * SCALE));
+const n = scaled;
 const KEYS = 20_000;
 
 /** Events written per measurement, by events per transaction. */
@@ -211,8 +210,7 @@ export async function run(): Promise<void> {
   writeFileSync(join(outDir, 'pg.json'), JSON.stringify({ scale: SCALE, settings, figures }, null, 2) + '\n');
 }
 
-const invokedPath = process.argv[1];
-if (invokedPath !== undefined && import.meta.url === pathToFileURL(invokedPath).href) {
+if (isMain(import.meta.url)) {
   run().catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;

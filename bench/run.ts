@@ -7,7 +7,8 @@
  * `npm test`: benchmarks are slow and their figures depend on the machine.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { isMain } from './util';
 
 export const SECTIONS = ['engine', 'http', 'diff', 'pg'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -56,7 +57,6 @@ export async function runBench(selected: string[] = []): Promise<string[]> {
   return failed;
 }
 
-const invokedPath = process.argv[1];
-if (invokedPath !== undefined && import.meta.url === pathToFileURL(invokedPath).href) {
+if (isMain(import.meta.url)) {
   await runBench(process.argv.slice(2));
 }

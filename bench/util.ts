@@ -1,13 +1,28 @@
 /**
- * Small helpers shared by the benchmark sections: temp directories that are always removed, a
- * monotonic clock, medians, number formatting, an aligned results table, and the generator of
+ * Small helpers shared by the benchmark sections: the TIDEMARK_BENCH_SCALE factor, "was this file
+ * run directly?", temp directories that are always removed, a monotonic clock, medians, number formatting, an aligned results table, and the generator of
  * realistic trade-like events every section writes (so figures are comparable across sections).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import type { EventInput } from '../src-core/model/types';
+
+/** TIDEMARK_BENCH_SCALE: every section's sizes are multiplied by it (default 1). */
+export const SCALE = Number(process.env.TIDEMARK_BENCH_SCALE ?? '1') || 1;
+
+/** `x` times SCALE, rounded, at least `min`. */
+export function scaled(x: number, min = 1): number {
+  return Math.max(min, Math.round(x * SCALE));
+}
+
+/** Whether the module of `metaUrl` (its `import.meta.url`) is the script node was started with. */
+export function isMain(metaUrl: string): boolean {
+  const invoked = process.argv[1];
+  return invoked !== undefined && metaUrl === pathToFileURL(invoked).href;
+}
 
 /** A fresh temp directory, removed by the returned cleanup (also on failure of the caller). */
 export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
