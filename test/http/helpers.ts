@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Role, TopicInfo } from '../../src-core/model/types';
+import type { TopicInfo } from '../../src-core/model/types';
 import { startServer, type ServerOptions } from '../../src-core/server/index';
 import { openSqliteStore, type SqliteEventStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
@@ -22,9 +22,7 @@ export function tempDir(prefix = 'tidemark-http-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startTestServer(
-  opts: Omit<ServerOptions, 'store'> & { tokens?: Map<string, Role> } = {},
-): Promise<TestServer> {
+export async function startTestServer(opts: Omit<ServerOptions, 'store'> = {}): Promise<TestServer> {
   const dir = tempDir();
   const store = openSqliteStore(join(dir, 'store.db'));
   const server = await startServer({ store, port: 0, ...opts });
