@@ -4,14 +4,16 @@
  * "duplicate"}` as NDJSON or a table; invalidating an already invalid transaction is not an error,
  * it returns the existing marker with `duplicate: true` (and says so on stderr).
  */
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { LIMITS } from '../model/limits';
+import { validateReason } from '../model/validate';
 import type { InvalidateResult } from '../model/types';
 import {
   type StoreOptionValues,
   addFormatOption,
   addStoreOptions,
   parsePositiveInt,
+  parserFrom,
   resolveFormat,
   topicOption,
   withStore,
@@ -32,13 +34,6 @@ const COLUMNS: Column<InvalidateResult>[] = [
   { header: 'duplicate', get: (r) => String(r.duplicate) },
 ];
 
-function parseReason(value: string): string {
-  if (value.length === 0 || value.length > LIMITS.reasonMax) {
-    throw new InvalidArgumentError(`must be 1 to ${LIMITS.reasonMax} characters.`);
-  }
-  return value;
-}
-
 export function registerInvalidate(program: Command): void {
   const cmd = program
     .command('invalidate')
@@ -47,7 +42,11 @@ export function registerInvalidate(program: Command): void {
     .addOption(
       new Option('--txn <txn>', 'the transaction to invalidate').argParser(parsePositiveInt).makeOptionMandatory(),
     )
-    .addOption(new Option('--reason <text>', 'why (1-1000 characters)').argParser(parseReason).makeOptionMandatory());
+    .addOption(
+      new Option('--reason <text>', `why (1-${LIMITS.reasonMax} characters)`)
+        .argParser(parserFrom(validateReason, 'reason'))
+        .makeOptionMandatory(),
+    );
   addFormatOption(cmd);
   addStoreOptions(cmd);
   cmd.action(async (opts: InvalidateOpts, command: Command) => {

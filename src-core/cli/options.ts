@@ -96,13 +96,23 @@ export const parsePositiveInt = integerParser(1, 'a positive integer');
 export const parseRange = (min: number, max: number): ((value: string) => number) =>
   integerParser(min, `an integer from ${min} to ${max}`, max);
 
-export function parseTopic(value: string): string {
-  try {
-    return validateTopic(value);
-  } catch (err) {
-    throw new InvalidArgumentError(err instanceof Error ? err.message.replace(/^topic: /, '') : String(err));
-  }
+/**
+ * A commander argument parser from a model validator, so the CLI and the API accept exactly the
+ * same values: the validator's error becomes commander's one-line message, without its
+ * `field: ` prefix (commander already names the option).
+ */
+export function parserFrom<T>(validate: (value: string) => T, field: string): (value: string) => T {
+  return (value: string): T => {
+    try {
+      return validate(value);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new InvalidArgumentError(message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message);
+    }
+  };
 }
+
+const parseTopic = parserFrom(validateTopic, 'topic');
 
 /** `--topic <name>`, required, validated. */
 export function topicOption(): Option {
