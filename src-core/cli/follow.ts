@@ -5,8 +5,9 @@
  * from other processes are seen too. Runs until Ctrl-C / SIGTERM (exit 0) or until the reader of
  * stdout goes away.
  */
-import { TidemarkError, hasErrorCode } from '../model/errors';
+import { TidemarkError } from '../model/errors';
 import type { StoredEvent } from '../model/types';
+import { findTopic } from '../store/find-topic';
 import { tailTopic } from '../store/tail';
 import type { EventStore } from '../store/types';
 import type { RowPrinter } from './output';
@@ -19,12 +20,7 @@ export interface FollowOptions {
 
 /** The topic's max seq now (0 for a topic with no events yet). */
 export async function currentEnd(store: EventStore, topic: string): Promise<number> {
-  try {
-    return (await store.topicInfo(topic)).maxSeq;
-  } catch (err) {
-    if (hasErrorCode(err) && err.code === 'NOT_FOUND') return 0;
-    throw err;
-  }
+  return (await findTopic(store, topic))?.maxSeq ?? 0;
 }
 
 /** Resolves when interrupted; rejects when stdout closed (OutputClosed) or writing failed. */
