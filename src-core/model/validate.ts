@@ -51,7 +51,8 @@ export function validateHash(hash: unknown, path = 'hash'): string {
   return hash;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+/** A JSON object (not null, not an array): what a request body or an event must be. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

@@ -7,16 +7,12 @@
  * transactions before it are applied, it and everything after it are not.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequest, toErrorBody, statusForCode } from '../../model/errors';
+import { badRequest, toBatchError, toErrorBody } from '../../model/errors';
 import type { BatchResponse, BatchTxn } from '../../model/types';
-import { validateAppendRequest, validateReason, validateTopic } from '../../model/validate';
+import { isPlainObject, validateAppendRequest, validateReason, validateTopic } from '../../model/validate';
 import { loadSampleData } from '../../store/sample';
 import type { RouteContext } from '../context';
 import { type Query, checkQuery, topicParam, txnParam } from '../params';
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Writes take JSON only (other parsers may exist for the diff route). */
 function jsonBody(req: FastifyRequest, shape: string): Record<string, unknown> {
@@ -24,14 +20,14 @@ function jsonBody(req: FastifyRequest, shape: string): Record<string, unknown> {
   if (req.body !== undefined && ct !== 'application/json') {
     throw badRequest(`content-type: ${JSON.stringify(ct)} is not accepted here; send application/json`);
   }
-  if (!isObject(req.body)) throw badRequest(`body: must be a JSON object ${shape}`);
+  if (!isPlainObject(req.body)) throw badRequest(`body: must be a JSON object ${shape}`);
   return req.body;
 }
 
 /** Validates `txns[i]`; returns the transaction or the error it fails with. */
 function checkBatchTxn(raw: unknown, i: number): BatchTxn {
   const path = `txns[${i}]`;
-  if (!isObject(raw)) throw badRequest(`${path}: must be an object with "topic" and "events"`);
+  if (!isPlainObject(raw)) throw badRequest(`${path}: must be an object with "topic" and "events"`);
   if (raw.topic === undefined) throw badRequest(`${path}.topic: is required`);
   let topic: string;
   try {
@@ -72,8 +68,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
     const res: BatchResponse = valid.length ? await store.appendBatch(valid) : { results: [], error: null };
     for (const r of res.results) metrics.recordAppend(r);
     if (res.error === null && invalid !== null) {
-      const e = toErrorBody(invalid.error);
-      res.error = { index: invalid.index, status: statusForCode(e.code), code: e.code, message: e.message };
+      res.error = toBatchError(invalid.index, toErrorBody(invalid.error));
     }
     return res;
   });
