@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest } from '../model/errors';
 import { type AppOptions, buildApp } from './app';
 import { isLoopback } from './auth';
+import { namedTokens } from './tokens';
 
 /** What `buildApp` takes (app.ts), plus where to listen. */
 export interface ServerOptions extends AppOptions {
@@ -28,7 +29,7 @@ export function formatUrl(host: string, port: number): string {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
-  if ((opts.tokens === undefined || opts.tokens.size === 0) && !isLoopback(host)) {
+  if (namedTokens(opts.tokens).length === 0 && !isLoopback(host)) {
     throw badRequest(
       `refusing to listen on ${host} without tokens: configure tokens, or bind a loopback address such as 127.0.0.1`,
     );

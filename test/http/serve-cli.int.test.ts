@@ -61,10 +61,11 @@ describe('tidemark serve', () => {
     writeFileSync(file, '# who may do what\n\nreader1 read\n  writer1   write  \nboss admin\n');
     const s = await spawnServe(['--db', 'd.db', '--port', '0', '--tokens-file', file, '--token', 'extra:read'], dir);
     try {
-      expect((await call(`${s.url}/v1/whoami`, { token: 'reader1' })).body).toEqual({ role: 'read' });
-      expect((await call(`${s.url}/v1/whoami`, { token: 'writer1' })).body).toEqual({ role: 'write' });
-      expect((await call(`${s.url}/v1/whoami`, { token: 'boss' })).body).toEqual({ role: 'admin' });
-      expect((await call(`${s.url}/v1/whoami`, { token: 'extra' })).body).toEqual({ role: 'read' });
+      // unnamed tokens are <role>-<n>, n counting --token flags first, then the file's lines
+      expect((await call(`${s.url}/v1/whoami`, { token: 'extra' })).body).toEqual({ role: 'read', name: 'read-1' });
+      expect((await call(`${s.url}/v1/whoami`, { token: 'reader1' })).body).toEqual({ role: 'read', name: 'read-2' });
+      expect((await call(`${s.url}/v1/whoami`, { token: 'writer1' })).body).toEqual({ role: 'write', name: 'write-3' });
+      expect((await call(`${s.url}/v1/whoami`, { token: 'boss' })).body).toEqual({ role: 'admin', name: 'admin-4' });
       expect((await call(`${s.url}/v1/whoami`)).status).toBe(401);
     } finally {
       s.proc.kill('SIGTERM');
