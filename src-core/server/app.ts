@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { TidemarkError, badRequest, notFound } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { EventStore } from '../store/types';
-import { installAuth } from './auth';
+import { type DeclaredRoute, installAuth } from './auth';
 import type { RouteContext } from './context';
 import { registerDiffRoute } from './diff-route';
 import { sendError } from './errors';
@@ -42,6 +42,8 @@ export interface BuiltApp {
   ctx: RouteContext;
   /** After this, new requests are answered 503 UNAVAILABLE (used while shutting down). */
   beginClosing: () => void;
+  /** Every route and the operation it declared (complete once the app is ready). */
+  routes: readonly DeclaredRoute[];
 }
 
 export function buildApp(opts: AppOptions): BuiltApp {
@@ -67,7 +69,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
     sseStreams: new Set(),
   };
   // First, so its onRoute check sees every route (a route without an operation fails start-up).
-  installAuth(app, tokens);
+  const routes = installAuth(app, tokens);
 
   let closing = false;
   app.addHook('onRequest', (_req, _reply, done) => {
@@ -112,6 +114,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
   return {
     app,
     ctx,
+    routes,
     beginClosing: () => {
       closing = true;
     },

@@ -3,8 +3,9 @@
  * routes a request before `onRequest` hooks run, so the hook reads the operation the matched route
  * declared (`config: { op }`, see model/access.ts for the role each operation needs); the router's
  * decoding, case and slash rules therefore cannot make a request skip a check. Deny by default: a
- * route registered without a known operation makes start-up fail (the `onRoute` hook throws), and
- * a request that somehow reaches one is refused 403. Fastify's 404 answer is the `notFound`
+ * route registered without a known operation makes start-up fail (the `onRoute` hook records it,
+ * `ready()`/`listen()` then reject naming it), and a request that somehow reaches one is refused
+ * 403. Fastify's 404 answer is the `notFound`
  * operation (public: an unknown path is 404 with or without a token). With no tokens configured
  * every caller is `{ role: 'admin', name: null }` (the server then binds loopback only, see
  * index.ts); otherwise the caller is the token's role and name (tokens.ts), set on
@@ -45,22 +46,43 @@ export function operationOf(req: FastifyRequest): Operation | null {
 
 const OPEN_CALLER: Caller = Object.freeze({ role: 'admin', name: null });
 
+/** One registered route (HEAD routes Fastify adds for GET routes included) and its operation. */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  op: Operation;
+}
+
 /**
  * Installs the route check and the auth hook; call it before any route is registered. `tokens`
- * empty: everything open (every caller is admin).
+ * empty: everything open (every caller is admin). Returns the routes as they are registered (the
+ * list is complete once the app is ready), so tests can try every one.
  */
-export function installAuth(app: FastifyInstance, tokens: readonly NamedToken[]): void {
+export function installAuth(app: FastifyInstance, tokens: readonly NamedToken[]): readonly DeclaredRoute[] {
   const table = new TokenTable(tokens);
+  const routes: DeclaredRoute[] = [];
   app.decorateRequest('tidemarkCaller', null);
 
+  // A throw inside onRoute would escape a callback-style plugin as an uncaught exception, so an
+  // undeclared route is recorded here and start-up (ready/listen) fails with every one named.
+  const undeclared: string[] = [];
   app.addHook('onRoute', (route) => {
     const op: unknown = route.config?.op;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!isOperation(op)) {
-      const methods = Array.isArray(route.method) ? route.method.join(',') : route.method;
-      throw new Error(
-        `route ${methods} ${route.url}: declares no known operation (config.op = ${JSON.stringify(op)}); add it to model/access.ts`,
-      );
+      undeclared.push(`${methods.join(',')} ${route.url} (config.op = ${JSON.stringify(op) ?? 'undefined'})`);
+      return;
     }
+    for (const method of methods) routes.push({ method, url: route.url, op });
+  });
+  app.addHook('onReady', (done) => {
+    done(
+      undeclared.length > 0
+        ? new Error(
+            `routes without a known operation (declare config.op, see model/access.ts): ${undeclared.join('; ')}`,
+          )
+        : undefined,
+    );
   });
 
   app.addHook('onRequest', (req: FastifyRequest, _reply, done) => {
@@ -91,4 +113,6 @@ export function installAuth(app: FastifyInstance, tokens: readonly NamedToken[])
     }
     return undefined;
   }
+
+  return routes;
 }

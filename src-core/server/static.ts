@@ -91,14 +91,13 @@ export function targetPath(url: string): string {
   return end === -1 ? path : path.slice(0, end);
 }
 
-/** The API's top-level segments: nothing under them is a UI file. */
-const API_ROOTS = new Set(['v1', 'metrics']);
-
 /**
  * True when a request target names something under `/v1` or `/metrics` in any spelling a router
  * or a browser might accept: percent-encoding (decoded repeatedly, up to 8 times), any case,
- * `\` as `/`, repeated slashes, `.`/`..` segments and `;` parameters. A target that does not
- * decode counts as an API path too (it never gets the UI).
+ * `\` as `/`, repeated slashes, `.`/`..` segments (before or after resolving them: `/v1/..` and
+ * `/x/../v1` both count), and anything after the name that cannot continue it (`;x`, a decoded
+ * `?`, NUL, a space). A target that does not decode counts as an API path too (it never gets the
+ * UI).
  */
 export function isApiPath(url: string): boolean {
   let path = targetPath(url);
@@ -110,14 +109,20 @@ export function isApiPath(url: string): boolean {
     }
   }
   if (path.includes('%')) return true;
-  const segments: string[] = [];
-  for (const seg of path.replace(/\\/g, '/').split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') segments.pop();
-    else segments.push(seg);
+  // The first segment as written (`/v1/../x`) and with dot segments resolved (`/x/../v1`).
+  const written = path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((seg) => seg !== '' && seg !== '.');
+  const resolved: string[] = [];
+  for (const seg of written) {
+    if (seg === '..') resolved.pop();
+    else resolved.push(seg);
   }
-  const first = (segments[0] ?? '').split(';', 1)[0]!.toLowerCase();
-  return API_ROOTS.has(first);
+  // `v1` or `metrics` followed by nothing or by anything that cannot continue a name (`;`, `?`,
+  // NUL, a space...): `/metrics%3F` is an API path, `/metrics.txt` and `/v1x` are not.
+  const api = (seg: string | undefined): boolean => /^(v1|metrics)(?![A-Za-z0-9._~-])/i.test(seg ?? '');
+  return api(written[0]) || api(resolved[0]);
 }
 
 /** Registers the catch-all GET route; API paths that reach it are 404 NOT_FOUND envelopes. */

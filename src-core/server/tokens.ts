@@ -68,7 +68,7 @@ function checkName(name: string, where: string): void {
 export function parseTokenSpec(spec: string, where: string): TokenSpec {
   const f = spec.split(':');
   const n = f.length;
-  if (n < 2 || f[0] === '') {
+  if (n < 2) {
     throw badRequest(`${where}: expected TOKEN:ROLE or TOKEN:ROLE:NAME (e.g. s3cret:admin:alice)`);
   }
   const last = f[n - 1]!;

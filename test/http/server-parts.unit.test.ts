@@ -61,6 +61,10 @@ describe('roles', () => {
       '/%2576%2531/topics',
       '//v1/topics',
       '/x/../v1/topics',
+      '/v1/..',
+      '/metrics%3F',
+      '/metrics%00',
+      '/v1%20',
       '/./v1',
       '/v1;x',
       '/%6detrics',
@@ -71,7 +75,16 @@ describe('roles', () => {
     ]) {
       expect([p, isApiPath(p)]).toEqual([p, true]);
     }
-    for (const p of ['/', '/index.html', '/assets/a.js', '/v1x', '/metrics.txt', '/v2/topics', 'http://x/']) {
+    for (const p of [
+      '/',
+      '/index.html',
+      '/assets/a.js',
+      '/v1x',
+      '/metrics.txt',
+      '/v2/topics',
+      'http://x/',
+      '/a/../b',
+    ]) {
       expect([p, isApiPath(p)]).toEqual([p, false]);
     }
   });
