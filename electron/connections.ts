@@ -4,11 +4,12 @@
  * servers (URL + token) are opened through injected openers, so this module is tested with real
  * SQLite files and real servers but without Electron. Switching opens the new store first and
  * only then closes the old one, so a failed open changes nothing. Every remembered connection has
- * a read-only flag and a colour; `requireWrite`/`requireAdmin` enforce the flag and the server role
- * here in main, whatever the UI shows. Tokens go from the RecentStore to the opener, never out.
+ * a read-only flag and a colour; `requireOp` enforces the flag and the server role (by the
+ * operation table of src-core/model/access.ts) here in main, whatever the UI shows. Tokens go from the RecentStore to the opener, never out.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { type Operation, allows, changesStore, needOf } from '../src-core/model/access';
 import { TidemarkError } from '../src-core/model/errors';
 import type {
   ConnectServerRequest,
@@ -85,18 +86,21 @@ export class ConnectionManager {
     return this.currentConn;
   }
 
-  /** The open store if it may be written to; FORBIDDEN on a read-only connection or a read role. */
-  requireWrite(what: string): OpenConnection {
+  /**
+   * The open store if `op` may run on it: FORBIDDEN when `op` changes the store and the connection
+   * is read-only, or when the connection's role is too small for `op` (model/access.ts).
+   */
+  requireOp(op: Operation, what: string): OpenConnection {
     const c = this.requireStore();
-    if (c.info.readOnly) throw new TidemarkError('FORBIDDEN', `${what}: "${c.info.label}" is open read-only`);
-    if (c.info.role === 'read') throw new TidemarkError('FORBIDDEN', `${what}: the server granted read access only`);
-    return c;
-  }
-
-  /** Like requireWrite, and the server role must be admin (invalidation). */
-  requireAdmin(what: string): OpenConnection {
-    const c = this.requireWrite(what);
-    if (c.info.role !== 'admin') throw new TidemarkError('FORBIDDEN', `${what}: needs the admin role on the server`);
+    if (c.info.readOnly && changesStore(op)) {
+      throw new TidemarkError('FORBIDDEN', `${what}: "${c.info.label}" is open read-only`);
+    }
+    if (!allows(c.info.role, op)) {
+      throw new TidemarkError(
+        'FORBIDDEN',
+        `${what}: needs the ${needOf(op)} role on the server; the token has the ${c.info.role} role`,
+      );
+    }
     return c;
   }
 

@@ -133,10 +133,10 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
     'txn:previewInvalidate': ({ topic, txn, limit }) =>
       previewInvalidation(connections.requireStore().store, topic, txn, limit),
 
-    'events:append': ({ topic, req }) => connections.requireWrite('append').store.append(topic, req),
+    'events:append': ({ topic, req }) => connections.requireOp('txns.append', 'append').store.append(topic, req),
     'txn:invalidate': ({ topic, txn, reason }) =>
-      connections.requireAdmin('invalidate').store.invalidate(topic, txn, reason),
-    'sample:load': () => loadSampleData(connections.requireWrite('load sample data').store),
+      connections.requireOp('txns.invalidate', 'invalidate').store.invalidate(topic, txn, reason),
+    'sample:load': () => loadSampleData(connections.requireOp('sample.load', 'load sample data').store),
 
     'diff:run': (req, ctx) => {
       const conn = connections.requireStore();

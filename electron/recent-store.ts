@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ROLES } from '../src-core/model/access';
 import type { ConnectionInfo } from '../src-core/model/store-api';
 
 export interface SecretBox {
@@ -26,7 +27,7 @@ const recordSchema = z.strictObject({
   target: z.string().min(1).max(4096),
   readOnly: z.boolean(),
   color: z.string().max(40).nullable(),
-  role: z.enum(['read', 'write', 'admin']),
+  role: z.enum(ROLES),
   sealedToken: z.string().max(16_384).optional(),
   lastUsed: z.string(),
 });

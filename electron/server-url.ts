@@ -4,7 +4,7 @@
  * token fails at connect time with a clear coded error instead of on the first page load.
  */
 import { TidemarkError, badRequest, codeForStatus, isErrorCode } from '../src-core/model/errors';
-import type { Role } from '../src-core/model/types';
+import { type Role, isRole } from '../src-core/model/access';
 
 /** `https://host:port/base` without a trailing slash; BAD_REQUEST for anything else. */
 export function normalizeServerUrl(input: string): string {
@@ -48,7 +48,7 @@ export async function whoami(url: string, token: string | undefined, fetchImpl: 
     throw new TidemarkError(code, `${url}: ${message}`);
   }
   const role = (body as { role?: unknown } | null)?.role;
-  if (role !== 'read' && role !== 'write' && role !== 'admin') {
+  if (!isRole(role)) {
     throw new TidemarkError('BAD_REQUEST', `${url}: is not a Tidemark server (no role in /v1/whoami)`);
   }
   return role;

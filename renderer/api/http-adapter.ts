@@ -5,6 +5,7 @@
  * in localStorage. Read-only is enforced here as well as in the UI: a write on a read-only
  * connection is refused before it leaves the browser.
  */
+import { type Operation, type Role, allows, changesStore, isRole, needOf } from '../../src-core/model/access';
 import { TidemarkError } from '../../src-core/model/errors';
 import type {
   Capabilities,
@@ -27,7 +28,6 @@ import type {
   InvalidateResult,
   ListTxnsOptions,
   ReadEventsOptions,
-  Role,
   StoredEvent,
   SurfaceOptions,
   SurfacePage,
@@ -43,8 +43,6 @@ import { toApiError } from './errors';
 import { tailSse } from './sse';
 import { HttpTransport, pathOf } from './transport';
 import { CONTENT_TYPES, formatFromName, uploadJson } from './upload';
-
-const ROLES: readonly Role[] = ['read', 'write', 'admin'];
 
 export class HttpStoreApi implements StoreApi {
   private conn: ConnectionInfo | null = null;
@@ -162,7 +160,10 @@ export class HttpStoreApi implements StoreApi {
   }
 
   append(topic: string, req: AppendRequest): Promise<AppendResponse> {
-    return this.writable('write').json('POST', pathOf('v1', 'topics', topic, 'txns'), { body: req, what: 'Writing' });
+    return this.allowed('txns.append').json('POST', pathOf('v1', 'topics', topic, 'txns'), {
+      body: req,
+      what: 'Writing',
+    });
   }
 
   previewInvalidate(topic: string, txn: number, limit?: number): Promise<InvalidatePreview> {
@@ -173,14 +174,14 @@ export class HttpStoreApi implements StoreApi {
   }
 
   invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
-    return this.writable('admin').json('POST', pathOf('v1', 'topics', topic, 'txns', txn, 'invalidate'), {
+    return this.allowed('txns.invalidate').json('POST', pathOf('v1', 'topics', topic, 'txns', txn, 'invalidate'), {
       body: { reason },
       what: `Invalidating transaction ${txn}`,
     });
   }
 
   loadSampleData(): Promise<{ topic: string }> {
-    return this.writable('write').json('POST', '/v1/sample', { what: 'Loading sample data' });
+    return this.allowed('sample.load').json('POST', '/v1/sample', { what: 'Loading sample data' });
   }
 
   diff(topic: string, req: DiffRequest, op: LongOperation = {}): Promise<DiffResult> {
@@ -248,14 +249,13 @@ export class HttpStoreApi implements StoreApi {
     return this.transport;
   }
 
-  private writable(need: 'write' | 'admin'): HttpTransport {
+  /** The transport, if the open connection may run `op` (read-only flag and role, model/access.ts). */
+  private allowed(op: Operation): HttpTransport {
     const conn = this.conn;
-    if (conn?.readOnly) throw new TidemarkError('FORBIDDEN', 'This connection is marked read-only.');
-    if (conn && need === 'admin' && conn.role !== 'admin') {
-      throw new TidemarkError('FORBIDDEN', `This needs the admin role; your token has the ${conn.role} role.`);
-    }
-    if (conn && need === 'write' && conn.role === 'read') {
-      throw new TidemarkError('FORBIDDEN', 'This needs the write role; your token has the read role.');
+    if (conn?.readOnly && changesStore(op))
+      throw new TidemarkError('FORBIDDEN', 'This connection is marked read-only.');
+    if (conn && !allows(conn.role, op)) {
+      throw new TidemarkError('FORBIDDEN', `This needs the ${needOf(op)} role; your token has the ${conn.role} role.`);
     }
     return this.http();
   }
@@ -290,7 +290,7 @@ export class HttpStoreApi implements StoreApi {
 async function whoami(t: HttpTransport): Promise<Role> {
   try {
     const body = await t.json<{ role?: unknown }>('GET', '/v1/whoami', { what: 'Connecting' });
-    return ROLES.includes(body.role as Role) ? (body.role as Role) : 'read';
+    return isRole(body.role) ? body.role : 'read';
   } catch (err) {
     // An older server without /v1/whoami: probe a read route; the role is then unknown, so the
     // app assumes the least and lets the server refuse what it must.

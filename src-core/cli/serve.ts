@@ -1,20 +1,20 @@
 /**
  * `tidemark serve`: runs the HTTP server (src-core/server) over a SQLite file (`--db`, default
  * ./tidemark.db) or PostgreSQL (`--pg`, schema `--pg-schema`, default tidemark). Tokens come from
- * `--token TOKEN:ROLE` (repeatable) and/or `--tokens-file` (one `TOKEN ROLE` per line; blank lines
- * and `#` comments skipped). Without any token the server is open and refuses to bind anything but
- * a loopback address. The first line
+ * `--token TOKEN:ROLE[:NAME]` (repeatable), `--tokens-file` (`TOKEN ROLE [NAME]` lines) and the
+ * `TIDEMARK_TOKENS` environment variable, parsed and named by server/tokens.ts; a tokens file that
+ * group or others may access gets a one-line warning on stderr. Without any token the server is
+ * open and refuses to bind anything but a loopback address. The first line
  * on stdout is exactly `listening on http://HOST:PORT`. SIGTERM/SIGINT: stop accepting, let
  * in-flight requests (writes) finish, close the store, exit 0; a second signal exits at once (1),
  * and so does a shutdown still unfinished after 30 s.
  */
-import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
-import type { Role } from '../model/types';
-import { isLoopback, isRole } from '../server/auth';
+import { isLoopback } from '../server/auth';
 import { startServer } from '../server/index';
+import { type TokenSources, parseTokens, readTokensFile } from '../server/tokens';
 import { openStoreFromOptions } from '../store/open';
 import { parseRange } from './options';
 
@@ -37,49 +37,17 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 export { isLoopback };
 
-function addToken(tokens: Map<string, Role>, token: string, role: string, where: string): void {
-  if (!isRole(role)) throw badRequest(`${where}: role must be read, write or admin, got ${JSON.stringify(role)}`);
-  if (token.length === 0 || /\s/.test(token)) throw badRequest(`${where}: the token must be non-empty with no spaces`);
-  const had = tokens.get(token);
-  if (had !== undefined && had !== role) throw badRequest(`${where}: this token was already given the ${had} role`);
-  tokens.set(token, role);
-}
-
-/** `--token TOKEN:ROLE` values and the `--tokens-file` text, merged. */
-export function parseTokens(flags: string[], file?: { name: string; text: string }): Map<string, Role> {
-  const tokens = new Map<string, Role>();
-  for (const flag of flags) {
-    const i = flag.lastIndexOf(':');
-    if (i <= 0) throw badRequest(`--token: expected TOKEN:ROLE (e.g. s3cret:admin), got a value without ":ROLE"`);
-    addToken(tokens, flag.slice(0, i), flag.slice(i + 1), '--token');
-  }
-  if (file) {
-    const lines = file.text.split(/\r?\n/);
-    lines.forEach((raw, n) => {
-      const line = raw.trim();
-      if (line === '' || line.startsWith('#')) return;
-      const where = `--tokens-file ${file.name} line ${n + 1}`;
-      const parts = line.split(/\s+/);
-      if (parts.length !== 2) throw badRequest(`${where}: expected "TOKEN ROLE" (two fields), got ${parts.length}`);
-      addToken(tokens, parts[0]!, parts[1]!, where);
-    });
-  }
-  return tokens;
-}
-
 async function serve(o: ServeOptions): Promise<void> {
-  let fileText: { name: string; text: string } | undefined;
+  const sources: TokenSources = { flags: o.token, env: process.env.TIDEMARK_TOKENS };
   if (o.tokensFile !== undefined) {
-    try {
-      fileText = { name: o.tokensFile, text: readFileSync(o.tokensFile, 'utf8') };
-    } catch {
-      throw badRequest(`--tokens-file: cannot read ${o.tokensFile}`);
-    }
+    const file = readTokensFile(o.tokensFile);
+    if (file.warning !== null) process.stderr.write(file.warning + '\n');
+    sources.file = file;
   }
-  const tokens = parseTokens(o.token, fileText);
-  if (tokens.size === 0 && !isLoopback(o.host)) {
+  const tokens = parseTokens(sources);
+  if (tokens.length === 0 && !isLoopback(o.host)) {
     throw badRequest(
-      `refusing to listen on ${o.host} without tokens: give --token TOKEN:ROLE or --tokens-file, or bind a loopback address such as 127.0.0.1`,
+      `refusing to listen on ${o.host} without tokens: give --token TOKEN:ROLE, --tokens-file or TIDEMARK_TOKENS, or bind a loopback address such as 127.0.0.1`,
     );
   }
   const storeOpts: { db?: string; pg?: string; pgSchema?: string } = {};
@@ -145,8 +113,13 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--pg-schema <name>', 'PostgreSQL schema of the store (default: tidemark)'))
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port (0 = any free port)', parseRange(0, 65535), 4180)
-    .option('--token <token:role>', 'a bearer token and its role (read|write|admin); repeatable', collect, [])
-    .option('--tokens-file <file>', 'file of "TOKEN ROLE" lines')
+    .option(
+      '--token <token:role[:name]>',
+      'a bearer token, its role (read|write|admin) and optional name; repeatable (visible in ps: prefer TIDEMARK_TOKENS or a 0600 --tokens-file)',
+      collect,
+      [],
+    )
+    .option('--tokens-file <file>', 'file of "TOKEN ROLE [NAME]" lines (keep it mode 0600)')
     .option('--body-limit <bytes>', 'largest request body in bytes (default 16 MiB)', parseRange(1, 2 ** 31))
     .option('--static <dir>', 'directory of the built web UI (default: dist/renderer when built)')
     .action(async (o: ServeOptions) => serve(o));

@@ -14,6 +14,7 @@ import type {
   JsonValue,
   ListTxnsOptions,
   ReadEventsOptions,
+  Role,
   StoredEvent,
   SurfaceOptions,
   SurfacePage,
@@ -38,7 +39,7 @@ export interface ConnectionInfo {
   /** A CSS colour shown in the status bar, or null. */
   color: string | null;
   /** The role the server granted (http), or 'admin' for a local file. */
-  role: 'read' | 'write' | 'admin';
+  role: Role;
 }
 
 export interface Capabilities {

@@ -190,4 +190,5 @@ export interface DiffResult {
   truncated: boolean;
 }
 
-export type Role = 'read' | 'write' | 'admin';
+/** The roles and what each may do live in access.ts. */
+export type { Role } from './access';

@@ -1,15 +1,15 @@
 /**
  * The Fastify application factory: JSON body parsing with messages that say what was malformed,
- * the one error handler (errors.ts), auth (auth.ts), metrics, every route module, SSE, the diff
- * route (owned by the diff area) and the static UI. Kept separate from `startServer` so tests can
- * build an app without listening.
+ * the one error handler (errors.ts), auth (auth.ts; every route declares its operation in its
+ * route options, `config: { op }`), metrics, every route module, SSE, the diff route (owned by the
+ * diff area) and the static UI. Kept separate from `startServer` so tests can build an app
+ * without listening.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TidemarkError, badRequest, notFound } from '../model/errors';
 import { LIMITS } from '../model/limits';
-import type { Role } from '../model/types';
 import type { EventStore } from '../store/types';
-import { installAuth } from './auth';
+import { type DeclaredRoute, installAuth } from './auth';
 import type { RouteContext } from './context';
 import { registerDiffRoute } from './diff-route';
 import { sendError } from './errors';
@@ -20,10 +20,12 @@ import { registerReadRoutes } from './routes/read';
 import { registerWriteRoutes } from './routes/write';
 import { registerSseRoute } from './sse';
 import { defaultStaticDir, installStatic } from './static';
+import { type TokenConfig, namedTokens } from './tokens';
 
 export interface AppOptions {
   store: EventStore;
-  tokens?: Map<string, Role>;
+  /** Bearer tokens (tokens.ts); none: open, every caller is admin. */
+  tokens?: TokenConfig;
   bodyLimit?: number;
   /** Directory of the built renderer; default `<repo>/dist/renderer` when it exists. */
   staticDir?: string;
@@ -40,6 +42,8 @@ export interface BuiltApp {
   ctx: RouteContext;
   /** After this, new requests are answered 503 UNAVAILABLE (used while shutting down). */
   beginClosing: () => void;
+  /** Every route and the operation it declared (complete once the app is ready). */
+  routes: readonly DeclaredRoute[];
 }
 
 export function buildApp(opts: AppOptions): BuiltApp {
@@ -47,6 +51,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
   if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 1) throw badRequest('bodyLimit: must be a positive integer');
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   if (!(heartbeatMs > 0 && heartbeatMs <= 15_000)) throw badRequest('heartbeatMs: must be from 1 to 15000');
+  const tokens = namedTokens(opts.tokens);
 
   const app = Fastify({
     bodyLimit,
@@ -63,6 +68,8 @@ export function buildApp(opts: AppOptions): BuiltApp {
     sseMaxBufferedBytes: opts.sseMaxBufferedBytes ?? 1024 * 1024,
     sseStreams: new Set(),
   };
+  // First, so its onRoute check sees every route (a route without an operation fails start-up).
+  const routes = installAuth(app, tokens);
 
   let closing = false;
   app.addHook('onRequest', (_req, _reply, done) => {
@@ -90,7 +97,6 @@ export function buildApp(opts: AppOptions): BuiltApp {
     sendError(reply, req, notFound(`${req.method} ${req.url.split('?', 1)[0]}: no such route`), bodyLimit),
   );
 
-  installAuth(app, opts.tokens);
   metrics.install(app);
   registerExtraRoutes(app, ctx);
   registerReadRoutes(app, ctx);
@@ -108,6 +114,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
   return {
     app,
     ctx,
+    routes,
     beginClosing: () => {
       closing = true;
     },

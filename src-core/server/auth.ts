@@ -1,21 +1,31 @@
 /**
- * Bearer-token auth. Each token has one role: `read` (GETs, and POST .../diff which only reads),
- * `write` (also writes), `admin` (also invalidate). `/v1/health` and the static UI files need no
- * token. With no tokens configured every request is `admin` (the server then binds loopback only,
- * see cli/serve.ts). Tokens are kept as SHA-256 digests so the lookup does not compare secrets
- * character by character. A missing or unknown token is 401 with `WWW-Authenticate: Bearer`; a
- * valid token with too small a role is 403.
+ * Bearer-token authorization, decided by the route that will run, never by the URL text. Fastify
+ * routes a request before `onRequest` hooks run, so the hook reads the operation the matched route
+ * declared (`config: { op }`, see model/access.ts for the role each operation needs); the router's
+ * decoding, case and slash rules therefore cannot make a request skip a check. Deny by default: a
+ * route registered without a known operation makes start-up fail (the `onRoute` hook records it,
+ * `ready()`/`listen()` then reject naming it), and a request that somehow reaches one is refused
+ * 403. Fastify's 404 answer is the `notFound`
+ * operation (public: an unknown path is 404 with or without a token). With no tokens configured
+ * every caller is `{ role: 'admin', name: null }` (the server then binds loopback only, see
+ * index.ts); otherwise the caller is the token's role and name (tokens.ts), set on
+ * `req.tidemarkCaller` before any handler runs. A missing or unknown token is 401 with
+ * `WWW-Authenticate: Bearer`; a valid token with too small a role is 403.
  */
-import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type Operation, isOperation, needOf, roleAtLeast } from '../model/access';
 import { TidemarkError } from '../model/errors';
-import type { Role } from '../model/types';
+import { type Caller, type NamedToken, TokenTable } from './tokens';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The operation this route runs (model/access.ts); every route must declare one. */
+    op?: Operation;
+  }
   interface FastifyRequest {
-    /** The caller's role, set by the auth hook before any handler runs. */
-    tidemarkRole: Role | null;
+    /** Who is calling, set by the auth hook before any handler runs; null when anonymous. */
+    tidemarkCaller: Caller | null;
   }
 }
 
@@ -27,64 +37,82 @@ export function isLoopback(host: string): boolean {
   return false;
 }
 
-const RANK: Record<Role, number> = { read: 1, write: 2, admin: 3 };
-
-export function roleAtLeast(have: Role, need: Role): boolean {
-  return RANK[have] >= RANK[need];
+/** The operation the matched route declared; `notFound` for Fastify's 404; null when none. */
+export function operationOf(req: FastifyRequest): Operation | null {
+  if (req.is404) return 'notFound';
+  const op: unknown = req.routeOptions.config.op;
+  return isOperation(op) ? op : null;
 }
 
-export function isRole(v: unknown): v is Role {
-  return v === 'read' || v === 'write' || v === 'admin';
+const OPEN_CALLER: Caller = Object.freeze({ role: 'admin', name: null });
+
+/** One registered route (HEAD routes Fastify adds for GET routes included) and its operation. */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  op: Operation;
 }
 
-/** What a request needs: 'public' (no token), or a role. */
-export type Need = 'public' | Role;
+/**
+ * Installs the route check and the auth hook; call it before any route is registered. `tokens`
+ * empty: everything open (every caller is admin). Returns the routes as they are registered (the
+ * list is complete once the app is ready), so tests can try every one.
+ */
+export function installAuth(app: FastifyInstance, tokens: readonly NamedToken[]): readonly DeclaredRoute[] {
+  const table = new TokenTable(tokens);
+  const routes: DeclaredRoute[] = [];
+  app.decorateRequest('tidemarkCaller', null);
 
-/** Role needed by a route, from its method and its route pattern (or the raw path when unmatched). */
-export function requiredRole(method: string, pattern: string | undefined, path: string): Need {
-  if (pattern === '/v1/health') return 'public';
-  const inApi = path.startsWith('/v1/') || path === '/v1' || path === '/metrics';
-  if (!inApi) return 'public'; // static UI files (and their 404s)
-  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return 'read';
-  if (pattern === '/v1/topics/:topic/diff') return 'read';
-  if (pattern === '/v1/topics/:topic/txns/:txn/invalidate') return 'admin';
-  return 'write';
-}
-
-const digest = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
-
-/** Installs the auth hook; `tokens` maps a token to its role (empty or absent: everything open). */
-export function installAuth(app: FastifyInstance, tokens: Map<string, Role> | undefined): void {
-  const byDigest = new Map<string, Role>();
-  for (const [token, role] of tokens ?? []) byDigest.set(digest(token), role);
-  const open = byDigest.size === 0;
-  app.decorateRequest('tidemarkRole', null);
+  // A throw inside onRoute would escape a callback-style plugin as an uncaught exception, so an
+  // undeclared route is recorded here and start-up (ready/listen) fails with every one named.
+  const undeclared: string[] = [];
+  app.addHook('onRoute', (route) => {
+    const op: unknown = route.config?.op;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!isOperation(op)) {
+      undeclared.push(`${methods.join(',')} ${route.url} (config.op = ${JSON.stringify(op) ?? 'undefined'})`);
+      return;
+    }
+    for (const method of methods) routes.push({ method, url: route.url, op });
+  });
+  app.addHook('onReady', (done) => {
+    done(
+      undeclared.length > 0
+        ? new Error(
+            `routes without a known operation (declare config.op, see model/access.ts): ${undeclared.join('; ')}`,
+          )
+        : undefined,
+    );
+  });
 
   app.addHook('onRequest', (req: FastifyRequest, _reply, done) => {
     done(check(req));
   });
 
   function check(req: FastifyRequest): TidemarkError | undefined {
-    const path = req.url.split('?', 1)[0] ?? '/';
-    const need = requiredRole(req.method, req.routeOptions.url, path);
-    if (open) {
-      req.tidemarkRole = 'admin';
-      return;
+    const op = operationOf(req);
+    if (op === null) return new TidemarkError('FORBIDDEN', 'this route declares no operation, so it is refused');
+    if (table.open) {
+      req.tidemarkCaller = OPEN_CALLER;
+      return undefined;
     }
     const header = req.headers.authorization;
     const m = header ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
-    const role = m?.[1] ? byDigest.get(digest(m[1])) : undefined;
-    req.tidemarkRole = role ?? null;
-    if (need === 'public') return;
-    if (!role) {
+    const caller = m?.[1] !== undefined ? table.lookup(m[1]) : undefined;
+    req.tidemarkCaller = caller ?? null;
+    const need = needOf(op);
+    if (need === 'public') return undefined;
+    if (!caller) {
       return new TidemarkError(
         'UNAUTHORIZED',
         header ? 'authorization: the bearer token is not valid' : 'authorization: a bearer token is required',
       );
     }
-    if (!roleAtLeast(role, need)) {
-      return new TidemarkError('FORBIDDEN', `this needs the ${need} role; the token has the ${role} role`);
+    if (!roleAtLeast(caller.role, need)) {
+      return new TidemarkError('FORBIDDEN', `this needs the ${need} role; the token has the ${caller.role} role`);
     }
     return undefined;
   }
+
+  return routes;
 }

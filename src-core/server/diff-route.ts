@@ -40,8 +40,10 @@ export function registerDiffRoute(app: FastifyInstance, store: EventStore, opts:
     // rejects types it does not know with a message, rather than Fastify's 415).
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req: FastifyRequest, payload: IncomingMessage, next) => next(null, payload));
-    scope.post<{ Params: { topic: string }; Querystring: Query }>('/v1/topics/:topic/diff', (req, reply) =>
-      handle(req, reply, store, bodyLimit, opts.tmpDir),
+    scope.post<{ Params: { topic: string }; Querystring: Query }>(
+      '/v1/topics/:topic/diff',
+      { config: { op: 'diff' } },
+      (req, reply) => handle(req, reply, store, bodyLimit, opts.tmpDir),
     );
     done();
   });

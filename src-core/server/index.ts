@@ -9,7 +9,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest } from '../model/errors';
 import { type AppOptions, buildApp } from './app';
-import { isLoopback } from './auth';
+import { type DeclaredRoute, isLoopback } from './auth';
+import { namedTokens } from './tokens';
 
 /** What `buildApp` takes (app.ts), plus where to listen. */
 export interface ServerOptions extends AppOptions {
@@ -19,6 +20,8 @@ export interface ServerOptions extends AppOptions {
 
 export interface RunningServer {
   url: string;
+  /** Every route it serves and the operation each declared (auth.ts). */
+  routes: readonly DeclaredRoute[];
   close(): Promise<void>;
 }
 
@@ -28,12 +31,12 @@ export function formatUrl(host: string, port: number): string {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
-  if ((opts.tokens === undefined || opts.tokens.size === 0) && !isLoopback(host)) {
+  if (namedTokens(opts.tokens).length === 0 && !isLoopback(host)) {
     throw badRequest(
       `refusing to listen on ${host} without tokens: configure tokens, or bind a loopback address such as 127.0.0.1`,
     );
   }
-  const { app, beginClosing } = buildApp(opts);
+  const { app, beginClosing, routes } = buildApp(opts);
   await app.listen({ host, port: opts.port ?? 4180 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (opts.port ?? 4180);
@@ -45,6 +48,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let closed: Promise<void> | null = null;
   return {
     url: formatUrl(host, port),
+    routes,
     close: () => {
       closed ??= (async () => {
         beginClosing();

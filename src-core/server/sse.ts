@@ -40,7 +40,7 @@ export function registerSseRoute(app: FastifyInstance, ctx: RouteContext): void 
   const { store, metrics } = ctx;
   app.get<{ Params: { topic: string }; Querystring: Query }>(
     '/v1/topics/:topic/events/stream',
-    { exposeHeadRoute: false },
+    { exposeHeadRoute: false, config: { op: 'events.stream' } },
     async (req, reply) => {
       const topic = topicParam(req.params);
       checkQuery(req.query, ['after']);

@@ -1,7 +1,10 @@
 /**
  * Serves the built renderer (Vite output) at `/` so a browser can use the admin app against this
- * server. Any GET outside `/v1/` and `/metrics` is a static file; a path without a file extension
- * that matches no file gets `index.html` (SPA fallback), a missing asset is 404. No token is needed
+ * server (route operation `ui`, public). Any GET outside `/v1/` and `/metrics` is a static file; a
+ * path without a file extension that matches no file gets `index.html` (SPA fallback), a missing
+ * asset is 404. Nothing that is an API path by `isApiPath` (first segment `v1` or `metrics`, after
+ * percent-decoding, case-insensitively, dot segments and repeated slashes resolved) ever gets a
+ * file or `index.html`: it is a 404 NOT_FOUND envelope. No token is needed
  * for these files (the data behind them still needs one). HTML responses carry a strict
  * Content-Security-Policy (same-origin scripts, styles and fetches only; no inline script, no
  * framing); hashed files under `assets/` are cached for a year, everything else revalidates.
@@ -79,17 +82,61 @@ function sendFile(reply: FastifyReply, root: string, file: { path: string; size:
   return reply.send(createReadStream(file.path));
 }
 
+/** The path of a request target: an absolute-form `http://host/p?q` gives `/p`; no query or fragment. */
+export function targetPath(url: string): string {
+  let path = url;
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(path);
+  if (m) path = path.slice(m[0].length) || '/';
+  const end = path.search(/[?#]/);
+  return end === -1 ? path : path.slice(0, end);
+}
+
+/**
+ * True when a request target names something under `/v1` or `/metrics` in any spelling a router
+ * or a browser might accept: percent-encoding (decoded repeatedly, up to 8 times), any case,
+ * `\` as `/`, repeated slashes, `.`/`..` segments (before or after resolving them: `/v1/..` and
+ * `/x/../v1` both count), and anything after the name that cannot continue it (`;x`, a decoded
+ * `?`, NUL, a space). A target that does not decode counts as an API path too (it never gets the
+ * UI).
+ */
+export function isApiPath(url: string): boolean {
+  let path = targetPath(url);
+  for (let i = 0; i < 8 && path.includes('%'); i++) {
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      return true;
+    }
+  }
+  if (path.includes('%')) return true;
+  // The first segment as written (`/v1/../x`) and with dot segments resolved (`/x/../v1`).
+  const written = path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((seg) => seg !== '' && seg !== '.');
+  const resolved: string[] = [];
+  for (const seg of written) {
+    if (seg === '..') resolved.pop();
+    else resolved.push(seg);
+  }
+  // `v1` or `metrics` followed by nothing or by anything that cannot continue a name (`;`, `?`,
+  // NUL, a space...): `/metrics%3F` is an API path, `/metrics.txt` and `/v1x` are not.
+  const api = (seg: string | undefined): boolean => /^(v1|metrics)(?![A-Za-z0-9._~-])/i.test(seg ?? '');
+  return api(written[0]) || api(resolved[0]);
+}
+
 /** Registers the catch-all GET route; API paths that reach it are 404 NOT_FOUND envelopes. */
 export function installStatic(app: FastifyInstance, staticDir: string | undefined): void {
   const root = staticDir !== undefined ? resolve(staticDir) : undefined;
   if (root !== undefined && !statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
     throw notFound(`static: ${root} is not a directory`);
   }
-  app.get('/*', async (req, reply) => {
-    const path = req.url.split('?', 1)[0] ?? '/';
-    if (path.startsWith('/v1/') || path === '/v1' || root === undefined) {
+  app.get('/*', { config: { op: 'ui' } }, async (req, reply) => {
+    const path = targetPath(req.url);
+    const api = isApiPath(req.url);
+    if (api || root === undefined) {
       throw notFound(
-        root === undefined && !path.startsWith('/v1')
+        root === undefined && !api
           ? `${path}: no such route (no UI build is served: run the renderer build, or pass --static DIR)`
           : `${req.method} ${path}: no such route`,
       );

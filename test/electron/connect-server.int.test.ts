@@ -27,6 +27,7 @@ beforeEach(async () => {
     tokens: new Map<string, Role>([
       ['admin-token', 'admin'],
       ['reader-token', 'read'],
+      ['writer-token', 'write'],
     ]),
   });
 });
@@ -39,6 +40,18 @@ afterEach(async () => {
 const codeOf = async (p: Promise<unknown>): Promise<string> => (await rejection(p)).code;
 
 describe('connecting to a server', () => {
+  it('a write role may append but main refuses its invalidation, by the access table', async () => {
+    const conn = await h.api.connectServer({ url: server.url, token: 'writer-token' });
+    expect(conn.role).toBe('write');
+    await h.api.append('srv.w', { events: [{ key: 'a', data: 1 }] });
+    const err = await rejection(h.api.invalidate('srv.w', 1, 'no'));
+    expect(err).toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'invalidate: needs the admin role on the server; the token has the write role',
+    });
+    expect((await store.topicInfo('srv.w')).maxSeq).toBe(1);
+  });
+
   it('takes the role from the server and never hands the token to the renderer', async () => {
     const conn = await h.api.connectServer({ url: `${server.url}/`, token: 'admin-token', label: 'local server' });
     expect(conn).toMatchObject({ kind: 'http', target: server.url, role: 'admin', label: 'local server' });

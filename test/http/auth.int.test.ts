@@ -108,10 +108,12 @@ describe('auth', () => {
   });
 
   it('whoami reports the role of the token, and admin when no tokens are configured', async () => {
+    let n = 0;
     for (const [token, role] of tokens) {
-      expect((await call(s.url + '/v1/whoami', { token })).body).toEqual({ role });
+      // a token given without a name is named <role>-<n>, n its 1-based position
+      expect((await call(s.url + '/v1/whoami', { token })).body).toEqual({ role, name: `${role}-${++n}` });
     }
-    expect((await call(open.url + '/v1/whoami')).body).toEqual({ role: 'admin' });
+    expect((await call(open.url + '/v1/whoami')).body).toEqual({ role: 'admin', name: null });
   });
 
   it('/metrics needs the read role', async () => {

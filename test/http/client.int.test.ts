@@ -49,7 +49,7 @@ describe('HTTP client', () => {
 
   it('reaches the extra routes', async () => {
     const writer = openHttpStore({ url: s.url, token: 'w' });
-    expect(await writer.whoami()).toEqual({ role: 'write' });
+    expect(await writer.whoami()).toEqual({ role: 'write', name: 'write-2' });
     expect(await writer.loadSampleData()).toEqual({ topic: 'demo.trades' });
     const preview = await writer.previewInvalidation('demo.trades', 1, 5);
     expect(preview).toMatchObject({ topic: 'demo.trades', txn: 1 });

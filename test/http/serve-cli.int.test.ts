@@ -1,9 +1,10 @@
 /**
  * `tidemark serve` as a real child process: the first stdout line, `--port 0`, refusing a
- * non-loopback address without tokens, `--token` and `--tokens-file` (a bad line is named), and
+ * non-loopback address without tokens, `--token`, `--tokens-file` and `TIDEMARK_TOKENS` (a bad
+ * line or item is named, token names by position, the warning on a tokens file others may read), and
  * SIGTERM under write load: exit 0, and every acknowledged transaction is in the file.
  */
-import { writeFileSync, rmSync } from 'node:fs';
+import { chmodSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderedWriter } from '../../src-core/store/http/index';
@@ -61,15 +62,50 @@ describe('tidemark serve', () => {
     writeFileSync(file, '# who may do what\n\nreader1 read\n  writer1   write  \nboss admin\n');
     const s = await spawnServe(['--db', 'd.db', '--port', '0', '--tokens-file', file, '--token', 'extra:read'], dir);
     try {
-      expect((await call(`${s.url}/v1/whoami`, { token: 'reader1' })).body).toEqual({ role: 'read' });
-      expect((await call(`${s.url}/v1/whoami`, { token: 'writer1' })).body).toEqual({ role: 'write' });
-      expect((await call(`${s.url}/v1/whoami`, { token: 'boss' })).body).toEqual({ role: 'admin' });
-      expect((await call(`${s.url}/v1/whoami`, { token: 'extra' })).body).toEqual({ role: 'read' });
+      // unnamed tokens are <role>-<n>, n counting --token flags first, then the file's lines
+      expect((await call(`${s.url}/v1/whoami`, { token: 'extra' })).body).toEqual({ role: 'read', name: 'read-1' });
+      expect((await call(`${s.url}/v1/whoami`, { token: 'reader1' })).body).toEqual({ role: 'read', name: 'read-2' });
+      expect((await call(`${s.url}/v1/whoami`, { token: 'writer1' })).body).toEqual({ role: 'write', name: 'write-3' });
+      expect((await call(`${s.url}/v1/whoami`, { token: 'boss' })).body).toEqual({ role: 'admin', name: 'admin-4' });
       expect((await call(`${s.url}/v1/whoami`)).status).toBe(401);
     } finally {
       s.proc.kill('SIGTERM');
       await s.exit;
     }
+  });
+
+  it('TIDEMARK_TOKENS adds named tokens after the file; a tokens file others may read gets one warning line', async () => {
+    const file = join(dir, 'open-tokens.txt');
+    writeFileSync(file, 'f1 read\nf2 write ops\n');
+    chmodSync(file, 0o644);
+    const s = await spawnServe(
+      ['--db', 'g.db', '--port', '0', '--tokens-file', file, '--token', 'k1:read'],
+      dir,
+      30_000,
+      {
+        TIDEMARK_TOKENS: 'e1:admin:ci, e2:read',
+      },
+    );
+    try {
+      expect(s.url).not.toBeNull();
+      const who = async (token: string): Promise<unknown> => (await call(`${s.url}/v1/whoami`, { token })).body;
+      expect(await who('k1')).toEqual({ role: 'read', name: 'read-1' });
+      expect(await who('f1')).toEqual({ role: 'read', name: 'read-2' });
+      expect(await who('f2')).toEqual({ role: 'write', name: 'ops' });
+      expect(await who('e1')).toEqual({ role: 'admin', name: 'ci' });
+      expect(await who('e2')).toEqual({ role: 'read', name: 'read-5' });
+      const lines = s.stderr().trim().split('\n');
+      expect(lines).toEqual([expect.stringMatching(/^tidemark: warning: tokens file .* \(mode 644\); run chmod 600 /)]);
+    } finally {
+      s.proc.kill('SIGTERM');
+      await s.exit;
+    }
+  });
+
+  it('a bad TIDEMARK_TOKENS item is refused, naming the item', async () => {
+    const s = await spawnServe(['--db', 'h.db', '--port', '0'], dir, 30_000, { TIDEMARK_TOKENS: 'a:read,b:boss' });
+    expect((await s.exit).code).not.toBe(0);
+    expect(s.stderr()).toMatch(/TIDEMARK_TOKENS item 2: role must be read, write or admin, got "boss"/);
   });
 
   it('a bad --tokens-file line is refused, naming the line', async () => {

@@ -1,16 +1,19 @@
 /**
  * Unit tests of the server's pure parts: query-parameter parsing (messages name the parameter),
- * the role each route needs, token parsing for `tidemark serve` (a bad line is named), loopback
- * detection, CSV quoting of the surface export and the SSE framing.
+ * the role order, token parsing for `tidemark serve` (a bad line is named; more in
+ * tokens.unit.test.ts), loopback detection, API-path detection of the static route, CSV quoting of
+ * the surface export and the SSE framing.
  */
 import { describe, expect, it } from 'vitest';
-import { isLoopback, parseTokens } from '../../src-core/cli/serve';
+import { isLoopback } from '../../src-core/cli/serve';
+import { roleAtLeast } from '../../src-core/model/access';
 import type { StoredEvent } from '../../src-core/model/types';
-import { requiredRole, roleAtLeast } from '../../src-core/server/auth';
 import { errorResponse } from '../../src-core/server/errors';
 import { checkQuery, intParam, limitParam, orderParam, txnParam, viewParam } from '../../src-core/server/params';
 import { csvField, csvLine } from '../../src-core/server/routes/export';
 import { formatSse } from '../../src-core/server/sse';
+import { isApiPath } from '../../src-core/server/static';
+import { parseTokens } from '../../src-core/server/tokens';
 import type { FastifyRequest } from 'fastify';
 
 const bad = (f: () => unknown): string => {
@@ -48,18 +51,42 @@ describe('query parameters', () => {
 });
 
 describe('roles', () => {
-  it('maps routes to the role they need', () => {
-    expect(requiredRole('GET', '/v1/health', '/v1/health')).toBe('public');
-    expect(requiredRole('GET', '/*', '/index.html')).toBe('public');
-    expect(requiredRole('GET', '/v1/topics', '/v1/topics')).toBe('read');
-    expect(requiredRole('GET', '/metrics', '/metrics')).toBe('read');
-    expect(requiredRole('POST', '/v1/topics/:topic/diff', '/v1/topics/t/diff')).toBe('read');
-    expect(requiredRole('POST', '/v1/topics/:topic/txns', '/v1/topics/t/txns')).toBe('write');
-    expect(requiredRole('POST', '/v1/batch', '/v1/batch')).toBe('write');
-    expect(requiredRole('POST', '/v1/topics/:topic/txns/:txn/invalidate', '/v1/topics/t/txns/1/invalidate')).toBe(
-      'admin',
-    );
-    expect(requiredRole('POST', undefined, '/v1/whatever')).toBe('write');
+  it('treats every spelling of /v1 and /metrics as an API path, never a UI file', () => {
+    for (const p of [
+      '/v1',
+      '/v1/',
+      '/v1/nope',
+      '/V1/topics',
+      '/%761/topics',
+      '/%2576%2531/topics',
+      '//v1/topics',
+      '/x/../v1/topics',
+      '/v1/..',
+      '/metrics%3F',
+      '/metrics%00',
+      '/v1%20',
+      '/./v1',
+      '/v1;x',
+      '/%6detrics',
+      '/METRICS?x',
+      '\\v1\\topics',
+      'http://x/v1/topics',
+      '/%zz',
+    ]) {
+      expect([p, isApiPath(p)]).toEqual([p, true]);
+    }
+    for (const p of [
+      '/',
+      '/index.html',
+      '/assets/a.js',
+      '/v1x',
+      '/metrics.txt',
+      '/v2/topics',
+      'http://x/',
+      '/a/../b',
+    ]) {
+      expect([p, isApiPath(p)]).toEqual([p, false]);
+    }
   });
   it('orders read < write < admin', () => {
     expect(roleAtLeast('admin', 'write')).toBe(true);
@@ -70,20 +97,20 @@ describe('roles', () => {
 
 describe('serve options', () => {
   it('parses --token and --tokens-file, naming a bad line', () => {
-    const t = parseTokens(['a:b:admin', 'r:read'], { name: 'f.txt', text: '# c\n\nw1 write\r\n' });
-    expect([...t]).toEqual([
+    const t = parseTokens({ flags: ['a:b:admin', 'r:read'], file: { name: 'f.txt', text: '# c\n\nw1 write\r\n' } });
+    expect(t.map((x) => [x.token, x.role])).toEqual([
       ['a:b', 'admin'],
       ['r', 'read'],
       ['w1', 'write'],
     ]);
-    expect(bad(() => parseTokens([], { name: 'f.txt', text: 'a read\nb\n' }))).toMatch(
+    expect(bad(() => parseTokens({ file: { name: 'f.txt', text: 'a read\nb\n' } }))).toMatch(
       /--tokens-file f\.txt line 2: expected "TOKEN ROLE"/,
     );
-    expect(bad(() => parseTokens([], { name: 'f.txt', text: 'a root\n' }))).toMatch(
+    expect(bad(() => parseTokens({ file: { name: 'f.txt', text: 'a root\n' } }))).toMatch(
       /line 1: role must be read, write or admin/,
     );
-    expect(bad(() => parseTokens(['nocolon'], undefined))).toMatch(/--token: expected TOKEN:ROLE/);
-    expect(bad(() => parseTokens(['x:read', 'x:admin'], undefined))).toMatch(/already given the read role/);
+    expect(bad(() => parseTokens({ flags: ['nocolon'] }))).toMatch(/--token: expected TOKEN:ROLE/);
+    expect(bad(() => parseTokens({ flags: ['x:read', 'x:admin'] }))).toMatch(/already given the read role/);
   });
   it('knows loopback addresses', () => {
     expect(isLoopback('127.0.0.1')).toBe(true);

@@ -1,7 +1,7 @@
 /**
  * Runs the real `tidemark serve` (node bin/tidemark.mjs) as a child process for the CLI and fault
  * tests: waits for its first stdout line, keeps stdout/stderr, and exposes its exit. Also finds a
- * free port for tests that must restart a server on the same one.
+ * free port for tests that must restart a server on the same one. `env` adds environment variables.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -20,8 +20,17 @@ export interface Served {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function spawnServe(args: string[], cwd: string, timeoutMs = 30_000): Promise<Served> {
-  const proc = spawn(process.execPath, [BIN, 'serve', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnServe(
+  args: string[],
+  cwd: string,
+  timeoutMs = 30_000,
+  env: Record<string, string> = {},
+): Promise<Served> {
+  const proc = spawn(process.execPath, [BIN, 'serve', ...args], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   let err = '';
   proc.stdout.setEncoding('utf8');

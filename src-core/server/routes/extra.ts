@@ -1,10 +1,11 @@
 /**
  * Small routes beside the core API: `GET /v1/health` (no token), `GET /v1/whoami` (the caller's
- * role; `admin` when no tokens are configured) and
+ * role and token name, `{"role","name"}`; `admin` and null when no tokens are configured) and
  * `GET /v1/topics/{topic}/txns/{txn}/preview-invalidate?limit=` (read role): which surface rows
  * would change if the transaction were invalidated, computed by store/preview.ts without writing.
  */
 import type { FastifyInstance } from 'fastify';
+import { TidemarkError } from '../../model/errors';
 import { LIMITS } from '../../model/limits';
 import { previewInvalidation } from '../../store/preview';
 import type { RouteContext } from '../context';
@@ -13,15 +14,18 @@ import { type Query, checkQuery, limitParam, topicParam, txnParam } from '../par
 export function registerExtraRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store } = ctx;
 
-  app.get('/v1/health', () => ({ status: 'ok' }));
+  app.get('/v1/health', { config: { op: 'health' } }, () => ({ status: 'ok' }));
 
-  app.get<{ Querystring: Query }>('/v1/whoami', (req) => {
+  app.get<{ Querystring: Query }>('/v1/whoami', { config: { op: 'whoami' } }, (req) => {
     checkQuery(req.query, []);
-    return { role: req.tidemarkRole };
+    const caller = req.tidemarkCaller;
+    if (!caller) throw new TidemarkError('UNAUTHORIZED', 'authorization: a bearer token is required');
+    return { role: caller.role, name: caller.name };
   });
 
   app.get<{ Params: { topic: string; txn: string }; Querystring: Query }>(
     '/v1/topics/:topic/txns/:txn/preview-invalidate',
+    { config: { op: 'previewInvalidate' } },
     async (req) => {
       const topic = topicParam(req.params);
       const txn = txnParam(req.params);

@@ -1,7 +1,8 @@
 /**
  * Read routes of API.md: topics, one topic's counters, pages of events, transactions and the
  * surface. Query parameters are checked in params.ts (messages name the parameter); the store
- * checks ranges again. Every route here needs the `read` role (see auth.ts).
+ * checks ranges again. Each route declares its operation (all need the `read` role, see
+ * model/access.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../../model/errors';
@@ -52,18 +53,18 @@ export function surfaceQuery(q: Query): SurfaceOptions {
 export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store } = ctx;
 
-  app.get<{ Querystring: Query }>('/v1/topics', async (req) => {
+  app.get<{ Querystring: Query }>('/v1/topics', { config: { op: 'topics.list' } }, async (req) => {
     checkQuery(req.query, []);
     return { topics: await store.listTopics() };
   });
 
-  app.get<TopicParams>('/v1/topics/:topic', async (req) => {
+  app.get<TopicParams>('/v1/topics/:topic', { config: { op: 'topics.info' } }, async (req) => {
     const topic = topicParam(req.params);
     checkQuery(req.query, []);
     return store.topicInfo(topic);
   });
 
-  app.get<TopicParams>('/v1/topics/:topic/events', async (req) => {
+  app.get<TopicParams>('/v1/topics/:topic/events', { config: { op: 'events.read' } }, async (req) => {
     const topic = topicParam(req.params);
     checkQuery(req.query, ['after', 'before', 'limit', 'order', 'key', 'txn']);
     const opts: ReadEventsOptions = {
@@ -73,20 +74,20 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     return store.readEvents(topic, opts);
   });
 
-  app.get<TopicParams>('/v1/topics/:topic/txns', async (req) => {
+  app.get<TopicParams>('/v1/topics/:topic/txns', { config: { op: 'txns.list' } }, async (req) => {
     const topic = topicParam(req.params);
     checkQuery(req.query, ['after', 'before', 'limit', 'order']);
     return store.listTxns(topic, pageQuery(req.query));
   });
 
-  app.get<TxnParams>('/v1/topics/:topic/txns/:txn', async (req) => {
+  app.get<TxnParams>('/v1/topics/:topic/txns/:txn', { config: { op: 'txns.get' } }, async (req) => {
     const topic = topicParam(req.params);
     const txn = txnParam(req.params);
     checkQuery(req.query, []);
     return store.getTxn(topic, txn);
   });
 
-  app.get<TopicParams>('/v1/topics/:topic/surface', async (req) => {
+  app.get<TopicParams>('/v1/topics/:topic/surface', { config: { op: 'surface.read' } }, async (req) => {
     const topic = topicParam(req.params);
     checkQuery(req.query, ['after', 'limit', 'prefix', 'view', 'asOfTxn']);
     return store.surface(topic, surfaceQuery(req.query));

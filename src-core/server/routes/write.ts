@@ -41,16 +41,20 @@ function checkBatchTxn(raw: unknown, i: number): BatchTxn {
 export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store, metrics } = ctx;
 
-  app.post<{ Params: { topic: string }; Querystring: Query }>('/v1/topics/:topic/txns', async (req) => {
-    const topic = topicParam(req.params);
-    checkQuery(req.query, []);
-    const body = validateAppendRequest(jsonBody(req, 'with an "events" array'));
-    const res = await store.append(topic, body);
-    metrics.recordAppend(res);
-    return res;
-  });
+  app.post<{ Params: { topic: string }; Querystring: Query }>(
+    '/v1/topics/:topic/txns',
+    { config: { op: 'txns.append' } },
+    async (req) => {
+      const topic = topicParam(req.params);
+      checkQuery(req.query, []);
+      const body = validateAppendRequest(jsonBody(req, 'with an "events" array'));
+      const res = await store.append(topic, body);
+      metrics.recordAppend(res);
+      return res;
+    },
+  );
 
-  app.post<{ Querystring: Query }>('/v1/batch', async (req): Promise<BatchResponse> => {
+  app.post<{ Querystring: Query }>('/v1/batch', { config: { op: 'batch' } }, async (req): Promise<BatchResponse> => {
     checkQuery(req.query, []);
     const body = jsonBody(req, 'with a "txns" array');
     if (!Array.isArray(body.txns)) throw badRequest('txns: must be an array of transactions');
@@ -75,6 +79,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
 
   app.post<{ Params: { topic: string; txn: string }; Querystring: Query }>(
     '/v1/topics/:topic/txns/:txn/invalidate',
+    { config: { op: 'txns.invalidate' } },
     async (req) => {
       const topic = topicParam(req.params);
       const txn = txnParam(req.params);
@@ -86,7 +91,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
     },
   );
 
-  app.post<{ Querystring: Query }>('/v1/sample', async (req) => {
+  app.post<{ Querystring: Query }>('/v1/sample', { config: { op: 'sample.load' } }, async (req) => {
     checkQuery(req.query, []);
     return loadSampleData(store, {
       appended: (r) => metrics.recordAppend(r),

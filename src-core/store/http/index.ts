@@ -16,6 +16,7 @@ import type {
   InvalidateResult,
   ListTxnsOptions,
   ReadEventsOptions,
+  Role,
   StoredEvent,
   SurfaceOptions,
   SurfacePage,
@@ -144,8 +145,8 @@ export class HttpEventStore implements EventStore {
     return this.transport.json('POST', '/v1/sample');
   }
 
-  /** Extra route: the caller's role on this server. */
-  async whoami(): Promise<{ role: 'read' | 'write' | 'admin' }> {
+  /** Extra route: the caller's role and token name on this server (name null on an open server). */
+  async whoami(): Promise<{ role: Role; name: string | null }> {
     this.open();
     return this.transport.json('GET', '/v1/whoami');
   }
