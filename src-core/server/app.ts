@@ -11,7 +11,7 @@ import type { Role } from '../model/types';
 import type { EventStore } from '../store/types';
 import { installAuth } from './auth';
 import type { RouteContext } from './context';
-import { registerDiffRoute } from './diff-route';
+import { type DiffRouteOptions, registerDiffRoute } from './diff-route';
 import { sendError } from './errors';
 import { ServerMetrics } from './metrics';
 import { registerExportRoute } from './routes/export';
@@ -21,7 +21,8 @@ import { registerWriteRoutes } from './routes/write';
 import { registerSseRoute } from './sse';
 import { defaultStaticDir, installStatic } from './static';
 
-export interface AppOptions {
+/** The diff route's options (`diffLimit`, `maxDiffs`, timeouts, temp dir) are in `DiffRouteOptions`. */
+export interface AppOptions extends DiffRouteOptions {
   store: EventStore;
   tokens?: Map<string, Role>;
   bodyLimit?: number;
@@ -97,7 +98,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
   registerWriteRoutes(app, ctx);
   registerExportRoute(app, ctx);
   registerSseRoute(app, ctx);
-  registerDiffRoute(app, opts.store);
+  registerDiffRoute(app, opts.store, opts);
   installStatic(app, opts.staticDir ?? defaultStaticDir());
 
   app.addHook('preClose', (done) => {
