@@ -26,11 +26,12 @@ async function main(): Promise<void> {
       ...(input.nativeBinding ? { nativeBinding: input.nativeBinding } : {}),
     });
     try {
+      const { desc: _desc, job, ...env } = input;
       const value = await runJob(
         store,
-        input.job,
+        job,
         { signal: abort.signal, onProgress: (progress) => post({ type: 'progress', progress }) },
-        input.nativeBinding,
+        env,
       );
       post({ type: 'done', value });
     } finally {

@@ -5,9 +5,17 @@
  * Progress comes back as messages (throttled); cancel posts a message that aborts the job's
  * AbortSignal, and the worker is terminated if it does not stop promptly. `runJob` is the body a
  * worker executes; it is plain async code over an EventStore and is tested directly too.
+ *
+ * Diff jobs have the server's limits (src-core/diff/limits.ts): a snapshot over `diffLimit` bytes
+ * (default 256 MiB) is TOO_LARGE before a byte is read (and counted while read, should the file
+ * grow); beyond `maxDiffs` diff jobs at once (default one per core) a new one is refused with
+ * TOO_MANY_REQUESTS before any thread starts. Each diff job spills into a directory of its own,
+ * which main removes when the worker exits, so even a worker terminated mid-diff leaves no file.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { TidemarkError, toErrorBody, type ErrorBody } from '../src-core/model/errors';
@@ -15,6 +23,7 @@ import type { ExportSurfaceRequest, LongOperation, Progress } from '../src-core/
 import type { DiffResult } from '../src-core/model/types';
 import { diffSnapshot } from '../src-core/diff';
 import { resolveFormat } from '../src-core/diff/format';
+import { DIFF_LIMITS, DiffSlots, checkLimit, checkSnapshotSize, limitBytes } from '../src-core/diff/limits';
 import type { Chunk, SnapshotSource } from '../src-core/diff/types';
 import type { EventStore } from '../src-core/store/types';
 import type { StoreDescriptor } from './connections';
@@ -44,49 +53,81 @@ export type WorkerToMain =
   | { type: 'error'; error: ErrorBody };
 export type MainToWorker = { type: 'cancel' };
 
-export interface WorkerInput {
-  desc: StoreDescriptor;
+/** How main runs a job, beside the job itself (never from the renderer). */
+export interface JobEnv {
+  /** The Electron-ABI better-sqlite3 addon (development); see `runJob`. */
   nativeBinding?: string;
+  /** Where a diff spills its snapshot (default: the OS temp directory). */
+  tmpDir?: string;
+  /** Largest snapshot a diff takes, in bytes (default 256 MiB). */
+  diffLimit?: number;
+}
+
+export interface WorkerInput extends JobEnv {
+  desc: StoreDescriptor;
   job: Job;
 }
 
-async function snapshotSource(job: DiffJob): Promise<SnapshotSource> {
+async function snapshotSource(job: DiffJob, limit: number): Promise<SnapshotSource> {
   const format = resolveFormat(job.format, job.fileName);
-  if (job.source.kind === 'bytes')
+  if (job.source.kind === 'bytes') {
+    const name = job.fileName || 'snapshot';
+    checkSnapshotSize(job.source.bytes.byteLength, limit, name);
     return {
       format,
       body: Readable.from([job.source.bytes]) as AsyncIterable<Chunk>,
       size: job.source.bytes.byteLength,
     };
+  }
   const file = job.source.path;
+  const name = job.fileName || file;
   const st = await stat(file).catch(() => null);
-  if (!st?.isFile()) throw new TidemarkError('NOT_FOUND', `${job.fileName || file}: the snapshot file cannot be read`);
-  return { format, body: createReadStream(file) as AsyncIterable<Buffer>, size: st.size };
+  if (!st?.isFile()) throw new TidemarkError('NOT_FOUND', `${name}: the snapshot file cannot be read`);
+  checkSnapshotSize(st.size, limit, name);
+  const stream = createReadStream(file);
+  // Counted as read too (the file may have grown); cancelling still destroys the file stream.
+  const body = Object.assign(limitBytes(stream as AsyncIterable<Buffer>, limit, name), {
+    destroy: (e?: Error) => stream.destroy(e),
+  });
+  return { format, body, size: st.size };
 }
 
 /**
- * Executes one job against an open store (inside the worker). `nativeBinding` (the Electron-ABI
- * better-sqlite3 addon in development) goes to the diff too: its snapshot spill opens SQLite in a
- * worker thread of its own, which the bundle's default-binding stand-in does not reach.
+ * Executes one job against an open store (inside the worker). `env.nativeBinding` (the
+ * Electron-ABI better-sqlite3 addon in development) goes to the diff too: its snapshot spill opens
+ * SQLite in a worker thread of its own, which the bundle's default-binding stand-in does not reach.
  */
 export async function runJob(
   store: EventStore,
   job: Job,
   op: JobOp = {},
-  nativeBinding?: string,
+  env: JobEnv = {},
 ): Promise<DiffResult | { rows: number }> {
   if (job.job === 'export') {
     const rows = await exportSurfaceToFile(store, job.topic, job.req, job.file, op);
     return { rows };
   }
-  const source = await snapshotSource(job);
+  const source = await snapshotSource(job, env.diffLimit ?? DIFF_LIMITS.snapshotBytesDefault);
   const opts: Parameters<typeof diffSnapshot>[3] = {};
   if (job.keyField !== undefined) opts.keyField = job.keyField;
   if (job.fields !== undefined) opts.fields = job.fields;
   if (job.ignore !== undefined) opts.ignore = job.ignore;
   if (job.limit !== undefined) opts.limit = job.limit;
-  if (nativeBinding !== undefined) opts.nativeBinding = nativeBinding;
+  if (env.nativeBinding !== undefined) opts.nativeBinding = env.nativeBinding;
+  if (env.tmpDir !== undefined) opts.tmpDir = env.tmpDir;
   return diffSnapshot(store, job.topic, source, opts, op);
+}
+
+export interface JobRunnerOptions {
+  nativeBinding?: string;
+  eval?: boolean;
+  progressEveryMs?: number;
+  /** Largest diff snapshot, in bytes (default 256 MiB, as the server's `--diff-limit`). */
+  diffLimit?: number;
+  /** Diff jobs running at once (default one per core, as the server's `--max-diffs`). */
+  maxDiffs?: number;
+  /** Where diff jobs make their spill directories (default: the OS temp directory). */
+  tmpDir?: string;
 }
 
 /**
@@ -95,16 +136,48 @@ export async function runJob(
  */
 export class JobRunner {
   private readonly workers = new Set<Worker>();
+  private readonly diffSlots: DiffSlots;
+  private readonly diffLimit: number;
 
   constructor(
     private readonly workerFile: string | URL,
-    private readonly opts: { nativeBinding?: string; eval?: boolean; progressEveryMs?: number } = {},
-  ) {}
+    private readonly opts: JobRunnerOptions = {},
+  ) {
+    this.diffSlots = new DiffSlots(opts.maxDiffs);
+    this.diffLimit = checkLimit('diffLimit', opts.diffLimit ?? DIFF_LIMITS.snapshotBytesDefault);
+  }
+
+  /** Diff jobs running now. */
+  get runningDiffs(): number {
+    return this.diffSlots.running;
+  }
 
   run<J extends Job>(desc: StoreDescriptor, job: J, op: JobOp = {}): Promise<JobValue<J>> {
     if (op.signal?.aborted) return Promise.reject(new TidemarkError('CANCELLED', `${job.job} cancelled`));
     const input: WorkerInput = { desc, job };
     if (this.opts.nativeBinding) input.nativeBinding = this.opts.nativeBinding;
+    // A diff takes a slot (or is refused) before anything starts, and spills into a directory of
+    // its own that is removed when its worker exits, however it ends.
+    let release = (): void => undefined;
+    let jobDir: string | null = null;
+    if (job.job === 'diff') {
+      try {
+        if (job.source.kind === 'bytes') {
+          checkSnapshotSize(job.source.bytes.byteLength, this.diffLimit, job.fileName || 'snapshot');
+        }
+        release = this.diffSlots.acquire();
+        jobDir = mkdtempSync(join(this.opts.tmpDir ?? tmpdir(), 'tidemark-job-'));
+      } catch (e) {
+        release();
+        return Promise.reject(e instanceof Error ? e : new TidemarkError('INTERNAL', String(e)));
+      }
+      input.tmpDir = jobDir;
+      input.diffLimit = this.diffLimit;
+    }
+    const cleanUp = (): void => {
+      release();
+      if (jobDir !== null) rmSync(jobDir, { recursive: true, force: true });
+    };
     // Hand uploaded bytes to the worker without a copy, but only when they own their whole
     // buffer: transferring a view's buffer (e.g. Node's shared Buffer pool) would detach it for
     // every other view.
@@ -116,11 +189,17 @@ export class JobRunner {
       bytes.byteLength === bytes.buffer.byteLength
         ? [bytes.buffer]
         : undefined;
-    const worker = new Worker(this.workerFile, {
-      workerData: input,
-      ...(transfer ? { transferList: transfer } : {}),
-      ...(this.opts.eval ? { eval: true } : {}),
-    });
+    let worker: Worker;
+    try {
+      worker = new Worker(this.workerFile, {
+        workerData: input,
+        ...(transfer ? { transferList: transfer } : {}),
+        ...(this.opts.eval ? { eval: true } : {}),
+      });
+    } catch (e) {
+      cleanUp();
+      throw e;
+    }
     this.workers.add(worker);
     const every = this.opts.progressEveryMs ?? 100;
     let lastProgress = 0;
@@ -132,6 +211,7 @@ export class JobRunner {
         settled = true;
         op.signal?.removeEventListener('abort', onAbort);
         if (killTimer) clearTimeout(killTimer);
+        release();
         fn();
       };
       const onAbort = (): void => {
@@ -160,6 +240,7 @@ export class JobRunner {
       worker.on('error', (err) => finish(() => reject(new TidemarkError('INTERNAL', toErrorBody(err).message))));
       worker.on('exit', (code) => {
         this.workers.delete(worker);
+        cleanUp();
         finish(() => reject(new TidemarkError('INTERNAL', `${job.job} worker stopped unexpectedly (exit ${code})`)));
       });
     });

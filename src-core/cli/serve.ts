@@ -14,6 +14,7 @@ import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import { isLoopback } from '../server/auth';
 import { startServer } from '../server/index';
+import { defined } from '../server/params';
 import { type TokenSources, parseTokens, readTokensFile } from '../server/tokens';
 import { openStoreFromOptions } from '../store/open';
 import { parseRange } from './options';
@@ -30,6 +31,10 @@ interface ServeOptions {
   token: string[];
   tokensFile?: string;
   bodyLimit?: number;
+  diffLimit?: number;
+  maxDiffs?: number;
+  diffIdleTimeout?: number;
+  diffTimeout?: number;
   static?: string;
 }
 
@@ -63,6 +68,12 @@ async function serve(o: ServeOptions): Promise<void> {
       port: o.port,
       tokens,
       bodyLimit: o.bodyLimit ?? LIMITS.bodyBytesDefault,
+      ...defined({
+        diffLimit: o.diffLimit,
+        maxDiffs: o.maxDiffs,
+        diffIdleTimeoutMs: o.diffIdleTimeout,
+        diffTimeoutMs: o.diffTimeout,
+      }),
       ...(o.static !== undefined ? { staticDir: o.static } : {}),
       logger: { level: 'error', stream: process.stderr },
     });
@@ -121,6 +132,14 @@ export function registerServe(program: Command): void {
     )
     .option('--tokens-file <file>', 'file of "TOKEN ROLE [NAME]" lines (keep it mode 0600)')
     .option('--body-limit <bytes>', 'largest request body in bytes (default 16 MiB)', parseRange(1, 2 ** 31))
+    .option('--diff-limit <bytes>', 'largest diff snapshot body in bytes (default 256 MiB)', parseRange(1, 2 ** 53 - 1))
+    .option('--max-diffs <n>', 'diffs running at once, beyond it 429 (default: one per core)', parseRange(1, 1_000_000))
+    .option(
+      '--diff-idle-timeout <ms>',
+      'longest wait for the next diff body byte (default 30000)',
+      parseRange(1, 2 ** 31 - 1),
+    )
+    .option('--diff-timeout <ms>', 'longest a whole diff request may take (default 600000)', parseRange(1, 2 ** 31 - 1))
     .option('--static <dir>', 'directory of the built web UI (default: dist/renderer when built)')
     .action(async (o: ServeOptions) => serve(o));
 }

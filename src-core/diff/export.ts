@@ -8,7 +8,7 @@
  */
 import type { Writable } from 'node:stream';
 import { canonicalJson } from '../model/canonical';
-import { badRequest } from '../model/errors';
+import { TidemarkError, badRequest } from '../model/errors';
 import type { ExportFormat } from '../model/store-api';
 import type { DiffRow } from '../model/types';
 
@@ -97,6 +97,8 @@ export class DiffRowWriter {
 
   flush(): void | Promise<void> {
     if (this.failed) throw this.failed;
+    // A destroyed stream never drains again: stop here rather than wait forever.
+    if (this.out.destroyed) throw new TidemarkError('CANCELLED', 'the output was closed before the rows were written');
     if (this.buf === '') return;
     const ok = this.out.write(this.buf);
     this.buf = '';

@@ -5,7 +5,8 @@
  * order with the store's surface, read in pages of 10,000 (`compareKeys` order on both sides), so a
  * million records need neither a million objects in memory nor a frozen event loop: the work
  * yields every ~25 ms, honours an AbortSignal (CANCELLED) and reports progress (bytes while
- * loading, rows while comparing). The temp file is always removed. Rows: the first `limit`
+ * loading, rows while comparing). The spill (its worker thread and temp file) starts when the
+ * first snapshot byte arrives, not before, and is always removed. Rows: the first `limit`
  * non-equal rows in key order (equal rows only with `includeEqual`); `onRow` sees all of them.
  * CSV takes a fast path: rows stay cell arrays until a DiffRow needs the record as an object.
  */
@@ -24,7 +25,7 @@ import { Pacer, cancelled } from './pacer';
 import { parseSnapshot } from './parse';
 import { SnapshotSpill, type SpillRow, type SpilledRow } from './spill';
 import { SurfaceReader } from './surface-reader';
-import type { DiffOptions, SnapshotSource } from './types';
+import type { Chunk, DiffOptions, SnapshotSource } from './types';
 
 export type { DiffOptions, SnapshotSource, SnapshotRecord, Chunk } from './types';
 export { DIFF_ROWS_MAX } from './types';
@@ -65,8 +66,12 @@ export async function diffSnapshot(
   // Abort also interrupts a stalled read: a stream body is destroyed on abort.
   const stop = pacer.onAbort(source.body);
   try {
+    // The worker starts with the first byte, so it warms up while the first batch is parsed.
+    const started: SnapshotSource = { ...source, body: onFirstByte(source.body, () => spill.start()) };
     const decoder =
-      source.format === 'csv' ? await loadCsv(spill, source, spec, pacer) : await loadJson(spill, source, spec, pacer);
+      source.format === 'csv'
+        ? await loadCsv(spill, started, spec, pacer)
+        : await loadJson(spill, started, spec, pacer);
     stop();
     // While the worker sorts, read the first surface pages (the main thread is otherwise idle).
     const surface = new SurfaceReader(store, topic, o.pageSize, o.asOfTxn);
@@ -84,6 +89,18 @@ export async function diffSnapshot(
   } finally {
     stop();
     await spill.close();
+  }
+}
+
+/** Passes the chunks through, calling `first` once before the first non-empty one. */
+async function* onFirstByte(body: AsyncIterable<Chunk>, first: () => unknown): AsyncGenerator<Chunk> {
+  let seen = false;
+  for await (const chunk of body) {
+    if (!seen && chunk.length > 0) {
+      seen = true;
+      first();
+    }
+    yield chunk;
   }
 }
 

@@ -6,8 +6,12 @@
  * for duplicate keys. So inserts run beside the parsing, and the seconds of synchronous work of a
  * million-row index build never block the event loop. At most a few batches are in flight
  * (back-pressure). Rows then come back in key order from the index alone, read on the caller's
- * thread. A duplicate key is a BAD_REQUEST naming both records. The file lives in its own temp
- * directory, removed by `close()` whatever happened.
+ * thread. A duplicate key is a BAD_REQUEST naming both records. Nothing exists until `start()`
+ * (or the first `add`): the diff starts the spill when the first snapshot byte arrives, so a
+ * request that never sends a byte costs no thread and no file, and a spill never started sorts and
+ * reads as empty. The file lives in its own temp directory, removed by `close()` whatever
+ * happened. `spillWorkers()` lists the worker threads alive in this process (for diagnostics and
+ * tests).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -72,10 +76,19 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/** Spill worker threads alive in this process (started and not yet exited). */
+const live = new Set<Worker>();
+
+/** The spill worker threads alive now (diagnostics and tests: 0 when no diff is running). */
+export function spillWorkers(): Worker[] {
+  return [...live];
+}
+
 export class SnapshotSpill {
-  readonly dir: string;
-  readonly file: string;
-  private readonly worker: Worker;
+  /** The spill's own temp directory, once started. */
+  dir: string | null = null;
+  private file = '';
+  private worker: Worker | null = null;
   private reader: Database.Database | null = null;
   private closed = false;
   private sent = 0;
@@ -86,26 +99,40 @@ export class SnapshotSpill {
   count = 0;
 
   constructor(
-    tmpDir: string = tmpdir(),
+    private readonly tmpDir: string = tmpdir(),
     private readonly nativeBinding?: string,
-  ) {
-    this.dir = mkdtempSync(join(tmpDir, 'tidemark-diff-'));
-    this.file = join(this.dir, 'snapshot.db');
+  ) {}
+
+  /** Creates the temp directory and starts the worker (once; nothing after `close()`). */
+  start(): Worker | null {
+    if (this.worker !== null || this.closed) return this.worker;
+    const dir = mkdtempSync(join(this.tmpDir, 'tidemark-diff-'));
+    this.dir = dir;
+    this.file = join(dir, 'snapshot.db');
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-    const workerData = { file: this.file, sqlite, nativeBinding: nativeBinding ?? null };
-    this.worker = new Worker(SPILL_WORKER, { eval: true, workerData });
-    this.worker.on('message', (m: Reply) => {
+    const workerData = { file: this.file, sqlite, nativeBinding: this.nativeBinding ?? null };
+    let worker: Worker;
+    try {
+      worker = new Worker(SPILL_WORKER, { eval: true, workerData });
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      this.dir = null;
+      throw e;
+    }
+    this.worker = worker;
+    live.add(worker);
+    worker.on('message', (m: Reply) => {
       if ('ack' in m) this.acked = m.ack;
       else if ('error' in m) this.fail(new TidemarkError('INTERNAL', `spilling the snapshot failed: ${m.error}`));
       else this.final?.(m);
       this.poke();
     });
-    this.worker.on('error', (e) =>
-      this.fail(new TidemarkError('INTERNAL', `the diff's spill worker failed: ${e.message}`)),
-    );
-    this.worker.on('exit', (code) => {
+    worker.on('error', (e) => this.fail(new TidemarkError('INTERNAL', `the diff's spill worker failed: ${e.message}`)));
+    worker.on('exit', (code) => {
+      live.delete(worker);
       if (!this.closed) this.fail(new TidemarkError('INTERNAL', `the diff's spill worker stopped (${code})`));
     });
+    return worker;
   }
 
   private fail(e: Error): void {
@@ -142,19 +169,27 @@ export class SnapshotSpill {
   /** Sends rows (record numbers ascending) to be written; waits while too many are in flight. */
   async add(rows: SpillRow[], signal: AbortSignal | undefined, cancelled: () => Error): Promise<void> {
     if (rows.length === 0) return;
+    const worker = this.start();
+    if (worker === null) throw cancelled();
     await this.waitUntil(() => this.sent - this.acked < IN_FLIGHT, signal, cancelled);
     const id = ++this.sent;
     // One string per batch: cloning it is a copy, where cloning 20,000 small values is not; the
     // worker (otherwise idle) parses it and serialises each value.
-    this.worker.postMessage({ id, rows: JSON.stringify(rows.map((r) => [r.n, r.key, r.line, r.value])) });
+    worker.postMessage({ id, rows: JSON.stringify(rows.map((r) => [r.n, r.key, r.line, r.value])) });
     this.count += rows.length;
   }
 
   /** Waits for every row, sorts by key in the worker; BAD_REQUEST on a duplicate key. */
   async sort(signal: AbortSignal | undefined, cancelled: () => Error): Promise<void> {
+    const worker = this.worker;
+    if (worker === null) {
+      // Never started (no byte arrived): an empty snapshot, nothing to sort.
+      if (signal?.aborted === true) throw cancelled();
+      return;
+    }
     let reply: Reply | null = null;
     this.final = (r) => (reply = r);
-    this.worker.postMessage({ sort: true });
+    worker.postMessage({ sort: true });
     await this.waitUntil(() => reply !== null, signal, cancelled);
     const r = reply as Reply | null;
     if (r !== null && 'dup' in r) {
@@ -170,6 +205,7 @@ export class SnapshotSpill {
 
   /** Every row ordered by key (code-point order), from the covering index. Close the iterator before `close()`. */
   rows(): IterableIterator<SpilledRow> {
+    if (this.worker === null) return [][Symbol.iterator]();
     if (this.reader === null) throw new TidemarkError('INTERNAL', 'the spill is not sorted yet');
     const stmt = this.reader.prepare<[], SpilledRow>(
       'SELECT key, n, line, rec FROM snap INDEXED BY snap_sorted ORDER BY key',
@@ -177,15 +213,15 @@ export class SnapshotSpill {
     return stmt.raw(true).iterate();
   }
 
-  /** Stops the worker, closes the file and removes its directory. */
+  /** Stops the worker, closes the file and removes its directory (if it was ever started). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
       this.reader?.close();
-      await this.worker.terminate();
+      await this.worker?.terminate();
     } finally {
-      rmSync(this.dir, { recursive: true, force: true });
+      if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });
     }
   }
 }

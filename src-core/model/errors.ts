@@ -10,8 +10,11 @@ export const ERROR_STATUS = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  /** The request did not arrive in time (e.g. a diff upload that stalled). */
+  TIMEOUT: 408,
   CONFLICT: 409,
   TOO_LARGE: 413,
+  TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
   /** Client side only: the operation was cancelled by the caller. */

@@ -11,7 +11,7 @@ import { LIMITS } from '../model/limits';
 import type { EventStore } from '../store/types';
 import { type DeclaredRoute, installAuth } from './auth';
 import type { RouteContext } from './context';
-import { registerDiffRoute } from './diff-route';
+import { type DiffRouteOptions, registerDiffRoute } from './diff-route';
 import { sendError } from './errors';
 import { ServerMetrics } from './metrics';
 import { registerExportRoute } from './routes/export';
@@ -22,7 +22,8 @@ import { registerSseRoute } from './sse';
 import { defaultStaticDir, installStatic } from './static';
 import { type TokenConfig, namedTokens } from './tokens';
 
-export interface AppOptions {
+/** The diff route's options (`diffLimit`, `maxDiffs`, timeouts, temp dir) are in `DiffRouteOptions`. */
+export interface AppOptions extends DiffRouteOptions {
   store: EventStore;
   /** Bearer tokens (tokens.ts); none: open, every caller is admin. */
   tokens?: TokenConfig;
@@ -103,7 +104,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
   registerWriteRoutes(app, ctx);
   registerExportRoute(app, ctx);
   registerSseRoute(app, ctx);
-  registerDiffRoute(app, opts.store);
+  registerDiffRoute(app, opts.store, opts);
   installStatic(app, opts.staticDir ?? defaultStaticDir());
 
   app.addHook('preClose', (done) => {

@@ -3,7 +3,8 @@
  * keep their code (status from model/errors.ts `statusForCode`), Fastify's own errors (malformed
  * JSON, body too large, unsupported content type, bad URL) are rebuilt as the matching code with a
  * message that names what was wrong, and anything else becomes 500 INTERNAL with no stack trace in
- * the body (it is logged). Every error body is the envelope `{"error":{"code","message"}}`.
+ * the body (it is logged). Every error body is the envelope `{"error":{"code","message"}}`; a 401
+ * carries `WWW-Authenticate: Bearer` and a 429 `Retry-After` (the error's `retryAfter`, else 1 s).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorBody, type ErrorCode, hasErrorCode, statusForCode } from '../model/errors';
@@ -60,10 +61,17 @@ export function errorResponse(
   return { status: 500, body: envelope('INTERNAL', 'internal error'), internal: true };
 }
 
+/** Seconds a 429 asks the client to wait: the error's own `retryAfter` when it carries one, else 1. */
+export function retryAfterSeconds(err: unknown): number {
+  const v = typeof err === 'object' && err !== null ? (err as { retryAfter?: unknown }).retryAfter : undefined;
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : 1;
+}
+
 /** Sends an error; used by the Fastify error handler and by routes that answer before hijacking. */
 export function sendError(reply: FastifyReply, req: FastifyRequest, err: unknown, bodyLimit: number): FastifyReply {
   const { status, body, internal } = errorResponse(err, req, bodyLimit);
   if (internal) req.log.error({ err }, 'internal error');
   if (status === 401) void reply.header('www-authenticate', 'Bearer');
+  if (status === 429) void reply.header('retry-after', String(retryAfterSeconds(err)));
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }

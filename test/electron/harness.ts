@@ -19,7 +19,7 @@ import { ConnectionManager } from '../../electron/connections';
 import { createHandlers, type Dialogs, type HandlerSet } from '../../electron/handlers';
 import type { Channel, PushChannel } from '../../electron/ipc-contract';
 import { registerHandlers, type InvokeEventLike, type IpcMainLike, type SenderLike } from '../../electron/ipc-handler';
-import { JobRunner } from '../../electron/jobs';
+import { JobRunner, type JobRunnerOptions } from '../../electron/jobs';
 import { RecentStore, type SecretBox } from '../../electron/recent-store';
 import { whoami } from '../../electron/server-url';
 import { openDescriptor } from '../../electron/store-open';
@@ -108,10 +108,10 @@ class MemoryIpcMain implements IpcMainLike {
 }
 
 /** A JobRunner whose workers run electron/job-worker.ts from source (registered with tsx). */
-export function devJobRunner(): JobRunner {
+export function devJobRunner(opts: JobRunnerOptions = {}): JobRunner {
   const entry = new URL('../../electron/job-worker.ts', import.meta.url).href;
   const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new JobRunner(bootstrap, { eval: true, progressEveryMs: 0 });
+  return new JobRunner(bootstrap, { eval: true, progressEveryMs: 0, ...opts });
 }
 
 export interface Harness {
