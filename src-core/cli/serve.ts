@@ -31,6 +31,8 @@ interface ServeOptions {
   tokensFile?: string;
   bodyLimit?: number;
   static?: string;
+  maxStreams?: number;
+  maxStreamsPerToken?: number;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -95,6 +97,8 @@ async function serve(o: ServeOptions): Promise<void> {
       port: o.port,
       tokens,
       bodyLimit: o.bodyLimit ?? LIMITS.bodyBytesDefault,
+      ...(o.maxStreams !== undefined ? { maxStreams: o.maxStreams } : {}),
+      ...(o.maxStreamsPerToken !== undefined ? { maxStreamsPerToken: o.maxStreamsPerToken } : {}),
       ...(o.static !== undefined ? { staticDir: o.static } : {}),
       logger: { level: 'error', stream: process.stderr },
     });
@@ -148,6 +152,16 @@ export function registerServe(program: Command): void {
     .option('--token <token:role>', 'a bearer token and its role (read|write|admin); repeatable', collect, [])
     .option('--tokens-file <file>', 'file of "TOKEN ROLE" lines')
     .option('--body-limit <bytes>', 'largest request body in bytes (default 16 MiB)', parseRange(1, 2 ** 31))
+    .option(
+      '--max-streams <n>',
+      `open live (SSE) streams per server; beyond it 429 (default ${LIMITS.sseStreamsDefault})`,
+      parseRange(1, 1_000_000),
+    )
+    .option(
+      '--max-streams-per-token <n>',
+      `open live (SSE) streams per token; beyond it 429 (default ${LIMITS.sseStreamsPerTokenDefault})`,
+      parseRange(1, 1_000_000),
+    )
     .option('--static <dir>', 'directory of the built web UI (default: dist/renderer when built)')
     .action(async (o: ServeOptions) => serve(o));
 }
