@@ -1,16 +1,18 @@
 /**
  * Unit tests of the server's pure parts: query-parameter parsing (messages name the parameter),
  * the role each route needs, token parsing for `tidemark serve` (a bad line is named), loopback
- * detection, CSV quoting of the surface export and the SSE framing.
+ * detection, CSV quoting of the surface export, the SSE framing (events and the error event),
+ * the stream owner of the per-token cap, and the Retry-After of a 429.
  */
 import { describe, expect, it } from 'vitest';
 import { isLoopback, parseTokens } from '../../src-core/cli/serve';
 import type { StoredEvent } from '../../src-core/model/types';
 import { requiredRole, roleAtLeast } from '../../src-core/server/auth';
-import { errorResponse } from '../../src-core/server/errors';
+import { tooManyRequests } from '../../src-core/model/errors';
+import { DEFAULT_RETRY_AFTER_SECONDS, errorResponse, retryAfterOf } from '../../src-core/server/errors';
 import { checkQuery, intParam, limitParam, orderParam, txnParam, viewParam } from '../../src-core/server/params';
 import { csvField, csvLine } from '../../src-core/server/routes/export';
-import { formatSse } from '../../src-core/server/sse';
+import { formatSse, sseErrorEvent, streamOwner } from '../../src-core/server/sse';
 import type { FastifyRequest } from 'fastify';
 
 const bad = (f: () => unknown): string => {
@@ -123,6 +125,23 @@ describe('formats', () => {
     expect(formatSse([e])).toBe(`id: 7\ndata: ${JSON.stringify(e)}\n\n`);
     expect(formatSse([e])).not.toMatch(/line1\nline2/); // newlines in data are escaped by JSON
   });
+  it('frames the error event without an id, as one data line of the envelope', () => {
+    const text = sseErrorEvent({ code: 'INTERNAL', message: 'event 5 of topic "t"\ncannot be serialised' });
+    expect(text).toBe(
+      `event: error\ndata: {"error":{"code":"INTERNAL","message":"event 5 of topic \\"t\\"\\ncannot be serialised"}}\n\n`,
+    );
+    expect(text).not.toMatch(/^id:/m);
+  });
+  it('keys the per-token stream cap by a digest of the bearer token, never the token itself', () => {
+    const owner = (authorization?: string): string | null =>
+      streamOwner({ headers: authorization === undefined ? {} : { authorization } } as unknown as FastifyRequest);
+    expect(owner()).toBeNull();
+    expect(owner('Basic abc')).toBeNull();
+    expect(owner('Bearer s3cret')).toMatch(/^[0-9a-f]{64}$/);
+    expect(owner('Bearer s3cret')).not.toContain('s3cret');
+    expect(owner('bearer  s3cret ')).toBe(owner('Bearer s3cret'));
+    expect(owner('Bearer other')).not.toBe(owner('Bearer s3cret'));
+  });
 });
 
 describe('error mapping', () => {
@@ -146,5 +165,17 @@ describe('error mapping', () => {
       body: { error: { code: 'INTERNAL', message: 'internal error' } },
       internal: true,
     });
+  });
+  it('answers a cap with 429 TOO_MANY_REQUESTS and the Retry-After it names (or the default)', () => {
+    const err = tooManyRequests('live streams: the server already has its maximum of 3 open', 5);
+    expect(errorResponse(err, req, 100)).toMatchObject({
+      status: 429,
+      body: {
+        error: { code: 'TOO_MANY_REQUESTS', message: 'live streams: the server already has its maximum of 3 open' },
+      },
+    });
+    expect(retryAfterOf(err)).toBe(5);
+    expect(retryAfterOf({ code: 'TOO_MANY_REQUESTS', message: 'x' })).toBe(DEFAULT_RETRY_AFTER_SECONDS);
+    expect(retryAfterOf({ retryAfterSeconds: -3 })).toBe(DEFAULT_RETRY_AFTER_SECONDS);
   });
 });
