@@ -12,7 +12,6 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   TOO_LARGE: 413,
-  /** A cap on the client's use of the server (live streams, concurrent diffs); sent with Retry-After. */
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
@@ -29,13 +28,10 @@ export interface ErrorBody {
 
 export class TidemarkError extends Error {
   readonly code: ErrorCode;
-  /** Seconds after which a retry may succeed (TOO_MANY_REQUESTS: the HTTP `Retry-After`). */
-  readonly retryAfterSeconds: number | undefined;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'TidemarkError';
     this.code = code;
-    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
   get status(): number {
     return statusForCode(this.code);
@@ -88,9 +84,6 @@ export function errorFromEnvelope(text: string): TidemarkError | null {
 export const badRequest = (message: string): TidemarkError => new TidemarkError('BAD_REQUEST', message);
 export const notFound = (message: string): TidemarkError => new TidemarkError('NOT_FOUND', message);
 export const conflict = (message: string): TidemarkError => new TidemarkError('CONFLICT', message);
-/** A cap is reached (API.md v1.1: 429 with `Retry-After`); `message` names the cap and its value. */
-export const tooManyRequests = (message: string, retryAfterSeconds: number): TidemarkError =>
-  new TidemarkError('TOO_MANY_REQUESTS', message, { retryAfterSeconds });
 
 /** The contract's wording for a missing topic / transaction, shared by every backend. */
 export const noSuchTopic = (topic: string): TidemarkError => notFound(`topic: "${topic}" has no events`);

@@ -3,22 +3,11 @@
  * keep their code (status from model/errors.ts `statusForCode`), Fastify's own errors (malformed
  * JSON, body too large, unsupported content type, bad URL) are rebuilt as the matching code with a
  * message that names what was wrong, and anything else becomes 500 INTERNAL with no stack trace in
- * the body (it is logged). Every error body is the envelope `{"error":{"code","message"}}`. A 429
- * `TOO_MANY_REQUESTS` (a cap on the client's use of the server) carries `Retry-After` in seconds:
- * the error's own `retryAfterSeconds`, else `DEFAULT_RETRY_AFTER_SECONDS`.
+ * the body (it is logged). Every error body is the envelope `{"error":{"code","message"}}`; a 401
+ * carries `WWW-Authenticate: Bearer` and a 429 `Retry-After` (the error's `retryAfter`, else 1 s).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorBody, type ErrorCode, hasErrorCode, statusForCode } from '../model/errors';
-
-/** `Retry-After` of a 429 whose error does not say (seconds). */
-export const DEFAULT_RETRY_AFTER_SECONDS = 1;
-
-/** The `Retry-After` value of a 429: the error's `retryAfterSeconds` when a positive integer. */
-export function retryAfterOf(err: unknown): number {
-  const s =
-    typeof err === 'object' && err !== null ? (err as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
-  return typeof s === 'number' && Number.isSafeInteger(s) && s > 0 ? s : DEFAULT_RETRY_AFTER_SECONDS;
-}
 
 export interface ErrorEnvelope {
   error: ErrorBody;
@@ -51,7 +40,6 @@ function fromFastify(err: FastifyError, bodyLimit: number, req: FastifyRequest):
   if (typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 413) return { code: 'TOO_LARGE', message: err.message };
     if (status === 404) return { code: 'NOT_FOUND', message: err.message };
-    if (status === 429) return { code: 'TOO_MANY_REQUESTS', message: err.message };
     return { code: 'BAD_REQUEST', message: err.message };
   }
   return null;
@@ -73,11 +61,17 @@ export function errorResponse(
   return { status: 500, body: envelope('INTERNAL', 'internal error'), internal: true };
 }
 
+/** Seconds a 429 asks the client to wait: the error's own `retryAfter` when it carries one, else 1. */
+export function retryAfterSeconds(err: unknown): number {
+  const v = typeof err === 'object' && err !== null ? (err as { retryAfter?: unknown }).retryAfter : undefined;
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : 1;
+}
+
 /** Sends an error; used by the Fastify error handler and by routes that answer before hijacking. */
 export function sendError(reply: FastifyReply, req: FastifyRequest, err: unknown, bodyLimit: number): FastifyReply {
   const { status, body, internal } = errorResponse(err, req, bodyLimit);
   if (internal) req.log.error({ err }, 'internal error');
   if (status === 401) void reply.header('www-authenticate', 'Bearer');
-  if (status === 429) void reply.header('retry-after', String(retryAfterOf(err)));
+  if (status === 429) void reply.header('retry-after', String(retryAfterSeconds(err)));
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { isLoopback, parseTokens } from '../../src-core/cli/serve';
 import type { StoredEvent } from '../../src-core/model/types';
 import { requiredRole, roleAtLeast } from '../../src-core/server/auth';
-import { tooManyRequests } from '../../src-core/model/errors';
-import { DEFAULT_RETRY_AFTER_SECONDS, errorResponse, retryAfterOf } from '../../src-core/server/errors';
+import { TidemarkError } from '../../src-core/model/errors';
+import { errorResponse, retryAfterSeconds } from '../../src-core/server/errors';
 import { checkQuery, intParam, limitParam, orderParam, txnParam, viewParam } from '../../src-core/server/params';
 import { csvField, csvLine } from '../../src-core/server/routes/export';
 import { formatSse, sseErrorEvent, streamOwner } from '../../src-core/server/sse';
@@ -167,15 +167,18 @@ describe('error mapping', () => {
     });
   });
   it('answers a cap with 429 TOO_MANY_REQUESTS and the Retry-After it names (or the default)', () => {
-    const err = tooManyRequests('live streams: the server already has its maximum of 3 open', 5);
+    const err = Object.assign(
+      new TidemarkError('TOO_MANY_REQUESTS', 'live streams: the server already has its maximum of 3 open'),
+      { retryAfter: 5 },
+    );
     expect(errorResponse(err, req, 100)).toMatchObject({
       status: 429,
       body: {
         error: { code: 'TOO_MANY_REQUESTS', message: 'live streams: the server already has its maximum of 3 open' },
       },
     });
-    expect(retryAfterOf(err)).toBe(5);
-    expect(retryAfterOf({ code: 'TOO_MANY_REQUESTS', message: 'x' })).toBe(DEFAULT_RETRY_AFTER_SECONDS);
-    expect(retryAfterOf({ retryAfterSeconds: -3 })).toBe(DEFAULT_RETRY_AFTER_SECONDS);
+    expect(retryAfterSeconds(err)).toBe(5);
+    expect(retryAfterSeconds({ code: 'TOO_MANY_REQUESTS', message: 'x' })).toBe(1);
+    expect(retryAfterSeconds({ retryAfter: -3 })).toBe(1);
   });
 });
