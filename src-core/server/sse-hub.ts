@@ -139,7 +139,7 @@ export class SseHub {
         maxSeq = (await findTopic(this.store, t.topic))?.maxSeq ?? 0;
       } catch (err) {
         if (t.feed === feed) t.feed = null;
-        settle(err);
+        settle(err ?? new Error('finding the topic failed'));
         return;
       }
       if (t.feed !== feed) return settle(null); // torn down while starting
@@ -175,6 +175,13 @@ export class SseHub {
   /** A committed run of the feed (consecutive seqs after `feed.pos`): serialised once, sent to every live stream. */
   private fanOut(t: TopicState, feed: Feed, events: StoredEvent[]): void {
     if (t.feed !== feed) return;
+    let anyLive = false;
+    for (const m of t.members) anyLive ||= m.live;
+    if (!anyLive) {
+      // Nobody to send to yet: streams still reading their backlog serialise these events themselves.
+      feed.pos = events[events.length - 1]!.seq;
+      return;
+    }
     const { texts, error } = this.encodeRun(t.topic, events);
     if (texts.length > 0) {
       const whole = texts.join('');

@@ -206,6 +206,7 @@ describe('SSE: a failure ends the stream with an error event, never a gap', () =
     await s.real.append('f', { events: events(1, 1) });
     const r = readSse(s.stream('f'));
     await r.until(() => r.ids.length === 1);
+    await waitFor(async () => expect(await gauge(s.url, 'tidemark_sse_topic_feeds')).toBe(1));
 
     // Writes of another connection are only found by the feed's poll (topicInfo, then readEvents).
     w.failReads = 1;

@@ -156,8 +156,9 @@ describe.each(backends)('SSE streams share one feed per topic ($name)', (backend
     const readers: SseReader[] = [];
     for (let i = 0; i < N; i++) readers.push(readSse(`${s.url}/v1/topics/h/events/stream`));
     await until(() => readers.every((r) => r.ids.length === 1), 'every stream has the backlog');
+    // The topic's feed starts beside the backlog reads (it first asks where the topic ends).
+    await until(async () => (await metric(s.url, 'tidemark_sse_topic_feeds')) === 1, 'the feed is up');
     expect(s.c.activeSubscriptions).toBe(1);
-    expect(await metric(s.url, 'tidemark_sse_topic_feeds')).toBe(1);
 
     // A commit of another connection: the shared feed reads it once and every stream gets it.
     const before = s.c.readEvents;
@@ -195,6 +196,7 @@ describe.each(backends)('SSE streams share one feed per topic ($name)', (backend
     const readers: SseReader[] = [];
     for (let i = 0; i < N; i++) readers.push(readSse(`${s.url}/v1/topics/g/events/stream`));
     await until(() => readers.every((r) => r.ids.length === 1), 'every stream has the backlog');
+    await until(async () => (await metric(s.url, 'tidemark_sse_topic_feeds')) === 1, 'the feed is up');
 
     // Hold every topicInfo answer back; polls keep firing every 5 ms meanwhile.
     let release!: () => void;
