@@ -3,7 +3,13 @@
  * one place that says what to do next for each code. HTTP error bodies are
  * `{"error":{"code","message"}}`; a network failure becomes UNAVAILABLE and an abort CANCELLED.
  */
-import { TidemarkError, codeForStatus, hasErrorCode, type ErrorCode } from '../../src-core/model/errors';
+import {
+  TidemarkError,
+  codeForStatus,
+  errorFromEnvelope,
+  hasErrorCode,
+  type ErrorCode,
+} from '../../src-core/model/errors';
 import type { ApiError } from '../../src-core/model/store-api';
 
 /** Reads a failed response's error body; falls back to the status when the body is not ours. */
@@ -18,14 +24,8 @@ export async function errorFromResponse(res: Response, what: string): Promise<Ti
 }
 
 export function errorFromBody(status: number, text: string, what: string): TidemarkError {
-  try {
-    const body = JSON.parse(text) as unknown;
-    if (typeof body === 'object' && body !== null && 'error' in body && hasErrorCode(body.error)) {
-      return new TidemarkError(body.error.code, body.error.message);
-    }
-  } catch {
-    // Not JSON: use the status below.
-  }
+  const carried = errorFromEnvelope(text);
+  if (carried) return carried;
   const code = codeForStatus(status);
   return new TidemarkError(
     code,
@@ -55,7 +55,7 @@ const HINTS: Record<ErrorCode, string> = {
   TIMEOUT: 'The upload stalled or took longer than the server allows. Check the connection and try again.',
   CONFLICT: 'Someone else wrote first. Reload and try again.',
   TOO_LARGE: 'The request is larger than the server accepts. Split it, or raise the server body limit.',
-  TOO_MANY_REQUESTS: 'The server is busy with other requests like this one. Wait a few seconds and try again.',
+  TOO_MANY_REQUESTS: 'The server is at one of its limits. Wait a little and retry, or close something you have open.',
   INTERNAL: 'Something failed on our side. Try again; if it keeps failing, check the server log.',
   UNAVAILABLE: 'The store cannot be reached. Check that the server is running, then retry.',
   CANCELLED: 'You cancelled it. Start it again when you are ready.',

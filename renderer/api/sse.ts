@@ -3,10 +3,13 @@
  * cannot send an Authorization header). Delivers each chunk's events as one batch, in seq order,
  * never an event twice (anything at or below the last seq seen is dropped), and reconnects with
  * backoff from the last seq seen (`Last-Event-ID` and `after`), so a dropped connection loses
- * nothing. Errors that retrying cannot fix (401, 403, 404, 400) end the tail and are reported.
+ * nothing. The server's `event: error` (it ends the stream when it cannot send the next event) is
+ * reported and the tail reconnects the same way, backing off while the error persists. Errors
+ * that retrying cannot fix (401, 403, 404, 400) end the tail and are reported.
  */
 import { createParser } from 'eventsource-parser';
 import type { StoredEvent } from '../../src-core/model/types';
+import { TidemarkError, errorFromEnvelope } from '../../src-core/model/errors';
 import type { ApiError } from '../../src-core/model/store-api';
 import { errorFromResponse, toApiError } from './errors';
 
@@ -24,16 +27,27 @@ export interface SseTailOptions {
 
 const FATAL = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_REQUEST']);
 
-/** Parses SSE text chunks into events above `after`; exposed for unit tests. */
+/**
+ * Parses SSE text chunks into events above `after`, and the server's `event: error` (taken once by
+ * `error()`); exposed for unit tests.
+ */
 export function createEventCollector(after: number): {
   feed: (chunk: string) => StoredEvent[];
   last: () => number;
+  error: () => TidemarkError | null;
   reset: () => void;
 } {
   let last = after;
   let batch: StoredEvent[] = [];
+  let failure: TidemarkError | null = null;
   const parser = createParser({
     onEvent(message) {
+      if (message.event === 'error') {
+        failure =
+          errorFromEnvelope(message.data) ??
+          new TidemarkError('INTERNAL', 'The live tail was ended by the server with an unreadable error');
+        return;
+      }
       if (message.event !== undefined && message.event !== 'message') return;
       const ev = JSON.parse(message.data) as StoredEvent;
       if (typeof ev.seq !== 'number' || ev.seq <= last) return;
@@ -49,6 +63,11 @@ export function createEventCollector(after: number): {
       return out;
     },
     last: () => last,
+    error: () => {
+      const e = failure;
+      failure = null;
+      return e;
+    },
     reset: () => parser.reset(),
   };
 }
@@ -79,6 +98,7 @@ export function tailSse(opts: SseTailOptions): () => void {
           throw err;
         }
         if (!res.body) throw new TypeError('the live tail response has no body');
+        const backoff = delay;
         delay = minDelay;
         collector.reset();
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -87,6 +107,12 @@ export function tailSse(opts: SseTailOptions): () => void {
           if (done) break;
           const events = collector.feed(value);
           if (events.length > 0 && !stopped) opts.onEvents(events);
+          const failure = collector.error();
+          if (failure && !stopped) {
+            // The server ended the stream on an error: report it, reconnect from the last seq, backing off.
+            opts.onError?.(failure);
+            delay = backoff;
+          }
         }
       } catch (err) {
         if (stopped) return;

@@ -36,6 +36,8 @@ interface ServeOptions {
   diffIdleTimeout?: number;
   diffTimeout?: number;
   static?: string;
+  maxStreams?: number;
+  maxStreamsPerToken?: number;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -73,6 +75,8 @@ async function serve(o: ServeOptions): Promise<void> {
         maxDiffs: o.maxDiffs,
         diffIdleTimeoutMs: o.diffIdleTimeout,
         diffTimeoutMs: o.diffTimeout,
+        maxStreams: o.maxStreams,
+        maxStreamsPerToken: o.maxStreamsPerToken,
       }),
       ...(o.static !== undefined ? { staticDir: o.static } : {}),
       logger: { level: 'error', stream: process.stderr },
@@ -140,6 +144,16 @@ export function registerServe(program: Command): void {
       parseRange(1, 2 ** 31 - 1),
     )
     .option('--diff-timeout <ms>', 'longest a whole diff request may take (default 600000)', parseRange(1, 2 ** 31 - 1))
+    .option(
+      '--max-streams <n>',
+      `open live (SSE) streams per server; beyond it 429 (default ${LIMITS.sseStreamsDefault})`,
+      parseRange(1, 1_000_000),
+    )
+    .option(
+      '--max-streams-per-token <n>',
+      `open live (SSE) streams per token; beyond it 429 (default ${LIMITS.sseStreamsPerTokenDefault})`,
+      parseRange(1, 1_000_000),
+    )
     .option('--static <dir>', 'directory of the built web UI (default: dist/renderer when built)')
     .action(async (o: ServeOptions) => serve(o));
 }

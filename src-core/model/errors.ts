@@ -72,6 +72,17 @@ export function toErrorBody(err: unknown): ErrorBody {
   return { code: 'INTERNAL', message: 'internal error' };
 }
 
+/** The error an envelope text `{"error":{"code","message"}}` carries; null when the text is not one. */
+export function errorFromEnvelope(text: string): TidemarkError | null {
+  try {
+    const body = JSON.parse(text) as unknown;
+    const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+    return hasErrorCode(error) ? new TidemarkError(error.code, error.message) : null;
+  } catch {
+    return null;
+  }
+}
+
 export const badRequest = (message: string): TidemarkError => new TidemarkError('BAD_REQUEST', message);
 export const notFound = (message: string): TidemarkError => new TidemarkError('NOT_FOUND', message);
 export const conflict = (message: string): TidemarkError => new TidemarkError('CONFLICT', message);

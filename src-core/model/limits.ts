@@ -12,6 +12,9 @@ export const LIMITS = {
   bodyBytesDefault: 16 * 1024 * 1024,
   diffRowsDefault: 1000,
   contentTypeMax: 200,
+  /** Concurrent live (SSE) streams per server, and per token (`--max-streams`, `--max-streams-per-token`). */
+  sseStreamsDefault: 1000,
+  sseStreamsPerTokenDefault: 100,
 } as const;
 
 /** The key of invalidation markers; writers cannot use it (it starts with `$`, see validate.ts). */

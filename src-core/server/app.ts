@@ -34,6 +34,12 @@ export interface AppOptions extends DiffRouteOptions {
   heartbeatMs?: number;
   /** Unsent bytes per SSE client before the server stops reading for it (default 1 MiB). */
   sseMaxBufferedBytes?: number;
+  /** Fallback poll interval of each topic's shared SSE feed, ms (default 1000). */
+  ssePollMs?: number;
+  /** Open SSE streams per server (default `LIMITS.sseStreamsDefault`); beyond it 429. */
+  maxStreams?: number;
+  /** Open SSE streams per bearer token (default `LIMITS.sseStreamsPerTokenDefault`); beyond it 429. */
+  maxStreamsPerToken?: number;
   /** Fastify's (pino) logger options; off by default. `tidemark serve` logs errors to stderr. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -47,12 +53,24 @@ export interface BuiltApp {
   routes: readonly DeclaredRoute[];
 }
 
+function positiveInt(name: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v < 1) throw badRequest(`${name}: must be a positive integer, got ${v}`);
+  return v;
+}
+
 export function buildApp(opts: AppOptions): BuiltApp {
   const bodyLimit = opts.bodyLimit ?? LIMITS.bodyBytesDefault;
   if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 1) throw badRequest('bodyLimit: must be a positive integer');
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   if (!(heartbeatMs > 0 && heartbeatMs <= 15_000)) throw badRequest('heartbeatMs: must be from 1 to 15000');
   const tokens = namedTokens(opts.tokens);
+  const ssePollMs = opts.ssePollMs ?? 1000;
+  if (!(ssePollMs >= 1 && ssePollMs <= 60_000)) throw badRequest('ssePollMs: must be from 1 to 60000');
+  const maxStreams = positiveInt('maxStreams', opts.maxStreams ?? LIMITS.sseStreamsDefault);
+  const maxStreamsPerToken = positiveInt(
+    'maxStreamsPerToken',
+    opts.maxStreamsPerToken ?? LIMITS.sseStreamsPerTokenDefault,
+  );
 
   const app = Fastify({
     bodyLimit,
@@ -67,6 +85,9 @@ export function buildApp(opts: AppOptions): BuiltApp {
     bodyLimit,
     heartbeatMs,
     sseMaxBufferedBytes: opts.sseMaxBufferedBytes ?? 1024 * 1024,
+    ssePollMs,
+    sseMaxStreams: maxStreams,
+    sseMaxStreamsPerToken: maxStreamsPerToken,
     sseStreams: new Set(),
   };
   // First, so its onRoute check sees every route (a route without an operation fails start-up).

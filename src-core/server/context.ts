@@ -1,6 +1,7 @@
 /**
  * What every route module gets: the store it serves, the metrics it records into, and the server
- * options routes need (body limit, SSE heartbeat interval and per-client buffer bound in bytes).
+ * options routes need (body limit; SSE heartbeat interval, per-client buffer bound in bytes, feed
+ * poll interval and the caps on open streams).
  */
 import type { EventStore } from '../store/types';
 import type { ServerMetrics } from './metrics';
@@ -13,6 +14,11 @@ export interface RouteContext {
   heartbeatMs: number;
   /** Bytes an SSE client may have unsent before the server stops reading the store for it. */
   sseMaxBufferedBytes: number;
+  /** Fallback poll interval of each topic's shared SSE feed, ms. */
+  ssePollMs: number;
+  /** Open SSE streams per server, and per bearer token, beyond which a new one is 429. */
+  sseMaxStreams: number;
+  sseMaxStreamsPerToken: number;
   /** Stops every open SSE stream (called on close). */
   sseStreams: Set<() => void>;
 }

@@ -1,7 +1,9 @@
 /**
  * Prometheus metrics, one prom-client registry per server (so several servers in one process, as
  * in tests, do not share counters): events and transactions written, duplicates, invalidations,
- * open SSE streams, slow-client pauses, and a request-latency histogram labelled by route pattern, method and status.
+ * open SSE streams and shared topic feeds, slow-client pauses, streams refused by a cap, streams
+ * ended by an error event, and a request-latency histogram labelled by route pattern, method and
+ * status.
  * Served at `GET /metrics`, which needs the `read` role when tokens are configured.
  */
 import type { FastifyInstance } from 'fastify';
@@ -31,6 +33,21 @@ export class ServerMetrics {
   readonly ssePauses = this.counter(
     'tidemark_sse_pauses_total',
     'Times an SSE client fell too far behind and the server paused reading the store for it',
+  );
+  readonly sseFeeds = new Gauge({
+    name: 'tidemark_sse_topic_feeds',
+    help: 'Topics with a shared live feed (one store subscription and one poll each, whatever their number of streams)',
+    registers: [this.registry],
+  });
+  readonly sseRefused = new Counter({
+    name: 'tidemark_sse_refused_total',
+    help: 'SSE streams refused with 429 by a cap (cap="server": --max-streams; cap="token": --max-streams-per-token)',
+    labelNames: ['cap'] as const,
+    registers: [this.registry],
+  });
+  readonly sseErrors = this.counter(
+    'tidemark_sse_errors_total',
+    'SSE streams ended with an error event (an event that cannot be serialised, a store read that keeps failing)',
   );
   private readonly latency = new Histogram({
     name: 'tidemark_http_request_duration_seconds',

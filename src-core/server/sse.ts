@@ -2,22 +2,48 @@
  * `GET /v1/topics/{topic}/events/stream`: a live tail as Server-Sent Events. Each event is sent as
  * `id: <seq>` + `data: <Event JSON>`; the stream starts after the `Last-Event-ID` header when
  * present (a reconnecting EventSource sends it), else after query `after` (default 0: the whole
- * log). Backlog and live events come from `tailTopic` (store/tail.ts): gap-free, in seq order, no
- * duplicates; on an empty topic it simply waits. A comment line (`: hb`) is sent every
- * `heartbeatMs` (<= 15 s) so proxies and clients can tell a quiet stream from a dead one.
+ * log). Events come from the per-topic hub (sse-hub.ts): one shared store subscription and poll
+ * per topic, gap-free, in seq order, no duplicates; on an empty topic it simply waits. A comment
+ * line (`: hb`) is sent every `heartbeatMs` (<= 15 s) so proxies and clients can tell a quiet
+ * stream from a dead one.
+ *
+ * Never a silent skip: an event is serialised before the stream's cursor moves past it; when an
+ * event cannot be serialised, a store read keeps failing or sending throws, the stream ends with
+ * `event: error` + `data: {"error":{"code","message"}}` (no id, no driver text, no stack), so the
+ * client reconnects with `Last-Event-ID` and sees the problem again rather than a gap.
+ *
+ * Caps: at most `sseMaxStreams` open streams per server and `sseMaxStreamsPerToken` per bearer
+ * token (`streamOwner`); beyond either, 429 TOO_MANY_REQUESTS with the envelope and `Retry-After`.
  *
  * Backpressure, per client: events are written as they arrive while the socket keeps up. When a
- * client's unsent bytes exceed `sseMaxBufferedBytes`, the server stops its tail (it reads nothing
- * more from the store for that client) and, once the socket drains, starts a new tail after the
- * last seq it wrote. Memory per slow client stays bounded, writers and other clients never wait,
- * and the slow client still gets every event, in order, with no gap.
+ * client's unsent bytes exceed `sseMaxBufferedBytes`, the stream leaves the hub (nothing more is
+ * read or sent for it) and, once the socket drains, joins again after the last seq it wrote.
+ * Memory per slow client stays bounded, writers and other clients never wait, and the slow client
+ * still gets every event, in order, with no gap.
  */
-import type { FastifyInstance } from 'fastify';
-import { badRequest } from '../model/errors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type ErrorBody, TidemarkError, badRequest } from '../model/errors';
 import type { StoredEvent } from '../model/types';
-import { tailTopic } from '../store/tail';
 import type { RouteContext } from './context';
 import { type Query, checkQuery, intParam, topicParam } from './params';
+import { SseHub } from './sse-hub';
+
+/** `Retry-After` (seconds) of a stream refused by a cap. */
+export const STREAM_RETRY_AFTER_SECONDS = 5;
+
+/** 429 for a stream past a cap; errors.ts sends its `retryAfter` as `Retry-After`. */
+function streamsFull(message: string): TidemarkError {
+  return Object.assign(new TidemarkError('TOO_MANY_REQUESTS', message), { retryAfter: STREAM_RETRY_AFTER_SECONDS });
+}
+
+/**
+ * Whose streams count together for the per-token cap: the name of the caller's token (set by the
+ * auth hook, server/auth.ts), or null when the server has no tokens (open mode: only the
+ * per-server cap applies). Names are unique per server, so two tokens never share a count.
+ */
+export function streamOwner(req: FastifyRequest): string | null {
+  return req.tidemarkCaller?.name ?? null;
+}
 
 function lastEventId(header: string | string[] | undefined): number | undefined {
   if (header === undefined) return undefined;
@@ -30,14 +56,33 @@ function lastEventId(header: string | string[] | undefined): number | undefined 
   return n;
 }
 
+/** One event as SSE text. Throws when the event cannot be serialised as JSON. */
+export function sseEvent(e: StoredEvent): string {
+  return `id: ${e.seq}\ndata: ${JSON.stringify(e)}\n\n`;
+}
+
 export function formatSse(events: StoredEvent[]): string {
   let out = '';
-  for (const e of events) out += `id: ${e.seq}\ndata: ${JSON.stringify(e)}\n\n`;
+  for (const e of events) out += sseEvent(e);
   return out;
 }
 
+/** The event that ends a stream on a failure: no id (the client resumes from its last event). */
+export function sseErrorEvent(error: ErrorBody): string {
+  return `event: error\ndata: ${JSON.stringify({ error: { code: error.code, message: error.message } })}\n\n`;
+}
+
 export function registerSseRoute(app: FastifyInstance, ctx: RouteContext): void {
-  const { store, metrics } = ctx;
+  const { metrics } = ctx;
+  const hub = new SseHub(ctx.store, {
+    encode: sseEvent,
+    pollMs: ctx.ssePollMs,
+    log: (err, message) => app.log.error({ err }, message),
+    onFeed: (delta) => metrics.sseFeeds.inc(delta),
+  });
+  let open = 0;
+  const byOwner = new Map<string, number>();
+
   app.get<{ Params: { topic: string }; Querystring: Query }>(
     '/v1/topics/:topic/events/stream',
     { exposeHeadRoute: false, config: { op: 'events.stream' } },
@@ -46,69 +91,106 @@ export function registerSseRoute(app: FastifyInstance, ctx: RouteContext): void 
       checkQuery(req.query, ['after']);
       const after = lastEventId(req.headers['last-event-id']) ?? intParam(req.query, 'after') ?? 0;
 
-      const res = reply.raw;
-      reply.hijack();
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-        // The socket is not reused after a stream, so ending streams on close frees it at once.
-        connection: 'close',
-      });
-      res.write(': connected\n\n');
+      // The caps: checked and taken synchronously, given back once in `finish`.
+      const owner = streamOwner(req);
+      const owned = owner === null ? 0 : (byOwner.get(owner) ?? 0);
+      if (open >= ctx.sseMaxStreams) {
+        metrics.sseRefused.inc({ cap: 'server' });
+        throw streamsFull(
+          `live streams: the server already has its maximum of ${ctx.sseMaxStreams} open (--max-streams); retry later`,
+        );
+      }
+      if (owner !== null && owned >= ctx.sseMaxStreamsPerToken) {
+        metrics.sseRefused.inc({ cap: 'token' });
+        throw streamsFull(
+          `live streams: this token already has its maximum of ${ctx.sseMaxStreamsPerToken} open (--max-streams-per-token); close one or retry later`,
+        );
+      }
+      open++;
+      if (owner !== null) byOwner.set(owner, owned + 1);
       metrics.sseClients.inc();
 
+      const res = reply.raw;
       let last = after;
-      let stopTail: (() => void) | null = null;
+      let leave: (() => void) | null = null;
       let paused = false;
       let closed = false;
-
-      // Too far behind: read nothing more for this client until its socket drains.
-      const pause = (): void => {
-        if (paused) return;
-        paused = true;
-        metrics.ssePauses.inc();
-        stopTail?.();
-        stopTail = null;
-        res.once('drain', () => {
-          paused = false;
-          startTail();
-        });
-      };
-      const onEvents = (events: StoredEvent[]): void => {
-        if (closed || paused || events.length === 0) return;
-        const fresh = events.filter((e) => e.seq > last);
-        if (fresh.length === 0) return;
-        last = fresh[fresh.length - 1]!.seq;
-        const ok = res.write(formatSse(fresh));
-        if (!ok && res.writableLength > ctx.sseMaxBufferedBytes) pause();
-      };
-      function startTail(): void {
-        if (closed || paused || stopTail) return;
-        const stop = tailTopic(store, topic, last, onEvents);
-        // onEvents may have paused while tailTopic delivered synchronously.
-        if (paused || closed) stop();
-        else stopTail = stop;
-      }
-
-      const heartbeat = setInterval(() => {
-        if (!closed && res.writableLength === 0) res.write(': hb\n\n');
-      }, ctx.heartbeatMs);
 
       const finish = (): void => {
         if (closed) return;
         closed = true;
         clearInterval(heartbeat);
-        stopTail?.();
-        stopTail = null;
+        leave?.();
+        leave = null;
         ctx.sseStreams.delete(finish);
+        open--;
+        if (owner !== null) {
+          const n = (byOwner.get(owner) ?? 1) - 1;
+          if (n > 0) byOwner.set(owner, n);
+          else byOwner.delete(owner);
+        }
         metrics.sseClients.dec();
         if (!res.writableEnded) res.end();
       };
+      const heartbeat = setInterval(() => {
+        if (!closed && res.writableLength === 0) res.write(': hb\n\n');
+      }, ctx.heartbeatMs);
       ctx.sseStreams.add(finish);
-      res.on('close', finish);
-      res.on('error', finish);
-      startTail();
+
+      // Too far behind: read nothing more for this client until its socket drains.
+      const pause = (): void => {
+        if (paused || closed) return;
+        paused = true;
+        metrics.ssePauses.inc();
+        leave?.();
+        leave = null;
+        res.once('drain', () => {
+          paused = false;
+          join();
+        });
+      };
+      function join(): void {
+        if (closed || paused || leave) return;
+        leave = hub.join(topic, last, {
+          send: (text, seq) => {
+            if (closed) return;
+            const ok = res.write(text);
+            last = seq; // only once written: serialised first, advanced after
+            if (!ok && res.writableLength > ctx.sseMaxBufferedBytes) pause();
+          },
+          fail: (error) => {
+            leave = null;
+            if (closed) return;
+            metrics.sseErrors.inc();
+            try {
+              res.write(sseErrorEvent(error));
+            } finally {
+              finish();
+            }
+          },
+        });
+      }
+
+      try {
+        reply.hijack();
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          'x-accel-buffering': 'no',
+          // The socket is not reused after a stream, so ending streams on close frees it at once.
+          connection: 'close',
+        });
+        res.write(': connected\n\n');
+        res.on('close', finish);
+        res.on('error', finish);
+        if (res.destroyed) return finish(); // the client left before we were listening
+        join();
+      } catch (err) {
+        // Hijacked: no error response can follow any more; drop the connection.
+        app.log.error({ err }, 'live tail: starting a stream failed');
+        finish();
+        res.destroy();
+      }
     },
   );
 }

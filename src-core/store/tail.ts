@@ -4,7 +4,10 @@
  * in seq order with no duplicates: a live delivery that does not continue exactly at the last
  * delivered seq makes it read the missing range from the store. Because `subscribe` only sees
  * commits of this process (or of this server connection), it also polls `topicInfo` every
- * `pollMs` (default 1000) and catches up when another writer has moved the topic on.
+ * `pollMs` (default 1000) and catches up when another writer has moved the topic on (at most one
+ * poll is in flight, so a slow store does not pile up `topicInfo` calls). The cursor advances only
+ * after `onEvents` returns: a consumer that throws gets the same events again on the next attempt
+ * (the throw is reported to `onError` like a failed read), never a gap.
  */
 import type { StoredEvent } from '../model/types';
 import { findTopic } from './find-topic';
@@ -15,8 +18,12 @@ export interface TailOptions {
   pollMs?: number;
   /** Page size of backlog reads (default 1000). */
   pageSize?: number;
-  /** Called when reading the store fails; the tail keeps going and retries on the next poll. */
-  onError?: (err: unknown) => void;
+  /**
+   * Called when reading the store (or `onEvents`) fails; the tail keeps going and retries on the
+   * next poll. `failures` counts consecutive failures (1 for the first; reset by any successful
+   * read), so a caller can give up on a failure that persists by stopping the tail.
+   */
+  onError?: (err: unknown, failures: number) => void;
 }
 
 export function tailTopic(
@@ -30,6 +37,8 @@ export function tailTopic(
   let delivered = after;
   let stopped = false;
   let busy = false;
+  let polling = false;
+  let failures = 0;
   let needRead = true;
   let buffer: StoredEvent[] = [];
 
@@ -39,8 +48,13 @@ export function tailTopic(
     while (n < events.length && events[n]!.seq === delivered + n + 1) n++;
     if (n === 0 || stopped) return;
     const run = n === events.length ? events : events.slice(0, n);
-    delivered = run[run.length - 1]!.seq;
     onEvents(run);
+    delivered = run[run.length - 1]!.seq;
+  };
+
+  const failed = (err: unknown): void => {
+    failures++;
+    opts.onError?.(err, failures);
   };
 
   const drainBuffer = (): void => {
@@ -82,9 +96,10 @@ export function tailTopic(
           break;
         }
       }
+      failures = 0;
     } catch (err) {
       needRead = true;
-      opts.onError?.(err);
+      if (!stopped) failed(err);
     } finally {
       busy = false;
     }
@@ -97,15 +112,19 @@ export function tailTopic(
   });
 
   const poll = async (): Promise<void> => {
-    if (busy || stopped) return;
+    if (busy || polling || stopped) return;
+    polling = true;
     try {
       const info = await findTopic(store, topic);
+      if (stopped) return;
       if (info !== null && info.maxSeq > delivered) {
         needRead = true;
         await pump();
-      }
+      } else if (!needRead) failures = 0;
     } catch (err) {
-      opts.onError?.(err);
+      if (!stopped) failed(err);
+    } finally {
+      polling = false;
     }
   };
 

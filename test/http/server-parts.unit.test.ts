@@ -2,7 +2,8 @@
  * Unit tests of the server's pure parts: query-parameter parsing (messages name the parameter),
  * the role order, token parsing for `tidemark serve` (a bad line is named; more in
  * tokens.unit.test.ts), loopback detection, API-path detection of the static route, CSV quoting of
- * the surface export and the SSE framing.
+ * the surface export and the SSE framing, the SSE framing (events and the error event),
+ * the stream owner of the per-token cap, and the Retry-After of a 429.
  */
 import { describe, expect, it } from 'vitest';
 import { isLoopback } from '../../src-core/cli/serve';
@@ -14,6 +15,9 @@ import { csvField, csvLine } from '../../src-core/server/routes/export';
 import { formatSse } from '../../src-core/server/sse';
 import { isApiPath } from '../../src-core/server/static';
 import { parseTokens } from '../../src-core/server/tokens';
+import { TidemarkError } from '../../src-core/model/errors';
+import { retryAfterSeconds } from '../../src-core/server/errors';
+import { sseErrorEvent, streamOwner } from '../../src-core/server/sse';
 import type { FastifyRequest } from 'fastify';
 
 const bad = (f: () => unknown): string => {
@@ -150,6 +154,20 @@ describe('formats', () => {
     expect(formatSse([e])).toBe(`id: 7\ndata: ${JSON.stringify(e)}\n\n`);
     expect(formatSse([e])).not.toMatch(/line1\nline2/); // newlines in data are escaped by JSON
   });
+  it('frames the error event without an id, as one data line of the envelope', () => {
+    const text = sseErrorEvent({ code: 'INTERNAL', message: 'event 5 of topic "t"\ncannot be serialised' });
+    expect(text).toBe(
+      `event: error\ndata: {"error":{"code":"INTERNAL","message":"event 5 of topic \\"t\\"\\ncannot be serialised"}}\n\n`,
+    );
+    expect(text).not.toMatch(/^id:/m);
+  });
+  it('keys the per-token stream cap by the token name the auth hook set, none in open mode', () => {
+    const owner = (caller: { role: 'read'; name: string | null } | null): string | null =>
+      streamOwner({ tidemarkCaller: caller } as unknown as FastifyRequest);
+    expect(owner(null)).toBeNull();
+    expect(owner({ role: 'read', name: null })).toBeNull();
+    expect(owner({ role: 'read', name: 'viewer' })).toBe('viewer');
+  });
 });
 
 describe('error mapping', () => {
@@ -173,5 +191,20 @@ describe('error mapping', () => {
       body: { error: { code: 'INTERNAL', message: 'internal error' } },
       internal: true,
     });
+  });
+  it('answers a cap with 429 TOO_MANY_REQUESTS and the Retry-After it names (or the default)', () => {
+    const err = Object.assign(
+      new TidemarkError('TOO_MANY_REQUESTS', 'live streams: the server already has its maximum of 3 open'),
+      { retryAfter: 5 },
+    );
+    expect(errorResponse(err, req, 100)).toMatchObject({
+      status: 429,
+      body: {
+        error: { code: 'TOO_MANY_REQUESTS', message: 'live streams: the server already has its maximum of 3 open' },
+      },
+    });
+    expect(retryAfterSeconds(err)).toBe(5);
+    expect(retryAfterSeconds({ code: 'TOO_MANY_REQUESTS', message: 'x' })).toBe(1);
+    expect(retryAfterSeconds({ retryAfter: -3 })).toBe(1);
   });
 });

@@ -7,10 +7,9 @@
 import { connect } from 'node:net';
 import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src-core/model/types';
 import { startServer } from '../../src-core/server/index';
 import { openHttpStore } from '../../src-core/store/http/index';
-import { startTestServer, type TestServer } from './helpers';
+import { readSse, startTestServer, type TestServer } from './helpers';
 
 let s: TestServer;
 
@@ -20,48 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s.close();
 });
-
-interface Reader {
-  ids: number[];
-  events: StoredEvent[];
-  comments: string[];
-  until(pred: () => boolean, ms?: number): Promise<void>;
-  stop(): void;
-}
-
-function readSse(url: string, headers: Record<string, string> = {}): Reader {
-  const ac = new AbortController();
-  const r: Reader = {
-    ids: [],
-    events: [],
-    comments: [],
-    until: async (pred, ms = 20_000) => {
-      const end = Date.now() + ms;
-      while (!pred()) {
-        if (Date.now() > end) throw new Error(`condition not reached; ids so far: ${r.ids.length}`);
-        await new Promise((res) => setTimeout(res, 10));
-      }
-    },
-    stop: () => ac.abort(),
-  };
-  const parser = createParser({
-    onEvent: (m) => {
-      r.ids.push(Number(m.id));
-      r.events.push(JSON.parse(m.data) as StoredEvent);
-    },
-    onComment: (c) => r.comments.push(c),
-  });
-  void (async () => {
-    try {
-      const res = await fetch(url, { headers, signal: ac.signal });
-      const dec = new TextDecoder();
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) parser.feed(dec.decode(chunk, { stream: true }));
-    } catch {
-      // aborted
-    }
-  })();
-  return r;
-}
 
 const seqs = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 

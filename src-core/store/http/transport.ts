@@ -5,7 +5,7 @@
  * that never gets an answer (connection refused or reset, DNS failure, body cut off) is
  * UNAVAILABLE: the caller may retry it.
  */
-import { TidemarkError, codeForStatus, isErrorCode } from '../../model/errors';
+import { TidemarkError, codeForStatus, errorFromEnvelope } from '../../model/errors';
 
 export type QueryValue = string | number | undefined;
 
@@ -75,15 +75,9 @@ export class HttpTransport {
     } catch (err) {
       return this.unavailable(err);
     }
-    try {
-      const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-      const code = body.error?.code;
-      const message = body.error?.message;
-      if (isErrorCode(code) && typeof message === 'string') return new TidemarkError(code, message);
-    } catch {
-      // not our envelope: fall through
-    }
-    return new TidemarkError(codeForStatus(res.status), `HTTP ${res.status} from ${this.baseUrl}`);
+    return (
+      errorFromEnvelope(text) ?? new TidemarkError(codeForStatus(res.status), `HTTP ${res.status} from ${this.baseUrl}`)
+    );
   }
 
   /** A JSON request; `body` is sent as is when a string (pre-serialised), else JSON-encoded. */
