@@ -54,6 +54,8 @@ const HINTS: Record<ErrorCode, string> = {
   NOT_FOUND: 'It may have been removed, or the name is mistyped. Go back to the topic list.',
   CONFLICT: 'Someone else wrote first. Reload and try again.',
   TOO_LARGE: 'The request is larger than the server accepts. Split it, or raise the server body limit.',
+  HEADERS_TOO_LARGE: 'The request headers are larger than the server accepts: use a shorter token or URL.',
+  REQUEST_TIMEOUT: 'The request was too slow to arrive. Check the network, then retry.',
   INTERNAL: 'Something failed on our side. Try again; if it keeps failing, check the server log.',
   UNAVAILABLE: 'The store cannot be reached. Check that the server is running, then retry.',
   CANCELLED: 'You cancelled it. Start it again when you are ready.',

@@ -10,8 +10,12 @@ export const ERROR_STATUS = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  /** The client took too long to send the request headers (the server closes the connection). */
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   TOO_LARGE: 413,
+  /** The request line and headers are larger than the server reads (431). */
+  HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   UNAVAILABLE: 503,
   /** Client side only: the operation was cancelled by the caller. */
