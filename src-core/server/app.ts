@@ -59,7 +59,9 @@ export function buildApp(opts: AppOptions): BuiltApp {
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A missing Host is answered by origin.ts, with the envelope.
     http: { requireHostHeader: false, maxHeaderSize: MAX_HEADER_BYTES },
-    frameworkErrors: (err, req, reply) => sendError(reply, req, err, bodyLimit),
+    frameworkErrors: (err, req, reply) => {
+      void sendError(reply, req, err, bodyLimit);
+    },
     clientErrorHandler: (err, socket) => {
       const text = clientErrorText(err, MAX_HEADER_BYTES);
       // A response already on its way on this socket cannot be followed by another one.

@@ -123,7 +123,10 @@ export function clientErrorText(err: { code?: unknown }, maxHeaderBytes: number)
   if (code === 'ECONNRESET' || code === 'EPIPE') return null;
   let body: ErrorBody;
   if (code === 'HPE_HEADER_OVERFLOW') {
-    body = { code: 'HEADERS_TOO_LARGE', message: `headers: the request line and headers exceed ${maxHeaderBytes} bytes` };
+    body = {
+      code: 'HEADERS_TOO_LARGE',
+      message: `headers: the request line and headers exceed ${maxHeaderBytes} bytes`,
+    };
   } else if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     body = { code: 'REQUEST_TIMEOUT', message: 'request: the headers did not arrive in time' };
   } else {

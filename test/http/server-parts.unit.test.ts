@@ -126,7 +126,7 @@ describe('formats', () => {
 });
 
 describe('error mapping', () => {
-  const req = { headers: { 'content-type': 'text/xml' }, url: '/x' } as unknown as FastifyRequest;
+  const req = { headers: { 'content-type': 'text/xml' }, url: '/x', id: 'req-7' } as unknown as FastifyRequest;
   it('turns framework errors into our codes and hides anything unknown', () => {
     const tooLarge = Object.assign(new Error('Request body is too large'), {
       code: 'FST_ERR_CTP_BODY_TOO_LARGE',
@@ -143,7 +143,7 @@ describe('error mapping', () => {
     expect(errorResponse(media, req, 100)).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
     expect(errorResponse(new TypeError('x is undefined'), req, 100)).toEqual({
       status: 500,
-      body: { error: { code: 'INTERNAL', message: 'internal error' } },
+      body: { error: { code: 'INTERNAL', message: 'internal error (request id req-7)' } },
       internal: true,
     });
   });
