@@ -9,7 +9,8 @@ import type { StoredEvent } from '../../src-core/model/types';
 import { requiredRole, roleAtLeast } from '../../src-core/server/auth';
 import { errorResponse } from '../../src-core/server/errors';
 import { checkQuery, intParam, limitParam, orderParam, txnParam, viewParam } from '../../src-core/server/params';
-import { csvField, csvLine } from '../../src-core/server/routes/export';
+import { csvCell } from '../../src-core/export/csv';
+import { surfaceCsvLine } from '../../src-core/export/surface';
 import { formatSse } from '../../src-core/server/sse';
 import type { FastifyRequest } from 'fastify';
 
@@ -99,14 +100,14 @@ describe('serve options', () => {
 
 describe('formats', () => {
   it('quotes CSV fields per RFC 4180', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(csvField(' lead')).toBe('" lead"');
-    expect(csvLine({ key: 'k', seq: 3, txn: 2, hash: 'h', time: 't', data: { b: 1, a: 'x,y' }, invalid: true })).toBe(
-      'k,3,2,h,t,true,"{""a"":""x,y"",""b"":1}"\r\n',
-    );
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell(' lead')).toBe('" lead"');
+    expect(
+      surfaceCsvLine({ key: 'k', seq: 3, txn: 2, hash: 'h', time: 't', data: { b: 1, a: 'x,y' }, invalid: true }),
+    ).toBe('k,3,2,h,t,true,"{""a"":""x,y"",""b"":1}"\r\n');
   });
   it('frames SSE events with id = seq', () => {
     const e = {
