@@ -67,7 +67,7 @@ describe('csvRecord', () => {
   it('for any text: one record that reads back as the neutralised text, never starting like a formula', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 6 }), (cells) => {
-        const back = parse(csvRecord(cells), { bom: false }) as string[][];
+        const back: string[][] = parse(csvRecord(cells), { bom: false });
         expect(back).toEqual([cells.map(neutraliseCell)]);
         for (const cell of back[0]!) {
           if (/^[=+\-@\t\r]/.test(cell)) expect(cell).toMatch(/^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/);
