@@ -10,8 +10,8 @@ export const ERROR_STATUS = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
-  /** The client took too long to send the request headers (the server closes the connection). */
-  REQUEST_TIMEOUT: 408,
+  /** The request did not arrive in time (e.g. a diff upload that stalled). */
+  TIMEOUT: 408,
   CONFLICT: 409,
   TOO_LARGE: 413,
   /** The request line and headers are larger than the server reads (431). */

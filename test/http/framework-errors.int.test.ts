@@ -186,11 +186,11 @@ describe('framework-level errors answer the envelope', () => {
     expect(await snapshot(s.store)).toEqual(before);
   });
 
-  it('a header timeout is 408 REQUEST_TIMEOUT with the envelope (the text the socket gets)', () => {
+  it('a header timeout is 408 TIMEOUT with the envelope (the text the socket gets)', () => {
     const text = clientErrorText({ code: 'ERR_HTTP_REQUEST_TIMEOUT' }, 16384)!;
     expect(text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toEqual({
-      error: { code: 'REQUEST_TIMEOUT', message: 'request: the headers did not arrive in time' },
+      error: { code: 'TIMEOUT', message: 'request: the headers did not arrive in time' },
     });
     expect(clientErrorText({ code: 'ECONNRESET' }, 16384)).toBeNull();
   });
