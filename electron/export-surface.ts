@@ -1,7 +1,8 @@
 /**
- * Writes every row of a topic's surface to a file as CSV or NDJSON — the same format as the
- * server's `GET /v1/topics/{topic}/surface/export` (CSV header `key,seq,txn,hash,time,invalid,data`,
- * `data` as canonical JSON). Pages of 10,000 rows follow the key cursor; each page is awaited, so
+ * Writes every row of a topic's surface to a file as CSV or NDJSON — the formats of
+ * src-core/export/surface.ts, the same as the server's `GET /v1/topics/{topic}/surface/export` (CSV
+ * header `key,seq,txn,hash,time,invalid,data`, `data` as canonical JSON, cells safe to open in a
+ * spreadsheet). Pages of 10,000 rows follow the key cursor; each page is awaited, so
  * the caller's event loop keeps running, and writes respect back-pressure. Reports progress in
  * rows (total = the topic's key count for the valid view, unknown otherwise), stops with CANCELLED
  * when the signal aborts, and writes to a temporary file renamed into place only on success, so a
@@ -15,7 +16,7 @@ import { LIMITS } from '../src-core/model/limits';
 import type { ExportSurfaceRequest, LongOperation } from '../src-core/model/store-api';
 import type { SurfaceOptions } from '../src-core/model/types';
 import type { EventStore } from '../src-core/store/types';
-import { CSV_HEADER, csvLine } from '../src-core/server/routes/export';
+import { SURFACE_CSV_HEADER, surfaceRowsText } from '../src-core/export/surface';
 
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new TidemarkError('CANCELLED', 'export cancelled');
@@ -49,12 +50,10 @@ export async function exportSurfaceToFile(
   };
   let rows = 0;
   try {
-    if (req.format === 'csv') await write(CSV_HEADER);
+    if (req.format === 'csv') await write(SURFACE_CSV_HEADER);
     for (;;) {
       checkAborted(op.signal);
-      let chunk = '';
-      for (const r of page.rows) chunk += req.format === 'csv' ? csvLine(r) : JSON.stringify(r) + '\n';
-      await write(chunk);
+      await write(surfaceRowsText(page.rows, req.format));
       rows += page.rows.length;
       op.onProgress?.({ done: rows, total, unit: 'rows', phase: 'exporting' });
       if (page.next === null) break;

@@ -4,7 +4,8 @@
  * handlers registered through the one checked wrapper, job workers for diff/export, the window and
  * the menu. In development (`VITE_DEV_SERVER_URL` set, app not packaged) the renderer comes from
  * the Vite dev server; otherwise from dist/renderer over file://. `TIDEMARK_USER_DATA` moves
- * userData (the e2e tests give each run its own folder).
+ * userData (the e2e tests give each run its own folder). Both are development-only: a packaged app
+ * ignores them, and refuses to start with a debugging switch (launch-env.ts).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { openExternalLink } from './external-links';
 import { createHandlers } from './handlers';
 import { registerHandlers } from './ipc-handler';
 import { JobRunner } from './jobs';
+import { launchSettings, refusedSwitch } from './launch-env';
 import { buildMenuTemplate } from './menu';
 import { electronNativeBindingPath } from './native-binding';
 import { RecentStore } from './recent-store';
@@ -27,10 +29,16 @@ import { createMainWindow, isOurWindow, showScreen } from './window';
 
 const DOCS_URL = 'https://github.com/tidemark/tidemark#readme';
 
-if (process.env.TIDEMARK_USER_DATA) app.setPath('userData', path.resolve(process.env.TIDEMARK_USER_DATA));
+const refused = refusedSwitch(process.argv, app.isPackaged);
+if (refused !== null) {
+  dialog.showErrorBox('Tidemark', `Tidemark does not start with --${refused}: debugging is off in the installed app.`);
+  app.exit(1);
+}
+const launch = launchSettings(process.env, app.isPackaged);
+if (launch.userData !== undefined) app.setPath('userData', path.resolve(launch.userData));
 app.enableSandbox();
 
-const devUrl = !app.isPackaged ? process.env.VITE_DEV_SERVER_URL : undefined;
+const devUrl = launch.devServerUrl;
 const origin: AppOrigin = devUrl
   ? { kind: 'dev', url: devUrl }
   : { kind: 'file', rendererDir: path.join(__dirname, '..', 'dist', 'renderer') };
@@ -49,7 +57,7 @@ function nativeBinding(): string | undefined {
   return file;
 }
 
-if (!app.requestSingleInstanceLock()) {
+if (refused !== null || !app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   void app.whenReady().then(start);

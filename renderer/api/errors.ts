@@ -56,6 +56,7 @@ const HINTS: Record<ErrorCode, string> = {
   CONFLICT: 'Someone else wrote first. Reload and try again.',
   TOO_LARGE: 'The request is larger than the server accepts. Split it, or raise the server body limit.',
   TOO_MANY_REQUESTS: 'The server is at one of its limits. Wait a little and retry, or close something you have open.',
+  HEADERS_TOO_LARGE: 'The request headers are larger than the server accepts: use a shorter token or URL.',
   INTERNAL: 'Something failed on our side. Try again; if it keeps failing, check the server log.',
   UNAVAILABLE: 'The store cannot be reached. Check that the server is running, then retry.',
   CANCELLED: 'You cancelled it. Start it again when you are ready.',

@@ -1,12 +1,14 @@
 /**
- * Streaming export of diff rows: CSV (RFC 4180: a header row, CRLF line ends, a cell quoted when it
- * holds a comma, quote, CR or LF, quotes doubled) or NDJSON (one DiffRow JSON per line).
+ * Streaming export of diff rows: CSV (a header row, CRLF line ends, every cell through the one cell
+ * rule of src-core/export/csv.ts: formula-like text neutralised, RFC 4180 quoting) or NDJSON (one
+ * DiffRow JSON per line).
  * `DiffRowWriter` batches rows into ~64 KiB writes to any Node Writable and honours back-pressure:
  * `write` returns a promise only when the stream asked to wait, so it plugs straight into
  * `diffSnapshot`'s `onRow`. CSV columns: key, status, fields (names joined by ";"), storeSeq,
  * storeTxn, storeTime, storeHash, storeData (canonical JSON), snapshot (the record as JSON).
  */
 import type { Writable } from 'node:stream';
+import { csvRecord } from '../export/csv';
 import { canonicalJson } from '../model/canonical';
 import { TidemarkError, badRequest } from '../model/errors';
 import type { ExportFormat } from '../model/store-api';
@@ -24,22 +26,13 @@ export const DIFF_CSV_COLUMNS = [
   'snapshot',
 ] as const;
 
-/** One CSV cell, quoted only when it must be. */
-export function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvLine(cells: readonly string[]): string {
-  return cells.map(csvCell).join(',') + '\r\n';
-}
-
 export function diffCsvHeader(): string {
-  return csvLine(DIFF_CSV_COLUMNS);
+  return csvRecord(DIFF_CSV_COLUMNS);
 }
 
 export function diffRowToCsv(row: DiffRow): string {
   const s = row.store;
-  return csvLine([
+  return csvRecord([
     row.key,
     row.status,
     row.fields.join(';'),

@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   TOO_LARGE: 413,
   TOO_MANY_REQUESTS: 429,
+  /** The request line and headers are larger than the server reads (431). */
+  HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   UNAVAILABLE: 503,
   /** Client side only: the operation was cancelled by the caller. */

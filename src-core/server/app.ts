@@ -1,9 +1,10 @@
 /**
  * The Fastify application factory: JSON body parsing with messages that say what was malformed,
- * the one error handler (errors.ts), auth (auth.ts; every route declares its operation in its
- * route options, `config: { op }`), metrics, every route module, SSE, the diff route (owned by the
- * diff area) and the static UI. Kept separate from `startServer` so tests can build an app
- * without listening.
+ * the one error handler (errors.ts, also for errors Node's HTTP parser and the router raise before
+ * a route runs), the Host/Origin checks (origin.ts), auth (auth.ts; every route declares its
+ * operation in its route options, `config: { op }`), metrics, every route module, SSE, the diff
+ * route (owned by the diff area) and the static UI. Kept separate from `startServer` so tests can
+ * build an app without listening.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TidemarkError, badRequest, notFound } from '../model/errors';
@@ -12,8 +13,9 @@ import type { EventStore } from '../store/types';
 import { type DeclaredRoute, installAuth } from './auth';
 import type { RouteContext } from './context';
 import { type DiffRouteOptions, registerDiffRoute } from './diff-route';
-import { sendError } from './errors';
+import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorText, sendError } from './errors';
 import { ServerMetrics } from './metrics';
+import { installOriginCheck } from './origin';
 import { registerExportRoute } from './routes/export';
 import { registerExtraRoutes } from './routes/extra';
 import { registerReadRoutes } from './routes/read';
@@ -42,6 +44,8 @@ export interface AppOptions extends DiffRouteOptions {
   maxStreamsPerToken?: number;
   /** Fastify's (pino) logger options; off by default. `tidemark serve` logs errors to stderr. */
   logger?: FastifyServerOptions['logger'];
+  /** The address the server listens on: without tokens, `Host` must name it or a loopback address. */
+  host?: string;
 }
 
 export interface BuiltApp {
@@ -76,7 +80,19 @@ export function buildApp(opts: AppOptions): BuiltApp {
     bodyLimit,
     logger: opts.logger ?? false,
     return503OnClosing: false,
-    routerOptions: { maxParamLength: 4096 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A missing Host is answered by origin.ts, with the envelope.
+    http: { requireHostHeader: false, maxHeaderSize: MAX_HEADER_BYTES },
+    frameworkErrors: (err, req, reply) => {
+      void sendError(reply, req, err, bodyLimit);
+    },
+    clientErrorHandler: (err, socket) => {
+      const text = clientErrorText(err, MAX_HEADER_BYTES);
+      // A response already on its way on this socket cannot be followed by another one.
+      const busy = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+      if (text === null || busy || !socket.writable) socket.destroy();
+      else socket.end(text);
+    },
   });
   const metrics = new ServerMetrics();
   const ctx: RouteContext = {
@@ -101,6 +117,8 @@ export function buildApp(opts: AppOptions): BuiltApp {
         : undefined,
     );
   });
+
+  installOriginCheck(app, tokens.length === 0, opts.host);
 
   // JSON only, parsed with JSON.parse so the message says where it broke. An empty body is no body.
   app.removeAllContentTypeParsers();

@@ -5,13 +5,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { type CompareSpec, differingFields, storeFields } from '../../src-core/diff/compare';
-import {
-  DIFF_CSV_COLUMNS,
-  csvCell,
-  diffRowToCsv,
-  diffRowToNdjson,
-  exportFormatFromFileName,
-} from '../../src-core/diff/export';
+import { csvCell } from '../../src-core/export/csv';
+import { DIFF_CSV_COLUMNS, diffRowToCsv, diffRowToNdjson, exportFormatFromFileName } from '../../src-core/diff/export';
 import { formatFromContentType, formatFromFileName, resolveFormat } from '../../src-core/diff/format';
 import { sniffColumns } from '../../src-core/diff/sniff';
 import type { DiffRow } from '../../src-core/model/types';

@@ -11,7 +11,8 @@ import { roleAtLeast } from '../../src-core/model/access';
 import type { StoredEvent } from '../../src-core/model/types';
 import { errorResponse } from '../../src-core/server/errors';
 import { checkQuery, intParam, limitParam, orderParam, txnParam, viewParam } from '../../src-core/server/params';
-import { csvField, csvLine } from '../../src-core/server/routes/export';
+import { csvCell } from '../../src-core/export/csv';
+import { surfaceCsvLine } from '../../src-core/export/surface';
 import { formatSse } from '../../src-core/server/sse';
 import { isApiPath } from '../../src-core/server/static';
 import { parseTokens } from '../../src-core/server/tokens';
@@ -130,14 +131,14 @@ describe('serve options', () => {
 
 describe('formats', () => {
   it('quotes CSV fields per RFC 4180', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(csvField(' lead')).toBe('" lead"');
-    expect(csvLine({ key: 'k', seq: 3, txn: 2, hash: 'h', time: 't', data: { b: 1, a: 'x,y' }, invalid: true })).toBe(
-      'k,3,2,h,t,true,"{""a"":""x,y"",""b"":1}"\r\n',
-    );
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell(' lead')).toBe('" lead"');
+    expect(
+      surfaceCsvLine({ key: 'k', seq: 3, txn: 2, hash: 'h', time: 't', data: { b: 1, a: 'x,y' }, invalid: true }),
+    ).toBe('k,3,2,h,t,true,"{""a"":""x,y"",""b"":1}"\r\n');
   });
   it('frames SSE events with id = seq', () => {
     const e = {
@@ -171,7 +172,7 @@ describe('formats', () => {
 });
 
 describe('error mapping', () => {
-  const req = { headers: { 'content-type': 'text/xml' }, url: '/x' } as unknown as FastifyRequest;
+  const req = { headers: { 'content-type': 'text/xml' }, url: '/x', id: 'req-7' } as unknown as FastifyRequest;
   it('turns framework errors into our codes and hides anything unknown', () => {
     const tooLarge = Object.assign(new Error('Request body is too large'), {
       code: 'FST_ERR_CTP_BODY_TOO_LARGE',
@@ -188,7 +189,7 @@ describe('error mapping', () => {
     expect(errorResponse(media, req, 100)).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
     expect(errorResponse(new TypeError('x is undefined'), req, 100)).toEqual({
       status: 500,
-      body: { error: { code: 'INTERNAL', message: 'internal error' } },
+      body: { error: { code: 'INTERNAL', message: 'internal error (request id req-7)' } },
       internal: true,
     });
   });

@@ -103,7 +103,9 @@ describe('SSE tail', () => {
     // A raw HTTP/1.0 socket (no chunked framing) that sends the request and then does not read.
     const sock = connect(Number(host.port), host.hostname);
     await new Promise<void>((res) => sock.once('connect', () => res()));
-    sock.write(`GET /v1/topics/${topic}/events/stream HTTP/1.0\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n`);
+    sock.write(
+      `GET /v1/topics/${topic}/events/stream HTTP/1.0\r\nHost: ${host.host}\r\nAccept: text/event-stream\r\n\r\n`,
+    );
     sock.pause();
     const fast = readSse(`${s.url}/v1/topics/${topic}/events/stream`);
 

@@ -15,19 +15,24 @@ function pgError(code: string, message: string): Error & { code: string } {
 
 describe('postgres error mapping', () => {
   it.each([
-    ['ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'],
-    ['ECONNRESET', 'read ECONNRESET'],
-    ['57P01', 'terminating connection due to administrator command'],
-    ['57P03', 'the database system is starting up'],
-    ['53300', 'sorry, too many clients already'],
-    ['3D000', 'database "nope" does not exist'],
-    ['08006', 'connection failure'],
-  ])('%s is UNAVAILABLE naming the database', (code, message) => {
+    ['ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432', 'connection refused'],
+    ['ECONNRESET', 'read ECONNRESET', 'the connection failed or was lost'],
+    [
+      '57P01',
+      'terminating connection due to administrator command',
+      'the database server is starting up or shutting down',
+    ],
+    ['57P03', 'the database system is starting up', 'the database server is starting up or shutting down'],
+    ['53300', 'sorry, too many clients already', 'too many connections'],
+    ['3D000', 'database "nope" does not exist', 'the database does not exist'],
+    ['28P01', 'password authentication failed for user "app"', 'authentication failed'],
+    ['08006', 'connection failure', 'the connection failed or was lost'],
+  ])('%s is UNAVAILABLE naming the database, in our words', (code, message, ours) => {
     const e = toStoreError(pgError(code, message), 'db.example:5432/app');
     expect(e.code).toBe('UNAVAILABLE');
     expect(e.status).toBe(503);
-    expect(e.message).toContain('PostgreSQL at db.example:5432/app is unavailable');
-    expect(e.message).toContain(message);
+    expect(e.message).toBe(`PostgreSQL at db.example:5432/app is unavailable: ${ours}`);
+    expect(e.cause).toBeInstanceOf(Error); // the driver's error stays for the log
   });
 
   it('treats a connection that died mid-query as UNAVAILABLE', () => {
@@ -47,7 +52,17 @@ describe('postgres error mapping', () => {
     expect(toStoreError(pgError('54000', 'index row size 3000 exceeds btree maximum'), 'h').code).toBe('BAD_REQUEST');
     const other = toStoreError(pgError('42P01', 'relation "x" does not exist'), 'h');
     expect(other.code).toBe('INTERNAL');
-    expect(other.message).toMatch(/relation "x" does not exist/);
+    expect(other.message).toBe('database error: the database schema is not what this version of Tidemark expects');
+  });
+
+  it('never puts the driver text or the SQLSTATE in a message', () => {
+    const driver = 'index row size 3000 exceeds btree version 4 maximum 2704 for index "events_pkey"';
+    for (const code of ['54000', '22021', '22P05', '23514', '40001', '42703', 'XX001', 'P0001']) {
+      const e = toStoreError(pgError(code, driver), 'h:1/d');
+      expect(e.message, code).not.toContain('events_pkey');
+      expect(e.message, code).not.toContain(code);
+      expect(e.message, code).not.toMatch(/PostgreSQL error/);
+    }
   });
 
   it('passes our own coded errors through unchanged', () => {

@@ -4,7 +4,9 @@
  * connections, unknown database, authentication refused) is `UNAVAILABLE` with a message naming
  * the host, so the HTTP server answers 503 and clients know a retry is safe. Serialization
  * failures and deadlocks are `retryable`: the transaction was rolled back and may be run again.
- * Anything else is `INTERNAL`. Errors that already carry one of our codes pass through unchanged.
+ * Anything else is `INTERNAL`. Messages are in our words: the driver's or server's own text never
+ * appears in one (it may reach an HTTP client; the original error stays the `cause`, for logs).
+ * Errors that already carry one of our codes pass through unchanged.
  */
 import { TidemarkError, hasErrorCode } from '../../model/errors';
 
@@ -74,11 +76,58 @@ export function isRetryable(err: unknown): boolean {
   return s === '40001' || s === '40P01' || s === '23505';
 }
 
-function describe(err: unknown): string {
-  const message = fieldOf(err, 'message');
+/** Why the connection failed, in our words. */
+function connectionReason(err: unknown): string {
   const code = fieldOf(err, 'code');
-  const text = typeof message === 'string' && message !== '' ? message : String(err);
-  return typeof code === 'string' && !text.includes(code) ? `${text} [${code}]` : text;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ETIMEDOUT':
+      return 'connection timed out';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'host unreachable';
+    case 'ENOENT':
+      return 'no such socket';
+    case '57P01':
+    case '57P02':
+    case '57P03':
+      return 'the database server is starting up or shutting down';
+    case '53300':
+      return 'too many connections';
+    case '3D000':
+      return 'the database does not exist';
+    case '28000':
+    case '28P01':
+      return 'authentication failed';
+    default:
+      break;
+  }
+  if (typeof code === 'string' && code.startsWith('53')) return 'the database server is out of resources';
+  const message = fieldOf(err, 'message');
+  if (typeof message === 'string' && /timeout/i.test(message)) return 'connection timed out';
+  return 'the connection failed or was lost';
+}
+
+/** What a failed statement's SQLSTATE class means, in our words. */
+function statementFailure(state: string | undefined): string {
+  switch (state?.slice(0, 2)) {
+    case '22':
+      return 'the database could not store a value';
+    case '23':
+      return 'a database constraint failed';
+    case '40':
+      return 'a transaction conflict persisted';
+    case '42':
+      return 'the database schema is not what this version of Tidemark expects';
+    case 'XX':
+      return 'the database reported an internal failure';
+    default:
+      return 'the database failed to run a statement';
+  }
 }
 
 /** Maps anything thrown by `pg` to a TidemarkError; `where` names the database (host:port/db). */
@@ -86,17 +135,21 @@ export function toStoreError(err: unknown, where: string): TidemarkError {
   if (err instanceof TidemarkError) return err;
   if (hasErrorCode(err)) return new TidemarkError(err.code, err.message, { cause: err });
   if (isConnectionError(err)) {
-    return new TidemarkError('UNAVAILABLE', `PostgreSQL at ${where} is unavailable: ${describe(err)}`, {
+    return new TidemarkError('UNAVAILABLE', `PostgreSQL at ${where} is unavailable: ${connectionReason(err)}`, {
       cause: err,
     });
   }
   const state = sqlStateOf(err);
   if (state === '54000') {
     // program_limit_exceeded: e.g. a key too large for a btree index entry.
-    return new TidemarkError('BAD_REQUEST', `value too large for PostgreSQL: ${describe(err)}`, { cause: err });
+    return new TidemarkError('BAD_REQUEST', 'a value is too large for the database to store (e.g. in an index)', {
+      cause: err,
+    });
   }
   if (state === '22021' || state === '22P05') {
-    return new TidemarkError('BAD_REQUEST', `text PostgreSQL cannot store: ${describe(err)}`, { cause: err });
+    return new TidemarkError('BAD_REQUEST', 'text the database cannot store (a NUL character or invalid encoding)', {
+      cause: err,
+    });
   }
-  return new TidemarkError('INTERNAL', `PostgreSQL error: ${describe(err)}`, { cause: err });
+  return new TidemarkError('INTERNAL', `database error: ${statementFailure(state)}`, { cause: err });
 }
