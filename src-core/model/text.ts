@@ -70,8 +70,17 @@ export function checkWellFormed(s: string, path: string): string {
  */
 export function storableCanonicalJson(value: unknown, path: string): string {
   const text = tryCanonicalJson(value) ?? checkedCanonicalJson(value, path);
-  if (text.includes('\\u') && UNSTORABLE_ESCAPE_RE.test(text)) throwUnstorable(value, path);
+  if (hasUnstorableEscape(text)) throwUnstorable(value, path);
   return text;
+}
+
+/**
+ * True when JSON text written by JSON.stringify (or canonical JSON) holds an escaped NUL or lone
+ * surrogate, i.e. when a string or member name of the value it was written from is not storable
+ * text. Lets a caller that serialises anyway check a whole body in one scan.
+ */
+export function hasUnstorableEscape(jsonText: string): boolean {
+  return jsonText.includes('\\u') && UNSTORABLE_ESCAPE_RE.test(jsonText);
 }
 
 /**

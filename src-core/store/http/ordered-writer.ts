@@ -21,7 +21,8 @@
  *   request size lowered; a single transaction over the server's limit fails with TOO_LARGE.
  */
 import { TidemarkError, badRequest, hasErrorCode, isErrorCode, codeForStatus } from '../../model/errors';
-import { storableCanonicalJson } from '../../model/text';
+import { asJsonValue } from '../../model/canonical';
+import { hasUnstorableEscape, storableCanonicalJson } from '../../model/text';
 import type { AppendRequest, AppendResponse, BatchResponse, BatchTxn } from '../../model/types';
 import { validateAppendRequest, validateBatchTxn, validateTopic } from '../../model/validate';
 import { HttpTransport, type TransportOptions } from './transport';
@@ -71,10 +72,18 @@ function serializeBatchTxn(raw: unknown, i: number): string {
   return serializeValid(validateBatchTxn(raw, i), `txns[${i}].`);
 }
 
-/** Checks each event's data as the backends do (storable JSON, model/text.ts), then serialises. */
+/**
+ * Checks each event's data as the backends do (JSON, storable text: model/text.ts), then
+ * serialises. The storable-text check scans the serialised body once (it escapes NUL and lone
+ * surrogates as the canonical text does); only a hit walks the events to name the place.
+ */
 function serializeValid(t: BatchTxn, path: string): string {
-  for (let i = 0; i < t.events.length; i++) storableCanonicalJson(t.events[i]!.data, `${path}events[${i}].data`);
-  return JSON.stringify(t);
+  for (let i = 0; i < t.events.length; i++) asJsonValue(t.events[i]!.data, `${path}events[${i}].data`);
+  const body = JSON.stringify(t);
+  if (hasUnstorableEscape(body)) {
+    for (let i = 0; i < t.events.length; i++) storableCanonicalJson(t.events[i]!.data, `${path}events[${i}].data`);
+  }
+  return body;
 }
 
 export class OrderedWriter {
