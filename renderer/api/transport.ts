@@ -1,20 +1,25 @@
 /**
  * The small fetch wrapper behind the HTTP adapter: builds URLs (path segments encoded, undefined
- * query values left out), adds the bearer token, sends JSON and turns non-2xx answers into
- * coded errors. Nothing here knows the routes; see http-adapter.ts.
+ * query values left out, lone surrogates refused), adds the bearer token, sends JSON and turns
+ * non-2xx answers into coded errors. Nothing here knows the routes; see http-adapter.ts.
  */
+import { checkWellFormed } from '../../src-core/model/text';
 import { errorFromResponse, toApiError } from './errors';
 
 export type QueryValue = string | number | boolean | null | undefined;
 export type Query = Record<string, QueryValue>;
 
-/** `base` + `path` + `?query`, skipping null/undefined/'' values. */
+/**
+ * `base` + `path` + `?query`, skipping null/undefined/'' values; a value with a lone surrogate is
+ * a BAD_REQUEST naming the parameter (a URL cannot carry it), never sent rewritten.
+ */
 export function buildUrl(base: string, path: string, query?: Query): string {
   const url = new URL(path.replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`);
   if (query) {
     for (const [k, v] of Object.entries(query)) {
       if (v === undefined || v === null || v === '') continue;
-      url.searchParams.set(k, String(v));
+      // searchParams would turn a lone surrogate into U+FFFD: refuse it instead (model/text.ts).
+      url.searchParams.set(k, checkWellFormed(String(v), k));
     }
   }
   return url.toString();

@@ -15,6 +15,18 @@ describe('buildUrl / pathOf', () => {
     expect(url).toBe('http://h:1/v1/topics/a%3Ab%2Fc/events?after=0&order=desc');
   });
 
+  it('refuses a query value with a lone surrogate instead of sending U+FFFD, naming the parameter', () => {
+    expect(() => buildUrl('http://h:1', '/v1/topics/t/surface', { prefix: 'a\ud800' })).toThrow(
+      expect.objectContaining({
+        code: 'BAD_REQUEST',
+        message: 'prefix: must be well-formed Unicode (it has a lone surrogate at index 1)',
+      }),
+    );
+    // NUL and astral characters are sent exactly (a key stored with NUL may be named).
+    const url = new URL(buildUrl('http://h:1', '/v1/topics/t/events', { key: 'a\u0000😀' }));
+    expect(url.searchParams.get('key')).toBe('a\u0000😀');
+  });
+
   it('keeps a base path', () => {
     expect(buildUrl('http://h:1/tm/', '/v1/topics')).toBe('http://h:1/tm/v1/topics');
     expect(buildUrl('http://h:1/tm', '/v1/topics')).toBe('http://h:1/tm/v1/topics');

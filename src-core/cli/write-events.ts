@@ -206,7 +206,10 @@ class TxnWriter {
     if (res.error === null) return { responses: res.results, failedAt: -1, error: null };
     const code: ErrorCode = hasErrorCode(res.error) ? res.error.code : 'INTERNAL';
     const failedAt = Math.min(res.error.index, res.results.length);
-    return { responses: res.results, failedAt, error: new TidemarkError(code, res.error.message) };
+    // The failure names the lines of the transaction; `txns[i].` (its place in this internal batch)
+    // would only confuse, so a field is named as a single append names it (`events[0].data.x: ...`).
+    const message = res.error.message.replace(/^txns\[\d+\]\./, '');
+    return { responses: res.results, failedAt, error: new TidemarkError(code, message) };
   }
 
   private async settleOldest(): Promise<void> {

@@ -6,8 +6,10 @@
  */
 import { badRequest } from './errors';
 import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY, LIMITS } from './limits';
+import { checkStorableText, checkWellFormed } from './text';
 import type {
   AppendRequest,
+  BatchTxn,
   EventInput,
   JsonValue,
   ListTxnsOptions,
@@ -19,16 +21,16 @@ import type {
 
 const TOPIC_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 const HASH_RE = /^[0-9a-f]{64}$/;
-const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function isValidTopicName(topic: unknown): topic is string {
   return typeof topic === 'string' && TOPIC_RE.test(topic);
 }
 
-export function validateTopic(topic: unknown): string {
+/** A topic name (its rule admits only ASCII, so it is storable text too); `path` names it in errors. */
+export function validateTopic(topic: unknown, path = 'topic'): string {
   if (!isValidTopicName(topic)) {
     throw badRequest(
-      `topic: ${JSON.stringify(topic)} is not a valid topic name (1-${LIMITS.topicNameMax} characters of A-Z a-z 0-9 . _ - :, starting with a letter or digit)`,
+      `${path}: ${JSON.stringify(topic)} is not a valid topic name (1-${LIMITS.topicNameMax} characters of A-Z a-z 0-9 . _ - :, starting with a letter or digit)`,
     );
   }
   return topic;
@@ -39,9 +41,7 @@ export function validateKey(key: unknown, path = 'key'): string {
     throw badRequest(`${path}: must be a non-empty string of at most ${LIMITS.keyMax} characters`);
   }
   if (key === INVALIDATE_KEY) throw badRequest(`${path}: "${INVALIDATE_KEY}" is reserved for invalidation markers`);
-  // A lone surrogate has no UTF-8 form: a database would store U+FFFD and hand back another key.
-  if (LONE_SURROGATE_RE.test(key)) throw badRequest(`${path}: must be well-formed Unicode (it has a lone surrogate)`);
-  return key;
+  return checkStorableText(key, path);
 }
 
 export function validateHash(hash: unknown, path = 'hash'): string {
@@ -76,6 +76,18 @@ export function validateAppendRequest(body: unknown, path = ''): AppendRequest {
   return req;
 }
 
+/**
+ * Checks transaction `i` of a batch (`POST /v1/batch`, `appendBatch` of every backend); messages
+ * name it as `txns[i]...` (`txns[1].events[0].key: ...`). Its data is checked where it is hashed.
+ */
+export function validateBatchTxn(raw: unknown, i: number): BatchTxn {
+  const path = `txns[${i}]`;
+  if (!isPlainObject(raw)) throw badRequest(`${path}: must be an object with "topic" and "events"`);
+  if (raw.topic === undefined) throw badRequest(`${path}.topic: is required`);
+  const topic = validateTopic(raw.topic, `${path}.topic`);
+  return { topic, ...validateAppendRequest(raw, `${path}.`) };
+}
+
 export function validateEventInput(e: unknown, path: string): EventInput {
   if (!isPlainObject(e)) throw badRequest(`${path}: must be an object with "key" and "data"`);
   const key = validateKey(e.key, `${path}.key`);
@@ -91,7 +103,7 @@ export function validateEventInput(e: unknown, path: string): EventInput {
         `${path}.contentType: must be a non-empty string of at most ${LIMITS.contentTypeMax} characters`,
       );
     }
-    out.contentType = e.contentType;
+    out.contentType = checkStorableText(e.contentType, `${path}.contentType`);
   }
   if (e.hash !== undefined) out.hash = validateHash(e.hash, `${path}.hash`);
   return out;
@@ -105,7 +117,7 @@ export function validateReason(reason: unknown): string {
   if (typeof reason !== 'string' || reason.length === 0 || reason.length > LIMITS.reasonMax) {
     throw badRequest(`reason: must be a string of 1 to ${LIMITS.reasonMax} characters`);
   }
-  return reason;
+  return checkStorableText(reason, 'reason');
 }
 
 export function validateNonNegativeInt(v: unknown, path: string): number {
@@ -155,12 +167,15 @@ export function normalizeReadEvents(
   return out;
 }
 
-/** A key used as a filter may be any key, including the marker key. */
+/**
+ * A key used as a filter may be any key, including the marker key and a key stored with NUL before
+ * that was refused; a lone surrogate can match nothing stored and is refused (see text.ts).
+ */
 function validateKeyFilter(key: unknown): string {
   if (typeof key !== 'string' || key.length === 0 || key.length > LIMITS.keyMax) {
     throw badRequest(`key: must be a non-empty string of at most ${LIMITS.keyMax} characters`);
   }
-  return key;
+  return checkWellFormed(key, 'key');
 }
 
 export function normalizeListTxns(o: ListTxnsOptions = {}): ListTxnsOptions & { limit: number; order: Order } {
@@ -180,13 +195,13 @@ export function normalizeSurface(o: SurfaceOptions = {}): SurfaceOptions & { lim
   };
   if (o.after !== undefined) {
     if (typeof o.after !== 'string') throw badRequest('after: must be a key');
-    out.after = o.after;
+    out.after = checkWellFormed(o.after, 'after');
   }
   if (o.prefix !== undefined) {
     if (typeof o.prefix !== 'string' || o.prefix.length > LIMITS.keyMax) {
       throw badRequest(`prefix: must be a string of at most ${LIMITS.keyMax} characters`);
     }
-    if (o.prefix !== '') out.prefix = o.prefix;
+    if (o.prefix !== '') out.prefix = checkWellFormed(o.prefix, 'prefix');
   }
   if (o.asOfTxn !== undefined) out.asOfTxn = validateNonNegativeInt(o.asOfTxn, 'asOfTxn');
   return out;

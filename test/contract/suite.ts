@@ -11,6 +11,7 @@ import { invalidateCases } from './cases/invalidate';
 import { propertyCases } from './cases/property';
 import { readCases } from './cases/reads';
 import { surfaceCases } from './cases/surface';
+import { storableTextCases } from './cases/text';
 import { writeCases } from './cases/writes';
 import { type ContractOptions, type MakeStore, useStore } from './harness';
 
@@ -24,6 +25,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     readCases(fx);
     invalidateCases(fx);
     surfaceCases(fx);
+    storableTextCases(fx);
     propertyCases(makeStore, opts.propertyRuns ?? 50);
   });
 }

@@ -166,10 +166,9 @@ describe('postgres backend', () => {
       /events\[1\]\.key.*U\+0000/,
     );
     await expectCode(s.append('nul', { events: [{ key: 'x\ud800', data: 1 }] }), 'BAD_REQUEST', /events\[0\]\.key/);
+    // Inside data too (one rule on every backend, model/text.ts), though the JSON text could escape it.
+    await expectCode(s.append('nul', { events: [{ key: 'k', data: { v: 'a\u0000b' } }] }), 'BAD_REQUEST', /data\.v/);
     await expectCode(s.topicInfo('nul'), 'NOT_FOUND');
-    // NUL inside JSON data is fine: it is escaped in the JSON text.
-    await s.append('nul', { events: [{ key: 'k', data: 'a\u0000b' }] });
-    expect((await s.readEvents('nul')).events[0]!.data).toBe('a\u0000b');
   });
 
   it('reports an unreachable database as UNAVAILABLE naming the host', async () => {

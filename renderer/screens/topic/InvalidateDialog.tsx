@@ -1,12 +1,14 @@
 /**
  * The invalidation dialog: previews which keys' surface values would change (from what to what),
- * asks for a reason ("Reason") and for the transaction number typed again ("Confirm transaction
- * number"); "Invalidate transaction N" stays disabled until both are right. On success the
+ * asks for a reason ("Reason", checked by the model's rule as the store will check it; a problem
+ * is shown under it) and for the transaction number typed again ("Confirm transaction number");
+ * "Invalidate transaction N" stays disabled until both are right. On success the
  * transaction row is marked at once and everything of the topic is refetched.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { LIMITS } from '../../../src-core/model/limits';
+import { validateReason } from '../../../src-core/model/validate';
 import { useApi } from '../../api/api-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Modal } from '../../components/Modal';
@@ -19,6 +21,16 @@ interface Props {
   topic: string;
   txn: number;
   onClose: () => void;
+}
+
+/** Why the store would refuse `reason` (the model's rule: length, storable text), or null. */
+function reasonProblem(reason: string): string | null {
+  try {
+    validateReason(reason);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }
 
 export function InvalidateDialog({ topic, txn, onClose }: Props): ReactNode {
@@ -35,7 +47,8 @@ export function InvalidateDialog({ topic, txn, onClose }: Props): ReactNode {
       await afterInvalidate(qc, topic, res, reason.trim());
     },
   });
-  const reasonOk = reason.trim().length > 0 && reason.trim().length <= LIMITS.reasonMax;
+  const reasonError = reason.trim() === '' ? null : reasonProblem(reason.trim());
+  const reasonOk = reason.trim() !== '' && reasonError === null;
   const confirmOk = confirm.trim() === String(txn);
   const ready = reasonOk && confirmOk && access.canInvalidate && !mutation.isPending;
 
@@ -112,6 +125,7 @@ export function InvalidateDialog({ topic, txn, onClose }: Props): ReactNode {
             onChange={(e) => setReason(e.target.value)}
           />
         </label>
+        {reasonError !== null && <p className="field-error">{reasonError}</p>}
         <label className="field">
           <span>Confirm transaction number</span>
           <input

@@ -9,7 +9,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, toBatchError, toErrorBody } from '../../model/errors';
 import type { BatchResponse, BatchTxn } from '../../model/types';
-import { isPlainObject, validateAppendRequest, validateReason, validateTopic } from '../../model/validate';
+import { isPlainObject, validateAppendRequest, validateBatchTxn, validateReason } from '../../model/validate';
 import { loadSampleData } from '../../store/sample';
 import type { RouteContext } from '../context';
 import { type Query, checkQuery, topicParam, txnParam } from '../params';
@@ -22,20 +22,6 @@ function jsonBody(req: FastifyRequest, shape: string): Record<string, unknown> {
   }
   if (!isPlainObject(req.body)) throw badRequest(`body: must be a JSON object ${shape}`);
   return req.body;
-}
-
-/** Validates `txns[i]`; returns the transaction or the error it fails with. */
-function checkBatchTxn(raw: unknown, i: number): BatchTxn {
-  const path = `txns[${i}]`;
-  if (!isPlainObject(raw)) throw badRequest(`${path}: must be an object with "topic" and "events"`);
-  if (raw.topic === undefined) throw badRequest(`${path}.topic: is required`);
-  let topic: string;
-  try {
-    topic = validateTopic(raw.topic);
-  } catch (e) {
-    throw badRequest(`${path}.${toErrorBody(e).message}`);
-  }
-  return { topic, ...validateAppendRequest(raw, `${path}.`) };
 }
 
 export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -63,7 +49,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
     let invalid: { index: number; error: unknown } | null = null;
     for (let i = 0; i < raw.length; i++) {
       try {
-        valid.push(checkBatchTxn(raw[i], i));
+        valid.push(validateBatchTxn(raw[i], i));
       } catch (error) {
         invalid = { index: i, error };
         break;

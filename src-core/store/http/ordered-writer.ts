@@ -20,10 +20,11 @@
  * - A batch the server refuses as too large (413, nothing applied) is split in halves and the
  *   request size lowered; a single transaction over the server's limit fails with TOO_LARGE.
  */
-import { TidemarkError, hasErrorCode, isErrorCode, codeForStatus } from '../../model/errors';
+import { TidemarkError, badRequest, hasErrorCode, isErrorCode, codeForStatus } from '../../model/errors';
 import { asJsonValue } from '../../model/canonical';
+import { hasUnstorableEscape, storableCanonicalJson } from '../../model/text';
 import type { AppendRequest, AppendResponse, BatchResponse, BatchTxn } from '../../model/types';
-import { validateAppendRequest, validateTopic } from '../../model/validate';
+import { validateAppendRequest, validateBatchTxn, validateTopic } from '../../model/validate';
 import { HttpTransport, type TransportOptions } from './transport';
 
 export interface OrderedWriterOptions extends TransportOptions {
@@ -63,10 +64,26 @@ function followOn(err: unknown): TidemarkError {
 
 /** Validates and serialises one transaction (throws BAD_REQUEST naming the field). */
 export function serializeTxn(topic: string, req: AppendRequest): string {
-  validateTopic(topic);
-  const checked = validateAppendRequest(req);
-  for (let i = 0; i < checked.events.length; i++) asJsonValue(checked.events[i]!.data, `events[${i}].data`);
-  return JSON.stringify({ topic, ...checked });
+  return serializeValid({ topic: validateTopic(topic), ...validateAppendRequest(req) }, '');
+}
+
+/** Transaction `i` of a batch: as `serializeTxn`, errors naming it `txns[i]...` as every backend does. */
+function serializeBatchTxn(raw: unknown, i: number): string {
+  return serializeValid(validateBatchTxn(raw, i), `txns[${i}].`);
+}
+
+/**
+ * Checks each event's data as the backends do (JSON, storable text: model/text.ts), then
+ * serialises. The storable-text check scans the serialised body once (it escapes NUL and lone
+ * surrogates as the canonical text does); only a hit walks the events to name the place.
+ */
+function serializeValid(t: BatchTxn, path: string): string {
+  for (let i = 0; i < t.events.length; i++) asJsonValue(t.events[i]!.data, `${path}events[${i}].data`);
+  const body = JSON.stringify(t);
+  if (hasUnstorableEscape(body)) {
+    for (let i = 0; i < t.events.length; i++) storableCanonicalJson(t.events[i]!.data, `${path}events[${i}].data`);
+  }
+  return body;
 }
 
 export class OrderedWriter {
@@ -95,11 +112,16 @@ export class OrderedWriter {
 
   /** Queues one transaction; resolves when it is committed (durably), rejects per the rules above. */
   append(topic: string, req: AppendRequest): Promise<OrderedAppendResponse> {
+    return this.enqueue(() => serializeTxn(topic, req));
+  }
+
+  /** Queues the transaction `serialize` returns, or its validation error (rejected in turn). */
+  private enqueue(serialize: () => string): Promise<OrderedAppendResponse> {
     return new Promise<OrderedAppendResponse>((resolve, reject) => {
       let body = '';
       let error: unknown = null;
       try {
-        body = serializeTxn(topic, req);
+        body = serialize();
       } catch (e) {
         error = e;
       }
@@ -118,7 +140,8 @@ export class OrderedWriter {
    * batch is then acknowledged.
    */
   async appendBatch(txns: BatchTxn[]): Promise<BatchResponse> {
-    const settled = await Promise.allSettled(txns.map(({ topic, ...req }) => this.append(topic, req)));
+    if (!Array.isArray(txns)) throw badRequest('txns: must be an array of transactions');
+    const settled = await Promise.allSettled(txns.map((t: unknown, i) => this.enqueue(() => serializeBatchTxn(t, i))));
     const results: AppendResponse[] = [];
     for (let i = 0; i < settled.length; i++) {
       const s = settled[i]!;

@@ -3,9 +3,11 @@
  * with the bearer token, JSON in and out, and errors rebuilt from the server's envelope by `code`
  * (`{"error":{"code","message"}}`), so a NOT_FOUND on the server is a NOT_FOUND here. A request
  * that never gets an answer (connection refused or reset, DNS failure, body cut off) is
- * UNAVAILABLE: the caller may retry it.
+ * UNAVAILABLE: the caller may retry it. A query value with a lone surrogate (which a URL cannot
+ * carry) is a BAD_REQUEST naming the parameter, never sent rewritten.
  */
 import { TidemarkError, codeForStatus, errorFromEnvelope } from '../../model/errors';
+import { checkWellFormed } from '../../model/text';
 
 export type QueryValue = string | number | undefined;
 
@@ -36,7 +38,8 @@ export class HttpTransport {
     let out = this.baseUrl + path;
     if (query) {
       const qs = new URLSearchParams();
-      for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, String(v));
+      // URLSearchParams would turn a lone surrogate into U+FFFD: refuse it instead (model/text.ts).
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, checkWellFormed(String(v), k));
       const s = qs.toString();
       if (s) out += '?' + s;
     }
@@ -55,8 +58,9 @@ export class HttpTransport {
   /** Raw fetch with auth; network failures become UNAVAILABLE. */
   async fetch(path: string, init: RequestInit & { query?: Record<string, QueryValue> } = {}): Promise<Response> {
     const { query, headers, ...rest } = init;
+    const url = this.url(path, query);
     try {
-      return await fetch(this.url(path, query), {
+      return await fetch(url, {
         ...rest,
         headers: { ...this.auth, ...(headers as Record<string, string>) },
       });

@@ -29,7 +29,7 @@ import { createDb, inTx, query, validateSchemaName, type Db } from './db';
 import { toStoreError } from './errors';
 import { CommitFeed } from './feed';
 import { invalidateLocked } from './invalidate';
-import { checkStorableText, prepareTxn, type PreparedTxn } from './prepare';
+import { prepareBatchTxn, prepareTxn, type PreparedTxn } from './prepare';
 import * as read from './read';
 import { migrate } from './schema';
 import { surface } from './surface';
@@ -137,9 +137,7 @@ export class PostgresEventStore implements EventStore {
     let prepError: BatchError | null = null;
     for (let i = 0; i < txns.length; i++) {
       try {
-        const txn = txns[i];
-        const topic: unknown = typeof txn === 'object' && txn !== null ? txn.topic : undefined;
-        prepared.push(prepareTxn(topic, txn, `txns[${i}].`));
+        prepared.push(prepareBatchTxn(txns[i], i));
       } catch (err) {
         prepError = toBatchError(i, toErrorBody(err));
         break;
@@ -188,7 +186,6 @@ export class PostgresEventStore implements EventStore {
     validateTopic(topic);
     validatePositiveInt(txn, 'txn');
     validateReason(reason);
-    checkStorableText(reason, 'reason');
     const { t, channel } = this.db;
     return this.writing(() =>
       inTx(this.db, async (c) => {

@@ -42,6 +42,15 @@ function rowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
 export async function surface(db: Db, topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
   validateTopic(topic);
   const o = normalizeSurface(opts);
+  // No key stored here holds NUL (PostgreSQL text cannot, and cannot take it as a parameter), but a
+  // cursor or prefix may (a key stored with NUL elsewhere before that was refused). A prefix with
+  // NUL matches nothing; a cursor cut at its first NUL is the same bound for keys without one
+  // ("ab" < "ab\0x" < "ab\u0001"), so the answer is exactly SQLite's for a store holding no such key.
+  if (o.prefix?.includes('\u0000') === true) return { rows: [], next: null };
+  if (o.after !== undefined) {
+    const nul = o.after.indexOf('\u0000');
+    if (nul >= 0) o.after = o.after.slice(0, nul);
+  }
   const t = db.t;
   const raw = o.view === 'raw';
   const values: unknown[] = [topic];

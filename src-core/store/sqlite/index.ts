@@ -34,7 +34,7 @@ import { type SqliteOpenOptions, openDatabase } from './open';
 import { type ReadContext, getTxn, listTopics, listTxns, readEvents, topicInfo } from './read';
 import { StatementCache, type Statements, prepareStatements } from './statements';
 import { surfacePage } from './surface';
-import { type PreparedTxn, WriteBatch, prepareTxn } from './write';
+import { type PreparedTxn, WriteBatch, prepareBatchTxn, prepareTxn } from './write';
 
 export type { SqliteOpenOptions } from './open';
 export { APPLICATION_ID, SCHEMA_VERSION } from './schema';
@@ -150,12 +150,8 @@ export class SqliteEventStore implements EventStore {
     const prepared: PreparedTxn[] = [];
     let error: BatchError | null = null;
     for (let i = 0; i < txns.length; i++) {
-      const t: unknown = txns[i];
       try {
-        if (typeof t !== 'object' || t === null || Array.isArray(t)) {
-          throw badRequest(`txns[${i}]: must be an object with "topic" and "events"`);
-        }
-        prepared.push(prepareTxn((t as { topic?: unknown }).topic, t));
+        prepared.push(prepareBatchTxn(txns[i], i));
       } catch (err) {
         if (!hasErrorCode(err)) throw err;
         error = toBatchError(i, err);

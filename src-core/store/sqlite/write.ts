@@ -9,12 +9,12 @@
  * batch's `latest` rows (one upsert each) and the counters. Every check that can fail a transaction runs before its first write, so a failing
  * transaction leaves nothing behind without needing a savepoint.
  */
-import { canonicalJson } from '../../model/canonical';
 import { conflict } from '../../model/errors';
 import { hashCanonical } from '../../model/hash';
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
-import type { AppendResponse, AppendResultItem, JsonValue, StoredEvent } from '../../model/types';
-import { validateAppendRequest, validateTopic } from '../../model/validate';
+import { storableCanonicalJson } from '../../model/text';
+import type { AppendRequest, AppendResponse, AppendResultItem, JsonValue, StoredEvent } from '../../model/types';
+import { validateAppendRequest, validateBatchTxn, validateTopic } from '../../model/validate';
 import { isoTime } from './rows';
 import { hashPrefix } from './schema';
 import { type Head, type HeadCache, NO_HEAD, type TopicHeads } from './heads';
@@ -37,14 +37,24 @@ export interface PreparedTxn {
 
 /** Validates one transaction and computes what the database needs; throws BAD_REQUEST. */
 export function prepareTxn(topic: unknown, req: unknown): PreparedTxn {
-  const name = validateTopic(topic);
-  const r = validateAppendRequest(req);
+  return prepareValid(validateTopic(topic), validateAppendRequest(req), '');
+}
+
+/** Transaction `i` of a batch: as `prepareTxn`, errors naming it `txns[i]...` (validate.ts). */
+export function prepareBatchTxn(raw: unknown, i: number): PreparedTxn {
+  const t = validateBatchTxn(raw, i);
+  return prepareValid(t.topic, t, `txns[${i}].`);
+}
+
+/**
+ * Canonical data text (refusing what cannot be stored unchanged, see model/text.ts) and hash of
+ * each event of a validated transaction. `path` prefixes field names in errors.
+ */
+function prepareValid(name: string, r: AppendRequest, path: string): PreparedTxn {
   const events = new Array<PreparedEvent>(r.events.length);
   for (let i = 0; i < r.events.length; i++) {
     const e = r.events[i]!;
-    // The fast path returns undefined for anything JSON cannot carry; canonicalJson then throws
-    // the BAD_REQUEST naming where (it builds that path for every value, so it runs only then).
-    const text = canonicalJson(e.data, `events[${i}].data`);
+    const text = storableCanonicalJson(e.data, `${path}events[${i}].data`);
     events[i] = {
       key: e.key,
       data: e.data === null ? null : text,
