@@ -3,9 +3,9 @@
  * `register(program)` function; this file only wires them up and turns errors into a one-line
  * message and a non-zero exit code (a closed stdout pipe ends quietly with 0).
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { hasErrorCode } from '../model/errors';
+import { packageVersion } from '../package-info';
 import { commands } from './commands';
 import { OutputClosed } from './output';
 
@@ -23,17 +23,6 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     process.exitCode = reportError(err);
-  }
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
   }
 }
 

@@ -14,7 +14,6 @@ import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { Role } from '../model/types';
 import { isLoopback, isRole } from '../server/auth';
-import { startServer } from '../server/index';
 import { openStoreFromOptions } from '../store/open';
 import { parseRange } from './options';
 
@@ -86,6 +85,8 @@ async function serve(o: ServeOptions): Promise<void> {
   if (o.db !== undefined) storeOpts.db = o.db;
   if (o.pg !== undefined) storeOpts.pg = o.pg;
   if (o.pgSchema !== undefined) storeOpts.pgSchema = o.pgSchema;
+  // Loaded here, not at the top: `tidemark --help` and the other commands need no HTTP server.
+  const { startServer } = await import('../server/index');
   const store = await openStoreFromOptions(storeOpts);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
