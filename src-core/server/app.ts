@@ -16,8 +16,10 @@ import { sendError } from './errors';
 import { ServerMetrics } from './metrics';
 import { registerExportRoute } from './routes/export';
 import { registerExtraRoutes } from './routes/extra';
+import { registerOpenApiRoute } from './routes/openapi';
 import { registerReadRoutes } from './routes/read';
 import { registerWriteRoutes } from './routes/write';
+import { installRouteTable } from './route-table';
 import { registerSseRoute } from './sse';
 import { defaultStaticDir, installStatic } from './static';
 
@@ -90,9 +92,11 @@ export function buildApp(opts: AppOptions): BuiltApp {
     sendError(reply, req, notFound(`${req.method} ${req.url.split('?', 1)[0]}: no such route`), bodyLimit),
   );
 
+  installRouteTable(app);
   installAuth(app, opts.tokens);
   metrics.install(app);
   registerExtraRoutes(app, ctx);
+  registerOpenApiRoute(app);
   registerReadRoutes(app, ctx);
   registerWriteRoutes(app, ctx);
   registerExportRoute(app, ctx);

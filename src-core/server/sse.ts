@@ -17,7 +17,7 @@ import { badRequest } from '../model/errors';
 import type { StoredEvent } from '../model/types';
 import { tailTopic } from '../store/tail';
 import type { RouteContext } from './context';
-import { type Query, checkQuery, intParam, topicParam } from './params';
+import { type Query, intParam, topicParam } from './params';
 
 function lastEventId(header: string | string[] | undefined): number | undefined {
   if (header === undefined) return undefined;
@@ -43,7 +43,6 @@ export function registerSseRoute(app: FastifyInstance, ctx: RouteContext): void 
     { exposeHeadRoute: false },
     async (req, reply) => {
       const topic = topicParam(req.params);
-      checkQuery(req.query, ['after']);
       const after = lastEventId(req.headers['last-event-id']) ?? intParam(req.query, 'after') ?? 0;
 
       const res = reply.raw;

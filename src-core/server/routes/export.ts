@@ -14,7 +14,7 @@ import { LIMITS } from '../../model/limits';
 import type { SurfaceOptions, SurfacePage, SurfaceRow } from '../../model/types';
 import type { EventStore } from '../../store/types';
 import type { RouteContext } from '../context';
-import { type Query, checkQuery, defined, enumParam, intParam, stringParam, topicParam, viewParam } from '../params';
+import { type Query, defined, enumParam, intParam, stringParam, topicParam, viewParam } from '../params';
 
 const FORMATS = ['csv', 'ndjson'] as const;
 type Format = (typeof FORMATS)[number];
@@ -60,7 +60,6 @@ export function registerExportRoute(app: FastifyInstance, ctx: RouteContext): vo
   const { store } = ctx;
   app.get<{ Params: { topic: string }; Querystring: Query }>('/v1/topics/:topic/surface/export', async (req, reply) => {
     const topic = topicParam(req.params);
-    checkQuery(req.query, ['format', 'view', 'asOfTxn', 'prefix']);
     const format: Format = enumParam(req.query, 'format', FORMATS) ?? 'ndjson';
     const opts: SurfaceOptions = defined({
       view: viewParam(req.query),

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { LIMITS } from '../../model/limits';
 import { previewInvalidation } from '../../store/preview';
 import type { RouteContext } from '../context';
-import { type Query, checkQuery, limitParam, topicParam, txnParam } from '../params';
+import { type Query, limitParam, topicParam, txnParam } from '../params';
 
 export function registerExtraRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store } = ctx;
@@ -16,7 +16,6 @@ export function registerExtraRoutes(app: FastifyInstance, ctx: RouteContext): vo
   app.get('/v1/health', () => ({ status: 'ok' }));
 
   app.get<{ Querystring: Query }>('/v1/whoami', (req) => {
-    checkQuery(req.query, []);
     return { role: req.tidemarkRole };
   });
 
@@ -25,7 +24,6 @@ export function registerExtraRoutes(app: FastifyInstance, ctx: RouteContext): vo
     async (req) => {
       const topic = topicParam(req.params);
       const txn = txnParam(req.params);
-      checkQuery(req.query, ['limit']);
       return previewInvalidation(
         store,
         topic,
