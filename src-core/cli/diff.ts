@@ -30,6 +30,7 @@ import {
   topicOption,
   withStore,
 } from './options';
+import { EXIT } from './exit-codes';
 import { newProgressBar, progressWanted } from './progress';
 
 interface DiffCliOpts extends StoreOptionValues {
@@ -71,7 +72,7 @@ export function registerDiff(program: Command): void {
       new Option('--as-of-txn <txn>', 'compare with the surface as of this transaction').argParser(parseNonNegativeInt),
     )
     .option('--out <file>', 'write every non-equal row to this .csv or .ndjson file')
-    .option('--exit-code', 'exit with status 1 when the snapshot and the surface differ')
+    .option('--exit-code', `exit with status ${EXIT.differences} when the snapshot and the surface differ`)
     .option('--progress', 'always show the progress bar on stderr')
     .option('--no-progress', 'never show the progress bar');
   addStoreOptions(cmd);
@@ -113,7 +114,7 @@ export function registerDiff(program: Command): void {
       }
       process.stdout.write(JSON.stringify(summary) + '\n');
       const differs = summary.different + summary.missingInStore + summary.missingInSnapshot > 0;
-      if (opts.exitCode === true && differs) process.exitCode = 1;
+      if (opts.exitCode === true && differs) process.exitCode = EXIT.differences;
     } catch (e) {
       bar.stop();
       if (partial !== null) rmSync(partial, { force: true });

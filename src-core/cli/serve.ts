@@ -4,7 +4,8 @@
  * `--token TOKEN:ROLE` (repeatable) and/or `--tokens-file` (one `TOKEN ROLE` per line; blank lines
  * and `#` comments skipped). Without any token the server is open and refuses to bind anything but
  * a loopback address. The first line
- * on stdout is exactly `listening on http://HOST:PORT`. SIGTERM/SIGINT: stop accepting, let
+ * on stdout is exactly `listening on http://HOST:PORT`; `--open` then opens the web UI in the default
+ * browser (open-browser.ts). SIGTERM/SIGINT: stop accepting, let
  * in-flight requests (writes) finish, close the store, exit 0; a second signal exits at once (1),
  * and so does a shutdown still unfinished after 30 s.
  */
@@ -15,6 +16,7 @@ import { LIMITS } from '../model/limits';
 import type { Role } from '../model/types';
 import { isLoopback, isRole } from '../server/auth';
 import { openStoreFromOptions } from '../store/open';
+import { openInBrowser } from './open-browser';
 import { parseRange } from './options';
 
 /** How long a graceful shutdown may take before the process gives up and exits 1. */
@@ -30,6 +32,7 @@ interface ServeOptions {
   tokensFile?: string;
   bodyLimit?: number;
   static?: string;
+  open?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -104,6 +107,7 @@ async function serve(o: ServeOptions): Promise<void> {
     throw err;
   }
   process.stdout.write(`listening on ${server.url}\n`);
+  if (o.open === true) openInBrowser(browserUrl(server.url, o.host));
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -137,6 +141,13 @@ async function serve(o: ServeOptions): Promise<void> {
   });
 }
 
+/** The URL a browser on this machine should open: a wildcard bind is reached through loopback. */
+export function browserUrl(serverUrl: string, host: string): string {
+  if (host === '0.0.0.0') return serverUrl.replace('//0.0.0.0:', '//127.0.0.1:');
+  if (host === '::') return serverUrl.replace('//[::]:', '//[::1]:');
+  return serverUrl;
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -149,6 +160,7 @@ export function registerServe(program: Command): void {
     .option('--token <token:role>', 'a bearer token and its role (read|write|admin); repeatable', collect, [])
     .option('--tokens-file <file>', 'file of "TOKEN ROLE" lines')
     .option('--body-limit <bytes>', 'largest request body in bytes (default 16 MiB)', parseRange(1, 2 ** 31))
-    .option('--static <dir>', 'directory of the built web UI (default: dist/renderer when built)')
+    .option('--static <dir>', 'directory of the built web UI (default: the one built into the package)')
+    .option('--open', 'open the web UI in the default browser once listening')
     .action(async (o: ServeOptions) => serve(o));
 }
