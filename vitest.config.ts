@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The CLI tests run bin/tidemark.mjs, i.e. the bundle in dist/: rebuild it from the sources first.
+    globalSetup: ['test/build-lib.setup.ts'],
   },
 });

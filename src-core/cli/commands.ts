@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { registerBench } from './bench';
+import { registerCompletion } from './completion';
 import { registerDiff } from './diff';
 import { registerInvalidate } from './invalidate';
 import { registerRead } from './read';
@@ -24,4 +25,5 @@ export const commands: RegisterCommand[] = [
   registerDiff,
   registerBench,
   registerServe,
+  registerCompletion,
 ];

@@ -4,18 +4,17 @@
  * [--out result.csv|result.ndjson] [--exit-code]`: compares the topic's surface with an upstream
  * snapshot file and prints the summary as ONE JSON line on stdout. `--out` writes every non-equal
  * row (CSV or NDJSON by extension) to a `.partial` file renamed into place only on success. A
- * progress bar goes to stderr when stderr is a terminal or the file is large. With `--url` the file
+ * progress bar goes to stderr when stderr is a terminal (progress.ts). With `--url` the file
  * is streamed to the server's diff route (POST /v1/topics/T/diff), which does the work next to the
  * data; Ctrl-C cancels (the temporary spill is removed either way).
  */
 import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { DiffRowWriter, exportFormatFromFileName } from '../diff/export';
 import { CONTENT_TYPES, resolveFormat } from '../diff/format';
-import { diffSnapshot } from '../diff/index';
 import { splitList } from '../diff/options';
 import type { DiffOptions, SnapshotFormat } from '../diff/types';
 import { DIFF_ROWS_MAX } from '../diff/types';
@@ -31,8 +30,8 @@ import {
   topicOption,
   withStore,
 } from './options';
-
-const LARGE_FILE = 64 * 1024 * 1024;
+import { EXIT } from './exit-codes';
+import { newProgressBar, progressWanted } from './progress';
 
 interface DiffCliOpts extends StoreOptionValues {
   topic: string;
@@ -73,7 +72,7 @@ export function registerDiff(program: Command): void {
       new Option('--as-of-txn <txn>', 'compare with the surface as of this transaction').argParser(parseNonNegativeInt),
     )
     .option('--out <file>', 'write every non-equal row to this .csv or .ndjson file')
-    .option('--exit-code', 'exit with status 1 when the snapshot and the surface differ')
+    .option('--exit-code', `exit with status ${EXIT.differences} when the snapshot and the surface differ`)
     .option('--progress', 'always show the progress bar on stderr')
     .option('--no-progress', 'never show the progress bar');
   addStoreOptions(cmd);
@@ -90,7 +89,7 @@ export function registerDiff(program: Command): void {
     }
     const outFormat = opts.out !== undefined ? exportFormatFromFileName(opts.out) : null;
     const diffOpts = toDiffOptions(opts);
-    const bar = new Bar(opts.progress ?? (process.stderr.isTTY === true || size >= LARGE_FILE));
+    const bar = new Bar(progressWanted(opts.progress));
     const ac = new AbortController();
     const onSigint = (): void => ac.abort();
     process.once('SIGINT', onSigint);
@@ -104,6 +103,7 @@ export function registerDiff(program: Command): void {
         opts.url !== undefined
           ? await remoteDiff(opts, format, size, diffOpts, op)
           : await withStore(command, opts, { mustExist: true }, async (store) => {
+              const { diffSnapshot } = await import('../diff/index');
               const body = createReadStream(opts.file);
               return (await diffSnapshot(store, opts.topic, { format, body, size }, diffOpts, op)).summary;
             });
@@ -114,7 +114,7 @@ export function registerDiff(program: Command): void {
       }
       process.stdout.write(JSON.stringify(summary) + '\n');
       const differs = summary.different + summary.missingInStore + summary.missingInSnapshot > 0;
-      if (opts.exitCode === true && differs) process.exitCode = 1;
+      if (opts.exitCode === true && differs) process.exitCode = EXIT.differences;
     } catch (e) {
       bar.stop();
       if (partial !== null) rmSync(partial, { force: true });
@@ -205,7 +205,7 @@ class Bar {
     if (!this.show) return;
     const total = p.total ?? Math.max(p.done, 1);
     if (this.bar === null) {
-      this.bar = new SingleBar({
+      this.bar = newProgressBar({
         stream: process.stderr,
         format: 'diff {phase} [{bar}] {percentage}% | {value}/{total} {unit}',
         noTTYOutput: true,

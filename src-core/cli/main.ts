@@ -1,15 +1,18 @@
 /**
  * Entry of the `tidemark` command (commander). Each subcommand lives in its own file and exports a
  * `register(program)` function; this file only wires them up and turns errors into a one-line
- * message and a non-zero exit code (a closed stdout pipe ends quietly with 0).
+ * message and an exit code (exit-codes.ts: 1 a failure, 2 a usage error; a closed stdout pipe
+ * ends quietly with 0).
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { hasErrorCode } from '../model/errors';
+import { packageVersion } from '../package-info';
 import { commands } from './commands';
+import { EXIT } from './exit-codes';
 import { OutputClosed } from './output';
 
-export async function main(argv: string[]): Promise<void> {
+/** The `tidemark` program with every command registered (also what shell completion reads). */
+export function buildProgram(): Command {
   const program = new Command('tidemark')
     .description('Tidemark: a keyed, de-duplicating, transactional event store')
     .version(packageVersion(), '-V, --version')
@@ -19,40 +22,34 @@ export async function main(argv: string[]): Promise<void> {
     })
     .exitOverride();
   for (const register of commands) register(program);
-  try {
-    await program.parseAsync(argv);
-  } catch (err) {
-    process.exitCode = reportError(err);
-  }
+  return program;
 }
 
-function packageVersion(): string {
+export async function main(argv: string[]): Promise<void> {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    process.exitCode = reportError(err);
   }
 }
 
 /** Prints one line to stderr and returns the exit code. */
 export function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
-    // commander already printed its message (or help / version, which exit 0).
-    return err.exitCode;
+    // commander already printed its message, or help / version (which exit 0). Anything else it
+    // reports is a usage error: unknown command or option, a bad or missing option value.
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (err instanceof OutputClosed) {
     // The reader of stdout went away (e.g. `| head`): not an error of ours.
-    return 0;
+    return EXIT.ok;
   }
   if (hasErrorCode(err)) {
     process.stderr.write(`tidemark: ${err.message} (${err.code})\n`);
     // Interrupted (Ctrl-C): the shell convention for SIGINT.
-    return err.code === 'CANCELLED' ? 130 : 1;
+    return err.code === 'CANCELLED' ? EXIT.interrupted : EXIT.failure;
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`tidemark: ${message}\n`);
-  return 1;
+  return EXIT.failure;
 }

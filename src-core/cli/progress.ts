@@ -1,11 +1,16 @@
 /**
- * The progress line `tidemark write` draws on stderr (cli-progress): events committed, events per
- * second and bytes read, with a bar and percentage when stdin is a regular file of known size. It
- * is shown by default when stderr is a terminal and stdin is a terminal, a pipe, or a file of at
- * least 1 MiB; `--progress` forces it (even into a non-terminal) and `--no-progress` hides it.
+ * Progress bars on stderr (cli-progress), and when to draw them. `progressWanted`: only into a
+ * terminal (stderr a TTY, TERM not `dumb`) unless `--progress` forces it, and never with
+ * `--no-progress`; so logs, pipes and CI output get no bars (and no colour: nothing here or in the
+ * CLI's help writes colour). `tidemark write` draws events committed, events per second and bytes
+ * read, with a bar and percentage when stdin is a regular file of known size, by default when stdin
+ * is a terminal, a pipe, or a file of at least 1 MiB. cli-progress is loaded only when a bar is
+ * drawn, so `tidemark --help` does not pay for it.
  */
 import { fstatSync } from 'node:fs';
-import { SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
+import type { Options, SingleBar } from 'cli-progress';
 
 const LARGE_INPUT = 1 << 20;
 
@@ -19,9 +24,25 @@ export function stdinFileSize(): number | null {
   }
 }
 
+/** `--progress` / `--no-progress` when given, else whether stderr is an interactive terminal. */
+export function progressWanted(
+  flag: boolean | undefined,
+  stderrIsTTY = process.stderr.isTTY === true,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  if (flag !== undefined) return flag;
+  return stderrIsTTY && env.TERM !== 'dumb';
+}
+
+/** A cli-progress bar, the package loaded on first use. */
+export function newProgressBar(options: Options): SingleBar {
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
+  return new cliProgress.SingleBar(options);
+}
+
 export function shouldShowProgress(flag: boolean | undefined): boolean {
   if (flag !== undefined) return flag;
-  if (process.stderr.isTTY !== true) return false;
+  if (!progressWanted(flag)) return false;
   const size = stdinFileSize();
   return size === null || size >= LARGE_INPUT;
 }
@@ -37,7 +58,7 @@ export function createProgress(show: boolean, totalBytes: number | null): Progre
   if (!show) return noop;
   const started = Date.now();
   const known = totalBytes !== null && totalBytes > 0;
-  const bar = new SingleBar({
+  const bar = newProgressBar({
     stream: process.stderr,
     format: known
       ? 'writing [{bar}] {percentage}% | {events} events | {rate} events/s | {mib} MiB'

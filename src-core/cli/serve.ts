@@ -5,7 +5,8 @@
  * `TIDEMARK_TOKENS` environment variable, parsed and named by server/tokens.ts; a tokens file that
  * group or others may access gets a one-line warning on stderr. Without any token the server is
  * open and refuses to bind anything but a loopback address. The first line
- * on stdout is exactly `listening on http://HOST:PORT`. SIGTERM/SIGINT: stop accepting, let
+ * on stdout is exactly `listening on http://HOST:PORT`; `--open` then opens the web UI in the default
+ * browser (open-browser.ts). SIGTERM/SIGINT: stop accepting, let
  * in-flight requests (writes) finish, close the store, exit 0; a second signal exits at once (1),
  * and so does a shutdown still unfinished after 30 s.
  */
@@ -13,10 +14,10 @@ import { type Command, Option } from 'commander';
 import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import { isLoopback } from '../server/auth';
-import { startServer } from '../server/index';
 import { defined } from '../server/params';
 import { type TokenSources, parseTokens, readTokensFile } from '../server/tokens';
 import { openStoreFromOptions } from '../store/open';
+import { openInBrowser } from './open-browser';
 import { parseRange } from './options';
 
 /** How long a graceful shutdown may take before the process gives up and exits 1. */
@@ -38,6 +39,7 @@ interface ServeOptions {
   static?: string;
   maxStreams?: number;
   maxStreamsPerToken?: number;
+  open?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -61,6 +63,8 @@ async function serve(o: ServeOptions): Promise<void> {
   if (o.db !== undefined) storeOpts.db = o.db;
   if (o.pg !== undefined) storeOpts.pg = o.pg;
   if (o.pgSchema !== undefined) storeOpts.pgSchema = o.pgSchema;
+  // Loaded here, not at the top: `tidemark --help` and the other commands need no HTTP server.
+  const { startServer } = await import('../server/index');
   const store = await openStoreFromOptions(storeOpts);
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
@@ -86,6 +90,7 @@ async function serve(o: ServeOptions): Promise<void> {
     throw err;
   }
   process.stdout.write(`listening on ${server.url}\n`);
+  if (o.open === true) openInBrowser(browserUrl(server.url, o.host));
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -117,6 +122,13 @@ async function serve(o: ServeOptions): Promise<void> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+}
+
+/** The URL a browser on this machine should open: a wildcard bind is reached through loopback. */
+export function browserUrl(serverUrl: string, host: string): string {
+  if (host === '0.0.0.0') return serverUrl.replace('//0.0.0.0:', '//127.0.0.1:');
+  if (host === '::') return serverUrl.replace('//[::]:', '//[::1]:');
+  return serverUrl;
 }
 
 export function registerServe(program: Command): void {
@@ -154,6 +166,7 @@ export function registerServe(program: Command): void {
       `open live (SSE) streams per token; beyond it 429 (default ${LIMITS.sseStreamsPerTokenDefault})`,
       parseRange(1, 1_000_000),
     )
-    .option('--static <dir>', 'directory of the built web UI (default: dist/renderer when built)')
+    .option('--static <dir>', 'directory of the built web UI (default: the one built into the package)')
+    .option('--open', 'open the web UI in the default browser once listening')
     .action(async (o: ServeOptions) => serve(o));
 }

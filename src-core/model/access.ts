@@ -49,6 +49,8 @@ export const OPERATIONS = {
   whoami: 'read',
   /** `GET /metrics` */
   metrics: 'read',
+  /** `GET /v1/openapi.json`: the API description. */
+  openapi: 'read',
   /** `GET /v1/topics` */
   'topics.list': 'read',
   /** `GET /v1/topics/{topic}` */

@@ -37,6 +37,7 @@ describe('operations', () => {
       notFound: 'public',
       whoami: 'read',
       metrics: 'read',
+      openapi: 'read',
       'topics.list': 'read',
       'topics.info': 'read',
       'events.read': 'read',

@@ -2,7 +2,7 @@
  * The Fastify application factory: JSON body parsing with messages that say what was malformed,
  * the one error handler (errors.ts, also for errors Node's HTTP parser and the router raise before
  * a route runs), the Host/Origin checks (origin.ts), auth (auth.ts; every route declares its
- * operation in its route options, `config: { op }`), metrics, every route module, SSE, the diff
+ * operation, set from the route table route-table.ts as `config: { op }`), metrics, every route module, SSE, the diff
  * route (owned by the diff area) and the static UI. Kept separate from `startServer` so tests can
  * build an app without listening.
  */
@@ -18,8 +18,10 @@ import { ServerMetrics } from './metrics';
 import { installOriginCheck } from './origin';
 import { registerExportRoute } from './routes/export';
 import { registerExtraRoutes } from './routes/extra';
+import { registerOpenApiRoute } from './routes/openapi';
 import { registerReadRoutes } from './routes/read';
 import { registerWriteRoutes } from './routes/write';
+import { installRouteTable } from './route-table';
 import { registerSseRoute } from './sse';
 import { defaultStaticDir, installStatic } from './static';
 import { type TokenConfig, namedTokens } from './tokens';
@@ -106,7 +108,9 @@ export function buildApp(opts: AppOptions): BuiltApp {
     sseMaxStreamsPerToken: maxStreamsPerToken,
     sseStreams: new Set(),
   };
-  // First, so its onRoute check sees every route (a route without an operation fails start-up).
+  // First the route table, which gives every API route its operation (route-table.ts), then auth,
+  // whose onRoute check sees every route after that (a route without an operation fails start-up).
+  installRouteTable(app);
   const routes = installAuth(app, tokens);
 
   let closing = false;
@@ -139,6 +143,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
 
   metrics.install(app);
   registerExtraRoutes(app, ctx);
+  registerOpenApiRoute(app);
   registerReadRoutes(app, ctx);
   registerWriteRoutes(app, ctx);
   registerExportRoute(app, ctx);

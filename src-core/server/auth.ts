@@ -1,7 +1,7 @@
 /**
  * Bearer-token authorization, decided by the route that will run, never by the URL text. Fastify
  * routes a request before `onRequest` hooks run, so the hook reads the operation the matched route
- * declared (`config: { op }`, see model/access.ts for the role each operation needs); the router's
+ * declared (`config: { op }`, set for API routes by route-table.ts; see model/access.ts for the role each operation needs); the router's
  * decoding, case and slash rules therefore cannot make a request skip a check. Deny by default: a
  * route registered without a known operation makes start-up fail (the `onRoute` hook records it,
  * `ready()`/`listen()` then reject naming it), and a request that somehow reaches one is refused

@@ -31,10 +31,7 @@ import { diffSnapshot } from '../diff/index';
 import { DIFF_LIMITS, DiffSlots, checkLimit, checkSnapshotSize, diffTimeout, limitBytes } from '../diff/limits';
 import { splitList } from '../diff/options';
 import type { Chunk, DiffOptions } from '../diff/types';
-import { type Query, checkQuery, intParam, oneParam } from './params';
-
-/** The query parameters the route takes. */
-const DIFF_QUERY = ['key', 'fields', 'ignore', 'limit', 'format', 'asOfTxn', 'includeEqual'] as const;
+import { type Query, intParam, oneParam } from './params';
 
 /** The diff route's part of the server options (`tidemark serve` flags in brackets). */
 export interface DiffRouteOptions {
@@ -80,10 +77,8 @@ export function registerDiffRoute(app: FastifyInstance, store: EventStore, opts:
     // rejects types it does not know with a message, rather than Fastify's 415).
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req: FastifyRequest, payload: Readable, next) => next(null, payload));
-    scope.post<{ Params: { topic: string }; Querystring: Query }>(
-      '/v1/topics/:topic/diff',
-      { config: { op: 'diff' } },
-      (req, reply) => handle(req, reply, store, lim),
+    scope.post<{ Params: { topic: string }; Querystring: Query }>('/v1/topics/:topic/diff', (req, reply) =>
+      handle(req, reply, store, lim),
     );
     done();
   });
@@ -105,7 +100,6 @@ async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim
   // Everything that can be refused up front is, before a slot is taken or a byte is read.
   const topic = validateTopic(req.params.topic);
   const q = req.query;
-  checkQuery(q, DIFF_QUERY);
   const fmt = oneParam(q, 'format');
   const format = fmt !== undefined ? parseSnapshotFormat(fmt) : formatFromContentType(req.headers['content-type']);
   if (format === null) {

@@ -82,7 +82,7 @@ export class ServerMetrics {
         reply.elapsedTime / 1000,
       );
     });
-    app.get('/metrics', { config: { op: 'metrics' } }, async (_req, reply) => {
+    app.get('/metrics', async (_req, reply) => {
       const text = await this.registry.metrics();
       return reply.type(this.registry.contentType).send(text);
     });

@@ -84,8 +84,10 @@ export function viewParam(q: Query): SurfaceView | undefined {
   return choiceParam(q, 'view', ['valid', 'raw'], '"valid" or "raw"');
 }
 
+/** One of `values` (the message lists them: `"a" or "b"`, or `one of "a", "b", "c"`), or undefined. */
 export function enumParam<T extends string>(q: Query, name: string, values: readonly T[]): T | undefined {
-  return choiceParam(q, name, values, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
+  const quoted = values.map((x) => JSON.stringify(x));
+  return choiceParam(q, name, values, quoted.length === 2 ? quoted.join(' or ') : `one of ${quoted.join(', ')}`);
 }
 
 /** The `{topic}` path segment, validated (never rewritten). */

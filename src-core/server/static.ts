@@ -12,10 +12,10 @@
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, extname, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, resolve, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { notFound } from '../model/errors';
+import { packageRoot } from '../package-info';
 
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; " +
@@ -40,9 +40,15 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-/** `<repo>/dist/renderer` when it has been built, else undefined. */
+/**
+ * `<package root>/dist/renderer` when it has been built, else undefined. The package root is found
+ * from this module's own location (package-info.ts), so this holds in a source checkout, for the
+ * compiled bundle in dist/ and in an installed package alike.
+ */
 export function defaultStaticDir(): string | undefined {
-  const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
+  const root = packageRoot();
+  if (root === null) return undefined;
+  const dir = resolve(root, 'dist', 'renderer');
   return existsSync(resolve(dir, 'index.html')) ? dir : undefined;
 }
 
@@ -137,7 +143,7 @@ export function installStatic(app: FastifyInstance, staticDir: string | undefine
     if (api || root === undefined) {
       throw notFound(
         root === undefined && !api
-          ? `${path}: no such route (no UI build is served: run the renderer build, or pass --static DIR)`
+          ? `${path}: no such route (no UI build is served: run "npm run build", or pass --static DIR)`
           : `${req.method} ${path}: no such route`,
       );
     }

@@ -119,7 +119,7 @@ describe('tidemark diff', () => {
       out,
       '--exit-code',
     ]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3); // differences found (1 is a failure, 2 a usage error)
     expect(JSON.parse(r.stdout)).toEqual(expected);
     const rows = readFileSync(out, 'utf8')
       .trim()

@@ -125,7 +125,7 @@ describe('POST /v1/topics/:topic/diff', () => {
       [post('key,qty\nA,1\nA,2\n', 'text/csv'), 400, 'BAD_REQUEST', /record 2 \(line 3\): duplicate key "A"/],
       [post('{"qty":1}\n', 'application/x-ndjson'), 400, 'BAD_REQUEST', /record 1 \(line 1\): has no "key" field/],
       [post('{"a":1}', 'application/json'), 400, 'BAD_REQUEST', /top level must be an array/],
-      [post(CSV, 'text/csv', '?limit=x'), 400, 'BAD_REQUEST', /limit: must be a non-negative integer/],
+      [post(CSV, 'text/csv', '?limit=x'), 400, 'BAD_REQUEST', /limit: must be an integer from 0 to 100000/],
       [post(CSV, 'text/csv', '?fields=a,,b'), 400, 'BAD_REQUEST', /fields: an empty name/],
       [post(CSV, 'text/csv', '', {}, 'bad%20topic'), 400, 'BAD_REQUEST', /topic/],
       [post('x'.repeat(5000), 'text/csv'), 413, 'TOO_LARGE', /larger than the diff limit of 4096 bytes/],

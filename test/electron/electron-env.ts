@@ -1,13 +1,12 @@
 /**
  * Can the Electron app actually start here? It needs the Electron binary (node_modules/electron
  * downloads it at install time; with ELECTRON_SKIP_BINARY_DOWNLOAD or no access to GitHub it is
- * absent) and the better-sqlite3 addon built for Electron's ABI (scripts/electron-native.mjs).
+ * absent; found by scripts/electron-binary.mjs, as `npm start` finds it) and the better-sqlite3 addon built for Electron's ABI (scripts/electron-native.mjs).
  * The e2e suite skips every test with this reason, printed, when either is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { findElectron, problemMessage } from '../../scripts/electron-binary.mjs';
 
 export const root = path.resolve(import.meta.dirname, '../..');
 
@@ -20,18 +19,8 @@ export interface ElectronEnv {
 }
 
 function electronBinary(): { path: string | null; reason: string } {
-  try {
-    const p = createRequire(path.join(root, 'package.json'))('electron') as unknown;
-    if (typeof p !== 'string') return { path: null, reason: 'the electron package did not return a binary path' };
-    if (!existsSync(p)) return { path: null, reason: `Electron binary not installed: ${p} does not exist` };
-    return { path: p, reason: '' };
-  } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    return {
-      path: null,
-      reason: `Electron binary not installed (${msg}); it is downloaded from github.com at npm install time, which is unreachable here (ELECTRON_SKIP_BINARY_DOWNLOAD=1)`,
-    };
-  }
+  const found = findElectron(root);
+  return found.ok ? { path: found.path, reason: '' } : { path: null, reason: problemMessage(found) };
 }
 
 let cached: ElectronEnv | undefined;

@@ -408,12 +408,13 @@ describe('deny by default', () => {
     const s = openSqliteStore(join(dir, 'deny.db'));
     try {
       const { app } = buildApp({ store: s });
-      app.get('/v1/extra', () => 'x');
-      app.post('/v1/extra', { config: { op: 'nope' as Operation } }, () => 'x');
+      app.get('/extra', () => 'x');
+      app.post('/extra', { config: { op: 'nope' as Operation } }, () => 'x');
       await expect(app.ready()).rejects.toThrow(
-        'routes without a known operation (declare config.op, see model/access.ts): GET /v1/extra (config.op = undefined); HEAD /v1/extra (config.op = undefined); POST /v1/extra (config.op = "nope")',
+        'routes without a known operation (declare config.op, see model/access.ts): GET /extra (config.op = undefined); HEAD /extra (config.op = undefined); POST /extra (config.op = "nope")',
       );
-      // inside an encapsulated plugin (as the diff route is) the same check fails start-up
+      // an API route takes its operation from the route table; one missing there fails start-up,
+      // also inside an encapsulated plugin (as the diff route is)
       const { app: app2 } = buildApp({ store: s });
       void app2.register((scope, _o, done) => {
         scope.post('/v1/plugin-route', () => 'x');

@@ -257,7 +257,7 @@ export const cases: Case[] = [
     path: '/v1/topics/t/surface/export?format=xml',
     status: 400,
     code: 'BAD_REQUEST',
-    message: /format: must be one of/,
+    message: /format: must be "csv" or "ndjson"/,
   },
   // not found
   { name: 'unknown topic', path: '/v1/topics/nosuch', status: 404, code: 'NOT_FOUND', message: /nosuch/ },

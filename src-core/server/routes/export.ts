@@ -14,7 +14,7 @@ import { LIMITS } from '../../model/limits';
 import type { SurfaceOptions, SurfacePage } from '../../model/types';
 import type { EventStore } from '../../store/types';
 import type { RouteContext } from '../context';
-import { type Query, checkQuery, defined, enumParam, intParam, stringParam, topicParam, viewParam } from '../params';
+import { type Query, defined, enumParam, intParam, stringParam, topicParam, viewParam } from '../params';
 
 const FORMATS = ['csv', 'ndjson'] as const;
 type Format = (typeof FORMATS)[number];
@@ -31,26 +31,21 @@ async function* pages(store: EventStore, topic: string, opts: SurfaceOptions, fi
 
 export function registerExportRoute(app: FastifyInstance, ctx: RouteContext): void {
   const { store } = ctx;
-  app.get<{ Params: { topic: string }; Querystring: Query }>(
-    '/v1/topics/:topic/surface/export',
-    { config: { op: 'surface.export' } },
-    async (req, reply) => {
-      const topic = topicParam(req.params);
-      checkQuery(req.query, ['format', 'view', 'asOfTxn', 'prefix']);
-      const format: Format = enumParam(req.query, 'format', FORMATS) ?? 'ndjson';
-      const opts: SurfaceOptions = defined({
-        view: viewParam(req.query),
-        asOfTxn: intParam(req.query, 'asOfTxn'),
-        prefix: stringParam(req.query, 'prefix', LIMITS.keyMax, true),
-        limit: LIMITS.pageMax,
-      });
-      const first = await store.surface(topic, opts);
-      const file = `${topic.replace(/[^A-Za-z0-9._-]/g, '_')}-surface.${format}`;
-      void reply
-        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${file}"`)
-        .header('cache-control', 'no-store');
-      return reply.send(Readable.from(pages(store, topic, opts, first, format)));
-    },
-  );
+  app.get<{ Params: { topic: string }; Querystring: Query }>('/v1/topics/:topic/surface/export', async (req, reply) => {
+    const topic = topicParam(req.params);
+    const format: Format = enumParam(req.query, 'format', FORMATS) ?? 'ndjson';
+    const opts: SurfaceOptions = defined({
+      view: viewParam(req.query),
+      asOfTxn: intParam(req.query, 'asOfTxn'),
+      prefix: stringParam(req.query, 'prefix', LIMITS.keyMax, true),
+      limit: LIMITS.pageMax,
+    });
+    const first = await store.surface(topic, opts);
+    const file = `${topic.replace(/[^A-Za-z0-9._-]/g, '_')}-surface.${format}`;
+    void reply
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${file}"`)
+      .header('cache-control', 'no-store');
+    return reply.send(Readable.from(pages(store, topic, opts, first, format)));
+  });
 }

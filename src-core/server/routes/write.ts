@@ -12,7 +12,7 @@ import type { BatchResponse, BatchTxn } from '../../model/types';
 import { isPlainObject, validateAppendRequest, validateBatchTxn, validateReason } from '../../model/validate';
 import { loadSampleData } from '../../store/sample';
 import type { RouteContext } from '../context';
-import { type Query, checkQuery, topicParam, txnParam } from '../params';
+import { type Query, topicParam, txnParam } from '../params';
 
 /** Writes take JSON only (other parsers may exist for the diff route). */
 function jsonBody(req: FastifyRequest, shape: string): Record<string, unknown> {
@@ -27,21 +27,15 @@ function jsonBody(req: FastifyRequest, shape: string): Record<string, unknown> {
 export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store, metrics } = ctx;
 
-  app.post<{ Params: { topic: string }; Querystring: Query }>(
-    '/v1/topics/:topic/txns',
-    { config: { op: 'txns.append' } },
-    async (req) => {
-      const topic = topicParam(req.params);
-      checkQuery(req.query, []);
-      const body = validateAppendRequest(jsonBody(req, 'with an "events" array'));
-      const res = await store.append(topic, body);
-      metrics.recordAppend(res);
-      return res;
-    },
-  );
+  app.post<{ Params: { topic: string }; Querystring: Query }>('/v1/topics/:topic/txns', async (req) => {
+    const topic = topicParam(req.params);
+    const body = validateAppendRequest(jsonBody(req, 'with an "events" array'));
+    const res = await store.append(topic, body);
+    metrics.recordAppend(res);
+    return res;
+  });
 
-  app.post<{ Querystring: Query }>('/v1/batch', { config: { op: 'batch' } }, async (req): Promise<BatchResponse> => {
-    checkQuery(req.query, []);
+  app.post<{ Querystring: Query }>('/v1/batch', async (req): Promise<BatchResponse> => {
     const body = jsonBody(req, 'with a "txns" array');
     if (!Array.isArray(body.txns)) throw badRequest('txns: must be an array of transactions');
     const raw: unknown[] = body.txns;
@@ -65,11 +59,9 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
 
   app.post<{ Params: { topic: string; txn: string }; Querystring: Query }>(
     '/v1/topics/:topic/txns/:txn/invalidate',
-    { config: { op: 'txns.invalidate' } },
     async (req) => {
       const topic = topicParam(req.params);
       const txn = txnParam(req.params);
-      checkQuery(req.query, []);
       const reason = validateReason(jsonBody(req, 'with a "reason"').reason);
       const res = await store.invalidate(topic, txn, reason);
       metrics.recordInvalidate(res);
@@ -77,8 +69,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
     },
   );
 
-  app.post<{ Querystring: Query }>('/v1/sample', { config: { op: 'sample.load' } }, async (req) => {
-    checkQuery(req.query, []);
+  app.post('/v1/sample', async () => {
     return loadSampleData(store, {
       appended: (r) => metrics.recordAppend(r),
       invalidated: (r) => metrics.recordInvalidate(r),

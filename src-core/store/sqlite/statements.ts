@@ -56,60 +56,70 @@ export const EVENT_COLS =
 
 const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason';
 
+/**
+ * The part of a better-sqlite3 prepared statement the backend uses. Named here because the type
+ * better-sqlite3 declares cannot be named outside its package, which the type declarations of the
+ * published package (dist/types) need.
+ */
+export interface Stmt<P extends unknown[], R> {
+  run(...params: P): Database.RunResult;
+  get(...params: P): R | undefined;
+  all(...params: P): R[];
+}
+
 export function prepareStatements(db: Database.Database) {
+  const prepare = <P extends unknown[] = unknown[], R = unknown>(sql: string): Stmt<P, R> => db.prepare<P, R>(sql);
   return {
-    topicByName: db.prepare<[string], TopicRow>('SELECT * FROM topics WHERE name = ?'),
-    allTopics: db.prepare<[], TopicRow>('SELECT * FROM topics WHERE max_seq > 0 ORDER BY name'),
-    insertTopic: db.prepare<[string]>(
+    topicByName: prepare<[string], TopicRow>('SELECT * FROM topics WHERE name = ?'),
+    allTopics: prepare<[], TopicRow>('SELECT * FROM topics WHERE max_seq > 0 ORDER BY name'),
+    insertTopic: prepare<[string]>(
       'INSERT INTO topics (name, max_seq, max_txn, keys, invalid_txns, last_time) VALUES (?, 0, 0, 0, 0, NULL)',
     ),
-    updateTopic: db.prepare<[number, number, number, number, number | null, number]>(
+    updateTopic: prepare<[number, number, number, number, number | null, number]>(
       'UPDATE topics SET max_seq = ?, max_txn = ?, keys = ?, invalid_txns = ?, last_time = ? WHERE id = ?',
     ),
-    latest: db.prepare<[number, string], LatestRow>(
-      'SELECT vseq, vh, vlive FROM latest WHERE topic_id = ? AND key = ?',
-    ),
-    upsertLatest: db.prepare<[number, string, number, number, number, number, number]>(
+    latest: prepare<[number, string], LatestRow>('SELECT vseq, vh, vlive FROM latest WHERE topic_id = ? AND key = ?'),
+    upsertLatest: prepare<[number, string, number, number, number, number, number]>(
       'INSERT INTO latest (topic_id, key, vseq, vh, vlive, rseq, rlive) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (topic_id, key) DO UPDATE SET vseq = excluded.vseq, vh = excluded.vh, vlive = excluded.vlive, rseq = excluded.rseq, rlive = excluded.rlive',
     ),
-    setValidHead: db.prepare<[number | null, number | null, number, number, string]>(
+    setValidHead: prepare<[number | null, number | null, number, number, string]>(
       'UPDATE latest SET vseq = ?, vh = ?, vlive = ? WHERE topic_id = ? AND key = ?',
     ),
-    headEvent: db.prepare<[number, number], { txn: number; hash: string }>(
+    headEvent: prepare<[number, number], { txn: number; hash: string }>(
       'SELECT txn, hash FROM events WHERE topic_id = ? AND seq = ?',
     ),
-    insertEvent: db.prepare<[number, number, number, string, string | null, string | null, string, number]>(
+    insertEvent: prepare<[number, number, number, string, string | null, string | null, string, number]>(
       'INSERT INTO events (topic_id, seq, txn, key, data, content_type, hash, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    insertMarker: db.prepare<[number, number, number, string, string, number, number, string]>(
+    insertMarker: prepare<[number, number, number, string, string, number, number, string]>(
       'INSERT INTO events (topic_id, seq, txn, key, marker, data, content_type, hash, time, target, reason) VALUES (?, ?, ?, ?, 1, NULL, NULL, ?, ?, ?, ?)',
     ),
-    insertTxn: db.prepare<[number, number, number, number, number, number]>(
+    insertTxn: prepare<[number, number, number, number, number, number]>(
       'INSERT INTO txns (topic_id, txn, first_seq, last_seq, time, marker) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    txn: db.prepare<[number, number], TxnRow>(`SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn = ?`),
-    setTxnInvalid: db.prepare<[number, string, number, number]>(
+    txn: prepare<[number, number], TxnRow>(`SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn = ?`),
+    setTxnInvalid: prepare<[number, string, number, number]>(
       'UPDATE txns SET invalidated_by = ?, reason = ? WHERE topic_id = ? AND txn = ?',
     ),
-    markEventsInvalid: db.prepare<[number, number, number]>(
+    markEventsInvalid: prepare<[number, number, number]>(
       'UPDATE events SET invalid = 1 WHERE topic_id = ? AND seq BETWEEN ? AND ?',
     ),
-    keysInRange: db.prepare<[number, number, number], { key: string }>(
+    keysInRange: prepare<[number, number, number], { key: string }>(
       'SELECT DISTINCT key FROM events WHERE topic_id = ? AND seq BETWEEN ? AND ? AND marker = 0 ORDER BY key',
     ),
-    newestValid: db.prepare<[number, string], ValidHeadRow>(
+    newestValid: prepare<[number, string], ValidHeadRow>(
       'SELECT seq, hash, data IS NOT NULL AS live FROM events INDEXED BY events_by_key WHERE topic_id = ? AND key = ? AND invalid = 0 AND marker = 0 ORDER BY seq DESC LIMIT 1',
     ),
-    eventBySeq: db.prepare<[number, number], EventRow>(
+    eventBySeq: prepare<[number, number], EventRow>(
       `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq = ?`,
     ),
-    eventsInRange: db.prepare<[number, number, number], EventRow>(
+    eventsInRange: prepare<[number, number, number], EventRow>(
       `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq BETWEEN ? AND ? ORDER BY e.seq`,
     ),
-    txnsAsc: db.prepare<[number, number, number, number], TxnRow>(
+    txnsAsc: prepare<[number, number, number, number], TxnRow>(
       `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn > ? AND txn < ? ORDER BY txn LIMIT ?`,
     ),
-    txnsDesc: db.prepare<[number, number, number, number], TxnRow>(
+    txnsDesc: prepare<[number, number, number, number], TxnRow>(
       `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn > ? AND txn < ? ORDER BY txn DESC LIMIT ?`,
     ),
   };

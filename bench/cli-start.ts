@@ -1,0 +1,64 @@
+/**
+ * CLI start-up benchmark (`npx tsx bench/cli-start.ts`, or the `cli-start` section of
+ * `npm run bench`): how long `tidemark --help` and `tidemark --version` take from spawn to exit,
+ * hyperfine-style: a few warm-up runs, then RUNS spawns of each command interleaved with the
+ * baseline, a bare `node -e 0`, so machine load hits all of them alike. Reports the median and p90
+ * of each and the CLI's cost over bare Node; the target is a `--help` median under 150 ms. It runs
+ * the built CLI (bin/tidemark.mjs -> dist/cli.js), building the bundle first.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildJs } from '../scripts/build-lib.mjs';
+import { fmtMs, isMain, median, now, percentile, printTable, scaled, writeFigures } from './util';
+
+const BIN = fileURLToPath(new URL('../bin/tidemark.mjs', import.meta.url));
+const TARGET_MS = 150;
+
+const COMMANDS: Record<string, string[]> = {
+  'node -e 0 (baseline)': ['-e', '0'],
+  'tidemark --help': [BIN, '--help'],
+  'tidemark --version': [BIN, '--version'],
+};
+
+function timeOnce(args: string[]): number {
+  const start = now();
+  const r = spawnSync(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  const ms = now() - start;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status}: ${r.stderr.toString()}`);
+  return ms;
+}
+
+export async function run(): Promise<void> {
+  await buildJs();
+  const runs = scaled(30, 5);
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(COMMANDS).map((k) => [k, []]));
+  for (const args of Object.values(COMMANDS)) for (let i = 0; i < 3; i++) timeOnce(args);
+  for (let i = 0; i < runs; i++) {
+    for (const [name, args] of Object.entries(COMMANDS)) times[name]!.push(timeOnce(args));
+  }
+  const base = median(times['node -e 0 (baseline)']!);
+  const rows = Object.entries(times).map(([name, t]) => [
+    name,
+    fmtMs(median(t)),
+    fmtMs(percentile(t, 90)),
+    name.includes('baseline') ? '' : `+${fmtMs(median(t) - base)}`,
+  ]);
+  console.log(`${runs} runs each, interleaved (ms, spawn to exit)`);
+  printTable(['command', 'median', 'p90', 'over node'], rows);
+  const help = median(times['tidemark --help']!);
+  console.log(
+    `tidemark --help median ${fmtMs(help)} ms: ${help < TARGET_MS ? 'PASS' : 'MISS'} (target < ${TARGET_MS} ms)`,
+  );
+  const figures = {
+    runs,
+    targetMs: TARGET_MS,
+    medianMs: Object.fromEntries(Object.entries(times).map(([k, t]) => [k, median(t)])),
+    p90Ms: Object.fromEntries(Object.entries(times).map(([k, t]) => [k, percentile(t, 90)])),
+  };
+  console.log(`figures written to ${writeFigures('cli-start', figures)}`);
+}
+
+if (isMain(import.meta.url)) await run();

@@ -1,0 +1,355 @@
+/**
+ * The table of every HTTP route the server registers: method, path pattern, role, a summary, the
+ * query parameters it accepts (name, type, bounds) and what it takes and answers. It is the one
+ * declaration of each route's query parameters: `installRouteTable` checks every request's query
+ * against it before the handler runs (an unknown, repeated or malformed parameter is a 400 naming
+ * it, with the messages of params.ts), and the OpenAPI document (openapi.ts, served at
+ * `GET /v1/openapi.json`) is generated from it. A route registered under `/v1/` or `/metrics`
+ * without an entry here fails at start-up, and a test checks that every entry is registered, so
+ * the table, the server and docs/api.md cannot drift apart.
+ */
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { badRequest } from '../model/errors';
+import { LIMITS } from '../model/limits';
+import { type Need, type Operation, needOf } from '../model/access';
+import { DIFF_ROWS_MAX } from '../diff/types';
+import { type Query, checkQuery, enumParam, intParam, stringParam } from './params';
+
+export type QueryParam =
+  | { type: 'integer'; min: number; max?: number; description: string }
+  | { type: 'string'; maxLength: number; allowEmpty?: boolean; description: string }
+  | { type: 'enum'; values: readonly string[]; description: string };
+
+export type Method = 'GET' | 'POST';
+
+export interface RouteBody {
+  /** Media types accepted, each with the component schema it follows (null: not JSON). */
+  content: Record<string, string | null>;
+  description: string;
+}
+
+export interface RouteSpec {
+  method: Method;
+  /** Fastify pattern (`/v1/topics/:topic`); OpenAPI gets `{topic}`. */
+  path: string;
+  /** The operation it runs; the role it needs is model/access.ts's (`roleOf`). */
+  op: Operation;
+  summary: string;
+  query: Readonly<Record<string, QueryParam>>;
+  body?: RouteBody;
+  /** The 200 answer: media type -> component schema name (null: not JSON). */
+  response: Record<string, string | null>;
+  /** Request headers the route reads, beside Authorization. */
+  headers?: Readonly<Record<string, string>>;
+}
+
+const seq = (description: string): QueryParam => ({ type: 'integer', min: 0, description });
+const limit = (def: number, max: number, what: string): QueryParam => ({
+  type: 'integer',
+  min: 1,
+  max,
+  description: `${what} (default ${def}, at most ${max})`,
+});
+const order: QueryParam = {
+  type: 'enum',
+  values: ['asc', 'desc'],
+  description: '`asc` (default) oldest first, or `desc` newest first (then `before` replaces `after`)',
+};
+const view: QueryParam = {
+  type: 'enum',
+  values: ['valid', 'raw'],
+  description: '`valid` (default): newest valid event per key; `raw`: newest event whether valid or not',
+};
+const asOfTxn: QueryParam = seq('the surface as it stood right after this transaction');
+const prefix: QueryParam = {
+  type: 'string',
+  maxLength: LIMITS.keyMax,
+  allowEmpty: true,
+  description: 'only keys starting with this',
+};
+const list = (description: string): QueryParam => ({ type: 'string', maxLength: 64 * 1024, description });
+const JSON_TYPE = 'application/json';
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    method: 'GET',
+    path: '/v1/health',
+    op: 'health',
+    summary: 'Liveness: `{"status":"ok"}`',
+    query: {},
+    response: { [JSON_TYPE]: 'Health' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/whoami',
+    op: 'whoami',
+    summary: "The caller's role and token name (admin and null when the server has no tokens)",
+    query: {},
+    response: { [JSON_TYPE]: 'Whoami' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/openapi.json',
+    op: 'openapi',
+    summary: 'This API as an OpenAPI 3.1 document',
+    query: {},
+    response: { [JSON_TYPE]: null },
+  },
+  {
+    method: 'GET',
+    path: '/v1/topics',
+    op: 'topics.list',
+    summary: 'Every topic with at least one event, by name',
+    query: {},
+    response: { [JSON_TYPE]: 'TopicList' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/topics/:topic',
+    op: 'topics.info',
+    summary: "A topic's counters (404 when it has no events)",
+    query: {},
+    response: { [JSON_TYPE]: 'TopicInfo' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/topics/:topic/txns',
+    op: 'txns.append',
+    summary: 'Write one transaction of 1-10,000 events, all or nothing',
+    query: {},
+    body: { content: { [JSON_TYPE]: 'AppendRequest' }, description: 'the events, and optionally `expectMaxSeq`' },
+    response: { [JSON_TYPE]: 'AppendResponse' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/batch',
+    op: 'batch',
+    summary: 'Write several transactions in order, stopping at the first that fails',
+    query: {},
+    body: { content: { [JSON_TYPE]: 'BatchRequest' }, description: '`{"txns":[{"topic","events",…}]}`' },
+    response: { [JSON_TYPE]: 'BatchResponse' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/topics/:topic/events',
+    op: 'events.read',
+    summary: 'A page of the log',
+    query: {
+      after: seq('events with a seq above this (default 0; not with order=desc)'),
+      before: seq('with order=desc: events with a seq below this'),
+      limit: limit(LIMITS.pageDefault, LIMITS.pageMax, 'events per page'),
+      order,
+      key: { type: 'string', maxLength: LIMITS.keyMax, description: 'only the events of this key' },
+      txn: { type: 'integer', min: 1, description: 'only the events of this transaction' },
+    },
+    response: { [JSON_TYPE]: 'EventPage' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/topics/:topic/events/stream',
+    op: 'events.stream',
+    summary: 'Live tail as Server-Sent Events (`id: <seq>`, `data: <Event>`), heartbeat every 15 s at most',
+    query: { after: seq('start after this seq (default 0; the Last-Event-ID header wins)') },
+    headers: { 'Last-Event-ID': 'resume after this seq (sent by EventSource on reconnect)' },
+    response: { 'text/event-stream': null },
+  },
+  {
+    method: 'GET',
+    path: '/v1/topics/:topic/txns',
+    op: 'txns.list',
+    summary: 'A page of transactions',
+    query: {
+      after: seq('transactions numbered above this (default 0; not with order=desc)'),
+      before: seq('with order=desc: transactions numbered below this'),
+      limit: limit(LIMITS.pageDefault, LIMITS.pageMax, 'transactions per page'),
+      order,
+    },
+    response: { [JSON_TYPE]: 'TxnPage' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/topics/:topic/txns/:txn',
+    op: 'txns.get',
+    summary: 'One transaction with its events',
+    query: {},
+    response: { [JSON_TYPE]: 'TxnDetail' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/topics/:topic/txns/:txn/invalidate',
+    op: 'txns.invalidate',
+    summary: 'Mark a transaction invalid by appending a marker',
+    query: {},
+    body: { content: { [JSON_TYPE]: 'InvalidateRequest' }, description: '`{"reason":"…"}` (1-1000 characters)' },
+    response: { [JSON_TYPE]: 'InvalidateResult' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/topics/:topic/txns/:txn/preview-invalidate',
+    op: 'previewInvalidate',
+    summary: 'Which surface rows would change if the transaction were invalidated (writes nothing)',
+    query: { limit: limit(LIMITS.pageDefault, LIMITS.pageMax, 'rows listed') },
+    response: { [JSON_TYPE]: 'InvalidatePreview' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/topics/:topic/surface',
+    op: 'surface.read',
+    summary: 'A page of the surface: the newest valid event of each key, by key',
+    query: {
+      after: { type: 'string', maxLength: LIMITS.keyMax, description: 'keys after this one (the `next` cursor)' },
+      limit: limit(LIMITS.pageDefault, LIMITS.pageMax, 'rows per page'),
+      prefix,
+      view,
+      asOfTxn,
+    },
+    response: { [JSON_TYPE]: 'SurfacePage' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/topics/:topic/surface/export',
+    op: 'surface.export',
+    summary: 'The whole surface as a CSV or NDJSON download',
+    query: {
+      format: { type: 'enum', values: ['csv', 'ndjson'], description: '`ndjson` (default) or `csv`' },
+      view,
+      asOfTxn,
+      prefix,
+    },
+    response: { 'application/x-ndjson': null, 'text/csv': null },
+  },
+  {
+    method: 'POST',
+    path: '/v1/topics/:topic/diff',
+    op: 'diff',
+    summary: 'Compare the surface with an uploaded snapshot, key by key',
+    query: {
+      key: {
+        type: 'string',
+        maxLength: LIMITS.keyMax,
+        description: 'the snapshot field holding the key (default `key`)',
+      },
+      fields: list('comma list of the fields to compare (default: every snapshot field but the key)'),
+      ignore: list('comma list of fields never compared'),
+      limit: {
+        type: 'integer',
+        min: 0,
+        max: DIFF_ROWS_MAX,
+        description: `rows returned (default ${LIMITS.diffRowsDefault}, at most ${DIFF_ROWS_MAX}); the summary is always complete`,
+      },
+      format: {
+        type: 'enum',
+        values: ['csv', 'json', 'ndjson'],
+        description: 'the snapshot format, instead of the one the Content-Type names',
+      },
+      asOfTxn: seq('compare with the surface as it stood right after this transaction'),
+      includeEqual: { type: 'enum', values: ['true', 'false'], description: '`true`: list equal keys too' },
+    },
+    headers: { Accept: '`application/x-ndjson` streams `{"row"}` lines and a last `{"summary"}` line' },
+    body: {
+      content: { 'text/csv': null, [JSON_TYPE]: null, 'application/x-ndjson': null },
+      description: 'the snapshot: CSV with a header row, a JSON array of objects, or one object per line',
+    },
+    response: { [JSON_TYPE]: 'DiffResult', 'application/x-ndjson': null },
+  },
+  {
+    method: 'POST',
+    path: '/v1/sample',
+    op: 'sample.load',
+    summary: 'Load the demo topic `demo.trades` (used by the app’s “Load sample data”)',
+    query: {},
+    response: { [JSON_TYPE]: 'SampleResult' },
+  },
+  {
+    method: 'GET',
+    path: '/metrics',
+    op: 'metrics',
+    summary: 'Prometheus metrics (text format)',
+    query: {},
+    response: { 'text/plain': null },
+  },
+];
+
+/** Who may call a route: a role, or `public` (no token); decided by model/access.ts. */
+export function roleOf(spec: RouteSpec): Need {
+  return needOf(spec.op);
+}
+
+/** The table entry of a method and Fastify path pattern (HEAD is GET's), or undefined. */
+export function findRoute(method: string, path: string): RouteSpec | undefined {
+  const m = method === 'HEAD' ? 'GET' : method;
+  return ROUTES.find((r) => r.method === m && r.path === path);
+}
+
+/** Checks a query against a route's declaration: names, repeats, then each value's type. */
+export function checkRouteQuery(spec: RouteSpec, q: Query): void {
+  checkQuery(q, Object.keys(spec.query));
+  for (const [name, p] of Object.entries(spec.query)) {
+    if (p.type === 'integer') intParam(q, name, p.min, p.max);
+    else if (p.type === 'enum') enumParam(q, name, p.values);
+    else stringParam(q, name, p.maxLength, p.allowEmpty === true);
+  }
+}
+
+/** Paths under these prefixes are the API: each of their routes must be in the table. */
+function isApiPath(path: string): boolean {
+  return path === '/metrics' || path === '/v1' || path.startsWith('/v1/');
+}
+
+/**
+ * Installs the table on an app (before any route is registered, and before auth.ts's hook, which
+ * reads what this one sets): every API route gets the operation of its entry as `config.op` (the
+ * table is the one place a route's operation is declared; a route that declares one itself fails
+ * start-up) and its query checked against its entry before its handler runs; an API route that has
+ * no entry makes start-up (ready/listen) fail, so a new route cannot go undocumented.
+ */
+export function installRouteTable(app: FastifyInstance): void {
+  // A throw inside onRoute would escape a callback-style plugin (the diff route's) as an uncaught
+  // exception, so problems are recorded here and start-up (ready/listen) fails naming each.
+  const problems: string[] = [];
+  app.addHook('onReady', (done) => {
+    done(
+      problems.length > 0
+        ? new Error(`routes not in src-core/server/route-table.ts: ${problems.join('; ')}`)
+        : undefined,
+    );
+  });
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!isApiPath(route.url)) return;
+    const specs: RouteSpec[] = [];
+    for (const m of methods) {
+      const spec = findRoute(m, route.url);
+      if (!spec) {
+        problems.push(`${m} ${route.url} is not declared there`);
+        return;
+      }
+      specs.push(spec);
+    }
+    const ops = new Set(specs.map((spec) => spec.op));
+    const declared: unknown = route.config?.op;
+    if (ops.size !== 1 || (declared !== undefined && !ops.has(declared as Operation))) {
+      problems.push(`${methods.join(',')} ${route.url} declares its own operation (it must come from the table alone)`);
+      return;
+    }
+    route.config = { ...route.config, op: specs[0]!.op };
+    const check = (req: FastifyRequest): void => {
+      const spec = specs.find((s) => s.method === (req.method === 'HEAD' ? 'GET' : req.method)) ?? specs[0]!;
+      if (typeof req.query !== 'object' || req.query === null) throw badRequest('query: malformed');
+      checkRouteQuery(spec, req.query as Query);
+    };
+    const existing = route.preValidation;
+    const hooks = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+    route.preValidation = [
+      (req, _reply, done) => {
+        try {
+          check(req);
+          done();
+        } catch (err) {
+          done(err as Error);
+        }
+      },
+      ...hooks,
+    ];
+  });
+}
