@@ -1,0 +1,641 @@
+/**
+ * Property-based fuzz test of the HTTP boundary (issue 9, "Tests that must exist"). Real
+ * `tidemark serve` processes, one with a token of each role and one with no tokens (loopback
+ * mode), over (a) real SQLite files and (b) real PostgreSQL schemas (skipped, with the reason
+ * printed, only when PostgreSQL cannot be reached), get random raw requests over `node:net`: real
+ * routes spelled every way a router might normalise (percent-encoding of any character, case
+ * changes, double slashes, dot segments, trailing `;` `?` `#` `/`, absolute-form targets), random
+ * methods, Authorization (none, garbage, each role's token), Host, Origin, Content-Type and
+ * framing, and bodies from valid writes to hostile JSON (hostile.ts). For every answer: no 5xx;
+ * every 4xx is the `{"error":{"code","message"}}` envelope with a JSON content type (401 with
+ * `WWW-Authenticate`); no 2xx beyond what the caller's role may do, judged by route-oracle.ts from
+ * what the target decodes to (in loopback mode: no 2xx for a foreign Host, none for a
+ * state-changing route with a foreign Origin); an API path never gets the web UI; the store is
+ * unchanged after every refused request and after every GET/HEAD; a body that API.md requires to
+ * be refused is never written. Fixed seed (TIDEMARK_FUZZ_SEED), bounded runs (TIDEMARK_FUZZ_RUNS);
+ * fast-check prints the seed and the shrunk request on failure. Most requests from the right role
+ * with valid bodies must succeed, so the test is not vacuous.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../src-core/model/types';
+import { openSqliteStore } from '../../src-core/store/sqlite/index';
+import type { EventStore } from '../../src-core/store/types';
+import { tempDir } from '../http/helpers';
+import { type Served, spawnServe } from '../http/spawn';
+import { PG_URL, adminQuery, makePgStore } from '../postgres/pg-helpers';
+import { type Hostile, type Shape, hostileArb, render } from './hostile';
+import { type RawAnswer, type RawRequest, envelopeOf, sendRaw, answerJson } from './raw-http';
+import { ROUTES, type RouteName, classify, mayPass } from './route-oracle';
+
+const SEED = Number(process.env.TIDEMARK_FUZZ_SEED ?? 20_261_129);
+const RUNS = Number(process.env.TIDEMARK_FUZZ_RUNS ?? 150);
+
+const TOKENS: Record<Role, string> = { read: 'fz-read-secret', write: 'fz-write-secret', admin: 'fz-admin-secret' };
+const ROLES: Role[] = ['read', 'write', 'admin'];
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+type Mode = 'tokens' | 'open';
+
+interface Target {
+  mode: Mode;
+  port: number;
+  store: EventStore;
+  served: Served;
+}
+
+interface Backend {
+  tokens: Target;
+  open: Target;
+  stop(): Promise<void>;
+}
+
+function tokenArgs(mode: Mode): string[] {
+  return mode === 'open' ? [] : ROLES.flatMap((r) => ['--token', `${TOKENS[r]}:${r}`]);
+}
+
+async function serve(args: string[], cwd: string): Promise<Served & { port: number }> {
+  const served = await spawnServe([...args, '--port', '0'], cwd);
+  if (served.url === null) {
+    served.proc.kill('SIGKILL');
+    throw new Error(`tidemark serve did not start: ${served.firstLine ?? ''} ${served.stderr()}`);
+  }
+  return { ...served, port: Number(new URL(served.url).port) };
+}
+
+async function stopServed(s: Served): Promise<void> {
+  if (s.proc.exitCode === null && s.proc.signalCode === null) s.proc.kill('SIGTERM');
+  await s.exit;
+}
+
+/** A tiny web UI build, so the UI fallback is live and a fallback on an API path is visible. */
+function writeUi(dir: string): string {
+  const ui = join(dir, 'ui');
+  mkdirSync(join(ui, 'assets'), { recursive: true });
+  writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Tidemark</title><script src="./assets/app.js"></script>');
+  writeFileSync(join(ui, 'assets', 'app.js'), 'void 0;\n');
+  return ui;
+}
+
+async function startSqlite(): Promise<Backend> {
+  const dir = tempDir('tidemark-fuzz-');
+  const ui = writeUi(dir);
+  const started: Target[] = [];
+  try {
+    for (const mode of ['tokens', 'open'] as const) {
+      const file = join(dir, `${mode}.db`);
+      const served = await serve(['--db', file, '--static', ui, ...tokenArgs(mode)], dir);
+      started.push({ mode, port: served.port, served, store: openSqliteStore(file, { readonly: true }) });
+    }
+  } catch (e) {
+    for (const t of started) await stopServed(t.served);
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    tokens: started[0]!,
+    open: started[1]!,
+    stop: async () => {
+      for (const t of started) {
+        await stopServed(t.served);
+        await t.store.close();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startPg(): Promise<Backend> {
+  const dir = tempDir('tidemark-fuzz-pg-');
+  const ui = writeUi(dir);
+  const started: { target: Target; cleanup: () => Promise<void> }[] = [];
+  const stop = async (): Promise<void> => {
+    for (const s of started) await stopServed(s.target.served);
+    for (const s of started) await s.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const mode of ['tokens', 'open'] as const) {
+      const h = await makePgStore();
+      try {
+        const served = await serve(['--pg', PG_URL, '--pg-schema', h.schema, '--static', ui, ...tokenArgs(mode)], dir);
+        started.push({ target: { mode, port: served.port, served, store: h.store }, cleanup: h.cleanup });
+      } catch (e) {
+        await h.cleanup();
+        throw e;
+      }
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { tokens: started[0]!.target, open: started[1]!.target, stop };
+}
+
+/** Why PostgreSQL cannot be used, or null when it answers. */
+async function pgUnreachable(): Promise<string | null> {
+  try {
+    await adminQuery('SELECT 1');
+    return null;
+  } catch (e) {
+    return `PostgreSQL at ${PG_URL} is unreachable (${e instanceof Error ? e.message : String(e)})`;
+  }
+}
+
+/** Topic counters: equal before and after a request means it wrote nothing. */
+async function fingerprint(store: EventStore): Promise<string> {
+  const topics = await store.listTopics();
+  return topics
+    .map((t) => `${t.topic} seq=${t.maxSeq} txn=${t.maxTxn} keys=${t.keys} events=${t.events} invalid=${t.invalidTxns}`)
+    .sort()
+    .join('\n');
+}
+
+function hostOk(t: Target): string {
+  return `127.0.0.1:${t.port}`;
+}
+
+async function seed(t: Target): Promise<void> {
+  const auth: [string, string][] = t.mode === 'tokens' ? [['Authorization', `Bearer ${TOKENS.admin}`]] : [];
+  const post = async (path: string, body: unknown): Promise<void> => {
+    const a = await sendRaw(t.port, {
+      method: 'POST',
+      target: path,
+      headers: [['Host', hostOk(t)], ['Content-Type', 'application/json'], ...auth],
+      body: Buffer.from(JSON.stringify(body)),
+    });
+    if (a.status !== 200) throw new Error(`seeding ${path}: ${a.status} ${a.text}`);
+  };
+  await post('/v1/topics/t1/txns', { events: [{ key: 'a', data: 1 }, { key: 'b', data: 2 }] });
+  await post('/v1/topics/t1/txns', { events: [{ key: 'a', data: 3 }] });
+  await post('/v1/topics/t2/txns', { events: [{ key: 'x', data: 'y' }] });
+  await post('/v1/topics/t1/txns/2/invalidate', { reason: 'seed' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests, as small printable descriptions
+
+interface Spelling {
+  /** Literal characters whose case is flipped (indexes, taken modulo their count). */
+  flips: number[];
+  /** Characters (separators included) written as %XX. */
+  pct: number[];
+  lowerHex: boolean;
+  /** Separators written twice. */
+  doubled: number[];
+  /** A dot-segment detour inserted before a separator. */
+  dot: { before: number; form: string } | null;
+  trail: string;
+  /** An absolute-form prefix (`http://host`), or ''. */
+  abs: string;
+}
+
+type Auth =
+  | { kind: 'none' }
+  | { kind: 'token'; role: Role; scheme: 'Bearer ' | 'bearer ' | 'Bearer\t' | 'BEARER  ' }
+  | { kind: 'garbage'; value: string };
+
+type Body =
+  | { kind: 'none' }
+  | { kind: 'empty' }
+  | { kind: 'valid'; keys: number[]; data: unknown; expectMaxSeq: number | null }
+  | { kind: 'hostile'; hostile: Hostile }
+  | { kind: 'text'; text: string };
+
+interface Fuzz {
+  mode: Mode;
+  route: RouteName;
+  topic: string;
+  txn: string;
+  method: string | null;
+  spelling: Spelling;
+  query: string;
+  auth: Auth;
+  host: string;
+  origin: string | null;
+  contentType: string | null;
+  body: Body;
+  chunked: boolean;
+  bigHeader: boolean;
+  /** Canonical spelling, a sufficient token, a valid body: should mostly succeed. */
+  plain: boolean;
+}
+
+const ROUTE_NAMES = ROUTES.map((r) => r.name);
+const routeDef = (name: RouteName): (typeof ROUTES)[number] => ROUTES.find((r) => r.name === name)!;
+
+const TOPICS = ['t1', 't2', 'demo.trades', 'fz.new-1', 'T1', 'a:b_c-d.e', 'a%20b', '-bad', '%2e%2e', '%00', '%ED%A0%80'];
+const STREAM_TOPICS = ['t1', 't2', 'a%20b', '-bad'];
+const TXNS = ['1', '2', '3', '999999', '0', '-1', 'abc', '9007199254740993', '1.5', '%31'];
+const QUERIES = ['', '', '', '?limit=1', '?after=0', '?bogus=1', '?limit=abc', '?limit=1&limit=2', '?format=csv', '?view=raw'];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'Application/JSON',
+  'application/json; charset=latin1',
+  'text/csv',
+  'application/x-ndjson',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=zz',
+  'text/plain',
+];
+const GARBAGE_AUTH = [
+  'Bearer',
+  'Bearer ',
+  'Bearer nope',
+  `Bearer ${TOKENS.admin}x`,
+  `Bearer x${TOKENS.read}`,
+  `Basic ${Buffer.from(`u:${TOKENS.admin}`).toString('base64')}`,
+  `Token ${TOKENS.admin}`,
+  TOKENS.admin,
+  'Bearer \u00ff\u00fe',
+];
+const TEXT_BODIES = [
+  '{"events":',
+  'events=1&x=2',
+  '--zz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--zz--\r\n',
+  'key,v\r\na,1\r\n',
+  '{"key":"a","v":1}\n',
+  'null',
+  '[]',
+  '{}',
+  '{"events":[]}',
+  '\u0000',
+];
+/** Host values; `@` stands for the server's port. */
+const HOSTS_OK = ['127.0.0.1:@', 'localhost:@', '[::1]:@', '127.0.0.1'];
+const HOSTS_BAD = ['evil.example', 'evil.example:@', '127.0.0.1.evil.example:@', 'localhost.evil.example'];
+/** Origin values; `@` stands for the server's port. `own` is the server's own origin. */
+const ORIGINS_FOREIGN = ['null', 'http://evil.example', 'https://127.0.0.1:@', 'http://127.0.0.1:1', 'http://127.0.0.1.evil.example:@'];
+const ORIGIN_OWN = 'http://127.0.0.1:@';
+/** Origins that a server may reasonably count as its own (the same host by another loopback name). */
+const ORIGINS_AMBIGUOUS = ['http://localhost:@', 'http://[::1]:@'];
+
+const noSpelling: Spelling = { flips: [], pct: [], lowerHex: false, doubled: [], dot: null, trail: '', abs: '' };
+
+const spellingArb: fc.Arbitrary<Spelling> = fc.record({
+  flips: fc.array(fc.nat(200), { maxLength: 4 }),
+  pct: fc.array(fc.nat(200), { maxLength: 4 }),
+  lowerHex: fc.boolean(),
+  doubled: fc.array(fc.nat(10), { maxLength: 2 }),
+  dot: fc.option(
+    fc.record({ before: fc.nat(10), form: fc.constantFrom('/.', '/zz/..', '/%2e', '/zz/%2E%2e', '/./zz/..', '/..') }),
+    { freq: 3 },
+  ),
+  trail: fc.constantFrom('', '', '', ';', '?', '#', '/', '//', ';x', '#frag', '%3B', '/.'),
+  abs: fc.constantFrom('', '', '', 'http://127.0.0.1:@', 'http://x', 'HTTP://evil.example:1', 'https://x:443'),
+});
+
+const authArb: fc.Arbitrary<Auth> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({ kind: 'none' as const }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('token' as const),
+      role: fc.constantFrom(...ROLES),
+      scheme: fc.constantFrom('Bearer ' as const, 'Bearer ' as const, 'bearer ' as const, 'Bearer\t' as const, 'BEARER  ' as const),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('garbage' as const), value: fc.constantFrom(...GARBAGE_AUTH) }) },
+);
+
+const validBodyArb: fc.Arbitrary<Body> = fc.record({
+  kind: fc.constant('valid' as const),
+  keys: fc.array(fc.nat(5), { minLength: 1, maxLength: 3 }),
+  data: fc.constantFrom<unknown>(1, 'x', null, { a: 1, b: [1, 2] }, [true, false], 1.5),
+  expectMaxSeq: fc.option(fc.nat(12), { freq: 4, nil: null }),
+});
+
+function bodyArb(hostileWeight: number): fc.Arbitrary<Body> {
+  return fc.oneof(
+    { weight: 3, arbitrary: validBodyArb },
+    { weight: hostileWeight, arbitrary: fc.record({ kind: fc.constant('hostile' as const), hostile: hostileArb }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'empty' as const }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('text' as const), text: fc.constantFrom(...TEXT_BODIES) }) },
+  );
+}
+
+/** Random requests; `spellingWeight` and `hostileWeight` tilt them toward one concern. */
+function fuzzArb(spellingWeight: number, hostileWeight: number): fc.Arbitrary<Fuzz> {
+  return fc
+    .record({
+      mode: fc.constantFrom<Mode>('tokens', 'tokens', 'tokens', 'open'),
+      route: fc.constantFrom(...ROUTE_NAMES),
+      topicPick: fc.nat(100),
+      txn: fc.constantFrom(...TXNS),
+      method: fc.oneof(
+        { weight: 6, arbitrary: fc.constant(null) },
+        { weight: 2, arbitrary: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS') },
+        { weight: 1, arbitrary: fc.constantFrom('TRACE', 'PROPFIND', 'get', 'FOO', 'M-SEARCH') },
+      ),
+      spelling: fc.oneof({ weight: 1, arbitrary: fc.constant(noSpelling) }, { weight: spellingWeight, arbitrary: spellingArb }),
+      query: fc.constantFrom(...QUERIES),
+      auth: authArb,
+      host: fc.oneof(
+        { weight: 8, arbitrary: fc.constant('127.0.0.1:@') },
+        { weight: 2, arbitrary: fc.constantFrom(...HOSTS_OK) },
+        { weight: 2, arbitrary: fc.constantFrom(...HOSTS_BAD) },
+        { weight: 1, arbitrary: fc.constant('') },
+      ),
+      origin: fc.oneof(
+        { weight: 6, arbitrary: fc.constant(null) },
+        { weight: 1, arbitrary: fc.constantFrom(ORIGIN_OWN, ...ORIGINS_AMBIGUOUS) },
+        { weight: 3, arbitrary: fc.constantFrom(...ORIGINS_FOREIGN) },
+      ),
+      contentType: fc.oneof(
+        { weight: 4, arbitrary: fc.constant('application/json') },
+        { weight: 3, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
+        { weight: 1, arbitrary: fc.constant(null) },
+      ),
+      body: bodyArb(hostileWeight),
+      chunked: fc.nat(9).map((n) => n === 9),
+      bigHeader: fc.nat(40).map((n) => n === 40),
+    })
+    .map(({ topicPick, ...r }) => {
+      const pool = r.route === 'stream' ? STREAM_TOPICS : TOPICS;
+      return { ...r, topic: pool[topicPick % pool.length]!, plain: false };
+    });
+}
+
+/** Canonical requests that a sound server answers 2xx (modulo a 409 or a duplicate). */
+const plainArb: fc.Arbitrary<Fuzz> = fc
+  .record({
+    mode: fc.constantFrom<Mode>('tokens', 'tokens', 'open'),
+    route: fc.constantFrom<RouteName>(
+      'health',
+      'whoami',
+      'topics',
+      'topic',
+      'events',
+      'stream',
+      'txns',
+      'txn',
+      'preview',
+      'surface',
+      'export',
+      'metrics',
+      'append',
+      'append',
+      'batch',
+      'sample',
+      'diff',
+      'invalidate',
+    ),
+    rolePick: fc.nat(2),
+    body: validBodyArb.map((b) => ({ ...b, expectMaxSeq: null })),
+  })
+  .map(({ mode, route, rolePick, body }) => {
+    const need = routeDef(route).need;
+    const roles = ROLES.filter((r) => mayPass(r, need));
+    const role = roles[rolePick % roles.length]!;
+    return {
+      mode,
+      route,
+      topic: route === 'batch' ? 't2' : 't1',
+      txn: '1',
+      method: null,
+      spelling: noSpelling,
+      query: '',
+      auth: { kind: 'token' as const, role, scheme: 'Bearer ' as const },
+      host: '127.0.0.1:@',
+      origin: null,
+      contentType: route === 'diff' ? 'text/csv' : 'application/json',
+      body,
+      chunked: false,
+      bigHeader: false,
+      plain: true,
+    };
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Rendering a description to bytes
+
+function pctEncode(c: string, lower: boolean): string {
+  const hex = [...Buffer.from(c, 'utf8')].map((x) => '%' + x.toString(16).padStart(2, '0'));
+  return (lower ? hex.map((h) => h.toLowerCase()) : hex.map((h) => h.toUpperCase())).join('');
+}
+
+/** The route's path with its parameters filled in, spelled as `s` says. */
+function spellPath(route: RouteName, topic: string, txn: string, s: Spelling): string {
+  const segs = routeDef(route)
+    .path.split('/')
+    .filter((x) => x !== '')
+    .map((x) => (x === ':topic' ? { text: topic, literal: false } : x === ':txn' ? { text: txn, literal: false } : { text: x, literal: true }));
+  // Characters with their kind; separators are characters too, so they can be percent-encoded.
+  const chars: { c: string; literal: boolean; sep: boolean }[] = [];
+  for (const seg of segs) {
+    chars.push({ c: '/', literal: false, sep: true });
+    for (const c of seg.text) chars.push({ c, literal: seg.literal, sep: false });
+  }
+  const literal = chars.filter((c) => c.literal && /[a-z]/i.test(c.c));
+  for (const f of s.flips) {
+    const ch = literal[f % literal.length];
+    if (ch) ch.c = ch.c === ch.c.toLowerCase() ? ch.c.toUpperCase() : ch.c.toLowerCase();
+  }
+  const out = chars.map((c) => c.c);
+  // The first separator stays a real '/', so the target is still origin-form.
+  const encodable = chars.map((_, i) => i).filter((i) => i > 0 && chars[i]!.c !== '%');
+  for (const p of s.pct) {
+    const i = encodable[p % encodable.length];
+    if (i !== undefined) out[i] = pctEncode(chars[i]!.c, s.lowerHex);
+  }
+  const seps = chars.map((c, i) => (c.sep ? i : -1)).filter((i) => i >= 0);
+  for (const d of s.doubled) {
+    const i = seps[d % seps.length]!;
+    if (!out[i]!.startsWith('%')) out[i] = '/' + out[i]!;
+  }
+  if (s.dot) {
+    const i = seps[s.dot.before % seps.length]!;
+    out[i] = s.dot.form + out[i]!;
+  }
+  return out.join('') + s.trail;
+}
+
+function shapeOf(route: RouteName): Shape {
+  return route === 'batch' ? 'batch' : route === 'invalidate' ? 'invalidate' : 'append';
+}
+
+/** The body bytes for a description, and whether API.md requires a write route to refuse it. */
+function bodyBytes(f: Fuzz): { body: Buffer | null; mustRefuse: boolean } {
+  const b = f.body;
+  switch (b.kind) {
+    case 'none':
+      return { body: null, mustRefuse: false };
+    case 'empty':
+      return { body: Buffer.alloc(0), mustRefuse: false };
+    case 'text':
+      return { body: Buffer.from(b.text), mustRefuse: false };
+    case 'hostile': {
+      const r = render(b.hostile, shapeOf(f.route));
+      return { body: r.body, mustRefuse: r.mustRefuse };
+    }
+    case 'valid': {
+      const events = b.keys.map((k) => ({ key: `k${k}`, data: b.data }));
+      const expect = b.expectMaxSeq === null ? {} : { expectMaxSeq: b.expectMaxSeq };
+      let value: unknown;
+      if (f.route === 'batch') value = { txns: [{ topic: 't2', events, ...expect }] };
+      else if (f.route === 'invalidate') value = { reason: 'fuzz' };
+      else if (f.route === 'diff') return { body: Buffer.from('key,v\r\nk1,1\r\nk2,x\r\n'), mustRefuse: false };
+      else if (routeDef(f.route).method === 'GET' || f.route === 'sample') return { body: null, mustRefuse: false };
+      else value = { events, ...expect };
+      return { body: Buffer.from(JSON.stringify(value)), mustRefuse: false };
+    }
+  }
+}
+
+function authHeader(a: Auth): string | null {
+  if (a.kind === 'none') return null;
+  if (a.kind === 'garbage') return a.value;
+  return `${a.scheme}${TOKENS[a.role]}`;
+}
+
+/** The role the caller holds (null: none). Scheme case and spacing are per RFC 7235. */
+function roleOf(a: Auth): Role | null {
+  return a.kind === 'token' ? a.role : null;
+}
+
+function build(f: Fuzz, t: Target): { req: RawRequest; mustRefuse: boolean } {
+  const port = String(t.port);
+  const path = spellPath(f.route, f.topic, f.txn, f.spelling);
+  const target = f.spelling.abs.replace('@', port) + path + f.query;
+  const headers: [string, string][] = [];
+  if (f.host !== '') headers.push(['Host', f.host.replace('@', port)]);
+  const auth = authHeader(f.auth);
+  if (auth !== null) headers.push(['Authorization', auth]);
+  if (f.origin !== null) headers.push(['Origin', f.origin.replace('@', port)]);
+  const { body, mustRefuse } = bodyBytes(f);
+  if (f.contentType !== null && body !== null) headers.push(['Content-Type', f.contentType]);
+  if (f.bigHeader) headers.push(['X-Fuzz-Padding', 'p'.repeat(70_000)]);
+  return {
+    req: { method: f.method ?? routeDef(f.route).method, target, headers, body, chunked: f.chunked },
+    mustRefuse,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The properties
+
+function describeRequest(r: RawRequest): string {
+  const headers = r.headers.map(([n, v]) => `${n}: ${v.length > 80 ? `${v.slice(0, 40)}…(${v.length} chars)` : v}`);
+  const body = r.body ? `${r.body.length} bytes${r.chunked ? ' chunked' : ''}: ${JSON.stringify(r.body.subarray(0, 120).toString('latin1'))}` : 'none';
+  return `${r.method} ${r.target}\n  ${headers.join('\n  ')}\n  body ${body}`;
+}
+
+function describeAnswer(a: RawAnswer): string {
+  return `${a.status} content-type=${a.headers['content-type'] ?? '(none)'}${a.cut ? ' (stream)' : ''} ${JSON.stringify(a.text.slice(0, 300))}`;
+}
+
+const isLoopbackHost = (host: string): boolean => HOSTS_OK.includes(host);
+const isForeignOrigin = (origin: string | null): boolean => origin !== null && ORIGINS_FOREIGN.includes(origin);
+
+interface Tally {
+  plain: number;
+  plainOk: number;
+}
+
+async function check(f: Fuzz, t: Target, tally: Tally): Promise<void> {
+  const { req, mustRefuse } = build(f, t);
+  const before = await fingerprint(t.store);
+  const answer = await sendRaw(t.port, req);
+  const after = await fingerprint(t.store);
+  const c = classify(req.method, req.target);
+  const ok = answer.status >= 200 && answer.status < 300;
+  const ct = answer.headers['content-type'] ?? '';
+  const fail = (what: string): never => {
+    throw new Error(
+      `${what}\n[${t.mode} server] request:\n${describeRequest(req)}\nanswer: ${describeAnswer(answer)}\n` +
+        `oracle: api=${c.api} need=${c.need} routes=${c.routes.join(',') || '-'}`,
+    );
+  };
+
+  if (f.plain) {
+    tally.plain++;
+    if (ok) tally.plainOk++;
+  }
+  if (answer.status >= 500) fail('a 5xx answer');
+  if (answer.status >= 400) {
+    if (!/^application\/json/i.test(ct)) fail('a 4xx without a JSON content type');
+    if (req.method !== 'HEAD' && envelopeOf(answer) === null) fail('a 4xx without the {"error":{"code","message"}} envelope');
+    if (answer.status === 401 && !/^Bearer/i.test(answer.headers['www-authenticate'] ?? '')) {
+      fail('a 401 without WWW-Authenticate: Bearer');
+    }
+  }
+  if (c.api && /^text\/html/i.test(ct)) fail('an API path answered with the web UI');
+  if (ok) {
+    if (t.mode === 'tokens' && !mayPass(roleOf(f.auth), c.need)) {
+      fail(`a 2xx the caller's role (${roleOf(f.auth) ?? 'no valid token'}) does not allow`);
+    }
+    if (t.mode === 'open') {
+      if (c.need === 'none') fail('a 2xx for an API path that names no route');
+      if (c.api && !isLoopbackHost(f.host)) fail('a 2xx in no-token mode for a Host that is not loopback');
+      if ((c.need === 'write' || c.need === 'admin') && isForeignOrigin(f.origin)) {
+        fail('a 2xx in no-token mode for a state-changing request from a foreign Origin');
+      }
+    }
+    if (mustRefuse && c.routes.length > 0) {
+      if (c.routes.every((r) => r === 'append' || r === 'invalidate')) fail('a hostile body was accepted (2xx)');
+      if (c.routes.every((r) => r === 'batch')) {
+        const error = (answerJson(answer) as { error?: unknown } | null)?.error;
+        if (error === null || error === undefined) fail('a hostile body was accepted by /v1/batch without an error');
+      }
+    }
+  }
+  if (!ok && after !== before) fail(`a refused request changed the store:\nbefore:\n${before}\nafter:\n${after}`);
+  if ((req.method === 'GET' || req.method === 'HEAD') && after !== before) {
+    fail(`a ${req.method} changed the store:\nbefore:\n${before}\nafter:\n${after}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The suites
+
+async function runProperty(b: Backend, arb: fc.Arbitrary<Fuzz>, runs: number, seedOffset: number): Promise<Tally> {
+  const tally: Tally = { plain: 0, plainOk: 0 };
+  await fc.assert(
+    fc.asyncProperty(arb, (f) => check(f, f.mode === 'tokens' ? b.tokens : b.open, tally)),
+    { seed: SEED + seedOffset, numRuns: runs },
+  );
+  return tally;
+}
+
+function suite(name: string, start: () => Promise<Backend>): void {
+  describe(name, () => {
+    let b: Backend;
+    beforeAll(async () => {
+      b = await start();
+      await seed(b.tokens);
+      await seed(b.open);
+    });
+    afterAll(async () => {
+      await b?.stop();
+    });
+
+    it('every spelling of every route, any method, token, Host and Origin: no 5xx, the envelope, no 2xx beyond the role, nothing changed when refused', async () => {
+      const arb = fc.oneof({ weight: 1, arbitrary: plainArb }, { weight: 3, arbitrary: fuzzArb(6, 1) });
+      const tally = await runProperty(b, arb, RUNS, 0);
+      // Not vacuous: canonical requests from a sufficient role with valid bodies mostly succeed.
+      expect(tally.plain).toBeGreaterThan(RUNS / 10);
+      expect(tally.plainOk / tally.plain).toBeGreaterThanOrEqual(0.6);
+    }, 120_000);
+
+    it('hostile bodies (deep, wide, invalid UTF-8, lone surrogates, NUL, big integers, duplicate names, huge keys): refused with the envelope, never stored, never 5xx', async () => {
+      const arb = fc.oneof({ weight: 1, arbitrary: plainArb }, { weight: 4, arbitrary: fuzzArb(1, 12) });
+      const tally = await runProperty(b, arb, RUNS, 1);
+      expect(tally.plain).toBeGreaterThan(RUNS / 10);
+      expect(tally.plainOk / tally.plain).toBeGreaterThanOrEqual(0.6);
+    }, 120_000);
+  });
+}
+
+const pgReason = await pgUnreachable();
+if (pgReason !== null) console.warn(`fuzz-boundary: skipping the PostgreSQL variant: ${pgReason}`);
+
+suite('fuzz the HTTP boundary over SQLite', startSqlite);
+describe.skipIf(pgReason !== null)('PostgreSQL', () => {
+  suite('fuzz the HTTP boundary over PostgreSQL', startPg);
+});
