@@ -31,7 +31,7 @@ import { type RawAnswer, type RawRequest, envelopeOf, sendRaw, answerJson } from
 import { ROUTES, type RouteName, classify, mayPass } from './route-oracle';
 
 const SEED = Number(process.env.TIDEMARK_FUZZ_SEED ?? 20_261_129);
-const RUNS = Number(process.env.TIDEMARK_FUZZ_RUNS ?? 150);
+const RUNS = Number(process.env.TIDEMARK_FUZZ_RUNS ?? 200);
 
 const TOKENS: Record<Role, string> = { read: 'fz-read-secret', write: 'fz-write-secret', admin: 'fz-admin-secret' };
 const ROLES: Role[] = ['read', 'write', 'admin'];
@@ -76,7 +76,10 @@ async function stopServed(s: Served): Promise<void> {
 function writeUi(dir: string): string {
   const ui = join(dir, 'ui');
   mkdirSync(join(ui, 'assets'), { recursive: true });
-  writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Tidemark</title><script src="./assets/app.js"></script>');
+  writeFileSync(
+    join(ui, 'index.html'),
+    '<!doctype html><title>Tidemark</title><script src="./assets/app.js"></script>',
+  );
   writeFileSync(join(ui, 'assets', 'app.js'), 'void 0;\n');
   return ui;
 }
@@ -170,7 +173,12 @@ async function seed(t: Target): Promise<void> {
     });
     if (a.status !== 200) throw new Error(`seeding ${path}: ${a.status} ${a.text}`);
   };
-  await post('/v1/topics/t1/txns', { events: [{ key: 'a', data: 1 }, { key: 'b', data: 2 }] });
+  await post('/v1/topics/t1/txns', {
+    events: [
+      { key: 'a', data: 1 },
+      { key: 'b', data: 2 },
+    ],
+  });
   await post('/v1/topics/t1/txns', { events: [{ key: 'a', data: 3 }] });
   await post('/v1/topics/t2/txns', { events: [{ key: 'x', data: 'y' }] });
   await post('/v1/topics/t1/txns/2/invalidate', { reason: 'seed' });
@@ -228,10 +236,15 @@ interface Fuzz {
 const ROUTE_NAMES = ROUTES.map((r) => r.name);
 const routeDef = (name: RouteName): (typeof ROUTES)[number] => ROUTES.find((r) => r.name === name)!;
 
-const TOPICS = ['t1', 't2', 'demo.trades', 'fz.new-1', 'T1', 'a:b_c-d.e', 'a%20b', '-bad', '%2e%2e', '%00', '%ED%A0%80'];
-const STREAM_TOPICS = ['t1', 't2', 'a%20b', '-bad'];
-const TXNS = ['1', '2', '3', '999999', '0', '-1', 'abc', '9007199254740993', '1.5', '%31'];
-const QUERIES = ['', '', '', '?limit=1', '?after=0', '?bogus=1', '?limit=abc', '?limit=1&limit=2', '?format=csv', '?view=raw'];
+/** Topics as they appear in a path (percent-encoded where needed): good ones, then bad ones. */
+const TOPICS = ['t1', 't2', 'demo.trades', 'fz.new-1', 'T1', 'a:b_c-d.e'];
+const BAD_TOPICS = ['a%20b', '-bad', '%2e%2e', '%00', '%ED%A0%80', 'x'.repeat(201)];
+/** The live tail waits on a topic without events: only seeded topics, or names refused at once. */
+const STREAM_TOPICS = ['t1', 't2'];
+const BAD_STREAM_TOPICS = ['a%20b', '-bad'];
+const TXNS = ['1', '2', '3'];
+const BAD_TXNS = ['999999', '0', '-1', 'abc', '9007199254740993', '1.5', '%31'];
+const QUERIES = ['?limit=1', '?after=0', '?bogus=1', '?limit=abc', '?limit=1&limit=2', '?format=csv', '?view=raw'];
 const CONTENT_TYPES = [
   'application/json',
   'application/json; charset=utf-8',
@@ -270,7 +283,13 @@ const TEXT_BODIES = [
 const HOSTS_OK = ['127.0.0.1:@', 'localhost:@', '[::1]:@', '127.0.0.1'];
 const HOSTS_BAD = ['evil.example', 'evil.example:@', '127.0.0.1.evil.example:@', 'localhost.evil.example'];
 /** Origin values; `@` stands for the server's port. `own` is the server's own origin. */
-const ORIGINS_FOREIGN = ['null', 'http://evil.example', 'https://127.0.0.1:@', 'http://127.0.0.1:1', 'http://127.0.0.1.evil.example:@'];
+const ORIGINS_FOREIGN = [
+  'null',
+  'http://evil.example',
+  'https://127.0.0.1:@',
+  'http://127.0.0.1:1',
+  'http://127.0.0.1.evil.example:@',
+];
 const ORIGIN_OWN = 'http://127.0.0.1:@';
 /** Origins that a server may reasonably count as its own (the same host by another loopback name). */
 const ORIGINS_AMBIGUOUS = ['http://localhost:@', 'http://[::1]:@'];
@@ -290,18 +309,51 @@ const spellingArb: fc.Arbitrary<Spelling> = fc.record({
   abs: fc.constantFrom('', '', '', 'http://127.0.0.1:@', 'http://x', 'HTTP://evil.example:1', 'https://x:443'),
 });
 
-const authArb: fc.Arbitrary<Auth> = fc.oneof(
-  { weight: 2, arbitrary: fc.constant({ kind: 'none' as const }) },
-  {
-    weight: 5,
-    arbitrary: fc.record({
-      kind: fc.constant('token' as const),
-      role: fc.constantFrom(...ROLES),
-      scheme: fc.constantFrom('Bearer ' as const, 'Bearer ' as const, 'bearer ' as const, 'Bearer\t' as const, 'BEARER  ' as const),
-    }),
-  },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('garbage' as const), value: fc.constantFrom(...GARBAGE_AUTH) }) },
-);
+/** How a suite tilts its random requests: the weight of each odd choice against 8 for the usual one. */
+interface Focus {
+  /** A random spelling of the path (usual: canonical). */
+  spelled: number;
+  /** Another method than the route's. */
+  methods: number;
+  /** No Authorization, or a garbage one (usual: a token of a random role). */
+  strangers: number;
+  /** A write route (usual: any route). */
+  writes: number;
+  /** A hostile body (usual: a valid one). */
+  hostile: number;
+  /** Bad topic names and txn numbers, odd query strings, empty or odd bodies. */
+  junk: number;
+  /** Another Content-Type than application/json, or none. */
+  types: number;
+  /** Another Host (foreign, other loopback names, none) or an Origin header. */
+  headers: number;
+}
+
+const USUAL = 8;
+const WRITE_ROUTES: RouteName[] = ['append', 'batch', 'invalidate', 'diff'];
+const ODD_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND', 'get', 'FOO'];
+
+function usualOr<T>(usual: T, weight: number, odd: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return fc.oneof({ weight: USUAL, arbitrary: fc.constant(usual) }, { weight, arbitrary: odd });
+}
+
+function authArb(strangers: number): fc.Arbitrary<Auth> {
+  return fc.oneof(
+    {
+      weight: USUAL,
+      arbitrary: fc.record({
+        kind: fc.constant('token' as const),
+        role: fc.constantFrom(...ROLES),
+        scheme: fc.constantFrom('Bearer ' as const, 'bearer ' as const, 'Bearer\t' as const, 'BEARER  ' as const),
+      }),
+    },
+    { weight: strangers, arbitrary: fc.constant({ kind: 'none' as const }) },
+    {
+      weight: strangers,
+      arbitrary: fc.record({ kind: fc.constant('garbage' as const), value: fc.constantFrom(...GARBAGE_AUTH) }),
+    },
+  );
+}
 
 const validBodyArb: fc.Arbitrary<Body> = fc.record({
   kind: fc.constant('valid' as const),
@@ -310,54 +362,57 @@ const validBodyArb: fc.Arbitrary<Body> = fc.record({
   expectMaxSeq: fc.option(fc.nat(12), { freq: 4, nil: null }),
 });
 
-function bodyArb(hostileWeight: number): fc.Arbitrary<Body> {
+function bodyArb(focus: Focus): fc.Arbitrary<Body> {
   return fc.oneof(
-    { weight: 3, arbitrary: validBodyArb },
-    { weight: hostileWeight, arbitrary: fc.record({ kind: fc.constant('hostile' as const), hostile: hostileArb }) },
-    { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
-    { weight: 1, arbitrary: fc.constant({ kind: 'empty' as const }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('text' as const), text: fc.constantFrom(...TEXT_BODIES) }) },
+    { weight: USUAL, arbitrary: validBodyArb },
+    { weight: focus.hostile, arbitrary: fc.record({ kind: fc.constant('hostile' as const), hostile: hostileArb }) },
+    {
+      weight: focus.junk,
+      arbitrary: fc.oneof(
+        fc.constant({ kind: 'none' as const }),
+        fc.constant({ kind: 'empty' as const }),
+        fc.record({ kind: fc.constant('text' as const), text: fc.constantFrom(...TEXT_BODIES) }),
+      ),
+    },
   );
 }
 
-/** Random requests; `spellingWeight` and `hostileWeight` tilt them toward one concern. */
-function fuzzArb(spellingWeight: number, hostileWeight: number): fc.Arbitrary<Fuzz> {
+function fuzzArb(focus: Focus): fc.Arbitrary<Fuzz> {
   return fc
     .record({
       mode: fc.constantFrom<Mode>('tokens', 'tokens', 'tokens', 'open'),
-      route: fc.constantFrom(...ROUTE_NAMES),
+      route: fc.oneof(
+        { weight: USUAL, arbitrary: fc.constantFrom(...ROUTE_NAMES) },
+        { weight: focus.writes, arbitrary: fc.constantFrom(...WRITE_ROUTES) },
+      ),
       topicPick: fc.nat(100),
-      txn: fc.constantFrom(...TXNS),
-      method: fc.oneof(
-        { weight: 6, arbitrary: fc.constant(null) },
-        { weight: 2, arbitrary: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS') },
-        { weight: 1, arbitrary: fc.constantFrom('TRACE', 'PROPFIND', 'get', 'FOO', 'M-SEARCH') },
+      badTopic: usualOr(false, focus.junk, fc.constant(true)),
+      txn: fc.oneof(
+        { weight: USUAL, arbitrary: fc.constantFrom(...TXNS) },
+        { weight: focus.junk, arbitrary: fc.constantFrom(...BAD_TXNS) },
       ),
-      spelling: fc.oneof({ weight: 1, arbitrary: fc.constant(noSpelling) }, { weight: spellingWeight, arbitrary: spellingArb }),
-      query: fc.constantFrom(...QUERIES),
-      auth: authArb,
-      host: fc.oneof(
-        { weight: 8, arbitrary: fc.constant('127.0.0.1:@') },
-        { weight: 2, arbitrary: fc.constantFrom(...HOSTS_OK) },
-        { weight: 2, arbitrary: fc.constantFrom(...HOSTS_BAD) },
-        { weight: 1, arbitrary: fc.constant('') },
+      method: usualOr<string | null>(null, focus.methods, fc.constantFrom(...ODD_METHODS)),
+      spelling: usualOr(noSpelling, focus.spelled, spellingArb),
+      query: usualOr('', focus.junk, fc.constantFrom(...QUERIES)),
+      auth: authArb(focus.strangers),
+      host: usualOr('127.0.0.1:@', focus.headers, fc.constantFrom(...HOSTS_OK, ...HOSTS_BAD, '')),
+      origin: usualOr<string | null>(
+        null,
+        focus.headers,
+        fc.constantFrom(ORIGIN_OWN, ...ORIGINS_AMBIGUOUS, ...ORIGINS_FOREIGN),
       ),
-      origin: fc.oneof(
-        { weight: 6, arbitrary: fc.constant(null) },
-        { weight: 1, arbitrary: fc.constantFrom(ORIGIN_OWN, ...ORIGINS_AMBIGUOUS) },
-        { weight: 3, arbitrary: fc.constantFrom(...ORIGINS_FOREIGN) },
+      contentType: usualOr<string | null>(
+        'application/json',
+        focus.types,
+        fc.constantFrom<string | null>(...CONTENT_TYPES, null),
       ),
-      contentType: fc.oneof(
-        { weight: 4, arbitrary: fc.constant('application/json') },
-        { weight: 3, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
-        { weight: 1, arbitrary: fc.constant(null) },
-      ),
-      body: bodyArb(hostileWeight),
+      body: bodyArb(focus),
       chunked: fc.nat(9).map((n) => n === 9),
       bigHeader: fc.nat(40).map((n) => n === 40),
     })
-    .map(({ topicPick, ...r }) => {
-      const pool = r.route === 'stream' ? STREAM_TOPICS : TOPICS;
+    .map(({ topicPick, badTopic, ...r }) => {
+      const stream = r.route === 'stream';
+      const pool = badTopic ? (stream ? BAD_STREAM_TOPICS : BAD_TOPICS) : stream ? STREAM_TOPICS : TOPICS;
       return { ...r, topic: pool[topicPick % pool.length]!, plain: false };
     });
 }
@@ -425,7 +480,13 @@ function spellPath(route: RouteName, topic: string, txn: string, s: Spelling): s
   const segs = routeDef(route)
     .path.split('/')
     .filter((x) => x !== '')
-    .map((x) => (x === ':topic' ? { text: topic, literal: false } : x === ':txn' ? { text: txn, literal: false } : { text: x, literal: true }));
+    .map((x) =>
+      x === ':topic'
+        ? { text: topic, literal: false }
+        : x === ':txn'
+          ? { text: txn, literal: false }
+          : { text: x, literal: true },
+    );
   // Characters with their kind; separators are characters too, so they can be percent-encoded.
   const chars: { c: string; literal: boolean; sep: boolean }[] = [];
   for (const seg of segs) {
@@ -522,7 +583,9 @@ function build(f: Fuzz, t: Target): { req: RawRequest; mustRefuse: boolean } {
 
 function describeRequest(r: RawRequest): string {
   const headers = r.headers.map(([n, v]) => `${n}: ${v.length > 80 ? `${v.slice(0, 40)}…(${v.length} chars)` : v}`);
-  const body = r.body ? `${r.body.length} bytes${r.chunked ? ' chunked' : ''}: ${JSON.stringify(r.body.subarray(0, 120).toString('latin1'))}` : 'none';
+  const body = r.body
+    ? `${r.body.length} bytes${r.chunked ? ' chunked' : ''}: ${JSON.stringify(r.body.subarray(0, 120).toString('latin1'))}`
+    : 'none';
   return `${r.method} ${r.target}\n  ${headers.join('\n  ')}\n  body ${body}`;
 }
 
@@ -560,7 +623,8 @@ async function check(f: Fuzz, t: Target, tally: Tally): Promise<void> {
   if (answer.status >= 500) fail('a 5xx answer');
   if (answer.status >= 400) {
     if (!/^application\/json/i.test(ct)) fail('a 4xx without a JSON content type');
-    if (req.method !== 'HEAD' && envelopeOf(answer) === null) fail('a 4xx without the {"error":{"code","message"}} envelope');
+    if (req.method !== 'HEAD' && envelopeOf(answer) === null)
+      fail('a 4xx without the {"error":{"code","message"}} envelope');
     if (answer.status === 401 && !/^Bearer/i.test(answer.headers['www-authenticate'] ?? '')) {
       fail('a 401 without WWW-Authenticate: Bearer');
     }
@@ -603,6 +667,18 @@ async function runProperty(b: Backend, arb: fc.Arbitrary<Fuzz>, runs: number, se
   return tally;
 }
 
+const SPELLINGS: Focus = {
+  spelled: 40,
+  methods: 4,
+  strangers: 8,
+  writes: 2,
+  hostile: 1,
+  junk: 4,
+  types: 6,
+  headers: 6,
+};
+const HOSTILE: Focus = { spelled: 1, methods: 1, strangers: 1, writes: 24, hostile: 24, junk: 1, types: 1, headers: 2 };
+
 function suite(name: string, start: () => Promise<Backend>): void {
   describe(name, () => {
     let b: Backend;
@@ -616,7 +692,7 @@ function suite(name: string, start: () => Promise<Backend>): void {
     });
 
     it('every spelling of every route, any method, token, Host and Origin: no 5xx, the envelope, no 2xx beyond the role, nothing changed when refused', async () => {
-      const arb = fc.oneof({ weight: 1, arbitrary: plainArb }, { weight: 3, arbitrary: fuzzArb(6, 1) });
+      const arb = fc.oneof({ weight: 1, arbitrary: plainArb }, { weight: 3, arbitrary: fuzzArb(SPELLINGS) });
       const tally = await runProperty(b, arb, RUNS, 0);
       // Not vacuous: canonical requests from a sufficient role with valid bodies mostly succeed.
       expect(tally.plain).toBeGreaterThan(RUNS / 10);
@@ -624,7 +700,7 @@ function suite(name: string, start: () => Promise<Backend>): void {
     }, 120_000);
 
     it('hostile bodies (deep, wide, invalid UTF-8, lone surrogates, NUL, big integers, duplicate names, huge keys): refused with the envelope, never stored, never 5xx', async () => {
-      const arb = fc.oneof({ weight: 1, arbitrary: plainArb }, { weight: 4, arbitrary: fuzzArb(1, 12) });
+      const arb = fc.oneof({ weight: 1, arbitrary: plainArb }, { weight: 4, arbitrary: fuzzArb(HOSTILE) });
       const tally = await runProperty(b, arb, RUNS, 1);
       expect(tally.plain).toBeGreaterThan(RUNS / 10);
       expect(tally.plainOk / tally.plain).toBeGreaterThanOrEqual(0.6);

@@ -40,7 +40,11 @@ export const hostileArb: fc.Arbitrary<Hostile> = fc.oneof(
     where: fc.constantFrom('data' as const, 'member' as const),
   }),
   fc.record({ kind: fc.constant('wide' as const), members: fc.constantFrom(1000, 20_000, 60_000) }),
-  fc.record({ kind: fc.constant('badUtf8' as const), where: fc.constantFrom(...FIELDS), hex: fc.constantFrom(...BAD_UTF8) }),
+  fc.record({
+    kind: fc.constant('badUtf8' as const),
+    where: fc.constantFrom(...FIELDS),
+    hex: fc.constantFrom(...BAD_UTF8),
+  }),
   fc.record({
     kind: fc.constant('surrogate' as const),
     where: fc.constantFrom(...FIELDS),
@@ -53,7 +57,10 @@ export const hostileArb: fc.Arbitrary<Hostile> = fc.oneof(
     where: fc.constantFrom('data' as const, 'nested' as const, 'expectMaxSeq' as const),
     digits: fc.constantFrom(...BIG_INTS),
   }),
-  fc.record({ kind: fc.constant('dup' as const), where: fc.constantFrom('body' as const, 'event' as const, 'data' as const) }),
+  fc.record({
+    kind: fc.constant('dup' as const),
+    where: fc.constantFrom('body' as const, 'event' as const, 'data' as const),
+  }),
   fc.record({ kind: fc.constant('hugeKey' as const), length: fc.constantFrom(1025, 5000, 200_000) }),
 );
 
@@ -96,7 +103,12 @@ function plainParts(topic: string): Parts {
 
 function assemble(shape: Shape, p: Parts): Buffer {
   if (shape === 'invalidate') {
-    return Buffer.concat([b('{"reason":'), p.reason, p.bodyExtra ? Buffer.concat([b(','), p.bodyExtra]) : b(''), b('}')]);
+    return Buffer.concat([
+      b('{"reason":'),
+      p.reason,
+      p.bodyExtra ? Buffer.concat([b(','), p.bodyExtra]) : b(''),
+      b('}'),
+    ]);
   }
   const event = Buffer.concat([
     b('{"key":'),
