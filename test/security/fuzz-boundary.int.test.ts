@@ -84,57 +84,59 @@ function writeUi(dir: string): string {
   return ui;
 }
 
-async function startSqlite(): Promise<Backend> {
-  const dir = tempDir('tidemark-fuzz-');
-  const ui = writeUi(dir);
-  const started: Target[] = [];
-  try {
-    for (const mode of ['tokens', 'open'] as const) {
-      const file = join(dir, `${mode}.db`);
-      const served = await serve(['--db', file, '--static', ui, ...tokenArgs(mode)], dir);
-      started.push({ mode, port: served.port, served, store: openSqliteStore(file, { readonly: true }) });
+type Kind = 'sqlite' | 'postgres';
+
+/** One server and the test's own handle on its store (read-only for SQLite). */
+async function startMode(
+  kind: Kind,
+  mode: Mode,
+  dir: string,
+  ui: string,
+): Promise<{ target: Target; stop: () => Promise<void> }> {
+  const args = ['--static', ui, ...tokenArgs(mode)];
+  if (kind === 'sqlite') {
+    const file = join(dir, `${mode}.db`);
+    const served = await serve(['--db', file, ...args], dir);
+    try {
+      const store = openSqliteStore(file, { readonly: true });
+      const stop = async (): Promise<void> => {
+        await stopServed(served);
+        await store.close();
+      };
+      return { target: { mode, port: served.port, served, store }, stop };
+    } catch (e) {
+      await stopServed(served);
+      throw e;
     }
+  }
+  const h = await makePgStore();
+  try {
+    const served = await serve(['--pg', PG_URL, '--pg-schema', h.schema, ...args], dir);
+    const stop = async (): Promise<void> => {
+      await stopServed(served);
+      await h.cleanup();
+    };
+    return { target: { mode, port: served.port, served, store: h.store }, stop };
   } catch (e) {
-    for (const t of started) await stopServed(t.served);
-    rmSync(dir, { recursive: true, force: true });
+    await h.cleanup();
     throw e;
   }
-  return {
-    tokens: started[0]!,
-    open: started[1]!,
-    stop: async () => {
-      for (const t of started) {
-        await stopServed(t.served);
-        await t.store.close();
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
-async function startPg(): Promise<Backend> {
-  const dir = tempDir('tidemark-fuzz-pg-');
+/** A server with tokens and one without, side by side, each over a store of its own. */
+async function startBackend(kind: Kind): Promise<Backend> {
+  const dir = tempDir('tidemark-fuzz-');
   const ui = writeUi(dir);
-  const started: { target: Target; cleanup: () => Promise<void> }[] = [];
+  const results = await Promise.allSettled((['tokens', 'open'] as const).map((m) => startMode(kind, m, dir, ui)));
+  const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const stop = async (): Promise<void> => {
-    for (const s of started) await stopServed(s.target.served);
-    for (const s of started) await s.cleanup();
+    for (const s of started) await s.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    for (const mode of ['tokens', 'open'] as const) {
-      const h = await makePgStore();
-      try {
-        const served = await serve(['--pg', PG_URL, '--pg-schema', h.schema, '--static', ui, ...tokenArgs(mode)], dir);
-        started.push({ target: { mode, port: served.port, served, store: h.store }, cleanup: h.cleanup });
-      } catch (e) {
-        await h.cleanup();
-        throw e;
-      }
-    }
-  } catch (e) {
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) {
     await stop();
-    throw e;
+    throw failed.reason;
   }
   return { tokens: started[0]!.target, open: started[1]!.target, stop };
 }
@@ -187,20 +189,22 @@ async function seed(t: Target): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Requests, as small printable descriptions
 
-interface Spelling {
-  /** Literal characters whose case is flipped (indexes, taken modulo their count). */
-  flips: number[];
-  /** Characters (separators included) written as %XX. */
-  pct: number[];
-  lowerHex: boolean;
-  /** Separators written twice. */
-  doubled: number[];
-  /** A dot-segment detour inserted before a separator. */
-  dot: { before: number; form: string } | null;
-  trail: string;
-  /** An absolute-form prefix (`http://host`), or ''. */
-  abs: string;
-}
+/** One way to spell a path differently; a spelling is a short list of them (none: canonical). */
+type Mutation =
+  /** Flip the case of a literal character (index taken modulo their count). */
+  | { m: 'flip'; at: number }
+  /** Write `run` characters from `at` (separators included) as %XX; `at` < 4 is the `/v1/` prefix. */
+  | { m: 'pct'; at: number; run: number; lower: boolean }
+  /** Write a separator twice. */
+  | { m: 'double'; at: number }
+  /** Insert a dot-segment detour before a separator. */
+  | { m: 'dot'; at: number; form: string }
+  /** Append `;`, `?`, `#`, `/` and the like. */
+  | { m: 'trail'; text: string }
+  /** Send the absolute form (`http://host/path`). */
+  | { m: 'abs'; prefix: string };
+
+type Spelling = Mutation[];
 
 type Auth =
   | { kind: 'none' }
@@ -237,10 +241,11 @@ const ROUTE_NAMES = ROUTES.map((r) => r.name);
 const routeDef = (name: RouteName): (typeof ROUTES)[number] => ROUTES.find((r) => r.name === name)!;
 
 /** Topics as they appear in a path (percent-encoded where needed): good ones, then bad ones. */
-const TOPICS = ['t1', 't2', 'demo.trades', 'fz.new-1', 'T1', 'a:b_c-d.e'];
+/** Seeded topics (so a read or an invalidation finds something), then other good names. */
+const SEEDED_TOPICS = ['t1', 't2'];
+const TOPICS = ['demo.trades', 'fz.new-1', 'T1', 'a:b_c-d.e'];
 const BAD_TOPICS = ['a%20b', '-bad', '%2e%2e', '%00', '%ED%A0%80', 'x'.repeat(201)];
 /** The live tail waits on a topic without events: only seeded topics, or names refused at once. */
-const STREAM_TOPICS = ['t1', 't2'];
 const BAD_STREAM_TOPICS = ['a%20b', '-bad'];
 const TXNS = ['1', '2', '3'];
 const BAD_TXNS = ['999999', '0', '-1', 'abc', '9007199254740993', '1.5', '%31'];
@@ -294,20 +299,45 @@ const ORIGIN_OWN = 'http://127.0.0.1:@';
 /** Origins that a server may reasonably count as its own (the same host by another loopback name). */
 const ORIGINS_AMBIGUOUS = ['http://localhost:@', 'http://[::1]:@'];
 
-const noSpelling: Spelling = { flips: [], pct: [], lowerHex: false, doubled: [], dot: null, trail: '', abs: '' };
+const noSpelling: Spelling = [];
 
-const spellingArb: fc.Arbitrary<Spelling> = fc.record({
-  flips: fc.array(fc.nat(200), { maxLength: 4 }),
-  pct: fc.array(fc.nat(200), { maxLength: 4 }),
-  lowerHex: fc.boolean(),
-  doubled: fc.array(fc.nat(10), { maxLength: 2 }),
-  dot: fc.option(
-    fc.record({ before: fc.nat(10), form: fc.constantFrom('/.', '/zz/..', '/%2e', '/zz/%2E%2e', '/./zz/..', '/..') }),
-    { freq: 3 },
-  ),
-  trail: fc.constantFrom('', '', '', ';', '?', '#', '/', '//', ';x', '#frag', '%3B', '/.'),
-  abs: fc.constantFrom('', '', '', 'http://127.0.0.1:@', 'http://x', 'HTTP://evil.example:1', 'https://x:443'),
-});
+const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      m: fc.constant('pct' as const),
+      at: fc.oneof(fc.nat(3), fc.nat(200)),
+      run: fc.integer({ min: 1, max: 3 }),
+      lower: fc.boolean(),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      m: fc.constant('abs' as const),
+      prefix: fc.constantFrom('http://127.0.0.1:@', 'http://x', 'HTTP://evil.example:1', 'https://x:443'),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ m: fc.constant('flip' as const), at: fc.nat(200) }) },
+  { weight: 1, arbitrary: fc.record({ m: fc.constant('double' as const), at: fc.nat(10) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      m: fc.constant('dot' as const),
+      at: fc.nat(10),
+      form: fc.constantFrom('/.', '/zz/..', '/%2e', '/zz/%2E%2e', '/./zz/..', '/..'),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      m: fc.constant('trail' as const),
+      text: fc.constantFrom(';', '?', '#', '/', '//', ';x', '#frag', '%3B', '/.'),
+    }),
+  },
+);
+
+const spellingArb: fc.Arbitrary<Spelling> = fc.array(mutationArb, { minLength: 1, maxLength: 3 });
 
 /** How a suite tilts its random requests: the weight of each odd choice against 8 for the usual one. */
 interface Focus {
@@ -386,7 +416,11 @@ function fuzzArb(focus: Focus): fc.Arbitrary<Fuzz> {
         { weight: focus.writes, arbitrary: fc.constantFrom(...WRITE_ROUTES) },
       ),
       topicPick: fc.nat(100),
-      badTopic: usualOr(false, focus.junk, fc.constant(true)),
+      topicKind: fc.oneof(
+        { weight: USUAL, arbitrary: fc.constant('seeded' as const) },
+        { weight: 3, arbitrary: fc.constant('other' as const) },
+        { weight: focus.junk, arbitrary: fc.constant('bad' as const) },
+      ),
       txn: fc.oneof(
         { weight: USUAL, arbitrary: fc.constantFrom(...TXNS) },
         { weight: focus.junk, arbitrary: fc.constantFrom(...BAD_TXNS) },
@@ -410,11 +444,39 @@ function fuzzArb(focus: Focus): fc.Arbitrary<Fuzz> {
       chunked: fc.nat(9).map((n) => n === 9),
       bigHeader: fc.nat(40).map((n) => n === 40),
     })
-    .map(({ topicPick, badTopic, ...r }) => {
+    .map(({ topicPick, topicKind, ...r }) => {
       const stream = r.route === 'stream';
-      const pool = badTopic ? (stream ? BAD_STREAM_TOPICS : BAD_TOPICS) : stream ? STREAM_TOPICS : TOPICS;
+      const pool =
+        topicKind === 'bad'
+          ? stream
+            ? BAD_STREAM_TOPICS
+            : BAD_TOPICS
+          : topicKind === 'other' && !stream
+            ? TOPICS
+            : SEEDED_TOPICS;
       return { ...r, topic: pool[topicPick % pool.length]!, plain: false };
     });
+}
+
+/** A well-formed request for `route` on seeded data, spelled `spelling`, from `auth`. */
+function wellFormed(mode: Mode, route: RouteName, auth: Auth, body: Body, spelling: Spelling = noSpelling): Fuzz {
+  return {
+    mode,
+    route,
+    topic: 't1',
+    txn: '1',
+    method: null,
+    spelling,
+    query: '',
+    auth,
+    host: '127.0.0.1:@',
+    origin: null,
+    contentType: route === 'diff' ? 'text/csv' : 'application/json',
+    body,
+    chunked: false,
+    bigHeader: false,
+    plain: false,
+  };
 }
 
 /** Canonical requests that a sound server answers 2xx (modulo a 409 or a duplicate). */
@@ -445,27 +507,35 @@ const plainArb: fc.Arbitrary<Fuzz> = fc
     body: validBodyArb.map((b) => ({ ...b, expectMaxSeq: null })),
   })
   .map(({ mode, route, rolePick, body }) => {
-    const need = routeDef(route).need;
-    const roles = ROLES.filter((r) => mayPass(r, need));
-    const role = roles[rolePick % roles.length]!;
-    return {
-      mode,
-      route,
-      topic: route === 'batch' ? 't2' : 't1',
-      txn: '1',
-      method: null,
-      spelling: noSpelling,
-      query: '',
-      auth: { kind: 'token' as const, role, scheme: 'Bearer ' as const },
-      host: '127.0.0.1:@',
-      origin: null,
-      contentType: route === 'diff' ? 'text/csv' : 'application/json',
-      body,
-      chunked: false,
-      bigHeader: false,
-      plain: true,
-    };
+    const roles = ROLES.filter((r) => mayPass(r, routeDef(route).need));
+    const auth: Auth = { kind: 'token', role: roles[rolePick % roles.length]!, scheme: 'Bearer ' };
+    return { ...wellFormed(mode, route, auth, body), plain: true };
   });
+
+/** Spellings that routers are known to normalise: tried on every route before the random runs. */
+const KNOWN_SPELLINGS: Spelling[] = [
+  [{ m: 'pct', at: 0, run: 1, lower: false }], // /%761/...
+  [{ m: 'pct', at: 1, run: 1, lower: true }], // /v%31/...
+  [{ m: 'pct', at: 2, run: 1, lower: false }], // /v1%2F...
+  [{ m: 'abs', prefix: 'http://x' }],
+  [{ m: 'double', at: 0 }],
+  [{ m: 'dot', at: 0, form: '/zz/..' }],
+  [{ m: 'dot', at: 1, form: '/%2e' }],
+  [{ m: 'flip', at: 0 }],
+  [{ m: 'trail', text: ';' }],
+  [{ m: 'trail', text: '/' }],
+  [{ m: 'trail', text: '#frag' }],
+];
+
+/** Every route in every known spelling, without a token and with each too-weak one. */
+const KNOWN_BYPASSES: Fuzz[] = ROUTES.flatMap((r) => {
+  const weak: Auth[] = [
+    { kind: 'none' },
+    ...ROLES.filter((role) => !mayPass(role, r.need)).map((role): Auth => ({ kind: 'token', role, scheme: 'Bearer ' })),
+  ];
+  const body: Body = { kind: 'valid', keys: [0], data: 1, expectMaxSeq: null };
+  return KNOWN_SPELLINGS.flatMap((sp) => weak.map((auth) => wellFormed('tokens', r.name, auth, body, sp)));
+});
 
 // ---------------------------------------------------------------------------------------------
 // Rendering a description to bytes
@@ -494,27 +564,36 @@ function spellPath(route: RouteName, topic: string, txn: string, s: Spelling): s
     for (const c of seg.text) chars.push({ c, literal: seg.literal, sep: false });
   }
   const literal = chars.filter((c) => c.literal && /[a-z]/i.test(c.c));
-  for (const f of s.flips) {
-    const ch = literal[f % literal.length];
+  for (const x of s) {
+    const ch = x.m === 'flip' ? literal[x.at % literal.length] : undefined;
     if (ch) ch.c = ch.c === ch.c.toLowerCase() ? ch.c.toUpperCase() : ch.c.toLowerCase();
   }
   const out = chars.map((c) => c.c);
-  // The first separator stays a real '/', so the target is still origin-form.
+  // The first separator stays a real '/', so the target is still origin-form; a '%' already in a
+  // parameter stays as it is, so the parameter keeps its meaning.
   const encodable = chars.map((_, i) => i).filter((i) => i > 0 && chars[i]!.c !== '%');
-  for (const p of s.pct) {
-    const i = encodable[p % encodable.length];
-    if (i !== undefined) out[i] = pctEncode(chars[i]!.c, s.lowerHex);
-  }
   const seps = chars.map((c, i) => (c.sep ? i : -1)).filter((i) => i >= 0);
-  for (const d of s.doubled) {
-    const i = seps[d % seps.length]!;
-    if (!out[i]!.startsWith('%')) out[i] = '/' + out[i]!;
+  let trail = '';
+  let abs = '';
+  for (const x of s) {
+    if (x.m === 'pct') {
+      for (let k = 0; k < x.run; k++) {
+        const i = encodable[(x.at + k) % encodable.length]!;
+        if (!out[i]!.startsWith('%')) out[i] = pctEncode(chars[i]!.c, x.lower);
+      }
+    } else if (x.m === 'double') {
+      const i = seps[x.at % seps.length]!;
+      out[i] = '/' + out[i]!;
+    } else if (x.m === 'dot') {
+      const i = seps[x.at % seps.length]!;
+      out[i] = x.form + out[i]!;
+    } else if (x.m === 'trail') {
+      trail += x.text;
+    } else if (x.m === 'abs' && abs === '') {
+      abs = x.prefix;
+    }
   }
-  if (s.dot) {
-    const i = seps[s.dot.before % seps.length]!;
-    out[i] = s.dot.form + out[i]!;
-  }
-  return out.join('') + s.trail;
+  return abs + out.join('') + trail;
 }
 
 function shapeOf(route: RouteName): Shape {
@@ -562,8 +641,7 @@ function roleOf(a: Auth): Role | null {
 
 function build(f: Fuzz, t: Target): { req: RawRequest; mustRefuse: boolean } {
   const port = String(t.port);
-  const path = spellPath(f.route, f.topic, f.txn, f.spelling);
-  const target = f.spelling.abs.replace('@', port) + path + f.query;
+  const target = spellPath(f.route, f.topic, f.txn, f.spelling).replace('@', port) + f.query;
   const headers: [string, string][] = [];
   if (f.host !== '') headers.push(['Host', f.host.replace('@', port)]);
   const auth = authHeader(f.auth);
@@ -658,25 +736,33 @@ async function check(f: Fuzz, t: Target, tally: Tally): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // The suites
 
-async function runProperty(b: Backend, arb: fc.Arbitrary<Fuzz>, runs: number, seedOffset: number): Promise<Tally> {
+async function runProperty(
+  b: Backend,
+  arb: fc.Arbitrary<Fuzz>,
+  runs: number,
+  seedOffset: number,
+  examples: Fuzz[] = [],
+): Promise<Tally> {
   const tally: Tally = { plain: 0, plainOk: 0 };
   await fc.assert(
     fc.asyncProperty(arb, (f) => check(f, f.mode === 'tokens' ? b.tokens : b.open, tally)),
-    { seed: SEED + seedOffset, numRuns: runs },
+    { seed: SEED + seedOffset, numRuns: runs, examples: examples.map((e): [Fuzz] => [e]) },
   );
   return tally;
 }
 
+/** Mostly odd spellings, from callers without the role, with otherwise well-formed requests. */
 const SPELLINGS: Focus = {
   spelled: 40,
-  methods: 4,
-  strangers: 8,
+  methods: 2,
+  strangers: 12,
   writes: 2,
   hostile: 1,
-  junk: 4,
-  types: 6,
-  headers: 6,
+  junk: 1,
+  types: 2,
+  headers: 4,
 };
+/** Mostly hostile bodies, on canonical write routes, from callers that hold the role. */
 const HOSTILE: Focus = { spelled: 1, methods: 1, strangers: 1, writes: 24, hostile: 24, junk: 1, types: 1, headers: 2 };
 
 function suite(name: string, start: () => Promise<Backend>): void {
@@ -693,7 +779,7 @@ function suite(name: string, start: () => Promise<Backend>): void {
 
     it('every spelling of every route, any method, token, Host and Origin: no 5xx, the envelope, no 2xx beyond the role, nothing changed when refused', async () => {
       const arb = fc.oneof({ weight: 1, arbitrary: plainArb }, { weight: 3, arbitrary: fuzzArb(SPELLINGS) });
-      const tally = await runProperty(b, arb, RUNS, 0);
+      const tally = await runProperty(b, arb, RUNS, 0, KNOWN_BYPASSES);
       // Not vacuous: canonical requests from a sufficient role with valid bodies mostly succeed.
       expect(tally.plain).toBeGreaterThan(RUNS / 10);
       expect(tally.plainOk / tally.plain).toBeGreaterThanOrEqual(0.6);
@@ -711,7 +797,7 @@ function suite(name: string, start: () => Promise<Backend>): void {
 const pgReason = await pgUnreachable();
 if (pgReason !== null) console.warn(`fuzz-boundary: skipping the PostgreSQL variant: ${pgReason}`);
 
-suite('fuzz the HTTP boundary over SQLite', startSqlite);
+suite('fuzz the HTTP boundary over SQLite', () => startBackend('sqlite'));
 describe.skipIf(pgReason !== null)('PostgreSQL', () => {
-  suite('fuzz the HTTP boundary over PostgreSQL', startPg);
+  suite('fuzz the HTTP boundary over PostgreSQL', () => startBackend('postgres'));
 });
