@@ -30,7 +30,7 @@ export const SURELY_TOO_DEEP = 1000;
 /** Invalid UTF-8: a stray byte, a cut sequence, a CESU surrogate, beyond U+10FFFF, an overlong form. */
 const BAD_UTF8 = ['ff', 'fe', 'c328', 'e282', 'eda080', 'f4908080', 'c0af', '80'];
 const BIG_INTS = ['9007199254740993', '-9007199254740993', '18446744073709551616', '123456789012345678901234567890'];
-const FIELDS: Field[] = ['topic', 'key', 'contentType', 'reason', 'data'];
+export const FIELDS: Field[] = ['topic', 'key', 'contentType', 'reason', 'data'];
 
 export const hostileArb: fc.Arbitrary<Hostile> = fc.oneof(
   fc.record({
