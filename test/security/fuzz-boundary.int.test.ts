@@ -703,6 +703,11 @@ function describeAnswer(a: RawAnswer): string {
 const isLoopbackHost = (host: string): boolean => HOSTS_OK.includes(host);
 const isForeignOrigin = (origin: string | null): boolean => origin !== null && ORIGINS_FOREIGN.includes(origin);
 
+/** The end of what the server wrote to stderr (where `tidemark serve` logs errors). */
+function serverLog(t: Target): string {
+  return JSON.stringify(t.served.stderr().slice(-1500));
+}
+
 interface Tally {
   plain: number;
   plainOk: number;
@@ -711,7 +716,16 @@ interface Tally {
 async function check(f: Fuzz, t: Target, tally: Tally): Promise<void> {
   const { req, mustRefuse } = build(f, t);
   const before = await fingerprint(t.store);
-  const answer = await sendRaw(t.port, req);
+  let answer: RawAnswer;
+  try {
+    answer = await sendRaw(t.port, req);
+  } catch (e) {
+    const state = t.served.proc.exitCode !== null || t.served.proc.signalCode !== null ? 'has exited' : 'is running';
+    throw new Error(
+      `${e instanceof Error ? e.message : String(e)}\n[${t.mode} server, which ${state}] request:\n${describeRequest(req)}\n` +
+        `server log (tail): ${serverLog(t)}`,
+    );
+  }
   const after = await fingerprint(t.store);
   const c = classify(req.method, req.target);
   const ok = answer.status >= 200 && answer.status < 300;
@@ -727,7 +741,7 @@ async function check(f: Fuzz, t: Target, tally: Tally): Promise<void> {
     tally.plain++;
     if (ok) tally.plainOk++;
   }
-  if (answer.status >= 500) fail('a 5xx answer');
+  if (answer.status >= 500) fail(`a 5xx answer; server log (tail): ${serverLog(t)}`);
   if (answer.status >= 400) {
     if (!/^application\/json/i.test(ct)) fail('a 4xx without a JSON content type');
     if (req.method !== 'HEAD' && envelopeOf(answer) === null)
