@@ -18,7 +18,7 @@ import { afterAll, describe, it } from 'vitest';
 import { startServer } from '../../src-core/server/index';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
 import { tempDir } from '../http/helpers';
-import { PG_URL, adminQuery, makePgStore } from '../postgres/pg-helpers';
+import { makePgStore, pgUnreachable } from '../postgres/pg-helpers';
 import { type Hostile, hostileArb, render } from './hostile';
 import { type RawAnswer, answerJson, sendRaw } from './raw-http';
 
@@ -324,15 +324,6 @@ async function runOps(ops: Op[]): Promise<void> {
     await compareStores(pair);
   } finally {
     await done();
-  }
-}
-
-async function pgUnreachable(): Promise<string | null> {
-  try {
-    await adminQuery('SELECT 1');
-    return null;
-  } catch (e) {
-    return `PostgreSQL at ${PG_URL} is unreachable (${e instanceof Error ? e.message : String(e)})`;
   }
 }
 

@@ -25,7 +25,7 @@ import { openSqliteStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
 import { tempDir } from '../http/helpers';
 import { type Served, spawnServe } from '../http/spawn';
-import { PG_URL, adminQuery, makePgStore } from '../postgres/pg-helpers';
+import { PG_URL, makePgStore, pgUnreachable } from '../postgres/pg-helpers';
 import { FIELDS, type Hostile, type Shape, hostileArb, render } from './hostile';
 import { type RawAnswer, type RawRequest, envelopeOf, sendRaw, answerJson } from './raw-http';
 import { ROUTES, type RouteName, classify, mayPass } from './route-oracle';
@@ -139,16 +139,6 @@ async function startBackend(kind: Kind): Promise<Backend> {
     throw failed.reason;
   }
   return { tokens: started[0]!.target, open: started[1]!.target, stop };
-}
-
-/** Why PostgreSQL cannot be used, or null when it answers. */
-async function pgUnreachable(): Promise<string | null> {
-  try {
-    await adminQuery('SELECT 1');
-    return null;
-  } catch (e) {
-    return `PostgreSQL at ${PG_URL} is unreachable (${e instanceof Error ? e.message : String(e)})`;
-  }
 }
 
 /** Topic counters: equal before and after a request means it wrote nothing. */
