@@ -7,9 +7,10 @@
  * segments compared case-insensitively. Where a server may legitimately read a target two ways
  * (`;` as a path-parameter delimiter or not, `%2F` as a separator or as a character of a segment)
  * every reading is tried and the request needs the least role of any reading that names a route:
- * the oracle never demands more than some sound server would. A target whose first segment is
- * `v1` or `metrics` in any reading is an API path: unless it names a route, nothing may answer it
- * with 2xx (no UI fallback). Anything else is a static UI path, open to everyone.
+ * the oracle never demands more than some sound server would. A reading whose first segment is
+ * `v1` or `metrics` is an API path: unless some API reading names a route, only the web UI may
+ * answer 2xx, and only when another reading is a UI path. Any other reading is a UI path, open to
+ * everyone, but it can only justify the UI's own files, never data.
  */
 import type { Role } from '../../src-core/model/types';
 
@@ -112,9 +113,16 @@ function matches(def: RouteDef, method: string, segments: string[]): boolean {
 }
 
 export interface Classified {
-  /** Some reading of the target is under `/v1` or `/metrics`. */
+  /** Every reading of the target is under `/v1` or `/metrics`: an API path, never the web UI. */
   api: boolean;
-  /** The least role any reading needs (`public` for static UI paths). */
+  /** Some reading is under `/v1` or `/metrics`. */
+  anyApi: boolean;
+  /** Some reading of a GET or HEAD is a UI path: the web UI may answer it, without a token. */
+  ui: boolean;
+  /**
+   * What any other 2xx needs: the least role of the API readings that name a route; `none` when
+   * some reading is an API path but none names a route; `public` when no reading is an API path.
+   */
   need: Need;
   /** Routes named by some reading. */
   routes: RouteName[];
@@ -125,10 +133,11 @@ export function classify(method: string, target: string): Classified {
   let t = target;
   const abs = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/.exec(t);
   if (abs) t = t.slice(abs[0].length) || '/';
-  if (!t.startsWith('/')) return { api: true, need: 'none', routes: [] };
+  if (!t.startsWith('/')) return { api: true, anyApi: true, ui: false, need: 'none', routes: [] };
   t = t.split(/[?#]/, 1)[0]!;
 
-  let api = false;
+  let apiReadings = 0;
+  let uiReadings = 0;
   let need: Need = 'none';
   const routes = new Set<RouteName>();
   for (const cutSemicolon of [false, true]) {
@@ -137,8 +146,11 @@ export function classify(method: string, target: string): Classified {
       const raw = slashSeparates ? decodeLenient(p).split('/') : p.split('/').map(decodeLenient);
       const segments = resolveSegments(raw);
       const first = (segments[0] ?? '').split(';', 1)[0]!.toLowerCase();
-      if (first !== 'v1' && first !== 'metrics') continue;
-      api = true;
+      if (first !== 'v1' && first !== 'metrics') {
+        uiReadings++;
+        continue;
+      }
+      apiReadings++;
       for (const def of ROUTES) {
         if (matches(def, method, segments)) {
           routes.add(def.name);
@@ -147,5 +159,11 @@ export function classify(method: string, target: string): Classified {
       }
     }
   }
-  return api ? { api, need, routes: [...routes] } : { api, need: 'public', routes: [] };
+  return {
+    api: uiReadings === 0,
+    anyApi: apiReadings > 0,
+    ui: uiReadings > 0 && (method === 'GET' || method === 'HEAD'),
+    need: apiReadings > 0 ? need : 'public',
+    routes: [...routes],
+  };
 }

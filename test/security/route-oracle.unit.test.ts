@@ -2,7 +2,8 @@
  * The fuzz test's route oracle (route-oracle.ts) on hand-picked targets, so that a fuzz failure is
  * the server's fault and not the oracle's: percent-encoded, case-changed, double-slashed,
  * dot-segmented, `;`-suffixed and absolute-form spellings of real routes need the route's role; an
- * unknown API path needs a role no one has; anything outside `/v1` and `/metrics` is the open UI.
+ * unknown API path needs a role no one has; anything outside `/v1` and `/metrics` is the open UI;
+ * a target that is an API path in one reading and a UI path in another lets only the UI answer.
  */
 import { describe, expect, it } from 'vitest';
 import { classify, mayPass } from './route-oracle';
@@ -31,11 +32,25 @@ describe('route oracle', () => {
     ['POST', '/v1/topics/t1/txns/2/INVALIDATE;x', 'admin'],
     // %2F read as a separator gives the write route; read as a character, no route: the least.
     ['POST', '/v1/topics/t1%2Ftxns', 'write'],
-    ['POST', '/v1%2Fbatch', 'write'],
   ])('%s %s needs %s', (method, target, need) => {
     const c = classify(method, target);
     expect(c.api).toBe(true);
+    expect(c.ui).toBe(false);
     expect(c.need).toBe(need);
+  });
+
+  it.each([
+    // One reading (%2F a separator) is an API route; the other (one segment "v1/...") a UI path.
+    ['GET', '/v1%2Ftopics', 'read', true],
+    ['POST', '/v1%2Fbatch', 'write', false],
+    // %2F a separator resolves the dot segment away (a UI path); as a character, an unknown API path.
+    ['GET', '/v%31/..%2Ftopics/t1/txns', 'none', true],
+  ])('%s %s is ambiguous: data needs %s, the UI may answer: %s', (method, target, need, ui) => {
+    const c = classify(method, target);
+    expect(c.api).toBe(false);
+    expect(c.anyApi).toBe(true);
+    expect(c.need).toBe(need);
+    expect(c.ui).toBe(ui);
   });
 
   it.each([
@@ -55,6 +70,7 @@ describe('route oracle', () => {
   ])('%s %s names no route: no 2xx for anyone', (method, target) => {
     const c = classify(method, target);
     expect(c.api).toBe(true);
+    expect(c.ui).toBe(false);
     expect(c.need).toBe('none');
     expect(mayPass('admin', c.need)).toBe(false);
   });
@@ -64,6 +80,8 @@ describe('route oracle', () => {
     (target) => {
       const c = classify('GET', target);
       expect(c.api).toBe(false);
+      expect(c.anyApi).toBe(false);
+      expect(c.ui).toBe(true);
       expect(mayPass(null, c.need)).toBe(true);
     },
   );
