@@ -76,3 +76,20 @@ export async function makeDatabase(url = PG_URL): Promise<TempDatabase> {
     },
   };
 }
+
+/**
+ * Why the shared cluster cannot be used, or null when it answers. For tests that skip their
+ * PostgreSQL half (printing this reason) rather than fail when there is no PostgreSQL at all.
+ */
+export async function pgUnreachable(url = PG_URL): Promise<string | null> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+    return null;
+  } catch (e) {
+    return `PostgreSQL at ${url} is unreachable (${e instanceof Error ? e.message : String(e)})`;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
