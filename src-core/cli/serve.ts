@@ -32,6 +32,7 @@ interface ServeOptions {
   token: string[];
   tokensFile?: string;
   bodyLimit?: number;
+  bodyTimeout?: number;
   diffLimit?: number;
   maxDiffs?: number;
   diffIdleTimeout?: number;
@@ -75,6 +76,7 @@ async function serve(o: ServeOptions): Promise<void> {
       tokens,
       bodyLimit: o.bodyLimit ?? LIMITS.bodyBytesDefault,
       ...defined({
+        bodyTimeoutMs: o.bodyTimeout,
         diffLimit: o.diffLimit,
         maxDiffs: o.maxDiffs,
         diffIdleTimeoutMs: o.diffIdleTimeout,
@@ -148,6 +150,11 @@ export function registerServe(program: Command): void {
     )
     .option('--tokens-file <file>', 'file of "TOKEN ROLE [NAME]" lines (keep it mode 0600)')
     .option('--body-limit <bytes>', 'largest request body in bytes (default 16 MiB)', parseRange(1, 2 ** 31))
+    .option(
+      '--body-timeout <ms>',
+      'longest a JSON request body may take to arrive; then 408 (default 120000)',
+      parseRange(1, 2 ** 31 - 1),
+    )
     .option('--diff-limit <bytes>', 'largest diff snapshot body in bytes (default 256 MiB)', parseRange(1, 2 ** 53 - 1))
     .option('--max-diffs <n>', 'diffs running at once, beyond it 429 (default: one per core)', parseRange(1, 1_000_000))
     .option(

@@ -11,6 +11,7 @@ import { TidemarkError, badRequest, notFound } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { EventStore } from '../store/types';
 import { type DeclaredRoute, installAuth } from './auth';
+import { BODY_TIMEOUT_MS_DEFAULT, installBodyTimeout } from './body-timeout';
 import type { RouteContext } from './context';
 import { type DiffRouteOptions, registerDiffRoute } from './diff-route';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorText, sendError } from './errors';
@@ -32,6 +33,8 @@ export interface AppOptions extends DiffRouteOptions {
   /** Bearer tokens (tokens.ts); none: open, every caller is admin. */
   tokens?: TokenConfig;
   bodyLimit?: number;
+  /** Longest a request body may take to arrive, ms [`--body-timeout`]; default 120,000 (body-timeout.ts). */
+  bodyTimeoutMs?: number;
   /** Directory of the built renderer; default `<repo>/dist/renderer` when it exists. */
   staticDir?: string;
   /** SSE heartbeat interval in ms (default 15,000; at most 15,000). */
@@ -67,6 +70,10 @@ function positiveInt(name: string, v: number): number {
 export function buildApp(opts: AppOptions): BuiltApp {
   const bodyLimit = opts.bodyLimit ?? LIMITS.bodyBytesDefault;
   if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 1) throw badRequest('bodyLimit: must be a positive integer');
+  const bodyTimeoutMs = opts.bodyTimeoutMs ?? BODY_TIMEOUT_MS_DEFAULT;
+  if (!Number.isSafeInteger(bodyTimeoutMs) || bodyTimeoutMs < 1 || bodyTimeoutMs > 2 ** 31 - 1) {
+    throw badRequest('bodyTimeoutMs: must be an integer from 1 to 2147483647');
+  }
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   if (!(heartbeatMs > 0 && heartbeatMs <= 15_000)) throw badRequest('heartbeatMs: must be from 1 to 15000');
   const tokens = namedTokens(opts.tokens);
@@ -123,6 +130,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
   });
 
   installOriginCheck(app, tokens.length === 0, opts.host);
+  installBodyTimeout(app, bodyTimeoutMs);
 
   // JSON only, parsed with JSON.parse so the message says where it broke. An empty body is no body.
   app.removeAllContentTypeParsers();

@@ -136,7 +136,7 @@ export function clientErrorText(err: { code?: unknown }, maxHeaderBytes: number)
       message: `headers: the request line and headers exceed ${maxHeaderBytes} bytes`,
     };
   } else if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    body = { code: 'TIMEOUT', message: 'request: the headers did not arrive in time' };
+    body = { code: 'TIMEOUT', message: 'request: the headers or the body did not arrive in time' };
   } else {
     body = { code: 'BAD_REQUEST', message: PARSE_ERRORS[code] ?? 'request: malformed HTTP request' };
   }

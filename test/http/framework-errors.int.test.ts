@@ -190,9 +190,34 @@ describe('framework-level errors answer the envelope', () => {
     const text = clientErrorText({ code: 'ERR_HTTP_REQUEST_TIMEOUT' }, 16384)!;
     expect(text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toEqual({
-      error: { code: 'TIMEOUT', message: 'request: the headers did not arrive in time' },
+      error: { code: 'TIMEOUT', message: 'request: the headers or the body did not arrive in time' },
     });
     expect(clientErrorText({ code: 'ECONNRESET' }, 16384)).toBeNull();
+  });
+
+  it('a JSON body that stops arriving is ended after --body-timeout: 408 TIMEOUT, nothing written', async () => {
+    const slow = await startTestServer({ bodyTimeoutMs: 1500 });
+    try {
+      const before = await snapshot(slow.store);
+      const a = await rawRequest(
+        slow.url,
+        [
+          'POST /v1/topics/t/txns HTTP/1.1',
+          `Host: ${new URL(slow.url).host}`,
+          'Content-Type: application/json',
+          'Content-Length: 200',
+          '',
+          '{"events":[{"key":"slow",',
+        ].join('\r\n'),
+      );
+      expect(a.status).toBe(408);
+      expect(a.body).toEqual({
+        error: { code: 'TIMEOUT', message: 'request: the headers or the body did not arrive in time' },
+      });
+      expect(await snapshot(slow.store)).toEqual(before);
+    } finally {
+      await slow.close();
+    }
   });
 });
 

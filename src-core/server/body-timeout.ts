@@ -1,0 +1,33 @@
+/**
+ * The time a request body may take to arrive (`--body-timeout`, default 2 minutes). Node's own
+ * `requestTimeout` does not end a request whose headers have been handed to Fastify, so a client
+ * that sends its headers and then trickles (or never finishes) a JSON body would hold a connection
+ * and a pending parse forever. Here every request that announces a body gets one timer, cleared
+ * when the body has arrived; when it fires, the connection is answered `408 TIMEOUT` with the
+ * error envelope (the same text Node's parser errors get, errors.ts `clientErrorText`) and closed,
+ * and nothing is written. The diff route streams its snapshot and has its own idle and total
+ * timeouts (diff-route.ts), so it is left to those.
+ */
+import type { FastifyInstance } from 'fastify';
+import { MAX_HEADER_BYTES, clientErrorText } from './errors';
+
+export const BODY_TIMEOUT_MS_DEFAULT = 120_000;
+
+export function installBodyTimeout(app: FastifyInstance, timeoutMs: number): void {
+  app.addHook('onRequest', (req, _reply, done) => {
+    const raw = req.raw;
+    const announced = raw.headers['content-length'] !== undefined || raw.headers['transfer-encoding'] !== undefined;
+    if (!announced || raw.complete || req.routeOptions.config.op === 'diff') return done();
+    const timer = setTimeout(() => {
+      if (raw.complete) return;
+      const socket = raw.socket;
+      const text = clientErrorText({ code: 'ERR_HTTP_REQUEST_TIMEOUT' }, MAX_HEADER_BYTES);
+      if (text !== null && socket.writable) socket.end(text);
+      else socket.destroy();
+    }, timeoutMs);
+    const clear = (): void => clearTimeout(timer);
+    raw.once('end', clear);
+    raw.once('close', clear);
+    done();
+  });
+}
