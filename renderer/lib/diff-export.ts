@@ -3,7 +3,8 @@
  * fields (the differing field names, `;`-separated), txn and seq of the store value, then the
  * store and snapshot records as canonical JSON. Cells are quoted per RFC 4180 when needed.
  */
-import { canonicalJson } from '../../src-core/model/canonical';
+import { storedCanonicalJson } from '../../src-core/model/canonical';
+import { stringifyJson } from '../../src-core/model/json-text';
 import type { DiffRow } from '../../src-core/model/types';
 import type { ExportFormat } from '../../src-core/model/store-api';
 
@@ -12,7 +13,7 @@ export function csvCell(v: string): string {
 }
 
 export function diffRowsToText(rows: DiffRow[], format: ExportFormat): string {
-  if (format === 'ndjson') return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+  if (format === 'ndjson') return rows.map((r) => stringifyJson(r)).join('\n') + (rows.length ? '\n' : '');
   const lines = ['key,status,fields,txn,seq,store,snapshot'];
   for (const r of rows) {
     lines.push(
@@ -22,8 +23,8 @@ export function diffRowsToText(rows: DiffRow[], format: ExportFormat): string {
         r.fields.join(';'),
         r.store ? String(r.store.txn) : '',
         r.store ? String(r.store.seq) : '',
-        r.store ? canonicalJson(r.store.data) : '',
-        r.snapshot ? canonicalJson(r.snapshot) : '',
+        r.store ? storedCanonicalJson(r.store.data) : '',
+        r.snapshot ? storedCanonicalJson(r.snapshot) : '',
       ]
         .map(csvCell)
         .join(','),

@@ -1,5 +1,5 @@
 /**
- * The Fastify application factory: JSON body parsing with messages that say what was malformed,
+ * The Fastify application factory: JSON body parsing (json-body.ts: strict UTF-8 and JSON),
  * the one error handler (errors.ts), auth (auth.ts), metrics, every route module, SSE, the diff
  * route (owned by the diff area) and the static UI. Kept separate from `startServer` so tests can
  * build an app without listening.
@@ -9,10 +9,12 @@ import { TidemarkError, badRequest, notFound } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { Role } from '../model/types';
 import type { EventStore } from '../store/types';
+import { stringifyJson } from '../model/json-text';
 import { installAuth } from './auth';
 import type { RouteContext } from './context';
 import { registerDiffRoute } from './diff-route';
 import { sendError } from './errors';
+import { installJsonBodyParser } from './json-body';
 import { ServerMetrics } from './metrics';
 import { registerExportRoute } from './routes/export';
 import { registerExtraRoutes } from './routes/extra';
@@ -73,17 +75,12 @@ export function buildApp(opts: AppOptions): BuiltApp {
     );
   });
 
-  // JSON only, parsed with JSON.parse so the message says where it broke. An empty body is no body.
+  // JSON only: strict UTF-8 and the model's strict JSON reader (json-body.ts). An empty body is no body.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text) as unknown);
-    } catch (e) {
-      done(badRequest(`body: malformed JSON (${e instanceof Error ? e.message : String(e)})`), undefined);
-    }
-  });
+  installJsonBodyParser(app);
+  // Responses of stored data written before the depth limit may nest deeper than JSON.stringify
+  // can go; stringifyJson is JSON.stringify with an iterative fallback for those.
+  app.setReplySerializer((payload) => stringifyJson(payload));
 
   app.setErrorHandler((err, req, reply) => sendError(reply, req, err, bodyLimit));
   app.setNotFoundHandler((req, reply) =>

@@ -14,6 +14,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../model/errors';
+import { stringifyJson } from '../model/json-text';
 import type { StoredEvent } from '../model/types';
 import { tailTopic } from '../store/tail';
 import type { RouteContext } from './context';
@@ -32,7 +33,7 @@ function lastEventId(header: string | string[] | undefined): number | undefined 
 
 export function formatSse(events: StoredEvent[]): string {
   let out = '';
-  for (const e of events) out += `id: ${e.seq}\ndata: ${JSON.stringify(e)}\n\n`;
+  for (const e of events) out += `id: ${e.seq}\ndata: ${stringifyJson(e)}\n\n`;
   return out;
 }
 

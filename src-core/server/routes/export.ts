@@ -9,7 +9,8 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { canonicalJson } from '../../model/canonical';
+import { storedCanonicalJson } from '../../model/canonical';
+import { stringifyJson } from '../../model/json-text';
 import { LIMITS } from '../../model/limits';
 import type { SurfaceOptions, SurfacePage, SurfaceRow } from '../../model/types';
 import type { EventStore } from '../../store/types';
@@ -35,14 +36,14 @@ export function csvLine(r: SurfaceRow): string {
       r.hash,
       r.time,
       r.invalid ? 'true' : 'false',
-      csvField(canonicalJson(r.data)),
+      csvField(storedCanonicalJson(r.data)),
     ].join(',') + '\r\n'
   );
 }
 
 function formatPage(rows: SurfaceRow[], format: Format): string {
   let out = '';
-  for (const r of rows) out += format === 'csv' ? csvLine(r) : JSON.stringify(r) + '\n';
+  for (const r of rows) out += format === 'csv' ? csvLine(r) : stringifyJson(r) + '\n';
   return out;
 }
 
