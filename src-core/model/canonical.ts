@@ -11,7 +11,7 @@
  * stored before the limits existed stays readable). Pure: safe for the browser build.
  */
 import { badRequest } from './errors';
-import { formatJsonPath, writeDeep } from './json-text';
+import { type JsonPathSegment, formatJsonPath, writeDeep } from './json-text';
 import { LIMITS } from './limits';
 import type { JsonValue } from './types';
 
@@ -79,18 +79,24 @@ function fast(value: unknown, levels: number): string | undefined {
 
 /**
  * The slow path, taken only for values the fast path refuses: the same walk, but it throws
- * BAD_REQUEST naming where in the value the problem is. Exported for the tests that check both
- * paths agree.
+ * BAD_REQUEST naming where in the value the problem is (`path` names the value itself). Exported
+ * for the tests that check both paths agree.
  */
-export function checkedCanonicalJson(value: unknown, path = 'data', levels: number = LIMITS.jsonDepthMax): string {
+export function checkedCanonicalJson(value: unknown, path = 'data'): string {
+  return checked(value, path, [], LIMITS.jsonDepthMax);
+}
+
+/** `segs`: the path below `base` so far (pushed and popped as the walk goes). */
+function checked(value: unknown, base: string, segs: JsonPathSegment[], levels: number): string {
+  const fail = (problem: string): Error => badRequest(`${formatJsonPath(base, segs)}: ${problem}`);
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw badRequest(`${path}: ${String(value)} is not a JSON number`);
+      if (!Number.isFinite(value)) throw fail(`${String(value)} is not a JSON number`);
       if (value > SAFE || value < -SAFE) {
-        throw badRequest(
-          `${path}: number ${String(value)} is beyond ±${SAFE} (2^53 - 1) and cannot be carried exactly; send it as a string`,
+        throw fail(
+          `number ${String(value)} is beyond ±${SAFE} (2^53 - 1) and cannot be carried exactly; send it as a string`,
         );
       }
       return JSON.stringify(value);
@@ -98,35 +104,36 @@ export function checkedCanonicalJson(value: unknown, path = 'data', levels: numb
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      if (levels === 0) throw badRequest(`${path}: nesting deeper than ${LIMITS.jsonDepthMax} levels`);
+      if (levels === 0) throw fail(`nesting deeper than ${LIMITS.jsonDepthMax} levels`);
       if (Array.isArray(value)) {
         let out = '[';
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out += ',';
-          out += checkedCanonicalJson(value[i] as unknown, `${path}[${i}]`, levels - 1);
+          segs.push(i);
+          out += checked(value[i] as unknown, base, segs, levels - 1);
+          segs.pop();
         }
         return out + ']';
       }
       const proto: unknown = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) {
-        throw badRequest(`${path}: only plain objects, arrays and scalars are JSON`);
-      }
+      if (proto !== Object.prototype && proto !== null) throw fail('only plain objects, arrays and scalars are JSON');
       const obj = value as Record<string, unknown>;
       const keys = Object.keys(obj).sort();
       let out = '{';
       let first = true;
       for (const k of keys) {
         const v = obj[k];
-        const at = formatJsonPath(path, [k]);
-        if (v === undefined) throw badRequest(`${at}: undefined is not a JSON value`);
+        segs.push(k);
+        if (v === undefined) throw fail('undefined is not a JSON value');
         if (!first) out += ',';
         first = false;
-        out += JSON.stringify(k) + ':' + checkedCanonicalJson(v, at, levels - 1);
+        out += JSON.stringify(k) + ':' + checked(v, base, segs, levels - 1);
+        segs.pop();
       }
       return out + '}';
     }
     default:
-      throw badRequest(`${path}: a ${typeof value} is not a JSON value`);
+      throw fail(`a ${typeof value} is not a JSON value`);
   }
 }
 

@@ -400,12 +400,12 @@ function duplicate(text: string, d: number, opts: JsonTextOptions): Error {
   return badRequest(`${where(opts, pathTo(text, d - 1))}: duplicate member name ${JSON.stringify(shown)}`);
 }
 
-/** How a message names `path`: the text's name for the root and before a leading index. */
+/** How a message names `path`: the text's name for the root, and before a leading `[`. */
 function where(opts: JsonTextOptions, path: readonly JsonPathSegment[]): string {
   const at = opts.at ?? 'body';
-  const prefix = opts.prefix ?? '';
   if (path.length === 0) return at;
-  return formatJsonPath(prefix === '' && typeof path[0] === 'number' ? at : prefix, path);
+  const out = formatJsonPath(opts.prefix ?? '', path);
+  return out.startsWith('[') ? at + out : out;
 }
 
 const IDENT_RE = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -421,7 +421,7 @@ export function formatJsonPath(base: string, path: readonly JsonPathSegment[]): 
     if (typeof seg === 'number') pieces.push(`[${seg}]`);
     else {
       const name = seg.length > 64 ? `${seg.slice(0, 63)}\u2026` : seg;
-      pieces.push(IDENT_RE.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`);
+      pieces.push(IDENT_RE.test(seg) ? `.${name}` : `[${JSON.stringify(name)}]`);
     }
   }
   const shown = pieces.length > 16 ? [...pieces.slice(0, 10), '\u2026', ...pieces.slice(-4)] : pieces;
