@@ -75,6 +75,8 @@ export function checkJsonText(text: string, opts: JsonTextOptions = {}, tolerate
   const maxDepth = opts.maxDepth ?? LIMITS.jsonDepthMax;
   const limit = (opts.envelope ?? 0) + maxDepth;
   if (kinds.length < limit + 2) grow(limit + 2);
+  // Sets of member names left by a text that failed part-way are dropped, not kept alive.
+  sets.length = 0;
   try {
     return scan(text, limit, maxDepth, opts, tolerateDepth);
   } catch (e) {
@@ -140,10 +142,11 @@ function growNames(): void {
   nameEnd = e;
 }
 
-const enum Mode {
-  Value,
-  Key,
-  After,
+/** The index of the first character at or after `i` that is not JSON whitespace. */
+function skipWs(text: string, i: number): number {
+  let c = text.charCodeAt(i);
+  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+  return i;
 }
 
 function scan(
@@ -167,86 +170,38 @@ function scan(
   let i = 0;
   let depth = 0;
   let names = 0;
-  let mode = Mode.Value;
   let excess: JsonDepthExcess | null = null;
+  let wantKey = false;
   let c = 0;
+  // Where the next backslash is, at or after some point not past `i` (or `n`: none). A string
+  // starting before it ends at its next quote, found by the native indexOf; only a string with
+  // a backslash in it is walked character by character.
+  let backslash = text.indexOf('\\');
+  if (backslash < 0) backslash = n;
+  // One turn per value: a member name first when in an object, then the value, then the commas
+  // and closing brackets after it. charCodeAt past the end is NaN, which matches nothing.
   for (;;) {
-    while (i < n && ((c = text.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) i++;
-    if (i >= n) {
-      if (mode === Mode.After && depth === 0) return excess;
-      throw SYNTAX;
-    }
-    if (mode === Mode.Value) {
-      if (c === 0x22) {
-        i++;
+    if (wantKey) {
+      wantKey = false;
+      c = text.charCodeAt(i);
+      if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+      if (c !== 0x22) throw SYNTAX;
+      const start = i + 1;
+      let esc = 0;
+      const quote = text.indexOf('"', start);
+      if (quote >= 0 && quote < backslash) i = quote;
+      else {
+        i = start;
         for (;;) {
           if (i >= n) throw SYNTAX;
           c = text.charCodeAt(i);
           if (c === 0x22) break;
-          i += c === 0x5c ? 2 : 1;
+          if (c === 0x5c) {
+            esc = 1;
+            i += 2;
+          } else i++;
         }
-        i++;
-        mode = Mode.After;
-      } else if (c === 0x7b || c === 0x5b) {
-        if (depth >= limit) {
-          const found = { path: pathTo(text, depth), message: '' };
-          found.message = `${where(opts, found.path)}: nesting deeper than ${maxDepth} levels`;
-          if (!tolerateDepth) throw badRequest(found.message);
-          excess ??= found;
-          i = skipValue(text, i + 1);
-          mode = Mode.After;
-          continue;
-        }
-        const kind = c === 0x7b ? OBJ : ARR;
-        depth++;
-        kinds_[depth] = kind;
-        i++;
-        while (i < n && ((c = text.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) i++;
-        if (i < n && c === (kind === OBJ ? 0x7d : 0x5d)) {
-          // An empty object or array.
-          depth--;
-          i++;
-          mode = Mode.After;
-        } else if (kind === OBJ) {
-          namesBase_[depth] = names;
-          sets[depth] = undefined;
-          mode = Mode.Key;
-        } else {
-          indexes_[depth] = 0;
-          mode = Mode.Value;
-        }
-      } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-        const end = scanNumber(text, i, n);
-        // At most 15 integer digits and no exponent: within ±2^53 and never 0 unless written so.
-        if (numInt > 15 || numExp || numFrac > 300) {
-          const problem = numberProblem(text.slice(i, end), numPlain);
-          if (problem !== null) throw badRequest(`${where(opts, pathTo(text, depth))}: ${problem}`);
-        }
-        i = end;
-        mode = Mode.After;
-      } else if (c === 0x74 && text.startsWith('true', i)) {
-        i += 4;
-        mode = Mode.After;
-      } else if (c === 0x66 && text.startsWith('false', i)) {
-        i += 5;
-        mode = Mode.After;
-      } else if (c === 0x6e && text.startsWith('null', i)) {
-        i += 4;
-        mode = Mode.After;
-      } else throw SYNTAX;
-    } else if (mode === Mode.Key) {
-      if (c !== 0x22) throw SYNTAX;
-      const start = i + 1;
-      let esc = 0;
-      i = start;
-      for (;;) {
-        if (i >= n) throw SYNTAX;
-        c = text.charCodeAt(i);
-        if (c === 0x22) break;
-        if (c === 0x5c) {
-          esc = 1;
-          i += 2;
-        } else i++;
+        if (backslash < i && (backslash = text.indexOf('\\', i)) < 0) backslash = n;
       }
       const end = i;
       i++;
@@ -284,27 +239,91 @@ function scan(
         if (set.has(name)) throw duplicate(text, depth, opts);
         set.add(name);
       }
-      while (i < n && ((c = text.charCodeAt(i)) === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) i++;
-      if (c !== 0x3a || i >= n) throw SYNTAX;
+      c = text.charCodeAt(i);
+      if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+      if (c !== 0x3a) throw SYNTAX;
       i++;
-      mode = Mode.Value;
-    } else {
-      if (depth === 0) throw SYNTAX;
-      if (c === 0x2c) {
+    }
+
+    c = text.charCodeAt(i);
+    if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+    if (c === 0x22) {
+      const quote = text.indexOf('"', i + 1);
+      if (quote >= 0 && quote < backslash) i = quote + 1;
+      else {
         i++;
-        if (kinds_[depth] === OBJ) mode = Mode.Key;
-        else {
-          indexes_[depth] = indexes_[depth]! + 1;
-          mode = Mode.Value;
+        for (;;) {
+          if (i >= n) throw SYNTAX;
+          c = text.charCodeAt(i);
+          if (c === 0x22) break;
+          i += c === 0x5c ? 2 : 1;
         }
-      } else if (c === (kinds_[depth] === OBJ ? 0x7d : 0x5d)) {
-        if (kinds_[depth] === OBJ) {
-          names = namesBase_[depth]!;
+        i++;
+        if (backslash < i && (backslash = text.indexOf('\\', i)) < 0) backslash = n;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (depth >= limit) {
+        const found = { path: pathTo(text, depth), message: '' };
+        found.message = `${where(opts, found.path)}: nesting deeper than ${maxDepth} levels`;
+        if (!tolerateDepth) throw badRequest(found.message);
+        excess ??= found;
+        i = skipValue(text, i + 1);
+      } else {
+        const kind = c === 0x7b ? OBJ : ARR;
+        depth++;
+        kinds_[depth] = kind;
+        c = text.charCodeAt(++i);
+        if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+        if (kind === OBJ) {
+          namesBase_[depth] = names;
           sets[depth] = undefined;
+          if (c !== 0x7d) {
+            wantKey = true;
+            continue;
+          }
+        } else if (c !== 0x5d) {
+          indexes_[depth] = 0;
+          continue;
         }
+        // An empty object or array.
         depth--;
         i++;
-      } else throw SYNTAX;
+      }
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      const end = scanNumber(text, i, n);
+      // At most 15 integer digits and no exponent: within ±2^53 and never 0 unless written so.
+      if (numInt > 15 || numExp || numFrac > 300) {
+        const problem = numberProblem(text.slice(i, end), numPlain);
+        if (problem !== null) throw badRequest(`${where(opts, pathTo(text, depth))}: ${problem}`);
+      }
+      i = end;
+    } else if (c === 0x74 && text.startsWith('true', i)) i += 4;
+    else if (c === 0x66 && text.startsWith('false', i)) i += 5;
+    else if (c === 0x6e && text.startsWith('null', i)) i += 4;
+    else throw SYNTAX;
+
+    // After a value: close what ends here, up to a comma (next value) or the end of the text.
+    for (;;) {
+      c = text.charCodeAt(i);
+      if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+      if (depth === 0) {
+        if (i >= n) return excess;
+        throw SYNTAX;
+      }
+      const kind = kinds_[depth];
+      if (c === 0x2c) {
+        i++;
+        if (kind === OBJ) wantKey = true;
+        else indexes_[depth] = indexes_[depth]! + 1;
+        break;
+      }
+      if (c !== (kind === OBJ ? 0x7d : 0x5d)) throw SYNTAX;
+      if (kind === OBJ) {
+        names = namesBase_[depth]!;
+        sets[depth] = undefined;
+      }
+      depth--;
+      i++;
     }
   }
 }
