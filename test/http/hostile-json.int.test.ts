@@ -82,12 +82,9 @@ describe('hostile JSON bodies', () => {
         expect(a.status).toBe(200);
         const res = a.body as { results: { txn: number }[]; error: Record<string, unknown> | null };
         expect(res.results).toHaveLength(1);
-        expect(res.error).toEqual({
-          index: 1,
-          status: 400,
-          code: 'BAD_REQUEST',
-          message: expect.stringMatching(/^txns\[1\]\.events\[1\]\.data\[0\].*: nesting deeper than 128 levels$/),
-        });
+        const { message, ...rest } = res.error ?? {};
+        expect(rest).toEqual({ index: 1, status: 400, code: 'BAD_REQUEST' });
+        expect(message).toMatch(/^txns\[1\]\.events\[1\]\.data\[0\].*: nesting deeper than 128 levels$/);
         const after = await s.store.topicInfo('t');
         expect(after.maxTxn).toBe(before.maxTxn + 1);
         expect(after.maxSeq).toBe(before.maxSeq + 1);
