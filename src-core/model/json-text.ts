@@ -142,10 +142,14 @@ function growNames(): void {
   nameEnd = e;
 }
 
-/** The index of the first character at or after `i` that is not JSON whitespace. */
+/** The index of the first character at or after `i` that is not JSON whitespace (or the end). */
 function skipWs(text: string, i: number): number {
-  let c = text.charCodeAt(i);
-  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = text.charCodeAt(++i);
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    i++;
+  }
   return i;
 }
 
@@ -179,7 +183,9 @@ function scan(
   let backslash = text.indexOf('\\');
   if (backslash < 0) backslash = n;
   // One turn per value: a member name first when in an object, then the value, then the commas
-  // and closing brackets after it. charCodeAt past the end is NaN, which matches nothing.
+  // and closing brackets after it. Reads past the end happen only on malformed input (charCodeAt
+  // gives NaN, which matches nothing); a well-formed text is never read out of bounds, which
+  // keeps the optimised code on its fast path.
   for (;;) {
     if (wantKey) {
       wantKey = false;
@@ -304,12 +310,15 @@ function scan(
 
     // After a value: close what ends here, up to a comma (next value) or the end of the text.
     for (;;) {
-      c = text.charCodeAt(i);
-      if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
-      if (depth === 0) {
-        if (i >= n) return excess;
-        throw SYNTAX;
+      if (i >= n || (c = text.charCodeAt(i)) <= 0x20) {
+        i = skipWs(text, i);
+        if (i >= n) {
+          if (depth === 0) return excess;
+          throw SYNTAX;
+        }
+        c = text.charCodeAt(i);
       }
+      if (depth === 0) throw SYNTAX;
       const kind = kinds_[depth];
       if (c === 0x2c) {
         i++;
@@ -343,6 +352,7 @@ function scanNumber(text: string, i: number, n: number): number {
   numPlain = true;
   numFrac = 0;
   numExp = false;
+  if (j >= n) return j;
   c = text.charCodeAt(j);
   if (c === 0x2e) {
     numPlain = false;
@@ -350,6 +360,7 @@ function scanNumber(text: string, i: number, n: number): number {
     while (j < n && (c = text.charCodeAt(j)) >= 0x30 && c <= 0x39) j++;
     if (j === fracStart) throw SYNTAX;
     numFrac = j - fracStart;
+    if (j >= n) return j;
     c = text.charCodeAt(j);
   }
   if (c === 0x65 || c === 0x45) {
