@@ -5,12 +5,13 @@
  * (src-core/export/csv.ts: formula-like text neutralised, RFC 4180 quoting).
  */
 import { csvRecord } from '../../src-core/export/csv';
-import { canonicalJson } from '../../src-core/model/canonical';
+import { storedCanonicalJson } from '../../src-core/model/canonical';
+import { stringifyJson } from '../../src-core/model/json-text';
 import type { DiffRow } from '../../src-core/model/types';
 import type { ExportFormat } from '../../src-core/model/store-api';
 
 export function diffRowsToText(rows: DiffRow[], format: ExportFormat): string {
-  if (format === 'ndjson') return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+  if (format === 'ndjson') return rows.map((r) => stringifyJson(r)).join('\n') + (rows.length ? '\n' : '');
   let out = csvRecord(['key', 'status', 'fields', 'txn', 'seq', 'store', 'snapshot']);
   for (const r of rows) {
     out += csvRecord([
@@ -19,8 +20,8 @@ export function diffRowsToText(rows: DiffRow[], format: ExportFormat): string {
       r.fields.join(';'),
       r.store ? String(r.store.txn) : '',
       r.store ? String(r.store.seq) : '',
-      r.store ? canonicalJson(r.store.data) : '',
-      r.snapshot ? canonicalJson(r.snapshot) : '',
+      r.store ? storedCanonicalJson(r.store.data) : '',
+      r.snapshot ? storedCanonicalJson(r.snapshot) : '',
     ]);
   }
   return out;

@@ -1,13 +1,16 @@
 /**
  * Reading events for `tidemark write`: NDJSON lines `{"key","data"[,"hash","contentType"]}` from a
  * stream, each parsed and validated on its own so a bad line is reported by its 1-based line number
- * (`line 17: Unexpected token ...`, `line 17: key: must be ...`). Blank lines are skipped (they
+ * (`line 17: malformed JSON (...)`, `line 17: key: must be ...`); each line is read by the model's
+ * strict JSON reader (a duplicate member name, a number beyond ±2^53 or nesting deeper than the
+ * limit is refused like over HTTP, `line 17: data.a: duplicate member name "x"`). Blank lines are skipped (they
  * still count for numbering); any other field is rejected so a typo cannot go unnoticed. The byte
  * count read so far is exposed for the progress bar.
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { badRequest } from '../model/errors';
+import { parseJsonText } from '../model/json-text';
 import type { EventInput } from '../model/types';
 import { validateEventInput } from '../model/validate';
 
@@ -15,12 +18,8 @@ const ALLOWED = new Set(['key', 'data', 'hash', 'contentType']);
 
 /** Parses one NDJSON line into an event, or throws BAD_REQUEST naming the line. */
 export function parseEventLine(line: string, lineNo: number): EventInput {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (err) {
-    throw badRequest(`line ${lineNo}: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  // The line is one event: its members (data among them) get the full depth limit.
+  const value = parseJsonText(line, { envelope: 1, at: `line ${lineNo}`, prefix: `line ${lineNo}: ` });
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badRequest(`line ${lineNo}: must be a JSON object with "key" and "data"`);
   }

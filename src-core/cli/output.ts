@@ -5,6 +5,7 @@
  * constant memory; a closed pipe (`tidemark read --all | head`) ends the command quietly.
  */
 import type { Writable } from 'node:stream';
+import { stringifyJson } from '../model/json-text';
 import type { OutputFormat } from './options';
 
 export interface Column<T> {
@@ -147,7 +148,7 @@ export class RowPrinter<T> {
       return;
     }
     let out = '';
-    for (const r of rows) out += JSON.stringify(this.toJson(r)) + '\n';
+    for (const r of rows) out += stringifyJson(this.toJson(r)) + '\n';
     await this.sink.write(out);
   }
 
@@ -159,5 +160,5 @@ export class RowPrinter<T> {
 
 /** JSON of a data value for a table cell. */
 export function dataCell(data: unknown): string {
-  return JSON.stringify(data) ?? '';
+  return data === undefined ? '' : stringifyJson(data);
 }

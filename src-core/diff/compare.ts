@@ -6,9 +6,10 @@
  * canonical JSON; a field missing on both sides is equal, missing on one side differs. Against a
  * CSV snapshot (every cell a string) a store scalar compares by its string form (number 1 equals
  * cell "1", true equals "true", null and a missing field equal an empty cell) and an object or
- * array by its canonical JSON text. Pure.
+ * array by its canonical JSON text (`storedCanonicalJson`: store data may predate today's limits).
+ * Pure.
  */
-import { canonicalJson } from '../model/canonical';
+import { storedCanonicalJson } from '../model/canonical';
 import type { JsonValue } from '../model/types';
 
 export type Fields = Record<string, JsonValue>;
@@ -78,7 +79,7 @@ export function differingCells(store: Fields, cells: readonly string[], columns:
 export function sameJson(a: JsonValue, b: JsonValue): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return canonicalJson(a) === canonicalJson(b);
+  return storedCanonicalJson(a) === storedCanonicalJson(b);
 }
 
 /** A store value as a CSV cell would hold it. */
@@ -86,5 +87,5 @@ export function cellText(v: JsonValue): string {
   if (v === null) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return JSON.stringify(v);
-  return canonicalJson(v);
+  return storedCanonicalJson(v);
 }

@@ -4,11 +4,14 @@
  * LF or CRLF line ends, a BOM dropped, blank lines skipped, every cell a string, every record as
  * many cells as the header. `parseCsvRows` yields cell arrays (the diff's fast path);
  * `parseCsv` yields records as objects. Records carry their 1-based number and the line they start
- * on, counted from the newlines actually in the cells. Errors are BAD_REQUEST naming the record
- * and line.
+ * on, counted from the newlines actually in the cells. A record whose cells hold more than
+ * `LIMITS.snapshotRecordBytesMax` bytes (an unterminated quote, a row that never ends) is refused
+ * as soon as it does (csv-parse's `max_record_size`), never buffered whole. Errors are BAD_REQUEST
+ * naming the record and line.
  */
 import { type CsvError, parse } from 'csv-parse';
 import { badRequest } from '../model/errors';
+import { LIMITS } from '../model/limits';
 import type { JsonValue } from '../model/types';
 import type { Chunk, SnapshotRecord } from './types';
 import { utf8Chunks } from './utf8';
@@ -31,7 +34,12 @@ const tick = (): Promise<void> => new Promise<void>((resolve) => setImmediate(re
 export async function* parseCsvRows(body: AsyncIterable<Chunk>, hooks: CsvHooks = {}): AsyncGenerator<CsvRow> {
   // Column counts are checked here (csv-parse's message would be about its own line count), and
   // blank lines arrive as [''] and are skipped here, so line numbers stay exact.
-  const parser = parse({ bom: true, relax_column_count: true, record_delimiter: ['\r\n', '\n'] });
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    record_delimiter: ['\r\n', '\n'],
+    max_record_size: LIMITS.snapshotRecordBytesMax,
+  });
   // Records are collected from 'data' events, which arrive before the 'error' of a later record,
   // so every good record is handed on before the error, and the error knows where it happened.
   let queue: string[][] = [];
@@ -123,6 +131,9 @@ function checkHeader(cells: string[], line: number): string[] {
 
 /** csv-parse's message without its own line number (ours is exact). */
 function csvMessage(e: unknown): string {
+  if (e instanceof Error && (e as CsvError).code === 'CSV_MAX_RECORD_SIZE') {
+    return `larger than the limit of ${LIMITS.snapshotRecordBytesMax} bytes for one record`;
+  }
   const msg = e instanceof Error ? (e as CsvError).message : String(e);
   return msg.replace(/\s*(at|on) line \d+/g, '');
 }

@@ -1,11 +1,13 @@
 /**
  * Turns a stream of snapshot chunks (bytes or text) into text slices of at most 64 Ki characters:
- * strict UTF-8 (invalid bytes are a BAD_REQUEST naming the byte offset), a leading byte-order mark
- * dropped, surrogate pairs never split between slices. Counts bytes for progress. Pure (uses the
- * standard TextDecoder only).
+ * strict UTF-8 (utf8.ts: invalid bytes are a BAD_REQUEST naming the exact byte offset), a leading
+ * byte-order mark dropped, surrogate pairs never split between slices. Counts bytes for progress.
+ * Node only (through utf8.ts).
  */
 import { badRequest } from '../model/errors';
+import { utf8ByteLength } from '../model/utf8';
 import type { Chunk } from './types';
+import { Utf8Check } from './utf8';
 
 export const SLICE_CHARS = 64 * 1024;
 
@@ -13,34 +15,31 @@ export async function* decodeUtf8(
   body: AsyncIterable<Chunk>,
   onBytes?: (total: number) => void,
 ): AsyncGenerator<string, void, undefined> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const check = new Utf8Check();
+  // Only checked bytes reach the decoder, ending on character boundaries; it drops a leading BOM.
+  const decoder = new TextDecoder('utf-8');
   let bytes = 0;
   let first = true;
   let carry = '';
-  const decode = (chunk: Uint8Array | undefined): string => {
-    try {
-      return chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true });
-    } catch {
-      throw badRequest(`the snapshot is not valid UTF-8 (near byte ${bytes})`);
-    }
-  };
   for await (const chunk of body as AsyncIterable<unknown>) {
     let text: string;
     if (typeof chunk === 'string') {
       text = first && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
-      bytes += byteLength(chunk);
+      bytes += utf8ByteLength(chunk);
     } else if (chunk instanceof Uint8Array) {
-      text = decode(chunk);
+      const whole = check.push(chunk);
+      text = decoder.decode(whole, { stream: true });
       bytes += chunk.byteLength;
     } else {
       throw badRequest('the snapshot stream must yield bytes or text');
     }
     onBytes?.(bytes);
-    // The decoder drops a BOM from bytes itself; a text chunk's BOM is dropped above.
+    // A text chunk's BOM is dropped above.
     if (chunk.length > 0) first = false;
     yield* slices(carry + text, (rest) => (carry = rest));
   }
-  const tail = carry + decode(undefined);
+  check.end();
+  const tail = carry + decoder.decode();
   if (tail.length > 0) yield* slices(tail, () => undefined, true);
 }
 
@@ -59,14 +58,4 @@ function* slices(text: string, keep: (rest: string) => void, final = false): Gen
     yield text.slice(i, j);
     i = j;
   }
-}
-
-function byteLength(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    // 2 bytes below U+0800, 3 above, and 4 for a surrogate pair (2 per surrogate).
-    if (c >= 0x80) n += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
-  }
-  return n;
 }

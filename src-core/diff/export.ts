@@ -9,8 +9,9 @@
  */
 import type { Writable } from 'node:stream';
 import { csvRecord } from '../export/csv';
-import { canonicalJson } from '../model/canonical';
+import { storedCanonicalJson } from '../model/canonical';
 import { TidemarkError, badRequest } from '../model/errors';
+import { stringifyJson } from '../model/json-text';
 import type { ExportFormat } from '../model/store-api';
 import type { DiffRow } from '../model/types';
 
@@ -40,13 +41,13 @@ export function diffRowToCsv(row: DiffRow): string {
     s === null ? '' : String(s.txn),
     s === null ? '' : s.time,
     s === null ? '' : s.hash,
-    s === null ? '' : canonicalJson(s.data),
+    s === null ? '' : storedCanonicalJson(s.data),
     row.snapshot === null ? '' : JSON.stringify(row.snapshot),
   ]);
 }
 
 export function diffRowToNdjson(row: DiffRow): string {
-  return JSON.stringify(row) + '\n';
+  return stringifyJson(row) + '\n';
 }
 
 /** The export format a file name implies (.csv, .ndjson/.jsonl); BAD_REQUEST otherwise. */

@@ -2,13 +2,18 @@
  * An incremental scanner for a JSON array of objects: text goes in piece by piece, complete
  * records come out, so a large file is never held as one string. It only finds where each
  * top-level element starts and ends (tracking strings, escapes and nesting depth) and hands each
- * element's text to `JSON.parse`. Errors are BAD_REQUEST naming the record number and line: a top
+ * element's text to the model's strict JSON reader (`parseJsonText`: nesting deeper than
+ * `LIMITS.jsonDepthMax` below the record, duplicate member names and numbers beyond ±2^53 are
+ * refused). A record larger than `LIMITS.snapshotRecordBytesMax` is refused as soon as it grows
+ * past it (record-size.ts). Errors are BAD_REQUEST naming the record number and line: a top
  * level that is not an array, a non-object element, an unparseable element, a missing comma,
  * content after the closing `]`, a truncated file. Whitespace-only input is an empty snapshot.
  * Pure (no Node APIs): `sniffColumns` uses it on a sample in the browser.
  */
 import { badRequest } from '../model/errors';
+import { parseJsonText } from '../model/json-text';
 import type { JsonValue } from '../model/types';
+import { RecordSize, recordTooLarge } from './record-size';
 import type { SnapshotRecord } from './types';
 
 const enum State {
@@ -31,6 +36,11 @@ export class JsonArrayScanner {
   private parts: string[] = [];
   private startLine = 1;
   private sawBracket = false;
+  private readonly size: RecordSize;
+
+  constructor(recordBytesMax?: number) {
+    this.size = new RecordSize(recordBytesMax);
+  }
 
   /**
    * Feeds the next piece of text; returns the records it completed, appended to `out` (so a
@@ -52,7 +62,7 @@ export class JsonArrayScanner {
         else if (c === 0x7b || c === 0x5b) this.depth++;
         else if (c === 0x7d || c === 0x5d) {
           if (--this.depth === 0) {
-            this.parts.push(text.slice(start, i + 1));
+            this.addPart(text.slice(start, i + 1));
             out.push(this.finishElement());
             this.state = State.AfterElement;
           }
@@ -85,6 +95,7 @@ export class JsonArrayScanner {
           this.inString = false;
           this.escape = false;
           this.parts = [];
+          this.size.reset();
           start = i;
           break;
         case State.AfterElement:
@@ -98,8 +109,17 @@ export class JsonArrayScanner {
           throw badRequest(`line ${this.line}: unexpected content after the closing "]" of the JSON array`);
       }
     }
-    if (this.state === State.InElement && start >= 0) this.parts.push(text.slice(start));
+    if (this.state === State.InElement && start >= 0) this.addPart(text.slice(start));
     return out;
+  }
+
+  /** Keeps a piece of the current record, refusing the record once it is over the size limit. */
+  private addPart(piece: string): void {
+    if (this.size.add(piece, () => this.parts)) {
+      this.parts = [];
+      throw recordTooLarge(`record ${this.n + 1} (line ${this.startLine})`, this.size.limit);
+    }
+    this.parts.push(piece);
   }
 
   /** Ends the input; throws if the array is incomplete. */
@@ -113,12 +133,9 @@ export class JsonArrayScanner {
     const n = ++this.n;
     const text = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
     this.parts = [];
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      throw this.err(n, `is not valid JSON (${e instanceof Error ? e.message : String(e)})`, this.startLine);
-    }
+    const where = `record ${n} (line ${this.startLine})`;
+    // The record object is the envelope: its fields get the full depth limit.
+    const value = parseJsonText(text, { envelope: 1, at: where, prefix: `${where}: ` });
     // The scanner only starts elements at "{", so a parsed element is an object.
     return { n, line: this.startLine, record: value as Record<string, JsonValue> };
   }

@@ -5,7 +5,8 @@
  * (`data` as canonical JSON, `invalid` as `true`/`false`), every cell through the one cell rule
  * (csv.ts: formula neutralising and RFC 4180 quoting). NDJSON: one SurfaceRow JSON per line. Pure.
  */
-import { canonicalJson } from '../model/canonical';
+import { storedCanonicalJson } from '../model/canonical';
+import { stringifyJson } from '../model/json-text';
 import type { SurfaceRow } from '../model/types';
 import { csvRecord } from './csv';
 
@@ -23,13 +24,13 @@ export function surfaceCsvLine(r: SurfaceRow): string {
     r.hash,
     r.time,
     r.invalid ? 'true' : 'false',
-    canonicalJson(r.data),
+    storedCanonicalJson(r.data),
   ]);
 }
 
 /** The text of a page of rows in `format` (no CSV header: write `SURFACE_CSV_HEADER` first). */
 export function surfaceRowsText(rows: readonly SurfaceRow[], format: SurfaceExportFormat): string {
   let out = '';
-  for (const r of rows) out += format === 'csv' ? surfaceCsvLine(r) : JSON.stringify(r) + '\n';
+  for (const r of rows) out += format === 'csv' ? surfaceCsvLine(r) : stringifyJson(r) + '\n';
   return out;
 }

@@ -2,36 +2,52 @@
  * Canonical JSON: object keys sorted recursively (by UTF-16 code units, as `Array.prototype.sort`
  * and RFC 8785 do), no insignificant whitespace, numbers and strings exactly as `JSON.stringify`
  * writes them. Two values that are equal as JSON give the same text, so they hash the same and
- * compare equal in diffs. Throws BAD_REQUEST for values JSON cannot carry (undefined, NaN,
- * Infinity, functions, bigint, symbols), naming where in the value it was found.
- * Pure: safe for the browser build.
+ * compare equal in diffs. The write path (`canonicalJson`) is also the check that a value may be
+ * stored: it throws BAD_REQUEST, naming where in the value, for what JSON cannot carry (undefined,
+ * NaN, Infinity, functions, bigint, symbols), for numbers beyond ±(2^53 - 1) (JSON texts cannot
+ * carry them exactly, see json-text.ts) and for nesting deeper than `LIMITS.jsonDepthMax`; its
+ * recursion is bounded by that limit, so no value (a cycle included) overflows the stack. Reads
+ * of stored data use `storedCanonicalJson`, which checks nothing and takes any depth (data
+ * stored before the limits existed stays readable). Pure: safe for the browser build.
  */
 import { badRequest } from './errors';
+import { type JsonPathSegment, formatJsonPath, writeDeep } from './json-text';
+import { LIMITS } from './limits';
 import type { JsonValue } from './types';
+
+const SAFE = Number.MAX_SAFE_INTEGER;
 
 export function canonicalJson(value: unknown, path = 'data'): string {
   return tryCanonicalJson(value) ?? checkedCanonicalJson(value, path);
 }
 
 /**
- * The fast path: canonical JSON of `value`, or undefined when it is not JSON. Builds no error
- * paths while walking and does not sort an object whose keys are already in order (the common
- * case for data that was canonical before), so the write paths pay only for the walk.
+ * The fast path: canonical JSON of `value`, or undefined when it may not be stored (not JSON, a
+ * number beyond ±(2^53 - 1), nesting deeper than the limit). Builds no error paths while walking
+ * and does not sort an object whose keys are already in order (the common case for data that was
+ * canonical before), so the write paths pay only for the walk.
  */
 export function tryCanonicalJson(value: unknown): string | undefined {
+  return fast(value, LIMITS.jsonDepthMax);
+}
+
+/** `levels`: how many more levels of arrays and objects may open here. */
+function fast(value: unknown, levels: number): string | undefined {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : undefined;
+      // NaN and ±Infinity fail both comparisons.
+      return value <= SAFE && value >= -SAFE ? JSON.stringify(value) : undefined;
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
+      if (levels === 0) return undefined;
       if (Array.isArray(value)) {
         let out = '[';
         for (let i = 0; i < value.length; i++) {
-          const t = tryCanonicalJson(value[i] as unknown);
+          const t = fast(value[i] as unknown, levels - 1);
           if (t === undefined) return undefined;
           out += i > 0 ? ',' + t : t;
         }
@@ -50,7 +66,7 @@ export function tryCanonicalJson(value: unknown): string | undefined {
       let out = '{';
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i]!;
-        const t = tryCanonicalJson(obj[k]);
+        const t = fast(obj[k], levels - 1);
         if (t === undefined) return undefined;
         out += (i > 0 ? ',' : '') + JSON.stringify(k) + ':' + t;
       }
@@ -62,49 +78,73 @@ export function tryCanonicalJson(value: unknown): string | undefined {
 }
 
 /**
- * The slow path, taken only for values that are not JSON: the same walk, but it throws
- * BAD_REQUEST naming where in the value the problem is. Exported for the tests that check both
- * paths agree.
+ * The slow path, taken only for values the fast path refuses: the same walk, but it throws
+ * BAD_REQUEST naming where in the value the problem is (`path` names the value itself). Exported
+ * for the tests that check both paths agree.
  */
 export function checkedCanonicalJson(value: unknown, path = 'data'): string {
+  return checked(value, path, [], LIMITS.jsonDepthMax);
+}
+
+/** `segs`: the path below `base` so far (pushed and popped as the walk goes). */
+function checked(value: unknown, base: string, segs: JsonPathSegment[], levels: number): string {
+  const fail = (problem: string): Error => badRequest(`${formatJsonPath(base, segs)}: ${problem}`);
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw badRequest(`${path}: ${String(value)} is not a JSON number`);
+      if (!Number.isFinite(value)) throw fail(`${String(value)} is not a JSON number`);
+      if (value > SAFE || value < -SAFE) {
+        throw fail(
+          `number ${String(value)} is beyond ±${SAFE} (2^53 - 1) and cannot be carried exactly; send it as a string`,
+        );
+      }
       return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
+      if (levels === 0) throw fail(`nesting deeper than ${LIMITS.jsonDepthMax} levels`);
       if (Array.isArray(value)) {
         let out = '[';
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out += ',';
-          out += checkedCanonicalJson(value[i] as unknown, `${path}[${i}]`);
+          segs.push(i);
+          out += checked(value[i] as unknown, base, segs, levels - 1);
+          segs.pop();
         }
         return out + ']';
       }
       const proto: unknown = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) {
-        throw badRequest(`${path}: only plain objects, arrays and scalars are JSON`);
-      }
+      if (proto !== Object.prototype && proto !== null) throw fail('only plain objects, arrays and scalars are JSON');
       const obj = value as Record<string, unknown>;
       const keys = Object.keys(obj).sort();
       let out = '{';
       let first = true;
       for (const k of keys) {
         const v = obj[k];
-        if (v === undefined) throw badRequest(`${path}.${k}: undefined is not a JSON value`);
+        segs.push(k);
+        if (v === undefined) throw fail('undefined is not a JSON value');
         if (!first) out += ',';
         first = false;
-        out += JSON.stringify(k) + ':' + checkedCanonicalJson(v, `${path}.${k}`);
+        out += JSON.stringify(k) + ':' + checked(v, base, segs, levels - 1);
+        segs.pop();
       }
       return out + '}';
     }
     default:
-      throw badRequest(`${path}: a ${typeof value} is not a JSON value`);
+      throw fail(`a ${typeof value} is not a JSON value`);
   }
+}
+
+/**
+ * Canonical JSON of data read back from a store (or parsed from a stored text): no checks, any
+ * depth. Data within today's limits takes the fast path; data stored before the limits existed
+ * (deeper, or with numbers beyond ±2^53) is written by an iterative walker with the same output,
+ * so reading, exporting and diffing it never fails and never overflows the stack.
+ */
+export function storedCanonicalJson(value: JsonValue): string {
+  return tryCanonicalJson(value) ?? writeDeep(value, true);
 }
 
 /** Validates that `value` is JSON and returns it typed as such (throws BAD_REQUEST otherwise). */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalJson, compareKeys } from './canonical';
+import { canonicalJson, compareKeys, storedCanonicalJson } from './canonical';
+import { LIMITS } from './limits';
+import { jsonWithinLimits } from '../../test/json-values';
 import { hashData } from './hash';
 
 describe('canonicalJson', () => {
@@ -21,11 +23,63 @@ describe('canonicalJson', () => {
   });
   it('round-trips through JSON.parse to an equal canonical form', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), (v) => {
+      fc.property(jsonWithinLimits(), (v) => {
         const c = canonicalJson(v);
         expect(canonicalJson(JSON.parse(c))).toBe(c);
       }),
     );
+  });
+});
+
+/** `n` nested one-member objects around `inner`, built without recursion. */
+function nested(n: number, inner: unknown = 1): unknown {
+  let v = inner;
+  for (let i = 0; i < n; i++) v = { a: v };
+  return v;
+}
+
+describe('canonicalJson limits (the write path)', () => {
+  const MAX = LIMITS.jsonDepthMax;
+
+  it('takes nesting up to the limit and refuses one more level, naming where', () => {
+    expect(canonicalJson(nested(MAX))).toBe('{"a":'.repeat(MAX) + '1' + '}'.repeat(MAX));
+    expect(() => canonicalJson(nested(MAX + 1), 'events[3].data')).toThrow(
+      new RegExp(`^events\\[3\\]\\.data(\\.a){10}…(\\.a){4}: nesting deeper than ${MAX} levels$`),
+    );
+    expect(() => canonicalJson([[[[1]]]].concat(nested(MAX) as never))).toThrow(
+      /^data\[1\](\.a)+…(\.a)+: nesting deeper/,
+    );
+  });
+
+  it.each([10_000, 1_000_000])('%i levels (and a cycle) are a 400, never a RangeError', (n) => {
+    expect(() => canonicalJson(nested(n))).toThrow(/nesting deeper than 128 levels/);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => canonicalJson(cycle)).toThrow(/^data(\.self)+…(\.self)+: nesting deeper/);
+  });
+
+  it('refuses numbers beyond ±(2^53 - 1), naming where', () => {
+    expect(canonicalJson([2 ** 53 - 1, -(2 ** 53 - 1)])).toBe('[9007199254740991,-9007199254740991]');
+    expect(() => canonicalJson({ id: 2 ** 53 })).toThrow(
+      'data.id: number 9007199254740992 is beyond ±9007199254740991 (2^53 - 1) and cannot be carried exactly; send it as a string',
+    );
+    expect(() => canonicalJson({ 'x y': [1e300] })).toThrow(/^data\["x y"\]\[0\]: number 1e\+300 is beyond/);
+  });
+});
+
+describe('storedCanonicalJson (the read path)', () => {
+  it('equals canonicalJson within the limits', () => {
+    fc.assert(
+      fc.property(jsonWithinLimits(), (v) => {
+        expect(storedCanonicalJson(v)).toBe(canonicalJson(v));
+      }),
+    );
+  });
+
+  it('reads data stored before the limits: any depth, big numbers, keys still sorted', () => {
+    const deep = nested(100_000, { z: 2 ** 60, y: [1e300] });
+    const text = storedCanonicalJson(deep as never);
+    expect(text).toBe('{"a":'.repeat(100_000) + '{"y":[1e+300],"z":1152921504606847000}' + '}'.repeat(100_000));
   });
 });
 

@@ -15,6 +15,18 @@ export const LIMITS = {
   /** Concurrent live (SSE) streams per server, and per token (`--max-streams`, `--max-streams-per-token`). */
   sseStreamsDefault: 1000,
   sseStreamsPerTokenDefault: 100,
+  /**
+   * Most levels of arrays and objects in one JSON value: event data (every backend, every caller),
+   * each member of a request body, a snapshot record's fields. `[]` and `{}` are one level, a
+   * scalar none. Deeper values are refused (400 naming where), never stored; see model/json-text.ts.
+   */
+  jsonDepthMax: 128,
+  /**
+   * Largest single record of a diff snapshot, in bytes: a JSON array element, an NDJSON line or a
+   * CSV row. Equal to the default JSON body limit, so any event the store accepts by default can be
+   * compared. A record growing past it is refused as soon as it does, never buffered whole.
+   */
+  snapshotRecordBytesMax: 16 * 1024 * 1024,
 } as const;
 
 /** The key of invalidation markers; writers cannot use it (it starts with `$`, see validate.ts). */

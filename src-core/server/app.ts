@@ -1,8 +1,9 @@
 /**
- * The Fastify application factory: JSON body parsing with messages that say what was malformed,
+ * The Fastify application factory: JSON body parsing (json-body.ts: strict UTF-8 and JSON),
  * the one error handler (errors.ts, also for errors Node's HTTP parser and the router raise before
- * a route runs), the Host/Origin checks (origin.ts), auth (auth.ts; every route declares its
- * operation, set from the route table route-table.ts as `config: { op }`), metrics, every route module, SSE, the diff
+ * a route runs), the Host/Origin checks (origin.ts), the body timeout (body-timeout.ts), auth
+ * (auth.ts; every API route's operation comes from the route table, route-table.ts), metrics,
+ * every route module, SSE, the diff
  * route (owned by the diff area) and the static UI. Kept separate from `startServer` so tests can
  * build an app without listening.
  */
@@ -10,11 +11,13 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { TidemarkError, badRequest, notFound } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { EventStore } from '../store/types';
+import { stringifyJson } from '../model/json-text';
 import { type DeclaredRoute, installAuth } from './auth';
 import { BODY_TIMEOUT_MS_DEFAULT, installBodyTimeout } from './body-timeout';
 import type { RouteContext } from './context';
 import { type DiffRouteOptions, registerDiffRoute } from './diff-route';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorText, sendError } from './errors';
+import { installJsonBodyParser } from './json-body';
 import { ServerMetrics } from './metrics';
 import { installOriginCheck } from './origin';
 import { registerExportRoute } from './routes/export';
@@ -132,17 +135,12 @@ export function buildApp(opts: AppOptions): BuiltApp {
   installOriginCheck(app, tokens.length === 0, opts.host);
   installBodyTimeout(app, bodyTimeoutMs);
 
-  // JSON only, parsed with JSON.parse so the message says where it broke. An empty body is no body.
+  // JSON only: strict UTF-8 and the model's strict JSON reader (json-body.ts). An empty body is no body.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text) as unknown);
-    } catch (e) {
-      done(badRequest(`body: malformed JSON (${e instanceof Error ? e.message : String(e)})`), undefined);
-    }
-  });
+  installJsonBodyParser(app);
+  // Responses of stored data written before the depth limit may nest deeper than JSON.stringify
+  // can go; stringifyJson is JSON.stringify with an iterative fallback for those.
+  app.setReplySerializer((payload) => stringifyJson(payload));
 
   app.setErrorHandler((err, req, reply) => sendError(reply, req, err, bodyLimit));
   app.setNotFoundHandler((req, reply) =>

@@ -14,7 +14,7 @@ import { MAX_HEADER_BYTES, clientErrorText } from './errors';
 export const BODY_TIMEOUT_MS_DEFAULT = 120_000;
 
 export function installBodyTimeout(app: FastifyInstance, timeoutMs: number): void {
-  app.addHook('onRequest', (req, _reply, done) => {
+  app.addHook('onRequest', (req, reply, done) => {
     const raw = req.raw;
     const announced = raw.headers['content-length'] !== undefined || raw.headers['transfer-encoding'] !== undefined;
     if (!announced || raw.complete || req.routeOptions.config.op === 'diff') return done();
@@ -25,9 +25,13 @@ export function installBodyTimeout(app: FastifyInstance, timeoutMs: number): voi
       if (text !== null && socket.writable) socket.end(text);
       else socket.destroy();
     }, timeoutMs);
+    // Never what keeps a stopping server's process alive; and once the answer is out (a refusal
+    // may come before the body was read at all), the body no longer matters.
+    timer.unref();
     const clear = (): void => clearTimeout(timer);
     raw.once('end', clear);
     raw.once('close', clear);
+    reply.raw.once('close', clear);
     done();
   });
 }

@@ -22,6 +22,7 @@ import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TidemarkError, badRequest, hasErrorCode, toErrorBody } from '../model/errors';
+import { stringifyJson } from '../model/json-text';
 import { validateTopic } from '../model/validate';
 import type { DiffRow } from '../model/types';
 import type { EventStore } from '../store/types';
@@ -153,7 +154,7 @@ async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim
     const start = (): DiffRowWriter => {
       out = new PassThrough();
       void reply.type('application/x-ndjson; charset=utf-8').send(out);
-      return new DiffRowWriter('ndjson', out, (row: DiffRow) => JSON.stringify({ row }) + '\n');
+      return new DiffRowWriter('ndjson', out, (row: DiffRow) => stringifyJson({ row }) + '\n');
     };
     opts.onRow = (row) => (writer ??= start()).write(row);
     opts.limit = 0;

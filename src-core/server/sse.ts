@@ -23,6 +23,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type ErrorBody, TidemarkError, badRequest } from '../model/errors';
+import { stringifyJson } from '../model/json-text';
 import type { StoredEvent } from '../model/types';
 import type { RouteContext } from './context';
 import { type Query, intParam, topicParam } from './params';
@@ -58,7 +59,7 @@ function lastEventId(header: string | string[] | undefined): number | undefined 
 
 /** One event as SSE text. Throws when the event cannot be serialised as JSON. */
 export function sseEvent(e: StoredEvent): string {
-  return `id: ${e.seq}\ndata: ${JSON.stringify(e)}\n\n`;
+  return `id: ${e.seq}\ndata: ${stringifyJson(e)}\n\n`;
 }
 
 export function formatSse(events: StoredEvent[]): string {

@@ -82,6 +82,17 @@ describe('parseEventLine', () => {
     ['{"key":"k","data":1,"hash":"ABC"}', /^line 17: hash: must be 64 lowercase hex/],
     ['{"key":"k","data":1,"contentType":""}', /^line 17: contentType: must be a non-empty string/],
     ['{"key":"k","data":1,"topic":"x"}', /^line 17: "topic": unknown field/],
+    // The strict JSON reader (docs/http.md "JSON bodies"), as for HTTP bodies.
+    ['{"key":"k","data":{"q":1,"q":2}}', /^line 17: data: duplicate member name "q"$/],
+    ['{"key":"k","key":"j","data":1}', /^line 17: duplicate member name "key"$/],
+    [
+      '{"key":"k","data":{"id":9007199254740993}}',
+      /^line 17: data\.id: integer 9007199254740993 cannot be carried exactly/,
+    ],
+    [
+      `{"key":"k","data":${'['.repeat(129)}${']'.repeat(129)}}`,
+      /^line 17: data(\[0\])+….*: nesting deeper than 128 levels$/,
+    ],
   ])('%s is refused naming line 17', (line, message) => {
     expect(() => parseEventLine(line, 17)).toThrow(message);
   });

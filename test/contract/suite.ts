@@ -8,6 +8,7 @@
 import { describe } from 'vitest';
 import { batchCases } from './cases/batch';
 import { invalidateCases } from './cases/invalidate';
+import { jsonLimitCases } from './cases/json-limits';
 import { propertyCases } from './cases/property';
 import { readCases } from './cases/reads';
 import { surfaceCases } from './cases/surface';
@@ -26,6 +27,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     invalidateCases(fx);
     surfaceCases(fx);
     storableTextCases(fx);
+    jsonLimitCases(fx);
     propertyCases(makeStore, opts.propertyRuns ?? 50);
   });
 }

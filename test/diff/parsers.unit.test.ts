@@ -7,7 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSnapshot } from '../../src-core/diff/parse';
 import type { SnapshotFormat, SnapshotRecord } from '../../src-core/diff/types';
+import { LIMITS } from '../../src-core/model/limits';
 import type { JsonValue } from '../../src-core/model/types';
+import { jsonWithinLimits } from '../json-values';
 import { chunked, textChunks, toCsv, toJsonArray, toNdjson } from './helpers';
 
 async function parseAll(format: SnapshotFormat, body: AsyncIterable<Uint8Array | string>): Promise<SnapshotRecord[]> {
@@ -86,7 +88,7 @@ describe('CSV', () => {
       yield Buffer.from('key,a\n1,');
       yield Uint8Array.from([0xff, 0x0a]);
     }
-    await expect(parseAll('csv', bad())).rejects.toThrow(/not valid UTF-8 \(near byte 8\)/);
+    await expect(parseAll('csv', bad())).rejects.toThrow(/not valid UTF-8 \(at byte 8\)/);
   });
 });
 
@@ -113,7 +115,7 @@ describe('JSON array', () => {
     ['[{"key":"a"},\n null]', /record 2 \(line 2\): must be an object, got null/],
     ['[{"key":"a"} {"key":"b"}]', /record 2 \(line 1\): expected "," or "]" after record 1/],
     ['[{"key":"a"},]', /record 2 \(line 1\): expected a record after ","/],
-    ['[\n{"key":"a"},\n{"key": tru}\n]', /record 2 \(line 3\): is not valid JSON/],
+    ['[\n{"key":"a"},\n{"key": tru}\n]', /record 2 \(line 3\): malformed JSON/],
     ['[{"key":"a"}] x', /line 1: unexpected content after the closing "\]"/],
     ['[{"key":"a"},\n{"key":"b"', /record 2 \(line 2\): the file ends inside this record/],
     ['[{"key":"a"}', /line 1: the file ends before the closing "\]"/],
@@ -138,7 +140,7 @@ describe('NDJSON', () => {
 
   it('names the record and line of an unparseable or non-object line', async () => {
     await expect(parseText('ndjson', '{"key":"a"}\n\n{"key":\n')).rejects.toThrow(
-      /record 2 \(line 3\): is not valid JSON/,
+      /record 2 \(line 3\): malformed JSON/,
     );
     await expect(parseText('ndjson', '{"key":"a"}\n[1]\n')).rejects.toThrow(
       /record 2 \(line 2\): must be an object, got an array/,
@@ -164,7 +166,7 @@ describe('any chunking gives the same records', () => {
     );
   });
 
-  const json = fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+  const json = fc.dictionary(fc.string({ maxLength: 4 }), jsonWithinLimits({ maxDepth: 2 }), { maxKeys: 4 });
   it('JSON and NDJSON', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(json, { maxLength: 5 }), cuts, async (objs, cs) => {
@@ -176,6 +178,84 @@ describe('any chunking gives the same records', () => {
         expect(b.map((r) => r.line)).toEqual(records.map((_, i) => i + 1));
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('strict JSON records, exact UTF-8 offsets and the record size limit', () => {
+  it.each(['json', 'ndjson'] as const)(
+    '%s: depth, duplicate names and unsafe numbers name the record and line',
+    async (format) => {
+      const wrap = (records: string[]): string =>
+        format === 'json' ? `[\n${records.join(',\n')}\n]` : records.join('\n');
+      // Record n starts on line n, after the "[" line in a JSON array.
+      const at = (n: number): string => `record ${n} \\(line ${format === 'json' ? n + 1 : n}\\)`;
+      const deep = '['.repeat(200) + ']'.repeat(200);
+      await expect(parseText(format, wrap(['{"key":"a"}', `{"key":"b","v":${deep}}`]))).rejects.toThrow(
+        new RegExp(`^${at(2)}: v\\[0\\](\\[0\\])*…(\\[0\\]){4}: nesting deeper than 128 levels$`),
+      );
+      await expect(parseText(format, wrap(['{"key":"a","n":{"x":1,"x":2}}']))).rejects.toThrow(
+        new RegExp(`^${at(1)}: n: duplicate member name "x"$`),
+      );
+      await expect(parseText(format, wrap(['{"key":"a"}', '{"key":"b","id":-9007199254740993}']))).rejects.toThrow(
+        new RegExp(`^${at(2)}: id: integer -9007199254740993 cannot be carried exactly; send it as a string$`),
+      );
+    },
+  );
+
+  it.each(['json', 'ndjson'] as const)(
+    '%s: invalid UTF-8 names the exact byte, also across chunk boundaries',
+    async (format) => {
+      const text = format === 'json' ? '[{"key":"é😀","v":"' : '{"key":"é😀"}\n{"key":"';
+      const head = Buffer.from(text);
+      async function* bad(): AsyncGenerator<Uint8Array> {
+        yield head.subarray(0, head.length - 3);
+        yield head.subarray(head.length - 3);
+        yield Uint8Array.from([0xe2, 0x82]);
+        yield Uint8Array.from([0x28, 0x22]);
+      }
+      await expect(parseAll(format, bad())).rejects.toThrow(`the snapshot is not valid UTF-8 (at byte ${head.length})`);
+    },
+  );
+
+  /** A record that never ends: `head`, then 64 KiB chunks of "x" (counted) up to `total` bytes. */
+  function endless(head: string, counter: { chunks: number }, total = 64 * 1024 * 1024): AsyncGenerator<Uint8Array> {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    return (async function* () {
+      yield Buffer.from(head);
+      for (let sent = 0; sent < total; sent += chunk.length) {
+        counter.chunks++;
+        yield chunk;
+      }
+    })();
+  }
+
+  it.each([
+    ['ndjson', '{"key":"a"}\n{"key":"b","v":"', 'record 2 (line 2)'],
+    ['json', '[{"key":"a"},\n{"key":"b","v":"', 'record 2 (line 2)'],
+    ['csv', 'key,v\na,1\nb,"', 'record 2 (line 3)'],
+  ] as const)(
+    '%s: a record that never ends is refused once past 16 MiB, not at the end of the input',
+    async (format, head, where) => {
+      const counter = { chunks: 0 };
+      await expect(parseAll(format, endless(head, counter))).rejects.toThrow(
+        `${where}: larger than the limit of ${LIMITS.snapshotRecordBytesMax} bytes for one record`,
+      );
+      // 16 MiB is 256 chunks of 64 KiB; the input had 1024.
+      expect(counter.chunks).toBeGreaterThanOrEqual(256);
+      expect(counter.chunks).toBeLessThan(270);
+    },
+  );
+
+  it('the limit counts UTF-8 bytes, not characters', async () => {
+    // 6 MiB of "é" is 12 MiB of UTF-8 (under); 9 MiB of it is 18 MiB (over), though only 9 Mi characters.
+    const line = (chars: number): string => `{"key":"a","v":"${'é'.repeat(chars)}"}`;
+    expect(await parseText('ndjson', line(6 * 1024 * 1024))).toHaveLength(1);
+    await expect(parseText('ndjson', line(9 * 1024 * 1024))).rejects.toThrow(
+      /record 1 \(line 1\): larger than the limit/,
+    );
+    await expect(parseText('json', `[${line(9 * 1024 * 1024)}]`)).rejects.toThrow(
+      /record 1 \(line 1\): larger than the limit/,
     );
   });
 });

@@ -64,7 +64,7 @@ beforeAll(async () => {
       { key: '-1.5', data: -1.5 },
       { key: '10', data: 10 },
       { key: '-0.001', data: -0.001 },
-      { key: '1e+21', data: 1e21 },
+      { key: '1.5e-10', data: 1.5e-10 },
       { key: '-7e-7', data: -7e-7 },
     ],
   });

@@ -32,9 +32,9 @@ const GOOD_TOPICS = ['t1', 't2', 'T1', 'a:b.c-d_e'];
 const BAD_TOPICS = ['', '-x', 'a b', 'a\u0000b', 'x\uD800', 'é', 'x'.repeat(201)];
 const KEYS = ['a', 'b', 'c', 'é', '\uFB00', '😀', 'a b'];
 const BAD_KEYS = ['', '$invalidate', 'k'.repeat(1025), 'a\u0000b', 'x\uD800', '\uDC00y'];
-const DATA: unknown[] = [1, 2, 'x', null, null, { a: 1, b: 2 }, { b: 2, a: 1 }, [1, 2], 1.5, true, 1e21, -0, ''];
-/** Values that are valid JSON but that a backend may mangle. */
-const ODD_DATA: unknown[] = ['\u0000', 'x\uD800', { '\u0000': 1 }, { 'k\uDC00': [1] }, 'é😀', 9007199254740991];
+const DATA: unknown[] = [1, 2, 'x', null, null, { a: 1, b: 2 }, { b: 2, a: 1 }, [1, 2], 1.5, true, 1e-7, -0, ''];
+/** Values that are valid JSON but that a backend may mangle, or that every backend must refuse alike (1e21: beyond ±2^53). */
+const ODD_DATA: unknown[] = ['\u0000', 'x\uD800', { '\u0000': 1 }, { 'k\uDC00': [1] }, 'é😀', 9007199254740991, 1e21];
 const CONTENT_TYPES = ['text/plain', 'application/json', 'application/x-thing; v=1'];
 const BAD_CONTENT_TYPES = ['', 'x\uD800', 'a\u0000b', 't'.repeat(201)];
 const HASHES = ['1'.repeat(64), 'f'.repeat(64)];

@@ -4,7 +4,10 @@
  * anything is acknowledged), invalidation (admin role) and the demo data (`POST /v1/sample`).
  * Bodies are validated before the store is touched, so a rejected request changes nothing. In a
  * batch, a transaction that fails validation is reported exactly like one the store rejected: the
- * transactions before it are applied, it and everything after it are not.
+ * transactions before it are applied, it and everything after it are not. That includes data
+ * nested too deeply (the body parser reports where, json-body.ts); a body that is not well-formed
+ * as a whole (bad UTF-8 or grammar, a duplicate member name, a number beyond ±2^53) is refused
+ * whole before anything is applied, since no part of it can be trusted to mean what was sent.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, toBatchError, toErrorBody } from '../../model/errors';
@@ -12,7 +15,12 @@ import type { BatchResponse, BatchTxn } from '../../model/types';
 import { isPlainObject, validateAppendRequest, validateBatchTxn, validateReason } from '../../model/validate';
 import { loadSampleData } from '../../store/sample';
 import type { RouteContext } from '../context';
+import { type JsonBodyConfig, tooDeepIn } from '../json-body';
 import { type Query, topicParam, txnParam } from '../params';
+
+/** Body levels around event data: `{"events":[{event}]}` and `{"txns":[{"events":[{event}]}]}`. */
+const TXN_BODY: JsonBodyConfig = { envelope: 3 };
+const BATCH_BODY: JsonBodyConfig = { envelope: 5, depthPerTxn: true };
 
 /** Writes take JSON only (other parsers may exist for the diff route). */
 function jsonBody(req: FastifyRequest, shape: string): Record<string, unknown> {
@@ -27,35 +35,46 @@ function jsonBody(req: FastifyRequest, shape: string): Record<string, unknown> {
 export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store, metrics } = ctx;
 
-  app.post<{ Params: { topic: string }; Querystring: Query }>('/v1/topics/:topic/txns', async (req) => {
-    const topic = topicParam(req.params);
-    const body = validateAppendRequest(jsonBody(req, 'with an "events" array'));
-    const res = await store.append(topic, body);
-    metrics.recordAppend(res);
-    return res;
-  });
+  app.post<{ Params: { topic: string }; Querystring: Query }>(
+    '/v1/topics/:topic/txns',
+    { config: { jsonBody: TXN_BODY } },
+    async (req) => {
+      const topic = topicParam(req.params);
+      const body = validateAppendRequest(jsonBody(req, 'with an "events" array'));
+      const res = await store.append(topic, body);
+      metrics.recordAppend(res);
+      return res;
+    },
+  );
 
-  app.post<{ Querystring: Query }>('/v1/batch', async (req): Promise<BatchResponse> => {
-    const body = jsonBody(req, 'with a "txns" array');
-    if (!Array.isArray(body.txns)) throw badRequest('txns: must be an array of transactions');
-    const raw: unknown[] = body.txns;
-    const valid: BatchTxn[] = [];
-    let invalid: { index: number; error: unknown } | null = null;
-    for (let i = 0; i < raw.length; i++) {
-      try {
-        valid.push(validateBatchTxn(raw[i], i));
-      } catch (error) {
-        invalid = { index: i, error };
-        break;
+  app.post<{ Querystring: Query }>(
+    '/v1/batch',
+    { config: { jsonBody: BATCH_BODY } },
+    async (req): Promise<BatchResponse> => {
+      const body = jsonBody(req, 'with a "txns" array');
+      // Nesting too deep inside txns[i] fails transaction i; anywhere else, the whole request.
+      const deep = tooDeepIn(req, 'txns');
+      if (!Array.isArray(body.txns)) throw badRequest('txns: must be an array of transactions');
+      const raw: unknown[] = body.txns;
+      const valid: BatchTxn[] = [];
+      let invalid: { index: number; error: unknown } | null = null;
+      for (let i = 0; i < raw.length; i++) {
+        try {
+          if (i === deep?.index) throw deep.error;
+          valid.push(validateBatchTxn(raw[i], i));
+        } catch (error) {
+          invalid = { index: i, error };
+          break;
+        }
       }
-    }
-    const res: BatchResponse = valid.length ? await store.appendBatch(valid) : { results: [], error: null };
-    for (const r of res.results) metrics.recordAppend(r);
-    if (res.error === null && invalid !== null) {
-      res.error = toBatchError(invalid.index, toErrorBody(invalid.error));
-    }
-    return res;
-  });
+      const res: BatchResponse = valid.length ? await store.appendBatch(valid) : { results: [], error: null };
+      for (const r of res.results) metrics.recordAppend(r);
+      if (res.error === null && invalid !== null) {
+        res.error = toBatchError(invalid.index, toErrorBody(invalid.error));
+      }
+      return res;
+    },
+  );
 
   app.post<{ Params: { topic: string; txn: string }; Querystring: Query }>(
     '/v1/topics/:topic/txns/:txn/invalidate',

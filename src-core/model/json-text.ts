@@ -1,0 +1,554 @@
+/**
+ * Strict JSON text: how a JSON text from outside (a request body, a snapshot record) becomes a
+ * value. On top of JSON's grammar it refuses, with a BAD_REQUEST naming the JSON path, what would
+ * otherwise be silently rewritten or dangerous: nesting deeper than `LIMITS.jsonDepthMax` levels
+ * (below an `envelope` of levels that do not count), a duplicate member name in one object (JSON.parse
+ * keeps the last), and a number beyond ±(2^53 - 1) however it is written (`9007199254740993`,
+ * `9007199254740993.0`, `1e16`, `1e400`), or a non-zero number so small it would become 0
+ * (`1e-400`): a double does not carry those exactly. Smaller numbers are doubles as in every JSON
+ * implementation (`0.1` reads as the nearest double). One `charCodeAt` pass checks the text with an
+ * explicit stack bounded by the depth limit (no recursion, so no input can overflow the stack),
+ * then `JSON.parse` (iterative in V8) builds the value; a grammar error is reported with
+ * `JSON.parse`'s own message. Also home of `formatJsonPath` (how every JSON path in a message is
+ * written) and `stringifyJson` (JSON.stringify that survives values of any depth, for reads of
+ * data stored before the depth limit existed). Pure: no Node APIs, safe for the browser build.
+ */
+import { badRequest } from './errors';
+import { LIMITS } from './limits';
+
+/** One step of a path into a JSON value: a member name or an array index. */
+export type JsonPathSegment = string | number;
+
+export interface JsonTextOptions {
+  /** Levels of arrays and objects allowed below the envelope. Default `LIMITS.jsonDepthMax`. */
+  maxDepth?: number;
+  /**
+   * Levels at the top that do not count toward `maxDepth`: the envelope around the values the
+   * limit is about (e.g. 3 for `{"events":[{...event...}]}`, so each event member gets the full
+   * `maxDepth`). Default 0.
+   */
+  envelope?: number;
+  /** The text's name in messages about the whole text (grammar errors). Default `body`. */
+  at?: string;
+  /** Put before member paths in messages (default ''), e.g. `record 3 (line 5): `. */
+  prefix?: string;
+}
+
+/** Where a text first nests too deeply, when the caller decides what that means (a batch). */
+export interface JsonDepthExcess {
+  path: JsonPathSegment[];
+  message: string;
+}
+
+const OBJ = 1;
+const ARR = 2;
+/** Objects with more members than this check duplicates through a Set instead of pairwise. */
+const LINEAR_KEYS = 16;
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+// Scanner state, reused across calls: the scanner is synchronous and never calls out, so it is
+// never re-entered. Per open level (1-based): its kind, its current array index or member name
+// (offsets of the raw name), and where its member names start in the flat name store.
+let kinds = new Uint8Array(160);
+let indexes = new Int32Array(160);
+let keyStart = new Int32Array(160);
+let keyEnd = new Int32Array(160);
+let keyEsc = new Uint8Array(160);
+let namesBase = new Int32Array(160);
+const sets: (Set<string> | undefined)[] = [];
+let nameStart = new Int32Array(1024);
+let nameEnd = new Int32Array(1024);
+// Set by scanNumber for the literal it just scanned.
+let numPlain = true;
+let numInt = 0;
+let numFrac = 0;
+let numExp = false;
+
+const SYNTAX = new Error('syntax');
+
+/**
+ * Checks a JSON text against the grammar and the rules above. Throws BAD_REQUEST for any
+ * problem, except that with `tolerateDepth` the first place nesting too deep is returned instead
+ * (the inside of that value is not examined further) and checking goes on after it.
+ */
+export function checkJsonText(text: string, opts: JsonTextOptions = {}, tolerateDepth = false): JsonDepthExcess | null {
+  const maxDepth = opts.maxDepth ?? LIMITS.jsonDepthMax;
+  const limit = (opts.envelope ?? 0) + maxDepth;
+  if (kinds.length < limit + 2) grow(limit + 2);
+  // Sets of member names left by a text that failed part-way are dropped, not kept alive.
+  sets.length = 0;
+  try {
+    return scan(text, limit, maxDepth, opts, tolerateDepth);
+  } catch (e) {
+    if (e === SYNTAX) throw malformed(text, opts);
+    throw e;
+  }
+}
+
+/** A JSON text as a value, under every rule of `checkJsonText` (throws BAD_REQUEST). */
+export function parseJsonText(text: string, opts: JsonTextOptions = {}): unknown {
+  checkJsonText(text, opts);
+  return parseChecked(text, opts);
+}
+
+/**
+ * Like `parseJsonText`, but nesting too deep is reported beside the value instead of thrown, so a
+ * caller can attribute it (a batch: to the transaction it is in). Everything else still throws.
+ */
+export function parseJsonTextReportingDepth(
+  text: string,
+  opts: JsonTextOptions = {},
+): { value: unknown; tooDeep: JsonDepthExcess | null } {
+  const tooDeep = checkJsonText(text, opts, true);
+  return { value: parseChecked(text, opts), tooDeep };
+}
+
+function parseChecked(text: string, opts: JsonTextOptions): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // The scanner leaves a few grammar details to JSON.parse (control characters in strings,
+    // escapes): its message says what and where.
+    throw malformed(text, opts);
+  }
+}
+
+function malformed(text: string, opts: JsonTextOptions): Error {
+  let detail = 'it does not follow the JSON grammar';
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    detail = e instanceof Error ? e.message : String(e);
+  }
+  return badRequest(`${opts.at ?? 'body'}: malformed JSON (${detail})`);
+}
+
+function grow(size: number): void {
+  const n = Math.max(size, kinds.length * 2);
+  kinds = new Uint8Array(n);
+  indexes = new Int32Array(n);
+  keyStart = new Int32Array(n);
+  keyEnd = new Int32Array(n);
+  keyEsc = new Uint8Array(n);
+  namesBase = new Int32Array(n);
+}
+
+function growNames(): void {
+  const s = new Int32Array(nameStart.length * 2);
+  s.set(nameStart);
+  nameStart = s;
+  const e = new Int32Array(nameEnd.length * 2);
+  e.set(nameEnd);
+  nameEnd = e;
+}
+
+/** The index of the first character at or after `i` that is not JSON whitespace (or the end). */
+function skipWs(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    i++;
+  }
+  return i;
+}
+
+function scan(
+  text: string,
+  limit: number,
+  maxDepth: number,
+  opts: JsonTextOptions,
+  tolerateDepth: boolean,
+): JsonDepthExcess | null {
+  // Locals: the module-level buffers are reassigned only between calls (grow), except the name
+  // store (growNames, re-read after it).
+  const kinds_ = kinds;
+  const indexes_ = indexes;
+  const keyStart_ = keyStart;
+  const keyEnd_ = keyEnd;
+  const keyEsc_ = keyEsc;
+  const namesBase_ = namesBase;
+  let nameStart_ = nameStart;
+  let nameEnd_ = nameEnd;
+  const n = text.length;
+  let i = 0;
+  let depth = 0;
+  let names = 0;
+  let excess: JsonDepthExcess | null = null;
+  let wantKey = false;
+  let c = 0;
+  // Where the next backslash is, at or after some point not past `i` (or `n`: none). A string
+  // starting before it ends at its next quote, found by the native indexOf; only a string with
+  // a backslash in it is walked character by character.
+  let backslash = text.indexOf('\\');
+  if (backslash < 0) backslash = n;
+  // One turn per value: a member name first when in an object, then the value, then the commas
+  // and closing brackets after it. Reads past the end happen only on malformed input (charCodeAt
+  // gives NaN, which matches nothing); a well-formed text is never read out of bounds, which
+  // keeps the optimised code on its fast path.
+  for (;;) {
+    if (wantKey) {
+      wantKey = false;
+      c = text.charCodeAt(i);
+      if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+      if (c !== 0x22) throw SYNTAX;
+      const start = i + 1;
+      let esc = 0;
+      const quote = text.indexOf('"', start);
+      if (quote >= 0 && quote < backslash) i = quote;
+      else {
+        i = start;
+        for (;;) {
+          if (i >= n) throw SYNTAX;
+          c = text.charCodeAt(i);
+          if (c === 0x22) break;
+          if (c === 0x5c) {
+            esc = 1;
+            i += 2;
+          } else i++;
+        }
+        if (backslash < i && (backslash = text.indexOf('\\', i)) < 0) backslash = n;
+      }
+      const end = i;
+      i++;
+      keyStart_[depth] = start;
+      keyEnd_[depth] = end;
+      keyEsc_[depth] = esc;
+      // Duplicate names: pairwise over raw names while an object is small and unescaped,
+      // through a Set of decoded names otherwise.
+      const base = namesBase_[depth]!;
+      let set = sets[depth];
+      if (set === undefined && esc === 0 && names - base < LINEAR_KEYS) {
+        const len = end - start;
+        for (let k = base; k < names; k++) {
+          const s = nameStart_[k]!;
+          if (nameEnd_[k]! - s !== len) continue;
+          let m = 0;
+          while (m < len && text.charCodeAt(s + m) === text.charCodeAt(start + m)) m++;
+          if (m === len) throw duplicate(text, depth, opts);
+        }
+        if (names === nameStart_.length) {
+          growNames();
+          nameStart_ = nameStart;
+          nameEnd_ = nameEnd;
+        }
+        nameStart_[names] = start;
+        nameEnd_[names] = end;
+        names++;
+      } else {
+        if (set === undefined) {
+          set = new Set<string>();
+          for (let k = base; k < names; k++) set.add(text.slice(nameStart_[k], nameEnd_[k]));
+          sets[depth] = set;
+        }
+        const name = memberName(text, depth);
+        if (set.has(name)) throw duplicate(text, depth, opts);
+        set.add(name);
+      }
+      c = text.charCodeAt(i);
+      if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+      if (c !== 0x3a) throw SYNTAX;
+      i++;
+    }
+
+    c = text.charCodeAt(i);
+    if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+    if (c === 0x22) {
+      const quote = text.indexOf('"', i + 1);
+      if (quote >= 0 && quote < backslash) i = quote + 1;
+      else {
+        i++;
+        for (;;) {
+          if (i >= n) throw SYNTAX;
+          c = text.charCodeAt(i);
+          if (c === 0x22) break;
+          i += c === 0x5c ? 2 : 1;
+        }
+        i++;
+        if (backslash < i && (backslash = text.indexOf('\\', i)) < 0) backslash = n;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (depth >= limit) {
+        const found = { path: pathTo(text, depth), message: '' };
+        found.message = `${where(opts, found.path)}: nesting deeper than ${maxDepth} levels`;
+        if (!tolerateDepth) throw badRequest(found.message);
+        excess ??= found;
+        i = skipValue(text, i + 1);
+      } else {
+        const kind = c === 0x7b ? OBJ : ARR;
+        depth++;
+        kinds_[depth] = kind;
+        c = text.charCodeAt(++i);
+        if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+        if (kind === OBJ) {
+          namesBase_[depth] = names;
+          sets[depth] = undefined;
+          if (c !== 0x7d) {
+            wantKey = true;
+            continue;
+          }
+        } else if (c !== 0x5d) {
+          indexes_[depth] = 0;
+          continue;
+        }
+        // An empty object or array.
+        depth--;
+        i++;
+      }
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      const end = scanNumber(text, i, n);
+      // At most 15 integer digits and no exponent: within ±2^53 and never 0 unless written so.
+      if (numInt > 15 || numExp || numFrac > 300) {
+        const problem = numberProblem(text.slice(i, end), numPlain);
+        if (problem !== null) throw badRequest(`${where(opts, pathTo(text, depth))}: ${problem}`);
+      }
+      i = end;
+    } else if (c === 0x74 && text.startsWith('true', i)) i += 4;
+    else if (c === 0x66 && text.startsWith('false', i)) i += 5;
+    else if (c === 0x6e && text.startsWith('null', i)) i += 4;
+    else throw SYNTAX;
+
+    // After a value: close what ends here, up to a comma (next value) or the end of the text.
+    for (;;) {
+      if (i >= n || (c = text.charCodeAt(i)) <= 0x20) {
+        i = skipWs(text, i);
+        if (i >= n) {
+          if (depth === 0) return excess;
+          throw SYNTAX;
+        }
+        c = text.charCodeAt(i);
+      }
+      if (depth === 0) throw SYNTAX;
+      const kind = kinds_[depth];
+      if (c === 0x2c) {
+        i++;
+        if (kind === OBJ) wantKey = true;
+        else indexes_[depth] = indexes_[depth]! + 1;
+        break;
+      }
+      if (c !== (kind === OBJ ? 0x7d : 0x5d)) throw SYNTAX;
+      if (kind === OBJ) {
+        names = namesBase_[depth]!;
+        sets[depth] = undefined;
+      }
+      depth--;
+      i++;
+    }
+  }
+}
+
+/** Scans the number literal at `i`; returns its end and sets numPlain/numInt/numFrac/numExp. */
+function scanNumber(text: string, i: number, n: number): number {
+  let j = i;
+  if (text.charCodeAt(j) === 0x2d) j++;
+  const intStart = j;
+  let c = text.charCodeAt(j);
+  if (c === 0x30) j++;
+  else if (c >= 0x31 && c <= 0x39) {
+    j++;
+    while (j < n && (c = text.charCodeAt(j)) >= 0x30 && c <= 0x39) j++;
+  } else throw SYNTAX;
+  numInt = j - intStart;
+  numPlain = true;
+  numFrac = 0;
+  numExp = false;
+  if (j >= n) return j;
+  c = text.charCodeAt(j);
+  if (c === 0x2e) {
+    numPlain = false;
+    const fracStart = ++j;
+    while (j < n && (c = text.charCodeAt(j)) >= 0x30 && c <= 0x39) j++;
+    if (j === fracStart) throw SYNTAX;
+    numFrac = j - fracStart;
+    if (j >= n) return j;
+    c = text.charCodeAt(j);
+  }
+  if (c === 0x65 || c === 0x45) {
+    numPlain = false;
+    numExp = true;
+    j++;
+    c = text.charCodeAt(j);
+    if (c === 0x2b || c === 0x2d) j++;
+    const expStart = j;
+    while (j < n && (c = text.charCodeAt(j)) >= 0x30 && c <= 0x39) j++;
+    if (j === expStart) throw SYNTAX;
+  }
+  return j;
+}
+
+/** Why a (long or exponent) number literal cannot be carried exactly, or null when it can. */
+export function numberProblem(literal: string, plainInteger: boolean): string | null {
+  const v = Number(literal);
+  const shown = literal.length > 40 ? `${literal.slice(0, 39)}\u2026` : literal;
+  if (!(v <= SAFE && v >= -SAFE)) {
+    return plainInteger
+      ? `integer ${shown} cannot be carried exactly; send it as a string`
+      : `number ${shown} is beyond ±${SAFE} (2^53 - 1) and cannot be carried exactly; send it as a string`;
+  }
+  if (v === 0 && /[1-9]/.test(literal.split(/[eE]/, 1)[0]!)) {
+    return `number ${shown} is too small to be carried (it would become 0); send it as a string`;
+  }
+  return null;
+}
+
+/** From just after an opening bracket, the index just after its matching close (no checks). */
+function skipValue(text: string, i: number): number {
+  const n = text.length;
+  let d = 1;
+  while (i < n) {
+    const c = text.charCodeAt(i++);
+    if (c === 0x22) {
+      for (let s = 0; i < n && (s = text.charCodeAt(i)) !== 0x22;) i += s === 0x5c ? 2 : 1;
+      i++;
+    } else if (c === 0x7b || c === 0x5b) d++;
+    else if ((c === 0x7d || c === 0x5d) && --d === 0) return i;
+  }
+  throw SYNTAX;
+}
+
+/** The member name of open level `d` (decoded when it has escapes). */
+function memberName(text: string, d: number): string {
+  const raw = text.slice(keyStart[d], keyEnd[d]);
+  if (keyEsc[d] === 0) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    throw SYNTAX;
+  }
+}
+
+/** The path of the value being read inside open level `d` (its member or index at each level). */
+function pathTo(text: string, d: number): JsonPathSegment[] {
+  const path: JsonPathSegment[] = [];
+  for (let l = 1; l <= d; l++) path.push(kinds[l] === OBJ ? memberName(text, l) : indexes[l]!);
+  return path;
+}
+
+function duplicate(text: string, d: number, opts: JsonTextOptions): Error {
+  const name = memberName(text, d);
+  const shown = name.length > 64 ? `${name.slice(0, 63)}\u2026` : name;
+  return badRequest(`${where(opts, pathTo(text, d - 1))}: duplicate member name ${JSON.stringify(shown)}`);
+}
+
+/** How a message names `path`: the text's name for the root, and before a leading `[`. */
+function where(opts: JsonTextOptions, path: readonly JsonPathSegment[]): string {
+  const at = opts.at ?? 'body';
+  if (path.length === 0) return at;
+  const out = formatJsonPath(opts.prefix ?? '', path);
+  return out.startsWith('[') ? at + out : out;
+}
+
+const IDENT_RE = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * A JSON path as messages write it: `base` (an already written path, '' or ending in a space for
+ * none) then `.name` for members (`["odd name"]` when not an identifier; long names shortened),
+ * `[i]` for indexes. A path of more than 16 steps shows its first 10 and last 4.
+ */
+export function formatJsonPath(base: string, path: readonly JsonPathSegment[]): string {
+  const pieces: string[] = [];
+  for (const seg of path) {
+    if (typeof seg === 'number') pieces.push(`[${seg}]`);
+    else {
+      const name = seg.length > 64 ? `${seg.slice(0, 63)}\u2026` : seg;
+      pieces.push(IDENT_RE.test(seg) ? `.${name}` : `[${JSON.stringify(name)}]`);
+    }
+  }
+  const shown = pieces.length > 16 ? [...pieces.slice(0, 10), '\u2026', ...pieces.slice(-4)] : pieces;
+  let out = base;
+  for (const p of shown) out += p.startsWith('.') && (out === '' || out.endsWith(' ')) ? p.slice(1) : p;
+  return out;
+}
+
+/**
+ * `JSON.stringify` for values of any depth: the native one, and where it overflows the stack
+ * (beyond a few thousand levels, which only data stored before the depth limit can have) an
+ * iterative writer with the same output for JSON data. For responses and exports of stored data.
+ */
+export function stringifyJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return writeDeep(value, false);
+  }
+}
+
+interface Frame {
+  /** The array, or the object's values in `keys` order. */
+  items: unknown[];
+  /** Member names of an object; null for an array. */
+  keys: string[] | null;
+  next: number;
+  wrote: boolean;
+}
+
+/**
+ * JSON text of `value` without recursion, as JSON.stringify writes it (`sortKeys`: object keys
+ * in code-unit order, as canonical JSON has them, and no toJSON). Exported for canonical.ts.
+ */
+export function writeDeep(value: unknown, sortKeys: boolean): string {
+  let out = '';
+  const stack: Frame[] = [];
+  const prepare = (v: unknown): unknown =>
+    !sortKeys && typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function'
+      ? (v as { toJSON: () => unknown }).toJSON()
+      : v;
+  // Writes a scalar or opens a frame for an array or object (undefined, functions and symbols are
+  // left out of objects by the caller and written as null in arrays, as JSON.stringify does).
+  const put = (v: unknown): void => {
+    switch (typeof v) {
+      case 'string':
+        out += JSON.stringify(v);
+        return;
+      case 'number':
+        out += Number.isFinite(v) ? JSON.stringify(v) : 'null';
+        return;
+      case 'boolean':
+        out += v ? 'true' : 'false';
+        return;
+      case 'bigint':
+        throw new TypeError('Do not know how to serialize a BigInt');
+      case 'object': {
+        if (v === null) {
+          out += 'null';
+          return;
+        }
+        if (Array.isArray(v)) {
+          out += '[';
+          stack.push({ items: v as unknown[], keys: null, next: 0, wrote: false });
+          return;
+        }
+        const obj = v as Record<string, unknown>;
+        const keys = Object.keys(obj);
+        if (sortKeys) keys.sort();
+        out += '{';
+        stack.push({ items: keys.map((k) => obj[k]), keys, next: 0, wrote: false });
+        return;
+      }
+      default:
+        out += 'null';
+    }
+  };
+  const omitted = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+  put(prepare(value));
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1]!;
+    if (f.next >= f.items.length) {
+      out += f.keys === null ? ']' : '}';
+      stack.pop();
+      continue;
+    }
+    const at = f.next++;
+    const v = prepare(f.items[at]);
+    if (f.keys === null) {
+      if (at > 0) out += ',';
+      put(v);
+    } else if (!omitted(v)) {
+      out += (f.wrote ? ',' : '') + JSON.stringify(f.keys[at]) + ':';
+      f.wrote = true;
+      put(v);
+    }
+  }
+  return out;
+}
