@@ -4,8 +4,21 @@
  * points above U+10FFFF, stray continuation bytes and truncated sequences all count), and how many
  * UTF-8 bytes a string takes (for limits counted in bytes). The fast validity checks are the
  * runtime's (TextDecoder `fatal`, Node's `isUtf8`); these run only to describe a failure or near a
- * limit. Pure: no Node APIs.
+ * limit; `decodeUtf8` is the one strict decode (bytes to text, or BAD_REQUEST naming the first bad
+ * byte) that request bodies and `tidemark write` input go through. Pure: no Node APIs.
  */
+import { badRequest } from './errors';
+
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** `bytes` as text; BAD_REQUEST `<what>: is not valid UTF-8 (at byte N)`, never U+FFFD. */
+export function decodeUtf8(bytes: Uint8Array, what: string): string {
+  try {
+    return strict.decode(bytes);
+  } catch {
+    throw badRequest(`${what}: is not valid UTF-8 (at byte ${invalidUtf8At(bytes)})`);
+  }
+}
 
 /** Offset of the first byte of `b` that is not part of well-formed UTF-8, or -1 if there is none. */
 export function invalidUtf8At(b: Uint8Array): number {

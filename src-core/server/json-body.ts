@@ -15,7 +15,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest } from '../model/errors';
 import { type JsonDepthExcess, parseJsonText, parseJsonTextReportingDepth } from '../model/json-text';
-import { invalidUtf8At } from '../model/utf8';
+import { decodeUtf8 } from '../model/utf8';
 
 export interface JsonBodyConfig {
   /** Levels of the body above the values the depth limit counts for (default 1). */
@@ -30,18 +30,12 @@ declare module 'fastify' {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 /** Where each `depthPerTxn` route's body first nested too deeply (absent: it did not). */
 const tooDeep = new WeakMap<FastifyRequest, JsonDepthExcess>();
 
 /** The bytes of a body as text; BAD_REQUEST naming the first byte that is not UTF-8. */
 export function decodeUtf8Body(bytes: Uint8Array): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw badRequest(`body: is not valid UTF-8 (at byte ${invalidUtf8At(bytes)})`);
-  }
+  return decodeUtf8(bytes, 'body');
 }
 
 /**

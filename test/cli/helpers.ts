@@ -19,7 +19,7 @@ export interface RunResult {
 
 export function runCli(
   args: string[],
-  opts: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  opts: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };

@@ -138,6 +138,14 @@ describe('tidemark write', () => {
     expect(await topicState('trades')).toBeNull();
   });
 
+  it('input that is not UTF-8 is refused naming the line and byte, never stored as U+FFFD', async () => {
+    const input = Buffer.concat([Buffer.from(ndjson(events(1))), Buffer.from('{"key":"k\xff","data":1}\n', 'latin1')]);
+    const r = await runCli(['write', '--db', db, '--topic', 'trades'], { input });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^tidemark: line 2: is not valid UTF-8 \(at byte 9\)/);
+    expect(await topicState('trades')).toBeNull();
+  });
+
   it('--expect-max-seq: a mismatch is a CONFLICT that writes nothing; a match chains across transactions', async () => {
     await runCli(['write', '--db', db, '--topic', 't', '--txn-size', '5'], { input: ndjson(events(10)) });
     const bad = await runCli(['write', '--db', db, '--topic', 't', '--expect-max-seq', '3'], {
