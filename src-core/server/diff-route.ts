@@ -21,7 +21,8 @@
 import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TidemarkError, badRequest, hasErrorCode, toErrorBody } from '../model/errors';
+import { TidemarkError, badRequest, hasErrorCode } from '../model/errors';
+import { errorResponse } from './errors';
 import { stringifyJson } from '../model/json-text';
 import { validateTopic } from '../model/validate';
 import type { DiffRow } from '../model/types';
@@ -166,8 +167,10 @@ async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim
     } catch (e) {
       if (writer === null) throw e;
       if (!ac.signal.aborted) {
-        req.log.error({ err: e }, 'diff failed while streaming');
-        await writer.text(JSON.stringify({ error: toErrorBody(e) }) + '\n');
+        // The same mapping as any answer: an internal error names only the request id it is logged under.
+        const { body, internal } = errorResponse(e, req, lim.bodyLimit);
+        if (internal) req.log.error({ err: e }, 'diff failed while streaming');
+        await writer.text(JSON.stringify(body) + '\n');
         await writer.end();
       }
     }

@@ -307,4 +307,44 @@ describe('internal errors leak nothing and are logged once under the request id'
       await server.close();
     }
   });
+  it('the same failure in the second transaction of /v1/batch: 500 naming only the request id, logged with its cause, nothing applied', async () => {
+    const { server, lines } = await withLog(s.store);
+    s.store.database.exec(
+      "CREATE TRIGGER no_write BEFORE INSERT ON events WHEN NEW.key = 'bad' BEGIN SELECT RAISE(ABORT, 'refused by /secret/trigger.sql'); END",
+    );
+    try {
+      const before = await snapshot(s.store);
+      const body = JSON.stringify({
+        txns: [
+          { topic: 't', events: [{ key: 'c', data: 3 }] },
+          { topic: 't', events: [{ key: 'bad', data: 4 }] },
+        ],
+      });
+      const a = await rawRequest(
+        server.url,
+        httpText(
+          [
+            'POST /v1/batch HTTP/1.1',
+            `Host: ${new URL(server.url).host}`,
+            'Content-Type: application/json',
+            `Content-Length: ${body.length}`,
+          ],
+          body,
+        ),
+      );
+      expect(a.text).not.toMatch(/SQLITE|secret|refused|trigger/i);
+      const error = envelopeOf(a);
+      expect(error.code).toBe('INTERNAL');
+      const id = idOf(error.message);
+      const logged = lines.filter((l) => l.reqId === id);
+      expect(logged).toHaveLength(1);
+      expect(JSON.stringify(logged[0])).toMatch(/refused by \/secret\/trigger\.sql/);
+      // SQLite commits a batch once: the whole request fails and nothing of it is applied
+      expect(a.status).toBe(500);
+      expect(await snapshot(s.store)).toEqual(before);
+    } finally {
+      s.store.database.exec('DROP TRIGGER no_write');
+      await server.close();
+    }
+  });
 });

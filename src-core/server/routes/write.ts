@@ -15,6 +15,7 @@ import type { BatchResponse, BatchTxn } from '../../model/types';
 import { isPlainObject, validateAppendRequest, validateBatchTxn, validateReason } from '../../model/validate';
 import { loadSampleData } from '../../store/sample';
 import type { RouteContext } from '../context';
+import { internalMessage } from '../errors';
 import { type JsonBodyConfig, tooDeepIn } from '../json-body';
 import { type Query, topicParam, txnParam } from '../params';
 
@@ -71,6 +72,12 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
       for (const r of res.results) metrics.recordAppend(r);
       if (res.error === null && invalid !== null) {
         res.error = toBatchError(invalid.index, toErrorBody(invalid.error));
+      }
+      // A store failure that is not one of our coded answers is told as any 500 is: only the
+      // request id its log line carries (errors.ts), never its text.
+      if (res.error?.code === 'INTERNAL') {
+        req.log.error({ batchError: res.error }, 'batch transaction failed internally');
+        res.error = { ...res.error, message: internalMessage(req.id) };
       }
       return res;
     },
