@@ -29,7 +29,7 @@ import { createDb, inTx, query, validateSchemaName, type Db } from './db';
 import { toStoreError } from './errors';
 import { CommitFeed } from './feed';
 import { invalidateLocked } from './invalidate';
-import { prepareBatchTxn, prepareTxn, type PreparedTxn } from './prepare';
+import { prepareBatchTxn, prepareTxn, type PreparedTxn } from '../prepare';
 import * as read from './read';
 import { migrate } from './schema';
 import { surface } from './surface';

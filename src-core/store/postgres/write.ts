@@ -14,7 +14,7 @@ import type pg from 'pg';
 import { conflict } from '../../model/errors';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
 import type { Tables } from './db';
-import type { PreparedTxn } from './prepare';
+import type { PreparedTxn } from '../prepare';
 
 export interface LockedTopic {
   id: number;

@@ -34,7 +34,8 @@ import { type SqliteOpenOptions, openDatabase } from './open';
 import { type ReadContext, getTxn, listTopics, listTxns, readEvents, topicInfo } from './read';
 import { StatementCache, type Statements, prepareStatements } from './statements';
 import { surfacePage } from './surface';
-import { type PreparedTxn, WriteBatch, prepareBatchTxn, prepareTxn } from './write';
+import { type PreparedTxn, prepareBatchTxn, prepareTxn } from '../prepare';
+import { WriteBatch } from './write';
 
 export type { SqliteOpenOptions } from './open';
 export { APPLICATION_ID, SCHEMA_VERSION } from './schema';

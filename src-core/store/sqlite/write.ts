@@ -1,6 +1,6 @@
 /**
- * The write path. `prepareTxn` validates and hashes a transaction outside any database lock
- * (canonical JSON is computed once and stored as the event's data). `WriteBatch` applies prepared
+ * The write path. Transactions arrive prepared (store/prepare.ts: validated and hashed outside any
+ * database lock, canonical JSON computed once and stored as the event's data). `WriteBatch` applies prepared
  * transactions inside one IMMEDIATE SQLite transaction: it reads each topic's counters from the
  * `topics` table once per batch (the write lock makes that safe across processes), assigns seq and
  * txn densely, de-duplicates against each key's valid head (from the batch's own changes, the
@@ -10,62 +10,13 @@
  * transaction leaves nothing behind without needing a savepoint.
  */
 import { conflict } from '../../model/errors';
-import { hashCanonical } from '../../model/hash';
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
-import { storableCanonicalJson } from '../../model/text';
-import type { AppendRequest, AppendResponse, AppendResultItem, JsonValue, StoredEvent } from '../../model/types';
-import { validateAppendRequest, validateBatchTxn, validateTopic } from '../../model/validate';
+import type { AppendResponse, AppendResultItem, JsonValue, StoredEvent } from '../../model/types';
+import type { PreparedTxn } from '../prepare';
 import { isoTime } from './rows';
 import { hashPrefix } from './schema';
 import { type Head, type HeadCache, NO_HEAD, type TopicHeads } from './heads';
 import type { Statements, TopicRow } from './statements';
-
-export interface PreparedEvent {
-  key: string;
-  /** Canonical JSON text, or null for a tombstone. */
-  data: string | null;
-  hash: string;
-  /** null when it is the default content type (not stored). */
-  contentType: string | null;
-}
-
-export interface PreparedTxn {
-  topic: string;
-  events: PreparedEvent[];
-  expectMaxSeq?: number;
-}
-
-/** Validates one transaction and computes what the database needs; throws BAD_REQUEST. */
-export function prepareTxn(topic: unknown, req: unknown): PreparedTxn {
-  return prepareValid(validateTopic(topic), validateAppendRequest(req), '');
-}
-
-/** Transaction `i` of a batch: as `prepareTxn`, errors naming it `txns[i]...` (validate.ts). */
-export function prepareBatchTxn(raw: unknown, i: number): PreparedTxn {
-  const t = validateBatchTxn(raw, i);
-  return prepareValid(t.topic, t, `txns[${i}].`);
-}
-
-/**
- * Canonical data text (refusing what cannot be stored unchanged, see model/text.ts) and hash of
- * each event of a validated transaction. `path` prefixes field names in errors.
- */
-function prepareValid(name: string, r: AppendRequest, path: string): PreparedTxn {
-  const events = new Array<PreparedEvent>(r.events.length);
-  for (let i = 0; i < r.events.length; i++) {
-    const e = r.events[i]!;
-    const text = storableCanonicalJson(e.data, `${path}events[${i}].data`);
-    events[i] = {
-      key: e.key,
-      data: e.data === null ? null : text,
-      hash: e.hash ?? hashCanonical(text),
-      contentType: e.contentType === undefined || e.contentType === DEFAULT_CONTENT_TYPE ? null : e.contentType,
-    };
-  }
-  const out: PreparedTxn = { topic: name, events };
-  if (r.expectMaxSeq !== undefined) out.expectMaxSeq = r.expectMaxSeq;
-  return out;
-}
 
 export interface TopicState {
   row: TopicRow;
@@ -189,8 +140,10 @@ export class WriteBatch {
         }
       }
       seq++;
-      st.insertEvent.run(topicId, seq, txn, e.key, e.data, e.contentType, e.hash, now);
-      const live = e.data === null ? 0 : 1;
+      // SQLite's columns: a tombstone's data and the default content type are stored as NULL.
+      const contentType = e.contentType === DEFAULT_CONTENT_TYPE ? null : e.contentType;
+      st.insertEvent.run(topicId, seq, txn, e.key, e.tomb ? null : e.data, contentType, e.hash, now);
+      const live = e.tomb ? 0 : 1;
       // Its `latest` row is written in writeHeads(), at the end of the call.
       const h: Head = { seq, vh, live };
       cached.set(e.key, h);
@@ -206,8 +159,8 @@ export class WriteBatch {
           txn,
           key: e.key,
           type: 'event',
-          data: e.data === null ? null : (JSON.parse(e.data) as JsonValue),
-          contentType: e.contentType ?? DEFAULT_CONTENT_TYPE,
+          data: e.tomb ? null : (JSON.parse(e.data) as JsonValue),
+          contentType: e.contentType,
           hash: e.hash,
           time: isoTime(now),
         });
