@@ -4,30 +4,19 @@
  * summary line on stdout, the `--out` files (CSV and NDJSON, every non-equal row), `--exit-code`,
  * and that a bad snapshot fails with a message naming the record and leaves no output file.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunResult, runCli } from '../cli/helpers';
 import type { DiffRow, DiffSummary } from '../../src-core/model/types';
 import { startServer } from '../../src-core/server/index';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
 import { tempDir } from './helpers';
 
-const BIN = join(import.meta.dirname, '../../bin/tidemark.mjs');
-
-function tidemark(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, TIDEMARK_TOKEN: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** `tidemark ARGS` as a child process (test/cli/helpers.ts), with no token from the environment. */
+const tidemark = (args: string[]): Promise<RunResult> => runCli(args);
 
 let dir: { dir: string; cleanup: () => void };
 let db: string;

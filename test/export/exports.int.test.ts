@@ -8,18 +8,17 @@
  * compared under) diffs with zero differences for every numeric key and value; a neutralised
  * text key comes back with its `'` and is reported missing on both sides (the documented rule).
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunResult, runCli } from '../cli/helpers';
 import { exportSurfaceToFile } from '../../electron/export-surface';
 import { diffSnapshot } from '../../src-core/diff/index';
 import type { DiffResult, DiffRow } from '../../src-core/model/types';
 import { diffRowsToText } from '../../renderer/lib/diff-export';
 import { type TestServer, startTestServer } from '../http/helpers';
 
-const BIN = join(import.meta.dirname, '../../bin/tidemark.mjs');
 const TRICKY = ['=1+1', '@SUM(A1)', '-5', '+x', '\tx'];
 /** What each tricky text becomes in a cell. */
 const SAFE: Record<string, string> = {
@@ -30,17 +29,8 @@ const SAFE: Record<string, string> = {
   '\tx': "'\tx",
 };
 
-function tidemark(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, TIDEMARK_TOKEN: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** `tidemark ARGS` as a child process (test/cli/helpers.ts), with no token from the environment. */
+const tidemark = (args: string[]): Promise<RunResult> => runCli(args);
 
 /** No cell of a parsed CSV starts like a formula unless it is a JSON number. */
 function expectNoFormula(rows: string[][]): void {
