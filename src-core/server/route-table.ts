@@ -14,6 +14,7 @@ import { LIMITS } from '../model/limits';
 import { type Need, type Operation, needOf } from '../model/access';
 import { DIFF_ROWS_MAX } from '../diff/types';
 import { type Query, checkQuery, enumParam, intParam, stringParam } from './params';
+import { isApiPath } from './static';
 
 export type QueryParam =
   | { type: 'integer'; min: number; max?: number; description: string }
@@ -291,11 +292,6 @@ export function checkRouteQuery(spec: RouteSpec, q: Query): void {
   }
 }
 
-/** Paths under these prefixes are the API: each of their routes must be in the table. */
-function isApiPath(path: string): boolean {
-  return path === '/metrics' || path === '/v1' || path.startsWith('/v1/');
-}
-
 /**
  * Installs the table on an app (before any route is registered, and before auth.ts's hook, which
  * reads what this one sets): every API route gets the operation of its entry as `config.op` (the
@@ -316,6 +312,7 @@ export function installRouteTable(app: FastifyInstance): void {
   });
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
+    // The API's routes (static.ts `isApiPath`: under /v1 or /metrics) must each be in the table.
     if (!isApiPath(route.url)) return;
     const specs: RouteSpec[] = [];
     for (const m of methods) {
