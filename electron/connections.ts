@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type Operation, allows, changesStore, needOf } from '../src-core/model/access';
+import { type Operation, refusalFor } from '../src-core/model/access';
 import { TidemarkError } from '../src-core/model/errors';
 import type {
   ConnectServerRequest,
@@ -92,13 +92,14 @@ export class ConnectionManager {
    */
   requireOp(op: Operation, what: string): OpenConnection {
     const c = this.requireStore();
-    if (c.info.readOnly && changesStore(op)) {
+    const refusal = refusalFor(c.info, op);
+    if (refusal?.reason === 'readOnly') {
       throw new TidemarkError('FORBIDDEN', `${what}: "${c.info.label}" is open read-only`);
     }
-    if (!allows(c.info.role, op)) {
+    if (refusal?.reason === 'role') {
       throw new TidemarkError(
         'FORBIDDEN',
-        `${what}: needs the ${needOf(op)} role on the server; the token has the ${c.info.role} role`,
+        `${what}: needs the ${refusal.need} role on the server; the token has the ${c.info.role} role`,
       );
     }
     return c;

@@ -5,7 +5,7 @@
  * in localStorage. Read-only is enforced here as well as in the UI: a write on a read-only
  * connection is refused before it leaves the browser.
  */
-import { type Operation, type Role, allows, changesStore, isRole, needOf } from '../../src-core/model/access';
+import { type Operation, type Role, isRole, refusalFor } from '../../src-core/model/access';
 import { TidemarkError } from '../../src-core/model/errors';
 import type {
   Capabilities,
@@ -252,10 +252,13 @@ export class HttpStoreApi implements StoreApi {
   /** The transport, if the open connection may run `op` (read-only flag and role, model/access.ts). */
   private allowed(op: Operation): HttpTransport {
     const conn = this.conn;
-    if (conn?.readOnly && changesStore(op))
-      throw new TidemarkError('FORBIDDEN', 'This connection is marked read-only.');
-    if (conn && !allows(conn.role, op)) {
-      throw new TidemarkError('FORBIDDEN', `This needs the ${needOf(op)} role; your token has the ${conn.role} role.`);
+    const refusal = conn ? refusalFor(conn, op) : null;
+    if (refusal?.reason === 'readOnly') throw new TidemarkError('FORBIDDEN', 'This connection is marked read-only.');
+    if (refusal?.reason === 'role') {
+      throw new TidemarkError(
+        'FORBIDDEN',
+        `This needs the ${refusal.need} role; your token has the ${conn!.role} role.`,
+      );
     }
     return this.http();
   }

@@ -103,3 +103,17 @@ export function changesStore(op: Operation): boolean {
   const need = needOf(op);
   return need !== 'public' && need !== 'read';
 }
+
+/** Why a connection may not run an operation: it is read-only and the operation writes, or its role is too small. */
+export type Refusal = { reason: 'readOnly' } | { reason: 'role'; need: Role };
+
+/**
+ * Whether a connection (a read-only flag and the role its server granted) may run `op`: null when
+ * it may, else why not. The Electron connection manager and the browser adapter both ask this and
+ * word the refusal for their own callers.
+ */
+export function refusalFor(conn: { readOnly: boolean; role: Role }, op: Operation): Refusal | null {
+  if (conn.readOnly && changesStore(op)) return { reason: 'readOnly' };
+  const need = needOf(op);
+  return need === 'public' || roleAtLeast(conn.role, need) ? null : { reason: 'role', need };
+}

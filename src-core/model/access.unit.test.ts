@@ -4,7 +4,18 @@
  * change to this test).
  */
 import { describe, expect, it } from 'vitest';
-import { OPERATIONS, ROLES, allows, changesStore, isOperation, isRole, needOf, parseRole, roleAtLeast } from './access';
+import {
+  OPERATIONS,
+  ROLES,
+  allows,
+  changesStore,
+  isOperation,
+  isRole,
+  needOf,
+  parseRole,
+  refusalFor,
+  roleAtLeast,
+} from './access';
 
 describe('roles', () => {
   it('orders read < write < admin', () => {
@@ -74,6 +85,24 @@ describe('operations', () => {
     expect(isOperation('events.read')).toBe(true);
     for (const v of ['events', 'EVENTS.READ', 'constructor', 'hasOwnProperty', '', undefined, 3]) {
       expect(isOperation(v)).toBe(false);
+    }
+  });
+});
+
+describe('refusalFor (a connection and an operation)', () => {
+  it('refuses writes on a read-only connection, then roles too small, and nothing else', () => {
+    expect(refusalFor({ readOnly: true, role: 'admin' }, 'txns.append')).toEqual({ reason: 'readOnly' });
+    expect(refusalFor({ readOnly: true, role: 'admin' }, 'events.read')).toBeNull();
+    expect(refusalFor({ readOnly: false, role: 'read' }, 'sample.load')).toEqual({ reason: 'role', need: 'write' });
+    expect(refusalFor({ readOnly: false, role: 'write' }, 'txns.invalidate')).toEqual({
+      reason: 'role',
+      need: 'admin',
+    });
+    expect(refusalFor({ readOnly: false, role: 'read' }, 'health')).toBeNull();
+    for (const op of Object.keys(OPERATIONS) as (keyof typeof OPERATIONS)[]) {
+      for (const role of ROLES) {
+        expect(refusalFor({ readOnly: false, role }, op) === null).toBe(allows(role, op));
+      }
     }
   });
 });
