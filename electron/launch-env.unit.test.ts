@@ -1,3 +1,8 @@
+/**
+ * electron/launch-env.ts without Electron: development overrides (dev server URL, user-data
+ * folder) are honoured only when the app is not packaged, and a packaged app refuses remote
+ * debugging and inspector switches.
+ */
 import { describe, expect, it } from 'vitest';
 import { launchSettings, refusedSwitch } from './launch-env';
 
