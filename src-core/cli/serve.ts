@@ -45,8 +45,6 @@ interface ServeOptions {
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
-export { isLoopback };
-
 async function serve(o: ServeOptions): Promise<void> {
   const sources: TokenSources = { flags: o.token, env: process.env.TIDEMARK_TOKENS };
   if (o.tokensFile !== undefined) {

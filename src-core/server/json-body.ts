@@ -33,11 +33,6 @@ declare module 'fastify' {
 /** Where each `depthPerTxn` route's body first nested too deeply (absent: it did not). */
 const tooDeep = new WeakMap<FastifyRequest, JsonDepthExcess>();
 
-/** The bytes of a body as text; BAD_REQUEST naming the first byte that is not UTF-8. */
-export function decodeUtf8Body(bytes: Uint8Array): string {
-  return decodeUtf8(bytes, 'body');
-}
-
 /**
  * A JSON body as a value (undefined for an empty body), under every rule of the strict reader.
  * With `depthPerTxn` too-deep nesting comes back in `tooDeep` instead of being thrown.
@@ -46,7 +41,7 @@ export function parseJsonBody(
   bytes: Uint8Array,
   config: JsonBodyConfig = {},
 ): { value: unknown; tooDeep: JsonDepthExcess | null } {
-  const text = decodeUtf8Body(bytes);
+  const text = decodeUtf8(bytes, 'body');
   if (isBlank(text)) return { value: undefined, tooDeep: null };
   const opts = { envelope: config.envelope ?? 1 };
   if (config.depthPerTxn === true) return parseJsonTextReportingDepth(text, opts);

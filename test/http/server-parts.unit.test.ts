@@ -6,7 +6,7 @@
  * the stream owner of the per-token cap, and the Retry-After of a 429.
  */
 import { describe, expect, it } from 'vitest';
-import { isLoopback } from '../../src-core/cli/serve';
+import { isLoopback } from '../../src-core/server/auth';
 import { roleAtLeast } from '../../src-core/model/access';
 import type { StoredEvent } from '../../src-core/model/types';
 import { errorResponse } from '../../src-core/server/errors';
