@@ -23,7 +23,8 @@ import type { ExportSurfaceRequest, LongOperation, Progress } from '../src-core/
 import type { DiffResult } from '../src-core/model/types';
 import { diffSnapshot } from '../src-core/diff';
 import { resolveFormat } from '../src-core/diff/format';
-import { DIFF_LIMITS, DiffSlots, checkLimit, checkSnapshotSize, limitBytes } from '../src-core/diff/limits';
+import { DIFF_LIMITS, DiffSlots, checkSnapshotSize, limitBytes } from '../src-core/diff/limits';
+import { checkLimit } from '../src-core/model/validate';
 import type { Chunk, SnapshotSource } from '../src-core/diff/types';
 import type { EventStore } from '../src-core/store/types';
 import type { StoreDescriptor } from './connections';

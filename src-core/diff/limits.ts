@@ -7,7 +7,8 @@
  * an upload (TIMEOUT), and the check of a configured limit. Node only (reads the core count).
  */
 import { availableParallelism } from 'node:os';
-import { TidemarkError, badRequest } from '../model/errors';
+import { TidemarkError } from '../model/errors';
+import { checkLimit } from '../model/validate';
 import type { Chunk } from './types';
 
 export const DIFF_LIMITS = {
@@ -26,14 +27,6 @@ export const DIFF_LIMITS = {
 /** Diffs allowed to run at once by default: one per core the process may use (at least 1). */
 export function defaultMaxDiffs(): number {
   return Math.max(1, availableParallelism());
-}
-
-/** A configured limit: a safe integer from 1 to `max`, or BAD_REQUEST naming the setting. */
-export function checkLimit(name: string, value: number, max: number = Number.MAX_SAFE_INTEGER): number {
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw badRequest(`${name}: must be an integer from 1 to ${max}, got ${String(value)}`);
-  }
-  return value;
 }
 
 /** TOO_LARGE for a snapshot over `limit` bytes; `subject` names it (`body`, a file name). */

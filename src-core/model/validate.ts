@@ -206,3 +206,15 @@ export function normalizeSurface(o: SurfaceOptions = {}): SurfaceOptions & { lim
   if (o.asOfTxn !== undefined) out.asOfTxn = validateNonNegativeInt(o.asOfTxn, 'asOfTxn');
   return out;
 }
+
+/**
+ * A configured limit (a server or job option such as `maxStreams` or `diffLimit`): a safe integer
+ * from 1 to `max`, or BAD_REQUEST naming the setting. The one check every such option goes through.
+ */
+export function checkLimit(name: string, value: number, max: number = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer from 1 to ${max}`;
+    throw badRequest(`${name}: must be ${range}, got ${String(value)}`);
+  }
+  return value;
+}

@@ -10,6 +10,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TidemarkError, badRequest, notFound } from '../model/errors';
 import { LIMITS } from '../model/limits';
+import { checkLimit } from '../model/validate';
 import type { EventStore } from '../store/types';
 import { stringifyJson } from '../model/json-text';
 import { type DeclaredRoute, installAuth } from './auth';
@@ -65,25 +66,16 @@ export interface BuiltApp {
   routes: readonly DeclaredRoute[];
 }
 
-function positiveInt(name: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v < 1) throw badRequest(`${name}: must be a positive integer, got ${v}`);
-  return v;
-}
-
 export function buildApp(opts: AppOptions): BuiltApp {
-  const bodyLimit = opts.bodyLimit ?? LIMITS.bodyBytesDefault;
-  if (!Number.isSafeInteger(bodyLimit) || bodyLimit < 1) throw badRequest('bodyLimit: must be a positive integer');
-  const bodyTimeoutMs = opts.bodyTimeoutMs ?? BODY_TIMEOUT_MS_DEFAULT;
-  if (!Number.isSafeInteger(bodyTimeoutMs) || bodyTimeoutMs < 1 || bodyTimeoutMs > 2 ** 31 - 1) {
-    throw badRequest('bodyTimeoutMs: must be an integer from 1 to 2147483647');
-  }
+  const bodyLimit = checkLimit('bodyLimit', opts.bodyLimit ?? LIMITS.bodyBytesDefault);
+  const bodyTimeoutMs = checkLimit('bodyTimeoutMs', opts.bodyTimeoutMs ?? BODY_TIMEOUT_MS_DEFAULT, 2 ** 31 - 1);
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   if (!(heartbeatMs > 0 && heartbeatMs <= 15_000)) throw badRequest('heartbeatMs: must be from 1 to 15000');
   const tokens = namedTokens(opts.tokens);
   const ssePollMs = opts.ssePollMs ?? 1000;
   if (!(ssePollMs >= 1 && ssePollMs <= 60_000)) throw badRequest('ssePollMs: must be from 1 to 60000');
-  const maxStreams = positiveInt('maxStreams', opts.maxStreams ?? LIMITS.sseStreamsDefault);
-  const maxStreamsPerToken = positiveInt(
+  const maxStreams = checkLimit('maxStreams', opts.maxStreams ?? LIMITS.sseStreamsDefault);
+  const maxStreamsPerToken = checkLimit(
     'maxStreamsPerToken',
     opts.maxStreamsPerToken ?? LIMITS.sseStreamsPerTokenDefault,
   );
