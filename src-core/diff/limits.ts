@@ -7,7 +7,7 @@
  * an upload (TIMEOUT), and the check of a configured limit. Node only (reads the core count).
  */
 import { availableParallelism } from 'node:os';
-import { TidemarkError } from '../model/errors';
+import { TidemarkError, tooManyRequests } from '../model/errors';
 import { checkLimit } from '../model/validate';
 import type { Chunk } from './types';
 
@@ -54,9 +54,6 @@ export function diffTimeout(message: string): TidemarkError {
   return new TidemarkError('TIMEOUT', message);
 }
 
-/** A refusal that tells the client when to try again (the server's `Retry-After`, in seconds). */
-export type RetryLater = TidemarkError & { retryAfter: number };
-
 /**
  * A counting cap on diffs running at once. `acquire` takes a slot or throws TOO_MANY_REQUESTS;
  * the release it returns frees the slot and may be called any number of times (once counts).
@@ -76,11 +73,10 @@ export class DiffSlots {
 
   acquire(): () => void {
     if (this.taken >= this.max) {
-      const err = new TidemarkError(
-        'TOO_MANY_REQUESTS',
+      throw tooManyRequests(
         `diff: ${this.max} diff${this.max === 1 ? ' is' : 's are'} already running, the most allowed at once; retry in a few seconds`,
+        DIFF_LIMITS.retryAfterSeconds,
       );
-      throw Object.assign(err, { retryAfter: DIFF_LIMITS.retryAfterSeconds }) satisfies RetryLater;
     }
     this.taken++;
     let held = true;

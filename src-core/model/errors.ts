@@ -85,6 +85,14 @@ export function errorFromEnvelope(text: string): TidemarkError | null {
   }
 }
 
+/** A refusal that tells the client when to try again (sent by the server as `Retry-After`, seconds). */
+export type RetryLater = TidemarkError & { retryAfter: number };
+
+/** TOO_MANY_REQUESTS (429) from a cap on the client's use of the server, with its `Retry-After`. */
+export function tooManyRequests(message: string, retryAfterSeconds: number): RetryLater {
+  return Object.assign(new TidemarkError('TOO_MANY_REQUESTS', message), { retryAfter: retryAfterSeconds });
+}
+
 export const badRequest = (message: string): TidemarkError => new TidemarkError('BAD_REQUEST', message);
 export const notFound = (message: string): TidemarkError => new TidemarkError('NOT_FOUND', message);
 export const conflict = (message: string): TidemarkError => new TidemarkError('CONFLICT', message);

@@ -22,7 +22,7 @@
  * still gets every event, in order, with no gap.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type ErrorBody, TidemarkError, badRequest } from '../model/errors';
+import { type ErrorBody, badRequest, tooManyRequests } from '../model/errors';
 import { stringifyJson } from '../model/json-text';
 import type { StoredEvent } from '../model/types';
 import type { RouteContext } from './context';
@@ -31,11 +31,6 @@ import { SseHub } from './sse-hub';
 
 /** `Retry-After` (seconds) of a stream refused by a cap. */
 export const STREAM_RETRY_AFTER_SECONDS = 5;
-
-/** 429 for a stream past a cap; errors.ts sends its `retryAfter` as `Retry-After`. */
-function streamsFull(message: string): TidemarkError {
-  return Object.assign(new TidemarkError('TOO_MANY_REQUESTS', message), { retryAfter: STREAM_RETRY_AFTER_SECONDS });
-}
 
 /**
  * Whose streams count together for the per-token cap: the name of the caller's token (set by the
@@ -96,14 +91,16 @@ export function registerSseRoute(app: FastifyInstance, ctx: RouteContext): void 
       const owned = owner === null ? 0 : (byOwner.get(owner) ?? 0);
       if (open >= ctx.sseMaxStreams) {
         metrics.sseRefused.inc({ cap: 'server' });
-        throw streamsFull(
+        throw tooManyRequests(
           `live streams: the server already has its maximum of ${ctx.sseMaxStreams} open (--max-streams); retry later`,
+          STREAM_RETRY_AFTER_SECONDS,
         );
       }
       if (owner !== null && owned >= ctx.sseMaxStreamsPerToken) {
         metrics.sseRefused.inc({ cap: 'token' });
-        throw streamsFull(
+        throw tooManyRequests(
           `live streams: this token already has its maximum of ${ctx.sseMaxStreamsPerToken} open (--max-streams-per-token); close one or retry later`,
+          STREAM_RETRY_AFTER_SECONDS,
         );
       }
       open++;
