@@ -5,11 +5,18 @@
  * and a pending parse forever. Here every request that announces a body gets one timer, cleared
  * when the body has arrived; when it fires, the connection is answered `408 TIMEOUT` with the
  * error envelope (the same text Node's parser errors get, errors.ts `clientErrorText`) and closed,
- * and nothing is written. The diff route streams its snapshot and has its own idle and total
- * timeouts (diff-route.ts), so it is left to those.
+ * and nothing is written. A route that streams its body and times it itself (the diff route, with
+ * its idle and total timeouts) says so with `config: { ownsBodyTimeout: true }` and is left alone.
  */
 import type { FastifyInstance } from 'fastify';
 import { MAX_HEADER_BYTES, clientErrorText } from './errors';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route times its own body (it streams it); the server's body timeout skips it. */
+    ownsBodyTimeout?: boolean;
+  }
+}
 
 export const BODY_TIMEOUT_MS_DEFAULT = 120_000;
 
@@ -17,7 +24,7 @@ export function installBodyTimeout(app: FastifyInstance, timeoutMs: number): voi
   app.addHook('onRequest', (req, reply, done) => {
     const raw = req.raw;
     const announced = raw.headers['content-length'] !== undefined || raw.headers['transfer-encoding'] !== undefined;
-    if (!announced || raw.complete || req.routeOptions.config.op === 'diff') return done();
+    if (!announced || raw.complete || req.routeOptions.config.ownsBodyTimeout === true) return done();
     const timer = setTimeout(() => {
       if (raw.complete) return;
       const socket = raw.socket;

@@ -80,8 +80,12 @@ export function registerDiffRoute(app: FastifyInstance, store: EventStore, opts:
     // rejects types it does not know with a message, rather than Fastify's 415).
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req: FastifyRequest, payload: Readable, next) => next(null, payload));
-    scope.post<{ Params: { topic: string }; Querystring: Query }>('/v1/topics/:topic/diff', (req, reply) =>
-      handle(req, reply, store, lim),
+    // The snapshot streams through this handler, which times it itself (idle and total), so the
+    // server's body timeout (body-timeout.ts) leaves it alone.
+    scope.post<{ Params: { topic: string }; Querystring: Query }>(
+      '/v1/topics/:topic/diff',
+      { config: { ownsBodyTimeout: true } },
+      (req, reply) => handle(req, reply, store, lim),
     );
     done();
   });
