@@ -27,6 +27,8 @@ export interface RawAnswer {
   text: string;
   /** True when the answer was an event stream that the client closed after its head. */
   cut: boolean;
+  /** Everything the server sent (status line, headers and body as they arrived), as latin1. */
+  raw: string;
 }
 
 const CRLF = '\r\n';
@@ -120,7 +122,14 @@ export function sendRaw(port: number, req: RawRequest, safetyMs = 20_000): Promi
         body = body.subarray(0, Number(head.headers['content-length']));
       }
       if (req.method === 'HEAD') body = Buffer.alloc(0);
-      resolve({ status: head.status, headers: head.headers, body, text: body.toString('utf8'), cut });
+      resolve({
+        status: head.status,
+        headers: head.headers,
+        body,
+        text: body.toString('utf8'),
+        cut,
+        raw: all.toString('latin1'),
+      });
     }
 
     socket.on('data', (d: Buffer) => {
