@@ -9,7 +9,7 @@
  * timeout, slow reader, client gone, worker crash, server close) the temp dir is empty, no spill
  * worker is alive and the slot is free. Last, the `tidemark serve` flags reach the route.
  */
-import { type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
+import { type IncomingMessage, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spillWorkers } from '../../src-core/diff/spill';
 import type { DiffResult } from '../../src-core/model/types';
@@ -17,23 +17,7 @@ import { type ServerOptions, startServer } from '../../src-core/server/index';
 import type { EventStore } from '../../src-core/store/types';
 import { spawnServe } from '../http/spawn';
 import { filesIn, sqliteStore, tempDir } from './helpers';
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-}
-
-interface Upload {
-  /** Sends part of the body (the request stays open). */
-  write(text: string): void;
-  /** Sends the rest and ends the body. */
-  end(text?: string): void;
-  /** Drops the connection, as a client that goes away. */
-  destroy(): void;
-  /** The server's answer (resolves as soon as it arrives, even mid-upload). */
-  answer: Promise<Answer>;
-}
+import { clean, diffServer, errorOf, probe, rows, until, upload } from './upload';
 
 let dir: { dir: string; cleanup: () => void };
 let store: EventStore;
@@ -48,101 +32,22 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-/** A server over the shared store with its own fresh spill directory. */
-async function server(opts: Omit<ServerOptions, 'store'> = {}) {
-  const tmp = tempDir('tm-diff-spill-');
-  const s = await startServer({ store, port: 0, diffTmpDir: tmp.dir, ...opts });
-  return {
-    url: s.url,
-    tmp: tmp.dir,
-    close: () => s.close(),
-    async dispose() {
-      await s.close();
-      tmp.cleanup();
-    },
-  };
-}
-
-/** Opens a diff upload; headers go out at once, body bytes only when the test sends them. */
-function upload(
-  url: string,
-  opts: { contentLength?: number; type?: string; query?: string; accept?: string } = {},
-): Upload {
-  const u = new URL(url);
-  const headers: Record<string, string | number> = { 'content-type': opts.type ?? 'text/csv' };
-  if (opts.contentLength !== undefined) headers['content-length'] = opts.contentLength;
-  if (opts.accept !== undefined) headers.accept = opts.accept;
-  const req = request({
-    host: u.hostname,
-    port: u.port,
-    method: 'POST',
-    path: `/v1/topics/t/diff${opts.query ?? ''}`,
-    headers,
-    agent: false,
-  });
-  const answer = new Promise<Answer>((resolve, reject) => {
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      res.on('error', reject);
-      res.on('aborted', () => reject(new Error('response cut')));
-    });
-    // Writes after the server answered and closed fail (EPIPE, reset): only the answer matters.
-    req.on('error', reject);
-  });
-  answer.catch(() => undefined);
-  req.flushHeaders();
-  return {
-    write: (text) => void req.write(text),
-    end: (text) => void req.end(text),
-    destroy: () => void req.destroy(),
-    answer,
-  };
-}
-
-function errorOf(a: Answer): { code: string; message: string } {
-  const body = JSON.parse(a.text) as { error?: { code: string; message: string } };
-  if (body.error === undefined) throw new Error(`no error envelope: ${a.text.slice(0, 200)}`);
-  return body.error;
-}
-
-async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 10));
+/** Runs `run` against a fresh server over the shared store, disposing of it afterwards. */
+async function withServer(
+  opts: Omit<ServerOptions, 'store'>,
+  run: (s: Awaited<ReturnType<typeof diffServer>>) => Promise<void>,
+): Promise<void> {
+  const s = await diffServer(store, opts);
+  try {
+    await run(s);
+  } finally {
+    await s.dispose();
   }
-  throw new Error(`gave up waiting until ${what}`);
 }
-
-/** A small complete diff; its status (200, or 429 while every slot is taken). */
-async function probe(url: string): Promise<number> {
-  const res = await fetch(`${url}/v1/topics/t/diff`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/csv' },
-    body: 'key,qty\nA,1\n',
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
-
-/** Nothing left behind: no spill file, no spill worker. */
-function clean(tmp: string): void {
-  expect(filesIn(tmp)).toEqual([]);
-  expect(spillWorkers()).toHaveLength(0);
-}
-
-const rows = (from: number, n: number): string => {
-  let s = '';
-  for (let i = from; i < from + n; i++) s += `K${i},${i}\n`;
-  return s;
-};
 
 describe('diff upload limits', () => {
   it('refuses a Content-Length over the diff limit with 413 before a body byte is sent', async () => {
-    const s = await server({ diffLimit: 1000 });
-    try {
+    await withServer({ diffLimit: 1000 }, async (s) => {
       const up = upload(s.url, { contentLength: 1001 });
       const a = await up.answer; // no body byte was ever written
       expect(a.status).toBe(413);
@@ -154,14 +59,11 @@ describe('diff upload limits', () => {
       up.destroy();
       clean(s.tmp);
       expect(await probe(s.url)).toBe(200);
-    } finally {
-      await s.dispose();
-    }
+    });
   });
 
   it('counts a chunked body and answers 413 once it passes the limit, keeping nothing', async () => {
-    const s = await server({ diffLimit: 20_000 });
-    try {
+    await withServer({ diffLimit: 20_000 }, async (s) => {
       // A body with no Content-Length that would go on for 100 times the limit.
       const enc = new TextEncoder();
       let i = 0;
@@ -182,14 +84,11 @@ describe('diff upload limits', () => {
       expect(res.status).toBe(413);
       expect(await res.json()).toMatchObject({ error: { code: 'TOO_LARGE', message: /diff limit of 20000 bytes/ } });
       clean(s.tmp);
-    } finally {
-      await s.dispose();
-    }
+    });
   });
 
   it('is not limited by --body-limit, which keeps capping the JSON routes', async () => {
-    const s = await server({ bodyLimit: 1024 });
-    try {
+    await withServer({ bodyLimit: 1024 }, async (s) => {
       const csv = 'key,qty\n' + rows(0, 2000);
       expect(csv.length).toBeGreaterThan(1024 * 10);
       const res = await fetch(`${s.url}/v1/topics/t/diff`, {
@@ -206,14 +105,11 @@ describe('diff upload limits', () => {
       });
       expect(json.status).toBe(413);
       clean(s.tmp);
-    } finally {
-      await s.dispose();
-    }
+    });
   });
 
   it('refuses unknown and repeated query parameters with a 400 naming them, starting nothing', async () => {
-    const s = await server();
-    try {
+    await withServer({}, async (s) => {
       for (const [query, message] of [
         ['?limt=5', /^limt: unknown query parameter \(this route takes key, fields, ignore, limit, format/],
         ['?key=a&key=b', /^key: given more than once/],
@@ -226,14 +122,11 @@ describe('diff upload limits', () => {
         up.destroy();
       }
       clean(s.tmp);
-    } finally {
-      await s.dispose();
-    }
+    });
   });
 
   it('takes a slot before anything starts, refuses cap+1 with 429 and Retry-After, and frees it after', async () => {
-    const s = await server({ maxDiffs: 2 });
-    try {
+    await withServer({ maxDiffs: 2 }, async (s) => {
       const a = upload(s.url);
       const b = upload(s.url);
       // Once both hold their slot, a third diff is refused.
@@ -270,14 +163,11 @@ describe('diff upload limits', () => {
       b.end();
       expect((await b.answer).status).toBe(200);
       clean(s.tmp);
-    } finally {
-      await s.dispose();
-    }
+    });
   });
 
   it('answers 408 TIMEOUT when the upload stalls, before or after its first byte, and cleans up', async () => {
-    const s = await server({ diffIdleTimeoutMs: 200, maxDiffs: 1 });
-    try {
+    await withServer({ diffIdleTimeoutMs: 200, maxDiffs: 1 }, async (s) => {
       const silent = upload(s.url, { contentLength: 100 });
       const a1 = await silent.answer;
       expect(a1.status).toBe(408);
@@ -294,14 +184,11 @@ describe('diff upload limits', () => {
       expect([a2.status, errorOf(a2).code]).toEqual([408, 'TIMEOUT']);
       clean(s.tmp);
       expect(await probe(s.url)).toBe(200);
-    } finally {
-      await s.dispose();
-    }
+    });
   });
 
   it('answers 408 TIMEOUT when a diff takes longer than its total time, and cleans up', async () => {
-    const s = await server({ diffTimeoutMs: 300, maxDiffs: 1 });
-    try {
+    await withServer({ diffTimeoutMs: 300, maxDiffs: 1 }, async (s) => {
       const up = upload(s.url);
       up.write('key,qty\nA,1\n');
       const a = await up.answer;
@@ -312,9 +199,7 @@ describe('diff upload limits', () => {
       });
       clean(s.tmp);
       expect(await probe(s.url)).toBe(200);
-    } finally {
-      await s.dispose();
-    }
+    });
   });
 
   it('ends a streamed answer whose reader stopped reading once the total time is up', async () => {
@@ -371,8 +256,7 @@ describe('diff upload limits', () => {
   });
 
   it('cleans up after success, a bad snapshot and a duplicate key found by the worker', async () => {
-    const s = await server();
-    try {
+    await withServer({}, async (s) => {
       expect(await probe(s.url)).toBe(200);
       clean(s.tmp);
       const bad = upload(s.url, { type: 'application/x-ndjson' });
@@ -386,14 +270,11 @@ describe('diff upload limits', () => {
       expect(a2.status).toBe(400);
       expect(errorOf(a2).message).toMatch(/duplicate key "K5"/);
       clean(s.tmp);
-    } finally {
-      await s.dispose();
-    }
+    });
   });
 
   it('cleans up and frees the slot when the client goes away mid-upload', async () => {
-    const s = await server({ maxDiffs: 1 });
-    try {
+    await withServer({ maxDiffs: 1 }, async (s) => {
       const up = upload(s.url);
       up.write('key,qty\nA,1\n');
       await until(() => spillWorkers().length === 1, 'the spill started');
@@ -401,14 +282,11 @@ describe('diff upload limits', () => {
       await until(() => spillWorkers().length === 0 && filesIn(s.tmp).length === 0, 'the spill is gone');
       await until(async () => (await probe(s.url)) === 200, 'the slot is free again');
       clean(s.tmp);
-    } finally {
-      await s.dispose();
-    }
+    });
   });
 
   it('answers 500 and cleans up when the spill worker dies', async () => {
-    const s = await server({ maxDiffs: 1 });
-    try {
+    await withServer({ maxDiffs: 1 }, async (s) => {
       const up = upload(s.url);
       up.write('key,qty\nA,1\n');
       await until(() => spillWorkers().length === 1, 'the spill started');
@@ -419,13 +297,11 @@ describe('diff upload limits', () => {
       expect(errorOf(a)).toMatchObject({ code: 'INTERNAL', message: /spill worker stopped/ });
       clean(s.tmp);
       expect(await probe(s.url)).toBe(200);
-    } finally {
-      await s.dispose();
-    }
+    });
   });
 
   it('ends running diffs with 503 when the server closes, removing their files', async () => {
-    const s = await server();
+    const s = await diffServer(store);
     const up = upload(s.url);
     try {
       up.write('key,qty\nA,1\n');

@@ -12,7 +12,6 @@
  * (404 envelope with or without a token), and deny-by-default for routes without an operation.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +22,9 @@ import { type DeclaredRoute, installAuth } from '../../src-core/server/auth';
 import { sendError } from '../../src-core/server/errors';
 import { type RunningServer, startServer } from '../../src-core/server/index';
 import { openSqliteStore, type SqliteEventStore } from '../../src-core/store/sqlite/index';
+import { sendRaw } from '../security/raw-http';
 import { tempDir } from './helpers';
+import { pool, spellings } from './path-spellings';
 
 const UI_MARK = 'TIDEMARK-UI-INDEX-PAGE';
 const TOKENS: Record<Role, string> = { read: 'r0', write: 'w0', admin: 'a0' };
@@ -34,62 +35,23 @@ let store: SqliteEventStore;
 let server: RunningServer;
 let port: number;
 
-interface Raw {
-  status: number;
-  text: string;
-}
-
 /**
- * Sends one request exactly as given (method and target untouched) and reads the answer. A 2xx
- * answer is returned as soon as its status line arrives (an SSE stream never ends by itself).
+ * Sends one request exactly as given (method and target untouched) over the shared raw client
+ * and returns the status and everything the server sent (headers included, as latin1).
  */
-function raw(
+async function raw(
   method: string,
   target: string,
   opts: { token?: string; body?: string; type?: string; port?: number } = {},
-): Promise<Raw> {
+): Promise<{ status: number; text: string }> {
   const body = opts.body ?? '';
   const to = opts.port ?? port;
-  let head = `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1:${to}\r\nConnection: close\r\n`;
-  if (opts.token !== undefined) head += `Authorization: Bearer ${opts.token}\r\n`;
-  if (body !== '')
-    head += `Content-Type: ${opts.type ?? 'application/json'}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
-  return new Promise((resolve, reject) => {
-    const sock = connect(to, '127.0.0.1');
-    let text = '';
-    let done = false;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(guard);
-      sock.destroy();
-      const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
-      if (!m) reject(new Error(`no HTTP answer to ${method} ${target}: ${JSON.stringify(text.slice(0, 200))}`));
-      else resolve({ status: Number(m[1]), text });
-    };
-    // A bound, not a timed assertion: a request that never answers fails with its name.
-    const guard = setTimeout(() => {
-      done = true;
-      sock.destroy();
-      reject(new Error(`no answer to ${method} ${target} in 10 s`));
-    }, 10_000);
-    sock.setEncoding('latin1');
-    sock.on('data', (d: string) => {
-      text += d;
-      if (/^HTTP\/1\.[01] 2\d\d/.test(text)) finish();
-    });
-    sock.on('end', finish);
-    sock.on('close', finish);
-    sock.on('error', (e) => {
-      if (text !== '') finish();
-      else if (!done) {
-        done = true;
-        clearTimeout(guard);
-        reject(e);
-      }
-    });
-    sock.write(head + '\r\n' + body);
-  });
+  const headers: [string, string][] = [['Host', `127.0.0.1:${to}`]];
+  if (opts.token !== undefined) headers.push(['Authorization', `Bearer ${opts.token}`]);
+  if (body !== '') headers.push(['Content-Type', opts.type ?? 'application/json']);
+  // A bound, not a timed assertion: a request that never answers fails with its name.
+  const a = await sendRaw(to, { method, target, headers, body: body === '' ? null : Buffer.from(body) }, 10_000);
+  return { status: a.status, text: a.raw };
 }
 
 /** A body that would succeed if the route ran: refusing it is the point. */
@@ -111,92 +73,6 @@ function bodyFor(op: Operation): { body?: string; type?: string } {
 /** The route pattern with real values: an existing topic and transaction. */
 function fill(url: string): string {
   return url.replace(':topic', TOPIC).replace(':txn', '1');
-}
-
-const enc = (s: string): string => [...s].map((c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
-
-/** Many spellings of `path` that a router, a proxy or a browser might take for it. */
-function spellings(path: string): string[] {
-  const segs = path.split('/').slice(1);
-  const join = (ss: string[], sep = '/'): string => '/' + ss.join(sep);
-  const out = new Set<string>([path]);
-  segs.forEach((seg, i) => {
-    const at = (v: string): string => join(segs.map((s, j) => (j === i ? v : s)));
-    out.add(at(enc(seg[0]!) + seg.slice(1))); // %76 1
-    out.add(at(enc(seg[0]!).toUpperCase() + seg.slice(1))); // %6D etrics
-    out.add(at(enc(seg)));
-    out.add(at(enc(seg).toUpperCase()));
-    out.add(at('%25' + enc(seg[0]!).slice(1) + seg.slice(1))); // double encoding: %2576
-    const d = seg.search(/\d/);
-    if (d >= 0) out.add(at(seg.slice(0, d) + enc(seg[d]!) + seg.slice(d + 1))); // v%31
-    out.add(at(seg.toUpperCase()));
-    out.add(at(seg[0]!.toUpperCase() + seg.slice(1)));
-    out.add(at(seg + ';x=1'));
-    if (i > 0) {
-      out.add(join(segs.slice(0, i)) + '%2F' + segs.slice(i).join('/'));
-      out.add(join(segs.slice(0, i)) + '%2f' + segs.slice(i).join('/'));
-      out.add(join(segs.slice(0, i)) + '/./' + segs.slice(i).join('/'));
-      out.add(join(segs.slice(0, i)) + '/x/../' + segs.slice(i).join('/'));
-      out.add(join(segs.slice(0, i)) + '/%2e/' + segs.slice(i).join('/'));
-      out.add(join(segs.slice(0, i)) + '/x/%2E%2E/' + segs.slice(i).join('/'));
-      out.add(join(segs.slice(0, i)) + '//' + segs.slice(i).join('/'));
-    }
-  });
-  out.add(join(segs.map(enc)));
-  out.add(path.toUpperCase());
-  out.add('/' + path);
-  out.add(path.replace(/\//g, '//'));
-  out.add(path.replace(/\//g, '\\'));
-  out.add('/' + segs.join('%2F'));
-  out.add('/.' + path);
-  out.add('/x/..' + path);
-  out.add('/%2e' + path);
-  out.add('/x/%2e%2e' + path);
-  for (const t of [
-    ';',
-    ';x',
-    '?',
-    '?x=1',
-    '#',
-    '#x',
-    '/',
-    '//',
-    '/.',
-    '/x/..',
-    '%2F',
-    '%3B',
-    '%3F',
-    '%23',
-    '?#',
-    '%00',
-    '%20',
-    '.',
-  ]) {
-    out.add(path + t);
-  }
-  for (const origin of [
-    'http://x',
-    'HTTP://X',
-    'https://x',
-    'http://127.0.0.1',
-    'http://x:1',
-    'http://x/..',
-    'http://x/',
-  ]) {
-    out.add(origin + path);
-  }
-  out.add('http://x' + join(segs.map((s) => enc(s[0]!) + s.slice(1))));
-  out.add('http://x' + path.toUpperCase());
-  return [...out];
-}
-
-/** Runs `jobs` a few at a time (bounded: no flood of sockets). */
-async function pool<T>(items: readonly T[], run: (item: T) => Promise<void>, width = 8): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await run(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: width }, worker));
 }
 
 async function snapshot(): Promise<{ topics: TopicInfo[]; maxSeq: Record<string, number> }> {

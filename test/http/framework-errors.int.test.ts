@@ -275,19 +275,31 @@ describe('internal errors leak nothing and are logged once under the request id'
     }
   });
 
-  it('a real SQLite failure (a trigger aborts the write): 500 without driver text, logged with its cause', async () => {
+  /**
+   * Posts `value` as JSON to `path` on a logging server while `trigger` (a CREATE TRIGGER named
+   * no_write) makes SQLite abort the write; hands the answer, the error log and the store as it was
+   * before to `check`, then drops the trigger and closes the server.
+   */
+  async function postWhileTriggerAborts(
+    trigger: string,
+    path: string,
+    value: unknown,
+    check: (
+      a: RawAnswer,
+      lines: Record<string, unknown>[],
+      before: Awaited<ReturnType<typeof snapshot>>,
+    ) => Promise<void>,
+  ): Promise<void> {
     const { server, lines } = await withLog(s.store);
-    s.store.database.exec(
-      "CREATE TRIGGER no_write BEFORE INSERT ON txns BEGIN SELECT RAISE(ABORT, 'refused by /secret/trigger.sql'); END",
-    );
+    s.store.database.exec(trigger);
     try {
       const before = await snapshot(s.store);
-      const body = JSON.stringify({ events: [{ key: 'b', data: 2 }] });
+      const body = JSON.stringify(value);
       const a = await rawRequest(
         server.url,
         httpText(
           [
-            'POST /v1/topics/t/txns HTTP/1.1',
+            `POST ${path} HTTP/1.1`,
             `Host: ${new URL(server.url).host}`,
             'Content-Type: application/json',
             `Content-Length: ${body.length}`,
@@ -295,56 +307,51 @@ describe('internal errors leak nothing and are logged once under the request id'
           body,
         ),
       );
-      expect(a.status).toBe(500);
-      const id = idOf(envelopeOf(a).message);
-      expect(a.text).not.toMatch(/SQLITE|secret|refused|trigger/i);
-      const logged = lines.filter((l) => l.msg === 'internal error');
-      expect(logged.map((l) => l.reqId)).toEqual([id]);
-      expect(JSON.stringify(logged[0]!.err)).toMatch(/refused by \/secret\/trigger\.sql/);
-      expect(await snapshot(s.store)).toEqual(before);
+      await check(a, lines, before);
     } finally {
       s.store.database.exec('DROP TRIGGER no_write');
       await server.close();
     }
+  }
+
+  it('a real SQLite failure (a trigger aborts the write): 500 without driver text, logged with its cause', async () => {
+    await postWhileTriggerAborts(
+      "CREATE TRIGGER no_write BEFORE INSERT ON txns BEGIN SELECT RAISE(ABORT, 'refused by /secret/trigger.sql'); END",
+      '/v1/topics/t/txns',
+      { events: [{ key: 'b', data: 2 }] },
+      async (a, lines, before) => {
+        expect(a.status).toBe(500);
+        const id = idOf(envelopeOf(a).message);
+        expect(a.text).not.toMatch(/SQLITE|secret|refused|trigger/i);
+        const logged = lines.filter((l) => l.msg === 'internal error');
+        expect(logged.map((l) => l.reqId)).toEqual([id]);
+        expect(JSON.stringify(logged[0]!.err)).toMatch(/refused by \/secret\/trigger\.sql/);
+        expect(await snapshot(s.store)).toEqual(before);
+      },
+    );
   });
   it('the same failure in the second transaction of /v1/batch: 500 naming only the request id, logged with its cause, nothing applied', async () => {
-    const { server, lines } = await withLog(s.store);
-    s.store.database.exec(
+    await postWhileTriggerAborts(
       "CREATE TRIGGER no_write BEFORE INSERT ON events WHEN NEW.key = 'bad' BEGIN SELECT RAISE(ABORT, 'refused by /secret/trigger.sql'); END",
-    );
-    try {
-      const before = await snapshot(s.store);
-      const body = JSON.stringify({
+      '/v1/batch',
+      {
         txns: [
           { topic: 't', events: [{ key: 'c', data: 3 }] },
           { topic: 't', events: [{ key: 'bad', data: 4 }] },
         ],
-      });
-      const a = await rawRequest(
-        server.url,
-        httpText(
-          [
-            'POST /v1/batch HTTP/1.1',
-            `Host: ${new URL(server.url).host}`,
-            'Content-Type: application/json',
-            `Content-Length: ${body.length}`,
-          ],
-          body,
-        ),
-      );
-      expect(a.text).not.toMatch(/SQLITE|secret|refused|trigger/i);
-      const error = envelopeOf(a);
-      expect(error.code).toBe('INTERNAL');
-      const id = idOf(error.message);
-      const logged = lines.filter((l) => l.reqId === id);
-      expect(logged).toHaveLength(1);
-      expect(JSON.stringify(logged[0])).toMatch(/refused by \/secret\/trigger\.sql/);
-      // SQLite commits a batch once: the whole request fails and nothing of it is applied
-      expect(a.status).toBe(500);
-      expect(await snapshot(s.store)).toEqual(before);
-    } finally {
-      s.store.database.exec('DROP TRIGGER no_write');
-      await server.close();
-    }
+      },
+      async (a, lines, before) => {
+        expect(a.text).not.toMatch(/SQLITE|secret|refused|trigger/i);
+        const error = envelopeOf(a);
+        expect(error.code).toBe('INTERNAL');
+        const id = idOf(error.message);
+        const logged = lines.filter((l) => l.reqId === id);
+        expect(logged).toHaveLength(1);
+        expect(JSON.stringify(logged[0])).toMatch(/refused by \/secret\/trigger\.sql/);
+        // SQLite commits a batch once: the whole request fails and nothing of it is applied
+        expect(a.status).toBe(500);
+        expect(await snapshot(s.store)).toEqual(before);
+      },
+    );
   });
 });

@@ -1,10 +1,11 @@
 /**
- * A raw HTTP/1.1 client for the security tests: the request line, headers and body bytes go onto a
- * `node:net` socket exactly as given (no URL parsing, no percent-decoding, no dot-segment removal,
- * no header normalisation), with `Connection: close`, and the answer is read back until the
- * server closes the connection. An event stream (`text/event-stream`) is cut once its head has
- * arrived. `answerJson` parses the body leniently (null when it is not JSON). The client never
- * judges an answer: the tests do.
+ * The one raw HTTP/1.1 client for the tests (test/http/raw-socket.ts and the auth-bypass test are
+ * fronts on it): the request line, headers and body bytes go onto a `node:net` socket exactly as
+ * given (no URL parsing, no percent-decoding, no dot-segment removal, no header normalisation),
+ * with `Connection: close`, and the answer is read back until the server closes the connection.
+ * `sendRaw` takes a structured request; `sendBytes` takes bytes no structure can describe. An
+ * event stream (`text/event-stream`) is cut once its head has arrived. `answerJson` parses the
+ * body leniently (null when it is not JSON). The client never judges an answer: the tests do.
  */
 import { connect } from 'node:net';
 
@@ -27,6 +28,8 @@ export interface RawAnswer {
   text: string;
   /** True when the answer was an event stream that the client closed after its head. */
   cut: boolean;
+  /** Everything the server sent (status line, headers and body as they arrived), as latin1. */
+  raw: string;
 }
 
 const CRLF = '\r\n';
@@ -89,15 +92,33 @@ function dechunk(raw: Buffer): Buffer {
  * `safetyMs` (a hang detector for a stuck server, not a performance assertion).
  */
 export function sendRaw(port: number, req: RawRequest, safetyMs = 20_000): Promise<RawAnswer> {
-  const bytes = encodeRequest(req);
+  return sendBytes('127.0.0.1', port, encodeRequest(req), {
+    what: `${req.method} ${req.target}`,
+    head: req.method === 'HEAD',
+    safetyMs,
+  });
+}
+
+/**
+ * Sends `bytes` exactly as given to `host`:`port` (half-closing the socket after them when `end`
+ * is true) and resolves with the answer, as `sendRaw` does; for requests no `RawRequest` can
+ * describe (malformed request lines, a Content-Length that lies). `head`: the answer has no body.
+ */
+export function sendBytes(
+  host: string,
+  port: number,
+  bytes: string | Buffer,
+  opts: { what?: string; head?: boolean; end?: boolean; safetyMs?: number } = {},
+): Promise<RawAnswer> {
+  const safetyMs = opts.safetyMs ?? 20_000;
   return new Promise<RawAnswer>((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     const chunks: Buffer[] = [];
     let received = 0;
     let head: { status: number; headers: Record<string, string>; end: number } | null = null;
     let settled = false;
     const timer = setTimeout(() => {
-      finish(new Error(`no complete answer to ${req.method} ${req.target} within ${safetyMs} ms`));
+      finish(new Error(`no complete answer to ${opts.what ?? 'the request'} within ${safetyMs} ms`));
     }, safetyMs);
 
     function finish(err: Error | null, cut = false): void {
@@ -116,11 +137,18 @@ export function sendRaw(port: number, req: RawRequest, safetyMs = 20_000): Promi
       }
       let body: Buffer = all.subarray(head.end);
       if (/chunked/i.test(head.headers['transfer-encoding'] ?? '')) body = dechunk(body);
-      else if (head.headers['content-length'] !== undefined && req.method !== 'HEAD') {
+      else if (head.headers['content-length'] !== undefined && !opts.head) {
         body = body.subarray(0, Number(head.headers['content-length']));
       }
-      if (req.method === 'HEAD') body = Buffer.alloc(0);
-      resolve({ status: head.status, headers: head.headers, body, text: body.toString('utf8'), cut });
+      if (opts.head) body = Buffer.alloc(0);
+      resolve({
+        status: head.status,
+        headers: head.headers,
+        body,
+        text: body.toString('utf8'),
+        cut,
+        raw: all.toString('latin1'),
+      });
     }
 
     socket.on('data', (d: Buffer) => {
@@ -143,7 +171,8 @@ export function sendRaw(port: number, req: RawRequest, safetyMs = 20_000): Promi
     socket.on('error', () => finish(null));
     socket.on('close', () => finish(null));
     socket.on('end', () => finish(null));
-    socket.write(bytes);
+    if (opts.end) socket.end(bytes);
+    else socket.write(bytes);
   });
 }
 
