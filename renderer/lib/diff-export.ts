@@ -6,7 +6,7 @@
  */
 import { csvRecord } from '../../src-core/export/csv';
 import { storedCanonicalJson } from '../../src-core/model/canonical';
-import { stringifyJson } from '../../src-core/model/json-text';
+import { stringifyJson } from '../../src-core/model/json-write';
 import type { DiffRow } from '../../src-core/model/types';
 import type { ExportFormat } from '../../src-core/model/store-api';
 

@@ -5,7 +5,7 @@
  * constant memory; a closed pipe (`tidemark read --all | head`) ends the command quietly.
  */
 import type { Writable } from 'node:stream';
-import { stringifyJson } from '../model/json-text';
+import { stringifyJson } from '../model/json-write';
 import type { OutputFormat } from './options';
 
 export interface Column<T> {

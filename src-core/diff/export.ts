@@ -11,7 +11,7 @@ import type { Writable } from 'node:stream';
 import { csvRecord } from '../export/csv';
 import { storedCanonicalJson } from '../model/canonical';
 import { TidemarkError, badRequest } from '../model/errors';
-import { stringifyJson } from '../model/json-text';
+import { stringifyJson } from '../model/json-write';
 import type { ExportFormat } from '../model/store-api';
 import type { DiffRow } from '../model/types';
 

@@ -6,7 +6,7 @@
  * (csv.ts: formula neutralising and RFC 4180 quoting). NDJSON: one SurfaceRow JSON per line. Pure.
  */
 import { storedCanonicalJson } from '../model/canonical';
-import { stringifyJson } from '../model/json-text';
+import { stringifyJson } from '../model/json-write';
 import type { SurfaceRow } from '../model/types';
 import { csvRecord } from './csv';
 

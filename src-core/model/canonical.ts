@@ -5,13 +5,14 @@
  * compare equal in diffs. The write path (`canonicalJson`) is also the check that a value may be
  * stored: it throws BAD_REQUEST, naming where in the value, for what JSON cannot carry (undefined,
  * NaN, Infinity, functions, bigint, symbols), for numbers beyond ±(2^53 - 1) (JSON texts cannot
- * carry them exactly, see json-text.ts) and for nesting deeper than `LIMITS.jsonDepthMax`; its
+ * carry them exactly, see json-number.ts) and for nesting deeper than `LIMITS.jsonDepthMax`; its
  * recursion is bounded by that limit, so no value (a cycle included) overflows the stack. Reads
  * of stored data use `storedCanonicalJson`, which checks nothing and takes any depth (data
  * stored before the limits existed stays readable). Pure: safe for the browser build.
  */
 import { badRequest } from './errors';
-import { type JsonPathSegment, formatJsonPath, writeDeep } from './json-text';
+import { type JsonPathSegment, formatJsonPath } from './json-path';
+import { writeDeep } from './json-write';
 import { LIMITS } from './limits';
 import type { JsonValue } from './types';
 

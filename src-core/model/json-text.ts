@@ -9,15 +9,14 @@
  * implementation (`0.1` reads as the nearest double). One `charCodeAt` pass checks the text with an
  * explicit stack bounded by the depth limit (no recursion, so no input can overflow the stack),
  * then `JSON.parse` (iterative in V8) builds the value; a grammar error is reported with
- * `JSON.parse`'s own message. Also home of `formatJsonPath` (how every JSON path in a message is
- * written) and `stringifyJson` (JSON.stringify that survives values of any depth, for reads of
- * data stored before the depth limit existed). Pure: no Node APIs, safe for the browser build.
+ * `JSON.parse`'s own message. Number literals are judged by json-number.ts and paths in
+ * messages written by json-path.ts; writing JSON of any depth is json-write.ts. Pure: no Node
+ * APIs, safe for the browser build.
  */
 import { badRequest } from './errors';
+import { numberProblem, scanNumber } from './json-number';
+import { type JsonPathSegment, formatJsonPath } from './json-path';
 import { LIMITS } from './limits';
-
-/** One step of a path into a JSON value: a member name or an array index. */
-export type JsonPathSegment = string | number;
 
 export interface JsonTextOptions {
   /** Levels of arrays and objects allowed below the envelope. Default `LIMITS.jsonDepthMax`. */
@@ -44,25 +43,19 @@ const OBJ = 1;
 const ARR = 2;
 /** Objects with more members than this check duplicates through a Set instead of pairwise. */
 const LINEAR_KEYS = 16;
-const SAFE = Number.MAX_SAFE_INTEGER;
 
 // Scanner state, reused across calls: the scanner is synchronous and never calls out, so it is
 // never re-entered. Per open level (1-based): its kind, its current array index or member name
-// (offsets of the raw name), and where its member names start in the flat name store.
+// (offsets of the raw name; whether it has escapes is read from the text when it matters), and
+// where its member names start in the flat name store.
 let kinds = new Uint8Array(160);
 let indexes = new Int32Array(160);
 let keyStart = new Int32Array(160);
 let keyEnd = new Int32Array(160);
-let keyEsc = new Uint8Array(160);
 let namesBase = new Int32Array(160);
 const sets: (Set<string> | undefined)[] = [];
 let nameStart = new Int32Array(1024);
 let nameEnd = new Int32Array(1024);
-// Set by scanNumber for the literal it just scanned.
-let numPlain = true;
-let numInt = 0;
-let numFrac = 0;
-let numExp = false;
 
 const SYNTAX = new Error('syntax');
 
@@ -129,7 +122,6 @@ function grow(size: number): void {
   indexes = new Int32Array(n);
   keyStart = new Int32Array(n);
   keyEnd = new Int32Array(n);
-  keyEsc = new Uint8Array(n);
   namesBase = new Int32Array(n);
 }
 
@@ -166,7 +158,6 @@ function scan(
   const indexes_ = indexes;
   const keyStart_ = keyStart;
   const keyEnd_ = keyEnd;
-  const keyEsc_ = keyEsc;
   const namesBase_ = namesBase;
   let nameStart_ = nameStart;
   let nameEnd_ = nameEnd;
@@ -213,7 +204,6 @@ function scan(
       i++;
       keyStart_[depth] = start;
       keyEnd_[depth] = end;
-      keyEsc_[depth] = esc;
       // Duplicate names: pairwise over raw names while an object is small and unescaped,
       // through a Set of decoded names otherwise.
       const base = namesBase_[depth]!;
@@ -296,10 +286,11 @@ function scan(
         i++;
       }
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      const end = scanNumber(text, i, n);
-      // At most 15 integer digits and no exponent: within ±2^53 and never 0 unless written so.
-      if (numInt > 15 || numExp || numFrac > 300) {
-        const problem = numberProblem(text.slice(i, end), numPlain);
+      let end = scanNumber(text, i, n);
+      if (end <= 0) {
+        if (end === 0) throw SYNTAX;
+        end = -end;
+        const problem = numberProblem(text.slice(i, end));
         if (problem !== null) throw badRequest(`${where(opts, pathTo(text, depth))}: ${problem}`);
       }
       i = end;
@@ -337,60 +328,6 @@ function scan(
   }
 }
 
-/** Scans the number literal at `i`; returns its end and sets numPlain/numInt/numFrac/numExp. */
-function scanNumber(text: string, i: number, n: number): number {
-  let j = i;
-  if (text.charCodeAt(j) === 0x2d) j++;
-  const intStart = j;
-  let c = text.charCodeAt(j);
-  if (c === 0x30) j++;
-  else if (c >= 0x31 && c <= 0x39) {
-    j++;
-    while (j < n && (c = text.charCodeAt(j)) >= 0x30 && c <= 0x39) j++;
-  } else throw SYNTAX;
-  numInt = j - intStart;
-  numPlain = true;
-  numFrac = 0;
-  numExp = false;
-  if (j >= n) return j;
-  c = text.charCodeAt(j);
-  if (c === 0x2e) {
-    numPlain = false;
-    const fracStart = ++j;
-    while (j < n && (c = text.charCodeAt(j)) >= 0x30 && c <= 0x39) j++;
-    if (j === fracStart) throw SYNTAX;
-    numFrac = j - fracStart;
-    if (j >= n) return j;
-    c = text.charCodeAt(j);
-  }
-  if (c === 0x65 || c === 0x45) {
-    numPlain = false;
-    numExp = true;
-    j++;
-    c = text.charCodeAt(j);
-    if (c === 0x2b || c === 0x2d) j++;
-    const expStart = j;
-    while (j < n && (c = text.charCodeAt(j)) >= 0x30 && c <= 0x39) j++;
-    if (j === expStart) throw SYNTAX;
-  }
-  return j;
-}
-
-/** Why a (long or exponent) number literal cannot be carried exactly, or null when it can. */
-export function numberProblem(literal: string, plainInteger: boolean): string | null {
-  const v = Number(literal);
-  const shown = literal.length > 40 ? `${literal.slice(0, 39)}\u2026` : literal;
-  if (!(v <= SAFE && v >= -SAFE)) {
-    return plainInteger
-      ? `integer ${shown} cannot be carried exactly; send it as a string`
-      : `number ${shown} is beyond ±${SAFE} (2^53 - 1) and cannot be carried exactly; send it as a string`;
-  }
-  if (v === 0 && /[1-9]/.test(literal.split(/[eE]/, 1)[0]!)) {
-    return `number ${shown} is too small to be carried (it would become 0); send it as a string`;
-  }
-  return null;
-}
-
 /** From just after an opening bracket, the index just after its matching close (no checks). */
 function skipValue(text: string, i: number): number {
   const n = text.length;
@@ -409,7 +346,7 @@ function skipValue(text: string, i: number): number {
 /** The member name of open level `d` (decoded when it has escapes). */
 function memberName(text: string, d: number): string {
   const raw = text.slice(keyStart[d], keyEnd[d]);
-  if (keyEsc[d] === 0) return raw;
+  if (!raw.includes('\\')) return raw;
   try {
     return JSON.parse(`"${raw}"`) as string;
   } catch {
@@ -436,119 +373,4 @@ function where(opts: JsonTextOptions, path: readonly JsonPathSegment[]): string 
   if (path.length === 0) return at;
   const out = formatJsonPath(opts.prefix ?? '', path);
   return out.startsWith('[') ? at + out : out;
-}
-
-const IDENT_RE = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/**
- * A JSON path as messages write it: `base` (an already written path, '' or ending in a space for
- * none) then `.name` for members (`["odd name"]` when not an identifier; long names shortened),
- * `[i]` for indexes. A path of more than 16 steps shows its first 10 and last 4.
- */
-export function formatJsonPath(base: string, path: readonly JsonPathSegment[]): string {
-  const pieces: string[] = [];
-  for (const seg of path) {
-    if (typeof seg === 'number') pieces.push(`[${seg}]`);
-    else {
-      const name = seg.length > 64 ? `${seg.slice(0, 63)}\u2026` : seg;
-      pieces.push(IDENT_RE.test(seg) ? `.${name}` : `[${JSON.stringify(name)}]`);
-    }
-  }
-  const shown = pieces.length > 16 ? [...pieces.slice(0, 10), '\u2026', ...pieces.slice(-4)] : pieces;
-  let out = base;
-  for (const p of shown) out += p.startsWith('.') && (out === '' || out.endsWith(' ')) ? p.slice(1) : p;
-  return out;
-}
-
-/**
- * `JSON.stringify` for values of any depth: the native one, and where it overflows the stack
- * (beyond a few thousand levels, which only data stored before the depth limit can have) an
- * iterative writer with the same output for JSON data. For responses and exports of stored data.
- */
-export function stringifyJson(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch (e) {
-    if (!(e instanceof RangeError)) throw e;
-    return writeDeep(value, false);
-  }
-}
-
-interface Frame {
-  /** The array, or the object's values in `keys` order. */
-  items: unknown[];
-  /** Member names of an object; null for an array. */
-  keys: string[] | null;
-  next: number;
-  wrote: boolean;
-}
-
-/**
- * JSON text of `value` without recursion, as JSON.stringify writes it (`sortKeys`: object keys
- * in code-unit order, as canonical JSON has them, and no toJSON). Exported for canonical.ts.
- */
-export function writeDeep(value: unknown, sortKeys: boolean): string {
-  let out = '';
-  const stack: Frame[] = [];
-  const prepare = (v: unknown): unknown =>
-    !sortKeys && typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function'
-      ? (v as { toJSON: () => unknown }).toJSON()
-      : v;
-  // Writes a scalar or opens a frame for an array or object (undefined, functions and symbols are
-  // left out of objects by the caller and written as null in arrays, as JSON.stringify does).
-  const put = (v: unknown): void => {
-    switch (typeof v) {
-      case 'string':
-        out += JSON.stringify(v);
-        return;
-      case 'number':
-        out += Number.isFinite(v) ? JSON.stringify(v) : 'null';
-        return;
-      case 'boolean':
-        out += v ? 'true' : 'false';
-        return;
-      case 'bigint':
-        throw new TypeError('Do not know how to serialize a BigInt');
-      case 'object': {
-        if (v === null) {
-          out += 'null';
-          return;
-        }
-        if (Array.isArray(v)) {
-          out += '[';
-          stack.push({ items: v as unknown[], keys: null, next: 0, wrote: false });
-          return;
-        }
-        const obj = v as Record<string, unknown>;
-        const keys = Object.keys(obj);
-        if (sortKeys) keys.sort();
-        out += '{';
-        stack.push({ items: keys.map((k) => obj[k]), keys, next: 0, wrote: false });
-        return;
-      }
-      default:
-        out += 'null';
-    }
-  };
-  const omitted = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
-  put(prepare(value));
-  while (stack.length > 0) {
-    const f = stack[stack.length - 1]!;
-    if (f.next >= f.items.length) {
-      out += f.keys === null ? ']' : '}';
-      stack.pop();
-      continue;
-    }
-    const at = f.next++;
-    const v = prepare(f.items[at]);
-    if (f.keys === null) {
-      if (at > 0) out += ',';
-      put(v);
-    } else if (!omitted(v)) {
-      out += (f.wrote ? ',' : '') + JSON.stringify(f.keys[at]) + ':';
-      f.wrote = true;
-      put(v);
-    }
-  }
-  return out;
 }

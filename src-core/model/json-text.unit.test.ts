@@ -3,19 +3,15 @@
  * inputs nested 10,000 and 1,000,000 deep (a 400, never a RangeError), agreement with JSON.parse
  * on everything within the rules (random values, and random JSON syntax trees with duplicate names,
  * unsafe numbers and deep nesting planted, whose expected verdict is computed from the tree), the
- * depth-reporting mode a batch uses, and the deep-safe stringifier for stored data.
+ * depth-reporting mode a batch uses; also the path formatting (json-path.ts) and the deep-safe
+ * stringifier for stored data (json-write.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonWithinLimits } from '../../test/json-values';
-import {
-  checkJsonText,
-  formatJsonPath,
-  parseJsonText,
-  parseJsonTextReportingDepth,
-  stringifyJson,
-  writeDeep,
-} from './json-text';
+import { formatJsonPath } from './json-path';
+import { checkJsonText, parseJsonText, parseJsonTextReportingDepth } from './json-text';
+import { stringifyJson, writeDeep } from './json-write';
 import { LIMITS } from './limits';
 
 const MAX = LIMITS.jsonDepthMax;

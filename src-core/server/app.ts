@@ -12,7 +12,7 @@ import { TidemarkError, badRequest, notFound } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import { checkLimit } from '../model/validate';
 import type { EventStore } from '../store/types';
-import { stringifyJson } from '../model/json-text';
+import { stringifyJson } from '../model/json-write';
 import { type DeclaredRoute, installAuth } from './auth';
 import { BODY_TIMEOUT_MS_DEFAULT, installBodyTimeout } from './body-timeout';
 import type { RouteContext } from './context';

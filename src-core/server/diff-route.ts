@@ -23,7 +23,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TidemarkError, badRequest, hasErrorCode } from '../model/errors';
 import { errorResponse } from './errors';
-import { stringifyJson } from '../model/json-text';
+import { stringifyJson } from '../model/json-write';
 import { validateTopic } from '../model/validate';
 import type { DiffRow } from '../model/types';
 import type { EventStore } from '../store/types';

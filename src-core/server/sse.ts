@@ -23,7 +23,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type ErrorBody, badRequest, tooManyRequests } from '../model/errors';
-import { stringifyJson } from '../model/json-text';
+import { stringifyJson } from '../model/json-write';
 import type { StoredEvent } from '../model/types';
 import type { RouteContext } from './context';
 import { type Query, intParam, topicParam } from './params';

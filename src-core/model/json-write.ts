@@ -1,0 +1,101 @@
+/**
+ * Writing JSON of any depth: `stringifyJson` is `JSON.stringify` that survives values nested far
+ * deeper than the native writer's stack allows, for responses and exports of data stored before
+ * the depth limit existed, and `writeDeep` is the iterative writer behind it, which canonical.ts
+ * also uses (keys sorted) for such data. Nothing here checks a value: the checks that decide
+ * what may be stored are canonical.ts's and json-text.ts's. Pure: safe for the browser build.
+ */
+
+/**
+ * `JSON.stringify` for values of any depth: the native one, and where it overflows the stack
+ * (beyond a few thousand levels, which only data stored before the depth limit can have) an
+ * iterative writer with the same output for JSON data. For responses and exports of stored data.
+ */
+export function stringifyJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return writeDeep(value, false);
+  }
+}
+
+interface Frame {
+  /** The array, or the object's values in `keys` order. */
+  items: unknown[];
+  /** Member names of an object; null for an array. */
+  keys: string[] | null;
+  next: number;
+  /** Whether a member has been written (objects leave out undefined and function members). */
+  wrote: boolean;
+}
+
+/**
+ * JSON text of `value` without recursion, as JSON.stringify writes it (`sortKeys`: object keys
+ * in code-unit order, as canonical JSON has them, and no toJSON). Exported for canonical.ts.
+ */
+export function writeDeep(value: unknown, sortKeys: boolean): string {
+  let out = '';
+  const stack: Frame[] = [];
+  const prepare = (v: unknown): unknown =>
+    !sortKeys && typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function'
+      ? (v as { toJSON: () => unknown }).toJSON()
+      : v;
+  // Writes a scalar or opens a frame for an array or object (undefined, functions and symbols are
+  // left out of objects by the caller and written as null in arrays, as JSON.stringify does).
+  const put = (v: unknown): void => {
+    switch (typeof v) {
+      case 'string':
+        out += JSON.stringify(v);
+        return;
+      case 'number':
+        out += Number.isFinite(v) ? JSON.stringify(v) : 'null';
+        return;
+      case 'boolean':
+        out += v ? 'true' : 'false';
+        return;
+      case 'bigint':
+        throw new TypeError('Do not know how to serialize a BigInt');
+      case 'object': {
+        if (v === null) {
+          out += 'null';
+          return;
+        }
+        if (Array.isArray(v)) {
+          out += '[';
+          stack.push({ items: v as unknown[], keys: null, next: 0, wrote: false });
+          return;
+        }
+        const obj = v as Record<string, unknown>;
+        const keys = Object.keys(obj);
+        if (sortKeys) keys.sort();
+        out += '{';
+        stack.push({ items: keys.map((k) => obj[k]), keys, next: 0, wrote: false });
+        return;
+      }
+      default:
+        out += 'null';
+    }
+  };
+  const omitted = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+  put(prepare(value));
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1]!;
+    if (f.next >= f.items.length) {
+      out += f.keys === null ? ']' : '}';
+      stack.pop();
+      continue;
+    }
+    const at = f.next++;
+    const v = prepare(f.items[at]);
+    if (f.keys === null) {
+      if (at > 0) out += ',';
+      put(v);
+    } else if (!omitted(v)) {
+      out += (f.wrote ? ',' : '') + JSON.stringify(f.keys[at]) + ':';
+      f.wrote = true;
+      put(v);
+    }
+  }
+  return out;
+}
