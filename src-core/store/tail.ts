@@ -11,20 +11,9 @@
  */
 import type { StoredEvent } from '../model/types';
 import { findTopic } from './find-topic';
-import type { EventStore } from './types';
+import type { EventStore, TailOptions } from './types';
 
-export interface TailOptions {
-  /** Fallback poll interval in ms (default 1000). */
-  pollMs?: number;
-  /** Page size of backlog reads (default 1000). */
-  pageSize?: number;
-  /**
-   * Called when reading the store (or `onEvents`) fails; the tail keeps going and retries on the
-   * next poll. `failures` counts consecutive failures (1 for the first; reset by any successful
-   * read), so a caller can give up on a failure that persists by stopping the tail.
-   */
-  onError?: (err: unknown, failures: number) => void;
-}
+export type { TailOptions };
 
 export function tailTopic(
   store: EventStore,

@@ -23,6 +23,21 @@ import type {
 
 export type Unsubscribe = () => void;
 
+/** Options of `EventStore.tail`. */
+export interface TailOptions {
+  /** Fallback poll interval in ms where the backend polls (default 1000). */
+  pollMs?: number;
+  /** Page size of backlog reads (default 1000). */
+  pageSize?: number;
+  /**
+   * Called when the tail fails to read (or `onEvents` throws); the tail keeps going and retries.
+   * `failures` counts consecutive failures (1 for the first; reset by any successful read), so a
+   * caller can give up on a failure that persists by stopping the tail. A fatal error (the topic
+   * name is invalid, the caller may not read) is reported once and ends the tail.
+   */
+  onError?: (err: unknown, failures: number) => void;
+}
+
 /** Called after each commit of the topic with the newly committed events, in seq order. */
 export type CommitListener = (events: StoredEvent[]) => void;
 
@@ -65,6 +80,13 @@ export interface EventStore {
    * in order; use `tailTopic` (store/tail.ts) for a gap-free tail that starts at a given seq.
    */
   subscribe(topic: string, listener: CommitListener): Unsubscribe;
+
+  /**
+   * The live tail: every event with seq > `after`, gap-free and in order, delivered to `onEvents`
+   * until the returned function is called (backlog first, then live commits). Each backend uses its
+   * native feed (SQLite: commits of this process plus a poll; PostgreSQL: LISTEN/NOTIFY; HTTP: SSE).
+   */
+  tail(topic: string, after: number, onEvents: (events: StoredEvent[]) => void, opts?: TailOptions): Unsubscribe;
 
   /** Releases the backend. In-flight writes finish first. */
   close(): Promise<void>;

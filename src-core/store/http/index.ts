@@ -27,7 +27,7 @@ import type {
 import { validateReason, validateTopic } from '../../model/validate';
 import type { InvalidatePreview } from '../../model/store-api';
 import { findTopic } from '../find-topic';
-import type { CommitListener, EventStore, Unsubscribe } from '../types';
+import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { OrderedWriter, type OrderedWriterOptions } from './ordered-writer';
 import { type SseOptions, streamEvents } from './sse-client';
 import { HttpTransport, type QueryValue, topicPath } from './transport';
@@ -152,10 +152,19 @@ export class HttpEventStore implements EventStore {
   }
 
   /** Live events with seq > `after`, gap-free across reconnects, until the returned function is called. */
-  tail(topic: string, after: number, onEvents: (events: StoredEvent[]) => void, opts: SseOptions = {}): Unsubscribe {
+  tail(
+    topic: string,
+    after: number,
+    onEvents: (events: StoredEvent[]) => void,
+    opts: TailOptions & Pick<SseOptions, 'reconnectMs'> = {},
+  ): Unsubscribe {
     this.open();
     validateTopic(topic);
-    const stop = streamEvents(this.transport, topic, after, onEvents, { ...this.sseOptions, ...opts });
+    const sse: SseOptions = { ...this.sseOptions };
+    if (opts.reconnectMs !== undefined) sse.reconnectMs = opts.reconnectMs;
+    const onError = opts.onError;
+    if (onError) sse.onError = (err) => onError(err, 1);
+    const stop = streamEvents(this.transport, topic, after, onEvents, sse);
     return this.track(stop);
   }
 

@@ -18,13 +18,15 @@ import type {
   ListTxnsOptions,
   ReadEventsOptions,
   SurfaceOptions,
+  StoredEvent,
   SurfacePage,
   TopicInfo,
   TxnDetail,
   TxnPage,
 } from '../../model/types';
 import { validatePositiveInt, validateReason, validateTopic } from '../../model/validate';
-import type { CommitListener, EventStore, Unsubscribe } from '../types';
+import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
+import { tailTopic } from '../tail';
 import { createDb, inTx, query, validateSchemaName, type Db } from './db';
 import { toStoreError } from './errors';
 import { CommitFeed } from './feed';
@@ -198,6 +200,10 @@ export class PostgresEventStore implements EventStore {
   async surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
     this.ensureOpen();
     return surface(this.db, topic, opts);
+  }
+
+  tail(topic: string, after: number, onEvents: (events: StoredEvent[]) => void, opts?: TailOptions): Unsubscribe {
+    return tailTopic(this, topic, after, onEvents, opts);
   }
 
   subscribe(topic: string, listener: CommitListener): Unsubscribe {

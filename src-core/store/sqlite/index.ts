@@ -26,7 +26,8 @@ import type {
   TxnPage,
 } from '../../model/types';
 import { validatePositiveInt, validateReason, validateTopic } from '../../model/validate';
-import type { CommitListener, EventStore, Unsubscribe } from '../types';
+import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
+import { tailTopic } from '../tail';
 import { mapSqliteError } from './errors';
 import { HeadCache } from './heads';
 import { applyInvalidate } from './invalidate';
@@ -200,6 +201,10 @@ export class SqliteEventStore implements EventStore {
 
   surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
     return this.call(() => surfacePage(this.ctx, topic, opts));
+  }
+
+  tail(topic: string, after: number, onEvents: (events: StoredEvent[]) => void, opts?: TailOptions): Unsubscribe {
+    return tailTopic(this, topic, after, onEvents, opts);
   }
 
   subscribe(topic: string, listener: CommitListener): Unsubscribe {

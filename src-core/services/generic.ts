@@ -1,0 +1,70 @@
+/**
+ * The generic `StoreServices` over any `EventStore`: the work runs in this process, through the
+ * store's public methods only (preview.ts, diff/, export/surface.ts, sample.ts).
+ */
+import { TidemarkError } from '../model/errors';
+import { LIMITS } from '../model/limits';
+import type { ExportSurfaceRequest, LongOperation } from '../model/store-api';
+import type { SurfaceOptions, SurfacePage } from '../model/types';
+import { diffSnapshot } from '../diff/index';
+import { SURFACE_CSV_HEADER, surfaceRowsText } from '../export/surface';
+import { previewInvalidation } from '../store/preview';
+import { loadSampleData } from '../store/sample';
+import type { EventStore } from '../store/types';
+import type { StoreServices, SurfaceExport } from './types';
+
+export interface GenericServicesConfig {
+  /** Where diffs spill their snapshot (default: the OS temp directory). */
+  tmpDir?: string;
+}
+
+export function createGenericServices(store: EventStore, config: GenericServicesConfig = {}): StoreServices {
+  return {
+    previewInvalidation: (topic, txn, limit) => previewInvalidation(store, topic, txn, limit),
+    diff: (topic, source, opts = {}, op = {}) =>
+      diffSnapshot(store, topic, source, config.tmpDir !== undefined ? { ...opts, tmpDir: config.tmpDir } : opts, op),
+    exportSurface: (topic, req, op = {}) => exportSurface(store, topic, req, op),
+    loadSample: () => loadSampleData(store),
+  };
+}
+
+async function exportSurface(
+  store: EventStore,
+  topic: string,
+  req: ExportSurfaceRequest,
+  op: LongOperation,
+): Promise<SurfaceExport> {
+  const opts: SurfaceOptions = { limit: LIMITS.pageMax };
+  if (req.view !== undefined) opts.view = req.view;
+  if (req.prefix !== undefined) opts.prefix = req.prefix;
+  if (req.asOfTxn !== undefined) opts.asOfTxn = req.asOfTxn;
+  const first = await store.surface(topic, opts);
+  let total: number | null = null;
+  if ((req.view ?? 'valid') === 'valid' && req.prefix === undefined && req.asOfTxn === undefined) {
+    total = await store.topicInfo(topic).then(
+      (t) => t.keys,
+      () => null,
+    );
+  }
+  const state = { rows: 0 };
+  async function* text(): AsyncGenerator<string> {
+    if (req.format === 'csv') yield SURFACE_CSV_HEADER;
+    let page: SurfacePage = first;
+    for (;;) {
+      if (op.signal?.aborted) throw new TidemarkError('CANCELLED', 'export cancelled');
+      if (page.rows.length > 0) yield surfaceRowsText(page.rows, req.format);
+      state.rows += page.rows.length;
+      op.onProgress?.({ done: state.rows, total, unit: 'rows', phase: 'exporting' });
+      if (page.next === null) return;
+      page = await store.surface(topic, { ...opts, after: page.next });
+    }
+  }
+  const it = text();
+  return {
+    get rows() {
+      return state.rows;
+    },
+    total,
+    [Symbol.asyncIterator]: () => it,
+  };
+}
