@@ -7,7 +7,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorBody } from '../src-core/model/errors';
 import { runJob, type MainToWorker, type WorkerInput, type WorkerToMain } from './jobs';
-import { setDefaultNativeBinding } from './sqlite-binding';
 import { openDescriptor } from './store-open';
 
 async function main(): Promise<void> {
@@ -18,13 +17,9 @@ async function main(): Promise<void> {
   port.on('message', (m: MainToWorker) => {
     if (m.type === 'cancel') abort.abort();
   });
-  setDefaultNativeBinding(input.nativeBinding);
   const post = (m: WorkerToMain): void => port.postMessage(m);
   try {
-    const store = openDescriptor(input.desc, {
-      readonly: true,
-      ...(input.nativeBinding ? { nativeBinding: input.nativeBinding } : {}),
-    });
+    const store = openDescriptor(input.desc, { readonly: true });
     try {
       const { desc: _desc, job, ...env } = input;
       const value = await runJob(

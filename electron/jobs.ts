@@ -56,8 +56,6 @@ export type MainToWorker = { type: 'cancel' };
 
 /** How main runs a job, beside the job itself (never from the renderer). */
 export interface JobEnv {
-  /** The Electron-ABI better-sqlite3 addon (development); see `runJob`. */
-  nativeBinding?: string;
   /** Where a diff spills its snapshot (default: the OS temp directory). */
   tmpDir?: string;
   /** Largest snapshot a diff takes, in bytes (default 256 MiB). */
@@ -93,11 +91,7 @@ async function snapshotSource(job: DiffJob, limit: number): Promise<SnapshotSour
   return { format, body, size: st.size };
 }
 
-/**
- * Executes one job against an open store (inside the worker). `env.nativeBinding` (the
- * Electron-ABI better-sqlite3 addon in development) goes to the diff too: its snapshot spill opens
- * SQLite in a worker thread of its own, which the bundle's default-binding stand-in does not reach.
- */
+/** Executes one job against an open store (inside the worker). */
 export async function runJob(
   store: EventStore,
   job: Job,
@@ -114,13 +108,11 @@ export async function runJob(
   if (job.fields !== undefined) opts.fields = job.fields;
   if (job.ignore !== undefined) opts.ignore = job.ignore;
   if (job.limit !== undefined) opts.limit = job.limit;
-  if (env.nativeBinding !== undefined) opts.nativeBinding = env.nativeBinding;
   if (env.tmpDir !== undefined) opts.tmpDir = env.tmpDir;
   return diffSnapshot(store, job.topic, source, opts, op);
 }
 
 export interface JobRunnerOptions {
-  nativeBinding?: string;
   eval?: boolean;
   progressEveryMs?: number;
   /** Largest diff snapshot, in bytes (default 256 MiB, as the server's `--diff-limit`). */
@@ -156,7 +148,6 @@ export class JobRunner {
   run<J extends Job>(desc: StoreDescriptor, job: J, op: JobOp = {}): Promise<JobValue<J>> {
     if (op.signal?.aborted) return Promise.reject(new TidemarkError('CANCELLED', `${job.job} cancelled`));
     const input: WorkerInput = { desc, job };
-    if (this.opts.nativeBinding) input.nativeBinding = this.opts.nativeBinding;
     // A diff takes a slot (or is refused) before anything starts, and spills into a directory of
     // its own that is removed when its worker exits, however it ends.
     let release = (): void => undefined;

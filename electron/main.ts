@@ -1,8 +1,9 @@
 /**
  * Entry of the Electron main process (bundled to dist-electron/main.cjs). Wires the pieces: the
- * hardening (security.ts), the connection manager over the recent list in userData, the IPC
- * handlers registered through the one checked wrapper, job workers for diff/export, the window and
- * the menu. In development (`VITE_DEV_SERVER_URL` set, app not packaged) the renderer comes from
+ * better-sqlite3 addon of every thread (sqlite-binding.ts, named before any store opens or worker
+ * starts), the hardening (security.ts), the connection manager over the recent list in userData,
+ * the IPC handlers registered through the one checked wrapper, job workers for diff/export, the
+ * window and the menu. In development (`VITE_DEV_SERVER_URL` set, app not packaged) the renderer comes from
  * the Vite dev server; otherwise from dist/renderer over file://. `TIDEMARK_USER_DATA` moves
  * userData (the e2e tests give each run its own folder). Both are development-only: a packaged app
  * ignores them, and refuses to start with a debugging switch (launch-env.ts).
@@ -24,7 +25,7 @@ import { whoami } from './server-url';
 import { electronDialogs, safeStorageBox } from './services';
 import { openDescriptor } from './store-open';
 import type { AppOrigin } from './trust';
-import { setDefaultNativeBinding } from './sqlite-binding';
+import { setSqliteAddon } from './sqlite-binding';
 import { createMainWindow, isOurWindow, showScreen } from './window';
 
 const DOCS_URL = 'https://github.com/tidemark/tidemark#readme';
@@ -44,7 +45,7 @@ const origin: AppOrigin = devUrl
   : { kind: 'file', rendererDir: path.join(__dirname, '..', 'dist', 'renderer') };
 
 /** The Electron-ABI addon in a dev checkout; a packaged app's own better-sqlite3 is already built for Electron. */
-function nativeBinding(): string | undefined {
+function electronSqliteAddon(): string | undefined {
   if (app.isPackaged) return undefined;
   const file = electronNativeBindingPath(app.getAppPath(), process.versions.electron);
   if (!existsSync(file)) {
@@ -67,13 +68,13 @@ async function start(): Promise<void> {
   hardenApp(origin);
   const userData = app.getPath('userData');
   mkdirSync(userData, { recursive: true });
-  const binding = nativeBinding();
-  setDefaultNativeBinding(binding);
+  // Before any store opens or worker starts: the addon of this thread and of every worker (sqlite-binding.ts).
+  setSqliteAddon(process.env, electronSqliteAddon());
   const recent = new RecentStore(path.join(userData, 'connections.json'), safeStorageBox);
   const connections = new ConnectionManager(
     recent,
     {
-      open: (desc) => Promise.resolve().then(() => openDescriptor(desc, binding ? { nativeBinding: binding } : {})),
+      open: (desc) => Promise.resolve().then(() => openDescriptor(desc)),
       whoami: (url, token) => whoami(url, token),
     },
     path.join(userData, 'tidemark.db'),
@@ -90,7 +91,7 @@ async function start(): Promise<void> {
 
   let win: BrowserWindow | null = null;
   const dialogs = electronDialogs(() => win);
-  const jobs = new JobRunner(path.join(__dirname, 'job-worker.cjs'), binding ? { nativeBinding: binding } : {});
+  const jobs = new JobRunner(path.join(__dirname, 'job-worker.cjs'));
   const handlerSet = createHandlers({ connections, jobs, dialogs });
   registerHandlers(ipcMain, handlerSet.handlers, { origin, isOurWindow });
 

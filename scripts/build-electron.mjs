@@ -4,9 +4,12 @@
  * Vite's library mode (two builds: the preload must be ONE self-contained CommonJS file because
  * sandboxed preloads can require only `electron` and a few polyfilled modules; main and the worker
  * are CommonJS too and may share chunks). `electron`, `better-sqlite3` and `pg` stay external
- * (native or provided by the runtime). Every `import 'better-sqlite3'` other than the one in
- * electron/sqlite-binding.ts resolves to that module, so databases opened by any bundled code can
- * load the Electron-ABI addon (see docs/electron.md).
+ * (native or provided by the runtime). better-sqlite3 is reached only through the stand-in
+ * electron/sqlite-binding.ts, built as a file of its own (chunks/sqlite-binding.cjs): every
+ * `import 'better-sqlite3'` other than the stand-in's own resolves to it, and so does
+ * src-core/diff/spill-sqlite.ts, which names the module the diff spill's worker thread requires.
+ * So every thread of the app, the spill's included, loads the addon the stand-in chooses (see
+ * docs/electron.md, "the native addon's ABI").
  *
  * Usage: node scripts/build-electron.mjs   (npm run build:electron)
  */
@@ -18,25 +21,30 @@ import { build } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist-electron');
-const shim = path.join(root, 'electron', 'sqlite-binding.ts');
+const standIn = path.join(root, 'electron', 'sqlite-binding.ts');
+const spillSqlite = path.join(root, 'src-core', 'diff', 'spill-sqlite.ts');
 
 const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+// Not `better-sqlite3` itself: `external` is consulted before any plugin's resolveId, so naming it
+// here would bypass the stand-in (the plugin below makes the stand-in's own import external).
 const isExternal = (id) =>
-  nodeBuiltins.has(id) ||
-  id === 'electron' ||
-  id === 'pg' ||
-  id.startsWith('pg/') ||
-  id === 'better-sqlite3' ||
-  id.startsWith('better-sqlite3/');
+  nodeBuiltins.has(id) || id === 'electron' || id === 'pg' || id.startsWith('pg/') || id.startsWith('better-sqlite3/');
 
-/** Routes `better-sqlite3` to the shim, except from the shim itself (which needs the real one). */
+/**
+ * Routes `better-sqlite3` to the stand-in, except from the stand-in itself (which needs the real
+ * one), and the spill's module-file lookup to the stand-in's.
+ */
 const sqliteBindingPlugin = {
   name: 'tidemark-sqlite-binding',
   enforce: 'pre',
-  resolveId(source, importer) {
-    if (source !== 'better-sqlite3') return null;
-    if (importer && path.resolve(importer) === shim) return { id: 'better-sqlite3', external: true };
-    return shim;
+  async resolveId(source, importer) {
+    if (source === 'better-sqlite3') {
+      if (importer && path.resolve(importer) === standIn) return { id: 'better-sqlite3', external: true };
+      return standIn;
+    }
+    if (!importer || !source.startsWith('.')) return null;
+    const resolved = await this.resolve(source, importer, { skipSelf: true });
+    return resolved && path.resolve(resolved.id) === spillSqlite ? standIn : null;
   },
 };
 
@@ -56,7 +64,7 @@ function config(entries, { emptyOutDir }) {
       lib: { entry: entries, formats: ['cjs'], fileName: (_format, name) => `${name}.cjs` },
       rollupOptions: {
         external: isExternal,
-        output: { entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
+        output: { entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', exports: 'named' },
       },
     },
     ssr: { noExternal: true, target: 'node' },
@@ -69,6 +77,7 @@ await build(
     {
       main: path.join(root, 'electron/main.ts'),
       'job-worker': path.join(root, 'electron/job-worker.ts'),
+      'chunks/sqlite-binding': standIn,
     },
     { emptyOutDir: false },
   ),

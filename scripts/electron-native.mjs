@@ -4,8 +4,9 @@
  * node_modules/better-sqlite3 (that one stays built for Node, so `npm test` keeps working after
  * `npm start` and vice versa). The Electron copy lives in
  *   node_modules/.cache/tidemark-electron-native/electron-<version>-<platform>-<arch>/better_sqlite3.node
- * (electron/native-binding.ts computes the same path) and main loads it with better-sqlite3's
- * `nativeBinding` option. How it is made, in a scratch copy of the better-sqlite3 package:
+ * (electron/native-binding.ts computes the same path); in a development checkout, main's entry names
+ * it as the addon every thread of the app loads (electron/sqlite-binding.ts). How it is made, in a
+ * scratch copy of the better-sqlite3 package:
  *   1. `prebuild-install --runtime electron --target <electron version>` (downloads a prebuilt
  *      binary from better-sqlite3's GitHub releases), else
  *   2. `node-gyp rebuild --runtime=electron --target=<version> --dist-url=https://electronjs.org/headers`

@@ -62,7 +62,7 @@ export async function diffSnapshot(
   const spec: CompareSpec = { keyField: o.keyField, fields: o.fields, ignore: o.ignore, csv: source.format === 'csv' };
   const pacer = new Pacer(op);
   pacer.check();
-  const spill = new SnapshotSpill(opts.tmpDir, opts.nativeBinding);
+  const spill = new SnapshotSpill(opts.tmpDir);
   // Abort also interrupts a stalled read: a stream body is destroyed on abort.
   const stop = pacer.onAbort(source.body);
   try {

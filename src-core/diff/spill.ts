@@ -10,16 +10,17 @@
  * (or the first `add`): the diff starts the spill when the first snapshot byte arrives, so a
  * request that never sends a byte costs no thread and no file, and a spill never started sorts and
  * reads as empty. The file lives in its own temp directory, removed by `close()` whatever
- * happened. `spillWorkers()` lists the worker threads alive in this process (for diagnostics and
- * tests).
+ * happened. The worker requires better-sqlite3 by the path spill-sqlite.ts names (the Electron
+ * bundles substitute their stand-in there). `spillWorkers()` lists the worker threads alive in this
+ * process (for diagnostics and tests).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { TidemarkError, badRequest } from '../model/errors';
+import { sqliteModuleFile } from './spill-sqlite';
 
 /** A record going into the spill: its key, number, line, and the value kept (record or cells). */
 export interface SpillRow {
@@ -43,11 +44,16 @@ type Reply =
 /** Most batches sent and not yet written. */
 const IN_FLIGHT = 4;
 
-/** Runs in the worker (plain CommonJS, so it needs no TypeScript loader). */
+/**
+ * The worker's entry (plain CommonJS, so it needs no TypeScript loader). Its better-sqlite3 is the
+ * module at `workerData.sqlite`, loaded before anything else: the package (whose exports are the
+ * class) or a module built from ES exports (whose `default` is).
+ */
 const SPILL_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.sqlite);
-const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : undefined);
+const sqlite = require(workerData.sqlite);
+const Database = typeof sqlite === 'function' ? sqlite : sqlite.default;
+const db = new Database(workerData.file);
 db.pragma('journal_mode = OFF');
 db.pragma('synchronous = OFF');
 db.pragma('cache_size = -131072');
@@ -98,9 +104,13 @@ export class SnapshotSpill {
   private final: ((r: Reply) => void) | null = null;
   count = 0;
 
+  /**
+   * `sqliteModule`: the better-sqlite3 module the worker requires; default the one spill-sqlite.ts
+   * names (tests pass one that cannot load).
+   */
   constructor(
     private readonly tmpDir: string = tmpdir(),
-    private readonly nativeBinding?: string,
+    private readonly sqliteModule?: string,
   ) {}
 
   /** Creates the temp directory and starts the worker (once; nothing after `close()`). */
@@ -109,8 +119,7 @@ export class SnapshotSpill {
     const dir = mkdtempSync(join(this.tmpDir, 'tidemark-diff-'));
     this.dir = dir;
     this.file = join(dir, 'snapshot.db');
-    const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-    const workerData = { file: this.file, sqlite, nativeBinding: this.nativeBinding ?? null };
+    const workerData = { file: this.file, sqlite: this.sqliteModule ?? sqliteModuleFile() };
     let worker: Worker;
     try {
       worker = new Worker(SPILL_WORKER, { eval: true, workerData });
@@ -196,10 +205,7 @@ export class SnapshotSpill {
       const { key, first, second } = r.dup;
       throw badRequest(`${where(second)}: duplicate key ${JSON.stringify(key)} (first seen in ${where(first)})`);
     }
-    this.reader = new Database(this.file, {
-      readonly: true,
-      ...(this.nativeBinding !== undefined ? { nativeBinding: this.nativeBinding } : {}),
-    });
+    this.reader = new Database(this.file, { readonly: true });
     this.reader.pragma('cache_size = -65536');
   }
 

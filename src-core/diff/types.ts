@@ -50,11 +50,6 @@ export interface DiffOptions {
   tmpDir?: string;
   /** Surface rows read per page (1 to 10,000; default 10,000). For tuning and tests. */
   pageSize?: number;
-  /**
-   * Path of the better-sqlite3 addon for the spill's SQLite file (its worker thread included), for
-   * runtimes whose ABI differs from Node's (Electron in development). Default: the package's own.
-   */
-  nativeBinding?: string;
 }
 
 /** Most rows one diff returns in memory; export every row through `onRow` instead. */

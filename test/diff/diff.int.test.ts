@@ -8,6 +8,7 @@
 import { getEventListeners } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { diffSnapshot } from '../../src-core/diff/index';
+import { SnapshotSpill } from '../../src-core/diff/spill';
 import type { Chunk, DiffOptions, SnapshotFormat } from '../../src-core/diff/types';
 import type { Progress } from '../../src-core/model/store-api';
 import type { EventStore } from '../../src-core/store/types';
@@ -201,13 +202,18 @@ describe('long operations', () => {
     expect(rows).toBeLessThan(3000);
   });
 
-  it('loads the spill with the given native addon, and cleans up when it cannot', async () => {
-    await expect(
-      run('ndjson', '{"key":"1"}\n', { nativeBinding: `${spill.dir}/missing/better_sqlite3.node` }),
-    ).rejects.toMatchObject({
-      code: 'INTERNAL',
-      message: expect.stringMatching(/spill worker failed: Cannot find module/) as unknown,
-    });
+  it('fails INTERNAL and cleans up when the spill worker cannot load better-sqlite3', async () => {
+    const broken = new SnapshotSpill(spill.dir, `${spill.dir}/missing/better-sqlite3.js`);
+    const cancelled = (): Error => new Error('cancelled');
+    try {
+      await broken.add([{ key: '1', n: 1, line: 1, value: { key: '1' } }], undefined, cancelled);
+      await expect(broken.sort(undefined, cancelled)).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringMatching(/spill worker failed: Cannot find module/) as unknown,
+      });
+    } finally {
+      await broken.close();
+    }
     // (afterEach checks that the spill directory was removed)
   });
 

@@ -1,9 +1,8 @@
 /**
  * The job runner on its own: a worker thread per job over a real SQLite file. Uploaded bytes are
  * handed over without a copy only when they own their buffer, so a pooled Node Buffer is never
- * detached; a job's coded error comes back as that code; a missing snapshot file is NOT_FOUND; the
- * addon path given to the runner reaches the diff's spill (its own worker thread) too. Diff jobs
- * have the server's limits: a snapshot over the diff limit is TOO_LARGE before it is read, a diff
+ * detached; a job's coded error comes back as that code; a missing snapshot file is NOT_FOUND. Diff
+ * jobs have the server's limits: a snapshot over the diff limit is TOO_LARGE before it is read, a diff
  * beyond the cap is TOO_MANY_REQUESTS before any thread starts, and a cancelled or killed diff
  * leaves no temp file behind.
  */
@@ -11,8 +10,6 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
-import { runJob } from '../../electron/jobs';
 import { openSqliteStore } from '../../src-core/store/sqlite';
 import { devJobRunner } from './harness';
 
@@ -75,35 +72,6 @@ describe('JobRunner', () => {
         { job: 'export', topic: 'j.t', req: { format: 'csv' }, file: path.join(dir, 'y.csv') },
       ),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-  });
-
-  it('hands the native addon path to the diff, whose spill opens SQLite in a thread of its own', async () => {
-    const store = openSqliteStore(file, { readonly: true });
-    const job = {
-      job: 'diff' as const,
-      topic: 'j.t',
-      source: { kind: 'bytes' as const, bytes: new TextEncoder().encode('key,px\na,1\n') },
-      fileName: 's.csv',
-    };
-    try {
-      // A path that is no addon: the spill must try (and fail) to load it, so it was passed on.
-      const bogus = path.join(dir, 'not-an-addon.node');
-      await expect(runJob(store, job, {}, { nativeBinding: bogus })).rejects.toThrow(/not-an-addon\.node|spill/);
-      // The real (Node-ABI here) addon given explicitly: the diff runs.
-      const addon = path.join(
-        path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')),
-        'build/Release/better_sqlite3.node',
-      );
-      const res = await runJob(
-        store,
-        { ...job, source: { kind: 'bytes', bytes: new TextEncoder().encode('key,px\na,1\n') } },
-        {},
-        { nativeBinding: addon },
-      );
-      expect(res).toMatchObject({ summary: { equal: 1 } });
-    } finally {
-      await store.close();
-    }
   });
 
   describe('diff limits', () => {

@@ -15,8 +15,6 @@ export interface SqliteOpenOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** Open without write access; every write fails with FORBIDDEN. The file must exist. */
   readonly?: boolean;
-  /** Path of a better-sqlite3 native addon to load (the Electron app passes its own ABI build). */
-  nativeBinding?: string;
   /** Milliseconds to wait for another process's write lock before UNAVAILABLE. Default 5000. */
   busyTimeoutMs?: number;
 }
@@ -54,7 +52,7 @@ function inspect(file: string, opts: SqliteOpenOptions): void {
   // writing to the file.
   let probe: Database.Database | undefined;
   try {
-    probe = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: opts.nativeBinding });
+    probe = new Database(file, { readonly: true, fileMustExist: true });
     const appId = probe.pragma('application_id', { simple: true }) as number;
     const version = probe.pragma('user_version', { simple: true }) as number;
     const objects = (probe.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n;
@@ -89,7 +87,6 @@ export function openDatabase(file: string, opts: SqliteOpenOptions = {}): Databa
   const db = new Database(file, {
     readonly: opts.readonly ?? false,
     fileMustExist: opts.readonly ?? false,
-    nativeBinding: opts.nativeBinding,
   });
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
