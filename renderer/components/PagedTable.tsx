@@ -8,13 +8,15 @@ import { ErrorNotice } from './ErrorNotice';
 import { VirtualTable, type VirtualTableProps } from './VirtualTable';
 
 interface Props<T> extends VirtualTableProps<T> {
-  /** What the notice says when loading failed, e.g. "Events could not be loaded". */
-  errorTitle: string;
+  /** What the notice says when loading failed; by default "<label> could not be loaded". */
+  errorTitle?: string;
   error: unknown;
   onRetry: () => void;
 }
 
 export function PagedTable<T>({ errorTitle, error, onRetry, ...table }: Props<T>): ReactNode {
-  if (error) return <ErrorNotice title={errorTitle} error={error} onRetry={onRetry} />;
+  if (error) {
+    return <ErrorNotice title={errorTitle ?? `${table.label} could not be loaded`} error={error} onRetry={onRetry} />;
+  }
   return <VirtualTable {...table} />;
 }

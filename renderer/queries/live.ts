@@ -111,12 +111,13 @@ export function mergeLive(live: LiveRows | undefined, fetched: StoredEvent[], pa
 
 /**
  * Subscribes from the newest seq the live rows hold and feeds them; returns the unsubscribe
- * function (which also sends the invalidations still pending). Call it only once the rows exist.
+ * function (which also sends the invalidations still pending), or null when there are no rows to
+ * follow (the lookup has not succeeded): then nothing is subscribed.
  */
-export function followLive(qc: QueryClient, api: StoreApi, topic: string): () => void {
+export function followLive(qc: QueryClient, api: StoreApi, topic: string): (() => void) | null {
   const key = keys.live(topic);
   const start = qc.getQueryData<LiveRows>(key);
-  if (!start) throw new Error(`followLive(${topic}) before the live rows were looked up`);
+  if (!start) return null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let marker = false;
   const touch = (): void => {

@@ -15,7 +15,7 @@ export function useLiveRows(api: StoreApi, topic: string, on: boolean) {
   const ready = q.data !== undefined;
   useEffect(() => {
     if (!on || !ready) return;
-    return followLive(qc, api, topic);
+    return followLive(qc, api, topic) ?? undefined;
   }, [qc, api, topic, on, ready]);
   return q;
 }

@@ -10,8 +10,18 @@ import { LIVE_LIMIT } from '../../renderer/queries/live';
 import { expect, test } from './fixtures';
 import { AppPage } from './pages/app-page';
 import { TopicPage } from './pages/topic-page';
+import type { StoreClient } from './store-client';
 
 const n = (x: number): string => x.toLocaleString('en-US');
+
+/** Writes `txns` transactions of `perTxn` events to `topic`, opens its Events tab and waits for the newest. */
+async function openSeeded(page: Page, url: string, store: StoreClient, topic: string, txns: number, perTxn: number) {
+  await store.seed(topic, txns, perTxn);
+  await new AppPage(page, url).open(`#/topic/${topic}/events`);
+  const t = new TopicPage(page);
+  await expect(t.bodyRows('Events').first()).toHaveAttribute('data-key', String(txns * perTxn));
+  return t;
+}
 
 /** Switches Live on and waits until the stream is requested; returns the `after` it asked for. */
 async function goLive(page: Page, t: TopicPage): Promise<string | null> {
@@ -30,10 +40,7 @@ async function pageToFirstEvent(page: Page, t: TopicPage): Promise<void> {
 }
 
 test('live rows survive paging through the whole log', async ({ page, server, store }) => {
-  await store.seed('big', 3, 400);
-  await new AppPage(page, server.url).open('#/topic/big/events');
-  const t = new TopicPage(page);
-  await expect(t.bodyRows('Events').first()).toHaveAttribute('data-key', '1200');
+  const t = await openSeeded(page, server.url, store, 'big', 3, 400);
   expect(await goLive(page, t)).toBe('1200');
   await store.append('big', [
     { key: 'LIVE-1', data: 1 },
@@ -56,10 +63,7 @@ test('a live marker refetches the list; events it holds twice are shown once, as
   server,
   store,
 }) => {
-  await store.seed('feed', 2, 5);
-  await new AppPage(page, server.url).open('#/topic/feed/events');
-  const t = new TopicPage(page);
-  await expect(t.bodyRows('Events')).toHaveCount(10);
+  const t = await openSeeded(page, server.url, store, 'feed', 2, 5);
   await goLive(page, t);
   await store.append('feed', [
     { key: 'LIVE-1', data: 1 },
@@ -83,10 +87,7 @@ test('a burst beyond the bound is reported, and Reload events brings every event
   store,
   shot,
 }) => {
-  await store.seed('feed', 1, 5);
-  await new AppPage(page, server.url).open('#/topic/feed/events');
-  const t = new TopicPage(page);
-  await expect(t.bodyRows('Events')).toHaveCount(5);
+  const t = await openSeeded(page, server.url, store, 'feed', 1, 5);
   expect(await goLive(page, t)).toBe('5');
   const burst = Array.from({ length: LIVE_LIMIT + 100 }, (_, i) => ({ key: `B-${i}`, data: i }));
   await store.append('feed', burst);
@@ -113,10 +114,7 @@ test('a failed first lookup shows its error and subscribes to nothing; Retry sta
   server,
   store,
 }) => {
-  await store.seed('feed', 2, 5);
-  await new AppPage(page, server.url).open('#/topic/feed/events');
-  const t = new TopicPage(page);
-  await expect(t.bodyRows('Events')).toHaveCount(10);
+  const t = await openSeeded(page, server.url, store, 'feed', 2, 5);
   await expect(page.getByLabel('Topic counters')).toContainText('10');
   const streams: string[] = [];
   page.on('request', (r) => {

@@ -95,7 +95,6 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
         <LiveNotices topic={topic} on={on} live={live} />
         <PagedTable
           label="Events"
-          errorTitle="Events could not be loaded"
           rows={rows}
           columns={COLUMNS}
           rowKey={(e) => String(e.seq)}

@@ -85,7 +85,6 @@ export function TxnsTab({ topic, focus }: { topic: string; focus?: number }): Re
       </form>
       <PagedTable
         label="Transactions"
-        errorTitle="Transactions could not be loaded"
         rows={rows}
         columns={cols}
         rowKey={(t) => String(t.txn)}
