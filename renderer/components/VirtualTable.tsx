@@ -28,7 +28,7 @@ export interface Column<T> {
   className?: string;
 }
 
-interface Props<T> {
+export interface VirtualTableProps<T> {
   label: string;
   rows: T[];
   columns: Column<T>[];
@@ -45,7 +45,7 @@ interface Props<T> {
   scrollToKey?: string | null;
 }
 
-export function VirtualTable<T>(props: Props<T>): ReactNode {
+export function VirtualTable<T>(props: VirtualTableProps<T>): ReactNode {
   const { rows, columns, rowKey, rowHeight = 32, hasMore, loadingMore, onNeedMore } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const id = useId();

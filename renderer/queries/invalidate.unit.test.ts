@@ -1,57 +1,10 @@
 import { QueryClient, type InfiniteData } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
-import type { EventPage, StoredEvent, TxnPage } from '../../src-core/model/types';
-import { afterInvalidate, prependLiveEvents } from './invalidate';
+import type { TxnPage } from '../../src-core/model/types';
+import { afterInvalidate } from './invalidate';
 import { keys } from './keys';
 
-const ev = (seq: number, key: string, txn = seq): StoredEvent => ({
-  topic: 't',
-  seq,
-  txn,
-  key,
-  type: 'event',
-  data: { seq },
-  contentType: 'application/json',
-  hash: 'h',
-  time: '2026-01-01T00:00:00.000Z',
-});
-
-const page = (events: StoredEvent[]): InfiniteData<EventPage, number | undefined> => ({
-  pages: [{ events, next: null }],
-  pageParams: [undefined],
-});
-
 describe('cache effects', () => {
-  it('prepends live events to every matching events list, newest first, without duplicates', () => {
-    const qc = new QueryClient();
-    qc.setQueryData(keys.events('t', {}), page([ev(2, 'a'), ev(1, 'b')]));
-    qc.setQueryData(keys.events('t', { key: 'a' }), page([ev(2, 'a')]));
-    qc.setQueryData(keys.events('other', {}), page([ev(1, 'a')]));
-    prependLiveEvents(qc, 't', [ev(2, 'a'), ev(3, 'a'), ev(4, 'c')]);
-    const all = qc.getQueryData<InfiniteData<EventPage>>(keys.events('t', {}))!;
-    expect(all.pages[0]!.events.map((e) => e.seq)).toEqual([4, 3, 2, 1]);
-    const onlyA = qc.getQueryData<InfiniteData<EventPage>>(keys.events('t', { key: 'a' }))!;
-    expect(onlyA.pages[0]!.events.map((e) => e.seq)).toEqual([3, 2]);
-    const other = qc.getQueryData<InfiniteData<EventPage>>(keys.events('other', {}))!;
-    expect(other.pages[0]!.events.map((e) => e.seq)).toEqual([1]);
-  });
-
-  it('re-merges live events into one list only, after a fetch replaced it with an older snapshot', () => {
-    const qc = new QueryClient();
-    qc.setQueryData(keys.events('t', {}), page([ev(2, 'a'), ev(1, 'b')]));
-    qc.setQueryData(keys.events('t', { key: 'a' }), page([ev(2, 'a')]));
-    const live = [ev(3, 'a'), ev(4, 'a')];
-    prependLiveEvents(qc, 't', live);
-    // A refetch that started before the live events lands: the list loses them...
-    qc.setQueryData(keys.events('t', {}), page([ev(3, 'a'), ev(2, 'a'), ev(1, 'b')]));
-    // ...and gets back only those above its top, once; the other list is left alone.
-    prependLiveEvents(qc, 't', live, keys.events('t', {}));
-    const all = qc.getQueryData<InfiniteData<EventPage>>(keys.events('t', {}))!;
-    expect(all.pages[0]!.events.map((e) => e.seq)).toEqual([4, 3, 2, 1]);
-    const onlyA = qc.getQueryData<InfiniteData<EventPage>>(keys.events('t', { key: 'a' }))!;
-    expect(onlyA.pages[0]!.events.map((e) => e.seq)).toEqual([4, 3, 2]);
-  });
-
   it('marks the invalidated txn at once and invalidates exactly that topic and the topic list', async () => {
     const qc = new QueryClient();
     const txns: InfiniteData<TxnPage> = {

@@ -1,7 +1,7 @@
 /**
  * What every paged list (events, surface, transactions) shares: the infinite-query options that
  * follow the page's `next` cursor and keep pages as immutable snapshots, and `usePagedRows`, which
- * flattens the loaded pages into one row array and hands `VirtualTable` its paging props.
+ * flattens the loaded pages into one row array and hands `PagedTable` its paging and error props.
  */
 import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
 import { useMemo } from 'react';
@@ -19,8 +19,8 @@ export const pagedListOptions = {
 export interface PagedRows<TRow> {
   /** Every loaded row, in page order. */
   rows: TRow[];
-  /** `hasMore`, `loadingMore` and `onNeedMore` for `VirtualTable`. */
-  paging: { hasMore: boolean; loadingMore: boolean; onNeedMore: () => void };
+  /** `hasMore`, `loadingMore`, `onNeedMore`, `error` and `onRetry` for `PagedTable`. */
+  paging: { hasMore: boolean; loadingMore: boolean; onNeedMore: () => void; error: unknown; onRetry: () => void };
 }
 
 /** The rows of an infinite query whose pages hold them under `field`, and its paging props. */
@@ -35,6 +35,8 @@ export function usePagedRows<K extends string, TRow>(
       hasMore: q.hasNextPage,
       loadingMore: q.isFetchingNextPage || q.isPending,
       onNeedMore: () => void q.fetchNextPage(),
+      error: q.error,
+      onRetry: () => void q.refetch(),
     },
   };
 }

@@ -7,6 +7,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import type { DiffResult, DiffRow, DiffStatus } from '../../../src-core/model/types';
 import { exportFileName, saveBlob } from '../../api/download';
 import { ExportControl } from '../../components/ExportControl';
+import { SearchBox } from '../../components/SearchBox';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { fieldsOf } from '../../lib/diff-fields';
 import { diffRowsToText } from '../../lib/diff-export';
@@ -108,13 +109,7 @@ export function DiffResults({ topic, result, keyField, onOpenTxn }: Props): Reac
             ))}
           </select>
         </label>
-        <input
-          type="search"
-          aria-label="Filter results by key"
-          placeholder="Key contains…"
-          value={keyText}
-          onChange={(e) => setKeyText(e.target.value)}
-        />
+        <SearchBox label="Filter results by key" placeholder="Key contains…" value={keyText} onChange={setKeyText} />
         <span className="spacer" />
         <span className="muted">{fmtNum(rows.length)} rows</span>
         <ExportControl

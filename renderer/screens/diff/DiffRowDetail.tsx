@@ -4,6 +4,7 @@
  */
 import type { ReactNode } from 'react';
 import type { DiffRow } from '../../../src-core/model/types';
+import { CompareTable } from '../../components/CompareTable';
 import { cellText } from '../../lib/format';
 import { fieldsOf } from '../../lib/diff-fields';
 import { STATUS_LABEL } from './DiffSummaryView';
@@ -36,24 +37,17 @@ export function DiffRowDetail({ row, keyField, onOpenTxn, onClose }: Props): Rea
           Open transaction {row.store.txn}
         </button>
       )}
-      <table className="compare" aria-label="Fields compared">
-        <thead>
-          <tr>
-            <th>Field</th>
-            <th>Store</th>
-            <th>Snapshot</th>
-          </tr>
-        </thead>
-        <tbody>
-          {fields.map((f) => (
-            <tr key={f.field} className={f.differs ? 'differs' : undefined}>
-              <th scope="row">{f.field}</th>
-              <td className="mono">{f.store === undefined ? '—' : cellText(f.store)}</td>
-              <td className="mono">{f.snapshot === undefined ? '—' : cellText(f.snapshot)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CompareTable
+        className="compare"
+        label="Fields compared"
+        heads={['Field', 'Store', 'Snapshot']}
+        rows={fields.map((f) => ({
+          name: f.field,
+          left: f.store === undefined ? '—' : cellText(f.store),
+          right: f.snapshot === undefined ? '—' : cellText(f.snapshot),
+          differs: f.differs,
+        }))}
+      />
     </aside>
   );
 }

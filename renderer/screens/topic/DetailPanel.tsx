@@ -7,11 +7,14 @@ import type { JsonValue } from '../../../src-core/model/types';
 import { JsonView } from '../../components/JsonView';
 import { navigate } from '../../lib/route';
 
+/** One line of the panel: what, and its value. */
+export type Fact = [string, ReactNode];
+
 interface Props {
   title: string;
   topic: string;
   txn: number;
-  facts: [string, ReactNode][];
+  facts: Fact[];
   data: JsonValue;
   onClose: () => void;
 }

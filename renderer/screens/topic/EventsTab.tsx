@@ -1,26 +1,33 @@
 /**
  * Events: the log newest first, virtualised and paged as you scroll; filters "Filter by key" and
- * "Filter by txn"; a row opens its details; "Live" tails new events in place without moving what
- * you are looking at.
+ * "Filter by txn"; a row opens its details. "Live" tails new events: the list shows the live rows
+ * (queries/live.ts) above the fetched pages, so new events appear without moving what you are
+ * looking at, and the fetched pages stay as they were fetched.
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { StoredEvent } from '../../../src-core/model/types';
 import { useApi } from '../../api/api-context';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { VirtualTable, type Column } from '../../components/VirtualTable';
-import { fmtNum, fmtTime, jsonPreview } from '../../lib/format';
+import { LoadedCount } from '../../components/LoadedCount';
+import { NumberBox } from '../../components/NumberBox';
+import { PagedTable } from '../../components/PagedTable';
+import { SearchBox } from '../../components/SearchBox';
+import type { Column } from '../../components/VirtualTable';
+import { jsonPreview } from '../../lib/format';
 import { parseTxnInput } from '../../lib/txn-input';
 import { useDebounced } from '../../lib/use-debounced';
 import { eventsQuery } from '../../queries/events';
+import { mergeLive } from '../../queries/live';
 import { usePagedRows } from '../../queries/paged';
-import { DetailPanel } from './DetailPanel';
-import { useLiveTail } from './use-live-tail';
+import { useLiveRows } from '../../queries/use-live-rows';
+import { keyColumn, seqColumn, timeColumn, txnColumn } from './columns';
+import { EventDetail } from './EventDetail';
+import { LiveNotices, liveStatus } from './LiveNotices';
 
 const COLUMNS: Column<StoredEvent>[] = [
-  { id: 'seq', header: 'Seq', width: '6rem', className: 'num', render: (e) => e.seq },
-  { id: 'txn', header: 'Txn', width: '5rem', className: 'num', render: (e) => e.txn },
-  { id: 'key', header: 'Key', width: 'minmax(8rem, 1.2fr)', className: 'mono', render: (e) => e.key },
+  seqColumn(),
+  txnColumn(),
+  keyColumn(),
   {
     id: 'kind',
     header: 'Kind',
@@ -43,14 +50,14 @@ const COLUMNS: Column<StoredEvent>[] = [
     className: 'mono',
     render: (e) => (e.type === 'invalidate' ? (e.reason ?? '') : jsonPreview(e.data)),
   },
-  { id: 'time', header: 'Time (UTC)', width: '12.5rem', className: 'mono', render: (e) => fmtTime(e.time) },
+  timeColumn(),
 ];
 
 export function EventsTab({ topic }: { topic: string }): ReactNode {
   const api = useApi();
   const [keyText, setKeyText] = useState('');
   const [txnText, setTxnText] = useState('');
-  const [live, setLive] = useState(false);
+  const [on, setOn] = useState(false);
   const [selected, setSelected] = useState<StoredEvent | null>(null);
   const key = useDebounced(keyText.trim());
   const txnBad = parseTxnInput(txnText) === 'bad';
@@ -60,91 +67,45 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
     [key, txnParsed],
   );
   const q = useInfiniteQuery(eventsQuery(api, topic, params));
-  const { rows, paging } = usePagedRows(q, 'events');
-  const tail = useLiveTail(api, topic, live);
+  const { rows: fetched, paging } = usePagedRows(q, 'events');
+  const live = useLiveRows(api, topic, on);
+  const rows = useMemo(() => mergeLive(live.data, fetched, params), [live.data, fetched, params]);
 
   return (
     <div className="tab-body with-detail">
       <div className="tab-main">
         <div className="toolbar">
-          <input
-            type="search"
-            aria-label="Filter by key"
-            placeholder="Key (exact)"
-            value={keyText}
-            onChange={(e) => setKeyText(e.target.value)}
-          />
-          <input
-            type="text"
-            inputMode="numeric"
-            aria-label="Filter by txn"
-            aria-invalid={txnBad}
-            placeholder="Txn"
-            className="narrow"
-            value={txnText}
-            onChange={(e) => setTxnText(e.target.value)}
-          />
+          <SearchBox label="Filter by key" placeholder="Key (exact)" value={keyText} onChange={setKeyText} />
+          <NumberBox label="Filter by txn" placeholder="Txn" value={txnText} onChange={setTxnText} invalid={txnBad} />
           <label className="toggle">
-            <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} />
+            <input type="checkbox" checked={on} onChange={(e) => setOn(e.target.checked)} />
             Live
           </label>
           <span className="muted" aria-live="polite">
-            {live ? `Live — ${fmtNum(tail.received)} new` : ''}
+            {liveStatus(on, live)}
           </span>
           <span className="spacer" />
-          <span className="muted">
-            {fmtNum(rows.length)} loaded{paging.hasMore ? ' (scroll for more)' : ''}
-          </span>
+          <LoadedCount count={rows.length} hasMore={paging.hasMore} />
         </div>
         {txnBad && (
           <p className="field-error" role="alert">
             Filter by txn: enter a transaction number (a whole number from 1).
           </p>
         )}
-        {tail.error && <ErrorNotice title="The live tail stopped" error={tail.error} />}
-        {q.error ? (
-          <ErrorNotice title="Events could not be loaded" error={q.error} onRetry={() => void q.refetch()} />
-        ) : (
-          <VirtualTable
-            label="Events"
-            rows={rows}
-            columns={COLUMNS}
-            rowKey={(e) => String(e.seq)}
-            {...paging}
-            onActivate={setSelected}
-            selectedKey={selected ? String(selected.seq) : null}
-            rowClassName={(e) => (e.invalid ? 'row-invalid' : e.type === 'invalidate' ? 'row-marker' : undefined)}
-            empty={params.key || params.txn ? 'No event matches the filters.' : 'This topic has no events yet.'}
-          />
-        )}
-      </div>
-      {selected && (
-        <DetailPanel
-          title={`Event ${selected.seq}`}
-          topic={topic}
-          txn={selected.txn}
-          onClose={() => setSelected(null)}
-          data={selected.data}
-          facts={[
-            ['Key', <span className="mono">{selected.key}</span>],
-            ['Seq', selected.seq],
-            ['Txn', selected.txn],
-            ['Type', selected.type],
-            ['Time (UTC)', fmtTime(selected.time)],
-            ['Hash', <span className="mono small">{selected.hash}</span>],
-            ['Content type', selected.contentType],
-            ...(selected.invalid
-              ? ([['Status', 'invalid (its transaction was invalidated)']] as [string, ReactNode][])
-              : []),
-            ...(selected.type === 'invalidate'
-              ? ([
-                  ['Invalidates', `transaction ${selected.target}`],
-                  ['Reason', selected.reason],
-                ] as [string, ReactNode][])
-              : []),
-          ]}
+        <LiveNotices topic={topic} on={on} live={live} />
+        <PagedTable
+          label="Events"
+          rows={rows}
+          columns={COLUMNS}
+          rowKey={(e) => String(e.seq)}
+          {...paging}
+          onActivate={setSelected}
+          selectedKey={selected ? String(selected.seq) : null}
+          rowClassName={(e) => (e.invalid ? 'row-invalid' : e.type === 'invalidate' ? 'row-marker' : undefined)}
+          empty={params.key || params.txn ? 'No event matches the filters.' : 'This topic has no events yet.'}
         />
-      )}
+      </div>
+      {selected && <EventDetail topic={topic} e={selected} onClose={() => setSelected(null)} />}
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { useState, type ReactNode } from 'react';
 import { LIMITS } from '../../../src-core/model/limits';
 import { validateReason } from '../../../src-core/model/validate';
 import { useApi } from '../../api/api-context';
+import { CompareTable } from '../../components/CompareTable';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Modal } from '../../components/Modal';
 import { useAccess } from '../../components/use-access';
@@ -78,28 +79,17 @@ export function InvalidateDialog({ topic, txn, onClose }: Props): ReactNode {
             </p>
             {preview.data.rows.length > 0 && (
               <div className="impact-scroll">
-                <table className="impact" aria-label="Surface changes">
-                  <thead>
-                    <tr>
-                      <th>Key</th>
-                      <th>Now</th>
-                      <th>After</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {preview.data.rows.map((r) => (
-                      <tr key={r.key}>
-                        <td className="mono">{r.key}</td>
-                        <td className="mono">
-                          {r.before ? `${jsonPreview(r.before.data, 80)} (txn ${r.before.txn})` : '— absent'}
-                        </td>
-                        <td className="mono">
-                          {r.after ? `${jsonPreview(r.after.data, 80)} (txn ${r.after.txn})` : '— removed'}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <CompareTable
+                  className="impact"
+                  label="Surface changes"
+                  heads={['Key', 'Now', 'After']}
+                  monoNames
+                  rows={preview.data.rows.map((r) => ({
+                    name: r.key,
+                    left: r.before ? `${jsonPreview(r.before.data, 80)} (txn ${r.before.txn})` : '— absent',
+                    right: r.after ? `${jsonPreview(r.after.data, 80)} (txn ${r.after.txn})` : '— removed',
+                  }))}
+                />
               </div>
             )}
             {preview.data.truncated && (

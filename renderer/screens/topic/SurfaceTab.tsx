@@ -7,21 +7,25 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { SurfaceRow } from '../../../src-core/model/types';
 import { useApi } from '../../api/api-context';
-import { ErrorNotice } from '../../components/ErrorNotice';
 import { ExportControl } from '../../components/ExportControl';
-import { VirtualTable, type Column } from '../../components/VirtualTable';
-import { fmtNum, fmtTime, jsonPreview } from '../../lib/format';
+import { LoadedCount } from '../../components/LoadedCount';
+import { NumberBox } from '../../components/NumberBox';
+import { PagedTable } from '../../components/PagedTable';
+import { SearchBox } from '../../components/SearchBox';
+import type { Column } from '../../components/VirtualTable';
+import { fmtTime, jsonPreview } from '../../lib/format';
 import { useDebounced } from '../../lib/use-debounced';
 import type { SurfaceParams } from '../../queries/keys';
 import { usePagedRows } from '../../queries/paged';
 import { surfaceQuery } from '../../queries/surface';
+import { keyColumn, seqColumn, timeColumn, txnColumn } from './columns';
 import { DetailPanel } from './DetailPanel';
 
 const COLUMNS: Column<SurfaceRow>[] = [
-  { id: 'key', header: 'Key', width: 'minmax(8rem, 1.2fr)', className: 'mono', render: (r) => r.key },
+  keyColumn(),
   { id: 'data', header: 'Value', width: 'minmax(10rem, 3fr)', className: 'mono', render: (r) => jsonPreview(r.data) },
-  { id: 'txn', header: 'Txn', width: '5rem', className: 'num', render: (r) => r.txn },
-  { id: 'seq', header: 'Seq', width: '6rem', className: 'num', render: (r) => r.seq },
+  txnColumn(),
+  seqColumn(),
   {
     id: 'flag',
     header: 'Status',
@@ -29,7 +33,7 @@ const COLUMNS: Column<SurfaceRow>[] = [
     render: (r) =>
       r.invalid ? <span className="badge badge-warn">invalid</span> : <span className="muted">valid</span>,
   },
-  { id: 'time', header: 'Time (UTC)', width: '12.5rem', className: 'mono', render: (r) => fmtTime(r.time) },
+  timeColumn(),
 ];
 
 export function SurfaceTab({ topic }: { topic: string }): ReactNode {
@@ -53,33 +57,17 @@ export function SurfaceTab({ topic }: { topic: string }): ReactNode {
     <div className="tab-body with-detail">
       <div className="tab-main">
         <div className="toolbar">
-          <input
-            type="search"
-            aria-label="Search keys"
-            placeholder="Key prefix…"
-            value={prefixText}
-            onChange={(e) => setPrefixText(e.target.value)}
-          />
+          <SearchBox label="Search keys" placeholder="Key prefix…" value={prefixText} onChange={setPrefixText} />
           <label className="toggle">
             <input type="checkbox" checked={raw} onChange={(e) => setRaw(e.target.checked)} />
             Show invalid
           </label>
           <label className="inline-field">
             As of txn
-            <input
-              type="text"
-              inputMode="numeric"
-              className="narrow"
-              placeholder="latest"
-              aria-invalid={asOfBad}
-              value={asOfText}
-              onChange={(e) => setAsOfText(e.target.value)}
-            />
+            <NumberBox placeholder="latest" value={asOfText} onChange={setAsOfText} invalid={asOfBad} />
           </label>
           <span className="spacer" />
-          <span className="muted">
-            {fmtNum(rows.length)} keys loaded{paging.hasMore ? ' (scroll for more)' : ''}
-          </span>
+          <LoadedCount count={rows.length} hasMore={paging.hasMore} noun="keys" />
           <ExportControl
             onExport={(format) =>
               api.exportSurface(topic, { format, prefix: params.prefix, view: params.view, asOfTxn })
@@ -91,21 +79,18 @@ export function SurfaceTab({ topic }: { topic: string }): ReactNode {
             As of txn: enter a transaction number (a whole number), or leave it empty for the latest surface.
           </p>
         )}
-        {q.error ? (
-          <ErrorNotice title="The surface could not be loaded" error={q.error} onRetry={() => void q.refetch()} />
-        ) : (
-          <VirtualTable
-            label="Surface"
-            rows={rows}
-            columns={COLUMNS}
-            rowKey={(r) => r.key}
-            {...paging}
-            onActivate={setSelected}
-            selectedKey={selected?.key ?? null}
-            rowClassName={(r) => (r.invalid ? 'row-invalid' : undefined)}
-            empty={params.prefix ? 'No key starts with that prefix.' : 'The surface is empty.'}
-          />
-        )}
+        <PagedTable
+          label="Surface"
+          errorTitle="The surface could not be loaded"
+          rows={rows}
+          columns={COLUMNS}
+          rowKey={(r) => r.key}
+          {...paging}
+          onActivate={setSelected}
+          selectedKey={selected?.key ?? null}
+          rowClassName={(r) => (r.invalid ? 'row-invalid' : undefined)}
+          empty={params.prefix ? 'No key starts with that prefix.' : 'The surface is empty.'}
+        />
       </div>
       {selected && (
         <DetailPanel

@@ -4,10 +4,21 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import type { TopicInfo } from '../../../src-core/model/types';
 import { useApi } from '../../api/api-context';
 import { toApiError } from '../../api/errors';
 import { fmtAge, fmtNum, fmtTime } from '../../lib/format';
 import { topicInfoQuery } from '../../queries/topics';
+
+function counters(t: TopicInfo): [string, ReactNode][] {
+  return [
+    ['Events', fmtNum(t.events)],
+    ['Keys', fmtNum(t.keys)],
+    ['Transactions', fmtNum(t.maxTxn)],
+    ['Invalid', fmtNum(t.invalidTxns)],
+    ['Last write', <span title={fmtTime(t.lastTime)}>{fmtAge(t.lastTime)}</span>],
+  ];
+}
 
 export function TopicHeader({ topic }: { topic: string }): ReactNode {
   const api = useApi();
@@ -22,26 +33,12 @@ export function TopicHeader({ topic }: { topic: string }): ReactNode {
       </h1>
       {info.data ? (
         <dl className="counters" aria-label="Topic counters">
-          <div>
-            <dt>Events</dt>
-            <dd>{fmtNum(info.data.events)}</dd>
-          </div>
-          <div>
-            <dt>Keys</dt>
-            <dd>{fmtNum(info.data.keys)}</dd>
-          </div>
-          <div>
-            <dt>Transactions</dt>
-            <dd>{fmtNum(info.data.maxTxn)}</dd>
-          </div>
-          <div>
-            <dt>Invalid</dt>
-            <dd>{fmtNum(info.data.invalidTxns)}</dd>
-          </div>
-          <div>
-            <dt>Last write</dt>
-            <dd title={fmtTime(info.data.lastTime)}>{fmtAge(info.data.lastTime)}</dd>
-          </div>
+          {counters(info.data).map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
         </dl>
       ) : info.error ? (
         <p className="muted" role="status">

@@ -6,21 +6,24 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState, type ReactNode } from 'react';
 import type { TxnInfo } from '../../../src-core/model/types';
 import { useApi } from '../../api/api-context';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { LoadedCount } from '../../components/LoadedCount';
+import { NumberBox } from '../../components/NumberBox';
+import { PagedTable } from '../../components/PagedTable';
 import { useAccess, type Access } from '../../components/use-access';
-import { VirtualTable, type Column } from '../../components/VirtualTable';
-import { fmtNum, fmtTime } from '../../lib/format';
+import type { Column } from '../../components/VirtualTable';
+import { fmtNum } from '../../lib/format';
 import { navigate } from '../../lib/route';
 import { parseTxnInput } from '../../lib/txn-input';
 import { usePagedRows } from '../../queries/paged';
 import { txnsQuery } from '../../queries/txns';
+import { timeColumn, txnColumn } from './columns';
 import { FocusedTxn } from './FocusedTxn';
 import { InvalidateDialog } from './InvalidateDialog';
 import { TxnStatus } from './TxnStatus';
 
 function columns(access: Access, onInvalidate: (txn: number) => void): Column<TxnInfo>[] {
   return [
-    { id: 'txn', header: 'Txn', width: '6rem', className: 'num', render: (t) => t.txn },
+    txnColumn('6rem'),
     {
       id: 'seqs',
       header: 'Seq range',
@@ -29,7 +32,7 @@ function columns(access: Access, onInvalidate: (txn: number) => void): Column<Tx
       render: (t) => `${fmtNum(t.firstSeq)}–${fmtNum(t.lastSeq)}`,
     },
     { id: 'count', header: 'Events', width: '6rem', className: 'num', render: (t) => fmtNum(t.count) },
-    { id: 'time', header: 'Time (UTC)', width: '12.5rem', className: 'mono', render: (t) => fmtTime(t.time) },
+    timeColumn(),
     { id: 'status', header: 'Status', width: 'minmax(10rem, 2fr)', render: (t) => <TxnStatus t={t} /> },
     {
       id: 'action',
@@ -74,36 +77,25 @@ export function TxnsTab({ topic, focus }: { topic: string; focus?: number }): Re
           if (typeof txn === 'number') navigate({ screen: 'topic', topic, tab: 'txns', txn });
         }}
       >
-        <input
-          type="text"
-          inputMode="numeric"
-          aria-label="Go to transaction"
-          placeholder="Go to txn…"
-          className="narrow"
-          value={goTo}
-          onChange={(e) => setGoTo(e.target.value)}
-        />
-        <span className="muted">
-          {fmtNum(rows.length)} loaded{paging.hasMore ? ' (scroll for more)' : ''} · Enter on a row focuses it
-        </span>
+        <NumberBox label="Go to transaction" placeholder="Go to txn…" value={goTo} onChange={setGoTo} />
+        <LoadedCount count={rows.length} hasMore={paging.hasMore}>
+          {' '}
+          · Enter on a row focuses it
+        </LoadedCount>
       </form>
-      {q.error ? (
-        <ErrorNotice title="Transactions could not be loaded" error={q.error} onRetry={() => void q.refetch()} />
-      ) : (
-        <VirtualTable
-          label="Transactions"
-          rows={rows}
-          columns={cols}
-          rowKey={(t) => String(t.txn)}
-          rowHeight={36}
-          {...paging}
-          onActivate={(t) => navigate({ screen: 'topic', topic, tab: 'txns', txn: t.txn })}
-          selectedKey={focus !== undefined ? String(focus) : null}
-          scrollToKey={focus !== undefined ? String(focus) : null}
-          rowClassName={(t) => (t.invalidatedBy !== null ? 'row-invalid' : t.marker ? 'row-marker' : undefined)}
-          empty="No transactions yet."
-        />
-      )}
+      <PagedTable
+        label="Transactions"
+        rows={rows}
+        columns={cols}
+        rowKey={(t) => String(t.txn)}
+        rowHeight={36}
+        {...paging}
+        onActivate={(t) => navigate({ screen: 'topic', topic, tab: 'txns', txn: t.txn })}
+        selectedKey={focus !== undefined ? String(focus) : null}
+        scrollToKey={focus !== undefined ? String(focus) : null}
+        rowClassName={(t) => (t.invalidatedBy !== null ? 'row-invalid' : t.marker ? 'row-marker' : undefined)}
+        empty="No transactions yet."
+      />
       {target !== null && <InvalidateDialog topic={topic} txn={target} onClose={() => setTarget(null)} />}
     </div>
   );

@@ -8,6 +8,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import type { TopicInfo } from '../../../src-core/model/types';
 import { useApi } from '../../api/api-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { SearchBox } from '../../components/SearchBox';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { fmtAge, fmtNum, fmtTime } from '../../lib/format';
 import { navigate } from '../../lib/route';
@@ -62,13 +63,7 @@ export function TopicListScreen(): ReactNode {
     <main className="screen topics" aria-labelledby="topics-title">
       <div className="screen-head">
         <h1 id="topics-title">Topics</h1>
-        <input
-          type="search"
-          aria-label="Filter topics"
-          placeholder="Filter topics…"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
+        <SearchBox label="Filter topics" placeholder="Filter topics…" value={filter} onChange={setFilter} />
         <span className="muted">
           {topics.data ? `${fmtNum(rows.length)} of ${fmtNum(topics.data.length)}` : ''} · Ctrl+K to jump
         </span>
