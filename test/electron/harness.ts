@@ -152,11 +152,11 @@ export async function startHarness(opts: { secrets?: SecretBox } = {}): Promise<
   const frame = { url: pathToFileURL(path.join(rendererDir, 'index.html')).href, parent: null };
   const pickedFiles = new Map<Blob, string>();
   const transport: BridgeTransport = {
-    async invoke(channel: Channel, payload: unknown) {
+    async invoke(channel: Channel, args: readonly unknown[]) {
       const l = ipc.listeners.get(channel);
       if (!l) throw new Error(`no handler for ${channel}`);
-      // The renderer -> main hop structured-clones the payload, as Electron's IPC does.
-      return structuredClone(await l({ sender: win, senderFrame: frame }, structuredClone(payload)));
+      // The renderer -> main hop structured-clones each argument, as Electron's IPC does.
+      return structuredClone(await l({ sender: win, senderFrame: frame }, ...structuredClone(args)));
     },
     on: (channel: PushChannel, listener) => win.on(channel, listener),
     pathForFile: (file) => pickedFiles.get(file) ?? '',
