@@ -9,7 +9,7 @@
  * Electron's `ipcMain`, so it is unit-tested without Electron; Electron's types satisfy it.
  */
 import { TidemarkError, toErrorBody } from '../src-core/model/errors';
-import { parseArgs, type Signature } from '../src-core/model/signatures';
+import { parseArgs } from '../src-core/model/signatures';
 import {
   CHANNELS,
   CONTRACT,
@@ -94,7 +94,7 @@ export async function dispatch<C extends Channel>(
   try {
     const problem = senderProblem(event, trust);
     if (problem) throw new TidemarkError('FORBIDDEN', `${channel}: ${problem}`);
-    const parsed = parseArgs(channel, CONTRACT[channel] as Signature, args) as ArgsOf<C>;
+    const parsed = parseArgs(channel, CONTRACT[channel], args) as ArgsOf<C>;
     const value = await handler(parsed, makeContext(event.sender));
     return { ok: true, value };
   } catch (err) {

@@ -1,56 +1,13 @@
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TidemarkError } from '../src-core/model/errors';
+import { FakeSender, MemoryIpc, appUrl, eventFrom, rendererDir } from '../test/electron/ipc-doubles';
 import type { IpcResult } from './ipc-contract';
 import { CHANNELS } from './ipc-contract';
-import {
-  registerHandlers,
-  type Handlers,
-  type InvokeEventLike,
-  type IpcMainLike,
-  type SenderLike,
-  type TrustPolicy,
-} from './ipc-handler';
-
-const rendererDir = path.resolve('/opt/tidemark/dist/renderer');
-const appUrl = pathToFileURL(path.join(rendererDir, 'index.html')).href;
-
-class FakeSender implements SenderLike {
-  sent: Array<[string, unknown]> = [];
-  constructor(readonly id: number) {}
-  send(channel: string, payload: unknown): void {
-    this.sent.push([channel, payload]);
-  }
-  isDestroyed(): boolean {
-    return false;
-  }
-  once(): this {
-    return this;
-  }
-}
-
-/** An in-memory ipcMain: records listeners and lets the test invoke them like a renderer would. */
-class MemoryIpc implements IpcMainLike {
-  listeners = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>>();
-  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>): void {
-    if (this.listeners.has(channel)) throw new Error(`second handler for ${channel}`);
-    this.listeners.set(channel, listener);
-  }
-  async invoke(channel: string, event: InvokeEventLike, ...args: unknown[]): Promise<IpcResult<unknown>> {
-    const l = this.listeners.get(channel);
-    if (!l) throw new Error(`no handler for ${channel}`);
-    return (await l(event, ...args)) as IpcResult<unknown>;
-  }
-}
+import { registerHandlers, type Handlers, type InvokeEventLike, type TrustPolicy } from './ipc-handler';
 
 function errorOf(res: IpcResult<unknown>): { code: string; message: string } {
   if (res.ok) throw new Error(`expected an error envelope, got ${JSON.stringify(res)}`);
   return res.error;
-}
-
-function eventFrom(url: string, senderId = 1, parent: unknown = null): InvokeEventLike {
-  return { sender: new FakeSender(senderId), senderFrame: { url, parent } };
 }
 
 function setup(overrides: Partial<Handlers> = {}) {

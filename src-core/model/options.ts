@@ -79,6 +79,12 @@ export const appendRequestSchema = z.strictObject({
   expectMaxSeq: seqNoSchema.optional(),
 });
 
+/** The options of an invalidation preview (positional in `StoreApi`, a query over HTTP). */
+export const previewInvalidationOptionsSchema = z.strictObject({
+  /** Changed rows listed (the count of keys touched is always complete). */
+  limit: pageLimitSchema.optional(),
+});
+
 /** Why a transaction is invalidated (stored on its marker). */
 export const invalidateReasonSchema = z.string().min(1).max(LIMITS.reasonMax);
 
@@ -146,4 +152,5 @@ export const connectionPatchSchema = z.strictObject({
 export const READ_EVENTS_OPTION_KEYS = readEventsOptionsSchema.keyof().options;
 export const LIST_TXNS_OPTION_KEYS = listTxnsOptionsSchema.keyof().options;
 export const SURFACE_OPTION_KEYS = surfaceOptionsSchema.keyof().options;
+export const PREVIEW_INVALIDATION_OPTION_KEYS = previewInvalidationOptionsSchema.keyof().options;
 export const EXPORT_SURFACE_REQUEST_KEYS = exportSurfaceRequestSchema.keyof().options;

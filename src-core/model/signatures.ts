@@ -16,7 +16,7 @@ import {
   invalidateReasonSchema,
   listTxnsOptionsSchema,
   openFileRequestSchema,
-  pageLimitSchema,
+  previewInvalidationOptionsSchema,
   readEventsOptionsSchema,
   appendRequestSchema,
   surfaceOptionsSchema,
@@ -77,10 +77,10 @@ function describeIssue(sig: Signature, given: number, issue: z.core.$ZodIssue): 
  * BAD_REQUEST naming `name`, the parameter and the field (an unknown field by its name), for up to
  * three problems.
  */
-export function parseArgs<T extends z.ZodTuple>(name: string, sig: Signature<T>, args: unknown): z.infer<T> {
+export function parseArgs<S extends Signature>(name: string, sig: S, args: unknown): z.infer<S['args']> {
   if (!Array.isArray(args)) throw badRequest(`${name}: the arguments must be a list`);
   const parsed = sig.args.safeParse(args);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return parsed.data as z.infer<S['args']>;
   const parts = parsed.error.issues.slice(0, 3).map((i) => describeIssue(sig, args.length, i));
   throw badRequest(`${name}: ${parts.join('; ')}`);
 }
@@ -111,7 +111,7 @@ export const STORE_API_SIGNATURES = {
   getTxn: signature(topic, txn),
   surface: signature(topic, ['opts', surfaceOptionsSchema.optional()]),
   append: signature(topic, ['req', appendRequestSchema]),
-  previewInvalidate: signature(topic, txn, ['limit', pageLimitSchema.optional()]),
+  previewInvalidate: signature(topic, txn, ['limit', previewInvalidationOptionsSchema.shape.limit]),
   invalidate: signature(topic, txn, ['reason', invalidateReasonSchema]),
   loadSampleData: signature(),
 } satisfies { [M in PlainMethod]: Signature };
