@@ -1,6 +1,8 @@
 /**
- * The StoreApi over IPC, as the preload exposes it (`window.tidemark`): each method becomes one
- * `invoke` of a contract channel, the `{ok, value | error}` envelope is unwrapped, and failures
+ * The StoreApi over IPC, as the preload exposes it (`window.tidemark`): every plain method is one
+ * loop over the operation table's method names, each an `invoke` of the channel of that name with
+ * the call's arguments as they are (main validates them; nothing is picked, dropped or renamed
+ * here), the `{ok, value | error}` envelope is unwrapped, and failures
  * are rethrown as a plain `{ name: 'TidemarkError', code, message }` object — plain on purpose,
  * because contextBridge copies only an Error's message, while a plain object keeps its `code`.
  * Subscriptions and long-operation progress arrive on push channels addressed by ids this bridge
@@ -10,19 +12,14 @@
  * small transport interface so it runs in the tests without Electron.
  */
 import type { ErrorBody } from '../src-core/model/errors';
-import type {
-  ApiError,
-  DiffRequest,
-  ExportSurfaceRequest,
-  LongOperation,
-  Progress,
-  StoreApi,
-} from '../src-core/model/store-api';
+import { PLAIN_METHODS, type PlainMethod } from '../src-core/model/signatures';
+import type { ApiError, LongOperation, Progress, StoreApi } from '../src-core/model/store-api';
 import type { StoredEvent } from '../src-core/model/types';
-import type { Channel, IpcResult, PushChannel, PushMap, RequestOf, ResponseOf } from './ipc-contract';
+import type { ArgsOf, CancelChannel, Channel, IpcResult, PushChannel, PushMap, ResponseOf } from './ipc-contract';
 
 export interface BridgeTransport {
-  invoke(channel: Channel, payload: unknown): Promise<unknown>;
+  /** Invokes a channel with an argument list (each argument one `ipcRenderer.invoke` argument). */
+  invoke(channel: Channel, args: readonly unknown[]): Promise<unknown>;
   /** Listens to a push channel; returns a function that stops listening. */
   on(channel: PushChannel, listener: (payload: unknown) => void): () => void;
   /** The file-system path behind a File the person picked or dropped; '' when there is none. */
@@ -50,14 +47,6 @@ function isEnvelope(v: unknown): v is IpcResult<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { ok?: unknown }).ok === 'boolean';
 }
 
-/** Copies only the listed keys whose value is not undefined (the contract's schemas are strict). */
-function pick<T extends object, K extends keyof T>(obj: T | undefined, keys: readonly K[]): Pick<T, K> {
-  const out = {} as Pick<T, K>;
-  if (!obj) return out;
-  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
-  return out;
-}
-
 /**
  * An AbortSignal does not survive contextBridge (it arrives as a plain object without methods), so
  * it is used only when it really is one (tests, or a future Electron); `onStart` is the way to
@@ -76,8 +65,8 @@ export function createBridge(transport: BridgeTransport): StoreApi {
   let counter = 0;
   const nextId = (): string => `${prefix}-${++counter}`;
 
-  const call = async <C extends Channel>(channel: C, req: RequestOf<C>): Promise<ResponseOf<C>> => {
-    const res = await transport.invoke(channel, req);
+  const call = async <C extends Channel>(channel: C, args: ArgsOf<C>): Promise<ResponseOf<C>> => {
+    const res = await transport.invoke(channel, args);
     if (!isEnvelope(res)) raise({ code: 'INTERNAL', message: `${channel}: malformed reply from main` });
     if (!res.ok) raise(res.error);
     return res.value as ResponseOf<C>;
@@ -90,12 +79,12 @@ export function createBridge(transport: BridgeTransport): StoreApi {
   const listen = (): void => {
     if (listening) return;
     listening = true;
-    transport.on('live:events', (m) => {
-      const msg = m as PushMap['live:events'];
+    transport.on('subscribe:events', (m) => {
+      const msg = m as PushMap['subscribe:events'];
       live.get(msg.subId)?.onEvents(msg.events);
     });
-    transport.on('live:error', (m) => {
-      const msg = m as PushMap['live:error'];
+    transport.on('subscribe:error', (m) => {
+      const msg = m as PushMap['subscribe:error'];
       live.get(msg.subId)?.onError?.(bridgeError(msg.error));
     });
     transport.on('op:progress', (m) => {
@@ -107,7 +96,7 @@ export function createBridge(transport: BridgeTransport): StoreApi {
   /** Runs a long operation: progress routed by id, abort -> the cancel channel. */
   const longOp = async <T>(
     op: LongOperation | undefined,
-    cancelChannel: 'diff:cancel' | 'export:cancel',
+    cancelChannel: CancelChannel,
     start: (opId: string) => Promise<T>,
   ): Promise<T> => {
     const signal = usableSignal(op?.signal);
@@ -122,7 +111,7 @@ export function createBridge(transport: BridgeTransport): StoreApi {
     const onAbort = (): void => {
       if (cancelled) return;
       cancelled = true;
-      void call(cancelChannel, { opId }).catch(() => undefined);
+      void call(cancelChannel, [opId]).catch(() => undefined);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const onStart = op?.onStart;
@@ -135,82 +124,43 @@ export function createBridge(transport: BridgeTransport): StoreApi {
     }
   };
 
+  // Every plain method: its arguments go to the channel of its name, unchanged.
+  const plain = Object.fromEntries(
+    PLAIN_METHODS.map((method) => [method, (...args: unknown[]) => call(method, args as ArgsOf<typeof method>)]),
+  ) as Pick<StoreApi, PlainMethod>;
+
   const api: StoreApi = {
-    capabilities: () => call('app:capabilities', undefined),
-    currentConnection: () => call('conn:current', undefined),
-    recentConnections: () => call('conn:recent', undefined),
-    openFile: (req) => call('conn:openFile', pick(req, ['path', 'create', 'readOnly', 'color'] as const)),
-    connectServer: (req) =>
-      call('conn:connectServer', { url: req.url, ...pick(req, ['token', 'label', 'readOnly', 'color'] as const) }),
-    reconnect: (id) => call('conn:reconnect', { id }),
-    updateConnection: (id, patch) =>
-      call('conn:update', { id, patch: pick(patch, ['label', 'readOnly', 'color'] as const) }),
-    forgetConnection: async (id) => {
-      await call('conn:forget', { id });
-    },
-
-    listTopics: () => call('topics:list', undefined),
-    topicInfo: (topic) => call('topics:info', { topic }),
-    readEvents: (topic, opts) =>
-      call('events:read', { topic, opts: pick(opts, ['after', 'before', 'limit', 'order', 'key', 'txn'] as const) }),
-    listTxns: (topic, opts) =>
-      call('txns:list', { topic, opts: pick(opts, ['after', 'before', 'limit', 'order'] as const) }),
-    getTxn: (topic, txn) => call('txn:get', { topic, txn }),
-    surface: (topic, opts) =>
-      call('surface:page', { topic, opts: pick(opts, ['after', 'limit', 'prefix', 'view', 'asOfTxn'] as const) }),
-    append: (topic, req) =>
-      call('events:append', {
-        topic,
-        req: {
-          events: req.events.map((e) => ({ key: e.key, data: e.data, ...pick(e, ['contentType', 'hash'] as const) })),
-          ...pick(req, ['expectMaxSeq'] as const),
-        },
-      }),
-    previewInvalidate: (topic, txn, limit) =>
-      call('txn:previewInvalidate', limit === undefined ? { topic, txn } : { topic, txn, limit }),
-    invalidate: (topic, txn, reason) => call('txn:invalidate', { topic, txn, reason }),
-    loadSampleData: () => call('sample:load', undefined),
-
-    diff: (topic, req: DiffRequest, op) =>
+    ...plain,
+    diff: (topic, { file, ...params }, op) =>
       longOp(op, 'diff:cancel', async (opId) => {
+        // `source` is this bridge's to set: a caller's own would be overwritten, so refuse it.
+        if ('source' in params) raise({ code: 'BAD_REQUEST', message: 'diff: req.source: unknown field' });
         let path = '';
         try {
-          path = transport.pathForFile(req.file);
+          path = transport.pathForFile(file);
         } catch {
           path = '';
         }
         const source =
           path !== ''
             ? ({ kind: 'path', path } as const)
-            : ({ kind: 'bytes', bytes: new Uint8Array(await req.file.arrayBuffer()) } as const);
-        return call('diff:run', {
-          opId,
-          topic,
-          source,
-          fileName: req.fileName,
-          ...pick(req, ['format', 'keyField', 'fields', 'ignore', 'limit'] as const),
-        });
+            : ({ kind: 'bytes', bytes: new Uint8Array(await file.arrayBuffer()) } as const);
+        return call('diff', [topic, { ...params, source }, opId]);
       }),
-    exportSurface: (topic, req: ExportSurfaceRequest, op) =>
-      longOp(op, 'export:cancel', (opId) =>
-        call('export:surface', {
-          opId,
-          topic,
-          req: { format: req.format, ...pick(req, ['prefix', 'view', 'asOfTxn'] as const) },
-        }),
-      ),
+    exportSurface: (topic, req, op) =>
+      longOp(op, 'exportSurface:cancel', (opId) => call('exportSurface', [topic, req, opId])),
 
     subscribe(topic, after, onEvents, onError) {
       listen();
       const subId = nextId();
       live.set(subId, onError ? { onEvents, onError } : { onEvents });
-      call('live:subscribe', { subId, topic, after }).catch((e: unknown) => {
+      call('subscribe', [topic, after, subId]).catch((e: unknown) => {
         live.delete(subId);
         onError?.(e as ApiError);
       });
       return () => {
         if (!live.delete(subId)) return;
-        void call('live:unsubscribe', { subId }).catch(() => undefined);
+        void call('subscribe:stop', [subId]).catch(() => undefined);
       };
     },
   };

@@ -1,17 +1,17 @@
 /**
- * The IPC handlers: every channel of the contract mapped onto the open EventStore (through the
- * connection manager) and the engine helpers — previewInvalidation, loadSampleData, tailTopic for
- * live subscriptions — and onto job workers for diff and export. Writes are refused with FORBIDDEN
+ * The IPC handlers, keyed by `StoreApi` method name like the contract's channels: each maps its
+ * validated argument list onto the open EventStore (through the connection manager), onto the
+ * store's services (`servicesFor`: preview an invalidation, load the sample data), onto the store's
+ * own live tail (`EventStore.tail`) for subscriptions, and onto job workers for diff and export. Writes are refused with FORBIDDEN
  * here when the connection is read-only or the server role is too low, whatever the UI shows. Live
  * subscriptions and long operations are keyed by (window, id) so windows cannot touch each other's;
  * they end when their window closes, and subscriptions end when the connection changes. Dialogs and
  * the job runner are injected so this module runs without Electron in the tests.
  */
+import type { Operation } from '../src-core/model/access';
 import { toErrorBody, TidemarkError } from '../src-core/model/errors';
 import type { Capabilities } from '../src-core/model/store-api';
-import { previewInvalidation } from '../src-core/store/preview';
-import { loadSampleData } from '../src-core/store/sample';
-import { tailTopic } from '../src-core/store/tail';
+import { servicesFor } from '../src-core/services';
 import type { ConnectionManager, StoreDescriptor } from './connections';
 import type { HandlerContext, Handlers, SenderLike } from './ipc-handler';
 import type { Job, JobRunner } from './jobs';
@@ -101,50 +101,47 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
       jobs.run(desc, job, { signal, onProgress: (progress) => ctx.push('op:progress', { opId, progress }) }),
     );
 
-  const cancel = (sender: SenderLike, opId: string): null => {
+  const cancel = (sender: SenderLike, opId: string): void => {
     ops.get(keyOf(sender, opId))?.abort();
-    return null;
   };
 
+  const store = () => connections.requireStore().store;
+  /** The open store if `op` may run on it (read-only flag and server role, model/access.ts). */
+  const storeFor = (op: Operation, what: string) => connections.requireOp(op, what).store;
+
   const handlers: Handlers = {
-    'app:capabilities': () => ELECTRON_CAPABILITIES,
-    'conn:current': () => connections.current()?.info ?? null,
-    'conn:recent': () => connections.recentConnections(),
-    'conn:openFile': async (req) => {
+    capabilities: () => ELECTRON_CAPABILITIES,
+    currentConnection: () => connections.current()?.info ?? null,
+    recentConnections: () => connections.recentConnections(),
+    openFile: async ([req]) => {
       if (req.path !== undefined) return (await connections.openFile(req, { trusted: false })).info;
       const file = await dialogs.chooseStoreFile(req.create ?? false);
       if (file === null) return null;
       return (await connections.openFile({ ...req, path: file }, { trusted: true })).info;
     },
-    'conn:connectServer': async (req) => (await connections.connectServer(req)).info,
-    'conn:reconnect': async ({ id }) => (await connections.reconnect(id)).info,
-    'conn:update': ({ id, patch }) => connections.update(id, patch),
-    'conn:forget': ({ id }) => {
-      connections.forget(id);
-      return null;
-    },
+    connectServer: async ([req]) => (await connections.connectServer(req)).info,
+    reconnect: async ([id]) => (await connections.reconnect(id)).info,
+    updateConnection: ([id, patch]) => connections.update(id, patch),
+    forgetConnection: ([id]) => connections.forget(id),
 
-    'topics:list': () => connections.requireStore().store.listTopics(),
-    'topics:info': ({ topic }) => connections.requireStore().store.topicInfo(topic),
-    'events:read': ({ topic, opts }) => connections.requireStore().store.readEvents(topic, opts),
-    'txns:list': ({ topic, opts }) => connections.requireStore().store.listTxns(topic, opts),
-    'txn:get': ({ topic, txn }) => connections.requireStore().store.getTxn(topic, txn),
-    'surface:page': ({ topic, opts }) => connections.requireStore().store.surface(topic, opts),
-    'txn:previewInvalidate': ({ topic, txn, limit }) =>
-      previewInvalidation(connections.requireStore().store, topic, txn, limit),
+    listTopics: () => store().listTopics(),
+    topicInfo: ([topic]) => store().topicInfo(topic),
+    readEvents: ([topic, opts]) => store().readEvents(topic, opts),
+    listTxns: ([topic, opts]) => store().listTxns(topic, opts),
+    getTxn: ([topic, txn]) => store().getTxn(topic, txn),
+    surface: ([topic, opts]) => store().surface(topic, opts),
+    previewInvalidate: ([topic, txn, limit]) => servicesFor(store()).previewInvalidation(topic, txn, limit),
 
-    'events:append': ({ topic, req }) => connections.requireOp('txns.append', 'append').store.append(topic, req),
-    'txn:invalidate': ({ topic, txn, reason }) =>
-      connections.requireOp('txns.invalidate', 'invalidate').store.invalidate(topic, txn, reason),
-    'sample:load': () => loadSampleData(connections.requireOp('sample.load', 'load sample data').store),
+    append: ([topic, req]) => storeFor('txns.append', 'append').append(topic, req),
+    invalidate: ([topic, txn, reason]) => storeFor('txns.invalidate', 'invalidate').invalidate(topic, txn, reason),
+    loadSampleData: () => servicesFor(storeFor('sample.load', 'load sample data')).loadSample(),
 
-    'diff:run': (req, ctx) => {
+    diff: ([topic, req, opId], ctx) => {
       const conn = connections.requireStore();
-      const { opId, ...job } = req;
-      return startJob(ctx, opId, conn.descriptor, { job: 'diff', ...job });
+      return startJob(ctx, opId, conn.descriptor, { job: 'diff', topic, ...req });
     },
-    'diff:cancel': ({ opId }, ctx) => cancel(ctx.sender, opId),
-    'export:surface': async ({ opId, topic, req }, ctx) => {
+    'diff:cancel': ([opId], ctx) => cancel(ctx.sender, opId),
+    exportSurface: async ([topic, req, opId], ctx) => {
       const conn = connections.requireStore();
       const safe = topic.replace(/[^A-Za-z0-9._-]/g, '_');
       const file = await dialogs.chooseExportFile(`${safe}-surface.${req.format}`);
@@ -152,28 +149,26 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
       const { rows } = await startJob(ctx, opId, conn.descriptor, { job: 'export', topic, req, file });
       return { savedAs: file, rows };
     },
-    'export:cancel': ({ opId }, ctx) => cancel(ctx.sender, opId),
+    'exportSurface:cancel': ([opId], ctx) => cancel(ctx.sender, opId),
 
-    'live:subscribe': ({ subId, topic, after }, ctx) => {
-      const store = connections.requireStore().store;
+    subscribe: ([topic, after, subId], ctx) => {
+      const tailing = store();
       const key = keyOf(ctx.sender, subId);
       if (subs.has(key)) throw new TidemarkError('CONFLICT', `subscription ${subId} already exists`);
       watch(ctx.sender);
-      const stop = tailTopic(store, topic, after, (events) => ctx.push('live:events', { subId, events }), {
+      const stop = tailing.tail(topic, after, (events) => ctx.push('subscribe:events', { subId, events }), {
         ...(deps.tailPollMs !== undefined ? { pollMs: deps.tailPollMs } : {}),
-        onError: (err) => ctx.push('live:error', { subId, error: toErrorBody(err) }),
+        onError: (err) => ctx.push('subscribe:error', { subId, error: toErrorBody(err) }),
       });
       subs.set(key, {
         stop,
-        notify: (message) => ctx.push('live:error', { subId, error: { code: 'CANCELLED', message } }),
+        notify: (message) => ctx.push('subscribe:error', { subId, error: { code: 'CANCELLED', message } }),
       });
-      return null;
     },
-    'live:unsubscribe': ({ subId }, ctx) => {
+    'subscribe:stop': ([subId], ctx) => {
       const key = keyOf(ctx.sender, subId);
       subs.get(key)?.stop();
       subs.delete(key);
-      return null;
     },
   };
 

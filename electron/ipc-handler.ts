@@ -1,22 +1,23 @@
 /**
  * The one way main registers IPC handlers. `registerHandlers` wraps every channel of the contract
  * so that, before a handler runs, (a) the sender is checked — its frame must be the top frame of
- * one of our windows and its URL must be the app's origin (trust.ts) — and (b) the payload is
- * validated with the channel's zod schema; the handler's outcome is returned as an `IpcResult`
- * envelope. Errors become `{ code, message }` (our codes pass through; anything else is INTERNAL
+ * one of our windows and its URL must be the app's origin (trust.ts) — and (b) the argument list is
+ * validated with the channel's tuple schema (model/signatures.ts `parseArgs`, whose message names
+ * the parameter and field, an unknown field included); the handler's outcome is returned as an
+ * `IpcResult` envelope. Errors become `{ code, message }` (our codes pass through; anything else is INTERNAL
  * with a generic message, never a stack). Written against a minimal injected interface instead of
  * Electron's `ipcMain`, so it is unit-tested without Electron; Electron's types satisfy it.
  */
-import type { z } from 'zod';
 import { TidemarkError, toErrorBody } from '../src-core/model/errors';
+import { parseArgs } from '../src-core/model/signatures';
 import {
   CHANNELS,
-  requestSchemas,
+  CONTRACT,
+  type ArgsOf,
   type Channel,
   type IpcResult,
   type PushChannel,
   type PushMap,
-  type RequestOf,
   type ResponseOf,
 } from './ipc-contract';
 import { isAppUrl, type AppOrigin } from './trust';
@@ -50,8 +51,9 @@ export interface HandlerContext {
   push<P extends PushChannel>(channel: P, payload: PushMap[P]): void;
 }
 
+/** A channel's handler: the validated argument list, and who called. */
 export type Handler<C extends Channel> = (
-  req: RequestOf<C>,
+  args: ArgsOf<C>,
   ctx: HandlerContext,
 ) => Promise<ResponseOf<C>> | ResponseOf<C>;
 export type Handlers = { [C in Channel]: Handler<C> };
@@ -72,15 +74,6 @@ export function senderProblem(event: InvokeEventLike, trust: TrustPolicy): strin
   return null;
 }
 
-/** Turns a zod failure into one BAD_REQUEST message naming the offending field. */
-export function describeIssues(channel: string, error: z.ZodError): string {
-  const parts = error.issues.slice(0, 3).map((i) => {
-    const where = i.path.length > 0 ? i.path.map(String).join('.') : 'payload';
-    return `${where}: ${i.message}`;
-  });
-  return `${channel}: ${parts.join('; ')}`;
-}
-
 export function makeContext(sender: SenderLike): HandlerContext {
   return {
     sender,
@@ -96,14 +89,13 @@ export async function dispatch<C extends Channel>(
   handler: Handler<C>,
   trust: TrustPolicy,
   event: InvokeEventLike,
-  payload: unknown,
+  args: unknown[],
 ): Promise<IpcResult<ResponseOf<C>>> {
   try {
     const problem = senderProblem(event, trust);
     if (problem) throw new TidemarkError('FORBIDDEN', `${channel}: ${problem}`);
-    const parsed = requestSchemas[channel].safeParse(payload);
-    if (!parsed.success) throw new TidemarkError('BAD_REQUEST', describeIssues(channel, parsed.error));
-    const value = await handler(parsed.data as RequestOf<C>, makeContext(event.sender));
+    const parsed = parseArgs(channel, CONTRACT[channel], args) as ArgsOf<C>;
+    const value = await handler(parsed, makeContext(event.sender));
     return { ok: true, value };
   } catch (err) {
     return { ok: false, error: toErrorBody(err) };
@@ -114,6 +106,6 @@ export async function dispatch<C extends Channel>(
 export function registerHandlers(ipc: IpcMainLike, handlers: Handlers, trust: TrustPolicy): void {
   for (const channel of CHANNELS) {
     const handler = handlers[channel] as Handler<Channel>;
-    ipc.handle(channel, (event, ...args) => dispatch(channel, handler, trust, event, args.length > 1 ? args : args[0]));
+    ipc.handle(channel, (event, ...args) => dispatch(channel, handler, trust, event, args));
   }
 }

@@ -28,11 +28,11 @@ import { checkLimit } from '../src-core/model/validate';
 import type { Chunk, SnapshotSource } from '../src-core/diff/types';
 import type { EventStore } from '../src-core/store/types';
 import type { StoreDescriptor } from './connections';
-import type { RequestOf } from './ipc-contract';
+import type { DiffRunRequest } from './ipc-contract';
 import { exportSurfaceToFile } from './export-surface';
 
-/** A diff as the renderer asked for it: the `diff:run` request without its operation id. */
-export type DiffJob = { job: 'diff' } & Omit<RequestOf<'diff:run'>, 'opId'>;
+/** A diff as the renderer asked for it: the topic and the `diff` channel's request. */
+export type DiffJob = { job: 'diff'; topic: string } & DiffRunRequest;
 
 export interface ExportJob {
   job: 'export';

@@ -1,7 +1,8 @@
 /**
  * The preload script (bundled as CommonJS: sandboxed preloads cannot be ES modules). It exposes
  * exactly one object, `window.tidemark`, the StoreApi built by bridge.ts over `ipcRenderer.invoke`
- * and the push channels. Neither ipcRenderer, nor Node, nor any Electron object is exposed; a File
+ * (a method's arguments become the invoke's arguments, on the channel of the method's name) and the
+ * push channels. Neither ipcRenderer, nor Node, nor any Electron object is exposed; a File
  * is turned into its on-disk path here (webUtils) so main can stream a picked or dropped snapshot.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
@@ -9,7 +10,7 @@ import type { StoreApi } from '../src-core/model/store-api';
 import { createBridge } from './bridge';
 
 const api = createBridge({
-  invoke: (channel, payload) => ipcRenderer.invoke(channel, payload),
+  invoke: (channel, args) => ipcRenderer.invoke(channel, ...args),
   on(channel, listener) {
     const wrapped = (_event: IpcRendererEvent, payload: unknown): void => listener(payload);
     ipcRenderer.on(channel, wrapped);

@@ -4,6 +4,7 @@
  * renderer may import them.
  */
 import type { SnapshotFormat } from '../model/store-api';
+import { LIMITS } from '../model/limits';
 import type { DiffRow, JsonValue } from '../model/types';
 
 export type { SnapshotFormat };
@@ -53,4 +54,4 @@ export interface DiffOptions {
 }
 
 /** Most rows one diff returns in memory; export every row through `onRow` instead. */
-export const DIFF_ROWS_MAX = 100_000;
+export const DIFF_ROWS_MAX = LIMITS.diffRowsMax;

@@ -11,6 +11,8 @@ export const LIMITS = {
   reasonMax: 1000,
   bodyBytesDefault: 16 * 1024 * 1024,
   diffRowsDefault: 1000,
+  /** Most rows one diff returns in memory; every row can be exported through `onRow` instead. */
+  diffRowsMax: 100_000,
   contentTypeMax: 200,
   /** Concurrent live (SSE) streams per server, and per token (`--max-streams`, `--max-streams-per-token`). */
   sseStreamsDefault: 1000,

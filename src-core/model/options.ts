@@ -1,47 +1,156 @@
 /**
- * The option objects of the read operations, declared once as zod schemas: the types in
- * model/types.ts follow them, the HTTP clients serialise exactly their keys as query parameters
- * (`*_OPTION_KEYS`), and the Electron IPC contract validates requests with them. A field added here
- * reaches every caller; a field a caller forgets to list cannot be dropped silently, because no
- * caller lists them.
+ * The data every operation takes, declared once as zod schemas: the option objects of the reads
+ * (events, transactions, surface), the append request, an invalidation's reason, a preview's
+ * limit, a surface export's request, a diff's parameters other than the file, and the connection
+ * requests of the desktop app. The types in model/types.ts and model/store-api.ts are `z.infer` of
+ * these, the operation table (signatures.ts) builds each `StoreApi` method's argument list from
+ * them, the Electron IPC contract validates requests with that table, the server's route table
+ * takes its query parameters' names and bounds from them (server/query-schema.ts), and the HTTP
+ * clients serialise exactly their keys (`*_KEYS`). A field added here reaches every caller; none of
+ * them lists fields by hand, so none can drop one silently. Objects are strict: an unknown field is
+ * refused, naming it. Type and length checks only where the store has a precise check of its own
+ * (topic names, keys, event data): the store's message names the problem better.
  */
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import type { JsonValue } from './types';
 
-const seqNo = z.number().int().nonnegative();
-const txnNo = z.number().int().positive();
-const limit = z.number().int().min(1).max(LIMITS.pageMax);
-const order = z.enum(['asc', 'desc']);
+/** A topic name: type and length; the store's own validation names a bad one precisely. */
+export const topicNameSchema = z.string().min(1).max(LIMITS.topicNameMax);
+/** A seq (or a transaction number used as a bound): 0 means "before everything". */
+export const seqNoSchema = z.number().int().min(0);
+/** A transaction number. */
+export const txnNoSchema = z.number().int().min(1);
+/** Rows or events per page (and rows listed by an invalidation preview). */
+export const pageLimitSchema = z.number().int().min(1).max(LIMITS.pageMax);
+export const orderSchema = z.enum(['asc', 'desc']);
+export const surfaceViewSchema = z.enum(['valid', 'raw']);
+/** Any JSON value (structured clone can carry more: Dates, Maps, undefined, which are refused). */
+export const jsonValueSchema: z.ZodType<JsonValue> = z.json();
 
 export const readEventsOptionsSchema = z.strictObject({
-  after: seqNo.optional(),
-  before: seqNo.optional(),
-  limit: limit.optional(),
-  order: order.optional(),
+  /** Exclusive lower bound (asc). Default 0. */
+  after: seqNoSchema.optional(),
+  /** Exclusive upper bound (desc). Default: none (newest). */
+  before: seqNoSchema.optional(),
+  limit: pageLimitSchema.optional(),
+  order: orderSchema.optional(),
+  /** Only the events of this key. */
   key: z.string().min(1).max(LIMITS.keyMax).optional(),
-  txn: txnNo.optional(),
+  /** Only the events of this transaction. */
+  txn: txnNoSchema.optional(),
 });
 
 export const listTxnsOptionsSchema = z.strictObject({
-  after: seqNo.optional(),
-  before: seqNo.optional(),
-  limit: limit.optional(),
-  order: order.optional(),
+  after: seqNoSchema.optional(),
+  before: seqNoSchema.optional(),
+  limit: pageLimitSchema.optional(),
+  order: orderSchema.optional(),
 });
 
 /** The surface selection shared by a surface page and a surface export. */
 export const surfaceSelectionShape = {
+  /** Only keys starting with this ('' is every key). */
   prefix: z.string().max(LIMITS.keyMax).optional(),
-  view: z.enum(['valid', 'raw']).optional(),
-  asOfTxn: seqNo.optional(),
+  view: surfaceViewSchema.optional(),
+  /** The surface as it stood right after this transaction (validity as now). */
+  asOfTxn: seqNoSchema.optional(),
 };
 
 export const surfaceOptionsSchema = z.strictObject({
+  /** Exclusive key cursor (a page's `next`; keys are never empty, so neither is a cursor). */
+  after: z.string().min(1).max(LIMITS.keyMax).optional(),
+  limit: pageLimitSchema.optional(),
   ...surfaceSelectionShape,
-  after: z.string().max(LIMITS.keyMax).optional(),
-  limit: limit.optional(),
 });
 
+/** One event as a writer sends it. */
+export const eventInputSchema = z.strictObject({
+  key: z.string(),
+  /** `null` is a tombstone. */
+  data: jsonValueSchema,
+  contentType: z.string().optional(),
+  hash: z.string().optional(),
+});
+
+export const appendRequestSchema = z.strictObject({
+  events: z.array(eventInputSchema).min(1).max(LIMITS.eventsPerTxnMax),
+  /** Optimistic concurrency: fail with CONFLICT unless the topic's max seq equals this. */
+  expectMaxSeq: seqNoSchema.optional(),
+});
+
+/** The options of an invalidation preview (positional in `StoreApi`, a query over HTTP). */
+export const previewInvalidationOptionsSchema = z.strictObject({
+  /** Changed rows listed (the count of keys touched is always complete). */
+  limit: pageLimitSchema.optional(),
+});
+
+/** Why a transaction is invalidated (stored on its marker). */
+export const invalidateReasonSchema = z.string().min(1).max(LIMITS.reasonMax);
+
+export const exportFormatSchema = z.enum(['csv', 'ndjson']);
+
+/** A whole-surface export: the surface selection (no cursor, no page size) and a file format. */
+export const exportSurfaceRequestSchema = z.strictObject({
+  format: exportFormatSchema,
+  ...surfaceSelectionShape,
+});
+
+export const snapshotFormatSchema = z.enum(['csv', 'json', 'ndjson']);
+/** A snapshot field name. */
+const fieldNameSchema = z.string().min(1).max(LIMITS.keyMax);
+const fieldListSchema = z.array(fieldNameSchema).max(1000);
+
+/** What a diff takes beside the snapshot file itself. */
+export const diffParamsSchema = z.strictObject({
+  /** The file name, used to detect the format when `format` is omitted. */
+  fileName: z.string().max(1024),
+  format: snapshotFormatSchema.optional(),
+  /** The snapshot field holding the key (default `key`). */
+  keyField: fieldNameSchema.optional(),
+  /** Fields to compare (default: every snapshot field but the key). */
+  fields: fieldListSchema.optional(),
+  /** Fields never compared. */
+  ignore: fieldListSchema.optional(),
+  /** Rows returned; the summary is always complete. */
+  limit: z.number().int().min(0).max(LIMITS.diffRowsMax).optional(),
+});
+
+/** Id of a remembered connection. */
+export const connectionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a connection id');
+/** A connection's colour in the status bar: a CSS colour, or null for none. */
+export const connectionColorSchema = z
+  .string()
+  .regex(/^(#[0-9A-Fa-f]{3,8}|[a-z]{3,20})$/, 'must be a #hex colour or a CSS colour name')
+  .nullable();
+const connectionLabelSchema = z.string().min(1).max(200);
+
+export const openFileRequestSchema = z.strictObject({
+  /** Omit to let Electron show a native dialog. */
+  path: z.string().min(1).max(4096).optional(),
+  /** Create a new store file (a save dialog in Electron). */
+  create: z.boolean().optional(),
+  readOnly: z.boolean().optional(),
+  color: connectionColorSchema.optional(),
+});
+
+export const connectServerRequestSchema = z.strictObject({
+  url: z.string().min(1).max(2048),
+  token: z.string().min(1).max(4096).optional(),
+  label: connectionLabelSchema.optional(),
+  readOnly: z.boolean().optional(),
+  color: connectionColorSchema.optional(),
+});
+
+export const connectionPatchSchema = z.strictObject({
+  label: connectionLabelSchema.optional(),
+  readOnly: z.boolean().optional(),
+  color: connectionColorSchema.optional(),
+});
+
+/** The option names each read serialises (as query parameters over HTTP), in declaration order. */
 export const READ_EVENTS_OPTION_KEYS = readEventsOptionsSchema.keyof().options;
 export const LIST_TXNS_OPTION_KEYS = listTxnsOptionsSchema.keyof().options;
 export const SURFACE_OPTION_KEYS = surfaceOptionsSchema.keyof().options;
+export const PREVIEW_INVALIDATION_OPTION_KEYS = previewInvalidationOptionsSchema.keyof().options;
+export const EXPORT_SURFACE_REQUEST_KEYS = exportSurfaceRequestSchema.keyof().options;

@@ -2,9 +2,21 @@
  * `StoreApi`: everything the renderer may ask of the world. In Electron the preload bridge
  * (`window.tidemark`) implements it over IPC; in the browser an HTTP adapter implements it against
  * the `tidemark serve` that served the page. The renderer never sees SQL, Node APIs or a path it did
- * not pick. Pure types: imported by the renderer (web), the preload and the Electron main.
+ * not pick. Pure types: imported by the renderer (web), the preload and the Electron main. The data
+ * each method takes is declared once in options.ts (the types here are `z.infer` of it) and each
+ * method's argument list once in signatures.ts, which a compile-time check pins to this interface.
  */
+import type { z } from 'zod';
 import type { ErrorCode } from './errors';
+import type {
+  connectServerRequestSchema,
+  connectionPatchSchema,
+  diffParamsSchema,
+  exportFormatSchema,
+  exportSurfaceRequestSchema,
+  openFileRequestSchema,
+  snapshotFormatSchema,
+} from './options';
 import type {
   AppendRequest,
   AppendResponse,
@@ -50,28 +62,17 @@ export interface Capabilities {
   canConnect: boolean;
 }
 
-export interface ConnectServerRequest {
-  url: string;
-  token?: string;
-  label?: string;
-  readOnly?: boolean;
-  color?: string | null;
-}
+/** Connect to a server by URL (model/options.ts `connectServerRequestSchema`). */
+export type ConnectServerRequest = z.infer<typeof connectServerRequestSchema>;
 
-export interface OpenFileRequest {
-  /** Omit to let Electron show a native dialog. */
-  path?: string;
-  /** Create a new store file (a save dialog in Electron). */
-  create?: boolean;
-  readOnly?: boolean;
-  color?: string | null;
-}
+/**
+ * Open or create a local store file (model/options.ts `openFileRequestSchema`): without `path`
+ * Electron shows a native dialog (a save dialog with `create`).
+ */
+export type OpenFileRequest = z.infer<typeof openFileRequestSchema>;
 
-export interface ConnectionPatch {
-  label?: string;
-  readOnly?: boolean;
-  color?: string | null;
-}
+/** A change to a remembered connection's label, read-only flag or colour. */
+export type ConnectionPatch = z.infer<typeof connectionPatchSchema>;
 
 /** How one key's surface value would change if a transaction were invalidated. */
 export interface InvalidateImpactRow {
@@ -93,20 +94,13 @@ export interface InvalidatePreview {
   truncated: boolean;
 }
 
-export type SnapshotFormat = 'csv' | 'json' | 'ndjson';
+export type SnapshotFormat = z.infer<typeof snapshotFormatSchema>;
 
-export interface DiffRequest {
-  /** The snapshot file (a File from the picker or a drop, or any Blob). */
-  file: Blob;
-  /** The file name, used to detect the format when `format` is omitted. */
-  fileName: string;
-  format?: SnapshotFormat;
-  keyField?: string;
-  fields?: string[];
-  ignore?: string[];
-  /** Rows returned; the summary is always complete. */
-  limit?: number;
-}
+/**
+ * A diff: the snapshot file (a File from the picker or a drop, or any Blob) and the parameters of
+ * model/options.ts `diffParamsSchema` (its file name, format, key field, fields, rows returned).
+ */
+export type DiffRequest = z.infer<typeof diffParamsSchema> & { file: Blob };
 
 export interface Progress {
   /** Work done and total, in the unit named (bytes read, rows compared). total null: unknown. */
@@ -128,11 +122,10 @@ export interface LongOperation {
   onStart?: (cancel: () => void) => void;
 }
 
-export type ExportFormat = 'csv' | 'ndjson';
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
-export interface ExportSurfaceRequest extends Omit<SurfaceOptions, 'after' | 'limit'> {
-  format: ExportFormat;
-}
+/** A whole-surface export: the surface selection and a format (`exportSurfaceRequestSchema`). */
+export type ExportSurfaceRequest = z.infer<typeof exportSurfaceRequestSchema>;
 
 export interface ExportResult {
   /** Where it was saved (Electron), the downloaded file name (browser), or null if cancelled. */

@@ -1,8 +1,19 @@
 /**
  * The shapes of the Tidemark contract (`shared/API.md`), shared by every backend, the HTTP
- * server and client, the Electron bridge and the renderer. Pure types and constants only: this
- * file is imported by the browser build, so it must not touch Node APIs.
+ * server and client, the Electron bridge and the renderer. Pure types only: this file is imported
+ * by the browser build, so it must not touch Node APIs. The options and requests operations take
+ * are `z.infer` of their one declaration in options.ts.
  */
+import type { z } from 'zod';
+import type {
+  appendRequestSchema,
+  eventInputSchema,
+  listTxnsOptionsSchema,
+  orderSchema,
+  readEventsOptionsSchema,
+  surfaceOptionsSchema,
+  surfaceViewSchema,
+} from './options';
 
 /** Any JSON value. `null` as event data is a tombstone. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -69,19 +80,11 @@ export interface SurfaceRow {
   invalid?: true;
 }
 
-/** One event as a writer sends it. */
-export interface EventInput {
-  key: string;
-  data: JsonValue;
-  contentType?: string;
-  hash?: string;
-}
+/** One event as a writer sends it (model/options.ts `eventInputSchema`). */
+export type EventInput = z.infer<typeof eventInputSchema>;
 
-export interface AppendRequest {
-  events: EventInput[];
-  /** Optimistic concurrency: fail with CONFLICT unless the topic's max seq equals this. */
-  expectMaxSeq?: number;
-}
+/** One transaction as a writer sends it (model/options.ts `appendRequestSchema`). */
+export type AppendRequest = z.infer<typeof appendRequestSchema>;
 
 export interface AppendResultItem {
   seq: number;
@@ -118,18 +121,10 @@ export interface InvalidateResult {
   duplicate: boolean;
 }
 
-export type Order = 'asc' | 'desc';
+export type Order = z.infer<typeof orderSchema>;
 
-export interface ReadEventsOptions {
-  /** Exclusive lower bound (asc). Default 0. */
-  after?: number;
-  /** Exclusive upper bound (desc). Default: none (newest). */
-  before?: number;
-  limit?: number;
-  order?: Order;
-  key?: string;
-  txn?: number;
-}
+/** Options of a page of the log (model/options.ts `readEventsOptionsSchema`). */
+export type ReadEventsOptions = z.infer<typeof readEventsOptionsSchema>;
 
 export interface EventPage {
   events: StoredEvent[];
@@ -137,28 +132,18 @@ export interface EventPage {
   next: number | null;
 }
 
-export interface ListTxnsOptions {
-  after?: number;
-  before?: number;
-  limit?: number;
-  order?: Order;
-}
+/** Options of a page of transactions (model/options.ts `listTxnsOptionsSchema`). */
+export type ListTxnsOptions = z.infer<typeof listTxnsOptionsSchema>;
 
 export interface TxnPage {
   txns: TxnInfo[];
   next: number | null;
 }
 
-export type SurfaceView = 'valid' | 'raw';
+export type SurfaceView = z.infer<typeof surfaceViewSchema>;
 
-export interface SurfaceOptions {
-  /** Exclusive key cursor. */
-  after?: string;
-  limit?: number;
-  prefix?: string;
-  view?: SurfaceView;
-  asOfTxn?: number;
-}
+/** Options of a page of the surface (model/options.ts `surfaceOptionsSchema`). */
+export type SurfaceOptions = z.infer<typeof surfaceOptionsSchema>;
 
 export interface SurfacePage {
   rows: SurfaceRow[];

@@ -12,8 +12,16 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import { type Need, type Operation, needOf } from '../model/access';
+import {
+  exportSurfaceRequestSchema,
+  listTxnsOptionsSchema,
+  previewInvalidationOptionsSchema,
+  readEventsOptionsSchema,
+  surfaceOptionsSchema,
+} from '../model/options';
 import { DIFF_ROWS_MAX } from '../diff/types';
 import { type Query, checkQuery, enumParam, intParam, stringParam } from './params';
+import { queryOf } from './query-schema';
 import { isApiPath } from './static';
 
 export type QueryParam =
@@ -45,29 +53,15 @@ export interface RouteSpec {
 }
 
 const seq = (description: string): QueryParam => ({ type: 'integer', min: 0, description });
-const limit = (def: number, max: number, what: string): QueryParam => ({
-  type: 'integer',
-  min: 1,
-  max,
-  description: `${what} (default ${def}, at most ${max})`,
-});
-const order: QueryParam = {
-  type: 'enum',
-  values: ['asc', 'desc'],
-  description: '`asc` (default) oldest first, or `desc` newest first (then `before` replaces `after`)',
-};
-const view: QueryParam = {
-  type: 'enum',
-  values: ['valid', 'raw'],
-  description: '`valid` (default): newest valid event per key; `raw`: newest event whether valid or not',
-};
-const asOfTxn: QueryParam = seq('the surface as it stood right after this transaction');
-const prefix: QueryParam = {
-  type: 'string',
-  maxLength: LIMITS.keyMax,
-  allowEmpty: true,
-  description: 'only keys starting with this',
-};
+/*
+ * The reads' query parameters come from their option schemas (model/options.ts, through
+ * query-schema.ts `queryOf`): names, types and bounds there, only the prose here.
+ */
+const perPage = (what: string): string => `${what} (default ${LIMITS.pageDefault}, at most ${LIMITS.pageMax})`;
+const order = '`asc` (default) oldest first, or `desc` newest first (then `before` replaces `after`)';
+const view = '`valid` (default): newest valid event per key; `raw`: newest event whether valid or not';
+const asOfTxn = 'the surface as it stood right after this transaction';
+const prefix = 'only keys starting with this';
 const list = (description: string): QueryParam => ({ type: 'string', maxLength: 64 * 1024, description });
 const JSON_TYPE = 'application/json';
 
@@ -135,14 +129,14 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/topics/:topic/events',
     op: 'events.read',
     summary: 'A page of the log',
-    query: {
-      after: seq('events with a seq above this (default 0; not with order=desc)'),
-      before: seq('with order=desc: events with a seq below this'),
-      limit: limit(LIMITS.pageDefault, LIMITS.pageMax, 'events per page'),
+    query: queryOf(readEventsOptionsSchema, {
+      after: 'events with a seq above this (default 0; not with order=desc)',
+      before: 'with order=desc: events with a seq below this',
+      limit: perPage('events per page'),
       order,
-      key: { type: 'string', maxLength: LIMITS.keyMax, description: 'only the events of this key' },
-      txn: { type: 'integer', min: 1, description: 'only the events of this transaction' },
-    },
+      key: 'only the events of this key',
+      txn: 'only the events of this transaction',
+    }),
     response: { [JSON_TYPE]: 'EventPage' },
   },
   {
@@ -159,12 +153,12 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/topics/:topic/txns',
     op: 'txns.list',
     summary: 'A page of transactions',
-    query: {
-      after: seq('transactions numbered above this (default 0; not with order=desc)'),
-      before: seq('with order=desc: transactions numbered below this'),
-      limit: limit(LIMITS.pageDefault, LIMITS.pageMax, 'transactions per page'),
+    query: queryOf(listTxnsOptionsSchema, {
+      after: 'transactions numbered above this (default 0; not with order=desc)',
+      before: 'with order=desc: transactions numbered below this',
+      limit: perPage('transactions per page'),
       order,
-    },
+    }),
     response: { [JSON_TYPE]: 'TxnPage' },
   },
   {
@@ -189,7 +183,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/topics/:topic/txns/:txn/preview-invalidate',
     op: 'previewInvalidate',
     summary: 'Which surface rows would change if the transaction were invalidated (writes nothing)',
-    query: { limit: limit(LIMITS.pageDefault, LIMITS.pageMax, 'rows listed') },
+    query: queryOf(previewInvalidationOptionsSchema, { limit: perPage('rows listed') }),
     response: { [JSON_TYPE]: 'InvalidatePreview' },
   },
   {
@@ -197,13 +191,13 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/topics/:topic/surface',
     op: 'surface.read',
     summary: 'A page of the surface: the newest valid event of each key, by key',
-    query: {
-      after: { type: 'string', maxLength: LIMITS.keyMax, description: 'keys after this one (the `next` cursor)' },
-      limit: limit(LIMITS.pageDefault, LIMITS.pageMax, 'rows per page'),
+    query: queryOf(surfaceOptionsSchema, {
+      after: 'keys after this one (the `next` cursor)',
+      limit: perPage('rows per page'),
       prefix,
       view,
       asOfTxn,
-    },
+    }),
     response: { [JSON_TYPE]: 'SurfacePage' },
   },
   {
@@ -211,12 +205,12 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/topics/:topic/surface/export',
     op: 'surface.export',
     summary: 'The whole surface as a CSV or NDJSON download',
-    query: {
-      format: { type: 'enum', values: ['csv', 'ndjson'], description: '`ndjson` (default) or `csv`' },
+    query: queryOf(exportSurfaceRequestSchema, {
+      format: '`ndjson` (default) or `csv`',
       view,
       asOfTxn,
       prefix,
-    },
+    }),
     response: { 'application/x-ndjson': null, 'text/csv': null },
   },
   {

@@ -110,7 +110,7 @@ describe('window.tidemark over IPC', () => {
     h.dialogs.storeFile = path.join(h.dir, 'second.db');
     await h.api.openFile({ create: true });
     expect(h.handlerSet.liveCount()).toBe(0);
-    await waitFor(() => (errors.length === 1 ? true : undefined), 'the live:error push');
+    await waitFor(() => (errors.length === 1 ? true : undefined), 'the subscribe:error push');
     expect(errors).toEqual(['CANCELLED']);
   });
 

@@ -18,7 +18,8 @@ import { createBridge, type BridgeTransport } from '../../electron/bridge';
 import { ConnectionManager } from '../../electron/connections';
 import { createHandlers, type Dialogs, type HandlerSet } from '../../electron/handlers';
 import type { Channel, PushChannel } from '../../electron/ipc-contract';
-import { registerHandlers, type InvokeEventLike, type IpcMainLike, type SenderLike } from '../../electron/ipc-handler';
+import { registerHandlers, type SenderLike } from '../../electron/ipc-handler';
+import { MemoryIpc } from './ipc-doubles';
 import { JobRunner, type JobRunnerOptions } from '../../electron/jobs';
 import { RecentStore, type SecretBox } from '../../electron/recent-store';
 import { whoami } from '../../electron/server-url';
@@ -100,13 +101,6 @@ class Window implements SenderLike {
   }
 }
 
-class MemoryIpcMain implements IpcMainLike {
-  listeners = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>>();
-  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>): void {
-    this.listeners.set(channel, listener);
-  }
-}
-
 /** A JobRunner whose workers run electron/job-worker.ts from source (registered with tsx). */
 export function devJobRunner(opts: JobRunnerOptions = {}): JobRunner {
   const entry = new URL('../../electron/job-worker.ts', import.meta.url).href;
@@ -143,7 +137,7 @@ export async function startHarness(opts: { secrets?: SecretBox } = {}): Promise<
   const dialogs = new ScriptedDialogs();
   const jobs = devJobRunner();
   const handlerSet = createHandlers({ connections, jobs, dialogs, tailPollMs: 50 });
-  const ipc = new MemoryIpcMain();
+  const ipc = new MemoryIpc();
   const win = new Window(1);
   registerHandlers(ipc, handlerSet.handlers, {
     origin: { kind: 'file', rendererDir },
@@ -152,11 +146,11 @@ export async function startHarness(opts: { secrets?: SecretBox } = {}): Promise<
   const frame = { url: pathToFileURL(path.join(rendererDir, 'index.html')).href, parent: null };
   const pickedFiles = new Map<Blob, string>();
   const transport: BridgeTransport = {
-    async invoke(channel: Channel, payload: unknown) {
+    async invoke(channel: Channel, args: readonly unknown[]) {
       const l = ipc.listeners.get(channel);
       if (!l) throw new Error(`no handler for ${channel}`);
-      // The renderer -> main hop structured-clones the payload, as Electron's IPC does.
-      return structuredClone(await l({ sender: win, senderFrame: frame }, structuredClone(payload)));
+      // The renderer -> main hop structured-clones each argument, as Electron's IPC does.
+      return structuredClone(await l({ sender: win, senderFrame: frame }, ...structuredClone(args)));
     },
     on: (channel: PushChannel, listener) => win.on(channel, listener),
     pathForFile: (file) => pickedFiles.get(file) ?? '',

@@ -1,0 +1,73 @@
+/**
+ * Query parameters declared from a model schema: `queryOf(schema, descriptions)` turns an option
+ * schema of model/options.ts into the route table's query declarations, taking every name, type
+ * and bound from the schema and only the prose from the route. The descriptions must name exactly
+ * the schema's fields (a type error otherwise, and a start-up error should a cast hide one), so a
+ * field added to an option object is a query parameter of its route, checked with the same bounds
+ * the IPC contract and the store's callers use. The order of the descriptions is the order the
+ * route documents its parameters in.
+ */
+import { z } from 'zod';
+import type { QueryParam } from './route-table';
+
+type Descriptions<S extends z.ZodObject> = { readonly [K in keyof S['shape']]-?: string };
+
+interface JsonSchemaProp {
+  type?: string;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+}
+
+function fail(name: string, why: string): never {
+  throw new Error(`query parameter ${name}: ${why} (src-core/server/query-schema.ts)`);
+}
+
+/** One field's declaration, from its JSON Schema (zod's own rendering of its checks). */
+function paramOf(name: string, p: JsonSchemaProp, description: string): QueryParam {
+  if (p.exclusiveMinimum !== undefined || p.exclusiveMaximum !== undefined || p.pattern !== undefined) {
+    fail(name, 'only inclusive bounds and lengths can be query checks');
+  }
+  if (p.type === 'integer') {
+    // a query spells non-negative integers only (params.ts)
+    if (p.minimum === undefined || p.minimum < 0) fail(name, 'an integer parameter needs a lower bound of 0 or more');
+    const max = p.maximum === undefined || p.maximum >= Number.MAX_SAFE_INTEGER ? undefined : p.maximum;
+    return max === undefined
+      ? { type: 'integer', min: p.minimum, description }
+      : { type: 'integer', min: p.minimum, max, description };
+  }
+  if (p.type === 'string' && p.enum !== undefined) {
+    if (!p.enum.every((v): v is string => typeof v === 'string')) fail(name, 'enum values must be strings');
+    return { type: 'enum', values: p.enum, description };
+  }
+  if (p.type === 'string') {
+    if (p.maxLength === undefined) fail(name, 'a string parameter needs a maximum length');
+    const min = p.minLength ?? 0;
+    if (min > 1) fail(name, 'a string parameter may only require a non-empty value');
+    return min === 0
+      ? { type: 'string', maxLength: p.maxLength, allowEmpty: true, description }
+      : { type: 'string', maxLength: p.maxLength, description };
+  }
+  return fail(name, `a ${p.type ?? 'compound'} value cannot be a query parameter`);
+}
+
+export function queryOf<S extends z.ZodObject>(schema: S, descriptions: Descriptions<S>): Record<string, QueryParam> {
+  const props = (z.toJSONSchema(schema) as { properties?: Record<string, JsonSchemaProp> }).properties ?? {};
+  const fields = Object.keys(schema.shape);
+  const described = Object.keys(descriptions);
+  const missing = fields.filter((f) => !described.includes(f));
+  const extra = described.filter((d) => !fields.includes(d));
+  if (missing.length > 0 || extra.length > 0) {
+    fail([...missing, ...extra].join(', '), 'the descriptions must name exactly the fields of the schema');
+  }
+  const out: Record<string, QueryParam> = {};
+  for (const name of described) {
+    out[name] = paramOf(name, props[name] ?? {}, (descriptions as Record<string, string>)[name]!);
+  }
+  return out;
+}
