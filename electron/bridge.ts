@@ -12,7 +12,7 @@
  * small transport interface so it runs in the tests without Electron.
  */
 import type { ErrorBody } from '../src-core/model/errors';
-import { PLAIN_METHODS, type PlainMethod } from '../src-core/model/signatures';
+import { PLAIN_METHODS, type PlainMethod } from '../src-core/model/methods';
 import type { ApiError, LongOperation, Progress, StoreApi } from '../src-core/model/store-api';
 import type { StoredEvent } from '../src-core/model/types';
 import type { ArgsOf, CancelChannel, Channel, IpcResult, PushChannel, PushMap, ResponseOf } from './ipc-contract';

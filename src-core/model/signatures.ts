@@ -23,6 +23,7 @@ import {
   topicNameSchema,
   txnNoSchema,
 } from './options';
+import type { PlainMethod } from './methods';
 import type { StoreApi } from './store-api';
 
 /** One parameter: its name (used in messages) and its schema. */
@@ -85,10 +86,7 @@ export function parseArgs<S extends Signature>(name: string, sig: S, args: unkno
   throw badRequest(`${name}: ${parts.join('; ')}`);
 }
 
-/** The methods with callbacks, Files or pushes; the IPC contract declares their channels itself. */
-export const SPECIAL_METHODS = ['diff', 'exportSurface', 'subscribe'] as const;
-export type SpecialMethod = (typeof SPECIAL_METHODS)[number];
-export type PlainMethod = Exclude<keyof StoreApi, SpecialMethod>;
+export { PLAIN_METHODS, SPECIAL_METHODS, type PlainMethod, type SpecialMethod } from './methods';
 
 const topic = ['topic', topicNameSchema] as const;
 const txn = ['txn', txnNoSchema] as const;
@@ -116,8 +114,9 @@ export const STORE_API_SIGNATURES = {
   loadSampleData: signature(),
 } satisfies { [M in PlainMethod]: Signature };
 
-/** The plain methods, in the table's order. */
-export const PLAIN_METHODS = Object.keys(STORE_API_SIGNATURES) as PlainMethod[];
+/** Fails to compile when the table and methods.ts's PLAIN_METHODS list different methods. */
+const tableListsEveryMethod: Record<keyof typeof STORE_API_SIGNATURES, true> = {} as Record<PlainMethod, true>;
+void tableListsEveryMethod;
 
 /** The argument list a plain method's entry accepts. */
 export type ArgsOf<M extends PlainMethod> = z.infer<(typeof STORE_API_SIGNATURES)[M]['args']>;

@@ -33,6 +33,7 @@ describe('the operation table', () => {
   it('holds the plain methods only; the special ones are the IPC contract’s', () => {
     expect(PLAIN_METHODS.filter((m) => (SPECIAL_METHODS as readonly string[]).includes(m))).toEqual([]);
     expect(PLAIN_METHODS).toHaveLength(18);
+    expect(Object.keys(STORE_API_SIGNATURES)).toEqual([...PLAIN_METHODS]);
   });
 
   it('builds a signature from named parameters in order', () => {
