@@ -1,0 +1,43 @@
+/**
+ * The app reads transaction numbers by the one rule of src-core/model/parse.ts: a typed txn (the
+ * Events and Transactions boxes; spaces around it ignored) and the `?txn=` of its URL accept and
+ * refuse exactly the texts the rule does.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseTxn } from '../../src-core/model/parse';
+import { parseRoute } from './route';
+import { parseTxnInput } from './txn-input';
+
+const TEXTS = [
+  '',
+  ' 1',
+  '1 ',
+  ' 7 ',
+  '+1',
+  '-1',
+  '0',
+  '01',
+  '007',
+  '1e3',
+  '4.2',
+  '１',
+  'abc',
+  '9007199254740992',
+  '1',
+  '42',
+];
+
+describe('transaction numbers in the app', () => {
+  it('a typed txn (spaces around ignored) and the ?txn= of the URL', () => {
+    for (const t of TEXTS) {
+      const want = parseTxn(t.trim());
+      expect(parseTxnInput(t), JSON.stringify(t)).toBe(t.trim() === '' ? undefined : (want ?? 'bad'));
+      const route = parseRoute(`#/topic/x/txns?txn=${encodeURIComponent(t)}`);
+      expect(route, JSON.stringify(t)).toEqual(
+        parseTxn(t) === null
+          ? { screen: 'topic', topic: 'x', tab: 'txns' }
+          : { screen: 'topic', topic: 'x', tab: 'txns', txn: parseTxn(t) },
+      );
+    }
+  });
+});
