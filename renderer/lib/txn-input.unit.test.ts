@@ -5,31 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseTxn } from '../../src-core/model/parse';
+import { INTEGER_TEXTS } from '../../test/integer-texts';
 import { parseRoute } from './route';
 import { parseTxnInput } from './txn-input';
 
-const TEXTS = [
-  '',
-  ' 1',
-  '1 ',
-  ' 7 ',
-  '+1',
-  '-1',
-  '0',
-  '01',
-  '007',
-  '1e3',
-  '4.2',
-  '１',
-  'abc',
-  '9007199254740992',
-  '1',
-  '42',
-];
-
 describe('transaction numbers in the app', () => {
   it('a typed txn (spaces around ignored) and the ?txn= of the URL', () => {
-    for (const t of TEXTS) {
+    for (const t of INTEGER_TEXTS) {
       const want = parseTxn(t.trim());
       expect(parseTxnInput(t), JSON.stringify(t)).toBe(t.trim() === '' ? undefined : (want ?? 'bad'));
       const route = parseRoute(`#/topic/x/txns?txn=${encodeURIComponent(t)}`);

@@ -9,30 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseNonNegativeInt, parsePositiveInt, parseRange } from '../../src-core/cli/options';
 import { parseInteger, parseTxn } from '../../src-core/model/parse';
 import { intParam, txnParam } from '../../src-core/server/params';
-
-/** Texts the rule refuses, and some it takes. */
-const TEXTS = [
-  '',
-  ' 1',
-  '1 ',
-  '+1',
-  '-1',
-  '-0',
-  '01',
-  '007',
-  '1e3',
-  '4.2',
-  '1.0',
-  '0x10',
-  '１',
-  '٣',
-  'abc',
-  '9007199254740992',
-  '0',
-  '1',
-  '42',
-  '9007199254740991',
-];
+import { INTEGER_TEXTS } from '../integer-texts';
 
 /** The message a throwing parser gives, or null when it returns. */
 function thrown(f: () => unknown): string | null {
@@ -46,7 +23,7 @@ function thrown(f: () => unknown): string | null {
 
 describe('every caller applies the one rule', () => {
   it('HTTP query parameters and the txn path segment', () => {
-    for (const t of TEXTS) {
+    for (const t of INTEGER_TEXTS) {
       const want = parseInteger(t);
       const got = thrown(() => intParam({ after: t }, 'after'));
       expect(got, JSON.stringify(t)).toBe(
@@ -58,7 +35,7 @@ describe('every caller applies the one rule', () => {
   });
 
   it('CLI options, in commander’s one-line form', () => {
-    for (const t of TEXTS) {
+    for (const t of INTEGER_TEXTS) {
       const want = parseInteger(t);
       const got = thrown(() => parseNonNegativeInt(t));
       expect(got, JSON.stringify(t)).toBe(want === null ? 'must be a non-negative integer.' : null);
