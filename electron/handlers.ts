@@ -9,6 +9,7 @@
  * the job runner are injected so this module runs without Electron in the tests.
  */
 import type { Operation } from '../src-core/model/access';
+import { exportFileName } from '../src-core/export/names';
 import { toErrorBody, TidemarkError } from '../src-core/model/errors';
 import type { Capabilities } from '../src-core/model/store-api';
 import { servicesFor } from '../src-core/services';
@@ -143,8 +144,7 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
     'diff:cancel': ([opId], ctx) => cancel(ctx.sender, opId),
     exportSurface: async ([topic, req, opId], ctx) => {
       const conn = connections.requireStore();
-      const safe = topic.replace(/[^A-Za-z0-9._-]/g, '_');
-      const file = await dialogs.chooseExportFile(`${safe}-surface.${req.format}`);
+      const file = await dialogs.chooseExportFile(exportFileName(topic, 'surface', req.format));
       if (file === null) return { savedAs: null, rows: 0 };
       const { rows } = await startJob(ctx, opId, conn.descriptor, { job: 'export', topic, req, file });
       return { savedAs: file, rows };

@@ -5,6 +5,7 @@
  * open/save dialogs. Electron-only and thin.
  */
 import { dialog, safeStorage, type BrowserWindow } from 'electron';
+import { exportFormatOfFileName } from '../src-core/export/names';
 import type { Dialogs } from './handlers';
 import type { SecretBox } from './recent-store';
 
@@ -37,7 +38,7 @@ export function electronDialogs(getWindow: () => BrowserWindow | null): Dialogs 
     },
     async chooseExportFile(defaultName) {
       const win = getWindow();
-      const ext = defaultName.endsWith('.csv') ? 'csv' : 'ndjson';
+      const ext = exportFormatOfFileName(defaultName) ?? 'ndjson';
       const opts = {
         title: 'Export surface',
         defaultPath: defaultName,

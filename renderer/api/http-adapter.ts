@@ -38,7 +38,9 @@ import type {
 import { patchConnection } from './connection-patch';
 import { ConnectionPrefs, connectionIdFor, normalizeServerUrl } from './connection-prefs';
 import { startCancellable } from './cancel';
-import { countCsvRecords, countNdjsonRecords, exportFileName, saveBlob } from './download';
+import { exportFileName } from '../../src-core/export/names';
+import { countCsvRecords, countNdjsonRecords } from '../../src-core/export/records';
+import { saveBlob } from './download';
 import { toApiError } from './errors';
 import { tailSse } from './sse';
 import { HttpTransport, pathOf } from './transport';

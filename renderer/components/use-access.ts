@@ -1,10 +1,10 @@
 /**
- * What the open connection allows: writing (sample data) and invalidating, by the operation table
- * of src-core/model/access.ts. A read-only connection, or a token whose role is too low, disables
- * the controls; `why` says which.
+ * What the open connection allows: writing (sample data) and invalidating, by the one rule of
+ * src-core/model/access.ts (`refusalFor`: read-only connections and roles). A read-only
+ * connection, or a token whose role is too low, disables the controls; `why` says which.
  */
 import { useQuery } from '@tanstack/react-query';
-import { allows } from '../../src-core/model/access';
+import { refusalFor } from '../../src-core/model/access';
 import type { ConnectionInfo } from '../../src-core/model/store-api';
 import { useApi } from '../api/api-context';
 import { currentConnectionQuery } from '../queries/connection';
@@ -19,11 +19,14 @@ export interface Access {
 
 export function accessOf(conn: ConnectionInfo | null): Access {
   if (!conn) return { conn, canWrite: false, canInvalidate: false, why: 'Not connected' };
-  if (conn.readOnly) return { conn, canWrite: false, canInvalidate: false, why: 'This connection is read-only' };
-  const canWrite = allows(conn.role, 'sample.load');
-  const canInvalidate = allows(conn.role, 'txns.invalidate');
-  const why = canInvalidate ? null : `Your token has the ${conn.role} role`;
-  return { conn, canWrite, canInvalidate, why };
+  const invalidate = refusalFor(conn, 'txns.invalidate');
+  const why =
+    invalidate === null
+      ? null
+      : invalidate.reason === 'readOnly'
+        ? 'This connection is read-only'
+        : `Your token has the ${conn.role} role`;
+  return { conn, canWrite: refusalFor(conn, 'sample.load') === null, canInvalidate: invalidate === null, why };
 }
 
 export function useAccess(): Access {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DiffRow } from '../../src-core/model/types';
-import { diffRowsToText } from './diff-export';
+import { diffExportFile } from './diff-export';
 import { fieldsOf } from './diff-fields';
 
 const row: DiffRow = {
@@ -12,17 +12,19 @@ const row: DiffRow = {
 };
 
 describe('diff rows', () => {
-  it('exports CSV with quoting and canonical JSON', () => {
-    const text = diffRowsToText([row], 'csv');
-    expect(text).toBe(
-      'key,status,fields,txn,seq,store,snapshot\r\n' +
-        '"T,2",different,px,2,5,"{""px"":""20"",""qty"":2}","{""key"":""T,2"",""px"":""21"",""qty"":""2""}"\r\n',
+  it('exports CSV in the one documented layout, with quoting and canonical JSON', () => {
+    const file = diffExportFile('a/b', [row], 'csv');
+    expect(file.name).toBe('a_b-diff.csv');
+    expect(file.type).toBe('text/csv; charset=utf-8');
+    expect(file.text).toBe(
+      'key,status,fields,storeSeq,storeTxn,storeTime,storeHash,storeData,snapshot\r\n' +
+        '"T,2",different,px,5,2,t,h,"{""px"":""20"",""qty"":2}","{""key"":""T,2"",""px"":""21"",""qty"":""2""}"\r\n',
     );
   });
   it('exports NDJSON, one row per line', () => {
-    const lines = diffRowsToText([row, { ...row, key: 'x' }], 'ndjson')
-      .trim()
-      .split('\n');
+    const file = diffExportFile('t', [row, { ...row, key: 'x' }], 'ndjson');
+    expect(file.name).toBe('t-diff.ndjson');
+    const lines = file.text.trim().split('\n');
     expect(lines.map((l) => (JSON.parse(l) as DiffRow).key)).toEqual(['T,2', 'x']);
   });
   it('lines up fields of store and snapshot, flagging the differing ones', () => {

@@ -4,6 +4,7 @@
  * that focuses one transaction. Parsing and formatting are pure and unit-tested.
  */
 import { useSyncExternalStore } from 'react';
+import { parseTxn } from '../../src-core/model/parse';
 
 export type TopicTab = 'events' | 'txns' | 'surface' | 'diff';
 export const TOPIC_TABS: readonly TopicTab[] = ['events', 'txns', 'surface', 'diff'];
@@ -25,8 +26,9 @@ export function parseRoute(hash: string): Route {
     }
     const tab = TOPIC_TABS.find((t) => t === parts[2]) ?? 'events';
     const txnRaw = new URLSearchParams(queryPart).get('txn');
-    const txn = txnRaw !== null && /^\d+$/.test(txnRaw) ? Number(txnRaw) : undefined;
-    return txn !== undefined ? { screen: 'topic', topic, tab, txn } : { screen: 'topic', topic, tab };
+    // A `txn` that is not a transaction number (model/parse.ts) focuses nothing.
+    const txn = txnRaw !== null ? parseTxn(txnRaw) : null;
+    return txn !== null ? { screen: 'topic', topic, tab, txn } : { screen: 'topic', topic, tab };
   }
   return { screen: 'topics' };
 }

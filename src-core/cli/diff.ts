@@ -13,8 +13,9 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
-import { DiffRowWriter, exportFormatFromFileName } from '../diff/export';
+import { DiffRowWriter } from '../diff/export';
 import { CONTENT_TYPES, resolveFormat } from '../diff/format';
+import { exportFormatFromFileName } from '../export/names';
 import { splitList } from '../diff/options';
 import type { DiffOptions, SnapshotFormat } from '../diff/types';
 import { DIFF_ROWS_MAX } from '../diff/types';
@@ -87,7 +88,7 @@ export function registerDiff(program: Command): void {
       if (e instanceof TidemarkError) throw e;
       throw notFound(`--file: cannot read ${opts.file}`);
     }
-    const outFormat = opts.out !== undefined ? exportFormatFromFileName(opts.out) : null;
+    const outFormat = opts.out !== undefined ? exportFormatFromFileName(opts.out, '--out') : null;
     const diffOpts = toDiffOptions(opts);
     const bar = new Bar(progressWanted(opts.progress));
     const ac = new AbortController();

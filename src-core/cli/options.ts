@@ -1,10 +1,12 @@
 /**
  * Options shared by the CLI commands: which store to open (`--db FILE | --url URL [--token T] |
  * --pg URL`), the output format (`--format ndjson|table`, default ndjson when stdout is not a
- * terminal), and strict parsers for numeric option values. A bad value is rejected by commander
- * with a one-line message naming the option; nothing is ever guessed or clamped.
+ * terminal), and strict parsers for numeric option values (the one integer rule of
+ * model/parse.ts, the API's). A bad value is rejected by commander with a one-line message naming
+ * the option; nothing is ever guessed or clamped.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { integerRule, parseInteger } from '../model/parse';
 import { validateTopic } from '../model/validate';
 import { type OpenStoreOptions, openStoreFromOptions } from '../store/open';
 import type { EventStore } from '../store/types';
@@ -82,19 +84,19 @@ export async function withStore<T>(
   }
 }
 
-function integerParser(min: number, what: string, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+/** A commander parser of an integer from `min` to `max` by the one rule of model/parse.ts. */
+function integerParser(min: number, max?: number): (value: string) => number {
+  const rule = integerRule(min, max);
   return (value: string): number => {
-    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`must be ${what}.`);
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be ${what}.`);
+    const n = parseInteger(value, min, max);
+    if (n === null) throw new InvalidArgumentError(`must be ${rule}.`);
     return n;
   };
 }
 
-export const parseNonNegativeInt = integerParser(0, 'a non-negative integer');
-export const parsePositiveInt = integerParser(1, 'a positive integer');
-export const parseRange = (min: number, max: number): ((value: string) => number) =>
-  integerParser(min, `an integer from ${min} to ${max}`, max);
+export const parseNonNegativeInt = integerParser(0);
+export const parsePositiveInt = integerParser(1);
+export const parseRange = (min: number, max: number): ((value: string) => number) => integerParser(min, max);
 
 /**
  * A commander argument parser from a model validator, so the CLI and the API accept exactly the

@@ -1,62 +1,16 @@
 /**
- * Streaming export of diff rows: CSV (a header row, CRLF line ends, every cell through the one cell
- * rule of src-core/export/csv.ts: formula-like text neutralised, RFC 4180 quoting) or NDJSON (one
- * DiffRow JSON per line).
- * `DiffRowWriter` batches rows into ~64 KiB writes to any Node Writable and honours back-pressure:
- * `write` returns a promise only when the stream asked to wait, so it plugs straight into
- * `diffSnapshot`'s `onRow`. CSV columns: key, status, fields (names joined by ";"), storeSeq,
- * storeTxn, storeTime, storeHash, storeData (canonical JSON), snapshot (the record as JSON).
+ * Writing diff rows to a Node stream as they come: `DiffRowWriter` takes the layout of
+ * src-core/export/diff.ts (the one diff file layout: CSV with its header, or NDJSON; or a caller's
+ * own line, such as the server's streamed `{"row"}` lines), batches rows into ~64 KiB writes to
+ * any Writable and honours back-pressure: `write` returns a promise only when the stream asked to
+ * wait, so it plugs straight into `diffSnapshot`'s `onRow`. Node-only (the formatting is pure and
+ * lives in export/).
  */
 import type { Writable } from 'node:stream';
-import { csvRecord } from '../export/csv';
-import { storedCanonicalJson } from '../model/canonical';
-import { TidemarkError, badRequest } from '../model/errors';
-import { stringifyJson } from '../model/json-write';
+import { diffFileStart, diffRowLine } from '../export/diff';
+import { TidemarkError } from '../model/errors';
 import type { ExportFormat } from '../model/store-api';
 import type { DiffRow } from '../model/types';
-
-export const DIFF_CSV_COLUMNS = [
-  'key',
-  'status',
-  'fields',
-  'storeSeq',
-  'storeTxn',
-  'storeTime',
-  'storeHash',
-  'storeData',
-  'snapshot',
-] as const;
-
-export function diffCsvHeader(): string {
-  return csvRecord(DIFF_CSV_COLUMNS);
-}
-
-export function diffRowToCsv(row: DiffRow): string {
-  const s = row.store;
-  return csvRecord([
-    row.key,
-    row.status,
-    row.fields.join(';'),
-    s === null ? '' : String(s.seq),
-    s === null ? '' : String(s.txn),
-    s === null ? '' : s.time,
-    s === null ? '' : s.hash,
-    s === null ? '' : storedCanonicalJson(s.data),
-    row.snapshot === null ? '' : JSON.stringify(row.snapshot),
-  ]);
-}
-
-export function diffRowToNdjson(row: DiffRow): string {
-  return stringifyJson(row) + '\n';
-}
-
-/** The export format a file name implies (.csv, .ndjson/.jsonl); BAD_REQUEST otherwise. */
-export function exportFormatFromFileName(name: string): ExportFormat {
-  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
-  if (ext === 'csv') return 'csv';
-  if (ext === 'ndjson' || ext === 'jsonl') return 'ndjson';
-  throw badRequest(`--out: ${JSON.stringify(name)} must end in .csv or .ndjson`);
-}
 
 const FLUSH_CHARS = 64 * 1024;
 
@@ -67,12 +21,12 @@ export class DiffRowWriter {
   private failed: Error | null = null;
 
   constructor(
-    private readonly format: ExportFormat,
+    format: ExportFormat,
     private readonly out: Writable,
-    /** Transforms a row to a line; default per format. */
-    private readonly line: (row: DiffRow) => string = format === 'csv' ? diffRowToCsv : diffRowToNdjson,
+    /** Transforms a row to a line; default: the row in `format` (export/diff.ts). */
+    private readonly line: (row: DiffRow) => string = (row) => diffRowLine(row, format),
   ) {
-    if (format === 'csv') this.buf = diffCsvHeader();
+    this.buf = diffFileStart(format);
     out.on('error', (e) => (this.failed ??= e));
   }
 

@@ -1,6 +1,6 @@
 /**
- * The one CSV cell rule of every CSV the product writes (surface export from the server, the CLI
- * and the desktop app; diff results from the server, the CLI `--out` and the app's Diff tab), so a
+ * The one CSV cell rule of every CSV the product writes (surface export from the server and the
+ * desktop app, surface.ts; diff rows from the CLI `--out` and the app's Diff tab, diff.ts), so a
  * file is safe to open in a spreadsheet (docs/security.md, "Safe exports"). A text cell that starts
  * with `=`, `+`, `-`, `@`, tab or carriage return would be read as a formula: it gets a leading `'`
  * (the OWASP CSV-injection rule), unless the whole cell is a JSON number (`-5`, `-1.5e-7`), which a

@@ -7,10 +7,9 @@
  */
 import { storedCanonicalJson } from '../model/canonical';
 import { stringifyJson } from '../model/json-write';
+import type { ExportFormat } from '../model/store-api';
 import type { SurfaceRow } from '../model/types';
 import { csvRecord } from './csv';
-
-export type SurfaceExportFormat = 'csv' | 'ndjson';
 
 export const SURFACE_CSV_COLUMNS = ['key', 'seq', 'txn', 'hash', 'time', 'invalid', 'data'] as const;
 
@@ -29,7 +28,7 @@ export function surfaceCsvLine(r: SurfaceRow): string {
 }
 
 /** The text of a page of rows in `format` (no CSV header: write `SURFACE_CSV_HEADER` first). */
-export function surfaceRowsText(rows: readonly SurfaceRow[], format: SurfaceExportFormat): string {
+export function surfaceRowsText(rows: readonly SurfaceRow[], format: ExportFormat): string {
   let out = '';
   for (const r of rows) out += format === 'csv' ? surfaceCsvLine(r) : stringifyJson(r) + '\n';
   return out;

@@ -1,9 +1,10 @@
 /**
  * The one home of the rule "which operation needs which role". Roles are ordered `read` <
  * `write` < `admin`; every operation of the API (named after what it does, not after its URL) needs
- * one role, or is `public` (no token). The HTTP server looks up the operation each Fastify route
- * declares (`config: { op }`), the Electron connection manager checks the open connection's role
- * with it before touching the store, and the renderer uses it to enable or disable controls. A new
+ * one role, or is `public` (no token). The HTTP server's route table (server/route-table.ts) names
+ * each route's operation and auth enforces its role from here, the Electron connection manager
+ * and the browser adapter ask `refusalFor` before running an operation, and the renderer asks it
+ * to enable or disable controls; the role names of the OpenAPI document come from `ROLES`. A new
  * route must add its operation here, or the server refuses to start. Pure: no node:*, safe for
  * the browser build.
  */

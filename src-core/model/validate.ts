@@ -6,6 +6,7 @@
  */
 import { badRequest } from './errors';
 import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY, LIMITS } from './limits';
+import { integerRule } from './parse';
 import { checkStorableText, checkWellFormed } from './text';
 import type {
   AppendRequest,
@@ -122,14 +123,14 @@ export function validateReason(reason: unknown): string {
 
 export function validateNonNegativeInt(v: unknown, path: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw badRequest(`${path}: must be a non-negative integer`);
+    throw badRequest(`${path}: must be ${integerRule(0)}`);
   }
   return v;
 }
 
 export function validatePositiveInt(v: unknown, path: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
-    throw badRequest(`${path}: must be a positive integer`);
+    throw badRequest(`${path}: must be ${integerRule(1)}`);
   }
   return v;
 }
@@ -137,7 +138,7 @@ export function validatePositiveInt(v: unknown, path: string): number {
 export function validateLimit(v: unknown, path = 'limit', def: number = LIMITS.pageDefault): number {
   if (v === undefined) return def;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > LIMITS.pageMax) {
-    throw badRequest(`${path}: must be an integer from 1 to ${LIMITS.pageMax}`);
+    throw badRequest(`${path}: must be ${integerRule(1, LIMITS.pageMax)}`);
   }
   return v;
 }
@@ -213,8 +214,7 @@ export function normalizeSurface(o: SurfaceOptions = {}): SurfaceOptions & { lim
  */
 export function checkLimit(name: string, value: number, max: number = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? 'a positive integer' : `an integer from 1 to ${max}`;
-    throw badRequest(`${name}: must be ${range}, got ${String(value)}`);
+    throw badRequest(`${name}: must be ${integerRule(1, max)}, got ${String(value)}`);
   }
   return value;
 }

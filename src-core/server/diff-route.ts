@@ -3,7 +3,9 @@
  * through `registerDiffRoute(app, store, options)`. Inside an encapsulated plugin, text/csv,
  * application/json and application/x-ndjson bodies are handed over as the raw request stream (not
  * buffered, not JSON-parsed) and parsed as they arrive. Query: key, fields, ignore (comma lists),
- * limit, format (overrides the Content-Type), asOfTxn, includeEqual; any other parameter is a 400.
+ * limit, format (overrides the Content-Type), asOfTxn, includeEqual, declared in route-table.ts
+ * (`DIFF_QUERY`), which checks them like every route's (an unknown, repeated or malformed one is a
+ * 400 naming it) and types the values read here.
  * With `Accept: application/x-ndjson` every row is streamed as `{"row":DiffRow}` lines and a last
  * `{"summary","truncated"}` line (or `{"error"}` if the diff fails after rows were sent).
  *
@@ -28,13 +30,14 @@ import { validateTopic } from '../model/validate';
 import type { DiffRow } from '../model/types';
 import type { EventStore } from '../store/types';
 import { DiffRowWriter } from '../diff/export';
-import { formatFromContentType, parseSnapshotFormat } from '../diff/format';
+import { formatFromContentType } from '../diff/format';
 import { diffSnapshot } from '../diff/index';
 import { DIFF_LIMITS, DiffSlots, checkSnapshotSize, diffTimeout, limitBytes } from '../diff/limits';
 import { checkLimit } from '../model/validate';
 import { splitList } from '../diff/options';
 import type { Chunk, DiffOptions } from '../diff/types';
-import { type Query, intParam, oneParam } from './params';
+import type { Query } from './params';
+import { DIFF_QUERY, type QueryValues, queryValues } from './route-table';
 
 /** The diff route's part of the server options (`tidemark serve` flags in brackets). */
 export interface DiffRouteOptions {
@@ -106,15 +109,14 @@ async function handle(req: DiffRequest, reply: FastifyReply, store: EventStore, 
 async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim: RouteLimits): Promise<unknown> {
   // Everything that can be refused up front is, before a slot is taken or a byte is read.
   const topic = validateTopic(req.params.topic);
-  const q = req.query;
-  const fmt = oneParam(q, 'format');
-  const format = fmt !== undefined ? parseSnapshotFormat(fmt) : formatFromContentType(req.headers['content-type']);
+  const query = queryValues(DIFF_QUERY, req.query);
+  const format = query.format ?? formatFromContentType(req.headers['content-type']);
   if (format === null) {
     throw badRequest(
       `content-type: ${JSON.stringify(req.headers['content-type'] ?? '')} is not a snapshot type; send text/csv, application/json or application/x-ndjson`,
     );
   }
-  const opts: DiffOptions = parseQuery(q);
+  const opts: DiffOptions = diffOptionsOf(query);
   if (lim.tmpDir !== undefined) opts.tmpDir = lim.tmpDir;
   const declared = Number(req.headers['content-length'] ?? NaN);
   const size = Number.isFinite(declared) ? declared : null;
@@ -239,23 +241,15 @@ function uploadBody(body: unknown, idleMs: number, onIdle: () => void, signal: A
   };
 }
 
-function parseQuery(q: Query): DiffOptions {
+/** The diff options a query asks for (its values already read by the route's declaration). */
+function diffOptionsOf(query: QueryValues<typeof DIFF_QUERY>): DiffOptions {
   const opts: DiffOptions = {};
-  const key = oneParam(q, 'key');
-  if (key !== undefined) opts.keyField = key;
-  const fields = oneParam(q, 'fields');
-  if (fields !== undefined) opts.fields = splitList(fields, 'fields');
-  const ignore = oneParam(q, 'ignore');
-  if (ignore !== undefined) opts.ignore = splitList(ignore, 'ignore');
-  const limit = intParam(q, 'limit');
-  if (limit !== undefined) opts.limit = limit;
-  const asOf = intParam(q, 'asOfTxn');
-  if (asOf !== undefined) opts.asOfTxn = asOf;
-  const eq = oneParam(q, 'includeEqual');
-  if (eq !== undefined) {
-    if (eq !== 'true' && eq !== 'false') throw badRequest('includeEqual: must be true or false');
-    opts.includeEqual = eq === 'true';
-  }
+  if (query.key !== undefined) opts.keyField = query.key;
+  if (query.fields !== undefined) opts.fields = splitList(query.fields, 'fields');
+  if (query.ignore !== undefined) opts.ignore = splitList(query.ignore, 'ignore');
+  if (query.limit !== undefined) opts.limit = query.limit;
+  if (query.asOfTxn !== undefined) opts.asOfTxn = query.asOfTxn;
+  if (query.includeEqual !== undefined) opts.includeEqual = query.includeEqual === 'true';
   return opts;
 }
 

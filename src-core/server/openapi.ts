@@ -4,6 +4,7 @@
  * the server checks them), request body and answers, plus the JSON Schemas of the records
  * (model/types.ts) and the error envelope. Served at `GET /v1/openapi.json` (routes/openapi.ts).
  */
+import { ROLES } from '../model/access';
 import { ERROR_STATUS } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import { packageVersion } from '../package-info';
@@ -37,7 +38,7 @@ export const SCHEMAS: Record<string, Schema> = {
   }),
   Health: obj({ status: { const: 'ok' } }),
   Whoami: obj({
-    role: { enum: ['read', 'write', 'admin'] },
+    role: { enum: [...ROLES] },
     name: { type: ['string', 'null'], description: "the token's name; null when the server has no tokens" },
   }),
   TopicInfo: obj(

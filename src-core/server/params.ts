@@ -1,11 +1,13 @@
 /**
  * Reading route input: path parameters and query strings arrive as strings (or arrays when
  * repeated) and are checked here before they reach a store, with BAD_REQUEST messages that name
- * the parameter (`limit: must be an integer from 1 to 10000, got "abc"`). Unknown query parameters
- * are rejected too, so a typo such as `limt=5` is not silently ignored.
+ * the parameter (`limit: must be an integer from 1 to 10000, got "abc"`; integers follow the one rule
+ * of model/parse.ts). Unknown query parameters are rejected too, so a typo such as `limt=5` is not
+ * silently ignored.
  */
 import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
+import { TXN_MIN, parseIntegerField } from '../model/parse';
 import type { Order, SurfaceView } from '../model/types';
 import { validateTopic } from '../model/validate';
 
@@ -30,23 +32,10 @@ export function oneParam(q: Query, name: string): string | undefined {
   return v;
 }
 
-const INT_RE = /^(0|[1-9][0-9]*)$/;
-
-/** A non-negative (or, with min 1, positive) safe integer, or undefined when absent. */
+/** An integer from `min` to `max` (model/parse.ts), or undefined when absent. */
 export function intParam(q: Query, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const v = oneParam(q, name);
-  if (v === undefined) return undefined;
-  const n = INT_RE.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    const range =
-      max === Number.MAX_SAFE_INTEGER
-        ? min === 0
-          ? 'a non-negative integer'
-          : `an integer >= ${min}`
-        : `an integer from ${min} to ${max}`;
-    throw badRequest(`${name}: must be ${range}, got ${JSON.stringify(v)}`);
-  }
-  return n;
+  return v === undefined ? undefined : parseIntegerField(name, v, min, max);
 }
 
 export function limitParam(q: Query, name = 'limit', max: number = LIMITS.pageMax): number | undefined {
@@ -95,13 +84,9 @@ export function topicParam(params: { topic: string }): string {
   return validateTopic(params.topic);
 }
 
-/** The `{txn}` path segment: a positive integer. */
+/** The `{txn}` path segment: a transaction number (from 1). */
 export function txnParam(params: { txn: string }): number {
-  const n = INT_RE.test(params.txn) ? Number(params.txn) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw badRequest(`txn: must be a positive integer, got ${JSON.stringify(params.txn)}`);
-  }
-  return n;
+  return parseIntegerField('txn', params.txn, TXN_MIN);
 }
 
 /** Copies the defined entries of `o`, so stores never see `key: undefined`. */

@@ -19,6 +19,7 @@ import {
   readEventsOptionsSchema,
   surfaceOptionsSchema,
 } from '../model/options';
+import { SNAPSHOT_FORMATS } from '../diff/format';
 import { DIFF_ROWS_MAX } from '../diff/types';
 import { type Query, checkQuery, enumParam, intParam, stringParam } from './params';
 import { queryOf } from './query-schema';
@@ -52,7 +53,7 @@ export interface RouteSpec {
   headers?: Readonly<Record<string, string>>;
 }
 
-const seq = (description: string): QueryParam => ({ type: 'integer', min: 0, description });
+const seq = (description: string) => ({ type: 'integer', min: 0, description }) satisfies QueryParam;
 /*
  * The reads' query parameters come from their option schemas (model/options.ts, through
  * query-schema.ts `queryOf`): names, types and bounds there, only the prose here.
@@ -62,8 +63,32 @@ const order = '`asc` (default) oldest first, or `desc` newest first (then `befor
 const view = '`valid` (default): newest valid event per key; `raw`: newest event whether valid or not';
 const asOfTxn = 'the surface as it stood right after this transaction';
 const prefix = 'only keys starting with this';
-const list = (description: string): QueryParam => ({ type: 'string', maxLength: 64 * 1024, description });
+const list = (description: string) => ({ type: 'string', maxLength: 64 * 1024, description }) satisfies QueryParam;
 const JSON_TYPE = 'application/json';
+
+/** The diff route's query, declared here and read by diff-route.ts through `queryValues`. */
+export const DIFF_QUERY = {
+  key: {
+    type: 'string',
+    maxLength: LIMITS.keyMax,
+    description: 'the snapshot field holding the key (default `key`)',
+  },
+  fields: list('comma list of the fields to compare (default: every snapshot field but the key)'),
+  ignore: list('comma list of fields never compared'),
+  limit: {
+    type: 'integer',
+    min: 0,
+    max: DIFF_ROWS_MAX,
+    description: `rows returned (default ${LIMITS.diffRowsDefault}, at most ${DIFF_ROWS_MAX}); the summary is always complete`,
+  },
+  format: {
+    type: 'enum',
+    values: SNAPSHOT_FORMATS,
+    description: 'the snapshot format, instead of the one the Content-Type names',
+  },
+  asOfTxn: seq('compare with the surface as it stood right after this transaction'),
+  includeEqual: { type: 'enum', values: ['true', 'false'], description: '`true`: list equal keys too' },
+} as const satisfies Readonly<Record<string, QueryParam>>;
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -218,28 +243,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/topics/:topic/diff',
     op: 'diff',
     summary: 'Compare the surface with an uploaded snapshot, key by key',
-    query: {
-      key: {
-        type: 'string',
-        maxLength: LIMITS.keyMax,
-        description: 'the snapshot field holding the key (default `key`)',
-      },
-      fields: list('comma list of the fields to compare (default: every snapshot field but the key)'),
-      ignore: list('comma list of fields never compared'),
-      limit: {
-        type: 'integer',
-        min: 0,
-        max: DIFF_ROWS_MAX,
-        description: `rows returned (default ${LIMITS.diffRowsDefault}, at most ${DIFF_ROWS_MAX}); the summary is always complete`,
-      },
-      format: {
-        type: 'enum',
-        values: ['csv', 'json', 'ndjson'],
-        description: 'the snapshot format, instead of the one the Content-Type names',
-      },
-      asOfTxn: seq('compare with the surface as it stood right after this transaction'),
-      includeEqual: { type: 'enum', values: ['true', 'false'], description: '`true`: list equal keys too' },
-    },
+    query: DIFF_QUERY,
     headers: { Accept: '`application/x-ndjson` streams `{"row"}` lines and a last `{"summary"}` line' },
     body: {
       content: { 'text/csv': null, [JSON_TYPE]: null, 'application/x-ndjson': null },
@@ -276,14 +280,39 @@ export function findRoute(method: string, path: string): RouteSpec | undefined {
   return ROUTES.find((r) => r.method === m && r.path === path);
 }
 
+/** The value a declared parameter has once read: a number, one of its values, or text. */
+type ParamValue<P extends QueryParam> = P extends { type: 'integer' }
+  ? number
+  : P extends { type: 'enum'; values: readonly (infer V)[] }
+    ? V
+    : string;
+
+/** The values of a query as its declaration types them; an absent parameter is absent. */
+export type QueryValues<Q extends Readonly<Record<string, QueryParam>>> = { [K in keyof Q]?: ParamValue<Q[K]> };
+
+/**
+ * Reads every declared parameter of `q` by its declaration (params.ts: integers by the rule of
+ * model/parse.ts, enums, bounded strings), throwing the 400 that names a malformed one. Names and
+ * repeats are `checkQuery`'s; `checkRouteQuery` does both.
+ */
+export function queryValues<Q extends Readonly<Record<string, QueryParam>>>(decl: Q, q: Query): QueryValues<Q> {
+  const out: Record<string, string | number> = {};
+  for (const [name, p] of Object.entries(decl)) {
+    const v =
+      p.type === 'integer'
+        ? intParam(q, name, p.min, p.max)
+        : p.type === 'enum'
+          ? enumParam(q, name, p.values)
+          : stringParam(q, name, p.maxLength, p.allowEmpty === true);
+    if (v !== undefined) out[name] = v;
+  }
+  return out as QueryValues<Q>;
+}
+
 /** Checks a query against a route's declaration: names, repeats, then each value's type. */
 export function checkRouteQuery(spec: RouteSpec, q: Query): void {
   checkQuery(q, Object.keys(spec.query));
-  for (const [name, p] of Object.entries(spec.query)) {
-    if (p.type === 'integer') intParam(q, name, p.min, p.max);
-    else if (p.type === 'enum') enumParam(q, name, p.values);
-    else stringParam(q, name, p.maxLength, p.allowEmpty === true);
-  }
+  queryValues(spec.query, q);
 }
 
 /**

@@ -22,8 +22,9 @@
  * still gets every event, in order, with no gap.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type ErrorBody, badRequest, tooManyRequests } from '../model/errors';
+import { type ErrorBody, tooManyRequests } from '../model/errors';
 import { stringifyJson } from '../model/json-write';
+import { SEQ_MIN, parseIntegerField } from '../model/parse';
 import type { StoredEvent } from '../model/types';
 import type { RouteContext } from './context';
 import { type Query, intParam, topicParam } from './params';
@@ -45,11 +46,8 @@ function lastEventId(header: string | string[] | undefined): number | undefined 
   if (header === undefined) return undefined;
   const v = Array.isArray(header) ? header[header.length - 1] : header;
   if (v === undefined || v.trim() === '') return undefined;
-  const t = v.trim();
-  const n = /^(0|[1-9][0-9]*)$/.test(t) ? Number(t) : NaN;
-  if (!Number.isSafeInteger(n))
-    throw badRequest(`Last-Event-ID: must be a non-negative integer (a seq), got ${JSON.stringify(v)}`);
-  return n;
+  // Spaces around a header value are HTTP's optional whitespace, not part of it.
+  return parseIntegerField('Last-Event-ID', v.trim(), SEQ_MIN, undefined, '(a seq)');
 }
 
 /** One event as SSE text. Throws when the event cannot be serialised as JSON. */

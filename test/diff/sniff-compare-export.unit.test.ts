@@ -6,7 +6,8 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { type CompareSpec, differingFields, storeFields } from '../../src-core/diff/compare';
 import { csvCell } from '../../src-core/export/csv';
-import { DIFF_CSV_COLUMNS, diffRowToCsv, diffRowToNdjson, exportFormatFromFileName } from '../../src-core/diff/export';
+import { DIFF_CSV_COLUMNS, diffCsvLine, diffNdjsonLine } from '../../src-core/export/diff';
+import { exportFormatFromFileName } from '../../src-core/export/names';
 import { formatFromContentType, formatFromFileName, resolveFormat } from '../../src-core/diff/format';
 import { sniffColumns } from '../../src-core/diff/sniff';
 import type { DiffRow } from '../../src-core/model/types';
@@ -73,8 +74,8 @@ describe('formats', () => {
     expect(() => resolveFormat(undefined, 'data.txt')).toThrow(/cannot tell the format of "data.txt"/);
     expect(resolveFormat('ndjson', 'data.txt')).toBe('ndjson');
     expect(() => resolveFormat('xml', 'a.csv')).toThrow(/format: must be csv, json or ndjson/);
-    expect(exportFormatFromFileName('out.ndjson')).toBe('ndjson');
-    expect(() => exportFormatFromFileName('out.json')).toThrow(/must end in .csv or .ndjson/);
+    expect(exportFormatFromFileName('out.ndjson', '--out')).toBe('ndjson');
+    expect(() => exportFormatFromFileName('out.json', '--out')).toThrow(/must end in .csv or .ndjson/);
   });
 });
 
@@ -99,8 +100,8 @@ describe('export', () => {
     const text =
       DIFF_CSV_COLUMNS.join(',') +
       '\r\n' +
-      diffRowToCsv(row) +
-      diffRowToCsv({ ...row, store: null, status: 'missingInStore', fields: [] });
+      diffCsvLine(row) +
+      diffCsvLine({ ...row, store: null, status: 'missingInStore', fields: [] });
     const back = parse<Record<string, string>>(text, { columns: true });
     expect(back[0]).toEqual({
       key: row.key,
@@ -116,7 +117,7 @@ describe('export', () => {
     expect(back[1]!.storeSeq).toBe('');
   });
   it('NDJSON is one DiffRow per line', () => {
-    const line = diffRowToNdjson(row);
+    const line = diffNdjsonLine(row);
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toContain('\n');
     expect(JSON.parse(line)).toEqual(row);

@@ -100,6 +100,6 @@ test('a running comparison can be cancelled, and results export as CSV', async (
   const file = await download;
   expect(file.suggestedFilename()).toBe('trades-diff.csv');
   const text = await readFile(await file.path(), 'utf8');
-  expect(text.split('\r\n')[0]).toBe('key,status,fields,txn,seq,store,snapshot');
-  expect(text).toContain('T2,different,qty,1,2,');
+  expect(text.split('\r\n')[0]).toBe('key,status,fields,storeSeq,storeTxn,storeTime,storeHash,storeData,snapshot');
+  expect(text).toContain('T2,different,qty,2,1,');
 });

@@ -16,7 +16,7 @@ import { type RunResult, runCli } from '../cli/helpers';
 import { exportSurfaceToFile } from '../../electron/export-surface';
 import { diffSnapshot } from '../../src-core/diff/index';
 import type { DiffResult, DiffRow } from '../../src-core/model/types';
-import { diffRowsToText } from '../../renderer/lib/diff-export';
+import { diffExportFile } from '../../renderer/lib/diff-export';
 import { type TestServer, startTestServer } from '../http/helpers';
 
 const TRICKY = ['=1+1', '@SUM(A1)', '-5', '+x', '\tx'];
@@ -160,12 +160,12 @@ describe('diff result CSV', () => {
       { onRow: (r) => void rows.push(r) },
     );
     expect(rows.length).toBeGreaterThan(3);
-    const text = diffRowsToText(rows, 'csv');
+    const text = diffExportFile('tricky', rows, 'csv').text;
     const parsed = parse<Record<string, string>>(text, { columns: true });
     expect(parsed.map((x) => x.key).sort()).toEqual(
       ["'\tx", "'+x", "'=1+1", "'@SUM(A1)", "'@evil", '-5', 'plain'].sort(),
     );
-    expect(parsed.find((x) => x.key === '-5')).toMatchObject({ status: 'different', store: '-3' });
+    expect(parsed.find((x) => x.key === '-5')).toMatchObject({ status: 'different', storeData: '-3' });
     expectNoFormula(parse(text));
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Unit tests of the server's pure parts: query-parameter parsing (messages name the parameter),
+ * Unit tests of the server's pure parts: query-parameter parsing (messages name the parameter;
+ * the diff route's query read by its declaration),
  * the role order, token parsing for `tidemark serve` (a bad line is named; more in
  * tokens.unit.test.ts), loopback detection, API-path detection of the static route, CSV quoting of
  * the surface export and the SSE framing, the SSE framing (events and the error event),
@@ -11,6 +12,7 @@ import { roleAtLeast } from '../../src-core/model/access';
 import type { StoredEvent } from '../../src-core/model/types';
 import { errorResponse } from '../../src-core/server/errors';
 import { checkQuery, intParam, limitParam, orderParam, txnParam, viewParam } from '../../src-core/server/params';
+import { DIFF_QUERY, queryValues } from '../../src-core/server/route-table';
 import { csvCell } from '../../src-core/export/csv';
 import { surfaceCsvLine } from '../../src-core/export/surface';
 import { formatSse } from '../../src-core/server/sse';
@@ -52,6 +54,31 @@ describe('query parameters', () => {
       /lmit: unknown query parameter \(this route takes limit\)/,
     );
     expect(bad(() => txnParam({ txn: '0' }))).toMatch(/txn: must be a positive integer, got "0"/);
+  });
+});
+
+describe("the diff route's query, read by its declaration", () => {
+  it('types each given parameter and leaves absent ones absent', () => {
+    expect(queryValues(DIFF_QUERY, {})).toEqual({});
+    expect(
+      queryValues(DIFF_QUERY, {
+        key: 'id',
+        fields: 'a,b',
+        limit: '0',
+        format: 'ndjson',
+        asOfTxn: '3',
+        includeEqual: 'false',
+      }),
+    ).toEqual({ key: 'id', fields: 'a,b', limit: 0, format: 'ndjson', asOfTxn: 3, includeEqual: 'false' });
+  });
+  it('refuses a malformed value, naming it, as every route does', () => {
+    expect(bad(() => queryValues(DIFF_QUERY, { limit: '100001' }))).toBe(
+      'BAD_REQUEST: limit: must be an integer from 0 to 100000, got "100001"',
+    );
+    expect(bad(() => queryValues(DIFF_QUERY, { format: 'xml' }))).toBe(
+      'BAD_REQUEST: format: must be one of "csv", "json", "ndjson", got "xml"',
+    );
+    expect(bad(() => queryValues(DIFF_QUERY, { key: '' }))).toMatch(/^BAD_REQUEST: key: must be a non-empty string/);
   });
 });
 

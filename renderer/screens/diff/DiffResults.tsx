@@ -5,12 +5,12 @@
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import type { DiffResult, DiffRow, DiffStatus } from '../../../src-core/model/types';
-import { exportFileName, saveBlob } from '../../api/download';
+import { saveBlob } from '../../api/download';
 import { ExportControl } from '../../components/ExportControl';
 import { SearchBox } from '../../components/SearchBox';
 import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { fieldsOf } from '../../lib/diff-fields';
-import { diffRowsToText } from '../../lib/diff-export';
+import { diffExportFile } from '../../lib/diff-export';
 import { cellText, fmtNum } from '../../lib/format';
 import { DiffRowDetail } from './DiffRowDetail';
 import { DiffSummaryView, STATUS_LABEL } from './DiffSummaryView';
@@ -114,12 +114,9 @@ export function DiffResults({ topic, result, keyField, onOpenTxn }: Props): Reac
         <span className="muted">{fmtNum(rows.length)} rows</span>
         <ExportControl
           onExport={(format) => {
-            const blob = new Blob([diffRowsToText(rows, format)], {
-              type: format === 'csv' ? 'text/csv' : 'application/x-ndjson',
-            });
-            const name = exportFileName(topic, 'diff', format);
-            saveBlob(blob, name);
-            return Promise.resolve({ rows: rows.length, savedAs: name });
+            const file = diffExportFile(topic, rows, format);
+            saveBlob(new Blob([file.text], { type: file.type }), file.name);
+            return Promise.resolve({ rows: rows.length, savedAs: file.name });
           }}
         />
       </div>

@@ -5,6 +5,7 @@
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState, type ReactNode } from 'react';
+import { parseInteger } from '../../../src-core/model/parse';
 import type { SurfaceRow } from '../../../src-core/model/types';
 import { useApi } from '../../api/api-context';
 import { ExportControl } from '../../components/ExportControl';
@@ -44,8 +45,8 @@ export function SurfaceTab({ topic }: { topic: string }): ReactNode {
   const [selected, setSelected] = useState<SurfaceRow | null>(null);
   const prefix = useDebounced(prefixText);
   const asOfSettled = useDebounced(asOfText.trim());
-  const asOfBad = asOfText.trim() !== '' && !/^\d+$/.test(asOfText.trim());
-  const asOfTxn = /^\d+$/.test(asOfSettled) ? Number(asOfSettled) : undefined;
+  const asOfBad = asOfText.trim() !== '' && parseInteger(asOfText.trim()) === null;
+  const asOfTxn = parseInteger(asOfSettled) ?? undefined;
   const params: SurfaceParams = useMemo(
     () => ({ prefix: prefix || undefined, view: raw ? 'raw' : 'valid', asOfTxn }),
     [prefix, raw, asOfTxn],

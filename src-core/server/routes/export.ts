@@ -9,6 +9,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { exportFileName, exportMediaType } from '../../export/names';
 import { SURFACE_CSV_HEADER, surfaceRowsText } from '../../export/surface';
 import { LIMITS } from '../../model/limits';
 import type { SurfaceOptions, SurfacePage } from '../../model/types';
@@ -41,9 +42,9 @@ export function registerExportRoute(app: FastifyInstance, ctx: RouteContext): vo
       limit: LIMITS.pageMax,
     });
     const first = await store.surface(topic, opts);
-    const file = `${topic.replace(/[^A-Za-z0-9._-]/g, '_')}-surface.${format}`;
+    const file = exportFileName(topic, 'surface', format);
     void reply
-      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+      .type(exportMediaType(format))
       .header('content-disposition', `attachment; filename="${file}"`)
       .header('cache-control', 'no-store');
     return reply.send(Readable.from(pages(store, topic, opts, first, format)));

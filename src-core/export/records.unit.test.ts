@@ -1,6 +1,7 @@
+/** Counting the records of exported text, by the quoting csv.ts writes. */
 import { describe, expect, it } from 'vitest';
-import { countCsvRecords, countNdjsonRecords, exportFileName } from './download';
-import { formatFromName } from './upload';
+import { csvRecord } from './csv';
+import { countCsvRecords, countNdjsonRecords } from './records';
 
 describe('record counting', () => {
   it('counts CSV records, quoted newlines included in one record', () => {
@@ -9,17 +10,13 @@ describe('record counting', () => {
     expect(countCsvRecords('key,data\na,1')).toBe(1);
     expect(countCsvRecords('')).toBe(0);
   });
+  it('counts what csvRecord writes, whatever the cells hold', () => {
+    const cells = ['a\r\nb', '"', '', ',', ' x ', '=1', '\n'];
+    const text = csvRecord(['h1', 'h2']) + cells.map((c) => csvRecord([c, c])).join('');
+    expect(countCsvRecords(text)).toBe(cells.length);
+  });
   it('counts NDJSON records', () => {
     expect(countNdjsonRecords('{"a":1}\n\n{"a":2}\n')).toBe(2);
     expect(countNdjsonRecords('')).toBe(0);
-  });
-  it('makes safe file names', () => {
-    expect(exportFileName('a:b/c', 'surface', 'csv')).toBe('a_b_c-surface.csv');
-  });
-  it('detects snapshot formats from names', () => {
-    expect(formatFromName('x.CSV')).toBe('csv');
-    expect(formatFromName('x.jsonl')).toBe('ndjson');
-    expect(formatFromName('x.json')).toBe('json');
-    expect(formatFromName('x.txt')).toBeNull();
   });
 });

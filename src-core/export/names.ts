@@ -1,0 +1,39 @@
+/**
+ * The names of the files the product exports, and the format a file name implies. A surface
+ * export is `<topic>-surface.<format>` and a diff export `<topic>-diff.<format>` (the server's
+ * `Content-Disposition`, the desktop app's save dialog, the browser's download), where the topic
+ * keeps only `A-Z a-z 0-9 . _ -` and every other character becomes `_`, so the name is safe on
+ * every file system. A name chosen by a person (the CLI's `--out`) says its format by its
+ * extension: `.csv`, or `.ndjson` / `.jsonl`, in any case. Each format has one media type (UTF-8),
+ * sent by the server and given to the browser's Blob. Pure, no node:*: the renderer imports it.
+ */
+import { badRequest } from '../model/errors';
+import type { ExportFormat } from '../model/store-api';
+
+/** What is exported: a topic's surface, or the rows of a diff against it. */
+export type ExportKind = 'surface' | 'diff';
+
+/** `<topic>-<kind>.<format>`, the topic made safe for a file name. */
+export function exportFileName(topic: string, kind: ExportKind, format: ExportFormat): string {
+  return `${topic.replace(/[^A-Za-z0-9._-]/g, '_')}-${kind}.${format}`;
+}
+
+/** The media type of an exported file, with its charset. */
+export function exportMediaType(format: ExportFormat): string {
+  return format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
+}
+
+/** The export format a file name's extension implies, or null when it implies none. */
+export function exportFormatOfFileName(name: string): ExportFormat | null {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
+  if (ext === 'csv') return 'csv';
+  if (ext === 'ndjson' || ext === 'jsonl') return 'ndjson';
+  return null;
+}
+
+/** The export format of `name`, or BAD_REQUEST naming `field` (`--out: "x.json" must end in .csv or .ndjson`). */
+export function exportFormatFromFileName(name: string, field: string): ExportFormat {
+  const format = exportFormatOfFileName(name);
+  if (format === null) throw badRequest(`${field}: ${JSON.stringify(name)} must end in .csv or .ndjson`);
+  return format;
+}
