@@ -24,7 +24,7 @@ export {
 } from './model/errors';
 export { LIMITS, INVALIDATE_KEY, DEFAULT_CONTENT_TYPE } from './model/limits';
 export { canonicalJson, compareKeys } from './model/canonical';
-export { hashData } from './model/hash';
+export { hashData } from './store/hash';
 export type {
   JsonValue,
   EventType,

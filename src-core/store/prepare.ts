@@ -8,7 +8,7 @@
  * (SQLite stores a tombstone's data and the default content type as NULL; PostgreSQL keeps the
  * text and a `tomb` flag), so both read back identical JSON.
  */
-import { hashCanonical } from '../model/hash';
+import { hashCanonical } from './hash';
 import { storableCanonicalJson } from '../model/text';
 import type { AppendRequest } from '../model/types';
 import { contentTypeOf, validateAppendRequest, validateBatchTxn, validateTopic } from '../model/validate';

@@ -9,7 +9,7 @@
  */
 import { expect } from 'vitest';
 import { compareKeys } from '../../src-core/model/canonical';
-import { hashData } from '../../src-core/model/hash';
+import { hashData } from '../../src-core/store/hash';
 import type { AppendResponse, EventInput, StoredEvent } from '../../src-core/model/types';
 import type { EventStore } from '../../src-core/store/types';
 import { readAll, surfaceAll } from '../contract/harness';

@@ -8,7 +8,7 @@
  */
 import type pg from 'pg';
 import { markerNotInvalidatable, noSuchTxn } from '../../model/errors';
-import { hashData } from '../../model/hash';
+import { hashData } from '../hash';
 import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../../model/limits';
 import type { InvalidateResult } from '../../model/types';
 import type { Tables } from './db';

@@ -8,7 +8,7 @@
  * anything is written.
  */
 import { markerNotInvalidatable, noSuchTxn } from '../../model/errors';
-import { hashCanonical } from '../../model/hash';
+import { hashCanonical } from '../hash';
 import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../../model/limits';
 import type { InvalidateResult } from '../../model/types';
 import { NO_HEAD } from './heads';

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareKeys } from '../../../src-core/model/canonical';
-import { hashData } from '../../../src-core/model/hash';
+import { hashData } from '../../../src-core/store/hash';
 import { INVALIDATE_KEY } from '../../../src-core/model/limits';
 import type { AppendResponse, EventInput, JsonValue, StoredEvent, SurfaceRow } from '../../../src-core/model/types';
 import type { EventStore } from '../../../src-core/store/types';
