@@ -11,10 +11,10 @@
  * for live tails on every server). A batch of any size thus costs a constant number of statements.
  */
 import type pg from 'pg';
-import { conflict } from '../../model/errors';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
+import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs } from '../prepare';
 import type { Tables } from './db';
-import type { PreparedTxn } from '../prepare';
+import { sendSchemaCheck } from './schema';
 
 export interface LockedTopic {
   id: number;
@@ -35,8 +35,8 @@ interface TopicLockRow {
 }
 
 function commitTime(row: TopicLockRow): string {
-  const now = new Date(Math.floor(row.now_ms)).toISOString();
-  return row.last_time !== null && row.last_time > now ? row.last_time : now;
+  const last = row.last_time === null ? null : Date.parse(row.last_time);
+  return new Date(commitTimeMs(Math.floor(row.now_ms), last)).toISOString();
 }
 
 /**
@@ -73,7 +73,10 @@ export async function lockTopics(
   create = true,
 ): Promise<Map<string, LockedTopic>> {
   const names = [...new Set(topics)].sort();
-  let rows = (await c.query<TopicLockRow>(lockSql(t), [names])).rows;
+  const lockP = c.query<TopicLockRow>(lockSql(t), [names]);
+  const schema = sendSchemaCheck(c, t);
+  let rows = (await lockP).rows;
+  await schema;
   if (create && rows.length < names.length) rows = await createAndLock(c, t, names, rows);
   return locksOf(rows);
 }
@@ -192,8 +195,10 @@ export class WriteSet {
     const lockP = c.query<TopicLockRow>(lockSql(t), [names]);
     const headsP = c.query<HeadRow>(headsSql, [topicCol, keyCol]);
     headsP.catch(() => undefined);
+    const schema = sendSchemaCheck(c, t);
     let locked = (await lockP).rows;
     let heads = (await headsP).rows;
+    await schema;
     if (locked.length < names.length) {
       // New topics: create, lock, and read the heads again (another writer may have created one
       // of these topics, and written to it, since the first read).
@@ -210,9 +215,7 @@ export class WriteSet {
   apply(p: PreparedTxn): AppendResponse {
     const tw = this.topics.get(p.topic)!;
     const lock = tw.lock;
-    if (p.expectMaxSeq !== undefined && p.expectMaxSeq !== lock.maxSeq) {
-      throw conflict(`expectMaxSeq: topic "${p.topic}" is at seq ${lock.maxSeq}, not ${p.expectMaxSeq}`);
-    }
+    checkExpectMaxSeq(p, lock.maxSeq);
     const txn = lock.maxTxn + 1;
     const firstSeq = lock.maxSeq + 1;
     let seq = lock.maxSeq;

@@ -8,23 +8,18 @@
  * anything is written.
  */
 import { markerNotInvalidatable, noSuchTxn } from '../../model/errors';
-import { hashCanonical } from '../hash';
-import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../../model/limits';
 import type { InvalidateResult } from '../../model/types';
+import { MARKER, type PreparedInvalidation } from '../prepare';
 import { NO_HEAD } from './heads';
 import { isoTime } from './rows';
 import { hashPrefix } from './schema';
 import type { Statements } from './statements';
 import { WriteBatch } from './write';
 
-const MARKER_HASH = hashCanonical('null');
-
 export function applyInvalidate(
   batch: WriteBatch,
   st: Statements,
-  topic: string,
-  target: number,
-  reason: string,
+  { topic, target, reason }: PreparedInvalidation,
 ): InvalidateResult {
   const s = batch.state(topic, false);
   const t = s ? st.txn.get(s.row.id, target) : undefined;
@@ -41,7 +36,7 @@ export function applyInvalidate(
   const seq = row.max_seq + 1;
   const txn = row.max_txn + 1;
   const now = WriteBatch.commitTime(s);
-  st.insertMarker.run(topicId, seq, txn, INVALIDATE_KEY, MARKER_HASH, now, target, reason);
+  st.insertMarker.run(topicId, seq, txn, MARKER.key, MARKER.hash, now, target, reason);
   st.insertTxn.run(topicId, txn, seq, seq, now, 1);
   st.setTxnInvalid.run(seq, reason, topicId, target);
   st.markEventsInvalid.run(topicId, t.first_seq, t.last_seq);
@@ -71,11 +66,11 @@ export function applyInvalidate(
     topic,
     seq,
     txn,
-    key: INVALIDATE_KEY,
+    key: MARKER.key,
     type: 'invalidate',
     data: null,
-    contentType: DEFAULT_CONTENT_TYPE,
-    hash: MARKER_HASH,
+    contentType: MARKER.contentType,
+    hash: MARKER.hash,
     time: isoTime(now),
     target,
     reason,

@@ -70,6 +70,8 @@ export interface Stmt<P extends unknown[], R> {
 export function prepareStatements(db: Database.Database) {
   const prepare = <P extends unknown[] = unknown[], R = unknown>(sql: string): Stmt<P, R> => db.prepare<P, R>(sql);
   return {
+    /** The file's schema version now (another process may have migrated it since it was opened). */
+    schemaVersion: db.prepare<[], number>('PRAGMA user_version').pluck() as Stmt<[], number>,
     topicByName: prepare<[string], TopicRow>('SELECT * FROM topics WHERE name = ?'),
     allTopics: prepare<[], TopicRow>('SELECT * FROM topics WHERE max_seq > 0 ORDER BY name'),
     insertTopic: prepare<[string]>(

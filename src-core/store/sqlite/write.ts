@@ -9,10 +9,9 @@
  * batch's `latest` rows (one upsert each) and the counters. Every check that can fail a transaction runs before its first write, so a failing
  * transaction leaves nothing behind without needing a savepoint.
  */
-import { conflict } from '../../model/errors';
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
-import type { AppendResponse, AppendResultItem, JsonValue, StoredEvent } from '../../model/types';
-import type { PreparedTxn } from '../prepare';
+import type { AppendResponse, AppendResultItem, StoredEvent } from '../../model/types';
+import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs, storedEventOf } from '../prepare';
 import { isoTime } from './rows';
 import { hashPrefix } from './schema';
 import { type Head, type HeadCache, NO_HEAD, type TopicHeads } from './heads';
@@ -104,17 +103,13 @@ export class WriteBatch {
 
   /** Commit time of the next transaction of a topic: now, but never before its previous commit. */
   static commitTime(s: TopicState): number {
-    const now = Date.now();
-    return s.row.last_time !== null && s.row.last_time > now ? s.row.last_time : now;
+    return commitTimeMs(Date.now(), s.row.last_time);
   }
 
   /** Applies one prepared transaction; throws CONFLICT (before writing anything) on expectMaxSeq. */
   apply(t: PreparedTxn): AppendResponse {
     const existing = this.state(t.topic, false);
-    const maxSeq = existing ? existing.row.max_seq : 0;
-    if (t.expectMaxSeq !== undefined && t.expectMaxSeq !== maxSeq) {
-      throw conflict(`expectMaxSeq: topic "${t.topic}" is at seq ${maxSeq}, not ${t.expectMaxSeq}`);
-    }
+    checkExpectMaxSeq(t, existing ? existing.row.max_seq : 0);
     const s = existing ?? this.state(t.topic, true)!;
     const row = s.row;
     const st = this.st;
@@ -152,19 +147,7 @@ export class WriteBatch {
       unwrittenHeads.push(h);
       keysDelta += live - head.live;
       results[i] = { seq, txn, duplicate: false };
-      if (s.emitted) {
-        s.emitted.push({
-          topic: t.topic,
-          seq,
-          txn,
-          key: e.key,
-          type: 'event',
-          data: e.tomb ? null : (JSON.parse(e.data) as JsonValue),
-          contentType: e.contentType,
-          hash: e.hash,
-          time: isoTime(now),
-        });
-      }
+      s.emitted?.push(storedEventOf(t.topic, seq, txn, e, isoTime(now)));
     }
     if (seq < firstSeq) return { txn: null, results };
     st.insertTxn.run(topicId, txn, firstSeq, seq, now, 0);
