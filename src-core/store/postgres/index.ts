@@ -115,7 +115,7 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  listTopics(): Promise<TopicInfo[]> {
+  async listTopics(): Promise<TopicInfo[]> {
     this.ensureOpen();
     return read.listTopics(this.db);
   }
