@@ -32,11 +32,11 @@ import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../ty
 import { createDb, inTx, query, validateSchemaName, type Db } from './db';
 import { toStoreError } from './errors';
 import { CommitFeed } from './feed';
-import { invalidateLocked } from './invalidate';
+import { applyInvalidation } from './invalidate';
 import * as read from './read';
 import { migrate } from './schema';
-import { surface } from './surface';
-import { WriteSet, lockTopics } from './write';
+import { surfacePage } from './surface';
+import { WriteBatch, lockTopics } from './write';
 
 export interface PostgresStoreOptions {
   /** A libpq-style URL, e.g. postgres://postgres@127.0.0.1:5432/postgres. */
@@ -131,7 +131,7 @@ export class PostgresEventStore implements EventStore {
     const { t, channel } = this.db;
     return this.writing(() =>
       inTx(this.db, async (c, tx) => {
-        const ws = await WriteSet.lockAndLoad(c, t, [p]);
+        const ws = await WriteBatch.lockAndLoad(c, t, [p]);
         const response = ws.apply(p);
         const write = ws.flush(c, t, channel);
         if (write !== null) tx.sendLast(write);
@@ -147,7 +147,7 @@ export class PostgresEventStore implements EventStore {
     const { t, channel } = this.db;
     return this.writing(() =>
       inTx(this.db, async (c, tx) => {
-        const ws = await WriteSet.lockAndLoad(c, t, prepared.txns);
+        const ws = await WriteBatch.lockAndLoad(c, t, prepared.txns);
         const response = applyPrepared(prepared, (p) => ws.apply(p));
         const write = ws.flush(c, t, channel);
         if (write !== null) tx.sendLast(write);
@@ -178,14 +178,14 @@ export class PostgresEventStore implements EventStore {
     return this.writing(() =>
       inTx(this.db, async (c) => {
         const locks = await lockTopics(c, t, [inv.topic], false);
-        return invalidateLocked(c, t, channel, locks.get(inv.topic), inv);
+        return applyInvalidation(c, t, channel, locks.get(inv.topic), inv);
       }),
     );
   }
 
   async surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
     this.ensureOpen();
-    return surface(this.db, topic, opts);
+    return surfacePage(this.db, topic, opts);
   }
 
   /** Native: the LISTEN/NOTIFY feed, polling `topicInfo` only while its connection is down. */

@@ -28,7 +28,7 @@ interface NewHeadRow {
   tomb: boolean;
 }
 
-export async function invalidateLocked(
+export async function applyInvalidation(
   c: pg.PoolClient,
   t: Tables,
   channel: string,

@@ -2,7 +2,7 @@
  * The write path, run inside a transaction that `db.inTx` opened. `lockTopics` takes the per-topic
  * row lock (`SELECT ... FOR UPDATE`, inserting the row first with ON CONFLICT DO NOTHING), so every
  * writer of a topic, on any server, waits its turn: seq and txn numbers are assigned under that
- * lock, are dense, and become visible in commit order. A `WriteSet` then loads the heads (newest
+ * lock, are dense, and become visible in commit order. A `WriteBatch` then loads the heads (newest
  * valid event per key) of every key the transactions touch in one query, applies the transactions
  * in order in memory (de-duplication against the newest valid event, earlier events of the same
  * transaction and batch included; expectMaxSeq checked before a transaction contributes anything),
@@ -104,7 +104,7 @@ interface HeadRow {
   valid_tomb: boolean | null;
 }
 
-interface KeyState {
+interface ValidHead {
   seq: number;
   txn: number;
   hash: string;
@@ -116,18 +116,18 @@ export function notifyPayload(topic: string, maxSeq: number): string {
   return JSON.stringify({ topic, maxSeq });
 }
 
-interface TopicWrite {
+interface TopicState {
   lock: LockedTopic;
   /** Valid head of each loaded key before this write set (undefined: none). */
-  before: Map<string, KeyState | undefined>;
+  before: Map<string, ValidHead | undefined>;
   /** Valid head now, as the applied transactions left it. */
-  state: Map<string, KeyState | undefined>;
+  state: Map<string, ValidHead | undefined>;
   dirty: boolean;
 }
 
 /** Accumulates the rows of several transactions (one or many topics) for a single write. */
-export class WriteSet {
-  private readonly topics = new Map<string, TopicWrite>();
+export class WriteBatch {
+  private readonly topics = new Map<string, TopicState>();
   private readonly ev = {
     topicIds: [] as number[],
     seqs: [] as number[],
@@ -170,7 +170,7 @@ export class WriteSet {
    * touch. The lock and the heads query are pipelined: the server runs the heads query only once
    * the locks are held, with a fresh snapshot (READ COMMITTED), so it sees every earlier commit.
    */
-  static async lockAndLoad(c: pg.PoolClient, t: Tables, txns: PreparedTxn[]): Promise<WriteSet> {
+  static async lockAndLoad(c: pg.PoolClient, t: Tables, txns: PreparedTxn[]): Promise<WriteBatch> {
     const names = [...new Set(txns.map((p) => p.topic))].sort();
     const pairs = new Set<string>();
     const topicCol: string[] = [];
@@ -205,7 +205,7 @@ export class WriteSet {
       locked = await createAndLock(c, t, names, locked);
       heads = (await c.query<HeadRow>(headsSql, [topicCol, keyCol])).rows;
     }
-    return new WriteSet(locksOf(locked), txns, heads);
+    return new WriteBatch(locksOf(locked), txns, heads);
   }
 
   /**

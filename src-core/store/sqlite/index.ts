@@ -30,7 +30,7 @@ import { OpenTails, feedTail, subscribeFeed } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { mapSqliteError } from './errors';
 import { HeadCache } from './heads';
-import { applyInvalidate } from './invalidate';
+import { applyInvalidation } from './invalidate';
 import { type SqliteOpenOptions, openDatabase } from './open';
 import { type ReadContext, getTxn, listTopics, listTxns, readEvents, topicInfo } from './read';
 import { SCHEMA_VERSION } from './schema';
@@ -172,7 +172,7 @@ export class SqliteEventStore implements EventStore {
   invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
     return this.call(() => {
       const inv = prepareInvalidation(topic, txn, reason);
-      return this.write((batch) => applyInvalidate(batch, this.st, inv));
+      return this.write((batch) => applyInvalidation(batch, this.st, inv));
     });
   }
 

@@ -16,7 +16,7 @@ import { hashPrefix } from './schema';
 import type { Statements } from './statements';
 import { WriteBatch } from './write';
 
-export function applyInvalidate(
+export function applyInvalidation(
   batch: WriteBatch,
   st: Statements,
   { topic, target, reason }: PreparedInvalidation,
@@ -30,7 +30,7 @@ export function applyInvalidate(
     const marker = st.eventBySeq.get(topicId, t.invalidated_by);
     return { seq: t.invalidated_by, txn: marker ? marker.txn : 0, target, duplicate: true };
   }
-  // `latest` is read directly below: write this batch's pending heads first.
+  // The heads rows are read directly below: write this batch's pending heads first.
   batch.writeHeads(s);
   const row = s.row;
   const seq = row.max_seq + 1;
@@ -42,18 +42,18 @@ export function applyInvalidate(
   st.markEventsInvalid.run(topicId, t.first_seq, t.last_seq);
   let keysDelta = 0;
   for (const { key } of st.keysInRange.all(topicId, t.first_seq, t.last_seq)) {
-    const head = st.latest.get(topicId, key);
-    if (!head || head.vseq === null || head.vseq < t.first_seq || head.vseq > t.last_seq) continue;
+    const head = st.headRow.get(topicId, key);
+    if (!head || head.valid_seq === null || head.valid_seq < t.first_seq || head.valid_seq > t.last_seq) continue;
     const next = st.newestValid.get(topicId, key);
     if (next) {
-      const vh = hashPrefix(next.hash);
-      st.setValidHead.run(next.seq, vh, next.live, topicId, key);
-      batch.noteWrittenHead(s, key, { seq: next.seq, vh, live: next.live });
-      keysDelta += next.live - head.vlive;
+      const hash52 = hashPrefix(next.hash);
+      st.setValidHead.run(next.seq, hash52, next.live, topicId, key);
+      batch.noteWrittenHead(s, key, { seq: next.seq, hash52, live: next.live });
+      keysDelta += next.live - head.valid_live;
     } else {
       st.setValidHead.run(null, null, 0, topicId, key);
       batch.noteWrittenHead(s, key, NO_HEAD);
-      keysDelta -= head.vlive;
+      keysDelta -= head.valid_live;
     }
   }
   row.max_seq = seq;
