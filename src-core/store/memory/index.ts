@@ -46,6 +46,7 @@ import {
   prepareInvalidation,
   prepareTxn,
 } from '../prepare';
+import { CommitListeners } from '../listeners';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { type LogEntry, eventOf, headsOf, invalidations, surfaceOf, topicInfoOf, txnsOf } from './fold';
@@ -62,7 +63,7 @@ function page<T, C>(items: T[], limit: number, cursor: (item: T) => C): { items:
 export class MemoryEventStore implements EventStore {
   readonly kind = 'memory';
   private readonly logs = new Map<string, LogEntry[]>();
-  private readonly listeners = new Map<string, Set<CommitListener>>();
+  private readonly listeners = new CommitListeners();
   private readonly tails = new OpenTails();
   /** Every commit of this store reaches `subscribe`: the feed is always complete. */
   private readonly feed: LiveFeed = {
@@ -94,16 +95,12 @@ export class MemoryEventStore implements EventStore {
   }
 
   private emit(topic: string, entries: LogEntry[]): void {
-    const set = this.listeners.get(topic);
-    if (!set || entries.length === 0) return;
+    if (!this.listeners.has(topic)) return;
     const invalid = invalidations(this.log(topic));
-    for (const listener of [...set]) {
-      try {
-        listener(entries.map((e) => eventOf(topic, e, invalid)));
-      } catch {
-        // A listener's failure must not affect the writer or other listeners.
-      }
-    }
+    this.listeners.emit(
+      topic,
+      entries.map((e) => eventOf(topic, e, invalid)),
+    );
   }
 
   /** Appends entries to a topic's log (creating the topic), noting them for the listeners. */
@@ -264,16 +261,7 @@ export class MemoryEventStore implements EventStore {
 
   subscribe(topic: string, listener: CommitListener): Unsubscribe {
     if (this.closed) throw storeClosed();
-    validateTopic(topic);
-    let set = this.listeners.get(topic);
-    if (set === undefined) this.listeners.set(topic, (set = new Set()));
-    set.add(listener);
-    return () => {
-      const s = this.listeners.get(topic);
-      if (!s) return;
-      s.delete(listener);
-      if (s.size === 0) this.listeners.delete(topic);
-    };
+    return this.listeners.add(validateTopic(topic), listener);
   }
 
   close(): Promise<void> {

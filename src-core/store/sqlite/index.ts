@@ -26,6 +26,7 @@ import type {
 } from '../../model/types';
 import { validateTopic } from '../../model/validate';
 import { applyPrepared, prepareBatch, prepareInvalidation, prepareTxn } from '../prepare';
+import { CommitListeners } from '../listeners';
 import { OpenTails, feedTail, subscribeFeed } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { mapSqliteError } from './errors';
@@ -49,7 +50,7 @@ export class SqliteEventStore implements EventStore {
   private readonly st: Statements;
   private readonly ctx: ReadContext;
   private readonly inTxn: Database.Transaction<(fn: () => unknown) => unknown>;
-  private readonly listeners = new Map<string, Set<CommitListener>>();
+  private readonly listeners = new CommitListeners();
   private readonly tails = new OpenTails();
   /** Per-key valid heads this object knows (see heads.ts); checked against max_seq per write. */
   readonly heads = new HeadCache();
@@ -116,22 +117,8 @@ export class SqliteEventStore implements EventStore {
       throw err;
     }
     batch.committed();
-    for (const [topic, s] of batch.topics) {
-      if (s.emitted && s.emitted.length > 0) this.emit(topic, s.emitted);
-    }
+    for (const [topic, s] of batch.topics) if (s.emitted) this.listeners.emit(topic, s.emitted);
     return result;
-  }
-
-  private emit(topic: string, events: StoredEvent[]): void {
-    const set = this.listeners.get(topic);
-    if (!set) return;
-    for (const l of [...set]) {
-      try {
-        l(events.slice());
-      } catch {
-        // A listener's failure must not affect the writer or other listeners.
-      }
-    }
   }
 
   listTopics(): Promise<TopicInfo[]> {
@@ -188,19 +175,7 @@ export class SqliteEventStore implements EventStore {
 
   subscribe(topic: string, listener: CommitListener): Unsubscribe {
     if (this.closed) throw storeClosed();
-    validateTopic(topic);
-    let set = this.listeners.get(topic);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(topic, set);
-    }
-    set.add(listener);
-    return () => {
-      const s = this.listeners.get(topic);
-      if (!s) return;
-      s.delete(listener);
-      if (s.size === 0) this.listeners.delete(topic);
-    };
+    return this.listeners.add(validateTopic(topic), listener);
   }
 
   close(): Promise<void> {
