@@ -10,8 +10,9 @@
  * the memory store) needs none. A failed read, or an `onEvents` that throws, goes to `onError` with
  * the count of consecutive failures and is retried every `pollMs`; the cursor advances only after
  * `onEvents` returns, so a consumer that throws gets the same events again, never a gap.
- * `tailTopic(store, ...)` is `store.tail(...)`, for callers written before `tail` was on the
- * interface; `OpenTails` lets a store stop its tails when it is closed.
+ * `tailTopic(store, ...)` is that tail over any store's public interface (always polling), for
+ * callers written before `tail` was on the interface; `OpenTails` lets a store stop its tails when
+ * it is closed.
  */
 import type { StoredEvent } from '../model/types';
 import { validateNonNegativeInt, validateTopic } from '../model/validate';
@@ -36,7 +37,11 @@ export function subscribeFeed(store: Pick<EventStore, 'subscribe'>): LiveFeed {
   return { listen: (topic, onEvents) => store.subscribe(topic, onEvents), complete: () => false };
 }
 
-/** The live tail of any store (its own `tail`). */
+/**
+ * A tail over any store's public `subscribe`, `readEvents` and `topicInfo`, always polling: what
+ * callers used before `tail` was on the interface (the SSE hub, `tidemark follow`, the desktop
+ * app still call it). New code calls `store.tail`, which uses the backend's native feed.
+ */
 export function tailTopic(
   store: EventStore,
   topic: string,
@@ -44,7 +49,7 @@ export function tailTopic(
   onEvents: (events: StoredEvent[]) => void,
   opts?: TailOptions,
 ): Unsubscribe {
-  return store.tail(topic, after, onEvents, opts);
+  return feedTail(store, subscribeFeed(store), topic, after, onEvents, opts);
 }
 
 /** Every event of `topic` with seq > `after`, from `feed` and the store's log (see the header). */
