@@ -16,7 +16,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { canonicalJson } from '../src-core/model/canonical';
-import { hashCanonical } from '../src-core/model/hash';
+import { hashCanonical } from '../src-core/store/hash';
 import type { EventInput } from '../src-core/model/types';
 import { openSqliteStore } from '../src-core/store/sqlite/index';
 import {

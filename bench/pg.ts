@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { canonicalJson } from '../src-core/model/canonical';
-import { hashCanonical } from '../src-core/model/hash';
+import { hashCanonical } from '../src-core/store/hash';
 import type { EventInput } from '../src-core/model/types';
 import { openHttpStore } from '../src-core/store/http/index';
 import { openPostgresStore } from '../src-core/store/postgres/index';

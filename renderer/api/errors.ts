@@ -59,6 +59,7 @@ const HINTS: Record<ErrorCode, string> = {
   HEADERS_TOO_LARGE: 'The request headers are larger than the server accepts: use a shorter token or URL.',
   INTERNAL: 'Something failed on our side. Try again; if it keeps failing, check the server log.',
   UNAVAILABLE: 'The store cannot be reached. Check that the server is running, then retry.',
+  SCHEMA_TOO_NEW: 'The store was upgraded by a newer Tidemark. Upgrade this one to use it.',
   CANCELLED: 'You cancelled it. Start it again when you are ready.',
 };
 

@@ -19,6 +19,11 @@ export const ERROR_STATUS = {
   HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  /**
+   * The database's schema is newer than this code knows: nothing is written, and retrying cannot
+   * help (only UNAVAILABLE is retried). After UNAVAILABLE, so a bare 503 still reads as UNAVAILABLE.
+   */
+  SCHEMA_TOO_NEW: 503,
   /** Client side only: the operation was cancelled by the caller. */
   CANCELLED: 499,
 } as const;
@@ -101,6 +106,14 @@ export const conflict = (message: string): TidemarkError => new TidemarkError('C
 export const noSuchTopic = (topic: string): TidemarkError => notFound(`topic: "${topic}" has no events`);
 export const noSuchTxn = (topic: string, txn: number): TidemarkError =>
   notFound(`txn: topic "${topic}" has no transaction ${txn}`);
+/** Any call on a store after `close()`: the same code and words on every backend. */
+export const storeClosed = (): TidemarkError => new TidemarkError('UNAVAILABLE', 'the store is closed');
+/** A database written by a newer Tidemark (API.md: 503, never retried), naming both versions. */
+export const schemaTooNew = (found: number, known: number): TidemarkError =>
+  new TidemarkError(
+    'SCHEMA_TOO_NEW',
+    `the store's schema is version ${found}, newer than this Tidemark knows (up to version ${known}); upgrade Tidemark to use it`,
+  );
 /** Invalidating an invalidation marker is refused (a marker can only be superseded, never undone). */
 export const markerNotInvalidatable = (txn: number): TidemarkError =>
   badRequest(`txn: transaction ${txn} is an invalidation marker and cannot be invalidated`);

@@ -1,17 +1,33 @@
 /**
- * The one preparation path in front of every database backend (SQLite, PostgreSQL): turns a
- * writer's transaction into a neutral prepared transaction before any lock or connection is
- * taken. It validates the topic and events (model/validate.ts: the same checks and messages on
- * every backend, text that cannot be stored unchanged included, see model/text.ts), builds each
- * event's canonical JSON once (refusing data that is not storable JSON), and computes its hash
- * over that text unless the writer gave one. Each backend maps the result to its own columns
- * (SQLite stores a tombstone's data and the default content type as NULL; PostgreSQL keeps the
- * text and a `tomb` flag), so both read back identical JSON.
+ * The one preparation path in front of every backend that writes (SQLite, PostgreSQL, the memory
+ * store): it turns a writer's input into neutral prepared writes before any lock or connection is
+ * taken, and holds the pre-write rules every backend applies the same way. `prepareTxn` validates
+ * the topic and events (model/validate.ts: the same checks and messages everywhere, storable text
+ * included, see model/text.ts), builds each event's canonical JSON once (refusing data that is not
+ * storable JSON) and computes its hash over that text unless the writer gave one. `prepareBatch`
+ * does that for every transaction of a batch and stops at the first refusal, which becomes the
+ * batch's `error` (`txns[i]....`); `applyPrepared` then applies them in order, stopping at the first
+ * coded failure (CONFLICT from `checkExpectMaxSeq`). `prepareInvalidation` and `MARKER` are the same
+ * for invalidations, `commitTimeMs` is the rule that a topic's commit times never go backwards, and
+ * `storedEventOf` builds the contract shape of a prepared event once it has its numbers. Each
+ * backend maps the prepared event to its own columns (SQLite stores a tombstone's data and the
+ * default content type as NULL; PostgreSQL keeps the text and a `tomb` flag), so all read back
+ * identical JSON. Errors that are not ours (a getter of the caller's object threw) are not a
+ * refusal of one transaction: they propagate, and nothing has been written.
  */
-import { hashCanonical } from '../model/hash';
+import { badRequest, conflict, hasErrorCode, toBatchError } from '../model/errors';
+import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../model/limits';
 import { storableCanonicalJson } from '../model/text';
-import type { AppendRequest } from '../model/types';
-import { contentTypeOf, validateAppendRequest, validateBatchTxn, validateTopic } from '../model/validate';
+import type { AppendRequest, AppendResponse, BatchError, BatchResponse, JsonValue, StoredEvent } from '../model/types';
+import {
+  contentTypeOf,
+  validateAppendRequest,
+  validateBatchTxn,
+  validatePositiveInt,
+  validateReason,
+  validateTopic,
+} from '../model/validate';
+import { hashCanonical } from './hash';
 
 export interface PreparedEvent {
   key: string;
@@ -30,15 +46,105 @@ export interface PreparedTxn {
   expectMaxSeq: number | undefined;
 }
 
+/** A batch as far as it could be prepared: `txns` up to (not including) the first refused one. */
+export interface PreparedBatch {
+  txns: PreparedTxn[];
+  /** The refusal of transaction `txns.length`, or null when every transaction was prepared. */
+  error: BatchError | null;
+}
+
+export interface PreparedInvalidation {
+  topic: string;
+  /** The transaction to invalidate. */
+  target: number;
+  reason: string;
+}
+
+/** The invalidation marker's fixed fields: its key, data (null), content type and hash. */
+export const MARKER = {
+  key: INVALIDATE_KEY,
+  data: 'null',
+  contentType: DEFAULT_CONTENT_TYPE,
+  hash: hashCanonical('null'),
+} as const;
+
 /** Validates one transaction and computes what the database needs; throws BAD_REQUEST. */
 export function prepareTxn(topic: unknown, req: unknown): PreparedTxn {
   return prepareValid(validateTopic(topic), validateAppendRequest(req), '');
 }
 
-/** Transaction `i` of a batch: as `prepareTxn`, errors naming it `txns[i]...` (validate.ts). */
-export function prepareBatchTxn(raw: unknown, i: number): PreparedTxn {
-  const t = validateBatchTxn(raw, i);
-  return prepareValid(t.topic, t, `txns[${i}].`);
+/**
+ * Prepares the transactions of `appendBatch` in order, stopping at the first refused one (its
+ * coded error, named `txns[i]...`, becomes `error`). BAD_REQUEST when `txns` is not an array.
+ */
+export function prepareBatch(txns: unknown): PreparedBatch {
+  if (!Array.isArray(txns)) throw badRequest('txns: must be an array of transactions');
+  const out: PreparedTxn[] = [];
+  for (let i = 0; i < txns.length; i++) {
+    try {
+      const t = validateBatchTxn(txns[i], i);
+      out.push(prepareValid(t.topic, t, `txns[${i}].`));
+    } catch (err) {
+      if (!hasErrorCode(err)) throw err;
+      return { txns: out, error: toBatchError(i, err) };
+    }
+  }
+  return { txns: out, error: null };
+}
+
+/**
+ * Applies the prepared transactions of a batch in order with `apply`, stopping at the first that
+ * throws a coded error (a pre-write check such as CONFLICT: that transaction wrote nothing); its
+ * index is the batch's `error`, else the preparation's. Anything else thrown (a storage failure)
+ * propagates: the backend then rolls the whole call back.
+ */
+export function applyPrepared(batch: PreparedBatch, apply: (t: PreparedTxn) => AppendResponse): BatchResponse {
+  const results: AppendResponse[] = [];
+  for (let i = 0; i < batch.txns.length; i++) {
+    try {
+      results.push(apply(batch.txns[i]!));
+    } catch (err) {
+      if (!hasErrorCode(err)) throw err;
+      return { results, error: toBatchError(i, err) };
+    }
+  }
+  return { results, error: batch.error };
+}
+
+/** CONFLICT, before the transaction contributes anything, unless `expectMaxSeq` matches `maxSeq`. */
+export function checkExpectMaxSeq(t: PreparedTxn, maxSeq: number): void {
+  if (t.expectMaxSeq !== undefined && t.expectMaxSeq !== maxSeq) {
+    throw conflict(`expectMaxSeq: topic "${t.topic}" is at seq ${maxSeq}, not ${t.expectMaxSeq}`);
+  }
+}
+
+/** Validates an invalidation request (topic, a positive txn, a storable reason); throws BAD_REQUEST. */
+export function prepareInvalidation(topic: unknown, txn: unknown, reason: unknown): PreparedInvalidation {
+  return {
+    topic: validateTopic(topic),
+    target: validatePositiveInt(txn, 'txn'),
+    reason: validateReason(reason),
+  };
+}
+
+/** A commit's time: now, but never before the topic's previous commit (times never go backwards). */
+export function commitTimeMs(nowMs: number, lastMs: number | null): number {
+  return lastMs !== null && lastMs > nowMs ? lastMs : nowMs;
+}
+
+/** The contract shape of a prepared event stored at `seq` in `txn` at `time` (ISO-8601). */
+export function storedEventOf(topic: string, seq: number, txn: number, e: PreparedEvent, time: string): StoredEvent {
+  return {
+    topic,
+    seq,
+    txn,
+    key: e.key,
+    type: 'event',
+    data: e.tomb ? null : (JSON.parse(e.data) as JsonValue),
+    contentType: e.contentType,
+    hash: e.hash,
+    time,
+  };
 }
 
 /** Canonical data text and hash of each event of a validated transaction; `path` prefixes error fields. */

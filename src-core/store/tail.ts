@@ -1,27 +1,68 @@
 /**
- * `tailTopic`: a gap-free live tail over any EventStore. It subscribes first (so nothing committed
- * from now on is missed), then reads the backlog after `after` in pages, then delivers live events
- * in seq order with no duplicates: a live delivery that does not continue exactly at the last
- * delivered seq makes it read the missing range from the store. Because `subscribe` only sees
- * commits of this process (or of this server connection), it also polls `topicInfo` every
- * `pollMs` (default 1000) and catches up when another writer has moved the topic on (at most one
- * poll is in flight, so a slow store does not pile up `topicInfo` calls). The cursor advances only
- * after `onEvents` returns: a consumer that throws gets the same events again on the next attempt
- * (the throw is reported to `onError` like a failed read), never a gap.
+ * The live tail behind `EventStore.tail` of the backends in this process (SQLite, PostgreSQL, the
+ * memory store): `feedTail` follows a topic from a `LiveFeed`, the backend's own way of learning of
+ * commits. It listens first (so nothing committed from then on is missed), then reads the backlog
+ * after `after` in pages, then delivers live events in seq order with no duplicates: a live delivery
+ * that does not continue exactly at the last delivered seq makes it read the missing range from the
+ * store. A feed that is not `complete` (SQLite's `subscribe` sees only this process's commits) is
+ * backed by a poll of `topicInfo` every `pollMs` that catches up when another writer moved the topic
+ * on (at most one poll in flight); a complete feed (PostgreSQL while its LISTEN connection is up,
+ * the memory store) needs none. A failed read, or an `onEvents` that throws, goes to `onError` with
+ * the count of consecutive failures and is retried every `pollMs`; the cursor advances only after
+ * `onEvents` returns, so a consumer that throws gets the same events again, never a gap.
+ * `tailTopic(store, ...)` is that tail over any store's public interface (always polling), for
+ * callers written before `tail` was on the interface; `OpenTails` lets a store stop its tails when
+ * it is closed.
  */
 import type { StoredEvent } from '../model/types';
+import { validateNonNegativeInt, validateTopic } from '../model/validate';
 import { findTopic } from './find-topic';
-import type { EventStore, TailOptions } from './types';
+import type { CommitListener, EventStore, TailOptions, Unsubscribe } from './types';
 
 export type { TailOptions };
 
+/** How a backend tells a tail about commits. */
+export interface LiveFeed {
+  /**
+   * Registers for the commits of `topic` made from now on (events in seq order, best effort);
+   * `onWake` asks the tail to read the store now (the feed has just learned where it starts).
+   */
+  listen(topic: string, onEvents: CommitListener, onWake: () => void): Unsubscribe;
+  /** True while `listen` sees every writer's commits: then no periodic poll is needed. */
+  complete(): boolean;
+}
+
+/** The feed of any store: its `subscribe`, which may miss other writers' commits (so it is polled). */
+export function subscribeFeed(store: Pick<EventStore, 'subscribe'>): LiveFeed {
+  return { listen: (topic, onEvents) => store.subscribe(topic, onEvents), complete: () => false };
+}
+
+/**
+ * A tail over any store's public `subscribe`, `readEvents` and `topicInfo`, always polling: what
+ * callers used before `tail` was on the interface (the SSE hub, `tidemark follow`, the desktop
+ * app still call it). New code calls `store.tail`, which uses the backend's native feed.
+ */
 export function tailTopic(
   store: EventStore,
   topic: string,
   after: number,
   onEvents: (events: StoredEvent[]) => void,
+  opts?: TailOptions,
+): Unsubscribe {
+  return feedTail(store, subscribeFeed(store), topic, after, onEvents, opts);
+}
+
+/** Every event of `topic` with seq > `after`, from `feed` and the store's log (see the header). */
+export function feedTail(
+  store: Pick<EventStore, 'readEvents' | 'topicInfo'>,
+  feed: LiveFeed,
+  topic: string,
+  after: number,
+  onEvents: (events: StoredEvent[]) => void,
   opts: TailOptions = {},
-): () => void {
+): Unsubscribe {
+  validateTopic(topic);
+  validateNonNegativeInt(after, 'after');
   const pageSize = opts.pageSize ?? 1000;
   let delivered = after;
   let stopped = false;
@@ -46,16 +87,17 @@ export function tailTopic(
     opts.onError?.(err, failures);
   };
 
-  const drainBuffer = (): void => {
+  /** Delivers what the feed buffered; true when a gap remains before the buffered events. */
+  const drainBuffer = (): boolean => {
     buffer = buffer.filter((e) => e.seq > delivered);
-    if (buffer.length === 0) return;
+    if (buffer.length === 0) return false;
     buffer.sort((a, b) => a.seq - b.seq);
     if (buffer[0]!.seq === delivered + 1) {
       const before = delivered;
       deliver(buffer);
       if (delivered > before) buffer = buffer.filter((e) => e.seq > delivered);
     }
-    if (buffer.length > 0) needRead = true; // a gap before the buffered events: read it
+    return buffer.length > 0;
   };
 
   const readBacklog = async (): Promise<void> => {
@@ -74,14 +116,13 @@ export function tailTopic(
     if (busy || stopped) return;
     busy = true;
     try {
-      drainBuffer();
+      if (drainBuffer()) needRead = true;
       while (needRead && !stopped) {
         needRead = false;
         await readBacklog();
-        drainBuffer();
-        // Still a gap after reading everything visible: wait for the next poll or live event.
-        if (buffer.length > 0 && buffer[0]!.seq !== delivered + 1) {
-          needRead = false;
+        // Still a gap after reading everything visible: read again on the next tick.
+        if (drainBuffer()) {
+          needRead = true;
           break;
         }
       }
@@ -94,14 +135,24 @@ export function tailTopic(
     }
   };
 
-  const unsubscribe = store.subscribe(topic, (events) => {
-    if (stopped) return;
-    for (const e of events) if (e.seq > delivered) buffer.push(e);
-    void pump();
-  });
+  const unsubscribe = feed.listen(
+    topic,
+    (events) => {
+      if (stopped) return;
+      for (const e of events) if (e.seq > delivered) buffer.push(e);
+      void pump();
+    },
+    () => {
+      if (stopped) return;
+      needRead = true;
+      void pump();
+    },
+  );
 
-  const poll = async (): Promise<void> => {
+  const tick = async (): Promise<void> => {
     if (busy || polling || stopped) return;
+    if (needRead) return pump(); // a failed read or delivery, or a gap: try again
+    if (feed.complete()) return;
     polling = true;
     try {
       const info = await findTopic(store, topic);
@@ -109,7 +160,7 @@ export function tailTopic(
       if (info !== null && info.maxSeq > delivered) {
         needRead = true;
         await pump();
-      } else if (!needRead) failures = 0;
+      } else failures = 0;
     } catch (err) {
       if (!stopped) failed(err);
     } finally {
@@ -117,7 +168,7 @@ export function tailTopic(
     }
   };
 
-  const timer = setInterval(() => void poll(), opts.pollMs ?? 1000);
+  const timer = setInterval(() => void tick(), opts.pollMs ?? 1000);
   void pump();
 
   return () => {
@@ -127,4 +178,22 @@ export function tailTopic(
     unsubscribe();
     buffer = [];
   };
+}
+
+/** The tails a store has started, so that `close()` can stop them. */
+export class OpenTails {
+  private readonly open = new Set<Unsubscribe>();
+
+  /** `stop`, made idempotent and forgotten once called. */
+  track(stop: Unsubscribe): Unsubscribe {
+    const un = (): void => {
+      if (this.open.delete(un)) stop();
+    };
+    this.open.add(un);
+    return un;
+  }
+
+  stopAll(): void {
+    for (const un of [...this.open]) un();
+  }
 }

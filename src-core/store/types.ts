@@ -1,7 +1,8 @@
 /**
- * The one `EventStore` interface every backend implements (SQLite, the HTTP client, PostgreSQL),
- * with exactly the semantics of `shared/API.md`. The contract suite in `test/contract/` runs
- * unchanged against each. All methods are async so remote backends fit; errors are thrown as
+ * The one `EventStore` interface every backend implements (SQLite, the HTTP client, PostgreSQL, the
+ * in-memory reference store), with exactly the semantics of `shared/API.md`, the live tail
+ * included. The contract suite in `test/contract/` runs unchanged against each. A closed store
+ * answers every call with UNAVAILABLE "the store is closed" (model/errors.ts `storeClosed`). All methods are async so remote backends fit; errors are thrown as
  * `TidemarkError` (or anything with a `code`, see model/errors.ts).
  */
 import type {
@@ -25,12 +26,13 @@ export type Unsubscribe = () => void;
 
 /** Options of `EventStore.tail`. */
 export interface TailOptions {
-  /** Fallback poll interval in ms where the backend polls (default 1000). */
+  /** Fallback poll interval in ms where the backend polls, and the delay before a retry (default 1000). */
   pollMs?: number;
   /** Page size of backlog reads (default 1000). */
   pageSize?: number;
   /**
-   * Called when the tail fails to read (or `onEvents` throws); the tail keeps going and retries.
+   * Called when the tail fails to read (or `onEvents` throws, in which case the same events are
+   * offered again: the cursor moves only after `onEvents` returned); the tail keeps going and retries.
    * `failures` counts consecutive failures (1 for the first; reset by any successful read), so a
    * caller can give up on a failure that persists by stopping the tail. A fatal error (the topic
    * name is invalid, the caller may not read) is reported once and ends the tail.
@@ -42,7 +44,7 @@ export interface TailOptions {
 export type CommitListener = (events: StoredEvent[]) => void;
 
 export interface EventStore {
-  /** Which backend this is: 'sqlite' | 'http' | 'postgres'. */
+  /** Which backend this is: 'sqlite' | 'http' | 'postgres' | 'memory'. */
   readonly kind: string;
 
   /** Every topic that has at least one event, ordered by name. */
@@ -77,14 +79,17 @@ export interface EventStore {
 
   /**
    * Registers a listener for commits to `topic` made after this call. Delivery is best effort and
-   * in order; use `tailTopic` (store/tail.ts) for a gap-free tail that starts at a given seq.
+   * in order; use `tail` for a gap-free tail that starts at a given seq.
    */
   subscribe(topic: string, listener: CommitListener): Unsubscribe;
 
   /**
    * The live tail: every event with seq > `after`, gap-free and in order, delivered to `onEvents`
-   * until the returned function is called (backlog first, then live commits). Each backend uses its
-   * native feed (SQLite: commits of this process plus a poll; PostgreSQL: LISTEN/NOTIFY; HTTP: SSE).
+   * until the returned function is called (backlog first, then live commits) or the store is closed.
+   * Each backend uses its native feed (SQLite: commits of this process plus a poll; PostgreSQL:
+   * LISTEN/NOTIFY, polling only while its LISTEN connection is down; HTTP: SSE; memory: its own
+   * commits). Throws at once for an invalid topic or `after` (BAD_REQUEST) and on a closed store
+   * (UNAVAILABLE); later failures go to `opts.onError`.
    */
   tail(topic: string, after: number, onEvents: (events: StoredEvent[]) => void, opts?: TailOptions): Unsubscribe;
 

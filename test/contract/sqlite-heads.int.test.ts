@@ -189,16 +189,16 @@ describe('SQLite head cache', () => {
     const c = new HeadCache(3);
     const t = c.validFor('t', 1, 0);
     expect(t.complete).toBe(true);
-    t.heads.set('a', { seq: 1, vh: 1, live: 1 });
+    t.heads.set('a', { seq: 1, hash52: 1, live: 1 });
     c.committed('t', t, 1);
     expect(c.stats('t')).toEqual({ size: 1, complete: true, maxSeq: 1 });
     const t2 = c.validFor('t', 1, 1);
     expect(t2).toBe(t);
-    ['b', 'c', 'd'].forEach((k, i) => t2.heads.set(k, { seq: i + 2, vh: 1, live: 1 }));
+    ['b', 'c', 'd'].forEach((k, i) => t2.heads.set(k, { seq: i + 2, hash52: 1, live: 1 }));
     c.committed('t', t2, 4);
     expect(c.stats('t')).toEqual({ size: 0, complete: false, maxSeq: 4 });
     // Another writer moved max_seq: a fresh, incomplete cache.
-    c.validFor('t', 1, 4).heads.set('e', { seq: 5, vh: 1, live: 1 });
+    c.validFor('t', 1, 4).heads.set('e', { seq: 5, hash52: 1, live: 1 });
     expect(c.validFor('t', 1, 9)).toMatchObject({ complete: false, maxSeq: 9 });
     expect(c.stats('t')?.size).toBe(0);
     expect(HEAD_CACHE_LIMIT).toBeGreaterThan(100_000);
@@ -208,15 +208,15 @@ describe('SQLite head cache', () => {
     const c = new HeadCache(10, 5);
     for (const [i, name] of ['a', 'b'].entries()) {
       const t = c.validFor(name, i + 1, 0);
-      t.heads.set('x', { seq: 1, vh: 1, live: 1 });
-      t.heads.set('y', { seq: 2, vh: 1, live: 1 });
+      t.heads.set('x', { seq: 1, hash52: 1, live: 1 });
+      t.heads.set('y', { seq: 2, hash52: 1, live: 1 });
       c.committed(name, t, 2);
     }
     expect(c.size).toBe(4);
     c.drop('a');
     expect(c.size).toBe(2);
     const t = c.validFor('c', 3, 0);
-    for (const k of ['p', 'q', 'r', 's']) t.heads.set(k, { seq: 1, vh: 1, live: 1 });
+    for (const k of ['p', 'q', 'r', 's']) t.heads.set(k, { seq: 1, hash52: 1, live: 1 });
     c.committed('c', t, 4);
     expect(c.size).toBe(0);
     expect(c.stats('b')).toBeUndefined();

@@ -1,7 +1,7 @@
 /**
  * SQLite-specific behaviour of opening a store file: files that are not Tidemark stores (not
- * SQLite, another application's database, a newer schema) are refused with a clear BAD_REQUEST and
- * left byte-identical; a new or empty file becomes a store with our application_id, schema version
+ * SQLite, another application's database) are refused with a clear BAD_REQUEST, a newer schema with
+ * SCHEMA_TOO_NEW (also on a write after another process migrated the file), all left byte-identical; a new or empty file becomes a store with our application_id, schema version
  * and WAL; reopening keeps every event, transaction, invalidation and counter and numbering goes
  * on; read-only opening refuses writes; two connections to one file (as two processes would) keep
  * numbering dense; a closed store answers UNAVAILABLE.
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APPLICATION_ID, SCHEMA_VERSION, openSqliteStore } from '../../src-core/store/sqlite';
+import type { ErrorCode } from '../../src-core/model/errors';
 import { expectCode, readAll, surfaceAll } from './harness';
 
 let dir: string;
@@ -22,7 +23,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function expectRefused(file: string, message: RegExp): void {
+function expectRefused(file: string, message: RegExp, code: ErrorCode = 'BAD_REQUEST'): void {
   const before = readFileSync(file);
   let caught: unknown;
   try {
@@ -30,9 +31,9 @@ function expectRefused(file: string, message: RegExp): void {
   } catch (err) {
     caught = err;
   }
-  expect(caught).toMatchObject({ code: 'BAD_REQUEST' });
+  expect(caught).toMatchObject({ code });
   expect((caught as Error).message).toMatch(message);
-  expect((caught as Error).message).toContain(file);
+  if (code === 'BAD_REQUEST') expect((caught as Error).message).toContain(file);
   expect(readFileSync(file).equals(before)).toBe(true);
 }
 
@@ -95,7 +96,29 @@ describe('opening a SQLite store file', () => {
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.pragma('wal_checkpoint(TRUNCATE)');
     raw.close();
-    expectRefused(file, /newer Tidemark/);
+    // SCHEMA_TOO_NEW naming both versions (API.md), as PostgreSQL answers; it was a BAD_REQUEST.
+    expectRefused(
+      file,
+      new RegExp(
+        `schema is version ${SCHEMA_VERSION + 1}, newer than this Tidemark knows \\(up to version ${SCHEMA_VERSION}\\)`,
+      ),
+      'SCHEMA_TOO_NEW',
+    );
+  });
+
+  it('refuses to write once another process migrated the file past this version, writing nothing', async () => {
+    const file = join(dir, 'migrated.db');
+    const store = openSqliteStore(file);
+    await store.append('t', { events: [{ key: 'a', data: 1 }] });
+    const other = new Database(file);
+    other.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    other.close();
+    const message = new RegExp(`version ${SCHEMA_VERSION + 1}.*up to version ${SCHEMA_VERSION}`);
+    await expectCode(store.append('t', { events: [{ key: 'b', data: 1 }] }), 'SCHEMA_TOO_NEW', message);
+    await expectCode(store.appendBatch([{ topic: 't', events: [{ key: 'b', data: 1 }] }]), 'SCHEMA_TOO_NEW', message);
+    await expectCode(store.invalidate('t', 1, 'x'), 'SCHEMA_TOO_NEW', message);
+    expect(await store.topicInfo('t')).toMatchObject({ maxSeq: 1, invalidTxns: 0 });
+    await store.close();
   });
 
   it('reopens with everything kept, and numbering goes on', async () => {

@@ -1,17 +1,19 @@
 /**
  * `runContractSuite(label, makeStore, opts)`: the whole semantics of shared/API.md, exercised only
- * through the `EventStore` interface, so it runs unchanged against SQLite, the HTTP client and
- * PostgreSQL. `makeStore` must return a fresh, empty store (and a cleanup) each time it is called:
+ * through the `EventStore` interface (the live tail and a closed store included), so it runs
+ * unchanged against SQLite, the HTTP client, PostgreSQL and the in-memory reference store. `makeStore` must return a fresh, empty store (and a cleanup) each time it is called:
  * it is called before every test and once per property-test run. `propertyRuns` (default 50) lets
  * slower backends run fewer random histories.
  */
 import { describe } from 'vitest';
 import { batchCases } from './cases/batch';
+import { closedCases } from './cases/closed';
 import { invalidateCases } from './cases/invalidate';
 import { jsonLimitCases } from './cases/json-limits';
 import { propertyCases } from './cases/property';
 import { readCases } from './cases/reads';
 import { surfaceCases } from './cases/surface';
+import { tailCases } from './cases/tail';
 import { storableTextCases } from './cases/text';
 import { writeCases } from './cases/writes';
 import { type ContractOptions, type MakeStore, useStore } from './harness';
@@ -28,6 +30,8 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     surfaceCases(fx);
     storableTextCases(fx);
     jsonLimitCases(fx);
+    tailCases(fx);
+    closedCases(fx);
     propertyCases(makeStore, opts.propertyRuns ?? 50);
   });
 }

@@ -59,7 +59,7 @@ async function fill(store: EventStore, topic: string): Promise<void> {
 }
 
 async function check(store: EventStore, topic: string): Promise<void> {
-  const expected = oracleDiff(oracleSurface(TXNS, new Set([2])), SNAPSHOT, { keyField: 'key', csv: false });
+  const expected = oracleDiff(await oracleSurface(TXNS, new Set([2])), SNAPSHOT, { keyField: 'key', csv: false });
   const r = await diffSnapshot(
     store,
     topic,

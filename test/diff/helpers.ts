@@ -1,15 +1,18 @@
 /**
  * Helpers for the diff tests: temp SQLite stores (the real engine), snapshot serialisers written
  * independently of the parsers under test, chunking of a text at arbitrary byte offsets, and the
- * NAIVE ORACLE — an in-memory, obviously-correct model of the surface and of the comparison rules
- * (docs/diff.md) that the real, spilled, paged diff must agree with.
+ * NAIVE ORACLE — the surface as the in-memory reference store (src-core/store/memory) folds it, and
+ * an obviously-correct model of the comparison rules (docs/diff.md) that the real, spilled, paged
+ * diff must agree with.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DiffRow, DiffStatus, DiffSummary, JsonValue } from '../../src-core/model/types';
+import { openMemoryStore } from '../../src-core/store/memory/index';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
+import { surfaceAll } from '../contract/harness';
 
 export function tempDir(prefix = 'tm-diff-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -65,16 +68,21 @@ export interface OracleTxn {
   events: { key: string; data: JsonValue }[];
 }
 
-/** The valid surface after these transactions, the invalid ones ignored: key -> {data, txn}. */
-export function oracleSurface(txns: OracleTxn[], invalid: Set<number>): Map<string, { data: JsonValue; txn: number }> {
-  const latest = new Map<string, { data: JsonValue; txn: number }>();
-  txns.forEach((t, i) => {
-    const txn = i + 1;
-    if (invalid.has(txn)) return;
-    for (const e of t.events) latest.set(e.key, { data: e.data, txn });
-  });
-  for (const [k, v] of [...latest]) if (v.data === null) latest.delete(k);
-  return latest;
+/**
+ * The valid surface after these transactions (numbered from 1) with the `invalid` ones invalidated,
+ * as the in-memory reference store folds it: key -> {data, txn}.
+ */
+export async function oracleSurface(
+  txns: OracleTxn[],
+  invalid: Set<number>,
+): Promise<Map<string, { data: JsonValue; txn: number }>> {
+  const oracle = openMemoryStore();
+  for (const t of txns) await oracle.append('oracle', { events: t.events });
+  for (const txn of invalid) await oracle.invalidate('oracle', txn, 'oracle');
+  const surface = new Map<string, { data: JsonValue; txn: number }>();
+  for (const row of await surfaceAll(oracle, 'oracle')) surface.set(row.key, { data: row.data, txn: row.txn });
+  await oracle.close();
+  return surface;
 }
 
 function sortDeep(v: JsonValue): JsonValue {

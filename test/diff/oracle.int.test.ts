@@ -156,7 +156,7 @@ describe('diffSnapshot agrees with the naive oracle', () => {
           const { stored, bad } = await build(topic, ts, invalid);
           const csv = format === 'csv';
           const pick = (i: number): JsonValue => VALUES[(seed + i * 7) % VALUES.length]!;
-          const surface = oracleSurface(stored, bad);
+          const surface = await oracleSurface(stored, bad);
           // A CSV record has every header column (empty cells included), so the oracle sees that too.
           const columns = [o.keyField, 'a', 'b', 'c', 'value'];
           const records = snapshotFor(surface, p, o.keyField, csv, pick).map((r) =>

@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashCanonical } from '../../src-core/model/hash';
+import { hashCanonical } from '../../src-core/store/hash';
 import type { StoredEvent, SurfaceRow } from '../../src-core/model/types';
 import { startServer } from '../../src-core/server/index';
 import { openHttpStore } from '../../src-core/store/http/index';

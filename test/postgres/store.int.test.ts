@@ -6,7 +6,7 @@
  * key order, text PostgreSQL cannot store rejected cleanly, and an unreachable database reported
  * as UNAVAILABLE naming the host.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compareKeys } from '../../src-core/model/canonical';
 import type { StoredEvent } from '../../src-core/model/types';
 import { openPostgresStore, type PostgresEventStore } from '../../src-core/store/postgres';
@@ -99,6 +99,24 @@ describe('postgres backend', () => {
     await writer.invalidate('live', 2, 'test');
     await waitFor(() => expect(got.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6, 7]));
     expect(got[5]).toMatchObject({ type: 'invalidate', target: 2, reason: 'test' });
+  });
+
+  it('tails natively: commits through another store arrive by NOTIFY, with no topicInfo poll while listening', async () => {
+    const { stores } = await openShared(2);
+    const [writer, reader] = stores as [PostgresEventStore, PostgresEventStore];
+    await writer.append('native', { events: [{ key: 'before', data: 0 }] });
+    const got: StoredEvent[] = [];
+    const stop = reader.tail('native', 0, (evs) => got.push(...evs), { pollMs: 20 });
+    cleanups.push(async () => stop());
+    await reader.whenListening();
+    await waitFor(() => expect(got.map((e) => e.seq)).toEqual([1]));
+    const polls = vi.spyOn(reader, 'topicInfo');
+    for (let i = 1; i <= 5; i++) await writer.append('native', { events: [{ key: `k${i}`, data: i }] });
+    await writer.invalidate('native', 2, 'test');
+    await waitFor(() => expect(got.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]));
+    await new Promise((r) => setTimeout(r, 100)); // five poll intervals: a polling tail would have asked
+    expect(polls).not.toHaveBeenCalled();
+    expect(got[6]).toMatchObject({ type: 'invalidate', target: 2, reason: 'test' });
   });
 
   it('keeps stores in different schemas of one database apart, live feeds included', async () => {

@@ -150,7 +150,7 @@ export class OrderedWriter {
         continue;
       }
       const err: unknown = s.reason;
-      if (hasErrorCode(err) && (err.code === 'UNAVAILABLE' || err.code === 'INTERNAL'))
+      if (hasErrorCode(err) && ['UNAVAILABLE', 'INTERNAL', 'SCHEMA_TOO_NEW'].includes(err.code))
         throw new TidemarkError(err.code, err.message, { cause: err });
       const code = hasErrorCode(err) ? err.code : 'INTERNAL';
       const message = hasErrorCode(err) ? err.message : 'internal error';

@@ -7,6 +7,8 @@
  * and in pages, and hand them to the topic's listeners. Because the pump reads from its own cursor
  * rather than trusting the payload, lost or coalesced notifications cannot open a gap. When the
  * LISTEN connection breaks it reconnects with backoff and then pumps every topic to catch up.
+ * `PostgresEventStore.tail` is built on this feed (store/tail.ts `feedTail`): since NOTIFY reaches
+ * every server, its tails poll `topicInfo` only while the LISTEN connection is down (`listening`).
  */
 import pg from 'pg';
 import { TidemarkError } from '../../model/errors';
@@ -21,6 +23,8 @@ const RETRY_MS = 1000;
 interface TopicFeed {
   topic: string;
   listeners: Set<CommitListener>;
+  /** Called once the topic's starting point is known (a tail then reads what came before it). */
+  onStart: Set<() => void>;
   /** Seq of the last event delivered; null until the starting point is known. */
   after: number | null;
   running: boolean;
@@ -48,18 +52,33 @@ export class CommitFeed {
     private readonly source: FeedSource,
   ) {}
 
-  subscribe(topic: string, listener: CommitListener): Unsubscribe {
+  /**
+   * `listener` gets the topic's commits from the feed's starting point on (the topic's max seq when
+   * the first subscription of the topic starts); `onStart`, if given, is called once that point is
+   * known, so a caller that read the log before it can read the commits in between.
+   */
+  subscribe(topic: string, listener: CommitListener, onStart?: () => void): Unsubscribe {
     validateTopic(topic);
     let feed = this.topics.get(topic);
     if (feed === undefined) {
-      feed = { topic, listeners: new Set(), after: null, running: false, again: false, retry: null };
+      feed = {
+        topic,
+        listeners: new Set(),
+        onStart: new Set(),
+        after: null,
+        running: false,
+        again: false,
+        retry: null,
+      };
       this.topics.set(topic, feed);
       this.start(feed);
     }
     feed.listeners.add(listener);
+    if (onStart !== undefined && feed.after === null) feed.onStart.add(onStart);
     this.connect();
     const f = feed;
     return () => {
+      if (onStart !== undefined) f.onStart.delete(onStart);
       f.listeners.delete(listener);
       if (f.listeners.size === 0 && this.topics.get(topic) === f) {
         this.topics.delete(topic);
@@ -115,6 +134,15 @@ export class CommitFeed {
     this.source.maxSeq(f.topic).then(
       (n) => {
         if (f.after === null) f.after = n;
+        const started = [...f.onStart];
+        f.onStart.clear();
+        for (const wake of started) {
+          try {
+            wake();
+          } catch {
+            // One subscriber's failure must not stop the others or the feed.
+          }
+        }
         this.pump(f);
       },
       () => this.retryLater(f, () => this.start(f)),

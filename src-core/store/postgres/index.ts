@@ -3,14 +3,16 @@
  * schema (see schema.ts) and returns a `PostgresEventStore` implementing `EventStore` with exactly
  * the semantics of shared/API.md, the same as the SQLite backend. Several servers may share one
  * database: numbers are assigned under a per-topic row lock inside each write transaction, and
- * live tails see every server's commits through LISTEN/NOTIFY (feed.ts). An unreachable database
- * is an `UNAVAILABLE` error naming the host (the server answers 503).
+ * live tails see every server's commits through LISTEN/NOTIFY (feed.ts), with no polling while the
+ * LISTEN connection is up. Writes are prepared by store/prepare.ts, like every backend's; a closed
+ * store answers as every backend does (model/errors.ts `storeClosed`). An unreachable database is
+ * an `UNAVAILABLE` error naming the host (the server answers 503); a schema newer than this code is
+ * SCHEMA_TOO_NEW, at open and on every write.
  */
-import { TidemarkError, badRequest, toBatchError, toErrorBody } from '../../model/errors';
+import { badRequest, storeClosed } from '../../model/errors';
 import type {
   AppendRequest,
   AppendResponse,
-  BatchError,
   BatchResponse,
   BatchTxn,
   EventPage,
@@ -24,18 +26,17 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../../model/types';
-import { validatePositiveInt, validateReason, validateTopic } from '../../model/validate';
+import { applyPrepared, prepareBatch, prepareInvalidation, prepareTxn } from '../prepare';
+import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
-import { tailTopic } from '../tail';
 import { createDb, inTx, query, validateSchemaName, type Db } from './db';
 import { toStoreError } from './errors';
 import { CommitFeed } from './feed';
-import { invalidateLocked } from './invalidate';
-import { prepareBatchTxn, prepareTxn, type PreparedTxn } from '../prepare';
+import { applyInvalidation } from './invalidate';
 import * as read from './read';
 import { migrate } from './schema';
-import { surface } from './surface';
-import { WriteSet, lockTopics } from './write';
+import { surfacePage } from './surface';
+import { WriteBatch, lockTopics } from './write';
 
 export interface PostgresStoreOptions {
   /** A libpq-style URL, e.g. postgres://postgres@127.0.0.1:5432/postgres. */
@@ -67,6 +68,9 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres';
   private readonly feed: CommitFeed;
+  /** The tails' view of the feed: complete while LISTEN is up (NOTIFY reaches every server). */
+  private readonly liveFeed: LiveFeed;
+  private readonly tails = new OpenTails();
   private closed = false;
   private inflight = 0;
   private drained: (() => void)[] = [];
@@ -85,6 +89,10 @@ export class PostgresEventStore implements EventStore {
       },
       eventsAfter: async (topic, after, limit) => (await read.readEvents(db, topic, { after, limit })).events,
     });
+    this.liveFeed = {
+      listen: (topic, onEvents, onWake) => this.feed.subscribe(topic, onEvents, onWake),
+      complete: () => this.feed.listening,
+    };
   }
 
   /** host:port/database of the backing database, for messages. */
@@ -93,7 +101,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private ensureOpen(): void {
-    if (this.closed) throw new TidemarkError('UNAVAILABLE', `the PostgreSQL store at ${this.db.where} is closed`);
+    if (this.closed) throw storeClosed();
   }
 
   private async writing<T>(fn: () => Promise<T>): Promise<T> {
@@ -107,7 +115,7 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  listTopics(): Promise<TopicInfo[]> {
+  async listTopics(): Promise<TopicInfo[]> {
     this.ensureOpen();
     return read.listTopics(this.db);
   }
@@ -123,7 +131,7 @@ export class PostgresEventStore implements EventStore {
     const { t, channel } = this.db;
     return this.writing(() =>
       inTx(this.db, async (c, tx) => {
-        const ws = await WriteSet.lockAndLoad(c, t, [p]);
+        const ws = await WriteBatch.lockAndLoad(c, t, [p]);
         const response = ws.apply(p);
         const write = ws.flush(c, t, channel);
         if (write !== null) tx.sendLast(write);
@@ -134,36 +142,16 @@ export class PostgresEventStore implements EventStore {
 
   async appendBatch(txns: BatchTxn[]): Promise<BatchResponse> {
     this.ensureOpen();
-    if (!Array.isArray(txns)) throw badRequest('txns: must be an array of transactions');
-    const prepared: PreparedTxn[] = [];
-    let prepError: BatchError | null = null;
-    for (let i = 0; i < txns.length; i++) {
-      try {
-        prepared.push(prepareBatchTxn(txns[i], i));
-      } catch (err) {
-        prepError = toBatchError(i, toErrorBody(err));
-        break;
-      }
-    }
-    if (prepared.length === 0) return { results: [], error: prepError };
+    const prepared = prepareBatch(txns);
+    if (prepared.txns.length === 0) return { results: [], error: prepared.error };
     const { t, channel } = this.db;
     return this.writing(() =>
       inTx(this.db, async (c, tx) => {
-        const ws = await WriteSet.lockAndLoad(c, t, prepared);
-        const results: AppendResponse[] = [];
-        let error = prepError;
-        for (let i = 0; i < prepared.length; i++) {
-          try {
-            results.push(ws.apply(prepared[i]!));
-          } catch (err) {
-            if (!(err instanceof TidemarkError)) throw err;
-            error = toBatchError(i, err);
-            break;
-          }
-        }
+        const ws = await WriteBatch.lockAndLoad(c, t, prepared.txns);
+        const response = applyPrepared(prepared, (p) => ws.apply(p));
         const write = ws.flush(c, t, channel);
         if (write !== null) tx.sendLast(write);
-        return { results, error };
+        return response;
       }),
     );
   }
@@ -185,25 +173,25 @@ export class PostgresEventStore implements EventStore {
 
   async invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
     this.ensureOpen();
-    validateTopic(topic);
-    validatePositiveInt(txn, 'txn');
-    validateReason(reason);
+    const inv = prepareInvalidation(topic, txn, reason);
     const { t, channel } = this.db;
     return this.writing(() =>
       inTx(this.db, async (c) => {
-        const locks = await lockTopics(c, t, [topic], false);
-        return invalidateLocked(c, t, channel, locks.get(topic), topic, txn, reason);
+        const locks = await lockTopics(c, t, [inv.topic], false);
+        return applyInvalidation(c, t, channel, locks.get(inv.topic), inv);
       }),
     );
   }
 
   async surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
     this.ensureOpen();
-    return surface(this.db, topic, opts);
+    return surfacePage(this.db, topic, opts);
   }
 
+  /** Native: the LISTEN/NOTIFY feed, polling `topicInfo` only while its connection is down. */
   tail(topic: string, after: number, onEvents: (events: StoredEvent[]) => void, opts?: TailOptions): Unsubscribe {
-    return tailTopic(this, topic, after, onEvents, opts);
+    this.ensureOpen();
+    return this.tails.track(feedTail(this, this.liveFeed, topic, after, onEvents, opts));
   }
 
   subscribe(topic: string, listener: CommitListener): Unsubscribe {
@@ -219,6 +207,7 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.tails.stopAll();
     if (this.inflight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
     await this.feed.close();
     await this.db.pool.end().catch(() => undefined);

@@ -8,13 +8,10 @@
  */
 import type pg from 'pg';
 import { markerNotInvalidatable, noSuchTxn } from '../../model/errors';
-import { hashData } from '../../model/hash';
-import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../../model/limits';
 import type { InvalidateResult } from '../../model/types';
+import { MARKER, type PreparedInvalidation } from '../prepare';
 import type { Tables } from './db';
 import { notifyPayload, type LockedTopic } from './write';
-
-const NULL_HASH = hashData(null);
 
 interface TxnRow {
   first_seq: number;
@@ -31,14 +28,12 @@ interface NewHeadRow {
   tomb: boolean;
 }
 
-export async function invalidateLocked(
+export async function applyInvalidation(
   c: pg.PoolClient,
   t: Tables,
   channel: string,
   lock: LockedTopic | undefined,
-  topic: string,
-  target: number,
-  reason: string,
+  { topic, target, reason }: PreparedInvalidation,
 ): Promise<InvalidateResult> {
   if (lock === undefined || lock.maxSeq === 0) throw noSuchTxn(topic, target);
   const tr = await c.query<TxnRow>(
@@ -120,7 +115,7 @@ export async function invalidateLocked(
   await c.query(
     `WITH ev AS (
        INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time, target, reason)
-       VALUES ($1, $2, $3, $4, 'invalidate', 'null', true, $5, $6, $7, $8, $9)
+       VALUES ($1, $2, $3, $4, 'invalidate', $13, true, $5, $6, $7, $8, $9)
      ), tx AS (
        INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker)
        VALUES ($1, $3, $2, $2, 1, $7, true)
@@ -134,15 +129,16 @@ export async function invalidateLocked(
       lock.id,
       seq,
       txn,
-      INVALIDATE_KEY,
-      DEFAULT_CONTENT_TYPE,
-      NULL_HASH,
+      MARKER.key,
+      MARKER.contentType,
+      MARKER.hash,
       lock.time,
       target,
       reason,
       keysDelta,
       channel,
       notifyPayload(topic, seq),
+      MARKER.data,
     ],
   );
   lock.maxSeq = seq;

@@ -7,9 +7,11 @@
  * `tidemark_schema_version`. Keys and topics are `text COLLATE "C"` so that ORDER BY is code point
  * order, the same as `compareKeys` and SQLite (parameters compared with them through arrays carry
  * an explicit COLLATE "C" too). Migrations run under an advisory lock so several servers starting
- * at once do not race.
+ * at once do not race. A schema newer than this code is SCHEMA_TOO_NEW, at open and (through
+ * `sendSchemaCheck`) in every write transaction, so servers of two versions never write together.
  */
-import { TidemarkError } from '../../model/errors';
+import type pg from 'pg';
+import { schemaTooNew } from '../../model/errors';
 import type { Db, Tables } from './db';
 import { inTx } from './db';
 
@@ -84,12 +86,7 @@ export async function migrate(db: Db, schemaName: string): Promise<number> {
     );
     const res = await c.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${t.version}`);
     const current = res.rows[0]?.v ?? 0;
-    if (current > SCHEMA_VERSION) {
-      throw new TidemarkError(
-        'INTERNAL',
-        `schema ${schemaName} is at version ${current}, newer than this Tidemark understands (${SCHEMA_VERSION})`,
-      );
-    }
+    if (current > SCHEMA_VERSION) throw schemaTooNew(current, SCHEMA_VERSION);
     for (let v = current + 1; v <= SCHEMA_VERSION; v++) {
       const migration = MIGRATIONS[v - 1]!;
       for (const statement of migration(t)) await c.query(statement);
@@ -97,4 +94,19 @@ export async function migrate(db: Db, schemaName: string): Promise<number> {
     }
     return SCHEMA_VERSION;
   });
+}
+
+/**
+ * Sends, inside a write transaction, the check that the schema is still one this code knows (a
+ * newer server may have migrated it since this store opened): the returned promise rejects with
+ * SCHEMA_TOO_NEW, and the transaction then writes nothing. Sent right behind the topic lock and
+ * awaited after it (pipelined: no extra round trip).
+ */
+export function sendSchemaCheck(c: pg.PoolClient, t: Tables): Promise<void> {
+  const check = c.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${t.version}`).then((res) => {
+    const v = res.rows[0]?.v ?? 0;
+    if (v > SCHEMA_VERSION) throw schemaTooNew(v, SCHEMA_VERSION);
+  });
+  check.catch(() => undefined); // handled where it is awaited; never an unhandled rejection
+  return check;
 }

@@ -26,7 +26,7 @@ function likePrefix(prefix: string): string {
   return prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%';
 }
 
-function rowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
+function surfaceRowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
   const row: SurfaceRow = {
     key: r.key,
     seq: r.seq,
@@ -39,7 +39,7 @@ function rowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
   return row;
 }
 
-export async function surface(db: Db, topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
+export async function surfacePage(db: Db, topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
   validateTopic(topic);
   const o = normalizeSurface(opts);
   // No key stored here holds NUL (PostgreSQL text cannot, and cannot take it as a parameter), but a
@@ -98,5 +98,5 @@ export async function surface(db: Db, topic: string, opts?: SurfaceOptions): Pro
   const rows = await query<SurfaceDbRow>(db, sql, values);
   const more = rows.length > o.limit;
   const page = more ? rows.slice(0, o.limit) : rows;
-  return { rows: page.map((r) => rowOf(r, raw)), next: more ? page[page.length - 1]!.key : null };
+  return { rows: page.map((r) => surfaceRowOf(r, raw)), next: more ? page[page.length - 1]!.key : null };
 }

@@ -2,7 +2,7 @@
  * The write path, run inside a transaction that `db.inTx` opened. `lockTopics` takes the per-topic
  * row lock (`SELECT ... FOR UPDATE`, inserting the row first with ON CONFLICT DO NOTHING), so every
  * writer of a topic, on any server, waits its turn: seq and txn numbers are assigned under that
- * lock, are dense, and become visible in commit order. A `WriteSet` then loads the heads (newest
+ * lock, are dense, and become visible in commit order. A `WriteBatch` then loads the heads (newest
  * valid event per key) of every key the transactions touch in one query, applies the transactions
  * in order in memory (de-duplication against the newest valid event, earlier events of the same
  * transaction and batch included; expectMaxSeq checked before a transaction contributes anything),
@@ -11,10 +11,10 @@
  * for live tails on every server). A batch of any size thus costs a constant number of statements.
  */
 import type pg from 'pg';
-import { conflict } from '../../model/errors';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
+import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs } from '../prepare';
 import type { Tables } from './db';
-import type { PreparedTxn } from '../prepare';
+import { sendSchemaCheck } from './schema';
 
 export interface LockedTopic {
   id: number;
@@ -35,8 +35,8 @@ interface TopicLockRow {
 }
 
 function commitTime(row: TopicLockRow): string {
-  const now = new Date(Math.floor(row.now_ms)).toISOString();
-  return row.last_time !== null && row.last_time > now ? row.last_time : now;
+  const last = row.last_time === null ? null : Date.parse(row.last_time);
+  return new Date(commitTimeMs(Math.floor(row.now_ms), last)).toISOString();
 }
 
 /**
@@ -73,7 +73,10 @@ export async function lockTopics(
   create = true,
 ): Promise<Map<string, LockedTopic>> {
   const names = [...new Set(topics)].sort();
-  let rows = (await c.query<TopicLockRow>(lockSql(t), [names])).rows;
+  const lockP = c.query<TopicLockRow>(lockSql(t), [names]);
+  const schema = sendSchemaCheck(c, t);
+  let rows = (await lockP).rows;
+  await schema;
   if (create && rows.length < names.length) rows = await createAndLock(c, t, names, rows);
   return locksOf(rows);
 }
@@ -101,7 +104,7 @@ interface HeadRow {
   valid_tomb: boolean | null;
 }
 
-interface KeyState {
+interface ValidHead {
   seq: number;
   txn: number;
   hash: string;
@@ -113,18 +116,18 @@ export function notifyPayload(topic: string, maxSeq: number): string {
   return JSON.stringify({ topic, maxSeq });
 }
 
-interface TopicWrite {
+interface TopicState {
   lock: LockedTopic;
   /** Valid head of each loaded key before this write set (undefined: none). */
-  before: Map<string, KeyState | undefined>;
+  before: Map<string, ValidHead | undefined>;
   /** Valid head now, as the applied transactions left it. */
-  state: Map<string, KeyState | undefined>;
+  state: Map<string, ValidHead | undefined>;
   dirty: boolean;
 }
 
 /** Accumulates the rows of several transactions (one or many topics) for a single write. */
-export class WriteSet {
-  private readonly topics = new Map<string, TopicWrite>();
+export class WriteBatch {
+  private readonly topics = new Map<string, TopicState>();
   private readonly ev = {
     topicIds: [] as number[],
     seqs: [] as number[],
@@ -167,7 +170,7 @@ export class WriteSet {
    * touch. The lock and the heads query are pipelined: the server runs the heads query only once
    * the locks are held, with a fresh snapshot (READ COMMITTED), so it sees every earlier commit.
    */
-  static async lockAndLoad(c: pg.PoolClient, t: Tables, txns: PreparedTxn[]): Promise<WriteSet> {
+  static async lockAndLoad(c: pg.PoolClient, t: Tables, txns: PreparedTxn[]): Promise<WriteBatch> {
     const names = [...new Set(txns.map((p) => p.topic))].sort();
     const pairs = new Set<string>();
     const topicCol: string[] = [];
@@ -192,15 +195,17 @@ export class WriteSet {
     const lockP = c.query<TopicLockRow>(lockSql(t), [names]);
     const headsP = c.query<HeadRow>(headsSql, [topicCol, keyCol]);
     headsP.catch(() => undefined);
+    const schema = sendSchemaCheck(c, t);
     let locked = (await lockP).rows;
     let heads = (await headsP).rows;
+    await schema;
     if (locked.length < names.length) {
       // New topics: create, lock, and read the heads again (another writer may have created one
       // of these topics, and written to it, since the first read).
       locked = await createAndLock(c, t, names, locked);
       heads = (await c.query<HeadRow>(headsSql, [topicCol, keyCol])).rows;
     }
-    return new WriteSet(locksOf(locked), txns, heads);
+    return new WriteBatch(locksOf(locked), txns, heads);
   }
 
   /**
@@ -210,9 +215,7 @@ export class WriteSet {
   apply(p: PreparedTxn): AppendResponse {
     const tw = this.topics.get(p.topic)!;
     const lock = tw.lock;
-    if (p.expectMaxSeq !== undefined && p.expectMaxSeq !== lock.maxSeq) {
-      throw conflict(`expectMaxSeq: topic "${p.topic}" is at seq ${lock.maxSeq}, not ${p.expectMaxSeq}`);
-    }
+    checkExpectMaxSeq(p, lock.maxSeq);
     const txn = lock.maxTxn + 1;
     const firstSeq = lock.maxSeq + 1;
     let seq = lock.maxSeq;

@@ -6,7 +6,7 @@
  * appear in a message (it may reach an HTTP client); the driver error stays the `cause`, for logs.
  * TidemarkErrors pass through unchanged.
  */
-import { TidemarkError, hasErrorCode } from '../../model/errors';
+import { TidemarkError, hasErrorCode, storeClosed } from '../../model/errors';
 
 function sqliteCode(err: unknown): string | undefined {
   if (typeof err === 'object' && err !== null && 'code' in err) {
@@ -50,7 +50,7 @@ export function mapSqliteError(err: unknown): unknown {
     });
   }
   if (err instanceof TypeError && /database connection is not open/.test(msg)) {
-    return new TidemarkError('UNAVAILABLE', 'the store is closed', { cause: err });
+    return new TidemarkError('UNAVAILABLE', storeClosed().message, { cause: err });
   }
   if (code !== undefined) {
     return new TidemarkError('INTERNAL', `storage error: ${MEANING[primary(code)] ?? 'the store failed'}`, {

@@ -1,31 +1,32 @@
 /**
- * An in-process cache of each key's valid head (the `latest` row's `vseq`, `vh`, `vlive`), per
- * topic, so the write path can de-duplicate and count keys without a `latest` SELECT per event.
+ * An in-process cache of each key's valid head (seq, 52-bit hash, live: what its heads row holds),
+ * per topic, so the write path can de-duplicate and count keys without a heads-row SELECT per event.
  *
  * Safety across processes: a topic's cache records the `max_seq` this store object last committed
  * for it. A write batch reads the topic's row under the IMMEDIATE write lock; if its `max_seq`
  * differs (another process wrote, or invalidated, in between) the topic's cache is dropped before
- * it is used. Every change to `latest` - appends and invalidations alike - bumps `max_seq`, so an
- * unchanged `max_seq` means an unchanged `latest`. A batch writes its new heads into the cache as
+ * it is used. Every change to the heads rows - appends and invalidations alike - bumps `max_seq`,
+ * so an unchanged `max_seq` means unchanged heads. A batch writes its new heads into the cache as
  * it goes (one Map lookup and one set per event); `committed` then records the new `max_seq`, and
  * a batch that rolls back drops the cache of every topic it changed (`rolledBack`), so the cache
  * never holds a head the database does not.
  *
  * A cache is `complete` when this object has seen the topic empty and has kept every key since:
- * then a key it does not hold has no `latest` row at all (no SELECT needed for new keys). Past
+ * then a key it does not hold has no heads row at all (no SELECT needed for new keys). Past
  * `HEAD_CACHE_LIMIT` entries (checked after each commit) a topic's cache is cleared and stops
  * being complete (a miss then costs one SELECT, as without a cache); past
  * `HEAD_CACHE_TOTAL_LIMIT` heads over all topics every topic's cache is dropped.
  */
 
-/** A key's valid head: `seq` 0 when it has no valid event (then `vh` is -1 and `live` 0). */
+/** A key's valid head: `seq` 0 when it has no valid event (then `hash52` is -1 and `live` 0). */
 export interface Head {
   seq: number;
-  vh: number;
+  /** 52 bits of its hash (schema.ts `hashPrefix`), confirmed against the full hash on a match. */
+  hash52: number;
   live: number;
 }
 
-export const NO_HEAD: Head = { seq: 0, vh: -1, live: 0 };
+export const NO_HEAD: Head = { seq: 0, hash52: -1, live: 0 };
 
 export const HEAD_CACHE_LIMIT = 262_144;
 

@@ -7,11 +7,10 @@
  * for another process's writer). See docs/engine.md.
  */
 import type Database from 'better-sqlite3';
-import { TidemarkError, badRequest, hasErrorCode, toBatchError } from '../../model/errors';
+import { TidemarkError, schemaTooNew, storeClosed } from '../../model/errors';
 import type {
   AppendRequest,
   AppendResponse,
-  BatchError,
   BatchResponse,
   BatchTxn,
   EventPage,
@@ -25,17 +24,19 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../../model/types';
-import { validatePositiveInt, validateReason, validateTopic } from '../../model/validate';
+import { validateTopic } from '../../model/validate';
+import { applyPrepared, prepareBatch, prepareInvalidation, prepareTxn } from '../prepare';
+import { CommitListeners } from '../listeners';
+import { OpenTails, feedTail, subscribeFeed } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
-import { tailTopic } from '../tail';
 import { mapSqliteError } from './errors';
 import { HeadCache } from './heads';
-import { applyInvalidate } from './invalidate';
+import { applyInvalidation } from './invalidate';
 import { type SqliteOpenOptions, openDatabase } from './open';
 import { type ReadContext, getTxn, listTopics, listTxns, readEvents, topicInfo } from './read';
+import { SCHEMA_VERSION } from './schema';
 import { StatementCache, type Statements, prepareStatements } from './statements';
 import { surfacePage } from './surface';
-import { type PreparedTxn, prepareBatchTxn, prepareTxn } from '../prepare';
 import { WriteBatch } from './write';
 
 export type { SqliteOpenOptions } from './open';
@@ -49,7 +50,8 @@ export class SqliteEventStore implements EventStore {
   private readonly st: Statements;
   private readonly ctx: ReadContext;
   private readonly inTxn: Database.Transaction<(fn: () => unknown) => unknown>;
-  private readonly listeners = new Map<string, Set<CommitListener>>();
+  private readonly listeners = new CommitListeners();
+  private readonly tails = new OpenTails();
   /** Per-key valid heads this object knows (see heads.ts); checked against max_seq per write. */
   readonly heads = new HeadCache();
   private closed = false;
@@ -83,7 +85,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private guard<T>(fn: () => T): T {
-    if (this.closed) throw new TidemarkError('UNAVAILABLE', 'the store is closed');
+    if (this.closed) throw storeClosed();
     try {
       return fn();
     } catch (err) {
@@ -91,15 +93,20 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  /** Runs `fn` in one IMMEDIATE transaction, then notifies listeners of what it committed. */
+  /**
+   * Runs `fn` in one IMMEDIATE transaction, then notifies listeners of what it committed. Refuses
+   * (SCHEMA_TOO_NEW, nothing written) once another process has migrated the file past this code.
+   */
   private write<T>(fn: (batch: WriteBatch) => T): T {
-    if (this.readonly) throw new TidemarkError('FORBIDDEN', `${this.file}: the store was opened read-only`);
+    if (this.readonly) throw new TidemarkError('FORBIDDEN', 'the store was opened read-only');
     const batch = new WriteBatch(this.st, (topic) => this.listeners.has(topic), this.heads);
     let result: T;
     try {
       result = this.guard(
         () =>
           this.inTxn.immediate(() => {
+            const version = this.st.schemaVersion.get()!;
+            if (version > SCHEMA_VERSION) throw schemaTooNew(version, SCHEMA_VERSION);
             const r = fn(batch);
             batch.flush();
             return r;
@@ -110,22 +117,8 @@ export class SqliteEventStore implements EventStore {
       throw err;
     }
     batch.committed();
-    for (const [topic, s] of batch.topics) {
-      if (s.emitted && s.emitted.length > 0) this.emit(topic, s.emitted);
-    }
+    for (const [topic, s] of batch.topics) if (s.emitted) this.listeners.emit(topic, s.emitted);
     return result;
-  }
-
-  private emit(topic: string, events: StoredEvent[]): void {
-    const set = this.listeners.get(topic);
-    if (!set) return;
-    for (const l of [...set]) {
-      try {
-        l(events.slice());
-      } catch {
-        // A listener's failure must not affect the writer or other listeners.
-      }
-    }
   }
 
   listTopics(): Promise<TopicInfo[]> {
@@ -144,38 +137,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   appendBatch(txns: BatchTxn[]): Promise<BatchResponse> {
-    return this.call(() => this.writeBatch(txns));
-  }
-
-  private writeBatch(txns: BatchTxn[]): BatchResponse {
-    if (!Array.isArray(txns)) throw badRequest('txns: must be an array of transactions');
-    const prepared: PreparedTxn[] = [];
-    let error: BatchError | null = null;
-    for (let i = 0; i < txns.length; i++) {
-      try {
-        prepared.push(prepareBatchTxn(txns[i], i));
-      } catch (err) {
-        if (!hasErrorCode(err)) throw err;
-        error = toBatchError(i, err);
-        break;
-      }
-    }
-    const results: AppendResponse[] = [];
-    if (prepared.length > 0) {
-      this.write((batch) => {
-        for (let i = 0; i < prepared.length; i++) {
-          try {
-            results.push(batch.apply(prepared[i]!));
-          } catch (err) {
-            // Only pre-write checks throw TidemarkErrors; storage failures abort the whole batch.
-            if (!(err instanceof TidemarkError)) throw err;
-            error = toBatchError(i, err);
-            return;
-          }
-        }
-      });
-    }
-    return { results, error };
+    return this.call(() => {
+      const prepared = prepareBatch(txns);
+      if (prepared.txns.length === 0) return { results: [], error: prepared.error };
+      return this.write((batch) => applyPrepared(prepared, (t) => batch.apply(t)));
+    });
   }
 
   readEvents(topic: string, opts?: ReadEventsOptions): Promise<EventPage> {
@@ -192,10 +158,8 @@ export class SqliteEventStore implements EventStore {
 
   invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
     return this.call(() => {
-      validateTopic(topic);
-      validatePositiveInt(txn, 'txn');
-      validateReason(reason);
-      return this.write((batch) => applyInvalidate(batch, this.st, topic, txn, reason));
+      const inv = prepareInvalidation(topic, txn, reason);
+      return this.write((batch) => applyInvalidation(batch, this.st, inv));
     });
   }
 
@@ -203,29 +167,21 @@ export class SqliteEventStore implements EventStore {
     return this.call(() => surfacePage(this.ctx, topic, opts));
   }
 
+  /** Commits of this store object arrive through `subscribe`; other processes' are found by polling. */
   tail(topic: string, after: number, onEvents: (events: StoredEvent[]) => void, opts?: TailOptions): Unsubscribe {
-    return tailTopic(this, topic, after, onEvents, opts);
+    if (this.closed) throw storeClosed();
+    return this.tails.track(feedTail(this, subscribeFeed(this), topic, after, onEvents, opts));
   }
 
   subscribe(topic: string, listener: CommitListener): Unsubscribe {
-    validateTopic(topic);
-    let set = this.listeners.get(topic);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(topic, set);
-    }
-    set.add(listener);
-    return () => {
-      const s = this.listeners.get(topic);
-      if (!s) return;
-      s.delete(listener);
-      if (s.size === 0) this.listeners.delete(topic);
-    };
+    if (this.closed) throw storeClosed();
+    return this.listeners.add(validateTopic(topic), listener);
   }
 
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
+      this.tails.stopAll();
       this.listeners.clear();
       this.heads.clear();
       this.db.close();

@@ -8,23 +8,18 @@
  * anything is written.
  */
 import { markerNotInvalidatable, noSuchTxn } from '../../model/errors';
-import { hashCanonical } from '../../model/hash';
-import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../../model/limits';
 import type { InvalidateResult } from '../../model/types';
+import { MARKER, type PreparedInvalidation } from '../prepare';
 import { NO_HEAD } from './heads';
 import { isoTime } from './rows';
 import { hashPrefix } from './schema';
 import type { Statements } from './statements';
 import { WriteBatch } from './write';
 
-const MARKER_HASH = hashCanonical('null');
-
-export function applyInvalidate(
+export function applyInvalidation(
   batch: WriteBatch,
   st: Statements,
-  topic: string,
-  target: number,
-  reason: string,
+  { topic, target, reason }: PreparedInvalidation,
 ): InvalidateResult {
   const s = batch.state(topic, false);
   const t = s ? st.txn.get(s.row.id, target) : undefined;
@@ -35,30 +30,30 @@ export function applyInvalidate(
     const marker = st.eventBySeq.get(topicId, t.invalidated_by);
     return { seq: t.invalidated_by, txn: marker ? marker.txn : 0, target, duplicate: true };
   }
-  // `latest` is read directly below: write this batch's pending heads first.
+  // The heads rows are read directly below: write this batch's pending heads first.
   batch.writeHeads(s);
   const row = s.row;
   const seq = row.max_seq + 1;
   const txn = row.max_txn + 1;
   const now = WriteBatch.commitTime(s);
-  st.insertMarker.run(topicId, seq, txn, INVALIDATE_KEY, MARKER_HASH, now, target, reason);
+  st.insertMarker.run(topicId, seq, txn, MARKER.key, MARKER.hash, now, target, reason);
   st.insertTxn.run(topicId, txn, seq, seq, now, 1);
   st.setTxnInvalid.run(seq, reason, topicId, target);
   st.markEventsInvalid.run(topicId, t.first_seq, t.last_seq);
   let keysDelta = 0;
   for (const { key } of st.keysInRange.all(topicId, t.first_seq, t.last_seq)) {
-    const head = st.latest.get(topicId, key);
-    if (!head || head.vseq === null || head.vseq < t.first_seq || head.vseq > t.last_seq) continue;
+    const head = st.headRow.get(topicId, key);
+    if (!head || head.valid_seq === null || head.valid_seq < t.first_seq || head.valid_seq > t.last_seq) continue;
     const next = st.newestValid.get(topicId, key);
     if (next) {
-      const vh = hashPrefix(next.hash);
-      st.setValidHead.run(next.seq, vh, next.live, topicId, key);
-      batch.noteWrittenHead(s, key, { seq: next.seq, vh, live: next.live });
-      keysDelta += next.live - head.vlive;
+      const hash52 = hashPrefix(next.hash);
+      st.setValidHead.run(next.seq, hash52, next.live, topicId, key);
+      batch.noteWrittenHead(s, key, { seq: next.seq, hash52, live: next.live });
+      keysDelta += next.live - head.valid_live;
     } else {
       st.setValidHead.run(null, null, 0, topicId, key);
       batch.noteWrittenHead(s, key, NO_HEAD);
-      keysDelta -= head.vlive;
+      keysDelta -= head.valid_live;
     }
   }
   row.max_seq = seq;
@@ -71,11 +66,11 @@ export function applyInvalidate(
     topic,
     seq,
     txn,
-    key: INVALIDATE_KEY,
+    key: MARKER.key,
     type: 'invalidate',
     data: null,
-    contentType: DEFAULT_CONTENT_TYPE,
-    hash: MARKER_HASH,
+    contentType: MARKER.contentType,
+    hash: MARKER.hash,
     time: isoTime(now),
     target,
     reason,

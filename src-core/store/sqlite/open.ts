@@ -1,13 +1,14 @@
 /**
  * Opening a store file safely. Before anything is written (no journal-mode switch, no migration),
- * the file is inspected: a file that is not SQLite, a SQLite database of another application (other
- * `application_id`, or tables but no Tidemark id), or a Tidemark store from a newer version is
- * refused with a BAD_REQUEST naming the file and the reason, and is left byte-identical. Only then
- * is the connection opened read-write, switched to WAL, given a busy timeout and migrated.
+ * the file is inspected: a file that is not SQLite, or a SQLite database of another application
+ * (other `application_id`, or tables but no Tidemark id), is refused with a BAD_REQUEST naming the
+ * file and the reason; a Tidemark store from a newer version with SCHEMA_TOO_NEW naming both
+ * versions (the same refusal as PostgreSQL's); either way the file is left byte-identical. Only
+ * then is the connection opened read-write, switched to WAL, given a busy timeout and migrated.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { TidemarkError, badRequest } from '../../model/errors';
+import { TidemarkError, badRequest, schemaTooNew } from '../../model/errors';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './schema';
 
 export interface SqliteOpenOptions {
@@ -62,11 +63,7 @@ function inspect(file: string, opts: SqliteOpenOptions): void {
         `${file}: is not a Tidemark store (an SQLite database of another application: application_id ${appId}, ${objects} schema objects)`,
       );
     }
-    if (version > SCHEMA_VERSION) {
-      throw badRequest(
-        `${file}: was written by a newer Tidemark (schema version ${version}; this version understands up to ${SCHEMA_VERSION}); upgrade Tidemark to open it`,
-      );
-    }
+    if (version > SCHEMA_VERSION) throw schemaTooNew(version, SCHEMA_VERSION);
     if (opts.readonly && version < SCHEMA_VERSION) {
       throw badRequest(
         `${file}: uses an older schema (version ${version}); open it once read-write to upgrade it to version ${SCHEMA_VERSION}`,
@@ -103,6 +100,7 @@ export function openDatabase(file: string, opts: SqliteOpenOptions = {}): Databa
     // A race: another process may have set the file up as something else between inspect and open.
     const appId = db.pragma('application_id', { simple: true }) as number;
     const version = db.pragma('user_version', { simple: true }) as number;
+    if (appId === APPLICATION_ID && version > SCHEMA_VERSION) throw schemaTooNew(version, SCHEMA_VERSION);
     if (appId !== APPLICATION_ID || version !== SCHEMA_VERSION) {
       throw badRequest(`${file}: is not a Tidemark store of schema version ${SCHEMA_VERSION}`);
     }

@@ -8,7 +8,7 @@
 import { noSuchTopic, noSuchTxn } from '../../model/errors';
 import type { EventPage, ListTxnsOptions, ReadEventsOptions, TopicInfo, TxnDetail, TxnPage } from '../../model/types';
 import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
-import { toEvent, toTopicInfo, toTxnInfo } from './rows';
+import { eventOf, topicInfoOf, txnInfoOf } from './rows';
 import { EVENT_COLS, type EventRow, type StatementCache, type Statements } from './statements';
 
 const NO_UPPER = Number.MAX_SAFE_INTEGER;
@@ -19,20 +19,20 @@ export interface ReadContext {
 }
 
 export function listTopics({ st }: ReadContext): TopicInfo[] {
-  return st.allTopics.all().map(toTopicInfo);
+  return st.allTopics.all().map(topicInfoOf);
 }
 
 export function topicInfo({ st }: ReadContext, topic: string): TopicInfo {
   validateTopic(topic);
-  const row = st.topicByName.get(topic);
+  const row = st.topicRow.get(topic);
   if (!row || row.max_seq === 0) throw noSuchTopic(topic);
-  return toTopicInfo(row);
+  return topicInfoOf(row);
 }
 
 export function readEvents({ st, cache }: ReadContext, topic: string, opts?: ReadEventsOptions): EventPage {
   validateTopic(topic);
   const o = normalizeReadEvents(opts);
-  const t = st.topicByName.get(topic);
+  const t = st.topicRow.get(topic);
   if (!t) return { events: [], next: null };
   let lo = o.after ?? 0;
   let hi = o.before ?? NO_UPPER;
@@ -56,29 +56,29 @@ export function readEvents({ st, cache }: ReadContext, topic: string, opts?: Rea
   const rows = cache.get<[Record<string, string | number>], EventRow>(sql).all(params);
   const more = rows.length > o.limit;
   if (more) rows.pop();
-  const events = rows.map((r) => toEvent(topic, r));
+  const events = rows.map((r) => eventOf(topic, r));
   return { events, next: more ? events[events.length - 1]!.seq : null };
 }
 
 export function listTxns({ st }: ReadContext, topic: string, opts?: ListTxnsOptions): TxnPage {
   validateTopic(topic);
   const o = normalizeListTxns(opts);
-  const t = st.topicByName.get(topic);
+  const t = st.topicRow.get(topic);
   if (!t) return { txns: [], next: null };
   const stmt = o.order === 'desc' ? st.txnsDesc : st.txnsAsc;
   const rows = stmt.all(t.id, o.after ?? 0, o.before ?? NO_UPPER, o.limit + 1);
   const more = rows.length > o.limit;
   if (more) rows.pop();
-  const txns = rows.map(toTxnInfo);
+  const txns = rows.map(txnInfoOf);
   return { txns, next: more ? txns[txns.length - 1]!.txn : null };
 }
 
 export function getTxn({ st }: ReadContext, topic: string, txn: number): TxnDetail {
   validateTopic(topic);
   validatePositiveInt(txn, 'txn');
-  const t = st.topicByName.get(topic);
+  const t = st.topicRow.get(topic);
   const tr = t ? st.txn.get(t.id, txn) : undefined;
   if (!t || !tr) throw noSuchTxn(topic, txn);
-  const events = st.eventsInRange.all(t.id, tr.first_seq, tr.last_seq).map((r) => toEvent(topic, r));
-  return { ...toTxnInfo(tr), events };
+  const events = st.eventsInRange.all(t.id, tr.first_seq, tr.last_seq).map((r) => eventOf(topic, r));
+  return { ...txnInfoOf(tr), events };
 }

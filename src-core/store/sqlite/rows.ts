@@ -31,7 +31,7 @@ export function parseData(text: string | null): JsonValue {
   return text === null ? null : (JSON.parse(text) as JsonValue);
 }
 
-export function toEvent(topic: string, r: EventRow): StoredEvent {
+export function eventOf(topic: string, r: EventRow): StoredEvent {
   const ev: StoredEvent = {
     topic,
     seq: r.seq,
@@ -51,7 +51,7 @@ export function toEvent(topic: string, r: EventRow): StoredEvent {
   return ev;
 }
 
-export function toTxnInfo(r: TxnRow): TxnInfo {
+export function txnInfoOf(r: TxnRow): TxnInfo {
   const info: TxnInfo = {
     txn: r.txn,
     firstSeq: r.first_seq,
@@ -65,9 +65,9 @@ export function toTxnInfo(r: TxnRow): TxnInfo {
   return info;
 }
 
-export function toTopicInfo(r: TopicRow): TopicInfo {
+export function topicInfoOf(r: TopicRow): TopicInfo {
   return {
-    topic: r.name,
+    topic: r.topic,
     events: r.max_seq,
     keys: r.keys,
     maxSeq: r.max_seq,
@@ -83,7 +83,7 @@ export function toTopicInfo(r: TopicRow): TopicInfo {
  */
 export type SurfaceDbRow = [string, number, number, string, string | null, number, number];
 
-export function toSurfaceRow(r: SurfaceDbRow, raw: boolean): SurfaceRow {
+export function surfaceRowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
   const row: SurfaceRow = {
     key: r[0],
     seq: r[1],

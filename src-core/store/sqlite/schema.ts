@@ -8,6 +8,11 @@
  * stay small (random-key upserts dirty fewer pages); a match is confirmed against the event's full
  * hash. Every table but `topics` is WITHOUT ROWID so rows live in their primary-key b-tree.
  * Migrations run in order inside one IMMEDIATE transaction.
+ *
+ * The SQL names are older than the storage vocabulary (docs/engine.md) and stay, since renaming
+ * them needs a migration that older builds could not open: table `latest` holds the heads rows,
+ * `vseq`/`vh`/`vlive` are the valid head's seq, 52-bit hash and live flag, `rseq`/`rlive` the raw
+ * head's, and `topics.name` is the topic. statements.ts is the one place that maps them.
  */
 import type Database from 'better-sqlite3';
 
@@ -66,7 +71,7 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** 52 bits of a hex hash as a safe integer: the `latest.vh` de-duplication filter. */
+/** 52 bits of a hex hash as a safe integer: the heads row's de-duplication filter (`vh`). */
 export function hashPrefix(hash: string): number {
   return Number.parseInt(hash.slice(0, 13), 16);
 }

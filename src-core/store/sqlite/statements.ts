@@ -1,13 +1,16 @@
 /**
  * Every SQL statement of the SQLite backend, prepared once per connection, with the row shapes
  * they return. Statements whose text depends on options (filters present or not) are prepared on
- * first use and cached by text (`StatementCache`), so nothing is prepared per request.
+ * first use and cached by text (`StatementCache`), so nothing is prepared per request. This is
+ * where the schema's SQL names, older than the storage vocabulary (schema.ts), are mapped to it:
+ * the heads table `latest` and its columns are read only here, under the vocabulary's names
+ * (`HeadRow`, `surfaceSql`), and `topics.name` is selected as `topic`.
  */
 import type Database from 'better-sqlite3';
 
 export interface TopicRow {
   id: number;
-  name: string;
+  topic: string;
   max_seq: number;
   max_txn: number;
   keys: number;
@@ -39,10 +42,11 @@ export interface TxnRow {
   reason: string | null;
 }
 
-export interface LatestRow {
-  vseq: number | null;
-  vh: number | null;
-  vlive: number;
+/** A key's valid head as its heads row holds it (SQL table `latest`, see schema.ts). */
+export interface HeadRow {
+  valid_seq: number | null;
+  valid_hash52: number | null;
+  valid_live: number;
 }
 
 export interface ValidHeadRow {
@@ -55,6 +59,35 @@ export const EVENT_COLS =
   'e.seq AS seq, e.txn AS txn, e.key AS key, e.marker AS marker, e.data AS data, e.content_type AS content_type, e.hash AS hash, e.time AS time, e.invalid AS invalid, e.target AS target, e.reason AS reason';
 
 const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason';
+
+const TOPIC_COLS = 'id, name AS topic, max_seq, max_txn, keys, invalid_txns, last_time';
+
+/**
+ * The SQL of a surface page over the heads rows joined to their events, selecting the columns of
+ * `SurfaceDbRow` (rows.ts) in key order. `where` filters the heads rows (alias `l`) by the named
+ * parameters @topic, @lower, @upper; @limit bounds the page. With `asOf`, each key's event is its
+ * newest at or before @bound (valid view: not invalid now); otherwise its current valid or raw
+ * head, skipping tombstones.
+ */
+export function surfaceSql(where: string[], raw: boolean, asOf: boolean): string {
+  const cols =
+    'l.key AS key, e.seq AS seq, e.txn AS txn, e.hash AS hash, e.data AS data, e.time AS time, e.invalid AS invalid';
+  if (asOf) {
+    return (
+      `SELECT ${cols} FROM latest l JOIN events e ON e.topic_id = l.topic_id AND e.seq = (` +
+      'SELECT e2.seq FROM events e2 INDEXED BY events_by_key WHERE e2.topic_id = l.topic_id AND e2.key = l.key AND e2.seq <= @bound' +
+      (raw ? '' : ' AND e2.invalid = 0') +
+      ' ORDER BY e2.seq DESC LIMIT 1)' +
+      ` WHERE ${where.join(' AND ')} AND e.data IS NOT NULL ORDER BY l.key LIMIT @limit`
+    );
+  }
+  const seqCol = raw ? 'l.rseq' : 'l.vseq';
+  const live = raw ? 'l.rlive = 1' : 'l.vlive = 1';
+  return (
+    `SELECT ${cols} FROM latest l JOIN events e ON e.topic_id = l.topic_id AND e.seq = ${seqCol}` +
+    ` WHERE ${[...where, live].join(' AND ')} ORDER BY l.key LIMIT @limit`
+  );
+}
 
 /**
  * The part of a better-sqlite3 prepared statement the backend uses. Named here because the type
@@ -70,16 +103,20 @@ export interface Stmt<P extends unknown[], R> {
 export function prepareStatements(db: Database.Database) {
   const prepare = <P extends unknown[] = unknown[], R = unknown>(sql: string): Stmt<P, R> => db.prepare<P, R>(sql);
   return {
-    topicByName: prepare<[string], TopicRow>('SELECT * FROM topics WHERE name = ?'),
-    allTopics: prepare<[], TopicRow>('SELECT * FROM topics WHERE max_seq > 0 ORDER BY name'),
+    /** The file's schema version now (another process may have migrated it since it was opened). */
+    schemaVersion: db.prepare<[], number>('PRAGMA user_version').pluck() as Stmt<[], number>,
+    topicRow: prepare<[string], TopicRow>(`SELECT ${TOPIC_COLS} FROM topics WHERE name = ?`),
+    allTopics: prepare<[], TopicRow>(`SELECT ${TOPIC_COLS} FROM topics WHERE max_seq > 0 ORDER BY name`),
     insertTopic: prepare<[string]>(
       'INSERT INTO topics (name, max_seq, max_txn, keys, invalid_txns, last_time) VALUES (?, 0, 0, 0, 0, NULL)',
     ),
     updateTopic: prepare<[number, number, number, number, number | null, number]>(
       'UPDATE topics SET max_seq = ?, max_txn = ?, keys = ?, invalid_txns = ?, last_time = ? WHERE id = ?',
     ),
-    latest: prepare<[number, string], LatestRow>('SELECT vseq, vh, vlive FROM latest WHERE topic_id = ? AND key = ?'),
-    upsertLatest: prepare<[number, string, number, number, number, number, number]>(
+    headRow: prepare<[number, string], HeadRow>(
+      'SELECT vseq AS valid_seq, vh AS valid_hash52, vlive AS valid_live FROM latest WHERE topic_id = ? AND key = ?',
+    ),
+    upsertHeadRow: prepare<[number, string, number, number, number, number, number]>(
       'INSERT INTO latest (topic_id, key, vseq, vh, vlive, rseq, rlive) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (topic_id, key) DO UPDATE SET vseq = excluded.vseq, vh = excluded.vh, vlive = excluded.vlive, rseq = excluded.rseq, rlive = excluded.rlive',
     ),
     setValidHead: prepare<[number | null, number | null, number, number, string]>(

@@ -4,15 +4,14 @@
  * transactions inside one IMMEDIATE SQLite transaction: it reads each topic's counters from the
  * `topics` table once per batch (the write lock makes that safe across processes), assigns seq and
  * txn densely, de-duplicates against each key's valid head (from the batch's own changes, the
- * in-process `HeadCache`, or a `latest` SELECT; its 52-bit hash filter is confirmed against the
+ * in-process `HeadCache`, or a heads-row SELECT; its 52-bit hash filter is confirmed against the
  * head event's full hash), inserts events and `txns` rows as it goes, and in `flush()` writes the
- * batch's `latest` rows (one upsert each) and the counters. Every check that can fail a transaction runs before its first write, so a failing
+ * batch's heads rows (one upsert each) and the counters. Every check that can fail a transaction runs before its first write, so a failing
  * transaction leaves nothing behind without needing a savepoint.
  */
-import { conflict } from '../../model/errors';
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
-import type { AppendResponse, AppendResultItem, JsonValue, StoredEvent } from '../../model/types';
-import type { PreparedTxn } from '../prepare';
+import type { AppendResponse, AppendResultItem, StoredEvent } from '../../model/types';
+import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs, storedEventOf } from '../prepare';
 import { isoTime } from './rows';
 import { hashPrefix } from './schema';
 import { type Head, type HeadCache, NO_HEAD, type TopicHeads } from './heads';
@@ -27,7 +26,7 @@ export interface TopicState {
   cache: TopicHeads;
   /** True once this batch changed a head in the cache (dropped if the batch rolls back). */
   touched: boolean;
-  /** Keys and heads whose `latest` row is not written yet, in write order (see `writeHeads`). */
+  /** Keys and heads whose heads row is not written yet, in write order (see `writeHeads`). */
   unwrittenKeys: string[];
   unwrittenHeads: Head[];
 }
@@ -45,11 +44,11 @@ export class WriteBatch {
   state(name: string, create: boolean): TopicState | undefined {
     let s = this.topics.get(name);
     if (s) return s;
-    let row = this.st.topicByName.get(name);
+    let row = this.st.topicRow.get(name);
     if (!row) {
       if (!create) return undefined;
       const id = Number(this.st.insertTopic.run(name).lastInsertRowid);
-      row = { id, name, max_seq: 0, max_txn: 0, keys: 0, invalid_txns: 0, last_time: null };
+      row = { id, topic: name, max_seq: 0, max_txn: 0, keys: 0, invalid_txns: 0, last_time: null };
     }
     s = {
       row: { ...row },
@@ -69,34 +68,37 @@ export class WriteBatch {
     const h = s.cache.heads.get(key);
     if (h !== undefined) return h;
     if (s.cache.complete) return NO_HEAD;
-    const r = this.st.latest.get(s.row.id, key);
-    const read = r === undefined || r.vseq === null ? NO_HEAD : { seq: r.vseq, vh: r.vh!, live: r.vlive };
+    const r = this.st.headRow.get(s.row.id, key);
+    const read =
+      r === undefined || r.valid_seq === null
+        ? NO_HEAD
+        : { seq: r.valid_seq, hash52: r.valid_hash52!, live: r.valid_live };
     // What the database holds now is true whether or not this batch commits.
     s.cache.heads.set(key, read);
     return read;
   }
 
-  /** Records a head whose `latest` row the caller has already written (invalidation). */
+  /** Records a head whose heads row the caller has already written (invalidation). */
   noteWrittenHead(s: TopicState, key: string, h: Head): void {
     s.cache.heads.set(key, h);
     s.touched = true;
   }
 
   /**
-   * Writes the `latest` rows of the topic's appended heads, in the order they were appended (a
+   * Writes the heads rows of the topic's appended heads, in the order they were appended (a
    * later head of a key overwrites an earlier one). Runs in flush(), and before anything reads
-   * `latest` directly (invalidation).
+   * the heads rows directly (invalidation).
    */
   writeHeads(s: TopicState): void {
     const keys = s.unwrittenKeys;
     const heads = s.unwrittenHeads;
     const n = keys.length;
     if (n === 0) return;
-    const upsert = this.st.upsertLatest;
+    const upsert = this.st.upsertHeadRow;
     const topicId = s.row.id;
     for (let i = 0; i < n; i++) {
       const h = heads[i]!;
-      upsert.run(topicId, keys[i]!, h.seq, h.vh, h.live, h.seq, h.live);
+      upsert.run(topicId, keys[i]!, h.seq, h.hash52, h.live, h.seq, h.live);
     }
     s.unwrittenKeys = [];
     s.unwrittenHeads = [];
@@ -104,17 +106,13 @@ export class WriteBatch {
 
   /** Commit time of the next transaction of a topic: now, but never before its previous commit. */
   static commitTime(s: TopicState): number {
-    const now = Date.now();
-    return s.row.last_time !== null && s.row.last_time > now ? s.row.last_time : now;
+    return commitTimeMs(Date.now(), s.row.last_time);
   }
 
   /** Applies one prepared transaction; throws CONFLICT (before writing anything) on expectMaxSeq. */
   apply(t: PreparedTxn): AppendResponse {
     const existing = this.state(t.topic, false);
-    const maxSeq = existing ? existing.row.max_seq : 0;
-    if (t.expectMaxSeq !== undefined && t.expectMaxSeq !== maxSeq) {
-      throw conflict(`expectMaxSeq: topic "${t.topic}" is at seq ${maxSeq}, not ${t.expectMaxSeq}`);
-    }
+    checkExpectMaxSeq(t, existing ? existing.row.max_seq : 0);
     const s = existing ?? this.state(t.topic, true)!;
     const row = s.row;
     const st = this.st;
@@ -131,8 +129,8 @@ export class WriteBatch {
     for (let i = 0; i < t.events.length; i++) {
       const e = t.events[i]!;
       const head = this.head(s, e.key);
-      const vh = hashPrefix(e.hash);
-      if (head.vh === vh) {
+      const hash52 = hashPrefix(e.hash);
+      if (head.hash52 === hash52) {
         const prev = st.headEvent.get(topicId, head.seq);
         if (prev && prev.hash === e.hash) {
           results[i] = { seq: head.seq, txn: prev.txn, duplicate: true };
@@ -144,27 +142,15 @@ export class WriteBatch {
       const contentType = e.contentType === DEFAULT_CONTENT_TYPE ? null : e.contentType;
       st.insertEvent.run(topicId, seq, txn, e.key, e.tomb ? null : e.data, contentType, e.hash, now);
       const live = e.tomb ? 0 : 1;
-      // Its `latest` row is written in writeHeads(), at the end of the call.
-      const h: Head = { seq, vh, live };
+      // Its heads row is written in writeHeads(), at the end of the call.
+      const h: Head = { seq, hash52, live };
       cached.set(e.key, h);
       s.touched = true;
       unwrittenKeys.push(e.key);
       unwrittenHeads.push(h);
       keysDelta += live - head.live;
       results[i] = { seq, txn, duplicate: false };
-      if (s.emitted) {
-        s.emitted.push({
-          topic: t.topic,
-          seq,
-          txn,
-          key: e.key,
-          type: 'event',
-          data: e.tomb ? null : (JSON.parse(e.data) as JsonValue),
-          contentType: e.contentType,
-          hash: e.hash,
-          time: isoTime(now),
-        });
-      }
+      s.emitted?.push(storedEventOf(t.topic, seq, txn, e, isoTime(now)));
     }
     if (seq < firstSeq) return { txn: null, results };
     st.insertTxn.run(topicId, txn, firstSeq, seq, now, 0);
@@ -176,7 +162,7 @@ export class WriteBatch {
     return { txn, results };
   }
 
-  /** Writes the `latest` rows and the counters of every topic this batch changed. Call last. */
+  /** Writes the heads rows and the counters of every topic this batch changed. Call last. */
   flush(): void {
     for (const s of this.topics.values()) {
       if (!s.dirty) continue;

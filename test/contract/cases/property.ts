@@ -1,18 +1,17 @@
 /**
  * The property test of the contract: random transactions (repeated keys, duplicates, tombstones,
  * writer-supplied hashes, key-order variants of one object) interleaved with invalidations (of
- * data, of markers, of unknown txns, repeated). Every response is checked against a naive model,
- * then the log is read back through `readEvents` and folded naively: the maintained surface (valid,
- * raw, and as of a random txn, read in random page sizes) and the topic counters must equal it.
+ * data, of markers, of unknown txns, repeated), run on the store under test and on the in-memory
+ * reference store (the oracle, ../oracle.ts). Every response must be the oracle's; then the log,
+ * the transactions, the surfaces (valid, raw, and as of a random txn, read in random page sizes)
+ * and the counters must equal the oracle's fold of the same log.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareKeys } from '../../../src-core/model/canonical';
-import { hashData } from '../../../src-core/model/hash';
-import { INVALIDATE_KEY } from '../../../src-core/model/limits';
-import type { AppendResponse, EventInput, JsonValue, StoredEvent, SurfaceRow } from '../../../src-core/model/types';
+import type { EventInput, JsonValue } from '../../../src-core/model/types';
 import type { EventStore } from '../../../src-core/store/types';
-import { type MakeStore, readAll, surfaceAll } from '../harness';
+import type { MakeStore } from '../harness';
+import { expectSameState, openOracle } from '../oracle';
 
 const H1 = '1'.repeat(64);
 const H2 = 'f'.repeat(64);
@@ -47,115 +46,38 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('invalidate' as const), pick: fc.nat(30) }) },
 );
 
-interface MEvent {
-  seq: number;
-  txn: number;
-  key: string;
-  data: JsonValue;
-  hash: string;
-  marker: boolean;
-  target?: number;
-}
-
-/** The naive model: a list of events and a map of invalidated txns. */
-class Model {
-  log: MEvent[] = [];
-  invalidBy = new Map<number, MEvent>();
-  maxTxn = 0;
-
-  private head(key: string): MEvent | undefined {
-    for (let i = this.log.length - 1; i >= 0; i--) {
-      const e = this.log[i]!;
-      if (!e.marker && e.key === key && !this.invalidBy.has(e.txn)) return e;
-    }
-    return undefined;
-  }
-
-  append(events: EventInput[]): AppendResponse {
-    const txn = this.maxTxn + 1;
-    const results: AppendResponse['results'] = [];
-    let stored = 0;
-    for (const e of events) {
-      const hash = e.hash ?? hashData(e.data);
-      const h = this.head(e.key);
-      if (h && h.hash === hash) {
-        results.push({ seq: h.seq, txn: h.txn, duplicate: true });
-        continue;
-      }
-      const seq = this.log.length + 1;
-      this.log.push({ seq, txn, key: e.key, data: e.data, hash, marker: false });
-      results.push({ seq, txn, duplicate: false });
-      stored++;
-    }
-    if (stored === 0) return { txn: null, results };
-    this.maxTxn = txn;
-    return { txn, results };
-  }
-
-  invalidate(target: number): { code: string } | { seq: number; txn: number; target: number; duplicate: boolean } {
-    const inTxn = this.log.filter((e) => e.txn === target);
-    if (inTxn.length === 0) return { code: 'NOT_FOUND' };
-    if (inTxn[0]!.marker) return { code: 'BAD_REQUEST' };
-    const existing = this.invalidBy.get(target);
-    if (existing) return { seq: existing.seq, txn: existing.txn, target, duplicate: true };
-    const m: MEvent = {
-      seq: this.log.length + 1,
-      txn: ++this.maxTxn,
-      key: INVALIDATE_KEY,
-      data: null,
-      hash: '',
-      marker: true,
-      target,
-    };
-    this.log.push(m);
-    this.invalidBy.set(target, m);
-    return { seq: m.seq, txn: m.txn, target, duplicate: false };
+/** A promise's value, or the code it rejected with. */
+async function settled<T>(p: Promise<T>): Promise<{ value: T } | { code: unknown }> {
+  try {
+    return { value: await p };
+  } catch (err) {
+    return { code: (err as { code?: unknown }).code };
   }
 }
 
-/** The surface by folding a log read back from the store. */
-export function foldSurface(log: StoredEvent[], view: 'valid' | 'raw', asOfTxn?: number): SurfaceRow[] {
-  const invalid = new Set(log.filter((e) => e.type === 'invalidate').map((e) => e.target!));
-  const heads = new Map<string, StoredEvent>();
-  for (const e of log) {
-    if (e.type !== 'event') continue;
-    if (asOfTxn !== undefined && e.txn > asOfTxn) continue;
-    if (view === 'valid' && invalid.has(e.txn)) continue;
-    heads.set(e.key, e);
-  }
-  return [...heads.values()]
-    .filter((e) => e.data !== null)
-    .sort((a, b) => compareKeys(a.key, b.key))
-    .map((e) => {
-      const row: SurfaceRow = { key: e.key, seq: e.seq, txn: e.txn, hash: e.hash, data: e.data, time: e.time };
-      if (view === 'raw' && invalid.has(e.txn)) row.invalid = true;
-      return row;
-    });
-}
-
-async function runOps(store: EventStore, topic: string, ops: Op[]): Promise<Model> {
-  const model = new Model();
+/** Runs `ops` on the store and on the oracle alike; every answer must be the oracle's. */
+async function runOps(store: EventStore, oracle: EventStore, topic: string, ops: Op[]): Promise<number> {
+  let maxTxn = 0;
   for (const op of ops) {
     if (op.kind === 'append') {
       const events: EventInput[] = op.events.map((e) =>
         e.hash ? { key: e.key, data: e.data, hash: e.hash } : { key: e.key, data: e.data },
       );
-      expect(await store.append(topic, { events })).toEqual(model.append(events));
+      const expected = await oracle.append(topic, { events });
+      expect(await store.append(topic, { events })).toEqual(expected);
+      maxTxn = expected.txn ?? maxTxn;
     } else {
-      const target = (op.pick % (model.maxTxn + 1)) + 1;
-      const expected = model.invalidate(target);
-      if ('code' in expected) {
-        await expect(store.invalidate(topic, target, `r${target}`)).rejects.toMatchObject({ code: expected.code });
-      } else {
-        expect(await store.invalidate(topic, target, `r${target}`)).toEqual(expected);
-      }
+      const target = (op.pick % (maxTxn + 1)) + 1;
+      const expected = await settled(oracle.invalidate(topic, target, `r${target}`));
+      expect(await settled(store.invalidate(topic, target, `r${target}`))).toEqual(expected);
+      if ('value' in expected && !expected.value.duplicate) maxTxn = expected.value.txn;
     }
   }
-  return model;
+  return maxTxn;
 }
 
 export function propertyCases(makeStore: MakeStore, runs: number): void {
-  describe('property: maintained state equals a fold of the log', () => {
+  describe('property: the store answers as the reference store folds the log', () => {
     it(`holds over ${runs} random histories`, async () => {
       await fc.assert(
         fc.asyncProperty(
@@ -164,42 +86,13 @@ export function propertyCases(makeStore: MakeStore, runs: number): void {
           fc.integer({ min: 1, max: 4 }),
           async (ops, asOfPick, pageSize) => {
             const { store, cleanup } = await makeStore();
+            const oracle = openOracle();
             try {
               const topic = 'prop';
-              const model = await runOps(store, topic, ops);
-              const log = await readAll(store, topic, pageSize + 1);
-              expect(log.map((e) => [e.seq, e.txn, e.key, e.type, e.target])).toEqual(
-                model.log.map((e) => [e.seq, e.txn, e.key, e.marker ? 'invalidate' : 'event', e.target]),
-              );
-              for (const e of log) {
-                expect(e.invalid === true).toBe(model.invalidBy.has(e.txn));
-              }
-              const strip = (rows: SurfaceRow[]): unknown[] =>
-                rows.map((r) => [r.key, r.seq, r.txn, r.hash, r.data, r.invalid ?? false]);
-              for (const view of ['valid', 'raw'] as const) {
-                expect(strip(await surfaceAll(store, topic, { view }, pageSize))).toEqual(
-                  strip(foldSurface(log, view)),
-                );
-              }
-              const asOf = asOfPick % (model.maxTxn + 2);
-              expect(strip(await surfaceAll(store, topic, { asOfTxn: asOf }, pageSize))).toEqual(
-                strip(foldSurface(log, 'valid', asOf)),
-              );
-              expect(strip(await surfaceAll(store, topic, { asOfTxn: asOf, view: 'raw' }, pageSize))).toEqual(
-                strip(foldSurface(log, 'raw', asOf)),
-              );
-              if (log.length === 0) {
-                await expect(store.topicInfo(topic)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-              } else {
-                expect(await store.topicInfo(topic)).toMatchObject({
-                  events: log.length,
-                  maxSeq: log.length,
-                  maxTxn: model.maxTxn,
-                  invalidTxns: model.invalidBy.size,
-                  keys: foldSurface(log, 'valid').length,
-                });
-              }
+              const maxTxn = await runOps(store, oracle, topic, ops);
+              await expectSameState(store, oracle, topic, { pageSize, asOfTxn: asOfPick % (maxTxn + 2) });
             } finally {
+              await oracle.close();
               await cleanup();
             }
           },

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src-core/model/canonical';
-import { hashData } from '../../../src-core/model/hash';
+import { hashData } from '../../../src-core/store/hash';
 import type { AppendRequest, EventInput, JsonValue } from '../../../src-core/model/types';
 import { type StoreFixture, expectCode, freshTopic, readAll, surfaceAll } from '../harness';
 

@@ -6,7 +6,7 @@
  * errors that name the field and write nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { hashData } from '../../../src-core/model/hash';
+import { hashData } from '../../../src-core/store/hash';
 import { LIMITS } from '../../../src-core/model/limits';
 import type { AppendRequest, EventInput } from '../../../src-core/model/types';
 import { HEX64, ISO_MS, type StoreFixture, expectCode, freshTopic, readAll, surfaceAll } from '../harness';

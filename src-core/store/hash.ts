@@ -1,10 +1,11 @@
 /**
- * Content hashes: lowercase hex SHA-256 over the canonical JSON of an event's data. Node only
- * (uses node:crypto); the renderer never computes hashes. Uses Node's one-shot `crypto.hash`
- * where it exists (Node >= 20.12), which skips the Hash object of `createHash` per event.
+ * Content hashes: lowercase hex SHA-256 over the canonical JSON of an event's data. It lives in
+ * store/, not model/, because it needs node:crypto and model imports no `node:*` (the renderer
+ * imports model and never computes hashes). Uses Node's one-shot `crypto.hash` where it exists
+ * (Node >= 20.12), which skips the Hash object of `createHash` per event.
  */
 import * as crypto from 'node:crypto';
-import { canonicalJson } from './canonical';
+import { canonicalJson } from '../model/canonical';
 
 type OneShotHash = (algorithm: string, data: string, encoding: 'hex') => string;
 const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;

@@ -1,0 +1,131 @@
+/**
+ * The memory store's whole model: a topic is its log, and everything else is a fold of it,
+ * computed per request with no maintained index. `invalidations` finds each invalidated
+ * transaction's marker, `headsOf` the newest event per key (the valid view skips invalidated
+ * transactions, `asOfTxn` skips later ones), `surfaceOf` turns heads into surface rows (tombstones
+ * dropped, code point key order), `topicInfoOf` and `txnsOf` derive the counters and transaction
+ * rows. These are the definitions the maintained tables of SQLite and PostgreSQL must agree with.
+ */
+import { compareKeys } from '../../model/canonical';
+import type { EventType, JsonValue, StoredEvent, SurfaceRow, SurfaceView, TopicInfo, TxnInfo } from '../../model/types';
+
+/** One entry of a topic's log. Data is kept as canonical JSON text, so no caller can alias it. */
+export interface LogEntry {
+  seq: number;
+  txn: number;
+  key: string;
+  type: EventType;
+  /** Canonical JSON text of the data (`null` for a tombstone or a marker). */
+  data: string;
+  tomb: boolean;
+  contentType: string;
+  hash: string;
+  /** Commit time, ISO-8601 UTC with milliseconds. */
+  time: string;
+  target?: number;
+  reason?: string;
+}
+
+/** Invalidated transaction -> the marker that invalidated it. */
+export function invalidations(log: readonly LogEntry[]): Map<number, LogEntry> {
+  const out = new Map<number, LogEntry>();
+  for (const e of log) if (e.type === 'invalidate') out.set(e.target!, e);
+  return out;
+}
+
+/**
+ * The newest event of each key (markers aside): in the valid view only events of transactions that
+ * are valid now; with `asOfTxn` only events of transactions up to it. Tombstones included.
+ */
+export function headsOf(
+  log: readonly LogEntry[],
+  invalid: ReadonlyMap<number, LogEntry>,
+  view: SurfaceView,
+  asOfTxn?: number,
+): Map<string, LogEntry> {
+  const heads = new Map<string, LogEntry>();
+  for (const e of log) {
+    if (e.type !== 'event') continue;
+    if (asOfTxn !== undefined && e.txn > asOfTxn) continue;
+    if (view === 'valid' && invalid.has(e.txn)) continue;
+    heads.set(e.key, e);
+  }
+  return heads;
+}
+
+/** The surface: the heads that are not tombstones, in code point key order. */
+export function surfaceOf(log: readonly LogEntry[], view: SurfaceView, asOfTxn?: number): SurfaceRow[] {
+  const invalid = invalidations(log);
+  return [...headsOf(log, invalid, view, asOfTxn).values()]
+    .filter((e) => !e.tomb)
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .map((e) => {
+      const row: SurfaceRow = { key: e.key, seq: e.seq, txn: e.txn, hash: e.hash, data: parse(e.data), time: e.time };
+      if (view === 'raw' && invalid.has(e.txn)) row.invalid = true;
+      return row;
+    });
+}
+
+/** The counters of a topic whose log is not empty. */
+export function topicInfoOf(topic: string, log: readonly LogEntry[]): TopicInfo {
+  const last = log[log.length - 1]!;
+  return {
+    topic,
+    events: log.length,
+    keys: surfaceOf(log, 'valid').length,
+    maxSeq: last.seq,
+    maxTxn: last.txn,
+    invalidTxns: invalidations(log).size,
+    lastTime: last.time,
+  };
+}
+
+/** One row per transaction, in txn order: its seq range, time, and whether (and why) it is invalid. */
+export function txnsOf(log: readonly LogEntry[]): TxnInfo[] {
+  const invalid = invalidations(log);
+  const out: TxnInfo[] = [];
+  for (const e of log) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && prev.txn === e.txn) {
+      prev.lastSeq = e.seq;
+      prev.count++;
+      continue;
+    }
+    const marker = invalid.get(e.txn);
+    const info: TxnInfo = {
+      txn: e.txn,
+      firstSeq: e.seq,
+      lastSeq: e.seq,
+      count: 1,
+      time: e.time,
+      invalidatedBy: marker?.seq ?? null,
+      reason: marker?.reason ?? null,
+    };
+    if (e.type === 'invalidate') info.marker = true;
+    out.push(info);
+  }
+  return out;
+}
+
+/** The contract shape of a log entry (a fresh object: callers may change it freely). */
+export function eventOf(topic: string, e: LogEntry, invalid: ReadonlyMap<number, LogEntry>): StoredEvent {
+  const ev: StoredEvent = {
+    topic,
+    seq: e.seq,
+    txn: e.txn,
+    key: e.key,
+    type: e.type,
+    data: parse(e.data),
+    contentType: e.contentType,
+    hash: e.hash,
+    time: e.time,
+  };
+  if (e.target !== undefined) ev.target = e.target;
+  if (e.reason !== undefined) ev.reason = e.reason;
+  if (invalid.has(e.txn)) ev.invalid = true;
+  return ev;
+}
+
+function parse(text: string): JsonValue {
+  return JSON.parse(text) as JsonValue;
+}

@@ -1,0 +1,147 @@
+/**
+ * The one preparation path (store/prepare.ts): a batch is prepared up to its first refused
+ * transaction, which becomes the batch's error naming `txns[i]`; an error that is not ours
+ * propagates; applying stops at the first coded failure and reports the earlier of the two; the
+ * expectMaxSeq, commit-time and marker rules every backend shares.
+ */
+import { describe, expect, it } from 'vitest';
+import { TidemarkError } from '../model/errors';
+import { hashData } from './hash';
+import {
+  MARKER,
+  applyPrepared,
+  checkExpectMaxSeq,
+  commitTimeMs,
+  prepareBatch,
+  prepareInvalidation,
+  prepareTxn,
+  storedEventOf,
+} from './prepare';
+
+const ok = (topic: string, key = 'k'): unknown => ({ topic, events: [{ key, data: { b: 1, a: 2 } }] });
+
+describe('prepareTxn', () => {
+  it('canonicalises, hashes, fills the content type and flags tombstones', () => {
+    const p = prepareTxn('t', {
+      events: [
+        { key: 'a', data: { b: 1, a: 2 } },
+        { key: 'b', data: null },
+      ],
+    });
+    expect(p).toEqual({
+      topic: 't',
+      expectMaxSeq: undefined,
+      events: [
+        {
+          key: 'a',
+          data: '{"a":2,"b":1}',
+          tomb: false,
+          contentType: 'application/json',
+          hash: hashData({ a: 2, b: 1 }),
+        },
+        { key: 'b', data: 'null', tomb: true, contentType: 'application/json', hash: hashData(null) },
+      ],
+    });
+  });
+});
+
+describe('prepareBatch', () => {
+  it('prepares every transaction when all are valid', () => {
+    const b = prepareBatch([ok('a'), ok('b')]);
+    expect(b.error).toBeNull();
+    expect(b.txns.map((t) => t.topic)).toEqual(['a', 'b']);
+  });
+
+  it('stops at the first refused transaction, naming it txns[i]', () => {
+    const b = prepareBatch([ok('a'), { topic: 'b', events: [{ key: '', data: 1 }] }, ok('c')]);
+    expect(b.txns.map((t) => t.topic)).toEqual(['a']);
+    expect(b.error).toEqual({
+      index: 1,
+      status: 400,
+      code: 'BAD_REQUEST',
+      message: 'txns[1].events[0].key: must be a non-empty string of at most 1024 characters',
+    });
+  });
+
+  it('refuses a batch that is not an array', () => {
+    expect(() => prepareBatch({ txns: [] })).toThrow('txns: must be an array of transactions');
+  });
+
+  it('lets an error that is not ours propagate', () => {
+    const hostile = Object.defineProperty({ topic: 't' }, 'events', {
+      get: () => {
+        throw new RangeError('getter');
+      },
+    });
+    expect(() => prepareBatch([ok('a'), hostile])).toThrow(RangeError);
+  });
+});
+
+describe('applyPrepared', () => {
+  it('stops at the first coded failure, which wins over a later preparation error', () => {
+    const batch = prepareBatch([ok('a'), ok('b'), ok('c'), { topic: 'd' }]);
+    expect(batch.error).toMatchObject({ index: 3 });
+    const seen: string[] = [];
+    const res = applyPrepared(batch, (t) => {
+      seen.push(t.topic);
+      if (t.topic === 'b') checkExpectMaxSeq({ ...t, expectMaxSeq: 4 }, 2);
+      return { txn: 1, results: [] };
+    });
+    expect(seen).toEqual(['a', 'b']);
+    expect(res).toEqual({
+      results: [{ txn: 1, results: [] }],
+      error: { index: 1, status: 409, code: 'CONFLICT', message: 'expectMaxSeq: topic "b" is at seq 2, not 4' },
+    });
+  });
+
+  it("reports the preparation's error after applying what was prepared, and rethrows storage failures", () => {
+    const batch = prepareBatch([ok('a'), { topic: 'b' }]);
+    expect(applyPrepared(batch, () => ({ txn: 1, results: [] }))).toMatchObject({
+      results: [{ txn: 1 }],
+      error: { index: 1, code: 'BAD_REQUEST' },
+    });
+    const disk = new Error('disk');
+    expect(() =>
+      applyPrepared(batch, () => {
+        throw disk;
+      }),
+    ).toThrow(disk);
+  });
+});
+
+describe('the shared rules', () => {
+  it('checks expectMaxSeq only when given', () => {
+    const t = prepareTxn('t', { events: [{ key: 'a', data: 1 }] });
+    expect(() => checkExpectMaxSeq(t, 7)).not.toThrow();
+    expect(() => checkExpectMaxSeq({ ...t, expectMaxSeq: 0 }, 0)).not.toThrow();
+    expect(() => checkExpectMaxSeq({ ...t, expectMaxSeq: 0 }, 1)).toThrow(TidemarkError);
+  });
+
+  it('never lets commit times go backwards', () => {
+    expect(commitTimeMs(1000, null)).toBe(1000);
+    expect(commitTimeMs(1000, 900)).toBe(1000);
+    expect(commitTimeMs(1000, 1500)).toBe(1500);
+  });
+
+  it('validates invalidations and fixes the marker', () => {
+    expect(prepareInvalidation('t', 3, 'why')).toEqual({ topic: 't', target: 3, reason: 'why' });
+    expect(() => prepareInvalidation('t', 0, 'why')).toThrow(/^txn:/);
+    expect(() => prepareInvalidation('t', 1, '')).toThrow(/^reason:/);
+    expect(MARKER).toEqual({ key: '$invalidate', data: 'null', contentType: 'application/json', hash: hashData(null) });
+  });
+
+  it('builds the stored shape of a prepared event', () => {
+    const [e] = prepareTxn('t', { events: [{ key: 'a', data: [1, 'x'], contentType: 'text/x' }] }).events;
+    expect(storedEventOf('t', 4, 2, e!, '2024-01-01T00:00:00.000Z')).toEqual({
+      topic: 't',
+      seq: 4,
+      txn: 2,
+      key: 'a',
+      type: 'event',
+      data: [1, 'x'],
+      contentType: 'text/x',
+      hash: hashData([1, 'x']),
+      time: '2024-01-01T00:00:00.000Z',
+    });
+  });
+});
