@@ -5,6 +5,52 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
+const APP_LAYERS = [
+  { group: ['electron', 'electron/*'], message: 'src-core must not import Electron.' },
+  {
+    group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/react-*'],
+    message: 'src-core must not import React.',
+  },
+  {
+    group: ['**/renderer', '**/renderer/**', '**/electron', '**/electron/**'],
+    message: 'src-core must not import app layers.',
+  },
+];
+
+/** Each src-core layer, the layers above it (which it must not import), and whether it may use node:*. */
+const LAYERS = [
+  { dir: 'model', above: ['wire', 'store', 'diff', 'export', 'services', 'server', 'cli', 'entry'], node: false },
+  { dir: 'wire', above: ['store', 'diff', 'export', 'services', 'server', 'cli', 'entry'], node: false },
+  { dir: 'store', above: ['diff', 'export', 'services', 'server', 'cli', 'entry'], node: true },
+  { dir: 'export', above: ['services', 'server', 'cli', 'entry'], node: false },
+  { dir: 'diff', above: ['services', 'server', 'cli', 'entry'], node: true },
+  { dir: 'services', above: ['server', 'cli', 'entry'], node: true },
+  { dir: 'server', above: ['cli', 'entry'], node: true },
+];
+
+function srcCoreLayers() {
+  const configs = [
+    { files: ['src-core/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: APP_LAYERS }] } },
+  ];
+  for (const { dir, above, node } of LAYERS) {
+    const patterns = [
+      ...APP_LAYERS,
+      ...above.map((layer) => ({
+        group: [`../${layer}`, `../${layer}/**`, `../../${layer}`, `../../${layer}/**`],
+        message: `src-core/${dir} sits below src-core/${layer} and must not import it (docs/architecture.md).`,
+      })),
+    ];
+    if (!node)
+      patterns.push({ group: ['node:*'], message: `src-core/${dir} runs in the renderer too: no node:* imports.` });
+    configs.push({
+      files: [`src-core/${dir}/**/*.ts`],
+      ignores: ['**/*.test.ts'],
+      rules: { 'no-restricted-imports': ['error', { patterns }] },
+    });
+  }
+  return configs;
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -36,27 +82,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
     },
   },
-  {
-    files: ['src-core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['electron', 'electron/*'], message: 'src-core must not import Electron.' },
-            {
-              group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@tanstack/react-*'],
-              message: 'src-core must not import React.',
-            },
-            {
-              group: ['**/renderer', '**/renderer/**', '**/electron', '**/electron/**'],
-              message: 'src-core must not import app layers.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // src-core imports no UI or Electron code, and its layers import only the layers below them
+  // (docs/architecture.md): model <- wire <- store <- diff, export <- services <- server, cli.
+  // model, wire and export also import no node:* module, so the renderer can use them.
+  ...srcCoreLayers(),
   {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
@@ -72,8 +101,8 @@ export default tseslint.config(
             },
             { group: ['**/electron/**'], message: 'The renderer talks only to the StoreApi bridge.' },
             {
-              group: ['**/src-core/store/**', '**/src-core/server/**', '**/src-core/cli/**'],
-              message: 'The renderer may import only the pure src-core/model and src-core/diff shared types.',
+              group: ['**/src-core/store/**', '**/src-core/services/**', '**/src-core/server/**', '**/src-core/cli/**'],
+              message: 'The renderer may import only the pure src-core layers: model, wire, export and diff types.',
             },
           ],
         },
