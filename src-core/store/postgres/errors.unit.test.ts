@@ -5,9 +5,9 @@
  * shaped like the ones `pg` and Node produce; the integration tests provoke the real ones.
  */
 import { describe, expect, it } from 'vitest';
-import { TidemarkError } from '../../src-core/model/errors';
-import { isConnectionError, isRetryable, toStoreError } from '../../src-core/store/postgres/errors';
-import { describeUrl } from '../../src-core/store/postgres/db';
+import { TidemarkError } from '../../model/errors';
+import { isConnectionError, isRetryable, toStoreError } from './errors';
+import { describeUrl } from './db';
 
 function pgError(code: string, message: string): Error & { code: string } {
   return Object.assign(new Error(message), { code });

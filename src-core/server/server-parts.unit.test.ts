@@ -7,20 +7,20 @@
  * the stream owner of the per-token cap, and the Retry-After of a 429.
  */
 import { describe, expect, it } from 'vitest';
-import { isLoopback } from '../../src-core/server/auth';
-import { roleAtLeast } from '../../src-core/model/access';
-import type { StoredEvent } from '../../src-core/model/types';
-import { errorResponse } from '../../src-core/server/errors';
-import { checkQuery, intParam, limitParam, orderParam, txnParam, viewParam } from '../../src-core/server/params';
-import { DIFF_QUERY, queryValues } from '../../src-core/server/route-table';
-import { csvCell } from '../../src-core/export/csv';
-import { surfaceCsvLine } from '../../src-core/export/surface';
-import { formatSse } from '../../src-core/server/sse';
-import { isApiPath } from '../../src-core/server/static';
-import { parseTokens } from '../../src-core/server/tokens';
-import { TidemarkError } from '../../src-core/model/errors';
-import { retryAfterSeconds } from '../../src-core/server/errors';
-import { sseErrorEvent, streamOwner } from '../../src-core/server/sse';
+import { isLoopback } from './auth';
+import { roleAtLeast } from '../model/access';
+import type { StoredEvent } from '../model/types';
+import { errorResponse } from './errors';
+import { checkQuery, intParam, limitParam, orderParam, txnParam, viewParam } from './params';
+import { DIFF_QUERY, queryValues } from './route-table';
+import { csvCell } from '../export/csv';
+import { surfaceCsvLine } from '../export/surface';
+import { formatSse } from './sse';
+import { isApiPath } from './static';
+import { parseTokens } from './tokens';
+import { TidemarkError } from '../model/errors';
+import { retryAfterSeconds } from './errors';
+import { sseErrorEvent, streamOwner } from './sse';
 import type { FastifyRequest } from 'fastify';
 
 const bad = (f: () => unknown): string => {

@@ -4,11 +4,11 @@
  * opened at, and that the completion scripts are built from the program's own command tree.
  */
 import { describe, expect, it } from 'vitest';
-import { bashScript, commandTree, completionScript, zshScript } from '../../src-core/cli/completion';
-import { buildProgram } from '../../src-core/cli/main';
-import { browserCommand } from '../../src-core/cli/open-browser';
-import { progressWanted } from '../../src-core/cli/progress';
-import { browserUrl } from '../../src-core/cli/serve';
+import { bashScript, commandTree, completionScript, zshScript } from './completion';
+import { buildProgram } from './main';
+import { browserCommand } from './open-browser';
+import { progressWanted } from './progress';
+import { browserUrl } from './serve';
 
 describe('progressWanted', () => {
   it('draws only into an interactive terminal unless a flag says otherwise', () => {

@@ -4,7 +4,7 @@
  * which host names a server without tokens answers (loopback and its own bound address only).
  */
 import { describe, expect, it } from 'vitest';
-import { isAllowedHostname, parseHost } from '../../src-core/server/origin';
+import { isAllowedHostname, parseHost } from './origin';
 
 describe('parseHost', () => {
   it.each([

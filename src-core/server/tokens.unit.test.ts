@@ -7,8 +7,8 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TokenTable, namedTokens, parseTokenSpec, parseTokens, readTokensFile } from '../../src-core/server/tokens';
-import { tempDir } from './helpers';
+import { TokenTable, namedTokens, parseTokenSpec, parseTokens, readTokensFile } from './tokens';
+import { tempDir } from '../../test/http/helpers';
 
 const dir = tempDir('tidemark-tokens-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

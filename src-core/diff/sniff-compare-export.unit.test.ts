@@ -4,13 +4,13 @@
  */
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { type CompareSpec, differingFields, storeFields } from '../../src-core/diff/compare';
-import { csvCell } from '../../src-core/export/csv';
-import { DIFF_CSV_COLUMNS, diffCsvLine, diffNdjsonLine } from '../../src-core/export/diff';
-import { exportFormatFromFileName } from '../../src-core/export/names';
-import { formatFromContentType, formatFromFileName, resolveFormat } from '../../src-core/diff/format';
-import { sniffColumns } from '../../src-core/diff/sniff';
-import type { DiffRow } from '../../src-core/model/types';
+import { type CompareSpec, differingFields, storeFields } from './compare';
+import { csvCell } from '../export/csv';
+import { DIFF_CSV_COLUMNS, diffCsvLine, diffNdjsonLine } from '../export/diff';
+import { exportFormatFromFileName } from '../export/names';
+import { formatFromContentType, formatFromFileName, resolveFormat } from './format';
+import { sniffColumns } from './sniff';
+import type { DiffRow } from '../model/types';
 
 describe('sniffColumns', () => {
   it('CSV: the header row, even when the sample ends mid-record', () => {

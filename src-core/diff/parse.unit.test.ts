@@ -5,12 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseSnapshot } from '../../src-core/diff/parse';
-import type { SnapshotFormat, SnapshotRecord } from '../../src-core/diff/types';
-import { LIMITS } from '../../src-core/model/limits';
-import type { JsonValue } from '../../src-core/model/types';
-import { jsonWithinLimits } from '../json-values';
-import { chunked, textChunks, toCsv, toJsonArray, toNdjson } from './helpers';
+import { parseSnapshot } from './parse';
+import type { SnapshotFormat, SnapshotRecord } from './types';
+import { LIMITS } from '../model/limits';
+import type { JsonValue } from '../model/types';
+import { jsonWithinLimits } from '../../test/json-values';
+import { chunked, textChunks, toCsv, toJsonArray, toNdjson } from '../../test/diff/helpers';
 
 async function parseAll(format: SnapshotFormat, body: AsyncIterable<Uint8Array | string>): Promise<SnapshotRecord[]> {
   const out: SnapshotRecord[] = [];

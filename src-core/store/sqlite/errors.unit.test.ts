@@ -4,8 +4,8 @@
  * what happened without the driver's text or `SQLITE_…` code; the driver error stays the cause.
  */
 import { describe, expect, it } from 'vitest';
-import { TidemarkError } from '../../src-core/model/errors';
-import { mapSqliteError } from '../../src-core/store/sqlite/errors';
+import { TidemarkError } from '../../model/errors';
+import { mapSqliteError } from './errors';
 
 function driverError(code: string): Error & { code: string } {
   return Object.assign(new Error(`${code}: something at /home/alice/store.db went wrong`), { code });

@@ -6,7 +6,7 @@
  */
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { type NumberedLine, numberedLines } from '../../src-core/cli/ndjson-input';
+import { type NumberedLine, numberedLines } from './ndjson-input';
 
 async function collect(stream: Readable, max?: number): Promise<NumberedLine[]> {
   const out: NumberedLine[] = [];

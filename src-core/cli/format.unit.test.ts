@@ -4,10 +4,10 @@
  * sizes) and the option checks of openStoreFromOptions that run before any backend is loaded.
  */
 import { describe, expect, it } from 'vitest';
-import { parseEventLine } from '../../src-core/cli/ndjson-input';
-import { type Column, TableWriter, truncate } from '../../src-core/cli/output';
-import { pageThrough } from '../../src-core/cli/paging';
-import { openStoreFromOptions } from '../../src-core/store/open';
+import { parseEventLine } from './ndjson-input';
+import { type Column, TableWriter, truncate } from './output';
+import { pageThrough } from './paging';
+import { openStoreFromOptions } from '../store/open';
 
 interface Row {
   id: number;

@@ -8,7 +8,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvRecord, neutraliseCell } from '../../src-core/export/csv';
+import { csvCell, csvRecord, neutraliseCell } from './csv';
 
 describe('neutraliseCell', () => {
   it.each([
