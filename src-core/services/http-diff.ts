@@ -75,6 +75,7 @@ export async function httpDiff(
     }
   } finally {
     stop();
+    upload.release();
   }
 }
 
@@ -102,20 +103,26 @@ function commaList(names: readonly string[], what: string): string {
   return names.join(',');
 }
 
-/** The snapshot as a request body stream, counting the bytes handed to the connection. */
+/**
+ * The snapshot as a request body stream, counting the bytes handed to the connection. `release`
+ * stops the snapshot's reader when the request ended before reading it all (a refusal, a cancel).
+ */
 class Upload {
   readonly stream: ReadableStream<Uint8Array>;
   failure: unknown = null;
   private sent = 0;
+  private ended = false;
+  private readonly it: AsyncIterator<Chunk>;
 
   constructor(body: AsyncIterable<Chunk>, onSent: (sent: number, done: boolean) => void) {
-    const it = body[Symbol.asyncIterator]();
+    const it = (this.it = body[Symbol.asyncIterator]());
     const encoder = new TextEncoder();
     this.stream = new ReadableStream<Uint8Array>({
       pull: async (controller) => {
         try {
           const r = await it.next();
           if (r.done === true) {
+            this.ended = true;
             onSent(this.sent, true);
             controller.close();
             return;
@@ -125,14 +132,19 @@ class Upload {
           onSent(this.sent, false);
           controller.enqueue(bytes);
         } catch (e) {
+          this.ended = true;
           this.failure = e;
           controller.error(e);
         }
       },
-      cancel: async () => {
-        await it.return?.();
-      },
+      cancel: () => this.release(),
     });
+  }
+
+  release(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.it.return?.().catch(() => undefined);
   }
 }
 

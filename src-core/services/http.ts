@@ -65,7 +65,7 @@ async function exportSurface(
     await total;
     throw await t.errorFrom(res);
   }
-  const body = res.body;
+  const body: ReadableStream<Uint8Array> = res.body;
   const known = await total;
   const counter = new RecordCounter(req.format);
   const header = req.format === 'csv' ? 1 : 0;
@@ -77,11 +77,12 @@ async function exportSurface(
     let finished = false;
     try {
       for (;;) {
-        let r: Awaited<ReturnType<typeof reader.read>>;
+        let done: boolean;
         let s: string;
         try {
-          r = await reader.read();
-          s = r.done === true ? decoder.decode() : decoder.decode(r.value, { stream: true });
+          const r = await reader.read();
+          done = r.done;
+          s = r.done ? decoder.decode() : decoder.decode(r.value, { stream: true });
         } catch (e) {
           if (op.signal?.aborted === true) throw exportCancelled();
           throw cutOff(t, e);
@@ -90,7 +91,7 @@ async function exportSurface(
         counter.push(s);
         if (s !== '') yield s;
         op.onProgress?.({ done: rows(), total: known, unit: 'rows', phase: 'exporting' });
-        if (r.done === true) break;
+        if (done) break;
       }
       finished = true;
       // A complete export ends with its last record (and a CSV one has its header).
