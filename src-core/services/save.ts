@@ -3,7 +3,7 @@
  * goes to a temporary file beside the target, `<file>.partial-<random>` (created exclusively, so it
  * never overwrites anything), which is renamed into place only once everything is written and
  * flushed; a failure, a cancel or an early stop removes it and leaves the target as it was.
- * Writes respect back-pressure. `exportSurfaceToFile` is the surface export to a file of the
+ * Writes respect back-pressure (`pipeline`). `exportSurfaceToFile` is the surface export to a file of the
  * desktop app's export job (and of anything else that exports to a file), over any store through
  * `StoreServices`; the CLI's `diff --out` writes its rows through `PartialFile` the same way.
  */
@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { type WriteStream, createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { TidemarkError } from '../model/errors';
 import type { ExportSurfaceRequest, LongOperation } from '../model/store-api';
 import type { StoreServices } from './types';
@@ -23,7 +24,7 @@ export class PartialFile {
     readonly file: string,
     /** The temporary file being written. */
     readonly path: string,
-    /** The stream to write to (or use `write`). */
+    /** The stream to write to. */
     readonly stream: WriteStream,
   ) {
     stream.on('error', (e) => (this.failure ??= e));
@@ -40,25 +41,6 @@ export class PartialFile {
       throw new TidemarkError('BAD_REQUEST', `${file}: cannot be written (${String(code ?? e)})`, { cause: e });
     }
     return new PartialFile(file, path, stream);
-  }
-
-  /** Writes text, waiting when the stream asks to. */
-  async write(text: string): Promise<void> {
-    this.check();
-    if (!this.stream.write(text)) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          this.stream.off('drain', done);
-          this.stream.off('error', done);
-          this.stream.off('close', done);
-          resolve();
-        };
-        this.stream.on('drain', done);
-        this.stream.on('error', done);
-        this.stream.on('close', done);
-      });
-    }
-    this.check();
   }
 
   /** Ends the stream (unless a writer already did), waits until it is on disk, and renames it into place. */
@@ -104,7 +86,8 @@ export async function writeFileAtomically(
     throw e;
   }
   try {
-    for await (const s of text) await out.write(s);
+    // Back-pressure, and on a failure of either side the other is stopped too.
+    await pipeline(text, out.stream);
     if (signal?.aborted === true) throw new TidemarkError('CANCELLED', `${what} was cancelled`);
     await out.commit();
   } catch (e) {

@@ -78,7 +78,7 @@ describe('PartialFile', () => {
     await a.commit();
     expect(readFileSync(join(dir, 'a.ndjson'), 'utf8')).toBe('{"x":1}\n');
     const b = await PartialFile.create(join(dir, 'b.ndjson'));
-    await b.write('half');
+    b.stream.write('half');
     await b.discard();
     expect(readdirSync(dir)).toEqual(['a.ndjson']);
   });
