@@ -40,7 +40,7 @@ export async function httpDiff(
   const headers: Record<string, string> = { 'content-type': CONTENT_TYPES[format] };
   if (size !== null) headers['content-length'] = String(size);
   if (streaming) headers.accept = 'application/x-ndjson';
-  const upload = new Upload(source.body, (sent, done) => {
+  const upload = new Upload(source.body, size, (sent, done) => {
     const p = { done: sent, total: done ? sent : size, unit: 'bytes' as const, phase: 'upload' };
     if (done) pacer.flush(p);
     else pacer.progress(p);
@@ -104,8 +104,10 @@ function commaList(names: readonly string[], what: string): string {
 }
 
 /**
- * The snapshot as a request body stream, counting the bytes handed to the connection. `release`
- * stops the snapshot's reader when the request ended before reading it all (a refusal, a cancel).
+ * The snapshot as a request body stream, counting the bytes handed to the connection. A body
+ * that turns out longer or shorter than its declared size (a file that changed while being sent)
+ * is a BAD_REQUEST saying so, not a connection error. `release` stops the snapshot's reader when
+ * the request ended before reading it all (a refusal, a cancel).
  */
 class Upload {
   readonly stream: ReadableStream<Uint8Array>;
@@ -114,7 +116,7 @@ class Upload {
   private ended = false;
   private readonly it: AsyncIterator<Chunk>;
 
-  constructor(body: AsyncIterable<Chunk>, onSent: (sent: number, done: boolean) => void) {
+  constructor(body: AsyncIterable<Chunk>, size: number | null, onSent: (sent: number, done: boolean) => void) {
     const it = (this.it = body[Symbol.asyncIterator]());
     const encoder = new TextEncoder();
     this.stream = new ReadableStream<Uint8Array>({
@@ -123,12 +125,14 @@ class Upload {
           const r = await it.next();
           if (r.done === true) {
             this.ended = true;
+            if (size !== null && this.sent !== size) throw sizeChanged(size, this.sent);
             onSent(this.sent, true);
             controller.close();
             return;
           }
           const bytes = typeof r.value === 'string' ? encoder.encode(r.value) : r.value;
           this.sent += bytes.byteLength;
+          if (size !== null && this.sent > size) throw sizeChanged(size, this.sent);
           onSent(this.sent, false);
           controller.enqueue(bytes);
         } catch (e) {
@@ -146,6 +150,11 @@ class Upload {
     this.ended = true;
     this.it.return?.().catch(() => undefined);
   }
+}
+
+function sizeChanged(size: number, sent: number): TidemarkError {
+  const what = sent > size ? `more than` : `only ${sent} of`;
+  return badRequest(`snapshot: it has ${what} its declared ${size} bytes (did the file change while being sent?)`);
 }
 
 function resultOf(t: HttpTransport, text: string): DiffResult {

@@ -3,7 +3,8 @@
  * file): a diff reports its upload in bytes up to the snapshot's size, and an aborted signal ends
  * it with CANCELLED wherever it is (before sending, mid-upload, while rows stream back), stopping
  * the snapshot's reader and leaving the server with no diff running; a snapshot the server refuses
- * for its size is its TOO_LARGE, and a snapshot that fails to read is that failure. An export
+ * for its size is its TOO_LARGE, a snapshot that fails to read is that failure, and one that is
+ * not the size it declared is a BAD_REQUEST saying so. An export
  * reports rows up to the total, cancels mid-transfer with CANCELLED leaving no file, and a
  * transfer cut short (a raw server that drops the connection or ends mid-record) is UNAVAILABLE,
  * never a short file.
@@ -169,6 +170,20 @@ describe('HTTP diff', () => {
       code: 'NOT_FOUND',
       message: 'snapshot.csv: the file went away',
     });
+    // A body that is not the size it declared (a file that changed while being sent).
+    for (const [size, said] of [
+      [5, /more than its declared 5 bytes/],
+      [500, /only 18 of its declared 500 bytes/],
+    ] as const) {
+      async function* body(): AsyncGenerator<string> {
+        yield 'key,n\n';
+        yield 'a,1\nb,2\nc,3\n';
+      }
+      await expect(remote.diff(BIG, { format: 'csv', body: body(), size }, {})).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringMatching(said) as string,
+      });
+    }
   });
 });
 
