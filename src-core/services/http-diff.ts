@@ -194,7 +194,7 @@ async function readRows(
       throw malformed(t);
     }
   }
-  throw new TidemarkError('UNAVAILABLE', `the server at ${t.baseUrl} ended the diff without a summary`);
+  throw new TidemarkError('UNAVAILABLE', `the server at ${t.url('')} ended the diff without a summary`);
 }
 
 /** The lines of a UTF-8 body (without their newline), read as the caller asks for them. */
@@ -223,14 +223,14 @@ async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> 
 }
 
 function malformed(t: HttpTransport): TidemarkError {
-  return new TidemarkError('INTERNAL', `the server at ${t.baseUrl} answered the diff with malformed JSON`);
+  return new TidemarkError('INTERNAL', `the server at ${t.url('')} answered the diff with malformed JSON`);
 }
 
 /** A body that stopped arriving: the connection dropped, or the bytes were not UTF-8. */
 export function cutOff(t: HttpTransport, err: unknown): TidemarkError {
   if (err instanceof TypeError && /decode|encoding/i.test(err.message)) {
-    return new TidemarkError('INTERNAL', `the server at ${t.baseUrl} sent text that is not UTF-8`, { cause: err });
+    return new TidemarkError('INTERNAL', `the server at ${t.url('')} sent text that is not UTF-8`, { cause: err });
   }
   const detail = err instanceof Error ? err.message : String(err);
-  return new TidemarkError('UNAVAILABLE', `the answer from ${t.baseUrl} was cut off (${detail})`, { cause: err });
+  return new TidemarkError('UNAVAILABLE', `the answer from ${t.url('')} was cut off (${detail})`, { cause: err });
 }

@@ -96,7 +96,7 @@ async function exportSurface(
       finished = true;
       // A complete export ends with its last record (and a CSV one has its header).
       if (!counter.atBoundary || counter.complete < header) {
-        throw new TidemarkError('UNAVAILABLE', `the export from ${t.baseUrl} ended in the middle of a record`);
+        throw new TidemarkError('UNAVAILABLE', `the export from ${t.url('')} ended in the middle of a record`);
       }
     } finally {
       if (!finished) reader.cancel().catch(() => undefined);
