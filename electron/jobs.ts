@@ -2,6 +2,8 @@
  * Long operations (diff against a snapshot, surface export) and how main runs them: each job runs
  * in its own worker_thread (job-worker.ts) that opens its own read-only handle on the store, so a
  * million-row diff never blocks the main process's event loop (and so the window never freezes).
+ * The job itself goes through the store's services (src-core/services/), so over a server
+ * connection a diff uploads the snapshot and an export streams the server's export route.
  * Progress comes back as messages (throttled); cancel posts a message that aborts the job's
  * AbortSignal, and the worker is terminated if it does not stop promptly. `runJob` is the body a
  * worker executes; it is plain async code over an EventStore and is tested directly too.
@@ -21,15 +23,15 @@ import { Worker } from 'node:worker_threads';
 import { TidemarkError, toErrorBody, type ErrorBody } from '../src-core/model/errors';
 import type { ExportSurfaceRequest, LongOperation, Progress } from '../src-core/model/store-api';
 import type { DiffResult } from '../src-core/model/types';
-import { diffSnapshot } from '../src-core/diff';
 import { resolveFormat } from '../src-core/diff/format';
 import { DIFF_LIMITS, DiffSlots, checkSnapshotSize, limitBytes } from '../src-core/diff/limits';
 import { checkLimit } from '../src-core/model/validate';
 import type { Chunk, SnapshotSource } from '../src-core/diff/types';
+import { type ServiceDiffOptions, servicesFor } from '../src-core/services/index';
+import { exportSurfaceToFile } from '../src-core/services/save';
 import type { EventStore } from '../src-core/store/types';
 import type { StoreDescriptor } from './connections';
 import type { DiffRunRequest } from './ipc-contract';
-import { exportSurfaceToFile } from './export-surface';
 
 /** A diff as the renderer asked for it: the topic and the `diff` channel's request. */
 export type DiffJob = { job: 'diff'; topic: string } & DiffRunRequest;
@@ -91,25 +93,29 @@ async function snapshotSource(job: DiffJob, limit: number): Promise<SnapshotSour
   return { format, body, size: st.size };
 }
 
-/** Executes one job against an open store (inside the worker). */
+/**
+ * Executes one job against an open store (inside the worker), through the store's services
+ * (`servicesFor`): over a local file the diff and the export run here; over a server the snapshot
+ * is uploaded to its diff route and the export streamed from its export route.
+ */
 export async function runJob(
   store: EventStore,
   job: Job,
   op: JobOp = {},
   env: JobEnv = {},
 ): Promise<DiffResult | { rows: number }> {
+  const services = servicesFor(store, env.tmpDir !== undefined ? { tmpDir: env.tmpDir } : {});
   if (job.job === 'export') {
-    const rows = await exportSurfaceToFile(store, job.topic, job.req, job.file, op);
+    const rows = await exportSurfaceToFile(services, job.topic, job.req, job.file, op);
     return { rows };
   }
   const source = await snapshotSource(job, env.diffLimit ?? DIFF_LIMITS.snapshotBytesDefault);
-  const opts: Parameters<typeof diffSnapshot>[3] = {};
+  const opts: ServiceDiffOptions = {};
   if (job.keyField !== undefined) opts.keyField = job.keyField;
   if (job.fields !== undefined) opts.fields = job.fields;
   if (job.ignore !== undefined) opts.ignore = job.ignore;
   if (job.limit !== undefined) opts.limit = job.limit;
-  if (env.tmpDir !== undefined) opts.tmpDir = env.tmpDir;
-  return diffSnapshot(store, job.topic, source, opts, op);
+  return services.diff(job.topic, source, opts, op);
 }
 
 export interface JobRunnerOptions {

@@ -11,7 +11,7 @@ export { openStoreFromOptions as openStore, DEFAULT_DB_FILE, type OpenStoreOptio
 export type { EventStore, CommitListener, Unsubscribe } from './store/types';
 export { tailTopic, type TailOptions } from './store/tail';
 export { openMemoryStore, MemoryEventStore } from './store/memory/index';
-export { previewInvalidation } from './store/preview';
+export { previewInvalidation } from './services/preview';
 export type { InvalidatePreview, InvalidateImpactRow, LongOperation, Progress } from './model/store-api';
 export {
   TidemarkError,

@@ -2,27 +2,25 @@
  * `tidemark diff (--db FILE | --url URL [--token T] | --pg URL) --topic T --file SNAPSHOT
  * [--format csv|json|ndjson] [--key K] [--fields a,b] [--ignore c] [--limit N] [--as-of-txn N]
  * [--out result.csv|result.ndjson] [--exit-code]`: compares the topic's surface with an upstream
- * snapshot file and prints the summary as ONE JSON line on stdout. `--out` writes every non-equal
- * row (CSV or NDJSON by extension) to a `.partial` file renamed into place only on success. A
- * progress bar goes to stderr when stderr is a terminal (progress.ts). With `--url` the file
- * is streamed to the server's diff route (POST /v1/topics/T/diff), which does the work next to the
- * data; Ctrl-C cancels (the temporary spill is removed either way).
+ * snapshot file and prints the summary as ONE JSON line on stdout. The diff runs through the
+ * store's services (`servicesFor`): with `--url` the file is streamed to the server's diff route,
+ * which does the work next to the data; with `--db`/`--pg` it runs here. `--out` writes every
+ * non-equal row (CSV or NDJSON by extension) to a temporary file renamed into place only on
+ * success (services/save.ts). A progress bar goes to stderr when stderr is a terminal
+ * (progress.ts); Ctrl-C cancels (the temporary spill and the partial file are removed either way).
  */
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
+import { createReadStream, statSync } from 'node:fs';
 import type { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { DiffRowWriter } from '../diff/export';
-import { CONTENT_TYPES, resolveFormat } from '../diff/format';
+import { resolveFormat } from '../diff/format';
 import { exportFormatFromFileName } from '../export/names';
 import { splitList } from '../diff/options';
-import type { DiffOptions, SnapshotFormat } from '../diff/types';
 import { DIFF_ROWS_MAX } from '../diff/types';
-import { TidemarkError, badRequest, isErrorCode, notFound } from '../model/errors';
+import { TidemarkError, badRequest, notFound } from '../model/errors';
 import type { Progress } from '../model/store-api';
-import type { DiffRow, DiffSummary } from '../model/types';
-import { HttpTransport, topicPath } from '../store/http/transport';
+import type { ServiceDiffOptions } from '../services/index';
+import type { PartialFile } from '../services/save';
 import {
   type StoreOptionValues,
   addStoreOptions,
@@ -94,31 +92,29 @@ export function registerDiff(program: Command): void {
     const ac = new AbortController();
     const onSigint = (): void => ac.abort();
     process.once('SIGINT', onSigint);
-    const partial = opts.out !== undefined ? `${opts.out}.partial` : null;
-    const writer =
-      partial !== null && outFormat !== null ? new DiffRowWriter(outFormat, createWriteStream(partial)) : null;
+    let out: PartialFile | null = null;
     try {
+      const { PartialFile } = await import('../services/save');
+      out = opts.out !== undefined ? await PartialFile.create(opts.out) : null;
+      const writer = out !== null && outFormat !== null ? new DiffRowWriter(outFormat, out.stream) : null;
       if (writer !== null) diffOpts.onRow = writer.write;
       const op = { onProgress: (p: Progress) => bar.update(p), signal: ac.signal };
-      const summary =
-        opts.url !== undefined
-          ? await remoteDiff(opts, format, size, diffOpts, op)
-          : await withStore(command, opts, { mustExist: true }, async (store) => {
-              const { diffSnapshot } = await import('../diff/index');
-              const body = createReadStream(opts.file);
-              return (await diffSnapshot(store, opts.topic, { format, body, size }, diffOpts, op)).summary;
-            });
+      const summary = await withStore(command, opts, { mustExist: true }, async (store) => {
+        const { servicesFor } = await import('../services/index');
+        const body = createReadStream(opts.file);
+        return (await servicesFor(store).diff(opts.topic, { format, body, size }, diffOpts, op)).summary;
+      });
       bar.stop();
-      if (writer !== null && partial !== null && opts.out !== undefined) {
+      if (writer !== null && out !== null) {
         await writer.end();
-        renameSync(partial, opts.out);
+        await out.commit();
       }
       process.stdout.write(JSON.stringify(summary) + '\n');
       const differs = summary.different + summary.missingInStore + summary.missingInSnapshot > 0;
       if (opts.exitCode === true && differs) process.exitCode = EXIT.differences;
     } catch (e) {
       bar.stop();
-      if (partial !== null) rmSync(partial, { force: true });
+      await out?.discard();
       throw e;
     } finally {
       process.off('SIGINT', onSigint);
@@ -126,74 +122,14 @@ export function registerDiff(program: Command): void {
   });
 }
 
-function toDiffOptions(opts: DiffCliOpts): DiffOptions {
-  const d: DiffOptions = {};
+function toDiffOptions(opts: DiffCliOpts): ServiceDiffOptions {
+  const d: ServiceDiffOptions = {};
   if (opts.key !== undefined) d.keyField = opts.key;
   if (opts.fields !== undefined) d.fields = splitList(opts.fields, '--fields');
   if (opts.ignore !== undefined) d.ignore = splitList(opts.ignore, '--ignore');
   if (opts.limit !== undefined) d.limit = opts.limit;
   if (opts.asOfTxn !== undefined) d.asOfTxn = opts.asOfTxn;
   return d;
-}
-
-/** Streams the file to the server's diff route; with `onRow`, reads every row back as NDJSON. */
-async function remoteDiff(
-  opts: DiffCliOpts,
-  format: SnapshotFormat,
-  size: number,
-  d: DiffOptions,
-  op: { onProgress: (p: Progress) => void; signal: AbortSignal },
-): Promise<DiffSummary> {
-  if (opts.url === undefined || URL.parse(opts.url) === null) throw badRequest('--url: is not a valid URL');
-  const transport = new HttpTransport(
-    opts.token !== undefined ? { url: opts.url, token: opts.token } : { url: opts.url },
-  );
-  const streaming = d.onRow !== undefined;
-  const headers: Record<string, string> = { 'content-type': CONTENT_TYPES[format], 'content-length': String(size) };
-  if (streaming) headers.accept = 'application/x-ndjson';
-  let sent = 0;
-  const file = createReadStream(opts.file);
-  file.on('data', (chunk) => {
-    sent += chunk.length;
-    op.onProgress({ done: sent, total: size, unit: 'bytes', phase: 'upload' });
-  });
-  const init: RequestInit & { duplex: 'half' } = {
-    method: 'POST',
-    headers,
-    body: Readable.toWeb(file) as ReadableStream<Uint8Array>,
-    duplex: 'half',
-    signal: op.signal,
-  };
-  let res: Response;
-  try {
-    res = await transport.fetch(topicPath(opts.topic, '/diff'), {
-      ...init,
-      query: {
-        key: d.keyField,
-        fields: d.fields?.join(','),
-        ignore: d.ignore?.join(','),
-        limit: d.limit,
-        asOfTxn: d.asOfTxn,
-      },
-    });
-  } catch (e) {
-    if (op.signal.aborted) throw new TidemarkError('CANCELLED', 'the diff was cancelled');
-    throw e;
-  }
-  if (res.status !== 200 || res.body === null) throw await transport.errorFrom(res);
-  op.onProgress({ done: size, total: size, unit: 'bytes', phase: 'compare' });
-  if (!streaming) return ((await res.json()) as { summary: DiffSummary }).summary;
-  const lines = createInterface({ input: Readable.fromWeb(res.body) });
-  for await (const line of lines) {
-    if (line === '') continue;
-    const msg = JSON.parse(line) as { row?: DiffRow; summary?: DiffSummary; error?: { code: string; message: string } };
-    if (msg.row !== undefined) await d.onRow!(msg.row);
-    else if (msg.summary !== undefined) return msg.summary;
-    else if (msg.error !== undefined) {
-      throw new TidemarkError(isErrorCode(msg.error.code) ? msg.error.code : 'INTERNAL', msg.error.message);
-    }
-  }
-  throw new TidemarkError('UNAVAILABLE', 'the server ended the diff without a summary');
 }
 
 /** The progress bar: bytes while loading/uploading, rows while comparing. */

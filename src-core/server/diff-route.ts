@@ -8,6 +8,7 @@
  * 400 naming it) and types the values read here.
  * With `Accept: application/x-ndjson` every row is streamed as `{"row":DiffRow}` lines and a last
  * `{"summary","truncated"}` line (or `{"error"}` if the diff fails after rows were sent).
+ * The diff itself runs through the store's services (`servicesFor`, src-core/services/).
  *
  * Bounds (docs/diff.md, docs/security.md; limits from diff/limits.ts): the body limit `diffLimit`
  * (default 256 MiB, not `--body-limit`), checked against Content-Length before reading (413) and
@@ -31,11 +32,11 @@ import type { DiffRow } from '../model/types';
 import type { EventStore } from '../store/types';
 import { DiffRowWriter } from '../diff/export';
 import { formatFromContentType } from '../diff/format';
-import { diffSnapshot } from '../diff/index';
 import { DIFF_LIMITS, DiffSlots, checkSnapshotSize, diffTimeout, limitBytes } from '../diff/limits';
 import { checkLimit } from '../model/validate';
 import { splitList } from '../diff/options';
 import type { Chunk, DiffOptions } from '../diff/types';
+import { servicesFor } from '../services/index';
 import type { Query } from './params';
 import { DIFF_QUERY, type QueryValues, queryValues } from './route-table';
 
@@ -117,7 +118,7 @@ async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim
     );
   }
   const opts: DiffOptions = diffOptionsOf(query);
-  if (lim.tmpDir !== undefined) opts.tmpDir = lim.tmpDir;
+  const services = servicesFor(store, lim.tmpDir !== undefined ? { tmpDir: lim.tmpDir } : {});
   const declared = Number(req.headers['content-length'] ?? NaN);
   const size = Number.isFinite(declared) ? declared : null;
   checkSnapshotSize(size, lim.bodyLimit);
@@ -153,7 +154,7 @@ async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim
 
   try {
     if (!acceptsNdjson(req)) {
-      const result = await diffSnapshot(store, topic, source, opts, { signal: ac.signal });
+      const result = await services.diff(topic, source, opts, { signal: ac.signal });
       return reply.type('application/json; charset=utf-8').send(result);
     }
 
@@ -167,7 +168,7 @@ async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim
     opts.onRow = (row) => (writer ??= start()).write(row);
     opts.limit = 0;
     try {
-      const result = await diffSnapshot(store, topic, source, opts, { signal: ac.signal });
+      const result = await services.diff(topic, source, opts, { signal: ac.signal });
       writer ??= start();
       await writer.text(JSON.stringify({ summary: result.summary, truncated: false }) + '\n');
       await writer.end();

@@ -1,16 +1,18 @@
 /**
  * The generic `StoreServices` over any `EventStore`: the work runs in this process, through the
- * store's public methods only (preview.ts, diff/, export/surface.ts, sample.ts).
+ * store's public methods only (preview.ts, diff/, export/surface.ts, sample.ts). The surface export
+ * reads pages of 10,000 rows, each awaited, so the caller's event loop keeps running.
  */
 import { TidemarkError } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { ExportSurfaceRequest, LongOperation } from '../model/store-api';
 import type { SurfaceOptions, SurfacePage } from '../model/types';
 import { diffSnapshot } from '../diff/index';
+import type { DiffOptions } from '../diff/types';
 import { SURFACE_CSV_HEADER, surfaceRowsText } from '../export/surface';
-import { previewInvalidation } from '../store/preview';
-import { loadSampleData } from '../store/sample';
 import type { EventStore } from '../store/types';
+import { previewInvalidation } from './preview';
+import { loadSampleData } from './sample';
 import type { StoreServices, SurfaceExport } from './types';
 
 export interface GenericServicesConfig {
@@ -19,13 +21,19 @@ export interface GenericServicesConfig {
 }
 
 export function createGenericServices(store: EventStore, config: GenericServicesConfig = {}): StoreServices {
+  const place: Pick<DiffOptions, 'tmpDir'> = {};
+  if (config.tmpDir !== undefined) place.tmpDir = config.tmpDir;
   return {
     previewInvalidation: (topic, txn, limit) => previewInvalidation(store, topic, txn, limit),
-    diff: (topic, source, opts = {}, op = {}) =>
-      diffSnapshot(store, topic, source, config.tmpDir !== undefined ? { ...opts, tmpDir: config.tmpDir } : opts, op),
+    diff: (topic, source, opts = {}, op = {}) => diffSnapshot(store, topic, source, { ...opts, ...place }, op),
     exportSurface: (topic, req, op = {}) => exportSurface(store, topic, req, op),
-    loadSample: () => loadSampleData(store),
+    loadSample: (observer) => loadSampleData(store, observer),
   };
+}
+
+/** The row count an export will have, when one counter says it: the valid view of a whole topic. */
+export function knownExportTotal(req: ExportSurfaceRequest): boolean {
+  return (req.view ?? 'valid') === 'valid' && req.prefix === undefined && req.asOfTxn === undefined;
 }
 
 async function exportSurface(
@@ -40,7 +48,7 @@ async function exportSurface(
   if (req.asOfTxn !== undefined) opts.asOfTxn = req.asOfTxn;
   const first = await store.surface(topic, opts);
   let total: number | null = null;
-  if ((req.view ?? 'valid') === 'valid' && req.prefix === undefined && req.asOfTxn === undefined) {
+  if (op.onProgress !== undefined && knownExportTotal(req)) {
     total = await store.topicInfo(topic).then(
       (t) => t.keys,
       () => null,

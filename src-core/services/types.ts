@@ -4,21 +4,25 @@
  * copy). Every caller (the server's routes, the CLI, the Electron handlers and job workers) reaches
  * them through this one interface, and `servicesFor` (index.ts) is the one place that decides how:
  * over a local store (SQLite, PostgreSQL, the in-memory store) the generic implementation does the
- * work here; over an HTTP store the HTTP implementation calls the server's routes, so the work runs
- * next to the data (a diff uploads the snapshot instead of pulling the remote surface page by page).
- * The live tail is not here: it is part of `EventStore` (`tail`).
+ * work here (generic.ts); over an HTTP store the HTTP implementation calls the server's routes
+ * (http.ts), so the work runs next to the data (a diff uploads the snapshot instead of pulling the
+ * remote surface page by page). The live tail is not here: it is part of `EventStore` (`tail`).
  */
 import type { ExportSurfaceRequest, InvalidatePreview, LongOperation } from '../model/store-api';
 import type { DiffResult } from '../model/types';
 import type { DiffOptions, SnapshotSource } from '../diff/types';
+import type { SampleObserver } from './sample';
+
+export type { SampleObserver };
 
 /** What a caller may ask of a diff; where it spills and how it pages are the implementation's. */
-export type ServiceDiffOptions = Omit<DiffOptions, 'tmpDir' | 'pageSize' | 'nativeBinding'>;
+export type ServiceDiffOptions = Omit<DiffOptions, 'tmpDir' | 'pageSize'>;
 
 /**
  * A surface export being produced: iterate it for the file's text (the CSV header first), in the
- * formats of export/surface.ts. `rows` counts the rows yielded so far; `total` is the row count
- * when known up front (the valid view of a whole topic), else null.
+ * formats of export/surface.ts. `rows` counts the rows in the text yielded so far; `total` is the
+ * row count when known up front (the valid view of a whole topic, looked up only when the caller
+ * asked for progress), else null.
  */
 export interface SurfaceExport extends AsyncIterable<string> {
   readonly rows: number;
@@ -26,16 +30,25 @@ export interface SurfaceExport extends AsyncIterable<string> {
 }
 
 export interface StoreServices {
-  /** What invalidating `txn` would change on the surface (at most `limit` rows). */
+  /** What invalidating `txn` would change on the surface (at most `limit` rows, default 100). */
   previewInvalidation(topic: string, txn: number, limit?: number): Promise<InvalidatePreview>;
-  /** Compares the topic's surface with an upstream snapshot. */
+  /**
+   * Compares the topic's surface with an upstream snapshot. Progress: bytes while the snapshot is
+   * read (phase `load` here, `upload` when it is sent to a server), rows while comparing. `onRow`
+   * sees every non-equal row (every row with `includeEqual`); `rows` holds the first `limit`.
+   */
   diff(topic: string, source: SnapshotSource, opts?: ServiceDiffOptions, op?: LongOperation): Promise<DiffResult>;
   /**
    * Starts a surface export. Resolves once the first page has been read (a bad topic or option
    * rejects here, before anything is written); progress in rows goes to `op.onProgress`, and an
-   * aborted `op.signal` ends the iteration with CANCELLED.
+   * aborted `op.signal` ends the iteration with CANCELLED. A transfer cut short ends it with an
+   * error, never with a short text.
    */
   exportSurface(topic: string, req: ExportSurfaceRequest, op?: LongOperation): Promise<SurfaceExport>;
-  /** Writes the demo topic (store/sample.ts) unless it has events already; returns its name. */
-  loadSample(): Promise<{ topic: string }>;
+  /**
+   * Writes the demo topic (sample.ts) unless it has events already; returns its name. `observer`
+   * is told of each write made in this process (the server's sample route counts them in its
+   * metrics); over HTTP the server makes the writes, and counts them itself.
+   */
+  loadSample(observer?: SampleObserver): Promise<{ topic: string }>;
 }

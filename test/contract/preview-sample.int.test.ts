@@ -1,5 +1,5 @@
 /**
- * `previewInvalidation` and `loadSampleData` over the SQLite backend. The preview must predict
+ * `previewInvalidation` and `loadSampleData` (src-core/services/) over the SQLite backend. The preview must predict
  * exactly what invalidating does to the surface (checked by invalidating afterwards), list only
  * keys whose row changes, honour `limit`/`truncated`, and refuse marker and unknown transactions.
  * The sample loader writes the demo topic once (a few thousand trades, updates, a tombstone, one
@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SurfaceRow } from '../../src-core/model/types';
-import { previewInvalidation } from '../../src-core/store/preview';
-import { SAMPLE_TOPIC, loadSampleData } from '../../src-core/store/sample';
+import { previewInvalidation } from '../../src-core/services/preview';
+import { SAMPLE_TOPIC, loadSampleData } from '../../src-core/services/sample';
 import { type SqliteEventStore, openSqliteStore } from '../../src-core/store/sqlite';
 import { expectCode, readAll, surfaceAll } from './harness';
 

@@ -2,13 +2,16 @@
  * `tidemark diff` end to end: spawns `node bin/tidemark.mjs diff ...` against a real SQLite store
  * file and against a real server (`--url`, the file streamed to the diff route), checks the one
  * summary line on stdout, the `--out` files (CSV and NDJSON, every non-equal row), `--exit-code`,
- * and that a bad snapshot fails with a message naming the record and leaves no output file.
+ * that a bad snapshot fails with a message naming the record and leaves no output file, and that
+ * Ctrl-C during a `--url` diff exits 130, leaving no output file and no diff running on the server.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunResult, runCli } from '../cli/helpers';
+import { BIN, ROOT, type RunResult, runCli } from '../cli/helpers';
 import type { DiffRow, DiffSummary } from '../../src-core/model/types';
 import { startServer } from '../../src-core/server/index';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
@@ -87,7 +90,7 @@ describe('tidemark diff', () => {
       ['K900', 'missingInStore', ''],
     ]);
     expect(JSON.parse(rows[3]!.snapshot!)).toEqual({ id: 'K900', n: '1', s: 'a, "quoted"\nvalue' });
-    expect(existsSync(`${out}.partial`)).toBe(false);
+    expect(readdirSync(dir.dir).filter((f) => f.startsWith('result.csv.partial'))).toEqual([]);
   });
 
   it('--url: streams the file to the server, NDJSON --out, --exit-code', async () => {
@@ -141,7 +144,8 @@ describe('tidemark diff', () => {
       expect(r.stderr).toMatch(
         /record 3 \(line 3\): duplicate key "A" \(first seen in record 1 \(line 1\)\) \(BAD_REQUEST\)/,
       );
-      expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(dir.dir).filter((f) => f.startsWith('never.csv'))).toEqual([]);
     }
   });
 
@@ -150,5 +154,46 @@ describe('tidemark diff', () => {
     const r = await tidemark(['diff', '--db', db, '--topic', 'accounts', '--file', join(dir.dir, 'snap.txt')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot tell the format of .*snap\.txt/);
+  });
+
+  it('--url: Ctrl-C cancels the upload, exits 130, leaves no output file and no diff on the server', async () => {
+    const spill = join(dir.dir, 'server-spill');
+    mkdirSync(spill);
+    const big = await startServer({ store, port: 0, diffTmpDir: spill });
+    try {
+      const snap = join(dir.dir, 'big.csv');
+      const w = createWriteStream(snap);
+      w.write('id,n\n');
+      for (let i = 0; i < 40; i++) {
+        let s = '';
+        for (let j = 0; j < 50_000; j++) s += `B${i}-${j},${j}\n`;
+        if (!w.write(s)) await once(w, 'drain');
+      }
+      w.end();
+      await once(w, 'finish');
+      const out = join(dir.dir, 'cancelled.ndjson');
+      const child = spawn(
+        process.execPath,
+        [BIN, 'diff', '--url', big.url, '--topic', 'accounts', '--file', snap, '--key', 'id', '--out', out],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const closed = new Promise<number | null>((r) => child.on('close', r));
+      // Wait until the server is working on the upload (its spill file exists), then Ctrl-C.
+      for (let i = 0; i < 1000 && readdirSync(spill).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(readdirSync(spill).length).toBeGreaterThan(0);
+      child.kill('SIGINT');
+      expect(await closed).toBe(130);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/CANCELLED/);
+      expect(readdirSync(dir.dir).filter((f) => f.startsWith('cancelled.ndjson'))).toEqual([]);
+      for (let i = 0; i < 1000 && readdirSync(spill).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(readdirSync(spill)).toEqual([]);
+    } finally {
+      await big.close();
+    }
   });
 });

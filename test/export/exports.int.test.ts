@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunResult, runCli } from '../cli/helpers';
-import { exportSurfaceToFile } from '../../electron/export-surface';
+import { servicesFor } from '../../src-core/services/index';
+import { exportSurfaceToFile } from '../../src-core/services/save';
 import { diffSnapshot } from '../../src-core/diff/index';
 import type { DiffResult, DiffRow } from '../../src-core/model/types';
 import { diffExportFile } from '../../renderer/lib/diff-export';
@@ -83,7 +84,7 @@ describe('surface export CSV', () => {
 
   it('the desktop export job writes the same bytes as the server', async () => {
     const file = join(s.dir, 'tricky.csv');
-    expect(await exportSurfaceToFile(s.store, 'tricky', { format: 'csv' }, file)).toBe(6);
+    expect(await exportSurfaceToFile(servicesFor(s.store), 'tricky', { format: 'csv' }, file)).toBe(6);
     expect(readFileSync(file, 'utf8')).toBe(await serverExport('tricky'));
   });
 

@@ -2,17 +2,18 @@
  * Small routes beside the core API: `GET /v1/health` (no token), `GET /v1/whoami` (the caller's
  * role and token name, `{"role","name"}`; `admin` and null when no tokens are configured) and
  * `GET /v1/topics/{topic}/txns/{txn}/preview-invalidate?limit=` (read role): which surface rows
- * would change if the transaction were invalidated, computed by store/preview.ts without writing.
+ * would change if the transaction were invalidated, computed through the store's services
+ * (`servicesFor`, src-core/services/) without writing.
  */
 import type { FastifyInstance } from 'fastify';
 import { TidemarkError } from '../../model/errors';
 import { LIMITS } from '../../model/limits';
-import { previewInvalidation } from '../../store/preview';
+import { servicesFor } from '../../services/index';
 import type { RouteContext } from '../context';
 import { type Query, limitParam, topicParam, txnParam } from '../params';
 
 export function registerExtraRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { store } = ctx;
+  const services = servicesFor(ctx.store);
 
   app.get('/v1/health', () => ({ status: 'ok' }));
 
@@ -27,8 +28,7 @@ export function registerExtraRoutes(app: FastifyInstance, ctx: RouteContext): vo
     async (req) => {
       const topic = topicParam(req.params);
       const txn = txnParam(req.params);
-      return previewInvalidation(
-        store,
+      return services.previewInvalidation(
         topic,
         txn,
         limitParam(req.query, 'limit', LIMITS.pageMax) ?? LIMITS.pageDefault,

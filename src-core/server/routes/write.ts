@@ -1,7 +1,8 @@
 /**
  * Write routes: one transaction (`POST /v1/topics/{topic}/txns`), several in order
  * (`POST /v1/batch`, one `store.appendBatch` call so the backend commits the batch durably before
- * anything is acknowledged), invalidation (admin role) and the demo data (`POST /v1/sample`).
+ * anything is acknowledged), invalidation (admin role) and the demo data (`POST /v1/sample`, through
+ * the store's services, `servicesFor`).
  * Bodies are validated before the store is touched, so a rejected request changes nothing. In a
  * batch, a transaction that fails validation is reported exactly like one the store rejected: the
  * transactions before it are applied, it and everything after it are not. That includes data
@@ -13,7 +14,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, toBatchError, toErrorBody } from '../../model/errors';
 import type { BatchResponse, BatchTxn } from '../../model/types';
 import { isPlainObject, validateAppendRequest, validateBatchTxn, validateReason } from '../../model/validate';
-import { loadSampleData } from '../../store/sample';
+import { servicesFor } from '../../services/index';
 import type { RouteContext } from '../context';
 import { internalMessage } from '../errors';
 import { type JsonBodyConfig, tooDeepIn } from '../json-body';
@@ -96,7 +97,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
   );
 
   app.post('/v1/sample', async () => {
-    return loadSampleData(store, {
+    return servicesFor(store).loadSample({
       appended: (r) => metrics.recordAppend(r),
       invalidated: (r) => metrics.recordInvalidate(r),
     });

@@ -12,7 +12,7 @@ import { LIMITS } from '../model/limits';
 import type { InvalidateImpactRow, InvalidatePreview } from '../model/store-api';
 import type { StoredEvent, SurfaceRow } from '../model/types';
 import { validateLimit, validatePositiveInt, validateTopic } from '../model/validate';
-import type { EventStore } from './types';
+import type { EventStore } from '../store/types';
 
 function toRow(e: StoredEvent | undefined): SurfaceRow | null {
   if (!e || e.data === null) return null;

@@ -8,8 +8,8 @@
  */
 import { hasErrorCode } from '../model/errors';
 import type { AppendResponse, EventInput, InvalidateResult, JsonValue } from '../model/types';
-import { findTopic } from './find-topic';
-import type { EventStore } from './types';
+import { findTopic } from '../store/find-topic';
+import type { EventStore } from '../store/types';
 
 export const SAMPLE_TOPIC = 'demo.trades';
 

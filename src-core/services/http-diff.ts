@@ -1,0 +1,236 @@
+/**
+ * The HTTP implementation's diff: the snapshot is streamed to the server's diff route
+ * (`POST /v1/topics/{topic}/diff`, docs/diff.md "HTTP"), which runs the diff next to the data, so
+ * the remote surface is never pulled page by page. Options go in the query (key, fields, ignore,
+ * limit, asOfTxn, includeEqual), the format as the Content-Type, the size (when known) as
+ * Content-Length, so the server can refuse an oversized snapshot before a byte is sent. With
+ * `onRow` the answer is asked for as NDJSON (`Accept: application/x-ndjson`): every row arrives
+ * (read only as fast as `onRow` takes them), `rows` keeps the first `limit`, as the generic diff
+ * does. Options are checked here with the diff's own checks first, so a bad option fails the same
+ * way on every path and before anything is sent; a field name the route's comma list cannot carry
+ * is refused, never sent rewritten. Progress: bytes sent (phase `upload`); an aborted signal ends
+ * the upload or the answer with CANCELLED.
+ */
+import { TidemarkError, badRequest, errorFromEnvelope } from '../model/errors';
+import type { LongOperation } from '../model/store-api';
+import type { DiffResult, DiffRow, DiffSummary } from '../model/types';
+import { validateTopic } from '../model/validate';
+import { CONTENT_TYPES, parseSnapshotFormat } from '../diff/format';
+import { checkOptions } from '../diff/options';
+import { Pacer, cancelled } from '../diff/pacer';
+import type { Chunk, SnapshotSource } from '../diff/types';
+import { type HttpTransport, type QueryValue, topicPath } from '../store/http/transport';
+import type { ServiceDiffOptions } from './types';
+
+export async function httpDiff(
+  t: HttpTransport,
+  topic: string,
+  source: SnapshotSource,
+  opts: ServiceDiffOptions = {},
+  op: LongOperation = {},
+): Promise<DiffResult> {
+  validateTopic(topic);
+  const format = parseSnapshotFormat(source.format);
+  const limit = checkOptions(opts).limit;
+  const streaming = opts.onRow !== undefined;
+  const query = diffQuery(opts, streaming);
+  const pacer = new Pacer(op);
+  pacer.check();
+  const size = source.size ?? null;
+  const headers: Record<string, string> = { 'content-type': CONTENT_TYPES[format] };
+  if (size !== null) headers['content-length'] = String(size);
+  if (streaming) headers.accept = 'application/x-ndjson';
+  const upload = new Upload(source.body, size, (sent, done) => {
+    const p = { done: sent, total: done ? sent : size, unit: 'bytes' as const, phase: 'upload' };
+    if (done) pacer.flush(p);
+    else pacer.progress(p);
+  });
+  // A stalled read of the snapshot (a file, a pipe) ends on abort too.
+  const stop = pacer.onAbort(source.body);
+  try {
+    const init: RequestInit & { duplex: 'half'; query: Record<string, QueryValue> } = {
+      method: 'POST',
+      headers,
+      body: upload.stream,
+      duplex: 'half',
+      query,
+    };
+    if (op.signal !== undefined) init.signal = op.signal;
+    let res: Response;
+    try {
+      res = await t.fetch(topicPath(topic, '/diff'), init);
+    } catch (e) {
+      // Reading the snapshot failed (a bad file, over a size limit): that is the error to report.
+      if (op.signal?.aborted === true) throw cancelled();
+      throw upload.failure ?? e;
+    }
+    if (res.status !== 200 || res.body === null) throw await t.errorFrom(res);
+    try {
+      if (!streaming) return resultOf(t, await res.text());
+      return await readRows(t, res.body, limit, opts.onRow!);
+    } catch (e) {
+      if (op.signal?.aborted === true) throw cancelled();
+      if (e instanceof TidemarkError) throw e;
+      throw cutOff(t, e);
+    }
+  } finally {
+    stop();
+    upload.release();
+  }
+}
+
+/** The route's query for these options (the route takes comma lists: each name must survive one). */
+function diffQuery(opts: ServiceDiffOptions, streaming: boolean): Record<string, QueryValue> {
+  const q: Record<string, QueryValue> = {};
+  if (opts.keyField !== undefined) q.key = opts.keyField;
+  if (opts.fields !== undefined) q.fields = commaList(opts.fields, 'fields');
+  if (opts.ignore !== undefined && opts.ignore.length > 0) q.ignore = commaList(opts.ignore, 'ignore');
+  // Streaming, the route sends every row and ignores `limit`; the rows kept are counted here.
+  if (opts.limit !== undefined && !streaming) q.limit = opts.limit;
+  if (opts.asOfTxn !== undefined) q.asOfTxn = opts.asOfTxn;
+  if (opts.includeEqual === true) q.includeEqual = 'true';
+  return q;
+}
+
+function commaList(names: readonly string[], what: string): string {
+  for (const n of names) {
+    if (n.includes(',') || n.trim() !== n) {
+      throw badRequest(
+        `${what}: the field name ${JSON.stringify(n)} cannot be sent to a server's diff route, whose comma list splits at commas and trims blanks`,
+      );
+    }
+  }
+  return names.join(',');
+}
+
+/**
+ * The snapshot as a request body stream, counting the bytes handed to the connection. A body
+ * that turns out longer or shorter than its declared size (a file that changed while being sent)
+ * is a BAD_REQUEST saying so, not a connection error. `release` stops the snapshot's reader when
+ * the request ended before reading it all (a refusal, a cancel).
+ */
+class Upload {
+  readonly stream: ReadableStream<Uint8Array>;
+  failure: unknown = null;
+  private sent = 0;
+  private ended = false;
+  private readonly it: AsyncIterator<Chunk>;
+
+  constructor(body: AsyncIterable<Chunk>, size: number | null, onSent: (sent: number, done: boolean) => void) {
+    const it = (this.it = body[Symbol.asyncIterator]());
+    const encoder = new TextEncoder();
+    this.stream = new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        try {
+          const r = await it.next();
+          if (r.done === true) {
+            this.ended = true;
+            if (size !== null && this.sent !== size) throw sizeChanged(size, this.sent);
+            onSent(this.sent, true);
+            controller.close();
+            return;
+          }
+          const bytes = typeof r.value === 'string' ? encoder.encode(r.value) : r.value;
+          this.sent += bytes.byteLength;
+          if (size !== null && this.sent > size) throw sizeChanged(size, this.sent);
+          onSent(this.sent, false);
+          controller.enqueue(bytes);
+        } catch (e) {
+          this.ended = true;
+          this.failure = e;
+          controller.error(e);
+        }
+      },
+      cancel: () => this.release(),
+    });
+  }
+
+  release(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.it.return?.().catch(() => undefined);
+  }
+}
+
+function sizeChanged(size: number, sent: number): TidemarkError {
+  const what = sent > size ? `more than` : `only ${sent} of`;
+  return badRequest(`snapshot: it has ${what} its declared ${size} bytes (did the file change while being sent?)`);
+}
+
+function resultOf(t: HttpTransport, text: string): DiffResult {
+  try {
+    return JSON.parse(text) as DiffResult;
+  } catch {
+    throw malformed(t);
+  }
+}
+
+/** The NDJSON answer: `{"row"}` lines, then `{"summary","truncated"}` (or `{"error"}`). */
+async function readRows(
+  t: HttpTransport,
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+  onRow: NonNullable<ServiceDiffOptions['onRow']>,
+): Promise<DiffResult> {
+  const rows: DiffRow[] = [];
+  let truncated = false;
+  for await (const line of lines(body)) {
+    if (line === '') continue;
+    const error = errorFromEnvelope(line);
+    if (error !== null) throw error;
+    let msg: { row?: DiffRow; summary?: DiffSummary };
+    try {
+      msg = JSON.parse(line) as typeof msg;
+    } catch {
+      throw malformed(t);
+    }
+    if (msg.row !== undefined) {
+      if (rows.length < limit) rows.push(msg.row);
+      else truncated = true;
+      await onRow(msg.row);
+    } else if (msg.summary !== undefined) {
+      return { summary: msg.summary, rows, truncated };
+    } else {
+      throw malformed(t);
+    }
+  }
+  throw new TidemarkError('UNAVAILABLE', `the server at ${t.url('')} ended the diff without a summary`);
+}
+
+/** The lines of a UTF-8 body (without their newline), read as the caller asks for them. */
+async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let buf = '';
+  try {
+    for (;;) {
+      const r = await reader.read();
+      buf += r.done === true ? decoder.decode() : decoder.decode(r.value, { stream: true });
+      let start = 0;
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n', start)) {
+        yield buf.slice(start, nl);
+        start = nl + 1;
+      }
+      buf = buf.slice(start);
+      if (r.done === true) {
+        if (buf !== '') yield buf;
+        return;
+      }
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+}
+
+function malformed(t: HttpTransport): TidemarkError {
+  return new TidemarkError('INTERNAL', `the server at ${t.url('')} answered the diff with malformed JSON`);
+}
+
+/** A body that stopped arriving: the connection dropped, or the bytes were not UTF-8. */
+export function cutOff(t: HttpTransport, err: unknown): TidemarkError {
+  if (err instanceof TypeError && /decode|encoding/i.test(err.message)) {
+    return new TidemarkError('INTERNAL', `the server at ${t.url('')} sent text that is not UTF-8`, { cause: err });
+  }
+  const detail = err instanceof Error ? err.message : String(err);
+  return new TidemarkError('UNAVAILABLE', `the answer from ${t.url('')} was cut off (${detail})`, { cause: err });
+}

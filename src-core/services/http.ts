@@ -1,0 +1,121 @@
+/**
+ * The HTTP `StoreServices` over an `HttpEventStore`: each operation is one call of the server's
+ * own route, so the work runs next to the data (docs/http.md). `previewInvalidation` is one
+ * `GET …/txns/{txn}/preview-invalidate` (not a read per touched key); `diff` streams the snapshot
+ * to `POST …/diff` (http-diff.ts); `exportSurface` streams `GET …/surface/export` and counts the
+ * rows as the text goes by (CSV records, not lines: a quoted cell may hold a newline), reporting
+ * progress in rows and ending with CANCELLED on abort, or with UNAVAILABLE when the transfer stops
+ * before the end of a record; `loadSample` is `POST /v1/sample`. Arguments are checked here with the
+ * same checks as the generic implementation, so a bad one fails alike on every path and is never
+ * sent.
+ */
+import { TidemarkError } from '../model/errors';
+import type { ExportSurfaceRequest, InvalidatePreview, LongOperation } from '../model/store-api';
+import { validateLimit, validatePositiveInt, validateTopic } from '../model/validate';
+import { RecordCounter } from '../export/records';
+import type { HttpEventStore } from '../store/http/index';
+import { topicPath } from '../store/http/transport';
+import { knownExportTotal } from './generic';
+import { cutOff, httpDiff } from './http-diff';
+import type { StoreServices, SurfaceExport } from './types';
+
+export function createHttpServices(store: HttpEventStore): StoreServices {
+  const t = store.transport;
+  return {
+    async previewInvalidation(topic, txn, limit) {
+      validateTopic(topic);
+      validatePositiveInt(txn, 'txn');
+      const query = { limit: validateLimit(limit) };
+      return t.json<InvalidatePreview>('GET', topicPath(topic, `/txns/${txn}/preview-invalidate`), { query });
+    },
+    diff: (topic, source, opts, op) => httpDiff(t, topic, source, opts, op),
+    exportSurface: (topic, req, op) => exportSurface(store, topic, req, op),
+    loadSample: () => t.json<{ topic: string }>('POST', '/v1/sample'),
+  };
+}
+
+function exportCancelled(): TidemarkError {
+  return new TidemarkError('CANCELLED', 'export cancelled');
+}
+
+async function exportSurface(
+  store: HttpEventStore,
+  topic: string,
+  req: ExportSurfaceRequest,
+  op: LongOperation = {},
+): Promise<SurfaceExport> {
+  validateTopic(topic);
+  if (op.signal?.aborted === true) throw exportCancelled();
+  const t = store.transport;
+  // The row count, when progress is wanted and one counter says it (asked beside the export).
+  const total: Promise<number | null> =
+    op.onProgress !== undefined && knownExportTotal(req)
+      ? store.topicInfo(topic).then(
+          (info) => info.keys,
+          () => null,
+        )
+      : Promise.resolve(null);
+  const init: RequestInit & { query: Record<string, string | number | undefined> } = {
+    method: 'GET',
+    query: { format: req.format, view: req.view, asOfTxn: req.asOfTxn, prefix: req.prefix },
+  };
+  if (op.signal !== undefined) init.signal = op.signal;
+  const res = await t.fetch(topicPath(topic, '/surface/export'), init);
+  if (!res.ok || res.body === null) {
+    await total;
+    throw await t.errorFrom(res);
+  }
+  const body: ReadableStream<Uint8Array> = res.body;
+  const known = await total;
+  const counter = new RecordCounter(req.format);
+  const header = req.format === 'csv' ? 1 : 0;
+  const rows = (): number => Math.max(0, counter.complete - header);
+
+  const reader = body.getReader();
+  async function* text(): AsyncGenerator<string> {
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let finished = false;
+    try {
+      for (;;) {
+        let done: boolean;
+        let s: string;
+        try {
+          const r = await reader.read();
+          done = r.done;
+          s = r.done ? decoder.decode() : decoder.decode(r.value, { stream: true });
+        } catch (e) {
+          if (op.signal?.aborted === true) throw exportCancelled();
+          throw cutOff(t, e);
+        }
+        if (op.signal?.aborted === true) throw exportCancelled();
+        counter.push(s);
+        if (s !== '') yield s;
+        op.onProgress?.({ done: rows(), total: known, unit: 'rows', phase: 'exporting' });
+        if (done) break;
+      }
+      finished = true;
+      // A complete export ends with its last record (and a CSV one has its header).
+      if (!counter.atBoundary || counter.complete < header) {
+        throw new TidemarkError('UNAVAILABLE', `the export from ${t.url('')} ended in the middle of a record`);
+      }
+    } finally {
+      if (!finished) reader.cancel().catch(() => undefined);
+    }
+  }
+  const it = text();
+  // Given up before the first read (the generator's own cleanup never ran): release the body.
+  const iterator: AsyncIterator<string> = {
+    next: () => it.next(),
+    return: (value?: unknown) => {
+      reader.cancel().catch(() => undefined);
+      return it.return(value);
+    },
+  };
+  return {
+    get rows() {
+      return rows();
+    },
+    total: known,
+    [Symbol.asyncIterator]: () => iterator,
+  };
+}
