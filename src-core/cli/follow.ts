@@ -1,14 +1,12 @@
 /**
  * `tidemark read --follow`: a live tail of a topic printed as it grows, like `tail -f`. It uses
- * `tailTopic` (store/tail.ts), which works on every backend: it delivers the backlog after the
- * start seq, then live commits, gap-free and in order, and polls the topic's counters so writes
- * from other processes are seen too. Runs until Ctrl-C / SIGTERM (exit 0) or until the reader of
+ * the store's own `tail` (EventStore, each backend's native feed): the backlog after the start seq,
+ * then live commits, gap-free and in order, including writes of other processes and servers. Runs until Ctrl-C / SIGTERM (exit 0) or until the reader of
  * stdout goes away.
  */
 import { TidemarkError } from '../model/errors';
 import type { StoredEvent } from '../model/types';
 import { findTopic } from '../store/find-topic';
-import { tailTopic } from '../store/tail';
 import type { EventStore } from '../store/types';
 import type { RowPrinter } from './output';
 
@@ -33,8 +31,7 @@ export function follow(
   return new Promise<void>((resolve, reject) => {
     let chain = Promise.resolve();
     let lastError = '';
-    const stopTail = tailTopic(
-      store,
+    const stopTail = store.tail(
       topic,
       opts.after,
       (events) => {

@@ -1,6 +1,7 @@
 /**
  * The per-topic hub behind the SSE route: every topic with at least one open stream has ONE shared
- * live feed (one `tailTopic`: one store subscription and one fallback poll), whose committed
+ * live feed (one `EventStore.tail`, the backend's native one: LISTEN/NOTIFY on PostgreSQL, this
+ * process's commits plus a poll on SQLite, SSE on an HTTP store), whose committed
  * batches are serialised once and fanned out to the topic's streams; the feed is torn down when
  * the topic's last stream leaves. A stream that joins first reads its own backlog from its `after`
  * (paged `readEvents`), and goes live once it has reached the feed's position, so each stream gets
@@ -11,7 +12,6 @@
 import { type ErrorBody, TidemarkError, hasErrorCode } from '../model/errors';
 import type { StoredEvent } from '../model/types';
 import { findTopic } from '../store/find-topic';
-import { tailTopic } from '../store/tail';
 import type { EventStore } from '../store/types';
 
 /** One client stream, as the hub sees it. */
@@ -144,7 +144,7 @@ export class SseHub {
       }
       if (t.feed !== feed) return settle(null); // torn down while starting
       feed.pos = maxSeq;
-      feed.stop = tailTopic(this.store, t.topic, maxSeq, (events) => this.fanOut(t, feed, events), {
+      feed.stop = this.store.tail(t.topic, maxSeq, (events) => this.fanOut(t, feed, events), {
         pollMs: this.pollMs,
         pageSize: this.pageSize,
         onError: (err, failures) => {

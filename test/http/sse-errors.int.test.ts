@@ -34,7 +34,11 @@ function wrapStore(real: SqliteEventStore, w: Wrapper): EventStore {
     }
   };
   return new Proxy(real, {
-    get(target, prop) {
+    get(target, prop, receiver) {
+      if (prop === 'tail') {
+        // The backend's own tail, run on this proxy so that its reads and feed go through it.
+        return (...args: Parameters<EventStore['tail']>) => target.tail.apply(receiver, args);
+      }
       if (prop === 'readEvents') {
         return async (...args: Parameters<EventStore['readEvents']>) => {
           maybeFail();
