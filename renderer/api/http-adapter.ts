@@ -12,11 +12,11 @@
 import { type Operation, refusalFor } from '../../src-core/model/access';
 import { TidemarkError } from '../../src-core/model/errors';
 import {
-  EXPORT_SURFACE_OPTION_KEYS,
+  EXPORT_SURFACE_REQUEST_KEYS,
   LIST_TXNS_OPTION_KEYS,
   READ_EVENTS_OPTION_KEYS,
   SURFACE_OPTION_KEYS,
-} from '../../src-core/model/options';
+} from '../../src-core/model/option-keys';
 import type {
   Capabilities,
   ConnectServerRequest,
@@ -215,7 +215,7 @@ export class HttpStoreApi implements StoreApi {
 
   async exportSurface(topic: string, req: ExportSurfaceRequest, op: LongOperation = {}): Promise<ExportResult> {
     const res = await this.http().send('GET', paths.surfaceExport(topic), {
-      query: queryOf(req, EXPORT_SURFACE_OPTION_KEYS),
+      query: queryOf(req, EXPORT_SURFACE_REQUEST_KEYS),
       signal: startCancellable(op),
       what: 'Exporting the surface',
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIST_TXNS_OPTION_KEYS, READ_EVENTS_OPTION_KEYS, SURFACE_OPTION_KEYS } from '../model/options';
+import { LIST_TXNS_OPTION_KEYS, READ_EVENTS_OPTION_KEYS, SURFACE_OPTION_KEYS } from '../model/option-keys';
 import type { ListTxnsOptions, ReadEventsOptions, SurfaceOptions } from '../model/types';
 import { paths } from './paths';
 import { buildUrl, queryOf, queryString } from './query';

@@ -26,7 +26,7 @@ import type {
 } from '../../model/types';
 import { validateReason, validateTopic } from '../../model/validate';
 import type { InvalidatePreview } from '../../model/store-api';
-import { LIST_TXNS_OPTION_KEYS, READ_EVENTS_OPTION_KEYS, SURFACE_OPTION_KEYS } from '../../model/options';
+import { LIST_TXNS_OPTION_KEYS, READ_EVENTS_OPTION_KEYS, SURFACE_OPTION_KEYS } from '../../model/option-keys';
 import { paths } from '../../wire/paths';
 import { queryOf } from '../../wire/query';
 import { type StreamTailOptions, tailStream } from '../../wire/sse-tail';
