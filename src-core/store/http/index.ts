@@ -7,7 +7,7 @@
  * streams, which `close()` ends. `subscribe` reads the live stream from the topic's current end.
  * Errors keep the server's code; an unreachable server is UNAVAILABLE.
  */
-import { TidemarkError } from '../../model/errors';
+import { storeClosed } from '../../model/errors';
 import type {
   AppendRequest,
   AppendResponse,
@@ -24,7 +24,7 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../../model/types';
-import { validateReason, validateTopic } from '../../model/validate';
+import { validateNonNegativeInt, validateReason, validateTopic } from '../../model/validate';
 import type { InvalidatePreview } from '../../model/store-api';
 import { LIST_TXNS_OPTION_KEYS, READ_EVENTS_OPTION_KEYS, SURFACE_OPTION_KEYS } from '../../model/option-keys';
 import { paths } from '../../wire/paths';
@@ -63,7 +63,7 @@ export class HttpEventStore implements EventStore {
   }
 
   private open(): void {
-    if (this.closed) throw new TidemarkError('UNAVAILABLE', 'this HTTP store has been closed');
+    if (this.closed) throw storeClosed();
   }
 
   async listTopics(): Promise<TopicInfo[]> {
@@ -142,8 +142,9 @@ export class HttpEventStore implements EventStore {
 
   /**
    * The live tail over the SSE stream (src-core/wire/sse-tail.ts): every event with seq > `after`,
-   * gap-free across reconnects, until the returned function is called. `onError` gets each failure
-   * with the count of consecutive ones; a fatal one (400, 401, 403, 404) ends the tail.
+   * gap-free across reconnects, until the returned function is called or the store is closed. An
+   * invalid topic or `after` throws at once (BAD_REQUEST); later, `onError` gets each failure with
+   * the count of consecutive ones, and a fatal one (400, 401, 403, 404) ends the tail.
    */
   tail(
     topic: string,
@@ -153,6 +154,7 @@ export class HttpEventStore implements EventStore {
   ): Unsubscribe {
     this.open();
     validateTopic(topic);
+    validateNonNegativeInt(after, 'after');
     const stream: StreamTailOptions = { reconnectMs: opts.reconnectMs ?? this.sseOptions.reconnectMs };
     if (opts.onError) stream.onError = opts.onError;
     return this.track(tailStream(this.transport, topic, after, onEvents, stream));
