@@ -9,7 +9,7 @@ describe('normalizeServerUrl', () => {
   });
   it('refuses what is not a plain http(s) server URL, saying why', () => {
     expect(() => normalizeServerUrl('localhost:4180')).toThrow(/http:\/\/ or https:\/\//);
-    expect(() => normalizeServerUrl('not a url')).toThrow(/is not a URL/);
+    expect(() => normalizeServerUrl('not a url')).toThrow(/is not a valid URL/);
     expect(() => normalizeServerUrl('file:///etc/passwd')).toThrow(/http/);
     expect(() => normalizeServerUrl('https://user:pw@host/')).toThrow(/user name or password/);
     expect(() => normalizeServerUrl('https://host/?token=x')).toThrow(/query/);

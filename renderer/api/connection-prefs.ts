@@ -1,8 +1,8 @@
 /**
  * What the browser remembers about connections: "recent connections" (label, URL, read-only flag,
  * colour; never a token) in localStorage, and the token of each server in sessionStorage, so it
- * is forgotten when the tab closes. Takes the Storage objects as parameters so it is unit-tested
- * without a browser.
+ * is forgotten when the tab closes. Both are keyed by the server URL as src-core/wire/server-url.ts
+ * normalises it. Takes the Storage objects as parameters so it is unit-tested without a browser.
  */
 import type { ConnectionInfo } from '../../src-core/model/store-api';
 
@@ -74,21 +74,6 @@ export class ConnectionPrefs {
     if (token) this.session.setItem(TOKEN_PREFIX + url, token);
     else this.session.removeItem(TOKEN_PREFIX + url);
   }
-}
-
-/** `http://host:port` without a trailing slash, or a BAD_REQUEST-worthy message. */
-export function normalizeServerUrl(raw: string): { url: string } | { error: string } {
-  let u: URL;
-  try {
-    u = new URL(raw.trim());
-  } catch {
-    return { error: `"${raw}" is not a URL (expected e.g. http://127.0.0.1:4180)` };
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    return { error: `"${raw}" must start with http:// or https://` };
-  }
-  const path = u.pathname.replace(/\/+$/, '');
-  return { url: `${u.protocol}//${u.host}${path}` };
 }
 
 export function connectionIdFor(url: string): string {

@@ -1,29 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConnectionPrefs, connectionIdFor, normalizeServerUrl } from './connection-prefs';
+import { ConnectionPrefs, connectionIdFor } from './connection-prefs';
 import type { ConnectionInfo } from '../../src-core/model/store-api';
-
-/** A Map-backed Storage, as the browser's behaves for these calls. */
-class MemoryStorage implements Storage {
-  private m = new Map<string, string>();
-  get length(): number {
-    return this.m.size;
-  }
-  clear(): void {
-    this.m.clear();
-  }
-  getItem(k: string): string | null {
-    return this.m.get(k) ?? null;
-  }
-  key(i: number): string | null {
-    return [...this.m.keys()][i] ?? null;
-  }
-  removeItem(k: string): void {
-    this.m.delete(k);
-  }
-  setItem(k: string, v: string): void {
-    this.m.set(k, v);
-  }
-}
+import { MemoryStorage } from './memory-storage.testing';
 
 const conn = (url: string, extra: Partial<ConnectionInfo> = {}): ConnectionInfo => ({
   id: connectionIdFor(url),
@@ -70,16 +48,5 @@ describe('ConnectionPrefs', () => {
       '[{"id":1},{"id":"x","kind":"http","label":"l","target":"t","readOnly":false,"color":null}]',
     );
     expect(new ConnectionPrefs(local, new MemoryStorage()).recent()).toHaveLength(1);
-  });
-});
-
-describe('normalizeServerUrl', () => {
-  it('accepts http(s) URLs and strips trailing slashes', () => {
-    expect(normalizeServerUrl(' http://127.0.0.1:4180/ ')).toEqual({ url: 'http://127.0.0.1:4180' });
-    expect(normalizeServerUrl('https://tm.example/api/')).toEqual({ url: 'https://tm.example/api' });
-  });
-  it('names what is wrong', () => {
-    expect(normalizeServerUrl('127.0.0.1')).toEqual({ error: expect.stringContaining('is not a URL') as string });
-    expect(normalizeServerUrl('ftp://x')).toEqual({ error: expect.stringContaining('http://') as string });
   });
 });

@@ -1,50 +1,15 @@
 /**
- * Turning whatever went wrong into an `ApiError` (a code plus a message for a person), and the
- * one place that says what to do next for each code. HTTP error bodies are
- * `{"error":{"code","message"}}`; a network failure becomes UNAVAILABLE and an abort CANCELLED.
+ * Errors for people: any thrown value as an `ApiError` (a code plus a message; the rules are the
+ * wire's, src-core/wire/envelope.ts, shared with the Node client), and the one place that says what
+ * to do next for each code.
  */
-import {
-  TidemarkError,
-  codeForStatus,
-  errorFromEnvelope,
-  hasErrorCode,
-  type ErrorCode,
-} from '../../src-core/model/errors';
+import { type TidemarkError, type ErrorCode } from '../../src-core/model/errors';
 import type { ApiError } from '../../src-core/model/store-api';
-
-/** Reads a failed response's error body; falls back to the status when the body is not ours. */
-export async function errorFromResponse(res: Response, what: string): Promise<TidemarkError> {
-  let text = '';
-  try {
-    text = await res.text();
-  } catch {
-    // The body could not be read; the status still says enough.
-  }
-  return errorFromBody(res.status, text, what);
-}
-
-export function errorFromBody(status: number, text: string, what: string): TidemarkError {
-  const carried = errorFromEnvelope(text);
-  if (carried) return carried;
-  const code = codeForStatus(status);
-  return new TidemarkError(
-    code,
-    `${what} failed: the server answered ${status}${text ? ` (${text.slice(0, 200)})` : ''}`,
-  );
-}
+import { toCodedError } from '../../src-core/wire/envelope';
 
 /** Any thrown value -> an error with a code (a TidemarkError, so it can be rethrown). */
 export function toApiError(err: unknown, what = 'The request'): TidemarkError & ApiError {
-  if (err instanceof TidemarkError) return err;
-  if (hasErrorCode(err)) return new TidemarkError(err.code, err.message);
-  if (err instanceof DOMException && err.name === 'AbortError') {
-    return new TidemarkError('CANCELLED', `${what} was cancelled`);
-  }
-  if (err instanceof TypeError) {
-    return new TidemarkError('UNAVAILABLE', `${what} could not reach the server (${err.message})`);
-  }
-  if (err instanceof Error) return new TidemarkError('INTERNAL', err.message);
-  return new TidemarkError('INTERNAL', String(err));
+  return toCodedError(err, what);
 }
 
 const HINTS: Record<ErrorCode, string> = {

@@ -1,12 +1,22 @@
 /**
- * `StoreApi` over HTTP, for the app served by `tidemark serve`. The connection is the serving
- * origin (another server would have to allow this origin by CORS); the token, when the server
- * wants one, is entered in the UI and kept in sessionStorage; recent connections (never tokens)
- * in localStorage. Read-only is enforced here as well as in the UI: a write on a read-only
- * connection is refused before it leaves the browser.
+ * `StoreApi` over HTTP, for the app served by `tidemark serve`. Routes, queries, errors, the server
+ * URL rule, whoami, snapshot formats and the live tail are src-core/wire's, shared with the Node
+ * client; what is the browser's own is here and beside it: the connection is the serving origin
+ * (another server would have to allow this origin by CORS); the token, when the server wants one,
+ * is entered in the UI and kept in sessionStorage; recent connections (never tokens) in
+ * localStorage (connection-prefs.ts); requests bypass the HTTP cache; the diff upload reports
+ * progress (upload.ts) and exports are saved as downloads (download.ts). Read-only is enforced
+ * here as well as in the UI: a write on a read-only connection is refused before it leaves the
+ * browser.
  */
-import { type Operation, type Role, isRole, refusalFor } from '../../src-core/model/access';
+import { type Operation, refusalFor } from '../../src-core/model/access';
 import { TidemarkError } from '../../src-core/model/errors';
+import {
+  EXPORT_SURFACE_REQUEST_KEYS,
+  LIST_TXNS_OPTION_KEYS,
+  READ_EVENTS_OPTION_KEYS,
+  SURFACE_OPTION_KEYS,
+} from '../../src-core/model/option-keys';
 import type {
   Capabilities,
   ConnectServerRequest,
@@ -35,20 +45,26 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../../src-core/model/types';
+import { diffQuery } from '../../src-core/wire/diff-query';
+import { paths } from '../../src-core/wire/paths';
+import { queryOf } from '../../src-core/wire/query';
+import { normalizeServerUrl } from '../../src-core/wire/server-url';
+import { CONTENT_TYPES, resolveFormat } from '../../src-core/wire/snapshot-format';
+import { tailStream } from '../../src-core/wire/sse-tail';
+import { WireTransport } from '../../src-core/wire/transport';
+import { askWhoami } from '../../src-core/wire/whoami';
 import { patchConnection } from './connection-patch';
-import { ConnectionPrefs, connectionIdFor, normalizeServerUrl } from './connection-prefs';
+import { ConnectionPrefs, connectionIdFor } from './connection-prefs';
 import { startCancellable } from './cancel';
 import { exportFileName } from '../../src-core/export/names';
 import { countCsvRecords, countNdjsonRecords } from '../../src-core/export/records';
 import { saveBlob } from './download';
 import { toApiError } from './errors';
-import { tailSse } from './sse';
-import { HttpTransport, pathOf } from './transport';
-import { CONTENT_TYPES, formatFromName, uploadJson } from './upload';
+import { uploadJson } from './upload';
 
 export class HttpStoreApi implements StoreApi {
   private conn: ConnectionInfo | null = null;
-  private transport: HttpTransport | null = null;
+  private transport: WireTransport | null = null;
   private readonly prefs: ConnectionPrefs;
 
   constructor(
@@ -95,10 +111,9 @@ export class HttpStoreApi implements StoreApi {
   }
 
   async connectServer(req: ConnectServerRequest): Promise<ConnectionInfo> {
-    const norm = normalizeServerUrl(req.url);
-    if ('error' in norm) throw new TidemarkError('BAD_REQUEST', `Server URL: ${norm.error}`);
-    const token = req.token?.trim() ? req.token.trim() : this.prefs.token(norm.url);
-    return this.open(norm.url, token, req);
+    const url = normalizeServerUrl(req.url, 'Server URL');
+    const token = req.token?.trim() ? req.token.trim() : this.prefs.token(url);
+    return this.open(url, token, req);
   }
 
   async reconnect(id: string): Promise<ConnectionInfo> {
@@ -126,82 +141,70 @@ export class HttpStoreApi implements StoreApi {
     return Promise.resolve();
   }
 
-  listTopics(): Promise<TopicInfo[]> {
+  async listTopics(): Promise<TopicInfo[]> {
     return this.http()
-      .json<{ topics: TopicInfo[] }>('GET', '/v1/topics', { what: 'Loading topics' })
+      .json<{ topics: TopicInfo[] }>('GET', paths.topics(), { what: 'Loading topics' })
       .then((b) => b.topics);
   }
 
-  topicInfo(topic: string): Promise<TopicInfo> {
-    return this.http().json('GET', pathOf('v1', 'topics', topic), { what: `Loading topic ${topic}` });
+  async topicInfo(topic: string): Promise<TopicInfo> {
+    return this.http().json('GET', paths.topic(topic), { what: `Loading topic ${topic}` });
   }
 
-  readEvents(topic: string, opts: ReadEventsOptions = {}): Promise<EventPage> {
-    return this.http().json('GET', pathOf('v1', 'topics', topic, 'events'), {
-      query: { ...opts },
+  async readEvents(topic: string, opts: ReadEventsOptions = {}): Promise<EventPage> {
+    return this.http().json('GET', paths.events(topic), {
+      query: queryOf(opts, READ_EVENTS_OPTION_KEYS),
       what: 'Loading events',
     });
   }
 
-  listTxns(topic: string, opts: ListTxnsOptions = {}): Promise<TxnPage> {
-    return this.http().json('GET', pathOf('v1', 'topics', topic, 'txns'), {
-      query: { ...opts },
+  async listTxns(topic: string, opts: ListTxnsOptions = {}): Promise<TxnPage> {
+    return this.http().json('GET', paths.txns(topic), {
+      query: queryOf(opts, LIST_TXNS_OPTION_KEYS),
       what: 'Loading transactions',
     });
   }
 
-  getTxn(topic: string, txn: number): Promise<TxnDetail> {
-    return this.http().json('GET', pathOf('v1', 'topics', topic, 'txns', txn), { what: `Loading transaction ${txn}` });
+  async getTxn(topic: string, txn: number): Promise<TxnDetail> {
+    return this.http().json('GET', paths.txn(topic, txn), { what: `Loading transaction ${txn}` });
   }
 
-  surface(topic: string, opts: SurfaceOptions = {}): Promise<SurfacePage> {
-    return this.http().json('GET', pathOf('v1', 'topics', topic, 'surface'), {
-      query: { ...opts },
+  async surface(topic: string, opts: SurfaceOptions = {}): Promise<SurfacePage> {
+    return this.http().json('GET', paths.surface(topic), {
+      query: queryOf(opts, SURFACE_OPTION_KEYS),
       what: 'Loading the surface',
     });
   }
 
-  append(topic: string, req: AppendRequest): Promise<AppendResponse> {
-    return this.allowed('txns.append').json('POST', pathOf('v1', 'topics', topic, 'txns'), {
-      body: req,
-      what: 'Writing',
-    });
+  async append(topic: string, req: AppendRequest): Promise<AppendResponse> {
+    return this.allowed('txns.append').json('POST', paths.txns(topic), { body: req, what: 'Writing' });
   }
 
-  previewInvalidate(topic: string, txn: number, limit?: number): Promise<InvalidatePreview> {
-    return this.http().json('GET', pathOf('v1', 'topics', topic, 'txns', txn, 'preview-invalidate'), {
+  async previewInvalidate(topic: string, txn: number, limit?: number): Promise<InvalidatePreview> {
+    return this.http().json('GET', paths.previewInvalidate(topic, txn), {
       query: { limit },
       what: `Previewing the invalidation of transaction ${txn}`,
     });
   }
 
-  invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
-    return this.allowed('txns.invalidate').json('POST', pathOf('v1', 'topics', topic, 'txns', txn, 'invalidate'), {
+  async invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
+    return this.allowed('txns.invalidate').json('POST', paths.invalidate(topic, txn), {
       body: { reason },
       what: `Invalidating transaction ${txn}`,
     });
   }
 
-  loadSampleData(): Promise<{ topic: string }> {
-    return this.allowed('sample.load').json('POST', '/v1/sample', { what: 'Loading sample data' });
+  async loadSampleData(): Promise<{ topic: string }> {
+    return this.allowed('sample.load').json('POST', paths.sample(), { what: 'Loading sample data' });
   }
 
-  diff(topic: string, req: DiffRequest, op: LongOperation = {}): Promise<DiffResult> {
+  async diff(topic: string, req: DiffRequest, op: LongOperation = {}): Promise<DiffResult> {
     const t = this.http();
-    const format = req.format ?? formatFromName(req.fileName);
-    if (!format) {
-      return Promise.reject(
-        new TidemarkError('BAD_REQUEST', `${req.fileName}: unknown snapshot format (use .csv, .json or .ndjson)`),
-      );
-    }
-    const url = t.url(pathOf('v1', 'topics', topic, 'diff'), {
-      key: req.keyField,
-      fields: req.fields && req.fields.length > 0 ? req.fields.join(',') : undefined,
-      ignore: req.ignore && req.ignore.length > 0 ? req.ignore.join(',') : undefined,
-      limit: req.limit,
-    });
+    const format = resolveFormat(req.format, req.fileName);
+    const query = diffQuery({ keyField: req.keyField, fields: req.fields, ignore: req.ignore, limit: req.limit });
     return uploadJson<DiffResult>({
-      url,
+      url: t.url(paths.diff(topic), query),
+      base: t.baseUrl,
       headers: t.authHeaders(),
       body: req.file,
       contentType: CONTENT_TYPES[format],
@@ -211,8 +214,8 @@ export class HttpStoreApi implements StoreApi {
   }
 
   async exportSurface(topic: string, req: ExportSurfaceRequest, op: LongOperation = {}): Promise<ExportResult> {
-    const res = await this.http().send('GET', pathOf('v1', 'topics', topic, 'surface', 'export'), {
-      query: { format: req.format, view: req.view, asOfTxn: req.asOfTxn, prefix: req.prefix },
+    const res = await this.http().send('GET', paths.surfaceExport(topic), {
+      query: queryOf(req, EXPORT_SURFACE_REQUEST_KEYS),
       signal: startCancellable(op),
       what: 'Exporting the surface',
     });
@@ -236,23 +239,18 @@ export class HttpStoreApi implements StoreApi {
     onEvents: (events: StoredEvent[]) => void,
     onError?: (e: ApiError) => void,
   ): () => void {
-    const t = this.http();
-    return tailSse({
-      url: (a) => t.url(pathOf('v1', 'topics', topic, 'events', 'stream'), { after: a }),
-      headers: () => t.authHeaders(),
-      after,
-      onEvents,
-      onError,
+    return tailStream(this.http(), topic, after, onEvents, {
+      onError: (err) => onError?.(toApiError(err, 'The live tail')),
     });
   }
 
-  private http(): HttpTransport {
+  private http(): WireTransport {
     if (!this.transport) throw new TidemarkError('UNAUTHORIZED', 'Not connected: connect to the server first.');
     return this.transport;
   }
 
   /** The transport, if the open connection may run `op` (read-only flag and role, model/access.ts). */
-  private allowed(op: Operation): HttpTransport {
+  private allowed(op: Operation): WireTransport {
     const conn = this.conn;
     const refusal = conn ? refusalFor(conn, op) : null;
     if (refusal?.reason === 'readOnly') throw new TidemarkError('FORBIDDEN', 'This connection is marked read-only.');
@@ -271,36 +269,24 @@ export class HttpStoreApi implements StoreApi {
     token: string | null,
     req: Partial<Pick<ConnectServerRequest, 'label' | 'readOnly' | 'color'>>,
   ): Promise<ConnectionInfo> {
-    const transport = new HttpTransport(url, token);
-    const role = await whoami(transport);
-    const id = connectionIdFor(url);
+    const transport = new WireTransport({ url, token, requestDefaults: { cache: 'no-store' } });
+    const { role } = await askWhoami(transport, { what: 'Connecting' });
+    const target = transport.baseUrl;
+    const id = connectionIdFor(target);
     const remembered = this.prefs.find(id);
     const conn: ConnectionInfo = {
       id,
       kind: 'http',
-      label: req.label?.trim() || remembered?.label || new URL(url).host,
-      target: url,
+      label: req.label?.trim() || remembered?.label || new URL(target).host,
+      target,
       readOnly: req.readOnly ?? remembered?.readOnly ?? false,
       color: req.color !== undefined ? req.color : (remembered?.color ?? null),
       role,
     };
-    this.prefs.setToken(url, token);
+    this.prefs.setToken(target, token);
     this.prefs.remember(conn);
     this.conn = conn;
     this.transport = transport;
     return conn;
-  }
-}
-
-async function whoami(t: HttpTransport): Promise<Role> {
-  try {
-    const body = await t.json<{ role?: unknown }>('GET', '/v1/whoami', { what: 'Connecting' });
-    return isRole(body.role) ? body.role : 'read';
-  } catch (err) {
-    // An older server without /v1/whoami: probe a read route; the role is then unknown, so the
-    // app assumes the least and lets the server refuse what it must.
-    if ((err as ApiError).code !== 'NOT_FOUND') throw err;
-    await t.json('GET', '/v1/topics', { what: 'Connecting' });
-    return 'read';
   }
 }

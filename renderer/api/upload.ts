@@ -1,31 +1,21 @@
 /**
  * Snapshot upload for the diff route with XMLHttpRequest, because fetch cannot report upload
- * progress. Reports bytes sent while uploading, then an indeterminate "comparing" phase while the
- * server works; an AbortSignal aborts the request (CANCELLED). Also: the snapshot format from a
- * file name, and the Content-Type the route expects for each format.
+ * progress: the browser's own part of the diff. Reports bytes sent while uploading, then an
+ * indeterminate "comparing" phase while the server works; an AbortSignal aborts the request
+ * (CANCELLED). The URL, the Content-Type of each format and the error rules are the wire's
+ * (src-core/wire/); `formatFromName` is the wire's file-name rule under the name the screens use.
  */
-import { TidemarkError } from '../../src-core/model/errors';
-import type { Progress, SnapshotFormat } from '../../src-core/model/store-api';
-import { errorFromBody } from './errors';
+import type { Progress } from '../../src-core/model/store-api';
+import { cancelled, errorFromStatus, notJson, unreachable } from '../../src-core/wire/envelope';
 
-export const CONTENT_TYPES: Record<SnapshotFormat, string> = {
-  csv: 'text/csv',
-  json: 'application/json',
-  ndjson: 'application/x-ndjson',
-};
+export { formatFromFileName as formatFromName } from '../../src-core/wire/snapshot-format';
 
-/** Format from the extension (.csv, .json, .ndjson/.jsonl), or null when unknown. */
-export function formatFromName(name: string): SnapshotFormat | null {
-  const m = /\.([a-z0-9]+)$/i.exec(name);
-  const ext = m?.[1]?.toLowerCase();
-  if (ext === 'csv' || ext === 'tsv') return 'csv';
-  if (ext === 'json') return 'json';
-  if (ext === 'ndjson' || ext === 'jsonl') return 'ndjson';
-  return null;
-}
+const WHAT = 'The comparison';
 
 export interface UploadRequest {
   url: string;
+  /** The server, for messages. */
+  base: string;
   headers: Record<string, string>;
   body: Blob;
   contentType: string;
@@ -36,7 +26,7 @@ export interface UploadRequest {
 export function uploadJson<T>(req: UploadRequest): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (req.signal?.aborted) {
-      reject(new TidemarkError('CANCELLED', 'The comparison was cancelled'));
+      reject(cancelled(WHAT));
       return;
     }
     const xhr = new XMLHttpRequest();
@@ -62,11 +52,11 @@ export function uploadJson<T>(req: UploadRequest): Promise<T> {
     const done = (): void => req.signal?.removeEventListener('abort', onAbort);
     xhr.onabort = () => {
       done();
-      reject(new TidemarkError('CANCELLED', 'The comparison was cancelled'));
+      reject(cancelled(WHAT));
     };
     xhr.onerror = () => {
       done();
-      reject(new TidemarkError('UNAVAILABLE', 'The snapshot upload could not reach the server'));
+      reject(unreachable(WHAT, req.base, 'the upload failed'));
     };
     xhr.onload = () => {
       done();
@@ -74,10 +64,10 @@ export function uploadJson<T>(req: UploadRequest): Promise<T> {
         try {
           resolve(JSON.parse(xhr.responseText) as T);
         } catch {
-          reject(new TidemarkError('INTERNAL', 'The server answered the comparison with something that is not JSON'));
+          reject(notJson(WHAT));
         }
       } else {
-        reject(errorFromBody(xhr.status, xhr.responseText, 'The comparison'));
+        reject(errorFromStatus(xhr.status, xhr.responseText, WHAT));
       }
     };
     req.onProgress?.({ done: 0, total, unit: 'bytes', phase: 'uploading' });

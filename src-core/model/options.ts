@@ -6,7 +6,8 @@
  * these, the operation table (signatures.ts) builds each `StoreApi` method's argument list from
  * them, the Electron IPC contract validates requests with that table, the server's route table
  * takes its query parameters' names and bounds from them (server/query-schema.ts), and the HTTP
- * clients serialise exactly their keys (`*_KEYS`). A field added here reaches every caller; none of
+ * clients serialise exactly their keys (`*_KEYS`, listed zod-free in option-keys.ts for the browser
+ * bundle, pinned to these schemas). A field added here reaches every caller; none of
  * them lists fields by hand, so none can drop one silently. Objects are strict: an unknown field is
  * refused, naming it. Type and length checks only where the store has a precise check of its own
  * (topic names, keys, event data): the store's message names the problem better.
@@ -148,9 +149,11 @@ export const connectionPatchSchema = z.strictObject({
   color: connectionColorSchema.optional(),
 });
 
-/** The option names each read serialises (as query parameters over HTTP), in declaration order. */
-export const READ_EVENTS_OPTION_KEYS = readEventsOptionsSchema.keyof().options;
-export const LIST_TXNS_OPTION_KEYS = listTxnsOptionsSchema.keyof().options;
-export const SURFACE_OPTION_KEYS = surfaceOptionsSchema.keyof().options;
-export const PREVIEW_INVALIDATION_OPTION_KEYS = previewInvalidationOptionsSchema.keyof().options;
-export const EXPORT_SURFACE_REQUEST_KEYS = exportSurfaceRequestSchema.keyof().options;
+/** The option names each read serialises (query parameters over HTTP): listed without zod, pinned to these schemas. */
+export {
+  EXPORT_SURFACE_REQUEST_KEYS,
+  LIST_TXNS_OPTION_KEYS,
+  PREVIEW_INVALIDATION_OPTION_KEYS,
+  READ_EVENTS_OPTION_KEYS,
+  SURFACE_OPTION_KEYS,
+} from './option-keys';

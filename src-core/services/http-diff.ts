@@ -7,8 +7,8 @@
  * `onRow` the answer is asked for as NDJSON (`Accept: application/x-ndjson`): every row arrives
  * (read only as fast as `onRow` takes them), `rows` keeps the first `limit`, as the generic diff
  * does. Options are checked here with the diff's own checks first, so a bad option fails the same
- * way on every path and before anything is sent; a field name the route's comma list cannot carry
- * is refused, never sent rewritten. Progress: bytes sent (phase `upload`); an aborted signal ends
+ * way on every path and before anything is sent; the query is the wire's (src-core/wire/diff-query.ts:
+ * a field name the route's comma list cannot carry is refused, never sent rewritten). Progress: bytes sent (phase `upload`); an aborted signal ends
  * the upload or the answer with CANCELLED.
  */
 import { TidemarkError, badRequest, errorFromEnvelope } from '../model/errors';
@@ -19,7 +19,10 @@ import { CONTENT_TYPES, parseSnapshotFormat } from '../diff/format';
 import { checkOptions } from '../diff/options';
 import { Pacer, cancelled } from '../diff/pacer';
 import type { Chunk, SnapshotSource } from '../diff/types';
-import { type HttpTransport, type QueryValue, topicPath } from '../store/http/transport';
+import type { HttpTransport } from '../store/http/transport';
+import { diffQuery } from '../wire/diff-query';
+import { paths } from '../wire/paths';
+import type { WireRequestInit } from '../wire/transport';
 import type { ServiceDiffOptions } from './types';
 
 export async function httpDiff(
@@ -33,7 +36,8 @@ export async function httpDiff(
   const format = parseSnapshotFormat(source.format);
   const limit = checkOptions(opts).limit;
   const streaming = opts.onRow !== undefined;
-  const query = diffQuery(opts, streaming);
+  // Streaming, the route sends every row and ignores `limit`; the rows kept are counted here.
+  const query = diffQuery({ ...opts, limit: streaming ? undefined : opts.limit });
   const pacer = new Pacer(op);
   pacer.check();
   const size = source.size ?? null;
@@ -48,7 +52,7 @@ export async function httpDiff(
   // A stalled read of the snapshot (a file, a pipe) ends on abort too.
   const stop = pacer.onAbort(source.body);
   try {
-    const init: RequestInit & { duplex: 'half'; query: Record<string, QueryValue> } = {
+    const init: WireRequestInit & { duplex: 'half' } = {
       method: 'POST',
       headers,
       body: upload.stream,
@@ -58,7 +62,7 @@ export async function httpDiff(
     if (op.signal !== undefined) init.signal = op.signal;
     let res: Response;
     try {
-      res = await t.fetch(topicPath(topic, '/diff'), init);
+      res = await t.fetch(paths.diff(topic), init);
     } catch (e) {
       // Reading the snapshot failed (a bad file, over a size limit): that is the error to report.
       if (op.signal?.aborted === true) throw cancelled();
@@ -77,30 +81,6 @@ export async function httpDiff(
     stop();
     upload.release();
   }
-}
-
-/** The route's query for these options (the route takes comma lists: each name must survive one). */
-function diffQuery(opts: ServiceDiffOptions, streaming: boolean): Record<string, QueryValue> {
-  const q: Record<string, QueryValue> = {};
-  if (opts.keyField !== undefined) q.key = opts.keyField;
-  if (opts.fields !== undefined) q.fields = commaList(opts.fields, 'fields');
-  if (opts.ignore !== undefined && opts.ignore.length > 0) q.ignore = commaList(opts.ignore, 'ignore');
-  // Streaming, the route sends every row and ignores `limit`; the rows kept are counted here.
-  if (opts.limit !== undefined && !streaming) q.limit = opts.limit;
-  if (opts.asOfTxn !== undefined) q.asOfTxn = opts.asOfTxn;
-  if (opts.includeEqual === true) q.includeEqual = 'true';
-  return q;
-}
-
-function commaList(names: readonly string[], what: string): string {
-  for (const n of names) {
-    if (n.includes(',') || n.trim() !== n) {
-      throw badRequest(
-        `${what}: the field name ${JSON.stringify(n)} cannot be sent to a server's diff route, whose comma list splits at commas and trims blanks`,
-      );
-    }
-  }
-  return names.join(',');
 }
 
 /**

@@ -5,7 +5,8 @@
  * to `POST …/diff` (http-diff.ts); `exportSurface` streams `GET …/surface/export` and counts the
  * rows as the text goes by (CSV records, not lines: a quoted cell may hold a newline), reporting
  * progress in rows and ending with CANCELLED on abort, or with UNAVAILABLE when the transfer stops
- * before the end of a record; `loadSample` is `POST /v1/sample`. Arguments are checked here with the
+ * before the end of a record; `loadSample` is `POST /v1/sample`. Paths and queries are the wire's
+ * (src-core/wire/), as for every HTTP client. Arguments are checked here with the
  * same checks as the generic implementation, so a bad one fails alike on every path and is never
  * sent.
  */
@@ -14,7 +15,10 @@ import type { ExportSurfaceRequest, InvalidatePreview, LongOperation } from '../
 import { validateLimit, validatePositiveInt, validateTopic } from '../model/validate';
 import { RecordCounter } from '../export/records';
 import type { HttpEventStore } from '../store/http/index';
-import { topicPath } from '../store/http/transport';
+import { EXPORT_SURFACE_REQUEST_KEYS } from '../model/option-keys';
+import { paths } from '../wire/paths';
+import { queryOf } from '../wire/query';
+import type { WireRequestInit } from '../wire/transport';
 import { knownExportTotal } from './generic';
 import { cutOff, httpDiff } from './http-diff';
 import type { StoreServices, SurfaceExport } from './types';
@@ -26,11 +30,11 @@ export function createHttpServices(store: HttpEventStore): StoreServices {
       validateTopic(topic);
       validatePositiveInt(txn, 'txn');
       const query = { limit: validateLimit(limit) };
-      return t.json<InvalidatePreview>('GET', topicPath(topic, `/txns/${txn}/preview-invalidate`), { query });
+      return t.json<InvalidatePreview>('GET', paths.previewInvalidate(topic, txn), { query });
     },
     diff: (topic, source, opts, op) => httpDiff(t, topic, source, opts, op),
     exportSurface: (topic, req, op) => exportSurface(store, topic, req, op),
-    loadSample: () => t.json<{ topic: string }>('POST', '/v1/sample'),
+    loadSample: () => t.json<{ topic: string }>('POST', paths.sample()),
   };
 }
 
@@ -55,12 +59,9 @@ async function exportSurface(
           () => null,
         )
       : Promise.resolve(null);
-  const init: RequestInit & { query: Record<string, string | number | undefined> } = {
-    method: 'GET',
-    query: { format: req.format, view: req.view, asOfTxn: req.asOfTxn, prefix: req.prefix },
-  };
+  const init: WireRequestInit = { method: 'GET', query: queryOf(req, EXPORT_SURFACE_REQUEST_KEYS) };
   if (op.signal !== undefined) init.signal = op.signal;
-  const res = await t.fetch(topicPath(topic, '/surface/export'), init);
+  const res = await t.fetch(paths.surfaceExport(topic), init);
   if (!res.ok || res.body === null) {
     await total;
     throw await t.errorFrom(res);

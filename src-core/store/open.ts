@@ -7,6 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { badRequest, notFound } from '../model/errors';
+import { normalizeServerUrl } from '../wire/server-url';
 import type { EventStore } from './types';
 
 export const DEFAULT_DB_FILE = './tidemark.db';
@@ -50,7 +51,7 @@ export async function openStoreFromOptions(opts: OpenStoreOptions): Promise<Even
   }
 
   if (present(opts.url)) {
-    const url = checkUrl(opts.url, '--url', ['http:', 'https:']);
+    const url = normalizeServerUrl(opts.url, '--url');
     const { openHttpStore } = await import('./http/index');
     return openHttpStore(opts.token !== undefined ? { url, token: opts.token } : { url });
   }

@@ -39,7 +39,7 @@ describe('HTTP client', () => {
     const gone = openHttpStore({ url: 'http://127.0.0.1:9' });
     await expect(gone.listTopics()).rejects.toMatchObject({
       code: 'UNAVAILABLE',
-      message: expect.stringMatching(/cannot reach/) as unknown,
+      message: expect.stringMatching(/could not reach/) as unknown,
     });
   });
 

@@ -1,12 +1,13 @@
 /**
  * `openHttpStore`: an `EventStore` that talks to a `tidemark serve` over HTTP (API.md), so the same
- * code (CLI, contract suite, desktop app) works against a remote store. Reads are plain GETs;
- * `append` and `appendBatch` go through the ordered writer (ordered-writer.ts: pipelined into
- * `/v1/batch`, one request in flight, safe retry); `subscribe` reads the SSE stream from the
- * topic's current end (sse-client.ts). Errors keep the server's code; an unreachable server is
- * UNAVAILABLE.
+ * code (CLI, contract suite, desktop app) works against a remote store. Routes, queries, errors,
+ * whoami and the live tail are the wire's (src-core/wire/, shared with the browser adapter); what is
+ * this client's own is the ordered writer behind `append` and `appendBatch` (ordered-writer.ts:
+ * pipelined into `/v1/batch`, one request in flight, safe retry) and the bookkeeping of its open
+ * streams, which `close()` ends. `subscribe` reads the live stream from the topic's current end.
+ * Errors keep the server's code; an unreachable server is UNAVAILABLE.
  */
-import { TidemarkError } from '../../model/errors';
+import { storeClosed } from '../../model/errors';
 import type {
   AppendRequest,
   AppendResponse,
@@ -16,7 +17,6 @@ import type {
   InvalidateResult,
   ListTxnsOptions,
   ReadEventsOptions,
-  Role,
   StoredEvent,
   SurfaceOptions,
   SurfacePage,
@@ -24,13 +24,17 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../../model/types';
-import { validateReason, validateTopic } from '../../model/validate';
+import { validateNonNegativeInt, validateReason, validateTopic } from '../../model/validate';
 import type { InvalidatePreview } from '../../model/store-api';
+import { LIST_TXNS_OPTION_KEYS, READ_EVENTS_OPTION_KEYS, SURFACE_OPTION_KEYS } from '../../model/option-keys';
+import { paths } from '../../wire/paths';
+import { queryOf } from '../../wire/query';
+import { type StreamTailOptions, tailStream } from '../../wire/sse-tail';
+import { type Whoami, askWhoami } from '../../wire/whoami';
 import { findTopic } from '../find-topic';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { OrderedWriter, type OrderedWriterOptions } from './ordered-writer';
-import { type SseOptions, streamEvents } from './sse-client';
-import { HttpTransport, type QueryValue, topicPath } from './transport';
+import { HttpTransport } from './transport';
 
 export { OrderedWriter, type OrderedWriterOptions, type OrderedAppendResponse } from './ordered-writer';
 export { HttpTransport } from './transport';
@@ -40,26 +44,15 @@ export interface HttpStoreOptions {
   token?: string;
   /** Options of the ordered writer behind `append`/`appendBatch`. */
   writer?: Omit<OrderedWriterOptions, 'url' | 'token'>;
-  /** Options of the SSE reader behind `subscribe`. */
-  sse?: SseOptions;
-}
-
-/** Only the named options, as query values (a stray field must not become an unknown parameter). */
-function q(o: object, names: readonly string[]): Record<string, QueryValue> {
-  const src = o as Record<string, unknown>;
-  const out: Record<string, QueryValue> = {};
-  for (const n of names) {
-    const v = src[n];
-    if (typeof v === 'string' || typeof v === 'number') out[n] = v;
-  }
-  return out;
+  /** Options of the live stream behind `subscribe` and `tail` (reconnect delay; `onError` for `subscribe`). */
+  sse?: StreamTailOptions;
 }
 
 export class HttpEventStore implements EventStore {
   readonly kind = 'http';
   readonly transport: HttpTransport;
   readonly writer: OrderedWriter;
-  private readonly sseOptions: SseOptions;
+  private readonly sseOptions: StreamTailOptions;
   private readonly streams = new Set<() => void>();
   private closed = false;
 
@@ -70,17 +63,17 @@ export class HttpEventStore implements EventStore {
   }
 
   private open(): void {
-    if (this.closed) throw new TidemarkError('UNAVAILABLE', 'this HTTP store has been closed');
+    if (this.closed) throw storeClosed();
   }
 
   async listTopics(): Promise<TopicInfo[]> {
     this.open();
-    return (await this.transport.json<{ topics: TopicInfo[] }>('GET', '/v1/topics')).topics;
+    return (await this.transport.json<{ topics: TopicInfo[] }>('GET', paths.topics())).topics;
   }
 
   async topicInfo(topic: string): Promise<TopicInfo> {
     this.open();
-    return this.transport.json<TopicInfo>('GET', topicPath(validateTopic(topic)));
+    return this.transport.json<TopicInfo>('GET', paths.topic(validateTopic(topic)));
   }
 
   async append(topic: string, req: AppendRequest): Promise<AppendResponse> {
@@ -95,84 +88,83 @@ export class HttpEventStore implements EventStore {
 
   async readEvents(topic: string, opts: ReadEventsOptions = {}): Promise<EventPage> {
     this.open();
-    return this.transport.json<EventPage>('GET', topicPath(validateTopic(topic), '/events'), {
-      query: q(opts, ['after', 'before', 'limit', 'order', 'key', 'txn']),
+    return this.transport.json<EventPage>('GET', paths.events(validateTopic(topic)), {
+      query: queryOf(opts, READ_EVENTS_OPTION_KEYS),
     });
   }
 
   async listTxns(topic: string, opts: ListTxnsOptions = {}): Promise<TxnPage> {
     this.open();
-    return this.transport.json<TxnPage>('GET', topicPath(validateTopic(topic), '/txns'), {
-      query: q(opts, ['after', 'before', 'limit', 'order']),
+    return this.transport.json<TxnPage>('GET', paths.txns(validateTopic(topic)), {
+      query: queryOf(opts, LIST_TXNS_OPTION_KEYS),
     });
   }
 
   async getTxn(topic: string, txn: number): Promise<TxnDetail> {
     this.open();
-    return this.transport.json<TxnDetail>('GET', topicPath(validateTopic(topic), `/txns/${txn}`));
+    return this.transport.json<TxnDetail>('GET', paths.txn(validateTopic(topic), txn));
   }
 
   async invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
     this.open();
     validateReason(reason);
-    return this.transport.json<InvalidateResult>('POST', topicPath(validateTopic(topic), `/txns/${txn}/invalidate`), {
+    return this.transport.json<InvalidateResult>('POST', paths.invalidate(validateTopic(topic), txn), {
       body: { reason },
     });
   }
 
   async surface(topic: string, opts: SurfaceOptions = {}): Promise<SurfacePage> {
     this.open();
-    return this.transport.json<SurfacePage>('GET', topicPath(validateTopic(topic), '/surface'), {
-      query: q(opts, ['after', 'limit', 'prefix', 'view', 'asOfTxn']),
+    return this.transport.json<SurfacePage>('GET', paths.surface(validateTopic(topic)), {
+      query: queryOf(opts, SURFACE_OPTION_KEYS),
     });
   }
 
   /** Extra route: what invalidating `txn` would change on the surface. */
   async previewInvalidation(topic: string, txn: number, limit?: number): Promise<InvalidatePreview> {
     this.open();
-    return this.transport.json<InvalidatePreview>(
-      'GET',
-      topicPath(validateTopic(topic), `/txns/${txn}/preview-invalidate`),
-      {
-        query: { limit },
-      },
-    );
+    return this.transport.json<InvalidatePreview>('GET', paths.previewInvalidate(validateTopic(topic), txn), {
+      query: { limit },
+    });
   }
 
   /** Extra route: loads the demo topic on the server (write role); returns its name. */
   async loadSampleData(): Promise<{ topic: string }> {
     this.open();
-    return this.transport.json('POST', '/v1/sample');
+    return this.transport.json('POST', paths.sample());
   }
 
   /** Extra route: the caller's role and token name on this server (name null on an open server). */
-  async whoami(): Promise<{ role: Role; name: string | null }> {
+  async whoami(): Promise<Whoami> {
     this.open();
-    return this.transport.json('GET', '/v1/whoami');
+    return askWhoami(this.transport);
   }
 
-  /** Live events with seq > `after`, gap-free across reconnects, until the returned function is called. */
+  /**
+   * The live tail over the SSE stream (src-core/wire/sse-tail.ts): every event with seq > `after`,
+   * gap-free across reconnects, until the returned function is called or the store is closed. An
+   * invalid topic or `after` throws at once (BAD_REQUEST); later, `onError` gets each failure with
+   * the count of consecutive ones, and a fatal one (400, 401, 403, 404) ends the tail.
+   */
   tail(
     topic: string,
     after: number,
     onEvents: (events: StoredEvent[]) => void,
-    opts: TailOptions & Pick<SseOptions, 'reconnectMs'> = {},
+    opts: TailOptions & Pick<StreamTailOptions, 'reconnectMs'> = {},
   ): Unsubscribe {
     this.open();
     validateTopic(topic);
-    const sse: SseOptions = { ...this.sseOptions };
-    if (opts.reconnectMs !== undefined) sse.reconnectMs = opts.reconnectMs;
-    const onError = opts.onError;
-    if (onError) sse.onError = (err) => onError(err, 1);
-    const stop = streamEvents(this.transport, topic, after, onEvents, sse);
-    return this.track(stop);
+    validateNonNegativeInt(after, 'after');
+    const stream: StreamTailOptions = { reconnectMs: opts.reconnectMs ?? this.sseOptions.reconnectMs };
+    if (opts.onError) stream.onError = opts.onError;
+    return this.track(tailStream(this.transport, topic, after, onEvents, stream));
   }
 
   subscribe(topic: string, listener: CommitListener): Unsubscribe {
     this.open();
     validateTopic(topic);
     const from = async (): Promise<number> => (await findTopic(this, topic))?.maxSeq ?? 0;
-    return this.track(streamEvents(this.transport, topic, from, listener, this.sseOptions));
+    return this.track(tailStream(this.transport, topic, from, listener, this.sseOptions));
   }
 
   private track(stop: () => void): Unsubscribe {

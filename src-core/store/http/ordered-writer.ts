@@ -25,6 +25,7 @@ import { asJsonValue } from '../../model/canonical';
 import { hasUnstorableEscape, storableCanonicalJson } from '../../model/text';
 import type { AppendRequest, AppendResponse, BatchResponse, BatchTxn } from '../../model/types';
 import { validateAppendRequest, validateBatchTxn, validateTopic } from '../../model/validate';
+import { paths } from '../../wire/paths';
 import { HttpTransport, type TransportOptions } from './transport';
 
 export interface OrderedWriterOptions extends TransportOptions {
@@ -232,7 +233,7 @@ export class OrderedWriter {
     for (let attempt = 0; ; attempt++) {
       let res: BatchResponse;
       try {
-        res = await this.transport.json<BatchResponse>('POST', '/v1/batch', { body });
+        res = await this.transport.json<BatchResponse>('POST', paths.batch(), { body });
       } catch (err) {
         if (hasErrorCode(err) && err.code === 'UNAVAILABLE' && Date.now() < deadline) {
           retried = true;
