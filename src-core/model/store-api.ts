@@ -155,7 +155,7 @@ export interface StoreApi {
   append(topic: string, req: AppendRequest): Promise<AppendResponse>;
   previewInvalidate(topic: string, txn: number, limit?: number): Promise<InvalidatePreview>;
   invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult>;
-  /** Writes the demo topic (see src-core/store/sample.ts); returns its name. */
+  /** Writes the demo topic (see src-core/services/sample.ts); returns its name. */
   loadSampleData(): Promise<{ topic: string }>;
 
   diff(topic: string, req: DiffRequest, op?: LongOperation): Promise<DiffResult>;

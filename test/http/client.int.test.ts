@@ -1,10 +1,11 @@
 /**
  * The remote client beyond the contract suite: errors keep the server's code (404, 401, 403),
- * an unreachable server is UNAVAILABLE, whoami / loadSampleData / previewInvalidation reach their
+ * an unreachable server is UNAVAILABLE, whoami and (through the HTTP services) the sample and preview reach their
  * routes, and subscribe() starts at the topic's end (only later commits are delivered).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role, StoredEvent } from '../../src-core/model/types';
+import { servicesFor } from '../../src-core/services/index';
 import { openHttpStore } from '../../src-core/store/http/index';
 import { startTestServer, type TestServer } from './helpers';
 
@@ -50,8 +51,8 @@ describe('HTTP client', () => {
   it('reaches the extra routes', async () => {
     const writer = openHttpStore({ url: s.url, token: 'w' });
     expect(await writer.whoami()).toEqual({ role: 'write', name: 'write-2' });
-    expect(await writer.loadSampleData()).toEqual({ topic: 'demo.trades' });
-    const preview = await writer.previewInvalidation('demo.trades', 1, 5);
+    expect(await servicesFor(writer).loadSample()).toEqual({ topic: 'demo.trades' });
+    const preview = await servicesFor(writer).previewInvalidation('demo.trades', 1, 5);
     expect(preview).toMatchObject({ topic: 'demo.trades', txn: 1 });
     expect(preview.rows.length).toBeLessThanOrEqual(5);
     await writer.close();

@@ -25,7 +25,6 @@ import type {
   TxnPage,
 } from '../../model/types';
 import { validateNonNegativeInt, validateReason, validateTopic } from '../../model/validate';
-import type { InvalidatePreview } from '../../model/store-api';
 import { LIST_TXNS_OPTION_KEYS, READ_EVENTS_OPTION_KEYS, SURFACE_OPTION_KEYS } from '../../model/option-keys';
 import { paths } from '../../wire/paths';
 import { queryOf } from '../../wire/query';
@@ -118,20 +117,6 @@ export class HttpEventStore implements EventStore {
     return this.transport.json<SurfacePage>('GET', paths.surface(validateTopic(topic)), {
       query: queryOf(opts, SURFACE_OPTION_KEYS),
     });
-  }
-
-  /** Extra route: what invalidating `txn` would change on the surface. */
-  async previewInvalidation(topic: string, txn: number, limit?: number): Promise<InvalidatePreview> {
-    this.open();
-    return this.transport.json<InvalidatePreview>('GET', paths.previewInvalidate(validateTopic(topic), txn), {
-      query: { limit },
-    });
-  }
-
-  /** Extra route: loads the demo topic on the server (write role); returns its name. */
-  async loadSampleData(): Promise<{ topic: string }> {
-    this.open();
-    return this.transport.json('POST', paths.sample());
   }
 
   /** Extra route: the caller's role and token name on this server (name null on an open server). */
