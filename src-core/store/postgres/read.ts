@@ -18,6 +18,7 @@ import type {
   TxnPage,
 } from '../../model/types';
 import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
+import { topicInfoFrom } from '../topic-row';
 import { query, type Db } from './db';
 
 interface TopicRow {
@@ -30,15 +31,7 @@ interface TopicRow {
 }
 
 function topicInfoOf(r: TopicRow): TopicInfo {
-  return {
-    topic: r.topic,
-    events: r.max_seq,
-    keys: r.keys,
-    maxSeq: r.max_seq,
-    maxTxn: r.max_txn,
-    invalidTxns: r.invalid_txns,
-    lastTime: r.last_time,
-  };
+  return topicInfoFrom(r, r.last_time);
 }
 
 const TOPIC_COLS = 'topic, max_seq, max_txn, keys, invalid_txns, last_time';

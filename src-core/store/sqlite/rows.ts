@@ -5,6 +5,7 @@
  */
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import type { JsonValue, StoredEvent, SurfaceRow, TopicInfo, TxnInfo } from '../../model/types';
+import { topicInfoFrom } from '../topic-row';
 import type { EventRow, TopicRow, TxnRow } from './statements';
 
 let lastMs = Number.NaN;
@@ -66,15 +67,7 @@ export function txnInfoOf(r: TxnRow): TxnInfo {
 }
 
 export function topicInfoOf(r: TopicRow): TopicInfo {
-  return {
-    topic: r.topic,
-    events: r.max_seq,
-    keys: r.keys,
-    maxSeq: r.max_seq,
-    maxTxn: r.max_txn,
-    invalidTxns: r.invalid_txns,
-    lastTime: r.last_time === null ? null : isoTime(r.last_time),
-  };
+  return topicInfoFrom(r, r.last_time === null ? null : isoTime(r.last_time));
 }
 
 /**
