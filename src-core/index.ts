@@ -12,6 +12,7 @@ export type { EventStore, CommitListener, Unsubscribe } from './store/types';
 export { tailTopic, type TailOptions } from './store/tail';
 export { openMemoryStore, MemoryEventStore } from './store/memory/index';
 export { previewInvalidation } from './services/preview';
+export { servicesFor, type StoreServices, type SurfaceExport, type ServiceDiffOptions } from './services/index';
 export type { InvalidatePreview, InvalidateImpactRow, LongOperation, Progress } from './model/store-api';
 export {
   TidemarkError,
