@@ -8,7 +8,6 @@
 import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import { TXN_MIN, parseIntegerField } from '../model/parse';
-import type { Order, SurfaceView } from '../model/types';
 import { validateTopic } from '../model/validate';
 
 export type Query = Record<string, string | string[] | undefined>;
@@ -38,10 +37,6 @@ export function intParam(q: Query, name: string, min = 0, max = Number.MAX_SAFE_
   return v === undefined ? undefined : parseIntegerField(name, v, min, max);
 }
 
-export function limitParam(q: Query, name = 'limit', max: number = LIMITS.pageMax): number | undefined {
-  return intParam(q, name, 1, max);
-}
-
 export function stringParam(
   q: Query,
   name: string,
@@ -56,27 +51,16 @@ export function stringParam(
   return v;
 }
 
-/** One of `values`, or undefined when absent; `expected` says which in the message. */
-function choiceParam<T extends string>(q: Query, name: string, values: readonly T[], expected: string): T | undefined {
-  const v = oneParam(q, name);
-  if (v === undefined) return undefined;
-  if (!(values as readonly string[]).includes(v))
-    throw badRequest(`${name}: must be ${expected}, got ${JSON.stringify(v)}`);
-  return v as T;
-}
-
-export function orderParam(q: Query): Order | undefined {
-  return choiceParam(q, 'order', ['asc', 'desc'], '"asc" or "desc"');
-}
-
-export function viewParam(q: Query): SurfaceView | undefined {
-  return choiceParam(q, 'view', ['valid', 'raw'], '"valid" or "raw"');
-}
-
 /** One of `values` (the message lists them: `"a" or "b"`, or `one of "a", "b", "c"`), or undefined. */
 export function enumParam<T extends string>(q: Query, name: string, values: readonly T[]): T | undefined {
-  const quoted = values.map((x) => JSON.stringify(x));
-  return choiceParam(q, name, values, quoted.length === 2 ? quoted.join(' or ') : `one of ${quoted.join(', ')}`);
+  const v = oneParam(q, name);
+  if (v === undefined) return undefined;
+  if (!(values as readonly string[]).includes(v)) {
+    const quoted = values.map((x) => JSON.stringify(x));
+    const expected = quoted.length === 2 ? quoted.join(' or ') : `one of ${quoted.join(', ')}`;
+    throw badRequest(`${name}: must be ${expected}, got ${JSON.stringify(v)}`);
+  }
+  return v as T;
 }
 
 /** The `{topic}` path segment, validated (never rewritten). */

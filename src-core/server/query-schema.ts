@@ -8,7 +8,9 @@
  * route documents its parameters in.
  */
 import { z } from 'zod';
-import type { QueryParam } from './route-table';
+import { badRequest } from '../model/errors';
+import type { Query } from './params';
+import { type QueryParam, queryValues } from './route-table';
 
 type Descriptions<S extends z.ZodObject> = { readonly [K in keyof S['shape']]-?: string };
 
@@ -70,4 +72,38 @@ export function queryOf<S extends z.ZodObject>(schema: S, descriptions: Descript
     out[name] = paramOf(name, props[name] ?? {}, (descriptions as Record<string, string>)[name]!);
   }
   return out;
+}
+
+/** Each schema's query declaration without prose, made once (for `optionsFromQuery`). */
+const declarations = new WeakMap<z.ZodObject, Record<string, QueryParam>>();
+
+function declarationOf(schema: z.ZodObject): Record<string, QueryParam> {
+  let decl = declarations.get(schema);
+  if (!decl) {
+    const blank = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, ''])) as Descriptions<typeof schema>;
+    decl = queryOf(schema, blank);
+    declarations.set(schema, decl);
+  }
+  return decl;
+}
+
+/**
+ * The option object a route hands to the store, built from its query by the same schema that
+ * declared the query (so a field added to the schema reaches the store, never checked and then
+ * dropped): each declared parameter read with the route table's rules (model/parse.ts integers,
+ * enums, bounded strings; a malformed one is the 400 naming it), then the schema's own parse.
+ * `defaults` fills fields the query left out (e.g. an export's `format`).
+ */
+export function optionsFromQuery<S extends z.ZodObject>(
+  schema: S,
+  q: Query,
+  defaults: Partial<z.infer<S>> = {},
+): z.infer<S> {
+  const values = { ...defaults, ...queryValues(declarationOf(schema), q) };
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw badRequest(`${issue.path.join('.') || 'query'}: ${issue.message}`);
+  }
+  return parsed.data;
 }

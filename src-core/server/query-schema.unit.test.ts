@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as options from '../model/options';
 import { type RouteSpec, ROUTES, checkRouteQuery } from './route-table';
-import { queryOf } from './query-schema';
+import { optionsFromQuery, queryOf } from './query-schema';
 
 const READS: Array<[string, z.ZodObject]> = [
   ['/v1/topics/:topic/events', options.readEventsOptionsSchema],
@@ -57,6 +57,22 @@ describe('the read routes’ queries', () => {
   it.each(READS)('%s takes exactly the fields of its option schema', (path, schema) => {
     expect(Object.keys(route(path).query).sort()).toEqual(Object.keys(schema.shape).sort());
   });
+
+  it.each(READS)(
+    '%s hands every field of a query to the store, typed (none checked and then dropped)',
+    (path, schema) => {
+      const spec = route(path);
+      const query: Record<string, string> = {};
+      const want: Record<string, unknown> = {};
+      for (const [name, param] of Object.entries(spec.query)) {
+        // The lowest accepted value of each field, as the query spells it and as the store gets it.
+        const [text, value] = probes(param).find(([t]) => routeAccepts(spec, name, t) && t !== '')!;
+        query[name] = text;
+        want[name] = value;
+      }
+      expect(optionsFromQuery(schema, query)).toEqual(want);
+    },
+  );
 
   it.each(READS)('%s accepts and refuses what its schema does, at every bound', (path, schema) => {
     const spec = route(path);

@@ -11,7 +11,9 @@ import { isLoopback } from './auth';
 import { roleAtLeast } from '../model/access';
 import type { StoredEvent } from '../model/types';
 import { errorResponse } from './errors';
-import { checkQuery, intParam, limitParam, orderParam, txnParam, viewParam } from './params';
+import { listTxnsOptionsSchema, surfaceOptionsSchema } from '../model/options';
+import { checkQuery, intParam, txnParam } from './params';
+import { optionsFromQuery } from './query-schema';
 import { DIFF_QUERY, queryValues } from './route-table';
 import { csvCell } from '../export/csv';
 import { surfaceCsvLine } from '../export/surface';
@@ -42,14 +44,20 @@ describe('query parameters', () => {
     expect(bad(() => intParam({ after: '007' }, 'after'))).toMatch(/after:/);
     expect(bad(() => intParam({ after: '1e3' }, 'after'))).toMatch(/after:/);
     expect(bad(() => intParam({ after: '99999999999999999999' }, 'after'))).toMatch(/after:/);
-    expect(bad(() => limitParam({ limit: '0' }))).toMatch(/limit: must be an integer from 1 to 10000/);
-    expect(bad(() => limitParam({ limit: ['1', '2'] }))).toMatch(/limit: given more than once/);
+    expect(bad(() => optionsFromQuery(surfaceOptionsSchema, { limit: '0' }))).toMatch(
+      /limit: must be an integer from 1 to 10000/,
+    );
+    expect(bad(() => optionsFromQuery(surfaceOptionsSchema, { limit: ['1', '2'] }))).toMatch(
+      /limit: given more than once/,
+    );
   });
 
   it('checks enums and unknown names', () => {
-    expect(orderParam({ order: 'desc' })).toBe('desc');
-    expect(bad(() => orderParam({ order: 'DESC' }))).toMatch(/order: must be "asc" or "desc", got "DESC"/);
-    expect(viewParam({ view: 'raw' })).toBe('raw');
+    expect(optionsFromQuery(listTxnsOptionsSchema, { order: 'desc' })).toEqual({ order: 'desc' });
+    expect(bad(() => optionsFromQuery(listTxnsOptionsSchema, { order: 'DESC' }))).toMatch(
+      /order: must be "asc" or "desc", got "DESC"/,
+    );
+    expect(optionsFromQuery(surfaceOptionsSchema, { view: 'raw', asOfTxn: '3' })).toEqual({ view: 'raw', asOfTxn: 3 });
     expect(bad(() => checkQuery({ lmit: '1' }, ['limit']))).toMatch(
       /lmit: unknown query parameter \(this route takes limit\)/,
     );

@@ -11,23 +11,19 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { exportFileName, exportMediaType } from '../../export/names';
-import { LIMITS } from '../../model/limits';
 import type { ExportSurfaceRequest } from '../../model/store-api';
 import { servicesFor } from '../../services/index';
 import type { RouteContext } from '../context';
-import { type Query, defined, enumParam, intParam, stringParam, topicParam, viewParam } from '../params';
-
-const FORMATS = ['csv', 'ndjson'] as const;
+import { type Query, topicParam } from '../params';
+import { optionsFromQuery } from '../query-schema';
+import { exportSurfaceRequestSchema } from '../../model/options';
 
 export function registerExportRoute(app: FastifyInstance, ctx: RouteContext): void {
   const services = servicesFor(ctx.store);
   app.get<{ Params: { topic: string }; Querystring: Query }>('/v1/topics/:topic/surface/export', async (req, reply) => {
     const topic = topicParam(req.params);
-    const exportReq: ExportSurfaceRequest = defined({
-      format: enumParam(req.query, 'format', FORMATS) ?? 'ndjson',
-      view: viewParam(req.query),
-      asOfTxn: intParam(req.query, 'asOfTxn'),
-      prefix: stringParam(req.query, 'prefix', LIMITS.keyMax, true),
+    const exportReq: ExportSurfaceRequest = optionsFromQuery(exportSurfaceRequestSchema, req.query, {
+      format: 'ndjson',
     });
     const text = await services.exportSurface(topic, exportReq);
     const file = exportFileName(topic, 'surface', exportReq.format);

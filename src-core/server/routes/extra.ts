@@ -10,7 +10,9 @@ import { TidemarkError } from '../../model/errors';
 import { LIMITS } from '../../model/limits';
 import { servicesFor } from '../../services/index';
 import type { RouteContext } from '../context';
-import { type Query, limitParam, topicParam, txnParam } from '../params';
+import { type Query, topicParam, txnParam } from '../params';
+import { optionsFromQuery } from '../query-schema';
+import { previewInvalidationOptionsSchema } from '../../model/options';
 
 export function registerExtraRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const services = servicesFor(ctx.store);
@@ -28,11 +30,8 @@ export function registerExtraRoutes(app: FastifyInstance, ctx: RouteContext): vo
     async (req) => {
       const topic = topicParam(req.params);
       const txn = txnParam(req.params);
-      return services.previewInvalidation(
-        topic,
-        txn,
-        limitParam(req.query, 'limit', LIMITS.pageMax) ?? LIMITS.pageDefault,
-      );
+      const { limit } = optionsFromQuery(previewInvalidationOptionsSchema, req.query);
+      return services.previewInvalidation(topic, txn, limit ?? LIMITS.pageDefault);
     },
   );
 }

@@ -1,24 +1,17 @@
 /**
  * Read routes of API.md: topics, one topic's counters, pages of events, transactions and the
- * surface. Query parameters are checked in params.ts (messages name the parameter); the store
- * checks ranges again. Each route declares its operation (all need the `read` role, see
+ * surface. Each query becomes the store's option object through the schema that declared it
+ * (query-schema.ts `optionsFromQuery`, messages naming the parameter); the store checks ranges
+ * again. Each route declares its operation (all need the `read` role, see
  * model/access.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../../model/errors';
-import type { ListTxnsOptions, ReadEventsOptions, SurfaceOptions } from '../../model/types';
+import { listTxnsOptionsSchema, readEventsOptionsSchema, surfaceOptionsSchema } from '../../model/options';
+import type { ListTxnsOptions } from '../../model/types';
 import type { RouteContext } from '../context';
-import {
-  type Query,
-  defined,
-  intParam,
-  limitParam,
-  orderParam,
-  stringParam,
-  topicParam,
-  txnParam,
-  viewParam,
-} from '../params';
+import { type Query, topicParam, txnParam } from '../params';
+import { optionsFromQuery } from '../query-schema';
 
 interface TopicParams {
   Params: { topic: string };
@@ -29,24 +22,12 @@ interface TxnParams {
   Querystring: Query;
 }
 
-/** `after`/`before`/`limit`/`order` of the log and transaction pages. */
-function pageQuery(q: Query): ListTxnsOptions {
-  const order = orderParam(q);
-  const after = intParam(q, 'after');
-  const before = intParam(q, 'before');
-  if (order === 'desc' && after !== undefined) throw badRequest('after: not allowed with order=desc (use before)');
-  if (order !== 'desc' && before !== undefined) throw badRequest('before: only allowed with order=desc (use after)');
-  return defined({ order, after, before, limit: limitParam(q) });
-}
-
-export function surfaceQuery(q: Query): SurfaceOptions {
-  return defined({
-    after: stringParam(q, 'after'),
-    limit: limitParam(q),
-    prefix: stringParam(q, 'prefix', undefined, true),
-    view: viewParam(q),
-    asOfTxn: intParam(q, 'asOfTxn'),
-  });
+/** `after` goes with ascending pages and `before` with descending ones. */
+function checkPageOrder<O extends ListTxnsOptions>(o: O): O {
+  if (o.order === 'desc' && o.after !== undefined) throw badRequest('after: not allowed with order=desc (use before)');
+  if (o.order !== 'desc' && o.before !== undefined)
+    throw badRequest('before: only allowed with order=desc (use after)');
+  return o;
 }
 
 export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -63,16 +44,12 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
 
   app.get<TopicParams>('/v1/topics/:topic/events', async (req) => {
     const topic = topicParam(req.params);
-    const opts: ReadEventsOptions = {
-      ...pageQuery(req.query),
-      ...defined({ key: stringParam(req.query, 'key'), txn: intParam(req.query, 'txn', 1) }),
-    };
-    return store.readEvents(topic, opts);
+    return store.readEvents(topic, checkPageOrder(optionsFromQuery(readEventsOptionsSchema, req.query)));
   });
 
   app.get<TopicParams>('/v1/topics/:topic/txns', async (req) => {
     const topic = topicParam(req.params);
-    return store.listTxns(topic, pageQuery(req.query));
+    return store.listTxns(topic, checkPageOrder(optionsFromQuery(listTxnsOptionsSchema, req.query)));
   });
 
   app.get<TxnParams>('/v1/topics/:topic/txns/:txn', async (req) => {
@@ -83,6 +60,6 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
 
   app.get<TopicParams>('/v1/topics/:topic/surface', async (req) => {
     const topic = topicParam(req.params);
-    return store.surface(topic, surfaceQuery(req.query));
+    return store.surface(topic, optionsFromQuery(surfaceOptionsSchema, req.query));
   });
 }
