@@ -103,7 +103,8 @@ export function registerDiff(program: Command): void {
     try {
       const { PartialFile } = await import('../services/save');
       out = opts.out !== undefined ? await PartialFile.create(opts.out) : null;
-      const writer = out !== null && outFormat !== null ? new DiffRowWriter(outFormat, out.stream) : null;
+      const writer =
+        out !== null && outFormat !== null ? new DiffRowWriter(outFormat, out.stream, undefined, diffOpts) : null;
       if (writer !== null) diffOpts.onRow = writer.write;
       const op = { onProgress: (p: Progress) => bar.update(p), signal: ac.signal };
       const summary = await withStore(command, opts, { mustExist: true }, async (store) => {

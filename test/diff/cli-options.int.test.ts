@@ -1,8 +1,8 @@
 /**
  * `tidemark diff --map --tolerance --normalise` end to end: spawns `node bin/tidemark.mjs diff`
  * against a real SQLite store file and against a real server (`--url`), checks that the options
- * turn differences into equal rows alike on both paths, that the `--out` NDJSON rows carry the
- * store's field names, and that a malformed option fails with a message naming the flag or option
+ * turn differences into equal rows alike on both paths, that the `--out` NDJSON file starts with
+ * the options and its rows carry the store's field names, and that a malformed option fails with a message naming the flag or option
  * (nothing written).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -55,10 +55,12 @@ describe('tidemark diff with options', () => {
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toMatchObject({ equal: 1, different: 1 });
     expect(r.code).toBe(3);
-    const rows = readFileSync(out, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as DiffRow);
+    const [first, ...lines] = readFileSync(out, 'utf8').trim().split('\n');
+    // The file's first line records the options (docs/diff.md "Options in diff files").
+    expect(first).toBe(
+      '{"options":{"keyField":"ccy","map":{"mid":"rate"},"tolerance":{"rate":0.001},"normalise":["trim","case"]}}',
+    );
+    const rows = lines.map((l) => JSON.parse(l) as DiffRow);
     expect(rows.map((row) => [row.key, row.fields])).toEqual([['GBP', ['rate']]]);
     expect(rows[0]!.snapshot).toEqual({ ccy: 'GBP', rate: '1.2700', name: 'POUND' });
   });
