@@ -16,7 +16,7 @@ import { type Command, Option } from 'commander';
 import { DiffRowWriter } from '../diff/export';
 import { resolveFormat } from '../diff/format';
 import { exportFormatFromFileName } from '../export/names';
-import { parseMap, parseNormalise, parseTolerance, splitList } from '../diff/options';
+import { parseMap, parseNormalise, parseTolerance, splitList } from '../wire/diff-query';
 import { DIFF_ROWS_MAX } from '../diff/types';
 import { TidemarkError, badRequest, notFound } from '../model/errors';
 import type { Progress } from '../model/store-api';

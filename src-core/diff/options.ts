@@ -1,14 +1,13 @@
 /**
- * Checking the options of a diff (from code, the HTTP query or the CLI), reading the text forms of
- * the list options (`fields`, `ignore`, `map`, `tolerance`, `normalise`: the query's and the CLI's
- * one reader), renaming a snapshot record's fields by `map`, and taking the key out of a snapshot
- * record. Every problem is a BAD_REQUEST naming the option or the record. Pure.
+ * Checking the options of a diff (from code, the HTTP query or the CLI; their text forms are read
+ * by src-core/wire/diff-query.ts), renaming a snapshot record's fields by `map`, and taking the key
+ * out of a snapshot record. Every problem is a BAD_REQUEST naming the option or the record. Pure.
  */
 import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { JsonValue } from '../model/types';
 import type { CompareRules, CompareSpec } from './compare';
-import { NORMALISE_RULES, type NormaliseRule, type Tolerance, parseToleranceText, toleranceOfNumber } from './rules';
+import { NORMALISE_RULES, type NormaliseRule, type Tolerance, toleranceOfNumber } from './rules';
 import { DIFF_ROWS_MAX, type DiffOptions } from './types';
 
 export interface CheckedOptions {
@@ -119,49 +118,6 @@ function checkNormalise(words: DiffOptions['normalise']): NormaliseRule[] {
   return seen;
 }
 
-/** `a:b` of a `map` or `tolerance` list: exactly one colon, both sides non-empty (trimmed). */
-function pairOf(part: string, what: string, shape: string): [string, string] {
-  const bits = part.split(':').map((b) => b.trim());
-  if (bits.length !== 2 || bits[0] === '' || bits[1] === '') {
-    throw badRequest(`${what}: ${JSON.stringify(part)} is not ${shape}`);
-  }
-  return [bits[0]!, bits[1]!];
-}
-
-/** `map` as text: `snapshotField:storeField,…`; a field mapped twice is refused. */
-export function parseMap(value: string, what: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of splitList(value, what)) {
-    const [from, to] = pairOf(part, what, 'snapshotField:storeField');
-    if (Object.hasOwn(out, from)) throw badRequest(`${what}: ${JSON.stringify(from)} is mapped twice`);
-    Object.defineProperty(out, from, { value: to, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-
-/** `tolerance` as text: one number, or `field:number,…`; a field named twice is refused. */
-export function parseTolerance(value: string, what: string): number | Record<string, number> {
-  const number = (text: string, label: string): number => {
-    const n = parseToleranceText(text);
-    if (typeof n === 'string') throw badRequest(`${label}: ${JSON.stringify(text)} ${n}`);
-    return n;
-  };
-  if (!value.includes(':')) return number(value.trim(), what);
-  const out: Record<string, number> = {};
-  for (const part of splitList(value, what)) {
-    const [field, text] = pairOf(part, what, 'field:number');
-    if (Object.hasOwn(out, field)) throw badRequest(`${what}: ${JSON.stringify(field)} is named twice`);
-    const n = number(text, `${what} ${JSON.stringify(field)}`);
-    Object.defineProperty(out, field, { value: n, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-
-/** `normalise` as text: a comma list of `trim`, `case` (checked by `checkOptions`). */
-export function parseNormalise(value: string, what: string): NormaliseRule[] {
-  return splitList(value, what) as NormaliseRule[];
-}
-
 /**
  * A snapshot record with its fields renamed by `map`, in its own member order. A record that
  * holds both a renamed field and a field already named as its new name is refused (`where`
@@ -193,13 +149,6 @@ function checkNames(names: string[] | undefined, what: string): string[] {
     if (typeof n !== 'string' || n === '') throw badRequest(`${what}: field names must be non-empty strings`);
   }
   return names;
-}
-
-/** Parses a comma list (`a,b, c`) from a query or the command line; blanks are an error. */
-export function splitList(value: string, what: string): string[] {
-  const parts = value.split(',').map((s) => s.trim());
-  if (parts.some((p) => p === '')) throw badRequest(`${what}: an empty name in ${JSON.stringify(value)}`);
-  return parts;
 }
 
 /** The key of a record: a non-empty string (a number is taken as its JSON text). */

@@ -1,12 +1,11 @@
 /**
- * The diff options `map`, `tolerance` and `normalise`: their text forms (query, command line), the
- * checks of `checkOptions` (each refusal names the option), renaming records and CSV headers, and
+ * The diff options `map`, `tolerance` and `normalise` (their text forms: wire/diff-query.unit.test.ts):
+ * the checks of `checkOptions` (each refusal names the option), renaming records and CSV headers, and
  * the value rules of compare.ts under them for JSON records and CSV cells alike.
  */
 import { describe, expect, it } from 'vitest';
 import { type CompareSpec, differingCells, differingFields } from './compare';
-import { checkOptions, mapColumns, mapRecord, parseMap, parseNormalise, parseTolerance } from './options';
-import { parseToleranceText } from './rules';
+import { checkOptions, mapColumns, mapRecord } from './options';
 import type { DiffOptions } from './types';
 
 const refused = (opts: DiffOptions): string => {
@@ -26,41 +25,6 @@ function specOf(opts: DiffOptions, csv: boolean): CompareSpec {
   if (o.rules !== undefined) spec.rules = o.rules;
   return spec;
 }
-
-describe('text forms', () => {
-  it('map: from:to pairs, trimmed; malformed pairs and a field mapped twice are refused', () => {
-    expect(parseMap('quantity:qty, price : px', 'map')).toEqual({ quantity: 'qty', price: 'px' });
-    expect(parseMap('__proto__:x', 'map')).toEqual(JSON.parse('{"__proto__":"x"}'));
-    expect(() => parseMap('a:b,a:c', 'map')).toThrow('map: "a" is mapped twice');
-    expect(() => parseMap('a', 'map')).toThrow('map: "a" is not snapshotField:storeField');
-    expect(() => parseMap('a:b:c', '--map')).toThrow('--map: "a:b:c" is not snapshotField:storeField');
-    expect(() => parseMap('a:', 'map')).toThrow('map: "a:" is not snapshotField:storeField');
-    expect(() => parseMap('a:b,,c:d', 'map')).toThrow(/^map: an empty name/);
-  });
-
-  it('tolerance: one number, or field:number pairs; negatives, words and over-long decimals are refused', () => {
-    expect(parseTolerance('0.5', 'tolerance')).toBe(0.5);
-    expect(parseTolerance('1e-3', 'tolerance')).toBe(0.001);
-    expect(parseTolerance('px:0.01,qty:1', 'tolerance')).toEqual({ px: 0.01, qty: 1 });
-    expect(() => parseTolerance('-1', 'tolerance')).toThrow('tolerance: "-1" must not be negative');
-    expect(() => parseTolerance('abc', 'tolerance')).toThrow('tolerance: "abc" must be a number');
-    expect(() => parseTolerance('', 'tolerance')).toThrow('tolerance: "" must be a number');
-    expect(() => parseTolerance('.5', 'tolerance')).toThrow('tolerance: ".5" must be a number');
-    expect(() => parseTolerance('px:-0.1', 'tolerance')).toThrow('tolerance "px": "-0.1" must not be negative');
-    expect(() => parseTolerance('px:1,px:2', 'tolerance')).toThrow('tolerance: "px" is named twice');
-    expect(() => parseTolerance('0.5,px:1', 'tolerance')).toThrow('tolerance: "0.5" is not field:number');
-    expect(() => parseTolerance('0.10000000000000000001', 'tolerance')).toThrow(
-      'tolerance: "0.10000000000000000001" has more digits than a number carries',
-    );
-    expect(parseToleranceText('1e999')).toBe('has more digits than a number carries');
-    expect(parseToleranceText('0.100')).toBe(0.1);
-  });
-
-  it('normalise: a comma list, its words checked by checkOptions', () => {
-    expect(parseNormalise('trim, case', 'normalise')).toEqual(['trim', 'case']);
-    expect(() => parseNormalise('trim,', 'normalise')).toThrow(/^normalise: an empty name/);
-  });
-});
 
 describe('checkOptions refusals name the option', () => {
   it('map', () => {

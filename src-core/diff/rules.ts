@@ -8,38 +8,7 @@
  * compares in lower case (String.toLowerCase, locale-independent). Pure.
  */
 import { normaliseRuleSchema } from '../model/options';
-
-/** A decimal: sign, significant digits without leading or trailing zeros, and where the point is. */
-interface Decimal {
-  neg: boolean;
-  /** '' for zero. */
-  digits: string;
-  /** The value is 0.digits × 10^exp. */
-  exp: number;
-}
-
-/** JSON number grammar (RFC 8259). */
-const NUMBER = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
-
-/** A number in JSON number grammar as a decimal, or null when the text is not one. */
-function decimalOf(text: string): Decimal | null {
-  const m = NUMBER.exec(text);
-  if (m === null) return null;
-  const all = m[2]! + (m[3] ?? '');
-  const lead = /^0*/.exec(all)![0].length;
-  const digits = all.slice(lead).replace(/0+$/, '');
-  if (digits === '') return { neg: false, digits: '', exp: 0 };
-  return { neg: m[1] === '-', digits, exp: m[2]!.length - lead + Number(m[4] ?? '0') };
-}
-
-function sameDecimal(a: Decimal, b: Decimal): boolean {
-  return a.neg === b.neg && a.digits === b.digits && a.exp === b.exp;
-}
-
-/** A finite double as the shortest decimal that reads back as it. */
-function decimalOfNumber(n: number): Decimal {
-  return decimalOf(String(n))!;
-}
+import { type Decimal, JSON_NUMBER, decimalOfNumber } from '../model/parse';
 
 /** A tolerance: how far apart two numbers may be and still be equal. */
 export type Tolerance = Decimal;
@@ -49,24 +18,10 @@ export function toleranceOfNumber(n: unknown): Tolerance | null {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? decimalOfNumber(n) : null;
 }
 
-/**
- * A tolerance written as text (a query, the command line): JSON number grammar, not negative, and
- * exactly the number a double carries (`0.1` is, `0.10000000000000000001` is not: it would be
- * silently read as 0.1). Returns the number, or a reason for the message.
- */
-export function parseToleranceText(text: string): number | string {
-  const d = decimalOf(text);
-  if (d === null) return 'must be a number';
-  if (d.neg) return 'must not be negative';
-  const n = Number(text);
-  if (!Number.isFinite(n) || !sameDecimal(d, decimalOfNumber(n))) return 'has more digits than a number carries';
-  return n;
-}
-
 /** A compared value as a number under the tolerance rule: a JSON number, or a CSV cell in JSON number grammar. */
 export function numberOf(v: unknown, csv: boolean): Decimal | null {
   if (typeof v === 'number') return Number.isFinite(v) ? decimalOfNumber(v) : null;
-  if (!csv || typeof v !== 'string' || NUMBER.exec(v) === null) return null;
+  if (!csv || typeof v !== 'string' || JSON_NUMBER.exec(v) === null) return null;
   const n = Number(v);
   return Number.isFinite(n) ? decimalOfNumber(n) : null;
 }

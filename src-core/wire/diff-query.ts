@@ -7,12 +7,21 @@
  * the engine refuses it (src-core/diff/options.ts); an empty `ignore` list ignores nothing and is
  * not sent. `map` travels as `from:to,…` and a per-field `tolerance` as `field:number,…` (so a
  * name there may hold no colon either), a single tolerance as its number, `normalise` as a comma
- * list. Numbers are written as JSON writes them; the route reads them back exactly. What these
- * mean and which values are refused is the engine's (`checkOptions`). Pure.
+ * list. Numbers are written as JSON writes them. The other way, the one reader of these text
+ * forms (the route's query, the CLI's flags, the app's option fields): `splitList`, `parseMap`,
+ * `parseTolerance` (a number must be carried exactly: model/parse.ts `exactNumber`),
+ * `parseNormalise`; a malformed list is a BAD_REQUEST naming the option. What the options mean and
+ * which values are refused beyond their form is the engine's (src-core/diff/options.ts
+ * `checkOptions`). Pure.
  */
 import { badRequest } from '../model/errors';
+import type { z } from 'zod';
+import type { normaliseRuleSchema } from '../model/options';
+import { exactNumber } from '../model/parse';
 import type { SnapshotFormat } from '../model/store-api';
 import type { Query } from './query';
+
+type NormaliseRule = z.infer<typeof normaliseRuleSchema>;
 
 export interface DiffQueryOptions {
   keyField?: string | undefined;
@@ -78,4 +87,55 @@ export function diffQuery(opts: DiffQueryOptions): Query {
     normalise: opts.normalise !== undefined ? commaList(opts.normalise, 'normalise') : undefined,
     format: opts.format,
   };
+}
+
+/** Parses a comma list (`a,b, c`) from a query or the command line; blanks are an error. */
+export function splitList(value: string, what: string): string[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((p) => p === '')) throw badRequest(`${what}: an empty name in ${JSON.stringify(value)}`);
+  return parts;
+}
+
+/** `a:b` of a `map` or `tolerance` list: exactly one colon, both sides non-empty (trimmed). */
+function pairOf(part: string, what: string, shape: string): [string, string] {
+  const bits = part.split(':').map((b) => b.trim());
+  if (bits.length !== 2 || bits[0] === '' || bits[1] === '') {
+    throw badRequest(`${what}: ${JSON.stringify(part)} is not ${shape}`);
+  }
+  return [bits[0]!, bits[1]!];
+}
+
+/** `map` as text: `snapshotField:storeField,…`; a field mapped twice is refused. */
+export function parseMap(value: string, what: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of splitList(value, what)) {
+    const [from, to] = pairOf(part, what, 'snapshotField:storeField');
+    if (Object.hasOwn(out, from)) throw badRequest(`${what}: ${JSON.stringify(from)} is mapped twice`);
+    Object.defineProperty(out, from, { value: to, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** `tolerance` as text: one number, or `field:number,…`; a field named twice is refused. */
+export function parseTolerance(value: string, what: string): number | Record<string, number> {
+  const number = (text: string, label: string): number => {
+    const n = exactNumber(text);
+    if (typeof n === 'string') throw badRequest(`${label}: ${JSON.stringify(text)} ${n}`);
+    if (n < 0) throw badRequest(`${label}: ${JSON.stringify(text)} must not be negative`);
+    return n;
+  };
+  if (!value.includes(':')) return number(value.trim(), what);
+  const out: Record<string, number> = {};
+  for (const part of splitList(value, what)) {
+    const [field, text] = pairOf(part, what, 'field:number');
+    if (Object.hasOwn(out, field)) throw badRequest(`${what}: ${JSON.stringify(field)} is named twice`);
+    const n = number(text, `${what} ${JSON.stringify(field)}`);
+    Object.defineProperty(out, field, { value: n, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/** `normalise` as text: a comma list of `trim`, `case` (checked by `checkOptions`). */
+export function parseNormalise(value: string, what: string): NormaliseRule[] {
+  return splitList(value, what) as NormaliseRule[];
 }
