@@ -115,6 +115,10 @@ export async function runJob(
   if (job.fields !== undefined) opts.fields = job.fields;
   if (job.ignore !== undefined) opts.ignore = job.ignore;
   if (job.limit !== undefined) opts.limit = job.limit;
+  if (job.asOfTxn !== undefined) opts.asOfTxn = job.asOfTxn;
+  if (job.map !== undefined) opts.map = job.map;
+  if (job.tolerance !== undefined) opts.tolerance = job.tolerance;
+  if (job.normalise !== undefined) opts.normalise = job.normalise;
   return services.diff(job.topic, source, opts, op);
 }
 

@@ -201,7 +201,8 @@ export class HttpStoreApi implements StoreApi {
   async diff(topic: string, req: DiffRequest, op: LongOperation = {}): Promise<DiffResult> {
     const t = this.http();
     const format = resolveFormat(req.format, req.fileName);
-    const query = diffQuery({ keyField: req.keyField, fields: req.fields, ignore: req.ignore, limit: req.limit });
+    const { keyField, fields, ignore, limit, asOfTxn, map, tolerance, normalise } = req;
+    const query = diffQuery({ keyField, fields, ignore, limit, asOfTxn, map, tolerance, normalise });
     return uploadJson<DiffResult>({
       url: t.url(paths.diff(topic), query),
       base: t.baseUrl,

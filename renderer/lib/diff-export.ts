@@ -1,11 +1,12 @@
 /**
  * The Diff tab's "Export": the file the app saves for the rows it shows — name
- * (`<topic>-diff.csv|ndjson`), media type and text, all from src-core/export (the one diff file
- * layout, the same bytes as `tidemark diff --out`). The browser build and the desktop app both
+ * (`<topic>-diff.csv|ndjson`, with the comparison options when short), media type and text (an
+ * NDJSON file records the options in its first line), all from src-core/export (the one diff
+ * file layout, the same bytes as `tidemark diff --out` with the same options). The browser build and the desktop app both
  * save this text unchanged as a Blob download (in Electron, electron/downloads.ts only picks where).
  */
-import { diffFileText } from '../../src-core/export/diff';
-import { exportFileName, exportMediaType } from '../../src-core/export/names';
+import { type DiffFileOptions, diffFileText } from '../../src-core/export/diff';
+import { diffFileName, exportMediaType } from '../../src-core/export/names';
 import type { ExportFormat } from '../../src-core/model/store-api';
 import type { DiffRow } from '../../src-core/model/types';
 
@@ -15,10 +16,15 @@ export interface ExportFile {
   text: string;
 }
 
-export function diffExportFile(topic: string, rows: readonly DiffRow[], format: ExportFormat): ExportFile {
+export function diffExportFile(
+  topic: string,
+  rows: readonly DiffRow[],
+  format: ExportFormat,
+  options?: DiffFileOptions,
+): ExportFile {
   return {
-    name: exportFileName(topic, 'diff', format),
+    name: diffFileName(topic, format, options),
     type: exportMediaType(format),
-    text: diffFileText(rows, format),
+    text: diffFileText(rows, format, options),
   };
 }

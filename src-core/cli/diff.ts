@@ -1,6 +1,7 @@
 /**
  * `tidemark diff (--db FILE | --url URL [--token T] | --pg URL) --topic T --file SNAPSHOT
- * [--format csv|json|ndjson] [--key K] [--fields a,b] [--ignore c] [--limit N] [--as-of-txn N]
+ * [--format csv|json|ndjson] [--key K] [--fields a,b] [--ignore c] [--map from:to,…]
+ * [--tolerance N|field:N,…] [--normalise trim,case] [--limit N] [--as-of-txn N]
  * [--out result.csv|result.ndjson] [--exit-code]`: compares the topic's surface with an upstream
  * snapshot file and prints the summary as ONE JSON line on stdout. The diff runs through the
  * store's services (`servicesFor`): with `--url` the file is streamed to the server's diff route,
@@ -15,7 +16,7 @@ import { type Command, Option } from 'commander';
 import { DiffRowWriter } from '../diff/export';
 import { resolveFormat } from '../diff/format';
 import { exportFormatFromFileName } from '../export/names';
-import { splitList } from '../diff/options';
+import { parseMap, parseNormalise, parseTolerance, splitList } from '../wire/diff-query';
 import { DIFF_ROWS_MAX } from '../diff/types';
 import { TidemarkError, badRequest, notFound } from '../model/errors';
 import type { Progress } from '../model/store-api';
@@ -39,6 +40,9 @@ interface DiffCliOpts extends StoreOptionValues {
   key?: string;
   fields?: string;
   ignore?: string;
+  map?: string;
+  tolerance?: string;
+  normalise?: string;
   limit?: number;
   asOfTxn?: number;
   out?: string;
@@ -62,6 +66,9 @@ export function registerDiff(program: Command): void {
     .option('--key <field>', 'the snapshot field holding the entity key (default: key)')
     .option('--fields <list>', 'comma list of fields to compare (default: every snapshot field but the key)')
     .option('--ignore <list>', 'comma list of fields never compared')
+    .option('--map <list>', 'comma list of snapshotField:storeField: rename snapshot fields before comparing')
+    .option('--tolerance <n|list>', 'numbers within N are equal: one N, or a comma list of field:N')
+    .option('--normalise <list>', 'comma list of trim, case: applied to strings on both sides')
     .addOption(
       new Option('--limit <n>', `rows kept in the result (0-${DIFF_ROWS_MAX}, default 1000)`).argParser(
         parseRange(0, DIFF_ROWS_MAX),
@@ -96,7 +103,8 @@ export function registerDiff(program: Command): void {
     try {
       const { PartialFile } = await import('../services/save');
       out = opts.out !== undefined ? await PartialFile.create(opts.out) : null;
-      const writer = out !== null && outFormat !== null ? new DiffRowWriter(outFormat, out.stream) : null;
+      const writer =
+        out !== null && outFormat !== null ? new DiffRowWriter(outFormat, out.stream, undefined, diffOpts) : null;
       if (writer !== null) diffOpts.onRow = writer.write;
       const op = { onProgress: (p: Progress) => bar.update(p), signal: ac.signal };
       const summary = await withStore(command, opts, { mustExist: true }, async (store) => {
@@ -127,6 +135,9 @@ function toDiffOptions(opts: DiffCliOpts): ServiceDiffOptions {
   if (opts.key !== undefined) d.keyField = opts.key;
   if (opts.fields !== undefined) d.fields = splitList(opts.fields, '--fields');
   if (opts.ignore !== undefined) d.ignore = splitList(opts.ignore, '--ignore');
+  if (opts.map !== undefined) d.map = parseMap(opts.map, '--map');
+  if (opts.tolerance !== undefined) d.tolerance = parseTolerance(opts.tolerance, '--tolerance');
+  if (opts.normalise !== undefined) d.normalise = parseNormalise(opts.normalise, '--normalise');
   if (opts.limit !== undefined) d.limit = opts.limit;
   if (opts.asOfTxn !== undefined) d.asOfTxn = opts.asOfTxn;
   return d;

@@ -7,7 +7,7 @@
  * lives in export/).
  */
 import type { Writable } from 'node:stream';
-import { diffFileStart, diffRowLine } from '../export/diff';
+import { type DiffFileOptions, diffFileStart, diffRowLine } from '../export/diff';
 import { TidemarkError } from '../model/errors';
 import type { ExportFormat } from '../model/store-api';
 import type { DiffRow } from '../model/types';
@@ -25,8 +25,10 @@ export class DiffRowWriter {
     private readonly out: Writable,
     /** Transforms a row to a line; default: the row in `format` (export/diff.ts). */
     private readonly line: (row: DiffRow) => string = (row) => diffRowLine(row, format),
+    /** The diff's options, recorded in an NDJSON file's first line (export/diff.ts). */
+    options?: DiffFileOptions,
   ) {
-    this.buf = diffFileStart(format);
+    this.buf = diffFileStart(format, options);
     out.on('error', (e) => (this.failed ??= e));
   }
 

@@ -9,18 +9,33 @@
  * first snapshot byte arrives, not before, and is always removed. Rows: the first `limit`
  * non-equal rows in key order (equal rows only with `includeEqual`); `onRow` sees all of them.
  * CSV takes a fast path: rows stay cell arrays until a DiffRow needs the record as an object.
+ * Options: `map` renames snapshot fields as records are loaded (a CSV header once), so everything
+ * after that, the rows' snapshot records included, speaks the store's field names; tolerance and
+ * normalisation are compare.ts's rules. `asOf`: the topic's state is read once the snapshot is
+ * loaded, and every surface page is read as of that transaction (or of `asOfTxn`), so the pages
+ * are one state however many writes land meanwhile and `asOf` names it; a transaction invalidated
+ * while the pages are read would change that state's validity, so the diff then fails with
+ * CONFLICT (run it again) rather than answer with rows of two states.
  */
 import { compareKeys } from '../model/canonical';
 import { TidemarkError } from '../model/errors';
 import type { LongOperation } from '../model/store-api';
-import type { DiffResult, DiffRow, DiffSummary, JsonValue, SurfaceRow } from '../model/types';
+import type { DiffAsOf, DiffResult, DiffRow, DiffSummary, JsonValue, SurfaceRow, TopicInfo } from '../model/types';
 import { validateTopic } from '../model/validate';
 import { findTopic } from '../store/find-topic';
 import type { EventStore } from '../store/types';
 import { type CompareSpec, type CsvColumn, differingCells, differingFields, storeFields } from './compare';
 import { cellsToRecord, parseCsvRows } from './csv';
 import { parseSnapshotFormat } from './format';
-import { type CheckedOptions, checkCsvColumns, checkKey, checkOptions, recordKey } from './options';
+import {
+  type CheckedOptions,
+  checkCsvColumns,
+  checkKey,
+  checkOptions,
+  mapColumns,
+  mapRecord,
+  recordKey,
+} from './options';
 import { Pacer, cancelled } from './pacer';
 import { parseSnapshot } from './parse';
 import { SnapshotSpill, type SpillRow, type SpilledRow } from './spill';
@@ -60,6 +75,7 @@ export async function diffSnapshot(
   parseSnapshotFormat(source.format);
   const o = checkOptions(opts);
   const spec: CompareSpec = { keyField: o.keyField, fields: o.fields, ignore: o.ignore, csv: source.format === 'csv' };
+  if (o.rules !== undefined) spec.rules = o.rules;
   const pacer = new Pacer(op);
   pacer.check();
   const spill = new SnapshotSpill(opts.tmpDir);
@@ -70,11 +86,13 @@ export async function diffSnapshot(
     const started: SnapshotSource = { ...source, body: onFirstByte(source.body, () => spill.start()) };
     const decoder =
       source.format === 'csv'
-        ? await loadCsv(spill, started, spec, pacer)
-        : await loadJson(spill, started, spec, pacer);
+        ? await loadCsv(spill, started, spec, o.map, pacer)
+        : await loadJson(spill, started, spec, o.map, pacer);
     stop();
+    const before = await findTopic(store, topic);
+    const asOf = await stateAsOf(store, topic, before, o.asOfTxn);
     // While the worker sorts, read the first surface pages (the main thread is otherwise idle).
-    const surface = new SurfaceReader(store, topic, o.pageSize, o.asOfTxn);
+    const surface = new SurfaceReader(store, topic, o.pageSize, asOf.maxTxn);
     const sorting = spill.sort(op.signal, cancelled);
     const ahead = surface.readAhead(sorting, READ_AHEAD_ROWS);
     try {
@@ -85,7 +103,15 @@ export async function diffSnapshot(
     }
     await ahead;
     pacer.check();
-    return await merge(spill, store, topic, surface, decoder, o, opts.onRow, pacer);
+    const result = await merge(spill, store, topic, surface, decoder, o, opts.onRow, pacer);
+    const after = await findTopic(store, topic);
+    if ((after?.invalidTxns ?? 0) !== (before?.invalidTxns ?? 0)) {
+      throw new TidemarkError(
+        'CONFLICT',
+        `a transaction of ${JSON.stringify(topic)} was invalidated while the diff read the surface, so its rows could mix two states; run the diff again`,
+      );
+    }
+    return { ...result, asOf };
   } finally {
     stop();
     await spill.close();
@@ -143,13 +169,15 @@ async function loadJson(
   spill: SnapshotSpill,
   source: SnapshotSource,
   spec: CompareSpec,
+  map: CheckedOptions['map'],
   pacer: Pacer,
 ): Promise<Decoder> {
   const loader = new Loader(spill, pacer, source.size ?? null);
   for await (const r of parseSnapshot(source, { onBytes: loader.onBytes })) {
     const where = r.line === undefined ? `record ${r.n}` : `record ${r.n} (line ${r.line})`;
     const key = recordKey(r.record, spec.keyField, where);
-    await loader.push({ key, n: r.n, line: r.line ?? null, value: r.record });
+    const value = map === null ? r.record : mapRecord(r.record, map, where);
+    await loader.push({ key, n: r.n, line: r.line ?? null, value });
   }
   await loader.finish();
   // `parsed` is always what `parse` returned, a record here.
@@ -164,6 +192,7 @@ async function loadCsv(
   spill: SnapshotSpill,
   source: SnapshotSource,
   spec: CompareSpec,
+  map: CheckedOptions['map'],
   pacer: Pacer,
 ): Promise<Decoder> {
   const loader = new Loader(spill, pacer, source.size ?? null);
@@ -172,9 +201,9 @@ async function loadCsv(
   const rows = parseCsvRows(source.body, {
     onBytes: loader.onBytes,
     onHeader: (h) => {
-      checkCsvColumns(h, spec);
-      header = h;
-      keyIndex = h.indexOf(spec.keyField);
+      header = mapColumns(h, map);
+      checkCsvColumns(header, spec);
+      keyIndex = header.indexOf(spec.keyField);
     },
   });
   for await (const r of rows) {
@@ -187,7 +216,7 @@ async function loadCsv(
   // `parsed` is always what `parse` returned, a row of cells here.
   return {
     parse: (rec) => JSON.parse(rec) as string[],
-    differing: (st, cells) => differingCells(storeFields(st.data), cells as string[], columns),
+    differing: (st, cells) => differingCells(storeFields(st.data), cells as string[], columns, spec.rules),
     record: (cells) => cellsToRecord(header, cells as string[]),
   };
 }
@@ -202,7 +231,7 @@ async function merge(
   o: CheckedOptions,
   onRow: DiffOptions['onRow'],
   pacer: Pacer,
-): Promise<DiffResult> {
+): Promise<Omit<DiffResult, 'asOf'>> {
   const summary: DiffSummary = {
     equal: 0,
     different: 0,
@@ -295,6 +324,26 @@ async function merge(
   }
   pacer.flush({ done, total: done, unit: 'rows', phase: 'compare' });
   return { summary, rows, truncated };
+}
+
+/**
+ * The topic state a diff compares with: the log up to `asOfTxn` (the last seq of that
+ * transaction), or the whole log when `asOfTxn` is absent or not below the newest transaction;
+ * `{0, 0}` for a topic with no events.
+ */
+async function stateAsOf(
+  store: EventStore,
+  topic: string,
+  info: TopicInfo | null,
+  asOfTxn: number | undefined,
+): Promise<DiffAsOf> {
+  if (info === null || asOfTxn === 0) return { maxSeq: 0, maxTxn: 0 };
+  if (asOfTxn === undefined || asOfTxn >= info.maxTxn) return { maxSeq: info.maxSeq, maxTxn: info.maxTxn };
+  const page = await store.listTxns(topic, { after: asOfTxn - 1, limit: 1 });
+  const txn = page.txns[0];
+  if (txn?.txn !== asOfTxn)
+    throw new TidemarkError('INTERNAL', `transaction ${asOfTxn} of ${JSON.stringify(topic)} was not found`);
+  return { maxSeq: txn.lastSeq, maxTxn: asOfTxn };
 }
 
 /** Rows the surface will have (for progress only): the topic's key counter, 0 if unknown. */

@@ -1,11 +1,13 @@
 /**
- * Checking the options of a diff (from code, the HTTP query or the CLI) and taking the key out of
- * a snapshot record. Every problem is a BAD_REQUEST naming the option or the record. Pure.
+ * Checking the options of a diff (from code, the HTTP query or the CLI; their text forms are read
+ * by src-core/wire/diff-query.ts), renaming a snapshot record's fields by `map`, and taking the key
+ * out of a snapshot record. Every problem is a BAD_REQUEST naming the option or the record. Pure.
  */
 import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { JsonValue } from '../model/types';
-import type { CompareSpec } from './compare';
+import type { CompareRules, CompareSpec } from './compare';
+import { NORMALISE_RULES, type NormaliseRule, type Tolerance, toleranceOfNumber } from './rules';
 import { DIFF_ROWS_MAX, type DiffOptions } from './types';
 
 export interface CheckedOptions {
@@ -16,6 +18,10 @@ export interface CheckedOptions {
   includeEqual: boolean;
   asOfTxn: number | undefined;
   pageSize: number;
+  /** Snapshot field -> store field, or null when nothing is renamed. */
+  map: ReadonlyMap<string, string> | null;
+  /** The value rules, or undefined when there are none (the plain comparison). */
+  rules: CompareRules | undefined;
 }
 
 export function checkOptions(opts: DiffOptions): CheckedOptions {
@@ -38,7 +44,102 @@ export function checkOptions(opts: DiffOptions): CheckedOptions {
   if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > LIMITS.pageMax) {
     throw badRequest(`pageSize: must be an integer from 1 to ${LIMITS.pageMax}`);
   }
-  return { keyField, fields, ignore, limit, includeEqual: opts.includeEqual === true, asOfTxn, pageSize };
+  const map = checkMap(opts.map, keyField);
+  const rules = checkRules(opts, keyField);
+  return { keyField, fields, ignore, limit, includeEqual: opts.includeEqual === true, asOfTxn, pageSize, map, rules };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkMap(map: DiffOptions['map'], keyField: string): Map<string, string> | null {
+  if (map === undefined) return null;
+  if (!isRecord(map)) throw badRequest('map: must map snapshot field names to store field names');
+  const out = new Map<string, string>();
+  const onto = new Map<string, string>();
+  for (const [from, to] of Object.entries(map)) {
+    if (from === '' || typeof to !== 'string' || to === '')
+      throw badRequest('map: field names must be non-empty strings');
+    if (from === keyField) throw badRequest(`map: the key field ${JSON.stringify(keyField)} cannot be renamed`);
+    if (to === keyField)
+      throw badRequest(`map: ${JSON.stringify(from)} cannot be renamed to the key field ${JSON.stringify(keyField)}`);
+    const other = onto.get(to);
+    if (other !== undefined) {
+      throw badRequest(`map: ${JSON.stringify(other)} and ${JSON.stringify(from)} both map to ${JSON.stringify(to)}`);
+    }
+    onto.set(to, from);
+    out.set(from, to);
+  }
+  if (out.size === 0) throw badRequest('map: name at least one field');
+  return out;
+}
+
+function checkRules(opts: DiffOptions, keyField: string): CompareRules | undefined {
+  const tolerance = checkTolerance(opts.tolerance, keyField);
+  const words = checkNormalise(opts.normalise);
+  if (tolerance === null && words.length === 0) return undefined;
+  return { tolerance: tolerance ?? (() => null), trim: words.includes('trim'), lowerCase: words.includes('case') };
+}
+
+function checkTolerance(t: DiffOptions['tolerance'], keyField: string): ((field: string) => Tolerance | null) | null {
+  if (t === undefined) return null;
+  const why = 'tolerance: must be a number that is not negative, or per field (`field:number`)';
+  if (typeof t === 'number') {
+    const all = toleranceOfNumber(t);
+    if (all === null) throw badRequest(why);
+    return () => all;
+  }
+  if (!isRecord(t)) throw badRequest(why);
+  const each = new Map<string, Tolerance>();
+  for (const [field, n] of Object.entries(t)) {
+    if (field === '') throw badRequest('tolerance: field names must be non-empty strings');
+    if (field === keyField) throw badRequest(`tolerance: the key field ${JSON.stringify(keyField)} is not compared`);
+    const tol = toleranceOfNumber(n);
+    if (tol === null) throw badRequest(`tolerance: ${JSON.stringify(field)} must be a number that is not negative`);
+    each.set(field, tol);
+  }
+  if (each.size === 0) throw badRequest('tolerance: name at least one field');
+  return (field) => each.get(field) ?? null;
+}
+
+function checkNormalise(words: DiffOptions['normalise']): NormaliseRule[] {
+  if (words === undefined) return [];
+  if (!Array.isArray(words)) throw badRequest(`normalise: must be a list of ${NORMALISE_RULES.join(', ')}`);
+  const seen: NormaliseRule[] = [];
+  for (const w of words as unknown[]) {
+    if (!NORMALISE_RULES.includes(w as NormaliseRule)) {
+      throw badRequest(`normalise: ${JSON.stringify(w)} is not one of ${NORMALISE_RULES.join(', ')}`);
+    }
+    if (seen.includes(w as NormaliseRule)) throw badRequest(`normalise: ${JSON.stringify(w)} is listed twice`);
+    seen.push(w as NormaliseRule);
+  }
+  if (seen.length === 0) throw badRequest(`normalise: name at least one of ${NORMALISE_RULES.join(', ')}`);
+  return seen;
+}
+
+/**
+ * A snapshot record with its fields renamed by `map`, in its own member order. A record that
+ * holds both a renamed field and a field already named as its new name is refused (`where`
+ * names it): one of the two would otherwise be dropped.
+ */
+export function mapRecord(
+  record: Record<string, JsonValue>,
+  map: ReadonlyMap<string, string>,
+  where: string,
+): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (const [name, v] of Object.entries(record)) {
+    const to = map.get(name) ?? name;
+    if (Object.hasOwn(out, to)) {
+      const [a, b] = map.has(name) ? [name, to] : [[...map].find(([, t]) => t === to)![0], name];
+      throw badRequest(
+        `${where}: has both ${JSON.stringify(a)} and ${JSON.stringify(b)}, and map renames ${JSON.stringify(a)} to ${JSON.stringify(to)}`,
+      );
+    }
+    Object.defineProperty(out, to, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 function checkNames(names: string[] | undefined, what: string): string[] {
@@ -48,13 +149,6 @@ function checkNames(names: string[] | undefined, what: string): string[] {
     if (typeof n !== 'string' || n === '') throw badRequest(`${what}: field names must be non-empty strings`);
   }
   return names;
-}
-
-/** Parses a comma list (`a,b, c`) from a query or the command line; blanks are an error. */
-export function splitList(value: string, what: string): string[] {
-  const parts = value.split(',').map((s) => s.trim());
-  if (parts.some((p) => p === '')) throw badRequest(`${what}: an empty name in ${JSON.stringify(value)}`);
-  return parts;
 }
 
 /** The key of a record: a non-empty string (a number is taken as its JSON text). */
@@ -71,6 +165,20 @@ export function checkKey(key: string, keyField: string, where: string): string {
   if (key === '') throw badRequest(`${where}: the key ${JSON.stringify(keyField)} is empty`);
   if (!key.isWellFormed()) throw badRequest(`${where}: the key ${JSON.stringify(keyField)} is not well-formed Unicode`);
   return key;
+}
+
+/**
+ * CSV: the header with its columns renamed by `map`. Every mapped field must be a column (a typo
+ * would otherwise rename nothing), and no two columns may end up with one name.
+ */
+export function mapColumns(header: readonly string[], map: ReadonlyMap<string, string> | null): string[] {
+  if (map === null) return [...header];
+  const list = header.map((c) => JSON.stringify(c)).join(', ');
+  for (const from of map.keys()) {
+    if (!header.includes(from))
+      throw badRequest(`map: ${JSON.stringify(from)} is not a column of the CSV header (columns: ${list})`);
+  }
+  return Object.keys(mapRecord(Object.fromEntries(header.map((c) => [c, ''])), map, 'the CSV header'));
 }
 
 /** CSV: every listed field must be a column (a typo would otherwise compare as empty cells). */

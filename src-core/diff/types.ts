@@ -6,6 +6,9 @@
 import type { SnapshotFormat } from '../model/store-api';
 import { LIMITS } from '../model/limits';
 import type { DiffRow, JsonValue } from '../model/types';
+import type { NormaliseRule } from './rules';
+
+export type { NormaliseRule };
 
 export type { SnapshotFormat };
 
@@ -42,6 +45,15 @@ export interface DiffOptions {
   includeEqual?: boolean;
   /** Compare with the surface as it stood right after this transaction. */
   asOfTxn?: number;
+  /**
+   * Renames snapshot fields before comparing (snapshot field -> store field; never the key field,
+   * no two onto one). `fields`, `ignore`, `tolerance` and the rows' snapshot records use the new names.
+   */
+  map?: Record<string, string>;
+  /** Two numbers within this are equal: one for every field, or per field (not negative). */
+  tolerance?: number | Record<string, number>;
+  /** Applied to strings on both sides before comparing: `trim`, `case`. */
+  normalise?: NormaliseRule[];
   /**
    * Called with every non-equal row (every row with `includeEqual`), in key order, not limited by
    * `limit`. If it returns a promise the diff waits for it (back-pressure for exports).

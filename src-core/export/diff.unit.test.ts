@@ -8,7 +8,15 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { DiffRow } from '../model/types';
-import { DIFF_CSV_COLUMNS, DIFF_CSV_HEADER, diffCsvLine, diffFileStart, diffFileText, diffRowLine } from './diff';
+import {
+  DIFF_CSV_COLUMNS,
+  DIFF_CSV_HEADER,
+  diffCsvLine,
+  diffFileStart,
+  diffFileText,
+  diffNdjsonLine,
+  diffRowLine,
+} from './diff';
 
 const rows: DiffRow[] = [
   {
@@ -70,5 +78,19 @@ describe('diff files', () => {
         .slice(0, -1)
         .map((l) => JSON.parse(l) as unknown),
     ).toEqual(rows);
+  });
+});
+
+describe('diff files with comparison options', () => {
+  const opts = { keyField: 'id', limit: 5, map: { quantity: 'qty' }, normalise: ['case'], tolerance: 0.5 };
+  it('NDJSON: the first line records the options in one order; rows follow unchanged', () => {
+    const line = '{"options":{"keyField":"id","map":{"quantity":"qty"},"tolerance":0.5,"normalise":["case"]}}\n';
+    expect(diffFileStart('ndjson', opts)).toBe(line);
+    expect(diffFileText(rows, 'ndjson', opts)).toBe(line + rows.map(diffNdjsonLine).join(''));
+  });
+  it('without map, tolerance or normalise an NDJSON file is rows only; a CSV is always a plain table', () => {
+    expect(diffFileStart('ndjson', { keyField: 'id', fields: ['a'], asOfTxn: 3 })).toBe('');
+    expect(diffFileStart('ndjson')).toBe('');
+    expect(diffFileText(rows, 'csv', opts)).toBe(diffFileText(rows, 'csv'));
   });
 });

@@ -102,6 +102,11 @@ export const snapshotFormatSchema = z.enum(['csv', 'json', 'ndjson']);
 const fieldNameSchema = z.string().min(1).max(LIMITS.keyMax);
 const fieldListSchema = z.array(fieldNameSchema).max(1000);
 
+/** The words a diff's `normalise` takes (their meaning: src-core/diff/rules.ts). */
+export const normaliseRuleSchema = z.enum(['trim', 'case']);
+const fieldRecord = <V extends z.ZodType>(value: V) =>
+  z.record(fieldNameSchema, value).refine((r) => Object.keys(r).length <= 1000, { message: 'at most 1000 fields' });
+
 /** What a diff takes beside the snapshot file itself. */
 export const diffParamsSchema = z.strictObject({
   /** The file name, used to detect the format when `format` is omitted. */
@@ -115,6 +120,14 @@ export const diffParamsSchema = z.strictObject({
   ignore: fieldListSchema.optional(),
   /** Rows returned; the summary is always complete. */
   limit: z.number().int().min(0).max(LIMITS.diffRowsMax).optional(),
+  /** Compare with the surface as it stood right after this transaction. */
+  asOfTxn: seqNoSchema.optional(),
+  /** Snapshot field -> store field, renamed before comparing (docs/diff.md, "Options"). */
+  map: fieldRecord(fieldNameSchema).optional(),
+  /** Two numbers within this are equal: one for every field, or per field. */
+  tolerance: z.union([z.number().min(0), fieldRecord(z.number().min(0))]).optional(),
+  /** Applied to strings on both sides: `trim`, `case`. */
+  normalise: z.array(normaliseRuleSchema).max(2).optional(),
 });
 
 /** Id of a remembered connection. */

@@ -7,7 +7,9 @@
  * what a value must be (`a non-negative integer`, `a positive integer`, `an integer from 1 to
  * 10000`) is the contract's, written here once; each caller keeps its own form around it (an
  * HTTP 400 envelope via `parseIntegerField`, commander's one-line message, a field marked bad in
- * the app). Pure, imports only model: the renderer uses it.
+ * the app). Decimals too (`decimalOf`): JSON number grammar, read exactly as written, and the
+ * text of a number that must be carried exactly by a double (`exactNumber`: the diff's
+ * tolerance). Pure, imports only model: the renderer uses it.
  */
 import { badRequest } from './errors';
 
@@ -64,4 +66,47 @@ export function parseSeq(text: string): number | null {
 /** A transaction number (from 1), or null. */
 export function parseTxn(text: string): number | null {
   return parseInteger(text, TXN_MIN);
+}
+
+/** A decimal: sign, significant digits without leading or trailing zeros, and where the point is. */
+export interface Decimal {
+  neg: boolean;
+  /** '' for zero. */
+  digits: string;
+  /** The value is 0.digits × 10^exp. */
+  exp: number;
+}
+
+/** JSON number grammar (RFC 8259). */
+export const JSON_NUMBER = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+
+/** A number in JSON number grammar as the exact decimal it writes, or null when the text is not one. */
+export function decimalOf(text: string): Decimal | null {
+  const m = JSON_NUMBER.exec(text);
+  if (m === null) return null;
+  const all = m[2]! + (m[3] ?? '');
+  const lead = /^0*/.exec(all)![0].length;
+  const digits = all.slice(lead).replace(/0+$/, '');
+  if (digits === '') return { neg: false, digits: '', exp: 0 };
+  return { neg: m[1] === '-', digits, exp: m[2]!.length - lead + Number(m[4] ?? '0') };
+}
+
+/** A finite double as the shortest decimal that reads back as it (what JSON.stringify writes). */
+export function decimalOfNumber(n: number): Decimal {
+  return decimalOf(String(n))!;
+}
+
+/**
+ * A number written as text that a double carries exactly: JSON number grammar, and the decimal
+ * the text writes is the double's own (`0.1` is; `0.10000000000000000001` and `1e999` are not, they
+ * would be read as another number). Returns the number, or what is wrong for a message.
+ */
+export function exactNumber(text: string): number | string {
+  const d = decimalOf(text);
+  if (d === null) return 'must be a number';
+  const n = Number(text);
+  if (!Number.isFinite(n)) return 'has more digits than a number carries';
+  const e = decimalOfNumber(n);
+  if (d.neg !== e.neg || d.digits !== e.digits || d.exp !== e.exp) return 'has more digits than a number carries';
+  return n;
 }

@@ -169,10 +169,17 @@ export interface DiffRow {
   snapshot: Record<string, JsonValue> | null;
 }
 
+/** The topic state a diff compared with: the log up to `maxSeq`, transactions up to `maxTxn`. */
+export interface DiffAsOf {
+  maxSeq: number;
+  maxTxn: number;
+}
+
 export interface DiffResult {
   summary: DiffSummary;
   rows: DiffRow[];
   truncated: boolean;
+  asOf: DiffAsOf;
 }
 
 /** The roles and what each may do live in access.ts. */

@@ -3,11 +3,12 @@
  * through `registerDiffRoute(app, store, options)`. Inside an encapsulated plugin, text/csv,
  * application/json and application/x-ndjson bodies are handed over as the raw request stream (not
  * buffered, not JSON-parsed) and parsed as they arrive. Query: key, fields, ignore (comma lists),
- * limit, format (overrides the Content-Type), asOfTxn, includeEqual, declared in route-table.ts
- * (`DIFF_QUERY`), which checks them like every route's (an unknown, repeated or malformed one is a
- * 400 naming it) and types the values read here.
+ * limit, format (overrides the Content-Type), asOfTxn, includeEqual, map, tolerance, normalise,
+ * declared in route-table.ts (`DIFF_QUERY`), which checks them like every route's (an unknown,
+ * repeated or malformed one is a 400 naming it) and types the values read here; the list options'
+ * text is read by diff/options.ts and every option checked (`checkOptions`) before a slot is taken.
  * With `Accept: application/x-ndjson` every row is streamed as `{"row":DiffRow}` lines and a last
- * `{"summary","truncated"}` line (or `{"error"}` if the diff fails after rows were sent).
+ * `{"summary","truncated","asOf"}` line (or `{"error"}` if the diff fails after rows were sent).
  * The diff itself runs through the store's services (`servicesFor`, src-core/services/).
  *
  * Bounds (docs/diff.md, docs/security.md; limits from diff/limits.ts): the body limit `diffLimit`
@@ -34,7 +35,8 @@ import { DiffRowWriter } from '../diff/export';
 import { formatFromContentType } from '../diff/format';
 import { DIFF_LIMITS, DiffSlots, checkSnapshotSize, diffTimeout, limitBytes } from '../diff/limits';
 import { checkLimit } from '../model/validate';
-import { splitList } from '../diff/options';
+import { checkOptions } from '../diff/options';
+import { parseMap, parseNormalise, parseTolerance, splitList } from '../wire/diff-query';
 import type { Chunk, DiffOptions } from '../diff/types';
 import { servicesFor } from '../services/index';
 import type { Query } from './params';
@@ -118,6 +120,7 @@ async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim
     );
   }
   const opts: DiffOptions = diffOptionsOf(query);
+  checkOptions(opts);
   const services = servicesFor(store, lim.tmpDir !== undefined ? { tmpDir: lim.tmpDir } : {});
   const declared = Number(req.headers['content-length'] ?? NaN);
   const size = Number.isFinite(declared) ? declared : null;
@@ -170,7 +173,7 @@ async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim
     try {
       const result = await services.diff(topic, source, opts, { signal: ac.signal });
       writer ??= start();
-      await writer.text(JSON.stringify({ summary: result.summary, truncated: false }) + '\n');
+      await writer.text(JSON.stringify({ summary: result.summary, truncated: false, asOf: result.asOf }) + '\n');
       await writer.end();
     } catch (e) {
       if (writer === null) throw e;
@@ -251,6 +254,9 @@ function diffOptionsOf(query: QueryValues<typeof DIFF_QUERY>): DiffOptions {
   if (query.limit !== undefined) opts.limit = query.limit;
   if (query.asOfTxn !== undefined) opts.asOfTxn = query.asOfTxn;
   if (query.includeEqual !== undefined) opts.includeEqual = query.includeEqual === 'true';
+  if (query.map !== undefined) opts.map = parseMap(query.map, 'map');
+  if (query.tolerance !== undefined) opts.tolerance = parseTolerance(query.tolerance, 'tolerance');
+  if (query.normalise !== undefined) opts.normalise = parseNormalise(query.normalise, 'normalise');
   return opts;
 }
 

@@ -88,6 +88,13 @@ export const DIFF_QUERY = {
   },
   asOfTxn: seq('compare with the surface as it stood right after this transaction'),
   includeEqual: { type: 'enum', values: ['true', 'false'], description: '`true`: list equal keys too' },
+  map: list(
+    'comma list of `snapshotField:storeField`: renames snapshot fields (not the key) before comparing; `fields`, `ignore` and `tolerance` name the new names',
+  ),
+  tolerance: list(
+    'a number for every numeric field, or a comma list of `field:number`: two numbers within it are equal (a CSV cell in JSON number grammar counts as a number)',
+  ),
+  normalise: list('comma list of `trim`, `case`: applied to strings on both sides before comparing'),
 } as const satisfies Readonly<Record<string, QueryParam>>;
 
 export const ROUTES: readonly RouteSpec[] = [

@@ -2,7 +2,7 @@
  * The HTTP implementation's diff: the snapshot is streamed to the server's diff route
  * (`POST /v1/topics/{topic}/diff`, docs/diff.md "HTTP"), which runs the diff next to the data, so
  * the remote surface is never pulled page by page. Options go in the query (key, fields, ignore,
- * limit, asOfTxn, includeEqual), the format as the Content-Type, the size (when known) as
+ * limit, asOfTxn, includeEqual, map, tolerance, normalise), the format as the Content-Type, the size (when known) as
  * Content-Length, so the server can refuse an oversized snapshot before a byte is sent. With
  * `onRow` the answer is asked for as NDJSON (`Accept: application/x-ndjson`): every row arrives
  * (read only as fast as `onRow` takes them), `rows` keeps the first `limit`, as the generic diff
@@ -13,7 +13,7 @@
  */
 import { TidemarkError, badRequest, errorFromEnvelope } from '../model/errors';
 import type { LongOperation } from '../model/store-api';
-import type { DiffResult, DiffRow, DiffSummary } from '../model/types';
+import type { DiffAsOf, DiffResult, DiffRow, DiffSummary } from '../model/types';
 import { validateTopic } from '../model/validate';
 import { CONTENT_TYPES, parseSnapshotFormat } from '../diff/format';
 import { checkOptions } from '../diff/options';
@@ -145,7 +145,7 @@ function resultOf(t: HttpTransport, text: string): DiffResult {
   }
 }
 
-/** The NDJSON answer: `{"row"}` lines, then `{"summary","truncated"}` (or `{"error"}`). */
+/** The NDJSON answer: `{"row"}` lines, then `{"summary","truncated","asOf"}` (or `{"error"}`). */
 async function readRows(
   t: HttpTransport,
   body: ReadableStream<Uint8Array>,
@@ -158,7 +158,7 @@ async function readRows(
     if (line === '') continue;
     const error = errorFromEnvelope(line);
     if (error !== null) throw error;
-    let msg: { row?: DiffRow; summary?: DiffSummary };
+    let msg: { row?: DiffRow; summary?: DiffSummary; asOf?: DiffAsOf };
     try {
       msg = JSON.parse(line) as typeof msg;
     } catch {
@@ -168,8 +168,8 @@ async function readRows(
       if (rows.length < limit) rows.push(msg.row);
       else truncated = true;
       await onRow(msg.row);
-    } else if (msg.summary !== undefined) {
-      return { summary: msg.summary, rows, truncated };
+    } else if (msg.summary !== undefined && msg.asOf !== undefined) {
+      return { summary: msg.summary, rows, truncated, asOf: msg.asOf };
     } else {
       throw malformed(t);
     }

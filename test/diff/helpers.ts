@@ -109,6 +109,36 @@ export interface OracleOptions {
   fields?: string[];
   ignore?: string[];
   csv: boolean;
+  /** Snapshot field -> store field, renamed before comparing. */
+  map?: Record<string, string>;
+  /** Numbers this close are equal (the tests use values a double holds exactly, so plain subtraction is exact). */
+  tolerance?: number | Record<string, number>;
+  trim?: boolean;
+  lowerCase?: boolean;
+}
+
+/** A CSV cell that is a number under a tolerance: JSON number grammar, finite. */
+const CELL_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+
+/** Whether two field values are equal under the oracle's options (docs/diff.md, the naive way). */
+function sameValue(a: JsonValue | undefined, b: JsonValue | undefined, field: string, o: OracleOptions): boolean {
+  const tol = typeof o.tolerance === 'number' ? o.tolerance : o.tolerance?.[field];
+  if (tol !== undefined) {
+    const x = typeof a === 'number' ? a : null;
+    const y = typeof b === 'number' ? b : o.csv && typeof b === 'string' && CELL_NUMBER.test(b) ? Number(b) : null;
+    if (x !== null && y !== null && Number.isFinite(y)) return Math.abs(x - y) <= tol;
+  }
+  const norm = (s: string): string => {
+    const t = o.trim === true ? s.trim() : s;
+    return o.lowerCase === true ? t.toLowerCase() : t;
+  };
+  if (o.csv) {
+    if (typeof a === 'object' && a !== null) return asCell(a) === asCell(b);
+    return norm(asCell(a)) === norm(asCell(b));
+  }
+  if (a === undefined || b === undefined) return a === b;
+  if (typeof a === 'string' && typeof b === 'string') return norm(a) === norm(b);
+  return canon(a) === canon(b);
 }
 
 export function oracleDiff(
@@ -117,7 +147,9 @@ export function oracleDiff(
   o: OracleOptions,
 ): { summary: DiffSummary; rows: { key: string; status: DiffStatus; fields: string[]; txn: number | null }[] } {
   const snap = new Map<string, Record<string, JsonValue>>();
-  for (const r of snapshot) {
+  for (const raw of snapshot) {
+    const r: Record<string, JsonValue> = {};
+    for (const [f, v] of Object.entries(raw)) r[o.map?.[f] ?? f] = v;
     const k = r[o.keyField];
     snap.set(typeof k === 'string' ? k : JSON.stringify(k), r);
   }
@@ -161,11 +193,7 @@ export function oracleDiff(
     for (const f of names) {
       const a = Object.hasOwn(obj, f) ? obj[f] : undefined;
       const b = Object.hasOwn(sn, f) ? sn[f] : undefined;
-      let same: boolean;
-      if (o.csv) same = asCell(a) === asCell(b);
-      else if (a === undefined || b === undefined) same = a === b;
-      else same = canon(a) === canon(b);
-      if (!same) differ.push(f);
+      if (!sameValue(a, b, f, o)) differ.push(f);
     }
     if (differ.length === 0) summary.equal++;
     else summary.different++;

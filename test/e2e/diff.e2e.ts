@@ -103,3 +103,70 @@ test('a running comparison can be cancelled, and results export as CSV', async (
   expect(text.split('\r\n')[0]).toBe('key,status,fields,storeSeq,storeTxn,storeTime,storeHash,storeData,snapshot');
   expect(text).toContain('T2,different,qty,2,1,');
 });
+
+test('comparison options: map, tolerance, normalise and as of txn, checked in place and remembered per topic', async ({
+  page,
+  server,
+  store,
+  shot,
+}) => {
+  await store.append('fx', [
+    { key: 'EUR', data: { rate: 1.0842, name: 'Euro' } },
+    { key: 'GBP', data: { rate: 1.2671, name: 'Pound' } },
+  ]);
+  await store.append('fx', [{ key: 'GBP', data: { rate: 1.27, name: 'Pound' } }]);
+  await store.append('fx.other', [{ key: 'EUR', data: { rate: 1 } }]);
+  await new AppPage(page, server.url).open('#/topic/fx/diff');
+  const t = new TopicPage(page);
+  const upload = (): Promise<void> =>
+    t.upload('rates.csv', 'text/csv', 'key,mid,name\nEUR,1.0840, euro\nGBP,1.2700,POUND\n');
+  await upload();
+  const opts = page.getByRole('group', { name: 'Comparison options' });
+  const compare = page.getByRole('button', { name: 'Compare' });
+
+  // Checked as typed, with the server's words; Compare waits for a fix.
+  await opts.getByLabel('Tolerance').fill('-1');
+  await expect(opts.getByRole('alert')).toHaveText('tolerance: "-1" must not be negative');
+  await expect(compare).toBeDisabled();
+  await opts.getByLabel('Tolerance').fill('rate:0.001');
+  await opts.getByLabel('Map fields').fill('mid:rate');
+  await opts.getByRole('checkbox', { name: 'Trim spaces' }).check();
+  await opts.getByRole('checkbox', { name: 'Ignore case' }).check();
+  await expect(opts.getByRole('alert')).toHaveCount(0);
+  await compare.click();
+  await expect(t.count('equal')).toHaveText('2');
+  await expect(t.count('different')).toHaveText('0');
+  await expect(page.getByTestId('diff-as-of')).toHaveText('Compared with the topic as of txn 2 (seq 3).');
+  await shot('diff-options');
+
+  // As of txn 1 GBP was 1.2671: beyond the tolerance.
+  await opts.getByLabel('As of txn').fill('1');
+  await compare.click();
+  await expect(t.count('different')).toHaveText('1');
+  await expect(page.getByTestId('diff-as-of')).toHaveText('Compared with the topic as of txn 1 (seq 2).');
+  await expect(t.row('Diff results', 'GBP').locator('mark')).toHaveText(['rate']);
+  // Compared fields are picked by their snapshot names and compared under their mapped ones.
+  await page.getByRole('group', { name: 'Compared fields' }).getByRole('checkbox', { name: 'name' }).uncheck();
+  await compare.click();
+  await expect(t.count('different')).toHaveText('1');
+  await expect(t.count('equal')).toHaveText('1');
+
+  // A refusal only the server can make (a mapping onto the key field) is shown at the option.
+  await opts.getByLabel('Map fields').fill('mid:key');
+  await compare.click();
+  await expect(opts.getByRole('alert')).toHaveText('map: "mid" cannot be renamed to the key field "key"');
+  await expect(page.getByText('Fix the comparison option marked above')).toBeVisible();
+  await shot('diff-options-error');
+  await opts.getByLabel('Map fields').fill('mid:rate');
+
+  // Remembered for this topic on this connection: a reload brings them back; another topic starts empty.
+  await page.reload();
+  await upload();
+  await expect(opts.getByLabel('Map fields')).toHaveValue('mid:rate');
+  await expect(opts.getByLabel('Tolerance')).toHaveValue('rate:0.001');
+  await expect(opts.getByRole('checkbox', { name: 'Ignore case' })).toBeChecked();
+  await expect(opts.getByLabel('As of txn')).toHaveValue('1');
+  await new AppPage(page, server.url).open('#/topic/fx.other/diff');
+  await upload();
+  await expect(opts.getByLabel('Map fields')).toHaveValue('');
+});

@@ -52,3 +52,9 @@ export const AWKWARD_SUMMARY = {
   snapshotRecords: 6,
   surfaceRows: 6,
 };
+
+/** Comparison options for the same diff (the CLI's flags and the app's options say the same). */
+export const AWKWARD_OPTIONS = { tolerance: { qty: 0.001 }, normalise: ['trim' as const] };
+export const AWKWARD_OPTION_FLAGS = ['--tolerance', 'qty:0.001', '--normalise', 'trim'];
+/** The app's export name with them. */
+export const AWKWARD_OPTIONS_FILE = 'awk.ward_topic-diff_tol-qty-0.001_norm-trim';

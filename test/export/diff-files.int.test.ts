@@ -23,6 +23,9 @@ import { runCli } from '../cli/helpers';
 import { type Harness, startHarness } from '../electron/harness';
 import {
   AWKWARD_FILE,
+  AWKWARD_OPTIONS,
+  AWKWARD_OPTIONS_FILE,
+  AWKWARD_OPTION_FLAGS,
   AWKWARD_SNAPSHOT,
   AWKWARD_SNAPSHOT_NAME,
   AWKWARD_SUMMARY,
@@ -58,18 +61,28 @@ afterAll(async () => {
 });
 
 /** `tidemark diff ... --out <file>` and the bytes it wrote. */
-async function cliFile(store: string[], format: (typeof FORMATS)[number], name: string): Promise<Buffer> {
+async function cliFile(
+  store: string[],
+  format: (typeof FORMATS)[number],
+  name: string,
+  flags: string[] = [],
+  summary: unknown = AWKWARD_SUMMARY,
+): Promise<Buffer> {
   const out = path.join(h.dir, `${name}.${format}`);
-  const r = await runCli(['diff', ...store, '--topic', AWKWARD_TOPIC, '--file', snapshot, '--out', out]);
+  const r = await runCli(['diff', ...store, '--topic', AWKWARD_TOPIC, '--file', snapshot, ...flags, '--out', out]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  expect(JSON.parse(r.stdout)).toEqual(AWKWARD_SUMMARY);
+  expect(JSON.parse(r.stdout)).toEqual(summary);
   return readFileSync(out);
 }
 
 /** What the Diff tab hands to its download: the Blob of its export file, as bytes. */
-async function desktopFile(format: (typeof FORMATS)[number]): Promise<{ name: string; bytes: Buffer }> {
-  const file = diffExportFile(AWKWARD_TOPIC, desktop.rows, format);
+async function desktopFile(
+  format: (typeof FORMATS)[number],
+  result: DiffResult = desktop,
+  options?: typeof AWKWARD_OPTIONS,
+): Promise<{ name: string; bytes: Buffer }> {
+  const file = diffExportFile(AWKWARD_TOPIC, result.rows, format, options);
   const blob = new Blob([file.text], { type: file.type });
   return { name: file.name, bytes: Buffer.from(await blob.arrayBuffer()) };
 }
@@ -91,6 +104,44 @@ describe('one diff, the same file from every writer', () => {
       expect(app.bytes.toString('utf8')).toBe(local.toString('utf8'));
     });
   }
+
+  describe('with comparison options', () => {
+    let withOptions: DiffResult;
+    beforeAll(async () => {
+      withOptions = await h.api.diff(AWKWARD_TOPIC, {
+        file: new Blob([AWKWARD_SNAPSHOT]),
+        fileName: AWKWARD_SNAPSHOT_NAME,
+        ...AWKWARD_OPTIONS,
+      });
+    });
+
+    it('the options change the diff (a padded note is equal once trimmed)', () => {
+      expect(withOptions.summary).toEqual({ ...AWKWARD_SUMMARY, equal: 3, different: 2 });
+    });
+
+    for (const format of FORMATS) {
+      it(`${format}: the CLI on the file, against a server, and the desktop app agree byte for byte`, async () => {
+        const flags = AWKWARD_OPTION_FLAGS;
+        const local = await cliFile(['--db', db], format, 'opts-local', flags, withOptions.summary);
+        const remote = await cliFile(['--url', server.url], format, 'opts-remote', flags, withOptions.summary);
+        const app = await desktopFile(format, withOptions, AWKWARD_OPTIONS);
+        expect(app.name).toBe(`${AWKWARD_OPTIONS_FILE}.${format}`);
+        expect(remote.equals(local)).toBe(true);
+        expect(app.bytes.toString('utf8')).toBe(local.toString('utf8'));
+        expect(app.bytes.equals(local)).toBe(true);
+      });
+    }
+
+    it('the CSV stays a plain table; the NDJSON starts with the options, then the rows', async () => {
+      const csv = (await desktopFile('csv', withOptions, AWKWARD_OPTIONS)).bytes.toString('utf8');
+      expect(csv.startsWith(DIFF_CSV_COLUMNS.join(',') + '\r\n')).toBe(true);
+      expect(parse<Record<string, string>>(csv, { columns: true })).toHaveLength(withOptions.rows.length);
+      const lines = (await desktopFile('ndjson', withOptions, AWKWARD_OPTIONS)).bytes.toString('utf8').split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines[0]).toBe('{"options":{"tolerance":{"qty":0.001},"normalise":["trim"]}}');
+      expect(lines.slice(1).map((l) => JSON.parse(l) as unknown)).toEqual(withOptions.rows);
+    });
+  });
 
   it('the CSV is the documented layout, and reads back to the rows', async () => {
     const text = (await desktopFile('csv')).bytes.toString('utf8');

@@ -1,9 +1,11 @@
 /**
  * The result rows of a comparison: filter by status and key, a virtualised table with the
  * differing fields highlighted (store → snapshot), a link from each row to the transaction behind
- * the store value, and "Export" of the rows as CSV / NDJSON.
+ * the store value, the topic state compared with (`asOf`), and "Export" of the rows as CSV /
+ * NDJSON (with the comparison options, lib/diff-export.ts).
  */
 import { useMemo, useState, type ReactNode } from 'react';
+import type { DiffFileOptions } from '../../../src-core/export/diff';
 import type { DiffResult, DiffRow, DiffStatus } from '../../../src-core/model/types';
 import { saveBlob } from '../../api/download';
 import { ExportControl } from '../../components/ExportControl';
@@ -19,10 +21,12 @@ interface Props {
   topic: string;
   result: DiffResult;
   keyField: string;
+  /** The options the comparison ran with (recorded in the export). */
+  options?: DiffFileOptions | undefined;
   onOpenTxn: (txn: number) => void;
 }
 
-export function DiffResults({ topic, result, keyField, onOpenTxn }: Props): ReactNode {
+export function DiffResults({ topic, result, keyField, options, onOpenTxn }: Props): ReactNode {
   const [status, setStatus] = useState<DiffStatus | 'all'>('all');
   const [keyText, setKeyText] = useState('');
   const [selected, setSelected] = useState<DiffRow | null>(null);
@@ -91,6 +95,11 @@ export function DiffResults({ topic, result, keyField, onOpenTxn }: Props): Reac
   return (
     <div className="diff-results">
       <DiffSummaryView summary={result.summary} onPick={setStatus} />
+      <p className="muted" data-testid="diff-as-of">
+        {result.asOf.maxTxn === 0
+          ? 'Compared with an empty topic.'
+          : `Compared with the topic as of txn ${fmtNum(result.asOf.maxTxn)} (seq ${fmtNum(result.asOf.maxSeq)}).`}
+      </p>
       {result.truncated && (
         <p className="notice">
           Showing the first {fmtNum(result.rows.length)} differing rows; the counts above are complete. Export the
@@ -114,7 +123,7 @@ export function DiffResults({ topic, result, keyField, onOpenTxn }: Props): Reac
         <span className="muted">{fmtNum(rows.length)} rows</span>
         <ExportControl
           onExport={(format) => {
-            const file = diffExportFile(topic, rows, format);
+            const file = diffExportFile(topic, rows, format, options);
             saveBlob(new Blob([file.text], { type: file.type }), file.name);
             return Promise.resolve({ rows: rows.length, savedAs: file.name });
           }}

@@ -1,6 +1,8 @@
 /**
  * Choosing how to compare: the snapshot format, the key field and the compared fields, offered
- * from the columns detected in the first 64 KiB of the file (sniffColumns).
+ * from the columns detected in the first 64 KiB of the file (sniffColumns); the comparison
+ * options (DiffOptionsPicker) come in as `children`, and `blocked` keeps Compare off while one of
+ * them is malformed.
  */
 import type { ReactNode } from 'react';
 import type { SnapshotFormat } from '../../../src-core/model/store-api';
@@ -18,9 +20,12 @@ interface Props {
   onChange: (c: DiffChoice) => void;
   onCompare: () => void;
   busy: boolean;
+  /** A comparison option is malformed: Compare stays off. */
+  blocked?: boolean;
+  children?: ReactNode;
 }
 
-export function DiffSetup({ columns, choice, onChange, onCompare, busy }: Props): ReactNode {
+export function DiffSetup({ columns, choice, onChange, onCompare, busy, blocked, children }: Props): ReactNode {
   const comparable = columns.filter((c) => c !== choice.keyField);
   const toggle = (f: string, on: boolean): void =>
     onChange({ ...choice, fields: on ? [...choice.fields, f] : choice.fields.filter((x) => x !== f) });
@@ -84,8 +89,13 @@ export function DiffSetup({ columns, choice, onChange, onCompare, busy }: Props)
           ))
         )}
       </fieldset>
+      {children}
       <div>
-        <button type="submit" className="primary" disabled={busy || !choice.format || choice.keyField.trim() === ''}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || blocked === true || !choice.format || choice.keyField.trim() === ''}
+        >
           Compare
         </button>
       </div>

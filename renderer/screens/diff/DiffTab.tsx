@@ -1,17 +1,31 @@
 /**
  * Diff: upload a snapshot, choose key and compared fields (detected with sniffColumns from the
- * file's first 64 KiB), compare with a cancellable progress display, then browse the summary and
- * the result rows. A malformed file shows the server's message, which names the line or record.
+ * file's first 64 KiB) and the comparison options (remembered per connection and topic,
+ * lib/diff-options.ts), compare with a cancellable progress display, then browse the summary and
+ * the result rows. A malformed file shows the server's message, which names the line or record;
+ * a message about an option is also shown at that option.
  */
-import { useMutation } from '@tanstack/react-query';
-import { useRef, useState, type ReactNode } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { sniffColumns } from '../../../src-core/diff/sniff';
 import type { Progress } from '../../../src-core/model/store-api';
 import { useApi } from '../../api/api-context';
 import { toApiError } from '../../api/errors';
 import { formatFromName } from '../../api/upload';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import {
+  type DiffOptionsText,
+  type DiffRequestOptions,
+  NO_OPTIONS,
+  loadOptions,
+  optionOfMessage,
+  optionsStorageKey,
+  readOptions,
+  saveOptions,
+} from '../../lib/diff-options';
 import { fmtNum } from '../../lib/format';
+import { currentConnectionQuery } from '../../queries/connection';
+import { DiffOptionsPicker } from './DiffOptionsPicker';
 import { navigate } from '../../lib/route';
 import { DiffProgress } from './DiffProgress';
 import { DiffResults } from './DiffResults';
@@ -44,13 +58,23 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
   // The cancel function the StoreApi hands over through `onStart`: in Electron an AbortSignal does
   // not cross the contextBridge, so this is what actually stops the comparison there.
   const cancelOp = useRef<(() => void) | null>(null);
+  // The options, remembered per connection and topic.
+  const conn = useQuery(currentConnectionQuery(api)).data;
+  const storageKey = conn ? optionsStorageKey(conn.id, topic) : null;
+  const [optText, setOptText] = useState<DiffOptionsText>(NO_OPTIONS);
+  const [loadedKey, setLoadedKey] = useState<string | null>(null);
+  if (storageKey !== loadedKey) {
+    setLoadedKey(storageKey);
+    setOptText(storageKey !== null ? loadOptions(window.localStorage, storageKey) : NO_OPTIONS);
+  }
+  const read = useMemo(() => readOptions(optText), [optText]);
   const cancel = (): void => {
     controller.current?.abort();
     cancelOp.current?.();
   };
 
   const run = useMutation({
-    mutationFn: async (c: DiffChoice & { file: File; allFields: boolean }) => {
+    mutationFn: async (c: DiffChoice & { file: File; allFields: boolean; options: DiffRequestOptions }) => {
       const ctrl = new AbortController();
       controller.current = ctrl;
       cancelOp.current = null;
@@ -65,6 +89,7 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
           keyField: c.keyField.trim(),
           fields: c.allFields ? undefined : c.fields,
           limit: DIFF_ROW_LIMIT,
+          ...c.options,
         },
         {
           onProgress: setProgress,
@@ -82,6 +107,13 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
       cancelOp.current = null;
     },
   });
+
+  const changeOptions = (t: DiffOptionsText): void => {
+    // A refusal of the options is answered by changing them: it no longer applies.
+    if (run.isError) run.reset();
+    setOptText(t);
+    if (storageKey !== null) saveOptions(window.localStorage, storageKey, t);
+  };
 
   /** Detects the file's columns for `c.format`, then keeps `c.keyField` if the file has it (else
    *  `key`, else the first column) and compares every other column. */
@@ -111,10 +143,21 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
     if (!file) return;
     const comparable = columns.filter((c) => c !== choice.keyField);
     const allFields = comparable.length === 0 || comparable.every((c) => choice.fields.includes(c));
-    run.mutate({ ...choice, file, allFields });
+    // The columns are the snapshot's names; compared fields are named after `map` renamed them.
+    const map = read.options.map ?? {};
+    const fields = choice.fields.map((f) => (Object.hasOwn(map, f) ? map[f]! : f));
+    run.mutate({ ...choice, fields, file, allFields, options: read.options });
   };
 
   const cancelled = run.error ? toApiError(run.error).code === 'CANCELLED' : false;
+  // A server message about an option is shown at the option too (until the next comparison).
+  const serverError = run.error && !cancelled ? toApiError(run.error).message : null;
+  const serverOption = serverError !== null ? optionOfMessage(serverError) : null;
+  const errors = serverOption !== null ? { [serverOption]: serverError!, ...read.errors } : read.errors;
+  const used = run.variables;
+  const usedOptions = used
+    ? { keyField: used.keyField.trim(), fields: used.allFields ? undefined : used.fields, ...used.options }
+    : undefined;
 
   return (
     <div className="tab-body diff-tab">
@@ -127,7 +170,10 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
             onChange={changeChoice}
             onCompare={compare}
             busy={run.isPending}
-          />
+            blocked={Object.keys(read.errors).length > 0}
+          >
+            <DiffOptionsPicker value={optText} onChange={changeOptions} errors={errors} />
+          </DiffSetup>
         )}
         {run.isPending && <DiffProgress progress={progress} startedAt={startedAt} onCancel={cancel} />}
         {run.error &&
@@ -140,11 +186,13 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
               title="The snapshot could not be compared"
               error={run.error}
               hint={(code) =>
-                code === 'BAD_REQUEST'
-                  ? 'Fix the file at the record or line named above (or pick the right format and key field), then compare again.'
-                  : code === 'TOO_LARGE'
-                    ? 'The file is larger than the server accepts; split it, or ask for a larger --body-limit.'
-                    : undefined
+                code === 'BAD_REQUEST' && serverOption !== null
+                  ? 'Fix the comparison option marked above, then compare again.'
+                  : code === 'BAD_REQUEST'
+                    ? 'Fix the file at the record or line named above (or pick the right format and key field), then compare again.'
+                    : code === 'TOO_LARGE'
+                      ? 'The file is larger than the server accepts; split it, or ask for a larger --body-limit.'
+                      : undefined
               }
             />
           ))}
@@ -154,6 +202,7 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
           topic={topic}
           result={run.data}
           keyField={choice.keyField}
+          options={usedOptions}
           onOpenTxn={(txn) => navigate({ screen: 'topic', topic, tab: 'txns', txn })}
         />
       )}
