@@ -59,33 +59,42 @@ export async function surfacePage(db: Db, topic: string, opts?: SurfaceOptions):
     return `$${values.length}`;
   };
   const topicId = `(SELECT id FROM ${t.topics} WHERE topic = $1)`;
-  let sql: string;
-  if (o.asOfTxn === undefined) {
-    const where = [`h.topic_id = ${topicId}`];
+  const seqCol = raw ? 'h.raw_seq' : 'h.valid_seq';
+  /** The maintained heads: the surface as of the topic's newest transaction. */
+  const headsSql = (extra: string[]): string => {
+    const where = [`h.topic_id = ${topicId}`, ...extra];
     if (raw) where.push('NOT h.raw_tomb');
     else where.push('h.valid_seq IS NOT NULL AND NOT h.valid_tomb');
     if (o.after !== undefined) where.push(`h.key > ${param(o.after)}`);
     if (o.prefix !== undefined) where.push(`h.key LIKE ${param(likePrefix(o.prefix))}`);
-    const seqCol = raw ? 'h.raw_seq' : 'h.valid_seq';
-    sql = `SELECT h.key, e.seq, e.txn, e.hash, e.data, e.time, (x.invalidated_by IS NOT NULL) AS invalid
-             FROM ${t.heads} h
-             JOIN ${t.events} e ON e.topic_id = h.topic_id AND e.seq = ${seqCol}
-             LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
-            WHERE ${where.join(' AND ')}
-            ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
+    return `SELECT h.key, e.seq, e.txn, e.hash, e.data, e.time, (x.invalidated_by IS NOT NULL) AS invalid
+              FROM ${t.heads} h
+              JOIN ${t.events} e ON e.topic_id = h.topic_id AND e.seq = ${seqCol}
+              LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
+             WHERE ${where.join(' AND ')}
+             ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
+  };
+  let sql: string;
+  if (o.asOfTxn === undefined) {
+    sql = headsSql([]);
   } else {
-    // Every key that ever had an event has a heads row: walk them in key order and, per key,
-    // probe its events newest first (key index) for the newest one at or before txn N's last seq.
-    const where = [`h.topic_id = ${topicId}`];
+    // The past: every key that ever had an event has a heads row: walk them in key order and, per
+    // key, probe its events newest first (key index) for the newest one at or before txn N's last
+    // seq. When N is the topic's newest transaction or later, that is exactly the maintained heads
+    // (a diff always asks as of the newest one): the statement takes that branch instead, decided
+    // in the same statement so both see one snapshot (the other branch's one-time filter is false).
+    const asOf = param(o.asOfTxn);
+    const maxTxn = `(SELECT max_txn FROM ${t.topics} WHERE topic = $1)`;
+    const where = [`h.topic_id = ${topicId}`, `${maxTxn} > ${asOf}`];
     if (o.after !== undefined) where.push(`h.key > ${param(o.after)}`);
     if (o.prefix !== undefined) where.push(`h.key LIKE ${param(likePrefix(o.prefix))}`);
     const bound = `(SELECT b.last_seq FROM ${t.txns} b
-                     WHERE b.topic_id = h.topic_id AND b.txn <= ${param(o.asOfTxn)} ORDER BY b.txn DESC LIMIT 1)`;
+                     WHERE b.topic_id = h.topic_id AND b.txn <= ${asOf} ORDER BY b.txn DESC LIMIT 1)`;
     const validOnly = raw
       ? ''
       : `AND NOT EXISTS (SELECT 1 FROM ${t.txns} v
                           WHERE v.topic_id = e.topic_id AND v.txn = e.txn AND v.invalidated_by IS NOT NULL)`;
-    sql = `SELECT h.key, s.seq, s.txn, s.hash, s.data, s.time, (x.invalidated_by IS NOT NULL) AS invalid
+    const pastSql = `SELECT h.key, s.seq, s.txn, s.hash, s.data, s.time, (x.invalidated_by IS NOT NULL) AS invalid
              FROM ${t.heads} h
              CROSS JOIN LATERAL (
                SELECT e.seq, e.txn, e.hash, e.data, e.time, e.tomb FROM ${t.events} e
@@ -94,6 +103,7 @@ export async function surfacePage(db: Db, topic: string, opts?: SurfaceOptions):
              LEFT JOIN ${t.txns} x ON x.topic_id = h.topic_id AND x.txn = s.txn
             WHERE ${where.join(' AND ')} AND NOT s.tomb
             ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
+    sql = `(${headsSql([`${maxTxn} <= ${asOf}`])}) UNION ALL (${pastSql}) ORDER BY key`;
   }
   const rows = await query<SurfaceDbRow>(db, sql, values);
   const more = rows.length > o.limit;
