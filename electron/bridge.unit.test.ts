@@ -101,6 +101,10 @@ describe('the bridge over the contract', () => {
       fields: ['a'],
       ignore: ['b'],
       limit: 3,
+      asOfTxn: 2,
+      map: { amt: 'amount' },
+      tolerance: { amount: 0.01 },
+      normalise: ['trim', 'case'],
     };
     await api.diff('t', { file: new Blob(['key\n']), ...params });
     const [topic, req, opId] = received.get('diff')!;
