@@ -14,6 +14,7 @@ import { hashCanonical } from '../../src-core/store/hash';
 import { APPLICATION_ID, SCHEMA_VERSION, openSqliteStore } from '../../src-core/store/sqlite';
 import { hashPrefix } from '../../src-core/store/sqlite/schema';
 import { expectCode, readAll, surfaceAll } from './harness';
+import { expectWritesAfterMigration } from './migrated';
 
 /** The schema of version 1, as the build of that version created it. */
 const V1_SQL = `
@@ -123,13 +124,7 @@ describe('SQLite schema migration from version 1', () => {
         ['a', 1],
         ['b', 2],
       ]);
-      // De-duplication still sees the old heads; new writes store meta and by.
-      expect((await store.append('t', { events: [{ key: 'a', data: 1 }] })).txn).toBeNull();
-      const r = await store.append('t', { events: [{ key: 'c', data: 4 }], meta: { why: 'after' }, by: 'ann' });
-      expect(r.txn).toBe(4);
-      expect(await store.getTxn('t', 4)).toMatchObject({ meta: { why: 'after' }, by: 'ann', firstSeq: 5 });
-      await store.invalidate('t', 4, 'undo', { by: 'bob' });
-      expect((await store.getTxn('t', 5)).by).toBe('bob');
+      await expectWritesAfterMigration(store);
       expect((await readAll(store, 't')).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     } finally {
       await store.close();

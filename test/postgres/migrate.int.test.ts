@@ -9,6 +9,7 @@ import { hashCanonical } from '../../src-core/store/hash';
 import { openPostgresStore } from '../../src-core/store/postgres';
 import { SCHEMA_VERSION } from '../../src-core/store/postgres/schema';
 import { surfaceAll } from '../contract/harness';
+import { expectWritesAfterMigration } from '../contract/migrated';
 import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -80,11 +81,6 @@ describe('PostgreSQL schema migration from version 1', () => {
       ['a', 1],
       ['b', 2],
     ]);
-    expect((await store.append('t', { events: [{ key: 'a', data: 1 }] })).txn).toBeNull();
-    const r = await store.append('t', { events: [{ key: 'c', data: 4 }], meta: { why: 'after' }, by: 'ann' });
-    expect(r.txn).toBe(4);
-    expect(await store.getTxn('t', 4)).toMatchObject({ meta: { why: 'after' }, by: 'ann', firstSeq: 5 });
-    await store.invalidate('t', 4, 'undo', { by: 'bob' });
-    expect((await store.getTxn('t', 5)).by).toBe('bob');
+    await expectWritesAfterMigration(store);
   });
 });
