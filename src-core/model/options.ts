@@ -49,6 +49,8 @@ export const listTxnsOptionsSchema = z.strictObject({
   before: seqNoSchema.optional(),
   limit: pageLimitSchema.optional(),
   order: orderSchema.optional(),
+  /** Only the transactions whose `by` is this (on markers: who invalidated). */
+  by: byNameSchema.optional(),
 });
 
 /** The surface selection shared by a surface page and a surface export. */

@@ -214,6 +214,7 @@ export function normalizeListTxns(o: ListTxnsOptions = {}): ListTxnsOptions & { 
   };
   if (o.after !== undefined) out.after = validateNonNegativeInt(o.after, 'after');
   if (o.before !== undefined) out.before = validateNonNegativeInt(o.before, 'before');
+  if (o.by !== undefined) out.by = validateBy(o.by);
   return out;
 }
 

@@ -201,6 +201,7 @@ export const ROUTES: readonly RouteSpec[] = [
       before: 'with order=desc: transactions numbered below this',
       limit: perPage('transactions per page'),
       order,
+      by: 'only the transactions written by this name (the token’s; on markers: who invalidated)',
     }),
     response: { [JSON_TYPE]: 'TxnPage' },
   },

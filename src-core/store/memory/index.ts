@@ -229,7 +229,10 @@ export class MemoryEventStore implements EventStore {
       const log = this.log(validateTopic(topic));
       const o = normalizeListTxns(opts);
       const hits = txnsOf(log).filter(
-        (t) => (o.after === undefined || t.txn > o.after) && (o.before === undefined || t.txn < o.before),
+        (t) =>
+          (o.after === undefined || t.txn > o.after) &&
+          (o.before === undefined || t.txn < o.before) &&
+          (o.by === undefined || t.by === o.by),
       );
       if (o.order === 'desc') hits.reverse();
       const p = page(hits, o.limit, (t) => t.txn);

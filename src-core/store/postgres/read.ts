@@ -168,6 +168,10 @@ export async function listTxns(db: Db, topic: string, opts?: ListTxnsOptions): P
     values.push(o.before);
     bound += ` AND txn < $${values.length}`;
   }
+  if (o.by !== undefined) {
+    values.push(o.by);
+    bound += ` AND by_name = $${values.length}`;
+  }
   values.push(o.limit + 1);
   const rows = await query<TxnRow>(
     db,

@@ -72,7 +72,11 @@ const MIGRATIONS: Migration[] = [
   ],
   // 2: who and why (docs/engine.md): the writer's meta (canonical JSON text) and who wrote or
   // invalidated, per transaction; existing transactions read back null for both.
-  (t) => [`ALTER TABLE ${t.txns} ADD COLUMN meta text`, `ALTER TABLE ${t.txns} ADD COLUMN by_name text`],
+  (t) => [
+    `ALTER TABLE ${t.txns} ADD COLUMN meta text`,
+    `ALTER TABLE ${t.txns} ADD COLUMN by_name text`,
+    `CREATE INDEX txns_by_name ON ${t.txns} (topic_id, by_name, txn)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -75,6 +75,7 @@ const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE txns ADD COLUMN meta TEXT;
   ALTER TABLE txns ADD COLUMN by_name TEXT;
+  CREATE INDEX txns_by_name ON txns (topic_id, by_name, txn);
   `,
 ];
 

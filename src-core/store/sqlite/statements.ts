@@ -161,6 +161,13 @@ export function prepareStatements(db: Database.Database) {
     txnsDesc: prepare<[number, number, number, number], TxnRow>(
       `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn > ? AND txn < ? ORDER BY txn DESC LIMIT ?`,
     ),
+    /** The same, only the transactions of one `by` (index txns_by_name). */
+    txnsByAsc: prepare<[number, string, number, number, number], TxnRow>(
+      `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND by_name = ? AND txn > ? AND txn < ? ORDER BY txn LIMIT ?`,
+    ),
+    txnsByDesc: prepare<[number, string, number, number, number], TxnRow>(
+      `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND by_name = ? AND txn > ? AND txn < ? ORDER BY txn DESC LIMIT ?`,
+    ),
   };
 }
 

@@ -178,6 +178,31 @@ export function whoCases(fx: StoreFixture): void {
       expect((await fx.store.getTxn(t, 2)).meta).toEqual({ note: 'x' });
     });
 
+    it('listTxns filters by by, paging through the matches only', async () => {
+      const t = freshTopic();
+      await expectCode(fx.store.listTxns(t, { by: '' }), 'BAD_REQUEST', /^by: /);
+      if (fx.store.kind === 'http') {
+        // A server without tokens records null: no name matches.
+        await fx.store.append(t, { events: [{ key: 'a', data: 1 }] });
+        expect(await fx.store.listTxns(t, { by: 'ann' })).toEqual({ txns: [], next: null });
+        return;
+      }
+      await fx.store.append(t, { events: [{ key: 'a', data: 1 }], by: 'ann' });
+      await fx.store.append(t, { events: [{ key: 'b', data: 1 }], by: 'bob' });
+      await fx.store.append(t, { events: [{ key: 'c', data: 1 }] });
+      await fx.store.append(t, { events: [{ key: 'd', data: 1 }], by: 'ann' });
+      await fx.store.invalidate(t, 2, 'r', { by: 'ann' });
+      const all = await fx.store.listTxns(t, { by: 'ann' });
+      expect(all.txns.map((x) => x.txn)).toEqual([1, 4, 5]);
+      const first = await fx.store.listTxns(t, { by: 'ann', order: 'desc', limit: 2 });
+      expect(first.txns.map((x) => x.txn)).toEqual([5, 4]);
+      expect(first.next).toBe(4);
+      const rest = await fx.store.listTxns(t, { by: 'ann', order: 'desc', limit: 2, before: first.next! });
+      expect(rest).toMatchObject({ txns: [{ txn: 1 }], next: null });
+      expect((await fx.store.listTxns(t, { by: 'bob', after: 1 })).txns.map((x) => x.txn)).toEqual([2]);
+      expect((await fx.store.listTxns(t, { by: 'nobody' })).txns).toEqual([]);
+    });
+
     it('refuses a bad by, naming it, and writes nothing', async () => {
       if (fx.store.kind === 'http') return; // refused whatever its value (case above)
       const t = freshTopic();
