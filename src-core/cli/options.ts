@@ -6,7 +6,6 @@
  * a local store is recorded as). A bad value is rejected by commander with a one-line message naming
  * the option; nothing is ever guessed or clamped.
  */
-import { userInfo } from 'node:os';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { badRequest } from '../model/errors';
 import { parseJsonText } from '../model/json-text';
@@ -14,6 +13,7 @@ import { LIMITS } from '../model/limits';
 import { integerRule, parseInteger } from '../model/parse';
 import type { JsonObject } from '../model/types';
 import { validateBy, validateTopic } from '../model/validate';
+import { osUserName } from '../services/os-user';
 import { prepareMeta } from '../store/prepare';
 import { type OpenStoreOptions, openStoreFromOptions } from '../store/open';
 import type { EventStore } from '../store/types';
@@ -163,14 +163,4 @@ export function resolveBy(values: StoreOptionValues & { by?: string }): string |
   }
   if (values.by !== undefined) return values.by;
   return osUserName();
-}
-
-/** The OS user name, when there is one that is a valid `by`. */
-export function osUserName(): string | null {
-  try {
-    const name = userInfo().username;
-    return validateBy(name);
-  } catch {
-    return null;
-  }
 }
