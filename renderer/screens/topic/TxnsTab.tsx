@@ -19,6 +19,7 @@ import { useAccess, type Access } from '../../components/use-access';
 import type { Column } from '../../components/VirtualTable';
 import { fmtNum } from '../../lib/format';
 import { navigate } from '../../lib/route';
+import { refusal } from '../../lib/refusal';
 import { parseTxnInput } from '../../lib/txn-input';
 import { usePagedRows } from '../../queries/paged';
 import { txnsQuery } from '../../queries/txns';
@@ -26,16 +27,6 @@ import { timeColumn, txnColumn } from './columns';
 import { FocusedTxn } from './FocusedTxn';
 import { InvalidateDialog } from './InvalidateDialog';
 import { TxnStatus } from './TxnStatus';
-
-/** The store's own message for a `by` it would refuse, or null. */
-function byError(name: string): string | null {
-  try {
-    validateBy(name);
-    return null;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
 
 function columns(access: Access, onInvalidate: (txn: number) => void): Column<TxnInfo>[] {
   return [
@@ -98,7 +89,7 @@ export function TxnsTab({ topic, focus }: { topic: string; focus?: number }): Re
   const access = useAccess();
   const [byText, setByText] = useState('');
   const [by, setBy] = useState<string | undefined>(undefined);
-  const byProblem = byText.trim() === '' ? null : byError(byText.trim());
+  const byProblem = byText.trim() === '' ? null : refusal(validateBy, byText.trim());
   const q = useInfiniteQuery(txnsQuery(api, topic, by));
   const { rows, paging } = usePagedRows(q, 'txns');
   const [target, setTarget] = useState<number | null>(null);
