@@ -13,6 +13,7 @@ import { exportFileName } from '../src-core/export/names';
 import { toErrorBody, TidemarkError } from '../src-core/model/errors';
 import type { Capabilities } from '../src-core/model/store-api';
 import { servicesFor } from '../src-core/services';
+import { osUserName } from '../src-core/services/os-user';
 import type { ConnectionManager, StoreDescriptor } from './connections';
 import type { HandlerContext, Handlers, SenderLike } from './ipc-handler';
 import type { Job, JobRunner } from './jobs';
@@ -40,6 +41,16 @@ export interface HandlerSet {
   liveCount(): number;
   /** Stops every subscription and cancels every operation (app quit). */
   dispose(): void;
+}
+
+/**
+ * Who this app records as `by`: on a local file the OS user name (an embedded writer names
+ * itself); on a server nothing, since the server records the name of the connection's token.
+ */
+function localBy(c: { info: { kind: string } }): { by?: string } {
+  if (c.info.kind !== 'sqlite') return {};
+  const name = osUserName();
+  return name === null ? {} : { by: name };
 }
 
 export function createHandlers(deps: HandlerDeps): HandlerSet {
@@ -133,8 +144,14 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
     surface: ([topic, opts]) => store().surface(topic, opts),
     previewInvalidate: ([topic, txn, limit]) => servicesFor(store()).previewInvalidation(topic, txn, limit),
 
-    append: ([topic, req]) => storeFor('txns.append', 'append').append(topic, req),
-    invalidate: ([topic, txn, reason]) => storeFor('txns.invalidate', 'invalidate').invalidate(topic, txn, reason),
+    append: ([topic, req]) => {
+      const c = connections.requireOp('txns.append', 'append');
+      return c.store.append(topic, req.by === undefined ? { ...req, ...localBy(c) } : req);
+    },
+    invalidate: ([topic, txn, reason]) => {
+      const c = connections.requireOp('txns.invalidate', 'invalidate');
+      return c.store.invalidate(topic, txn, reason, localBy(c));
+    },
     loadSampleData: () => servicesFor(storeFor('sample.load', 'load sample data')).loadSample(),
 
     diff: ([topic, req, opId], ctx) => {

@@ -11,8 +11,28 @@ describe('cache effects', () => {
       pages: [
         {
           txns: [
-            { txn: 2, firstSeq: 3, lastSeq: 3, count: 1, time: 't', invalidatedBy: null, reason: null },
-            { txn: 1, firstSeq: 1, lastSeq: 2, count: 2, time: 't', invalidatedBy: null, reason: null },
+            {
+              txn: 2,
+              firstSeq: 3,
+              lastSeq: 3,
+              count: 1,
+              time: 't',
+              invalidatedBy: null,
+              reason: null,
+              meta: null,
+              by: null,
+            },
+            {
+              txn: 1,
+              firstSeq: 1,
+              lastSeq: 2,
+              count: 2,
+              time: 't',
+              invalidatedBy: null,
+              reason: null,
+              meta: null,
+              by: null,
+            },
           ],
           next: null,
         },

@@ -1,5 +1,6 @@
 /**
- * Query factories for transactions: the newest-first infinite list, one transaction's detail,
+ * Query factories for transactions: the newest-first infinite list (optionally of one writer's,
+ * `by`), one transaction's detail,
  * and the preview of what invalidating it would change.
  */
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
@@ -10,10 +11,12 @@ import { keys } from './keys';
 export const TXNS_PAGE = 200;
 export const PREVIEW_LIMIT = 200;
 
-export const txnsQuery = (api: StoreApi, topic: string) =>
+/** Newest first; with `by`, only that writer's transactions, paged by the store (none missed). */
+export const txnsQuery = (api: StoreApi, topic: string, by?: string) =>
   infiniteQueryOptions({
-    queryKey: keys.txns(topic, { order: 'desc' }),
-    queryFn: ({ pageParam }) => api.listTxns(topic, { order: 'desc', before: pageParam, limit: TXNS_PAGE }),
+    queryKey: keys.txns(topic, by === undefined ? { order: 'desc' } : { order: 'desc', by }),
+    queryFn: ({ pageParam }) =>
+      api.listTxns(topic, { order: 'desc', before: pageParam, limit: TXNS_PAGE, ...(by === undefined ? {} : { by }) }),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: nextCursor,
     ...pagedListOptions,

@@ -2,7 +2,8 @@
  * `tidemark invalidate --topic T --txn N --reason "..."`: marks transaction N invalid by appending
  * an invalidation marker (nothing is deleted). Prints the result `{"seq","txn","target",
  * "duplicate"}` as NDJSON or a table; invalidating an already invalid transaction is not an error,
- * it returns the existing marker with `duplicate: true` (and says so on stderr).
+ * it returns the existing marker with `duplicate: true` (and says so on stderr). The marker records
+ * who invalidated: `--by` or the OS user name on a local store, the token's name on a server.
  */
 import { type Command, Option } from 'commander';
 import { LIMITS } from '../model/limits';
@@ -12,8 +13,10 @@ import {
   type StoreOptionValues,
   addFormatOption,
   addStoreOptions,
+  byOption,
   parsePositiveInt,
   parserFrom,
+  resolveBy,
   resolveFormat,
   topicOption,
   withStore,
@@ -22,6 +25,7 @@ import { type Column, RowPrinter } from './output';
 
 interface InvalidateOpts extends StoreOptionValues {
   topic: string;
+  by?: string;
   txn: number;
   reason: string;
   format?: string;
@@ -46,12 +50,14 @@ export function registerInvalidate(program: Command): void {
       new Option('--reason <text>', `why (1-${LIMITS.reasonMax} characters)`)
         .argParser(parserFrom(validateReason, 'reason'))
         .makeOptionMandatory(),
-    );
+    )
+    .addOption(byOption());
   addFormatOption(cmd);
   addStoreOptions(cmd);
   cmd.action(async (opts: InvalidateOpts, command: Command) => {
+    const by = resolveBy(opts);
     await withStore(command, opts, { mustExist: true }, async (store) => {
-      const result = await store.invalidate(opts.topic, opts.txn, opts.reason);
+      const result = await store.invalidate(opts.topic, opts.txn, opts.reason, by === undefined ? {} : { by });
       await new RowPrinter(resolveFormat(opts.format), COLUMNS).page([result]);
       if (result.duplicate) {
         process.stderr.write(`tidemark: txn ${result.target} was already invalid (marker seq ${result.seq})\n`);

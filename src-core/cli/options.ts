@@ -2,12 +2,19 @@
  * Options shared by the CLI commands: which store to open (`--db FILE | --url URL [--token T] |
  * --pg URL`), the output format (`--format ndjson|table`, default ndjson when stdout is not a
  * terminal), and strict parsers for numeric option values (the one integer rule of
- * model/parse.ts, the API's). A bad value is rejected by commander with a one-line message naming
+ * model/parse.ts, the API's), `--meta` and `--by` (who and why: `resolveBy` decides who a write on
+ * a local store is recorded as). A bad value is rejected by commander with a one-line message naming
  * the option; nothing is ever guessed or clamped.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { badRequest } from '../model/errors';
+import { parseJsonText } from '../model/json-text';
+import { LIMITS } from '../model/limits';
 import { integerRule, parseInteger } from '../model/parse';
-import { validateTopic } from '../model/validate';
+import type { JsonObject } from '../model/types';
+import { validateBy, validateTopic } from '../model/validate';
+import { osUserName } from '../services/os-user';
+import { prepareMeta } from '../store/prepare';
 import { type OpenStoreOptions, openStoreFromOptions } from '../store/open';
 import type { EventStore } from '../store/types';
 
@@ -119,4 +126,41 @@ const parseTopic = parserFrom(validateTopic, 'topic');
 /** `--topic <name>`, required, validated. */
 export function topicOption(): Option {
   return new Option('--topic <name>', 'the topic').argParser(parseTopic).makeOptionMandatory();
+}
+
+/** `--meta <json>`: a JSON object stored with each transaction, checked as the store checks it. */
+export function metaOption(what: string): Option {
+  return new Option('--meta <json>', `a JSON object stored with ${what} (at most 4 KiB as canonical JSON)`).argParser(
+    parserFrom((text: string): JsonObject => {
+      const value = parseJsonText(text) as JsonObject;
+      prepareMeta(value, 'meta');
+      return value;
+    }, 'meta'),
+  );
+}
+
+/** `--by <name>`: who a write on a local store (`--db`, `--pg`) is recorded as. */
+export function byOption(): Option {
+  return new Option(
+    '--by <name>',
+    `who the write is recorded as, with --db or --pg (1-${LIMITS.byMax} characters; default: your OS user name); a server records the name of the --token`,
+  ).argParser(parserFrom(validateBy, 'by'));
+}
+
+/**
+ * Who a write or an invalidation is recorded as: for a server (`--url`) nothing is sent (the
+ * server records the name of the token, and `--by` is refused); for a local store `--by`, else
+ * the OS user name, else (no user entry) null.
+ */
+export function resolveBy(values: StoreOptionValues & { by?: string }): string | null | undefined {
+  if (values.url !== undefined) {
+    if (values.by !== undefined) {
+      throw badRequest(
+        '--by: a server records the name of the token that made the request; --by applies to --db and --pg',
+      );
+    }
+    return undefined;
+  }
+  if (values.by !== undefined) return values.by;
+  return osUserName();
 }

@@ -1,9 +1,10 @@
 /**
  * `tidemark txns --topic T [--after N] [--before N] [--limit N] [--order asc|desc] [--all]`: lists
- * a topic's transactions (first/last seq, event count, commit time, and whether and why each was
- * invalidated), as NDJSON (each line a TxnInfo) or a table. Cursors work as in `tidemark read`.
+ * a topic's transactions (first/last seq, event count, commit time, who wrote it (`by`), whether
+ * and why each was invalidated, and its `meta`), as NDJSON (each line a TxnInfo) or a table. Cursors work as in `tidemark read`.
  */
 import type { Command } from 'commander';
+import { canonicalJson } from '../model/canonical';
 import type { TxnInfo } from '../model/types';
 import {
   type StoreOptionValues,
@@ -33,6 +34,8 @@ export const TXN_COLUMNS: Column<TxnInfo>[] = [
   { header: 'lastSeq', get: (t) => String(t.lastSeq), right: true },
   { header: 'count', get: (t) => String(t.count), right: true },
   { header: 'time', get: (t) => t.time },
+  { header: 'by', get: (t) => t.by ?? '', max: 24 },
+  { header: 'meta', get: (t) => (t.meta === null ? '' : canonicalJson(t.meta)), max: 40 },
   { header: 'status', get: status, flex: true },
 ];
 

@@ -12,7 +12,7 @@
  * `appendBatch` calls (SQLite: one durable commit per group) while the next lines are parsed.
  */
 import { type ErrorCode, TidemarkError, hasErrorCode } from '../model/errors';
-import type { AppendResponse, BatchTxn, EventInput } from '../model/types';
+import type { AppendRequest, AppendResponse, BatchTxn, EventInput, JsonObject } from '../model/types';
 import type { EventStore } from '../store/types';
 import { type NumberedLine, parseEventLine } from './ndjson-input';
 
@@ -47,6 +47,10 @@ export interface WriteOptions {
   windowEvents?: number;
   /** A group is also sent once its events' JSON exceeds this many bytes (approximate). */
   groupBytes?: number;
+  /** Stored with every transaction written (`tidemark write --meta`). */
+  meta?: JsonObject;
+  /** Who writes (local stores only; a server takes it from the token). */
+  by?: string | null;
 }
 
 export class WriteFailed extends TidemarkError {
@@ -190,18 +194,26 @@ class TxnWriter {
     while (this.queue.length > 0 && this.outstanding > this.windowEvents) await this.settleOldest();
   }
 
+  /** The `meta` and `by` every transaction carries (absent when not given). */
+  private whoAndWhy(): Pick<AppendRequest, 'meta' | 'by'> {
+    const out: Pick<AppendRequest, 'meta' | 'by'> = {};
+    if (this.opts.meta !== undefined) out.meta = this.opts.meta;
+    if (this.opts.by !== undefined && this.opts.by !== null) out.by = this.opts.by;
+    return out;
+  }
+
   private async start(txns: PendingTxn[]): Promise<Outcome> {
     if (txns.length === 1) {
       const txn = txns[0]!;
-      const req =
-        this.expect !== undefined ? { events: txn.events, expectMaxSeq: this.expect } : { events: txn.events };
+      const req: AppendRequest = { events: txn.events, ...this.whoAndWhy() };
+      if (this.expect !== undefined) req.expectMaxSeq = this.expect;
       try {
         return { responses: [await this.store.append(this.topic, req)], failedAt: -1, error: null };
       } catch (err) {
         return { responses: [], failedAt: 0, error: err };
       }
     }
-    const batch: BatchTxn[] = txns.map((t) => ({ topic: this.topic, events: t.events }));
+    const batch: BatchTxn[] = txns.map((t) => ({ topic: this.topic, events: t.events, ...this.whoAndWhy() }));
     const res = await this.store.appendBatch(batch);
     if (res.error === null) return { responses: res.results, failedAt: -1, error: null };
     const code: ErrorCode = hasErrorCode(res.error) ? res.error.code : 'INTERNAL';

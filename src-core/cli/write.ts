@@ -1,18 +1,24 @@
 /**
- * `tidemark write --topic T [--txn-size N] [--expect-max-seq N]`: reads NDJSON events
+ * `tidemark write --topic T [--txn-size N] [--expect-max-seq N] [--meta JSON] [--by NAME]`: reads
+ * NDJSON events
  * (`{"key","data"[,"hash","contentType"]}`, one per line) from stdin and writes them in
- * transactions of N events (default 1000). Prints a one-line JSON summary on stdout; on a bad line
+ * transactions of N events (default 1000), each carrying `--meta` and, on a local store, `by`
+ * (`--by`, default the OS user name; a server records the token's name). Prints a one-line JSON summary on stdout; on a bad line
  * or a failed transaction the summary (of what stayed committed) gets an `error` field, stderr says
  * what happened in one line, and the exit code is 1. See write-events.ts for the rules.
  */
 import { type Command, Option } from 'commander';
 import { LIMITS } from '../model/limits';
 import { ByteCounter, numberedLines } from './ndjson-input';
+import type { JsonObject } from '../model/types';
 import {
   type StoreOptionValues,
   addStoreOptions,
+  byOption,
+  metaOption,
   parseNonNegativeInt,
   parseRange,
+  resolveBy,
   topicOption,
   withStore,
 } from './options';
@@ -21,6 +27,8 @@ import { WriteFailed, type WriteSummary, writeEvents } from './write-events';
 
 interface WriteOpts extends StoreOptionValues {
   topic: string;
+  meta?: JsonObject;
+  by?: string;
   txnSize: number;
   expectMaxSeq?: number;
   progress?: boolean;
@@ -45,10 +53,13 @@ export function registerWrite(program: Command): void {
         "fail (nothing written) unless the topic's max seq is n (0: empty topic); later transactions then expect the seq the previous one left",
       ).argParser(parseNonNegativeInt),
     )
+    .addOption(metaOption('every transaction written'))
+    .addOption(byOption())
     .option('--progress', 'always show the progress line on stderr')
     .option('--no-progress', 'never show the progress line');
   addStoreOptions(cmd);
   cmd.action(async (opts: WriteOpts, command: Command) => {
+    const by = resolveBy(opts);
     await withStore(command, opts, {}, async (store) => {
       const counter = new ByteCounter(process.stdin);
       const progress = createProgress(shouldShowProgress(opts.progress), stdinFileSize());
@@ -63,6 +74,8 @@ export function registerWrite(program: Command): void {
         summary = await writeEvents(store, opts.topic, numberedLines(process.stdin, interrupt.signal), {
           txnSize: opts.txnSize,
           ...(opts.expectMaxSeq !== undefined ? { expectMaxSeq: opts.expectMaxSeq } : {}),
+          ...(opts.meta !== undefined ? { meta: opts.meta } : {}),
+          ...(by !== undefined ? { by } : {}),
           // The HTTP client's append is its ordered writer: queue appends, it coalesces them.
           pipeline: store.kind === 'http',
           groupTxns: GROUP_TXNS,

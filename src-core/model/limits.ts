@@ -14,6 +14,10 @@ export const LIMITS = {
   /** Most rows one diff returns in memory; every row can be exported through `onRow` instead. */
   diffRowsMax: 100_000,
   contentTypeMax: 200,
+  /** A write's `meta`: a JSON object of at most this many bytes as canonical JSON (UTF-8). */
+  metaBytesMax: 4096,
+  /** Who made a write or an invalidation (`by`): 1 to this many characters. */
+  byMax: 200,
   /** Concurrent live (SSE) streams per server, and per token (`--max-streams`, `--max-streams-per-token`). */
   sseStreamsDefault: 1000,
   sseStreamsPerTokenDefault: 100,

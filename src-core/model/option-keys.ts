@@ -23,7 +23,7 @@ export const READ_EVENTS_OPTION_KEYS = [
   'key',
   'txn',
 ] as const satisfies readonly FieldOf<typeof readEventsOptionsSchema>[];
-export const LIST_TXNS_OPTION_KEYS = ['after', 'before', 'limit', 'order'] as const satisfies readonly FieldOf<
+export const LIST_TXNS_OPTION_KEYS = ['after', 'before', 'limit', 'order', 'by'] as const satisfies readonly FieldOf<
   typeof listTxnsOptionsSchema
 >[];
 export const SURFACE_OPTION_KEYS = ['after', 'limit', 'prefix', 'view', 'asOfTxn'] as const satisfies readonly FieldOf<

@@ -28,6 +28,8 @@ export const orderSchema = z.enum(['asc', 'desc']);
 export const surfaceViewSchema = z.enum(['valid', 'raw']);
 /** Any JSON value (structured clone can carry more: Dates, Maps, undefined, which are refused). */
 export const jsonValueSchema: z.ZodType<JsonValue> = z.json();
+/** Who made a write or an invalidation (a token's name over HTTP). */
+export const byNameSchema = z.string().min(1).max(LIMITS.byMax);
 
 export const readEventsOptionsSchema = z.strictObject({
   /** Exclusive lower bound (asc). Default 0. */
@@ -47,6 +49,8 @@ export const listTxnsOptionsSchema = z.strictObject({
   before: seqNoSchema.optional(),
   limit: pageLimitSchema.optional(),
   order: orderSchema.optional(),
+  /** Only the transactions whose `by` is this (on markers: who invalidated). */
+  by: byNameSchema.optional(),
 });
 
 /** The surface selection shared by a surface page and a surface export. */
@@ -78,6 +82,23 @@ export const appendRequestSchema = z.strictObject({
   events: z.array(eventInputSchema).min(1).max(LIMITS.eventsPerTxnMax),
   /** Optimistic concurrency: fail with CONFLICT unless the topic's max seq equals this. */
   expectMaxSeq: seqNoSchema.optional(),
+  /** Why: a JSON object stored with the transaction (at most LIMITS.metaBytesMax as canonical JSON). */
+  meta: z.record(z.string(), jsonValueSchema).nullable().optional(),
+  /**
+   * Who: stored with the transaction. Embedded callers only; over HTTP the server sets it from the
+   * token's name, and a request carrying it is refused (docs/engine.md, "Who and why").
+   */
+  by: byNameSchema.nullable().optional(),
+});
+
+/** How `append` runs: `dryRun` answers what the write would return and writes nothing. */
+export const appendOptionsSchema = z.strictObject({
+  dryRun: z.boolean().optional(),
+});
+
+/** An invalidation's options beside its reason (embedded callers; over HTTP the server sets `by`). */
+export const invalidateOptionsSchema = z.strictObject({
+  by: byNameSchema.nullable().optional(),
 });
 
 /** The options of an invalidation preview (positional in `StoreApi`, a query over HTTP). */

@@ -51,12 +51,14 @@ describe('the option schemas', () => {
 
   it('are all strict: an unknown field is refused, never dropped', () => {
     expect(objects.map(([name]) => name).sort()).toEqual([
+      'appendOptionsSchema',
       'appendRequestSchema',
       'connectServerRequestSchema',
       'connectionPatchSchema',
       'diffParamsSchema',
       'eventInputSchema',
       'exportSurfaceRequestSchema',
+      'invalidateOptionsSchema',
       'listTxnsOptionsSchema',
       'openFileRequestSchema',
       'previewInvalidationOptionsSchema',

@@ -6,8 +6,10 @@
  */
 import type { z } from 'zod';
 import type {
+  appendOptionsSchema,
   appendRequestSchema,
   eventInputSchema,
+  invalidateOptionsSchema,
   listTxnsOptionsSchema,
   orderSchema,
   readEventsOptionsSchema,
@@ -19,6 +21,9 @@ import type {
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export type EventType = 'event' | 'invalidate';
+
+/** A JSON object (a write's `meta`). */
+export type JsonObject = { [key: string]: JsonValue };
 
 /** One stored entry of a topic's log. */
 export interface StoredEvent {
@@ -61,6 +66,10 @@ export interface TxnInfo {
   /** Seq of the invalidation marker that invalidated this transaction, or null. */
   invalidatedBy: number | null;
   reason: string | null;
+  /** The writer's `meta` object, or null (always null on a marker). */
+  meta: JsonObject | null;
+  /** Who wrote this transaction (or, on a marker, invalidated its target), or null. */
+  by: string | null;
   /** Added field: true when this transaction is itself an invalidation marker. */
   marker?: boolean;
 }
@@ -85,6 +94,12 @@ export type EventInput = z.infer<typeof eventInputSchema>;
 
 /** One transaction as a writer sends it (model/options.ts `appendRequestSchema`). */
 export type AppendRequest = z.infer<typeof appendRequestSchema>;
+
+/** How `append` runs (model/options.ts `appendOptionsSchema`). */
+export type AppendOptions = z.infer<typeof appendOptionsSchema>;
+
+/** An invalidation's options beside its reason (model/options.ts `invalidateOptionsSchema`). */
+export type InvalidateOptions = z.infer<typeof invalidateOptionsSchema>;
 
 export interface AppendResultItem {
   seq: number;

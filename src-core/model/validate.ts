@@ -12,6 +12,7 @@ import type {
   AppendRequest,
   BatchTxn,
   EventInput,
+  JsonObject,
   JsonValue,
   ListTxnsOptions,
   Order,
@@ -74,7 +75,34 @@ export function validateAppendRequest(body: unknown, path = ''): AppendRequest {
   if (body.expectMaxSeq !== undefined && body.expectMaxSeq !== null) {
     req.expectMaxSeq = validateNonNegativeInt(body.expectMaxSeq, `${path}expectMaxSeq`);
   }
+  if (body.meta !== undefined && body.meta !== null) req.meta = validateMetaShape(body.meta, `${path}meta`);
+  if (body.by !== undefined && body.by !== null) req.by = validateBy(body.by, `${path}by`);
   return req;
+}
+
+/**
+ * The shape of a write's `meta`: a JSON object. Its content (JSON, storable text) and its size
+ * (LIMITS.metaBytesMax as canonical JSON) are checked where it is canonicalised, store/prepare.ts.
+ */
+export function validateMetaShape(meta: unknown, path = 'meta'): JsonObject {
+  if (!isPlainObject(meta)) throw badRequest(`${path}: must be a JSON object (or null)`);
+  return meta as JsonObject;
+}
+
+/**
+ * The refusal of a `by` sent over HTTP (a body field of a write, or by the HTTP client): a server
+ * sets `by` itself from the name of the token that made the request.
+ */
+export function byNotAccepted(path = 'by'): Error {
+  return badRequest(`${path}: is set by the server (the name of the token that made the request) and cannot be sent`);
+}
+
+/** Who made a write or an invalidation: 1 to LIMITS.byMax characters of storable text. */
+export function validateBy(by: unknown, path = 'by'): string {
+  if (typeof by !== 'string' || by.length === 0 || by.length > LIMITS.byMax) {
+    throw badRequest(`${path}: must be a string of 1 to ${LIMITS.byMax} characters (or null)`);
+  }
+  return checkStorableText(by, path);
 }
 
 /**
@@ -186,6 +214,7 @@ export function normalizeListTxns(o: ListTxnsOptions = {}): ListTxnsOptions & { 
   };
   if (o.after !== undefined) out.after = validateNonNegativeInt(o.after, 'after');
   if (o.before !== undefined) out.before = validateNonNegativeInt(o.before, 'before');
+  if (o.by !== undefined) out.by = validateBy(o.by);
   return out;
 }
 

@@ -44,6 +44,14 @@ export function operationOf(req: FastifyRequest): Operation | null {
   return isOperation(op) ? op : null;
 }
 
+/**
+ * The name of the request's token: who a write or an invalidation is recorded as (`by`) and whose
+ * live streams count together; null on a server without tokens.
+ */
+export function callerName(req: FastifyRequest): string | null {
+  return req.tidemarkCaller?.name ?? null;
+}
+
 const OPEN_CALLER: Caller = Object.freeze({ role: 'admin', name: null });
 
 /** One registered route (HEAD routes Fastify adds for GET routes included) and its operation. */

@@ -81,9 +81,11 @@ export const SCHEMAS: Record<string, Schema> = {
       time,
       invalidatedBy: nullable(int('seq of the marker that invalidated it')),
       reason: nullable(str()),
+      meta: { type: ['object', 'null'], description: 'the writer’s meta object (null when none, and on markers)' },
+      by: nullable(str('the name of the token that wrote it (on a marker: that invalidated); null without tokens')),
       marker: { type: 'boolean', description: 'true when the transaction is an invalidation marker' },
     },
-    ['txn', 'firstSeq', 'lastSeq', 'count', 'time', 'invalidatedBy', 'reason'],
+    ['txn', 'firstSeq', 'lastSeq', 'count', 'time', 'invalidatedBy', 'reason', 'meta', 'by'],
   ),
   TxnPage: obj({ txns: { type: 'array', items: ref('TxnInfo') }, next: nullable(int()) }),
   TxnDetail: { allOf: [ref('TxnInfo'), obj({ events: { type: 'array', items: ref('Event') } })] },
@@ -112,6 +114,10 @@ export const SCHEMAS: Record<string, Schema> = {
     {
       events: { type: 'array', items: ref('EventInput'), minItems: 1, maxItems: LIMITS.eventsPerTxnMax },
       expectMaxSeq: int('fail with 409 unless the topic’s max seq is this (0: empty topic)'),
+      meta: {
+        type: 'object',
+        description: `why: any JSON object of at most ${LIMITS.metaBytesMax} bytes as canonical JSON, stored with the transaction (\`by\` is set by the server from the token and refused here)`,
+      },
     },
     ['events'],
   ),

@@ -143,8 +143,19 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/topics/:topic/txns',
     op: 'txns.append',
     summary: 'Write one transaction of 1-10,000 events, all or nothing',
-    query: {},
-    body: { content: { [JSON_TYPE]: 'AppendRequest' }, description: 'the events, and optionally `expectMaxSeq`' },
+    query: {
+      dryRun: {
+        type: 'enum',
+        values: ['true', 'false'],
+        description:
+          '`true`: answer what the write would return now (numbers, duplicates flagged, every refusal) and write nothing',
+      },
+    },
+    body: {
+      content: { [JSON_TYPE]: 'AppendRequest' },
+      description:
+        'the events, and optionally `expectMaxSeq` and `meta` (a JSON object, at most 4 KiB as canonical JSON); `by` is set by the server from the token and refused here',
+    },
     response: { [JSON_TYPE]: 'AppendResponse' },
   },
   {
@@ -190,6 +201,7 @@ export const ROUTES: readonly RouteSpec[] = [
       before: 'with order=desc: transactions numbered below this',
       limit: perPage('transactions per page'),
       order,
+      by: 'only the transactions written by this name (the token’s; on markers: who invalidated)',
     }),
     response: { [JSON_TYPE]: 'TxnPage' },
   },

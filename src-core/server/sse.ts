@@ -26,6 +26,7 @@ import { type ErrorBody, tooManyRequests } from '../model/errors';
 import { stringifyJson } from '../model/json-write';
 import { SEQ_MIN, parseIntegerField } from '../model/parse';
 import type { StoredEvent } from '../model/types';
+import { callerName } from './auth';
 import type { RouteContext } from './context';
 import { type Query, intParam, topicParam } from './params';
 import { SseHub } from './sse-hub';
@@ -39,7 +40,7 @@ export const STREAM_RETRY_AFTER_SECONDS = 5;
  * per-server cap applies). Names are unique per server, so two tokens never share a count.
  */
 export function streamOwner(req: FastifyRequest): string | null {
-  return req.tidemarkCaller?.name ?? null;
+  return callerName(req);
 }
 
 function lastEventId(header: string | string[] | undefined): number | undefined {

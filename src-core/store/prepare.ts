@@ -8,7 +8,9 @@
  * does that for every transaction of a batch and stops at the first refusal, which becomes the
  * batch's `error` (`txns[i]....`); `applyPrepared` then applies them in order, stopping at the first
  * coded failure (CONFLICT from `checkExpectMaxSeq`). `prepareInvalidation` and `MARKER` are the same
- * for invalidations, `commitTimeMs` is the rule that a topic's commit times never go backwards, and
+ * for invalidations (with the invalidator's `by`), `prepareMeta` checks and canonicalises a write's
+ * `meta` (a JSON object of at most LIMITS.metaBytesMax bytes as canonical JSON; the error names
+ * `meta`) and `metaOf` reads it back, `commitTimeMs` is the rule that a topic's commit times never go backwards, and
  * `storedEventOf` builds the contract shape of a prepared event once it has its numbers. Each
  * backend maps the prepared event to its own columns (SQLite stores a tombstone's data and the
  * default content type as NULL; PostgreSQL keeps the text and a `tomb` flag), so all read back
@@ -16,13 +18,27 @@
  * refusal of one transaction: they propagate, and nothing has been written.
  */
 import { badRequest, conflict, hasErrorCode, toBatchError } from '../model/errors';
-import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../model/limits';
+import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY, LIMITS } from '../model/limits';
 import { storableCanonicalJson } from '../model/text';
-import type { AppendRequest, AppendResponse, BatchError, BatchResponse, JsonValue, StoredEvent } from '../model/types';
+import type {
+  AppendOptions,
+  AppendRequest,
+  AppendResponse,
+  BatchError,
+  BatchResponse,
+  InvalidateOptions,
+  JsonObject,
+  JsonValue,
+  StoredEvent,
+} from '../model/types';
+import { utf8ByteLength } from '../model/utf8';
 import {
   contentTypeOf,
+  isPlainObject,
   validateAppendRequest,
   validateBatchTxn,
+  validateBy,
+  validateMetaShape,
   validatePositiveInt,
   validateReason,
   validateTopic,
@@ -44,6 +60,10 @@ export interface PreparedTxn {
   topic: string;
   events: PreparedEvent[];
   expectMaxSeq: number | undefined;
+  /** Canonical JSON text of the writer's `meta` object, or null. */
+  meta: string | null;
+  /** Who wrote it, or null. */
+  by: string | null;
 }
 
 /** A batch as far as it could be prepared: `txns` up to (not including) the first refused one. */
@@ -58,6 +78,8 @@ export interface PreparedInvalidation {
   /** The transaction to invalidate. */
   target: number;
   reason: string;
+  /** Who invalidates, or null. */
+  by: string | null;
 }
 
 /** The invalidation marker's fixed fields: its key, data (null), content type and hash. */
@@ -67,6 +89,17 @@ export const MARKER = {
   contentType: DEFAULT_CONTENT_TYPE,
   hash: hashCanonical('null'),
 } as const;
+
+/** True when `append` options ask for a dry run; BAD_REQUEST for options that are not `{dryRun?}`. */
+export function isDryRun(opts: AppendOptions | undefined): boolean {
+  if (opts === undefined || opts === null) return false;
+  if (!isPlainObject(opts)) throw badRequest('options: must be an object');
+  for (const k of Object.keys(opts)) if (k !== 'dryRun') throw badRequest(`options.${k}: unknown field`);
+  if (opts.dryRun !== undefined && typeof opts.dryRun !== 'boolean') {
+    throw badRequest('options.dryRun: must be true or false');
+  }
+  return opts.dryRun === true;
+}
 
 /** Validates one transaction and computes what the database needs; throws BAD_REQUEST. */
 export function prepareTxn(topic: unknown, req: unknown): PreparedTxn {
@@ -119,12 +152,42 @@ export function checkExpectMaxSeq(t: PreparedTxn, maxSeq: number): void {
 }
 
 /** Validates an invalidation request (topic, a positive txn, a storable reason); throws BAD_REQUEST. */
-export function prepareInvalidation(topic: unknown, txn: unknown, reason: unknown): PreparedInvalidation {
-  return {
+export function prepareInvalidation(
+  topic: unknown,
+  txn: unknown,
+  reason: unknown,
+  opts?: InvalidateOptions,
+): PreparedInvalidation {
+  const prepared = {
     topic: validateTopic(topic),
     target: validatePositiveInt(txn, 'txn'),
     reason: validateReason(reason),
+    by: null as string | null,
   };
+  if (opts !== undefined && opts !== null) {
+    if (!isPlainObject(opts)) throw badRequest('options: must be an object');
+    if (opts.by !== undefined && opts.by !== null) prepared.by = validateBy(opts.by);
+  }
+  return prepared;
+}
+
+/**
+ * The canonical JSON text of a write's `meta` (null when absent), refusing what cannot be stored
+ * and anything over LIMITS.metaBytesMax bytes; `path` names it (`meta`, `txns[2].meta`).
+ */
+export function prepareMeta(meta: JsonObject | null | undefined, path: string): string | null {
+  if (meta === undefined || meta === null) return null;
+  const text = storableCanonicalJson(validateMetaShape(meta, path), path);
+  const bytes = utf8ByteLength(text);
+  if (bytes > LIMITS.metaBytesMax) {
+    throw badRequest(`${path}: is ${bytes} bytes as canonical JSON; at most ${LIMITS.metaBytesMax} are allowed`);
+  }
+  return text;
+}
+
+/** A stored `meta` text as the object it reads back as (null stays null). */
+export function metaOf(text: string | null): JsonObject | null {
+  return text === null ? null : (JSON.parse(text) as JsonObject);
 }
 
 /** A commit's time: now, but never before the topic's previous commit (times never go backwards). */
@@ -161,5 +224,11 @@ function prepareValid(name: string, r: AppendRequest, path: string): PreparedTxn
       hash: e.hash ?? hashCanonical(canonical),
     };
   }
-  return { topic: name, events, expectMaxSeq: r.expectMaxSeq };
+  return {
+    topic: name,
+    events,
+    expectMaxSeq: r.expectMaxSeq,
+    meta: prepareMeta(r.meta, `${path}meta`),
+    by: r.by ?? null,
+  };
 }

@@ -12,7 +12,10 @@ import {
   applyPrepared,
   checkExpectMaxSeq,
   commitTimeMs,
+  isDryRun,
+  metaOf,
   prepareBatch,
+  prepareMeta,
   prepareInvalidation,
   prepareTxn,
   storedEventOf,
@@ -31,6 +34,8 @@ describe('prepareTxn', () => {
     expect(p).toEqual({
       topic: 't',
       expectMaxSeq: undefined,
+      meta: null,
+      by: null,
       events: [
         {
           key: 'a',
@@ -42,6 +47,30 @@ describe('prepareTxn', () => {
         { key: 'b', data: 'null', tomb: true, contentType: 'application/json', hash: hashData(null) },
       ],
     });
+  });
+});
+
+describe('meta, by and dry runs', () => {
+  it('keeps meta as canonical JSON text within 4 KiB, naming meta when it is refused', () => {
+    const p = prepareTxn('t', { events: [{ key: 'a', data: 1 }], meta: { b: 1, a: [true] }, by: 'ann' });
+    expect([p.meta, p.by]).toEqual(['{"a":[true],"b":1}', 'ann']);
+    expect(metaOf(p.meta)).toEqual({ a: [true], b: 1 });
+    expect(metaOf(null)).toBeNull();
+    expect(prepareMeta({ n: 'x'.repeat(4088) }, 'meta')).toHaveLength(4096);
+    expect(() => prepareMeta({ n: 'x'.repeat(4089) }, 'meta')).toThrow(
+      'meta: is 4097 bytes as canonical JSON; at most 4096 are allowed',
+    );
+    expect(() => prepareMeta([1] as never, 'txns[2].meta')).toThrow(/^txns\[2\]\.meta: must be a JSON object/);
+    expect(() => prepareMeta({ n: 1n } as never, 'meta')).toThrow(/^meta/);
+  });
+
+  it('reads dry-run options strictly', () => {
+    expect(isDryRun(undefined)).toBe(false);
+    expect(isDryRun({})).toBe(false);
+    expect(isDryRun({ dryRun: false })).toBe(false);
+    expect(isDryRun({ dryRun: true })).toBe(true);
+    expect(() => isDryRun({ dryRun: 'yes' } as never)).toThrow('options.dryRun: must be true or false');
+    expect(() => isDryRun({ dry: true } as never)).toThrow('options.dry: unknown field');
   });
 });
 
@@ -124,7 +153,14 @@ describe('the shared rules', () => {
   });
 
   it('validates invalidations and fixes the marker', () => {
-    expect(prepareInvalidation('t', 3, 'why')).toEqual({ topic: 't', target: 3, reason: 'why' });
+    expect(prepareInvalidation('t', 3, 'why')).toEqual({ topic: 't', target: 3, reason: 'why', by: null });
+    expect(prepareInvalidation('t', 3, 'why', { by: 'ann' })).toEqual({
+      topic: 't',
+      target: 3,
+      reason: 'why',
+      by: 'ann',
+    });
+    expect(() => prepareInvalidation('t', 3, 'why', { by: '' })).toThrow(/^by:/);
     expect(() => prepareInvalidation('t', 0, 'why')).toThrow(/^txn:/);
     expect(() => prepareInvalidation('t', 1, '')).toThrow(/^reason:/);
     expect(MARKER).toEqual({ key: '$invalidate', data: 'null', contentType: 'application/json', hash: hashData(null) });

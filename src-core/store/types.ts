@@ -6,11 +6,13 @@
  * `TidemarkError` (or anything with a `code`, see model/errors.ts).
  */
 import type {
+  AppendOptions,
   AppendRequest,
   AppendResponse,
   BatchResponse,
   BatchTxn,
   EventPage,
+  InvalidateOptions,
   InvalidateResult,
   ListTxnsOptions,
   ReadEventsOptions,
@@ -52,8 +54,14 @@ export interface EventStore {
   /** Counters of one topic; NOT_FOUND when it has no events. Never scans the log. */
   topicInfo(topic: string): Promise<TopicInfo>;
 
-  /** Writes one transaction, all-or-nothing. CONFLICT when `expectMaxSeq` does not match. */
-  append(topic: string, req: AppendRequest): Promise<AppendResponse>;
+  /**
+   * Writes one transaction, all-or-nothing. CONFLICT when `expectMaxSeq` does not match. `meta`
+   * and `by` are stored with the transaction (`by`: embedded callers only; the HTTP client refuses
+   * it, since a server sets it from the token). With `opts.dryRun` it answers exactly what the
+   * write would return now (numbers, duplicates flagged, every refusal) and writes nothing: the
+   * backend runs the write inside its write transaction and rolls it back (docs/engine.md).
+   */
+  append(topic: string, req: AppendRequest, opts?: AppendOptions): Promise<AppendResponse>;
   /**
    * Writes transactions in order, each atomically, stopping at the first that fails: nothing after
    * it is applied. Never rejects for a failing transaction (that is reported in `error`); rejects
@@ -71,8 +79,10 @@ export interface EventStore {
   /**
    * Appends an invalidation marker for `txn`. NOT_FOUND for an unknown txn, BAD_REQUEST when the
    * target is itself a marker; an already invalid txn returns its marker with duplicate: true.
+   * `opts.by` (embedded callers; default null) is stored on the marker's transaction. The HTTP
+   * client refuses it: a server sets `by` from the token.
    */
-  invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult>;
+  invalidate(topic: string, txn: number, reason: string, opts?: InvalidateOptions): Promise<InvalidateResult>;
 
   /** A page of the surface ordered by key (code point order, see model/canonical.ts compareKeys). */
   surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage>;

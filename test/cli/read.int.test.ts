@@ -254,7 +254,7 @@ describe('tidemark txns, topics and invalidate', () => {
       [4, 8, 8, 1, null, null],
     ]);
     const table = (await cli(['txns', '--topic', 'trades', '--format', 'table'])).stdout.trimEnd().split('\n');
-    expect(table[0]).toMatch(/^txn\s+firstSeq\s+lastSeq\s+count\s+time\s+status$/);
+    expect(table[0]).toMatch(/^txn\s+firstSeq\s+lastSeq\s+count\s+time\s+by\s+meta\s+status$/);
     expect(table[2]).toMatch(/valid$/);
     expect(table[4]).toMatch(/INVALID \(marker seq 8\): bad feed$/);
     expect(table[5]).toMatch(/marker$/);

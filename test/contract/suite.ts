@@ -15,6 +15,7 @@ import { readCases } from './cases/reads';
 import { surfaceCases } from './cases/surface';
 import { tailCases } from './cases/tail';
 import { storableTextCases } from './cases/text';
+import { whoCases } from './cases/who';
 import { writeCases } from './cases/writes';
 import { type ContractOptions, type MakeStore, useStore } from './harness';
 
@@ -27,6 +28,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     batchCases(fx);
     readCases(fx);
     invalidateCases(fx);
+    whoCases(fx);
     surfaceCases(fx);
     storableTextCases(fx);
     jsonLimitCases(fx);

@@ -23,8 +23,9 @@ export class StoreClient {
     return JSON.parse(text) as T;
   }
 
-  append(topic: string, events: EventInput[]): Promise<AppendResponse> {
-    return this.call('POST', `/v1/topics/${encodeURIComponent(topic)}/txns`, { events });
+  /** Writes one transaction; `meta` is stored with it (`by` is the server's: this client's token name). */
+  append(topic: string, events: EventInput[], meta?: Record<string, unknown>): Promise<AppendResponse> {
+    return this.call('POST', `/v1/topics/${encodeURIComponent(topic)}/txns`, meta ? { events, meta } : { events });
   }
 
   invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {

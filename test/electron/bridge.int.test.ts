@@ -4,6 +4,7 @@
  * (see harness.ts; only Electron's process boundary and native dialogs are absent).
  */
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Progress } from '../../src-core/model/store-api';
@@ -119,6 +120,20 @@ describe('window.tidemark over IPC', () => {
     await waitFor(() => (h.handlerSet.liveCount() === 1 ? true : undefined), 'the subscription');
     h.closeWindow();
     expect(h.handlerSet.liveCount()).toBe(0);
+  });
+
+  it('on a local file records the OS user name as by, for writes and invalidations, and keeps meta', async () => {
+    const me = userInfo().username;
+    await h.api.append('who.t', { events: [{ key: 'a', data: 1 }], meta: { note: 'from the app' } });
+    await h.api.append('who.t', { events: [{ key: 'a', data: 2 }], by: 'someone' });
+    await h.api.invalidate('who.t', 2, 'wrong');
+    const txns = (await h.api.listTxns('who.t')).txns;
+    expect(txns.map((t) => [t.txn, t.by, t.meta])).toEqual([
+      [1, me, { note: 'from the app' }],
+      [2, 'someone', null],
+      [3, me, null],
+    ]);
+    expect((await h.api.listTxns('who.t', { by: me })).txns.map((t) => t.txn)).toEqual([1, 3]);
   });
 
   it('previews and performs an invalidation; read-only refuses writes in main', async () => {

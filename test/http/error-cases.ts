@@ -139,11 +139,11 @@ export const cases: Case[] = [
   {
     name: 'unknown query parameter on a write',
     method: 'POST',
-    path: '/v1/topics/t/txns?dryRun=1',
+    path: '/v1/topics/t/txns?force=1',
     body: '{"events":[{"key":"a","data":9}]}',
     status: 400,
     code: 'BAD_REQUEST',
-    message: /dryRun: unknown query parameter/,
+    message: /force: unknown query parameter \(this route takes dryRun\)/,
   },
   // topic names
   {

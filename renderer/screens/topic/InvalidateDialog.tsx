@@ -15,6 +15,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Modal } from '../../components/Modal';
 import { useAccess } from '../../components/use-access';
 import { fmtNum, jsonPreview } from '../../lib/format';
+import { refusal } from '../../lib/refusal';
 import { afterInvalidate } from '../../queries/invalidate';
 import { previewQuery } from '../../queries/txns';
 
@@ -26,12 +27,7 @@ interface Props {
 
 /** Why the store would refuse `reason` (the model's rule: length, storable text), or null. */
 function reasonProblem(reason: string): string | null {
-  try {
-    validateReason(reason);
-    return null;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
+  return refusal(validateReason, reason);
 }
 
 export function InvalidateDialog({ topic, txn, onClose }: Props): ReactNode {

@@ -3,7 +3,11 @@
  * (`POST /v1/batch`, one `store.appendBatch` call so the backend commits the batch durably before
  * anything is acknowledged), invalidation (admin role) and the demo data (`POST /v1/sample`, through
  * the store's services, `servicesFor`).
- * Bodies are validated before the store is touched, so a rejected request changes nothing. In a
+ * Bodies are validated before the store is touched, so a rejected request changes nothing. `by` is
+ * the server's: each write and invalidation is stored with the name of the request's token (null
+ * without tokens), and a body naming `by` (anywhere in a batch) is refused whole with 400.
+ * `POST …/txns?dryRun=true` answers what the write would return and writes nothing (the store
+ * runs it in its write transaction and rolls back). In a
  * batch, a transaction that fails validation is reported exactly like one the store rejected: the
  * transactions before it are applied, it and everything after it are not. That includes data
  * nested too deeply (the body parser reports where, json-body.ts); a body that is not well-formed
@@ -13,12 +17,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, toBatchError, toErrorBody } from '../../model/errors';
 import type { BatchResponse, BatchTxn } from '../../model/types';
-import { isPlainObject, validateAppendRequest, validateBatchTxn, validateReason } from '../../model/validate';
+import {
+  byNotAccepted,
+  isPlainObject,
+  validateAppendRequest,
+  validateBatchTxn,
+  validateReason,
+} from '../../model/validate';
 import { servicesFor } from '../../services/index';
+import { callerName } from '../auth';
 import type { RouteContext } from '../context';
 import { internalMessage } from '../errors';
 import { type JsonBodyConfig, tooDeepIn } from '../json-body';
-import { type Query, topicParam, txnParam } from '../params';
+import { type Query, enumParam, topicParam, txnParam } from '../params';
 
 /** Body levels around event data: `{"events":[{event}]}` and `{"txns":[{"events":[{event}]}]}`. */
 const TXN_BODY: JsonBodyConfig = { envelope: 3 };
@@ -42,9 +53,12 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
     { config: { jsonBody: TXN_BODY } },
     async (req) => {
       const topic = topicParam(req.params);
-      const body = validateAppendRequest(jsonBody(req, 'with an "events" array'));
-      const res = await store.append(topic, body);
-      metrics.recordAppend(res);
+      const raw = jsonBody(req, 'with an "events" array');
+      if (raw.by !== undefined) throw byNotAccepted('by');
+      const body = validateAppendRequest(raw);
+      const dryRun = enumParam(req.query, 'dryRun', ['true', 'false']) === 'true';
+      const res = await store.append(topic, { ...body, by: callerName(req) }, { dryRun });
+      if (!dryRun) metrics.recordAppend(res);
       return res;
     },
   );
@@ -58,12 +72,17 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const deep = tooDeepIn(req, 'txns');
       if (!Array.isArray(body.txns)) throw badRequest('txns: must be an array of transactions');
       const raw: unknown[] = body.txns;
+      // `by` is the server's to set: a request naming it anywhere is refused whole, nothing applied.
+      raw.forEach((t, i) => {
+        if (isPlainObject(t) && t.by !== undefined) throw byNotAccepted(`txns[${i}].by`);
+      });
+      const by = callerName(req);
       const valid: BatchTxn[] = [];
       let invalid: { index: number; error: unknown } | null = null;
       for (let i = 0; i < raw.length; i++) {
         try {
           if (i === deep?.index) throw deep.error;
-          valid.push(validateBatchTxn(raw[i], i));
+          valid.push({ ...validateBatchTxn(raw[i], i), by });
         } catch (error) {
           invalid = { index: i, error };
           break;
@@ -89,8 +108,10 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
     async (req) => {
       const topic = topicParam(req.params);
       const txn = txnParam(req.params);
-      const reason = validateReason(jsonBody(req, 'with a "reason"').reason);
-      const res = await store.invalidate(topic, txn, reason);
+      const body = jsonBody(req, 'with a "reason"');
+      if (body.by !== undefined) throw byNotAccepted('by');
+      const reason = validateReason(body.reason);
+      const res = await store.invalidate(topic, txn, reason, { by: callerName(req) });
       metrics.recordInvalidate(res);
       return res;
     },

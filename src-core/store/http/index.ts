@@ -8,12 +8,15 @@
  * Errors keep the server's code; an unreachable server is UNAVAILABLE.
  */
 import { storeClosed } from '../../model/errors';
+import { isDryRun } from '../prepare';
 import type {
+  AppendOptions,
   AppendRequest,
   AppendResponse,
   BatchResponse,
   BatchTxn,
   EventPage,
+  InvalidateOptions,
   InvalidateResult,
   ListTxnsOptions,
   ReadEventsOptions,
@@ -24,7 +27,7 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../../model/types';
-import { validateNonNegativeInt, validateReason, validateTopic } from '../../model/validate';
+import { byNotAccepted, validateNonNegativeInt, validateReason, validateTopic } from '../../model/validate';
 import { LIST_TXNS_OPTION_KEYS, READ_EVENTS_OPTION_KEYS, SURFACE_OPTION_KEYS } from '../../model/option-keys';
 import { paths } from '../../wire/paths';
 import { queryOf } from '../../wire/query';
@@ -32,7 +35,7 @@ import { type StreamTailOptions, tailStream } from '../../wire/sse-tail';
 import { type Whoami, askWhoami } from '../../wire/whoami';
 import { findTopic } from '../find-topic';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
-import { OrderedWriter, type OrderedWriterOptions } from './ordered-writer';
+import { OrderedWriter, type OrderedWriterOptions, serializeTxn } from './ordered-writer';
 import { HttpTransport } from './transport';
 
 export { OrderedWriter, type OrderedWriterOptions, type OrderedAppendResponse } from './ordered-writer';
@@ -75,9 +78,15 @@ export class HttpEventStore implements EventStore {
     return this.transport.json<TopicInfo>('GET', paths.topic(validateTopic(topic)));
   }
 
-  async append(topic: string, req: AppendRequest): Promise<AppendResponse> {
+  /** A dry run is one `POST …/txns?dryRun=true` of its own, outside the ordered writer's queue. */
+  async append(topic: string, req: AppendRequest, opts?: AppendOptions): Promise<AppendResponse> {
     this.open();
-    return this.writer.append(topic, req);
+    if (!isDryRun(opts)) return this.writer.append(topic, req);
+    const body = serializeTxn(topic, req);
+    return this.transport.json<AppendResponse>('POST', paths.txns(validateTopic(topic)), {
+      query: { dryRun: 'true' },
+      body,
+    });
   }
 
   async appendBatch(txns: BatchTxn[]): Promise<BatchResponse> {
@@ -104,9 +113,11 @@ export class HttpEventStore implements EventStore {
     return this.transport.json<TxnDetail>('GET', paths.txn(validateTopic(topic), txn));
   }
 
-  async invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
+  /** `opts.by` is refused (BAD_REQUEST): the server records the name of this client's token. */
+  async invalidate(topic: string, txn: number, reason: string, opts?: InvalidateOptions): Promise<InvalidateResult> {
     this.open();
     validateReason(reason);
+    if (opts?.by !== undefined && opts.by !== null) throw byNotAccepted('by');
     return this.transport.json<InvalidateResult>('POST', paths.invalidate(validateTopic(topic), txn), {
       body: { reason },
     });

@@ -24,7 +24,8 @@ import { TidemarkError, badRequest, hasErrorCode, isErrorCode, codeForStatus } f
 import { asJsonValue } from '../../model/canonical';
 import { hasUnstorableEscape, storableCanonicalJson } from '../../model/text';
 import type { AppendRequest, AppendResponse, BatchResponse, BatchTxn } from '../../model/types';
-import { validateAppendRequest, validateBatchTxn, validateTopic } from '../../model/validate';
+import { byNotAccepted, validateAppendRequest, validateBatchTxn, validateTopic } from '../../model/validate';
+import { prepareMeta } from '../prepare';
 import { paths } from '../../wire/paths';
 import { HttpTransport, type TransportOptions } from './transport';
 
@@ -74,11 +75,14 @@ function serializeBatchTxn(raw: unknown, i: number): string {
 }
 
 /**
- * Checks each event's data as the backends do (JSON, storable text: model/text.ts), then
+ * Refuses `by` (the server sets it from the token) and checks `meta` and each event's data as the
+ * backends do (JSON, storable text: model/text.ts), then
  * serialises. The storable-text check scans the serialised body once (it escapes NUL and lone
  * surrogates as the canonical text does); only a hit walks the events to name the place.
  */
 function serializeValid(t: BatchTxn, path: string): string {
+  if (t.by !== undefined) throw byNotAccepted(`${path}by`);
+  prepareMeta(t.meta, `${path}meta`);
   for (let i = 0; i < t.events.length; i++) asJsonValue(t.events[i]!.data, `${path}events[${i}].data`);
   const body = JSON.stringify(t);
   if (hasUnstorableEscape(body)) {

@@ -4,9 +4,10 @@
  * transaction's marker, `headsOf` the newest event per key (the valid view skips invalidated
  * transactions, `asOfTxn` skips later ones), `surfaceOf` turns heads into surface rows (tombstones
  * dropped, code point key order), `topicInfoOf` and `txnsOf` derive the counters and transaction
- * rows. These are the definitions the maintained tables of SQLite and PostgreSQL must agree with.
+ * rows (with each transaction's `meta` and `by`, kept on its entries). These are the definitions the maintained tables of SQLite and PostgreSQL must agree with.
  */
 import { compareKeys } from '../../model/canonical';
+import { metaOf } from '../prepare';
 import type { EventType, JsonValue, StoredEvent, SurfaceRow, SurfaceView, TopicInfo, TxnInfo } from '../../model/types';
 
 /** One entry of a topic's log. Data is kept as canonical JSON text, so no caller can alias it. */
@@ -24,6 +25,9 @@ export interface LogEntry {
   time: string;
   target?: number;
   reason?: string;
+  /** Its transaction's `meta` (canonical JSON text) and `by`, the same on every entry of it. */
+  meta: string | null;
+  by: string | null;
 }
 
 /** Invalidated transaction -> the marker that invalidated it. */
@@ -100,6 +104,8 @@ export function txnsOf(log: readonly LogEntry[]): TxnInfo[] {
       time: e.time,
       invalidatedBy: marker?.seq ?? null,
       reason: marker?.reason ?? null,
+      meta: metaOf(e.meta),
+      by: e.by,
     };
     if (e.type === 'invalidate') info.marker = true;
     out.push(info);

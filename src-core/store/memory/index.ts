@@ -12,12 +12,14 @@
 import { compareKeys } from '../../model/canonical';
 import { markerNotInvalidatable, noSuchTopic, noSuchTxn, storeClosed } from '../../model/errors';
 import type {
+  AppendOptions,
   AppendRequest,
   AppendResponse,
   AppendResultItem,
   BatchResponse,
   BatchTxn,
   EventPage,
+  InvalidateOptions,
   InvalidateResult,
   ListTxnsOptions,
   ReadEventsOptions,
@@ -42,6 +44,7 @@ import {
   applyPrepared,
   checkExpectMaxSeq,
   commitTimeMs,
+  isDryRun,
   prepareBatch,
   prepareInvalidation,
   prepareTxn,
@@ -123,7 +126,8 @@ export class MemoryEventStore implements EventStore {
     return { txn: (last?.txn ?? 0) + 1, time: new Date(time).toISOString() };
   }
 
-  private applyTxn(t: PreparedTxn, committed: Map<string, LogEntry[]>): AppendResponse {
+  /** Applies one transaction; a dry run computes the same answer and commits nothing. */
+  private applyTxn(t: PreparedTxn, committed: Map<string, LogEntry[]>, dryRun = false): AppendResponse {
     const log = this.log(t.topic);
     checkExpectMaxSeq(t, log.length);
     const heads = headsOf(log, invalidations(log), 'valid');
@@ -137,18 +141,18 @@ export class MemoryEventStore implements EventStore {
         continue;
       }
       const seq = log.length + fresh.length + 1;
-      const entry: LogEntry = { seq, txn, type: 'event', time, ...e };
+      const entry: LogEntry = { seq, txn, type: 'event', time, ...e, meta: t.meta, by: t.by };
       fresh.push(entry);
       heads.set(e.key, entry);
       results.push({ seq, txn, duplicate: false });
     }
     if (fresh.length === 0) return { txn: null, results };
-    this.commit(t.topic, fresh, committed);
+    if (!dryRun) this.commit(t.topic, fresh, committed);
     return { txn, results };
   }
 
   private applyInvalidation(
-    { topic, target, reason }: PreparedInvalidation,
+    { topic, target, reason, by }: PreparedInvalidation,
     committed: Map<string, LogEntry[]>,
   ): InvalidateResult {
     const log = this.log(topic);
@@ -159,7 +163,19 @@ export class MemoryEventStore implements EventStore {
     if (existing !== undefined) return { seq: existing.seq, txn: existing.txn, target, duplicate: true };
     const { txn, time } = this.next(log);
     const seq = log.length + 1;
-    this.commit(topic, [{ ...MARKER, seq, txn, type: 'invalidate', tomb: true, time, target, reason }], committed);
+    const marker: LogEntry = {
+      ...MARKER,
+      seq,
+      txn,
+      type: 'invalidate',
+      tomb: true,
+      time,
+      target,
+      reason,
+      meta: null,
+      by,
+    };
+    this.commit(topic, [marker], committed);
     return { seq, txn, target, duplicate: false };
   }
 
@@ -175,10 +191,11 @@ export class MemoryEventStore implements EventStore {
     });
   }
 
-  append(topic: string, req: AppendRequest): Promise<AppendResponse> {
+  append(topic: string, req: AppendRequest, opts?: AppendOptions): Promise<AppendResponse> {
     return this.call(() => {
       const prepared = prepareTxn(topic, req);
-      return this.write((committed) => this.applyTxn(prepared, committed));
+      const dryRun = isDryRun(opts);
+      return this.write((committed) => this.applyTxn(prepared, committed, dryRun));
     });
   }
 
@@ -212,7 +229,10 @@ export class MemoryEventStore implements EventStore {
       const log = this.log(validateTopic(topic));
       const o = normalizeListTxns(opts);
       const hits = txnsOf(log).filter(
-        (t) => (o.after === undefined || t.txn > o.after) && (o.before === undefined || t.txn < o.before),
+        (t) =>
+          (o.after === undefined || t.txn > o.after) &&
+          (o.before === undefined || t.txn < o.before) &&
+          (o.by === undefined || t.by === o.by),
       );
       if (o.order === 'desc') hits.reverse();
       const p = page(hits, o.limit, (t) => t.txn);
@@ -232,9 +252,9 @@ export class MemoryEventStore implements EventStore {
     });
   }
 
-  invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
+  invalidate(topic: string, txn: number, reason: string, opts?: InvalidateOptions): Promise<InvalidateResult> {
     return this.call(() => {
-      const inv = prepareInvalidation(topic, txn, reason);
+      const inv = prepareInvalidation(topic, txn, reason, opts);
       return this.write((committed) => this.applyInvalidation(inv, committed));
     });
   }

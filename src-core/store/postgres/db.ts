@@ -144,6 +144,11 @@ export interface TxControl {
    * behind it. If it fails, the server turns that COMMIT into a rollback and `inTx` rethrows.
    */
   sendLast(statement: Promise<unknown>): void;
+  /**
+   * Ends the transaction with ROLLBACK instead of COMMIT (a dry run): nothing it did is kept, and
+   * `inTx` returns the body's result.
+   */
+  rollback(): void;
 }
 
 export type TxBody<T> = (c: pg.PoolClient, tx: TxControl) => Promise<T>;
@@ -182,13 +187,24 @@ export async function inTx<T>(db: Db, body: TxBody<T>): Promise<T> {
       const begin = client.query('BEGIN');
       begin.catch(ignore);
       const pending: Promise<unknown>[] = [];
+      let rollbackOnly = false;
       const result = await body(client, {
         sendLast: (statement) => {
           statement.catch(ignore);
           pending.push(statement);
         },
+        rollback: () => {
+          rollbackOnly = true;
+        },
       });
       await begin;
+      if (rollbackOnly) {
+        await Promise.all(pending);
+        await client.query('ROLLBACK');
+        client.off('error', onError);
+        client.release();
+        return result;
+      }
       committing = true;
       const commit = client.query('COMMIT');
       commit.catch(ignore);

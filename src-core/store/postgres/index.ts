@@ -11,11 +11,13 @@
  */
 import { badRequest, storeClosed } from '../../model/errors';
 import type {
+  AppendOptions,
   AppendRequest,
   AppendResponse,
   BatchResponse,
   BatchTxn,
   EventPage,
+  InvalidateOptions,
   InvalidateResult,
   ListTxnsOptions,
   ReadEventsOptions,
@@ -26,7 +28,7 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../../model/types';
-import { applyPrepared, prepareBatch, prepareInvalidation, prepareTxn } from '../prepare';
+import { applyPrepared, isDryRun, prepareBatch, prepareInvalidation, prepareTxn } from '../prepare';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { createDb, inTx, query, validateSchemaName, type Db } from './db';
@@ -125,14 +127,20 @@ export class PostgresEventStore implements EventStore {
     return read.topicInfo(this.db, topic);
   }
 
-  async append(topic: string, req: AppendRequest): Promise<AppendResponse> {
+  /** A dry run locks and reads as the write would, applies it in memory only, and rolls back. */
+  async append(topic: string, req: AppendRequest, opts?: AppendOptions): Promise<AppendResponse> {
     this.ensureOpen();
     const p = prepareTxn(topic, req);
+    const dryRun = isDryRun(opts);
     const { t, channel } = this.db;
     return this.writing(() =>
       inTx(this.db, async (c, tx) => {
         const ws = await WriteBatch.lockAndLoad(c, t, [p]);
         const response = ws.apply(p);
+        if (dryRun) {
+          tx.rollback();
+          return response;
+        }
         const write = ws.flush(c, t, channel);
         if (write !== null) tx.sendLast(write);
         return response;
@@ -171,9 +179,9 @@ export class PostgresEventStore implements EventStore {
     return read.getTxn(this.db, topic, txn);
   }
 
-  async invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
+  async invalidate(topic: string, txn: number, reason: string, opts?: InvalidateOptions): Promise<InvalidateResult> {
     this.ensureOpen();
-    const inv = prepareInvalidation(topic, txn, reason);
+    const inv = prepareInvalidation(topic, txn, reason, opts);
     const { t, channel } = this.db;
     return this.writing(() =>
       inTx(this.db, async (c) => {

@@ -33,7 +33,7 @@ export async function applyInvalidation(
   t: Tables,
   channel: string,
   lock: LockedTopic | undefined,
-  { topic, target, reason }: PreparedInvalidation,
+  { topic, target, reason, by }: PreparedInvalidation,
 ): Promise<InvalidateResult> {
   if (lock === undefined || lock.maxSeq === 0) throw noSuchTxn(topic, target);
   const tr = await c.query<TxnRow>(
@@ -117,8 +117,8 @@ export async function applyInvalidation(
        INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time, target, reason)
        VALUES ($1, $2, $3, $4, 'invalidate', $13, true, $5, $6, $7, $8, $9)
      ), tx AS (
-       INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker)
-       VALUES ($1, $3, $2, $2, 1, $7, true)
+       INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, by_name)
+       VALUES ($1, $3, $2, $2, 1, $7, true, $14)
      ), tp AS (
        UPDATE ${t.topics} SET max_seq = $2, max_txn = $3, keys = keys + $10,
               invalid_txns = invalid_txns + 1, last_time = $7
@@ -139,6 +139,7 @@ export async function applyInvalidation(
       channel,
       notifyPayload(topic, seq),
       MARKER.data,
+      by,
     ],
   );
   lock.maxSeq = seq;

@@ -18,6 +18,7 @@ import type {
   TxnPage,
 } from '../../model/types';
 import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
+import { metaOf } from '../prepare';
 import { topicInfoFrom } from '../topic-row';
 import { query, type Db } from './db';
 
@@ -131,9 +132,11 @@ interface TxnRow {
   invalidated_by: number | null;
   reason: string | null;
   marker: boolean;
+  meta: string | null;
+  by_name: string | null;
 }
 
-const TXN_COLS = 'txn, first_seq, last_seq, count, time, invalidated_by, reason, marker';
+const TXN_COLS = 'txn, first_seq, last_seq, count, time, invalidated_by, reason, marker, meta, by_name';
 
 function txnInfoOf(r: TxnRow): TxnInfo {
   const info: TxnInfo = {
@@ -144,6 +147,8 @@ function txnInfoOf(r: TxnRow): TxnInfo {
     time: r.time,
     invalidatedBy: r.invalidated_by,
     reason: r.reason,
+    meta: metaOf(r.meta),
+    by: r.by_name,
   };
   if (r.marker) info.marker = true;
   return info;
@@ -162,6 +167,10 @@ export async function listTxns(db: Db, topic: string, opts?: ListTxnsOptions): P
   if (o.before !== undefined) {
     values.push(o.before);
     bound += ` AND txn < $${values.length}`;
+  }
+  if (o.by !== undefined) {
+    values.push(o.by);
+    bound += ` AND by_name = $${values.length}`;
   }
   values.push(o.limit + 1);
   const rows = await query<TxnRow>(

@@ -2,7 +2,7 @@
  * The PostgreSQL schema of a Tidemark store and its migrations. Everything lives in one named
  * PostgreSQL schema (default `tidemark`): `topics` (one row per topic with the maintained counters;
  * its row is the per-topic write lock), `events` (the log; data kept as canonical JSON text, as
- * SQLite keeps it), `txns` (one row per transaction: seq range, time, invalidation), `heads` (per
+ * SQLite keeps it), `txns` (one row per transaction: seq range, time, invalidation, `meta` and `by_name` since v2), `heads` (per
  * key: the newest event, and the newest valid event, i.e. both surfaces maintained on write) and
  * `tidemark_schema_version`. Keys and topics are `text COLLATE "C"` so that ORDER BY is code point
  * order, the same as `compareKeys` and SQLite (parameters compared with them through arrays carry
@@ -69,6 +69,13 @@ const MIGRATIONS: Migration[] = [
        valid_tomb boolean,
        PRIMARY KEY (topic_id, key)
      )`,
+  ],
+  // 2: who and why (docs/engine.md): the writer's meta (canonical JSON text) and who wrote or
+  // invalidated, per transaction; existing transactions read back null for both.
+  (t) => [
+    `ALTER TABLE ${t.txns} ADD COLUMN meta text`,
+    `ALTER TABLE ${t.txns} ADD COLUMN by_name text`,
+    `CREATE INDEX txns_by_name ON ${t.txns} (topic_id, by_name, txn)`,
   ],
 ];
 

@@ -146,6 +146,8 @@ export class WriteBatch {
     last: [] as number[],
     counts: [] as number[],
     times: [] as string[],
+    metas: [] as (string | null)[],
+    bys: [] as (string | null)[],
   };
 
   private constructor(locks: Map<string, LockedTopic>, txns: PreparedTxn[], heads: HeadRow[]) {
@@ -249,6 +251,8 @@ export class WriteBatch {
     tx.last.push(seq);
     tx.counts.push(seq - firstSeq + 1);
     tx.times.push(lock.time);
+    tx.metas.push(p.meta);
+    tx.bys.push(p.by);
     lock.maxSeq = seq;
     lock.maxTxn = txn;
     tw.dirty = true;
@@ -316,10 +320,11 @@ export class WriteBatch {
            valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
            valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb
        ), tx AS (
-         INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker)
-         SELECT u.tid, u.x, u.f, u.l, u.n, u.tm, false
-           FROM unnest($16::integer[], $17::bigint[], $18::bigint[], $19::bigint[], $20::integer[], $21::text[])
-                AS u(tid, x, f, l, n, tm)
+         INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name)
+         SELECT u.tid, u.x, u.f, u.l, u.n, u.tm, false, u.mt, u.bn
+           FROM unnest($16::integer[], $17::bigint[], $18::bigint[], $19::bigint[], $20::integer[], $21::text[],
+                       $29::text[], $30::text[])
+                AS u(tid, x, f, l, n, tm, mt, bn)
        ), tp AS (
          UPDATE ${t.topics} t SET max_seq = u.ms, max_txn = u.mt, keys = t.keys + u.kd, last_time = u.tm
            FROM unnest($22::integer[], $23::bigint[], $24::bigint[], $25::bigint[], $26::text[])
@@ -356,6 +361,8 @@ export class WriteBatch {
         tp.times,
         channel,
         payloads,
+        tx.metas,
+        tx.bys,
       ],
     );
   }

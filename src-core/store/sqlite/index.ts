@@ -9,11 +9,13 @@
 import type Database from 'better-sqlite3';
 import { TidemarkError, schemaTooNew, storeClosed } from '../../model/errors';
 import type {
+  AppendOptions,
   AppendRequest,
   AppendResponse,
   BatchResponse,
   BatchTxn,
   EventPage,
+  InvalidateOptions,
   InvalidateResult,
   ListTxnsOptions,
   ReadEventsOptions,
@@ -25,7 +27,7 @@ import type {
   TxnPage,
 } from '../../model/types';
 import { validateTopic } from '../../model/validate';
-import { applyPrepared, prepareBatch, prepareInvalidation, prepareTxn } from '../prepare';
+import { applyPrepared, isDryRun, prepareBatch, prepareInvalidation, prepareTxn } from '../prepare';
 import { CommitListeners } from '../listeners';
 import { OpenTails, feedTail, subscribeFeed } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
@@ -41,6 +43,13 @@ import { WriteBatch } from './write';
 
 export type { SqliteOpenOptions } from './open';
 export { APPLICATION_ID, SCHEMA_VERSION } from './schema';
+
+/** Thrown inside a dry run's transaction so that SQLite rolls it back; carries the answer out. */
+class RolledBack extends Error {
+  constructor(readonly result: unknown) {
+    super('dry run: rolled back');
+  }
+}
 
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite';
@@ -97,24 +106,33 @@ export class SqliteEventStore implements EventStore {
    * Runs `fn` in one IMMEDIATE transaction, then notifies listeners of what it committed. Refuses
    * (SCHEMA_TOO_NEW, nothing written) once another process has migrated the file past this code.
    */
-  private write<T>(fn: (batch: WriteBatch) => T): T {
+  private write<T>(fn: (batch: WriteBatch) => T, dryRun = false): T {
     if (this.readonly) throw new TidemarkError('FORBIDDEN', 'the store was opened read-only');
     const batch = new WriteBatch(this.st, (topic) => this.listeners.has(topic), this.heads);
     let result: T;
     try {
-      result = this.guard(
-        () =>
-          this.inTxn.immediate(() => {
+      result = this.guard(() => {
+        try {
+          return this.inTxn.immediate(() => {
             const version = this.st.schemaVersion.get()!;
             if (version > SCHEMA_VERSION) throw schemaTooNew(version, SCHEMA_VERSION);
             const r = fn(batch);
             batch.flush();
+            if (dryRun) throw new RolledBack(r);
             return r;
-          }) as T,
-      );
+          }) as T;
+        } catch (err) {
+          if (err instanceof RolledBack) return err.result as T;
+          throw err;
+        }
+      });
     } catch (err) {
       batch.rolledBack();
       throw err;
+    }
+    if (dryRun) {
+      batch.rolledBack();
+      return result;
     }
     batch.committed();
     for (const [topic, s] of batch.topics) if (s.emitted) this.listeners.emit(topic, s.emitted);
@@ -129,10 +147,11 @@ export class SqliteEventStore implements EventStore {
     return this.call(() => topicInfo(this.ctx, topic));
   }
 
-  append(topic: string, req: AppendRequest): Promise<AppendResponse> {
+  /** A dry run is the write itself, rolled back at the end of its transaction (RolledBack). */
+  append(topic: string, req: AppendRequest, opts?: AppendOptions): Promise<AppendResponse> {
     return this.call(() => {
       const prepared = prepareTxn(topic, req);
-      return this.write((batch) => batch.apply(prepared));
+      return this.write((batch) => batch.apply(prepared), isDryRun(opts));
     });
   }
 
@@ -156,9 +175,9 @@ export class SqliteEventStore implements EventStore {
     return this.call(() => getTxn(this.ctx, topic, txn));
   }
 
-  invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
+  invalidate(topic: string, txn: number, reason: string, opts?: InvalidateOptions): Promise<InvalidateResult> {
     return this.call(() => {
-      const inv = prepareInvalidation(topic, txn, reason);
+      const inv = prepareInvalidation(topic, txn, reason, opts);
       return this.write((batch) => applyInvalidation(batch, this.st, inv));
     });
   }

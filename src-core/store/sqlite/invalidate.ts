@@ -19,7 +19,7 @@ import { WriteBatch } from './write';
 export function applyInvalidation(
   batch: WriteBatch,
   st: Statements,
-  { topic, target, reason }: PreparedInvalidation,
+  { topic, target, reason, by }: PreparedInvalidation,
 ): InvalidateResult {
   const s = batch.state(topic, false);
   const t = s ? st.txn.get(s.row.id, target) : undefined;
@@ -37,7 +37,7 @@ export function applyInvalidation(
   const txn = row.max_txn + 1;
   const now = WriteBatch.commitTime(s);
   st.insertMarker.run(topicId, seq, txn, MARKER.key, MARKER.hash, now, target, reason);
-  st.insertTxn.run(topicId, txn, seq, seq, now, 1);
+  st.insertTxn.run(topicId, txn, seq, seq, now, 1, null, by);
   st.setTxnInvalid.run(seq, reason, topicId, target);
   st.markEventsInvalid.run(topicId, t.first_seq, t.last_seq);
   let keysDelta = 0;

@@ -65,8 +65,12 @@ export function listTxns({ st }: ReadContext, topic: string, opts?: ListTxnsOpti
   const o = normalizeListTxns(opts);
   const t = st.topicRow.get(topic);
   if (!t) return { txns: [], next: null };
-  const stmt = o.order === 'desc' ? st.txnsDesc : st.txnsAsc;
-  const rows = stmt.all(t.id, o.after ?? 0, o.before ?? NO_UPPER, o.limit + 1);
+  const after = o.after ?? 0;
+  const before = o.before ?? NO_UPPER;
+  const rows =
+    o.by === undefined
+      ? (o.order === 'desc' ? st.txnsDesc : st.txnsAsc).all(t.id, after, before, o.limit + 1)
+      : (o.order === 'desc' ? st.txnsByDesc : st.txnsByAsc).all(t.id, o.by, after, before, o.limit + 1);
   const more = rows.length > o.limit;
   if (more) rows.pop();
   const txns = rows.map(txnInfoOf);

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import type { JsonValue, StoredEvent, SurfaceRow, TopicInfo, TxnInfo } from '../../model/types';
+import { metaOf } from '../prepare';
 import { topicInfoFrom } from '../topic-row';
 import type { EventRow, TopicRow, TxnRow } from './statements';
 
@@ -61,6 +62,8 @@ export function txnInfoOf(r: TxnRow): TxnInfo {
     time: isoTime(r.time),
     invalidatedBy: r.invalidated_by,
     reason: r.reason,
+    meta: metaOf(r.meta),
+    by: r.by_name,
   };
   if (r.marker) info.marker = true;
   return info;

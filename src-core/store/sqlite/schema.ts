@@ -7,6 +7,7 @@
  * validity — the raw surface). `latest` keeps only 52 bits of the head's hash (`vh`) so its rows
  * stay small (random-key upserts dirty fewer pages); a match is confirmed against the event's full
  * hash. Every table but `topics` is WITHOUT ROWID so rows live in their primary-key b-tree.
+ * `txns.meta` and `txns.by_name` (v2) hold a transaction's `meta` (canonical JSON) and `by`.
  * Migrations run in order inside one IMMEDIATE transaction.
  *
  * The SQL names are older than the storage vocabulary (docs/engine.md) and stay, since renaming
@@ -68,6 +69,13 @@ const MIGRATIONS: readonly string[] = [
     rlive INTEGER NOT NULL,
     PRIMARY KEY (topic_id, key)
   ) WITHOUT ROWID;
+  `,
+  // v2: who and why (docs/engine.md): the writer's meta (canonical JSON text) and who wrote or
+  // invalidated, per transaction. Existing transactions read back null for both.
+  `
+  ALTER TABLE txns ADD COLUMN meta TEXT;
+  ALTER TABLE txns ADD COLUMN by_name TEXT;
+  CREATE INDEX txns_by_name ON txns (topic_id, by_name, txn);
   `,
 ];
 

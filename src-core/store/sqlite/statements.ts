@@ -40,6 +40,8 @@ export interface TxnRow {
   marker: number;
   invalidated_by: number | null;
   reason: string | null;
+  meta: string | null;
+  by_name: string | null;
 }
 
 /** A key's valid head as its heads row holds it (SQL table `latest`, see schema.ts). */
@@ -58,7 +60,7 @@ export interface ValidHeadRow {
 export const EVENT_COLS =
   'e.seq AS seq, e.txn AS txn, e.key AS key, e.marker AS marker, e.data AS data, e.content_type AS content_type, e.hash AS hash, e.time AS time, e.invalid AS invalid, e.target AS target, e.reason AS reason';
 
-const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason';
+const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason, meta, by_name';
 
 const TOPIC_COLS = 'id, name AS topic, max_seq, max_txn, keys, invalid_txns, last_time';
 
@@ -131,8 +133,8 @@ export function prepareStatements(db: Database.Database) {
     insertMarker: prepare<[number, number, number, string, string, number, number, string]>(
       'INSERT INTO events (topic_id, seq, txn, key, marker, data, content_type, hash, time, target, reason) VALUES (?, ?, ?, ?, 1, NULL, NULL, ?, ?, ?, ?)',
     ),
-    insertTxn: prepare<[number, number, number, number, number, number]>(
-      'INSERT INTO txns (topic_id, txn, first_seq, last_seq, time, marker) VALUES (?, ?, ?, ?, ?, ?)',
+    insertTxn: prepare<[number, number, number, number, number, number, string | null, string | null]>(
+      'INSERT INTO txns (topic_id, txn, first_seq, last_seq, time, marker, meta, by_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     txn: prepare<[number, number], TxnRow>(`SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn = ?`),
     setTxnInvalid: prepare<[number, string, number, number]>(
@@ -158,6 +160,13 @@ export function prepareStatements(db: Database.Database) {
     ),
     txnsDesc: prepare<[number, number, number, number], TxnRow>(
       `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn > ? AND txn < ? ORDER BY txn DESC LIMIT ?`,
+    ),
+    /** The same, only the transactions of one `by` (index txns_by_name). */
+    txnsByAsc: prepare<[number, string, number, number, number], TxnRow>(
+      `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND by_name = ? AND txn > ? AND txn < ? ORDER BY txn LIMIT ?`,
+    ),
+    txnsByDesc: prepare<[number, string, number, number, number], TxnRow>(
+      `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND by_name = ? AND txn > ? AND txn < ? ORDER BY txn DESC LIMIT ?`,
     ),
   };
 }

@@ -153,7 +153,7 @@ export class WriteBatch {
       s.emitted?.push(storedEventOf(t.topic, seq, txn, e, isoTime(now)));
     }
     if (seq < firstSeq) return { txn: null, results };
-    st.insertTxn.run(topicId, txn, firstSeq, seq, now, 0);
+    st.insertTxn.run(topicId, txn, firstSeq, seq, now, 0, t.meta, t.by);
     row.max_seq = seq;
     row.max_txn = txn;
     row.keys += keysDelta;

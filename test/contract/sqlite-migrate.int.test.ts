@@ -1,0 +1,152 @@
+/**
+ * Schema migration of a SQLite store file: a store made by the previous schema (version 1, built
+ * here with its raw SQL, as that build wrote it) opens read-write and is upgraded in place to the
+ * current version, keeping every event, transaction, invalidation and counter; its transactions
+ * read back `meta` and `by` as null, and new writes store both. Opening such a file read-only is
+ * refused (it cannot be upgraded), leaving it byte-identical.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashCanonical } from '../../src-core/store/hash';
+import { APPLICATION_ID, SCHEMA_VERSION, openSqliteStore } from '../../src-core/store/sqlite';
+import { hashPrefix } from '../../src-core/store/sqlite/schema';
+import { expectCode, readAll, surfaceAll } from './harness';
+import { expectWritesAfterMigration } from './migrated';
+
+/** The schema of version 1, as the build of that version created it. */
+const V1_SQL = `
+  CREATE TABLE topics (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, max_seq INTEGER NOT NULL,
+    max_txn INTEGER NOT NULL, keys INTEGER NOT NULL, invalid_txns INTEGER NOT NULL, last_time INTEGER);
+  CREATE TABLE events (topic_id INTEGER NOT NULL, seq INTEGER NOT NULL, txn INTEGER NOT NULL, key TEXT NOT NULL,
+    marker INTEGER NOT NULL DEFAULT 0, data TEXT, content_type TEXT, hash TEXT NOT NULL, time INTEGER NOT NULL,
+    invalid INTEGER NOT NULL DEFAULT 0, target INTEGER, reason TEXT, PRIMARY KEY (topic_id, seq)) WITHOUT ROWID;
+  CREATE INDEX events_by_key ON events (topic_id, key, seq);
+  CREATE TABLE txns (topic_id INTEGER NOT NULL, txn INTEGER NOT NULL, first_seq INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL, time INTEGER NOT NULL, marker INTEGER NOT NULL DEFAULT 0, invalidated_by INTEGER,
+    reason TEXT, PRIMARY KEY (topic_id, txn)) WITHOUT ROWID;
+  CREATE TABLE latest (topic_id INTEGER NOT NULL, key TEXT NOT NULL, vseq INTEGER, vh INTEGER, vlive INTEGER NOT NULL,
+    rseq INTEGER NOT NULL, rlive INTEGER NOT NULL, PRIMARY KEY (topic_id, key)) WITHOUT ROWID;
+`;
+
+const T0 = Date.parse('2026-01-02T03:04:05.678Z');
+
+/**
+ * A version-1 store with topic `t`: txn 1 writes a=1 and b=2, txn 2 writes a=3, txn 3 invalidates
+ * txn 2 (reason "bad"), so the surface is a=1, b=2.
+ */
+function makeV1Store(file: string): void {
+  const db = new Database(file);
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+  db.exec(V1_SQL);
+  db.pragma('user_version = 1');
+  const h1 = hashCanonical('1');
+  const h2 = hashCanonical('2');
+  const h3 = hashCanonical('3');
+  const marker = hashCanonical('null');
+  db.prepare('INSERT INTO topics VALUES (1, ?, 4, 3, 2, 1, ?)').run('t', T0 + 2);
+  const ev = db.prepare(
+    'INSERT INTO events (topic_id, seq, txn, key, marker, data, content_type, hash, time, invalid, target, reason) VALUES (1, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)',
+  );
+  ev.run(1, 1, 'a', 0, '1', h1, T0, 0, null, null);
+  ev.run(2, 1, 'b', 0, '2', h2, T0, 0, null, null);
+  ev.run(3, 2, 'a', 0, '3', h3, T0 + 1, 1, null, null);
+  ev.run(4, 3, '$invalidate', 1, null, marker, T0 + 2, 0, 2, 'bad');
+  const tx = db.prepare('INSERT INTO txns VALUES (1, ?, ?, ?, ?, ?, ?, ?)');
+  tx.run(1, 1, 2, T0, 0, null, null);
+  tx.run(2, 3, 3, T0 + 1, 0, 4, 'bad');
+  tx.run(3, 4, 4, T0 + 2, 1, null, null);
+  const head = db.prepare('INSERT INTO latest VALUES (1, ?, ?, ?, 1, ?, 1)');
+  head.run('a', 1, hashPrefix(h1), 3);
+  head.run('b', 2, hashPrefix(h2), 2);
+  db.close();
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tidemark-migrate-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('SQLite schema migration from version 1', () => {
+  it('is at version 2: meta and by per transaction', () => {
+    expect(SCHEMA_VERSION).toBe(2);
+  });
+
+  it('upgrades a version-1 file on open, keeping everything; old transactions read meta and by as null', async () => {
+    const file = join(dir, 'v1.db');
+    makeV1Store(file);
+    const store = openSqliteStore(file);
+    try {
+      expect(store.database.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(await store.topicInfo('t')).toMatchObject({ events: 4, keys: 2, maxSeq: 4, maxTxn: 3, invalidTxns: 1 });
+      expect((await store.listTxns('t')).txns).toEqual([
+        {
+          txn: 1,
+          firstSeq: 1,
+          lastSeq: 2,
+          count: 2,
+          time: new Date(T0).toISOString(),
+          invalidatedBy: null,
+          reason: null,
+          meta: null,
+          by: null,
+        },
+        {
+          txn: 2,
+          firstSeq: 3,
+          lastSeq: 3,
+          count: 1,
+          time: new Date(T0 + 1).toISOString(),
+          invalidatedBy: 4,
+          reason: 'bad',
+          meta: null,
+          by: null,
+        },
+        {
+          txn: 3,
+          firstSeq: 4,
+          lastSeq: 4,
+          count: 1,
+          time: new Date(T0 + 2).toISOString(),
+          invalidatedBy: null,
+          reason: null,
+          meta: null,
+          by: null,
+          marker: true,
+        },
+      ]);
+      expect((await surfaceAll(store, 't')).map((r) => [r.key, r.data])).toEqual([
+        ['a', 1],
+        ['b', 2],
+      ]);
+      await expectWritesAfterMigration(store);
+      expect((await readAll(store, 't')).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    } finally {
+      await store.close();
+    }
+    // Reopening the upgraded file migrates nothing more and keeps the new columns.
+    const again = openSqliteStore(file);
+    try {
+      expect((await again.getTxn('t', 4)).meta).toEqual({ why: 'after' });
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses to open a version-1 file read-only (it cannot be upgraded), leaving it untouched', async () => {
+    const file = join(dir, 'v1.db');
+    makeV1Store(file);
+    const before = readFileSync(file);
+    await expectCode(
+      Promise.resolve().then(() => openSqliteStore(file, { readonly: true })),
+      'BAD_REQUEST',
+      /older schema \(version 1\); open it once read-write to upgrade it to version 2/,
+    );
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+});

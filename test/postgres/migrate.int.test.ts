@@ -1,0 +1,86 @@
+/**
+ * Schema migration of a PostgreSQL store: a schema made by the previous version (1, built here with
+ * its raw SQL, as that build created it) is upgraded on open to the current version, keeping every
+ * event, transaction, invalidation and counter; its transactions read back `meta` and `by` as null,
+ * new writes store both, and the version table records each step once.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { hashCanonical } from '../../src-core/store/hash';
+import { openPostgresStore } from '../../src-core/store/postgres';
+import { SCHEMA_VERSION } from '../../src-core/store/postgres/schema';
+import { surfaceAll } from '../contract/harness';
+import { expectWritesAfterMigration } from '../contract/migrated';
+import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const T0 = '2026-01-02T03:04:05.678Z';
+const T1 = '2026-01-02T03:04:05.679Z';
+const T2 = '2026-01-02T03:04:05.680Z';
+
+/**
+ * Schema `s` at version 1 with topic `t`: txn 1 writes a=1 and b=2, txn 2 writes a=3, txn 3
+ * invalidates txn 2 (reason "bad"), so the surface is a=1, b=2.
+ */
+function v1Sql(s: string): string {
+  const h = (v: string) => `'${hashCanonical(v)}'`;
+  return `
+    CREATE SCHEMA "${s}";
+    CREATE TABLE "${s}".tidemark_schema_version (version integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+    INSERT INTO "${s}".tidemark_schema_version (version) VALUES (1);
+    CREATE TABLE "${s}".topics (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, topic text COLLATE "C" NOT NULL UNIQUE,
+      max_seq bigint NOT NULL DEFAULT 0, max_txn bigint NOT NULL DEFAULT 0, keys bigint NOT NULL DEFAULT 0,
+      invalid_txns bigint NOT NULL DEFAULT 0, last_time text);
+    CREATE TABLE "${s}".events (topic_id integer NOT NULL, seq bigint NOT NULL, txn bigint NOT NULL,
+      key text COLLATE "C" NOT NULL, type text NOT NULL CHECK (type IN ('event', 'invalidate')), data text NOT NULL,
+      tomb boolean NOT NULL, content_type text NOT NULL, hash text NOT NULL, time text NOT NULL, target bigint,
+      reason text, PRIMARY KEY (topic_id, seq));
+    CREATE INDEX events_by_key ON "${s}".events (topic_id, key, seq DESC);
+    CREATE TABLE "${s}".txns (topic_id integer NOT NULL, txn bigint NOT NULL, first_seq bigint NOT NULL,
+      last_seq bigint NOT NULL, count integer NOT NULL, time text NOT NULL, marker boolean NOT NULL,
+      invalidated_by bigint, reason text, PRIMARY KEY (topic_id, txn));
+    CREATE TABLE "${s}".heads (topic_id integer NOT NULL, key text COLLATE "C" NOT NULL, raw_seq bigint NOT NULL,
+      raw_txn bigint NOT NULL, raw_tomb boolean NOT NULL, valid_seq bigint, valid_txn bigint, valid_hash text,
+      valid_tomb boolean, PRIMARY KEY (topic_id, key));
+    INSERT INTO "${s}".topics (topic, max_seq, max_txn, keys, invalid_txns, last_time) VALUES ('t', 4, 3, 2, 1, '${T2}');
+    INSERT INTO "${s}".events VALUES
+      (1, 1, 1, 'a', 'event', '1', false, 'application/json', ${h('1')}, '${T0}', NULL, NULL),
+      (1, 2, 1, 'b', 'event', '2', false, 'application/json', ${h('2')}, '${T0}', NULL, NULL),
+      (1, 3, 2, 'a', 'event', '3', false, 'application/json', ${h('3')}, '${T1}', NULL, NULL),
+      (1, 4, 3, '$invalidate', 'invalidate', 'null', true, 'application/json', ${h('null')}, '${T2}', 2, 'bad');
+    INSERT INTO "${s}".txns VALUES
+      (1, 1, 1, 2, 2, '${T0}', false, NULL, NULL),
+      (1, 2, 3, 3, 1, '${T1}', false, 4, 'bad'),
+      (1, 3, 4, 4, 1, '${T2}', true, NULL, NULL);
+    INSERT INTO "${s}".heads VALUES
+      (1, 'a', 3, 2, false, 1, 1, ${h('1')}, false),
+      (1, 'b', 2, 1, false, 2, 1, ${h('2')}, false);
+  `;
+}
+
+describe('PostgreSQL schema migration from version 1', () => {
+  it('upgrades a version-1 schema on open, keeping everything; old transactions read meta and by as null', async () => {
+    expect(SCHEMA_VERSION).toBe(2);
+    const schema = uniqueName('tm_migrate');
+    cleanups.push(() => dropSchema(schema));
+    await adminQuery(v1Sql(schema));
+    const store = await openPostgresStore({ url: PG_URL, schema });
+    cleanups.push(() => store.close());
+    const versions = await adminQuery(`SELECT version FROM "${schema}".tidemark_schema_version ORDER BY version`);
+    expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2]);
+    expect(await store.topicInfo('t')).toMatchObject({ events: 4, keys: 2, maxSeq: 4, maxTxn: 3, invalidTxns: 1 });
+    expect((await store.listTxns('t')).txns.map((x) => [x.txn, x.invalidatedBy, x.reason, x.meta, x.by])).toEqual([
+      [1, null, null, null, null],
+      [2, 4, 'bad', null, null],
+      [3, null, null, null, null],
+    ]);
+    expect((await surfaceAll(store, 't')).map((r) => [r.key, r.data])).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+    await expectWritesAfterMigration(store);
+  });
+});
