@@ -49,6 +49,11 @@ export function checkOptions(opts: DiffOptions): CheckedOptions {
   return { keyField, fields, ignore, limit, includeEqual: opts.includeEqual === true, asOfTxn, pageSize, map, rules };
 }
 
+/** Every option that lists fields names at most LIMITS.diffFieldsMax of them. */
+function checkFieldCount(n: number, what: string): void {
+  if (n > LIMITS.diffFieldsMax) throw badRequest(`${what}: names ${n} fields; at most ${LIMITS.diffFieldsMax}`);
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -56,6 +61,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function checkMap(map: DiffOptions['map'], keyField: string): Map<string, string> | null {
   if (map === undefined) return null;
   if (!isRecord(map)) throw badRequest('map: must map snapshot field names to store field names');
+  checkFieldCount(Object.keys(map).length, 'map');
   const out = new Map<string, string>();
   const onto = new Map<string, string>();
   for (const [from, to] of Object.entries(map)) {
@@ -91,6 +97,7 @@ function checkTolerance(t: DiffOptions['tolerance'], keyField: string): ((field:
     return () => all;
   }
   if (!isRecord(t)) throw badRequest(why);
+  checkFieldCount(Object.keys(t).length, 'tolerance');
   const each = new Map<string, Tolerance>();
   for (const [field, n] of Object.entries(t)) {
     if (field === '') throw badRequest('tolerance: field names must be non-empty strings');
@@ -145,6 +152,7 @@ export function mapRecord(
 function checkNames(names: string[] | undefined, what: string): string[] {
   if (names === undefined) return [];
   if (!Array.isArray(names)) throw badRequest(`${what}: must be a list of field names`);
+  checkFieldCount(names.length, what);
   for (const n of names) {
     if (typeof n !== 'string' || n === '') throw badRequest(`${what}: field names must be non-empty strings`);
   }

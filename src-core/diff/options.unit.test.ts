@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type CompareSpec, differingCells, differingFields } from './compare';
+import { LIMITS } from '../model/limits';
 import { checkOptions, mapColumns, mapRecord } from './options';
 import type { DiffOptions } from './types';
 
@@ -46,6 +47,24 @@ describe('checkOptions refusals name the option', () => {
     expect(refused({ tolerance: { key: 1 } })).toBe('tolerance: the key field "key" is not compared');
     expect(refused({ tolerance: {} })).toBe('tolerance: name at least one field');
   });
+  it('at most LIMITS.diffFieldsMax fields in any list, whichever path sent it', () => {
+    const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `f${i}`);
+    const max = LIMITS.diffFieldsMax;
+    expect(() => checkOptions({ fields: names(max), ignore: names(max) })).toThrow(
+      /every listed field is also ignored/,
+    );
+    expect(checkOptions({ fields: names(max) }).fields).toHaveLength(max);
+    const over = names(max + 1);
+    expect(refused({ fields: over })).toBe(`fields: names ${max + 1} fields; at most ${max}`);
+    expect(refused({ ignore: over })).toBe(`ignore: names ${max + 1} fields; at most ${max}`);
+    expect(refused({ map: Object.fromEntries(over.map((f) => [f, `s.${f}`])) })).toBe(
+      `map: names ${max + 1} fields; at most ${max}`,
+    );
+    expect(refused({ tolerance: Object.fromEntries(over.map((f) => [f, 1])) })).toBe(
+      `tolerance: names ${max + 1} fields; at most ${max}`,
+    );
+  });
+
   it('normalise', () => {
     expect(refused({ normalise: ['upper' as 'case'] })).toBe('normalise: "upper" is not one of trim, case');
     expect(refused({ normalise: ['trim', 'trim'] })).toBe('normalise: "trim" is listed twice');

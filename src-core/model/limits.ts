@@ -14,6 +14,8 @@ export const LIMITS = {
   /** Most rows one diff returns in memory; every row can be exported through `onRow` instead. */
   diffRowsMax: 100_000,
   contentTypeMax: 200,
+  /** Field names one diff option lists (`fields`, `ignore`, `map`, per-field `tolerance`). */
+  diffFieldsMax: 1000,
   /** A write's `meta`: a JSON object of at most this many bytes as canonical JSON (UTF-8). */
   metaBytesMax: 4096,
   /** Who made a write or an invalidation (`by`): 1 to this many characters. */

@@ -121,12 +121,14 @@ export const exportSurfaceRequestSchema = z.strictObject({
 export const snapshotFormatSchema = z.enum(['csv', 'json', 'ndjson']);
 /** A snapshot field name. */
 const fieldNameSchema = z.string().min(1).max(LIMITS.keyMax);
-const fieldListSchema = z.array(fieldNameSchema).max(1000);
+const fieldListSchema = z.array(fieldNameSchema).max(LIMITS.diffFieldsMax);
 
 /** The words a diff's `normalise` takes (their meaning: src-core/diff/rules.ts). */
 export const normaliseRuleSchema = z.enum(['trim', 'case']);
 const fieldRecord = <V extends z.ZodType>(value: V) =>
-  z.record(fieldNameSchema, value).refine((r) => Object.keys(r).length <= 1000, { message: 'at most 1000 fields' });
+  z.record(fieldNameSchema, value).refine((r) => Object.keys(r).length <= LIMITS.diffFieldsMax, {
+    message: `at most ${LIMITS.diffFieldsMax} fields`,
+  });
 
 /** What a diff takes beside the snapshot file itself. */
 export const diffParamsSchema = z.strictObject({

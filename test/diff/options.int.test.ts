@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffSnapshot } from '../../src-core/diff/index';
 import type { SnapshotFormat } from '../../src-core/diff/types';
+import { LIMITS } from '../../src-core/model/limits';
 import type { DiffResult, DiffRow, JsonValue, SurfaceOptions } from '../../src-core/model/types';
 import { startServer } from '../../src-core/server/index';
 import { type ServiceDiffOptions, servicesFor } from '../../src-core/services/index';
@@ -274,6 +275,14 @@ describe('the route', () => {
       ['normalise=trim,trim', 'normalise: "trim" is listed twice'],
     ];
     for (const [query, message] of cases) expect(await messageOf(await post(query)), query).toBe(message);
+    // The count limit of docs/security.md holds over HTTP too (the engine's check, every path).
+    const many = Array.from({ length: LIMITS.diffFieldsMax + 1 }, (_, i) => `f${i}`);
+    expect(await messageOf(await post(`key=id&fields=${many.join(',')}`))).toBe(
+      `fields: names ${many.length} fields; at most ${LIMITS.diffFieldsMax}`,
+    );
+    expect(await messageOf(await post(`key=id&map=${many.map((f) => `${f}:s${f}`).join(',')}`))).toBe(
+      `map: names ${many.length} fields; at most ${LIMITS.diffFieldsMax}`,
+    );
     expect(await messageOf(await post('tolerence=1'))).toMatch(/^tolerence: unknown query parameter/);
     expect(await messageOf(await post('map=a:b&map=c:d'))).toMatch(/^map: /);
     // A mapped column missing from the header is found once the header arrives.
