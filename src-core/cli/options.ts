@@ -141,10 +141,15 @@ export function metaOption(what: string): Option {
 
 /** `--by <name>`: who a write on a local store (`--db`, `--pg`) is recorded as. */
 export function byOption(): Option {
-  return new Option(
-    '--by <name>',
-    `who the write is recorded as, with --db or --pg (1-${LIMITS.byMax} characters; default: your OS user name); a server records the name of the --token`,
-  ).argParser(parserFrom(validateBy, 'by'));
+  return (
+    new Option(
+      '--by <name>',
+      `who the write is recorded as, with --db or --pg (1-${LIMITS.byMax} characters; default: your OS user name); a server records the name of the --token`,
+    )
+      .argParser(parserFrom(validateBy, 'by'))
+      // A usage error (exit 2) before anything runs: a server sets `by` from the token.
+      .conflicts('url')
+  );
 }
 
 /**
