@@ -163,7 +163,19 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/batch',
     op: 'batch',
     summary: 'Write several transactions in order, stopping at the first that fails',
-    query: {},
+    query: {
+      atomic: {
+        type: 'enum',
+        values: ['true', 'false'],
+        description:
+          '`true`: the whole batch commits in one database commit or not at all; on the first failure the answer is `{"results":[],"error":…}` and nothing is written',
+      },
+      dryRun: {
+        type: 'enum',
+        values: ['true', 'false'],
+        description: '`true`: answer what the batch would return now and write nothing',
+      },
+    },
     body: { content: { [JSON_TYPE]: 'BatchRequest' }, description: '`{"txns":[{"topic","events",…}]}`' },
     response: { [JSON_TYPE]: 'BatchResponse' },
   },

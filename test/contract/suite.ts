@@ -7,6 +7,7 @@
  */
 import { describe } from 'vitest';
 import { batchCases } from './cases/batch';
+import { batchOptionCases } from './cases/batch-options';
 import { closedCases } from './cases/closed';
 import { invalidateCases } from './cases/invalidate';
 import { jsonLimitCases } from './cases/json-limits';
@@ -26,6 +27,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     const fx = useStore(makeStore);
     writeCases(fx);
     batchCases(fx);
+    batchOptionCases(fx);
     readCases(fx);
     invalidateCases(fx);
     whoCases(fx);
