@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RepairResult } from '../../src-core/model/types';
+import { LIMITS } from '../../src-core/model/limits';
 import { startServer } from '../../src-core/server/index';
 import type { EventStore } from '../../src-core/store/types';
 import { repairFormData, repairMultipart } from '../../src-core/wire/repair-form';
@@ -162,6 +163,24 @@ describe('POST /v1/topics/{topic}/repair', () => {
   it('is 413 beyond the body limit', async () => {
     const big = 'id,qty,px\n' + 'A,6,101.5\n'.repeat(LIMIT / 10 + 10);
     await refused(await post(big, '?key=id&reason=r'), 413, /.+/);
+  });
+
+  it('is 413 for a keys part beyond LIMITS.repairKeysBytesMax, even within the body limit', async () => {
+    const big = await startServer({ store, port: 0, diffLimit: LIMITS.repairKeysBytesMax * 2 });
+    try {
+      const form = new FormData();
+      const line = JSON.stringify('k'.repeat(1000)) + '\n';
+      form.append(
+        'keys',
+        new Blob([line.repeat(Math.ceil(LIMITS.repairKeysBytesMax / line.length) + 1)]),
+        'keys.ndjson',
+      );
+      form.append('snapshot', new Blob([CSV], { type: 'text/csv' }), 'up.csv');
+      const res = await fetch(`${big.url}/v1/topics/${topic}/repair?key=id&reason=r`, { method: 'POST', body: form });
+      await refused(res, 413, /keys: the part is larger than/);
+    } finally {
+      await big.close();
+    }
   });
 
   it('needs the write role', async () => {
