@@ -30,7 +30,7 @@ import { TidemarkError, badRequest } from '../model/errors';
 import { errorResponse } from './errors';
 import { stringifyJson } from '../model/json-write';
 import { validateTopic } from '../model/validate';
-import type { DiffRow } from '../model/types';
+import type { DiffRow, RepairResult } from '../model/types';
 import type { EventStore } from '../store/types';
 import { DiffRowWriter } from '../diff/export';
 import { formatFromContentType } from '../diff/format';
@@ -58,7 +58,12 @@ export interface DiffRouteOptions {
   diffTmpDir?: string;
 }
 
-export function registerDiffRoute(app: FastifyInstance, store: EventStore, opts: DiffRouteOptions = {}): void {
+export function registerDiffRoute(
+  app: FastifyInstance,
+  store: EventStore,
+  opts: DiffRouteOptions = {},
+  onRepair: (r: RepairResult) => void = () => undefined,
+): void {
   const ms = DIFF_LIMITS.timeoutMsMax;
   const lim: UploadLimits = {
     bodyLimit: checkLimit('diffLimit', opts.diffLimit ?? DIFF_LIMITS.snapshotBytesDefault),
@@ -88,7 +93,12 @@ export function registerDiffRoute(app: FastifyInstance, store: EventStore, opts:
     scope.post<{ Params: { topic: string }; Querystring: Query }>(
       '/v1/topics/:topic/repair',
       { config: { ownsBodyTimeout: true } },
-      (req, reply) => closingEarly(req, reply, () => runRepair(req, reply, store, lim)),
+      (req, reply) =>
+        closingEarly(req, reply, async () => {
+          const r = await runRepair(req, reply, store, lim);
+          onRepair(r);
+          return r;
+        }),
     );
     done();
   });

@@ -183,6 +183,20 @@ describe('POST /v1/topics/{topic}/repair', () => {
     }
   });
 
+  it('counts a repair in the write metrics, a dry run not', async () => {
+    const metric = async (name: string): Promise<number> => {
+      const text = await (
+        await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${READ}` } })
+      ).text();
+      return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    };
+    const before = [await metric('tidemark_events_written_total'), await metric('tidemark_txns_written_total')];
+    expect((await post(CSV, '?key=id&reason=r&dryRun=true')).status).toBe(200);
+    expect((await post(CSV, '?key=id&reason=r')).status).toBe(200);
+    const after = [await metric('tidemark_events_written_total'), await metric('tidemark_txns_written_total')];
+    expect([after[0]! - before[0]!, after[1]! - before[1]!]).toEqual([3, 1]);
+  });
+
   it('needs the write role', async () => {
     await refused(await post(CSV, '?key=id&reason=r', { 'content-type': 'text/csv' }, READ), 403, /.+/);
   });
