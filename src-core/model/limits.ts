@@ -18,6 +18,18 @@ export const LIMITS = {
   diffFieldsMax: 1000,
   /** A write's `meta`: a JSON object of at most this many bytes as canonical JSON (UTF-8). */
   metaBytesMax: 4096,
+  /**
+   * `meta` that the engine builds itself (a repair's `meta.repair`: reason, snapshot name, summary,
+   * options or their hash) is exempt from metaBytesMax; this bounds it instead. Writers cannot
+   * reach it (store/prepare.ts `engineMeta`).
+   */
+  engineMetaBytesMax: 64 * 1024,
+  /** Most events (hence keys) one repair writes; a larger repair is refused before anything is written. */
+  repairEventsMax: 100_000,
+  /** Largest `keys` part of a repair (NDJSON of JSON strings: at most repairEventsMax lines, each a key). */
+  repairKeysBytesMax: 16 * 1024 * 1024,
+  /** Longest repair `options` kept as given in `meta.repair` (canonical JSON bytes); longer ones are kept as their SHA-256. */
+  repairOptionsBytesMax: 1024,
   /** Who made a write or an invalidation (`by`): 1 to this many characters. */
   byMax: 200,
   /** Concurrent live (SSE) streams per server, and per token (`--max-streams`, `--max-streams-per-token`). */

@@ -129,6 +129,16 @@ export interface BatchResponse {
   error: BatchError | null;
 }
 
+/**
+ * How `appendBatch` runs. `atomic`: every transaction commits in one database commit or none does
+ * (the first failure is answered as `{results: [], error}`, nothing applied). `dryRun`: the write is
+ * run and rolled back; the answer is what it would return now. Both default to false.
+ */
+export interface BatchOptions {
+  atomic?: boolean;
+  dryRun?: boolean;
+}
+
 export interface InvalidateResult {
   seq: number;
   txn: number;
@@ -195,6 +205,24 @@ export interface DiffResult {
   rows: DiffRow[];
   truncated: boolean;
   asOf: DiffAsOf;
+}
+
+/** The diff categories a repair may write (docs/diff.md "Repair"). */
+export type RepairInclude = 'different' | 'missingInStore' | 'missingInSnapshot';
+
+/** What a repair wrote (or, with `dryRun`, would write). */
+export interface RepairResult {
+  /** The summary of the diff the repair was built from. */
+  summary: DiffSummary;
+  /** Events written (duplicates of the current head not counted). */
+  written: number;
+  /** The transaction numbers used, consecutive (empty when nothing was written). */
+  txns: number[];
+  /** The first `limit` events written, as stored (with `dryRun`: as they would be stored). */
+  events: StoredEvent[];
+  /** The topic state the diff compared with (the repair's first transaction was guarded by its maxSeq). */
+  asOf: DiffAsOf;
+  dryRun: boolean;
 }
 
 /** The roles and what each may do live in access.ts. */

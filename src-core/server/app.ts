@@ -146,7 +146,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
   registerWriteRoutes(app, ctx);
   registerExportRoute(app, ctx);
   registerSseRoute(app, ctx);
-  registerDiffRoute(app, opts.store, opts);
+  registerDiffRoute(app, opts.store, opts, (r) => metrics.recordRepair(r));
   installStatic(app, opts.staticDir ?? defaultStaticDir());
 
   app.addHook('preClose', (done) => {

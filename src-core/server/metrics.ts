@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { AppendResponse, InvalidateResult } from '../model/types';
+import type { AppendResponse, InvalidateResult, RepairResult } from '../model/types';
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -68,6 +68,13 @@ export class ServerMetrics {
     this.events.inc(stored);
     this.duplicates.inc(r.results.length - stored);
     if (r.txn !== null) this.txns.inc();
+  }
+
+  /** A repair's writes count as any write's (a dry run wrote nothing). */
+  recordRepair(r: RepairResult): void {
+    if (r.dryRun) return;
+    this.events.inc(r.written);
+    this.txns.inc(r.txns.length);
   }
 
   recordInvalidate(r: InvalidateResult): void {

@@ -25,6 +25,7 @@ import type {
   AppendRequest,
   AppendResponse,
   BatchError,
+  BatchOptions,
   BatchResponse,
   InvalidateOptions,
   JsonObject,
@@ -101,6 +102,32 @@ export function isDryRun(opts: AppendOptions | undefined): boolean {
   return opts.dryRun === true;
 }
 
+/** `appendBatch`'s options, checked: BAD_REQUEST for anything but `{atomic?, dryRun?}` of booleans. */
+export function batchOptionsOf(opts: BatchOptions | undefined): Required<BatchOptions> {
+  if (opts === undefined || opts === null) return { atomic: false, dryRun: false };
+  if (!isPlainObject(opts)) throw badRequest('options: must be an object');
+  for (const k of Object.keys(opts)) {
+    if (k !== 'atomic' && k !== 'dryRun') throw badRequest(`options.${k}: unknown field`);
+  }
+  for (const k of ['atomic', 'dryRun'] as const) {
+    if (opts[k] !== undefined && typeof opts[k] !== 'boolean') throw badRequest(`options.${k}: must be true or false`);
+  }
+  return { atomic: opts.atomic === true, dryRun: opts.dryRun === true };
+}
+
+/**
+ * Whether a batch's write must be rolled back: a dry run always, an atomic batch when any of its
+ * transactions failed (then nothing of it is applied).
+ */
+export function rollsBack(res: BatchResponse, o: Required<BatchOptions>): boolean {
+  return o.dryRun || (o.atomic && res.error !== null);
+}
+
+/** The answer of a batch: an atomic one that failed reports only its error (nothing was applied). */
+export function batchAnswer(res: BatchResponse, o: Required<BatchOptions>): BatchResponse {
+  return o.atomic && res.error !== null ? { results: [], error: res.error } : res;
+}
+
 /** Validates one transaction and computes what the database needs; throws BAD_REQUEST. */
 export function prepareTxn(topic: unknown, req: unknown): PreparedTxn {
   return prepareValid(validateTopic(topic), validateAppendRequest(req), '');
@@ -172,15 +199,33 @@ export function prepareInvalidation(
 }
 
 /**
+ * `meta` objects the engine built itself in this process (a repair's `meta.repair`). Identity, not
+ * a flag: an object parsed from a request or a file is never in this set, so no writer can claim
+ * the exemption; only code that imports `engineMeta` can.
+ */
+const ENGINE_META = new WeakSet<JsonObject>();
+
+/**
+ * Marks a `meta` object as built by the engine (services/repair.ts): `prepareMeta` then caps it at
+ * LIMITS.engineMetaBytesMax instead of the writers' LIMITS.metaBytesMax. Returns the same object.
+ */
+export function engineMeta<T extends JsonObject>(meta: T): T {
+  ENGINE_META.add(meta);
+  return meta;
+}
+
+/**
  * The canonical JSON text of a write's `meta` (null when absent), refusing what cannot be stored
- * and anything over LIMITS.metaBytesMax bytes; `path` names it (`meta`, `txns[2].meta`).
+ * and anything over LIMITS.metaBytesMax bytes (LIMITS.engineMetaBytesMax for `engineMeta`);
+ * `path` names it (`meta`, `txns[2].meta`).
  */
 export function prepareMeta(meta: JsonObject | null | undefined, path: string): string | null {
   if (meta === undefined || meta === null) return null;
   const text = storableCanonicalJson(validateMetaShape(meta, path), path);
   const bytes = utf8ByteLength(text);
-  if (bytes > LIMITS.metaBytesMax) {
-    throw badRequest(`${path}: is ${bytes} bytes as canonical JSON; at most ${LIMITS.metaBytesMax} are allowed`);
+  const max = ENGINE_META.has(meta) ? LIMITS.engineMetaBytesMax : LIMITS.metaBytesMax;
+  if (bytes > max) {
+    throw badRequest(`${path}: is ${bytes} bytes as canonical JSON; at most ${max} are allowed`);
   }
   return text;
 }

@@ -9,6 +9,7 @@ import type {
   AppendOptions,
   AppendRequest,
   AppendResponse,
+  BatchOptions,
   BatchResponse,
   BatchTxn,
   EventPage,
@@ -67,8 +68,12 @@ export interface EventStore {
    * it is applied. Never rejects for a failing transaction (that is reported in `error`); rejects
    * only when the store itself fails (e.g. UNAVAILABLE), in which case what was acknowledged
    * before is unaffected and nothing of this batch is acknowledged.
+   * `opts.atomic`: all of the batch commits in one database commit or none of it does; a failing
+   * transaction (refused or CONFLICT) answers `{results: [], error}` with nothing applied.
+   * `opts.dryRun`: the write runs in the backend's write transaction and is rolled back; the answer
+   * is what it would return now. Both run as one request of their own over HTTP.
    */
-  appendBatch(txns: BatchTxn[]): Promise<BatchResponse>;
+  appendBatch(txns: BatchTxn[], opts?: BatchOptions): Promise<BatchResponse>;
 
   /** A page of the log. Unknown topic: an empty page. */
   readEvents(topic: string, opts?: ReadEventsOptions): Promise<EventPage>;

@@ -7,11 +7,13 @@
  */
 import { describe } from 'vitest';
 import { batchCases } from './cases/batch';
+import { batchOptionCases } from './cases/batch-options';
 import { closedCases } from './cases/closed';
 import { invalidateCases } from './cases/invalidate';
 import { jsonLimitCases } from './cases/json-limits';
 import { propertyCases } from './cases/property';
 import { readCases } from './cases/reads';
+import { repairCases } from './cases/repair';
 import { surfaceCases } from './cases/surface';
 import { tailCases } from './cases/tail';
 import { storableTextCases } from './cases/text';
@@ -26,10 +28,12 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     const fx = useStore(makeStore);
     writeCases(fx);
     batchCases(fx);
+    batchOptionCases(fx);
     readCases(fx);
     invalidateCases(fx);
     whoCases(fx);
     surfaceCases(fx);
+    repairCases(fx);
     storableTextCases(fx);
     jsonLimitCases(fx);
     tailCases(fx);

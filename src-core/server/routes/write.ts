@@ -7,7 +7,9 @@
  * the server's: each write and invalidation is stored with the name of the request's token (null
  * without tokens), and a body naming `by` (anywhere in a batch) is refused whole with 400.
  * `POST …/txns?dryRun=true` answers what the write would return and writes nothing (the store
- * runs it in its write transaction and rolls back). In a
+ * runs it in its write transaction and rolls back); so does `POST /v1/batch?dryRun=true`, and
+ * `?atomic=true` commits the whole batch in one database commit or nothing of it (its answer is
+ * then `{results: [], error}` on the first failure, a refused transaction included). In a
  * batch, a transaction that fails validation is reported exactly like one the store rejected: the
  * transactions before it are applied, it and everything after it are not. That includes data
  * nested too deeply (the body parser reports where, json-body.ts); a body that is not well-formed
@@ -88,8 +90,14 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
           break;
         }
       }
-      const res: BatchResponse = valid.length ? await store.appendBatch(valid) : { results: [], error: null };
-      for (const r of res.results) metrics.recordAppend(r);
+      const atomic = enumParam(req.query, 'atomic', ['true', 'false']) === 'true';
+      const dryRun = enumParam(req.query, 'dryRun', ['true', 'false']) === 'true';
+      // Atomic: a transaction refused here means nothing of the batch is applied.
+      const res: BatchResponse =
+        valid.length && !(atomic && invalid !== null)
+          ? await store.appendBatch(valid, { atomic, dryRun })
+          : { results: [], error: null };
+      if (!dryRun) for (const r of res.results) metrics.recordAppend(r);
       if (res.error === null && invalid !== null) {
         res.error = toBatchError(invalid.index, toErrorBody(invalid.error));
       }

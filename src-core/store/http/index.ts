@@ -7,12 +7,13 @@
  * streams, which `close()` ends. `subscribe` reads the live stream from the topic's current end.
  * Errors keep the server's code; an unreachable server is UNAVAILABLE.
  */
-import { storeClosed } from '../../model/errors';
-import { isDryRun } from '../prepare';
+import { badRequest, hasErrorCode, storeClosed, toBatchError } from '../../model/errors';
+import { batchOptionsOf, isDryRun } from '../prepare';
 import type {
   AppendOptions,
   AppendRequest,
   AppendResponse,
+  BatchOptions,
   BatchResponse,
   BatchTxn,
   EventPage,
@@ -35,7 +36,7 @@ import { type StreamTailOptions, tailStream } from '../../wire/sse-tail';
 import { type Whoami, askWhoami } from '../../wire/whoami';
 import { findTopic } from '../find-topic';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
-import { OrderedWriter, type OrderedWriterOptions, serializeTxn } from './ordered-writer';
+import { OrderedWriter, type OrderedWriterOptions, serializeBatchTxn, serializeTxn } from './ordered-writer';
 import { HttpTransport } from './transport';
 
 export { OrderedWriter, type OrderedWriterOptions, type OrderedAppendResponse } from './ordered-writer';
@@ -89,9 +90,32 @@ export class HttpEventStore implements EventStore {
     });
   }
 
-  async appendBatch(txns: BatchTxn[]): Promise<BatchResponse> {
+  /**
+   * Through the ordered writer; an atomic or dry-run batch is one `POST /v1/batch?atomic=…&dryRun=…`
+   * of its own, outside the writer's queue (it must not be split or coalesced). A transaction
+   * refused here before sending is reported as the server would: an atomic batch sends nothing.
+   */
+  async appendBatch(txns: BatchTxn[], opts?: BatchOptions): Promise<BatchResponse> {
     this.open();
-    return this.writer.appendBatch(txns);
+    const o = batchOptionsOf(opts);
+    if (!o.atomic && !o.dryRun) return this.writer.appendBatch(txns);
+    if (!Array.isArray(txns)) throw badRequest('txns: must be an array of transactions');
+    const bodies: string[] = [];
+    let refused: BatchResponse['error'] = null;
+    for (let i = 0; i < txns.length && refused === null; i++) {
+      try {
+        bodies.push(serializeBatchTxn(txns[i], i));
+      } catch (err) {
+        if (!hasErrorCode(err)) throw err;
+        refused = toBatchError(i, err);
+      }
+    }
+    if (bodies.length === 0 || (o.atomic && refused !== null)) return { results: [], error: refused };
+    const res = await this.transport.json<BatchResponse>('POST', paths.batch(), {
+      query: { ...(o.atomic ? { atomic: 'true' } : {}), ...(o.dryRun ? { dryRun: 'true' } : {}) },
+      body: `{"txns":[${bodies.join(',')}]}`,
+    });
+    return res.error === null && refused !== null ? { ...res, error: refused } : res;
   }
 
   async readEvents(topic: string, opts: ReadEventsOptions = {}): Promise<EventPage> {

@@ -70,7 +70,7 @@ export function serializeTxn(topic: string, req: AppendRequest): string {
 }
 
 /** Transaction `i` of a batch: as `serializeTxn`, errors naming it `txns[i]...` as every backend does. */
-function serializeBatchTxn(raw: unknown, i: number): string {
+export function serializeBatchTxn(raw: unknown, i: number): string {
   return serializeValid(validateBatchTxn(raw, i), `txns[${i}].`);
 }
 

@@ -16,6 +16,7 @@ import type {
   AppendRequest,
   AppendResponse,
   AppendResultItem,
+  BatchOptions,
   BatchResponse,
   BatchTxn,
   EventPage,
@@ -42,12 +43,15 @@ import {
   type PreparedInvalidation,
   type PreparedTxn,
   applyPrepared,
+  batchAnswer,
+  batchOptionsOf,
   checkExpectMaxSeq,
   commitTimeMs,
   isDryRun,
   prepareBatch,
   prepareInvalidation,
   prepareTxn,
+  rollsBack,
 } from '../prepare';
 import { CommitListeners } from '../listeners';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
@@ -89,12 +93,34 @@ export class MemoryEventStore implements EventStore {
     return this.logs.get(topic) ?? [];
   }
 
-  /** Runs one write, then hands each topic's new entries to its listeners. */
-  private write<T>(fn: (committed: Map<string, LogEntry[]>) => T): T {
+  /**
+   * Runs one write, then hands each topic's new entries to its listeners. When `rollBack` says so
+   * (a dry run or a failed atomic batch), the entries it appended are removed again instead (a
+   * topic it created is dropped) and nobody is told.
+   */
+  private write<T>(fn: (committed: Map<string, LogEntry[]>) => T, rollBack?: (r: T) => boolean): T {
     const committed = new Map<string, LogEntry[]>();
-    const result = fn(committed);
+    let result: T;
+    try {
+      result = fn(committed);
+    } catch (err) {
+      this.undo(committed);
+      throw err;
+    }
+    if (rollBack?.(result) === true) {
+      this.undo(committed);
+      return result;
+    }
     for (const [topic, entries] of committed) this.emit(topic, entries);
     return result;
+  }
+
+  private undo(committed: Map<string, LogEntry[]>): void {
+    for (const [topic, entries] of committed) {
+      const log = this.log(topic);
+      log.length -= entries.length;
+      if (log.length === 0) this.logs.delete(topic);
+    }
   }
 
   private emit(topic: string, entries: LogEntry[]): void {
@@ -199,10 +225,16 @@ export class MemoryEventStore implements EventStore {
     });
   }
 
-  appendBatch(txns: BatchTxn[]): Promise<BatchResponse> {
+  appendBatch(txns: BatchTxn[], opts?: BatchOptions): Promise<BatchResponse> {
     return this.call(() => {
+      const o = batchOptionsOf(opts);
       const prepared = prepareBatch(txns);
-      return this.write((committed) => applyPrepared(prepared, (t) => this.applyTxn(t, committed)));
+      if (o.atomic && prepared.error !== null) return { results: [], error: prepared.error };
+      const res = this.write(
+        (committed) => applyPrepared(prepared, (t) => this.applyTxn(t, committed)),
+        (r) => rollsBack(r, o),
+      );
+      return batchAnswer(res, o);
     });
   }
 

@@ -14,6 +14,7 @@ import type {
   AppendOptions,
   AppendRequest,
   AppendResponse,
+  BatchOptions,
   BatchResponse,
   BatchTxn,
   EventPage,
@@ -28,7 +29,16 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../../model/types';
-import { applyPrepared, isDryRun, prepareBatch, prepareInvalidation, prepareTxn } from '../prepare';
+import {
+  applyPrepared,
+  batchAnswer,
+  batchOptionsOf,
+  isDryRun,
+  prepareBatch,
+  prepareInvalidation,
+  prepareTxn,
+  rollsBack,
+} from '../prepare';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { createDb, inTx, query, validateSchemaName, type Db } from './db';
@@ -148,20 +158,29 @@ export class PostgresEventStore implements EventStore {
     );
   }
 
-  async appendBatch(txns: BatchTxn[]): Promise<BatchResponse> {
+  /** Atomic and dry-run batches are one transaction rolled back when `rollsBack` says so. */
+  async appendBatch(txns: BatchTxn[], opts?: BatchOptions): Promise<BatchResponse> {
     this.ensureOpen();
+    const o = batchOptionsOf(opts);
     const prepared = prepareBatch(txns);
-    if (prepared.txns.length === 0) return { results: [], error: prepared.error };
+    if (prepared.txns.length === 0 || (o.atomic && prepared.error !== null)) {
+      return { results: [], error: prepared.error };
+    }
     const { t, channel } = this.db;
-    return this.writing(() =>
+    const res = await this.writing(() =>
       inTx(this.db, async (c, tx) => {
         const ws = await WriteBatch.lockAndLoad(c, t, prepared.txns);
         const response = applyPrepared(prepared, (p) => ws.apply(p));
+        if (rollsBack(response, o)) {
+          tx.rollback();
+          return response;
+        }
         const write = ws.flush(c, t, channel);
         if (write !== null) tx.sendLast(write);
         return response;
       }),
     );
+    return batchAnswer(res, o);
   }
 
   async readEvents(topic: string, opts?: ReadEventsOptions): Promise<EventPage> {

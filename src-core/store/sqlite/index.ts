@@ -12,6 +12,7 @@ import type {
   AppendOptions,
   AppendRequest,
   AppendResponse,
+  BatchOptions,
   BatchResponse,
   BatchTxn,
   EventPage,
@@ -27,7 +28,16 @@ import type {
   TxnPage,
 } from '../../model/types';
 import { validateTopic } from '../../model/validate';
-import { applyPrepared, isDryRun, prepareBatch, prepareInvalidation, prepareTxn } from '../prepare';
+import {
+  applyPrepared,
+  batchAnswer,
+  batchOptionsOf,
+  isDryRun,
+  prepareBatch,
+  prepareInvalidation,
+  prepareTxn,
+  rollsBack,
+} from '../prepare';
 import { CommitListeners } from '../listeners';
 import { OpenTails, feedTail, subscribeFeed } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
@@ -105,11 +115,14 @@ export class SqliteEventStore implements EventStore {
   /**
    * Runs `fn` in one IMMEDIATE transaction, then notifies listeners of what it committed. Refuses
    * (SCHEMA_TOO_NEW, nothing written) once another process has migrated the file past this code.
+   * `rollBack` (a dry run, an atomic batch that failed) rolls the whole transaction back after
+   * `fn` ran, and its answer is still returned.
    */
-  private write<T>(fn: (batch: WriteBatch) => T, dryRun = false): T {
+  private write<T>(fn: (batch: WriteBatch) => T, rollBack: boolean | ((r: T) => boolean) = false): T {
     if (this.readonly) throw new TidemarkError('FORBIDDEN', 'the store was opened read-only');
     const batch = new WriteBatch(this.st, (topic) => this.listeners.has(topic), this.heads);
     let result: T;
+    let rolledBack = false;
     try {
       result = this.guard(() => {
         try {
@@ -118,11 +131,14 @@ export class SqliteEventStore implements EventStore {
             if (version > SCHEMA_VERSION) throw schemaTooNew(version, SCHEMA_VERSION);
             const r = fn(batch);
             batch.flush();
-            if (dryRun) throw new RolledBack(r);
+            if (typeof rollBack === 'function' ? rollBack(r) : rollBack) throw new RolledBack(r);
             return r;
           }) as T;
         } catch (err) {
-          if (err instanceof RolledBack) return err.result as T;
+          if (err instanceof RolledBack) {
+            rolledBack = true;
+            return err.result as T;
+          }
           throw err;
         }
       });
@@ -130,7 +146,7 @@ export class SqliteEventStore implements EventStore {
       batch.rolledBack();
       throw err;
     }
-    if (dryRun) {
+    if (rolledBack) {
       batch.rolledBack();
       return result;
     }
@@ -155,11 +171,19 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  appendBatch(txns: BatchTxn[]): Promise<BatchResponse> {
+  /** Atomic and dry-run batches are one transaction rolled back when `rollsBack` says so. */
+  appendBatch(txns: BatchTxn[], opts?: BatchOptions): Promise<BatchResponse> {
     return this.call(() => {
+      const o = batchOptionsOf(opts);
       const prepared = prepareBatch(txns);
-      if (prepared.txns.length === 0) return { results: [], error: prepared.error };
-      return this.write((batch) => applyPrepared(prepared, (t) => batch.apply(t)));
+      if (prepared.txns.length === 0 || (o.atomic && prepared.error !== null)) {
+        return { results: [], error: prepared.error };
+      }
+      const res = this.write(
+        (batch) => applyPrepared(prepared, (t) => batch.apply(t)),
+        (r) => rollsBack(r, o),
+      );
+      return batchAnswer(res, o);
     });
   }
 
