@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PLAIN_METHODS, SPECIAL_METHODS, STORE_API_SIGNATURES, type PlainMethod } from '../src-core/model/signatures';
-import type { DiffRequest, StoreApi } from '../src-core/model/store-api';
+import type { DiffRequest, RepairRequest, StoreApi } from '../src-core/model/store-api';
 import { MemoryIpc, eventFrom, appUrl, rendererDir } from '../test/electron/ipc-doubles';
 import { createBridge } from './bridge';
 import { CHANNELS, CONTRACT, type Channel } from './ipc-contract';
@@ -100,7 +100,7 @@ describe('the bridge over the contract', () => {
     }
   });
 
-  it('hands every field of a diff, an export and a subscription to main', async () => {
+  it('hands every field of a diff, a repair, an export and a subscription to main', async () => {
     const { api, received } = setup();
     const params: Omit<DiffRequest, 'file'> = {
       fileName: 'f.csv',
@@ -121,6 +121,30 @@ describe('the bridge over the contract', () => {
       { ...params, source: { kind: 'bytes', bytes: new TextEncoder().encode('key\n') } },
     ]);
     expect(unexercised(CONTRACT.diff.args, [topic, req, opId], 'diff')).toEqual([]);
+
+    const repairParams: Omit<RepairRequest, 'file'> = {
+      fileName: 'f.csv',
+      format: 'csv',
+      keyField: 'id',
+      fields: ['a'],
+      ignore: ['b'],
+      limit: 3,
+      map: { amt: 'amount' },
+      tolerance: 0.5,
+      normalise: ['trim'],
+      include: ['different', 'missingInSnapshot'],
+      reason: 'upstream is right',
+      dryRun: true,
+      expectMaxSeq: 7,
+      keys: ['k1', 'k,2'],
+    };
+    await api.repair('t', { file: new Blob(['key\n']), ...repairParams });
+    const [rTopic, rReq, rOpId] = received.get('repair')!;
+    expect([rTopic, rReq]).toEqual([
+      't',
+      { ...repairParams, source: { kind: 'bytes', bytes: new TextEncoder().encode('key\n') } },
+    ]);
+    expect(unexercised(CONTRACT.repair.args, [rTopic, rReq, rOpId], 'repair')).toEqual([]);
 
     const exp = { format: 'csv', prefix: 'p', view: 'raw', asOfTxn: 1 } as const;
     await api.exportSurface('t', exp);
@@ -149,6 +173,12 @@ describe('the bridge over the contract', () => {
     await expect(api.diff('t', { file: new Blob([]), fileName: 'f', bogus: 1 } as never)).rejects.toMatchObject({
       message: 'diff: req.bogus: unknown field',
     });
+    await expect(
+      api.repair('t', { file: new Blob([]), fileName: 'f', reason: 'r', asOfTxn: 1 } as never),
+    ).rejects.toMatchObject({ message: 'repair: req.asOfTxn: unknown field' });
+    await expect(
+      api.repair('t', { file: new Blob([]), fileName: 'f', reason: 'r', source: 'x' } as never),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'repair: req.source: unknown field' });
     expect(received.size).toBe(0);
   });
 
@@ -160,6 +190,7 @@ describe('the bridge over the contract', () => {
     expect(CHANNELS.filter((c) => c.includes(':')).sort()).toEqual([
       'diff:cancel',
       'exportSurface:cancel',
+      'repair:cancel',
       'subscribe:stop',
     ]);
   });

@@ -159,6 +159,10 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
       return startJob(ctx, opId, conn.descriptor, { job: 'diff', topic, ...req });
     },
     'diff:cancel': ([opId], ctx) => cancel(ctx.sender, opId),
+    repair: () => {
+      throw new TidemarkError('INTERNAL', 'repair: STUB until the repair service is merged');
+    },
+    'repair:cancel': ([opId], ctx) => cancel(ctx.sender, opId),
     exportSurface: async ([topic, req, opId], ctx) => {
       const conn = connections.requireStore();
       const file = await dialogs.chooseExportFile(exportFileName(topic, 'surface', req.format));

@@ -61,6 +61,7 @@ describe('operations', () => {
       previewInvalidate: 'read',
       'txns.append': 'write',
       batch: 'write',
+      repair: 'write',
       'sample.load': 'write',
       'txns.invalidate': 'admin',
     });
@@ -78,7 +79,7 @@ describe('operations', () => {
 
   it('says which operations change the store (refused on read-only connections)', () => {
     const changing = Object.keys(OPERATIONS).filter((op) => isOperation(op) && changesStore(op));
-    expect(changing.sort()).toEqual(['batch', 'sample.load', 'txns.append', 'txns.invalidate']);
+    expect(changing.sort()).toEqual(['batch', 'repair', 'sample.load', 'txns.append', 'txns.invalidate']);
   });
 
   it('knows operation names exactly', () => {

@@ -33,6 +33,7 @@ export const paths = {
   surface: (topic: string): string => topicPath(topic, '/surface'),
   surfaceExport: (topic: string): string => topicPath(topic, '/surface/export'),
   diff: (topic: string): string => topicPath(topic, '/diff'),
+  repair: (topic: string): string => topicPath(topic, '/repair'),
 } as const;
 
 export type RouteName = keyof typeof paths;
