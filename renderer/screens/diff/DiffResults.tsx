@@ -67,6 +67,7 @@ export function DiffResults({ topic, result, keyField, options, onOpenTxn, repai
               id: 'pick',
               header: '',
               width: '2.25rem',
+              className: 'pick',
               render: (r: DiffRow) =>
                 isRepairable(r.status) ? (
                   <input
