@@ -70,6 +70,8 @@ export const OPERATIONS = {
   'surface.export': 'read',
   /** `POST /v1/topics/{topic}/diff`: compares, writes nothing. */
   diff: 'read',
+  /** `POST /v1/topics/{topic}/repair`: writes the corrections a diff implies. */
+  repair: 'write',
   /** `GET /v1/topics/{topic}/txns/{txn}/preview-invalidate`: computes, writes nothing. */
   previewInvalidate: 'read',
   /** `POST /v1/topics/{topic}/txns` */

@@ -1,6 +1,7 @@
 /**
  * `POST /v1/topics/:topic/diff` (API.md, "Snapshot upload for diff"), registered by the server
- * through `registerDiffRoute(app, store, options)`. Inside an encapsulated plugin, text/csv,
+ * through `registerDiffRoute(app, store, options)`, with `POST /v1/topics/:topic/repair`
+ * (repair-route.ts) in the same scope and under the same bounds and slots. Inside an encapsulated plugin, text/csv,
  * application/json and application/x-ndjson bodies are handed over as the raw request stream (not
  * buffered, not JSON-parsed) and parsed as they arrive. Query: key, fields, ignore (comma lists),
  * limit, format (overrides the Content-Type), asOfTxn, includeEqual, map, tolerance, normalise,
@@ -25,7 +26,7 @@
 import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TidemarkError, badRequest, hasErrorCode } from '../model/errors';
+import { TidemarkError, badRequest } from '../model/errors';
 import { errorResponse } from './errors';
 import { stringifyJson } from '../model/json-write';
 import { validateTopic } from '../model/validate';
@@ -33,14 +34,15 @@ import type { DiffRow } from '../model/types';
 import type { EventStore } from '../store/types';
 import { DiffRowWriter } from '../diff/export';
 import { formatFromContentType } from '../diff/format';
-import { DIFF_LIMITS, DiffSlots, checkSnapshotSize, diffTimeout, limitBytes } from '../diff/limits';
+import { DIFF_LIMITS, DiffSlots, checkSnapshotSize } from '../diff/limits';
 import { checkLimit } from '../model/validate';
 import { checkOptions } from '../diff/options';
-import { parseMap, parseNormalise, parseTolerance, splitList } from '../wire/diff-query';
-import type { Chunk, DiffOptions } from '../diff/types';
+import type { DiffOptions } from '../diff/types';
 import { servicesFor } from '../services/index';
 import type { Query } from './params';
-import { DIFF_QUERY, type QueryValues, queryValues } from './route-table';
+import { DIFF_QUERY, queryValues } from './route-table';
+import { runRepair } from './repair-route';
+import { type UploadLimits, diffOptionsOf, guardUpload } from './snapshot-upload';
 
 /** The diff route's part of the server options (`tidemark serve` flags in brackets). */
 export interface DiffRouteOptions {
@@ -56,19 +58,9 @@ export interface DiffRouteOptions {
   diffTmpDir?: string;
 }
 
-interface RouteLimits {
-  bodyLimit: number;
-  idleMs: number;
-  timeoutMs: number;
-  tmpDir: string | undefined;
-  slots: DiffSlots;
-  /** Ends each running diff with the given error (server close). */
-  running: Set<(reason: TidemarkError) => void>;
-}
-
 export function registerDiffRoute(app: FastifyInstance, store: EventStore, opts: DiffRouteOptions = {}): void {
   const ms = DIFF_LIMITS.timeoutMsMax;
-  const lim: RouteLimits = {
+  const lim: UploadLimits = {
     bodyLimit: checkLimit('diffLimit', opts.diffLimit ?? DIFF_LIMITS.snapshotBytesDefault),
     idleMs: checkLimit('diffIdleTimeoutMs', opts.diffIdleTimeoutMs ?? DIFF_LIMITS.idleTimeoutMsDefault, ms),
     timeoutMs: checkLimit('diffTimeoutMs', opts.diffTimeoutMs ?? DIFF_LIMITS.timeoutMsDefault, ms),
@@ -91,7 +83,12 @@ export function registerDiffRoute(app: FastifyInstance, store: EventStore, opts:
     scope.post<{ Params: { topic: string }; Querystring: Query }>(
       '/v1/topics/:topic/diff',
       { config: { ownsBodyTimeout: true } },
-      (req, reply) => handle(req, reply, store, lim),
+      (req, reply) => closingEarly(req, reply, () => run(req, reply, store, lim)),
+    );
+    scope.post<{ Params: { topic: string }; Querystring: Query }>(
+      '/v1/topics/:topic/repair',
+      { config: { ownsBodyTimeout: true } },
+      (req, reply) => closingEarly(req, reply, () => runRepair(req, reply, store, lim)),
     );
     done();
   });
@@ -99,9 +96,9 @@ export function registerDiffRoute(app: FastifyInstance, store: EventStore, opts:
 
 type DiffRequest = FastifyRequest<{ Params: { topic: string }; Querystring: Query }>;
 
-async function handle(req: DiffRequest, reply: FastifyReply, store: EventStore, lim: RouteLimits): Promise<unknown> {
+async function closingEarly(req: DiffRequest, reply: FastifyReply, fn: () => Promise<unknown>): Promise<unknown> {
   try {
-    return await run(req, reply, store, lim);
+    return await fn();
   } catch (e) {
     // Answering before the whole body arrived: close the connection rather than read the rest.
     if (!req.raw.complete) void reply.header('connection', 'close');
@@ -109,7 +106,7 @@ async function handle(req: DiffRequest, reply: FastifyReply, store: EventStore, 
   }
 }
 
-async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim: RouteLimits): Promise<unknown> {
+async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim: UploadLimits): Promise<unknown> {
   // Everything that can be refused up front is, before a slot is taken or a byte is read.
   const topic = validateTopic(req.params.topic);
   const query = queryValues(DIFF_QUERY, req.query);
@@ -125,39 +122,21 @@ async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim
   const declared = Number(req.headers['content-length'] ?? NaN);
   const size = Number.isFinite(declared) ? declared : null;
   checkSnapshotSize(size, lim.bodyLimit);
-  const release = lim.slots.acquire();
-
-  const ac = new AbortController();
+  const guard = guardUpload(reply, lim, 'diff');
   let out: PassThrough | null = null;
-  const stop = (reason: TidemarkError): void => {
-    if (ac.signal.aborted) return;
-    ac.abort(reason);
-    // A streamed answer may be stuck on a reader that stopped reading: end it (it then lacks its
-    // summary line, which is how a client tells a cut stream).
+  // A streamed answer may be stuck on a reader that stopped reading: end it (it then lacks its
+  // summary line, which is how a client tells a cut stream).
+  guard.onStop(() => {
     if (out !== null) {
       out.destroy();
       reply.raw.destroy();
     }
-  };
-  const onClose = (): void => {
-    if (!reply.raw.writableFinished) stop(new TidemarkError('CANCELLED', 'the client closed the connection'));
-  };
-  reply.raw.on('close', onClose);
-  lim.running.add(stop);
-  const deadline = setTimeout(
-    () => stop(diffTimeout(`diff: not finished within ${lim.timeoutMs} ms, the most the server allows for one diff`)),
-    lim.timeoutMs,
-  );
-  const idle = (): void => stop(diffTimeout(`body: no byte arrived for ${lim.idleMs} ms; the upload was abandoned`));
-  const source = {
-    format,
-    body: limitBytes(uploadBody(req.body, lim.idleMs, idle, ac.signal), lim.bodyLimit),
-    size,
-  };
+  });
+  const source = { format, body: guard.body(req.body), size };
 
   try {
     if (!acceptsNdjson(req)) {
-      const result = await services.diff(topic, source, opts, { signal: ac.signal });
+      const result = await services.diff(topic, source, opts, { signal: guard.signal });
       return reply.type('application/json; charset=utf-8').send(result);
     }
 
@@ -171,13 +150,13 @@ async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim
     opts.onRow = (row) => (writer ??= start()).write(row);
     opts.limit = 0;
     try {
-      const result = await services.diff(topic, source, opts, { signal: ac.signal });
+      const result = await services.diff(topic, source, opts, { signal: guard.signal });
       writer ??= start();
       await writer.text(JSON.stringify({ summary: result.summary, truncated: false, asOf: result.asOf }) + '\n');
       await writer.end();
     } catch (e) {
       if (writer === null) throw e;
-      if (!ac.signal.aborted) {
+      if (!guard.signal.aborted) {
         // The same mapping as any answer: an internal error names only the request id it is logged under.
         const { body, internal } = errorResponse(e, req, lim.bodyLimit);
         if (internal) req.log.error({ err: e }, 'diff failed while streaming');
@@ -188,84 +167,12 @@ async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim
     return reply;
   } catch (e) {
     // A diff ended by a timeout or by the server closing answers with that reason.
-    const reason: unknown = ac.signal.aborted ? ac.signal.reason : null;
-    throw hasErrorCode(reason) ? reason : e;
+    throw guard.failure(e);
   } finally {
-    clearTimeout(deadline);
-    reply.raw.off('close', onClose);
-    lim.running.delete(stop);
-    release();
+    guard.release();
   }
-}
-
-/**
- * The request body as chunks, read on demand (so a slow diff slows the client, never fills
- * memory). While waiting for the next chunk a timer runs: after `idleMs` without one, `onIdle`.
- * The abort signal ends a pending wait with its reason. Leaving early never destroys the stream
- * (that would drop the connection before the answer is sent).
- */
-function uploadBody(body: unknown, idleMs: number, onIdle: () => void, signal: AbortSignal): AsyncIterable<Chunk> {
-  if (!isReadable(body)) return empty();
-  const stream = body;
-  return {
-    [Symbol.asyncIterator]: (): AsyncIterator<Chunk> => ({
-      async next(): Promise<IteratorResult<Chunk>> {
-        for (;;) {
-          if (signal.aborted) throw signal.reason;
-          if (stream.errored) throw stream.errored;
-          const chunk = stream.read() as Buffer | string | null;
-          if (chunk !== null) return { done: false, value: chunk };
-          if (stream.readableEnded) return { done: true, value: undefined };
-          if (stream.destroyed) throw new TidemarkError('CANCELLED', 'body: the client closed the connection');
-          await new Promise<void>((resolve) => {
-            const wake = (): void => {
-              clearTimeout(timer);
-              stream.off('readable', wake);
-              stream.off('end', wake);
-              stream.off('error', wake);
-              stream.off('close', wake);
-              signal.removeEventListener('abort', wake);
-              resolve();
-            };
-            const timer = setTimeout(() => {
-              wake();
-              onIdle();
-            }, idleMs);
-            stream.on('readable', wake);
-            stream.on('end', wake);
-            stream.on('error', wake);
-            stream.on('close', wake);
-            signal.addEventListener('abort', wake);
-          });
-        }
-      },
-      // Leaving early leaves the stream as it is (never destroyed here).
-      return: (): Promise<IteratorResult<Chunk>> => Promise.resolve({ done: true, value: undefined }),
-    }),
-  };
-}
-
-/** The diff options a query asks for (its values already read by the route's declaration). */
-function diffOptionsOf(query: QueryValues<typeof DIFF_QUERY>): DiffOptions {
-  const opts: DiffOptions = {};
-  if (query.key !== undefined) opts.keyField = query.key;
-  if (query.fields !== undefined) opts.fields = splitList(query.fields, 'fields');
-  if (query.ignore !== undefined) opts.ignore = splitList(query.ignore, 'ignore');
-  if (query.limit !== undefined) opts.limit = query.limit;
-  if (query.asOfTxn !== undefined) opts.asOfTxn = query.asOfTxn;
-  if (query.includeEqual !== undefined) opts.includeEqual = query.includeEqual === 'true';
-  if (query.map !== undefined) opts.map = parseMap(query.map, 'map');
-  if (query.tolerance !== undefined) opts.tolerance = parseTolerance(query.tolerance, 'tolerance');
-  if (query.normalise !== undefined) opts.normalise = parseNormalise(query.normalise, 'normalise');
-  return opts;
 }
 
 function acceptsNdjson(req: FastifyRequest): boolean {
   return (req.headers.accept ?? '').toLowerCase().includes('application/x-ndjson');
 }
-
-function isReadable(v: unknown): v is Readable {
-  return typeof v === 'object' && v !== null && typeof (v as { read?: unknown }).read === 'function';
-}
-
-async function* empty(): AsyncGenerator<Chunk> {}

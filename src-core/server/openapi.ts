@@ -158,6 +158,14 @@ export const SCHEMAS: Record<string, Schema> = {
     rows: { type: 'array', items: ref('DiffRow') },
     truncated: { type: 'boolean' },
   }),
+  RepairResult: obj({
+    summary: ref('DiffSummary'),
+    written: int('events written (with dryRun: that would be)'),
+    txns: { type: 'array', items: int(), description: 'the transaction numbers used, consecutive' },
+    events: { type: 'array', items: ref('Event'), description: 'the first `limit` events written' },
+    asOf: obj({ maxSeq: int(), maxTxn: int() }),
+    dryRun: { type: 'boolean' },
+  }),
   SampleResult: obj({ topic: str() }),
 };
 

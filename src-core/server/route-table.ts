@@ -97,6 +97,45 @@ export const DIFF_QUERY = {
   normalise: list('comma list of `trim`, `case`: applied to strings on both sides before comparing'),
 } as const satisfies Readonly<Record<string, QueryParam>>;
 
+/**
+ * The repair route's query: the diff's (without `asOfTxn` and `includeEqual`: a repair compares
+ * with the current surface) and its own; read by repair-route.ts through `queryValues`.
+ */
+export const REPAIR_QUERY = {
+  key: DIFF_QUERY.key,
+  fields: DIFF_QUERY.fields,
+  ignore: DIFF_QUERY.ignore,
+  limit: {
+    type: 'integer',
+    min: 0,
+    max: DIFF_ROWS_MAX,
+    description: `events returned (default ${LIMITS.diffRowsDefault}, at most ${DIFF_ROWS_MAX}); \`written\` counts them all`,
+  },
+  format: DIFF_QUERY.format,
+  map: DIFF_QUERY.map,
+  tolerance: DIFF_QUERY.tolerance,
+  normalise: DIFF_QUERY.normalise,
+  include: list(
+    'comma list of `different`, `missingInStore`, `missingInSnapshot`: what to repair (default `different,missingInStore`)',
+  ),
+  reason: {
+    type: 'string',
+    maxLength: LIMITS.reasonMax,
+    description: "why (1-1000 characters; required): stored in every transaction's `meta.repair`",
+  },
+  dryRun: {
+    type: 'enum',
+    values: ['true', 'false'],
+    description: '`true`: answer with what would be written; write nothing',
+  },
+  expectMaxSeq: seq('409 and nothing written unless the topic is at this seq (the `asOf.maxSeq` of the diff reviewed)'),
+  name: {
+    type: 'string',
+    maxLength: LIMITS.reasonMax,
+    description: "the snapshot's file name, recorded in `meta.repair.snapshot.name`",
+  },
+} as const satisfies Readonly<Record<string, QueryParam>>;
+
 export const ROUTES: readonly RouteSpec[] = [
   {
     method: 'GET',
@@ -281,6 +320,19 @@ export const ROUTES: readonly RouteSpec[] = [
       description: 'the snapshot: CSV with a header row, a JSON array of objects, or one object per line',
     },
     response: { [JSON_TYPE]: 'DiffResult', 'application/x-ndjson': null },
+  },
+  {
+    method: 'POST',
+    path: '/v1/topics/:topic/repair',
+    op: 'repair',
+    summary: 'Write what makes the surface equal to an uploaded snapshot, atomically, with `meta.repair`',
+    query: REPAIR_QUERY,
+    body: {
+      content: { 'text/csv': null, [JSON_TYPE]: null, 'application/x-ndjson': null, 'multipart/form-data': null },
+      description:
+        'the snapshot as for diff, or multipart/form-data with a `keys` part (NDJSON: one JSON string per line; the keys to repair) followed by a `snapshot` part (the file)',
+    },
+    response: { [JSON_TYPE]: 'RepairResult' },
   },
   {
     method: 'POST',

@@ -89,7 +89,7 @@ export async function httpDiff(
  * is a BAD_REQUEST saying so, not a connection error. `release` stops the snapshot's reader when
  * the request ended before reading it all (a refusal, a cancel).
  */
-class Upload {
+export class Upload {
   readonly stream: ReadableStream<Uint8Array>;
   failure: unknown = null;
   private sent = 0;

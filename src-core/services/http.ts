@@ -2,7 +2,7 @@
  * The HTTP `StoreServices` over an `HttpEventStore`: each operation is one call of the server's
  * own route, so the work runs next to the data (docs/http.md). `previewInvalidation` is one
  * `GET …/txns/{txn}/preview-invalidate` (not a read per touched key); `diff` streams the snapshot
- * to `POST …/diff` (http-diff.ts); `exportSurface` streams `GET …/surface/export` and counts the
+ * to `POST …/diff` (http-diff.ts) and `repair` to `POST …/repair` (http-repair.ts); `exportSurface` streams `GET …/surface/export` and counts the
  * rows as the text goes by (CSV records, not lines: a quoted cell may hold a newline), reporting
  * progress in rows and ending with CANCELLED on abort, or with UNAVAILABLE when the transfer stops
  * before the end of a record; `loadSample` is `POST /v1/sample`. Paths and queries are the wire's
@@ -21,6 +21,7 @@ import { queryOf } from '../wire/query';
 import type { WireRequestInit } from '../wire/transport';
 import { knownExportTotal } from './generic';
 import { cutOff, httpDiff } from './http-diff';
+import { httpRepair } from './http-repair';
 import type { StoreServices, SurfaceExport } from './types';
 
 export function createHttpServices(store: HttpEventStore): StoreServices {
@@ -33,6 +34,7 @@ export function createHttpServices(store: HttpEventStore): StoreServices {
       return t.json<InvalidatePreview>('GET', paths.previewInvalidate(topic, txn), { query });
     },
     diff: (topic, source, opts, op) => httpDiff(t, topic, source, opts, op),
+    repair: (topic, source, opts, op) => httpRepair(t, topic, source, opts, op),
     exportSurface: (topic, req, op) => exportSurface(store, topic, req, op),
     loadSample: () => t.json<{ topic: string }>('POST', paths.sample()),
   };

@@ -11,7 +11,7 @@ import { type GenericServicesConfig, createGenericServices } from './generic';
 import { createHttpServices } from './http';
 import type { StoreServices } from './types';
 
-export type { StoreServices, SurfaceExport, ServiceDiffOptions, SampleObserver } from './types';
+export type { StoreServices, SurfaceExport, ServiceDiffOptions, SampleObserver, RepairOptions } from './types';
 export type { GenericServicesConfig } from './generic';
 export { SAMPLE_TOPIC } from './sample';
 export { exportSurfaceToFile } from './save';

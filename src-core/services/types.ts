@@ -9,7 +9,7 @@
  * remote surface page by page). The live tail is not here: it is part of `EventStore` (`tail`).
  */
 import type { ExportSurfaceRequest, InvalidatePreview, LongOperation } from '../model/store-api';
-import type { DiffResult } from '../model/types';
+import type { DiffResult, RepairInclude, RepairResult } from '../model/types';
 import type { DiffOptions, SnapshotSource } from '../diff/types';
 import type { SampleObserver } from './sample';
 
@@ -17,6 +17,28 @@ export type { SampleObserver };
 
 /** What a caller may ask of a diff; where it spills and how it pages are the implementation's. */
 export type ServiceDiffOptions = Omit<DiffOptions, 'tmpDir' | 'pageSize'>;
+
+/**
+ * A repair's options (docs/diff.md "Repair"): the diff's (minus `asOfTxn`, `includeEqual`, `onRow`:
+ * a repair compares with the current surface) plus its own. `limit` is the number of events
+ * returned (default 1000, at most 100,000), not of diff rows.
+ */
+export interface RepairOptions extends Omit<ServiceDiffOptions, 'asOfTxn' | 'includeEqual' | 'onRow'> {
+  /** The categories written; default `different`, `missingInStore`. */
+  include?: RepairInclude[];
+  /** Why (1-1000 characters): stored in each transaction's `meta.repair`. Required. */
+  reason: string;
+  /** Answer with what would be written; write nothing. */
+  dryRun?: boolean;
+  /** CONFLICT (nothing written) unless the topic is at this seq: the `asOf.maxSeq` of the reviewed diff. */
+  expectMaxSeq?: number;
+  /** Only these keys (each must be a row of an included category); null or absent: every such row. */
+  keys?: string[] | null;
+  /** The snapshot's file name, for `meta.repair.snapshot.name`. */
+  name?: string | null;
+  /** Who writes (embedded callers only; over HTTP the server records the token's name). */
+  by?: string | null;
+}
 
 /**
  * A surface export being produced: iterate it for the file's text (the CSV header first), in the
@@ -38,6 +60,12 @@ export interface StoreServices {
    * sees every non-equal row (every row with `includeEqual`); `rows` holds the first `limit`.
    */
   diff(topic: string, source: SnapshotSource, opts?: ServiceDiffOptions, op?: LongOperation): Promise<DiffResult>;
+  /**
+   * Turns a diff into a correction, written atomically (docs/diff.md "Repair"): the events that
+   * make the included categories (or the chosen keys) equal, in transactions of 10,000 events in
+   * one commit, each carrying `meta.repair`. Progress as a diff's, then phase `writing`.
+   */
+  repair(topic: string, source: SnapshotSource, opts: RepairOptions, op?: LongOperation): Promise<RepairResult>;
   /**
    * Starts a surface export. Resolves once the first page has been read (a bad topic or option
    * rejects here, before anything is written); progress in rows goes to `op.onProgress`, and an

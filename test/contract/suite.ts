@@ -13,6 +13,7 @@ import { invalidateCases } from './cases/invalidate';
 import { jsonLimitCases } from './cases/json-limits';
 import { propertyCases } from './cases/property';
 import { readCases } from './cases/reads';
+import { repairCases } from './cases/repair';
 import { surfaceCases } from './cases/surface';
 import { tailCases } from './cases/tail';
 import { storableTextCases } from './cases/text';
@@ -32,6 +33,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     invalidateCases(fx);
     whoCases(fx);
     surfaceCases(fx);
+    repairCases(fx);
     storableTextCases(fx);
     jsonLimitCases(fx);
     tailCases(fx);
