@@ -50,7 +50,7 @@ import type {
 import { diffQuery } from '../../src-core/wire/diff-query';
 import { paths } from '../../src-core/wire/paths';
 import { queryOf } from '../../src-core/wire/query';
-import { keysNdjson, repairQuery } from '../../src-core/wire/repair-query';
+import { repairFormData, repairQuery } from '../../src-core/wire/repair-form';
 import { normalizeServerUrl } from '../../src-core/wire/server-url';
 import { CONTENT_TYPES, resolveFormat } from '../../src-core/wire/snapshot-format';
 import { tailStream } from '../../src-core/wire/sse-tail';
@@ -231,12 +231,7 @@ export class HttpStoreApi implements StoreApi {
       format: keys !== undefined ? format : undefined,
       name: fileName || undefined,
     });
-    let body: Blob | FormData = file;
-    if (keys !== undefined) {
-      body = new FormData();
-      body.append('snapshot', new Blob([file], { type: CONTENT_TYPES[format] }), fileName || 'snapshot');
-      body.append('keys', new Blob([keysNdjson(keys)], { type: 'application/x-ndjson' }), 'keys.ndjson');
-    }
+    const body = keys !== undefined ? repairFormData(keys, file, fileName || 'snapshot') : file;
     return uploadJson<RepairResult>({
       url: t.url(paths.repair(topic), query),
       base: t.baseUrl,

@@ -76,8 +76,6 @@ export const OPERATIONS = {
   previewInvalidate: 'read',
   /** `POST /v1/topics/{topic}/txns` */
   'txns.append': 'write',
-  /** `POST /v1/topics/{topic}/repair`: writes what a diff found (a dry run writes nothing). */
-  repair: 'write',
   /** `POST /v1/batch` */
   batch: 'write',
   /** `POST /v1/sample` */

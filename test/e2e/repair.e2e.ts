@@ -144,6 +144,9 @@ test('repair all different rows of a 10,000-key diff', async ({ page, server, st
   );
   await expect(t.count('different')).toHaveText('0');
   await expect(t.count('equal')).toHaveText('10,000');
+  const first = t.row('Diff results', key(0));
+  await expect(first).toContainText('repaired');
+  await expect(first.getByRole('button', { name: `Open transaction 2 for ${key(0)}` })).toBeVisible();
   await shot('repair-all');
 
   const after = await store.diff('big', csv, 'text/csv');
