@@ -8,7 +8,6 @@
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState, type ReactNode } from 'react';
-import { LIMITS } from '../../../src-core/model/limits';
 import type { Progress, RepairRequest } from '../../../src-core/model/store-api';
 import type { DiffAsOf, DiffRow, RepairResult } from '../../../src-core/model/types';
 import { validateReason } from '../../../src-core/model/validate';
@@ -16,6 +15,7 @@ import { useApi } from '../../api/api-context';
 import { toApiError } from '../../api/errors';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Modal } from '../../components/Modal';
+import { ReasonField } from '../../components/ReasonField';
 import { fmtNum } from '../../lib/format';
 import { refusal } from '../../lib/refusal';
 import { moreText, previewLines, writeSummary } from '../../lib/repair-preview';
@@ -159,22 +159,12 @@ export function RepairDialog({ topic, base, target, asOf, rows, resultRows, onCl
           submit();
         }}
       >
-        <label className="field">
-          <span>Reason</span>
-          <textarea
-            rows={2}
-            maxLength={LIMITS.reasonMax}
-            value={reason}
-            placeholder="Why are these rows repaired? (kept with the repair transaction)"
-            onChange={(e) => setReason(e.target.value)}
-            aria-invalid={reasonError !== null}
-          />
-        </label>
-        {reasonError !== null && (
-          <p className="field-error" role="alert">
-            {reasonError}
-          </p>
-        )}
+        <ReasonField
+          value={reason}
+          onChange={setReason}
+          placeholder="Why are these rows repaired? (kept with the repair transaction)"
+          error={reasonError}
+        />
         {write.isPending && (
           <DiffProgress
             progress={progress}
