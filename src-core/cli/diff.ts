@@ -9,6 +9,7 @@
  * non-equal row (CSV or NDJSON by extension) to a temporary file renamed into place only on
  * success (services/save.ts). A progress bar goes to stderr when stderr is a terminal
  * (progress.ts); Ctrl-C cancels (the temporary spill and the partial file are removed either way).
+ * With `--repair` it writes what makes the rows equal instead (diff-repair.ts).
  */
 import { createReadStream, statSync } from 'node:fs';
 import type { SingleBar } from 'cli-progress';
@@ -19,8 +20,8 @@ import { exportFormatFromFileName } from '../export/names';
 import { parseMap, parseNormalise, parseTolerance, splitList } from '../wire/diff-query';
 import { DIFF_ROWS_MAX } from '../diff/types';
 import { TidemarkError, badRequest, notFound } from '../model/errors';
-import type { Progress } from '../model/store-api';
-import type { ServiceDiffOptions } from '../services/index';
+import type { Progress, SnapshotFormat } from '../model/store-api';
+import type { RepairOptions, ServiceDiffOptions } from '../services/index';
 import type { PartialFile } from '../services/save';
 import {
   type StoreOptionValues,
@@ -32,8 +33,9 @@ import {
 } from './options';
 import { EXIT } from './exit-codes';
 import { newProgressBar, progressWanted } from './progress';
+import { type RepairCliValues, addRepairOptions, repairOptionsOf } from './diff-repair';
 
-interface DiffCliOpts extends StoreOptionValues {
+interface DiffCliOpts extends StoreOptionValues, RepairCliValues {
   topic: string;
   file: string;
   format?: string;
@@ -81,6 +83,7 @@ export function registerDiff(program: Command): void {
     .option('--exit-code', `exit with status ${EXIT.differences} when the snapshot and the surface differ`)
     .option('--progress', 'always show the progress bar on stderr')
     .option('--no-progress', 'never show the progress bar');
+  addRepairOptions(cmd);
   addStoreOptions(cmd);
   cmd.action(async (opts: DiffCliOpts, command: Command) => {
     const format = resolveFormat(opts.format, opts.file);
@@ -93,8 +96,10 @@ export function registerDiff(program: Command): void {
       if (e instanceof TidemarkError) throw e;
       throw notFound(`--file: cannot read ${opts.file}`);
     }
-    const outFormat = opts.out !== undefined ? exportFormatFromFileName(opts.out, '--out') : null;
     const diffOpts = toDiffOptions(opts);
+    const repair = repairOptionsOf(command, opts, diffOpts, opts.file);
+    if (repair !== null) return runRepair(command, opts, format, size, repair);
+    const outFormat = opts.out !== undefined ? exportFormatFromFileName(opts.out, '--out') : null;
     const bar = new Bar(progressWanted(opts.progress));
     const ac = new AbortController();
     const onSigint = (): void => ac.abort();
@@ -128,6 +133,33 @@ export function registerDiff(program: Command): void {
       process.off('SIGINT', onSigint);
     }
   });
+}
+
+/** `--repair`: one JSON line `{"summary","written","txns","asOf","dryRun"}`; progress and Ctrl-C as for a diff. */
+async function runRepair(
+  command: Command,
+  opts: DiffCliOpts,
+  format: SnapshotFormat,
+  size: number,
+  repair: RepairOptions,
+): Promise<void> {
+  const bar = new Bar(progressWanted(opts.progress));
+  const ac = new AbortController();
+  const onSigint = (): void => ac.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const op = { onProgress: (p: Progress) => bar.update(p), signal: ac.signal };
+    const res = await withStore(command, opts, { mustExist: true }, async (store) => {
+      const { servicesFor } = await import('../services/index');
+      return servicesFor(store).repair(opts.topic, { format, body: createReadStream(opts.file), size }, repair, op);
+    });
+    bar.stop();
+    const { summary, written, txns, asOf, dryRun } = res;
+    process.stdout.write(JSON.stringify({ summary, written, txns, asOf, dryRun }) + '\n');
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onSigint);
+  }
 }
 
 function toDiffOptions(opts: DiffCliOpts): ServiceDiffOptions {

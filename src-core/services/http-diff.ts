@@ -22,6 +22,7 @@ import type { Chunk, SnapshotSource } from '../diff/types';
 import type { HttpTransport } from '../store/http/transport';
 import { diffQuery } from '../wire/diff-query';
 import { paths } from '../wire/paths';
+import type { Query } from '../wire/query';
 import type { WireRequestInit } from '../wire/transport';
 import type { ServiceDiffOptions } from './types';
 
@@ -38,31 +39,63 @@ export async function httpDiff(
   const streaming = opts.onRow !== undefined;
   // Streaming, the route sends every row and ignores `limit`; the rows kept are counted here.
   const query = diffQuery({ ...opts, limit: streaming ? undefined : opts.limit });
-  const pacer = new Pacer(op);
-  pacer.check();
   const size = source.size ?? null;
   const headers: Record<string, string> = { 'content-type': CONTENT_TYPES[format] };
-  if (size !== null) headers['content-length'] = String(size);
   if (streaming) headers.accept = 'application/x-ndjson';
-  const upload = new Upload(source.body, size, (sent, done) => {
+  const post = { path: paths.diff(topic), body: source.body, size, headers, query, source: source.body };
+  return postSnapshot(t, post, op, async (res) =>
+    streaming ? readRows(t, res.body!, limit, opts.onRow!) : resultOf(t, await res.text()),
+  );
+}
+
+/** A snapshot upload to a route (diff, repair): what is sent. */
+export interface SnapshotPost {
+  path: string;
+  /** The request body (the snapshot, or a form holding it). */
+  body: AsyncIterable<Chunk>;
+  size: number | null;
+  headers: Record<string, string>;
+  query: Query;
+  /** The snapshot's own body: destroyed on abort, so a stalled read of a file or pipe ends too. */
+  source: AsyncIterable<Chunk>;
+}
+
+/**
+ * Streams `post.body` to its route (progress in bytes, phase `upload`; CANCELLED on abort), and
+ * reads a 200 answer with `read`; any other status is thrown as the server's error. A failure
+ * reading the snapshot is the error reported, not the connection's; an answer cut off is
+ * UNAVAILABLE (`cutOff`).
+ */
+export async function postSnapshot<T>(
+  t: HttpTransport,
+  post: SnapshotPost,
+  op: LongOperation,
+  read: (res: Response) => Promise<T>,
+): Promise<T> {
+  const pacer = new Pacer(op);
+  pacer.check();
+  const { size } = post;
+  const headers = { ...post.headers };
+  if (size !== null) headers['content-length'] = String(size);
+  const upload = new Upload(post.body, size, (sent, done) => {
     const p = { done: sent, total: done ? sent : size, unit: 'bytes' as const, phase: 'upload' };
     if (done) pacer.flush(p);
     else pacer.progress(p);
   });
   // A stalled read of the snapshot (a file, a pipe) ends on abort too.
-  const stop = pacer.onAbort(source.body);
+  const stop = pacer.onAbort(post.source);
   try {
     const init: WireRequestInit & { duplex: 'half' } = {
       method: 'POST',
       headers,
       body: upload.stream,
       duplex: 'half',
-      query,
+      query: post.query,
     };
     if (op.signal !== undefined) init.signal = op.signal;
     let res: Response;
     try {
-      res = await t.fetch(paths.diff(topic), init);
+      res = await t.fetch(post.path, init);
     } catch (e) {
       // Reading the snapshot failed (a bad file, over a size limit): that is the error to report.
       if (op.signal?.aborted === true) throw cancelled();
@@ -70,8 +103,7 @@ export async function httpDiff(
     }
     if (res.status !== 200 || res.body === null) throw await t.errorFrom(res);
     try {
-      if (!streaming) return resultOf(t, await res.text());
-      return await readRows(t, res.body, limit, opts.onRow!);
+      return await read(res);
     } catch (e) {
       if (op.signal?.aborted === true) throw cancelled();
       if (e instanceof TidemarkError) throw e;
@@ -89,7 +121,7 @@ export async function httpDiff(
  * is a BAD_REQUEST saying so, not a connection error. `release` stops the snapshot's reader when
  * the request ended before reading it all (a refusal, a cancel).
  */
-export class Upload {
+class Upload {
   readonly stream: ReadableStream<Uint8Array>;
   failure: unknown = null;
   private sent = 0;

@@ -13,13 +13,11 @@ import type { RepairResult } from '../model/types';
 import { byNotAccepted, validateTopic } from '../model/validate';
 import { CONTENT_TYPES, parseSnapshotFormat } from '../diff/format';
 import { checkOptions } from '../diff/options';
-import { Pacer, cancelled } from '../diff/pacer';
 import type { SnapshotSource } from '../diff/types';
 import type { HttpTransport } from '../store/http/transport';
 import { paths } from '../wire/paths';
 import { repairMultipart, repairQuery } from '../wire/repair-form';
-import type { WireRequestInit } from '../wire/transport';
-import { Upload, cutOff } from './http-diff';
+import { postSnapshot } from './http-diff';
 import { checkRepairOptions } from './repair-options';
 import type { RepairOptions } from './types';
 
@@ -38,8 +36,6 @@ export async function httpRepair(
   checkOptions(diff);
   checkRepairOptions(opts);
   const query = repairQuery({ ...diff, limit, include, reason, dryRun, expectMaxSeq, name });
-  const pacer = new Pacer(op);
-  pacer.check();
   let body = source.body;
   let size = source.size ?? null;
   let contentType = CONTENT_TYPES[format];
@@ -49,45 +45,20 @@ export async function httpRepair(
     size = form.size;
     contentType = form.contentType;
   }
-  const headers: Record<string, string> = { 'content-type': contentType };
-  if (size !== null) headers['content-length'] = String(size);
-  const upload = new Upload(body, size, (sent, done) => {
-    const p = { done: sent, total: done ? sent : size, unit: 'bytes' as const, phase: 'upload' };
-    if (done) pacer.flush(p);
-    else pacer.progress(p);
-  });
-  const stop = pacer.onAbort(source.body);
-  try {
-    const init: WireRequestInit & { duplex: 'half' } = {
-      method: 'POST',
-      headers,
-      body: upload.stream,
-      duplex: 'half',
-      query,
-    };
-    if (op.signal !== undefined) init.signal = op.signal;
-    let res: Response;
-    try {
-      res = await t.fetch(paths.repair(topic), init);
-    } catch (e) {
-      if (op.signal?.aborted === true) throw cancelled();
-      throw upload.failure ?? e;
-    }
-    if (res.status !== 200) throw await t.errorFrom(res);
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (e) {
-      if (op.signal?.aborted === true) throw cancelled();
-      throw cutOff(t, e);
-    }
+  const post = {
+    path: paths.repair(topic),
+    body,
+    size,
+    headers: { 'content-type': contentType },
+    query,
+    source: source.body,
+  };
+  return postSnapshot(t, post, op, async (res) => {
+    const text = await res.text();
     try {
       return JSON.parse(text) as RepairResult;
     } catch {
       throw new TidemarkError('INTERNAL', `the server at ${t.url('')} answered the repair with malformed JSON`);
     }
-  } finally {
-    stop();
-    upload.release();
-  }
+  });
 }

@@ -96,8 +96,15 @@ export async function repairFromDiff(
       `expectMaxSeq: topic ${JSON.stringify(topic)} is at seq ${diff.asOf.maxSeq}, not ${r.expectMaxSeq}; run the diff again and review it (nothing was written)`,
     );
   }
-  const base = { summary: diff.summary, asOf: diff.asOf, dryRun: r.dryRun };
-  if (events.length === 0) return { ...base, written: 0, txns: [], events: [] };
+  const answer = (written: number, txns: number[], events: StoredEvent[]): RepairResult => ({
+    summary: diff.summary,
+    written,
+    txns,
+    events,
+    asOf: diff.asOf,
+    dryRun: r.dryRun,
+  });
+  if (events.length === 0) return answer(0, [], []);
   if (op.signal?.aborted) throw new TidemarkError('CANCELLED', 'repair cancelled; nothing was written');
   const meta = repairMeta(r, opts, diff.summary, hashed.digest());
   const txns: BatchTxn[] = [];
@@ -126,7 +133,7 @@ export async function repairFromDiff(
   const stored = r.dryRun
     ? wouldStore(topic, txns, res.results, shown)
     : await readBack(store, topic, diff.asOf.maxSeq, shown);
-  return { ...base, written, txns: used, events: stored };
+  return answer(written, used, stored);
 }
 
 /** The diff's own options out of a repair's (the rest are the repair's). */

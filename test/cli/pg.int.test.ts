@@ -4,6 +4,9 @@
  * own that is dropped afterwards. Same write/read rules as on a file.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SurfaceRow } from '../../src-core/model/types';
@@ -54,6 +57,48 @@ describe('CLI over --pg', () => {
     expect((parseLines(surface.stdout) as SurfaceRow[]).map((r) => r.key)).toEqual(['n1', 'n2']);
     const topics = await runCli(['topics', ...store, '--format', 'ndjson']);
     expect(parseLines(topics.stdout)).toMatchObject([{ topic: 'pgt', maxSeq: 32, maxTxn: 4 }]);
+  });
+
+  it('diff --repair writes the correction atomically, with --by and meta.repair', async () => {
+    const input = ndjson([
+      { key: 'a', data: { n: 1, keep: true } },
+      { key: 'b', data: { n: 2, keep: true } },
+    ]);
+    await runCli(['write', ...store, '--topic', 'rep'], { input });
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-pg-repair-'));
+    try {
+      const file = join(dir, 'up.csv');
+      writeFileSync(file, 'key,n\na,10\nb,2\nc,3\n');
+      const args = [
+        'diff',
+        ...store,
+        '--topic',
+        'rep',
+        '--file',
+        file,
+        '--repair',
+        '--reason',
+        'pg fix',
+        '--by',
+        'pat',
+      ];
+      const r = await runCli(args);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toMatchObject({ written: 2, txns: [2], dryRun: false });
+      const txns = await runCli(['txns', ...store, '--topic', 'rep', '--format', 'ndjson']);
+      const info = (
+        parseLines(txns.stdout) as { txn: number; by: string; meta: { repair: { reason: string } } }[]
+      ).find((t) => t.txn === 2)!;
+      expect(info).toMatchObject({ by: 'pat', meta: { repair: { reason: 'pg fix' } } });
+      const surface = await runCli(['surface', ...store, '--topic', 'rep', '--format', 'ndjson']);
+      expect((parseLines(surface.stdout) as SurfaceRow[]).map((x) => [x.key, x.data])).toEqual([
+        ['a', { n: 10, keep: true }],
+        ['b', { n: 2, keep: true }],
+        ['c', { n: '3' }],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--pg-schema without --pg is refused', async () => {

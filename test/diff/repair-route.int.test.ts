@@ -7,8 +7,8 @@
  * refusal leaves the topic unchanged.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../src-core/model/limits';
 import type { RepairResult } from '../../src-core/model/types';
+import { LIMITS } from '../../src-core/model/limits';
 import { startServer } from '../../src-core/server/index';
 import type { EventStore } from '../../src-core/store/types';
 import { repairFormData, repairMultipart } from '../../src-core/wire/repair-form';
@@ -56,7 +56,7 @@ beforeEach(async () => {
 const CSV = 'id,qty,px\nA,6,101.5\nB,7,98\nD,2,3\n';
 
 function post(
-  body: BodyInit | ReadableStream<Uint8Array>,
+  body: NonNullable<RequestInit['body']> | ReadableStream<Uint8Array>,
   query: string,
   headers: Record<string, string> = { 'content-type': 'text/csv' },
   token = WRITE,
@@ -64,7 +64,7 @@ function post(
   const init: RequestInit & { duplex?: 'half' } = {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, ...headers },
-    body: body as BodyInit,
+    body: body as NonNullable<RequestInit['body']>,
   };
   if (body instanceof ReadableStream) init.duplex = 'half';
   return fetch(`${server.url}/v1/topics/${topic}/repair${query}`, init);
@@ -160,10 +160,27 @@ describe('POST /v1/topics/{topic}/repair', () => {
     await refused(await post(CSV, '?key=id&reason=r', { 'content-type': 'text/plain' }), 400, /content-type/);
   });
 
-  it('is 413 beyond the body limit and for a keys part over its limit', async () => {
+  it('is 413 beyond the body limit', async () => {
     const big = 'id,qty,px\n' + 'A,6,101.5\n'.repeat(LIMIT / 10 + 10);
     await refused(await post(big, '?key=id&reason=r'), 413, /.+/);
-    expect(LIMITS.repairKeysBytesMax).toBeGreaterThan(LIMIT);
+  });
+
+  it('is 413 for a keys part beyond LIMITS.repairKeysBytesMax, even within the body limit', async () => {
+    const big = await startServer({ store, port: 0, diffLimit: LIMITS.repairKeysBytesMax * 2 });
+    try {
+      const form = new FormData();
+      const line = JSON.stringify('k'.repeat(1000)) + '\n';
+      form.append(
+        'keys',
+        new Blob([line.repeat(Math.ceil(LIMITS.repairKeysBytesMax / line.length) + 1)]),
+        'keys.ndjson',
+      );
+      form.append('snapshot', new Blob([CSV], { type: 'text/csv' }), 'up.csv');
+      const res = await fetch(`${big.url}/v1/topics/${topic}/repair?key=id&reason=r`, { method: 'POST', body: form });
+      await refused(res, 413, /keys: the part is larger than/);
+    } finally {
+      await big.close();
+    }
   });
 
   it('needs the write role', async () => {
