@@ -10,6 +10,7 @@
  * otherwise the selection says why it cannot be repaired in one go.
  */
 import type { DiffRow, DiffStatus, DiffSummary, RepairInclude } from '../../src-core/model/types';
+import { fmtNum } from './format';
 
 export const REPAIR_CATEGORIES: readonly RepairInclude[] = ['different', 'missingInStore', 'missingInSnapshot'];
 
@@ -104,7 +105,7 @@ export function repairTarget(
     const rows = loaded.filter((r) => r.status === cat);
     if (rows.length < summary[cat]) {
       return {
-        problem: `All ${summary[cat]} rows of one category and single rows of another cannot be repaired together: repair them one after the other.`,
+        problem: `All ${fmtNum(summary[cat])} rows of one category and single rows of another cannot be repaired together: repair them one after the other.`,
       };
     }
     keys.push(...rows.map((r) => r.key));

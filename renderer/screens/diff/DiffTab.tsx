@@ -66,6 +66,14 @@ export async function detectColumns(file: Blob, choice: DiffChoice): Promise<str
 
 const NOTHING_REPAIRED: Repaired = new Map();
 
+/** "Repaired 3 rows in transaction 7." */
+function repairDoneText(r: RepairResult): string {
+  if (r.txns.length === 0) return 'Nothing needed writing: the rows already matched.';
+  const rows = `${fmtNum(r.written)} row${r.written === 1 ? '' : 's'}`;
+  const where = r.txns.length === 1 ? `transaction ${r.txns[0]!}` : `transactions ${r.txns.join(', ')}`;
+  return `Repaired ${rows} in ${where}.`;
+}
+
 /** Why the Repair control is disabled for this diff and selection, or the request it makes. */
 function repairPlan(
   result: DiffResult,
@@ -289,11 +297,7 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
       </section>
       {lastRepair && (
         <p className="notice" role="status" data-testid="repair-done">
-          Repaired {fmtNum(lastRepair.written)} row{lastRepair.written === 1 ? '' : 's'} in{' '}
-          {lastRepair.txns.length === 1
-            ? `transaction ${lastRepair.txns[0]!}`
-            : `transactions ${lastRepair.txns.join(', ')}`}
-          .{' '}
+          {repairDoneText(lastRepair)}{' '}
           {run.isPending
             ? 'Comparing again…'
             : run.data

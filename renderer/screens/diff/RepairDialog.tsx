@@ -75,6 +75,11 @@ export function RepairDialog({ topic, base, target, asOf, rows, resultRows, onCl
     },
   });
 
+  /** Closing (×, Escape, Close) cancels a write still running. */
+  const close = (): void => {
+    controller.current?.abort();
+    onClose();
+  };
   const why = reason.trim();
   const reasonError = why === '' && !tried ? null : refusal(validateReason, why);
   const written = preview.data?.written ?? 0;
@@ -89,7 +94,7 @@ export function RepairDialog({ topic, base, target, asOf, rows, resultRows, onCl
   const writeError = write.error ? toApiError(write.error) : null;
 
   return (
-    <Modal title="Repair" onClose={onClose} className="repair-dialog">
+    <Modal title="Repair" onClose={close} className="repair-dialog">
       <p>
         Writes the snapshot&apos;s values for {fmtNum(target.count)} selected row{target.count === 1 ? '' : 's'} of{' '}
         <strong>{topic}</strong> as new transactions (nothing is deleted; only the differing compared fields change,
@@ -190,13 +195,7 @@ export function RepairDialog({ topic, base, target, asOf, rows, resultRows, onCl
           <button type="submit" className="primary" disabled={!ready}>
             Write repair transaction
           </button>
-          <button
-            type="button"
-            onClick={() => {
-              controller.current?.abort();
-              onClose();
-            }}
-          >
+          <button type="button" onClick={close}>
             Close
           </button>
         </div>
