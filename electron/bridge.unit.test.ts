@@ -114,37 +114,25 @@ describe('the bridge over the contract', () => {
       tolerance: { amount: 0.01 },
       normalise: ['trim', 'case'],
     };
-    await api.diff('t', { file: new Blob(['key\n']), ...params });
-    const [topic, req, opId] = received.get('diff')!;
-    expect([topic, req]).toEqual([
-      't',
-      { ...params, source: { kind: 'bytes', bytes: new TextEncoder().encode('key\n') } },
-    ]);
-    expect(unexercised(CONTRACT.diff.args, [topic, req, opId], 'diff')).toEqual([]);
-
+    const { asOfTxn: _asOf, ...diffOfRepair } = params;
     const repairParams: Omit<RepairRequest, 'file'> = {
-      fileName: 'f.csv',
-      format: 'csv',
-      keyField: 'id',
-      fields: ['a'],
-      ignore: ['b'],
-      limit: 3,
-      map: { amt: 'amount' },
-      tolerance: 0.5,
-      normalise: ['trim'],
+      ...diffOfRepair,
       include: ['different', 'missingInSnapshot'],
       reason: 'upstream is right',
       dryRun: true,
       expectMaxSeq: 7,
       keys: ['k1', 'k,2'],
     };
-    await api.repair('t', { file: new Blob(['key\n']), ...repairParams });
-    const [rTopic, rReq, rOpId] = received.get('repair')!;
-    expect([rTopic, rReq]).toEqual([
-      't',
-      { ...repairParams, source: { kind: 'bytes', bytes: new TextEncoder().encode('key\n') } },
-    ]);
-    expect(unexercised(CONTRACT.repair.args, [rTopic, rReq, rOpId], 'repair')).toEqual([]);
+    const bytes = { kind: 'bytes', bytes: new TextEncoder().encode('key\n') };
+    for (const [method, p] of [
+      ['diff', params],
+      ['repair', repairParams],
+    ] as const) {
+      await (api[method] as AnyMethod)('t', { file: new Blob(['key\n']), ...p });
+      const [topic, req, opId] = received.get(method)!;
+      expect([topic, req], method).toEqual(['t', { ...p, source: bytes }]);
+      expect(unexercised(CONTRACT[method].args, [topic, req, opId], method)).toEqual([]);
+    }
 
     const exp = { format: 'csv', prefix: 'p', view: 'raw', asOfTxn: 1 } as const;
     await api.exportSurface('t', exp);
