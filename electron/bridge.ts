@@ -6,7 +6,7 @@
  * are rethrown as a plain `{ name: 'TidemarkError', code, message }` object — plain on purpose,
  * because contextBridge copies only an Error's message, while a plain object keeps its `code`.
  * Subscriptions and long-operation progress arrive on push channels addressed by ids this bridge
- * picks; unsubscribing or aborting tells main. For a diff, a File the person picked or dropped is
+ * picks; unsubscribing or aborting tells main. For a diff or a repair, a File the person picked or dropped is
  * sent as its path (so main streams it from disk); other Blobs are sent as bytes. The renderer can
  * never hand main a path of its own choosing: the bridge only accepts Blobs. Written against a
  * small transport interface so it runs in the tests without Electron.
@@ -124,6 +124,19 @@ export function createBridge(transport: BridgeTransport): StoreApi {
     }
   };
 
+  /** A snapshot as main reads it: the path of a File the person picked or dropped, else its bytes. */
+  const sourceOf = async (
+    file: Blob,
+  ): Promise<{ kind: 'path'; path: string } | { kind: 'bytes'; bytes: Uint8Array }> => {
+    let path = '';
+    try {
+      path = transport.pathForFile(file);
+    } catch {
+      path = '';
+    }
+    return path !== '' ? { kind: 'path', path } : { kind: 'bytes', bytes: new Uint8Array(await file.arrayBuffer()) };
+  };
+
   // Every plain method: its arguments go to the channel of its name, unchanged.
   const plain = Object.fromEntries(
     PLAIN_METHODS.map((method) => [method, (...args: unknown[]) => call(method, args as ArgsOf<typeof method>)]),
@@ -135,17 +148,12 @@ export function createBridge(transport: BridgeTransport): StoreApi {
       longOp(op, 'diff:cancel', async (opId) => {
         // `source` is this bridge's to set: a caller's own would be overwritten, so refuse it.
         if ('source' in params) raise({ code: 'BAD_REQUEST', message: 'diff: req.source: unknown field' });
-        let path = '';
-        try {
-          path = transport.pathForFile(file);
-        } catch {
-          path = '';
-        }
-        const source =
-          path !== ''
-            ? ({ kind: 'path', path } as const)
-            : ({ kind: 'bytes', bytes: new Uint8Array(await file.arrayBuffer()) } as const);
-        return call('diff', [topic, { ...params, source }, opId]);
+        return call('diff', [topic, { ...params, source: await sourceOf(file) }, opId]);
+      }),
+    repair: (topic, { file, ...params }, op) =>
+      longOp(op, 'repair:cancel', async (opId) => {
+        if ('source' in params) raise({ code: 'BAD_REQUEST', message: 'repair: req.source: unknown field' });
+        return call('repair', [topic, { ...params, source: await sourceOf(file) }, opId]);
       }),
     exportSurface: (topic, req, op) =>
       longOp(op, 'exportSurface:cancel', (opId) => call('exportSurface', [topic, req, opId])),

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PLAIN_METHODS, SPECIAL_METHODS, STORE_API_SIGNATURES, type PlainMethod } from '../src-core/model/signatures';
-import type { DiffRequest, StoreApi } from '../src-core/model/store-api';
+import type { DiffRequest, RepairRequest, StoreApi } from '../src-core/model/store-api';
 import { MemoryIpc, eventFrom, appUrl, rendererDir } from '../test/electron/ipc-doubles';
 import { createBridge } from './bridge';
 import { CHANNELS, CONTRACT, type Channel } from './ipc-contract';
@@ -100,7 +100,7 @@ describe('the bridge over the contract', () => {
     }
   });
 
-  it('hands every field of a diff, an export and a subscription to main', async () => {
+  it('hands every field of a diff, a repair, an export and a subscription to main', async () => {
     const { api, received } = setup();
     const params: Omit<DiffRequest, 'file'> = {
       fileName: 'f.csv',
@@ -114,13 +114,25 @@ describe('the bridge over the contract', () => {
       tolerance: { amount: 0.01 },
       normalise: ['trim', 'case'],
     };
-    await api.diff('t', { file: new Blob(['key\n']), ...params });
-    const [topic, req, opId] = received.get('diff')!;
-    expect([topic, req]).toEqual([
-      't',
-      { ...params, source: { kind: 'bytes', bytes: new TextEncoder().encode('key\n') } },
-    ]);
-    expect(unexercised(CONTRACT.diff.args, [topic, req, opId], 'diff')).toEqual([]);
+    const { asOfTxn: _asOf, ...diffOfRepair } = params;
+    const repairParams: Omit<RepairRequest, 'file'> = {
+      ...diffOfRepair,
+      include: ['different', 'missingInSnapshot'],
+      reason: 'upstream is right',
+      dryRun: true,
+      expectMaxSeq: 7,
+      keys: ['k1', 'k,2'],
+    };
+    const bytes = { kind: 'bytes', bytes: new TextEncoder().encode('key\n') };
+    for (const [method, p] of [
+      ['diff', params],
+      ['repair', repairParams],
+    ] as const) {
+      await (api[method] as AnyMethod)('t', { file: new Blob(['key\n']), ...p });
+      const [topic, req, opId] = received.get(method)!;
+      expect([topic, req], method).toEqual(['t', { ...p, source: bytes }]);
+      expect(unexercised(CONTRACT[method].args, [topic, req, opId], method)).toEqual([]);
+    }
 
     const exp = { format: 'csv', prefix: 'p', view: 'raw', asOfTxn: 1 } as const;
     await api.exportSurface('t', exp);
@@ -149,6 +161,12 @@ describe('the bridge over the contract', () => {
     await expect(api.diff('t', { file: new Blob([]), fileName: 'f', bogus: 1 } as never)).rejects.toMatchObject({
       message: 'diff: req.bogus: unknown field',
     });
+    await expect(
+      api.repair('t', { file: new Blob([]), fileName: 'f', reason: 'r', asOfTxn: 1 } as never),
+    ).rejects.toMatchObject({ message: 'repair: req.asOfTxn: unknown field' });
+    await expect(
+      api.repair('t', { file: new Blob([]), fileName: 'f', reason: 'r', source: 'x' } as never),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'repair: req.source: unknown field' });
     expect(received.size).toBe(0);
   });
 
@@ -160,6 +178,7 @@ describe('the bridge over the contract', () => {
     expect(CHANNELS.filter((c) => c.includes(':')).sort()).toEqual([
       'diff:cancel',
       'exportSurface:cancel',
+      'repair:cancel',
       'subscribe:stop',
     ]);
   });

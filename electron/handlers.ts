@@ -2,7 +2,7 @@
  * The IPC handlers, keyed by `StoreApi` method name like the contract's channels: each maps its
  * validated argument list onto the open EventStore (through the connection manager), onto the
  * store's services (`servicesFor`: preview an invalidation, load the sample data), onto the store's
- * own live tail (`EventStore.tail`) for subscriptions, and onto job workers for diff and export. Writes are refused with FORBIDDEN
+ * own live tail (`EventStore.tail`) for subscriptions, and onto job workers for diff, repair and export. Writes are refused with FORBIDDEN
  * here when the connection is read-only or the server role is too low, whatever the UI shows. Live
  * subscriptions and long operations are keyed by (window, id) so windows cannot touch each other's;
  * they end when their window closes, and subscriptions end when the connection changes. Dialogs and
@@ -159,6 +159,11 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
       return startJob(ctx, opId, conn.descriptor, { job: 'diff', topic, ...req });
     },
     'diff:cancel': ([opId], ctx) => cancel(ctx.sender, opId),
+    repair: ([topic, req, opId], ctx) => {
+      const c = connections.requireOp('repair', 'repair');
+      return startJob(ctx, opId, c.descriptor, { job: 'repair', topic, ...req, ...localBy(c) });
+    },
+    'repair:cancel': ([opId], ctx) => cancel(ctx.sender, opId),
     exportSurface: async ([topic, req, opId], ctx) => {
       const conn = connections.requireStore();
       const file = await dialogs.chooseExportFile(exportFileName(topic, 'surface', req.format));

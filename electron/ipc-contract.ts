@@ -3,8 +3,8 @@
  * channels are the `StoreApi` method names: each plain method's channel is its entry of the
  * operation table (src-core/model/signatures.ts), its payload the method's argument list, validated
  * by that entry's tuple schema before a handler sees it (the renderer is untrusted). Only the three
- * special methods are declared here, still under their method names: `diff` (the File becomes a
- * path or bytes), `exportSurface` (main shows the save dialog) and `subscribe` (events are pushed),
+ * special methods are declared here, still under their method names: `diff` and `repair` (the File
+ * becomes a path or bytes), `exportSurface` (main shows the save dialog) and `subscribe` (events are pushed),
  * each with an id the preload picks, plus `<method>:cancel` and `subscribe:stop`. Response types are
  * derived from `StoreApi` (`Awaited<ReturnType<StoreApi[M]>>`), never spelled again. Push channels
  * (main -> renderer: live events, long-operation progress) are typed here too. Every response
@@ -13,7 +13,13 @@
  */
 import { z } from 'zod';
 import type { ErrorBody } from '../src-core/model/errors';
-import { diffParamsSchema, exportSurfaceRequestSchema, seqNoSchema, topicNameSchema } from '../src-core/model/options';
+import {
+  diffParamsSchema,
+  exportSurfaceRequestSchema,
+  repairParamsSchema,
+  seqNoSchema,
+  topicNameSchema,
+} from '../src-core/model/options';
 import {
   STORE_API_SIGNATURES,
   signature,
@@ -22,7 +28,7 @@ import {
   type Signature,
   type SpecialMethod,
 } from '../src-core/model/signatures';
-import type { DiffRequest, Progress, StoreApi } from '../src-core/model/store-api';
+import type { DiffRequest, Progress, RepairRequest, StoreApi } from '../src-core/model/store-api';
 import type { StoredEvent } from '../src-core/model/types';
 
 /** Ids the preload picks for subscriptions and long operations (unique per window). */
@@ -40,8 +46,12 @@ const snapshotSource = z.discriminatedUnion('kind', [
 export const diffRunSchema = diffParamsSchema.extend({ source: snapshotSource });
 export type DiffRunRequest = z.infer<typeof diffRunSchema>;
 
+/** A repair's parameters as they cross IPC: the `RepairRequest` with its File replaced by `source`. */
+export const repairRunSchema = repairParamsSchema.extend({ source: snapshotSource });
+export type RepairRunRequest = z.infer<typeof repairRunSchema>;
+
 /** The methods that run as long operations: progress on `op:progress`, `<method>:cancel` stops them. */
-export type LongMethod = Extract<SpecialMethod, 'diff' | 'exportSurface'>;
+export type LongMethod = Extract<SpecialMethod, 'diff' | 'repair' | 'exportSurface'>;
 export type CancelChannel = `${LongMethod}:cancel`;
 
 const topic = ['topic', topicNameSchema] as const;
@@ -51,6 +61,8 @@ export const CONTRACT = {
   ...STORE_API_SIGNATURES,
   diff: signature(topic, ['req', diffRunSchema], ['opId', opId]),
   'diff:cancel': signature(['opId', opId]),
+  repair: signature(topic, ['req', repairRunSchema], ['opId', opId]),
+  'repair:cancel': signature(['opId', opId]),
   exportSurface: signature(topic, ['req', exportSurfaceRequestSchema], ['opId', opId]),
   'exportSurface:cancel': signature(['opId', opId]),
   subscribe: signature(topic, ['after', seqNoSchema], ['subId', opId]),
@@ -90,6 +102,10 @@ export const CHANNELS = Object.keys(CONTRACT) as Channel[];
 type Params<M extends SpecialMethod> = Parameters<StoreApi[M]>;
 type SpecialsMatch = {
   diff: Equal<[ArgsOf<'diff'>[0], Omit<ArgsOf<'diff'>[1], 'source'>], [Params<'diff'>[0], Omit<DiffRequest, 'file'>]>;
+  repair: Equal<
+    [ArgsOf<'repair'>[0], Omit<ArgsOf<'repair'>[1], 'source'>],
+    [Params<'repair'>[0], Omit<RepairRequest, 'file'>]
+  >;
   exportSurface: Equal<ArgsOf<'exportSurface'>, [Params<'exportSurface'>[0], Params<'exportSurface'>[1], string]>;
   subscribe: Equal<ArgsOf<'subscribe'>, [Params<'subscribe'>[0], Params<'subscribe'>[1], string]>;
 };

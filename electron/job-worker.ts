@@ -1,6 +1,7 @@
 /**
- * Entry of a job worker thread (bundled as dist-electron/job-worker.cjs): opens its own read-only
- * handle on the store named by the descriptor, runs one job (jobs.ts `runJob`), posts progress
+ * Entry of a job worker thread (bundled as dist-electron/job-worker.cjs): opens its own handle on
+ * the store named by the descriptor (read-only, but for a repair, whose one commit is written
+ * here), runs one job (jobs.ts `runJob`), posts progress
  * and the result or a coded error back to main, and closes the store. A `cancel` message aborts
  * the job's signal.
  */
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   });
   const post = (m: WorkerToMain): void => port.postMessage(m);
   try {
-    const store = openDescriptor(input.desc, { readonly: true });
+    const store = openDescriptor(input.desc, { readonly: input.job.job !== 'repair' });
     try {
       const { desc: _desc, job, ...env } = input;
       const value = await runJob(

@@ -1,14 +1,15 @@
 /**
- * Long operations (diff against a snapshot, surface export) and how main runs them: each job runs
- * in its own worker_thread (job-worker.ts) that opens its own read-only handle on the store, so a
- * million-row diff never blocks the main process's event loop (and so the window never freezes).
+ * Long operations (diff against a snapshot, repair from a diff, surface export) and how main runs
+ * them: each job runs in its own worker_thread (job-worker.ts) that opens its own handle on the
+ * store (read-only, but for a repair, which writes its one commit there), so a million-row diff
+ * never blocks the main process's event loop (and so the window never freezes).
  * The job itself goes through the store's services (src-core/services/), so over a server
  * connection a diff uploads the snapshot and an export streams the server's export route.
  * Progress comes back as messages (throttled); cancel posts a message that aborts the job's
  * AbortSignal, and the worker is terminated if it does not stop promptly. `runJob` is the body a
  * worker executes; it is plain async code over an EventStore and is tested directly too.
  *
- * Diff jobs have the server's limits (src-core/diff/limits.ts): a snapshot over `diffLimit` bytes
+ * Diff and repair jobs have the server's limits (src-core/diff/limits.ts): a snapshot over `diffLimit` bytes
  * (default 256 MiB) is TOO_LARGE before a byte is read (and counted while read, should the file
  * grow); beyond `maxDiffs` diff jobs at once (default one per core) a new one is refused with
  * TOO_MANY_REQUESTS before any thread starts. Each diff job spills into a directory of its own,
@@ -22,19 +23,23 @@ import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { TidemarkError, toErrorBody, type ErrorBody } from '../src-core/model/errors';
 import type { ExportSurfaceRequest, LongOperation, Progress } from '../src-core/model/store-api';
-import type { DiffResult } from '../src-core/model/types';
+import type { DiffResult, RepairResult } from '../src-core/model/types';
 import { resolveFormat } from '../src-core/diff/format';
 import { DIFF_LIMITS, DiffSlots, checkSnapshotSize, limitBytes } from '../src-core/diff/limits';
 import { checkLimit } from '../src-core/model/validate';
 import type { Chunk, SnapshotSource } from '../src-core/diff/types';
 import { type ServiceDiffOptions, servicesFor } from '../src-core/services/index';
+import type { RepairOptions } from '../src-core/services/types';
 import { exportSurfaceToFile } from '../src-core/services/save';
 import type { EventStore } from '../src-core/store/types';
 import type { StoreDescriptor } from './connections';
-import type { DiffRunRequest } from './ipc-contract';
+import type { DiffRunRequest, RepairRunRequest } from './ipc-contract';
 
 /** A diff as the renderer asked for it: the topic and the `diff` channel's request. */
 export type DiffJob = { job: 'diff'; topic: string } & DiffRunRequest;
+
+/** A repair as the renderer asked for it, with who writes (main's to set: the OS user on a local file). */
+export type RepairJob = { job: 'repair'; topic: string; by?: string } & RepairRunRequest;
 
 export interface ExportJob {
   job: 'export';
@@ -43,8 +48,16 @@ export interface ExportJob {
   file: string;
 }
 
-export type Job = DiffJob | ExportJob;
-export type JobValue<J extends Job> = J extends DiffJob ? DiffResult : { rows: number };
+export type Job = DiffJob | RepairJob | ExportJob;
+export type JobValue<J extends Job> = J extends DiffJob
+  ? DiffResult
+  : J extends RepairJob
+    ? RepairResult
+    : { rows: number };
+
+/** The jobs that read a snapshot (a diff slot, a spill directory, the snapshot size limit). */
+export type SnapshotJob = DiffJob | RepairJob;
+const readsSnapshot = (job: Job): job is SnapshotJob => job.job === 'diff' || job.job === 'repair';
 
 /** Progress and cancel for a job; `onStart` has no meaning across a worker boundary. */
 export type JobOp = Pick<LongOperation, 'onProgress' | 'signal'>;
@@ -52,7 +65,7 @@ export type JobOp = Pick<LongOperation, 'onProgress' | 'signal'>;
 /** Messages between main and a job worker. */
 export type WorkerToMain =
   | { type: 'progress'; progress: Progress }
-  | { type: 'done'; value: DiffResult | { rows: number } }
+  | { type: 'done'; value: DiffResult | RepairResult | { rows: number } }
   | { type: 'error'; error: ErrorBody };
 export type MainToWorker = { type: 'cancel' };
 
@@ -69,7 +82,7 @@ export interface WorkerInput extends JobEnv {
   job: Job;
 }
 
-async function snapshotSource(job: DiffJob, limit: number): Promise<SnapshotSource> {
+async function snapshotSource(job: SnapshotJob, limit: number): Promise<SnapshotSource> {
   const format = resolveFormat(job.format, job.fileName);
   if (job.source.kind === 'bytes') {
     const name = job.fileName || 'snapshot';
@@ -103,13 +116,14 @@ export async function runJob(
   job: Job,
   op: JobOp = {},
   env: JobEnv = {},
-): Promise<DiffResult | { rows: number }> {
+): Promise<DiffResult | RepairResult | { rows: number }> {
   const services = servicesFor(store, env.tmpDir !== undefined ? { tmpDir: env.tmpDir } : {});
   if (job.job === 'export') {
     const rows = await exportSurfaceToFile(services, job.topic, job.req, job.file, op);
     return { rows };
   }
   const source = await snapshotSource(job, env.diffLimit ?? DIFF_LIMITS.snapshotBytesDefault);
+  if (job.job === 'repair') return services.repair(job.topic, source, repairOptionsOf(job), op);
   const opts: ServiceDiffOptions = {};
   if (job.keyField !== undefined) opts.keyField = job.keyField;
   if (job.fields !== undefined) opts.fields = job.fields;
@@ -120,6 +134,15 @@ export async function runJob(
   if (job.tolerance !== undefined) opts.tolerance = job.tolerance;
   if (job.normalise !== undefined) opts.normalise = job.normalise;
   return services.diff(job.topic, source, opts, op);
+}
+
+/**
+ * A repair job's options for the service: the request's fields as they came (the IPC schema
+ * checked them), the snapshot's file name as `name` (for meta.repair), and who writes.
+ */
+export function repairOptionsOf(job: RepairJob): RepairOptions {
+  const { job: _job, topic: _topic, source: _source, fileName, format: _format, ...opts } = job;
+  return { ...opts, ...(fileName !== '' ? { name: fileName } : {}) };
 }
 
 export interface JobRunnerOptions {
@@ -162,7 +185,7 @@ export class JobRunner {
     // its own that is removed when its worker exits, however it ends.
     let release = (): void => undefined;
     let jobDir: string | null = null;
-    if (job.job === 'diff') {
+    if (readsSnapshot(job)) {
       try {
         if (job.source.kind === 'bytes') {
           checkSnapshotSize(job.source.bytes.byteLength, this.diffLimit, job.fileName || 'snapshot');
@@ -183,7 +206,7 @@ export class JobRunner {
     // Hand uploaded bytes to the worker without a copy, but only when they own their whole
     // buffer: transferring a view's buffer (e.g. Node's shared Buffer pool) would detach it for
     // every other view.
-    const bytes = job.job === 'diff' && job.source.kind === 'bytes' ? job.source.bytes : null;
+    const bytes = readsSnapshot(job) && job.source.kind === 'bytes' ? job.source.bytes : null;
     const transfer =
       bytes &&
       bytes.buffer instanceof ArrayBuffer &&

@@ -27,6 +27,7 @@ import type {
   ExportSurfaceRequest,
   InvalidatePreview,
   LongOperation,
+  RepairRequest,
   StoreApi,
   ApiError,
 } from '../../src-core/model/store-api';
@@ -38,6 +39,7 @@ import type {
   InvalidateResult,
   ListTxnsOptions,
   ReadEventsOptions,
+  RepairResult,
   StoredEvent,
   SurfaceOptions,
   SurfacePage,
@@ -48,6 +50,7 @@ import type {
 import { diffQuery } from '../../src-core/wire/diff-query';
 import { paths } from '../../src-core/wire/paths';
 import { queryOf } from '../../src-core/wire/query';
+import { repairFormData, repairQuery } from '../../src-core/wire/repair-form';
 import { normalizeServerUrl } from '../../src-core/wire/server-url';
 import { CONTENT_TYPES, resolveFormat } from '../../src-core/wire/snapshot-format';
 import { tailStream } from '../../src-core/wire/sse-tail';
@@ -211,6 +214,34 @@ export class HttpStoreApi implements StoreApi {
       contentType: CONTENT_TYPES[format],
       onProgress: op.onProgress,
       signal: startCancellable(op),
+    });
+  }
+
+  /**
+   * The snapshot is the body; with chosen keys, a multipart body of the `snapshot` file and the
+   * `keys` NDJSON. Refused here on a read-only connection, as every write is.
+   */
+  async repair(topic: string, req: RepairRequest, op: LongOperation = {}): Promise<RepairResult> {
+    const t = this.allowed('repair');
+    const format = resolveFormat(req.format, req.fileName);
+    const { file, fileName, keys, format: _format, ...opts } = req;
+    // A multipart body names the format in the query (the part's media type is not relied on).
+    const query = repairQuery({
+      ...opts,
+      format: keys !== undefined ? format : undefined,
+      name: fileName || undefined,
+    });
+    const body = keys !== undefined ? repairFormData(keys, file, fileName || 'snapshot') : file;
+    return uploadJson<RepairResult>({
+      url: t.url(paths.repair(topic), query),
+      base: t.baseUrl,
+      headers: t.authHeaders(),
+      body,
+      contentType: CONTENT_TYPES[format],
+      onProgress: op.onProgress,
+      signal: startCancellable(op),
+      what: req.dryRun ? 'The repair preview' : 'The repair',
+      serverPhase: req.dryRun ? 'previewing' : 'repairing',
     });
   }
 

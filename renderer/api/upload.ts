@@ -1,8 +1,9 @@
 /**
- * Snapshot upload for the diff route with XMLHttpRequest, because fetch cannot report upload
- * progress: the browser's own part of the diff. Reports bytes sent while uploading, then an
- * indeterminate "comparing" phase while the server works; an AbortSignal aborts the request
- * (CANCELLED). The URL, the Content-Type of each format and the error rules are the wire's
+ * Snapshot upload for the diff and repair routes with XMLHttpRequest, because fetch cannot report
+ * upload progress: the browser's own part of a diff or a repair. Reports bytes sent while
+ * uploading, then an indeterminate phase ("comparing", or the caller's) while the server works;
+ * an AbortSignal aborts the request (CANCELLED). A FormData body (a repair of chosen keys) goes
+ * with the browser's own multipart Content-Type, which carries the boundary. The URL, the Content-Type of each format and the error rules are the wire's
  * (src-core/wire/); `formatFromName` is the wire's file-name rule under the name the screens use.
  */
 import type { Progress } from '../../src-core/model/store-api';
@@ -10,20 +11,25 @@ import { cancelled, errorFromStatus, notJson, unreachable } from '../../src-core
 
 export { formatFromFileName as formatFromName } from '../../src-core/wire/snapshot-format';
 
-const WHAT = 'The comparison';
-
 export interface UploadRequest {
   url: string;
   /** The server, for messages. */
   base: string;
   headers: Record<string, string>;
-  body: Blob;
+  /** The snapshot, or multipart parts (sent with the browser's multipart Content-Type). */
+  body: Blob | FormData;
+  /** The snapshot's media type (ignored for FormData). */
   contentType: string;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** For messages (default "The comparison"). */
+  what?: string;
+  /** The phase reported once uploaded (default "comparing"). */
+  serverPhase?: string;
 }
 
 export function uploadJson<T>(req: UploadRequest): Promise<T> {
+  const WHAT = req.what ?? 'The comparison';
   return new Promise<T>((resolve, reject) => {
     if (req.signal?.aborted) {
       reject(cancelled(WHAT));
@@ -31,11 +37,11 @@ export function uploadJson<T>(req: UploadRequest): Promise<T> {
     }
     const xhr = new XMLHttpRequest();
     xhr.open('POST', req.url);
-    xhr.setRequestHeader('Content-Type', req.contentType);
+    if (!(req.body instanceof FormData)) xhr.setRequestHeader('Content-Type', req.contentType);
     xhr.setRequestHeader('Accept', 'application/json');
     for (const [k, v] of Object.entries(req.headers)) xhr.setRequestHeader(k, v);
     xhr.responseType = 'text';
-    const total = req.body.size;
+    const total = req.body instanceof FormData ? null : req.body.size;
     xhr.upload.onprogress = (e) => {
       req.onProgress?.({
         done: e.loaded,
@@ -45,7 +51,7 @@ export function uploadJson<T>(req: UploadRequest): Promise<T> {
       });
     };
     xhr.upload.onload = () => {
-      req.onProgress?.({ done: total, total: null, unit: 'rows', phase: 'comparing' });
+      req.onProgress?.({ done: total ?? 0, total: null, unit: 'rows', phase: req.serverPhase ?? 'comparing' });
     };
     const onAbort = (): void => xhr.abort();
     req.signal?.addEventListener('abort', onAbort, { once: true });

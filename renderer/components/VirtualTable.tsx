@@ -2,7 +2,8 @@
  * A virtualised ARIA grid (@tanstack/react-virtual) for tables of up to millions of rows: fixed
  * row height, only visible rows in the DOM, more pages requested as the end comes into view.
  * Keyboard: the grid is one tab stop; Up/Down/PageUp/PageDown/Home/End move the active row
- * (aria-activedescendant), Enter activates it. When rows are prepended (live tail) while the
+ * (aria-activedescendant), Enter activates it; where the table has them, Space toggles the active
+ * row (`onToggle`) and Ctrl+A / ⌘A selects all (`onSelectAll`, given the active row). When rows are prepended (live tail) while the
  * person is scrolled down, the scroll offset is shifted so what they look at stays put.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -38,6 +39,10 @@ export interface VirtualTableProps<T> {
   loadingMore?: boolean;
   onNeedMore?: () => void;
   onActivate?: (row: T) => void;
+  /** Space on the active row (e.g. tick its checkbox). */
+  onToggle?: (row: T) => void;
+  /** Ctrl+A / ⌘A in the grid, with the active row (null when none). */
+  onSelectAll?: (active: T | null) => void;
   rowClassName?: (row: T) => string | undefined;
   selectedKey?: string | null;
   empty?: ReactNode;
@@ -130,6 +135,15 @@ export function VirtualTable<T>(props: VirtualTableProps<T>): ReactNode {
         break;
       case 'Enter':
         if (activeIndex >= 0) props.onActivate?.(rows[activeIndex]!);
+        break;
+      case ' ':
+        if (!props.onToggle) return;
+        if (activeIndex >= 0) props.onToggle(rows[activeIndex]!);
+        break;
+      case 'a':
+      case 'A':
+        if (!props.onSelectAll || !(e.ctrlKey || e.metaKey)) return;
+        props.onSelectAll(activeIndex >= 0 ? rows[activeIndex]! : null);
         break;
       default:
         return;

@@ -15,14 +15,15 @@ const conn = (role: ConnectionInfo['role'], readOnly = false): ConnectionInfo =>
 describe('accessOf', () => {
   it('follows the role', () => {
     expect(accessOf(conn('admin'))).toMatchObject({ canWrite: true, canInvalidate: true, why: null });
-    expect(accessOf(conn('write'))).toMatchObject({ canWrite: true, canInvalidate: false });
-    expect(accessOf(conn('read'))).toMatchObject({ canWrite: false, canInvalidate: false });
+    expect(accessOf(conn('write'))).toMatchObject({ canWrite: true, canRepair: true, canInvalidate: false });
+    expect(accessOf(conn('read'))).toMatchObject({ canWrite: false, canRepair: false, canInvalidate: false });
     expect(accessOf(conn('read')).why).toContain('read role');
   });
   it('read-only beats every role', () => {
     expect(accessOf(conn('admin', true))).toMatchObject({
       canWrite: false,
       canInvalidate: false,
+      canRepair: false,
       why: 'This connection is read-only',
     });
     expect(accessOf(null)).toMatchObject({ canWrite: false, canInvalidate: false });

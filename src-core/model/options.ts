@@ -153,6 +153,27 @@ export const diffParamsSchema = z.strictObject({
   normalise: z.array(normaliseRuleSchema).max(2).optional(),
 });
 
+/** The diff categories a repair may write (API.md "Repair"). */
+export const repairIncludeSchema = z.enum(['different', 'missingInStore', 'missingInSnapshot']);
+
+/**
+ * What a repair takes beside the snapshot file: the diff's parameters (no `asOfTxn`: a repair
+ * writes over the topic as it is now), the categories to write, the reason, a dry run, the topic
+ * state the person reviewed, and the chosen keys (none: every key of the included categories).
+ */
+export const repairParamsSchema = diffParamsSchema.omit({ asOfTxn: true }).extend({
+  /** Default `different`, `missingInStore`. */
+  include: z.array(repairIncludeSchema).min(1).max(3).optional(),
+  /** Why (stored in every repair transaction's `meta.repair`). */
+  reason: invalidateReasonSchema,
+  /** Answer with what would be written; write nothing. */
+  dryRun: z.boolean().optional(),
+  /** CONFLICT, nothing written, unless the topic's max seq is still this (the reviewed diff's `asOf.maxSeq`). */
+  expectMaxSeq: seqNoSchema.optional(),
+  /** Only these keys (of the included categories). */
+  keys: z.array(z.string().min(1).max(LIMITS.keyMax)).min(1).max(LIMITS.repairEventsMax).optional(),
+});
+
 /** Id of a remembered connection. */
 export const connectionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a connection id');
 /** A connection's colour in the status bar: a CSS colour, or null for none. */

@@ -63,6 +63,7 @@ describe('the option schemas', () => {
       'openFileRequestSchema',
       'previewInvalidationOptionsSchema',
       'readEventsOptionsSchema',
+      'repairParamsSchema',
       'surfaceOptionsSchema',
     ]);
     for (const [name, schema] of objects) {

@@ -15,6 +15,7 @@ import type {
   exportFormatSchema,
   exportSurfaceRequestSchema,
   openFileRequestSchema,
+  repairParamsSchema,
   snapshotFormatSchema,
 } from './options';
 import type {
@@ -26,6 +27,7 @@ import type {
   JsonValue,
   ListTxnsOptions,
   ReadEventsOptions,
+  RepairResult,
   Role,
   StoredEvent,
   SurfaceOptions,
@@ -102,6 +104,12 @@ export type SnapshotFormat = z.infer<typeof snapshotFormatSchema>;
  */
 export type DiffRequest = z.infer<typeof diffParamsSchema> & { file: Blob };
 
+/**
+ * A repair: the snapshot file and the parameters of model/options.ts `repairParamsSchema` (the
+ * diff's, less `asOfTxn`, plus `include`, `reason`, `dryRun`, `expectMaxSeq` and chosen `keys`).
+ */
+export type RepairRequest = z.infer<typeof repairParamsSchema> & { file: Blob };
+
 export interface Progress {
   /** Work done and total, in the unit named (bytes read, rows compared). total null: unknown. */
   done: number;
@@ -159,6 +167,8 @@ export interface StoreApi {
   loadSampleData(): Promise<{ topic: string }>;
 
   diff(topic: string, req: DiffRequest, op?: LongOperation): Promise<DiffResult>;
+  /** Writes what a diff found (or, with `dryRun`, answers what it would write), in one commit. */
+  repair(topic: string, req: RepairRequest, op?: LongOperation): Promise<RepairResult>;
   exportSurface(topic: string, req: ExportSurfaceRequest, op?: LongOperation): Promise<ExportResult>;
 
   /** Live tail: `onEvents` gets every event with seq > after, in order, until unsubscribed. */

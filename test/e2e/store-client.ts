@@ -2,7 +2,7 @@
  * A tiny HTTP client the e2e tests use to arrange data and to write "from elsewhere" (e.g. while
  * the Live tail is on): plain fetch against the test's own server, failing loudly on non-2xx.
  */
-import type { AppendResponse, EventInput, InvalidateResult } from '../../src-core/model/types';
+import type { AppendResponse, DiffResult, EventInput, InvalidateResult, TxnDetail } from '../../src-core/model/types';
 
 export class StoreClient {
   constructor(
@@ -10,13 +10,13 @@ export class StoreClient {
     private readonly token?: string,
   ) {}
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  private async call<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const headers: Record<string, string> = { 'Content-Type': contentType };
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     const res = await fetch(this.url + path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path} -> ${res.status}: ${text}`);
@@ -30,6 +30,15 @@ export class StoreClient {
 
   invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
     return this.call('POST', `/v1/topics/${encodeURIComponent(topic)}/txns/${txn}/invalidate`, { reason });
+  }
+
+  txn(topic: string, txn: number): Promise<TxnDetail> {
+    return this.call('GET', `/v1/topics/${encodeURIComponent(topic)}/txns/${txn}`);
+  }
+
+  /** Diffs the topic against a snapshot (`text` of `contentType`), as the route answers. */
+  diff(topic: string, text: string, contentType: string): Promise<DiffResult> {
+    return this.call('POST', `/v1/topics/${encodeURIComponent(topic)}/diff`, text, contentType);
   }
 
   /** Writes `n` transactions of `perTxn` events with keys `${prefix}${i}`. */

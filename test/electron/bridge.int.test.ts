@@ -198,6 +198,39 @@ describe('window.tidemark over IPC', () => {
     expect(bad.code).toBe('BAD_REQUEST');
   });
 
+  it('repairs from a diff in a worker: dry run, chosen keys, the OS user as by, a stale diff writes nothing, read-only refused', async () => {
+    await h.api.append('r.t', {
+      events: [
+        { key: 'k1', data: { px: 1, desk: 'a' } },
+        { key: 'k2', data: { px: 2, desk: 'b' } },
+        { key: 'k3', data: { px: 3, desk: 'c' } },
+      ],
+    });
+    const csv = 'key,px\nk1,10\nk2,20\nk3,3\n';
+    const req = { file: new Blob([csv]), fileName: 'up.csv', reason: 'upstream is right' };
+    const progress: Progress[] = [];
+    const dry = await h.api.repair('r.t', { ...req, dryRun: true }, { onProgress: (p) => progress.push(p) });
+    expect(dry).toMatchObject({ dryRun: true, written: 2, txns: [2] }); // the numbers it would take
+    expect(progress.length).toBeGreaterThan(0);
+    expect((await h.api.topicInfo('r.t')).maxSeq).toBe(3);
+
+    const stale = await rejection(h.api.repair('r.t', { ...req, keys: ['k2'], expectMaxSeq: 2 }));
+    expect(stale.code).toBe('CONFLICT');
+    expect((await h.api.topicInfo('r.t')).maxSeq).toBe(3);
+
+    const res = await h.api.repair('r.t', { ...req, keys: ['k2'], expectMaxSeq: dry.asOf.maxSeq });
+    expect(res).toMatchObject({ dryRun: false, written: 1, txns: [2] });
+    expect(res.events.map((e) => [e.key, e.data])).toEqual([['k2', { px: 20, desk: 'b' }]]);
+    const txn = await h.api.getTxn('r.t', 2);
+    expect(txn.by).toBe(userInfo().username);
+    expect((txn.meta as { repair?: { reason?: unknown } }).repair?.reason).toBe('upstream is right');
+
+    const conn = (await h.api.currentConnection())!;
+    await h.api.updateConnection(conn.id, { readOnly: true });
+    expect((await rejection(h.api.repair('r.t', req))).code).toBe('FORBIDDEN');
+    expect((await h.api.topicInfo('r.t')).maxSeq).toBe(4);
+  });
+
   it('cancels a diff through its AbortSignal', async () => {
     await h.api.loadSampleData();
     const rows = ['key,qty'];

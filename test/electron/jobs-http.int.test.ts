@@ -4,7 +4,9 @@
  * surface page read) and an export is one GET of its export route (beside one topic read for the
  * progress total), and each gives what the same job over the server's SQLite file gives: the same
  * DiffResult, the same exported bytes and row count. Cancel works over HTTP for both, leaving no
- * file behind; progress reaches the caller (bytes uploaded, rows exported).
+ * file behind; progress reaches the caller (bytes uploaded, rows exported). A repair is one
+ * upload to the server's repair route (multipart with chosen keys), its dry run the same as on the
+ * file, and its write lands in the server's store with meta.repair.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Progress } from '../../src-core/model/store-api';
 import { openSqliteStore, type SqliteEventStore } from '../../src-core/store/sqlite';
 import type { StoreDescriptor } from '../../electron/connections';
-import { type DiffJob, type ExportJob, runJob } from '../../electron/jobs';
+import { type DiffJob, type ExportJob, type RepairJob, runJob } from '../../electron/jobs';
 import { openHttpStore } from '../../src-core/store/http';
 import { TOPIC, countingServer, seed, snapshotCsv, type CountingServer } from '../services/helpers';
 import { devJobRunner } from './harness';
@@ -63,6 +65,51 @@ const diffJob = (source: DiffJob['source'], extra: Partial<DiffJob> = {}): DiffJ
 });
 
 describe('runJob over an HTTP descriptor', () => {
+  it('repair: one POST to the repair route, the dry run as on the file, chosen keys written there', async () => {
+    await store.append('rep', {
+      events: [
+        { key: 'a', data: { px: 1, desk: 'x' } },
+        { key: 'b', data: { px: 2, desk: 'y' } },
+      ],
+    });
+    const csv = 'key,px\na,10\nb,20\n';
+    const job = (extra: Partial<RepairJob>): RepairJob => ({
+      job: 'repair',
+      topic: 'rep',
+      source: { kind: 'bytes', bytes: bytes(csv) },
+      fileName: 'up.csv',
+      reason: 'upstream is right',
+      ...extra,
+    });
+    const shape = (r: {
+      summary: unknown;
+      written: number;
+      txns: number[];
+      events: { key: string; data: unknown }[];
+    }) => ({
+      summary: r.summary,
+      written: r.written,
+      txns: r.txns,
+      events: r.events.map((e) => [e.key, e.data]),
+    });
+    const want = await jobs.run(local, job({ dryRun: true }));
+    server.requests.length = 0;
+    const got = await jobs.run(remote, job({ dryRun: true }));
+    expect(shape(got)).toEqual(shape(want));
+    expect(server.requests).toEqual(['POST /v1/topics/rep/repair']);
+
+    server.requests.length = 0;
+    const res = await jobs.run(remote, job({ keys: ['b'], expectMaxSeq: want.asOf.maxSeq }));
+    expect(server.requests).toEqual(['POST /v1/topics/rep/repair']);
+    expect(res).toMatchObject({ dryRun: false, written: 1 });
+    const txn = await store.getTxn('rep', res.txns[0]!);
+    expect(txn.meta).toMatchObject({ repair: { reason: 'upstream is right' } });
+    expect((await store.surface('rep')).rows.map((r) => r.data)).toEqual([
+      { px: 1, desk: 'x' },
+      { px: 20, desk: 'y' },
+    ]);
+  });
+
   it('diff: one POST to the diff route, no surface read, the result of the same job on the file', async () => {
     const snap = path.join(dir, 'snap.csv');
     writeFileSync(snap, snapshotCsv());

@@ -1,6 +1,6 @@
 /**
- * Progress of a running comparison: bytes uploaded (a real bar), then an indeterminate bar while
- * the server compares, the elapsed time, and "Cancel".
+ * Progress of a running comparison (or repair): bytes uploaded (a real bar), then an indeterminate
+ * bar while the server works, the elapsed time, and "Cancel".
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Progress } from '../../../src-core/model/store-api';
@@ -10,10 +10,16 @@ export function DiffProgress({
   progress,
   startedAt,
   onCancel,
+  label = 'Comparison progress',
+  working = 'Comparing with the surface',
 }: {
   progress: Progress | null;
   startedAt: number;
   onCancel: () => void;
+  /** The progress bar's accessible name. */
+  label?: string;
+  /** What the server is doing once the upload is done. */
+  working?: string;
 }): ReactNode {
   const [now, setNow] = useState(startedAt);
   useEffect(() => {
@@ -25,14 +31,14 @@ export function DiffProgress({
   return (
     <div className="diff-progress" role="status" aria-live="polite">
       {determinate ? (
-        <progress aria-label="Comparison progress" max={progress.total ?? 1} value={progress.done} />
+        <progress aria-label={label} max={progress.total ?? 1} value={progress.done} />
       ) : (
-        <progress aria-label="Comparison progress" />
+        <progress aria-label={label} />
       )}
       <span>
         {progress?.phase === 'uploading'
           ? `Uploading ${fmtNum(Math.round(progress.done / 1024))} of ${fmtNum(Math.round((progress.total ?? 0) / 1024))} KiB`
-          : 'Comparing with the surface'}
+          : working}
         {' · '}
         {elapsed.toFixed(1)} s
       </span>

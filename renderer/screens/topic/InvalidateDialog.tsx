@@ -7,12 +7,12 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { LIMITS } from '../../../src-core/model/limits';
 import { validateReason } from '../../../src-core/model/validate';
 import { useApi } from '../../api/api-context';
 import { CompareTable } from '../../components/CompareTable';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Modal } from '../../components/Modal';
+import { ReasonField } from '../../components/ReasonField';
 import { useAccess } from '../../components/use-access';
 import { fmtNum, jsonPreview } from '../../lib/format';
 import { refusal } from '../../lib/refusal';
@@ -101,17 +101,12 @@ export function InvalidateDialog({ topic, txn, onClose }: Props): ReactNode {
           if (ready) mutation.mutate();
         }}
       >
-        <label className="field">
-          <span>Reason</span>
-          <textarea
-            rows={2}
-            maxLength={LIMITS.reasonMax}
-            value={reason}
-            placeholder="Why is this transaction wrong? (kept with the marker)"
-            onChange={(e) => setReason(e.target.value)}
-          />
-        </label>
-        {reasonError !== null && <p className="field-error">{reasonError}</p>}
+        <ReasonField
+          value={reason}
+          onChange={setReason}
+          placeholder="Why is this transaction wrong? (kept with the marker)"
+          error={reasonError}
+        />
         <label className="field">
           <span>Confirm transaction number</span>
           <input
