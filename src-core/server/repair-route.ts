@@ -12,7 +12,7 @@
  */
 import { once } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Busboy, type BusboyFileStream } from '@fastify/busboy';
+import type { BusboyConstructor, BusboyFileStream, BusboyInstance } from '@fastify/busboy';
 import { TidemarkError, badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { RepairInclude, RepairResult } from '../model/types';
@@ -69,7 +69,9 @@ export async function runRepair(
   try {
     let source: SnapshotSource;
     if (multipart) {
-      form = new Form(req, guard);
+      // Loaded when a multipart body arrives: the parser is needed by nothing else.
+      const { Busboy } = await import('@fastify/busboy');
+      form = new Form(req, guard, Busboy);
       const snap = await form.snapshot();
       if (form.keys !== null) opts.keys = form.keys;
       if (opts.name === undefined && snap.name !== '') opts.name = snap.name;
@@ -106,7 +108,7 @@ interface SnapshotPart {
  */
 class Form {
   keys: string[] | null = null;
-  private readonly bb;
+  private readonly bb: BusboyInstance;
   private readonly stopPump = new AbortController();
   private fail!: (e: unknown) => void;
   private readonly failed: Promise<never>;
@@ -114,7 +116,7 @@ class Form {
   private snapshotSeen = false;
   private keysDone: Promise<void> = Promise.resolve();
 
-  constructor(req: RepairRequest, guard: UploadGuard) {
+  constructor(req: RepairRequest, guard: UploadGuard, Busboy: BusboyConstructor) {
     this.failed = new Promise<never>((_, reject) => {
       this.fail = reject;
     });

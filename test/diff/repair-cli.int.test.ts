@@ -49,25 +49,16 @@ async function freshTopic(): Promise<string> {
 
 const file = (): string => join(dir.dir, 'up.csv');
 
+/** `diff --db DB --topic T --file up.csv --key id` and `extra`, split at spaces. */
+const onDb = (topic: string, extra: string): string[] => [
+  ...['diff', '--db', db, '--topic', topic, '--file', file(), '--key', 'id'],
+  ...extra.split(' ').filter((a) => a !== ''),
+];
+
 describe('tidemark diff --repair', () => {
   it('--db: repairs, prints one line, records --by and the reason; the diff is then equal', async () => {
     const topic = await freshTopic();
-    const r = await runCli([
-      'diff',
-      '--db',
-      db,
-      '--topic',
-      topic,
-      '--file',
-      file(),
-      '--key',
-      'id',
-      '--repair',
-      '--reason',
-      'ticket 7',
-      '--by',
-      'ann',
-    ]);
+    const r = await runCli([...onDb(topic, '--repair --reason'), 'ticket 7', '--by', 'ann']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { written: number; txns: number[]; dryRun: boolean };
@@ -113,22 +104,7 @@ describe('tidemark diff --repair', () => {
 
   it('a stale --expect-max-seq fails with 1 and writes nothing', async () => {
     const topic = await freshTopic();
-    const r = await runCli([
-      'diff',
-      '--db',
-      db,
-      '--topic',
-      topic,
-      '--file',
-      file(),
-      '--key',
-      'id',
-      '--repair',
-      '--reason',
-      'r',
-      '--expect-max-seq',
-      '1',
-    ]);
+    const r = await runCli(onDb(topic, '--repair --reason r --expect-max-seq 1'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/expectMaxSeq.*CONFLICT/);
     expect((await store.topicInfo(topic)).maxSeq).toBe(3);

@@ -92,7 +92,8 @@ export class HttpEventStore implements EventStore {
 
   /**
    * Through the ordered writer; an atomic or dry-run batch is one `POST /v1/batch?atomic=…&dryRun=…`
-   * of its own, outside the writer's queue (it must not be split or coalesced). A transaction
+   * of its own, outside the writer's queue (it must not be split or coalesced), so it is not
+   * ordered after appends still queued: await those first (as `append`'s dry run). A transaction
    * refused here before sending is reported as the server would: an atomic batch sends nothing.
    */
   async appendBatch(txns: BatchTxn[], opts?: BatchOptions): Promise<BatchResponse> {
