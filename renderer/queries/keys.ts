@@ -3,10 +3,10 @@
  * ['topic', name], so a write can invalidate exactly the branch it touched:
  * ['topics'], ['topic', name, 'info'], ['topic', name, 'events', params],
  * ['topic', name, 'txns', params], ['topic', name, 'txn', n], ['topic', name, 'surface', params],
- * ['topic', name, 'preview', n], and ['topic', name, 'live'] (the live tail's rows, see live.ts; the
+ * ['topic', name, 'preview', n], ['topic', name, 'timeline', opts], and ['topic', name, 'live'] (the live tail's rows, see live.ts; the
  * invalidations of the topic branch leave it alone). Connection state lives under ['connection'].
  */
-import type { SurfaceView } from '../../src-core/model/types';
+import type { SurfaceView, TimelineOptions } from '../../src-core/model/types';
 
 export interface EventsParams {
   key?: string;
@@ -35,5 +35,6 @@ export const keys = {
   surfaceAll: (name: string) => ['topic', name, 'surface'] as const,
   surface: (name: string, p: SurfaceParams) => ['topic', name, 'surface', p] as const,
   preview: (name: string, txn: number) => ['topic', name, 'preview', txn] as const,
+  timeline: (name: string, opts: TimelineOptions) => ['topic', name, 'timeline', opts] as const,
   live: (name: string) => ['topic', name, 'live'] as const,
 };

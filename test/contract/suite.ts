@@ -14,6 +14,7 @@ import { propertyCases } from './cases/property';
 import { readCases } from './cases/reads';
 import { surfaceCases } from './cases/surface';
 import { tailCases } from './cases/tail';
+import { timelineCases } from './cases/timeline';
 import { storableTextCases } from './cases/text';
 import { whoCases } from './cases/who';
 import { writeCases } from './cases/writes';
@@ -30,6 +31,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     invalidateCases(fx);
     whoCases(fx);
     surfaceCases(fx);
+    timelineCases(fx);
     storableTextCases(fx);
     jsonLimitCases(fx);
     tailCases(fx);

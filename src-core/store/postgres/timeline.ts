@@ -1,0 +1,73 @@
+/**
+ * `timeline` on PostgreSQL: the bucket plan of model/timeline.ts over the topic's first
+ * transaction (a primary-key lookup) and its maintained `last_time`, then one aggregate statement
+ * over the txns primary key (topic_id, txn). Times are stored as ISO-8601 text, which sorts as
+ * time, so the range is a text comparison and only the bucket needs the time in milliseconds.
+ * The biggest transaction of each bucket (the lowest on a tie) is the first of its transactions
+ * ordered by size descending, then number.
+ */
+import { normalizeTimeline, planTimeline, timelineBucket, timelineOf } from '../../model/timeline';
+import type { Timeline, TimelineOptions } from '../../model/types';
+import { validateTopic } from '../../model/validate';
+import { query, type Db } from './db';
+
+interface BucketRow {
+  b: number;
+  txns: number;
+  events: number;
+  invalidated: number;
+  invalid_events: number;
+  markers: number;
+  first_txn: number;
+  last_txn: number;
+  max_events: number;
+  max_events_txn: number;
+}
+
+export async function timeline(db: Db, topic: string, opts?: TimelineOptions): Promise<Timeline> {
+  validateTopic(topic);
+  const req = normalizeTimeline(opts);
+  const t = db.t;
+  const ends = await query<{ id: number; first: string | null; last: string | null }>(
+    db,
+    `SELECT id, (SELECT time FROM ${t.txns} x WHERE x.topic_id = p.id ORDER BY txn LIMIT 1) AS first, last_time AS last
+       FROM ${t.topics} p WHERE topic = $1`,
+    [topic],
+  );
+  const top = ends[0];
+  const ms = (v: string | null | undefined): number | null => (v === null || v === undefined ? null : Date.parse(v));
+  const plan = planTimeline(req, ms(top?.first), ms(top?.last));
+  if (top === undefined || plan === null) return timelineOf(topic, plan, []);
+  const rows = await query<BucketRow>(
+    db,
+    `SELECT ((extract(epoch FROM time::timestamptz) * 1000)::bigint - $2::bigint) / $3::bigint AS b,
+            count(*)::bigint AS txns, sum(count)::bigint AS events,
+            count(*) FILTER (WHERE invalidated_by IS NOT NULL)::bigint AS invalidated,
+            coalesce(sum(count) FILTER (WHERE invalidated_by IS NOT NULL), 0)::bigint AS invalid_events,
+            count(*) FILTER (WHERE marker)::bigint AS markers,
+            min(txn) AS first_txn, max(txn) AS last_txn, max(count)::bigint AS max_events,
+            (array_agg(txn ORDER BY count DESC, txn))[1] AS max_events_txn
+       FROM ${t.txns}
+      WHERE topic_id = $1 AND time >= $4 AND time < $5
+      GROUP BY 1 ORDER BY 1`,
+    [top.id, plan.fromMs, plan.bucketMs, new Date(plan.fromMs).toISOString(), new Date(plan.toMs).toISOString()],
+  );
+  return timelineOf(
+    topic,
+    plan,
+    rows.map((r) =>
+      timelineBucket(plan, {
+        index: r.b,
+        txns: r.txns,
+        events: r.events,
+        invalidated: r.invalidated,
+        invalidEvents: r.invalid_events,
+        markers: r.markers,
+        firstTxn: r.first_txn,
+        lastTxn: r.last_txn,
+        maxEvents: r.max_events,
+        maxEventsTxn: r.max_events_txn,
+      }),
+    ),
+  );
+}
