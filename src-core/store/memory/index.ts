@@ -51,7 +51,14 @@ import {
   prepareInvalidation,
   prepareTxn,
 } from '../prepare';
-import { type BucketCounts, normalizeTimeline, planTimeline, timelineBucket, timelineOf } from '../../model/timeline';
+import {
+  type BucketCounts,
+  bucketIndex,
+  normalizeTimeline,
+  planTimeline,
+  timelineBucket,
+  timelineOf,
+} from '../../model/timeline';
 import { CommitListeners } from '../listeners';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
@@ -258,7 +265,7 @@ export class MemoryEventStore implements EventStore {
       txns.forEach((t, i) => {
         const time = ms[i]!;
         if (time < plan.fromMs || time >= plan.toMs) return;
-        const index = Math.floor((time - plan.fromMs) / plan.bucketMs);
+        const index = bucketIndex(plan, time);
         const b = buckets.get(index) ?? {
           index,
           txns: 0,
