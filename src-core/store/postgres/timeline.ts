@@ -3,8 +3,9 @@
  * transaction (a primary-key lookup) and its maintained `last_time`, then one aggregate statement
  * over the txns primary key (topic_id, txn). Times are stored as ISO-8601 text, which sorts as
  * time, so the range is a text comparison and only the bucket needs the time in milliseconds.
- * The biggest transaction of each bucket (the lowest on a tie) is the first of its transactions
- * ordered by size descending, then number.
+ * The biggest transaction of each bucket (the lowest on a tie) is then found by a primary-key range
+ * scan of that bucket's own transactions (`txn BETWEEN firstTxn AND lastTxn`), as on SQLite: an
+ * `array_agg(… ORDER BY …)` per bucket would sort every transaction of the range again.
  */
 import { normalizeTimeline, planTimeline, timelineBucket, timelineOf } from '../../model/timeline';
 import type { Timeline, TimelineOptions } from '../../model/types';
@@ -40,16 +41,25 @@ export async function timeline(db: Db, topic: string, opts?: TimelineOptions): P
   if (top === undefined || plan === null) return timelineOf(topic, plan, []);
   const rows = await query<BucketRow>(
     db,
-    `SELECT ((extract(epoch FROM time::timestamptz) * 1000)::bigint - $2::bigint) / $3::bigint AS b,
-            count(*)::bigint AS txns, sum(count)::bigint AS events,
-            count(*) FILTER (WHERE invalidated_by IS NOT NULL)::bigint AS invalidated,
-            coalesce(sum(count) FILTER (WHERE invalidated_by IS NOT NULL), 0)::bigint AS invalid_events,
-            count(*) FILTER (WHERE marker)::bigint AS markers,
-            min(txn) AS first_txn, max(txn) AS last_txn, max(count)::bigint AS max_events,
-            (array_agg(txn ORDER BY count DESC, txn))[1] AS max_events_txn
-       FROM ${t.txns}
-      WHERE topic_id = $1 AND time >= $4 AND time < $5
-      GROUP BY 1 ORDER BY 1`,
+    `WITH g AS (
+       SELECT ((extract(epoch FROM time::timestamptz) * 1000)::bigint - $2::bigint) / $3::bigint AS b,
+              count(*)::bigint AS txns, sum(count)::bigint AS events,
+              count(*) FILTER (WHERE invalidated_by IS NOT NULL)::bigint AS invalidated,
+              coalesce(sum(count) FILTER (WHERE invalidated_by IS NOT NULL), 0)::bigint AS invalid_events,
+              count(*) FILTER (WHERE marker)::bigint AS markers,
+              min(txn) AS first_txn, max(txn) AS last_txn, max(count)::bigint AS max_events
+         FROM ${t.txns}
+        WHERE topic_id = $1 AND time >= $4 AND time < $5
+        GROUP BY 1
+     )
+     SELECT g.*, (
+       SELECT x.txn FROM ${t.txns} x
+        WHERE x.topic_id = $1 AND x.txn BETWEEN g.first_txn AND g.last_txn AND x.count = g.max_events
+          AND x.time >= $4 AND x.time < $5
+          AND ((extract(epoch FROM x.time::timestamptz) * 1000)::bigint - $2::bigint) / $3::bigint = g.b
+        ORDER BY x.txn LIMIT 1
+     ) AS max_events_txn
+     FROM g ORDER BY g.b`,
     [top.id, plan.fromMs, plan.bucketMs, new Date(plan.fromMs).toISOString(), new Date(plan.toMs).toISOString()],
   );
   return timelineOf(
