@@ -12,6 +12,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Timeline } from '../../src-core/model/types';
+import { fmtNum } from '../lib/format';
 import { useThemeName } from '../lib/theme';
 import { chartData, tooltipLines, zoomRange } from '../lib/timeline-chart';
 
@@ -67,7 +68,11 @@ export function TimelineChart({ timeline, label, onOpenTxn, onZoom }: Props): Re
         x: { time: true, range: () => [from, to] },
         y: { range: () => [0, Math.max(1, maxEvents) * 1.08] },
       },
-      axes: [axis, { ...axis, size: 60 }],
+      axes: [
+        axis,
+        // Events are whole: no fractional ticks on a small scale.
+        { ...axis, size: 60, values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? fmtNum(v) : '')) },
+      ],
       series: [
         {},
         { label: 'Events', paths: bars, fill: accent, stroke: accent, points: { show: false } },

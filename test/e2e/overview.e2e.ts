@@ -10,9 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { contentSecurityPolicy } from '../../electron/csp';
 import type { BatchTxn, Timeline } from '../../src-core/model/types';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
+import { withDesktopCsp } from './csp';
 import { expect, test } from './fixtures';
 import { AppPage } from './pages/app-page';
 import { TopicPage } from './pages/topic-page';
@@ -63,20 +63,7 @@ test('the Overview tab shows the outlier, and a click opens it', async ({ page, 
   await store.invalidate('orders', 7, 'wrong prices');
 
   // Under the desktop app's CSP, so a style the chart injected inline would be reported.
-  const csp = contentSecurityPolicy();
-  await page.route('**/*', async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
-  });
-  const violations: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
-  });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
+  const violations = await withDesktopCsp(page);
 
   const timeline = page.waitForResponse((r) => r.url().includes('/timeline'));
   await new AppPage(page, server.url).open('#/topic/orders/overview');
@@ -144,6 +131,12 @@ test('dragging zooms into a range asked of the store; Reset zoom returns', async
   await page.getByRole('button', { name: 'Reset zoom' }).click();
   await expect(range).toHaveText(before!);
   await expect(summary).toHaveText('6 transactions, 0 invalidated, biggest txn 1 with 2 events');
+
+  // The chart follows the theme: redrawn in the dark theme's colours.
+  await page.getByLabel('Dark mode').check();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.locator('[data-testid=timeline-chart] canvas')).toBeVisible();
+  await shot('overview-dark');
 });
 
 test('a topic without transactions says so', async ({ page, server }) => {

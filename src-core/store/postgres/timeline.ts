@@ -7,23 +7,11 @@
  * scan of that bucket's own transactions (`txn BETWEEN firstTxn AND lastTxn`), as on SQLite: an
  * `array_agg(… ORDER BY …)` per bucket would sort every transaction of the range again.
  */
-import { normalizeTimeline, planTimeline, timelineBucket, timelineOf } from '../../model/timeline';
+import { normalizeTimeline, planTimeline, timelineOf } from '../../model/timeline';
 import type { Timeline, TimelineOptions } from '../../model/types';
 import { validateTopic } from '../../model/validate';
+import { type TimelineRow, timelineFromRows } from '../timeline-row';
 import { query, type Db } from './db';
-
-interface BucketRow {
-  b: number;
-  txns: number;
-  events: number;
-  invalidated: number;
-  invalid_events: number;
-  markers: number;
-  first_txn: number;
-  last_txn: number;
-  max_events: number;
-  max_events_txn: number;
-}
 
 export async function timeline(db: Db, topic: string, opts?: TimelineOptions): Promise<Timeline> {
   validateTopic(topic);
@@ -39,7 +27,7 @@ export async function timeline(db: Db, topic: string, opts?: TimelineOptions): P
   const ms = (v: string | null | undefined): number | null => (v === null || v === undefined ? null : Date.parse(v));
   const plan = planTimeline(req, ms(top?.first), ms(top?.last));
   if (top === undefined || plan === null) return timelineOf(topic, plan, []);
-  const rows = await query<BucketRow>(
+  const rows = await query<TimelineRow>(
     db,
     `WITH g AS (
        SELECT ((extract(epoch FROM time::timestamptz) * 1000)::bigint - $2::bigint) / $3::bigint AS b,
@@ -62,22 +50,5 @@ export async function timeline(db: Db, topic: string, opts?: TimelineOptions): P
      FROM g ORDER BY g.b`,
     [top.id, plan.fromMs, plan.bucketMs, new Date(plan.fromMs).toISOString(), new Date(plan.toMs).toISOString()],
   );
-  return timelineOf(
-    topic,
-    plan,
-    rows.map((r) =>
-      timelineBucket(plan, {
-        index: r.b,
-        txns: r.txns,
-        events: r.events,
-        invalidated: r.invalidated,
-        invalidEvents: r.invalid_events,
-        markers: r.markers,
-        firstTxn: r.first_txn,
-        lastTxn: r.last_txn,
-        maxEvents: r.max_events,
-        maxEventsTxn: r.max_events_txn,
-      }),
-    ),
-  );
+  return timelineFromRows(topic, plan, rows);
 }

@@ -7,6 +7,7 @@
  * (`HeadRow`, `surfaceSql`), and `topics.name` is selected as `topic`.
  */
 import type Database from 'better-sqlite3';
+import type { TimelineRow } from '../timeline-row';
 
 export interface TopicRow {
   id: number;
@@ -30,20 +31,6 @@ export interface EventRow {
   invalid: number;
   target: number | null;
   reason: string | null;
-}
-
-/** One time bucket of a timeline as `timeline` aggregates it (store/sqlite/timeline.ts). */
-export interface TimelineRow {
-  b: number;
-  txns: number;
-  events: number;
-  invalidated: number;
-  invalid_events: number;
-  markers: number;
-  first_txn: number;
-  last_txn: number;
-  max_events: number;
-  max_events_txn: number;
 }
 
 /**

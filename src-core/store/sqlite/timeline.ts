@@ -4,9 +4,10 @@
  * (statements.ts `timeline`) over the txns primary key. Times are stored as milliseconds, so the
  * bucket is integer arithmetic in SQL.
  */
-import { normalizeTimeline, planTimeline, timelineBucket, timelineOf } from '../../model/timeline';
+import { normalizeTimeline, planTimeline, timelineOf } from '../../model/timeline';
 import type { Timeline, TimelineOptions } from '../../model/types';
 import { validateTopic } from '../../model/validate';
+import { timelineFromRows } from '../timeline-row';
 import type { ReadContext } from './read';
 
 export function timeline({ st }: ReadContext, topic: string, opts?: TimelineOptions): Timeline {
@@ -16,23 +17,9 @@ export function timeline({ st }: ReadContext, topic: string, opts?: TimelineOpti
   const first = t ? (st.firstTxnTime.get(t.id) ?? null) : null;
   const plan = planTimeline(req, first, t?.last_time ?? null);
   if (t === undefined || plan === null) return timelineOf(topic, plan, []);
-  const rows = st.timeline.all({ topic: t.id, from: plan.fromMs, to: plan.toMs, bms: plan.bucketMs });
-  return timelineOf(
+  return timelineFromRows(
     topic,
     plan,
-    rows.map((r) =>
-      timelineBucket(plan, {
-        index: r.b,
-        txns: r.txns,
-        events: r.events,
-        invalidated: r.invalidated,
-        invalidEvents: r.invalid_events,
-        markers: r.markers,
-        firstTxn: r.first_txn,
-        lastTxn: r.last_txn,
-        maxEvents: r.max_events,
-        maxEventsTxn: r.max_events_txn,
-      }),
-    ),
+    st.timeline.all({ topic: t.id, from: plan.fromMs, to: plan.toMs, bms: plan.bucketMs }),
   );
 }
