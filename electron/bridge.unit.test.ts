@@ -53,6 +53,7 @@ const FULL: { [M in PlainMethod]: Parameters<StoreApi[M]> } = {
   listTxns: ['t', { after: 1, before: 9, limit: 5, order: 'asc', by: 'ana' }],
   getTxn: ['t', 3],
   surface: ['t', { after: 'a', limit: 5, prefix: 'p', view: 'raw', asOfTxn: 4 }],
+  timeline: ['t', { buckets: 50, from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' }],
   append: [
     't',
     {

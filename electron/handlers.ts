@@ -142,6 +142,7 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
     listTxns: ([topic, opts]) => store().listTxns(topic, opts),
     getTxn: ([topic, txn]) => store().getTxn(topic, txn),
     surface: ([topic, opts]) => store().surface(topic, opts),
+    timeline: ([topic, opts]) => store().timeline(topic, opts),
     previewInvalidate: ([topic, txn, limit]) => servicesFor(store()).previewInvalidation(topic, txn, limit),
 
     append: ([topic, req]) => {

@@ -16,6 +16,7 @@ import {
   LIST_TXNS_OPTION_KEYS,
   READ_EVENTS_OPTION_KEYS,
   SURFACE_OPTION_KEYS,
+  TIMELINE_OPTION_KEYS,
 } from '../../src-core/model/option-keys';
 import type {
   Capabilities,
@@ -43,6 +44,8 @@ import type {
   StoredEvent,
   SurfaceOptions,
   SurfacePage,
+  Timeline,
+  TimelineOptions,
   TopicInfo,
   TxnDetail,
   TxnPage,
@@ -165,6 +168,13 @@ export class HttpStoreApi implements StoreApi {
     return this.http().json('GET', paths.txns(topic), {
       query: queryOf(opts, LIST_TXNS_OPTION_KEYS),
       what: 'Loading transactions',
+    });
+  }
+
+  async timeline(topic: string, opts: TimelineOptions = {}): Promise<Timeline> {
+    return this.http().json('GET', paths.timeline(topic), {
+      query: queryOf(opts, TIMELINE_OPTION_KEYS),
+      what: 'Loading the timeline',
     });
   }
 

@@ -6,8 +6,8 @@
 import { useSyncExternalStore } from 'react';
 import { parseTxn } from '../../src-core/model/parse';
 
-export type TopicTab = 'events' | 'txns' | 'surface' | 'diff';
-export const TOPIC_TABS: readonly TopicTab[] = ['events', 'txns', 'surface', 'diff'];
+export type TopicTab = 'overview' | 'events' | 'txns' | 'surface' | 'diff';
+export const TOPIC_TABS: readonly TopicTab[] = ['overview', 'events', 'txns', 'surface', 'diff'];
 
 export type Route =
   { screen: 'connections' } | { screen: 'topics' } | { screen: 'topic'; topic: string; tab: TopicTab; txn?: number };

@@ -7,6 +7,7 @@ describe('hash routes', () => {
       { screen: 'connections' },
       { screen: 'topics' },
       { screen: 'topic', topic: 'demo.trades', tab: 'surface' },
+      { screen: 'topic', topic: 'demo.trades', tab: 'overview' },
       { screen: 'topic', topic: 'a:b', tab: 'txns', txn: 42 },
     ];
     for (const r of routes) expect(parseRoute(formatRoute(r))).toEqual(r);

@@ -29,6 +29,20 @@ function isDark(): boolean {
   return c ? c === 'dark' : window.matchMedia('(prefers-color-scheme: dark)').matches;
 }
 
+function subscribeThemeName(cb: () => void): () => void {
+  const obs = new MutationObserver(cb);
+  obs.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  return () => obs.disconnect();
+}
+
+/**
+ * The theme in effect (`data-theme` on <html>, once applied), for canvases that read the theme's
+ * CSS variables and must redraw when it flips.
+ */
+export function useThemeName(): string {
+  return useSyncExternalStore(subscribeThemeName, () => document.documentElement.dataset.theme ?? '');
+}
+
 export function useDarkMode(): [boolean, (dark: boolean) => void] {
   const dark = useSyncExternalStore(subscribe, isDark);
   useEffect(() => {

@@ -4,10 +4,10 @@
  * ['topics'], ['topic', name, 'info'], ['topic', name, 'events', params],
  * ['topic', name, 'txns', params], ['topic', name, 'txn', n], ['topic', name, 'surface', params],
  * ['topic', name, 'preview', n], ['topic', name, 'repair-preview', n] (one Repair dialog's dry run),
- * and ['topic', name, 'live'] (the live tail's rows, see live.ts; the
+ * ['topic', name, 'timeline', opts], and ['topic', name, 'live'] (the live tail's rows, see live.ts; the
  * invalidations of the topic branch leave it alone). Connection state lives under ['connection'].
  */
-import type { SurfaceView } from '../../src-core/model/types';
+import type { SurfaceView, TimelineOptions } from '../../src-core/model/types';
 
 export interface EventsParams {
   key?: string;
@@ -37,5 +37,6 @@ export const keys = {
   surface: (name: string, p: SurfaceParams) => ['topic', name, 'surface', p] as const,
   preview: (name: string, txn: number) => ['topic', name, 'preview', txn] as const,
   repairPreview: (name: string, dialog: number) => ['topic', name, 'repair-preview', dialog] as const,
+  timeline: (name: string, opts: TimelineOptions) => ['topic', name, 'timeline', opts] as const,
   live: (name: string) => ['topic', name, 'live'] as const,
 };

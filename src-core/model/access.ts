@@ -64,6 +64,8 @@ export const OPERATIONS = {
   'txns.list': 'read',
   /** `GET /v1/topics/{topic}/txns/{txn}` */
   'txns.get': 'read',
+  /** `GET /v1/topics/{topic}/timeline` */
+  'topics.timeline': 'read',
   /** `GET /v1/topics/{topic}/surface` */
   'surface.read': 'read',
   /** `GET /v1/topics/{topic}/surface/export` */

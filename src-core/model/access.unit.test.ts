@@ -55,6 +55,7 @@ describe('operations', () => {
       'events.stream': 'read',
       'txns.list': 'read',
       'txns.get': 'read',
+      'topics.timeline': 'read',
       'surface.read': 'read',
       'surface.export': 'read',
       diff: 'read',

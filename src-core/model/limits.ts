@@ -47,6 +47,11 @@ export const LIMITS = {
    * compared. A record growing past it is refused as soon as it does, never buffered whole.
    */
   snapshotRecordBytesMax: 16 * 1024 * 1024,
+  /** Time buckets of one timeline (`GET …/timeline?buckets=`): the default and the most a caller may ask for. */
+  timelineBucketsDefault: 200,
+  timelineBucketsMax: 2000,
+  /** An ISO-8601 time given as a timeline's `from` or `to`: at most this many characters. */
+  timeTextMax: 40,
 } as const;
 
 /** The key of invalidation markers; writers cannot use it (it starts with `$`, see validate.ts). */

@@ -27,6 +27,7 @@ export const PLAIN_METHODS = [
   'listTxns',
   'getTxn',
   'surface',
+  'timeline',
   'append',
   'previewInvalidate',
   'invalidate',

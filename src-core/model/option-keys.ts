@@ -11,6 +11,7 @@ import type {
   previewInvalidationOptionsSchema,
   readEventsOptionsSchema,
   surfaceOptionsSchema,
+  timelineOptionsSchema,
 } from './options';
 
 type FieldOf<S extends { shape: object }> = keyof S['shape'] & string;
@@ -36,6 +37,10 @@ export const EXPORT_SURFACE_REQUEST_KEYS = ['format', 'prefix', 'view', 'asOfTxn
   typeof exportSurfaceRequestSchema
 >[];
 
+export const TIMELINE_OPTION_KEYS = ['buckets', 'from', 'to'] as const satisfies readonly FieldOf<
+  typeof timelineOptionsSchema
+>[];
+
 /** `true` only when `K` names every field of `S`. */
 type Complete<S extends { shape: object }, K extends readonly string[]> = [Exclude<FieldOf<S>, K[number]>] extends [
   never,
@@ -50,5 +55,6 @@ const everyFieldListed: [
   Complete<typeof surfaceOptionsSchema, typeof SURFACE_OPTION_KEYS>,
   Complete<typeof previewInvalidationOptionsSchema, typeof PREVIEW_INVALIDATION_OPTION_KEYS>,
   Complete<typeof exportSurfaceRequestSchema, typeof EXPORT_SURFACE_REQUEST_KEYS>,
-] = [true, true, true, true, true];
+  Complete<typeof timelineOptionsSchema, typeof TIMELINE_OPTION_KEYS>,
+] = [true, true, true, true, true, true];
 void everyFieldListed;

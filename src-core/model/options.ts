@@ -69,6 +69,19 @@ export const surfaceOptionsSchema = z.strictObject({
   ...surfaceSelectionShape,
 });
 
+/** An ISO-8601 time (`2026-11-30T12:00:00.000Z`; model/timeline.ts reads it and names a bad one). */
+export const isoTimeSchema = z.string().min(1).max(LIMITS.timeTextMax);
+
+/** A topic's timeline: transactions per time bucket (model/timeline.ts has the rules). */
+export const timelineOptionsSchema = z.strictObject({
+  /** Most buckets the range is cut into (default LIMITS.timelineBucketsDefault). */
+  buckets: z.number().int().min(1).max(LIMITS.timelineBucketsMax).optional(),
+  /** Inclusive start (default: the topic's first transaction). */
+  from: isoTimeSchema.optional(),
+  /** Exclusive end (default: just after the topic's last transaction). */
+  to: isoTimeSchema.optional(),
+});
+
 /** One event as a writer sends it. */
 export const eventInputSchema = z.strictObject({
   key: z.string(),
@@ -213,4 +226,5 @@ export {
   PREVIEW_INVALIDATION_OPTION_KEYS,
   READ_EVENTS_OPTION_KEYS,
   SURFACE_OPTION_KEYS,
+  TIMELINE_OPTION_KEYS,
 } from './option-keys';

@@ -20,6 +20,7 @@ import {
   readEventsOptionsSchema,
   appendRequestSchema,
   surfaceOptionsSchema,
+  timelineOptionsSchema,
   topicNameSchema,
   txnNoSchema,
 } from './options';
@@ -108,6 +109,7 @@ export const STORE_API_SIGNATURES = {
   listTxns: signature(topic, ['opts', listTxnsOptionsSchema.optional()]),
   getTxn: signature(topic, txn),
   surface: signature(topic, ['opts', surfaceOptionsSchema.optional()]),
+  timeline: signature(topic, ['opts', timelineOptionsSchema.optional()]),
   append: signature(topic, ['req', appendRequestSchema]),
   previewInvalidate: signature(topic, txn, ['limit', previewInvalidationOptionsSchema.shape.limit]),
   invalidate: signature(topic, txn, ['reason', invalidateReasonSchema]),

@@ -32,7 +32,7 @@ describe('the operation table', () => {
 
   it('holds the plain methods only; the special ones are the IPC contract’s', () => {
     expect(PLAIN_METHODS.filter((m) => (SPECIAL_METHODS as readonly string[]).includes(m))).toEqual([]);
-    expect(PLAIN_METHODS).toHaveLength(18);
+    expect(PLAIN_METHODS).toHaveLength(19);
     expect(Object.keys(STORE_API_SIGNATURES)).toEqual([...PLAIN_METHODS]);
   });
 
@@ -65,6 +65,7 @@ describe('the option schemas', () => {
       'readEventsOptionsSchema',
       'repairParamsSchema',
       'surfaceOptionsSchema',
+      'timelineOptionsSchema',
     ]);
     for (const [name, schema] of objects) {
       expect(schema.def.catchall?._zod.def.type, name).toBe('never');
@@ -78,6 +79,7 @@ describe('the option schemas', () => {
       [options.SURFACE_OPTION_KEYS, options.surfaceOptionsSchema],
       [options.PREVIEW_INVALIDATION_OPTION_KEYS, options.previewInvalidationOptionsSchema],
       [options.EXPORT_SURFACE_REQUEST_KEYS, options.exportSurfaceRequestSchema],
+      [options.TIMELINE_OPTION_KEYS, options.timelineOptionsSchema],
     ];
     for (const [keys, schema] of lists) expect(keys).toEqual(Object.keys(schema.shape));
     expect(options.READ_EVENTS_OPTION_KEYS).toEqual(['after', 'before', 'limit', 'order', 'key', 'txn']);

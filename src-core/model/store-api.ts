@@ -33,6 +33,8 @@ import type {
   SurfaceOptions,
   SurfacePage,
   SurfaceRow,
+  Timeline,
+  TimelineOptions,
   TopicInfo,
   TxnDetail,
   TxnPage,
@@ -160,6 +162,8 @@ export interface StoreApi {
   listTxns(topic: string, opts?: ListTxnsOptions): Promise<TxnPage>;
   getTxn(topic: string, txn: number): Promise<TxnDetail>;
   surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage>;
+  /** Transactions over time in time buckets, aggregated by the store (model/timeline.ts). */
+  timeline(topic: string, opts?: TimelineOptions): Promise<Timeline>;
   append(topic: string, req: AppendRequest): Promise<AppendResponse>;
   previewInvalidate(topic: string, txn: number, limit?: number): Promise<InvalidatePreview>;
   invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult>;

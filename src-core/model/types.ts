@@ -15,6 +15,7 @@ import type {
   readEventsOptionsSchema,
   surfaceOptionsSchema,
   surfaceViewSchema,
+  timelineOptionsSchema,
 } from './options';
 
 /** Any JSON value. `null` as event data is a tombstone. */
@@ -173,6 +174,48 @@ export type SurfaceOptions = z.infer<typeof surfaceOptionsSchema>;
 export interface SurfacePage {
   rows: SurfaceRow[];
   next: string | null;
+}
+
+/** Options of a topic's timeline (model/options.ts `timelineOptionsSchema`; rules in model/timeline.ts). */
+export type TimelineOptions = z.infer<typeof timelineOptionsSchema>;
+
+/**
+ * The transactions committed in one time bucket `[start, end)`. Counts include invalidation
+ * markers (as `TopicInfo` does), so over the whole topic they sum to its `maxTxn` and `events`.
+ */
+export interface TimelineBucket {
+  /** Inclusive start and exclusive end, ISO-8601 UTC with milliseconds. */
+  start: string;
+  end: string;
+  /** Transactions committed in the bucket, markers included. */
+  txns: number;
+  /** Events of those transactions (a marker is one). */
+  events: number;
+  /** Of those transactions, how many are invalid now, and their events. */
+  invalidated: number;
+  invalidEvents: number;
+  /** Of those transactions, how many are invalidation markers. */
+  markers: number;
+  /** The lowest and highest transaction number in the bucket. */
+  firstTxn: number;
+  lastTxn: number;
+  /** The most events one transaction of the bucket has, and that transaction (the lowest on a tie). */
+  maxEvents: number;
+  maxEventsTxn: number;
+}
+
+/**
+ * A topic's transactions over time, aggregated by the store into at most `buckets` equal time
+ * buckets of `bucketMs` milliseconds from `from` (inclusive) to `to` (exclusive). Buckets without
+ * a transaction are left out. `from`, `to` and `bucketMs` are null only when the range is unknown
+ * (no transaction in the topic and no bound given).
+ */
+export interface Timeline {
+  topic: string;
+  from: string | null;
+  to: string | null;
+  bucketMs: number | null;
+  buckets: TimelineBucket[];
 }
 
 export type DiffStatus = 'equal' | 'different' | 'missingInStore' | 'missingInSnapshot';

@@ -18,6 +18,7 @@ import {
   previewInvalidationOptionsSchema,
   readEventsOptionsSchema,
   surfaceOptionsSchema,
+  timelineOptionsSchema,
 } from '../model/options';
 import { SNAPSHOT_FORMATS } from '../diff/format';
 import { DIFF_ROWS_MAX } from '../diff/types';
@@ -280,6 +281,19 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'Which surface rows would change if the transaction were invalidated (writes nothing)',
     query: queryOf(previewInvalidationOptionsSchema, { limit: perPage('rows listed') }),
     response: { [JSON_TYPE]: 'InvalidatePreview' },
+  },
+  {
+    method: 'GET',
+    path: '/v1/topics/:topic/timeline',
+    op: 'topics.timeline',
+    summary:
+      'Transactions over time, aggregated into time buckets: per bucket the transactions, events, invalidated ones and the biggest transaction (empty buckets left out)',
+    query: queryOf(timelineOptionsSchema, {
+      buckets: `most buckets the range is cut into (default ${LIMITS.timelineBucketsDefault}, at most ${LIMITS.timelineBucketsMax})`,
+      from: 'inclusive start, an ISO-8601 time (default: the first transaction)',
+      to: 'exclusive end, an ISO-8601 time (default: just after the last transaction)',
+    }),
+    response: { [JSON_TYPE]: 'Timeline' },
   },
   {
     method: 'GET',

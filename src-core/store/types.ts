@@ -20,6 +20,8 @@ import type {
   StoredEvent,
   SurfaceOptions,
   SurfacePage,
+  Timeline,
+  TimelineOptions,
   TopicInfo,
   TxnDetail,
   TxnPage,
@@ -88,6 +90,13 @@ export interface EventStore {
    * client refuses it: a server sets `by` from the token.
    */
   invalidate(topic: string, txn: number, reason: string, opts?: InvalidateOptions): Promise<InvalidateResult>;
+
+  /**
+   * The topic's transactions over time, aggregated into time buckets by the backend (one query;
+   * model/timeline.ts has the rules: range, bucket size, which bucket a transaction is in). Unknown
+   * topic: no buckets, as a page of the log would be. BAD_REQUEST names a bad option.
+   */
+  timeline(topic: string, opts?: TimelineOptions): Promise<Timeline>;
 
   /** A page of the surface ordered by key (code point order, see model/canonical.ts compareKeys). */
   surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage>;

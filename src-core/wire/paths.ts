@@ -30,6 +30,7 @@ export const paths = {
   txn: (topic: string, txn: number): string => topicPath(topic, txnSegment(txn)),
   invalidate: (topic: string, txn: number): string => topicPath(topic, `${txnSegment(txn)}/invalidate`),
   previewInvalidate: (topic: string, txn: number): string => topicPath(topic, `${txnSegment(txn)}/preview-invalidate`),
+  timeline: (topic: string): string => topicPath(topic, '/timeline'),
   surface: (topic: string): string => topicPath(topic, '/surface'),
   surfaceExport: (topic: string): string => topicPath(topic, '/surface/export'),
   diff: (topic: string): string => topicPath(topic, '/diff'),

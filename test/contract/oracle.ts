@@ -5,7 +5,8 @@
  * invalidations), asserting that each lands at the same seq and txn and that none is a duplicate:
  * that is numbering dense and de-duplication held. `expectSameState` then compares what the store
  * answers with what the oracle folds from the same log: the log, the transactions, the valid and
- * raw surfaces (optionally as of a txn, in pages of a given size) and the counters. Commit times
+ * raw surfaces (optionally as of a txn, in pages of a given size), the counts of the timeline in one
+ * bucket, and the counters. Commit times
  * differ between the two and are left out.
  */
 import { expect } from 'vitest';
@@ -90,6 +91,10 @@ export async function expectSameState(
       (await rows(oracle, 1000)).map(withoutTime),
     );
   }
+  // The timeline in one bucket: its counts do not depend on commit times, which differ.
+  const oneBucket = async (s: EventStore) =>
+    (await s.timeline(topic, { buckets: 1 })).buckets.map(({ start: _start, end: _end, ...counts }) => counts);
+  expect(await oneBucket(store), `${topic}: the timeline in one bucket`).toEqual(await oneBucket(oracle));
   if (log.length === 0) {
     await expect(store.topicInfo(topic)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   } else {

@@ -16,6 +16,7 @@ import { readCases } from './cases/reads';
 import { repairCases } from './cases/repair';
 import { surfaceCases } from './cases/surface';
 import { tailCases } from './cases/tail';
+import { timelineCases } from './cases/timeline';
 import { storableTextCases } from './cases/text';
 import { whoCases } from './cases/who';
 import { writeCases } from './cases/writes';
@@ -34,6 +35,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     whoCases(fx);
     surfaceCases(fx);
     repairCases(fx);
+    timelineCases(fx);
     storableTextCases(fx);
     jsonLimitCases(fx);
     tailCases(fx);

@@ -5,27 +5,14 @@
  * as `tidemark serve` serves it logs no console error and has no failed request (a missing
  * favicon was a 404 in the console).
  */
-import { contentSecurityPolicy } from '../../electron/csp';
+import { withDesktopCsp } from './csp';
 import { expect, test } from './fixtures';
 import { AppPage } from './pages/app-page';
 import { TopicPage } from './pages/topic-page';
 
 test('the app runs under the strict desktop CSP', async ({ page, server, store }) => {
   await store.seed('orders', 1, 5);
-  const csp = contentSecurityPolicy();
-  await page.route('**/*', async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
-  });
-  const violations: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
-  });
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
+  const violations = await withDesktopCsp(page);
   await new AppPage(page, server.url).open('#/topic/orders/events');
   const t = new TopicPage(page);
   await expect(t.bodyRows('Events')).toHaveCount(5);

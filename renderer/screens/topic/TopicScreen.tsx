@@ -1,5 +1,6 @@
 /**
- * One topic: its counters and the tabs "Events", "Transactions", "Surface", "Diff" (ARIA tabs,
+ * One topic: its counters and the tabs "Overview" (first: the chart of its transactions over
+ * time), "Events", "Transactions", "Surface", "Diff" (ARIA tabs,
  * the selected tab in the URL). Each tab has its own error boundary. The Diff tab stays mounted
  * once opened, so its result survives a trip to the Transactions tab and back.
  */
@@ -9,11 +10,13 @@ import { Tabs, type TabDef } from '../../components/Tabs';
 import { navigate, type TopicTab } from '../../lib/route';
 import { DiffTab } from '../diff/DiffTab';
 import { EventsTab } from './EventsTab';
+import { OverviewTab } from './OverviewTab';
 import { SurfaceTab } from './SurfaceTab';
 import { TopicHeader } from './TopicHeader';
 import { TxnsTab } from './TxnsTab';
 
 const TABS: readonly TabDef<TopicTab>[] = [
+  { id: 'overview', label: 'Overview' },
   { id: 'events', label: 'Events' },
   { id: 'txns', label: 'Transactions' },
   { id: 'surface', label: 'Surface' },
@@ -34,6 +37,7 @@ export function TopicScreen({ topic, tab, txn }: { topic: string; tab: TopicTab;
         onSelect={(t) => navigate({ screen: 'topic', topic, tab: t })}
       >
         <ErrorBoundary where={`${tab} tab`} resetKey={`${topic}/${tab}`}>
+          {tab === 'overview' && <OverviewTab key={topic} topic={topic} />}
           {tab === 'events' && <EventsTab key={topic} topic={topic} />}
           {tab === 'txns' && <TxnsTab key={topic} topic={topic} focus={txn} />}
           {tab === 'surface' && <SurfaceTab key={topic} topic={topic} />}

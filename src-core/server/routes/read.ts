@@ -7,7 +7,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../../model/errors';
-import { listTxnsOptionsSchema, readEventsOptionsSchema, surfaceOptionsSchema } from '../../model/options';
+import {
+  listTxnsOptionsSchema,
+  readEventsOptionsSchema,
+  surfaceOptionsSchema,
+  timelineOptionsSchema,
+} from '../../model/options';
 import type { ListTxnsOptions } from '../../model/types';
 import type { RouteContext } from '../context';
 import { type Query, topicParam, txnParam } from '../params';
@@ -56,6 +61,11 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     const topic = topicParam(req.params);
     const txn = txnParam(req.params);
     return store.getTxn(topic, txn);
+  });
+
+  app.get<TopicParams>('/v1/topics/:topic/timeline', async (req) => {
+    const topic = topicParam(req.params);
+    return store.timeline(topic, optionsFromQuery(timelineOptionsSchema, req.query));
   });
 
   app.get<TopicParams>('/v1/topics/:topic/surface', async (req) => {

@@ -24,12 +24,19 @@ import type {
   StoredEvent,
   SurfaceOptions,
   SurfacePage,
+  Timeline,
+  TimelineOptions,
   TopicInfo,
   TxnDetail,
   TxnPage,
 } from '../../model/types';
 import { byNotAccepted, validateNonNegativeInt, validateReason, validateTopic } from '../../model/validate';
-import { LIST_TXNS_OPTION_KEYS, READ_EVENTS_OPTION_KEYS, SURFACE_OPTION_KEYS } from '../../model/option-keys';
+import {
+  LIST_TXNS_OPTION_KEYS,
+  READ_EVENTS_OPTION_KEYS,
+  SURFACE_OPTION_KEYS,
+  TIMELINE_OPTION_KEYS,
+} from '../../model/option-keys';
 import { paths } from '../../wire/paths';
 import { queryOf } from '../../wire/query';
 import { type StreamTailOptions, tailStream } from '../../wire/sse-tail';
@@ -130,6 +137,13 @@ export class HttpEventStore implements EventStore {
     this.open();
     return this.transport.json<TxnPage>('GET', paths.txns(validateTopic(topic)), {
       query: queryOf(opts, LIST_TXNS_OPTION_KEYS),
+    });
+  }
+
+  async timeline(topic: string, opts: TimelineOptions = {}): Promise<Timeline> {
+    this.open();
+    return this.transport.json<Timeline>('GET', paths.timeline(validateTopic(topic)), {
+      query: queryOf(opts, TIMELINE_OPTION_KEYS),
     });
   }
 

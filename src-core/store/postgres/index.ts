@@ -25,6 +25,8 @@ import type {
   SurfaceOptions,
   StoredEvent,
   SurfacePage,
+  Timeline,
+  TimelineOptions,
   TopicInfo,
   TxnDetail,
   TxnPage,
@@ -48,6 +50,7 @@ import { applyInvalidation } from './invalidate';
 import * as read from './read';
 import { migrate } from './schema';
 import { surfacePage } from './surface';
+import { timeline } from './timeline';
 import { WriteBatch, lockTopics } from './write';
 
 export interface PostgresStoreOptions {
@@ -196,6 +199,11 @@ export class PostgresEventStore implements EventStore {
   async getTxn(topic: string, txn: number): Promise<TxnDetail> {
     this.ensureOpen();
     return read.getTxn(this.db, topic, txn);
+  }
+
+  async timeline(topic: string, opts?: TimelineOptions): Promise<Timeline> {
+    this.ensureOpen();
+    return timeline(this.db, topic, opts);
   }
 
   async invalidate(topic: string, txn: number, reason: string, opts?: InvalidateOptions): Promise<InvalidateResult> {

@@ -23,6 +23,8 @@ import type {
   StoredEvent,
   SurfaceOptions,
   SurfacePage,
+  Timeline,
+  TimelineOptions,
   TopicInfo,
   TxnDetail,
   TxnPage,
@@ -49,6 +51,7 @@ import { type ReadContext, getTxn, listTopics, listTxns, readEvents, topicInfo }
 import { SCHEMA_VERSION } from './schema';
 import { StatementCache, type Statements, prepareStatements } from './statements';
 import { surfacePage } from './surface';
+import { timeline } from './timeline';
 import { WriteBatch } from './write';
 
 export type { SqliteOpenOptions } from './open';
@@ -197,6 +200,10 @@ export class SqliteEventStore implements EventStore {
 
   getTxn(topic: string, txn: number): Promise<TxnDetail> {
     return this.call(() => getTxn(this.ctx, topic, txn));
+  }
+
+  timeline(topic: string, opts?: TimelineOptions): Promise<Timeline> {
+    return this.call(() => timeline(this.ctx, topic, opts));
   }
 
   invalidate(topic: string, txn: number, reason: string, opts?: InvalidateOptions): Promise<InvalidateResult> {

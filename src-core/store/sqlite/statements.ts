@@ -7,6 +7,7 @@
  * (`HeadRow`, `surfaceSql`), and `topics.name` is selected as `topic`.
  */
 import type Database from 'better-sqlite3';
+import type { TimelineRow } from '../timeline-row';
 
 export interface TopicRow {
   id: number;
@@ -31,6 +32,24 @@ export interface EventRow {
   target: number | null;
   reason: string | null;
 }
+
+/**
+ * A topic's transactions per time bucket, in one statement over the txns primary key
+ * (topic_id, txn): a pass that groups by bucket, then, per bucket, the lowest of its transactions
+ * with the most events, found by a primary-key range scan of that bucket's own transactions.
+ */
+const TIMELINE_SQL = `WITH p AS (SELECT CAST(@from AS INTEGER) AS f, CAST(@bms AS INTEGER) AS w), g AS (
+  SELECT (time - p.f) / p.w AS b, count(*) AS txns, sum(last_seq - first_seq + 1) AS events,
+    sum(invalidated_by IS NOT NULL) AS invalidated,
+    sum(CASE WHEN invalidated_by IS NULL THEN 0 ELSE last_seq - first_seq + 1 END) AS invalid_events,
+    sum(marker) AS markers, min(txn) AS first_txn, max(txn) AS last_txn, max(last_seq - first_seq + 1) AS max_events
+  FROM txns, p WHERE topic_id = @topic AND time >= @from AND time < @to GROUP BY b
+)
+SELECT g.*, (
+  SELECT x.txn FROM txns x, p WHERE x.topic_id = @topic AND x.txn BETWEEN g.first_txn AND g.last_txn
+    AND x.time >= p.f + g.b * p.w AND x.time < p.f + (g.b + 1) * p.w
+    AND x.last_seq - x.first_seq + 1 = g.max_events ORDER BY x.txn LIMIT 1
+) AS max_events_txn FROM g ORDER BY g.b`;
 
 export interface TxnRow {
   txn: number;
@@ -155,6 +174,10 @@ export function prepareStatements(db: Database.Database) {
     eventsInRange: prepare<[number, number, number], EventRow>(
       `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq BETWEEN ? AND ? ORDER BY e.seq`,
     ),
+    firstTxnTime: db
+      .prepare<[number], number>('SELECT time FROM txns WHERE topic_id = ? ORDER BY txn LIMIT 1')
+      .pluck() as Stmt<[number], number>,
+    timeline: prepare<[{ topic: number; from: number; to: number; bms: number }], TimelineRow>(TIMELINE_SQL),
     txnsAsc: prepare<[number, number, number, number], TxnRow>(
       `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn > ? AND txn < ? ORDER BY txn LIMIT ?`,
     ),

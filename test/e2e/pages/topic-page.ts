@@ -5,7 +5,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 
-export type TabName = 'Events' | 'Transactions' | 'Surface' | 'Diff';
+export type TabName = 'Overview' | 'Events' | 'Transactions' | 'Surface' | 'Diff';
 
 export class TopicPage {
   constructor(readonly page: Page) {}
