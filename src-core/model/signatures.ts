@@ -19,6 +19,9 @@ import {
   previewInvalidationOptionsSchema,
   readEventsOptionsSchema,
   appendRequestSchema,
+  appendOptionsSchema,
+  republishOptionsSchema,
+  settingsPatchSchema,
   surfaceOptionsSchema,
   topicNameSchema,
   txnNoSchema,
@@ -108,10 +111,14 @@ export const STORE_API_SIGNATURES = {
   listTxns: signature(topic, ['opts', listTxnsOptionsSchema.optional()]),
   getTxn: signature(topic, txn),
   surface: signature(topic, ['opts', surfaceOptionsSchema.optional()]),
-  append: signature(topic, ['req', appendRequestSchema]),
+  append: signature(topic, ['req', appendRequestSchema], ['opts', appendOptionsSchema.optional()]),
   previewInvalidate: signature(topic, txn, ['limit', previewInvalidationOptionsSchema.shape.limit]),
   invalidate: signature(topic, txn, ['reason', invalidateReasonSchema]),
+  previewRepublish: signature(topic, txn, ['limit', previewInvalidationOptionsSchema.shape.limit]),
+  republish: signature(topic, txn, ['opts', republishOptionsSchema.optional()]),
   loadSampleData: signature(),
+  settings: signature(),
+  updateSettings: signature(['patch', settingsPatchSchema]),
 } satisfies { [M in PlainMethod]: Signature };
 
 /** Fails to compile when the table and methods.ts's PLAIN_METHODS list different methods. */

@@ -1,6 +1,6 @@
 /**
  * The generic `StoreServices` over any `EventStore`: the work runs in this process, through the
- * store's public methods only (preview.ts, diff/, export/surface.ts, sample.ts). The surface export
+ * store's public methods only (preview.ts, republish.ts, diff/, export/surface.ts, sample.ts). The surface export
  * reads pages of 10,000 rows, each awaited, so the caller's event loop keeps running.
  */
 import { TidemarkError } from '../model/errors';
@@ -12,6 +12,7 @@ import type { DiffOptions } from '../diff/types';
 import { SURFACE_CSV_HEADER, surfaceRowsText } from '../export/surface';
 import type { EventStore } from '../store/types';
 import { previewInvalidation } from './preview';
+import { previewRepublish, republish } from './republish';
 import { loadSampleData } from './sample';
 import type { StoreServices, SurfaceExport } from './types';
 
@@ -25,6 +26,8 @@ export function createGenericServices(store: EventStore, config: GenericServices
   if (config.tmpDir !== undefined) place.tmpDir = config.tmpDir;
   return {
     previewInvalidation: (topic, txn, limit) => previewInvalidation(store, topic, txn, limit),
+    previewRepublish: (topic, txn, limit) => previewRepublish(store, topic, txn, limit),
+    republish: (topic, txn, opts) => republish(store, topic, txn, opts),
     diff: (topic, source, opts = {}, op = {}) => diffSnapshot(store, topic, source, { ...opts, ...place }, op),
     exportSurface: (topic, req, op = {}) => exportSurface(store, topic, req, op),
     loadSample: (observer) => loadSampleData(store, observer),

@@ -12,6 +12,7 @@ import { invalidateCases } from './cases/invalidate';
 import { jsonLimitCases } from './cases/json-limits';
 import { propertyCases } from './cases/property';
 import { readCases } from './cases/reads';
+import { republishCases } from './cases/republish';
 import { surfaceCases } from './cases/surface';
 import { tailCases } from './cases/tail';
 import { storableTextCases } from './cases/text';
@@ -29,6 +30,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     readCases(fx);
     invalidateCases(fx);
     whoCases(fx);
+    republishCases(fx);
     surfaceCases(fx);
     storableTextCases(fx);
     jsonLimitCases(fx);
