@@ -1,5 +1,6 @@
 /**
- * What the open connection allows: writing (sample data) and invalidating, by the one rule of
+ * What the open connection allows: writing (sample data, New transaction, Re-publish) and
+ * invalidating, by the one rule of
  * src-core/model/access.ts (`refusalFor`: read-only connections and roles). A read-only
  * connection, or a token whose role is too low, disables the controls; `why` says which.
  */
@@ -13,12 +14,18 @@ export interface Access {
   conn: ConnectionInfo | null;
   canWrite: boolean;
   canInvalidate: boolean;
+  /** New transaction (the Events tab's editor). */
+  canAppend: boolean;
+  /** Re-publish an invalidated transaction. */
+  canRepublish: boolean;
   /** Why writes are disabled, or null. */
   why: string | null;
 }
 
 export function accessOf(conn: ConnectionInfo | null): Access {
-  if (!conn) return { conn, canWrite: false, canInvalidate: false, why: 'Not connected' };
+  if (!conn) {
+    return { conn, canWrite: false, canInvalidate: false, canAppend: false, canRepublish: false, why: 'Not connected' };
+  }
   const invalidate = refusalFor(conn, 'txns.invalidate');
   const why =
     invalidate === null
@@ -26,7 +33,14 @@ export function accessOf(conn: ConnectionInfo | null): Access {
       : invalidate.reason === 'readOnly'
         ? 'This connection is read-only'
         : `Your token has the ${conn.role} role`;
-  return { conn, canWrite: refusalFor(conn, 'sample.load') === null, canInvalidate: invalidate === null, why };
+  return {
+    conn,
+    canWrite: refusalFor(conn, 'sample.load') === null,
+    canInvalidate: invalidate === null,
+    canAppend: refusalFor(conn, 'txns.append') === null,
+    canRepublish: refusalFor(conn, 'txns.republish') === null,
+    why,
+  };
 }
 
 export function useAccess(): Access {

@@ -3,7 +3,8 @@
  * ['topic', name], so a write can invalidate exactly the branch it touched:
  * ['topics'], ['topic', name, 'info'], ['topic', name, 'events', params],
  * ['topic', name, 'txns', params], ['topic', name, 'txn', n], ['topic', name, 'surface', params],
- * ['topic', name, 'preview', n], and ['topic', name, 'live'] (the live tail's rows, see live.ts; the
+ * ['topic', name, 'preview', n], ['topic', name, 'republish-preview', n], ['topic', name, 'dry-run', text,
+ * note] (the New transaction editor's duplicate check), and ['topic', name, 'live'] (the live tail's rows, see live.ts; the
  * invalidations of the topic branch leave it alone). Connection state lives under ['connection'].
  */
 import type { SurfaceView } from '../../src-core/model/types';
@@ -24,6 +25,7 @@ export const keys = {
   current: () => ['connection', 'current'] as const,
   recent: () => ['connection', 'recent'] as const,
   capabilities: () => ['connection', 'capabilities'] as const,
+  settings: () => ['connection', 'settings'] as const,
   topics: ['topics'] as const,
   topic: (name: string) => ['topic', name] as const,
   info: (name: string) => ['topic', name, 'info'] as const,
@@ -35,5 +37,7 @@ export const keys = {
   surfaceAll: (name: string) => ['topic', name, 'surface'] as const,
   surface: (name: string, p: SurfaceParams) => ['topic', name, 'surface', p] as const,
   preview: (name: string, txn: number) => ['topic', name, 'preview', txn] as const,
+  republishPreview: (name: string, txn: number) => ['topic', name, 'republish-preview', txn] as const,
+  dryRun: (name: string, text: string, note: string) => ['topic', name, 'dry-run', text, note] as const,
   live: (name: string) => ['topic', name, 'live'] as const,
 };

@@ -2,7 +2,14 @@
  * A tiny HTTP client the e2e tests use to arrange data and to write "from elsewhere" (e.g. while
  * the Live tail is on): plain fetch against the test's own server, failing loudly on non-2xx.
  */
-import type { AppendResponse, EventInput, InvalidateResult } from '../../src-core/model/types';
+import type {
+  AppendResponse,
+  EventInput,
+  InvalidateResult,
+  SurfacePage,
+  TopicInfo,
+  TxnDetail,
+} from '../../src-core/model/types';
 
 export class StoreClient {
   constructor(
@@ -30,6 +37,19 @@ export class StoreClient {
 
   invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult> {
     return this.call('POST', `/v1/topics/${encodeURIComponent(topic)}/txns/${txn}/invalidate`, { reason });
+  }
+
+  topicInfo(topic: string): Promise<TopicInfo> {
+    return this.call('GET', `/v1/topics/${encodeURIComponent(topic)}`);
+  }
+
+  getTxn(topic: string, txn: number): Promise<TxnDetail> {
+    return this.call('GET', `/v1/topics/${encodeURIComponent(topic)}/txns/${txn}`);
+  }
+
+  /** The first page of the surface (up to 10,000 rows). */
+  surface(topic: string): Promise<SurfacePage> {
+    return this.call('GET', `/v1/topics/${encodeURIComponent(topic)}/surface?limit=10000`);
   }
 
   /** Writes `n` transactions of `perTxn` events with keys `${prefix}${i}`. */

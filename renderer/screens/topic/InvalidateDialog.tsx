@@ -10,14 +10,14 @@ import { useState, type ReactNode } from 'react';
 import { LIMITS } from '../../../src-core/model/limits';
 import { validateReason } from '../../../src-core/model/validate';
 import { useApi } from '../../api/api-context';
-import { CompareTable } from '../../components/CompareTable';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Modal } from '../../components/Modal';
 import { useAccess } from '../../components/use-access';
-import { fmtNum, jsonPreview } from '../../lib/format';
+import { fmtNum } from '../../lib/format';
 import { refusal } from '../../lib/refusal';
 import { afterInvalidate } from '../../queries/invalidate';
 import { previewQuery } from '../../queries/txns';
+import { ImpactTable } from './ImpactTable';
 
 interface Props {
   topic: string;
@@ -73,21 +73,7 @@ export function InvalidateDialog({ topic, txn, onClose }: Props): ReactNode {
                 ? 'no surface value changes.'
                 : `${fmtNum(preview.data.rows.length)}${preview.data.truncated ? '+' : ''} surface value${preview.data.rows.length === 1 ? '' : 's'} change:`}
             </p>
-            {preview.data.rows.length > 0 && (
-              <div className="impact-scroll">
-                <CompareTable
-                  className="impact"
-                  label="Surface changes"
-                  heads={['Key', 'Now', 'After']}
-                  monoNames
-                  rows={preview.data.rows.map((r) => ({
-                    name: r.key,
-                    left: r.before ? `${jsonPreview(r.before.data, 80)} (txn ${r.before.txn})` : '— absent',
-                    right: r.after ? `${jsonPreview(r.after.data, 80)} (txn ${r.after.txn})` : '— removed',
-                  }))}
-                />
-              </div>
-            )}
+            {preview.data.rows.length > 0 && <ImpactTable rows={preview.data.rows} />}
             {preview.data.truncated && (
               <p className="muted">Only the first {fmtNum(preview.data.rows.length)} changes are shown.</p>
             )}
