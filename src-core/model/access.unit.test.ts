@@ -59,9 +59,11 @@ describe('operations', () => {
       'surface.export': 'read',
       diff: 'read',
       previewInvalidate: 'read',
+      previewRepublish: 'read',
       'txns.append': 'write',
       batch: 'write',
       'sample.load': 'write',
+      'txns.republish': 'write',
       'txns.invalidate': 'admin',
     });
   });
@@ -78,7 +80,7 @@ describe('operations', () => {
 
   it('says which operations change the store (refused on read-only connections)', () => {
     const changing = Object.keys(OPERATIONS).filter((op) => isOperation(op) && changesStore(op));
-    expect(changing.sort()).toEqual(['batch', 'sample.load', 'txns.append', 'txns.invalidate']);
+    expect(changing.sort()).toEqual(['batch', 'sample.load', 'txns.append', 'txns.invalidate', 'txns.republish']);
   });
 
   it('knows operation names exactly', () => {

@@ -32,7 +32,7 @@ describe('the operation table', () => {
 
   it('holds the plain methods only; the special ones are the IPC contract’s', () => {
     expect(PLAIN_METHODS.filter((m) => (SPECIAL_METHODS as readonly string[]).includes(m))).toEqual([]);
-    expect(PLAIN_METHODS).toHaveLength(18);
+    expect(PLAIN_METHODS).toHaveLength(22);
     expect(Object.keys(STORE_API_SIGNATURES)).toEqual([...PLAIN_METHODS]);
   });
 
@@ -63,6 +63,8 @@ describe('the option schemas', () => {
       'openFileRequestSchema',
       'previewInvalidationOptionsSchema',
       'readEventsOptionsSchema',
+      'republishOptionsSchema',
+      'settingsPatchSchema',
       'surfaceOptionsSchema',
     ]);
     for (const [name, schema] of objects) {
