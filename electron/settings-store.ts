@@ -6,18 +6,32 @@
  * empty string or null goes back to the default. A name is checked as every `by` is
  * (model/validate.ts `validateBy`: 1 to LIMITS.byMax characters of storable text). A corrupt file
  * is moved aside to `settings.json.bak` and the defaults apply; writes are atomic (temporary file +
- * rename). Without a file (tests, a store opened in memory) the settings live for this run only.
+ * rename; json-file.ts, shared with recent-store.ts). Without a file (tests, a store opened in memory) the settings live for this run only.
  * Plain Node, unit-tested without Electron.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { LIMITS } from '../src-core/model/limits';
 import type { AppSettings, SettingsPatch } from '../src-core/model/store-api';
 import { validateBy } from '../src-core/model/validate';
+import { readJsonFile, writeJsonFile } from './json-file';
+
+function isValidBy(v: string): boolean {
+  try {
+    validateBy(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const fileSchema = z.strictObject({
   version: z.literal(1),
-  by: z.string().min(1).max(LIMITS.byMax).nullable(),
+  by: z
+    .string()
+    .min(1)
+    .max(LIMITS.byMax)
+    .refine((v) => isValidBy(v), 'not a valid writer name')
+    .nullable(),
 });
 
 export class SettingsStore {
@@ -33,28 +47,14 @@ export class SettingsStore {
   }
 
   private load(): void {
-    if (this.file === null || !existsSync(this.file)) return;
-    let problem: string;
-    try {
-      const parsed = fileSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-      if (parsed.success) {
-        this.by = parsed.data.by === null ? null : validateBy(parsed.data.by);
-        return;
-      }
-      problem = parsed.error.issues[0]?.message ?? 'unexpected content';
-    } catch (err) {
-      problem = err instanceof Error ? err.message : String(err);
-    }
-    renameSync(this.file, `${this.file}.bak`);
-    this.recovered = `${this.file} was unreadable (${problem}); it was moved to ${this.file}.bak`;
-    this.by = null;
+    if (this.file === null) return;
+    const read = readJsonFile(this.file, fileSchema);
+    this.recovered = read.recovered;
+    this.by = read.data?.by ?? null;
   }
 
   private save(): void {
-    if (this.file === null) return;
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, by: this.by }, null, 2) + '\n', { mode: 0o600 });
-    renameSync(tmp, this.file);
+    if (this.file !== null) writeJsonFile(this.file, { version: 1, by: this.by });
   }
 
   /** The writer name to record on a local write: the one set, else the default. */

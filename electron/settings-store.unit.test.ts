@@ -57,6 +57,13 @@ describe('SettingsStore', () => {
     expect(existsSync(`${file}.bak`)).toBe(true);
   });
 
+  it('a stored name the store would refuse counts as a corrupt file', () => {
+    writeFileSync(file, JSON.stringify({ version: 1, by: 'a\u0000b' }));
+    const s = new SettingsStore(file, () => 'osuser');
+    expect(s.recovered).toMatch(/not a valid writer name/);
+    expect(s.writerName()).toBe('osuser');
+  });
+
   it('without a file keeps the setting for this run only', () => {
     const s = new SettingsStore(null, () => 'osuser');
     expect(s.update({ by: 'ana' }).by).toBe('ana');

@@ -17,7 +17,7 @@ import { fmtNum } from '../../lib/format';
 import { refusal } from '../../lib/refusal';
 import { afterInvalidate } from '../../queries/invalidate';
 import { previewQuery } from '../../queries/txns';
-import { ImpactTable } from './ImpactTable';
+import { ImpactSection, ImpactTable } from './ImpactTable';
 
 interface Props {
   topic: string;
@@ -53,33 +53,23 @@ export function InvalidateDialog({ topic, txn, onClose }: Props): ReactNode {
     <Modal title={`Invalidate transaction ${txn}`} onClose={onClose} className="invalidate-dialog">
       <p>
         Invalidating marks transaction {txn} of <strong>{topic}</strong> invalid: nothing is deleted, its events stay in
-        the log, and the surface falls back to each key's previous valid value. It cannot be undone.
+        the log, and the surface falls back to each key's previous valid value. To undo it, re-publish the transaction
+        (Transactions tab).
       </p>
-      <section aria-label="Impact">
-        <h3>Impact on the surface</h3>
-        {preview.error ? (
-          <ErrorNotice
-            title="The impact could not be previewed"
-            error={preview.error}
-            onRetry={() => void preview.refetch()}
-          />
-        ) : !preview.data ? (
-          <p className="muted">Working out the impact…</p>
-        ) : (
+      <ImpactSection preview={preview} failTitle="The impact could not be previewed">
+        {(p) => (
           <>
             <p role="status">
-              {fmtNum(preview.data.keysTouched)} key{preview.data.keysTouched === 1 ? '' : 's'} touched;{' '}
-              {preview.data.rows.length === 0
+              {fmtNum(p.keysTouched)} key{p.keysTouched === 1 ? '' : 's'} touched;{' '}
+              {p.rows.length === 0
                 ? 'no surface value changes.'
-                : `${fmtNum(preview.data.rows.length)}${preview.data.truncated ? '+' : ''} surface value${preview.data.rows.length === 1 ? '' : 's'} change:`}
+                : `${fmtNum(p.rows.length)}${p.truncated ? '+' : ''} surface value${p.rows.length === 1 ? '' : 's'} change:`}
             </p>
-            {preview.data.rows.length > 0 && <ImpactTable rows={preview.data.rows} />}
-            {preview.data.truncated && (
-              <p className="muted">Only the first {fmtNum(preview.data.rows.length)} changes are shown.</p>
-            )}
+            {p.rows.length > 0 && <ImpactTable rows={p.rows} />}
+            {p.truncated && <p className="muted">Only the first {fmtNum(p.rows.length)} changes are shown.</p>}
           </>
         )}
-      </section>
+      </ImpactSection>
       <form
         className="form-stack"
         onSubmit={(e) => {

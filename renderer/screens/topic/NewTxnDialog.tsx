@@ -16,13 +16,12 @@ import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { parseEventsText, splitIntoTxns, type ParsedEvents } from '../../../src-core/model/event-text';
 import { LIMITS } from '../../../src-core/model/limits';
 import type { JsonObject } from '../../../src-core/model/types';
-import { validateNote } from '../../../src-core/model/validate';
 import { useApi } from '../../api/api-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Modal } from '../../components/Modal';
+import { NoteField, noteProblem } from '../../components/NoteField';
 import { useAccess } from '../../components/use-access';
 import { fmtNum } from '../../lib/format';
-import { refusal } from '../../lib/refusal';
 import { type ImportOutcome, type ImportProgress, importSummary, importTxns } from '../../lib/txn-import';
 import { useDebounced } from '../../lib/use-debounced';
 import { afterWrite } from '../../queries/invalidate';
@@ -59,7 +58,7 @@ export function NewTxnDialog({ topic, onClose }: Props): ReactNode {
   );
   const txns = useMemo(() => splitIntoTxns(parsed.events), [parsed]);
   const noteText = note.trim();
-  const noteError = noteText === '' ? null : refusal(validateNote, noteText);
+  const noteError = noteProblem(note);
   const meta: JsonObject | null = noteText === '' || noteError !== null ? null : { note: noteText };
   const valid = parsed.events.length > 0 && parsed.problems.length === 0 && noteError === null;
   const sourceId = source.kind === 'file' ? source.id : settledText;
@@ -197,18 +196,12 @@ export function NewTxnDialog({ topic, onClose }: Props): ReactNode {
           {parsed.moreProblems && <li>… and more problems after these.</li>}
         </ul>
       )}
-      <label className="field">
-        <span>Note (optional)</span>
-        <input
-          type="text"
-          maxLength={LIMITS.reasonMax}
-          value={note}
-          placeholder="Why these events? Kept with the transaction as meta.note"
-          disabled={writing || outcome !== null}
-          onChange={(e) => setNote(e.target.value)}
-        />
-      </label>
-      {noteError !== null && <p className="field-error">{noteError}</p>}
+      <NoteField
+        value={note}
+        onChange={setNote}
+        placeholder="Why these events? Kept with the transaction as meta.note"
+        disabled={writing || outcome !== null}
+      />
 
       {valid && outcome === null && !writing && (
         <section aria-label="Check" className="dry-run">

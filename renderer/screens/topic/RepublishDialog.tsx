@@ -9,19 +9,17 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
-import { LIMITS } from '../../../src-core/model/limits';
 import type { RepublishSkipRow } from '../../../src-core/model/store-api';
-import { validateNote } from '../../../src-core/model/validate';
 import { useApi } from '../../api/api-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Modal } from '../../components/Modal';
+import { NoteField, noteProblem } from '../../components/NoteField';
 import { useAccess } from '../../components/use-access';
 import { fmtNum, jsonPreview } from '../../lib/format';
-import { refusal } from '../../lib/refusal';
 import { navigate } from '../../lib/route';
 import { afterWrite } from '../../queries/invalidate';
 import { republishPreviewQuery } from '../../queries/txns';
-import { ImpactTable } from './ImpactTable';
+import { ImpactSection, ImpactTable } from './ImpactTable';
 
 interface Props {
   topic: string;
@@ -41,7 +39,7 @@ export function RepublishDialog({ topic, txn, onClose }: Props): ReactNode {
   const preview = useQuery(republishPreviewQuery(api, topic, txn));
   const [note, setNote] = useState('');
   const noteText = note.trim();
-  const noteError = noteText === '' ? null : refusal(validateNote, noteText);
+  const noteError = noteProblem(note);
   const mutation = useMutation({
     mutationFn: (expectMaxSeq: number) =>
       api.republish(topic, txn, { expectMaxSeq, ...(noteText === '' ? {} : { note: noteText }) }),
@@ -63,17 +61,8 @@ export function RepublishDialog({ topic, txn, onClose }: Props): ReactNode {
         transaction (its meta names txn {txn} as <code>republishOf</code>), for each key whose current value is older
         than it. Keys changed by later transactions are left alone. Nothing is deleted.
       </p>
-      <section aria-label="Impact">
-        <h3>Impact on the surface</h3>
-        {preview.error ? (
-          <ErrorNotice
-            title="The re-publish could not be previewed"
-            error={preview.error}
-            onRetry={() => void preview.refetch()}
-          />
-        ) : !p ? (
-          <p className="muted">Working out the impact…</p>
-        ) : (
+      <ImpactSection preview={preview} failTitle="The re-publish could not be previewed">
+        {(p) => (
           <>
             <p role="status">
               {fmtNum(p.keysTouched)} key{p.keysTouched === 1 ? '' : 's'} in the transaction;{' '}
@@ -111,7 +100,7 @@ export function RepublishDialog({ topic, txn, onClose }: Props): ReactNode {
             )}
           </>
         )}
-      </section>
+      </ImpactSection>
       <form
         className="form-stack"
         onSubmit={(e) => {
@@ -119,17 +108,11 @@ export function RepublishDialog({ topic, txn, onClose }: Props): ReactNode {
           if (ready) mutation.mutate(p.asOf.maxSeq);
         }}
       >
-        <label className="field">
-          <span>Note (optional)</span>
-          <input
-            type="text"
-            maxLength={LIMITS.reasonMax}
-            value={note}
-            placeholder="Why re-publish? Kept with the transaction as meta.note"
-            onChange={(e) => setNote(e.target.value)}
-          />
-        </label>
-        {noteError !== null && <p className="field-error">{noteError}</p>}
+        <NoteField
+          value={note}
+          onChange={setNote}
+          placeholder="Why re-publish? Kept with the transaction as meta.note"
+        />
         {!access.canRepublish && <p className="field-error">{access.why}: re-publishing is not allowed.</p>}
         <div className="row">
           <button type="submit" className="primary" disabled={!ready}>
