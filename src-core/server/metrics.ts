@@ -9,6 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppendResponse, InvalidateResult } from '../model/types';
+import type { RepublishResult } from '../model/store-api';
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -67,6 +68,12 @@ export class ServerMetrics {
     for (const item of r.results) if (!item.duplicate) stored++;
     this.events.inc(stored);
     this.duplicates.inc(r.results.length - stored);
+    if (r.txn !== null) this.txns.inc();
+  }
+
+  /** A re-publish wrote `written` events in one transaction (none when `txn` is null). */
+  recordRepublish(r: RepublishResult): void {
+    this.events.inc(r.written);
     if (r.txn !== null) this.txns.inc();
   }
 

@@ -135,7 +135,9 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
         else if (k === 'expectMaxSeq') opts.expectMaxSeq = validateNonNegativeInt(v, 'expectMaxSeq');
         else throw badRequest(`${k}: unknown field (a re-publish takes "note" and "expectMaxSeq")`);
       }
-      return services.republish(topic, txn, opts);
+      const res = await services.republish(topic, txn, opts);
+      metrics.recordRepublish(res);
+      return res;
     },
   );
 
