@@ -62,10 +62,15 @@ const FULL: { [M in PlainMethod]: Parameters<StoreApi[M]> } = {
       meta: { note: 'n' },
       by: 'ana',
     },
+    { dryRun: true },
   ],
   previewInvalidate: ['t', 2, 7],
   invalidate: ['t', 2, 'why'],
+  previewRepublish: ['t', 2, 7],
+  republish: ['t', 2, { note: 'n', by: 'ana', expectMaxSeq: 9 }],
   loadSampleData: [],
+  settings: [],
+  updateSettings: [{ by: 'ana' }],
 };
 
 function setup() {

@@ -1,7 +1,9 @@
 /**
  * The IPC handlers, keyed by `StoreApi` method name like the contract's channels: each maps its
  * validated argument list onto the open EventStore (through the connection manager), onto the
- * store's services (`servicesFor`: preview an invalidation, load the sample data), onto the store's
+ * store's services (`servicesFor`: preview an invalidation, preview and run a re-publish, load the
+ * sample data), onto the app's settings (settings-store.ts: the writer name recorded as `by` on a
+ * local file), onto the store's
  * own live tail (`EventStore.tail`) for subscriptions, and onto job workers for diff, repair and export. Writes are refused with FORBIDDEN
  * here when the connection is read-only or the server role is too low, whatever the UI shows. Live
  * subscriptions and long operations are keyed by (window, id) so windows cannot touch each other's;
@@ -14,6 +16,7 @@ import { toErrorBody, TidemarkError } from '../src-core/model/errors';
 import type { Capabilities } from '../src-core/model/store-api';
 import { servicesFor } from '../src-core/services';
 import { osUserName } from '../src-core/services/os-user';
+import { SettingsStore } from './settings-store';
 import type { ConnectionManager, StoreDescriptor } from './connections';
 import type { HandlerContext, Handlers, SenderLike } from './ipc-handler';
 import type { Job, JobRunner } from './jobs';
@@ -31,6 +34,8 @@ export interface HandlerDeps {
   dialogs: Dialogs;
   /** Fallback poll interval of live tails (ms). */
   tailPollMs?: number;
+  /** The app's settings (the writer name); default: for this run only, the OS user name. */
+  settings?: SettingsStore;
 }
 
 export const ELECTRON_CAPABILITIES: Capabilities = { mode: 'electron', canOpenFiles: true, canConnect: true };
@@ -43,18 +48,20 @@ export interface HandlerSet {
   dispose(): void;
 }
 
-/**
- * Who this app records as `by`: on a local file the OS user name (an embedded writer names
- * itself); on a server nothing, since the server records the name of the connection's token.
- */
-function localBy(c: { info: { kind: string } }): { by?: string } {
-  if (c.info.kind !== 'sqlite') return {};
-  const name = osUserName();
-  return name === null ? {} : { by: name };
-}
-
 export function createHandlers(deps: HandlerDeps): HandlerSet {
   const { connections, jobs, dialogs } = deps;
+  const settings = deps.settings ?? new SettingsStore(null, osUserName);
+
+  /**
+   * Who this app records as `by`: on a local file the writer name of the settings (default the OS
+   * user name: an embedded writer names itself); on a server nothing, since the server records the
+   * name of the connection's token.
+   */
+  const localBy = (c: { info: { kind: string } }): { by?: string } => {
+    if (c.info.kind !== 'sqlite') return {};
+    const name = settings.writerName();
+    return name === null ? {} : { by: name };
+  };
   const subs = new Map<string, { stop: () => void; notify: (message: string) => void }>();
   const ops = new Map<string, AbortController>();
   const watched = new Set<number>();
@@ -145,10 +152,17 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
     timeline: ([topic, opts]) => store().timeline(topic, opts),
     previewInvalidate: ([topic, txn, limit]) => servicesFor(store()).previewInvalidation(topic, txn, limit),
 
-    append: ([topic, req]) => {
+    append: ([topic, req, opts]) => {
       const c = connections.requireOp('txns.append', 'append');
-      return c.store.append(topic, req.by === undefined ? { ...req, ...localBy(c) } : req);
+      return c.store.append(topic, req.by === undefined ? { ...req, ...localBy(c) } : req, opts);
     },
+    previewRepublish: ([topic, txn, limit]) => servicesFor(store()).previewRepublish(topic, txn, limit),
+    republish: ([topic, txn, opts = {}]) => {
+      const c = connections.requireOp('txns.republish', 're-publish');
+      return servicesFor(c.store).republish(topic, txn, opts.by === undefined ? { ...opts, ...localBy(c) } : opts);
+    },
+    settings: () => settings.get(),
+    updateSettings: ([patch]) => settings.update(patch),
     invalidate: ([topic, txn, reason]) => {
       const c = connections.requireOp('txns.invalidate', 'invalidate');
       return c.store.invalidate(topic, txn, reason, localBy(c));

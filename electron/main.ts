@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, nativeTheme, shell } from 'electron';
+import { osUserName } from '../src-core/services/os-user';
 import { ConnectionManager } from './connections';
 import { openExternalLink } from './external-links';
 import { createHandlers } from './handlers';
@@ -20,6 +21,7 @@ import { launchSettings, refusedSwitch } from './launch-env';
 import { buildMenuTemplate } from './menu';
 import { electronNativeBindingPath } from './native-binding';
 import { RecentStore } from './recent-store';
+import { SettingsStore } from './settings-store';
 import { hardenApp } from './security';
 import { whoami } from './server-url';
 import { electronDialogs, safeStorageBox } from './services';
@@ -88,11 +90,13 @@ async function start(): Promise<void> {
     );
   }
   if (recent.recovered) dialog.showErrorBox('Tidemark: recent connections reset', recent.recovered);
+  const settings = new SettingsStore(path.join(userData, 'settings.json'), osUserName);
+  if (settings.recovered) dialog.showErrorBox('Tidemark: settings reset', settings.recovered);
 
   let win: BrowserWindow | null = null;
   const dialogs = electronDialogs(() => win);
   const jobs = new JobRunner(path.join(__dirname, 'job-worker.cjs'));
-  const handlerSet = createHandlers({ connections, jobs, dialogs });
+  const handlerSet = createHandlers({ connections, jobs, dialogs, settings });
   registerHandlers(ipcMain, handlerSet.handlers, { origin, isOurWindow });
 
   const afterSwitch = (): void => {

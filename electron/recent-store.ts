@@ -5,13 +5,13 @@
  * silently half-read). Server tokens are stored only encrypted through an injected `SecretBox`
  * (Electron's safeStorage); when no encryption is available a token lives in memory for this run
  * only and is never written in clear. Tokens never leave this module except to open a connection.
- * Writes are atomic (temporary file + rename). Plain Node, unit-tested without Electron.
+ * Writes are atomic (temporary file + rename; json-file.ts). Plain Node, unit-tested without Electron.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ROLES } from '../src-core/model/access';
 import type { ConnectionInfo } from '../src-core/model/store-api';
+import { readJsonFile, writeJsonFile } from './json-file';
 
 export interface SecretBox {
   /** False when the OS offers no real encryption (e.g. Linux without a keyring). */
@@ -70,27 +70,13 @@ export class RecentStore {
   }
 
   private load(): void {
-    if (!existsSync(this.file)) return;
-    let problem: string;
-    try {
-      const parsed = fileSchema.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-      if (parsed.success) {
-        this.records = parsed.data.connections;
-        return;
-      }
-      problem = parsed.error.issues[0]?.message ?? 'unexpected content';
-    } catch (err) {
-      problem = err instanceof Error ? err.message : String(err);
-    }
-    renameSync(this.file, `${this.file}.bak`);
-    this.recovered = `${this.file} was unreadable (${problem}); it was moved to ${this.file}.bak`;
-    this.records = [];
+    const read = readJsonFile(this.file, fileSchema);
+    this.records = read.data?.connections ?? [];
+    this.recovered = read.recovered;
   }
 
   private save(): void {
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, connections: this.records }, null, 2) + '\n', { mode: 0o600 });
-    renameSync(tmp, this.file);
+    writeJsonFile(this.file, { version: 1, connections: this.records });
   }
 
   /** Most recently used first. */

@@ -29,10 +29,16 @@ import type {
   InvalidatePreview,
   LongOperation,
   RepairRequest,
+  RepublishOptions,
+  RepublishPreview,
+  RepublishResult,
+  AppSettings,
   StoreApi,
   ApiError,
 } from '../../src-core/model/store-api';
+import { byNotAccepted } from '../../src-core/model/validate';
 import type {
+  AppendOptions,
   AppendRequest,
   AppendResponse,
   DiffResult,
@@ -70,6 +76,8 @@ import { uploadJson } from './upload';
 
 export class HttpStoreApi implements StoreApi {
   private conn: ConnectionInfo | null = null;
+  /** The name of this tab's token on the server (null: no tokens there, or not connected). */
+  private tokenName: string | null = null;
   private transport: WireTransport | null = null;
   private readonly prefs: ConnectionPrefs;
 
@@ -142,6 +150,7 @@ export class HttpStoreApi implements StoreApi {
     this.prefs.forget(id);
     if (this.conn?.id === id) {
       this.conn = null;
+      this.tokenName = null;
       this.transport = null;
     }
     return Promise.resolve();
@@ -189,8 +198,43 @@ export class HttpStoreApi implements StoreApi {
     });
   }
 
-  async append(topic: string, req: AppendRequest): Promise<AppendResponse> {
-    return this.allowed('txns.append').json('POST', paths.txns(topic), { body: req, what: 'Writing' });
+  async append(topic: string, req: AppendRequest, opts: AppendOptions = {}): Promise<AppendResponse> {
+    const t = this.allowed('txns.append');
+    if (req.by !== undefined && req.by !== null) throw byNotAccepted('by');
+    const dryRun = opts.dryRun === true;
+    return t.json('POST', paths.txns(topic), {
+      body: req,
+      ...(dryRun ? { query: { dryRun: 'true' } } : {}),
+      what: dryRun ? 'Checking the transaction' : 'Writing',
+    });
+  }
+
+  async previewRepublish(topic: string, txn: number, limit?: number): Promise<RepublishPreview> {
+    return this.http().json('GET', paths.previewRepublish(topic, txn), {
+      query: { limit },
+      what: `Previewing the re-publish of transaction ${txn}`,
+    });
+  }
+
+  async republish(topic: string, txn: number, opts: RepublishOptions = {}): Promise<RepublishResult> {
+    const t = this.allowed('txns.republish');
+    if (opts.by !== undefined && opts.by !== null) throw byNotAccepted('by');
+    const { note, expectMaxSeq } = opts;
+    return t.json('POST', paths.republish(topic, txn), {
+      body: { note, expectMaxSeq },
+      what: `Re-publishing transaction ${txn}`,
+    });
+  }
+
+  /** In the browser the server records the name of this tab's token: shown, not editable. */
+  settings(): Promise<AppSettings> {
+    return Promise.resolve({ by: this.tokenName, bySet: false, byDefault: this.tokenName, editable: false });
+  }
+
+  updateSettings(): Promise<AppSettings> {
+    return Promise.reject(
+      new TidemarkError('BAD_REQUEST', "Settings are the desktop app's; the server records your token's name."),
+    );
   }
 
   async previewInvalidate(topic: string, txn: number, limit?: number): Promise<InvalidatePreview> {
@@ -312,7 +356,7 @@ export class HttpStoreApi implements StoreApi {
     req: Partial<Pick<ConnectServerRequest, 'label' | 'readOnly' | 'color'>>,
   ): Promise<ConnectionInfo> {
     const transport = new WireTransport({ url, token, requestDefaults: { cache: 'no-store' } });
-    const { role } = await askWhoami(transport, { what: 'Connecting' });
+    const { role, name } = await askWhoami(transport, { what: 'Connecting' });
     const target = transport.baseUrl;
     const id = connectionIdFor(target);
     const remembered = this.prefs.find(id);
@@ -328,6 +372,7 @@ export class HttpStoreApi implements StoreApi {
     this.prefs.setToken(target, token);
     this.prefs.remember(conn);
     this.conn = conn;
+    this.tokenName = name;
     this.transport = transport;
     return conn;
   }

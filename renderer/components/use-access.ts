@@ -1,5 +1,6 @@
 /**
- * What the open connection allows: writing (sample data), repairing and invalidating, by the one rule of
+ * What the open connection allows: writing (sample data, New transaction, Re-publish), repairing
+ * and invalidating, by the one rule of
  * src-core/model/access.ts (`refusalFor`: read-only connections and roles). A read-only
  * connection, or a token whose role is too low, disables the controls; `why` says which.
  */
@@ -15,12 +16,26 @@ export interface Access {
   canInvalidate: boolean;
   /** May repair a topic from a diff (a write). */
   canRepair: boolean;
+  /** New transaction (the Events tab's editor). */
+  canAppend: boolean;
+  /** Re-publish an invalidated transaction. */
+  canRepublish: boolean;
   /** Why writes are disabled, or null. */
   why: string | null;
 }
 
 export function accessOf(conn: ConnectionInfo | null): Access {
-  if (!conn) return { conn, canWrite: false, canInvalidate: false, canRepair: false, why: 'Not connected' };
+  if (!conn) {
+    return {
+      conn,
+      canWrite: false,
+      canInvalidate: false,
+      canRepair: false,
+      canAppend: false,
+      canRepublish: false,
+      why: 'Not connected',
+    };
+  }
   const invalidate = refusalFor(conn, 'txns.invalidate');
   const why =
     invalidate === null
@@ -33,6 +48,8 @@ export function accessOf(conn: ConnectionInfo | null): Access {
     canWrite: refusalFor(conn, 'sample.load') === null,
     canInvalidate: invalidate === null,
     canRepair: refusalFor(conn, 'repair') === null,
+    canAppend: refusalFor(conn, 'txns.append') === null,
+    canRepublish: refusalFor(conn, 'txns.republish') === null,
     why,
   };
 }

@@ -19,6 +19,12 @@ describe('accessOf', () => {
     expect(accessOf(conn('read'))).toMatchObject({ canWrite: false, canRepair: false, canInvalidate: false });
     expect(accessOf(conn('read')).why).toContain('read role');
   });
+  it('New transaction and Re-publish need the write role', () => {
+    expect(accessOf(conn('write'))).toMatchObject({ canAppend: true, canRepublish: true });
+    expect(accessOf(conn('read'))).toMatchObject({ canAppend: false, canRepublish: false });
+    expect(accessOf(conn('admin', true))).toMatchObject({ canAppend: false, canRepublish: false });
+    expect(accessOf(null)).toMatchObject({ canAppend: false, canRepublish: false });
+  });
   it('read-only beats every role', () => {
     expect(accessOf(conn('admin', true))).toMatchObject({
       canWrite: false,

@@ -1,7 +1,7 @@
 /**
  * Query factories for transactions: the newest-first infinite list (optionally of one writer's,
  * `by`), one transaction's detail,
- * and the preview of what invalidating it would change.
+ * the preview of what invalidating it would change, and of what re-publishing it would write.
  */
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { StoreApi } from '../../src-core/model/store-api';
@@ -29,5 +29,12 @@ export const previewQuery = (api: StoreApi, topic: string, txn: number) =>
   queryOptions({
     queryKey: keys.preview(topic, txn),
     queryFn: () => api.previewInvalidate(topic, txn, PREVIEW_LIMIT),
+    staleTime: 0,
+  });
+
+export const republishPreviewQuery = (api: StoreApi, topic: string, txn: number) =>
+  queryOptions({
+    queryKey: keys.republishPreview(topic, txn),
+    queryFn: () => api.previewRepublish(topic, txn, PREVIEW_LIMIT),
     staleTime: 0,
   });

@@ -7,6 +7,7 @@ import { registerCompletion } from './completion';
 import { registerDiff } from './diff';
 import { registerInvalidate } from './invalidate';
 import { registerRead } from './read';
+import { registerRepublish } from './republish';
 import { registerServe } from './serve';
 import { registerSurface } from './surface';
 import { registerTopics } from './topics';
@@ -22,6 +23,7 @@ export const commands: RegisterCommand[] = [
   registerTxns,
   registerTopics,
   registerInvalidate,
+  registerRepublish,
   registerDiff,
   registerBench,
   registerServe,

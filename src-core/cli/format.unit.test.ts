@@ -4,7 +4,7 @@
  * sizes) and the option checks of openStoreFromOptions that run before any backend is loaded.
  */
 import { describe, expect, it } from 'vitest';
-import { parseEventLine } from './ndjson-input';
+import { parseEventLine } from '../model/event-text';
 import { type Column, TableWriter, truncate } from './output';
 import { pageThrough } from './paging';
 import { openStoreFromOptions } from '../store/open';

@@ -14,7 +14,8 @@
 import { type ErrorCode, TidemarkError, hasErrorCode } from '../model/errors';
 import type { AppendRequest, AppendResponse, BatchTxn, EventInput, JsonObject } from '../model/types';
 import type { EventStore } from '../store/types';
-import { type NumberedLine, parseEventLine } from './ndjson-input';
+import { parseEventLine } from '../model/event-text';
+import type { NumberedLine } from './ndjson-input';
 
 export interface WriteSummary {
   /** Events stored. */

@@ -76,12 +76,19 @@ export const OPERATIONS = {
   repair: 'write',
   /** `GET /v1/topics/{topic}/txns/{txn}/preview-invalidate`: computes, writes nothing. */
   previewInvalidate: 'read',
+  /** `GET /v1/topics/{topic}/txns/{txn}/preview-republish`: computes, writes nothing. */
+  previewRepublish: 'read',
   /** `POST /v1/topics/{topic}/txns` */
   'txns.append': 'write',
   /** `POST /v1/batch` */
   batch: 'write',
   /** `POST /v1/sample` */
   'sample.load': 'write',
+  /**
+   * `POST /v1/topics/{topic}/txns/{txn}/republish`: appends events a writer could append anyway
+   * (the invalidated transaction's own), so the write role, not admin.
+   */
+  'txns.republish': 'write',
   /** `POST /v1/topics/{topic}/txns/{txn}/invalidate` */
   'txns.invalidate': 'admin',
 } as const satisfies Record<string, Need>;

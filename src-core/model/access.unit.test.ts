@@ -60,10 +60,12 @@ describe('operations', () => {
       'surface.export': 'read',
       diff: 'read',
       previewInvalidate: 'read',
+      previewRepublish: 'read',
       'txns.append': 'write',
       batch: 'write',
       repair: 'write',
       'sample.load': 'write',
+      'txns.republish': 'write',
       'txns.invalidate': 'admin',
     });
   });
@@ -80,7 +82,14 @@ describe('operations', () => {
 
   it('says which operations change the store (refused on read-only connections)', () => {
     const changing = Object.keys(OPERATIONS).filter((op) => isOperation(op) && changesStore(op));
-    expect(changing.sort()).toEqual(['batch', 'repair', 'sample.load', 'txns.append', 'txns.invalidate']);
+    expect(changing.sort()).toEqual([
+      'batch',
+      'repair',
+      'sample.load',
+      'txns.append',
+      'txns.invalidate',
+      'txns.republish',
+    ]);
   });
 
   it('knows operation names exactly', () => {

@@ -31,7 +31,11 @@ export const PLAIN_METHODS = [
   'append',
   'previewInvalidate',
   'invalidate',
+  'previewRepublish',
+  'republish',
   'loadSampleData',
+  'settings',
+  'updateSettings',
 ] as const satisfies readonly PlainMethod[];
 
 /** Fails to compile when a plain method of StoreApi is missing from PLAIN_METHODS. */

@@ -123,6 +123,28 @@ export const previewInvalidationOptionsSchema = z.strictObject({
 /** Why a transaction is invalidated (stored on its marker). */
 export const invalidateReasonSchema = z.string().min(1).max(LIMITS.reasonMax);
 
+/** A writer's note (`meta.note` of a transaction written from the app, or of a re-publish). */
+export const noteSchema = z.string().min(1).max(LIMITS.reasonMax);
+
+/**
+ * A re-publish (services/republish.ts): an optional note, who (embedded callers; over HTTP the
+ * server sets it from the token), and the state the person previewed (`expectMaxSeq`: CONFLICT and
+ * nothing written when the topic has moved on since).
+ */
+export const republishOptionsSchema = z.strictObject({
+  note: noteSchema.optional(),
+  by: byNameSchema.nullable().optional(),
+  expectMaxSeq: seqNoSchema.optional(),
+});
+
+/**
+ * A change to the app's settings. `by`: the writer name the desktop app records on a local file;
+ * an empty string or null goes back to the default (the OS user name).
+ */
+export const settingsPatchSchema = z.strictObject({
+  by: z.string().max(LIMITS.byMax).nullable().optional(),
+});
+
 export const exportFormatSchema = z.enum(['csv', 'ndjson']);
 
 /** A whole-surface export: the surface selection (no cursor, no page size) and a file format. */

@@ -19,6 +19,9 @@ import {
   previewInvalidationOptionsSchema,
   readEventsOptionsSchema,
   appendRequestSchema,
+  appendOptionsSchema,
+  republishOptionsSchema,
+  settingsPatchSchema,
   surfaceOptionsSchema,
   timelineOptionsSchema,
   topicNameSchema,
@@ -110,10 +113,14 @@ export const STORE_API_SIGNATURES = {
   getTxn: signature(topic, txn),
   surface: signature(topic, ['opts', surfaceOptionsSchema.optional()]),
   timeline: signature(topic, ['opts', timelineOptionsSchema.optional()]),
-  append: signature(topic, ['req', appendRequestSchema]),
+  append: signature(topic, ['req', appendRequestSchema], ['opts', appendOptionsSchema.optional()]),
   previewInvalidate: signature(topic, txn, ['limit', previewInvalidationOptionsSchema.shape.limit]),
   invalidate: signature(topic, txn, ['reason', invalidateReasonSchema]),
+  previewRepublish: signature(topic, txn, ['limit', previewInvalidationOptionsSchema.shape.limit]),
+  republish: signature(topic, txn, ['opts', republishOptionsSchema.optional()]),
   loadSampleData: signature(),
+  settings: signature(),
+  updateSettings: signature(['patch', settingsPatchSchema]),
 } satisfies { [M in PlainMethod]: Signature };
 
 /** Fails to compile when the table and methods.ts's PLAIN_METHODS list different methods. */

@@ -32,7 +32,7 @@ describe('the operation table', () => {
 
   it('holds the plain methods only; the special ones are the IPC contract’s', () => {
     expect(PLAIN_METHODS.filter((m) => (SPECIAL_METHODS as readonly string[]).includes(m))).toEqual([]);
-    expect(PLAIN_METHODS).toHaveLength(19);
+    expect(PLAIN_METHODS).toHaveLength(23);
     expect(Object.keys(STORE_API_SIGNATURES)).toEqual([...PLAIN_METHODS]);
   });
 
@@ -64,6 +64,8 @@ describe('the option schemas', () => {
       'previewInvalidationOptionsSchema',
       'readEventsOptionsSchema',
       'repairParamsSchema',
+      'republishOptionsSchema',
+      'settingsPatchSchema',
       'surfaceOptionsSchema',
       'timelineOptionsSchema',
     ]);

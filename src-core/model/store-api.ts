@@ -16,9 +16,12 @@ import type {
   exportSurfaceRequestSchema,
   openFileRequestSchema,
   repairParamsSchema,
+  republishOptionsSchema,
+  settingsPatchSchema,
   snapshotFormatSchema,
 } from './options';
 import type {
+  AppendOptions,
   AppendRequest,
   AppendResponse,
   DiffResult,
@@ -100,6 +103,73 @@ export interface InvalidatePreview {
 
 export type SnapshotFormat = z.infer<typeof snapshotFormatSchema>;
 
+/** Why a key of an invalidated transaction is not re-published. */
+export type RepublishSkipReason =
+  /** A later transaction wrote the key: its current row is newer than the invalidated one. */
+  | 'changedLater'
+  /** Writing the event again would not change the surface (same data as now, or a tombstone of an absent key). */
+  | 'unchanged';
+
+export interface RepublishSkipRow {
+  key: string;
+  reason: RepublishSkipReason;
+  /** The surface row now (null: key absent or tombstoned). */
+  current: SurfaceRow | null;
+}
+
+/**
+ * What re-publishing an invalidated transaction would write (services/republish.ts): for each key
+ * of the transaction, its surface row now (`before`) and the row the transaction's event would make
+ * (`after`: that event as it was stored, so its seq and txn are the invalidated ones; null for a
+ * tombstone), or why the key is skipped.
+ */
+export interface RepublishPreview {
+  topic: string;
+  txn: number;
+  /** Keys that would be written, up to `limit`, ordered by key. */
+  rows: InvalidateImpactRow[];
+  /** Keys left alone, up to `limit`, ordered by key. */
+  skipped: RepublishSkipRow[];
+  /** Distinct keys the transaction touched. */
+  keysTouched: number;
+  /** How many keys a re-publish would write, and how many it would skip (complete counts). */
+  writes: number;
+  skips: number;
+  /** True when `rows` or `skipped` holds fewer than the counts. */
+  truncated: boolean;
+  /** The topic state the preview was computed on: pass `maxSeq` as `expectMaxSeq` to republish. */
+  asOf: { maxSeq: number; maxTxn: number };
+}
+
+/** A re-publish's options (model/options.ts `republishOptionsSchema`). */
+export type RepublishOptions = z.infer<typeof republishOptionsSchema>;
+
+export interface RepublishResult {
+  topic: string;
+  /** The invalidated transaction that was re-published. */
+  target: number;
+  /** The new transaction (its meta holds `republishOf: target`), or null when nothing was written. */
+  txn: number | null;
+  /** Events written, and keys skipped (changed later or unchanged). */
+  written: number;
+  skipped: number;
+}
+
+/** The app's settings (desktop: userData `settings.json`; browser: read-only). */
+export interface AppSettings {
+  /** The writer name recorded as `by` on local writes: the one set, else the default. */
+  by: string | null;
+  /** True when `by` is the one set in settings (not the default). */
+  bySet: boolean;
+  /** The default: the OS user name, or null when the system has none that is a valid `by`. */
+  byDefault: string | null;
+  /** False in the browser, where the server records the name of the connection's token. */
+  editable: boolean;
+}
+
+/** A change to the settings (model/options.ts `settingsPatchSchema`). */
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
 /**
  * A diff: the snapshot file (a File from the picker or a drop, or any Blob) and the parameters of
  * model/options.ts `diffParamsSchema` (its file name, format, key field, fields, rows returned).
@@ -164,9 +234,18 @@ export interface StoreApi {
   surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage>;
   /** Transactions over time in time buckets, aggregated by the store (model/timeline.ts). */
   timeline(topic: string, opts?: TimelineOptions): Promise<Timeline>;
-  append(topic: string, req: AppendRequest): Promise<AppendResponse>;
+  /** `opts.dryRun`: what the write would return now (duplicates flagged); nothing is written. */
+  append(topic: string, req: AppendRequest, opts?: AppendOptions): Promise<AppendResponse>;
   previewInvalidate(topic: string, txn: number, limit?: number): Promise<InvalidatePreview>;
   invalidate(topic: string, txn: number, reason: string): Promise<InvalidateResult>;
+  /** What re-publishing an invalidated transaction would write and skip (writes nothing). */
+  previewRepublish(topic: string, txn: number, limit?: number): Promise<RepublishPreview>;
+  /** Writes the keys the preview lists again, as one new transaction with `meta.republishOf`. */
+  republish(topic: string, txn: number, opts?: RepublishOptions): Promise<RepublishResult>;
+  /** The app's settings (the writer name). */
+  settings(): Promise<AppSettings>;
+  /** Changes the settings (desktop only; the browser refuses). */
+  updateSettings(patch: SettingsPatch): Promise<AppSettings>;
   /** Writes the demo topic (see src-core/services/sample.ts); returns its name. */
   loadSampleData(): Promise<{ topic: string }>;
 

@@ -149,6 +149,14 @@ export function validateReason(reason: unknown): string {
   return checkStorableText(reason, 'reason');
 }
 
+/** A writer's note (`meta.note`): 1 to LIMITS.reasonMax characters of storable text. */
+export function validateNote(note: unknown, path = 'note'): string {
+  if (typeof note !== 'string' || note.length === 0 || note.length > LIMITS.reasonMax) {
+    throw badRequest(`${path}: must be a string of 1 to ${LIMITS.reasonMax} characters`);
+  }
+  return checkStorableText(note, path);
+}
+
 export function validateNonNegativeInt(v: unknown, path: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
     throw badRequest(`${path}: must be ${integerRule(0)}`);

@@ -9,6 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppendResponse, InvalidateResult, RepairResult } from '../model/types';
+import type { RepublishResult } from '../model/store-api';
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -75,6 +76,12 @@ export class ServerMetrics {
     if (r.dryRun) return;
     this.events.inc(r.written);
     this.txns.inc(r.txns.length);
+  }
+
+  /** A re-publish wrote `written` events in one transaction (none when `txn` is null). */
+  recordRepublish(r: RepublishResult): void {
+    this.events.inc(r.written);
+    if (r.txn !== null) this.txns.inc();
   }
 
   recordInvalidate(r: InvalidateResult): void {

@@ -162,6 +162,25 @@ export const SCHEMAS: Record<string, Schema> = {
     type: 'object',
     description: 'the rows whose surface value would change, with their value now and after',
   },
+  RepublishPreview: {
+    type: 'object',
+    description:
+      'the keys a re-publish would write (before/after rows), the keys it would skip and why, the counts, and asOf (the topic state)',
+  },
+  RepublishRequest: obj(
+    {
+      note: { type: 'string', minLength: 1, maxLength: LIMITS.reasonMax },
+      expectMaxSeq: int('409 and nothing written unless the topic’s max seq is this'),
+    },
+    [],
+  ),
+  RepublishResult: obj({
+    topic: str(),
+    target: int('the invalidated transaction'),
+    txn: nullable(int('the new transaction; null when nothing needed writing')),
+    written: int(),
+    skipped: int(),
+  }),
   DiffSummary: obj({
     equal: int(),
     different: int(),

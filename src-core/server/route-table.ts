@@ -297,6 +297,28 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     method: 'GET',
+    path: '/v1/topics/:topic/txns/:txn/preview-republish',
+    op: 'previewRepublish',
+    summary: 'What re-publishing an invalidated transaction would write and skip (writes nothing)',
+    query: queryOf(previewInvalidationOptionsSchema, { limit: perPage('rows listed, of each kind') }),
+    response: { [JSON_TYPE]: 'RepublishPreview' },
+  },
+  {
+    method: 'POST',
+    path: '/v1/topics/:topic/txns/:txn/republish',
+    op: 'txns.republish',
+    summary:
+      'Write again, as one new transaction with meta.republishOf, the events of an invalidated transaction that the surface would show if the invalidation were undone',
+    query: {},
+    body: {
+      content: { [JSON_TYPE]: 'RepublishRequest' },
+      description:
+        '`{"note":"…","expectMaxSeq":N}`, both optional (note: 1-1000 characters, stored as meta.note; expectMaxSeq: the preview’s asOf.maxSeq, 409 and nothing written when the topic moved on)',
+    },
+    response: { [JSON_TYPE]: 'RepublishResult' },
+  },
+  {
+    method: 'GET',
     path: '/v1/topics/:topic/surface',
     op: 'surface.read',
     summary: 'A page of the surface: the newest valid event of each key, by key',

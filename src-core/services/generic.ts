@@ -1,6 +1,6 @@
 /**
  * The generic `StoreServices` over any `EventStore`: the work runs in this process, through the
- * store's public methods only (preview.ts, diff/, repair.ts, export/surface.ts, sample.ts). The surface export
+ * store's public methods only (preview.ts, republish.ts, diff/, repair.ts, export/surface.ts, sample.ts). The surface export
  * reads pages of 10,000 rows, each awaited, so the caller's event loop keeps running.
  */
 import { TidemarkError } from '../model/errors';
@@ -13,6 +13,7 @@ import { SURFACE_CSV_HEADER, surfaceRowsText } from '../export/surface';
 import type { EventStore } from '../store/types';
 import { previewInvalidation } from './preview';
 import { repairFromDiff } from './repair';
+import { previewRepublish, republish } from './republish';
 import { loadSampleData } from './sample';
 import type { StoreServices, SurfaceExport } from './types';
 
@@ -26,6 +27,8 @@ export function createGenericServices(store: EventStore, config: GenericServices
   if (config.tmpDir !== undefined) place.tmpDir = config.tmpDir;
   return {
     previewInvalidation: (topic, txn, limit) => previewInvalidation(store, topic, txn, limit),
+    previewRepublish: (topic, txn, limit) => previewRepublish(store, topic, txn, limit),
+    republish: (topic, txn, opts) => republish(store, topic, txn, opts),
     diff: (topic, source, opts = {}, op = {}) => diffSnapshot(store, topic, source, { ...opts, ...place }, op),
     repair: (topic, source, opts, op = {}) => repairFromDiff(store, topic, source, opts, op, place),
     exportSurface: (topic, req, op = {}) => exportSurface(store, topic, req, op),

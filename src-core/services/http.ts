@@ -1,7 +1,8 @@
 /**
  * The HTTP `StoreServices` over an `HttpEventStore`: each operation is one call of the server's
  * own route, so the work runs next to the data (docs/http.md). `previewInvalidation` is one
- * `GET …/txns/{txn}/preview-invalidate` (not a read per touched key); `diff` streams the snapshot
+ * `GET …/txns/{txn}/preview-invalidate` (not a read per touched key), and the re-publish ones
+ * `GET …/preview-republish` and `POST …/republish` (republish.ts runs on the server); `diff` streams the snapshot
  * to `POST …/diff` (http-diff.ts) and `repair` to `POST …/repair` (http-repair.ts); `exportSurface` streams `GET …/surface/export` and counts the
  * rows as the text goes by (CSV records, not lines: a quoted cell may hold a newline), reporting
  * progress in rows and ending with CANCELLED on abort, or with UNAVAILABLE when the transfer stops
@@ -11,8 +12,14 @@
  * sent.
  */
 import { TidemarkError } from '../model/errors';
-import type { ExportSurfaceRequest, InvalidatePreview, LongOperation } from '../model/store-api';
-import { validateLimit, validatePositiveInt, validateTopic } from '../model/validate';
+import type {
+  ExportSurfaceRequest,
+  InvalidatePreview,
+  LongOperation,
+  RepublishPreview,
+  RepublishResult,
+} from '../model/store-api';
+import { byNotAccepted, validateLimit, validatePositiveInt, validateTopic } from '../model/validate';
 import { RecordCounter } from '../export/records';
 import type { HttpEventStore } from '../store/http/index';
 import { EXPORT_SURFACE_REQUEST_KEYS } from '../model/option-keys';
@@ -32,6 +39,21 @@ export function createHttpServices(store: HttpEventStore): StoreServices {
       validatePositiveInt(txn, 'txn');
       const query = { limit: validateLimit(limit) };
       return t.json<InvalidatePreview>('GET', paths.previewInvalidate(topic, txn), { query });
+    },
+    async previewRepublish(topic, txn, limit) {
+      validateTopic(topic);
+      validatePositiveInt(txn, 'txn');
+      const query = { limit: validateLimit(limit) };
+      return t.json<RepublishPreview>('GET', paths.previewRepublish(topic, txn), { query });
+    },
+    async republish(topic, txn, opts = {}) {
+      validateTopic(topic);
+      validatePositiveInt(txn, 'txn');
+      if (opts.by !== undefined && opts.by !== null) throw byNotAccepted('by');
+      const body: { note?: string; expectMaxSeq?: number } = {};
+      if (opts.note !== undefined) body.note = opts.note;
+      if (opts.expectMaxSeq !== undefined) body.expectMaxSeq = opts.expectMaxSeq;
+      return t.json<RepublishResult>('POST', paths.republish(topic, txn), { body });
     },
     diff: (topic, source, opts, op) => httpDiff(t, topic, source, opts, op),
     repair: (topic, source, opts, op) => httpRepair(t, topic, source, opts, op),

@@ -14,13 +14,14 @@ import type { StoredEvent, SurfaceRow } from '../model/types';
 import { validateLimit, validatePositiveInt, validateTopic } from '../model/validate';
 import type { EventStore } from '../store/types';
 
-function toRow(e: StoredEvent | undefined): SurfaceRow | null {
+/** The surface row an event makes (null: none, or a tombstone). */
+export function toRow(e: StoredEvent | undefined): SurfaceRow | null {
   if (!e || e.data === null) return null;
   return { key: e.key, seq: e.seq, txn: e.txn, hash: e.hash, data: e.data, time: e.time };
 }
 
 /** The key's newest valid event now, and the newest valid one outside `txn`. */
-async function heads(
+export async function heads(
   store: EventStore,
   topic: string,
   key: string,

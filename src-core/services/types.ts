@@ -8,7 +8,14 @@
  * (http.ts), so the work runs next to the data (a diff uploads the snapshot instead of pulling the
  * remote surface page by page). The live tail is not here: it is part of `EventStore` (`tail`).
  */
-import type { ExportSurfaceRequest, InvalidatePreview, LongOperation } from '../model/store-api';
+import type {
+  ExportSurfaceRequest,
+  InvalidatePreview,
+  LongOperation,
+  RepublishOptions,
+  RepublishPreview,
+  RepublishResult,
+} from '../model/store-api';
 import type { DiffResult, RepairInclude, RepairResult } from '../model/types';
 import type { DiffOptions, SnapshotSource } from '../diff/types';
 import type { SampleObserver } from './sample';
@@ -54,6 +61,17 @@ export interface SurfaceExport extends AsyncIterable<string> {
 export interface StoreServices {
   /** What invalidating `txn` would change on the surface (at most `limit` rows, default 100). */
   previewInvalidation(topic: string, txn: number, limit?: number): Promise<InvalidatePreview>;
+  /**
+   * What re-publishing an invalidated transaction would write and skip (republish.ts; at most
+   * `limit` rows of each, default 100), with the topic state it was computed on.
+   */
+  previewRepublish(topic: string, txn: number, limit?: number): Promise<RepublishPreview>;
+  /**
+   * Writes the keys of an invalidated transaction that the surface would show again, as one new
+   * transaction with `meta.republishOf` (republish.ts). CONFLICT, nothing written, when
+   * `opts.expectMaxSeq` is not the topic's state. Over HTTP `opts.by` is refused (the server sets it).
+   */
+  republish(topic: string, txn: number, opts?: RepublishOptions): Promise<RepublishResult>;
   /**
    * Compares the topic's surface with an upstream snapshot. Progress: bytes while the snapshot is
    * read (phase `load` here, `upload` when it is sent to a server), rows while comparing. `onRow`

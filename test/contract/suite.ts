@@ -14,6 +14,7 @@ import { jsonLimitCases } from './cases/json-limits';
 import { propertyCases } from './cases/property';
 import { readCases } from './cases/reads';
 import { repairCases } from './cases/repair';
+import { republishCases } from './cases/republish';
 import { surfaceCases } from './cases/surface';
 import { tailCases } from './cases/tail';
 import { timelineCases } from './cases/timeline';
@@ -33,6 +34,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     readCases(fx);
     invalidateCases(fx);
     whoCases(fx);
+    republishCases(fx);
     surfaceCases(fx);
     repairCases(fx);
     timelineCases(fx);

@@ -76,8 +76,8 @@ test('repair selected rows', async ({ page, server, store, shot }) => {
   // No reason: refused in place, in the store's words, and nothing is sent.
   await dialog.getByRole('button', { name: 'Write repair transaction' }).click();
   await expect(dialog.getByRole('alert')).toHaveText('reason: must be a string of 1 to 1000 characters');
-  expect((await store.txn('trades', 1)).txn).toBe(1);
-  await expect(store.txn('trades', 2)).rejects.toThrow(/404/);
+  expect((await store.getTxn('trades', 1)).txn).toBe(1);
+  await expect(store.getTxn('trades', 2)).rejects.toThrow(/404/);
   await shot('repair-dialog');
 
   await dialog.getByLabel('Reason').fill('upstream prices corrected');
@@ -98,7 +98,7 @@ test('repair selected rows', async ({ page, server, store, shot }) => {
   }
   await expect(t.row('Diff results', 'T2')).toContainText('Different');
 
-  const txn = await store.txn('trades', 2);
+  const txn = await store.getTxn('trades', 2);
   const meta = txn.meta as { repair?: { reason?: unknown } } | null;
   expect(meta?.repair?.reason).toBe('upstream prices corrected');
   expect(txn.events.map((e) => [e.key, e.data])).toEqual([
@@ -152,7 +152,7 @@ test('repair all different rows of a 10,000-key diff', async ({ page, server, st
 
   const after = await store.diff('big', csv, 'text/csv');
   expect(after.summary).toMatchObject({ different: 0, equal: n });
-  const txn = await store.txn('big', 2);
+  const txn = await store.getTxn('big', 2);
   expect(txn.events).toHaveLength(n);
   expect((txn.meta as { repair?: { reason?: unknown } }).repair?.reason).toBe('reload from upstream');
 });
@@ -175,8 +175,8 @@ test('a topic that moved on since the diff writes nothing', async ({ page, serve
     'The topic moved on since this diff; run it again. Nothing was written.',
   );
   // Transaction 2 is the write from elsewhere; no repair transaction follows it.
-  await expect(store.txn('trades', 3)).rejects.toThrow(/404/);
-  expect((await store.txn('trades', 2)).meta).toBeNull();
+  await expect(store.getTxn('trades', 3)).rejects.toThrow(/404/);
+  expect((await store.getTxn('trades', 2)).meta).toBeNull();
   await dialog.getByRole('button', { name: 'Close' }).first().click();
   await expect(t.count('different')).toHaveText('3');
 });

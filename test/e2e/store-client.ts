@@ -2,7 +2,15 @@
  * A tiny HTTP client the e2e tests use to arrange data and to write "from elsewhere" (e.g. while
  * the Live tail is on): plain fetch against the test's own server, failing loudly on non-2xx.
  */
-import type { AppendResponse, DiffResult, EventInput, InvalidateResult, TxnDetail } from '../../src-core/model/types';
+import type {
+  AppendResponse,
+  DiffResult,
+  EventInput,
+  InvalidateResult,
+  SurfacePage,
+  TopicInfo,
+  TxnDetail,
+} from '../../src-core/model/types';
 
 export class StoreClient {
   constructor(
@@ -32,8 +40,17 @@ export class StoreClient {
     return this.call('POST', `/v1/topics/${encodeURIComponent(topic)}/txns/${txn}/invalidate`, { reason });
   }
 
-  txn(topic: string, txn: number): Promise<TxnDetail> {
+  topicInfo(topic: string): Promise<TopicInfo> {
+    return this.call('GET', `/v1/topics/${encodeURIComponent(topic)}`);
+  }
+
+  getTxn(topic: string, txn: number): Promise<TxnDetail> {
     return this.call('GET', `/v1/topics/${encodeURIComponent(topic)}/txns/${txn}`);
+  }
+
+  /** The first page of the surface (up to 10,000 rows). */
+  surface(topic: string): Promise<SurfacePage> {
+    return this.call('GET', `/v1/topics/${encodeURIComponent(topic)}/surface?limit=10000`);
   }
 
   /** Diffs the topic against a snapshot (`text` of `contentType`), as the route answers. */

@@ -136,6 +136,45 @@ describe('window.tidemark over IPC', () => {
     expect((await h.api.listTxns('who.t', { by: me })).txns.map((t) => t.txn)).toEqual([1, 3]);
   });
 
+  it('records the writer name of the settings as by on writes and re-publishes; dry runs write nothing', async () => {
+    const me = userInfo().username;
+    expect(await h.api.settings()).toMatchObject({ by: me, bySet: false, editable: true });
+    await expect(h.api.updateSettings({ by: 'x'.repeat(201) })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await h.api.updateSettings({ by: 'Ana Lima' })).toMatchObject({ by: 'Ana Lima', bySet: true });
+    await h.api.append('rp.t', { events: [{ key: 'a', data: 1 }] });
+    const dry = await h.api.append(
+      'rp.t',
+      {
+        events: [
+          { key: 'a', data: 1 },
+          { key: 'b', data: 1 },
+        ],
+      },
+      { dryRun: true },
+    );
+    expect(dry.results.map((r) => r.duplicate)).toEqual([true, false]);
+    expect((await h.api.topicInfo('rp.t')).maxSeq).toBe(1);
+    await h.api.append('rp.t', { events: [{ key: 'a', data: 2 }] });
+    await h.api.invalidate('rp.t', 2, 'wrong');
+    const preview = await h.api.previewRepublish('rp.t', 2);
+    expect(preview).toMatchObject({ writes: 1, skips: 0, asOf: { maxSeq: 3, maxTxn: 3 } });
+    const res = await h.api.republish('rp.t', 2, { note: 'was right', expectMaxSeq: preview.asOf.maxSeq });
+    expect(res).toEqual({ topic: 'rp.t', target: 2, txn: 4, written: 1, skipped: 0 });
+    const t4 = await h.api.getTxn('rp.t', 4);
+    expect([t4.by, t4.meta]).toEqual(['Ana Lima', { note: 'was right', republishOf: 2 }]);
+    expect((await h.api.listTxns('rp.t')).txns.map((t) => t.by)).toEqual([
+      'Ana Lima',
+      'Ana Lima',
+      'Ana Lima',
+      'Ana Lima',
+    ]);
+    // Empty goes back to the OS user name.
+    expect((await h.api.updateSettings({ by: '' })).by).toBe(me);
+    const conn = (await h.api.currentConnection())!;
+    await h.api.updateConnection(conn.id, { readOnly: true });
+    expect(await rejection(h.api.republish('rp.t', 2))).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
   it('previews and performs an invalidation; read-only refuses writes in main', async () => {
     await h.api.append('inv.t', { events: [{ key: 'a', data: 1 }] });
     await h.api.append('inv.t', { events: [{ key: 'a', data: 2 }] });

@@ -90,6 +90,8 @@ beforeAll(async () => {
   store = openSqliteStore(join(dir, 'store.db'));
   await store.append(TOPIC, { events: [{ key: 'a', data: 1 }] });
   await store.append(TOPIC, { events: [{ key: 'b', data: 2 }] });
+  // Transaction 1 invalidated, so the read routes about an invalidated one (preview-republish) answer 2xx.
+  await store.invalidate(TOPIC, 1, 'so preview-republish has something to preview');
   server = await startServer({
     store,
     port: 0,

@@ -138,6 +138,27 @@ describe('preview-invalidate, sample, metrics', () => {
     expect(after.txns_written! - before.txns_written!).toBe(info.maxTxn - 1);
   });
 
+  it('re-publish routes: a preview writes nothing, the re-publish is counted in the write metrics, bad bodies refused', async () => {
+    await call(`${s.url}/v1/topics/rep/txns`, { method: 'POST', body: '{"events":[{"key":"a","data":1}]}' });
+    await call(`${s.url}/v1/topics/rep/txns`, { method: 'POST', body: '{"events":[{"key":"a","data":2}]}' });
+    await call(`${s.url}/v1/topics/rep/txns/2/invalidate`, { method: 'POST', body: '{"reason":"x"}' });
+    const p = await call(`${s.url}/v1/topics/rep/txns/2/preview-republish`);
+    expect(p.body).toMatchObject({ writes: 1, skips: 0, asOf: { maxSeq: 3, maxTxn: 3 } });
+    const url = `${s.url}/v1/topics/rep/txns/2/republish`;
+    expect(errorOf(await call(url, { method: 'POST', body: '{"nope":1}' })).message).toMatch(/^nope: unknown field/);
+    expect(errorOf(await call(url, { method: 'POST', body: '{"note":""}' })).message).toMatch(/^note: must be/);
+    expect(errorOf(await call(url, { method: 'POST', body: '{"by":"x"}' })).message).toMatch(
+      /^by: is set by the server/,
+    );
+    expect((await s.store.topicInfo('rep')).maxSeq).toBe(3);
+    const before = await m();
+    const a = await call(url, { method: 'POST', body: '{"expectMaxSeq":3}' });
+    expect(a.body).toEqual({ topic: 'rep', target: 2, txn: 4, written: 1, skipped: 0 });
+    const after = await m();
+    expect(after.events_written! - before.events_written!).toBe(1);
+    expect(after.txns_written! - before.txns_written!).toBe(1);
+  });
+
   it('counts events, duplicates, transactions and invalidations written through the API', async () => {
     const before = await m();
     await call(`${s.url}/v1/topics/met/txns`, {

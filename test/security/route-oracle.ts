@@ -27,6 +27,8 @@ export type RouteName =
   | 'txns'
   | 'txn'
   | 'preview'
+  | 'previewRepublish'
+  | 'republish'
   | 'surface'
   | 'export'
   | 'verify'
@@ -68,6 +70,13 @@ export const ROUTES: readonly RouteDef[] = [
   { name: 'diff', method: 'POST', path: '/v1/topics/:topic/diff', need: 'read' },
   { name: 'repair', method: 'POST', path: '/v1/topics/:topic/repair', need: 'write' },
   { name: 'invalidate', method: 'POST', path: '/v1/topics/:topic/txns/:txn/invalidate', need: 'admin' },
+  {
+    name: 'previewRepublish',
+    method: 'GET',
+    path: '/v1/topics/:topic/txns/:txn/preview-republish',
+    need: 'read',
+  },
+  { name: 'republish', method: 'POST', path: '/v1/topics/:topic/txns/:txn/republish', need: 'write' },
   { name: 'import', method: 'POST', path: '/v1/topics/:topic/import', need: 'admin' },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * The Connections screen: the open connection and its marks, open/create a local file (desktop
- * only), connect to a server, recent connections.
+ * only), connect to a server, recent connections, and the app's settings (the writer name).
  */
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -10,6 +10,7 @@ import { ConnectForm } from './ConnectForm';
 import { CurrentConnection } from './CurrentConnection';
 import { OpenFile } from './OpenFile';
 import { RecentList } from './RecentList';
+import { SettingsSection } from './SettingsSection';
 
 export function ConnectionsScreen(): ReactNode {
   const api = useApi();
@@ -23,6 +24,7 @@ export function ConnectionsScreen(): ReactNode {
       {caps.data?.canOpenFiles && <OpenFile />}
       <ConnectForm canConnect={caps.data?.canConnect ?? false} needsToken={!conn && current.isSuccess} />
       <RecentList currentId={conn?.id ?? null} />
+      {conn && <SettingsSection />}
     </main>
   );
 }

@@ -2,7 +2,8 @@
  * Events: the log newest first, virtualised and paged as you scroll; filters "Filter by key" and
  * "Filter by txn"; a row opens its details. "Live" tails new events: the list shows the live rows
  * (queries/live.ts) above the fetched pages, so new events appear without moving what you are
- * looking at, and the fetched pages stay as they were fetched.
+ * looking at, and the fetched pages stay as they were fetched. "New transaction" (shown only where
+ * the connection may write) opens the editor (NewTxnDialog).
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo, useState, type ReactNode } from 'react';
@@ -12,6 +13,7 @@ import { LoadedCount } from '../../components/LoadedCount';
 import { NumberBox } from '../../components/NumberBox';
 import { PagedTable } from '../../components/PagedTable';
 import { SearchBox } from '../../components/SearchBox';
+import { useAccess } from '../../components/use-access';
 import type { Column } from '../../components/VirtualTable';
 import { jsonPreview } from '../../lib/format';
 import { parseTxnInput } from '../../lib/txn-input';
@@ -23,6 +25,7 @@ import { useLiveRows } from '../../queries/use-live-rows';
 import { keyColumn, seqColumn, timeColumn, txnColumn } from './columns';
 import { EventDetail } from './EventDetail';
 import { LiveNotices, liveStatus } from './LiveNotices';
+import { NewTxnDialog } from './NewTxnDialog';
 
 const COLUMNS: Column<StoredEvent>[] = [
   seqColumn(),
@@ -59,6 +62,8 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
   const [txnText, setTxnText] = useState('');
   const [on, setOn] = useState(false);
   const [selected, setSelected] = useState<StoredEvent | null>(null);
+  const [editing, setEditing] = useState(false);
+  const access = useAccess();
   const key = useDebounced(keyText.trim());
   const txnBad = parseTxnInput(txnText) === 'bad';
   const txnParsed = parseTxnInput(useDebounced(txnText));
@@ -86,6 +91,11 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
           </span>
           <span className="spacer" />
           <LoadedCount count={rows.length} hasMore={paging.hasMore} />
+          {access.canAppend && (
+            <button type="button" className="primary small" onClick={() => setEditing(true)}>
+              New transaction
+            </button>
+          )}
         </div>
         {txnBad && (
           <p className="field-error" role="alert">
@@ -106,6 +116,7 @@ export function EventsTab({ topic }: { topic: string }): ReactNode {
         />
       </div>
       {selected && <EventDetail topic={topic} e={selected} onClose={() => setSelected(null)} />}
+      {editing && <NewTxnDialog topic={topic} onClose={() => setEditing(false)} />}
     </div>
   );
 }

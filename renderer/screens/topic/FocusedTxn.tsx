@@ -1,6 +1,6 @@
 /**
  * One transaction brought into focus (from a diff row or a detail panel): its range, status and
- * first events, with its own "Invalidate" button.
+ * first events, with its own "Invalidate" button (or "Re-publish" once it is invalidated).
  */
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -16,9 +16,10 @@ interface Props {
   topic: string;
   txn: number;
   onInvalidate: (txn: number) => void;
+  onRepublish: (txn: number) => void;
 }
 
-export function FocusedTxn({ topic, txn, onInvalidate }: Props): ReactNode {
+export function FocusedTxn({ topic, txn, onInvalidate, onRepublish }: Props): ReactNode {
   const api = useApi();
   const access = useAccess();
   const q = useQuery(txnQuery(api, topic, txn));
@@ -41,6 +42,11 @@ export function FocusedTxn({ topic, txn, onInvalidate }: Props): ReactNode {
             onClick={() => onInvalidate(txn)}
           >
             Invalidate
+          </button>
+        )}
+        {!t.marker && t.invalidatedBy !== null && access.canRepublish && (
+          <button type="button" onClick={() => onRepublish(txn)}>
+            Re-publish
           </button>
         )}
         <button type="button" onClick={close}>

@@ -9,15 +9,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { validateReason } from '../../../src-core/model/validate';
 import { useApi } from '../../api/api-context';
-import { CompareTable } from '../../components/CompareTable';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Modal } from '../../components/Modal';
 import { ReasonField } from '../../components/ReasonField';
 import { useAccess } from '../../components/use-access';
-import { fmtNum, jsonPreview } from '../../lib/format';
+import { fmtNum } from '../../lib/format';
 import { refusal } from '../../lib/refusal';
 import { afterInvalidate } from '../../queries/invalidate';
 import { previewQuery } from '../../queries/txns';
+import { ImpactSection, ImpactTable } from './ImpactTable';
 
 interface Props {
   topic: string;
@@ -53,47 +53,23 @@ export function InvalidateDialog({ topic, txn, onClose }: Props): ReactNode {
     <Modal title={`Invalidate transaction ${txn}`} onClose={onClose} className="invalidate-dialog">
       <p>
         Invalidating marks transaction {txn} of <strong>{topic}</strong> invalid: nothing is deleted, its events stay in
-        the log, and the surface falls back to each key's previous valid value. It cannot be undone.
+        the log, and the surface falls back to each key's previous valid value. To undo it, re-publish the transaction
+        (Transactions tab).
       </p>
-      <section aria-label="Impact">
-        <h3>Impact on the surface</h3>
-        {preview.error ? (
-          <ErrorNotice
-            title="The impact could not be previewed"
-            error={preview.error}
-            onRetry={() => void preview.refetch()}
-          />
-        ) : !preview.data ? (
-          <p className="muted">Working out the impact…</p>
-        ) : (
+      <ImpactSection preview={preview} failTitle="The impact could not be previewed">
+        {(p) => (
           <>
             <p role="status">
-              {fmtNum(preview.data.keysTouched)} key{preview.data.keysTouched === 1 ? '' : 's'} touched;{' '}
-              {preview.data.rows.length === 0
+              {fmtNum(p.keysTouched)} key{p.keysTouched === 1 ? '' : 's'} touched;{' '}
+              {p.rows.length === 0
                 ? 'no surface value changes.'
-                : `${fmtNum(preview.data.rows.length)}${preview.data.truncated ? '+' : ''} surface value${preview.data.rows.length === 1 ? '' : 's'} change:`}
+                : `${fmtNum(p.rows.length)}${p.truncated ? '+' : ''} surface value${p.rows.length === 1 ? '' : 's'} change:`}
             </p>
-            {preview.data.rows.length > 0 && (
-              <div className="impact-scroll">
-                <CompareTable
-                  className="impact"
-                  label="Surface changes"
-                  heads={['Key', 'Now', 'After']}
-                  monoNames
-                  rows={preview.data.rows.map((r) => ({
-                    name: r.key,
-                    left: r.before ? `${jsonPreview(r.before.data, 80)} (txn ${r.before.txn})` : '— absent',
-                    right: r.after ? `${jsonPreview(r.after.data, 80)} (txn ${r.after.txn})` : '— removed',
-                  }))}
-                />
-              </div>
-            )}
-            {preview.data.truncated && (
-              <p className="muted">Only the first {fmtNum(preview.data.rows.length)} changes are shown.</p>
-            )}
+            {p.rows.length > 0 && <ImpactTable rows={p.rows} />}
+            {p.truncated && <p className="muted">Only the first {fmtNum(p.rows.length)} changes are shown.</p>}
           </>
         )}
-      </section>
+      </ImpactSection>
       <form
         className="form-stack"
         onSubmit={(e) => {

@@ -2,7 +2,8 @@
  * Transactions, newest first: seq range, count, time, who wrote it (`by`), status (with the
  * reason of an invalidation) and `meta`. "Written by" filters to one writer's transactions through
  * the store's `by` option, so every page holds matches and none is missed; the toolbar says what
- * is filtered. Each valid row has "Invalidate", which opens the confirmation dialog. `focus`
+ * is filtered. Each valid row has "Invalidate", which opens the confirmation dialog; each
+ * invalidated one "Re-publish" (RepublishDialog; shown only where the connection may write). `focus`
  * (from the route) shows one transaction on top.
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
@@ -26,9 +27,14 @@ import { txnsQuery } from '../../queries/txns';
 import { timeColumn, txnColumn } from './columns';
 import { FocusedTxn } from './FocusedTxn';
 import { InvalidateDialog } from './InvalidateDialog';
+import { RepublishDialog } from './RepublishDialog';
 import { TxnStatus } from './TxnStatus';
 
-function columns(access: Access, onInvalidate: (txn: number) => void): Column<TxnInfo>[] {
+function columns(
+  access: Access,
+  onInvalidate: (txn: number) => void,
+  onRepublish: (txn: number) => void,
+): Column<TxnInfo>[] {
   return [
     txnColumn('6rem'),
     {
@@ -79,6 +85,18 @@ function columns(access: Access, onInvalidate: (txn: number) => void): Column<Tx
           >
             Invalidate
           </button>
+        ) : !t.marker && access.canRepublish ? (
+          <button
+            type="button"
+            className="small"
+            title={`Write the events of transaction ${t.txn} again, for the keys not changed since`}
+            onClick={(e) => {
+              e.stopPropagation();
+              onRepublish(t.txn);
+            }}
+          >
+            Re-publish
+          </button>
         ) : null,
     },
   ];
@@ -93,12 +111,15 @@ export function TxnsTab({ topic, focus }: { topic: string; focus?: number }): Re
   const q = useInfiniteQuery(txnsQuery(api, topic, by));
   const { rows, paging } = usePagedRows(q, 'txns');
   const [target, setTarget] = useState<number | null>(null);
+  const [republishing, setRepublishing] = useState<number | null>(null);
   const [goTo, setGoTo] = useState('');
-  const cols = useMemo(() => columns(access, setTarget), [access]);
+  const cols = useMemo(() => columns(access, setTarget, setRepublishing), [access]);
 
   return (
     <div className="tab-body">
-      {focus !== undefined && <FocusedTxn topic={topic} txn={focus} onInvalidate={setTarget} />}
+      {focus !== undefined && (
+        <FocusedTxn topic={topic} txn={focus} onInvalidate={setTarget} onRepublish={setRepublishing} />
+      )}
       <form
         className="toolbar"
         onSubmit={(e) => {
@@ -161,6 +182,9 @@ export function TxnsTab({ topic, focus }: { topic: string; focus?: number }): Re
         empty={by === undefined ? 'No transactions yet.' : `No transactions by ${by}.`}
       />
       {target !== null && <InvalidateDialog topic={topic} txn={target} onClose={() => setTarget(null)} />}
+      {republishing !== null && (
+        <RepublishDialog topic={topic} txn={republishing} onClose={() => setRepublishing(null)} />
+      )}
     </div>
   );
 }

@@ -2,7 +2,8 @@
  * Small routes beside the core API: `GET /v1/health` (no token), `GET /v1/whoami` (the caller's
  * role and token name, `{"role","name"}`; `admin` and null when no tokens are configured) and
  * `GET /v1/topics/{topic}/txns/{txn}/preview-invalidate?limit=` (read role): which surface rows
- * would change if the transaction were invalidated, computed through the store's services
+ * would change if the transaction were invalidated, and `GET …/txns/{txn}/preview-republish?limit=`
+ * (read role): what re-publishing an invalidated one would write and skip, computed through the store's services
  * (`servicesFor`, src-core/services/) without writing.
  */
 import type { FastifyInstance } from 'fastify';
@@ -32,6 +33,16 @@ export function registerExtraRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const txn = txnParam(req.params);
       const { limit } = optionsFromQuery(previewInvalidationOptionsSchema, req.query);
       return services.previewInvalidation(topic, txn, limit ?? LIMITS.pageDefault);
+    },
+  );
+
+  app.get<{ Params: { topic: string; txn: string }; Querystring: Query }>(
+    '/v1/topics/:topic/txns/:txn/preview-republish',
+    async (req) => {
+      const topic = topicParam(req.params);
+      const txn = txnParam(req.params);
+      const { limit } = optionsFromQuery(previewInvalidationOptionsSchema, req.query);
+      return services.previewRepublish(topic, txn, limit ?? LIMITS.pageDefault);
     },
   );
 }

@@ -1,7 +1,8 @@
 /**
  * Write routes: one transaction (`POST /v1/topics/{topic}/txns`), several in order
  * (`POST /v1/batch`, one `store.appendBatch` call so the backend commits the batch durably before
- * anything is acknowledged), invalidation (admin role) and the demo data (`POST /v1/sample`, through
+ * anything is acknowledged), invalidation (admin role), re-publish of an invalidated transaction
+ * (`POST …/txns/{txn}/republish`, write role, services/republish.ts) and the demo data (`POST /v1/sample`, through
  * the store's services, `servicesFor`).
  * Bodies are validated before the store is touched, so a rejected request changes nothing. `by` is
  * the server's: each write and invalidation is stored with the name of the request's token (null
@@ -24,8 +25,11 @@ import {
   isPlainObject,
   validateAppendRequest,
   validateBatchTxn,
+  validateNonNegativeInt,
+  validateNote,
   validateReason,
 } from '../../model/validate';
+import type { RepublishOptions } from '../../model/store-api';
 import { servicesFor } from '../../services/index';
 import { callerName } from '../auth';
 import type { RouteContext } from '../context';
@@ -49,6 +53,7 @@ function jsonBody(req: FastifyRequest, shape: string): Record<string, unknown> {
 
 export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store, metrics } = ctx;
+  const services = servicesFor(store);
 
   app.post<{ Params: { topic: string }; Querystring: Query }>(
     '/v1/topics/:topic/txns',
@@ -125,8 +130,27 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
     },
   );
 
+  app.post<{ Params: { topic: string; txn: string }; Querystring: Query }>(
+    '/v1/topics/:topic/txns/:txn/republish',
+    async (req) => {
+      const topic = topicParam(req.params);
+      const txn = txnParam(req.params);
+      const body = req.body === undefined ? {} : jsonBody(req, 'with an optional "note" and "expectMaxSeq"');
+      if (body.by !== undefined) throw byNotAccepted('by');
+      const opts: RepublishOptions = { by: callerName(req) };
+      for (const [k, v] of Object.entries(body)) {
+        if (k === 'note') opts.note = validateNote(v);
+        else if (k === 'expectMaxSeq') opts.expectMaxSeq = validateNonNegativeInt(v, 'expectMaxSeq');
+        else throw badRequest(`${k}: unknown field (a re-publish takes "note" and "expectMaxSeq")`);
+      }
+      const res = await services.republish(topic, txn, opts);
+      metrics.recordRepublish(res);
+      return res;
+    },
+  );
+
   app.post('/v1/sample', async () => {
-    return servicesFor(store).loadSample({
+    return services.loadSample({
       appended: (r) => metrics.recordAppend(r),
       invalidated: (r) => metrics.recordInvalidate(r),
     });
