@@ -7,7 +7,18 @@
  * A failure stops the same way, with the store's message. Pure apart from the injected `append`.
  */
 import type { AppendRequest, AppendResponse, EventInput, JsonObject } from '../../src-core/model/types';
+import { LIMITS } from '../../src-core/model/limits';
 import { fmtNum } from './format';
+
+/**
+ * Why the editor will not read a file of `size` bytes (null: it will). The editor reads a file
+ * whole, so `LIMITS.importFileBytesMax` bounds it; the CLI streams any size.
+ */
+export function importFileRefusal(name: string, size: number): string | null {
+  if (size <= LIMITS.importFileBytesMax) return null;
+  const mib = (n: number): string => `${fmtNum(Math.ceil(n / (1024 * 1024)))} MiB`;
+  return `${name}: ${mib(size)} is more than the ${mib(LIMITS.importFileBytesMax)} the editor reads; write it with \`tidemark write\`, which streams a file of any size (nothing was written)`;
+}
 
 export interface ImportProgress {
   /** Transactions and events written so far, of the total. */

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AppendRequest, AppendResponse, EventInput } from '../../src-core/model/types';
-import { importSummary, importTxns } from './txn-import';
+import { LIMITS } from '../../src-core/model/limits';
+import { importFileRefusal, importSummary, importTxns } from './txn-import';
 
 const txns = (sizes: number[]): EventInput[][] =>
   sizes.map((n, t) => Array.from({ length: n }, (_, i) => ({ key: `t${t}-${i}`, data: i })));
@@ -77,6 +78,16 @@ describe('importTxns', () => {
     const g = fakeAppend(7, { dupes: new Set(['t0-0']) });
     expect(importSummary(await importTxns(g.append, txns([1]), null, { cancelled: () => false }))).toBe(
       'Wrote no new events (1 event, all duplicates).',
+    );
+  });
+});
+
+describe('importFileRefusal', () => {
+  it('reads a file up to the limit and refuses one byte more, naming the file, both sizes and the CLI', () => {
+    expect(importFileRefusal('a.ndjson', LIMITS.importFileBytesMax)).toBeNull();
+    const msg = importFileRefusal('big.ndjson', LIMITS.importFileBytesMax + 1);
+    expect(msg).toBe(
+      'big.ndjson: 257 MiB is more than the 256 MiB the editor reads; write it with `tidemark write`, which streams a file of any size (nothing was written)',
     );
   });
 });

@@ -47,6 +47,12 @@ export const LIMITS = {
    * compared. A record growing past it is refused as soon as it does, never buffered whole.
    */
   snapshotRecordBytesMax: 16 * 1024 * 1024,
+  /**
+   * Largest file the app's New transaction editor reads: it reads the file whole and parses it in
+   * the page, so bigger files are refused before reading (write them with `tidemark write`, which
+   * streams).
+   */
+  importFileBytesMax: 256 * 1024 * 1024,
   /** Time buckets of one timeline (`GET …/timeline?buckets=`): the default and the most a caller may ask for. */
   timelineBucketsDefault: 200,
   timelineBucketsMax: 2000,

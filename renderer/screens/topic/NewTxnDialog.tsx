@@ -22,7 +22,13 @@ import { Modal } from '../../components/Modal';
 import { NoteField, noteProblem } from '../../components/NoteField';
 import { useAccess } from '../../components/use-access';
 import { fmtNum } from '../../lib/format';
-import { type ImportOutcome, type ImportProgress, importSummary, importTxns } from '../../lib/txn-import';
+import {
+  type ImportOutcome,
+  type ImportProgress,
+  importFileRefusal,
+  importSummary,
+  importTxns,
+} from '../../lib/txn-import';
 import { useDebounced } from '../../lib/use-debounced';
 import { afterWrite } from '../../queries/invalidate';
 import { keys } from '../../queries/keys';
@@ -84,6 +90,11 @@ export function NewTxnDialog({ topic, onClose }: Props): ReactNode {
   const loadFile = async (f: File): Promise<void> => {
     setFileError(null);
     setOutcome(null);
+    const refusal = importFileRefusal(f.name, f.size);
+    if (refusal !== null) {
+      setFileError(refusal);
+      return;
+    }
     try {
       const content = await f.text();
       setSource({
