@@ -1,7 +1,8 @@
 /**
  * "Upload snapshot": a file input (CSV, JSON, NDJSON) that is also a drop zone for drag and drop.
  */
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { useFileDrop } from '../../components/use-file-drop';
 
 export function SnapshotPicker({
   onFile,
@@ -10,23 +11,9 @@ export function SnapshotPicker({
   onFile: (f: File) => void;
   fileName: string | null;
 }): ReactNode {
-  const [over, setOver] = useState(false);
+  const drop = useFileDrop(onFile);
   return (
-    <div
-      className={`drop-zone ${over ? 'over' : ''}`}
-      onDragOver={(e) => {
-        e.preventDefault();
-        e.dataTransfer.dropEffect = 'copy';
-        setOver(true);
-      }}
-      onDragLeave={() => setOver(false)}
-      onDrop={(e) => {
-        e.preventDefault();
-        setOver(false);
-        const f = e.dataTransfer.files[0];
-        if (f) onFile(f);
-      }}
-    >
+    <div className={`drop-zone ${drop.over ? 'over' : ''}`} {...drop.handlers}>
       <label className="button primary file-label">
         Upload snapshot
         <input

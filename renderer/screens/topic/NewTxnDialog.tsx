@@ -18,6 +18,7 @@ import { LIMITS } from '../../../src-core/model/limits';
 import type { JsonObject } from '../../../src-core/model/types';
 import { useApi } from '../../api/api-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { useFileDrop } from '../../components/use-file-drop';
 import { Modal } from '../../components/Modal';
 import { NoteField, noteProblem } from '../../components/NoteField';
 import { useAccess } from '../../components/use-access';
@@ -51,7 +52,6 @@ export function NewTxnDialog({ topic, onClose }: Props): ReactNode {
   const [source, setSource] = useState<Source>({ kind: 'text' });
   const [fileError, setFileError] = useState<string | null>(null);
   const [note, setNote] = useState('');
-  const [over, setOver] = useState(false);
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
   const cancelRef = useRef(false);
@@ -107,6 +107,7 @@ export function NewTxnDialog({ topic, onClose }: Props): ReactNode {
       setFileError(`${f.name}: could not be read (${err instanceof Error ? err.message : String(err)})`);
     }
   };
+  const drop = useFileDrop((f) => void loadFile(f));
 
   const write = async (): Promise<void> => {
     cancelRef.current = false;
@@ -131,22 +132,7 @@ export function NewTxnDialog({ topic, onClose }: Props): ReactNode {
         transactions.
       </p>
       {source.kind === 'text' ? (
-        <label
-          className={`field drop-target ${over ? 'over' : ''}`}
-          onDragOver={(e) => {
-            e.preventDefault();
-            e.dataTransfer.dropEffect = 'copy';
-            setOver(true);
-          }}
-          onDragLeave={() => setOver(false)}
-          onDrop={(e) => {
-            const f = e.dataTransfer.files[0];
-            if (!f) return;
-            e.preventDefault();
-            setOver(false);
-            void loadFile(f);
-          }}
-        >
+        <label className={`field drop-target ${drop.over ? 'over' : ''}`} {...drop.handlers}>
           <span>Events</span>
           <textarea
             className="mono"
