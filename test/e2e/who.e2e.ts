@@ -25,6 +25,8 @@ test.describe('with named tokens', () => {
     await app.open('#/topics');
     await page.getByLabel('Token').fill('ann-secret');
     await page.getByRole('button', { name: 'Connect' }).click();
+    // Connecting ends on the topics list: wait for it, or it may replace the route opened next.
+    await expect(app.statusBar).toContainText('role: admin');
     await app.open('#/topic/ledger/txns');
     const t = new TopicPage(page);
     await expect(t.row('Transactions', 253)).toContainText('ann');

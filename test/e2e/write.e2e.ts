@@ -128,6 +128,8 @@ test.describe('read-only', () => {
     await app.open('#/topics');
     await page.getByLabel('Token').fill('adm1n');
     await page.getByRole('button', { name: 'Connect' }).click();
+    // Connecting ends on the topics list: wait for it, or it may replace the route opened next.
+    await expect(app.statusBar).toContainText('role: admin');
     await app.open('#/topic/ledger/events');
     await expect(newTxn(page)).toBeVisible();
     await t.tab('Transactions').click();
