@@ -17,9 +17,10 @@
  * `metaDigest` the SHA-256 (lowercase hex) of `meta`'s canonical JSON or of `null`, `dataDigest`
  * that of the event's data (`null` for tombstones and markers), so data is covered even where the
  * writer supplied `hash`. It lives in store/ beside hash.ts (node:crypto; model/ imports no
- * `node:*`). The layout is built as one JS string per transaction (fields are appended as the
- * write path goes, no second serialisation) and hashed once.
+ * `node:*`). `ChainBuilder` builds the layout as the write path stores events (no second
+ * serialisation) and feeds it to the hash in chunks.
  */
+import * as crypto from 'node:crypto';
 import { storedCanonicalJson } from '../model/canonical';
 import type { StoredEvent, TxnInfo } from '../model/types';
 import { hashCanonical } from './hash';
@@ -91,21 +92,74 @@ export function chainTxnPart(prev: string, t: ChainTxn): string {
 
 /** One stored event's part of the layout. */
 export function chainEventPart(e: ChainEvent): string {
-  const target = e.target === null ? '~' : ascii(String(e.target));
-  const reason = e.reason === null ? '~' : str(e.reason);
-  return `${ascii(String(e.seq))}${str(e.key)}${ascii(e.type)}${ascii(e.hash)}${ascii(e.digest)}${str(e.contentType)}${target}${reason}`;
+  return eventPart(e.seq, e.key, e.type, e.hash, e.digest, e.contentType, e.target, e.reason);
 }
 
-/** The chain of a finished layout text (transaction part + its events' parts). */
-export function chainDigest(layout: string): string {
-  return hashCanonical(layout);
+function eventPart(
+  seq: number,
+  key: string,
+  type: string,
+  hash: string,
+  digest: string,
+  contentType: string,
+  target: number | null,
+  reason: string | null,
+): string {
+  const n = String(seq);
+  const tail = target === null ? '~' : ascii(String(target));
+  return `${n.length}:${n},${str(key)}${ascii(type)}${hash.length}:${hash},${digest.length}:${digest},${str(contentType)}${tail}${reason === null ? '~' : str(reason)}`;
+}
+
+/** Events whose layout text is collected before it is fed to the hash (bounds the pending text). */
+const FEED_EVERY = 64;
+
+/**
+ * A transaction's chain, built as the write path stores its events: the layout text is kept as a
+ * string and fed to SHA-256 in chunks (a Hash object only once a transaction outgrows one chunk;
+ * a small transaction is hashed in one shot), so nothing is serialised twice and no long string
+ * is flattened at the end.
+ */
+export class ChainBuilder {
+  private pending: string;
+  private count = 0;
+  private hash: crypto.Hash | null = null;
+
+  constructor(prev: string, t: ChainTxn) {
+    this.pending = chainTxnPart(prev, t);
+  }
+
+  /** Appends a plain (non-marker) event stored at `seq`. */
+  event(seq: number, key: string, hash: string, digest: string, contentType: string): void {
+    this.pending += eventPart(seq, key, 'event', hash, digest, contentType, null, null);
+    if (++this.count === FEED_EVERY) this.feed();
+  }
+
+  /** Appends any stored event. */
+  add(e: ChainEvent): void {
+    this.pending += chainEventPart(e);
+    if (++this.count === FEED_EVERY) this.feed();
+  }
+
+  private feed(): void {
+    this.hash ??= crypto.createHash('sha256');
+    this.hash.update(this.pending, 'utf8');
+    this.pending = '';
+    this.count = 0;
+  }
+
+  /** The chain (lowercase hex); call once, after the last event. */
+  digest(): string {
+    if (this.hash === null) return hashCanonical(this.pending);
+    this.hash.update(this.pending, 'utf8');
+    return this.hash.digest('hex');
+  }
 }
 
 /** The chain of a transaction following `prev`, from its content (events in seq order). */
 export function chainOf(prev: string, t: ChainTxn, events: readonly ChainEvent[]): string {
-  let text = chainTxnPart(prev, t);
-  for (const e of events) text += chainEventPart(e);
-  return chainDigest(text);
+  const b = new ChainBuilder(prev, t);
+  for (const e of events) b.add(e);
+  return b.digest();
 }
 
 /** The data digest of a stored event from its canonical data text (null: a tombstone or marker). */

@@ -12,7 +12,7 @@
  */
 import type pg from 'pg';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
-import { GENESIS, chainDigest, chainEventPart, chainTxnPart } from '../chain';
+import { ChainBuilder, GENESIS } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs } from '../prepare';
 import type { Tables } from './db';
 import { sendSchemaCheck } from './schema';
@@ -228,8 +228,8 @@ export class WriteBatch {
     const firstSeq = lock.maxSeq + 1;
     let seq = lock.maxSeq;
     const ev = this.ev;
-    // The chain's layout (store/chain.ts), appended to as events are stored, hashed once at the end.
-    let layout = chainTxnPart(lock.head ?? GENESIS, { txn, time: lock.time, by: p.by, meta: p.meta });
+    // The chain (store/chain.ts), its layout built as events are stored.
+    const chain = new ChainBuilder(lock.head ?? GENESIS, { txn, time: lock.time, by: p.by, meta: p.meta });
     const results: AppendResultItem[] = new Array<AppendResultItem>(p.events.length);
     for (let i = 0; i < p.events.length; i++) {
       const e = p.events[i]!;
@@ -250,19 +250,10 @@ export class WriteBatch {
       ev.contentTypes.push(e.contentType);
       ev.hashes.push(e.hash);
       ev.times.push(lock.time);
-      layout += chainEventPart({
-        seq,
-        key: e.key,
-        type: 'event',
-        hash: e.hash,
-        digest: e.digest,
-        contentType: e.contentType,
-        target: null,
-        reason: null,
-      });
+      chain.event(seq, e.key, e.hash, e.digest, e.contentType);
     }
     if (seq < firstSeq) return { txn: null, results };
-    const chain = chainDigest(layout);
+    const head = chain.digest();
     const tx = this.tx;
     tx.topicIds.push(lock.id);
     tx.txns.push(txn);
@@ -272,8 +263,8 @@ export class WriteBatch {
     tx.times.push(lock.time);
     tx.metas.push(p.meta);
     tx.bys.push(p.by);
-    tx.chains.push(chain);
-    lock.head = chain;
+    tx.chains.push(head);
+    lock.head = head;
     lock.maxSeq = seq;
     lock.maxTxn = txn;
     tw.dirty = true;

@@ -11,7 +11,7 @@
  */
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import type { AppendResponse, AppendResultItem, StoredEvent } from '../../model/types';
-import { GENESIS, chainDigest, chainEventPart, chainTxnPart } from '../chain';
+import { ChainBuilder, GENESIS } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs, storedEventOf } from '../prepare';
 import { isoTime } from './rows';
 import { hashPrefix } from './schema';
@@ -121,8 +121,8 @@ export class WriteBatch {
     const txn = row.max_txn + 1;
     const now = WriteBatch.commitTime(s);
     const time = isoTime(now);
-    // The chain's layout (store/chain.ts), appended to as events are stored, hashed once at the end.
-    let layout = chainTxnPart(row.head ?? GENESIS, { txn, time, by: t.by, meta: t.meta });
+    // The chain (store/chain.ts), its layout built as events are stored.
+    const chain = new ChainBuilder(row.head ?? GENESIS, { txn, time, by: t.by, meta: t.meta });
     const cached = s.cache.heads;
     const unwrittenKeys = s.unwrittenKeys;
     const unwrittenHeads = s.unwrittenHeads;
@@ -154,22 +154,13 @@ export class WriteBatch {
       unwrittenHeads.push(h);
       keysDelta += live - head.live;
       results[i] = { seq, txn, duplicate: false };
-      layout += chainEventPart({
-        seq,
-        key: e.key,
-        type: 'event',
-        hash: e.hash,
-        digest: e.digest,
-        contentType: e.contentType,
-        target: null,
-        reason: null,
-      });
+      chain.event(seq, e.key, e.hash, e.digest, e.contentType);
       s.emitted?.push(storedEventOf(t.topic, seq, txn, e, time));
     }
     if (seq < firstSeq) return { txn: null, results };
-    const chain = chainDigest(layout);
-    st.insertTxn.run(topicId, txn, firstSeq, seq, now, 0, t.meta, t.by, chain);
-    row.head = chain;
+    const head = chain.digest();
+    st.insertTxn.run(topicId, txn, firstSeq, seq, now, 0, t.meta, t.by, head);
+    row.head = head;
     row.max_seq = seq;
     row.max_txn = txn;
     row.keys += keysDelta;
