@@ -22,6 +22,7 @@
  */
 import * as crypto from 'node:crypto';
 import { storedCanonicalJson } from '../model/canonical';
+import { DEFAULT_CONTENT_TYPE } from '../model/limits';
 import type { StoredEvent, TxnInfo } from '../model/types';
 import { hashCanonical } from './hash';
 import { MARKER } from './prepare';
@@ -110,6 +111,9 @@ function eventPart(
   return `${n.length}:${n},${str(key)}${ascii(type)}${hash.length}:${hash},${digest.length}:${digest},${str(contentType)}${tail}${reason === null ? '~' : str(reason)}`;
 }
 
+/** The default content type's field, written by most events. */
+const DEFAULT_CT_FIELD = str(DEFAULT_CONTENT_TYPE);
+
 /** Events whose layout text is collected before it is fed to the hash (bounds the pending text). */
 const FEED_EVERY = 64;
 
@@ -128,9 +132,11 @@ export class ChainBuilder {
     this.pending = chainTxnPart(prev, t);
   }
 
-  /** Appends a plain (non-marker) event stored at `seq`. */
+  /** Appends a plain (non-marker) event stored at `seq` (the write path's case, kept cheap). */
   event(seq: number, key: string, hash: string, digest: string, contentType: string): void {
-    this.pending += eventPart(seq, key, 'event', hash, digest, contentType, null, null);
+    const n = String(seq);
+    const ct = contentType === DEFAULT_CONTENT_TYPE ? DEFAULT_CT_FIELD : str(contentType);
+    this.pending += `${n.length}:${n},${str(key)}5:event,64:${hash},64:${digest},${ct}~~`;
     if (++this.count === FEED_EVERY) this.feed();
   }
 
