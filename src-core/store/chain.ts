@@ -214,3 +214,29 @@ export function chainOfRead(prev: string, info: TxnInfo, events: readonly Stored
     })),
   );
 }
+
+/**
+ * The chain's view of a stored event row (the migrations read them): `data` is its canonical JSON
+ * text (null or `null` for tombstones and markers), `contentType` null for the default.
+ */
+export function chainEventOfRow(
+  seq: number,
+  key: string,
+  marker: boolean,
+  data: string | null,
+  contentType: string | null,
+  hash: string,
+  target: number | null,
+  reason: string | null,
+): ChainEvent {
+  return {
+    seq,
+    key,
+    type: marker ? 'invalidate' : 'event',
+    hash,
+    digest: dataDigest(data),
+    contentType: contentType ?? DEFAULT_CONTENT_TYPE,
+    target: marker ? (target ?? 0) : null,
+    reason: marker ? (reason ?? '') : null,
+  };
+}

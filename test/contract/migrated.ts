@@ -49,3 +49,20 @@ export async function expectWritesAfterMigration(store: EventStore): Promise<voi
   // The chain computed by the migration goes on through the new writes.
   await expectChainHolds(store, 't');
 }
+
+/** Each fixture topic's chains and head, as a store answers them. */
+export type FixtureChains = Record<string, { chains: string[]; head: string | null }>;
+
+export async function fixtureChains(store: EventStore): Promise<FixtureChains> {
+  const out: FixtureChains = {};
+  for (const t of ['t', 'u']) {
+    out[t] = { chains: (await txnsOf(store, t)).map((x) => x.chain), head: (await store.topicInfo(t)).head };
+  }
+  return out;
+}
+
+/** The migrated store answers the chains a current store computed, and they recompute. */
+export async function expectFixtureChains(store: EventStore, expected: FixtureChains): Promise<void> {
+  expect(await fixtureChains(store)).toEqual(expected);
+  for (const t of Object.keys(expected)) await expectChainHolds(store, t);
+}

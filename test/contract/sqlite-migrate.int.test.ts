@@ -14,7 +14,14 @@ import { hashCanonical } from '../../src-core/store/hash';
 import { APPLICATION_ID, SCHEMA_VERSION, openSqliteStore } from '../../src-core/store/sqlite';
 import { hashPrefix } from '../../src-core/store/sqlite/schema';
 import { expectCode, readAll, surfaceAll } from './harness';
-import { expectWritesAfterMigration, txnsOf, writeChainFixture } from './migrated';
+import {
+  type FixtureChains,
+  expectFixtureChains,
+  expectWritesAfterMigration,
+  fixtureChains,
+  txnsOf,
+  writeChainFixture,
+} from './migrated';
 import { expectChainHolds } from './oracle';
 
 /** The schema of version 1, as the build of that version created it. */
@@ -186,13 +193,10 @@ describe('SQLite schema migration from version 2 to 3 (the hash chain)', () => {
   it('computes, for the transactions already there, the chains a current store computed for the same log', async () => {
     const fresh = join(dir, 'fresh.db');
     const store = openSqliteStore(fresh);
-    let expected: Record<string, { chains: string[]; head: string | null }>;
+    let expected: FixtureChains;
     try {
       await writeChainFixture(store);
-      expected = {};
-      for (const t of ['t', 'u']) {
-        expected[t] = { chains: (await txnsOf(store, t)).map((x) => x.chain), head: (await store.topicInfo(t)).head };
-      }
+      expected = await fixtureChains(store);
     } finally {
       await store.close();
     }
@@ -201,14 +205,7 @@ describe('SQLite schema migration from version 2 to 3 (the hash chain)', () => {
     const migrated = openSqliteStore(old);
     try {
       expect(migrated.database.pragma('user_version', { simple: true })).toBe(3);
-      for (const t of ['t', 'u']) {
-        expect(
-          (await txnsOf(migrated, t)).map((x) => x.chain),
-          t,
-        ).toEqual(expected[t]!.chains);
-        expect((await migrated.topicInfo(t)).head, t).toBe(expected[t]!.head);
-        await expectChainHolds(migrated, t);
-      }
+      await expectFixtureChains(migrated, expected);
       expect((await txnsOf(migrated, 't')).map((x) => x.marker === true)).toEqual([false, false, true, false]);
       // Writes after the migration chain on from the migrated head.
       await migrated.append('t', { events: [{ key: 'e', data: 5 }], meta: { after: true } });

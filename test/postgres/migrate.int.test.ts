@@ -9,7 +9,12 @@ import { hashCanonical } from '../../src-core/store/hash';
 import { openPostgresStore } from '../../src-core/store/postgres';
 import { SCHEMA_VERSION } from '../../src-core/store/postgres/schema';
 import { surfaceAll } from '../contract/harness';
-import { expectWritesAfterMigration, txnsOf, writeChainFixture } from '../contract/migrated';
+import {
+  expectFixtureChains,
+  expectWritesAfterMigration,
+  fixtureChains,
+  writeChainFixture,
+} from '../contract/migrated';
 import { expectChainHolds } from '../contract/oracle';
 import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
 
@@ -93,10 +98,7 @@ describe('PostgreSQL schema migration from version 2 to 3 (the hash chain)', () 
     cleanups.push(() => dropSchema(schema));
     const fresh = await openPostgresStore({ url: PG_URL, schema });
     await writeChainFixture(fresh);
-    const expected: Record<string, { chains: string[]; head: string | null }> = {};
-    for (const t of ['t', 'u']) {
-      expected[t] = { chains: (await txnsOf(fresh, t)).map((x) => x.chain), head: (await fresh.topicInfo(t)).head };
-    }
+    const expected = await fixtureChains(fresh);
     await fresh.close();
     // Back to version 2 as that build left it: no chain, no head, no version-3 row.
     await adminQuery(`ALTER TABLE "${schema}".txns DROP COLUMN chain;
@@ -106,14 +108,7 @@ describe('PostgreSQL schema migration from version 2 to 3 (the hash chain)', () 
     cleanups.push(() => migrated.close());
     const versions = await adminQuery(`SELECT version FROM "${schema}".tidemark_schema_version ORDER BY version`);
     expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3]);
-    for (const t of ['t', 'u']) {
-      expect(
-        (await txnsOf(migrated, t)).map((x) => x.chain),
-        t,
-      ).toEqual(expected[t]!.chains);
-      expect((await migrated.topicInfo(t)).head, t).toBe(expected[t]!.head);
-      await expectChainHolds(migrated, t);
-    }
+    await expectFixtureChains(migrated, expected);
     await migrated.append('t', { events: [{ key: 'e', data: 5 }], by: 'after' });
     await expectChainHolds(migrated, 't');
   });

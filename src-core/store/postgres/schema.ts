@@ -13,7 +13,7 @@
  */
 import type pg from 'pg';
 import { schemaTooNew } from '../../model/errors';
-import { type ChainEvent, GENESIS, chainOf, dataDigest } from '../chain';
+import { type ChainEvent, GENESIS, chainEventOfRow, chainOf } from '../chain';
 import type { Db, Tables } from './db';
 import { inTx } from './db';
 
@@ -145,17 +145,9 @@ async function chainExisting(c: pg.PoolClient, t: Tables): Promise<void> {
         while (i < events.length && events[i]!.seq <= x.last_seq) {
           const e = events[i++]!;
           if (e.seq < x.first_seq) continue;
-          const marker = e.type === 'invalidate';
-          mine.push({
-            seq: e.seq,
-            key: e.key,
-            type: e.type,
-            hash: e.hash,
-            digest: dataDigest(e.data),
-            contentType: e.content_type,
-            target: marker ? (e.target ?? 0) : null,
-            reason: marker ? (e.reason ?? '') : null,
-          });
+          mine.push(
+            chainEventOfRow(e.seq, e.key, e.type === 'invalidate', e.data, e.content_type, e.hash, e.target, e.reason),
+          );
         }
         prev = chainOf(prev ?? GENESIS, { txn: x.txn, time: x.time, by: x.by_name, meta: x.meta }, mine);
         chains.push(prev);

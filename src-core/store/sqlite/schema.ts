@@ -18,8 +18,7 @@
  * head's, and `topics.name` is the topic. statements.ts is the one place that maps them.
  */
 import type Database from 'better-sqlite3';
-import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
-import { type ChainEvent, GENESIS, chainOf, dataDigest } from '../chain';
+import { type ChainEvent, GENESIS, chainEventOfRow, chainOf } from '../chain';
 import { isoTime } from './rows';
 
 /** "TDMK" as a big-endian 32-bit integer. */
@@ -144,16 +143,7 @@ function chainExisting(db: Database.Database): void {
         while (i < events.length && events[i]!.seq <= t.last_seq) {
           const e = events[i++]!;
           if (e.seq < t.first_seq) continue;
-          mine.push({
-            seq: e.seq,
-            key: e.key,
-            type: e.marker ? 'invalidate' : 'event',
-            hash: e.hash,
-            digest: dataDigest(e.data),
-            contentType: e.content_type ?? DEFAULT_CONTENT_TYPE,
-            target: e.marker ? (e.target ?? 0) : null,
-            reason: e.marker ? (e.reason ?? '') : null,
-          });
+          mine.push(chainEventOfRow(e.seq, e.key, e.marker === 1, e.data, e.content_type, e.hash, e.target, e.reason));
         }
         prev = chainOf(prev ?? GENESIS, { txn: t.txn, time: isoTime(t.time), by: t.by_name, meta: t.meta }, mine);
         setChain.run(prev, id, t.txn);
