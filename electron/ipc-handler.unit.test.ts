@@ -28,6 +28,7 @@ function setup(overrides: Partial<Handlers> = {}) {
         maxTxn: 1,
         invalidTxns: 0,
         lastTime: '2026-11-26T05:00:00.000Z',
+        head: null,
       };
     },
     ...overrides,

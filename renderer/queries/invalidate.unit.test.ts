@@ -21,6 +21,7 @@ describe('cache effects', () => {
               reason: null,
               meta: null,
               by: null,
+              chain: '0'.repeat(64),
             },
             {
               txn: 1,
@@ -32,6 +33,7 @@ describe('cache effects', () => {
               reason: null,
               meta: null,
               by: null,
+              chain: '0'.repeat(64),
             },
           ],
           next: null,

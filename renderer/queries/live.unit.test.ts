@@ -39,6 +39,7 @@ const info = (maxSeq: number): TopicInfo => ({
   maxTxn: maxSeq,
   invalidTxns: 0,
   lastTime: null,
+  head: null,
 });
 
 interface Subscription {

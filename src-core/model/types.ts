@@ -56,6 +56,8 @@ export interface TopicInfo {
   maxTxn: number;
   invalidTxns: number;
   lastTime: string | null;
+  /** The chain of the last transaction (docs/integrity.md), or null for a topic without one. */
+  head: string | null;
 }
 
 export interface TxnInfo {
@@ -73,6 +75,11 @@ export interface TxnInfo {
   by: string | null;
   /** Added field: true when this transaction is itself an invalidation marker. */
   marker?: boolean;
+  /**
+   * SHA-256 over the previous transaction's chain and this transaction's content in the canonical
+   * byte layout of docs/integrity.md (lowercase hex, 64 digits).
+   */
+  chain: string;
 }
 
 export interface TxnDetail extends TxnInfo {

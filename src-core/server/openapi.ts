@@ -27,6 +27,10 @@ const obj = (properties: Record<string, Schema>, required: string[] = Object.key
 });
 const time = str('commit time, ISO-8601 UTC with milliseconds');
 const hash = { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'lowercase hex SHA-256' };
+const chain = {
+  ...hash,
+  description: "lowercase hex SHA-256 over the previous transaction's chain and this one's content (docs/integrity.md)",
+};
 
 /** JSON Schemas of the records, named as model/types.ts names them. */
 export const SCHEMAS: Record<string, Schema> = {
@@ -50,8 +54,9 @@ export const SCHEMAS: Record<string, Schema> = {
       maxTxn: int(),
       invalidTxns: int(),
       lastTime: nullable(time),
+      head: nullable({ ...chain, description: 'the chain of the last transaction (docs/integrity.md)' }),
     },
-    ['topic', 'events', 'keys', 'maxSeq', 'maxTxn', 'invalidTxns', 'lastTime'],
+    ['topic', 'events', 'keys', 'maxSeq', 'maxTxn', 'invalidTxns', 'lastTime', 'head'],
   ),
   TopicList: obj({ topics: { type: 'array', items: ref('TopicInfo') } }),
   Event: obj(
@@ -84,8 +89,9 @@ export const SCHEMAS: Record<string, Schema> = {
       meta: { type: ['object', 'null'], description: 'the writer’s meta object (null when none, and on markers)' },
       by: nullable(str('the name of the token that wrote it (on a marker: that invalidated); null without tokens')),
       marker: { type: 'boolean', description: 'true when the transaction is an invalidation marker' },
+      chain,
     },
-    ['txn', 'firstSeq', 'lastSeq', 'count', 'time', 'invalidatedBy', 'reason', 'meta', 'by'],
+    ['txn', 'firstSeq', 'lastSeq', 'count', 'time', 'invalidatedBy', 'reason', 'meta', 'by', 'chain'],
   ),
   TxnPage: obj({ txns: { type: 'array', items: ref('TxnInfo') }, next: nullable(int()) }),
   TxnDetail: { allOf: [ref('TxnInfo'), obj({ events: { type: 'array', items: ref('Event') } })] },

@@ -55,6 +55,8 @@ export interface PreparedEvent {
   /** The content type, the default filled in. */
   contentType: string;
   hash: string;
+  /** SHA-256 of `data` (the hash unless the writer supplied one): what the chain covers (store/chain.ts). */
+  digest: string;
 }
 
 export interface PreparedTxn {
@@ -83,12 +85,14 @@ export interface PreparedInvalidation {
   by: string | null;
 }
 
-/** The invalidation marker's fixed fields: its key, data (null), content type and hash. */
+/** The invalidation marker's fixed fields: its key, data (null), content type, hash and data digest. */
 export const MARKER = {
   key: INVALIDATE_KEY,
   data: 'null',
   contentType: DEFAULT_CONTENT_TYPE,
   hash: hashCanonical('null'),
+  /** The SHA-256 of its data (`null`), which the chain covers. */
+  digest: hashCanonical('null'),
 } as const;
 
 /** True when `append` options ask for a dry run; BAD_REQUEST for options that are not `{dryRun?}`. */
@@ -261,12 +265,14 @@ function prepareValid(name: string, r: AppendRequest, path: string): PreparedTxn
   for (let i = 0; i < r.events.length; i++) {
     const e = r.events[i]!;
     const canonical = storableCanonicalJson(e.data, `${path}events[${i}].data`);
+    const digest = hashCanonical(canonical);
     events[i] = {
       key: e.key,
       data: canonical,
       tomb: e.data === null,
       contentType: contentTypeOf(e),
-      hash: e.hash ?? hashCanonical(canonical),
+      hash: e.hash ?? digest,
+      digest,
     };
   }
   return {

@@ -43,8 +43,16 @@ describe('prepareTxn', () => {
           tomb: false,
           contentType: 'application/json',
           hash: hashData({ a: 2, b: 1 }),
+          digest: hashData({ a: 2, b: 1 }),
         },
-        { key: 'b', data: 'null', tomb: true, contentType: 'application/json', hash: hashData(null) },
+        {
+          key: 'b',
+          data: 'null',
+          tomb: true,
+          contentType: 'application/json',
+          hash: hashData(null),
+          digest: hashData(null),
+        },
       ],
     });
   });
@@ -163,7 +171,13 @@ describe('the shared rules', () => {
     expect(() => prepareInvalidation('t', 3, 'why', { by: '' })).toThrow(/^by:/);
     expect(() => prepareInvalidation('t', 0, 'why')).toThrow(/^txn:/);
     expect(() => prepareInvalidation('t', 1, '')).toThrow(/^reason:/);
-    expect(MARKER).toEqual({ key: '$invalidate', data: 'null', contentType: 'application/json', hash: hashData(null) });
+    expect(MARKER).toEqual({
+      key: '$invalidate',
+      data: 'null',
+      contentType: 'application/json',
+      hash: hashData(null),
+      digest: hashData(null),
+    });
   });
 
   it('builds the stored shape of a prepared event', () => {

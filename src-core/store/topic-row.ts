@@ -11,6 +11,8 @@ export interface TopicCounters {
   max_txn: number;
   keys: number;
   invalid_txns: number;
+  /** The chain of the last transaction, or null. */
+  head: string | null;
 }
 
 export function topicInfoFrom(r: TopicCounters, lastTime: string | null): TopicInfo {
@@ -22,5 +24,6 @@ export function topicInfoFrom(r: TopicCounters, lastTime: string | null): TopicI
     maxTxn: r.max_txn,
     invalidTxns: r.invalid_txns,
     lastTime,
+    head: r.head,
   };
 }

@@ -2,10 +2,42 @@
  * What every backend must do right after its schema was migrated from version 1 (the SQLite and
  * PostgreSQL migration tests build a version-1 store with topic `t` whose valid surface is a=1,
  * b=2 at max seq 4, max txn 3): de-duplication still sees the old heads, and new writes and
- * invalidations store `meta` and `by`.
+ * invalidations store `meta` and `by`, and the chain the migration computed goes on unbroken.
  */
 import { expect } from 'vitest';
+import type { TxnInfo } from '../../src-core/model/types';
 import type { EventStore } from '../../src-core/store/types';
+import { expectChainHolds } from './oracle';
+
+/**
+ * A log for the version 2 -> 3 migration tests (the chain computed for transactions already
+ * there): unicode keys, nested data with awkward numbers, a tombstone, content types, a writer's
+ * hash, meta and by, and an invalidation marker with its `by`, over two topics.
+ */
+export async function writeChainFixture(store: EventStore): Promise<void> {
+  await store.append('t', {
+    events: [
+      { key: 'ä/ключ/😀', data: { z: [0.1, -0, 1.5e-7, 9007199254740991], a: { é: 'q"\\\n' } } },
+      { key: 'b', data: 'plain', contentType: 'text/plain' },
+    ],
+    meta: { job: 'nightly', rows: 2 },
+    by: 'loader',
+  });
+  await store.append('t', {
+    events: [
+      { key: 'b', data: null },
+      { key: 'c', data: [1, [2, [3]]] },
+    ],
+  });
+  await store.invalidate('t', 2, 'wrong drop', { by: 'auditor' });
+  await store.append('t', { events: [{ key: 'd', data: true, hash: 'cd'.repeat(32) }], by: 'x' });
+  await store.append('u', { events: [{ key: 'k', data: 1 }] });
+}
+
+/** Every transaction of `topic`, ascending. */
+export async function txnsOf(store: EventStore, topic: string): Promise<TxnInfo[]> {
+  return (await store.listTxns(topic, { limit: 1000 })).txns;
+}
 
 export async function expectWritesAfterMigration(store: EventStore): Promise<void> {
   expect((await store.append('t', { events: [{ key: 'a', data: 1 }] })).txn).toBeNull();
@@ -14,4 +46,23 @@ export async function expectWritesAfterMigration(store: EventStore): Promise<voi
   expect(await store.getTxn('t', 4)).toMatchObject({ meta: { why: 'after' }, by: 'ann', firstSeq: 5 });
   await store.invalidate('t', 4, 'undo', { by: 'bob' });
   expect((await store.getTxn('t', 5)).by).toBe('bob');
+  // The chain computed by the migration goes on through the new writes.
+  await expectChainHolds(store, 't');
+}
+
+/** Each fixture topic's chains and head, as a store answers them. */
+export type FixtureChains = Record<string, { chains: string[]; head: string | null }>;
+
+export async function fixtureChains(store: EventStore): Promise<FixtureChains> {
+  const out: FixtureChains = {};
+  for (const t of ['t', 'u']) {
+    out[t] = { chains: (await txnsOf(store, t)).map((x) => x.chain), head: (await store.topicInfo(t)).head };
+  }
+  return out;
+}
+
+/** The migrated store answers the chains a current store computed, and they recompute. */
+export async function expectFixtureChains(store: EventStore, expected: FixtureChains): Promise<void> {
+  expect(await fixtureChains(store)).toEqual(expected);
+  for (const t of Object.keys(expected)) await expectChainHolds(store, t);
 }

@@ -6,11 +6,12 @@
  * that is numbering dense and de-duplication held. `expectSameState` then compares what the store
  * answers with what the oracle folds from the same log: the log, the transactions, the valid and
  * raw surfaces (optionally as of a txn, in pages of a given size), the counts of the timeline in one
- * bucket, and the counters. Commit times
- * differ between the two and are left out.
+ * bucket, and the counters. Commit times (and so chains, which cover them) differ between the two
+ * and are left out; `expectChainHolds` recomputes the store's chains from its own log instead.
  */
 import { expect } from 'vitest';
 import type { StoredEvent, SurfaceOptions, SurfaceRow, TopicInfo, TxnInfo } from '../../src-core/model/types';
+import { GENESIS, chainOfRead } from '../../src-core/store/chain';
 import { type MemoryEventStore, openMemoryStore } from '../../src-core/store/memory/index';
 import type { EventStore } from '../../src-core/store/types';
 import { readAll, surfaceAll } from './harness';
@@ -48,7 +49,30 @@ export async function replayLog(oracle: EventStore, topic: string, log: StoredEv
 }
 
 const withoutTime = <T extends { time: string }>({ time: _time, ...rest }: T): Omit<T, 'time'> => rest;
-const countersOf = ({ lastTime: _lastTime, ...rest }: TopicInfo): Omit<TopicInfo, 'lastTime'> => rest;
+/** The chain covers commit times, so it differs too; `expectChainHolds` checks it instead. */
+const txnWithoutTime = ({ time: _time, chain: _chain, ...rest }: TxnInfo): Omit<TxnInfo, 'time' | 'chain'> => rest;
+const countersOf = ({ lastTime: _lastTime, head: _head, ...rest }: TopicInfo): Omit<TopicInfo, 'lastTime' | 'head'> =>
+  rest;
+
+/**
+ * Every transaction's chain recomputes from the previous one and the transaction as read (the one
+ * layout, store/chain.ts), and the topic's head is the last chain (null for a topic with none).
+ */
+export async function expectChainHolds(store: EventStore, topic: string): Promise<void> {
+  const txns = await allTxns(store, topic);
+  const log = await readAll(store, topic);
+  let prev = GENESIS;
+  let i = 0;
+  for (const t of txns) {
+    expect(t.chain, `${topic}: txn ${t.txn}'s chain is 64 lowercase hex digits`).toMatch(/^[0-9a-f]{64}$/);
+    const events: StoredEvent[] = [];
+    while (i < log.length && log[i]!.txn === t.txn) events.push(log[i++]!);
+    expect(events.length, `${topic}: txn ${t.txn}'s events`).toBe(t.count);
+    expect(t.chain, `${topic}: txn ${t.txn}'s chain recomputes`).toBe(chainOfRead(prev, t, events));
+    prev = t.chain;
+  }
+  if (txns.length > 0) expect((await store.topicInfo(topic)).head, `${topic}: head`).toBe(prev);
+}
 
 async function allTxns(store: EventStore, topic: string): Promise<TxnInfo[]> {
   const out: TxnInfo[] = [];
@@ -78,9 +102,10 @@ export async function expectSameState(
   const pageSize = opts.pageSize ?? 1000;
   const log = await readAll(store, topic, pageSize);
   expect(log.map(withoutTime), `${topic}: the log`).toEqual((await readAll(oracle, topic)).map(withoutTime));
-  expect((await allTxns(store, topic)).map(withoutTime), `${topic}: the transactions`).toEqual(
-    (await allTxns(oracle, topic)).map(withoutTime),
+  expect((await allTxns(store, topic)).map(txnWithoutTime), `${topic}: the transactions`).toEqual(
+    (await allTxns(oracle, topic)).map(txnWithoutTime),
   );
+  await expectChainHolds(store, topic);
   const views: SurfaceOptions[] = [{ view: 'valid' }, { view: 'raw' }];
   if (opts.asOfTxn !== undefined) {
     views.push({ view: 'valid', asOfTxn: opts.asOfTxn }, { view: 'raw', asOfTxn: opts.asOfTxn });

@@ -14,7 +14,15 @@ import { hashCanonical } from '../../src-core/store/hash';
 import { APPLICATION_ID, SCHEMA_VERSION, openSqliteStore } from '../../src-core/store/sqlite';
 import { hashPrefix } from '../../src-core/store/sqlite/schema';
 import { expectCode, readAll, surfaceAll } from './harness';
-import { expectWritesAfterMigration } from './migrated';
+import {
+  type FixtureChains,
+  expectFixtureChains,
+  expectWritesAfterMigration,
+  fixtureChains,
+  txnsOf,
+  writeChainFixture,
+} from './migrated';
+import { expectChainHolds } from './oracle';
 
 /** The schema of version 1, as the build of that version created it. */
 const V1_SQL = `
@@ -73,8 +81,8 @@ afterEach(() => {
 });
 
 describe('SQLite schema migration from version 1', () => {
-  it('is at version 2: meta and by per transaction', () => {
-    expect(SCHEMA_VERSION).toBe(2);
+  it('is at version 3: meta and by per transaction, the hash chain', () => {
+    expect(SCHEMA_VERSION).toBe(3);
   });
 
   it('upgrades a version-1 file on open, keeping everything; old transactions read meta and by as null', async () => {
@@ -84,7 +92,10 @@ describe('SQLite schema migration from version 1', () => {
     try {
       expect(store.database.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(await store.topicInfo('t')).toMatchObject({ events: 4, keys: 2, maxSeq: 4, maxTxn: 3, invalidTxns: 1 });
-      expect((await store.listTxns('t')).txns).toEqual([
+      const txns = (await store.listTxns('t')).txns;
+      for (const x of txns) expect(x.chain).toMatch(/^[0-9a-f]{64}$/);
+      await expectChainHolds(store, 't');
+      expect(txns.map(({ chain: _c, ...rest }) => rest)).toEqual([
         {
           txn: 1,
           firstSeq: 1,
@@ -145,8 +156,93 @@ describe('SQLite schema migration from version 1', () => {
     await expectCode(
       Promise.resolve().then(() => openSqliteStore(file, { readonly: true })),
       'BAD_REQUEST',
-      /older schema \(version 1\); open it once read-write to upgrade it to version 2/,
+      /older schema \(version 1\); open it once read-write to upgrade it to version 3/,
     );
     expect(readFileSync(file).equals(before)).toBe(true);
+  });
+});
+
+/** The tables of a version-2 file: version 1 plus `txns.meta` and `txns.by_name`. */
+const V2_SQL = `${V1_SQL}
+  ALTER TABLE txns ADD COLUMN meta TEXT;
+  ALTER TABLE txns ADD COLUMN by_name TEXT;
+  CREATE INDEX txns_by_name ON txns (topic_id, by_name, txn);
+`;
+
+/**
+ * A version-2 file holding exactly the rows of the current store `from` (its chain and head
+ * columns left out): the same log as a version-2 build would have stored it.
+ */
+function makeV2Copy(from: string, file: string): void {
+  const db = new Database(file);
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+  db.exec(V2_SQL);
+  db.pragma('user_version = 2');
+  db.prepare('ATTACH DATABASE ? AS src').run(from);
+  db.exec(`
+    INSERT INTO topics SELECT id, name, max_seq, max_txn, keys, invalid_txns, last_time FROM src.topics;
+    INSERT INTO events SELECT * FROM src.events;
+    INSERT INTO txns SELECT topic_id, txn, first_seq, last_seq, time, marker, invalidated_by, reason, meta, by_name FROM src.txns;
+    INSERT INTO latest SELECT * FROM src.latest;
+  `);
+  db.exec('DETACH DATABASE src');
+  db.close();
+}
+
+describe('SQLite schema migration from version 2 to 3 (the hash chain)', () => {
+  it('computes, for the transactions already there, the chains a current store computed for the same log', async () => {
+    const fresh = join(dir, 'fresh.db');
+    const store = openSqliteStore(fresh);
+    let expected: FixtureChains;
+    try {
+      await writeChainFixture(store);
+      expected = await fixtureChains(store);
+    } finally {
+      await store.close();
+    }
+    const old = join(dir, 'v2.db');
+    makeV2Copy(fresh, old);
+    const migrated = openSqliteStore(old);
+    try {
+      expect(migrated.database.pragma('user_version', { simple: true })).toBe(3);
+      await expectFixtureChains(migrated, expected);
+      expect((await txnsOf(migrated, 't')).map((x) => x.marker === true)).toEqual([false, false, true, false]);
+      // Writes after the migration chain on from the migrated head.
+      await migrated.append('t', { events: [{ key: 'e', data: 5 }], meta: { after: true } });
+      await expectChainHolds(migrated, 't');
+    } finally {
+      await migrated.close();
+    }
+  });
+
+  it('leaves a file whose migration fails at version 2, unchained (one transaction)', async () => {
+    const fresh = join(dir, 'fresh.db');
+    const store = openSqliteStore(fresh);
+    try {
+      await writeChainFixture(store);
+    } finally {
+      await store.close();
+    }
+    const old = join(dir, 'v2.db');
+    makeV2Copy(fresh, old);
+    // An event whose transaction row is missing would be chained into nothing: make the chain
+    // step fail half way by a trigger that refuses the third chain written.
+    const raw = new Database(old);
+    raw.exec(`CREATE TABLE boom (n INTEGER); INSERT INTO boom VALUES (0);`);
+    raw.exec(`CREATE TRIGGER fail_third AFTER UPDATE OF chain ON txns BEGIN
+                UPDATE boom SET n = n + 1;
+                SELECT RAISE(ABORT, 'interrupted') WHERE (SELECT n FROM boom) >= 3;
+              END;`);
+    raw.close();
+    expect(() => openSqliteStore(old)).toThrow(/interrupted/);
+    const after = new Database(old, { readonly: true });
+    try {
+      expect(after.pragma('user_version', { simple: true })).toBe(2);
+      const cols = (after.prepare('PRAGMA table_info(txns)').all() as { name: string }[]).map((c) => c.name);
+      expect(cols).not.toContain('chain');
+      expect(after.prepare('SELECT n FROM boom').pluck().get()).toBe(0);
+    } finally {
+      after.close();
+    }
   });
 });

@@ -8,6 +8,7 @@
 import { describe } from 'vitest';
 import { batchCases } from './cases/batch';
 import { batchOptionCases } from './cases/batch-options';
+import { chainCases } from './cases/chain';
 import { closedCases } from './cases/closed';
 import { invalidateCases } from './cases/invalidate';
 import { jsonLimitCases } from './cases/json-limits';
@@ -34,6 +35,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     readCases(fx);
     invalidateCases(fx);
     whoCases(fx);
+    chainCases(fx);
     republishCases(fx);
     surfaceCases(fx);
     repairCases(fx);

@@ -9,7 +9,13 @@ import { hashCanonical } from '../../src-core/store/hash';
 import { openPostgresStore } from '../../src-core/store/postgres';
 import { SCHEMA_VERSION } from '../../src-core/store/postgres/schema';
 import { surfaceAll } from '../contract/harness';
-import { expectWritesAfterMigration } from '../contract/migrated';
+import {
+  expectFixtureChains,
+  expectWritesAfterMigration,
+  fixtureChains,
+  writeChainFixture,
+} from '../contract/migrated';
+import { expectChainHolds } from '../contract/oracle';
 import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -63,14 +69,15 @@ function v1Sql(s: string): string {
 
 describe('PostgreSQL schema migration from version 1', () => {
   it('upgrades a version-1 schema on open, keeping everything; old transactions read meta and by as null', async () => {
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
     const schema = uniqueName('tm_migrate');
     cleanups.push(() => dropSchema(schema));
     await adminQuery(v1Sql(schema));
     const store = await openPostgresStore({ url: PG_URL, schema });
     cleanups.push(() => store.close());
     const versions = await adminQuery(`SELECT version FROM "${schema}".tidemark_schema_version ORDER BY version`);
-    expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2]);
+    expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3]);
+    await expectChainHolds(store, 't');
     expect(await store.topicInfo('t')).toMatchObject({ events: 4, keys: 2, maxSeq: 4, maxTxn: 3, invalidTxns: 1 });
     expect((await store.listTxns('t')).txns.map((x) => [x.txn, x.invalidatedBy, x.reason, x.meta, x.by])).toEqual([
       [1, null, null, null, null],
@@ -82,5 +89,50 @@ describe('PostgreSQL schema migration from version 1', () => {
       ['b', 2],
     ]);
     await expectWritesAfterMigration(store);
+  });
+});
+
+describe('PostgreSQL schema migration from version 2 to 3 (the hash chain)', () => {
+  it('computes, for the transactions already there, the chains a current store computed for the same log', async () => {
+    const schema = uniqueName('tm_chain');
+    cleanups.push(() => dropSchema(schema));
+    const fresh = await openPostgresStore({ url: PG_URL, schema });
+    await writeChainFixture(fresh);
+    const expected = await fixtureChains(fresh);
+    await fresh.close();
+    // Back to version 2 as that build left it: no chain, no head, no version-3 row.
+    await adminQuery(`ALTER TABLE "${schema}".txns DROP COLUMN chain;
+      ALTER TABLE "${schema}".topics DROP COLUMN head;
+      DELETE FROM "${schema}".tidemark_schema_version WHERE version = 3;`);
+    const migrated = await openPostgresStore({ url: PG_URL, schema });
+    cleanups.push(() => migrated.close());
+    const versions = await adminQuery(`SELECT version FROM "${schema}".tidemark_schema_version ORDER BY version`);
+    expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3]);
+    await expectFixtureChains(migrated, expected);
+    await migrated.append('t', { events: [{ key: 'e', data: 5 }], by: 'after' });
+    await expectChainHolds(migrated, 't');
+  });
+
+  it('rolls an interrupted migration back to version 2, never a half-chained schema', async () => {
+    const schema = uniqueName('tm_chain_fail');
+    cleanups.push(() => dropSchema(schema));
+    const fresh = await openPostgresStore({ url: PG_URL, schema });
+    await writeChainFixture(fresh);
+    await fresh.close();
+    await adminQuery(`ALTER TABLE "${schema}".txns DROP COLUMN chain;
+      ALTER TABLE "${schema}".topics DROP COLUMN head;
+      DELETE FROM "${schema}".tidemark_schema_version WHERE version = 3;
+      CREATE FUNCTION "${schema}".boom() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.topic_id = (SELECT max(id) FROM "${schema}".topics) THEN RAISE EXCEPTION 'interrupted'; END IF;
+        RETURN NEW; END $$;
+      CREATE TRIGGER boom BEFORE UPDATE ON "${schema}".txns FOR EACH ROW EXECUTE FUNCTION "${schema}".boom();`);
+    // The store reports it as a database failure (the trigger's message is PostgreSQL's, not ours).
+    await expect(openPostgresStore({ url: PG_URL, schema })).rejects.toThrow(/database/);
+    const versions = await adminQuery(`SELECT version FROM "${schema}".tidemark_schema_version ORDER BY version`);
+    expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2]);
+    const cols = await adminQuery(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = 'txns'`,
+    );
+    expect(cols.rows.map((r: { column_name: string }) => r.column_name)).not.toContain('chain');
   });
 });

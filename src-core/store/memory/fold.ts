@@ -28,6 +28,9 @@ export interface LogEntry {
   /** Its transaction's `meta` (canonical JSON text) and `by`, the same on every entry of it. */
   meta: string | null;
   by: string | null;
+  /** SHA-256 of `data` (store/chain.ts covers it) and its transaction's chain (the same on every entry of it). */
+  digest: string;
+  chain: string;
 }
 
 /** Invalidated transaction -> the marker that invalidated it. */
@@ -81,6 +84,7 @@ export function topicInfoOf(topic: string, log: readonly LogEntry[]): TopicInfo 
     maxTxn: last.txn,
     invalidTxns: invalidations(log).size,
     lastTime: last.time,
+    head: last.chain,
   };
 }
 
@@ -106,6 +110,7 @@ export function txnsOf(log: readonly LogEntry[]): TxnInfo[] {
       reason: marker?.reason ?? null,
       meta: metaOf(e.meta),
       by: e.by,
+      chain: e.chain,
     };
     if (e.type === 'invalidate') info.marker = true;
     out.push(info);

@@ -63,12 +63,33 @@ import {
   timelineBucket,
   timelineOf,
 } from '../../model/timeline';
+import { type ChainEvent, GENESIS, chainOf } from '../chain';
 import { CommitListeners } from '../listeners';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { type LogEntry, eventOf, headsOf, invalidations, surfaceOf, topicInfoOf, txnsOf } from './fold';
 
 export type { LogEntry } from './fold';
+
+/** Gives the entries of one new transaction its chain, following the log's last one. */
+function chainEntries(log: readonly LogEntry[], fresh: LogEntry[]): void {
+  const first = fresh[0]!;
+  const chain = chainOf(log[log.length - 1]?.chain ?? GENESIS, first, fresh.map(chainEventOf));
+  for (const e of fresh) e.chain = chain;
+}
+
+function chainEventOf(e: LogEntry): ChainEvent {
+  return {
+    seq: e.seq,
+    key: e.key,
+    type: e.type,
+    hash: e.hash,
+    digest: e.digest,
+    contentType: e.contentType,
+    target: e.target ?? null,
+    reason: e.reason ?? null,
+  };
+}
 
 /** The first `limit` items and the cursor of the last one when more follow. */
 function page<T, C>(items: T[], limit: number, cursor: (item: T) => C): { items: T[]; next: C | null } {
@@ -177,12 +198,13 @@ export class MemoryEventStore implements EventStore {
         continue;
       }
       const seq = log.length + fresh.length + 1;
-      const entry: LogEntry = { seq, txn, type: 'event', time, ...e, meta: t.meta, by: t.by };
+      const entry: LogEntry = { seq, txn, type: 'event', time, ...e, meta: t.meta, by: t.by, chain: '' };
       fresh.push(entry);
       heads.set(e.key, entry);
       results.push({ seq, txn, duplicate: false });
     }
     if (fresh.length === 0) return { txn: null, results };
+    chainEntries(log, fresh);
     if (!dryRun) this.commit(t.topic, fresh, committed);
     return { txn, results };
   }
@@ -210,7 +232,9 @@ export class MemoryEventStore implements EventStore {
       reason,
       meta: null,
       by,
+      chain: '',
     };
+    chainEntries(log, [marker]);
     this.commit(topic, [marker], committed);
     return { seq, txn, target, duplicate: false };
   }

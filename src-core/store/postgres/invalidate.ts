@@ -9,6 +9,7 @@
 import type pg from 'pg';
 import { markerNotInvalidatable, noSuchTxn } from '../../model/errors';
 import type { InvalidateResult } from '../../model/types';
+import { GENESIS, chainOf, markerChainEvent } from '../chain';
 import { MARKER, type PreparedInvalidation } from '../prepare';
 import type { Tables } from './db';
 import { notifyPayload, type LockedTopic } from './write';
@@ -112,16 +113,19 @@ export async function applyInvalidation(
       [lock.id, keys, seqs, txns, hashes, tombs],
     );
   }
+  const chain = chainOf(lock.head ?? GENESIS, { txn, time: lock.time, by, meta: null }, [
+    markerChainEvent(seq, target, reason),
+  ]);
   await c.query(
     `WITH ev AS (
        INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time, target, reason)
        VALUES ($1, $2, $3, $4, 'invalidate', $13, true, $5, $6, $7, $8, $9)
      ), tx AS (
-       INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, by_name)
-       VALUES ($1, $3, $2, $2, 1, $7, true, $14)
+       INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, by_name, chain)
+       VALUES ($1, $3, $2, $2, 1, $7, true, $14, $15)
      ), tp AS (
        UPDATE ${t.topics} SET max_seq = $2, max_txn = $3, keys = keys + $10,
-              invalid_txns = invalid_txns + 1, last_time = $7
+              invalid_txns = invalid_txns + 1, last_time = $7, head = $15
         WHERE id = $1
      )
      SELECT pg_notify($11, $12)`,
@@ -140,8 +144,10 @@ export async function applyInvalidation(
       notifyPayload(topic, seq),
       MARKER.data,
       by,
+      chain,
     ],
   );
+  lock.head = chain;
   lock.maxSeq = seq;
   lock.maxTxn = txn;
   return { seq, txn, target, duplicate: false };

@@ -29,13 +29,14 @@ interface TopicRow {
   keys: number;
   invalid_txns: number;
   last_time: string | null;
+  head: string | null;
 }
 
 function topicInfoOf(r: TopicRow): TopicInfo {
   return topicInfoFrom(r, r.last_time);
 }
 
-const TOPIC_COLS = 'topic, max_seq, max_txn, keys, invalid_txns, last_time';
+const TOPIC_COLS = 'topic, max_seq, max_txn, keys, invalid_txns, last_time, head';
 
 export async function listTopics(db: Db): Promise<TopicInfo[]> {
   const rows = await query<TopicRow>(db, `SELECT ${TOPIC_COLS} FROM ${db.t.topics} WHERE max_seq > 0 ORDER BY topic`);
@@ -134,9 +135,10 @@ interface TxnRow {
   marker: boolean;
   meta: string | null;
   by_name: string | null;
+  chain: string;
 }
 
-const TXN_COLS = 'txn, first_seq, last_seq, count, time, invalidated_by, reason, marker, meta, by_name';
+const TXN_COLS = 'txn, first_seq, last_seq, count, time, invalidated_by, reason, marker, meta, by_name, chain';
 
 function txnInfoOf(r: TxnRow): TxnInfo {
   const info: TxnInfo = {
@@ -149,6 +151,7 @@ function txnInfoOf(r: TxnRow): TxnInfo {
     reason: r.reason,
     meta: metaOf(r.meta),
     by: r.by_name,
+    chain: r.chain,
   };
   if (r.marker) info.marker = true;
   return info;

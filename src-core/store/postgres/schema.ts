@@ -4,7 +4,8 @@
  * its row is the per-topic write lock), `events` (the log; data kept as canonical JSON text, as
  * SQLite keeps it), `txns` (one row per transaction: seq range, time, invalidation, `meta` and `by_name` since v2), `heads` (per
  * key: the newest event, and the newest valid event, i.e. both surfaces maintained on write) and
- * `tidemark_schema_version`. Keys and topics are `text COLLATE "C"` so that ORDER BY is code point
+ * `tidemark_schema_version`; `txns.chain` and `topics.head` (v3) hold the hash chain (store/chain.ts,
+ * computed on migration for the transactions already there). Keys and topics are `text COLLATE "C"` so that ORDER BY is code point
  * order, the same as `compareKeys` and SQLite (parameters compared with them through arrays carry
  * an explicit COLLATE "C" too). Migrations run under an advisory lock so several servers starting
  * at once do not race. A schema newer than this code is SCHEMA_TOO_NEW, at open and (through
@@ -12,10 +13,12 @@
  */
 import type pg from 'pg';
 import { schemaTooNew } from '../../model/errors';
+import { type ChainEvent, GENESIS, chainEventOfRow, chainOf } from '../chain';
 import type { Db, Tables } from './db';
 import { inTx } from './db';
 
-type Migration = (t: Tables) => string[];
+/** A migration: its steps in order, SQL or code run on the migrating connection (v3's chain is computed). */
+type Migration = (t: Tables) => (string | ((c: pg.PoolClient) => Promise<void>))[];
 
 const MIGRATIONS: Migration[] = [
   // 1: the initial schema.
@@ -77,7 +80,88 @@ const MIGRATIONS: Migration[] = [
     `ALTER TABLE ${t.txns} ADD COLUMN by_name text`,
     `CREATE INDEX txns_by_name ON ${t.txns} (topic_id, by_name, txn)`,
   ],
+  // 3: the hash chain (docs/integrity.md): every transaction's `chain`, each topic's `head`;
+  // computed for the transactions already there, inside the migration's transaction.
+  (t) => [
+    `ALTER TABLE ${t.txns} ADD COLUMN chain text`,
+    `ALTER TABLE ${t.topics} ADD COLUMN head text`,
+    (c) => chainExisting(c, t),
+  ],
 ];
+
+/** Transactions read per step while chaining an existing log (bounds the memory of a migration). */
+const CHAIN_PAGE = 512;
+
+interface ChainTxnRow {
+  txn: number;
+  first_seq: number;
+  last_seq: number;
+  time: string;
+  meta: string | null;
+  by_name: string | null;
+}
+
+interface ChainEventRow {
+  seq: number;
+  key: string;
+  type: 'event' | 'invalidate';
+  data: string;
+  content_type: string;
+  hash: string;
+  target: number | null;
+  reason: string | null;
+}
+
+/**
+ * Computes `txns.chain` for every stored transaction, in txn order per topic, and `topics.head`, a
+ * page of transactions at a time. Runs inside migrate()'s transaction: an interrupted migration
+ * rolls back to v2, never a half-chained store.
+ */
+async function chainExisting(c: pg.PoolClient, t: Tables): Promise<void> {
+  const topics = await c.query<{ id: number }>(`SELECT id FROM ${t.topics} ORDER BY id`);
+  for (const { id } of topics.rows) {
+    let prev: string | null = null;
+    let after = 0;
+    for (;;) {
+      const txns = (
+        await c.query<ChainTxnRow>(
+          `SELECT txn, first_seq, last_seq, time, meta, by_name FROM ${t.txns}
+            WHERE topic_id = $1 AND txn > $2 ORDER BY txn LIMIT $3`,
+          [id, after, CHAIN_PAGE],
+        )
+      ).rows;
+      if (txns.length === 0) break;
+      const events = (
+        await c.query<ChainEventRow>(
+          `SELECT seq, key, type, data, content_type, hash, target, reason FROM ${t.events}
+            WHERE topic_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq`,
+          [id, txns[0]!.first_seq, txns[txns.length - 1]!.last_seq],
+        )
+      ).rows;
+      const chains: string[] = [];
+      let i = 0;
+      for (const x of txns) {
+        const mine: ChainEvent[] = [];
+        while (i < events.length && events[i]!.seq <= x.last_seq) {
+          const e = events[i++]!;
+          if (e.seq < x.first_seq) continue;
+          mine.push(
+            chainEventOfRow(e.seq, e.key, e.type === 'invalidate', e.data, e.content_type, e.hash, e.target, e.reason),
+          );
+        }
+        prev = chainOf(prev ?? GENESIS, { txn: x.txn, time: x.time, by: x.by_name, meta: x.meta }, mine);
+        chains.push(prev);
+      }
+      await c.query(
+        `UPDATE ${t.txns} x SET chain = u.ch FROM unnest($2::bigint[], $3::text[]) AS u(n, ch)
+          WHERE x.topic_id = $1 AND x.txn = u.n`,
+        [id, txns.map((x) => x.txn), chains],
+      );
+      after = txns[txns.length - 1]!.txn;
+    }
+    await c.query(`UPDATE ${t.topics} SET head = $2 WHERE id = $1`, [id, prev]);
+  }
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -96,7 +180,10 @@ export async function migrate(db: Db, schemaName: string): Promise<number> {
     if (current > SCHEMA_VERSION) throw schemaTooNew(current, SCHEMA_VERSION);
     for (let v = current + 1; v <= SCHEMA_VERSION; v++) {
       const migration = MIGRATIONS[v - 1]!;
-      for (const statement of migration(t)) await c.query(statement);
+      for (const step of migration(t)) {
+        if (typeof step === 'string') await c.query(step);
+        else await step(c);
+      }
       await c.query(`INSERT INTO ${t.version} (version) VALUES ($1)`, [v]);
     }
     return SCHEMA_VERSION;

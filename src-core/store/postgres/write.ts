@@ -12,6 +12,7 @@
  */
 import type pg from 'pg';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
+import { ChainBuilder, GENESIS } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs } from '../prepare';
 import type { Tables } from './db';
 import { sendSchemaCheck } from './schema';
@@ -23,6 +24,8 @@ export interface LockedTopic {
   maxTxn: number;
   /** Commit time of this transaction: the database clock, never earlier than the topic's last. */
   time: string;
+  /** The chain of the topic's last transaction (store/chain.ts), or null before its first. */
+  head: string | null;
 }
 
 interface TopicLockRow {
@@ -31,6 +34,7 @@ interface TopicLockRow {
   max_seq: number;
   max_txn: number;
   last_time: string | null;
+  head: string | null;
   now_ms: number;
 }
 
@@ -44,7 +48,7 @@ function commitTime(row: TopicLockRow): string {
  * the same topics cannot deadlock. With `create: false` a missing topic is simply absent.
  */
 function lockSql(t: Tables): string {
-  return `SELECT id, topic, max_seq, max_txn, last_time, extract(epoch FROM clock_timestamp()) * 1000 AS now_ms
+  return `SELECT id, topic, max_seq, max_txn, last_time, head, extract(epoch FROM clock_timestamp()) * 1000 AS now_ms
             FROM ${t.topics} WHERE topic = ANY($1::text[] COLLATE "C") ORDER BY topic FOR UPDATE`;
 }
 
@@ -90,6 +94,7 @@ function locksOf(rows: TopicLockRow[]): Map<string, LockedTopic> {
       maxSeq: r.max_seq,
       maxTxn: r.max_txn,
       time: commitTime(r),
+      head: r.head,
     });
   }
   return out;
@@ -148,6 +153,7 @@ export class WriteBatch {
     times: [] as string[],
     metas: [] as (string | null)[],
     bys: [] as (string | null)[],
+    chains: [] as string[],
   };
 
   private constructor(locks: Map<string, LockedTopic>, txns: PreparedTxn[], heads: HeadRow[]) {
@@ -222,6 +228,8 @@ export class WriteBatch {
     const firstSeq = lock.maxSeq + 1;
     let seq = lock.maxSeq;
     const ev = this.ev;
+    // The chain (store/chain.ts), its layout built as events are stored.
+    const chain = new ChainBuilder(lock.head ?? GENESIS, { txn, time: lock.time, by: p.by, meta: p.meta });
     const results: AppendResultItem[] = new Array<AppendResultItem>(p.events.length);
     for (let i = 0; i < p.events.length; i++) {
       const e = p.events[i]!;
@@ -242,8 +250,10 @@ export class WriteBatch {
       ev.contentTypes.push(e.contentType);
       ev.hashes.push(e.hash);
       ev.times.push(lock.time);
+      chain.event(seq, e.key, e.hash, e.digest, e.contentType);
     }
     if (seq < firstSeq) return { txn: null, results };
+    const head = chain.digest();
     const tx = this.tx;
     tx.topicIds.push(lock.id);
     tx.txns.push(txn);
@@ -253,6 +263,8 @@ export class WriteBatch {
     tx.times.push(lock.time);
     tx.metas.push(p.meta);
     tx.bys.push(p.by);
+    tx.chains.push(head);
+    lock.head = head;
     lock.maxSeq = seq;
     lock.maxTxn = txn;
     tw.dirty = true;
@@ -279,6 +291,7 @@ export class WriteBatch {
       maxTxn: [] as number[],
       keysDelta: [] as number[],
       times: [] as string[],
+      heads: [] as string[],
     };
     const payloads: string[] = [];
     for (const tw of this.topics.values()) {
@@ -300,6 +313,7 @@ export class WriteBatch {
       tp.maxTxn.push(tw.lock.maxTxn);
       tp.keysDelta.push(keysDelta);
       tp.times.push(tw.lock.time);
+      tp.heads.push(tw.lock.head!);
       payloads.push(notifyPayload(tw.lock.topic, tw.lock.maxSeq));
     }
     const ev = this.ev;
@@ -320,15 +334,15 @@ export class WriteBatch {
            valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
            valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb
        ), tx AS (
-         INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name)
-         SELECT u.tid, u.x, u.f, u.l, u.n, u.tm, false, u.mt, u.bn
+         INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
+         SELECT u.tid, u.x, u.f, u.l, u.n, u.tm, false, u.mt, u.bn, u.ch
            FROM unnest($16::integer[], $17::bigint[], $18::bigint[], $19::bigint[], $20::integer[], $21::text[],
-                       $29::text[], $30::text[])
-                AS u(tid, x, f, l, n, tm, mt, bn)
+                       $29::text[], $30::text[], $31::text[])
+                AS u(tid, x, f, l, n, tm, mt, bn, ch)
        ), tp AS (
-         UPDATE ${t.topics} t SET max_seq = u.ms, max_txn = u.mt, keys = t.keys + u.kd, last_time = u.tm
-           FROM unnest($22::integer[], $23::bigint[], $24::bigint[], $25::bigint[], $26::text[])
-                AS u(id, ms, mt, kd, tm)
+         UPDATE ${t.topics} t SET max_seq = u.ms, max_txn = u.mt, keys = t.keys + u.kd, last_time = u.tm, head = u.hd
+           FROM unnest($22::integer[], $23::bigint[], $24::bigint[], $25::bigint[], $26::text[], $32::text[])
+                AS u(id, ms, mt, kd, tm, hd)
           WHERE t.id = u.id
        )
        SELECT count(pg_notify($27, p)) FROM unnest($28::text[]) AS p`,
@@ -363,6 +377,8 @@ export class WriteBatch {
         payloads,
         tx.metas,
         tx.bys,
+        tx.chains,
+        tp.heads,
       ],
     );
   }

@@ -9,6 +9,7 @@
  */
 import { markerNotInvalidatable, noSuchTxn } from '../../model/errors';
 import type { InvalidateResult } from '../../model/types';
+import { GENESIS, chainOf, markerChainEvent } from '../chain';
 import { MARKER, type PreparedInvalidation } from '../prepare';
 import { NO_HEAD } from './heads';
 import { isoTime } from './rows';
@@ -37,7 +38,10 @@ export function applyInvalidation(
   const txn = row.max_txn + 1;
   const now = WriteBatch.commitTime(s);
   st.insertMarker.run(topicId, seq, txn, MARKER.key, MARKER.hash, now, target, reason);
-  st.insertTxn.run(topicId, txn, seq, seq, now, 1, null, by);
+  const chain = chainOf(row.head ?? GENESIS, { txn, time: isoTime(now), by, meta: null }, [
+    markerChainEvent(seq, target, reason),
+  ]);
+  st.insertTxn.run(topicId, txn, seq, seq, now, 1, null, by, chain);
   st.setTxnInvalid.run(seq, reason, topicId, target);
   st.markEventsInvalid.run(topicId, t.first_seq, t.last_seq);
   let keysDelta = 0;
@@ -61,6 +65,7 @@ export function applyInvalidation(
   row.keys += keysDelta;
   row.invalid_txns += 1;
   row.last_time = now;
+  row.head = chain;
   s.dirty = true;
   s.emitted?.push({
     topic,

@@ -64,6 +64,7 @@ export function txnInfoOf(r: TxnRow): TxnInfo {
     reason: r.reason,
     meta: metaOf(r.meta),
     by: r.by_name,
+    chain: r.chain,
   };
   if (r.marker) info.marker = true;
   return info;

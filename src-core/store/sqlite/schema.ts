@@ -7,8 +7,10 @@
  * validity — the raw surface). `latest` keeps only 52 bits of the head's hash (`vh`) so its rows
  * stay small (random-key upserts dirty fewer pages); a match is confirmed against the event's full
  * hash. Every table but `topics` is WITHOUT ROWID so rows live in their primary-key b-tree.
- * `txns.meta` and `txns.by_name` (v2) hold a transaction's `meta` (canonical JSON) and `by`.
- * Migrations run in order inside one IMMEDIATE transaction.
+ * `txns.meta` and `txns.by_name` (v2) hold a transaction's `meta` (canonical JSON) and `by`;
+ * `txns.chain` and `topics.head` (v3) the hash chain (store/chain.ts, docs/integrity.md), computed
+ * on migration for the transactions already there. Migrations run in order inside one IMMEDIATE
+ * transaction, so an interrupted one leaves the file at its old version, never half chained.
  *
  * The SQL names are older than the storage vocabulary (docs/engine.md) and stay, since renaming
  * them needs a migration that older builds could not open: table `latest` holds the heads rows,
@@ -16,11 +18,16 @@
  * head's, and `topics.name` is the topic. statements.ts is the one place that maps them.
  */
 import type Database from 'better-sqlite3';
+import { type ChainEvent, GENESIS, chainEventOfRow, chainOf } from '../chain';
+import { isoTime } from './rows';
 
 /** "TDMK" as a big-endian 32-bit integer. */
 export const APPLICATION_ID = 0x54444d4b;
 
-const MIGRATIONS: readonly string[] = [
+/** A migration: SQL, or a step that needs code (the chain of v3 is computed, not declared). */
+type Migration = string | ((db: Database.Database) => void);
+
+const MIGRATIONS: readonly Migration[] = [
   // v1
   `
   CREATE TABLE topics (
@@ -77,7 +84,75 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE txns ADD COLUMN by_name TEXT;
   CREATE INDEX txns_by_name ON txns (topic_id, by_name, txn);
   `,
+  // v3: the hash chain (docs/integrity.md): every transaction's `chain`, each topic's `head`;
+  // computed for the transactions already there, inside the migration's transaction.
+  (db) => {
+    db.exec('ALTER TABLE txns ADD COLUMN chain TEXT; ALTER TABLE topics ADD COLUMN head TEXT;');
+    chainExisting(db);
+  },
 ];
+
+/** Transactions read per step while chaining an existing log (bounds the memory of a migration). */
+const CHAIN_PAGE = 512;
+
+interface ChainTxnRow {
+  txn: number;
+  first_seq: number;
+  last_seq: number;
+  time: number;
+  meta: string | null;
+  by_name: string | null;
+}
+
+interface ChainEventRow {
+  seq: number;
+  key: string;
+  marker: number;
+  data: string | null;
+  content_type: string | null;
+  hash: string;
+  target: number | null;
+  reason: string | null;
+}
+
+/**
+ * Computes `txns.chain` for every stored transaction, in txn order per topic, and `topics.head`.
+ * Reads a page of transactions and their events at a time (no statement stays open across the
+ * updates). Runs inside migrate()'s transaction: an interrupted migration leaves the file at v2.
+ */
+function chainExisting(db: Database.Database): void {
+  const topics = db.prepare<[], { id: number }>('SELECT id FROM topics ORDER BY id').all();
+  const txnPage = db.prepare<[number, number, number], ChainTxnRow>(
+    'SELECT txn, first_seq, last_seq, time, meta, by_name FROM txns WHERE topic_id = ? AND txn > ? ORDER BY txn LIMIT ?',
+  );
+  const eventRange = db.prepare<[number, number, number], ChainEventRow>(
+    'SELECT seq, key, marker, data, content_type, hash, target, reason FROM events WHERE topic_id = ? AND seq BETWEEN ? AND ? ORDER BY seq',
+  );
+  const setChain = db.prepare<[string, number, number]>('UPDATE txns SET chain = ? WHERE topic_id = ? AND txn = ?');
+  const setHead = db.prepare<[string | null, number]>('UPDATE topics SET head = ? WHERE id = ?');
+  for (const { id } of topics) {
+    let prev: string | null = null;
+    let after = 0;
+    for (;;) {
+      const txns = txnPage.all(id, after, CHAIN_PAGE);
+      if (txns.length === 0) break;
+      const events = eventRange.all(id, txns[0]!.first_seq, txns[txns.length - 1]!.last_seq);
+      let i = 0;
+      for (const t of txns) {
+        const mine: ChainEvent[] = [];
+        while (i < events.length && events[i]!.seq <= t.last_seq) {
+          const e = events[i++]!;
+          if (e.seq < t.first_seq) continue;
+          mine.push(chainEventOfRow(e.seq, e.key, e.marker === 1, e.data, e.content_type, e.hash, e.target, e.reason));
+        }
+        prev = chainOf(prev ?? GENESIS, { txn: t.txn, time: isoTime(t.time), by: t.by_name, meta: t.meta }, mine);
+        setChain.run(prev, id, t.txn);
+      }
+      after = txns[txns.length - 1]!.txn;
+    }
+    setHead.run(prev, id);
+  }
+}
 
 /** 52 bits of a hex hash as a safe integer: the heads row's de-duplication filter (`vh`). */
 export function hashPrefix(hash: string): number {
@@ -96,7 +171,11 @@ export function migrate(db: Database.Database): void {
     const current = db.pragma('user_version', { simple: true }) as number;
     if (current > SCHEMA_VERSION) return;
     if (current === 0) db.pragma(`application_id = ${APPLICATION_ID}`);
-    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] ?? '');
+    for (let v = current; v < SCHEMA_VERSION; v++) {
+      const m = MIGRATIONS[v]!;
+      if (typeof m === 'string') db.exec(m);
+      else m(db);
+    }
     if (current !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   });
   run.immediate();

@@ -17,6 +17,8 @@ export interface TopicRow {
   keys: number;
   invalid_txns: number;
   last_time: number | null;
+  /** The chain of the last transaction (v3), or null. */
+  head: string | null;
 }
 
 export interface EventRow {
@@ -61,6 +63,7 @@ export interface TxnRow {
   reason: string | null;
   meta: string | null;
   by_name: string | null;
+  chain: string;
 }
 
 /** A key's valid head as its heads row holds it (SQL table `latest`, see schema.ts). */
@@ -79,9 +82,9 @@ export interface ValidHeadRow {
 export const EVENT_COLS =
   'e.seq AS seq, e.txn AS txn, e.key AS key, e.marker AS marker, e.data AS data, e.content_type AS content_type, e.hash AS hash, e.time AS time, e.invalid AS invalid, e.target AS target, e.reason AS reason';
 
-const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason, meta, by_name';
+const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason, meta, by_name, chain';
 
-const TOPIC_COLS = 'id, name AS topic, max_seq, max_txn, keys, invalid_txns, last_time';
+const TOPIC_COLS = 'id, name AS topic, max_seq, max_txn, keys, invalid_txns, last_time, head';
 
 /**
  * The SQL of a surface page over the heads rows joined to their events, selecting the columns of
@@ -131,8 +134,8 @@ export function prepareStatements(db: Database.Database) {
     insertTopic: prepare<[string]>(
       'INSERT INTO topics (name, max_seq, max_txn, keys, invalid_txns, last_time) VALUES (?, 0, 0, 0, 0, NULL)',
     ),
-    updateTopic: prepare<[number, number, number, number, number | null, number]>(
-      'UPDATE topics SET max_seq = ?, max_txn = ?, keys = ?, invalid_txns = ?, last_time = ? WHERE id = ?',
+    updateTopic: prepare<[number, number, number, number, number | null, string | null, number]>(
+      'UPDATE topics SET max_seq = ?, max_txn = ?, keys = ?, invalid_txns = ?, last_time = ?, head = ? WHERE id = ?',
     ),
     headRow: prepare<[number, string], HeadRow>(
       'SELECT vseq AS valid_seq, vh AS valid_hash52, vlive AS valid_live FROM latest WHERE topic_id = ? AND key = ?',
@@ -152,8 +155,8 @@ export function prepareStatements(db: Database.Database) {
     insertMarker: prepare<[number, number, number, string, string, number, number, string]>(
       'INSERT INTO events (topic_id, seq, txn, key, marker, data, content_type, hash, time, target, reason) VALUES (?, ?, ?, ?, 1, NULL, NULL, ?, ?, ?, ?)',
     ),
-    insertTxn: prepare<[number, number, number, number, number, number, string | null, string | null]>(
-      'INSERT INTO txns (topic_id, txn, first_seq, last_seq, time, marker, meta, by_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    insertTxn: prepare<[number, number, number, number, number, number, string | null, string | null, string]>(
+      'INSERT INTO txns (topic_id, txn, first_seq, last_seq, time, marker, meta, by_name, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     txn: prepare<[number, number], TxnRow>(`SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn = ?`),
     setTxnInvalid: prepare<[number, string, number, number]>(

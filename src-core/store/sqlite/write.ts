@@ -11,6 +11,7 @@
  */
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import type { AppendResponse, AppendResultItem, StoredEvent } from '../../model/types';
+import { ChainBuilder, GENESIS } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs, storedEventOf } from '../prepare';
 import { isoTime } from './rows';
 import { hashPrefix } from './schema';
@@ -48,7 +49,7 @@ export class WriteBatch {
     if (!row) {
       if (!create) return undefined;
       const id = Number(this.st.insertTopic.run(name).lastInsertRowid);
-      row = { id, topic: name, max_seq: 0, max_txn: 0, keys: 0, invalid_txns: 0, last_time: null };
+      row = { id, topic: name, max_seq: 0, max_txn: 0, keys: 0, invalid_txns: 0, last_time: null, head: null };
     }
     s = {
       row: { ...row },
@@ -119,6 +120,9 @@ export class WriteBatch {
     const topicId = row.id;
     const txn = row.max_txn + 1;
     const now = WriteBatch.commitTime(s);
+    const time = isoTime(now);
+    // The chain (store/chain.ts), its layout built as events are stored.
+    const chain = new ChainBuilder(row.head ?? GENESIS, { txn, time, by: t.by, meta: t.meta });
     const cached = s.cache.heads;
     const unwrittenKeys = s.unwrittenKeys;
     const unwrittenHeads = s.unwrittenHeads;
@@ -150,10 +154,13 @@ export class WriteBatch {
       unwrittenHeads.push(h);
       keysDelta += live - head.live;
       results[i] = { seq, txn, duplicate: false };
-      s.emitted?.push(storedEventOf(t.topic, seq, txn, e, isoTime(now)));
+      chain.event(seq, e.key, e.hash, e.digest, e.contentType);
+      s.emitted?.push(storedEventOf(t.topic, seq, txn, e, time));
     }
     if (seq < firstSeq) return { txn: null, results };
-    st.insertTxn.run(topicId, txn, firstSeq, seq, now, 0, t.meta, t.by);
+    const head = chain.digest();
+    st.insertTxn.run(topicId, txn, firstSeq, seq, now, 0, t.meta, t.by, head);
+    row.head = head;
     row.max_seq = seq;
     row.max_txn = txn;
     row.keys += keysDelta;
@@ -168,7 +175,7 @@ export class WriteBatch {
       if (!s.dirty) continue;
       this.writeHeads(s);
       const r = s.row;
-      this.st.updateTopic.run(r.max_seq, r.max_txn, r.keys, r.invalid_txns, r.last_time, r.id);
+      this.st.updateTopic.run(r.max_seq, r.max_txn, r.keys, r.invalid_txns, r.last_time, r.head, r.id);
     }
   }
 
