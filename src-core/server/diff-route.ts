@@ -40,7 +40,8 @@ import { checkOptions } from '../diff/options';
 import type { DiffOptions } from '../diff/types';
 import { servicesFor } from '../services/index';
 import type { Query } from './params';
-import { DIFF_QUERY, queryValues } from './route-table';
+import { queryValues } from './query-schema';
+import { DIFF_QUERY } from './snapshot-query';
 import { runRepair } from './repair-route';
 import { type UploadLimits, diffOptionsOf, guardUpload } from './snapshot-upload';
 

@@ -8,7 +8,8 @@ import { ROLES } from '../model/access';
 import { ERROR_STATUS } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import { packageVersion } from '../package-info';
-import { type QueryParam, ROUTES, type RouteSpec, roleOf } from './route-table';
+import type { QueryParam } from './query-schema';
+import { ROUTES, type RouteSpec, roleOf } from './route-table';
 
 type Schema = Record<string, unknown>;
 

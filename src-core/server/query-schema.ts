@@ -5,12 +5,54 @@
  * the schema's fields (a type error otherwise, and a start-up error should a cast hide one), so a
  * field added to an option object is a query parameter of its route, checked with the same bounds
  * the IPC contract and the store's callers use. The order of the descriptions is the order the
- * route documents its parameters in.
+ * route documents its parameters in. Also the one home of a declared parameter's type (`QueryParam`)
+ * and of reading a query by its declaration (`queryValues`).
  */
 import { z } from 'zod';
 import { badRequest } from '../model/errors';
-import type { Query } from './params';
-import { type QueryParam, queryValues } from './route-table';
+import { type Query, enumParam, intParam, stringParam } from './params';
+
+/** One declared query parameter: its type, bounds and the prose the OpenAPI document shows. */
+export type QueryParam =
+  | { type: 'integer'; min: number; max?: number; description: string }
+  | { type: 'string'; maxLength: number; allowEmpty?: boolean; description: string }
+  | { type: 'enum'; values: readonly string[]; description: string };
+
+/** A seq-like parameter: an integer from 0. */
+export const seqParam = (description: string) => ({ type: 'integer', min: 0, description }) satisfies QueryParam;
+
+/** A comma list, bounded by the query's own length limit (64 KiB). */
+export const listParam = (description: string) =>
+  ({ type: 'string', maxLength: 64 * 1024, description }) satisfies QueryParam;
+
+/** The value a declared parameter has once read: a number, one of its values, or text. */
+type ParamValue<P extends QueryParam> = P extends { type: 'integer' }
+  ? number
+  : P extends { type: 'enum'; values: readonly (infer V)[] }
+    ? V
+    : string;
+
+/** The values of a query as its declaration types them; an absent parameter is absent. */
+export type QueryValues<Q extends Readonly<Record<string, QueryParam>>> = { [K in keyof Q]?: ParamValue<Q[K]> };
+
+/**
+ * Reads every declared parameter of `q` by its declaration (params.ts: integers by the rule of
+ * model/parse.ts, enums, bounded strings), throwing the 400 that names a malformed one. Names and
+ * repeats are `checkQuery`'s; `checkRouteQuery` does both.
+ */
+export function queryValues<Q extends Readonly<Record<string, QueryParam>>>(decl: Q, q: Query): QueryValues<Q> {
+  const out: Record<string, string | number> = {};
+  for (const [name, p] of Object.entries(decl)) {
+    const v =
+      p.type === 'integer'
+        ? intParam(q, name, p.min, p.max)
+        : p.type === 'enum'
+          ? enumParam(q, name, p.values)
+          : stringParam(q, name, p.maxLength, p.allowEmpty === true);
+    if (v !== undefined) out[name] = v;
+  }
+  return out as QueryValues<Q>;
+}
 
 type Descriptions<S extends z.ZodObject> = { readonly [K in keyof S['shape']]-?: string };
 

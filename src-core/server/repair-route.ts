@@ -28,7 +28,8 @@ import { REPAIR_PARTS } from '../wire/repair-form';
 import { formatFromContentType, formatFromFileName } from '../wire/snapshot-format';
 import { callerName } from './auth';
 import type { Query } from './params';
-import { REPAIR_QUERY, queryValues } from './route-table';
+import { queryValues } from './query-schema';
+import { REPAIR_QUERY } from './snapshot-query';
 import { type UploadGuard, type UploadLimits, diffOptionsOf, guardUpload } from './snapshot-upload';
 
 type RepairRequest = FastifyRequest<{ Params: { topic: string }; Querystring: Query }>;

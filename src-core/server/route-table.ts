@@ -20,16 +20,10 @@ import {
   surfaceOptionsSchema,
   timelineOptionsSchema,
 } from '../model/options';
-import { SNAPSHOT_FORMATS } from '../diff/format';
-import { DIFF_ROWS_MAX } from '../diff/types';
-import { type Query, checkQuery, enumParam, intParam, stringParam } from './params';
-import { queryOf } from './query-schema';
+import { type Query, checkQuery } from './params';
+import { type QueryParam, queryOf, queryValues, seqParam } from './query-schema';
+import { DIFF_QUERY, REPAIR_QUERY } from './snapshot-query';
 import { isApiPath } from './static';
-
-export type QueryParam =
-  | { type: 'integer'; min: number; max?: number; description: string }
-  | { type: 'string'; maxLength: number; allowEmpty?: boolean; description: string }
-  | { type: 'enum'; values: readonly string[]; description: string };
 
 export type Method = 'GET' | 'POST';
 
@@ -54,7 +48,6 @@ export interface RouteSpec {
   headers?: Readonly<Record<string, string>>;
 }
 
-const seq = (description: string) => ({ type: 'integer', min: 0, description }) satisfies QueryParam;
 /*
  * The reads' query parameters come from their option schemas (model/options.ts, through
  * query-schema.ts `queryOf`): names, types and bounds there, only the prose here.
@@ -64,78 +57,7 @@ const order = '`asc` (default) oldest first, or `desc` newest first (then `befor
 const view = '`valid` (default): newest valid event per key; `raw`: newest event whether valid or not';
 const asOfTxn = 'the surface as it stood right after this transaction';
 const prefix = 'only keys starting with this';
-const list = (description: string) => ({ type: 'string', maxLength: 64 * 1024, description }) satisfies QueryParam;
 const JSON_TYPE = 'application/json';
-
-/** The diff route's query, declared here and read by diff-route.ts through `queryValues`. */
-export const DIFF_QUERY = {
-  key: {
-    type: 'string',
-    maxLength: LIMITS.keyMax,
-    description: 'the snapshot field holding the key (default `key`)',
-  },
-  fields: list('comma list of the fields to compare (default: every snapshot field but the key)'),
-  ignore: list('comma list of fields never compared'),
-  limit: {
-    type: 'integer',
-    min: 0,
-    max: DIFF_ROWS_MAX,
-    description: `rows returned (default ${LIMITS.diffRowsDefault}, at most ${DIFF_ROWS_MAX}); the summary is always complete`,
-  },
-  format: {
-    type: 'enum',
-    values: SNAPSHOT_FORMATS,
-    description: 'the snapshot format, instead of the one the Content-Type names',
-  },
-  asOfTxn: seq('compare with the surface as it stood right after this transaction'),
-  includeEqual: { type: 'enum', values: ['true', 'false'], description: '`true`: list equal keys too' },
-  map: list(
-    'comma list of `snapshotField:storeField`: renames snapshot fields (not the key) before comparing; `fields`, `ignore` and `tolerance` name the new names',
-  ),
-  tolerance: list(
-    'a number for every numeric field, or a comma list of `field:number`: two numbers within it are equal (a CSV cell in JSON number grammar counts as a number)',
-  ),
-  normalise: list('comma list of `trim`, `case`: applied to strings on both sides before comparing'),
-} as const satisfies Readonly<Record<string, QueryParam>>;
-
-/**
- * The repair route's query: the diff's (without `asOfTxn` and `includeEqual`: a repair compares
- * with the current surface) and its own; read by repair-route.ts through `queryValues`.
- */
-export const REPAIR_QUERY = {
-  key: DIFF_QUERY.key,
-  fields: DIFF_QUERY.fields,
-  ignore: DIFF_QUERY.ignore,
-  limit: {
-    type: 'integer',
-    min: 0,
-    max: DIFF_ROWS_MAX,
-    description: `events returned (default ${LIMITS.diffRowsDefault}, at most ${DIFF_ROWS_MAX}); \`written\` counts them all`,
-  },
-  format: DIFF_QUERY.format,
-  map: DIFF_QUERY.map,
-  tolerance: DIFF_QUERY.tolerance,
-  normalise: DIFF_QUERY.normalise,
-  include: list(
-    'comma list of `different`, `missingInStore`, `missingInSnapshot`: what to repair (default `different,missingInStore`)',
-  ),
-  reason: {
-    type: 'string',
-    maxLength: LIMITS.reasonMax,
-    description: "why (1-1000 characters; required): stored in every transaction's `meta.repair`",
-  },
-  dryRun: {
-    type: 'enum',
-    values: ['true', 'false'],
-    description: '`true`: answer with what would be written; write nothing',
-  },
-  expectMaxSeq: seq('409 and nothing written unless the topic is at this seq (the `asOf.maxSeq` of the diff reviewed)'),
-  name: {
-    type: 'string',
-    maxLength: LIMITS.reasonMax,
-    description: "the snapshot's file name, recorded in `meta.repair.snapshot.name`",
-  },
-} as const satisfies Readonly<Record<string, QueryParam>>;
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -239,7 +161,7 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/v1/topics/:topic/events/stream',
     op: 'events.stream',
     summary: 'Live tail as Server-Sent Events (`id: <seq>`, `data: <Event>`), heartbeat every 15 s at most',
-    query: { after: seq('start after this seq (default 0; the Last-Event-ID header wins)') },
+    query: { after: seqParam('start after this seq (default 0; the Last-Event-ID header wins)') },
     headers: { 'Last-Event-ID': 'resume after this seq (sent by EventSource on reconnect)' },
     response: { 'text/event-stream': null },
   },
@@ -397,35 +319,6 @@ export function roleOf(spec: RouteSpec): Need {
 export function findRoute(method: string, path: string): RouteSpec | undefined {
   const m = method === 'HEAD' ? 'GET' : method;
   return ROUTES.find((r) => r.method === m && r.path === path);
-}
-
-/** The value a declared parameter has once read: a number, one of its values, or text. */
-type ParamValue<P extends QueryParam> = P extends { type: 'integer' }
-  ? number
-  : P extends { type: 'enum'; values: readonly (infer V)[] }
-    ? V
-    : string;
-
-/** The values of a query as its declaration types them; an absent parameter is absent. */
-export type QueryValues<Q extends Readonly<Record<string, QueryParam>>> = { [K in keyof Q]?: ParamValue<Q[K]> };
-
-/**
- * Reads every declared parameter of `q` by its declaration (params.ts: integers by the rule of
- * model/parse.ts, enums, bounded strings), throwing the 400 that names a malformed one. Names and
- * repeats are `checkQuery`'s; `checkRouteQuery` does both.
- */
-export function queryValues<Q extends Readonly<Record<string, QueryParam>>>(decl: Q, q: Query): QueryValues<Q> {
-  const out: Record<string, string | number> = {};
-  for (const [name, p] of Object.entries(decl)) {
-    const v =
-      p.type === 'integer'
-        ? intParam(q, name, p.min, p.max)
-        : p.type === 'enum'
-          ? enumParam(q, name, p.values)
-          : stringParam(q, name, p.maxLength, p.allowEmpty === true);
-    if (v !== undefined) out[name] = v;
-  }
-  return out as QueryValues<Q>;
 }
 
 /** Checks a query against a route's declaration: names, repeats, then each value's type. */
