@@ -4,11 +4,29 @@
  * transaction's marker, `headsOf` the newest event per key (the valid view skips invalidated
  * transactions, `asOfTxn` skips later ones), `surfaceOf` turns heads into surface rows (tombstones
  * dropped, code point key order), `topicInfoOf` and `txnsOf` derive the counters and transaction
- * rows (with each transaction's `meta` and `by`, kept on its entries). These are the definitions the maintained tables of SQLite and PostgreSQL must agree with.
+ * rows (with each transaction's `meta` and `by`, kept on its entries), `timelineFold` the time buckets. These are the definitions the maintained tables of SQLite and PostgreSQL must agree with.
  */
 import { compareKeys } from '../../model/canonical';
 import { metaOf } from '../prepare';
-import type { EventType, JsonValue, StoredEvent, SurfaceRow, SurfaceView, TopicInfo, TxnInfo } from '../../model/types';
+import {
+  type BucketCounts,
+  bucketIndex,
+  normalizeTimeline,
+  planTimeline,
+  timelineBucket,
+  timelineOf,
+} from '../../model/timeline';
+import type {
+  EventType,
+  JsonValue,
+  StoredEvent,
+  SurfaceRow,
+  SurfaceView,
+  Timeline,
+  TimelineOptions,
+  TopicInfo,
+  TxnInfo,
+} from '../../model/types';
 
 /** One entry of a topic's log. Data is kept as canonical JSON text, so no caller can alias it. */
 export interface LogEntry {
@@ -139,4 +157,52 @@ export function eventOf(topic: string, e: LogEntry, invalid: ReadonlyMap<number,
 
 function parse(text: string): JsonValue {
   return JSON.parse(text) as JsonValue;
+}
+
+/** A topic's timeline, the obvious fold: every transaction into its bucket (model/timeline.ts plan). */
+export function timelineFold(topic: string, txns: readonly TxnInfo[], opts?: TimelineOptions): Timeline {
+  const req = normalizeTimeline(opts);
+  const ms = txns.map((t) => Date.parse(t.time));
+  const first = ms.reduce<number | null>((m, v) => (m === null || v < m ? v : m), null);
+  const last = ms.reduce<number | null>((m, v) => (m === null || v > m ? v : m), null);
+  const plan = planTimeline(req, first, last);
+  if (plan === null) return timelineOf(topic, plan, []);
+  const buckets = new Map<number, BucketCounts>();
+  txns.forEach((t, i) => {
+    const time = ms[i]!;
+    if (time < plan.fromMs || time >= plan.toMs) return;
+    const index = bucketIndex(plan, time);
+    const b = buckets.get(index) ?? {
+      index,
+      txns: 0,
+      events: 0,
+      invalidated: 0,
+      invalidEvents: 0,
+      markers: 0,
+      firstTxn: t.txn,
+      lastTxn: t.txn,
+      maxEvents: 0,
+      maxEventsTxn: t.txn,
+    };
+    b.txns++;
+    b.events += t.count;
+    if (t.invalidatedBy !== null) {
+      b.invalidated++;
+      b.invalidEvents += t.count;
+    }
+    if (t.marker === true) b.markers++;
+    b.firstTxn = Math.min(b.firstTxn, t.txn);
+    b.lastTxn = Math.max(b.lastTxn, t.txn);
+    if (t.count > b.maxEvents || (t.count === b.maxEvents && t.txn < b.maxEventsTxn)) {
+      b.maxEvents = t.count;
+      b.maxEventsTxn = t.txn;
+    }
+    buckets.set(index, b);
+  });
+  const sorted = [...buckets.values()].sort((a, b) => a.index - b.index);
+  return timelineOf(
+    topic,
+    plan,
+    sorted.map((c) => timelineBucket(plan, c)),
+  );
 }

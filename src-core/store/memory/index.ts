@@ -55,19 +55,11 @@ import {
   prepareTxn,
   rollsBack,
 } from '../prepare';
-import {
-  type BucketCounts,
-  bucketIndex,
-  normalizeTimeline,
-  planTimeline,
-  timelineBucket,
-  timelineOf,
-} from '../../model/timeline';
 import { type ChainEvent, GENESIS, chainOf } from '../chain';
 import { CommitListeners } from '../listeners';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
-import { type LogEntry, eventOf, headsOf, invalidations, surfaceOf, topicInfoOf, txnsOf } from './fold';
+import { type LogEntry, eventOf, headsOf, invalidations, surfaceOf, timelineFold, topicInfoOf, txnsOf } from './fold';
 
 export type { LogEntry } from './fold';
 
@@ -306,56 +298,8 @@ export class MemoryEventStore implements EventStore {
     });
   }
 
-  /** The obvious fold: every transaction of the log into its bucket (model/timeline.ts plan). */
   timeline(topic: string, opts?: TimelineOptions): Promise<Timeline> {
-    return this.call(() => {
-      const log = this.log(validateTopic(topic));
-      const req = normalizeTimeline(opts);
-      const txns = txnsOf(log);
-      const ms = txns.map((t) => Date.parse(t.time));
-      const first = ms.reduce<number | null>((m, v) => (m === null || v < m ? v : m), null);
-      const last = ms.reduce<number | null>((m, v) => (m === null || v > m ? v : m), null);
-      const plan = planTimeline(req, first, last);
-      if (plan === null) return timelineOf(topic, plan, []);
-      const buckets = new Map<number, BucketCounts>();
-      txns.forEach((t, i) => {
-        const time = ms[i]!;
-        if (time < plan.fromMs || time >= plan.toMs) return;
-        const index = bucketIndex(plan, time);
-        const b = buckets.get(index) ?? {
-          index,
-          txns: 0,
-          events: 0,
-          invalidated: 0,
-          invalidEvents: 0,
-          markers: 0,
-          firstTxn: t.txn,
-          lastTxn: t.txn,
-          maxEvents: 0,
-          maxEventsTxn: t.txn,
-        };
-        b.txns++;
-        b.events += t.count;
-        if (t.invalidatedBy !== null) {
-          b.invalidated++;
-          b.invalidEvents += t.count;
-        }
-        if (t.marker === true) b.markers++;
-        b.firstTxn = Math.min(b.firstTxn, t.txn);
-        b.lastTxn = Math.max(b.lastTxn, t.txn);
-        if (t.count > b.maxEvents || (t.count === b.maxEvents && t.txn < b.maxEventsTxn)) {
-          b.maxEvents = t.count;
-          b.maxEventsTxn = t.txn;
-        }
-        buckets.set(index, b);
-      });
-      const sorted = [...buckets.values()].sort((a, b) => a.index - b.index);
-      return timelineOf(
-        topic,
-        plan,
-        sorted.map((c) => timelineBucket(plan, c)),
-      );
-    });
+    return this.call(() => timelineFold(topic, txnsOf(this.log(validateTopic(topic))), opts));
   }
 
   getTxn(topic: string, txn: number): Promise<TxnDetail> {
