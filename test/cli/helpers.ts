@@ -1,12 +1,14 @@
 /**
  * Helpers for the CLI integration tests: run the real `node bin/tidemark.mjs ...` as a child
  * process (stdin fed from a string, stdout/stderr captured), make temp directories that are removed
- * afterwards, and build NDJSON input.
+ * afterwards, build NDJSON input, and start a real `tidemark serve` for a describe block.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type Served, spawnServe } from '../http/spawn';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin/tidemark.mjs');
@@ -78,4 +80,31 @@ export function runCliClosingStdout(
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code, stderr, firstChunk }));
   });
+}
+
+/**
+ * A real `tidemark serve` on a new SQLite file for the tests of one describe block, with the
+ * given extra arguments (tokens): started before them, stopped and removed after them.
+ */
+export function useServedStore(args: string[]): { readonly url: string } {
+  let served: Served | undefined;
+  let home: { dir: string; cleanup: () => void } | undefined;
+  beforeAll(async () => {
+    home = tempDir();
+    served = await spawnServe(['--db', join(home.dir, 'served.db'), '--port', '0', ...args], home.dir);
+    expect(served.url).not.toBeNull();
+  });
+  afterAll(async () => {
+    if (served !== undefined && served.proc.exitCode === null) {
+      served.proc.kill('SIGTERM');
+      await served.exit;
+    }
+    home?.cleanup();
+  });
+  return {
+    get url(): string {
+      if (served?.url == null) throw new Error('the served store has not started');
+      return served.url;
+    },
+  };
 }

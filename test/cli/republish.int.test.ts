@@ -6,10 +6,9 @@
  * same and records the token's name.
  */
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
-import { type Served, spawnServe } from '../http/spawn';
-import { ndjson, parseLines, runCli, tempDir } from './helpers';
+import { ndjson, parseLines, runCli, tempDir, useServedStore } from './helpers';
 
 /** txn 1: a, b; txn 2: a, b changed; txn 3: b changed again; txn 2 invalidated (txn 4). */
 async function history(store: string[]): Promise<void> {
@@ -98,26 +97,10 @@ describe('republish on a local file', () => {
 });
 
 describe('republish over --url', () => {
-  let served: Served;
-  let home: { dir: string; cleanup: () => void };
-  beforeAll(async () => {
-    home = tempDir();
-    served = await spawnServe(
-      ['--db', join(home.dir, 'served.db'), '--port', '0', '--token', 'adm:admin:ops-team'],
-      home.dir,
-    );
-    expect(served.url).not.toBeNull();
-  });
-  afterAll(async () => {
-    if (served.proc.exitCode === null) {
-      served.proc.kill('SIGTERM');
-      await served.exit;
-    }
-    home.cleanup();
-  });
+  const server = useServedStore(['--token', 'adm:admin:ops-team']);
 
   it('runs on the server and records the token name; --by is refused', async () => {
-    const remote = ['--url', served.url!, '--token', 'adm'];
+    const remote = ['--url', server.url, '--token', 'adm'];
     await history(remote);
     const refused = await runCli(['republish', ...remote, '--topic', 't', '--txn', '2', '--by', 'ann']);
     expect(refused.code).not.toBe(0);

@@ -7,11 +7,10 @@
  */
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TxnInfo } from '../../src-core/model/types';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
-import { type Served, spawnServe } from '../http/spawn';
-import { ndjson, parseLines, runCli, tempDir } from './helpers';
+import { ndjson, parseLines, runCli, tempDir, useServedStore } from './helpers';
 
 let tmp: { dir: string; cleanup: () => void };
 let db: string;
@@ -108,29 +107,10 @@ describe('who and why on a local file', () => {
 });
 
 describe('who and why over --url', () => {
-  let served: Served;
-  let url: string;
-  let home: { dir: string; cleanup: () => void };
-
-  beforeAll(async () => {
-    home = tempDir();
-    served = await spawnServe(
-      ['--db', join(home.dir, 'served.db'), '--port', '0', '--token', 'adm:admin:ops-team'],
-      home.dir,
-    );
-    expect(served.url).not.toBeNull();
-    url = served.url!;
-  });
-  afterAll(async () => {
-    if (served.proc.exitCode === null) {
-      served.proc.kill('SIGTERM');
-      await served.exit;
-    }
-    home.cleanup();
-  });
+  const server = useServedStore(['--token', 'adm:admin:ops-team']);
 
   it('records the token name; --by is refused, writing nothing', async () => {
-    const remote = ['--url', url, '--token', 'adm', '--topic', 'r'];
+    const remote = ['--url', server.url, '--token', 'adm', '--topic', 'r'];
     const refused = await runCli(['write', ...remote, '--by', 'ann'], { input });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/'--by <name>' cannot be used with option '--url <url>'/);
