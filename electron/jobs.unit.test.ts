@@ -1,3 +1,4 @@
+/** What a desktop repair job hands the repair service: the options a renderer request becomes (repairOptionsOf). */
 import { describe, expect, it } from 'vitest';
 import { repairOptionsOf } from './jobs';
 

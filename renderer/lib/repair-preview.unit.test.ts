@@ -1,3 +1,4 @@
+/** The Repair dialog's preview text: key, field, store → snapshot lines, "and M more", and the transaction count. */
 import { describe, expect, it } from 'vitest';
 import type { DiffRow, JsonValue, SurfaceRow } from '../../src-core/model/types';
 import { moreText, previewLines, txnsFor, writeSummary } from './repair-preview';

@@ -1,3 +1,4 @@
+/** The Diff tab's repair selection: whole categories (all N, sent as include) versus ticked rows (sent as keys), and the request each makes. */
 import { describe, expect, it } from 'vitest';
 import type { DiffRow, DiffStatus, DiffSummary } from '../../src-core/model/types';
 import {

@@ -1,3 +1,4 @@
+/** After a repair: the keys the new diff no longer lists shown as equal and linked to their repair transaction. */
 import { describe, expect, it } from 'vitest';
 import type { DiffResult, DiffRow, StoredEvent } from '../../src-core/model/types';
 import { repairedOf, withRepaired } from './repaired-rows';

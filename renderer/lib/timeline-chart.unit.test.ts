@@ -1,3 +1,4 @@
+/** The Overview chart's pure parts: the dense bucket grid, the summary, tooltip lines, totals and the zoom range. */
 import { describe, expect, it } from 'vitest';
 import type { Timeline, TimelineBucket } from '../../src-core/model/types';
 import { chartData, fmtDuration, summaryText, tooltipLines, totalsOf, zoomRange } from './timeline-chart';

@@ -1,3 +1,4 @@
+/** The timeline's rules: option checks (ISO times, bucket counts) and the bucket plan every backend shares. */
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from './limits';
 import { bucketIndex, bucketRange, normalizeTimeline, parseIsoTime, planTimeline, timelineOf } from './timeline';

@@ -1,3 +1,4 @@
+/** Repair options: their checks, the keys NDJSON reader and its limits, and what meta.repair records of them. */
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../model/limits';
 import { checkRepairOptions, parseKeysNdjson, recordedOptions } from './repair-options';

@@ -1,3 +1,4 @@
+/** What a repair writes per diff row: the patch of differing fields, the CSV type rule and its refusals. */
 import { describe, expect, it } from 'vitest';
 import type { CompareSpec } from '../diff/compare';
 import { checkOptions } from '../diff/options';

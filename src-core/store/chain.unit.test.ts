@@ -1,3 +1,4 @@
+/** The hash chain's byte layout (docs/integrity.md): the exact text, a pinned value, and that every covered field changes the chain. */
 import { describe, expect, it } from 'vitest';
 import { hashCanonical } from './hash';
 import {

@@ -1,3 +1,4 @@
+/** The repair route's wire form: its query, the keys NDJSON part, and the multipart layout for Node and the browser. */
 import { describe, expect, it } from 'vitest';
 import { REPAIR_PARTS, keysNdjson, repairFormData, repairMultipart, repairQuery } from './repair-form';
 
