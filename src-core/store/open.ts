@@ -82,3 +82,27 @@ function checkUrl(value: string, option: string, protocols: string[]): string {
   }
   return value;
 }
+
+/**
+ * The options naming one STORE given as a single value (`tidemark copy --from/--to`, `compare`):
+ * an `http:`/`https:` URL is a server, a `postgres:`/`postgresql:` URL is PostgreSQL, anything
+ * else is a SQLite file path (a path that looks like another URL scheme is refused rather than
+ * taken as a file name). `option` names the flag in errors; `token` applies to a server only.
+ */
+export function storeSpecOptions(spec: string, option: string, token?: string): OpenStoreOptions {
+  if (spec === '') throw badRequest(`${option}: must not be empty`);
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(spec)?.[1]?.toLowerCase();
+  if (scheme === undefined) {
+    if (token !== undefined) throw badRequest(`${option}: a token only applies to a server URL`);
+    return { db: spec };
+  }
+  if (scheme === 'http' || scheme === 'https') {
+    const url = normalizeServerUrl(spec, option);
+    return token !== undefined ? { url, token } : { url };
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    if (token !== undefined) throw badRequest(`${option}: a token only applies to a server URL`);
+    return { pg: checkUrl(spec, option, ['postgres:', 'postgresql:']) };
+  }
+  throw badRequest(`${option}: ${scheme}:// is not a store (use a file path, http(s):// or postgres(ql)://)`);
+}
