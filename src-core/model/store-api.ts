@@ -186,7 +186,7 @@ export interface Progress {
   /** Work done and total, in the unit named (bytes read, rows compared). total null: unknown. */
   done: number;
   total: number | null;
-  unit: 'bytes' | 'rows' | 'txns';
+  unit: 'bytes' | 'rows' | 'txns' | 'topics';
   phase: string;
 }
 
