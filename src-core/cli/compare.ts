@@ -6,9 +6,11 @@
  * a sentence per topic); exits 0 when every topic is equal and EXIT.differences (3) when any
  * differs. A progress bar (topics compared) goes to stderr on a terminal; Ctrl-C cancels.
  */
+import { existsSync } from 'node:fs';
 import type { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { describeComparison } from '../model/compare-text';
+import { notFound } from '../model/errors';
 import type { TopicComparison } from '../model/integrity';
 import type { Progress } from '../model/store-api';
 import { validateTopic } from '../model/validate';
@@ -45,6 +47,7 @@ export const COMPARE_COLUMNS: Column<TopicComparison>[] = [
 async function openSpec(spec: string, option: string, token: string | undefined): Promise<EventStore> {
   const tok = token === '' ? undefined : token;
   const opts = storeSpecOptions(spec, option, tok);
+  if (opts.db !== undefined && !existsSync(opts.db)) throw notFound(`${option}: no store file at ${opts.db}`);
   return openStoreFromOptions(opts.db !== undefined ? { ...opts, mustExist: true } : opts);
 }
 
