@@ -10,6 +10,7 @@
  * SCHEMA_TOO_NEW, at open and on every write.
  */
 import { badRequest, storeClosed } from '../../model/errors';
+import type { ImportResult } from '../../model/integrity';
 import type {
   AppendOptions,
   AppendRequest,
@@ -184,6 +185,11 @@ export class PostgresEventStore implements EventStore {
       }),
     );
     return batchAnswer(res, o);
+  }
+
+  /** Not yet on this backend (importTxns lands here next). */
+  importTxns(topic: string): Promise<ImportResult> {
+    return Promise.reject(badRequest(`import into "${topic}": not available on this backend yet`));
   }
 
   async readEvents(topic: string, opts?: ReadEventsOptions): Promise<EventPage> {
