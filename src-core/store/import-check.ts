@@ -356,6 +356,14 @@ export class ImportClaims {
     }
   }
 
+  /** A copy to run a group against (a backend that may retry a group starts again from this). */
+  clone(): ImportClaims {
+    const c = new ImportClaims();
+    for (const [k, v] of this.bySeq) c.bySeq.set(k, v);
+    for (const [k, v] of this.ofTxn) c.ofTxn.set(k, v);
+    return c;
+  }
+
   /** Records a committed transaction's claims. */
   note(t: CheckedTxn): void {
     this.ofTxn.set(t.txn, t.claim?.invalidatedBy ?? null);
