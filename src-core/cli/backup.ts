@@ -22,7 +22,12 @@ export function registerBackup(program: Command): void {
     .command('backup')
     .description('copy a SQLite store file while writers run, verified, whole or not at all')
     .addOption(new Option('--db <file>', 'the SQLite store file to back up').makeOptionMandatory())
-    .addOption(new Option('--out <file>', 'the backup file to write (refused if it exists, unless --force)').makeOptionMandatory())
+    .addOption(
+      new Option(
+        '--out <file>',
+        'the backup file to write (refused if it exists, unless --force)',
+      ).makeOptionMandatory(),
+    )
     .option('--force', 'replace an existing --out')
     .option('--progress', 'always show the progress bar on stderr')
     .option('--no-progress', 'never show the progress bar')

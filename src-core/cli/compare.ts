@@ -62,8 +62,10 @@ export function registerCompare(program: Command): void {
     .addOption(new Option('--from-token <token>', 'bearer token when --from is a server'))
     .addOption(new Option('--to-token <token>', 'bearer token when --to is a server'))
     .addOption(
-      new Option('--topic <name>', 'compare only this topic (repeatable; default: every topic of either store)')
-        .argParser((value: string, prev: string[] | undefined) => [...(prev ?? []), parseTopic(value)]),
+      new Option(
+        '--topic <name>',
+        'compare only this topic (repeatable; default: every topic of either store)',
+      ).argParser((value: string, prev: string[] | undefined) => [...(prev ?? []), parseTopic(value)]),
     )
     .option('--progress', 'always show the progress bar on stderr')
     .option('--no-progress', 'never show the progress bar');

@@ -14,7 +14,9 @@ export function describeComparison(c: TopicComparison): string {
     case 'equal':
       return `equal: ${txns(c.common)}, head ${c.from?.head ?? ''}`;
     case 'missing':
-      return c.side === 'both' ? 'neither store has this topic' : `the ${c.side ?? ''} store has no transaction of this topic`;
+      return c.side === 'both'
+        ? 'neither store has this topic'
+        : `the ${c.side ?? ''} store has no transaction of this topic`;
     case 'prefix':
       return `the ${c.side ?? ''} store is ahead by ${txns(c.aheadBy)}; the first ${txns(c.common)} are equal`;
     case 'diverged':

@@ -67,7 +67,8 @@ export async function verifyBackup(
       );
     }
     const last = await recomputeChains(copy, topic, check, opts);
-    if (last !== head) throw failed(`topic "${topic}": the copy's head ${head ?? 'null'} is not its last chain ${last}`);
+    if (last !== head)
+      throw failed(`topic "${topic}": the copy's head ${head ?? 'null'} is not its last chain ${last}`);
     check.topics++;
   }
   return check;
@@ -102,7 +103,9 @@ async function recomputeChains(
     const page = await store.listTxns(topic, { after: txnsAfter, limit });
     for (const t of page.txns) {
       if (t.txn !== expectTxn || t.firstSeq !== expectSeq || t.lastSeq - t.firstSeq + 1 !== t.count) {
-        throw failed(`topic "${topic}": transaction ${t.txn} is numbered out of order (expected txn ${expectTxn} from seq ${expectSeq})`);
+        throw failed(
+          `topic "${topic}": transaction ${t.txn} is numbered out of order (expected txn ${expectTxn} from seq ${expectSeq})`,
+        );
       }
       const events = await eventsOf(t);
       if (events.length !== t.count || events.some((e, i) => e.seq !== t.firstSeq + i || e.txn !== t.txn)) {
@@ -132,14 +135,20 @@ export async function backupStoreFile(db: string, out: string, opts: BackupOptio
   const cleanup = (): Promise<unknown> =>
     Promise.all([tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`].map((f) => rm(f, { force: true })));
   try {
-    const done = await sqliteOnlineBackup(db, tmp, { ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    const done = await sqliteOnlineBackup(db, tmp, {
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     cancelled(opts.signal);
     const source = openSqliteStore(db, { readonly: true });
     let check: BackupCheck;
     try {
       const copy = openSqliteStore(tmp, { readonly: true });
       try {
-        check = await verifyBackup(source, copy, { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onVerify ? { onProgress: opts.onVerify } : {}) });
+        check = await verifyBackup(source, copy, {
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(opts.onVerify ? { onProgress: opts.onVerify } : {}),
+        });
       } finally {
         await copy.close();
       }

@@ -72,7 +72,11 @@ function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new TidemarkError('CANCELLED', 'compare cancelled');
 }
 
-export async function compareStores(from: EventStore, to: EventStore, opts: CompareOptions = {}): Promise<CompareReport> {
+export async function compareStores(
+  from: EventStore,
+  to: EventStore,
+  opts: CompareOptions = {},
+): Promise<CompareReport> {
   const a = new Side('from', from);
   const b = new Side('to', to);
   const { signal, onProgress } = opts;

@@ -21,7 +21,18 @@ function log(n: number, diverge?: number, salt = 'b', prefix: TxnInfo[] = []): T
     const by = diverge !== undefined && t >= diverge ? salt : 'a';
     const time = new Date(Date.UTC(2026, 0, 1, 0, 0, 0, t)).toISOString();
     prev = chainOf(prev, { txn: t, time, by, meta: null }, []);
-    out.push({ txn: t, firstSeq: t, lastSeq: t, count: 1, time, invalidatedBy: null, reason: null, meta: null, by, chain: prev });
+    out.push({
+      txn: t,
+      firstSeq: t,
+      lastSeq: t,
+      count: 1,
+      time,
+      invalidatedBy: null,
+      reason: null,
+      meta: null,
+      by,
+      chain: prev,
+    });
   }
   return out;
 }

@@ -43,10 +43,10 @@ afterAll(() => tmp.cleanup());
 function startWriter(file: string, enough: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file, 'B'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
     let acks = 0;
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.startsWith('ack ') && ++acks === enough) resolve(child);
     });
     child.on('exit', (code, signal) => {
@@ -68,7 +68,9 @@ describe('tidemark backup', () => {
       r = await runCli(['backup', '--db', source, '--out', out]);
     } finally {
       writer.kill('SIGTERM');
-      await new Promise((resolve) => (writer.exitCode !== null || writer.signalCode !== null ? resolve(null) : writer.on('exit', resolve)));
+      await new Promise((resolve) =>
+        writer.exitCode !== null || writer.signalCode !== null ? resolve(null) : writer.on('exit', resolve),
+      );
     }
     expect(r.stderr).toBe('');
     expect(r.code).toBe(EXIT.ok);
@@ -84,7 +86,9 @@ describe('tidemark backup', () => {
       const report = await compareStores(copy, src);
       expect(report.topics.map((t) => t.topic)).toEqual(['bulk', 'crash', 'crash.B']);
       for (const t of report.topics) {
-        expect(t.result === 'equal' || (t.result === 'prefix' && t.side === 'to'), `${t.topic}: ${t.result}`).toBe(true);
+        expect(t.result === 'equal' || (t.result === 'prefix' && t.side === 'to'), `${t.topic}: ${t.result}`).toBe(
+          true,
+        );
       }
       expect((await copy.topicInfo('bulk')).events).toBe(24_000);
       expect(await verifyBackup(src, copy)).toMatchObject({ topics: 3, txns: result.txns, events: result.events });

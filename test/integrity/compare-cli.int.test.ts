@@ -15,13 +15,16 @@ import { ndjson, parseLines, runCli, tempDir, useServedStore } from '../cli/help
 let tmp: { dir: string; cleanup: () => void };
 let a: string;
 let b: string;
-const rows = (n: number, tag: string): string => ndjson(Array.from({ length: n }, (_, i) => ({ key: `k${i}`, data: { i, tag } })));
+const rows = (n: number, tag: string): string =>
+  ndjson(Array.from({ length: n }, (_, i) => ({ key: `k${i}`, data: { i, tag } })));
 
 beforeAll(async () => {
   tmp = tempDir();
   a = join(tmp.dir, 'a.db');
   b = join(tmp.dir, 'b.db');
-  expect((await runCli(['write', '--db', a, '--topic', 'x', '--txn-size', '1'], { input: rows(12, 'same') })).code).toBe(0);
+  expect(
+    (await runCli(['write', '--db', a, '--topic', 'x', '--txn-size', '1'], { input: rows(12, 'same') })).code,
+  ).toBe(0);
   copyFileSync(a, b);
   expect((await runCli(['write', '--db', a, '--topic', 'x', '--txn-size', '1'], { input: rows(3, 'a') })).code).toBe(0);
   expect((await runCli(['write', '--db', b, '--topic', 'x', '--txn-size', '1'], { input: rows(5, 'b') })).code).toBe(0);
@@ -58,7 +61,9 @@ describe('tidemark compare', () => {
   it('a prefix: the side ahead, by how many', async () => {
     const c = join(tmp.dir, 'c.db');
     copyFileSync(a, c);
-    expect((await runCli(['write', '--db', c, '--topic', 'x', '--txn-size', '1'], { input: rows(4, 'c') })).code).toBe(0);
+    expect((await runCli(['write', '--db', c, '--topic', 'x', '--txn-size', '1'], { input: rows(4, 'c') })).code).toBe(
+      0,
+    );
     const r = await runCli(['compare', '--from', a, '--to', c, '--format', 'ndjson']);
     expect(r.code).toBe(EXIT.differences);
     expect(parseLines(r.stdout)).toMatchObject([{ topic: 'x', result: 'prefix', side: 'to', aheadBy: 4, common: 15 }]);
@@ -99,11 +104,33 @@ describe('tidemark compare with a server', () => {
       input: rows(6, 'server'),
     });
     expect(w.code).toBe(0);
-    const r = await runCli(['compare', '--from', a, '--to', server.url, '--to-token', 'adm', '--topic', 'x', '--format', 'ndjson']);
+    const r = await runCli([
+      'compare',
+      '--from',
+      a,
+      '--to',
+      server.url,
+      '--to-token',
+      'adm',
+      '--topic',
+      'x',
+      '--format',
+      'ndjson',
+    ]);
     expect(r.code).toBe(EXIT.differences);
     expect(parseLines(r.stdout)).toMatchObject([{ result: 'diverged', firstDiff: { txn: 1 }, to: { maxTxn: 6 } }]);
 
-    const self = await runCli(['compare', '--from', server.url, '--from-token', 'adm', '--to', server.url, '--to-token', 'adm']);
+    const self = await runCli([
+      'compare',
+      '--from',
+      server.url,
+      '--from-token',
+      'adm',
+      '--to',
+      server.url,
+      '--to-token',
+      'adm',
+    ]);
     expect(self.code).toBe(EXIT.ok);
 
     const noToken = await runCli(['compare', '--from', a, '--to', server.url]);

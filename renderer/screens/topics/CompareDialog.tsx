@@ -134,9 +134,9 @@ export function CompareDialog({ topic, onClose }: Props): ReactNode {
     return (
       <Modal title={title} onClose={onClose} className="compare-dialog">
         <p role="note">
-          Comparing with another connection runs in the desktop app. This page can only reach the server that served
-          it: other servers do not let a page from another origin read them, and this server does not fetch other
-          addresses on a browser&apos;s behalf.
+          Comparing with another connection runs in the desktop app. This page can only reach the server that served it:
+          other servers do not let a page from another origin read them, and this server does not fetch other addresses
+          on a browser&apos;s behalf.
         </p>
         <p>From a shell, compare two stores (files, servers or PostgreSQL) with:</p>
         <pre className="mono">
@@ -186,7 +186,9 @@ export function CompareDialog({ topic, onClose }: Props): ReactNode {
           startedAt={startedAt}
           onCancel={cancel}
           label="Compare progress"
-          working={progress?.total ? `Compared ${fmtNum(progress.done)} of ${fmtNum(progress.total)} topics` : 'Comparing'}
+          working={
+            progress?.total ? `Compared ${fmtNum(progress.done)} of ${fmtNum(progress.total)} topics` : 'Comparing'
+          }
         />
       )}
       {run.error && !cancelled && <ErrorNotice title="The comparison failed" error={run.error} />}

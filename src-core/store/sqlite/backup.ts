@@ -30,7 +30,11 @@ export interface SqliteBackupOptions {
  * Copies the store file `source` into `dest` (a new or empty file); the promise settles when the
  * copy is complete. A cancelled `signal` stops it with CANCELLED (the caller removes `dest`).
  */
-export async function sqliteOnlineBackup(source: string, dest: string, opts: SqliteBackupOptions = {}): Promise<BackupProgress> {
+export async function sqliteOnlineBackup(
+  source: string,
+  dest: string,
+  opts: SqliteBackupOptions = {},
+): Promise<BackupProgress> {
   const db = openDatabase(source, { readonly: true });
   try {
     let restarts = 0;
