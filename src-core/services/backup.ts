@@ -131,6 +131,16 @@ export async function backupStoreFile(db: string, out: string, opts: BackupOptio
   if (opts.force !== true && existsSync(out)) {
     throw new TidemarkError('CONFLICT', `--out: ${out} already exists (use --force to replace it)`);
   }
+  // A replaced store file must not keep a write-ahead log or journal of its own: SQLite would
+  // replay it onto the copy. One exists while a process has the file open or after a crash.
+  for (const side of ['-wal', '-journal']) {
+    if (opts.force === true && existsSync(`${out}${side}`)) {
+      throw new TidemarkError(
+        'CONFLICT',
+        `--out: ${out}${side} exists: ${out} is open in another process or was not closed cleanly; stop what uses it (or open it once with tidemark to recover it) and try again`,
+      );
+    }
+  }
   const tmp = await reservePartialPath(out);
   const cleanup = (): Promise<unknown> =>
     Promise.all([tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`].map((f) => rm(f, { force: true })));

@@ -114,6 +114,22 @@ describe('tidemark backup', () => {
     expect(leftovers(tmp.dir)).toEqual([]);
   });
 
+  it('--force refuses to replace a store that is open elsewhere (its -wal exists), leaving it as it was', async () => {
+    const live = join(tmp.dir, 'live.db');
+    const s = openSqliteStore(live);
+    await s.append('l', { events: [{ key: 'k', data: 1 }] });
+    try {
+      const r = await runCli(['backup', '--db', source, '--out', live, '--force']);
+      expect(r.code).toBe(EXIT.failure);
+      expect(r.stderr).toContain('live.db-wal exists');
+      expect((await s.topicInfo('l')).events).toBe(1);
+      expect(await s.listTopics()).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+    expect(leftovers(tmp.dir)).toEqual([]);
+  });
+
   it('a missing source is one line naming it; nothing is created', async () => {
     const out = join(tmp.dir, 'never.db');
     const r = await runCli(['backup', '--db', join(tmp.dir, 'absent.db'), '--out', out]);
