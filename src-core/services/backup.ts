@@ -85,17 +85,21 @@ async function recomputeChains(
   let prev = GENESIS;
   let expectTxn = 1;
   let expectSeq = 1;
+  // Events read ahead of the transaction being checked: `buffered[at..]` (a cursor, so taking a
+  // transaction's events costs its own size, not the page's).
   let buffered: StoredEvent[] = [];
+  let at = 0;
   let eventsNext: number | null = 0;
   let txnsAfter: number | null = 0;
   const eventsOf = async (t: TxnInfo): Promise<StoredEvent[]> => {
-    while (buffered.length < t.count && eventsNext !== null) {
+    while (buffered.length - at < t.count && eventsNext !== null) {
       const page = await store.readEvents(topic, { after: eventsNext, limit });
-      buffered = buffered.concat(page.events);
+      buffered = buffered.slice(at).concat(page.events);
+      at = 0;
       eventsNext = page.next;
     }
-    const mine = buffered.slice(0, t.count);
-    buffered = buffered.slice(t.count);
+    const mine = buffered.slice(at, at + t.count);
+    at += mine.length;
     return mine;
   };
   while (txnsAfter !== null) {
