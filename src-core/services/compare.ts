@@ -120,11 +120,23 @@ async function compareTopic(
   b: Side,
   signal: AbortSignal | undefined,
 ): Promise<TopicComparison> {
-  const base = { topic, from, to, side: null, aheadBy: 0, common: 0, firstDiff: null, reads: { from: 0, to: 0 } };
+  // `topic` and `result` first: the order NDJSON lines show them in.
+  const result = (r: TopicComparison['result'], fields: Partial<TopicComparison>): TopicComparison => ({
+    topic,
+    result: r,
+    from,
+    to,
+    side: null,
+    aheadBy: 0,
+    common: 0,
+    firstDiff: null,
+    reads: { from: 0, to: 0 },
+    ...fields,
+  });
   if (from === null || to === null) {
-    return { ...base, result: 'missing', side: from === null ? (to === null ? 'both' : 'from') : 'to' };
+    return result('missing', { side: from === null ? (to === null ? 'both' : 'from') : 'to' });
   }
-  if (from.head === to.head && from.maxTxn === to.maxTxn) return { ...base, result: 'equal', common: from.maxTxn };
+  if (from.head === to.head && from.maxTxn === to.maxTxn) return result('equal', { common: from.maxTxn });
 
   // The chains at the shorter log's last transaction: one side's head, the other's a read.
   const m = Math.min(from.maxTxn, to.maxTxn);
@@ -137,7 +149,7 @@ async function compareTopic(
   const [ca, cb] = await Promise.all([chainAt(a, from, m), chainAt(b, to, m)]);
   if (ca.chain === cb.chain) {
     const ahead: SideName = from.maxTxn > to.maxTxn ? 'from' : 'to';
-    return { ...base, result: 'prefix', side: ahead, aheadBy: Math.abs(from.maxTxn - to.maxTxn), common: m };
+    return result('prefix', { side: ahead, aheadBy: Math.abs(from.maxTxn - to.maxTxn), common: m });
   }
 
   // Bisection: the chains are equal at `lo` (0: both start from the genesis) and differ at `hi`.
@@ -156,5 +168,5 @@ async function compareTopic(
   }
   // The first differing transaction as each side has it (read now where only its head was known).
   const [fa, fb] = await Promise.all([atHi[0] ?? a.txnAt(topic, hi), atHi[1] ?? b.txnAt(topic, hi)]);
-  return { ...base, result: 'diverged', common: hi - 1, firstDiff: { txn: hi, from: fa, to: fb } };
+  return result('diverged', { common: hi - 1, firstDiff: { txn: hi, from: fa, to: fb } });
 }
