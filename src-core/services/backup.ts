@@ -10,12 +10,12 @@ import { existsSync } from 'node:fs';
 import { link, rename, rm } from 'node:fs/promises';
 import { TidemarkError } from '../model/errors';
 import { LIMITS } from '../model/limits';
-import type { StoredEvent, TxnInfo } from '../model/types';
 import { GENESIS, chainOfRead } from '../store/chain';
 import { type BackupProgress, sqliteOnlineBackup } from '../store/sqlite/backup';
 import { openSqliteStore } from '../store/sqlite/index';
 import type { EventStore } from '../store/types';
 import { reservePartialPath } from './save';
+import { readImportTxns } from './txn-reader';
 
 export interface BackupCheck {
   topics: number;
@@ -74,58 +74,42 @@ export async function verifyBackup(
   return check;
 }
 
-/** Recomputes every chain of `topic` in page-sized reads; returns the last one. */
+/**
+ * Recomputes every chain of `topic` (read as import units by services/txn-reader.ts, the one
+ * reader of a log with its events); returns the last one.
+ */
 async function recomputeChains(
   store: EventStore,
   topic: string,
   check: BackupCheck,
   opts: { signal?: AbortSignal; onProgress?: (txns: number) => void },
 ): Promise<string> {
-  const limit = LIMITS.pageMax;
   let prev = GENESIS;
   let expectTxn = 1;
   let expectSeq = 1;
-  // Events read ahead of the transaction being checked: `buffered[at..]` (a cursor, so taking a
-  // transaction's events costs its own size, not the page's).
-  let buffered: StoredEvent[] = [];
-  let at = 0;
-  let eventsNext: number | null = 0;
-  let txnsAfter: number | null = 0;
-  const eventsOf = async (t: TxnInfo): Promise<StoredEvent[]> => {
-    while (buffered.length - at < t.count && eventsNext !== null) {
-      const page = await store.readEvents(topic, { after: eventsNext, limit });
-      buffered = buffered.slice(at).concat(page.events);
-      at = 0;
-      eventsNext = page.next;
+  const units = readImportTxns(store, topic, {
+    pageTxns: LIMITS.pageMax,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  for await (const { txn: t, events } of units) {
+    if (t.txn !== expectTxn || t.firstSeq !== expectSeq || t.lastSeq - t.firstSeq + 1 !== t.count) {
+      throw failed(
+        `topic "${topic}": transaction ${t.txn} is numbered out of order (expected txn ${expectTxn} from seq ${expectSeq})`,
+      );
     }
-    const mine = buffered.slice(at, at + t.count);
-    at += mine.length;
-    return mine;
-  };
-  while (txnsAfter !== null) {
-    cancelled(opts.signal);
-    const page = await store.listTxns(topic, { after: txnsAfter, limit });
-    for (const t of page.txns) {
-      if (t.txn !== expectTxn || t.firstSeq !== expectSeq || t.lastSeq - t.firstSeq + 1 !== t.count) {
-        throw failed(
-          `topic "${topic}": transaction ${t.txn} is numbered out of order (expected txn ${expectTxn} from seq ${expectSeq})`,
-        );
-      }
-      const events = await eventsOf(t);
-      if (events.length !== t.count || events.some((e, i) => e.seq !== t.firstSeq + i || e.txn !== t.txn)) {
-        throw failed(`topic "${topic}": transaction ${t.txn} does not hold events ${t.firstSeq} to ${t.lastSeq}`);
-      }
-      const chain = chainOfRead(prev, t, events);
-      if (chain !== t.chain) throw failed(`topic "${topic}": the chain of transaction ${t.txn} does not recompute`);
-      prev = chain;
-      expectTxn++;
-      expectSeq = t.lastSeq + 1;
-      check.txns++;
-      check.events += t.count;
+    if (events.some((e, i) => e.seq !== t.firstSeq + i || e.txn !== t.txn)) {
+      throw failed(`topic "${topic}": transaction ${t.txn} does not hold events ${t.firstSeq} to ${t.lastSeq}`);
     }
-    opts.onProgress?.(check.txns);
-    txnsAfter = page.next;
+    const chain = chainOfRead(prev, t, events);
+    if (chain !== t.chain) throw failed(`topic "${topic}": the chain of transaction ${t.txn} does not recompute`);
+    prev = chain;
+    expectTxn++;
+    expectSeq = t.lastSeq + 1;
+    check.txns++;
+    check.events += t.count;
+    if (check.txns % 1000 === 0) opts.onProgress?.(check.txns);
   }
+  opts.onProgress?.(check.txns);
   return prev;
 }
 
