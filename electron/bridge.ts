@@ -157,6 +157,7 @@ export function createBridge(transport: BridgeTransport): StoreApi {
       }),
     exportSurface: (topic, req, op) =>
       longOp(op, 'exportSurface:cancel', (opId) => call('exportSurface', [topic, req, opId])),
+    compareWith: (req, op) => longOp(op, 'compareWith:cancel', (opId) => call('compareWith', [req, opId])),
 
     subscribe(topic, after, onEvents, onError) {
       listen();

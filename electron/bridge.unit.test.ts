@@ -106,7 +106,7 @@ describe('the bridge over the contract', () => {
     }
   });
 
-  it('hands every field of a diff, a repair, an export and a subscription to main', async () => {
+  it('hands every field of a diff, a repair, an export, a comparison and a subscription to main', async () => {
     const { api, received } = setup();
     const params: Omit<DiffRequest, 'file'> = {
       fileName: 'f.csv',
@@ -145,6 +145,11 @@ describe('the bridge over the contract', () => {
     expect(received.get('exportSurface')!.slice(0, 2)).toEqual(['t', exp]);
     expect(unexercised(CONTRACT.exportSurface.args, received.get('exportSurface'), 'exportSurface')).toEqual([]);
 
+    const cmp = { connectionId: 'conn-2', topic: 't' };
+    await api.compareWith(cmp);
+    expect(received.get('compareWith')![0]).toEqual(cmp);
+    expect(unexercised(CONTRACT.compareWith.args, received.get('compareWith'), 'compareWith')).toEqual([]);
+
     api.subscribe('t', 5, () => undefined);
     await new Promise((r) => setImmediate(r));
     expect(received.get('subscribe')!.slice(0, 2)).toEqual(['t', 5]);
@@ -173,6 +178,10 @@ describe('the bridge over the contract', () => {
     await expect(
       api.repair('t', { file: new Blob([]), fileName: 'f', reason: 'r', source: 'x' } as never),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'repair: req.source: unknown field' });
+    await expect(api.compareWith({ connectionId: 'c', url: 'http://elsewhere' } as never)).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'compareWith: req.url: unknown field',
+    });
     expect(received.size).toBe(0);
   });
 
@@ -182,6 +191,7 @@ describe('the bridge over the contract', () => {
     expect(Object.keys(api).sort()).toEqual(methods);
     expect(CHANNELS.filter((c) => !c.includes(':')).sort()).toEqual(methods);
     expect(CHANNELS.filter((c) => c.includes(':')).sort()).toEqual([
+      'compareWith:cancel',
       'diff:cancel',
       'exportSurface:cancel',
       'repair:cancel',

@@ -187,6 +187,18 @@ export class ConnectionManager {
     return info;
   }
 
+  /**
+   * How to reach a remembered connection (its token from the RecentStore) without switching to it:
+   * "Compare with…" opens it beside the current one. NOT_FOUND for an id that is not remembered.
+   */
+  descriptorFor(id: string): StoreDescriptor {
+    const rec = this.recent.get(id);
+    if (!rec) throw new TidemarkError('NOT_FOUND', `connection ${id}: not remembered`);
+    if (rec.kind === 'sqlite') return { kind: 'sqlite', file: rec.target };
+    const token = this.recent.tokenFor(rec.id);
+    return token === undefined ? { kind: 'http', url: rec.target } : { kind: 'http', url: rec.target, token };
+  }
+
   forget(id: string): void {
     if (!this.recent.forget(id)) throw new TidemarkError('NOT_FOUND', `connection ${id}: not remembered`);
   }

@@ -15,11 +15,13 @@ import { exportFileName } from '../src-core/export/names';
 import { toErrorBody, TidemarkError } from '../src-core/model/errors';
 import type { Capabilities } from '../src-core/model/store-api';
 import { servicesFor } from '../src-core/services';
+import { compareStores } from '../src-core/services/compare';
 import { osUserName } from '../src-core/services/os-user';
 import { SettingsStore } from './settings-store';
 import type { ConnectionManager, StoreDescriptor } from './connections';
 import type { HandlerContext, Handlers, SenderLike } from './ipc-handler';
 import type { Job, JobRunner } from './jobs';
+import { openDescriptor } from './store-open';
 
 export interface Dialogs {
   /** A native open (or save, for `create`) dialog for a store file; null when cancelled. */
@@ -187,6 +189,25 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
       return { savedAs: file, rows };
     },
     'exportSurface:cancel': ([opId], ctx) => cancel(ctx.sender, opId),
+    // Compare: a few reads per topic (bisection over chains), so it runs here rather than in a job
+    // worker; the other connection is opened beside the current one (a file read-only) and closed after.
+    compareWith: ([req, opId], ctx) => {
+      const from = connections.requireStore().store;
+      const desc = connections.descriptorFor(req.connectionId);
+      return runOp(ctx.sender, opId, async (signal) => {
+        const to = openDescriptor(desc, { readonly: true });
+        try {
+          return await compareStores(from, to, {
+            ...(req.topic !== undefined ? { topics: [req.topic] } : {}),
+            signal,
+            onProgress: (progress) => ctx.push('op:progress', { opId, progress }),
+          });
+        } finally {
+          await to.close();
+        }
+      });
+    },
+    'compareWith:cancel': ([opId], ctx) => cancel(ctx.sender, opId),
 
     subscribe: ([topic, after, subId], ctx) => {
       const tailing = store();

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { ErrorBody } from '../src-core/model/errors';
 import {
+  compareWithRequestSchema,
   diffParamsSchema,
   exportSurfaceRequestSchema,
   repairParamsSchema,
@@ -51,7 +52,7 @@ export const repairRunSchema = repairParamsSchema.extend({ source: snapshotSourc
 export type RepairRunRequest = z.infer<typeof repairRunSchema>;
 
 /** The methods that run as long operations: progress on `op:progress`, `<method>:cancel` stops them. */
-export type LongMethod = Extract<SpecialMethod, 'diff' | 'repair' | 'exportSurface'>;
+export type LongMethod = Extract<SpecialMethod, 'diff' | 'repair' | 'exportSurface' | 'compareWith'>;
 export type CancelChannel = `${LongMethod}:cancel`;
 
 const topic = ['topic', topicNameSchema] as const;
@@ -65,6 +66,8 @@ export const CONTRACT = {
   'repair:cancel': signature(['opId', opId]),
   exportSurface: signature(topic, ['req', exportSurfaceRequestSchema], ['opId', opId]),
   'exportSurface:cancel': signature(['opId', opId]),
+  compareWith: signature(['req', compareWithRequestSchema], ['opId', opId]),
+  'compareWith:cancel': signature(['opId', opId]),
   subscribe: signature(topic, ['after', seqNoSchema], ['subId', opId]),
   'subscribe:stop': signature(['subId', opId]),
 } satisfies Record<PlainMethod | SpecialMethod | CancelChannel | 'subscribe:stop', Signature>;
@@ -108,6 +111,7 @@ type SpecialsMatch = {
   >;
   exportSurface: Equal<ArgsOf<'exportSurface'>, [Params<'exportSurface'>[0], Params<'exportSurface'>[1], string]>;
   subscribe: Equal<ArgsOf<'subscribe'>, [Params<'subscribe'>[0], Params<'subscribe'>[1], string]>;
+  compareWith: Equal<ArgsOf<'compareWith'>, [Params<'compareWith'>[0], string]>;
 };
 const specialsMatch: { [M in SpecialMethod]: true } = {} as SpecialsMatch;
 void specialsMatch;

@@ -18,8 +18,10 @@ import {
   SURFACE_OPTION_KEYS,
   TIMELINE_OPTION_KEYS,
 } from '../../src-core/model/option-keys';
+import type { CompareReport } from '../../src-core/model/integrity';
 import type {
   Capabilities,
+  CompareWithRequest,
   ConnectServerRequest,
   ConnectionInfo,
   ConnectionPatch,
@@ -317,6 +319,20 @@ export class HttpStoreApi implements StoreApi {
     const name = exportFileName(topic, 'surface', req.format);
     saveBlob(blob, name);
     return { savedAs: name, rows };
+  }
+
+  /**
+   * Desktop only (docs/renderer.md, "Compare with…"): a page served by one server cannot read
+   * another (servers send no CORS headers), and a server does not fetch URLs for a browser (SSRF),
+   * so the browser refuses before any request, saying what to use instead.
+   */
+  compareWith(_req: CompareWithRequest, _op?: LongOperation): Promise<CompareReport> {
+    return Promise.reject(
+      new TidemarkError(
+        'BAD_REQUEST',
+        `Compare with… runs in the desktop app: this page can only reach the server that served it. From a shell: tidemark compare --from ${this.conn?.target ?? 'URL'} --to OTHER_URL`,
+      ),
+    );
   }
 
   subscribe(

@@ -3,6 +3,8 @@
  */
 import type { Command } from 'commander';
 import { registerBench } from './bench';
+import { registerBackup } from './backup';
+import { registerCompare } from './compare';
 import { registerCompletion } from './completion';
 import { registerDiff } from './diff';
 import { registerInvalidate } from './invalidate';
@@ -25,6 +27,9 @@ export const commands: RegisterCommand[] = [
   registerInvalidate,
   registerRepublish,
   registerDiff,
+  // integrity: compare and backup
+  registerCompare,
+  registerBackup,
   registerBench,
   registerServe,
   registerCompletion,

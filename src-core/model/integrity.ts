@@ -70,3 +70,53 @@ export interface ImportOptions {
   /** Called after each committed transaction with the count imported so far. */
   onProgress?: (imported: number) => void;
 }
+
+// ---- compare (services/compare.ts, `tidemark compare`, the app's "Compare with…") ----
+
+/** What one side of a comparison holds of a topic, as read when the comparison started. */
+export interface CompareSide {
+  maxTxn: number;
+  /** The chain of its last transaction. */
+  head: string | null;
+}
+
+/**
+ * How a topic's two logs relate: `equal` (same head, so the same log); `missing` (`side` has no
+ * transaction of it, or with `side` `both` neither has); `prefix` (one log is a strict prefix of
+ * the other: `side` is ahead by `aheadBy` transactions); `diverged` (they differ from
+ * `firstDiff.txn` on).
+ */
+export type CompareResult = 'equal' | 'missing' | 'prefix' | 'diverged';
+
+/** The first transaction whose chains differ, as each side has it. */
+export interface CompareDivergence {
+  txn: number;
+  from: TxnInfo;
+  to: TxnInfo;
+}
+
+export interface TopicComparison {
+  topic: string;
+  result: CompareResult;
+  /** Null where that side has no transaction of the topic. */
+  from: CompareSide | null;
+  to: CompareSide | null;
+  /** `missing`: the side without the topic (`both`: neither has it); `prefix`: the side ahead. */
+  side: 'from' | 'to' | 'both' | null;
+  /** `prefix`: how many transactions the side ahead has beyond the other's last; else 0. */
+  aheadBy: number;
+  /** Transactions the two logs share from the start (their common prefix). */
+  common: number;
+  /** `diverged` only. */
+  firstDiff: CompareDivergence | null;
+  /** Reads this topic cost on each side (a topic's counters or one transaction each). */
+  reads: { from: number; to: number };
+}
+
+export interface CompareReport {
+  /** True when every topic compared is `equal`. */
+  equal: boolean;
+  topics: TopicComparison[];
+  /** Reads made on each side in all (topic lists included). */
+  reads: { from: number; to: number };
+}

@@ -58,6 +58,16 @@ export const LIMITS = {
   timelineBucketsMax: 2000,
   /** An ISO-8601 time given as a timeline's `from` or `to`: at most this many characters. */
   timeTextMax: 40,
+  /**
+   * An import (`POST …/import`, `tidemark copy`) carries values as another store read them, which
+   * may predate jsonDepthMax: it takes data and meta nested up to this many levels (every
+   * backend's reader is iterative) and refuses deeper values naming txn and seq.
+   */
+  importJsonDepthMax: 4096,
+  /** Largest NDJSON line of an import body: one `{"txn":…}` line or one event. */
+  importLineBytesMax: 16 * 1024 * 1024,
+  /** Longest an import request body may take to arrive, in ms (its transactions commit as they come). */
+  importBodyMsMax: 60 * 60 * 1000,
 } as const;
 
 /** The key of invalidation markers; writers cannot use it (it starts with `$`, see validate.ts). */

@@ -241,6 +241,17 @@ export const connectionPatchSchema = z.strictObject({
   color: connectionColorSchema.optional(),
 });
 
+// ---- compare (the app's "Compare with…", services/compare.ts) ----
+
+/**
+ * Compare the open connection's logs with another remembered connection's (desktop only: the
+ * browser cannot reach a second server, docs/renderer.md): every topic either has, or only `topic`.
+ */
+export const compareWithRequestSchema = z.strictObject({
+  connectionId: connectionIdSchema,
+  topic: topicNameSchema.optional(),
+});
+
 /** The option names each read serialises (query parameters over HTTP): listed without zod, pinned to these schemas. */
 export {
   EXPORT_SURFACE_REQUEST_KEYS,

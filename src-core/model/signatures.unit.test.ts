@@ -53,6 +53,7 @@ describe('the option schemas', () => {
     expect(objects.map(([name]) => name).sort()).toEqual([
       'appendOptionsSchema',
       'appendRequestSchema',
+      'compareWithRequestSchema',
       'connectServerRequestSchema',
       'connectionPatchSchema',
       'diffParamsSchema',

@@ -8,7 +8,9 @@
  */
 import type { z } from 'zod';
 import type { ErrorCode } from './errors';
+import type { CompareReport } from './integrity';
 import type {
+  compareWithRequestSchema,
   connectServerRequestSchema,
   connectionPatchSchema,
   diffParamsSchema,
@@ -186,7 +188,7 @@ export interface Progress {
   /** Work done and total, in the unit named (bytes read, rows compared). total null: unknown. */
   done: number;
   total: number | null;
-  unit: 'bytes' | 'rows' | 'txns';
+  unit: 'bytes' | 'rows' | 'txns' | 'topics';
   phase: string;
 }
 
@@ -212,6 +214,9 @@ export interface ExportResult {
   savedAs: string | null;
   rows: number;
 }
+
+/** Compare with another remembered connection (model/options.ts `compareWithRequestSchema`). */
+export type CompareWithRequest = z.infer<typeof compareWithRequestSchema>;
 
 export interface StoreApi {
   capabilities(): Promise<Capabilities>;
@@ -253,6 +258,12 @@ export interface StoreApi {
   /** Writes what a diff found (or, with `dryRun`, answers what it would write), in one commit. */
   repair(topic: string, req: RepairRequest, op?: LongOperation): Promise<RepairResult>;
   exportSurface(topic: string, req: ExportSurfaceRequest, op?: LongOperation): Promise<ExportResult>;
+  /**
+   * Compares the open connection's logs (the `from` side) with another remembered connection's
+   * (`to`), topic by topic (services/compare.ts). Desktop only: the browser refuses it (BAD_REQUEST
+   * saying why; docs/renderer.md).
+   */
+  compareWith(req: CompareWithRequest, op?: LongOperation): Promise<CompareReport>;
 
   /** Live tail: `onEvents` gets every event with seq > after, in order, until unsubscribed. */
   subscribe(

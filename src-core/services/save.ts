@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type WriteStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { TidemarkError } from '../model/errors';
@@ -32,7 +32,7 @@ export class PartialFile {
 
   /** Creates the temporary file beside `file`; a file that cannot be created is a BAD_REQUEST naming it. */
   static async create(file: string): Promise<PartialFile> {
-    const path = `${file}.partial-${randomBytes(6).toString('hex')}`;
+    const path = partialPathOf(file);
     const stream = createWriteStream(path, { flags: 'wx', encoding: 'utf8' });
     try {
       await once(stream, 'ready');
@@ -69,6 +69,27 @@ export class PartialFile {
   private check(): void {
     if (this.failure !== null) throw this.failure;
   }
+}
+
+/** The temporary name beside `file` that a whole-or-nothing write uses until it is complete. */
+export function partialPathOf(file: string): string {
+  return `${file}.partial-${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Creates an empty temporary file beside `file`, exclusively, for a writer that needs a path rather
+ * than a stream (SQLite's backup API, services/backup.ts); the caller renames it into place when
+ * complete or removes it. A file that cannot be created is a BAD_REQUEST naming it, as in `PartialFile`.
+ */
+export async function reservePartialPath(file: string): Promise<string> {
+  const path = partialPathOf(file);
+  try {
+    await (await open(path, 'wx')).close();
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new TidemarkError('BAD_REQUEST', `${file}: cannot be written (${String(code ?? e)})`, { cause: e });
+  }
+  return path;
 }
 
 /** Writes `text` to `file` through a `PartialFile`; an aborted `signal` is CANCELLED and leaves nothing. */

@@ -5,6 +5,7 @@
  * answers every call with UNAVAILABLE "the store is closed" (model/errors.ts `storeClosed`). All methods are async so remote backends fit; errors are thrown as
  * `TidemarkError` (or anything with a `code`, see model/errors.ts).
  */
+import type { ImportOptions, ImportResult, ImportTxn } from '../model/integrity';
 import type {
   AppendOptions,
   AppendRequest,
@@ -76,6 +77,22 @@ export interface EventStore {
    * is what it would return now. Both run as one request of their own over HTTP.
    */
   appendBatch(txns: BatchTxn[], opts?: BatchOptions): Promise<BatchResponse>;
+
+  /**
+   * Imports transactions exactly as another store read them (API.md "Integrity", docs/operations.md):
+   * accepted only when the topic is empty or its head is the chain before the first one; numbers,
+   * times, hashes, content types, meta and by are kept (no de-duplication); each transaction's
+   * chain is recomputed (store/chain.ts) and must equal the one given; markers re-apply through the
+   * backend's invalidation. Each transaction commits atomically; it stops at the first refused one
+   * (`error`, like appendBatch: BAD_REQUEST for a bad field or a value this backend cannot hold,
+   * CONFLICT when it does not follow the head or its chain differs), so running it again resumes.
+   * An aborted `opts.signal` rejects with CANCELLED (what committed stays).
+   */
+  importTxns(
+    topic: string,
+    txns: AsyncIterable<ImportTxn> | Iterable<ImportTxn>,
+    opts?: ImportOptions,
+  ): Promise<ImportResult>;
 
   /** A page of the log. Unknown topic: an empty page. */
   readEvents(topic: string, opts?: ReadEventsOptions): Promise<EventPage>;

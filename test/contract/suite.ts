@@ -10,6 +10,7 @@ import { batchCases } from './cases/batch';
 import { batchOptionCases } from './cases/batch-options';
 import { chainCases } from './cases/chain';
 import { closedCases } from './cases/closed';
+import { importCases } from './cases/import';
 import { invalidateCases } from './cases/invalidate';
 import { jsonLimitCases } from './cases/json-limits';
 import { propertyCases } from './cases/property';
@@ -36,6 +37,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     invalidateCases(fx);
     whoCases(fx);
     chainCases(fx);
+    importCases(fx);
     republishCases(fx);
     surfaceCases(fx);
     repairCases(fx);

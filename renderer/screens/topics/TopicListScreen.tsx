@@ -1,7 +1,7 @@
 /**
  * The topic list: every topic with its event count, key count, invalid transactions and last
  * write; "Filter topics" narrows it; Enter or a click opens a topic. With no topics, offers
- * "Load sample data".
+ * "Load sample data". "Compare with…" compares every topic with another connection (CompareDialog).
  */
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState, type ReactNode } from 'react';
@@ -13,6 +13,7 @@ import { VirtualTable, type Column } from '../../components/VirtualTable';
 import { fmtAge, fmtNum, fmtTime } from '../../lib/format';
 import { navigate } from '../../lib/route';
 import { topicsQuery } from '../../queries/topics';
+import { CompareDialog } from './CompareDialog';
 import { LoadSampleButton } from './LoadSampleButton';
 
 const open = (t: TopicInfo): void => navigate({ screen: 'topic', topic: t.topic, tab: 'events' });
@@ -54,6 +55,7 @@ export function TopicListScreen(): ReactNode {
   const api = useApi();
   const topics = useQuery(topicsQuery(api));
   const [filter, setFilter] = useState('');
+  const [comparing, setComparing] = useState(false);
   const rows = useMemo(() => {
     const q = filter.trim().toLowerCase();
     return (topics.data ?? []).filter((t) => t.topic.toLowerCase().includes(q));
@@ -67,7 +69,12 @@ export function TopicListScreen(): ReactNode {
         <span className="muted">
           {topics.data ? `${fmtNum(rows.length)} of ${fmtNum(topics.data.length)}` : ''} · Ctrl+K to jump
         </span>
+        {/* integrity: compare this connection's logs with another's */}
+        <button type="button" onClick={() => setComparing(true)}>
+          Compare with…
+        </button>
       </div>
+      {comparing && <CompareDialog onClose={() => setComparing(false)} />}
       {topics.error ? (
         <ErrorNotice title="Topics could not be loaded" error={topics.error} onRetry={() => void topics.refetch()} />
       ) : topics.isPending ? (

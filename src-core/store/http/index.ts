@@ -9,6 +9,7 @@
  */
 import { badRequest, hasErrorCode, storeClosed, toBatchError } from '../../model/errors';
 import { batchOptionsOf, isDryRun } from '../prepare';
+import type { ImportResult } from '../../model/integrity';
 import type {
   AppendOptions,
   AppendRequest,
@@ -124,6 +125,11 @@ export class HttpEventStore implements EventStore {
       body: `{"txns":[${bodies.join(',')}]}`,
     });
     return res.error === null && refused !== null ? { ...res, error: refused } : res;
+  }
+
+  /** Not yet on this backend (importTxns lands here next). */
+  importTxns(topic: string): Promise<ImportResult> {
+    return Promise.reject(badRequest(`import into "${topic}": not available on this backend yet`));
   }
 
   async readEvents(topic: string, opts: ReadEventsOptions = {}): Promise<EventPage> {

@@ -59,6 +59,8 @@ import { type ChainEvent, GENESIS, chainOf } from '../chain';
 import { CommitListeners } from '../listeners';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
+import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
+import { importInto } from './import';
 import { type LogEntry, eventOf, headsOf, invalidations, surfaceOf, timelineFold, topicInfoOf, txnsOf } from './fold';
 
 export type { LogEntry } from './fold';
@@ -262,6 +264,25 @@ export class MemoryEventStore implements EventStore {
       );
       return batchAnswer(res, o);
     });
+  }
+
+  /** memory/import.ts: each transaction appended as given, its markers folded like any other. */
+  importTxns(
+    topic: string,
+    txns: AsyncIterable<ImportTxn> | Iterable<ImportTxn>,
+    opts?: ImportOptions,
+  ): Promise<ImportResult> {
+    const target = {
+      log: (t: string) => this.liveLog(t),
+      commit: (t: string, entries: LogEntry[]) => this.write((committed) => this.commit(t, entries, committed)),
+    };
+    return importInto(target, topic, txns, opts);
+  }
+
+  /** The topic's log, or UNAVAILABLE on a closed store. */
+  private liveLog(topic: string): LogEntry[] {
+    if (this.closed) throw storeClosed();
+    return this.log(topic);
   }
 
   readEvents(topic: string, opts?: ReadEventsOptions): Promise<EventPage> {

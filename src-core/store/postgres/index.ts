@@ -10,6 +10,9 @@
  * SCHEMA_TOO_NEW, at open and on every write.
  */
 import { badRequest, storeClosed } from '../../model/errors';
+import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
+import { ImportClaims, importGroups } from '../import-check';
+import { importGroupPg } from './import';
 import type {
   AppendOptions,
   AppendRequest,
@@ -31,6 +34,7 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../../model/types';
+import { validateTopic } from '../../model/validate';
 import {
   applyPrepared,
   batchAnswer,
@@ -184,6 +188,37 @@ export class PostgresEventStore implements EventStore {
       }),
     );
     return batchAnswer(res, o);
+  }
+
+  /** In groups, one database transaction each holding the topic's lock (postgres/import.ts). */
+  async importTxns(
+    topic: string,
+    txns: AsyncIterable<ImportTxn> | Iterable<ImportTxn>,
+    opts: ImportOptions = {},
+  ): Promise<ImportResult> {
+    this.ensureOpen();
+    validateTopic(topic);
+    const { t, channel } = this.db;
+    let claims = new ImportClaims();
+    let imported = 0;
+    let error: ImportResult['error'] = null;
+    for await (const group of importGroups(txns, opts.signal)) {
+      this.ensureOpen();
+      const r = await this.writing(() =>
+        inTx(this.db, (c) => importGroupPg(c, t, channel, topic, group, imported, claims)),
+      );
+      claims = r.claims;
+      imported += r.imported;
+      if (r.imported > 0) opts.onProgress?.(imported);
+      if (r.error !== null) {
+        error = r.error;
+        break;
+      }
+    }
+    const rows = await query<{ head: string | null }>(this.db, `SELECT head FROM ${t.topics} WHERE topic = $1`, [
+      topic,
+    ]);
+    return { imported, head: rows[0]?.head ?? null, error };
   }
 
   async readEvents(topic: string, opts?: ReadEventsOptions): Promise<EventPage> {

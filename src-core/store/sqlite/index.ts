@@ -29,7 +29,10 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../../model/types';
+import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
 import { validateTopic } from '../../model/validate';
+import { ImportClaims, importGroups } from '../import-check';
+import { importGroup } from './import';
 import {
   applyPrepared,
   batchAnswer,
@@ -188,6 +191,31 @@ export class SqliteEventStore implements EventStore {
       );
       return batchAnswer(res, o);
     });
+  }
+
+  /** In groups of transactions, one IMMEDIATE transaction each (sqlite/import.ts). */
+  async importTxns(
+    topic: string,
+    txns: AsyncIterable<ImportTxn> | Iterable<ImportTxn>,
+    opts: ImportOptions = {},
+  ): Promise<ImportResult> {
+    await this.call(() => validateTopic(topic));
+    const claims = new ImportClaims();
+    let imported = 0;
+    let error: ImportResult['error'] = null;
+    for await (const group of importGroups(txns, opts.signal)) {
+      const r = await this.call(() =>
+        this.write((batch) => importGroup(batch, this.st, topic, group, imported, claims)),
+      );
+      imported += r.imported;
+      if (r.imported > 0) opts.onProgress?.(imported);
+      if (r.error !== null) {
+        error = r.error;
+        break;
+      }
+    }
+    const head = await this.call(() => this.st.topicRow.get(topic)?.head ?? null);
+    return { imported, head, error };
   }
 
   readEvents(topic: string, opts?: ReadEventsOptions): Promise<EventPage> {

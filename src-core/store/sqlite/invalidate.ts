@@ -21,6 +21,8 @@ export function applyInvalidation(
   batch: WriteBatch,
   st: Statements,
   { topic, target, reason, by }: PreparedInvalidation,
+  /** The marker's commit time in ms (an import gives the source's); default now. */
+  atMs?: number,
 ): InvalidateResult {
   const s = batch.state(topic, false);
   const t = s ? st.txn.get(s.row.id, target) : undefined;
@@ -36,7 +38,7 @@ export function applyInvalidation(
   const row = s.row;
   const seq = row.max_seq + 1;
   const txn = row.max_txn + 1;
-  const now = WriteBatch.commitTime(s);
+  const now = atMs ?? WriteBatch.commitTime(s);
   st.insertMarker.run(topicId, seq, txn, MARKER.key, MARKER.hash, now, target, reason);
   const chain = chainOf(row.head ?? GENESIS, { txn, time: isoTime(now), by, meta: null }, [
     markerChainEvent(seq, target, reason),
