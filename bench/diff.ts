@@ -3,45 +3,74 @@
  * topic of 1,000,000 keys in a SQLite store (transactions of 10,000 events) and a 1,000,000-record
  * CSV snapshot of it with differences (1,000 changed, 500 missing, 500 extra, records in scattered
  * key order), then runs `diffSnapshot` in a child process and reports wall time, records/s and the
- * child's peak RSS (maxRSS). Baseline, measured in the same run in its own child: just reading the
- * whole surface in pages of 10,000 plus parsing the whole snapshot (no spill, no compare).
- * Targets: < 15 s and < 1 GiB. TIDEMARK_BENCH_SCALE (e.g. 0.1) shrinks the sizes for a smoke run.
+ * child's peak RSS (maxRSS), with the peaks of its anonymous memory, of its file-backed pages (the
+ * store's memory map) and of the V8 heap, sampled every 20 ms. Baseline, each run in its own
+ * child: just reading the whole surface in pages of 10,000 plus parsing the whole snapshot (no
+ * spill, no compare). Both children run under the same `--max-old-space-size`
+ * (TIDEMARK_BENCH_DIFF_HEAP_MB, default 1024), alternating baseline and diff
+ * TIDEMARK_BENCH_DIFF_RUNS times (default 5), and the medians are compared.
+ * Targets: diff wall ≤ 1.2× and peak RSS ≤ 1.2× the baseline's. TIDEMARK_BENCH_SCALE (e.g. 0.1,
+ * or 4 for 4M) scales the sizes. TIDEMARK_BENCH_DIFF_DATA=<dir> keeps the built store and
+ * snapshot there (one pair per size) and reuses them in later runs.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+} from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { diffSnapshot } from '../src-core/diff/index';
 import { parseSnapshot } from '../src-core/diff/parse';
 import type { DiffSummary, EventInput } from '../src-core/model/types';
 import { openSqliteStore } from '../src-core/store/sqlite/index';
-import { SCALE, fmtInt, isMain, printTable, scaled, tempDir, tradeEvent } from './util';
+import { fmtInt, isMain, median, printTable, scaled, tempDir, tradeEvent, writeFigures } from './util';
 
 const N = scaled(1_000_000, 1000);
 const TOPIC = 'bench.diff';
-const TARGET_MS = 15_000;
-const TARGET_RSS = 1024 * 1024 * 1024;
+const RUNS = Math.max(1, Number(process.env.TIDEMARK_BENCH_DIFF_RUNS ?? '5') || 5);
+const HEAP_MB = Math.max(64, Number(process.env.TIDEMARK_BENCH_DIFF_HEAP_MB ?? '1024') || 1024);
+const TARGET_RATIO = 1.2;
+const MiB = 1048576;
+
+/** Peaks of one child's memory, in bytes. */
+interface Peaks {
+  /** Peak resident set (getrusage maxRSS: the kernel's high-water mark, catches every spike). */
+  rss: number;
+  /** Sampled peaks of anonymous and file-backed resident pages (/proc/self/status) and V8 heap. */
+  anon: number;
+  file: number;
+  heap: number;
+}
 
 interface ChildResult {
   ms: number;
   /** CPU time of the child, all threads (user + system). */
   cpuMs: number;
-  /** CPU time of the child's main thread (Linux /proc; null elsewhere): the wall time on an idle machine. */
+  /** CPU time of the child's main thread (Linux /proc; null elsewhere): its wall time on an idle machine. */
   mainCpuMs: number | null;
-  maxRssBytes: number;
+  peaks: Peaks;
+  /** Sampled peaks per phase (diff: load, sort, compare; baseline: surface, parse). */
+  phases: Record<string, Omit<Peaks, 'rss'>>;
   summary?: DiffSummary;
   records?: number;
   surfaceRows?: number;
 }
 
-/** Writes the topic: N keys, 10,000 events per transaction. */
-async function buildStore(file: string): Promise<void> {
+/** Writes the topic: n keys, 10,000 events per transaction. */
+async function buildStore(file: string, n: number): Promise<void> {
   const store = openSqliteStore(file, { synchronous: 'NORMAL' });
   try {
-    for (let i = 0; i < N; i += 10_000) {
+    for (let i = 0; i < n; i += 10_000) {
       const events: EventInput[] = [];
-      for (let j = i; j < Math.min(N, i + 10_000); j++) events.push(tradeEvent(j, N));
+      for (let j = i; j < Math.min(n, i + 10_000); j++) events.push(tradeEvent(j, n));
       await store.append(TOPIC, { events });
     }
   } finally {
@@ -50,7 +79,7 @@ async function buildStore(file: string): Promise<void> {
 }
 
 /** Writes the CSV snapshot in the same scattered key order, with the differences. */
-async function buildSnapshot(file: string): Promise<void> {
+async function buildSnapshot(file: string, n: number): Promise<void> {
   const out = createWriteStream(file);
   const cols = ['account', 'instrument', 'qty', 'px', 'side'];
   let buf = 'key,' + cols.join(',') + '\r\n';
@@ -61,34 +90,106 @@ async function buildSnapshot(file: string): Promise<void> {
       buf = '';
     }
   };
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < n; i++) {
     if (i % 2000 === 3) continue; // missing in the snapshot
-    const e = tradeEvent(i, N);
+    const e = tradeEvent(i, n);
     const d = e.data as Record<string, string | number>;
     const qty = i % 1000 === 7 ? Number(d.qty) + 1 : d.qty; // different
     await write(`${e.key},${d.account},${d.instrument},${qty},${d.px},${d.side}\r\n`);
   }
-  for (let i = 0; i < N / 2000; i++) await write(`X-${String(i).padStart(7, '0')},ACC-1,ISIN1,1,1.00,buy\r\n`);
+  for (let i = 0; i < n / 2000; i++) await write(`X-${String(i).padStart(7, '0')},ACC-1,ISIN1,1,1.00,buy\r\n`);
   out.write(buf);
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+}
+
+/** The store and snapshot of size n in `dir`, built unless a previous run left them there. */
+async function prepare(dir: string, n: number): Promise<{ db: string; snap: string }> {
+  const db = join(dir, `store-${n}.db`);
+  const snap = join(dir, `snapshot-${n}.csv`);
+  if (!existsSync(db)) {
+    const t = performance.now();
+    await buildStore(db + '.part', n);
+    renameSync(db + '.part', db);
+    console.log(`built a topic of ${fmtInt(n)} keys in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  if (!existsSync(snap)) {
+    const t = performance.now();
+    await buildSnapshot(snap + '.part', n);
+    renameSync(snap + '.part', snap);
+    const mib = statSync(snap).size / MiB;
+    console.log(`wrote a ${mib.toFixed(0)} MiB CSV snapshot in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  return { db, snap };
+}
+
+/** Anonymous and file-backed resident bytes of this process (Linux; zeros elsewhere). */
+function residentKinds(): { anon: number; file: number } {
+  try {
+    const s = readFileSync('/proc/self/status', 'utf8');
+    const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? 0) * 1024;
+    return { anon: kb('RssAnon'), file: kb('RssFile') + kb('RssShmem') };
+  } catch {
+    return { anon: 0, file: 0 };
+  }
+}
+
+/** Samples memory every 20 ms, keeping the peaks overall and per phase. */
+class Sampler {
+  phase = '';
+  readonly phases: Record<string, Omit<Peaks, 'rss'>> = {};
+  readonly peak = { anon: 0, file: 0, heap: 0 };
+  private readonly timer = setInterval(() => this.sample(), 20);
+
+  sample(): void {
+    const r = residentKinds();
+    const heap = getHeapStatistics().used_heap_size;
+    const p = (this.phases[this.phase] ??= { anon: 0, file: 0, heap: 0 });
+    for (const t of [this.peak, p]) {
+      t.anon = Math.max(t.anon, r.anon);
+      t.file = Math.max(t.file, r.file);
+      t.heap = Math.max(t.heap, heap);
+    }
+  }
+
+  enter(phase: string): void {
+    if (phase === this.phase) return;
+    this.sample();
+    this.phase = phase;
+  }
+
+  stop(): void {
+    this.sample();
+    clearInterval(this.timer);
+  }
 }
 
 /** In the child: the diff itself, or the baseline (surface read + snapshot parse). */
 async function child(mode: string, db: string, snap: string): Promise<void> {
   const store = openSqliteStore(db, { readonly: true });
+  const sampler = new Sampler();
   const started = performance.now();
-  const result: ChildResult = { ms: 0, cpuMs: 0, mainCpuMs: null, maxRssBytes: 0 };
+  const result: ChildResult = {
+    ms: 0,
+    cpuMs: 0,
+    mainCpuMs: null,
+    peaks: { rss: 0, anon: 0, file: 0, heap: 0 },
+    phases: {},
+  };
   const cpu0 = process.cpuUsage();
   const main0 = mainThreadCpuMs();
   if (mode === 'diff') {
+    sampler.enter('load');
     const r = await diffSnapshot(
       store,
       TOPIC,
       { format: 'csv', body: createReadStream(snap), size: statSync(snap).size },
       { limit: 1000 },
+      // The phase after the load's last report is the sort, until the first compare report.
+      { onProgress: (p) => sampler.enter(p.phase === 'load' && p.done === p.total ? 'sort' : (p.phase ?? '')) },
     );
     result.summary = r.summary;
   } else {
+    sampler.enter('surface');
     let rows = 0;
     let after: string | undefined;
     for (;;) {
@@ -97,6 +198,7 @@ async function child(mode: string, db: string, snap: string): Promise<void> {
       if (page.next === null) break;
       after = page.next;
     }
+    sampler.enter('parse');
     let records = 0;
     for await (const _ of parseSnapshot({ format: 'csv', body: createReadStream(snap) })) records++;
     result.surfaceRows = rows;
@@ -107,7 +209,9 @@ async function child(mode: string, db: string, snap: string): Promise<void> {
   result.cpuMs = (cpu.user + cpu.system) / 1000;
   const main1 = mainThreadCpuMs();
   result.mainCpuMs = main0 !== null && main1 !== null ? main1 - main0 : null;
-  result.maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  sampler.stop();
+  result.peaks = { rss: process.resourceUsage().maxRSS * 1024, ...sampler.peak };
+  result.phases = sampler.phases;
   await store.close();
   process.stdout.write(JSON.stringify(result) + '\n');
 }
@@ -122,12 +226,12 @@ function mainThreadCpuMs(): number | null {
   }
 }
 
+/** Runs one child under `--max-old-space-size=HEAP_MB` (the same for the baseline and the diff). */
 function runChild(mode: string, db: string, snap: string): Promise<ChildResult> {
   const self = fileURLToPath(import.meta.url);
+  const args = [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', self, '--child', mode, db, snap];
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', self, '--child', mode, db, snap], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.on('error', reject);
@@ -138,51 +242,76 @@ function runChild(mode: string, db: string, snap: string): Promise<ChildResult> 
   });
 }
 
-export async function run(): Promise<void> {
-  const tmp = tempDir('diff');
-  try {
-    const db = join(tmp.dir, 'store.db');
-    const snap = join(tmp.dir, 'snapshot.csv');
-    let t = performance.now();
-    await buildStore(db);
-    console.log(`built a topic of ${fmtInt(N)} keys in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    t = performance.now();
-    await buildSnapshot(snap);
-    const mib = statSync(snap).size / 1048576;
-    console.log(`wrote a ${mib.toFixed(0)} MiB CSV snapshot in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+const mib = (b: number): string => (b / MiB).toFixed(0);
 
-    const base = await runChild('baseline', db, snap);
-    const diff = await runChild('diff', db, snap);
-    const records = diff.summary!.snapshotRecords;
-    const line = (name: string, r: ChildResult): string[] => [
+export async function run(): Promise<void> {
+  const keep = process.env.TIDEMARK_BENCH_DIFF_DATA;
+  const tmp = keep === undefined ? tempDir('diff') : null;
+  try {
+    const dir = keep ?? tmp!.dir;
+    mkdirSync(dir, { recursive: true });
+    const { db, snap } = await prepare(dir, N);
+    const base: ChildResult[] = [];
+    const diff: ChildResult[] = [];
+    const loads: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      // Alternating, so the machine's load (shared) hits both alike.
+      base.push(await runChild('baseline', db, snap));
+      diff.push(await runChild('diff', db, snap));
+      loads.push(loadavg()[0]!);
+    }
+    const records = diff[0]!.summary!.snapshotRecords;
+    const med = (rs: ChildResult[], f: (r: ChildResult) => number): number => median(rs.map(f));
+    const line = (name: string, rs: ChildResult[]): string[] => [
       name,
-      (r.ms / 1000).toFixed(2),
-      (r.cpuMs / 1000).toFixed(2),
-      r.mainCpuMs === null ? 'n/a' : (r.mainCpuMs / 1000).toFixed(2),
-      fmtInt(records / (r.ms / 1000)),
-      (r.maxRssBytes / 1048576).toFixed(0),
+      (med(rs, (r) => r.ms) / 1000).toFixed(2),
+      (med(rs, (r) => r.cpuMs) / 1000).toFixed(2),
+      (med(rs, (r) => r.mainCpuMs ?? Number.NaN) / 1000).toFixed(2),
+      fmtInt(records / (med(rs, (r) => r.ms) / 1000)),
+      mib(med(rs, (r) => r.peaks.rss)),
+      mib(med(rs, (r) => r.peaks.anon)),
+      mib(med(rs, (r) => r.peaks.file)),
+      mib(med(rs, (r) => r.peaks.heap)),
     ];
+    console.log(
+      `${fmtInt(N)} records x ${fmtInt(N)} keys; medians of ${RUNS} alternating runs, --max-old-space-size=${HEAP_MB}`,
+    );
     printTable(
-      ['run', 'wall s', 'cpu s (all threads)', 'cpu s (main thread)', 'records/s', 'peak RSS MiB'],
+      ['run', 'wall s', 'cpu s', 'main-thread cpu s', 'records/s', 'peak RSS MiB', 'anon MiB', 'file MiB', 'heap MiB'],
       [line('baseline: read surface + parse CSV', base), line('diffSnapshot (spill + merge)', diff)],
     );
-    console.log(`load average while measuring: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`);
-    console.log(`summary: ${JSON.stringify(diff.summary)}`);
-    const mainNote =
-      diff.mainCpuMs === null
-        ? ''
-        : `; main-thread CPU ${(diff.mainCpuMs / 1000).toFixed(1)} s (${diff.mainCpuMs < TARGET_MS ? 'under' : 'OVER'} 15 s: the wall time on an idle machine)`;
+    for (const [name, rs] of [
+      ['baseline', base],
+      ['diff', diff],
+    ] as const) {
+      const phases = Object.keys(rs[0]!.phases).filter((p) => p !== '');
+      const each = phases.map((p) => {
+        const m = (f: (x: Omit<Peaks, 'rss'>) => number): string =>
+          mib(med(rs, (r) => (r.phases[p] ? f(r.phases[p]) : 0)));
+        return `${p} anon ${m((x) => x.anon)} / file ${m((x) => x.file)} / heap ${m((x) => x.heap)}`;
+      });
+      console.log(`  ${name} peaks by phase (MiB): ${each.join('; ')}`);
+    }
+    console.log(`load average while measuring: ${median(loads).toFixed(1)} on ${cpus().length} CPUs (median)`);
+    console.log(`summary: ${JSON.stringify(diff[0]!.summary)}`);
+    const wall = med(diff, (r) => r.ms) / med(base, (r) => r.ms);
+    const rss = med(diff, (r) => r.peaks.rss) / med(base, (r) => r.peaks.rss);
+    const verdict = (x: number): string => `${x.toFixed(2)}x (${x <= TARGET_RATIO ? 'met' : 'MISSED'})`;
+    const mainCpu = med(diff, (r) => r.mainCpuMs ?? Number.NaN) / med(base, (r) => r.mainCpuMs ?? Number.NaN);
+    console.log(`targets (≤ ${TARGET_RATIO}x the baseline): wall ${verdict(wall)}; peak RSS ${verdict(rss)}`);
     console.log(
-      `targets (1M records): wall < 15 s: ${diff.ms < TARGET_MS ? 'met' : 'MISSED'}${SCALE !== 1 ? ' (scaled run)' : ''}${mainNote}; peak RSS < 1 GiB: ${diff.maxRssBytes < TARGET_RSS ? 'met' : 'MISSED'}; ratio to baseline ${(diff.ms / base.ms).toFixed(2)}x`,
+      `main-thread CPU ${mainCpu.toFixed(2)}x the baseline's (the wall ratio on an idle machine, where the worker has its own core)`,
     );
-    const outDir = join(fileURLToPath(new URL('.', import.meta.url)), 'out');
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(
-      join(outDir, 'diff.json'),
-      JSON.stringify({ n: N, snapshotMiB: mib, baseline: base, diff }, null, 2) + '\n',
-    );
+    writeFigures('diff', {
+      n: N,
+      runs: RUNS,
+      heapMb: HEAP_MB,
+      snapshotMiB: statSync(snap).size / MiB,
+      baseline: base,
+      diff,
+    });
   } finally {
-    tmp.cleanup();
+    tmp?.cleanup();
   }
 }
 

@@ -47,15 +47,13 @@ export { DIFF_ROWS_MAX } from './types';
 
 const BATCH = 5_000;
 /** Most surface rows read ahead while the snapshot is sorted. */
-const READ_AHEAD_ROWS = 200_000;
+const READ_AHEAD_ROWS = 50_000;
 
 /** Progress reports and cancellation (model/store-api.ts `LongOperation`). */
 export type DiffOperation = LongOperation;
 
-/** How spilled records turn back into fields: JSON text of an object, or of a CSV row's cells. */
+/** How spilled records, parsed again (a record, or a CSV row's cells), compare and show. */
 interface Decoder {
-  /** The spilled JSON text parsed: a record (JSON, NDJSON) or a CSV row's cells. */
-  parse(rec: string): unknown;
   /** The names of the compared fields that differ from the store's data. */
   differing(store: SurfaceRow, parsed: unknown): string[];
   /** The snapshot record as a DiffRow shows it. */
@@ -180,9 +178,8 @@ async function loadJson(
     await loader.push({ key, n: r.n, line: r.line ?? null, value });
   }
   await loader.finish();
-  // `parsed` is always what `parse` returned, a record here.
+  // `parsed` is always a spilled value, a record here.
   return {
-    parse: (rec) => JSON.parse(rec) as Fields,
     differing: (st, record) => differingFields(storeFields(st.data), record as Fields, spec),
     record: (record) => record as Fields,
   };
@@ -213,9 +210,8 @@ async function loadCsv(
   await loader.finish();
   const names = spec.fields ?? header.filter((c) => c !== spec.keyField && !spec.ignore.has(c));
   const columns: CsvColumn[] = names.map((name) => ({ name, index: header.indexOf(name) }));
-  // `parsed` is always what `parse` returned, a row of cells here.
+  // `parsed` is always a spilled value, a row of cells here.
   return {
-    parse: (rec) => JSON.parse(rec) as string[],
     differing: (st, cells) => differingCells(storeFields(st.data), cells as string[], columns, spec.rules),
     record: (cells) => cellsToRecord(header, cells as string[]),
   };
@@ -250,77 +246,79 @@ async function merge(
     return onRow?.(row);
   };
 
-  const snap = spill.rows();
-  try {
-    let page: SurfaceRow[] | null = await surface.next();
-    let lastStore: SurfaceRow | undefined;
-    let pi = 0;
-    let s = snap.next();
-    for (let iter = 0; ; iter++) {
-      if (page !== null && pi >= page.length) {
-        page = await surface.next();
-        pi = 0;
-        continue;
+  const signal = pacer.op.signal;
+  let page: SurfaceRow[] | null = await surface.next();
+  let lastStore: SurfaceRow | undefined;
+  let pi = 0;
+  let batch: SpilledRow[] | null = await spill.next(signal, cancelled);
+  let si = 0;
+  for (let iter = 0; ; iter++) {
+    if (page !== null && pi >= page.length) {
+      page = await surface.next();
+      pi = 0;
+      continue;
+    }
+    if (batch !== null && si >= batch.length) {
+      batch = await spill.next(signal, cancelled);
+      si = 0;
+      continue;
+    }
+    const st: SurfaceRow | undefined = page?.[pi];
+    if (st !== undefined && st !== lastStore) {
+      // The merge is only right if the store pages in code-point order; never guess.
+      if (lastStore !== undefined && compareKeys(st.key, lastStore.key) <= 0) {
+        throw new TidemarkError(
+          'INTERNAL',
+          `the store returned the surface out of key order (${JSON.stringify(st.key)} after ${JSON.stringify(lastStore.key)})`,
+        );
       }
-      const st: SurfaceRow | undefined = page?.[pi];
-      if (st !== undefined && st !== lastStore) {
-        // The merge is only right if the store pages in code-point order; never guess.
-        if (lastStore !== undefined && compareKeys(st.key, lastStore.key) <= 0) {
-          throw new TidemarkError(
-            'INTERNAL',
-            `the store returned the surface out of key order (${JSON.stringify(st.key)} after ${JSON.stringify(lastStore.key)})`,
-          );
-        }
-        lastStore = st;
-      }
-      const sn: SpilledRow | undefined = s.done === true ? undefined : s.value;
-      if (st === undefined && sn === undefined) break;
-      const c = st === undefined ? -1 : sn === undefined ? 1 : compareKeys(sn[0], st.key);
-      let pending: void | Promise<void> = undefined;
-      if (c < 0) {
-        summary.missingInStore++;
-        pending = keep({
-          key: sn![0],
-          status: 'missingInStore',
-          fields: [],
-          store: null,
-          snapshot: decoder.record(decoder.parse(sn![3])),
-        });
-        s = snap.next();
-        done++;
-      } else if (c > 0) {
-        summary.missingInSnapshot++;
-        summary.surfaceRows++;
-        pending = keep({ key: st!.key, status: 'missingInSnapshot', fields: [], store: st!, snapshot: null });
-        pi++;
-        done++;
+      lastStore = st;
+    }
+    const sn: SpilledRow | undefined = batch?.[si];
+    if (st === undefined && sn === undefined) break;
+    const c = st === undefined ? -1 : sn === undefined ? 1 : compareKeys(sn[0], st.key);
+    let pending: void | Promise<void> = undefined;
+    if (c < 0) {
+      summary.missingInStore++;
+      pending = keep({
+        key: sn![0],
+        status: 'missingInStore',
+        fields: [],
+        store: null,
+        snapshot: decoder.record(sn![3]),
+      });
+      si++;
+      done++;
+    } else if (c > 0) {
+      summary.missingInSnapshot++;
+      summary.surfaceRows++;
+      pending = keep({ key: st!.key, status: 'missingInSnapshot', fields: [], store: st!, snapshot: null });
+      pi++;
+      done++;
+    } else {
+      summary.surfaceRows++;
+      const parsed = sn![3];
+      const fields = decoder.differing(st!, parsed);
+      if (fields.length === 0) {
+        summary.equal++;
+        if (o.includeEqual)
+          pending = keep({ key: st!.key, status: 'equal', fields: [], store: st!, snapshot: decoder.record(parsed) });
       } else {
-        summary.surfaceRows++;
-        const parsed = decoder.parse(sn![3]);
-        const fields = decoder.differing(st!, parsed);
-        if (fields.length === 0) {
-          summary.equal++;
-          if (o.includeEqual)
-            pending = keep({ key: st!.key, status: 'equal', fields: [], store: st!, snapshot: decoder.record(parsed) });
-        } else {
-          summary.different++;
-          pending = keep({ key: st!.key, status: 'different', fields, store: st!, snapshot: decoder.record(parsed) });
-        }
-        s = snap.next();
-        pi++;
-        done += 2;
+        summary.different++;
+        pending = keep({ key: st!.key, status: 'different', fields, store: st!, snapshot: decoder.record(parsed) });
       }
-      if (pending !== undefined) await pending;
-      if ((iter & 1023) === 0) {
-        pacer.check();
-        if (pacer.due()) {
-          pacer.progress({ done, total: Math.max(total, done), unit: 'rows', phase: 'compare' });
-          await pacer.yield();
-        }
+      si++;
+      pi++;
+      done += 2;
+    }
+    if (pending !== undefined) await pending;
+    if ((iter & 1023) === 0) {
+      pacer.check();
+      if (pacer.due()) {
+        pacer.progress({ done, total: Math.max(total, done), unit: 'rows', phase: 'compare' });
+        await pacer.yield();
       }
     }
-  } finally {
-    snap.return?.();
   }
   pacer.flush({ done, total: done, unit: 'rows', phase: 'compare' });
   return { summary, rows, truncated };

@@ -1,12 +1,15 @@
 /**
  * The spill: a snapshot loaded into a temporary SQLite file (better-sqlite3) so a diff of millions
  * of records never holds them in memory. A worker thread owns the writing: it appends the records
- * it is sent in file order (rowid = record number, one transaction per batch), then builds a
- * covering index sorted by key (BINARY collation = code-point order, like the surface) and looks
- * for duplicate keys. So inserts run beside the parsing, and the seconds of synchronous work of a
- * million-row index build never block the event loop. At most a few batches are in flight
- * (back-pressure). Rows then come back in key order from the index alone, read on the caller's
- * thread. A duplicate key is a BAD_REQUEST naming both records. Nothing exists until `start()`
+ * it is sent in file order (rowid = record number, one transaction per batch), then copies them
+ * in key order (BINARY collation = code-point order, like the surface) into a table keyed by key,
+ * which finds duplicate keys on the way. So inserts run beside the parsing, and the seconds of
+ * synchronous work of a million-row sort never block the event loop. At most a few batches are in
+ * flight (back-pressure). Rows then come back in key order, read by the worker too and sent a
+ * batch at a time as one JSON text, a few batches ahead of the caller (`next`), so the caller's
+ * thread only merges. Memory stays flat whatever the snapshot's size: the worker's page cache (which
+ * also bounds SQLite's sorter) is 4 MiB and a few batches are in flight either way.
+ * A duplicate key is a BAD_REQUEST naming both records. Nothing exists until `start()`
  * (or the first `add`): the diff starts the spill when the first snapshot byte arrives, so a
  * request that never sends a byte costs no thread and no file, and a spill never started sorts and
  * reads as empty. The file lives in its own temp directory, removed by `close()` whatever
@@ -18,7 +21,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import { TidemarkError, badRequest } from '../model/errors';
 import { sqliteModuleFile } from './spill-sqlite';
 
@@ -30,8 +32,8 @@ export interface SpillRow {
   value: unknown;
 }
 
-/** A row coming back, in key order: key, record number, line, the kept value as JSON text. */
-export type SpilledRow = [key: string, n: number, line: number | null, rec: string];
+/** A row coming back, in key order: key, record number, line, the kept value (parsed again). */
+export type SpilledRow = [key: string, n: number, line: number | null, value: unknown];
 
 interface Where {
   n: number;
@@ -39,15 +41,34 @@ interface Where {
 }
 
 type Reply =
-  { ack: number } | { sorted: true } | { dup: { key: string; first: Where; second: Where } } | { error: string };
+  | { ack: number }
+  | { sorted: true }
+  | { dup: { key: string; first: Where; second: Where } }
+  | { batch: string; end: boolean }
+  | { error: string };
 
-/** Most batches sent and not yet written. */
+/** Most batches sent and not yet written, and most sorted batches read ahead by the worker. */
 const IN_FLIGHT = 4;
+/** Rows per batch the worker sends back in key order. */
+const READ_BATCH = 2_000;
+/** A sorted batch ends after the row that takes its text past this many characters. */
+const READ_BATCH_CHARS = 1 << 20;
+/**
+ * The worker's SQLite page cache, KiB. Appending in rowid order and reading the sorted table in
+ * order touch each page once, so a big cache buys nothing; it also bounds the sorter's memory
+ * (SQLite sorts in memory up to the cache size, then in temporary files), which was 128 MiB of
+ * resident memory at 1M records and grew with the snapshot. 4 MiB sorts a million records faster.
+ */
+const CACHE_KIB = 4096;
 
 /**
  * The worker's entry (plain CommonJS, so it needs no TypeScript loader). Its better-sqlite3 is the
  * module at `workerData.sqlite`, loaded before anything else: the package (whose exports are the
- * class) or a module built from ES exports (whose `default` is).
+ * class) or a module built from ES exports (whose `default` is). It appends batches in file order;
+ * on `sort` it copies them in key order into a table whose primary key is the key (a duplicate is
+ * not copied, so fewer copied rows than appended means a duplicate: then the one whose first
+ * occurrence comes first is looked up and reported); then each `more` gets one batch of the
+ * sorted rows as one JSON text (the values are already JSON text, so nothing is parsed here).
  */
 const SPILL_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -56,26 +77,59 @@ const Database = typeof sqlite === 'function' ? sqlite : sqlite.default;
 const db = new Database(workerData.file);
 db.pragma('journal_mode = OFF');
 db.pragma('synchronous = OFF');
-db.pragma('cache_size = -131072');
+db.pragma('cache_size = -' + workerData.cacheKiB);
 db.exec('CREATE TABLE snap (n INTEGER PRIMARY KEY, key TEXT NOT NULL, line INTEGER, rec TEXT NOT NULL)');
 const insert = db.prepare('INSERT INTO snap (n, key, line, rec) VALUES (?, ?, ?, ?)');
-const insertMany = db.transaction((rows) => { for (const r of rows) insert.run(r[0], r[1], r[2], JSON.stringify(r[3])); });
+let count = 0;
+// A batch: its keys and its values' JSON texts each run together in one string, and per row its
+// number, line (-1: none) and the lengths of its key and text, so nothing is parsed here.
+const insertMany = db.transaction((m) => {
+  const meta = m.meta;
+  let k = 0;
+  let r = 0;
+  for (let i = 0; i < meta.length; i += 4) {
+    const kEnd = k + meta[i + 2];
+    const rEnd = r + meta[i + 3];
+    insert.run(meta[i], m.keys.slice(k, kEnd), meta[i + 1] === -1 ? null : meta[i + 1], m.recs.slice(r, rEnd));
+    k = kEnd;
+    r = rEnd;
+  }
+  count += meta.length / 4;
+});
+let sorted = null;
+function sort() {
+  db.exec('CREATE TABLE sorted (key TEXT PRIMARY KEY, n INTEGER NOT NULL, line INTEGER, rec TEXT NOT NULL) WITHOUT ROWID');
+  const copied = db.prepare('INSERT OR IGNORE INTO sorted SELECT key, n, line, rec FROM snap ORDER BY key').run().changes;
+  if (copied !== count) {
+    const dup = db.prepare('SELECT key FROM snap GROUP BY key HAVING count(*) > 1 ORDER BY min(n) LIMIT 1').get();
+    const two = db.prepare('SELECT n, line FROM snap WHERE key = ? ORDER BY n LIMIT 2').all(dup.key);
+    return { dup: { key: dup.key, first: two[0], second: two[1] } };
+  }
+  sorted = db.prepare('SELECT key, n, line, rec FROM sorted ORDER BY key').raw(true).iterate();
+  return { sorted: true };
+}
+function batch() {
+  let text = '[';
+  let end = false;
+  for (let i = 0; i < workerData.readBatch && text.length < workerData.readBatchChars; i++) {
+    const r = sorted.next();
+    if (r.done) { end = true; break; }
+    const row = r.value;
+    text += (i === 0 ? '[' : ',[') + JSON.stringify(row[0]) + ',' + row[1] + ',' + row[2] + ',' + row[3] + ']';
+  }
+  if (end) { db.close(); sorted = null; }
+  return { batch: text + ']', end };
+}
 parentPort.on('message', (m) => {
   try {
-    if (m.rows) {
-      insertMany(JSON.parse(m.rows));
+    if (m.meta) {
+      insertMany(m);
       parentPort.postMessage({ ack: m.id });
-      return;
+    } else if (m.sort) {
+      parentPort.postMessage(sort());
+    } else if (m.more && sorted !== null) {
+      parentPort.postMessage(batch());
     }
-    db.exec('CREATE INDEX snap_sorted ON snap (key, n, line, rec)');
-    const dup = db.prepare('SELECT key FROM snap INDEXED BY snap_sorted GROUP BY key HAVING count(*) > 1 ORDER BY min(n) LIMIT 1').get();
-    let reply = { sorted: true };
-    if (dup) {
-      const two = db.prepare('SELECT n, line FROM snap WHERE key = ? ORDER BY n LIMIT 2').all(dup.key);
-      reply = { dup: { key: dup.key, first: two[0], second: two[1] } };
-    }
-    db.close();
-    parentPort.postMessage(reply);
   } catch (e) {
     parentPort.postMessage({ error: String((e && e.message) || e) });
   }
@@ -95,7 +149,10 @@ export class SnapshotSpill {
   dir: string | null = null;
   private file = '';
   private worker: Worker | null = null;
-  private reader: Database.Database | null = null;
+  /** Sorted batches received (JSON text, parsed when taken); the last one has arrived. */
+  private batches: string[] = [];
+  private ended = false;
+  private sorted = false;
   private closed = false;
   private sent = 0;
   private acked = 0;
@@ -119,7 +176,13 @@ export class SnapshotSpill {
     const dir = mkdtempSync(join(this.tmpDir, 'tidemark-diff-'));
     this.dir = dir;
     this.file = join(dir, 'snapshot.db');
-    const workerData = { file: this.file, sqlite: this.sqliteModule ?? sqliteModuleFile() };
+    const workerData = {
+      file: this.file,
+      sqlite: this.sqliteModule ?? sqliteModuleFile(),
+      cacheKiB: CACHE_KIB,
+      readBatch: READ_BATCH,
+      readBatchChars: READ_BATCH_CHARS,
+    };
     let worker: Worker;
     try {
       worker = new Worker(SPILL_WORKER, { eval: true, workerData });
@@ -132,7 +195,10 @@ export class SnapshotSpill {
     live.add(worker);
     worker.on('message', (m: Reply) => {
       if ('ack' in m) this.acked = m.ack;
-      else if ('error' in m) this.fail(new TidemarkError('INTERNAL', `spilling the snapshot failed: ${m.error}`));
+      else if ('batch' in m) {
+        this.batches.push(m.batch);
+        if (m.end) this.ended = true;
+      } else if ('error' in m) this.fail(new TidemarkError('INTERNAL', `spilling the snapshot failed: ${m.error}`));
       else this.final?.(m);
       this.poke();
     });
@@ -182,9 +248,22 @@ export class SnapshotSpill {
     if (worker === null) throw cancelled();
     await this.waitUntil(() => this.sent - this.acked < IN_FLIGHT, signal, cancelled);
     const id = ++this.sent;
-    // One string per batch: cloning it is a copy, where cloning 20,000 small values is not; the
-    // worker (otherwise idle) parses it and serialises each value.
-    worker.postMessage({ id, rows: JSON.stringify(rows.map((r) => [r.n, r.key, r.line, r.value])) });
+    // Three values per batch, not 20,000: cloning a string is a copy, cloning many small values is
+    // not. Each value becomes its JSON text here (what the spill keeps); the worker only slices.
+    const meta = new Float64Array(rows.length * 4);
+    let keys = '';
+    let recs = '';
+    let i = 0;
+    for (const r of rows) {
+      const rec = JSON.stringify(r.value);
+      keys += r.key;
+      recs += rec;
+      meta[i++] = r.n;
+      meta[i++] = r.line ?? -1;
+      meta[i++] = r.key.length;
+      meta[i++] = rec.length;
+    }
+    worker.postMessage({ id, keys, recs, meta }, [meta.buffer]);
     this.count += rows.length;
   }
 
@@ -205,18 +284,28 @@ export class SnapshotSpill {
       const { key, first, second } = r.dup;
       throw badRequest(`${where(second)}: duplicate key ${JSON.stringify(key)} (first seen in ${where(first)})`);
     }
-    this.reader = new Database(this.file, { readonly: true });
-    this.reader.pragma('cache_size = -65536');
+    this.sorted = true;
+    // The worker reads ahead a few batches while the caller merges the ones before.
+    for (let i = 0; i < IN_FLIGHT; i++) worker.postMessage({ more: true });
   }
 
-  /** Every row ordered by key (code-point order), from the covering index. Close the iterator before `close()`. */
-  rows(): IterableIterator<SpilledRow> {
-    if (this.worker === null) return [][Symbol.iterator]();
-    if (this.reader === null) throw new TidemarkError('INTERNAL', 'the spill is not sorted yet');
-    const stmt = this.reader.prepare<[], SpilledRow>(
-      'SELECT key, n, line, rec FROM snap INDEXED BY snap_sorted ORDER BY key',
-    );
-    return stmt.raw(true).iterate();
+  /**
+   * The next batch of rows in key order (code-point order: SQLite's BINARY collation), or null
+   * after the last. The worker reads them from the sorted table, so the caller's thread only
+   * parses one JSON text per batch.
+   */
+  async next(signal: AbortSignal | undefined, cancelled: () => Error): Promise<SpilledRow[] | null> {
+    const worker = this.worker;
+    if (worker === null) return null;
+    if (!this.sorted) throw new TidemarkError('INTERNAL', 'the spill is not sorted yet');
+    for (;;) {
+      await this.waitUntil(() => this.batches.length > 0 || this.ended, signal, cancelled);
+      const text = this.batches.shift();
+      if (text === undefined) return null;
+      if (!this.ended) worker.postMessage({ more: true });
+      const rows = JSON.parse(text) as SpilledRow[];
+      if (rows.length > 0) return rows;
+    }
   }
 
   /** Stops the worker, closes the file and removes its directory (if it was ever started). */
@@ -224,7 +313,6 @@ export class SnapshotSpill {
     if (this.closed) return;
     this.closed = true;
     try {
-      this.reader?.close();
       await this.worker?.terminate();
     } finally {
       if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });

@@ -79,6 +79,14 @@ describe('bad snapshots', () => {
     );
   });
 
+  it('of several duplicate keys, names the one first seen first, with its first two records', async () => {
+    // "a" repeats first and sorts first, but "z" was seen first; "z" occurs three times.
+    const text = ['z', 'a', 'a', 'z', 'z'].map((key) => JSON.stringify({ key })).join('\n');
+    await expect(run('ndjson', text)).rejects.toThrow(
+      'record 4 (line 4): duplicate key "z" (first seen in record 1 (line 1))',
+    );
+  });
+
   it('key values must be non-empty strings or numbers', async () => {
     await expect(run('ndjson', '{"key":{"a":1}}')).rejects.toThrow(
       /record 1 \(line 1\): the key "key" must be a string or a number, got an object/,
