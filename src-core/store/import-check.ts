@@ -375,6 +375,16 @@ export class ImportClaims {
 export const IMPORT_GROUP_TXNS = 500;
 /** Most events one such group holds. */
 export const IMPORT_GROUP_EVENTS = 20_000;
+/** Most bytes (as received, where known: see `noteImportBytes`) one such group holds. */
+export const IMPORT_GROUP_BYTES = 64 * 1024 * 1024;
+
+/** The size in bytes a unit arrived as (the import route's NDJSON lines), bounding a group's memory. */
+const unitBytes = new WeakMap<object, number>();
+
+/** Records that `unit` arrived as `bytes` bytes (`importGroups` then bounds a group by them). */
+export function noteImportBytes(unit: ImportTxn, bytes: number): void {
+  unitBytes.set(unit, bytes);
+}
 
 /** Default content type kept as the backend's NULL where it does that (SQLite). */
 export function isDefaultContentType(ct: string): boolean {
@@ -398,14 +408,17 @@ export async function* importGroups(
 ): AsyncGenerator<ImportTxn[]> {
   let group: ImportTxn[] = [];
   let events = 0;
+  let bytes = 0;
   for await (const t of txns) {
     if (signal?.aborted === true) throw new TidemarkError('CANCELLED', 'import cancelled');
     group.push(t);
     events += Array.isArray((t as Partial<ImportTxn> | null)?.events) ? t.events.length : 1;
-    if (group.length >= IMPORT_GROUP_TXNS || events >= IMPORT_GROUP_EVENTS) {
+    bytes += typeof t === 'object' && t !== null ? (unitBytes.get(t) ?? 0) : 0;
+    if (group.length >= IMPORT_GROUP_TXNS || events >= IMPORT_GROUP_EVENTS || bytes >= IMPORT_GROUP_BYTES) {
       yield group;
       group = [];
       events = 0;
+      bytes = 0;
     }
   }
   if (signal?.aborted === true) throw new TidemarkError('CANCELLED', 'import cancelled');
