@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { registerBench } from './bench';
 import { registerCompletion } from './completion';
+import { registerCopy } from './copy';
 import { registerDiff } from './diff';
 import { registerInvalidate } from './invalidate';
 import { registerRead } from './read';
@@ -25,6 +26,7 @@ export const commands: RegisterCommand[] = [
   registerInvalidate,
   registerRepublish,
   registerDiff,
+  registerCopy,
   registerBench,
   registerServe,
   registerCompletion,

@@ -398,29 +398,59 @@ export function importTopic(topic: unknown): string {
 
 /**
  * The transactions of an import in groups that one database commit can take (at most
- * IMPORT_GROUP_TXNS transactions and about IMPORT_GROUP_EVENTS events), read lazily so a long
- * stream is never held whole. An aborted `signal` ends it with CANCELLED between groups (what was
- * committed stays: running the import again resumes).
+ * IMPORT_GROUP_TXNS transactions, IMPORT_GROUP_EVENTS events, IMPORT_GROUP_BYTES bytes as
+ * received), read lazily so a long stream is never held whole. A group is also handed on as soon
+ * as the source has nothing more ready (a body arriving slowly, a live replica): each transaction
+ * commits soon after it arrives, not when a group happens to fill. An aborted `signal` ends it with
+ * CANCELLED between groups (what was committed stays: running the import again resumes).
  */
 export async function* importGroups(
   txns: AsyncIterable<ImportTxn> | Iterable<ImportTxn>,
   signal?: AbortSignal,
 ): AsyncGenerator<ImportTxn[]> {
+  const it: AsyncIterator<ImportTxn> | Iterator<ImportTxn> =
+    Symbol.asyncIterator in txns ? txns[Symbol.asyncIterator]() : txns[Symbol.iterator]();
+  const IDLE = Symbol('idle');
   let group: ImportTxn[] = [];
   let events = 0;
   let bytes = 0;
-  for await (const t of txns) {
+  let pending: Promise<IteratorResult<ImportTxn>> | null = null;
+  const check = (): void => {
     if (signal?.aborted === true) throw new TidemarkError('CANCELLED', 'import cancelled');
-    group.push(t);
-    events += Array.isArray((t as Partial<ImportTxn> | null)?.events) ? t.events.length : 1;
-    bytes += typeof t === 'object' && t !== null ? (unitBytes.get(t) ?? 0) : 0;
-    if (group.length >= IMPORT_GROUP_TXNS || events >= IMPORT_GROUP_EVENTS || bytes >= IMPORT_GROUP_BYTES) {
-      yield group;
-      group = [];
-      events = 0;
-      bytes = 0;
+  };
+  try {
+    for (;;) {
+      check();
+      pending ??= Promise.resolve(it.next());
+      let r: IteratorResult<ImportTxn> | typeof IDLE;
+      if (group.length === 0) r = await pending;
+      else {
+        // Anything the source has ready arrives within a turn of the event loop.
+        r = await Promise.race([pending, new Promise<typeof IDLE>((res) => setImmediate(() => res(IDLE)))]);
+        if (r === IDLE) {
+          yield group;
+          group = [];
+          events = 0;
+          bytes = 0;
+          continue;
+        }
+      }
+      pending = null;
+      if (r.done === true) break;
+      const t = r.value;
+      group.push(t);
+      events += Array.isArray((t as Partial<ImportTxn> | null)?.events) ? t.events.length : 1;
+      bytes += typeof t === 'object' && t !== null ? (unitBytes.get(t) ?? 0) : 0;
+      if (group.length >= IMPORT_GROUP_TXNS || events >= IMPORT_GROUP_EVENTS || bytes >= IMPORT_GROUP_BYTES) {
+        yield group;
+        group = [];
+        events = 0;
+        bytes = 0;
+      }
     }
+    check();
+    if (group.length > 0) yield group;
+  } finally {
+    if (pending === null) await it.return?.();
   }
-  if (signal?.aborted === true) throw new TidemarkError('CANCELLED', 'import cancelled');
-  if (group.length > 0) yield group;
 }
