@@ -71,7 +71,7 @@ interface Plan {
 }
 
 const WHAT_TO_DO =
-  "copy into a SQLite file instead (it holds these values), or rewrite those keys in the source with values of today's rules and invalidate the old transactions, then copy again";
+  "copy into a SQLite file instead (it holds these values), or leave these topics out with --topic (a topic's whole history is copied, invalidated transactions included, so it can only move to a backend that holds them)";
 
 function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new TidemarkError('CANCELLED', 'copy cancelled');
