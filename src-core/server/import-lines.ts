@@ -14,7 +14,7 @@ import type { ImportTxn } from '../model/integrity';
 import { parseJsonText } from '../model/json-text';
 import type { StoredEvent, TxnInfo } from '../model/types';
 import { isPlainObject } from '../model/validate';
-import { noteImportBytes } from '../store/import-check';
+import { noteImportBytes } from '../store/import-run';
 
 const NL = 0x0a;
 

@@ -13,11 +13,12 @@ import type { StoredEvent, TxnInfo } from '../model/types';
 import { GENESIS, chainOfRead } from './chain';
 import { hashCanonical } from './hash';
 import { holdProblem } from './holds';
-import { IMPORT_GROUP_TXNS, ImportClaims, checkImportTxn, importGroups, jsonTextDepth } from './import-check';
+import { type ImportHeadState, checkImportTxn, jsonTextDepth } from './import-check';
+import { IMPORT_GROUP_TXNS, ImportClaims, importGroups } from './import-run';
 import { MARKER } from './prepare';
 
 const TIME = '2026-01-02T03:04:05.678Z';
-const EMPTY = { maxTxn: 0, maxSeq: 0, head: null, lastTimeMs: null };
+const EMPTY: ImportHeadState = { maxTxn: 0, maxSeq: 0, head: null, lastTimeMs: null };
 
 function unit(events: Partial<StoredEvent>[], info: Partial<TxnInfo> = {}, prev = GENESIS): ImportTxn {
   const txn = info.txn ?? 1;

@@ -11,7 +11,8 @@
 import type pg from 'pg';
 import { conflict, hasErrorCode, markerNotInvalidatable, noSuchTxn, toBatchError } from '../../model/errors';
 import type { BatchError } from '../../model/types';
-import { type CheckedTxn, type ImportClaims, checkImportTxn } from '../import-check';
+import { type CheckedTxn, checkImportTxn } from '../import-check';
+import type { ImportClaims } from '../import-run';
 import type { Tables } from './db';
 import { applyInvalidation } from './invalidate';
 import { type LockedTopic, lockTopics, notifyPayload } from './write';
