@@ -8,7 +8,7 @@
  * the one given, and the target backend can hold every value (store/holds.ts). Everything here
  * runs before the backend writes anything; what it returns is what the backend stores. The
  * derived state a reader sees (`invalidatedBy`, `reason` on a transaction, `invalid` on events)
- * is not trusted: `ImportClaims` checks it against what the imported markers produce.
+ * is not trusted: `ImportClaims` (import-run.ts) checks it against what the imported markers produce.
  */
 import { badRequest, conflict } from '../model/errors';
 import { storedCanonicalJson } from '../model/canonical';
