@@ -9,8 +9,9 @@
  * before the one-line error (nothing written). `--follow` keeps the target in step until Ctrl-C or
  * SIGTERM, then stops cleanly and prints the summary. Running it again resumes.
  */
+import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { TidemarkError, hasErrorCode } from '../model/errors';
+import { TidemarkError, hasErrorCode, notFound } from '../model/errors';
 import { validateTopic } from '../model/validate';
 import type { CopyHoldProblem, CopyProgress, CopyReport, TopicCopyReport } from '../services/copy';
 import { type OpenStoreOptions, openStoreFromOptions, storeSpecOptions } from '../store/open';
@@ -121,7 +122,8 @@ export function registerCopy(program: Command): void {
   cmd.action(async (opts: CopyOpts) => {
     const fromSpec = specOf(opts.from, '--from', opts.fromToken, opts.fromPgSchema);
     const toSpec = specOf(opts.to, '--to', opts.toToken, opts.toPgSchema);
-    if (fromSpec.db !== undefined) fromSpec.mustExist = true;
+    if (fromSpec.db !== undefined && !existsSync(fromSpec.db))
+      throw notFound(`--from: no store file at ${fromSpec.db}`);
     const bar = new CopyBar(progressWanted(opts.progress));
     const ac = new AbortController();
     const onSignal = (): void => ac.abort();
