@@ -65,7 +65,7 @@ export class ImportClaims {
 }
 
 /** Most transactions one backend write groups into one database commit during an import. */
-export const IMPORT_GROUP_TXNS = 500;
+export const IMPORT_GROUP_TXNS = 5000;
 /** Most events one such group holds. */
 export const IMPORT_GROUP_EVENTS = 20_000;
 /** Most bytes (as received, where known: see `noteImportBytes`) one such group holds. */
@@ -96,13 +96,24 @@ export async function* importGroups(
   txns: AsyncIterable<ImportTxn> | Iterable<ImportTxn>,
   signal?: AbortSignal,
 ): AsyncGenerator<ImportTxn[]> {
-  const it: AsyncIterator<ImportTxn> | Iterator<ImportTxn> =
-    Symbol.asyncIterator in txns ? txns[Symbol.asyncIterator]() : txns[Symbol.iterator]();
+  const isAsync = Symbol.asyncIterator in txns;
+  const it: AsyncIterator<ImportTxn> | Iterator<ImportTxn> = isAsync
+    ? txns[Symbol.asyncIterator]()
+    : txns[Symbol.iterator]();
   const IDLE = Symbol('idle');
   let group: ImportTxn[] = [];
   let events = 0;
   let bytes = 0;
   let pending: Promise<IteratorResult<ImportTxn>> | null = null;
+  // One sentinel per turn of the event loop, shared by every wait within it.
+  let idle: Promise<typeof IDLE> | null = null;
+  const turn = (): Promise<typeof IDLE> =>
+    (idle ??= new Promise((res) =>
+      setImmediate(() => {
+        idle = null;
+        res(IDLE);
+      }),
+    ));
   const check = (): void => {
     if (signal?.aborted === true) throw new TidemarkError('CANCELLED', 'import cancelled');
   };
@@ -111,10 +122,11 @@ export async function* importGroups(
       check();
       pending ??= Promise.resolve(it.next());
       let r: IteratorResult<ImportTxn> | typeof IDLE;
-      if (group.length === 0) r = await pending;
+      // A synchronous source always has the next one ready.
+      if (group.length === 0 || !isAsync) r = await pending;
       else {
         // Anything the source has ready arrives within a turn of the event loop.
-        r = await Promise.race([pending, new Promise<typeof IDLE>((res) => setImmediate(() => res(IDLE)))]);
+        r = await Promise.race([pending, turn()]);
         if (r === IDLE) {
           yield group;
           group = [];
