@@ -144,6 +144,8 @@ export function registerCopy(program: Command): void {
       if (opts.follow === true) {
         report = await followCopy(source, target, {
           ...base,
+          onRetry: (err) =>
+            process.stderr.write(`tidemark: ${err instanceof Error ? err.message : String(err)}; retrying\n`),
           onLive: () => {
             bar.stop();
             process.stderr.write('tidemark: caught up; following the source (Ctrl-C to stop)\n');

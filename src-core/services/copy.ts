@@ -214,6 +214,11 @@ export async function copyStores(source: EventStore, target: EventStore, opts: C
 export interface FollowOptions extends CopyOptions {
   /** The safety-net poll, ms (default 1000). */
   pollMs?: number;
+  /**
+   * Called when a round fails with UNAVAILABLE (a store unreachable for a while): the replica
+   * tries again after the poll interval instead of ending. Any other failure ends it.
+   */
+  onRetry?: (err: unknown) => void;
   /** Called once the first catch-up is done and the target follows live. */
   onLive?: (report: CopyReport) => void;
 }
@@ -242,15 +247,19 @@ export async function followCopy(
   delete noSignal.signal;
   try {
     for (;;) {
-      const topics = await topicsOf(source, opts);
-      for (const topic of topics) {
-        watch(topic);
-        const p = await planTopic(source, target, topic);
-        if (p.total === 0) continue;
-        if (!resumed.has(topic)) resumed.set(topic, p.after);
-        // A transaction being imported when the stop comes is finished (not cancelled half way).
-        const n = await copyTopic(source, target, p, 'follow', noSignal);
-        imported.set(topic, (imported.get(topic) ?? 0) + n);
+      try {
+        for (const topic of await topicsOf(source, opts)) {
+          watch(topic);
+          const p = await planTopic(source, target, topic);
+          if (p.total === 0) continue;
+          if (!resumed.has(topic)) resumed.set(topic, p.after);
+          // A transaction being imported when the stop comes is finished (not cancelled half way).
+          const n = await copyTopic(source, target, p, 'follow', noSignal);
+          imported.set(topic, (imported.get(topic) ?? 0) + n);
+        }
+      } catch (e) {
+        if (!hasErrorCode(e) || e.code !== 'UNAVAILABLE' || opts.signal.aborted) throw e;
+        opts.onRetry?.(e);
       }
       if (opts.signal.aborted) break;
       await new Promise<void>((resolve) => {

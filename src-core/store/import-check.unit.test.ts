@@ -165,6 +165,14 @@ describe('holdProblem', () => {
     expect(holdProblem('sqlite', withKey('a\ud800b'))).toMatchObject({ field: 'key', problem: /lone surrogate/ });
     expect(holdProblem('memory', withKey('a\ud800b'))).toBeNull();
     expect(holdProblem('postgres', unit([{ data: 'a\u0000b' }]))).toBeNull();
+    let deep: unknown = 1;
+    for (let i = 0; i < LIMITS.importJsonDepthMax; i++) deep = [deep];
+    expect(holdProblem('memory', unit([{ data: deep as StoredEvent['data'] }]))).toBeNull();
+    expect(holdProblem('memory', unit([{ data: [deep] as StoredEvent['data'] }]))).toMatchObject({
+      seq: 1,
+      field: 'data',
+      problem: /nested deeper than/,
+    });
   });
 });
 
