@@ -72,11 +72,15 @@ async function runImport(req: ImportRequest, reply: FastifyReply, store: EventSt
   };
   reply.raw.on('close', onClose);
   const lines = new ImportLines();
+  // Only the wait for the client counts as idle, not the store's work between chunks.
   async function* chunks(): AsyncGenerator<Buffer | string> {
-    arm();
-    for await (const c of body) {
+    const it = body[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+    for (;;) {
       arm();
-      yield c as Buffer | string;
+      const r = await it.next();
+      clearTimeout(idle);
+      if (r.done === true) return;
+      yield r.value;
     }
   }
   try {
