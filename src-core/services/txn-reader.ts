@@ -23,6 +23,9 @@ export interface TxnReadOptions {
   signal?: AbortSignal;
 }
 
+/** Events one page holds at most (a page of transactions is cut before it would hold more). */
+const EVENTS_PER_PAGE = 20_000;
+
 /** Reads of one page that disagree this many times in a row are an error (the source keeps changing). */
 const RETRIES = 20;
 
@@ -78,8 +81,16 @@ export async function* readImportTxns(
       }
       const page = await store.listTxns(topic, { after, limit: want });
       if (page.txns.length === 0) return;
-      units = unitsOf(page.txns, await eventsOf(store, topic, page.txns));
-      next = page.next;
+      // At most about EVENTS_PER_PAGE events held at once (always at least one transaction).
+      let n = 0;
+      let cut = 0;
+      while (cut < page.txns.length && (cut === 0 || n + page.txns[cut]!.count <= EVENTS_PER_PAGE)) {
+        n += page.txns[cut]!.count;
+        cut++;
+      }
+      const txns = page.txns.slice(0, cut);
+      units = unitsOf(txns, await eventsOf(store, topic, txns));
+      next = cut < page.txns.length ? txns[txns.length - 1]!.txn : page.next;
     }
     for (const u of units) yield u;
     after = units[units.length - 1]!.txn.txn;
