@@ -6,6 +6,7 @@ import { registerBench } from './bench';
 import { registerBackup } from './backup';
 import { registerCompare } from './compare';
 import { registerCompletion } from './completion';
+import { registerCopy } from './copy';
 import { registerDiff } from './diff';
 import { registerInvalidate } from './invalidate';
 import { registerRead } from './read';
@@ -27,7 +28,8 @@ export const commands: RegisterCommand[] = [
   registerInvalidate,
   registerRepublish,
   registerDiff,
-  // integrity: compare and backup
+  // integrity: copy, compare and backup
+  registerCopy,
   registerCompare,
   registerBackup,
   registerBench,

@@ -6,8 +6,9 @@
  * a local store is recorded as). A bad value is rejected by commander with a one-line message naming
  * the option; nothing is ever guessed or clamped.
  */
+import { existsSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { badRequest } from '../model/errors';
+import { badRequest, notFound } from '../model/errors';
 import { parseJsonText } from '../model/json-text';
 import { LIMITS } from '../model/limits';
 import { integerRule, parseInteger } from '../model/parse';
@@ -15,7 +16,7 @@ import type { JsonObject } from '../model/types';
 import { validateBy, validateTopic } from '../model/validate';
 import { osUserName } from '../services/os-user';
 import { prepareMeta } from '../store/prepare';
-import { type OpenStoreOptions, openStoreFromOptions } from '../store/open';
+import { type OpenStoreOptions, openStoreFromOptions, storeSpecOptions } from '../store/open';
 import type { EventStore } from '../store/types';
 
 export interface StoreOptionValues {
@@ -168,4 +169,66 @@ export function resolveBy(values: StoreOptionValues & { by?: string }): string |
   }
   if (values.by !== undefined) return values.by;
   return osUserName();
+}
+
+/** `--topic <name>`, repeatable and validated; absent means every topic. */
+export function topicsOption(what: string): Option {
+  return new Option('--topic <name>', `${what} only this topic (repeatable; default: every topic)`).argParser(
+    (value: string, prev: string[] | undefined) => [...(prev ?? []), parseTopic(value)],
+  );
+}
+
+/** The values of `addFromToOptions`. */
+export interface FromToValues {
+  from: string;
+  to: string;
+  fromToken?: string;
+  toToken?: string;
+  fromPgSchema?: string;
+  toPgSchema?: string;
+}
+
+/**
+ * `--from STORE --to STORE` with each side's token (`--from-token`, `--to-token`, or
+ * TIDEMARK_FROM_TOKEN / TIDEMARK_TO_TOKEN) and PostgreSQL schema (`--from-pg-schema`,
+ * `--to-pg-schema`): the two stores of `copy` and `compare`, named by one rule (store/open.ts
+ * `storeSpecOptions`: a file, a server URL or a PostgreSQL URL).
+ */
+export function addFromToOptions(cmd: Command, help: { from: string; to: string }): Command {
+  return cmd
+    .addOption(new Option('--from <store>', help.from).makeOptionMandatory())
+    .addOption(new Option('--to <store>', help.to).makeOptionMandatory())
+    .addOption(new Option('--from-token <token>', 'bearer token when --from is a server').env('TIDEMARK_FROM_TOKEN'))
+    .addOption(new Option('--to-token <token>', 'bearer token when --to is a server').env('TIDEMARK_TO_TOKEN'))
+    .addOption(new Option('--from-pg-schema <name>', 'PostgreSQL schema of --from (default: tidemark)'))
+    .addOption(new Option('--to-pg-schema <name>', 'PostgreSQL schema of --to (default: tidemark)'));
+}
+
+/**
+ * Opens one side of `addFromToOptions`. A token from the environment applies to a server only (a
+ * file or PostgreSQL side ignores it); one given on the command line for a non-server is refused.
+ * `mustExist`: a SQLite file side must already exist (named by its option, so a typo never creates
+ * an empty store).
+ */
+export async function openSide(
+  cmd: Command,
+  values: FromToValues,
+  side: 'from' | 'to',
+  mustExist: boolean,
+): Promise<EventStore> {
+  const option = `--${side}`;
+  const tokenKey = side === 'from' ? 'fromToken' : 'toToken';
+  const given = values[tokenKey] === '' ? undefined : values[tokenKey];
+  const isServer = /^https?:\/\//i.test(values[side]);
+  const token = given !== undefined && (isServer || cmd.getOptionValueSource(tokenKey) === 'cli') ? given : undefined;
+  const opts = storeSpecOptions(values[side], option, token);
+  const schema = side === 'from' ? values.fromPgSchema : values.toPgSchema;
+  if (schema !== undefined) {
+    if (opts.pg === undefined) throw badRequest(`${option}-pg-schema: only applies to a PostgreSQL URL`);
+    opts.pgSchema = schema;
+  }
+  if (opts.db !== undefined && mustExist && !existsSync(opts.db)) {
+    throw notFound(`${option}: no store file at ${opts.db}`);
+  }
+  return openStoreFromOptions(opts);
 }

@@ -91,6 +91,11 @@ export const OPERATIONS = {
   'txns.republish': 'write',
   /** `POST /v1/topics/{topic}/txns/{txn}/invalidate` */
   'txns.invalidate': 'admin',
+  /**
+   * `POST /v1/topics/{topic}/import`: writes transactions with the numbers, times, hashes and `by`
+   * of another store (copy, replication), so admin.
+   */
+  'topics.import': 'admin',
 } as const satisfies Record<string, Need>;
 
 export type Operation = keyof typeof OPERATIONS;

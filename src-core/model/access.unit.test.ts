@@ -67,6 +67,7 @@ describe('operations', () => {
       'sample.load': 'write',
       'txns.republish': 'write',
       'txns.invalidate': 'admin',
+      'topics.import': 'admin',
     });
   });
 
@@ -86,6 +87,7 @@ describe('operations', () => {
       'batch',
       'repair',
       'sample.load',
+      'topics.import',
       'txns.append',
       'txns.invalidate',
       'txns.republish',

@@ -66,8 +66,12 @@ export const LIMITS = {
   importJsonDepthMax: 4096,
   /** Largest NDJSON line of an import body: one `{"txn":…}` line or one event. */
   importLineBytesMax: 16 * 1024 * 1024,
+  /** Largest transaction of an import body: its `{"txn"}` line and its event lines together. */
+  importTxnBytesMax: 256 * 1024 * 1024,
   /** Longest an import request body may take to arrive, in ms (its transactions commit as they come). */
   importBodyMsMax: 60 * 60 * 1000,
+  /** Longest an import request body may go without a byte arriving, in ms. */
+  importIdleMsMax: 60 * 1000,
 } as const;
 
 /** The key of invalidation markers; writers cannot use it (it starts with `$`, see validate.ts). */

@@ -7,6 +7,7 @@
  * route (owned by the diff area) and the static UI. Kept separate from `startServer` so tests can
  * build an app without listening.
  */
+import { registerImportRoute } from './import-route';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TidemarkError, badRequest, notFound } from '../model/errors';
 import { LIMITS } from '../model/limits';
@@ -147,6 +148,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
   registerExportRoute(app, ctx);
   registerSseRoute(app, ctx);
   registerDiffRoute(app, opts.store, opts, (r) => metrics.recordRepair(r));
+  registerImportRoute(app, opts.store);
   installStatic(app, opts.staticDir ?? defaultStaticDir());
 
   app.addHook('preClose', (done) => {

@@ -217,6 +217,11 @@ export const SCHEMAS: Record<string, Schema> = {
     dryRun: { type: 'boolean' },
   }),
   SampleResult: obj({ topic: str() }),
+  ImportResult: obj({
+    imported: int('transactions imported (committed) by this request'),
+    head: nullable(str('the topic head after the import (null: still empty)')),
+    error: nullable(obj({ index: int(), status: int(), code: str(), message: str() })),
+  }),
 };
 
 function paramSchema(p: QueryParam): Schema {

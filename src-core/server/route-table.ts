@@ -294,6 +294,19 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     method: 'POST',
+    path: '/v1/topics/:topic/import',
+    op: 'topics.import',
+    summary:
+      'Import transactions exactly as another store read them (copy, replication): accepted only when the topic is empty or its head is the chain before the first; each chain recomputed; stops at the first refused one',
+    query: {},
+    body: {
+      content: { 'application/x-ndjson': null },
+      description: `NDJSON: per transaction a line \`{"txn":TxnInfo}\` followed by its events as read, in order; each line at most ${LIMITS.importLineBytesMax} bytes`,
+    },
+    response: { [JSON_TYPE]: 'ImportResult' },
+  },
+  {
+    method: 'POST',
     path: '/v1/sample',
     op: 'sample.load',
     summary: 'Load the demo topic `demo.trades` (used by the app’s “Load sample data”)',

@@ -23,6 +23,9 @@ export interface TxnReadOptions {
   signal?: AbortSignal;
 }
 
+/** Events one page holds at most (a page of transactions is cut before it would hold more). */
+const EVENTS_PER_PAGE = 20_000;
+
 /** Reads of one page that disagree this many times in a row are an error (the source keeps changing). */
 const RETRIES = 20;
 
@@ -32,7 +35,8 @@ async function eventsOf(store: EventStore, topic: string, txns: readonly TxnInfo
   const out: StoredEvent[] = [];
   let after = first - 1;
   while (after < last) {
-    const page = await store.readEvents(topic, { after, before: last + 1, limit: LIMITS.pageMax });
+    // Seqs are dense: exactly the events up to `last` (a server takes `before` only with desc).
+    const page = await store.readEvents(topic, { after, limit: Math.min(LIMITS.pageMax, last - after) });
     if (page.events.length === 0) break;
     out.push(...page.events);
     after = page.events[page.events.length - 1]!.seq;
@@ -64,7 +68,8 @@ export async function* readImportTxns(
   const limit = Math.min(opts.pageTxns ?? 500, LIMITS.pageMax);
   for (;;) {
     if (opts.signal?.aborted === true) throw new TidemarkError('CANCELLED', 'reading the source was cancelled');
-    const before = opts.untilTxn === undefined ? undefined : opts.untilTxn + 1;
+    const want = opts.untilTxn === undefined ? limit : Math.min(limit, opts.untilTxn - after);
+    if (want <= 0) return;
     let units: ImportTxn[] | null = null;
     let next: number | null = null;
     for (let attempt = 0; units === null; attempt++) {
@@ -74,10 +79,18 @@ export async function* readImportTxns(
           `topic "${topic}": its transactions after ${after} kept changing while read`,
         );
       }
-      const page = await store.listTxns(topic, { after, limit, ...(before !== undefined ? { before } : {}) });
+      const page = await store.listTxns(topic, { after, limit: want });
       if (page.txns.length === 0) return;
-      units = unitsOf(page.txns, await eventsOf(store, topic, page.txns));
-      next = page.next;
+      // At most about EVENTS_PER_PAGE events held at once (always at least one transaction).
+      let n = 0;
+      let cut = 0;
+      while (cut < page.txns.length && (cut === 0 || n + page.txns[cut]!.count <= EVENTS_PER_PAGE)) {
+        n += page.txns[cut]!.count;
+        cut++;
+      }
+      const txns = page.txns.slice(0, cut);
+      units = unitsOf(txns, await eventsOf(store, topic, txns));
+      next = cut < page.txns.length ? txns[txns.length - 1]!.txn : page.next;
     }
     for (const u of units) yield u;
     after = units[units.length - 1]!.txn.txn;

@@ -13,10 +13,12 @@
  *   type, reason or `by` is `text`: PostgreSQL text cannot hold NUL, and a lone surrogate has no
  *   UTF-8 form: both refused.
  *
- * Nesting up to LIMITS.importJsonDepthMax is held by every backend (their readers are iterative).
+ * Nesting up to LIMITS.importJsonDepthMax is held by every backend (their readers are iterative);
+ * deeper values by none (an import refuses them; a copy's preflight reports them).
  * The HTTP store forwards to a server whose backend it does not know; a copy's preflight judges it
  * by the strictest rule (postgres).
  */
+import { LIMITS } from '../model/limits';
 import { storableTextProblem } from '../model/text';
 
 export type HoldingBackend = 'memory' | 'sqlite' | 'postgres';
@@ -60,13 +62,30 @@ export interface HoldProblem {
 
 /** What the rule looks at of a transaction (an `ImportTxn` as read, or a checked one). */
 export interface HoldInput {
-  txn: { txn: number; by: string | null };
-  events: readonly { seq: number; key: string; contentType: string; reason?: string | null }[];
+  txn: { txn: number; by: string | null; meta?: unknown };
+  events: readonly { seq: number; key: string; contentType: string; reason?: string | null; data?: unknown }[];
 }
+
+/** True when `v` nests arrays and objects deeper than `max` levels (iterative: any depth). */
+function deeperThan(v: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    if (d + 1 > max) return true;
+    for (const c of Array.isArray(x) ? x : Object.values(x)) stack.push([c, d + 1]);
+  }
+  return false;
+}
+
+const TOO_DEEP = `nested deeper than ${LIMITS.importJsonDepthMax} levels: no target takes it`;
 
 /** The first value of a transaction `backend` cannot hold, or null when it can hold all of it. */
 export function holdProblem(backend: HoldingBackend, t: HoldInput): HoldProblem | null {
   const txn = t.txn.txn;
+  if (deeperThan(t.txn.meta, LIMITS.importJsonDepthMax)) {
+    return { txn, seq: null, key: null, field: 'meta', problem: TOO_DEEP };
+  }
   if (typeof t.txn.by === 'string') {
     const p = textProblem(backend, t.txn.by);
     if (p !== null) return { txn, seq: null, key: null, field: 'by', problem: p };
@@ -81,6 +100,9 @@ export function holdProblem(backend: HoldingBackend, t: HoldInput): HoldProblem 
       if (typeof v !== 'string') continue;
       const p = textProblem(backend, v);
       if (p !== null) return { txn, seq: e.seq, key: e.key, field, problem: p };
+    }
+    if (deeperThan(e.data, LIMITS.importJsonDepthMax)) {
+      return { txn, seq: e.seq, key: e.key, field: 'data', problem: TOO_DEEP };
     }
   }
   return null;

@@ -8,15 +8,14 @@
  * the one given, and the target backend can hold every value (store/holds.ts). Everything here
  * runs before the backend writes anything; what it returns is what the backend stores. The
  * derived state a reader sees (`invalidatedBy`, `reason` on a transaction, `invalid` on events)
- * is not trusted: `ImportClaims` checks it against what the imported markers produce.
+ * is not trusted: `ImportClaims` (import-run.ts) checks it against what the imported markers produce.
  */
-import { TidemarkError, badRequest, conflict } from '../model/errors';
-import type { ImportTxn } from '../model/integrity';
+import { badRequest, conflict } from '../model/errors';
 import { storedCanonicalJson } from '../model/canonical';
-import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY, LIMITS } from '../model/limits';
+import { INVALIDATE_KEY, LIMITS } from '../model/limits';
 import type { JsonValue } from '../model/types';
 import { utf8ByteLength } from '../model/utf8';
-import { isPlainObject, validateHash, validateTopic } from '../model/validate';
+import { isPlainObject, validateHash } from '../model/validate';
 import { type ChainEvent, GENESIS, chainOf, dataDigest, isChain } from './chain';
 import { type HoldingBackend, describeHoldProblem, holdProblem } from './holds';
 import { MARKER } from './prepare';
@@ -316,98 +315,4 @@ export function checkImportTxn(topic: string, raw: unknown, s: ImportHeadState, 
   const hold = holdProblem(backend, { txn: { txn: t.txn, by: t.by }, events: t.events });
   if (hold !== null) throw badRequest(describeHoldProblem(hold));
   return t;
-}
-
-/**
- * The source's word on invalidations, checked against the imported markers within one import: a
- * transaction said to be invalidated by seq s must be invalidated by the marker at s (when the
- * import reaches it), and a marker of this import must be the one its target named (if the
- * target was imported here and named one). A claim beyond the import's end cannot be checked yet
- * and is left to the call that imports that marker (the target state then says it).
- */
-export class ImportClaims {
-  /** Marker seq -> the transaction that claimed it, and the reason. */
-  private readonly bySeq = new Map<number, { txn: number; reason: string }>();
-  /** Transactions of this import -> their claim (null: valid when read). */
-  private readonly ofTxn = new Map<number, number | null>();
-
-  /** Throws BAD_REQUEST when `t` contradicts what earlier transactions of this import said. */
-  check(t: CheckedTxn): void {
-    if (t.claim !== null && t.claim.invalidatedBy <= t.lastSeq) {
-      throw badRequest(`txn ${t.txn}: invalidatedBy: ${t.claim.invalidatedBy} is not a later seq`);
-    }
-    const claimed = this.bySeq.get(t.firstSeq);
-    if (t.marker === null) {
-      if (claimed !== undefined) {
-        throw badRequest(`txn ${claimed.txn}: invalidatedBy: seq ${t.firstSeq} is not an invalidation marker`);
-      }
-      return;
-    }
-    if (claimed !== undefined && (claimed.txn !== t.marker.target || claimed.reason !== t.marker.reason)) {
-      throw badRequest(
-        `txn ${claimed.txn}: invalidatedBy: the marker at seq ${t.firstSeq} invalidates txn ${t.marker.target} with another reason or target`,
-      );
-    }
-    const targetClaim = this.ofTxn.get(t.marker.target);
-    if (targetClaim !== undefined && targetClaim !== null && targetClaim !== t.firstSeq) {
-      throw badRequest(
-        `txn ${t.marker.target}: invalidatedBy: says seq ${targetClaim}, but the marker at seq ${t.firstSeq} invalidates it`,
-      );
-    }
-  }
-
-  /** A copy to run a group against (a backend that may retry a group starts again from this). */
-  clone(): ImportClaims {
-    const c = new ImportClaims();
-    for (const [k, v] of this.bySeq) c.bySeq.set(k, v);
-    for (const [k, v] of this.ofTxn) c.ofTxn.set(k, v);
-    return c;
-  }
-
-  /** Records a committed transaction's claims. */
-  note(t: CheckedTxn): void {
-    this.ofTxn.set(t.txn, t.claim?.invalidatedBy ?? null);
-    if (t.claim !== null) this.bySeq.set(t.claim.invalidatedBy, { txn: t.txn, reason: t.claim.reason });
-  }
-}
-
-/** Most transactions one backend write groups into one database commit during an import. */
-export const IMPORT_GROUP_TXNS = 500;
-/** Most events one such group holds. */
-export const IMPORT_GROUP_EVENTS = 20_000;
-
-/** Default content type kept as the backend's NULL where it does that (SQLite). */
-export function isDefaultContentType(ct: string): boolean {
-  return ct === DEFAULT_CONTENT_TYPE;
-}
-
-/** Validates the topic of an import. */
-export function importTopic(topic: unknown): string {
-  return validateTopic(topic);
-}
-
-/**
- * The transactions of an import in groups that one database commit can take (at most
- * IMPORT_GROUP_TXNS transactions and about IMPORT_GROUP_EVENTS events), read lazily so a long
- * stream is never held whole. An aborted `signal` ends it with CANCELLED between groups (what was
- * committed stays: running the import again resumes).
- */
-export async function* importGroups(
-  txns: AsyncIterable<ImportTxn> | Iterable<ImportTxn>,
-  signal?: AbortSignal,
-): AsyncGenerator<ImportTxn[]> {
-  let group: ImportTxn[] = [];
-  let events = 0;
-  for await (const t of txns) {
-    if (signal?.aborted === true) throw new TidemarkError('CANCELLED', 'import cancelled');
-    group.push(t);
-    events += Array.isArray((t as Partial<ImportTxn> | null)?.events) ? t.events.length : 1;
-    if (group.length >= IMPORT_GROUP_TXNS || events >= IMPORT_GROUP_EVENTS) {
-      yield group;
-      group = [];
-      events = 0;
-    }
-  }
-  if (signal?.aborted === true) throw new TidemarkError('CANCELLED', 'import cancelled');
-  if (group.length > 0) yield group;
 }

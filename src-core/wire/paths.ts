@@ -37,6 +37,7 @@ export const paths = {
   surfaceExport: (topic: string): string => topicPath(topic, '/surface/export'),
   diff: (topic: string): string => topicPath(topic, '/diff'),
   repair: (topic: string): string => topicPath(topic, '/repair'),
+  import: (topic: string): string => topicPath(topic, '/import'),
 } as const;
 
 export type RouteName = keyof typeof paths;

@@ -9,7 +9,8 @@
  */
 import { badRequest, hasErrorCode, storeClosed, toBatchError } from '../../model/errors';
 import { batchOptionsOf, isDryRun } from '../prepare';
-import type { ImportResult } from '../../model/integrity';
+import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
+import { importOverHttp } from './import';
 import type {
   AppendOptions,
   AppendRequest,
@@ -127,9 +128,14 @@ export class HttpEventStore implements EventStore {
     return res.error === null && refused !== null ? { ...res, error: refused } : res;
   }
 
-  /** Not yet on this backend (importTxns lands here next). */
-  importTxns(topic: string): Promise<ImportResult> {
-    return Promise.reject(badRequest(`import into "${topic}": not available on this backend yet`));
+  /** One streamed `POST …/import` (http/import.ts); the server checks and commits. */
+  async importTxns(
+    topic: string,
+    txns: AsyncIterable<ImportTxn> | Iterable<ImportTxn>,
+    opts?: ImportOptions,
+  ): Promise<ImportResult> {
+    this.open();
+    return importOverHttp(this.transport, topic, txns, opts);
   }
 
   async readEvents(topic: string, opts: ReadEventsOptions = {}): Promise<EventPage> {

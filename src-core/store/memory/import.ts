@@ -7,7 +7,8 @@
 import { conflict, hasErrorCode, markerNotInvalidatable, noSuchTxn, toBatchError } from '../../model/errors';
 import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
 import { validateTopic } from '../../model/validate';
-import { type CheckedTxn, ImportClaims, checkImportTxn, importGroups } from '../import-check';
+import { type CheckedTxn, checkImportTxn } from '../import-check';
+import { ImportClaims, importGroups } from '../import-run';
 import { MARKER } from '../prepare';
 import { type LogEntry, invalidations } from './fold';
 

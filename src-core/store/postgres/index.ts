@@ -11,7 +11,7 @@
  */
 import { badRequest, storeClosed } from '../../model/errors';
 import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
-import { ImportClaims, importGroups } from '../import-check';
+import { ImportClaims, importGroups } from '../import-run';
 import { importGroupPg } from './import';
 import type {
   AppendOptions,

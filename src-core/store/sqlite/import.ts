@@ -11,7 +11,8 @@
  */
 import { hasErrorCode, markerNotInvalidatable, noSuchTxn, conflict, toBatchError } from '../../model/errors';
 import type { BatchError, JsonValue } from '../../model/types';
-import { type CheckedTxn, type ImportClaims, checkImportTxn, isDefaultContentType } from '../import-check';
+import { type CheckedTxn, checkImportTxn } from '../import-check';
+import { type ImportClaims, isDefaultContentType } from '../import-run';
 import { hashPrefix } from './schema';
 import type { Head } from './heads';
 import { applyInvalidation } from './invalidate';

@@ -31,7 +31,7 @@ import type {
 } from '../../model/types';
 import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
 import { validateTopic } from '../../model/validate';
-import { ImportClaims, importGroups } from '../import-check';
+import { ImportClaims, importGroups } from '../import-run';
 import { importGroup } from './import';
 import {
   applyPrepared,
