@@ -91,6 +91,10 @@ export const OPERATIONS = {
   'txns.republish': 'write',
   /** `POST /v1/topics/{topic}/txns/{txn}/invalidate` */
   'txns.invalidate': 'admin',
+  // --- verify (issue 13) ---
+  /** `GET /v1/topics/{topic}/verify`: checks the stored log, writes nothing. */
+  'topics.verify': 'read',
+  // --- end verify ---
 } as const satisfies Record<string, Need>;
 
 export type Operation = keyof typeof OPERATIONS;

@@ -58,6 +58,8 @@ export const LIMITS = {
   timelineBucketsMax: 2000,
   /** An ISO-8601 time given as a timeline's `from` or `to`: at most this many characters. */
   timeTextMax: 40,
+  /** Legacy values (stored before today's validation) one verify lists; more are reported as cut (`legacyCut`). */
+  verifyLegacyMax: 1000,
 } as const;
 
 /** The key of invalidation markers; writers cannot use it (it starts with `$`, see validate.ts). */

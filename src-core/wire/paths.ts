@@ -37,6 +37,9 @@ export const paths = {
   surfaceExport: (topic: string): string => topicPath(topic, '/surface/export'),
   diff: (topic: string): string => topicPath(topic, '/diff'),
   repair: (topic: string): string => topicPath(topic, '/repair'),
+  // --- verify (issue 13) ---
+  verify: (topic: string): string => topicPath(topic, '/verify'),
+  // --- end verify ---
 } as const;
 
 export type RouteName = keyof typeof paths;

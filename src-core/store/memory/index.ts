@@ -61,6 +61,10 @@ import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { type LogEntry, eventOf, headsOf, invalidations, surfaceOf, timelineFold, topicInfoOf, txnsOf } from './fold';
 
+import type { VerifyOptions, VerifyResult } from '../../model/integrity';
+import { verifyTopic } from '../verify';
+import { memoryVerifySource } from './verify';
+
 export type { LogEntry } from './fold';
 
 /** Gives the entries of one new transaction its chain, following the log's last one. */
@@ -336,6 +340,11 @@ export class MemoryEventStore implements EventStore {
   }
 
   /** Native: every commit reaches `subscribe`, so the tail never polls. */
+  async verify(topic: string, opts?: VerifyOptions): Promise<VerifyResult> {
+    const src = await this.call(() => memoryVerifySource(validateTopic(topic), this.log(topic)));
+    return verifyTopic(topic, src, opts);
+  }
+
   tail(topic: string, after: number, onEvents: (events: StoredEvent[]) => void, opts?: TailOptions): Unsubscribe {
     if (this.closed) throw storeClosed();
     return this.tails.track(feedTail(this, this.feed, topic, after, onEvents, opts));
