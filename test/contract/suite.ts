@@ -22,6 +22,7 @@ import { timelineCases } from './cases/timeline';
 import { storableTextCases } from './cases/text';
 import { whoCases } from './cases/who';
 import { writeCases } from './cases/writes';
+import { verifyCases } from './cases/verify';
 import { type ContractOptions, type MakeStore, useStore } from './harness';
 
 export type { ContractOptions, MakeStore } from './harness';
@@ -36,6 +37,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     invalidateCases(fx);
     whoCases(fx);
     chainCases(fx);
+    verifyCases(fx);
     republishCases(fx);
     surfaceCases(fx);
     repairCases(fx);
