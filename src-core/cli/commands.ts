@@ -12,6 +12,7 @@ import { registerServe } from './serve';
 import { registerSurface } from './surface';
 import { registerTopics } from './topics';
 import { registerTxns } from './txns';
+import { registerVerify } from './verify';
 import { registerWrite } from './write';
 
 export type RegisterCommand = (program: Command) => void;
@@ -25,6 +26,7 @@ export const commands: RegisterCommand[] = [
   registerInvalidate,
   registerRepublish,
   registerDiff,
+  registerVerify,
   registerBench,
   registerServe,
   registerCompletion,
