@@ -121,6 +121,13 @@ export function checkExpectHead(v: unknown): string | undefined {
   return v;
 }
 
+/** Lets the event loop run between pages (a synchronous source would otherwise hold it). */
+function breathe(signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) =>
+    setImmediate(() => (signal?.aborted === true ? reject(cancelledVerify()) : resolve())),
+  );
+}
+
 function cancelledVerify(): TidemarkError {
   return new TidemarkError('CANCELLED', 'verify was cancelled');
 }
@@ -292,6 +299,7 @@ async function walk(src: VerifySource, totalTxns: number, opts: VerifyOptions, s
       st.events += events.length;
     }
     report();
+    await breathe(opts.signal);
     if (page.length < VERIFY_PAGE) break;
     after = page[page.length - 1]!.txn;
   }
@@ -307,7 +315,7 @@ async function checkSurface(src: VerifySource, signal?: AbortSignal): Promise<nu
   let keys = 0;
   let n = 0;
   for (;;) {
-    if (++n % VERIFY_PAGE === 0 && signal?.aborted === true) throw cancelledVerify();
+    if (++n % VERIFY_PAGE === 0) await breathe(signal);
     const h = await heads.peek();
     const f = await fold.peek();
     if (h === null && f === null) return keys;
