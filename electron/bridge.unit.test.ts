@@ -145,6 +145,11 @@ describe('the bridge over the contract', () => {
     expect(received.get('exportSurface')!.slice(0, 2)).toEqual(['t', exp]);
     expect(unexercised(CONTRACT.exportSurface.args, received.get('exportSurface'), 'exportSurface')).toEqual([]);
 
+    const anchor = { expectHead: 'ab'.repeat(32) };
+    await api.verify('t', anchor);
+    expect(received.get('verify')!.slice(0, 2)).toEqual(['t', anchor]);
+    expect(unexercised(CONTRACT.verify.args, received.get('verify'), 'verify')).toEqual([]);
+
     api.subscribe('t', 5, () => undefined);
     await new Promise((r) => setImmediate(r));
     expect(received.get('subscribe')!.slice(0, 2)).toEqual(['t', 5]);
@@ -159,6 +164,13 @@ describe('the bridge over the contract', () => {
     });
     await expect(api.exportSurface('t', { format: 'csv', after: 'a' } as never)).rejects.toMatchObject({
       message: 'exportSurface: req.after: unknown field',
+    });
+    await expect(api.verify('t', { expectHead: 'AB'.repeat(32) })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('req.expectHead') as string,
+    });
+    await expect(api.verify('t', { expectHead: 'ab'.repeat(32), x: 1 } as never)).rejects.toMatchObject({
+      message: 'verify: req.x: unknown field',
     });
     await expect(api.diff('t', { file: new Blob([]), fileName: 'f', source: 'x' } as never)).rejects.toMatchObject({
       code: 'BAD_REQUEST',
@@ -186,6 +198,7 @@ describe('the bridge over the contract', () => {
       'exportSurface:cancel',
       'repair:cancel',
       'subscribe:stop',
+      'verify:cancel',
     ]);
   });
 });

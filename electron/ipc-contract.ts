@@ -19,6 +19,7 @@ import {
   repairParamsSchema,
   seqNoSchema,
   topicNameSchema,
+  verifyRequestSchema,
 } from '../src-core/model/options';
 import {
   STORE_API_SIGNATURES,
@@ -51,7 +52,7 @@ export const repairRunSchema = repairParamsSchema.extend({ source: snapshotSourc
 export type RepairRunRequest = z.infer<typeof repairRunSchema>;
 
 /** The methods that run as long operations: progress on `op:progress`, `<method>:cancel` stops them. */
-export type LongMethod = Extract<SpecialMethod, 'diff' | 'repair' | 'exportSurface'>;
+export type LongMethod = Extract<SpecialMethod, 'diff' | 'repair' | 'exportSurface' | 'verify'>;
 export type CancelChannel = `${LongMethod}:cancel`;
 
 const topic = ['topic', topicNameSchema] as const;
@@ -65,6 +66,10 @@ export const CONTRACT = {
   'repair:cancel': signature(['opId', opId]),
   exportSurface: signature(topic, ['req', exportSurfaceRequestSchema], ['opId', opId]),
   'exportSurface:cancel': signature(['opId', opId]),
+  // --- verify (issue 13): runs in a job worker like a diff ---
+  verify: signature(topic, ['req', verifyRequestSchema], ['opId', opId]),
+  'verify:cancel': signature(['opId', opId]),
+  // --- end verify ---
   subscribe: signature(topic, ['after', seqNoSchema], ['subId', opId]),
   'subscribe:stop': signature(['subId', opId]),
 } satisfies Record<PlainMethod | SpecialMethod | CancelChannel | 'subscribe:stop', Signature>;
@@ -108,6 +113,7 @@ type SpecialsMatch = {
   >;
   exportSurface: Equal<ArgsOf<'exportSurface'>, [Params<'exportSurface'>[0], Params<'exportSurface'>[1], string]>;
   subscribe: Equal<ArgsOf<'subscribe'>, [Params<'subscribe'>[0], Params<'subscribe'>[1], string]>;
+  verify: Equal<ArgsOf<'verify'>, [Params<'verify'>[0], Params<'verify'>[1], string]>;
 };
 const specialsMatch: { [M in SpecialMethod]: true } = {} as SpecialsMatch;
 void specialsMatch;

@@ -35,7 +35,10 @@ import type {
   AppSettings,
   StoreApi,
   ApiError,
+  VerifyRequest,
 } from '../../src-core/model/store-api';
+import type { VerifyResult } from '../../src-core/model/integrity';
+import { verifyOverWire } from '../../src-core/wire/verify-stream';
 import { byNotAccepted } from '../../src-core/model/validate';
 import type {
   AppendOptions,
@@ -317,6 +320,19 @@ export class HttpStoreApi implements StoreApi {
     const name = exportFileName(topic, 'surface', req.format);
     saveBlob(blob, name);
     return { savedAs: name, rows };
+  }
+
+  /** `GET …/verify` through wire/verify-stream.ts: its progress lines, the signal and Cancel honoured. */
+  async verify(topic: string, req: VerifyRequest, op: LongOperation = {}): Promise<VerifyResult> {
+    try {
+      return await verifyOverWire(this.http(), topic, {
+        ...(req.expectHead !== undefined ? { expectHead: req.expectHead } : {}),
+        signal: startCancellable(op),
+        onProgress: (p) => op.onProgress?.({ done: p.txns, total: p.totalTxns, unit: 'txns', phase: 'verifying' }),
+      });
+    } catch (err) {
+      throw toApiError(err, 'Verifying the topic');
+    }
   }
 
   subscribe(

@@ -67,6 +67,7 @@ describe('operations', () => {
       'sample.load': 'write',
       'txns.republish': 'write',
       'txns.invalidate': 'admin',
+      'topics.verify': 'read',
     });
   });
 

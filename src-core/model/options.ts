@@ -250,3 +250,13 @@ export {
   SURFACE_OPTION_KEYS,
   TIMELINE_OPTION_KEYS,
 } from './option-keys';
+
+// --- verify (issue 13) ---
+/** A verify request (StoreApi.verify): an anchor, a chain recorded elsewhere, 64 lowercase hex. */
+export const verifyRequestSchema = z.strictObject({
+  expectHead: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (a chain)')
+    .optional(),
+});
+// --- end verify ---

@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod';
 import type { ErrorCode } from './errors';
+import type { VerifyResult } from './integrity';
 import type {
   connectServerRequestSchema,
   connectionPatchSchema,
@@ -19,6 +20,7 @@ import type {
   republishOptionsSchema,
   settingsPatchSchema,
   snapshotFormatSchema,
+  verifyRequestSchema,
 } from './options';
 import type {
   AppendOptions,
@@ -213,6 +215,11 @@ export interface ExportResult {
   rows: number;
 }
 
+// --- verify (issue 13) ---
+/** A verify's request (`verifyRequestSchema`): an optional anchor. */
+export type VerifyRequest = z.infer<typeof verifyRequestSchema>;
+// --- end verify ---
+
 export interface StoreApi {
   capabilities(): Promise<Capabilities>;
   /** The open connection, or null when none is open yet. */
@@ -253,6 +260,8 @@ export interface StoreApi {
   /** Writes what a diff found (or, with `dryRun`, answers what it would write), in one commit. */
   repair(topic: string, req: RepairRequest, op?: LongOperation): Promise<RepairResult>;
   exportSurface(topic: string, req: ExportSurfaceRequest, op?: LongOperation): Promise<ExportResult>;
+  /** Checks the topic's stored log (docs/integrity.md); progress in transactions; cancellable. */
+  verify(topic: string, req: VerifyRequest, op?: LongOperation): Promise<VerifyResult>;
 
   /** Live tail: `onEvents` gets every event with seq > after, in order, until unsubscribed. */
   subscribe(
