@@ -130,7 +130,7 @@ export function VerifyPanel({ topic }: { topic: string }): ReactNode {
           {run.data.firstBad && <p className="mono">{run.data.firstBad.message}</p>}
           {run.data.head !== null && (
             <p className="muted">
-              Head: <span className="mono">{run.data.head}</span>
+              {run.data.ok ? 'Head' : 'Last verified head'}: <span className="mono">{run.data.head}</span>
             </p>
           )}
           <Legacy r={run.data} />
