@@ -44,7 +44,8 @@ export const VERIFY_COLUMNS: Column<Row>[] = [
   { header: 'head', get: (r) => short(r.head) },
   {
     header: 'problem',
-    get: (r) => (r.firstBad === null ? '' : `${r.firstBad.what} at txn ${r.firstBad.txn ?? '-'}: ${r.firstBad.message}`),
+    get: (r) =>
+      r.firstBad === null ? '' : `${r.firstBad.what} at txn ${r.firstBad.txn ?? '-'}: ${r.firstBad.message}`,
     flex: true,
   },
   { header: 'legacy', get: (r) => `${r.legacy.length}${r.legacyCut ? '+' : ''}`, right: true },
@@ -55,13 +56,19 @@ const parseExpectHead = parserFrom((v: string) => checkExpectHead(v)!, 'expect-h
 export function registerVerify(program: Command): void {
   const cmd = program
     .command('verify')
-    .description("check that topics' stored logs are intact: numbering, data, hashes, chains, markers, surface, counters")
+    .description(
+      "check that topics' stored logs are intact: numbering, data, hashes, chains, markers, surface, counters",
+    )
     .addOption(
       new Option('--topic <name>', 'a topic to verify (repeatable; default: every topic)').argParser(
         (v: string, prev: string[] | undefined) => [...(prev ?? []), parseTopic(v)],
       ),
     )
-    .addOption(new Option('--expect-head <hex>', 'an anchor: a chain recorded elsewhere that must be in the log').argParser(parseExpectHead))
+    .addOption(
+      new Option('--expect-head <hex>', 'an anchor: a chain recorded elsewhere that must be in the log').argParser(
+        parseExpectHead,
+      ),
+    )
     .option('--progress', 'always show the progress bar on stderr')
     .option('--no-progress', 'never show the progress bar');
   addFormatOption(cmd);

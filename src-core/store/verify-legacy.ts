@@ -31,7 +31,8 @@ export function legacyProblem(key: string, data: string | null, contentType: str
   try {
     validateKey(key);
     checkStorableText(contentType, 'contentType');
-    if (contentType.length > LIMITS.contentTypeMax) return `contentType: longer than ${LIMITS.contentTypeMax} characters`;
+    if (contentType.length > LIMITS.contentTypeMax)
+      return `contentType: longer than ${LIMITS.contentTypeMax} characters`;
   } catch (err) {
     return messageOf(err);
   }

@@ -205,16 +205,31 @@ function classify(prev: string, t: RawTxn, events: readonly RawEvent[]): VerifyP
     const withDigest = base.slice();
     withDigest[i] = chainEvent(e, base[i]!.digest);
     if (chainOf(prev, chainTxn(t), withDigest) === t.chain) {
-      return { txn: t.txn, what: 'hash', message: `transaction ${t.txn}: the stored hash of ${describe(e)} was changed (it is not the one the chain covers)` };
+      return {
+        txn: t.txn,
+        what: 'hash',
+        message: `transaction ${t.txn}: the stored hash of ${describe(e)} was changed (it is not the one the chain covers)`,
+      };
     }
     const withHash = base.slice();
     withHash[i] = chainEvent(e, e.hash, e.hash);
     if (chainOf(prev, chainTxn(t), withHash) === t.chain) {
-      return { txn: t.txn, what: 'data', message: `transaction ${t.txn}: the stored data of ${describe(e)} was changed (it no longer has its hash)` };
+      return {
+        txn: t.txn,
+        what: 'data',
+        message: `transaction ${t.txn}: the stored data of ${describe(e)} was changed (it no longer has its hash)`,
+      };
     }
   }
-  const link = t.chain === null ? 'has no chain' : `chain ${t.chain.slice(0, 12)}… does not match its content and the previous chain`;
-  return { txn: t.txn, what: 'chain', message: `transaction ${t.txn}: ${link} (time, by, meta, keys, order or the link changed)` };
+  const link =
+    t.chain === null
+      ? 'has no chain'
+      : `chain ${t.chain.slice(0, 12)}… does not match its content and the previous chain`;
+  return {
+    txn: t.txn,
+    what: 'chain',
+    message: `transaction ${t.txn}: ${link} (time, by, meta, keys, order or the link changed)`,
+  };
 }
 
 interface WalkState {
@@ -232,25 +247,44 @@ interface WalkState {
 /** Checks one transaction's events against its row: numbering, markers, times. */
 async function checkTxnEvents(src: VerifySource, t: RawTxn, events: readonly RawEvent[]): Promise<void> {
   for (const e of events) {
-    if (e.time !== t.time) fail(t.txn, 'chain', `transaction ${t.txn}: ${describe(e)} has time ${e.time}, its transaction ${t.time}`);
-    if (e.marker !== t.marker) fail(t.txn, 'marker', `transaction ${t.txn}: ${describe(e)} ${e.marker ? 'is' : 'is not'} a marker, its transaction says otherwise`);
+    if (e.time !== t.time)
+      fail(t.txn, 'chain', `transaction ${t.txn}: ${describe(e)} has time ${e.time}, its transaction ${t.time}`);
+    if (e.marker !== t.marker)
+      fail(
+        t.txn,
+        'marker',
+        `transaction ${t.txn}: ${describe(e)} ${e.marker ? 'is' : 'is not'} a marker, its transaction says otherwise`,
+      );
     if (e.invalid !== (t.invalidatedBy !== null)) {
-      fail(t.txn, 'marker', `transaction ${t.txn}: ${describe(e)} is ${e.invalid ? '' : 'not '}flagged invalid, but its transaction ${t.invalidatedBy === null ? 'has no marker' : `is invalidated by seq ${t.invalidatedBy}`}`);
+      fail(
+        t.txn,
+        'marker',
+        `transaction ${t.txn}: ${describe(e)} is ${e.invalid ? '' : 'not '}flagged invalid, but its transaction ${t.invalidatedBy === null ? 'has no marker' : `is invalidated by seq ${t.invalidatedBy}`}`,
+      );
     }
   }
   if (t.marker) {
     const m = events[0]!;
-    if (events.length !== 1) fail(t.txn, 'marker', `transaction ${t.txn}: a marker transaction holds ${events.length} events`);
+    if (events.length !== 1)
+      fail(t.txn, 'marker', `transaction ${t.txn}: a marker transaction holds ${events.length} events`);
     const target = m.target ?? 0;
     const tt = target > 0 && target < t.txn ? await src.txnAt(target) : null;
     if (tt === null || tt.marker || tt.invalidatedBy !== m.seq) {
-      fail(t.txn, 'marker', `transaction ${t.txn}: the marker at seq ${m.seq} targets transaction ${target}, which ${tt === null ? 'is not an earlier transaction' : tt.marker ? 'is a marker' : `records ${tt.invalidatedBy === null ? 'no marker' : `the marker at seq ${tt.invalidatedBy}`}`}`);
+      fail(
+        t.txn,
+        'marker',
+        `transaction ${t.txn}: the marker at seq ${m.seq} targets transaction ${target}, which ${tt === null ? 'is not an earlier transaction' : tt.marker ? 'is a marker' : `records ${tt.invalidatedBy === null ? 'no marker' : `the marker at seq ${tt.invalidatedBy}`}`}`,
+      );
     }
   }
   if (t.invalidatedBy !== null) {
     const m = await src.eventAt(t.invalidatedBy);
     if (m === null || !m.marker || m.target !== t.txn) {
-      fail(t.txn, 'marker', `transaction ${t.txn}: invalidated by seq ${t.invalidatedBy}, but ${m === null ? 'no such event is stored (the marker was removed)' : m.marker ? `that marker targets transaction ${m.target ?? 0}` : 'that event is not a marker'}`);
+      fail(
+        t.txn,
+        'marker',
+        `transaction ${t.txn}: invalidated by seq ${t.invalidatedBy}, but ${m === null ? 'no such event is stored (the marker was removed)' : m.marker ? `that marker targets transaction ${m.target ?? 0}` : 'that event is not a marker'}`,
+      );
     }
   }
 }
@@ -273,20 +307,36 @@ async function walk(src: VerifySource, totalTxns: number, opts: VerifyOptions, s
     for (const t of page) {
       if (opts.signal?.aborted === true) throw cancelledVerify();
       const expected = st.txns + 1;
-      if (t.txn !== expected) fail(expected, 'numbering', `transaction ${expected} is missing (the next stored is ${t.txn})`);
+      if (t.txn !== expected)
+        fail(expected, 'numbering', `transaction ${expected} is missing (the next stored is ${t.txn})`);
       if (t.firstSeq !== nextSeq || t.lastSeq < t.firstSeq) {
-        fail(t.txn, 'numbering', `transaction ${t.txn}: holds seq ${t.firstSeq}..${t.lastSeq}, expected to start at seq ${nextSeq}`);
+        fail(
+          t.txn,
+          'numbering',
+          `transaction ${t.txn}: holds seq ${t.firstSeq}..${t.lastSeq}, expected to start at seq ${nextSeq}`,
+        );
       }
       const events: RawEvent[] = [];
       for (let e = await cursor.peek(); e !== null && e.seq <= t.lastSeq; e = await cursor.peek()) {
-        if (e.seq !== nextSeq) fail(t.txn, 'numbering', `transaction ${t.txn}: seq ${nextSeq} is missing (the next stored is ${e.seq})`);
-        if (e.txn !== t.txn) fail(t.txn, 'numbering', `transaction ${t.txn}: ${describe(e)} is stored as transaction ${e.txn}'s`);
+        if (e.seq !== nextSeq)
+          fail(t.txn, 'numbering', `transaction ${t.txn}: seq ${nextSeq} is missing (the next stored is ${e.seq})`);
+        if (e.txn !== t.txn)
+          fail(t.txn, 'numbering', `transaction ${t.txn}: ${describe(e)} is stored as transaction ${e.txn}'s`);
         events.push(e);
         nextSeq++;
         cursor.next();
       }
-      if (nextSeq !== t.lastSeq + 1) fail(t.txn, 'numbering', `transaction ${t.txn}: seq ${nextSeq} is missing (it holds seq ${t.firstSeq}..${t.lastSeq})`);
-      const recomputed = chainOf(st.prev, chainTxn(t), events.map((e) => chainEvent(e)));
+      if (nextSeq !== t.lastSeq + 1)
+        fail(
+          t.txn,
+          'numbering',
+          `transaction ${t.txn}: seq ${nextSeq} is missing (it holds seq ${t.firstSeq}..${t.lastSeq})`,
+        );
+      const recomputed = chainOf(
+        st.prev,
+        chainTxn(t),
+        events.map((e) => chainEvent(e)),
+      );
       if (recomputed !== t.chain) throw new Found(classify(st.prev, t, events));
       await checkTxnEvents(src, t, events);
       for (const e of events) addLegacy(st, t, e);
@@ -304,7 +354,8 @@ async function walk(src: VerifySource, totalTxns: number, opts: VerifyOptions, s
     after = page[page.length - 1]!.txn;
   }
   const extra = await cursor.peek();
-  if (extra !== null) fail(extra.txn, 'numbering', `${describe(extra)} is stored after the last transaction's seq ${nextSeq - 1}`);
+  if (extra !== null)
+    fail(extra.txn, 'numbering', `${describe(extra)} is stored after the last transaction's seq ${nextSeq - 1}`);
 }
 
 /** The maintained heads against the log's fold; returns how many keys have a live valid head. */
@@ -324,11 +375,19 @@ async function checkSurface(src: VerifySource, signal?: AbortSignal): Promise<nu
       const ev = await src.eventAt(h!.rawSeq);
       fail(ev?.txn ?? null, 'surface', `the surface has key ${JSON.stringify(h!.key)}, which no event of the log has`);
     }
-    if (c > 0) fail(f!.rawTxn ?? null, 'surface', `the surface has no row for key ${JSON.stringify(f!.key)} (newest event seq ${f!.rawSeq})`);
+    if (c > 0)
+      fail(
+        f!.rawTxn ?? null,
+        'surface',
+        `the surface has no row for key ${JSON.stringify(f!.key)} (newest event seq ${f!.rawSeq})`,
+      );
     const hh = h!;
     const ff = f!;
     const diffs: string[] = [];
-    if (hh.rawSeq !== ff.rawSeq || hh.rawLive !== ff.rawLive) diffs.push(`raw head seq ${hh.rawSeq}${hh.rawLive ? '' : ' (tombstone)'}, the log's ${ff.rawSeq}${ff.rawLive ? '' : ' (tombstone)'}`);
+    if (hh.rawSeq !== ff.rawSeq || hh.rawLive !== ff.rawLive)
+      diffs.push(
+        `raw head seq ${hh.rawSeq}${hh.rawLive ? '' : ' (tombstone)'}, the log's ${ff.rawSeq}${ff.rawLive ? '' : ' (tombstone)'}`,
+      );
     if (hh.validSeq !== ff.validSeq || (ff.validSeq !== null && hh.validLive !== ff.validLive)) {
       diffs.push(`valid head seq ${hh.validSeq ?? 'none'}, the log's ${ff.validSeq ?? 'none'}`);
     } else if (ff.validHash !== null && (hh.validHash === null || ff.validHash.slice(0, len) !== hh.validHash)) {
@@ -342,7 +401,14 @@ async function checkSurface(src: VerifySource, signal?: AbortSignal): Promise<nu
 }
 
 function checkCounters(c: RawCounters, st: WalkState, keys: number, nextSeq: number): void {
-  const log: RawCounters = { maxSeq: nextSeq, maxTxn: st.txns, keys, invalidTxns: st.invalidTxns, lastTime: st.lastTime, head: st.head };
+  const log: RawCounters = {
+    maxSeq: nextSeq,
+    maxTxn: st.txns,
+    keys,
+    invalidTxns: st.invalidTxns,
+    lastTime: st.lastTime,
+    head: st.head,
+  };
   const names = ['maxSeq', 'maxTxn', 'keys', 'invalidTxns', 'lastTime', 'head'] as const;
   const bad = names.filter((k) => c[k] !== log[k]);
   if (bad.length > 0) {
@@ -374,7 +440,11 @@ export async function verifyTopic(topic: string, src: VerifySource, opts: Verify
       const keys = await checkSurface(src, opts.signal);
       checkCounters(counters, st, keys, st.events);
       if (expectHead !== undefined && !st.anchorFound) {
-        fail(null, 'anchor', `the expected head ${expectHead.slice(0, 12)}… is not the chain of any of the ${st.txns} transactions`);
+        fail(
+          null,
+          'anchor',
+          `the expected head ${expectHead.slice(0, 12)}… is not the chain of any of the ${st.txns} transactions`,
+        );
       }
     } catch (err) {
       if (!(err instanceof Found)) throw err;

@@ -18,7 +18,8 @@ import { paths } from './paths';
 import type { WireRequestInit, WireTransport } from './transport';
 
 /** One line of the stream. */
-export type VerifyLine = { progress: VerifyProgress } | { result: VerifyResult } | { error: { code: string; message: string } };
+export type VerifyLine =
+  { progress: VerifyProgress } | { result: VerifyResult } | { error: { code: string; message: string } };
 
 /** The line's text (no newline). */
 export function verifyLine(line: VerifyLine): string {
@@ -53,7 +54,7 @@ export async function verifyOverWire(t: WireTransport, topic: string, opts: Veri
   if (opts.signal !== undefined) init.signal = opts.signal;
   const res = await t.fetch(paths.verify(topic), init);
   if (!res.ok || res.body === null) throw await t.errorFrom(res, what);
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let buf = '';
   try {

@@ -76,7 +76,9 @@ describe('tidemark verify on a store file', () => {
     expect(good.code).toBe(EXIT.ok);
     const bad = await runCli(['verify', '--db', db, '--topic', 'beta', '--expect-head', head, '--format', 'ndjson']);
     expect(bad.code).toBe(EXIT.verifyFailed);
-    expect(parseLines(bad.stdout)).toMatchObject([{ topic: 'beta', ok: false, firstBad: { txn: null, what: 'anchor' } }]);
+    expect(parseLines(bad.stdout)).toMatchObject([
+      { topic: 'beta', ok: false, firstBad: { txn: null, what: 'anchor' } },
+    ]);
   });
 
   it('refuses --expect-head without exactly one --topic, or malformed, as usage errors', async () => {
@@ -102,7 +104,9 @@ describe('tidemark verify on a store file', () => {
 describe('tidemark verify --url', () => {
   const served = useServedStore([]);
   it('verifies through the route of a real server', async () => {
-    const w = await runCli(['write', '--url', served.url, '--topic', 'remote'], { input: ndjson([{ key: 'k', data: 1 }]) });
+    const w = await runCli(['write', '--url', served.url, '--topic', 'remote'], {
+      input: ndjson([{ key: 'k', data: 1 }]),
+    });
     expect(w.code).toBe(0);
     const r = await runCli(['verify', '--url', served.url, '--topic', 'remote', '--format', 'ndjson']);
     expect(r.code).toBe(EXIT.ok);

@@ -22,7 +22,9 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'tidemark-jobs-verify-'));
   file = path.join(dir, 'store.db');
   const store = openSqliteStore(file);
-  await store.appendBatch(Array.from({ length: 2500 }, (_, i) => ({ topic: 'v.t', events: [{ key: `k${i}`, data: i }] })));
+  await store.appendBatch(
+    Array.from({ length: 2500 }, (_, i) => ({ topic: 'v.t', events: [{ key: `k${i}`, data: i }] })),
+  );
   head = (await store.topicInfo('v.t')).head!;
   await store.close();
 });
@@ -42,7 +44,10 @@ describe('verify in a job worker', () => {
     expect(r).toMatchObject({ ok: true, txns: 2500, events: 2500, head, firstBad: null });
     expect(progress.length).toBeGreaterThan(0);
     expect(progress[progress.length - 1]).toMatchObject({ done: 2500, total: 2500, unit: 'txns', phase: 'verifying' });
-    const other = await jobs.run({ kind: 'sqlite', file }, { job: 'verify', topic: 'v.t', req: { expectHead: 'e'.repeat(64) } });
+    const other = await jobs.run(
+      { kind: 'sqlite', file },
+      { job: 'verify', topic: 'v.t', req: { expectHead: 'e'.repeat(64) } },
+    );
     expect(other.firstBad).toMatchObject({ txn: null, what: 'anchor' });
   });
 

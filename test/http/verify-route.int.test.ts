@@ -24,7 +24,13 @@ beforeAll(async () => {
   const verify = s.store.verify.bind(s.store);
   s.store.verify = (topic: string, opts?: VerifyOptions): Promise<VerifyResult> => {
     const p = verify(topic, opts);
-    seen.push({ signal: opts?.signal, outcome: p.then(() => 'done', (e: unknown) => e) });
+    seen.push({
+      signal: opts?.signal,
+      outcome: p.then(
+        () => 'done',
+        (e: unknown) => e,
+      ),
+    });
     return p;
   };
   await s.store.append('small', { events: [{ key: 'a', data: 1 }] });
@@ -96,7 +102,7 @@ describe('GET /v1/topics/{topic}/verify', () => {
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     const first = await reader.read();
-    expect(new TextDecoder().decode(first.value)).toContain('"progress"');
+    expect(new TextDecoder().decode(first.value as Uint8Array)).toContain('"progress"');
     ac.abort();
     const run = seen[before]!;
     await vi.waitFor(() => expect(run.signal?.aborted).toBe(true));

@@ -28,9 +28,20 @@ export const TOPIC = 'tamper';
  * tombstone (seq 6) · txn 5: the marker invalidating txn 3 (seq 7) · txn 6: e=5 (seq 8).
  */
 export async function writeHistory(store: EventStore): Promise<void> {
-  await store.append(TOPIC, { events: [{ key: 'a', data: 1 }, { key: 'b', data: 2 }], meta: { job: 'load' } });
+  await store.append(TOPIC, {
+    events: [
+      { key: 'a', data: 1 },
+      { key: 'b', data: 2 },
+    ],
+    meta: { job: 'load' },
+  });
   await store.append(TOPIC, { events: [{ key: 'c', data: 3 }] });
-  await store.append(TOPIC, { events: [{ key: 'a', data: 10 }, { key: 'd', data: 'x' }] });
+  await store.append(TOPIC, {
+    events: [
+      { key: 'a', data: 10 },
+      { key: 'd', data: 'x' },
+    ],
+  });
   await store.append(TOPIC, { events: [{ key: 'b', data: null }] });
   await store.invalidate(TOPIC, 3, 'wrong');
   await store.append(TOPIC, { events: [{ key: 'e', data: 5 }] });
@@ -62,7 +73,10 @@ export async function rewriteConsistently(t: Tamperable, seq: number, text: stri
 
 export function tamperCases(label: string, make: () => Promise<Tamperable>, skip: string | null): void {
   describe.skipIf(skip !== null)(`verify finds tampering underneath the store: ${label}`, () => {
-    async function tampered(sql: string[] | ((t: Tamperable) => Promise<void>), expectHead?: string): Promise<VerifyResult> {
+    async function tampered(
+      sql: string[] | ((t: Tamperable) => Promise<void>),
+      expectHead?: string,
+    ): Promise<VerifyResult> {
       const t = await make();
       try {
         await writeHistory(t.store);
@@ -95,10 +109,12 @@ export function tamperCases(label: string, make: () => Promise<Tamperable>, skip
     it('a changed time is chain, at its transaction', async () => {
       const sql = (t: Tamperable): Promise<void> =>
         t.dialect === 'sqlite'
-          ? t.exec('UPDATE txns SET time = time + 1000 WHERE txn = 2').then(() => t.exec('UPDATE events SET time = time + 1000 WHERE seq = 3'))
-          : t.exec("UPDATE txns SET time = '2020-01-01T00:00:00.000Z' WHERE txn = 2").then(() =>
-              t.exec("UPDATE events SET time = '2020-01-01T00:00:00.000Z' WHERE seq = 3"),
-            );
+          ? t
+              .exec('UPDATE txns SET time = time + 1000 WHERE txn = 2')
+              .then(() => t.exec('UPDATE events SET time = time + 1000 WHERE seq = 3'))
+          : t
+              .exec("UPDATE txns SET time = '2020-01-01T00:00:00.000Z' WHERE txn = 2")
+              .then(() => t.exec("UPDATE events SET time = '2020-01-01T00:00:00.000Z' WHERE seq = 3"));
       expect(bad(await tampered(sql))).toMatchObject({ txn: 2, what: 'chain' });
     });
 
@@ -125,18 +141,25 @@ export function tamperCases(label: string, make: () => Promise<Tamperable>, skip
     });
 
     it('a marker whose target no longer records it is marker, at the marker', async () => {
-      expect(bad(await tampered(['UPDATE txns SET invalidated_by = NULL, reason = NULL WHERE txn = 3']))).toMatchObject({
-        what: 'marker',
-      });
+      expect(bad(await tampered(['UPDATE txns SET invalidated_by = NULL, reason = NULL WHERE txn = 3']))).toMatchObject(
+        {
+          what: 'marker',
+        },
+      );
     });
 
     it('a surface row that does not match the log is surface, at the key’s transaction', async () => {
       const sql = (t: Tamperable): Promise<void> =>
-        t.exec(t.dialect === 'sqlite' ? "UPDATE latest SET rseq = 1 WHERE key = 'c'" : "UPDATE heads SET raw_seq = 1 WHERE key = 'c'");
+        t.exec(
+          t.dialect === 'sqlite'
+            ? "UPDATE latest SET rseq = 1 WHERE key = 'c'"
+            : "UPDATE heads SET raw_seq = 1 WHERE key = 'c'",
+        );
       const r = await tampered(sql);
       expect(bad(r)).toMatchObject({ txn: 2, what: 'surface' });
       expect(r.firstBad!.message).toContain('"c"');
-      const gone = (t: Tamperable): Promise<void> => t.exec(`DELETE FROM ${t.dialect === 'sqlite' ? 'latest' : 'heads'} WHERE key = 'e'`);
+      const gone = (t: Tamperable): Promise<void> =>
+        t.exec(`DELETE FROM ${t.dialect === 'sqlite' ? 'latest' : 'heads'} WHERE key = 'e'`);
       expect(bad(await tampered(gone))).toMatchObject({ txn: 6, what: 'surface' });
     });
 

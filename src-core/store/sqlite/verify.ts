@@ -93,15 +93,21 @@ export function sqliteVerifySource(file: string, shared: Database.Database, topi
   const db = own ? new Database(file, { readonly: true, fileMustExist: true }) : shared;
   if (own) db.exec('BEGIN');
   const topicRow = db
-    .prepare<[string], TopicRow>('SELECT id, max_seq, max_txn, keys, invalid_txns, last_time, head FROM topics WHERE name = ?')
+    .prepare<[string], TopicRow>(
+      'SELECT id, max_seq, max_txn, keys, invalid_txns, last_time, head FROM topics WHERE name = ?',
+    )
     .get(topic);
   const id = topicRow?.id ?? -1;
-  const txns = db.prepare<[number, number, number], TxnRow>(`SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn > ? ORDER BY txn LIMIT ?`);
+  const txns = db.prepare<[number, number, number], TxnRow>(
+    `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn > ? ORDER BY txn LIMIT ?`,
+  );
   const txnAt = db.prepare<[number, number], TxnRow>(`SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn = ?`);
   const events = db.prepare<[number, number, number], EventRow>(
     `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`,
   );
-  const eventAt = db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq = ?`);
+  const eventAt = db.prepare<[number, number], EventRow>(
+    `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq = ?`,
+  );
   const heads = db.prepare<[number, string, number], HeadDbRow>(
     'SELECT key, vseq, vh, vlive, rseq, rlive FROM latest WHERE topic_id = ? AND key > ? ORDER BY key LIMIT ?',
   );
