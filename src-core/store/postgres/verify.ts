@@ -174,8 +174,9 @@ export async function postgresVerifySource(db: Db, topic: string): Promise<Verif
         (
           await q<HeadRow>(
             `SELECT key, raw_seq, raw_tomb, valid_seq, valid_tomb, valid_hash FROM ${t.heads}
-              WHERE topic_id = $1 AND ($2::text IS NULL OR key > $2::text COLLATE "C") ORDER BY key LIMIT $3`,
-            [id, after, limit],
+              WHERE topic_id = $1 AND key > $2::text COLLATE "C" ORDER BY key LIMIT $3`,
+            // Every key is greater than the empty string (keys are non-empty): the start.
+            [id, after ?? '', limit],
           )
         ).map(headOf),
       fold: async (_after, limit) => (await q<HeadRow>(`FETCH ${Number(limit)} FROM verify_fold`, [])).map(headOf),

@@ -73,6 +73,20 @@ export function verifyCases(fx: StoreFixture): void {
       expect(second.head).toBe((await fx.store.topicInfo(t)).head);
     });
 
+    it('verifies one consistent state while writes land', async () => {
+      const t = await history();
+      const before = (await fx.store.topicInfo(t)).maxTxn;
+      const writes = Array.from({ length: 20 }, (_, i) => fx.store.append(t, { events: [{ key: `w${i}`, data: i }] }));
+      const r = await fx.store.verify(t);
+      await Promise.all(writes);
+      expect(r.ok).toBe(true);
+      expect(r.txns).toBeGreaterThanOrEqual(before);
+      expect(r.txns).toBeLessThanOrEqual(before + 20);
+      const txns = (await fx.store.listTxns(t, { limit: 100 })).txns;
+      expect(r.head).toBe(txns[r.txns - 1]!.chain);
+      expect(await fx.store.verify(t)).toMatchObject({ ok: true, txns: before + 20 });
+    });
+
     it('is cancelled by an aborted signal', async () => {
       const t = await history();
       const c = new AbortController();
