@@ -22,7 +22,8 @@ import { TidemarkError, badRequest, noSuchTopic } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { LegacyValue, VerifyOptions, VerifyProblem, VerifyResult, VerifyWhat } from '../model/integrity';
 import { compareKeys } from '../model/canonical';
-import { type ChainEvent, GENESIS, chainEventOfRow, chainOf, isChain } from './chain';
+import { type ChainEvent, GENESIS, chainEventOfRow, chainOf } from './chain';
+import { isSha256Hex } from '../model/validate';
 import { legacyProblem } from './verify-legacy';
 
 /** A transaction row as stored. `time` ISO-8601 UTC as readers see it; `meta` the stored text. */
@@ -117,7 +118,7 @@ function fail(txn: number | null, what: VerifyWhat, message: string): never {
 /** The `expectHead` option checked as the route and CLI take it: 64 lowercase hex or BAD_REQUEST. */
 export function checkExpectHead(v: unknown): string | undefined {
   if (v === undefined) return undefined;
-  if (!isChain(v)) throw badRequest('expectHead: must be 64 lowercase hex characters (a chain)');
+  if (!isSha256Hex(v)) throw badRequest('expectHead: must be 64 lowercase hex characters (a chain)');
   return v;
 }
 

@@ -9,12 +9,11 @@ import { useMutation } from '@tanstack/react-query';
 import { useRef, useState, type ReactNode } from 'react';
 import type { VerifyResult } from '../../../src-core/model/integrity';
 import type { Progress } from '../../../src-core/model/store-api';
+import { isSha256Hex } from '../../../src-core/model/validate';
 import { useApi } from '../../api/api-context';
 import { toApiError } from '../../api/errors';
 import { fmtNum } from '../../lib/format';
 import { verifyHeadline, verifyProgressText } from '../../lib/verify-text';
-
-const HEX64 = /^[0-9a-f]{64}$/;
 
 function Legacy({ r }: { r: VerifyResult }): ReactNode {
   if (r.legacy.length === 0) return null;
@@ -57,7 +56,7 @@ export function VerifyPanel({ topic }: { topic: string }): ReactNode {
   // In Electron an AbortSignal does not cross the contextBridge: `onStart`'s function cancels there.
   const cancelOp = useRef<(() => void) | null>(null);
   const trimmed = anchor.trim();
-  const anchorBad = trimmed !== '' && !HEX64.test(trimmed);
+  const anchorBad = trimmed !== '' && !isSha256Hex(trimmed);
   const run = useMutation({
     mutationFn: (expectHead: string) => {
       const ctrl = new AbortController();
