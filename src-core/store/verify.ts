@@ -1,7 +1,8 @@
 /**
  * Verify (docs/integrity.md): the backend-neutral engine behind `EventStore.verify`. It reads a
- * topic's RAW rows through a `VerifySource` (each backend implements one over its own tables, in
- * one read snapshot) in bounded pages and checks, in this order, stopping at the first problem:
+ * topic's RAW rows through a `VerifySource` (verify-source.ts; each backend implements one over
+ * its own tables, in one read snapshot) in bounded pages and checks, in this order, stopping at
+ * the first problem:
  *
  * 1. the walk, transaction by transaction in txn order with its events in seq order:
  *    `numbering` (txn dense from 1, seq dense from 1, each transaction's events exactly
@@ -25,82 +26,17 @@ import { compareKeys } from '../model/canonical';
 import { type ChainEvent, GENESIS, chainEventOfRow, chainOf } from './chain';
 import { isSha256Hex } from '../model/validate';
 import { legacyProblem } from './verify-legacy';
+import {
+  EventCursor,
+  HeadCursor,
+  type RawCounters,
+  type RawEvent,
+  type RawTxn,
+  VERIFY_PAGE,
+  type VerifySource,
+} from './verify-source';
 
-/** A transaction row as stored. `time` ISO-8601 UTC as readers see it; `meta` the stored text. */
-export interface RawTxn {
-  txn: number;
-  firstSeq: number;
-  lastSeq: number;
-  time: string;
-  by: string | null;
-  meta: string | null;
-  marker: boolean;
-  invalidatedBy: number | null;
-  chain: string | null;
-}
-
-/** An event row as stored: `data` the STORED text (null or `null` for tombstones and markers). */
-export interface RawEvent {
-  seq: number;
-  txn: number;
-  key: string;
-  marker: boolean;
-  data: string | null;
-  contentType: string;
-  hash: string;
-  time: string;
-  target: number | null;
-  reason: string | null;
-  invalid: boolean;
-}
-
-/**
- * One key's heads: as the backend maintains them (`heads`) or as the log folds to (`fold`).
- * `validHash` may be a prefix (SQLite keeps 52 bits, `headHashLength`); txns are the fold's only.
- */
-export interface RawHead {
-  key: string;
-  rawSeq: number;
-  rawLive: boolean;
-  validSeq: number | null;
-  validLive: boolean;
-  validHash: string | null;
-  rawTxn?: number;
-}
-
-export interface RawCounters {
-  maxSeq: number;
-  maxTxn: number;
-  keys: number;
-  invalidTxns: number;
-  lastTime: string | null;
-  head: string | null;
-}
-
-type Maybe<T> = T | Promise<T>;
-
-/** What a backend gives verify, over one read snapshot of one topic. */
-export interface VerifySource {
-  /** Characters of a valid head's hash the maintained heads keep (64, SQLite 13). */
-  readonly headHashLength: number;
-  /** The maintained counters, null when the topic is unknown. */
-  counters(): Maybe<RawCounters | null>;
-  /** Transactions with txn > `after`, in txn order, at most `limit`. */
-  txns(after: number, limit: number): Maybe<RawTxn[]>;
-  /** Events with seq > `after`, in seq order, at most `limit`. */
-  events(after: number, limit: number): Maybe<RawEvent[]>;
-  eventAt(seq: number): Maybe<RawEvent | null>;
-  txnAt(txn: number): Maybe<RawTxn | null>;
-  /** Maintained heads rows with key > `after` (null: from the start), key order, at most `limit`. */
-  heads(after: string | null, limit: number): Maybe<RawHead[]>;
-  /** The log's fold: per key (markers aside) its newest event and newest valid one; same paging. */
-  fold(after: string | null, limit: number): Maybe<RawHead[]>;
-  /** Ends the snapshot. */
-  close(): Maybe<void>;
-}
-
-/** Rows read per page (transactions, events, heads). */
-export const VERIFY_PAGE = 1000;
+export type { RawCounters, RawEvent, RawHead, RawTxn, VerifySource } from './verify-source';
 
 /** Candidates tried one by one when telling `data` from `hash` (beyond: `chain`). */
 const CLASSIFY_TRIES = 32;
@@ -131,54 +67,6 @@ function breathe(signal?: AbortSignal): Promise<void> {
 
 function cancelledVerify(): TidemarkError {
   return new TidemarkError('CANCELLED', 'verify was cancelled');
-}
-
-/** Pulls events in seq order, a page at a time. */
-class EventCursor {
-  private page: RawEvent[] = [];
-  private i = 0;
-  private after = 0;
-  private done = false;
-  constructor(private readonly src: VerifySource) {}
-
-  async peek(): Promise<RawEvent | null> {
-    if (this.i < this.page.length) return this.page[this.i]!;
-    if (this.done) return null;
-    this.page = await this.src.events(this.after, VERIFY_PAGE);
-    this.i = 0;
-    if (this.page.length < VERIFY_PAGE) this.done = true;
-    if (this.page.length === 0) return null;
-    this.after = this.page[this.page.length - 1]!.seq;
-    return this.page[0]!;
-  }
-
-  next(): void {
-    this.i++;
-  }
-}
-
-/** Pulls heads rows in key order, a page at a time. */
-class HeadCursor {
-  private page: RawHead[] = [];
-  private i = 0;
-  private after: string | null = null;
-  private done = false;
-  constructor(private readonly read: (after: string | null, limit: number) => Maybe<RawHead[]>) {}
-
-  async peek(): Promise<RawHead | null> {
-    if (this.i < this.page.length) return this.page[this.i]!;
-    if (this.done) return null;
-    this.page = await this.read(this.after, VERIFY_PAGE);
-    this.i = 0;
-    if (this.page.length < VERIFY_PAGE) this.done = true;
-    if (this.page.length === 0) return null;
-    this.after = this.page[this.page.length - 1]!.key;
-    return this.page[0]!;
-  }
-
-  next(): void {
-    this.i++;
-  }
 }
 
 function chainEvent(e: RawEvent, hash = e.hash, digest?: string): ChainEvent {
@@ -243,6 +131,8 @@ interface WalkState {
   anchorFound: boolean;
   legacy: LegacyValue[];
   legacyCut: boolean;
+  /** Transactions checked at the last progress report (-1: none yet). */
+  reported: number;
 }
 
 /** Checks one transaction's events against its row: numbering, markers, times. */
@@ -302,7 +192,10 @@ async function walk(src: VerifySource, totalTxns: number, opts: VerifyOptions, s
   const cursor = new EventCursor(src);
   let nextSeq = 1;
   let after = 0;
-  const report = (): void => opts.onProgress?.({ txns: st.txns, events: st.events, totalTxns });
+  const report = (): void => {
+    st.reported = st.txns;
+    opts.onProgress?.({ txns: st.txns, events: st.events, totalTxns });
+  };
   for (;;) {
     const page = await src.txns(after, VERIFY_PAGE);
     for (const t of page) {
@@ -431,6 +324,7 @@ export async function verifyTopic(topic: string, src: VerifySource, opts: Verify
     anchorFound: false,
     legacy: [],
     legacyCut: false,
+    reported: -1,
   };
   try {
     const counters = await src.counters();
@@ -451,7 +345,8 @@ export async function verifyTopic(topic: string, src: VerifySource, opts: Verify
       if (!(err instanceof Found)) throw err;
       firstBad = err.problem;
     }
-    opts.onProgress?.({ txns: st.txns, events: st.events, totalTxns: counters.maxTxn });
+    // The last progress report, unless the walk already made this one (one line per state).
+    if (st.reported !== st.txns) opts.onProgress?.({ txns: st.txns, events: st.events, totalTxns: counters.maxTxn });
     return {
       ok: firstBad === null,
       txns: st.txns,
