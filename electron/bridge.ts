@@ -158,6 +158,7 @@ export function createBridge(transport: BridgeTransport): StoreApi {
     exportSurface: (topic, req, op) =>
       longOp(op, 'exportSurface:cancel', (opId) => call('exportSurface', [topic, req, opId])),
     compareWith: (req, op) => longOp(op, 'compareWith:cancel', (opId) => call('compareWith', [req, opId])),
+    verify: (topic, req, op) => longOp(op, 'verify:cancel', (opId) => call('verify', [topic, req, opId])),
 
     subscribe(topic, after, onEvents, onError) {
       listen();

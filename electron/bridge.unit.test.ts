@@ -149,6 +149,10 @@ describe('the bridge over the contract', () => {
     await api.compareWith(cmp);
     expect(received.get('compareWith')![0]).toEqual(cmp);
     expect(unexercised(CONTRACT.compareWith.args, received.get('compareWith'), 'compareWith')).toEqual([]);
+    const anchor = { expectHead: 'ab'.repeat(32) };
+    await api.verify('t', anchor);
+    expect(received.get('verify')!.slice(0, 2)).toEqual(['t', anchor]);
+    expect(unexercised(CONTRACT.verify.args, received.get('verify'), 'verify')).toEqual([]);
 
     api.subscribe('t', 5, () => undefined);
     await new Promise((r) => setImmediate(r));
@@ -164,6 +168,13 @@ describe('the bridge over the contract', () => {
     });
     await expect(api.exportSurface('t', { format: 'csv', after: 'a' } as never)).rejects.toMatchObject({
       message: 'exportSurface: req.after: unknown field',
+    });
+    await expect(api.verify('t', { expectHead: 'AB'.repeat(32) })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('req.expectHead') as string,
+    });
+    await expect(api.verify('t', { expectHead: 'ab'.repeat(32), x: 1 } as never)).rejects.toMatchObject({
+      message: 'verify: req.x: unknown field',
     });
     await expect(api.diff('t', { file: new Blob([]), fileName: 'f', source: 'x' } as never)).rejects.toMatchObject({
       code: 'BAD_REQUEST',
@@ -196,6 +207,7 @@ describe('the bridge over the contract', () => {
       'exportSurface:cancel',
       'repair:cancel',
       'subscribe:stop',
+      'verify:cancel',
     ]);
   });
 });

@@ -208,6 +208,13 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
       });
     },
     'compareWith:cancel': ([opId], ctx) => cancel(ctx.sender, opId),
+    // --- verify (issue 13): in a job worker, so main's event loop is never held ---
+    verify: ([topic, req, opId], ctx) => {
+      const conn = connections.requireOp('topics.verify', 'verify');
+      return startJob(ctx, opId, conn.descriptor, { job: 'verify', topic, req });
+    },
+    'verify:cancel': ([opId], ctx) => cancel(ctx.sender, opId),
+    // --- end verify ---
 
     subscribe: ([topic, after, subId], ctx) => {
       const tailing = store();

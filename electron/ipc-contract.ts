@@ -20,6 +20,7 @@ import {
   repairParamsSchema,
   seqNoSchema,
   topicNameSchema,
+  verifyRequestSchema,
 } from '../src-core/model/options';
 import {
   STORE_API_SIGNATURES,
@@ -52,7 +53,7 @@ export const repairRunSchema = repairParamsSchema.extend({ source: snapshotSourc
 export type RepairRunRequest = z.infer<typeof repairRunSchema>;
 
 /** The methods that run as long operations: progress on `op:progress`, `<method>:cancel` stops them. */
-export type LongMethod = Extract<SpecialMethod, 'diff' | 'repair' | 'exportSurface' | 'compareWith'>;
+export type LongMethod = Extract<SpecialMethod, 'diff' | 'repair' | 'exportSurface' | 'compareWith' | 'verify'>;
 export type CancelChannel = `${LongMethod}:cancel`;
 
 const topic = ['topic', topicNameSchema] as const;
@@ -68,6 +69,10 @@ export const CONTRACT = {
   'exportSurface:cancel': signature(['opId', opId]),
   compareWith: signature(['req', compareWithRequestSchema], ['opId', opId]),
   'compareWith:cancel': signature(['opId', opId]),
+  // --- verify (issue 13): runs in a job worker like a diff ---
+  verify: signature(topic, ['req', verifyRequestSchema], ['opId', opId]),
+  'verify:cancel': signature(['opId', opId]),
+  // --- end verify ---
   subscribe: signature(topic, ['after', seqNoSchema], ['subId', opId]),
   'subscribe:stop': signature(['subId', opId]),
 } satisfies Record<PlainMethod | SpecialMethod | CancelChannel | 'subscribe:stop', Signature>;
@@ -112,6 +117,7 @@ type SpecialsMatch = {
   exportSurface: Equal<ArgsOf<'exportSurface'>, [Params<'exportSurface'>[0], Params<'exportSurface'>[1], string]>;
   subscribe: Equal<ArgsOf<'subscribe'>, [Params<'subscribe'>[0], Params<'subscribe'>[1], string]>;
   compareWith: Equal<ArgsOf<'compareWith'>, [Params<'compareWith'>[0], string]>;
+  verify: Equal<ArgsOf<'verify'>, [Params<'verify'>[0], Params<'verify'>[1], string]>;
 };
 const specialsMatch: { [M in SpecialMethod]: true } = {} as SpecialsMatch;
 void specialsMatch;

@@ -22,7 +22,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { TidemarkError, toErrorBody, type ErrorBody } from '../src-core/model/errors';
-import type { ExportSurfaceRequest, LongOperation, Progress } from '../src-core/model/store-api';
+import type { ExportSurfaceRequest, LongOperation, Progress, VerifyRequest } from '../src-core/model/store-api';
+import type { VerifyResult } from '../src-core/model/integrity';
 import type { DiffResult, RepairResult } from '../src-core/model/types';
 import { resolveFormat } from '../src-core/diff/format';
 import { DIFF_LIMITS, DiffSlots, checkSnapshotSize, limitBytes } from '../src-core/diff/limits';
@@ -48,12 +49,21 @@ export interface ExportJob {
   file: string;
 }
 
-export type Job = DiffJob | RepairJob | ExportJob;
+/** A verify (issue 13): the topic and the `verify` channel's request. */
+export interface VerifyJob {
+  job: 'verify';
+  topic: string;
+  req: VerifyRequest;
+}
+
+export type Job = DiffJob | RepairJob | ExportJob | VerifyJob;
 export type JobValue<J extends Job> = J extends DiffJob
   ? DiffResult
   : J extends RepairJob
     ? RepairResult
-    : { rows: number };
+    : J extends VerifyJob
+      ? VerifyResult
+      : { rows: number };
 
 /** The jobs that read a snapshot (a diff slot, a spill directory, the snapshot size limit). */
 export type SnapshotJob = DiffJob | RepairJob;
@@ -65,7 +75,7 @@ export type JobOp = Pick<LongOperation, 'onProgress' | 'signal'>;
 /** Messages between main and a job worker. */
 export type WorkerToMain =
   | { type: 'progress'; progress: Progress }
-  | { type: 'done'; value: DiffResult | RepairResult | { rows: number } }
+  | { type: 'done'; value: DiffResult | RepairResult | VerifyResult | { rows: number } }
   | { type: 'error'; error: ErrorBody };
 export type MainToWorker = { type: 'cancel' };
 
@@ -116,7 +126,8 @@ export async function runJob(
   job: Job,
   op: JobOp = {},
   env: JobEnv = {},
-): Promise<DiffResult | RepairResult | { rows: number }> {
+): Promise<DiffResult | RepairResult | VerifyResult | { rows: number }> {
+  if (job.job === 'verify') return verifyJob(store, job, op);
   const services = servicesFor(store, env.tmpDir !== undefined ? { tmpDir: env.tmpDir } : {});
   if (job.job === 'export') {
     const rows = await exportSurfaceToFile(services, job.topic, job.req, job.file, op);
@@ -134,6 +145,15 @@ export async function runJob(
   if (job.tolerance !== undefined) opts.tolerance = job.tolerance;
   if (job.normalise !== undefined) opts.normalise = job.normalise;
   return services.diff(job.topic, source, opts, op);
+}
+
+/** A verify job: the store's own verify, its progress counted in transactions. */
+function verifyJob(store: EventStore, job: VerifyJob, op: JobOp): Promise<VerifyResult> {
+  return store.verify(job.topic, {
+    ...(job.req.expectHead !== undefined ? { expectHead: job.req.expectHead } : {}),
+    ...(op.signal !== undefined ? { signal: op.signal } : {}),
+    onProgress: (p) => op.onProgress?.({ done: p.txns, total: p.totalTxns, unit: 'txns', phase: 'verifying' }),
+  });
 }
 
 /**

@@ -37,7 +37,10 @@ import type {
   AppSettings,
   StoreApi,
   ApiError,
+  VerifyRequest,
 } from '../../src-core/model/store-api';
+import type { VerifyResult } from '../../src-core/model/integrity';
+import { verifyOverWire } from '../../src-core/wire/verify-stream';
 import { byNotAccepted } from '../../src-core/model/validate';
 import type {
   AppendOptions,
@@ -333,6 +336,19 @@ export class HttpStoreApi implements StoreApi {
         `Compare with… runs in the desktop app: this page can only reach the server that served it. From a shell: tidemark compare --from ${this.conn?.target ?? 'URL'} --to OTHER_URL`,
       ),
     );
+  }
+
+  /** `GET …/verify` through wire/verify-stream.ts: its progress lines, the signal and Cancel honoured. */
+  async verify(topic: string, req: VerifyRequest, op: LongOperation = {}): Promise<VerifyResult> {
+    try {
+      return await verifyOverWire(this.http(), topic, {
+        ...(req.expectHead !== undefined ? { expectHead: req.expectHead } : {}),
+        signal: startCancellable(op),
+        onProgress: (p) => op.onProgress?.({ done: p.txns, total: p.totalTxns, unit: 'txns', phase: 'verifying' }),
+      });
+    } catch (err) {
+      throw toApiError(err, 'Verifying the topic');
+    }
   }
 
   subscribe(

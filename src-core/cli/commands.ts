@@ -15,6 +15,7 @@ import { registerServe } from './serve';
 import { registerSurface } from './surface';
 import { registerTopics } from './topics';
 import { registerTxns } from './txns';
+import { registerVerify } from './verify';
 import { registerWrite } from './write';
 
 export type RegisterCommand = (program: Command) => void;
@@ -32,6 +33,7 @@ export const commands: RegisterCommand[] = [
   registerCopy,
   registerCompare,
   registerBackup,
+  registerVerify,
   registerBench,
   registerServe,
   registerCompletion,

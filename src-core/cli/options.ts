@@ -122,7 +122,7 @@ export function parserFrom<T>(validate: (value: string) => T, field: string): (v
   };
 }
 
-const parseTopic = parserFrom(validateTopic, 'topic');
+export const parseTopic = parserFrom(validateTopic, 'topic');
 
 /** `--topic <name>`, required, validated. */
 export function topicOption(): Option {

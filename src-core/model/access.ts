@@ -96,6 +96,10 @@ export const OPERATIONS = {
    * of another store (copy, replication), so admin.
    */
   'topics.import': 'admin',
+  // --- verify (issue 13) ---
+  /** `GET /v1/topics/{topic}/verify`: checks the stored log, writes nothing. */
+  'topics.verify': 'read',
+  // --- end verify ---
 } as const satisfies Record<string, Need>;
 
 export type Operation = keyof typeof OPERATIONS;

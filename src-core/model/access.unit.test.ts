@@ -68,6 +68,7 @@ describe('operations', () => {
       'txns.republish': 'write',
       'txns.invalidate': 'admin',
       'topics.import': 'admin',
+      'topics.verify': 'read',
     });
   });
 

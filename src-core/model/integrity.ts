@@ -34,7 +34,10 @@ export interface VerifyResult {
   /** The chain of the last transaction checked, or null for an empty topic. */
   head: string | null;
   firstBad: VerifyProblem | null;
+  /** At most LIMITS.verifyLegacyMax, in seq order. */
   legacy: LegacyValue[];
+  /** True when more legacy values were found than `legacy` lists (the list was cut at the limit). */
+  legacyCut: boolean;
 }
 
 /** Verify's progress: transactions checked of the topic's total when it started. */

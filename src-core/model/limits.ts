@@ -72,6 +72,8 @@ export const LIMITS = {
   importBodyMsMax: 60 * 60 * 1000,
   /** Longest an import request body may go without a byte arriving, in ms. */
   importIdleMsMax: 60 * 1000,
+  /** Legacy values (stored before today's validation) one verify lists; more are reported as cut (`legacyCut`). */
+  verifyLegacyMax: 1000,
 } as const;
 
 /** The key of invalidation markers; writers cannot use it (it starts with `$`, see validate.ts). */

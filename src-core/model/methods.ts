@@ -7,7 +7,7 @@
 import type { StoreApi } from './store-api';
 
 /** The methods with callbacks, Files or pushes; the IPC contract declares their channels itself. */
-export const SPECIAL_METHODS = ['diff', 'repair', 'exportSurface', 'subscribe', 'compareWith'] as const;
+export const SPECIAL_METHODS = ['diff', 'repair', 'exportSurface', 'subscribe', 'compareWith', 'verify'] as const;
 export type SpecialMethod = (typeof SPECIAL_METHODS)[number];
 export type PlainMethod = Exclude<keyof StoreApi, SpecialMethod>;
 

@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import { isSha256Hex } from './validate';
 import type { JsonValue } from './types';
 
 /** A topic name: type and length; the store's own validation names a bad one precisely. */
@@ -261,3 +262,10 @@ export {
   SURFACE_OPTION_KEYS,
   TIMELINE_OPTION_KEYS,
 } from './option-keys';
+
+// --- verify (issue 13) ---
+/** A verify request (StoreApi.verify): an anchor, a chain recorded elsewhere, 64 lowercase hex. */
+export const verifyRequestSchema = z.strictObject({
+  expectHead: z.string().refine(isSha256Hex, 'must be 64 lowercase hex characters (a chain)').optional(),
+});
+// --- end verify ---

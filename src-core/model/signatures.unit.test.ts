@@ -69,6 +69,7 @@ describe('the option schemas', () => {
       'settingsPatchSchema',
       'surfaceOptionsSchema',
       'timelineOptionsSchema',
+      'verifyRequestSchema',
     ]);
     for (const [name, schema] of objects) {
       expect(schema.def.catchall?._zod.def.type, name).toBe('never');

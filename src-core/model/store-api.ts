@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 import type { ErrorCode } from './errors';
-import type { CompareReport } from './integrity';
+import type { CompareReport, VerifyResult } from './integrity';
 import type {
   compareWithRequestSchema,
   connectServerRequestSchema,
@@ -21,6 +21,7 @@ import type {
   republishOptionsSchema,
   settingsPatchSchema,
   snapshotFormatSchema,
+  verifyRequestSchema,
 } from './options';
 import type {
   AppendOptions,
@@ -217,6 +218,10 @@ export interface ExportResult {
 
 /** Compare with another remembered connection (model/options.ts `compareWithRequestSchema`). */
 export type CompareWithRequest = z.infer<typeof compareWithRequestSchema>;
+// --- verify (issue 13) ---
+/** A verify's request (`verifyRequestSchema`): an optional anchor. */
+export type VerifyRequest = z.infer<typeof verifyRequestSchema>;
+// --- end verify ---
 
 export interface StoreApi {
   capabilities(): Promise<Capabilities>;
@@ -264,6 +269,8 @@ export interface StoreApi {
    * saying why; docs/renderer.md).
    */
   compareWith(req: CompareWithRequest, op?: LongOperation): Promise<CompareReport>;
+  /** Checks the topic's stored log (docs/integrity.md); progress in transactions; cancellable. */
+  verify(topic: string, req: VerifyRequest, op?: LongOperation): Promise<VerifyResult>;
 
   /** Live tail: `onEvents` gets every event with seq > after, in order, until unsubscribed. */
   subscribe(

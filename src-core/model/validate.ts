@@ -46,6 +46,11 @@ export function validateKey(key: unknown, path = 'key'): string {
   return checkStorableText(key, path);
 }
 
+/** True for 64 lowercase hex characters: a SHA-256 as hashes and chains are written. */
+export function isSha256Hex(v: unknown): v is string {
+  return typeof v === 'string' && HASH_RE.test(v);
+}
+
 export function validateHash(hash: unknown, path = 'hash'): string {
   if (typeof hash !== 'string' || !HASH_RE.test(hash)) {
     throw badRequest(`${path}: must be 64 lowercase hex characters (a SHA-256)`);

@@ -27,6 +27,7 @@ import { registerExtraRoutes } from './routes/extra';
 import { registerOpenApiRoute } from './routes/openapi';
 import { registerReadRoutes } from './routes/read';
 import { registerWriteRoutes } from './routes/write';
+import { registerVerifyRoute } from './routes/verify';
 import { installRouteTable } from './route-table';
 import { registerSseRoute } from './sse';
 import { defaultStaticDir, installStatic } from './static';
@@ -147,6 +148,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
   registerWriteRoutes(app, ctx);
   registerExportRoute(app, ctx);
   registerSseRoute(app, ctx);
+  registerVerifyRoute(app, ctx);
   registerDiffRoute(app, opts.store, opts, (r) => metrics.recordRepair(r));
   registerImportRoute(app, opts.store);
   installStatic(app, opts.staticDir ?? defaultStaticDir());

@@ -313,6 +313,23 @@ export const ROUTES: readonly RouteSpec[] = [
     query: {},
     response: { [JSON_TYPE]: 'SampleResult' },
   },
+  // --- verify (issue 13) ---
+  {
+    method: 'GET',
+    path: '/v1/topics/:topic/verify',
+    op: 'topics.verify',
+    summary:
+      'Check the stored log: numbering, data, hashes, chain links, markers, surface and counters; NDJSON `{"progress"}` lines, then `{"result"}` (or `{"error"}`)',
+    query: {
+      expectHead: {
+        type: 'string',
+        maxLength: 64,
+        description: 'an anchor: a chain that must appear in the log (64 lowercase hex)',
+      },
+    },
+    response: { 'application/x-ndjson': null },
+  },
+  // --- end verify ---
   {
     method: 'GET',
     path: '/metrics',

@@ -27,6 +27,7 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../model/types';
+import type { VerifyOptions, VerifyResult } from '../model/integrity';
 
 export type Unsubscribe = () => void;
 
@@ -133,6 +134,17 @@ export interface EventStore {
    * (UNAVAILABLE); later failures go to `opts.onError`.
    */
   tail(topic: string, after: number, onEvents: (events: StoredEvent[]) => void, opts?: TailOptions): Unsubscribe;
+
+  // --- verify (issue 13; docs/integrity.md) ---
+  /**
+   * Checks the topic's stored rows (store/verify.ts): numbering, every event's data digest and
+   * hash, every chain link, markers, the maintained surface and counters against the log, and
+   * `opts.expectHead` (an anchor) among the chains; lists legacy values. Reads one snapshot in
+   * bounded pages; stops at the first problem (`firstBad`). NOT_FOUND for an unknown topic,
+   * BAD_REQUEST for a malformed expectHead, CANCELLED when `opts.signal` aborts.
+   */
+  verify(topic: string, opts?: VerifyOptions): Promise<VerifyResult>;
+  // --- end verify ---
 
   /** Releases the backend. In-flight writes finish first. */
   close(): Promise<void>;

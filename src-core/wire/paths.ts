@@ -38,6 +38,9 @@ export const paths = {
   diff: (topic: string): string => topicPath(topic, '/diff'),
   repair: (topic: string): string => topicPath(topic, '/repair'),
   import: (topic: string): string => topicPath(topic, '/import'),
+  // --- verify (issue 13) ---
+  verify: (topic: string): string => topicPath(topic, '/verify'),
+  // --- end verify ---
 } as const;
 
 export type RouteName = keyof typeof paths;

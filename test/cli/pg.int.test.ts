@@ -57,6 +57,12 @@ describe('CLI over --pg', () => {
     expect((parseLines(surface.stdout) as SurfaceRow[]).map((r) => r.key)).toEqual(['n1', 'n2']);
     const topics = await runCli(['topics', ...store, '--format', 'ndjson']);
     expect(parseLines(topics.stdout)).toMatchObject([{ topic: 'pgt', maxSeq: 32, maxTxn: 4 }]);
+
+    // verify (issue 13): the recorded head as an anchor, the whole topic checked on PostgreSQL.
+    const head = (parseLines(topics.stdout)[0] as { head: string }).head;
+    const verified = await runCli(['verify', ...store, '--topic', 'pgt', '--expect-head', head, '--format', 'ndjson']);
+    expect(verified.code).toBe(0);
+    expect(parseLines(verified.stdout)).toMatchObject([{ topic: 'pgt', ok: true, txns: 4, events: 32, head }]);
   });
 
   it('diff --repair writes the correction atomically, with --by and meta.repair', async () => {

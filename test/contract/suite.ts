@@ -23,6 +23,7 @@ import { timelineCases } from './cases/timeline';
 import { storableTextCases } from './cases/text';
 import { whoCases } from './cases/who';
 import { writeCases } from './cases/writes';
+import { verifyCases } from './cases/verify';
 import { type ContractOptions, type MakeStore, useStore } from './harness';
 
 export type { ContractOptions, MakeStore } from './harness';
@@ -38,6 +39,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     whoCases(fx);
     chainCases(fx);
     importCases(fx);
+    verifyCases(fx);
     republishCases(fx);
     surfaceCases(fx);
     repairCases(fx);

@@ -1,6 +1,7 @@
 /**
  * The head of a topic: its name and counters (events, keys, transactions, invalid ones, last
- * write), refreshed by the queries a write or live event invalidates.
+ * write), refreshed by the queries a write or live event invalidates; and the topic's Verify
+ * action (VerifyPanel.tsx).
  */
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
@@ -9,6 +10,7 @@ import { useApi } from '../../api/api-context';
 import { toApiError } from '../../api/errors';
 import { fmtAge, fmtNum, fmtTime } from '../../lib/format';
 import { topicInfoQuery } from '../../queries/topics';
+import { VerifyPanel } from './VerifyPanel';
 
 function counters(t: TopicInfo): [string, ReactNode][] {
   return [
@@ -47,6 +49,7 @@ export function TopicHeader({ topic }: { topic: string }): ReactNode {
             : `Counters unavailable: ${info.error.message}`}
         </p>
       ) : null}
+      {info.data && <VerifyPanel key={topic} topic={topic} />}
     </div>
   );
 }

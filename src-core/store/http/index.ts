@@ -47,6 +47,8 @@ import { findTopic } from '../find-topic';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { OrderedWriter, type OrderedWriterOptions, serializeBatchTxn, serializeTxn } from './ordered-writer';
 import { HttpTransport } from './transport';
+import type { VerifyOptions, VerifyResult } from '../../model/integrity';
+import { verifyOverWire } from '../../wire/verify-stream';
 
 export { OrderedWriter, type OrderedWriterOptions, type OrderedAppendResponse } from './ordered-writer';
 export { HttpTransport } from './transport';
@@ -179,6 +181,12 @@ export class HttpEventStore implements EventStore {
     return this.transport.json<SurfacePage>('GET', paths.surface(validateTopic(topic)), {
       query: queryOf(opts, SURFACE_OPTION_KEYS),
     });
+  }
+
+  /** `GET …/verify` (wire/verify-stream.ts): progress lines to `opts.onProgress`; the signal cancels. */
+  async verify(topic: string, opts: VerifyOptions = {}): Promise<VerifyResult> {
+    this.open();
+    return verifyOverWire(this.transport, validateTopic(topic), opts);
   }
 
   /** Extra route: the caller's role and token name on this server (name null on an open server). */

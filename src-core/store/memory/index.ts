@@ -63,6 +63,10 @@ import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integri
 import { importInto } from './import';
 import { type LogEntry, eventOf, headsOf, invalidations, surfaceOf, timelineFold, topicInfoOf, txnsOf } from './fold';
 
+import type { VerifyOptions, VerifyResult } from '../../model/integrity';
+import { verifyTopic } from '../verify';
+import { memoryVerifySource } from './verify';
+
 export type { LogEntry } from './fold';
 
 /** Gives the entries of one new transaction its chain, following the log's last one. */
@@ -357,6 +361,11 @@ export class MemoryEventStore implements EventStore {
   }
 
   /** Native: every commit reaches `subscribe`, so the tail never polls. */
+  async verify(topic: string, opts?: VerifyOptions): Promise<VerifyResult> {
+    const src = await this.call(() => memoryVerifySource(validateTopic(topic), this.log(topic)));
+    return verifyTopic(topic, src, opts);
+  }
+
   tail(topic: string, after: number, onEvents: (events: StoredEvent[]) => void, opts?: TailOptions): Unsubscribe {
     if (this.closed) throw storeClosed();
     return this.tails.track(feedTail(this, this.feed, topic, after, onEvents, opts));

@@ -56,6 +56,9 @@ import { migrate } from './schema';
 import { surfacePage } from './surface';
 import { timeline } from './timeline';
 import { WriteBatch, lockTopics } from './write';
+import type { VerifyOptions, VerifyResult } from '../../model/integrity';
+import { checkExpectHead, verifyTopic } from '../verify';
+import { postgresVerifySource } from './verify';
 
 export interface PostgresStoreOptions {
   /** A libpq-style URL, e.g. postgres://postgres@127.0.0.1:5432/postgres. */
@@ -256,6 +259,14 @@ export class PostgresEventStore implements EventStore {
   async surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
     this.ensureOpen();
     return surfacePage(this.db, topic, opts);
+  }
+
+  /** Verify over one REPEATABLE READ snapshot (postgres/verify.ts). */
+  async verify(topic: string, opts?: VerifyOptions): Promise<VerifyResult> {
+    this.ensureOpen();
+    validateTopic(topic);
+    checkExpectHead(opts?.expectHead);
+    return verifyTopic(topic, await postgresVerifySource(this.db, topic), opts);
   }
 
   /** Native: the LISTEN/NOTIFY feed, polling `topicInfo` only while its connection is down. */

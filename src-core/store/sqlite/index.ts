@@ -56,6 +56,9 @@ import { StatementCache, type Statements, prepareStatements } from './statements
 import { surfacePage } from './surface';
 import { timeline } from './timeline';
 import { WriteBatch } from './write';
+import type { VerifyOptions, VerifyResult } from '../../model/integrity';
+import { checkExpectHead, verifyTopic } from '../verify';
+import { sqliteVerifySource } from './verify';
 
 export type { SqliteOpenOptions } from './open';
 export { APPLICATION_ID, SCHEMA_VERSION } from './schema';
@@ -243,6 +246,18 @@ export class SqliteEventStore implements EventStore {
 
   surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
     return this.call(() => surfacePage(this.ctx, topic, opts));
+  }
+
+  /** Verify reads its own connection's snapshot of the file (sqlite/verify.ts). */
+  async verify(topic: string, opts?: VerifyOptions): Promise<VerifyResult> {
+    validateTopic(topic);
+    checkExpectHead(opts?.expectHead);
+    const src = this.guard(() => sqliteVerifySource(this.file, this.db, topic));
+    try {
+      return await verifyTopic(topic, src, opts);
+    } catch (err) {
+      throw mapSqliteError(err);
+    }
   }
 
   /** Commits of this store object arrive through `subscribe`; other processes' are found by polling. */

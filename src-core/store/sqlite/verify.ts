@@ -1,0 +1,168 @@
+/**
+ * Verify's source over a SQLite store file (store/verify.ts): the RAW rows of one topic, read on a
+ * connection of its own inside one read transaction (WAL: a snapshot that writers of this and
+ * other processes do not disturb, and that does not block them). An in-memory database has no
+ * second connection; there it reads the store's own connection, between its writes. The heads
+ * rows keep 52 bits of the valid head's hash (`vh`, schema.ts), given as 13 hex digits.
+ */
+import Database from 'better-sqlite3';
+import type { RawCounters, RawEvent, RawHead, RawTxn, VerifySource } from '../verify';
+import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
+import { isoTime } from './rows';
+import { EVENT_COLS, type EventRow, type TxnRow } from './statements';
+
+const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason, meta, by_name, chain';
+
+interface TopicRow {
+  id: number;
+  max_seq: number;
+  max_txn: number;
+  keys: number;
+  invalid_txns: number;
+  last_time: number | null;
+  head: string | null;
+}
+
+interface HeadDbRow {
+  key: string;
+  vseq: number | null;
+  vh: number | null;
+  vlive: number;
+  rseq: number;
+  rlive: number;
+}
+
+interface FoldDbRow {
+  key: string;
+  rseq: number;
+  vseq: number | null;
+  rtxn: number;
+  rlive: number;
+  vlive: number | null;
+  vhash: string | null;
+}
+
+const FOLD_SQL = `SELECT f.key AS key, f.rseq AS rseq, f.vseq AS vseq, r.txn AS rtxn, r.data IS NOT NULL AS rlive,
+  v.data IS NOT NULL AS vlive, v.hash AS vhash
+  FROM (SELECT key, max(seq) AS rseq, max(CASE WHEN invalid = 0 THEN seq END) AS vseq
+        FROM events INDEXED BY events_by_key WHERE topic_id = @topic AND marker = 0 AND key > @after
+        GROUP BY key ORDER BY key LIMIT @limit) f
+  JOIN events r ON r.topic_id = @topic AND r.seq = f.rseq
+  LEFT JOIN events v ON v.topic_id = @topic AND v.seq = f.vseq
+  ORDER BY f.key`;
+
+function txnOf(r: TxnRow): RawTxn {
+  return {
+    txn: r.txn,
+    firstSeq: r.first_seq,
+    lastSeq: r.last_seq,
+    time: isoTime(r.time),
+    by: r.by_name,
+    meta: r.meta,
+    marker: r.marker === 1,
+    invalidatedBy: r.invalidated_by,
+    chain: r.chain,
+  };
+}
+
+function eventOf(r: EventRow): RawEvent {
+  return {
+    seq: r.seq,
+    txn: r.txn,
+    key: r.key,
+    marker: r.marker === 1,
+    data: r.data,
+    contentType: r.content_type ?? DEFAULT_CONTENT_TYPE,
+    hash: r.hash,
+    time: isoTime(r.time),
+    target: r.target,
+    reason: r.reason,
+    invalid: r.invalid === 1,
+  };
+}
+
+/** The 13 hex digits `vh` was taken from (schema.ts hashPrefix). */
+const hexOf52 = (vh: number): string => vh.toString(16).padStart(13, '0');
+
+/**
+ * A source for `topic` of the store file `file` (or, for an in-memory database, of `shared`).
+ * The topic is looked up inside the snapshot.
+ */
+export function sqliteVerifySource(file: string, shared: Database.Database, topic: string): VerifySource {
+  const own = file !== '' && file !== ':memory:';
+  const db = own ? new Database(file, { readonly: true, fileMustExist: true }) : shared;
+  if (own) db.exec('BEGIN');
+  const topicRow = db
+    .prepare<[string], TopicRow>(
+      'SELECT id, max_seq, max_txn, keys, invalid_txns, last_time, head FROM topics WHERE name = ?',
+    )
+    .get(topic);
+  const id = topicRow?.id ?? -1;
+  const txns = db.prepare<[number, number, number], TxnRow>(
+    `SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn > ? ORDER BY txn LIMIT ?`,
+  );
+  const txnAt = db.prepare<[number, number], TxnRow>(`SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn = ?`);
+  const events = db.prepare<[number, number, number], EventRow>(
+    `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`,
+  );
+  const eventAt = db.prepare<[number, number], EventRow>(
+    `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq = ?`,
+  );
+  const heads = db.prepare<[number, string, number], HeadDbRow>(
+    'SELECT key, vseq, vh, vlive, rseq, rlive FROM latest WHERE topic_id = ? AND key > ? ORDER BY key LIMIT ?',
+  );
+  const fold = db.prepare<[{ topic: number; after: string; limit: number }], FoldDbRow>(FOLD_SQL);
+  // Every key is greater than the empty string (keys are non-empty), the start of both streams.
+  const from = (after: string | null): string => after ?? '';
+  return {
+    headHashLength: 13,
+    counters: (): RawCounters | null =>
+      topicRow === undefined || topicRow.max_seq === 0
+        ? null
+        : {
+            maxSeq: topicRow.max_seq,
+            maxTxn: topicRow.max_txn,
+            keys: topicRow.keys,
+            invalidTxns: topicRow.invalid_txns,
+            lastTime: topicRow.last_time === null ? null : isoTime(topicRow.last_time),
+            head: topicRow.head,
+          },
+    txns: (after, limit) => txns.all(id, after, limit).map(txnOf),
+    txnAt: (n) => {
+      const r = txnAt.get(id, n);
+      return r === undefined ? null : txnOf(r);
+    },
+    events: (after, limit) => events.all(id, after, limit).map(eventOf),
+    eventAt: (seq) => {
+      const r = eventAt.get(id, seq);
+      return r === undefined ? null : eventOf(r);
+    },
+    heads: (after, limit): RawHead[] =>
+      heads.all(id, from(after), limit).map((r) => ({
+        key: r.key,
+        rawSeq: r.rseq,
+        rawLive: r.rlive === 1,
+        validSeq: r.vseq,
+        validLive: r.vlive === 1,
+        validHash: r.vh === null ? null : hexOf52(r.vh),
+      })),
+    fold: (after, limit): RawHead[] =>
+      fold.all({ topic: id, after: from(after), limit }).map((r) => ({
+        key: r.key,
+        rawSeq: r.rseq,
+        rawLive: r.rlive === 1,
+        validSeq: r.vseq,
+        validLive: r.vlive === 1,
+        validHash: r.vhash,
+        rawTxn: r.rtxn,
+      })),
+    close: () => {
+      if (!own) return;
+      try {
+        db.exec('COMMIT');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
