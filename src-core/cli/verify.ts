@@ -17,9 +17,9 @@ import {
   type StoreOptionValues,
   addFormatOption,
   addStoreOptions,
-  parseTopic,
   parserFrom,
   resolveFormat,
+  topicsOption,
   withStore,
 } from './options';
 import { type Column, RowPrinter } from './output';
@@ -59,11 +59,7 @@ export function registerVerify(program: Command): void {
     .description(
       "check that topics' stored logs are intact: numbering, data, hashes, chains, markers, surface, counters",
     )
-    .addOption(
-      new Option('--topic <name>', 'a topic to verify (repeatable; default: every topic)').argParser(
-        (v: string, prev: string[] | undefined) => [...(prev ?? []), parseTopic(v)],
-      ),
-    )
+    .addOption(topicsOption('verify'))
     .addOption(
       new Option('--expect-head <hex>', 'an anchor: a chain recorded elsewhere that must be in the log').argParser(
         parseExpectHead,
