@@ -42,7 +42,7 @@ import {
   rollsBack,
 } from '../prepare';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
-import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
+import type { CommitListener, EventStore, MigrationProgressListener, TailOptions, Unsubscribe } from '../types';
 import { createDb, inTx, query, validateSchemaName, type Db } from './db';
 import { toStoreError } from './errors';
 import { CommitFeed } from './feed';
@@ -60,6 +60,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Most pooled connections (default 10; plus one for LISTEN once something subscribes). */
   poolSize?: number;
+  /** Progress of the migration, when opening upgrades an existing schema (store/types.ts). */
+  onMigrationProgress?: MigrationProgressListener;
 }
 
 export const DEFAULT_SCHEMA = 'tidemark';
@@ -72,7 +74,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
   }
   const db = createDb(opts.url, schema, opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {});
   try {
-    await migrate(db, schema);
+    await migrate(db, schema, opts.onMigrationProgress);
   } catch (err) {
     await db.pool.end().catch(() => undefined);
     throw toStoreError(err, db.where);
