@@ -5,9 +5,12 @@
  * `topics` table once per batch (the write lock makes that safe across processes), assigns seq and
  * txn densely, de-duplicates against each key's valid head (from the batch's own changes, the
  * in-process `HeadCache`, or a heads-row SELECT; its 52-bit hash filter is confirmed against the
- * head event's full hash), inserts events and `txns` rows as it goes, and in `flush()` writes the
- * batch's heads rows (one upsert each) and the counters. Every check that can fail a transaction runs before its first write, so a failing
- * transaction leaves nothing behind without needing a savepoint.
+ * head event's full hash), inserts events as it goes and computes each transaction's chain
+ * (store/chain.ts) from them, collects `txns` rows and heads rows and inserts them
+ * ROWS_PER_INSERT to a statement (one call for many rows; the chain's cost is paid from that,
+ * docs/bench.md), the rest and the counters in `flush()`. Every check that can fail a transaction
+ * runs before its first write, so a failing transaction leaves nothing behind without needing a
+ * savepoint.
  */
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import type { AppendResponse, AppendResultItem, StoredEvent } from '../../model/types';
@@ -16,7 +19,7 @@ import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs, storedEventOf } from
 import { isoTime } from './rows';
 import { hashPrefix } from './schema';
 import { type Head, type HeadCache, NO_HEAD, type TopicHeads } from './heads';
-import type { Statements, TopicRow } from './statements';
+import { ROWS_PER_INSERT, type RowArgs, type Statements, type TopicRow } from './statements';
 
 export interface TopicState {
   row: TopicRow;
@@ -34,6 +37,8 @@ export interface TopicState {
 
 export class WriteBatch {
   readonly topics = new Map<string, TopicState>();
+  /** Parameters of the `txns` rows not inserted yet (see writeTxnRows). */
+  private readonly txnRows: RowArgs = [];
 
   constructor(
     private readonly st: Statements,
@@ -97,7 +102,17 @@ export class WriteBatch {
     if (n === 0) return;
     const upsert = this.st.upsertHeadRow;
     const topicId = s.row.id;
-    for (let i = 0; i < n; i++) {
+    const whole = n - (n % ROWS_PER_INSERT);
+    const args: RowArgs = [];
+    for (let i = 0; i < whole; i++) {
+      const h = heads[i]!;
+      args.push(topicId, keys[i]!, h.seq, h.hash52, h.live, h.seq, h.live);
+      if (args.length === ROWS_PER_INSERT * 7) {
+        this.st.upsertHeadRows.run(args);
+        args.length = 0;
+      }
+    }
+    for (let i = whole; i < n; i++) {
       const h = heads[i]!;
       upsert.run(topicId, keys[i]!, h.seq, h.hash52, h.live, h.seq, h.live);
     }
@@ -159,7 +174,9 @@ export class WriteBatch {
     }
     if (seq < firstSeq) return { txn: null, results };
     const head = chain.digest();
-    st.insertTxn.run(topicId, txn, firstSeq, seq, now, 0, t.meta, t.by, head);
+    const txnRows = this.txnRows;
+    txnRows.push(topicId, txn, firstSeq, seq, now, 0, t.meta, t.by, head);
+    if (txnRows.length === ROWS_PER_INSERT * 9) this.writeTxnRows();
     row.head = head;
     row.max_seq = seq;
     row.max_txn = txn;
@@ -169,8 +186,36 @@ export class WriteBatch {
     return { txn, results };
   }
 
-  /** Writes the heads rows and the counters of every topic this batch changed. Call last. */
+  /**
+   * Inserts the `txns` rows of the transactions applied so far, ROWS_PER_INSERT at a time as they
+   * accumulate (one statement for many rows is cheaper than a call per row), the rest here. Runs
+   * in flush(); code that reads `txns` rows of this batch before that calls it first.
+   */
+  writeTxnRows(): void {
+    const r = this.txnRows;
+    if (r.length === ROWS_PER_INSERT * 9) this.st.insertTxns.run(r);
+    else {
+      const one = this.st.insertTxn;
+      for (let i = 0; i < r.length; i += 9) {
+        one.run(
+          r[i] as number,
+          r[i + 1] as number,
+          r[i + 2] as number,
+          r[i + 3] as number,
+          r[i + 4] as number,
+          r[i + 5] as number,
+          r[i + 6] as string | null,
+          r[i + 7] as string | null,
+          r[i + 8] as string,
+        );
+      }
+    }
+    r.length = 0;
+  }
+
+  /** Writes the txns and heads rows and the counters of every topic this batch changed. Call last. */
   flush(): void {
+    this.writeTxnRows();
     for (const s of this.topics.values()) {
       if (!s.dirty) continue;
       this.writeHeads(s);
