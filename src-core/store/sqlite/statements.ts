@@ -114,8 +114,12 @@ export function surfaceSql(where: string[], raw: boolean, asOf: boolean): string
 }
 
 /**
- * Rows the write path inserts with one statement (txns rows, heads rows): one call and one
+ * Rows the write path inserts with one statement (events, txns rows, heads rows): one call and one
  * statement step for many rows is cheaper than a call per row (docs/bench.md, "The hash chain").
+ * They are `INSERT OR FAIL`: a statement that may write many rows and ABORT half way makes SQLite
+ * copy every page it touches to a statement journal first, which costs more than the calls saved;
+ * FAIL needs none, and a failure still rolls back the whole write transaction (it is not a coded
+ * error, so nothing catches it before `write()` does).
  */
 export const ROWS_PER_INSERT = 16;
 
@@ -124,6 +128,8 @@ export type RowArgs = (number | string | null)[];
 
 const rows = (row: string): string => Array.from({ length: ROWS_PER_INSERT }, () => row).join(', ');
 
+const EVENT_INSERT_COLS = '(topic_id, seq, txn, key, data, content_type, hash, time)';
+const EVENT_ROW = '(?, ?, ?, ?, ?, ?, ?, ?)';
 const TXN_INSERT_COLS = '(topic_id, txn, first_seq, last_seq, time, marker, meta, by_name, chain)';
 const TXN_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const HEAD_INSERT_COLS = '(topic_id, key, vseq, vh, vlive, rseq, rlive)';
@@ -163,7 +169,7 @@ export function prepareStatements(db: Database.Database) {
     ),
     /** ROWS_PER_INSERT heads rows in one statement; a key given twice ends as its later row. */
     upsertHeadRows: prepare<[RowArgs]>(
-      `INSERT INTO latest ${HEAD_INSERT_COLS} VALUES ${rows(HEAD_ROW)} ${HEAD_UPSERT}`,
+      `INSERT OR FAIL INTO latest ${HEAD_INSERT_COLS} VALUES ${rows(HEAD_ROW)} ${HEAD_UPSERT}`,
     ),
     setValidHead: prepare<[number | null, number | null, number, number, string]>(
       'UPDATE latest SET vseq = ?, vh = ?, vlive = ? WHERE topic_id = ? AND key = ?',
@@ -172,8 +178,10 @@ export function prepareStatements(db: Database.Database) {
       'SELECT txn, hash FROM events WHERE topic_id = ? AND seq = ?',
     ),
     insertEvent: prepare<[number, number, number, string, string | null, string | null, string, number]>(
-      'INSERT INTO events (topic_id, seq, txn, key, data, content_type, hash, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO events ${EVENT_INSERT_COLS} VALUES ${EVENT_ROW}`,
     ),
+    /** ROWS_PER_INSERT events in one statement (the write path's; see WriteBatch). */
+    insertEvents: prepare<[RowArgs]>(`INSERT OR FAIL INTO events ${EVENT_INSERT_COLS} VALUES ${rows(EVENT_ROW)}`),
     insertMarker: prepare<[number, number, number, string, string, number, number, string]>(
       'INSERT INTO events (topic_id, seq, txn, key, marker, data, content_type, hash, time, target, reason) VALUES (?, ?, ?, ?, 1, NULL, NULL, ?, ?, ?, ?)',
     ),
@@ -181,7 +189,7 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO txns ${TXN_INSERT_COLS} VALUES ${TXN_ROW}`,
     ),
     /** ROWS_PER_INSERT txns rows in one statement (the write path's; see WriteBatch). */
-    insertTxns: prepare<[RowArgs]>(`INSERT INTO txns ${TXN_INSERT_COLS} VALUES ${rows(TXN_ROW)}`),
+    insertTxns: prepare<[RowArgs]>(`INSERT OR FAIL INTO txns ${TXN_INSERT_COLS} VALUES ${rows(TXN_ROW)}`),
     txn: prepare<[number, number], TxnRow>(`SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn = ?`),
     setTxnInvalid: prepare<[number, string, number, number]>(
       'UPDATE txns SET invalidated_by = ?, reason = ? WHERE topic_id = ? AND txn = ?',

@@ -5,10 +5,10 @@
  * `topics` table once per batch (the write lock makes that safe across processes), assigns seq and
  * txn densely, de-duplicates against each key's valid head (from the batch's own changes, the
  * in-process `HeadCache`, or a heads-row SELECT; its 52-bit hash filter is confirmed against the
- * head event's full hash), inserts events as it goes and computes each transaction's chain
- * (store/chain.ts) from them, collects `txns` rows and heads rows and inserts them
- * ROWS_PER_INSERT to a statement (one call for many rows; the chain's cost is paid from that,
- * docs/bench.md), the rest and the counters in `flush()`. Every check that can fail a transaction
+ * head event's full hash), computes each transaction's chain (store/chain.ts) from its events,
+ * collects events, `txns` rows and heads rows and inserts them ROWS_PER_INSERT to a statement
+ * (one call for many rows; the chain's cost is paid from that, docs/bench.md), the rest and the
+ * counters in `flush()`. Every check that can fail a transaction
  * runs before its first write, so a failing transaction leaves nothing behind without needing a
  * savepoint.
  */
@@ -37,7 +37,8 @@ export interface TopicState {
 
 export class WriteBatch {
   readonly topics = new Map<string, TopicState>();
-  /** Parameters of the `txns` rows not inserted yet (see writeTxnRows). */
+  /** Parameters of the events and `txns` rows not inserted yet (see writeEventRows, writeTxnRows). */
+  private readonly eventRows: RowArgs = [];
   private readonly txnRows: RowArgs = [];
 
   constructor(
@@ -96,6 +97,9 @@ export class WriteBatch {
    * the heads rows directly (invalidation).
    */
   writeHeads(s: TopicState): void {
+    // Whoever reads rows directly next (invalidation) sees every row of this batch.
+    this.writeEventRows();
+    this.writeTxnRows();
     const keys = s.unwrittenKeys;
     const heads = s.unwrittenHeads;
     const n = keys.length;
@@ -150,6 +154,7 @@ export class WriteBatch {
       const head = this.head(s, e.key);
       const hash52 = hashPrefix(e.hash);
       if (head.hash52 === hash52) {
+        this.writeEventRows(); // the head may be an event of this batch not inserted yet
         const prev = st.headEvent.get(topicId, head.seq);
         if (prev && prev.hash === e.hash) {
           results[i] = { seq: head.seq, txn: prev.txn, duplicate: true };
@@ -159,7 +164,9 @@ export class WriteBatch {
       seq++;
       // SQLite's columns: a tombstone's data and the default content type are stored as NULL.
       const contentType = e.contentType === DEFAULT_CONTENT_TYPE ? null : e.contentType;
-      st.insertEvent.run(topicId, seq, txn, e.key, e.tomb ? null : e.data, contentType, e.hash, now);
+      const eventRows = this.eventRows;
+      eventRows.push(topicId, seq, txn, e.key, e.tomb ? null : e.data, contentType, e.hash, now);
+      if (eventRows.length === ROWS_PER_INSERT * 8) this.writeEventRows();
       const live = e.tomb ? 0 : 1;
       // Its heads row is written in writeHeads(), at the end of the call.
       const h: Head = { seq, hash52, live };
@@ -184,6 +191,32 @@ export class WriteBatch {
     row.last_time = now;
     s.dirty = true;
     return { txn, results };
+  }
+
+  /**
+   * Inserts the events applied so far, ROWS_PER_INSERT at a time as they accumulate, the rest
+   * here. Runs in flush() and before apply() reads an event back (de-duplication); code that
+   * reads events of this batch otherwise calls it first.
+   */
+  writeEventRows(): void {
+    const r = this.eventRows;
+    if (r.length === ROWS_PER_INSERT * 8) this.st.insertEvents.run(r);
+    else {
+      const one = this.st.insertEvent;
+      for (let i = 0; i < r.length; i += 8) {
+        one.run(
+          r[i] as number,
+          r[i + 1] as number,
+          r[i + 2] as number,
+          r[i + 3] as string,
+          r[i + 4] as string | null,
+          r[i + 5] as string | null,
+          r[i + 6] as string,
+          r[i + 7] as number,
+        );
+      }
+    }
+    r.length = 0;
   }
 
   /**
@@ -215,6 +248,7 @@ export class WriteBatch {
 
   /** Writes the txns and heads rows and the counters of every topic this batch changed. Call last. */
   flush(): void {
+    this.writeEventRows();
     this.writeTxnRows();
     for (const s of this.topics.values()) {
       if (!s.dirty) continue;
