@@ -7,19 +7,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api/api-context';
 import { chooseApi } from './api/choose-api';
-import { hasErrorCode } from '../src-core/model/errors';
+import { shouldRetryQuery } from './api/errors';
 import { App } from './App';
 import './styles.css';
 
-/** Retry only what may heal by itself (the store unreachable), never bad input or auth. */
-function shouldRetry(failureCount: number, err: unknown): boolean {
-  if (hasErrorCode(err) && err.code !== 'UNAVAILABLE') return false;
-  return failureCount < 2;
-}
-
 const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { retry: shouldRetry, refetchOnWindowFocus: false },
+    queries: { retry: shouldRetryQuery, refetchOnWindowFocus: false },
     mutations: { retry: false },
   },
 });

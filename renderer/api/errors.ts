@@ -3,7 +3,7 @@
  * wire's, src-core/wire/envelope.ts, shared with the Node client), and the one place that says what
  * to do next for each code.
  */
-import { type TidemarkError, type ErrorCode } from '../../src-core/model/errors';
+import { type TidemarkError, type ErrorCode, hasErrorCode } from '../../src-core/model/errors';
 import type { ApiError } from '../../src-core/model/store-api';
 import { toCodedError } from '../../src-core/wire/envelope';
 
@@ -30,4 +30,14 @@ const HINTS: Record<ErrorCode, string> = {
 
 export function hintFor(code: ErrorCode): string {
   return HINTS[code];
+}
+
+/**
+ * TanStack Query's `retry` for every query (main.tsx): only what may heal by itself (the store
+ * unreachable, UNAVAILABLE), twice; never bad input, auth, or SCHEMA_TOO_NEW (a 503 too, but the
+ * database was migrated by a newer Tidemark: waiting does not fix it; docs/http.md "Retries").
+ */
+export function shouldRetryQuery(failureCount: number, err: unknown): boolean {
+  if (hasErrorCode(err) && err.code !== 'UNAVAILABLE') return false;
+  return failureCount < 2;
 }

@@ -15,6 +15,7 @@ import { integerRule, parseInteger } from '../model/parse';
 import type { JsonObject } from '../model/types';
 import { validateBy, validateTopic } from '../model/validate';
 import { osUserName } from '../services/os-user';
+import { migrationProgress, progressWanted } from './progress';
 import { prepareMeta } from '../store/prepare';
 import { type OpenStoreOptions, openStoreFromOptions, storeSpecOptions } from '../store/open';
 import type { EventStore } from '../store/types';
@@ -25,6 +26,8 @@ export interface StoreOptionValues {
   token?: string;
   pg?: string;
   pgSchema?: string;
+  /** `--progress` / `--no-progress` where the command has them (the migration bar follows them too). */
+  progress?: boolean;
 }
 
 export type OutputFormat = 'ndjson' | 'table';
@@ -74,6 +77,11 @@ export async function openStore(
     opts.token = token;
   }
   if (opts.url !== undefined || opts.pg !== undefined) delete opts.mustExist;
+  if (opts.url === undefined) {
+    // Opening an older SQLite file or PostgreSQL schema upgrades it: a bar while it chains.
+    const bar = migrationProgress(progressWanted(values.progress));
+    if (bar !== undefined) opts.onMigrationProgress = bar;
+  }
   return openStoreFromOptions(opts);
 }
 

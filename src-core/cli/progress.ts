@@ -11,6 +11,7 @@ import { fstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as CliProgress from 'cli-progress';
 import type { Options, SingleBar } from 'cli-progress';
+import type { MigrationProgressListener } from '../store/types';
 
 const LARGE_INPUT = 1 << 20;
 
@@ -83,5 +84,32 @@ export function createProgress(show: boolean, totalBytes: number | null): Progre
       bar.update(known ? Math.min(last.bytes, totalBytes) : 0, payload(last.events, last.bytes));
       bar.stop();
     },
+  };
+}
+
+/**
+ * The bar of a schema migration that opening a store runs (docs/engine.md "Schema versions"):
+ * transactions chained of the total, drawn from the migration's first report (opening a current
+ * store draws nothing) and stopped at its last. Undefined when no bar is wanted.
+ */
+export function migrationProgress(show: boolean): MigrationProgressListener | undefined {
+  if (!show) return undefined;
+  let bar: SingleBar | null = null;
+  return ({ done, total }) => {
+    if (bar === null) {
+      bar = newProgressBar({
+        stream: process.stderr,
+        format: 'upgrading the store [{bar}] {percentage}% | {value}/{total} transactions chained',
+        noTTYOutput: true,
+        notTTYSchedule: 1000,
+        fps: 5,
+        hideCursor: null,
+      });
+      bar.start(total, done);
+    } else bar.update(done);
+    if (done >= total) {
+      bar.stop();
+      bar = null;
+    }
   };
 }

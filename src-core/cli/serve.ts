@@ -16,9 +16,10 @@ import { LIMITS } from '../model/limits';
 import { isLoopback } from '../server/auth';
 import { defined } from '../server/params';
 import { type TokenSources, parseTokens, readTokensFile } from '../server/tokens';
-import { openStoreFromOptions } from '../store/open';
+import { type OpenStoreOptions, openStoreFromOptions } from '../store/open';
 import { openInBrowser } from './open-browser';
 import { parseRange } from './options';
+import { migrationProgress, progressWanted } from './progress';
 
 /** How long a graceful shutdown may take before the process gives up and exits 1. */
 const SHUTDOWN_MS = 30_000;
@@ -58,10 +59,13 @@ async function serve(o: ServeOptions): Promise<void> {
       `refusing to listen on ${o.host} without tokens: give --token TOKEN:ROLE, --tokens-file or TIDEMARK_TOKENS, or bind a loopback address such as 127.0.0.1`,
     );
   }
-  const storeOpts: { db?: string; pg?: string; pgSchema?: string } = {};
+  const storeOpts: OpenStoreOptions = {};
   if (o.db !== undefined) storeOpts.db = o.db;
   if (o.pg !== undefined) storeOpts.pg = o.pg;
   if (o.pgSchema !== undefined) storeOpts.pgSchema = o.pgSchema;
+  // Serving an older store upgrades it first: a bar while it chains (a terminal only).
+  const bar = migrationProgress(progressWanted(undefined));
+  if (bar !== undefined) storeOpts.onMigrationProgress = bar;
   // Loaded here, not at the top: `tidemark --help` and the other commands need no HTTP server.
   const { startServer } = await import('../server/index');
   const store = await openStoreFromOptions(storeOpts);

@@ -84,11 +84,23 @@ function ascii(s: string): string {
   return `${s.length}:${s},`;
 }
 
+/** `str(metaDigest)` of a transaction without meta (most of them): a constant. */
+const NULL_META_FIELD = ascii(NULL_DIGEST);
+
+/** The last time field built: consecutive transactions mostly share their millisecond. */
+let lastTime = '';
+let lastTimeField = ascii('');
+
 /** The transaction part of the layout, `prev` included: the text events are appended to. */
 export function chainTxnPart(prev: string, t: ChainTxn): string {
   const by = t.by === null ? '~' : str(t.by);
-  const metaDigest = t.meta === null ? NULL_DIGEST : hashCanonical(t.meta);
-  return `${prev}${ascii(String(t.txn))}${ascii(t.time)}${by}${ascii(metaDigest)}`;
+  const meta = t.meta === null ? NULL_META_FIELD : ascii(hashCanonical(t.meta));
+  if (t.time !== lastTime) {
+    lastTime = t.time;
+    lastTimeField = ascii(t.time);
+  }
+  const n = String(t.txn);
+  return `${prev}${n.length}:${n},${lastTimeField}${by}${meta}`;
 }
 
 /** One stored event's part of the layout. */

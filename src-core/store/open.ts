@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { badRequest, notFound } from '../model/errors';
 import { normalizeServerUrl } from '../wire/server-url';
-import type { EventStore } from './types';
+import type { EventStore, MigrationProgressListener } from './types';
 
 export const DEFAULT_DB_FILE = './tidemark.db';
 
@@ -30,6 +30,8 @@ export interface OpenStoreOptions {
    * commands set it so a typo in `--db` does not silently create an empty store.
    */
   mustExist?: boolean;
+  /** SQLite and PostgreSQL: progress of the migration when opening upgrades the store (store/types.ts). */
+  onMigrationProgress?: MigrationProgressListener;
 }
 
 function present(v: string | undefined): v is string {
@@ -58,7 +60,11 @@ export async function openStoreFromOptions(opts: OpenStoreOptions): Promise<Even
   if (present(opts.pg)) {
     const url = checkUrl(opts.pg, '--pg', ['postgres:', 'postgresql:']);
     const { openPostgresStore } = await import('./postgres/index');
-    return openPostgresStore(opts.pgSchema !== undefined ? { url, schema: opts.pgSchema } : { url });
+    return openPostgresStore({
+      url,
+      ...(opts.pgSchema !== undefined && { schema: opts.pgSchema }),
+      ...(opts.onMigrationProgress !== undefined && { onMigrationProgress: opts.onMigrationProgress }),
+    });
   }
 
   const file = opts.db ?? DEFAULT_DB_FILE;
@@ -66,7 +72,10 @@ export async function openStoreFromOptions(opts: OpenStoreOptions): Promise<Even
     throw notFound(`no store file at ${file} (name one with --db FILE)`);
   }
   const { openSqliteStore } = await import('./sqlite/index');
-  return openSqliteStore(file, opts.synchronous !== undefined ? { synchronous: opts.synchronous } : {});
+  return openSqliteStore(file, {
+    ...(opts.synchronous !== undefined && { synchronous: opts.synchronous }),
+    ...(opts.onMigrationProgress !== undefined && { onMigrationProgress: opts.onMigrationProgress }),
+  });
 }
 
 function checkUrl(value: string, option: string, protocols: string[]): string {

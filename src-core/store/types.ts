@@ -47,6 +47,22 @@ export interface TailOptions {
   onError?: (err: unknown, failures: number) => void;
 }
 
+/**
+ * Progress of a schema migration run by opening a store (docs/engine.md, docs/postgres.md): the
+ * hash chain computed for `done` of the `total` transactions stored when it began.
+ */
+export interface MigrationProgress {
+  done: number;
+  total: number;
+}
+
+/**
+ * Called while opening a store migrates it, and only then: first `{done: 0, total}`, then as
+ * transactions are chained (`done` never goes down), last `{done: total, total}`. Throwing from it
+ * abandons the migration, which leaves the store at its old version (one transaction).
+ */
+export type MigrationProgressListener = (p: MigrationProgress) => void;
+
 /** Called after each commit of the topic with the newly committed events, in seq order. */
 export type CommitListener = (events: StoredEvent[]) => void;
 

@@ -6,7 +6,7 @@
  */
 import { expect } from 'vitest';
 import type { TxnInfo } from '../../src-core/model/types';
-import type { EventStore } from '../../src-core/store/types';
+import type { EventStore, MigrationProgress } from '../../src-core/store/types';
 import { expectChainHolds } from './oracle';
 
 /**
@@ -65,4 +65,30 @@ export async function fixtureChains(store: EventStore): Promise<FixtureChains> {
 export async function expectFixtureChains(store: EventStore, expected: FixtureChains): Promise<void> {
   expect(await fixtureChains(store)).toEqual(expected);
   for (const t of Object.keys(expected)) await expectChainHolds(store, t);
+}
+
+/** Writes `txns` one-event transactions to topic `many` (more than one page of a migration). */
+export async function writeManyTxns(store: EventStore, txns: number): Promise<void> {
+  for (let from = 0; from < txns; from += 500) {
+    const n = Math.min(500, txns - from);
+    await store.appendBatch(
+      Array.from({ length: n }, (_, i) => ({ topic: 'many', events: [{ key: `k${from + i}`, data: from + i }] })),
+    );
+  }
+}
+
+/**
+ * A migration's progress reports as API users see them: first 0 of the total, `done` never going
+ * down nor past the total, the total the same in every report, the last one total of total, and
+ * more than those two when the log spans several pages.
+ */
+export function expectMigrationProgress(reports: MigrationProgress[], total: number): void {
+  expect(reports.length).toBeGreaterThan(2);
+  expect(reports[0]).toEqual({ done: 0, total });
+  expect(reports.at(-1)).toEqual({ done: total, total });
+  for (let i = 1; i < reports.length; i++) {
+    expect(reports[i]!.total).toBe(total);
+    expect(reports[i]!.done).toBeGreaterThanOrEqual(reports[i - 1]!.done);
+    expect(reports[i]!.done).toBeLessThanOrEqual(total);
+  }
 }

@@ -13,14 +13,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashCanonical } from '../../src-core/store/hash';
 import { APPLICATION_ID, SCHEMA_VERSION, openSqliteStore } from '../../src-core/store/sqlite';
 import { hashPrefix } from '../../src-core/store/sqlite/schema';
+import type { MigrationProgress } from '../../src-core/store/types';
 import { expectCode, readAll, surfaceAll } from './harness';
 import {
   type FixtureChains,
   expectFixtureChains,
+  expectMigrationProgress,
   expectWritesAfterMigration,
   fixtureChains,
   txnsOf,
   writeChainFixture,
+  writeManyTxns,
 } from './migrated';
 import { expectChainHolds } from './oracle';
 
@@ -243,6 +246,72 @@ describe('SQLite schema migration from version 2 to 3 (the hash chain)', () => {
       expect(after.prepare('SELECT n FROM boom').pluck().get()).toBe(0);
     } finally {
       after.close();
+    }
+  });
+});
+
+describe('SQLite migration progress (openSqliteStore onMigrationProgress)', () => {
+  /** A version-2 file with the chain fixture and 1,300 more one-event transactions (3 pages). */
+  async function bigV2(): Promise<{ file: string; total: number }> {
+    const fresh = join(dir, 'fresh.db');
+    const store = openSqliteStore(fresh);
+    try {
+      await writeChainFixture(store);
+      await writeManyTxns(store, 1300);
+    } finally {
+      await store.close();
+    }
+    const file = join(dir, 'v2.db');
+    makeV2Copy(fresh, file);
+    const raw = new Database(file, { readonly: true });
+    const total = raw.prepare('SELECT count(*) FROM txns').pluck().get() as number;
+    raw.close();
+    return { file, total };
+  }
+
+  it('reports transactions chained of the total, monotonic, ending at the total; none when nothing migrates', async () => {
+    const { file, total } = await bigV2();
+    expect(total).toBe(1305); // the fixture's 5 and 1,300
+    const reports: MigrationProgress[] = [];
+    const migrated = openSqliteStore(file, { onMigrationProgress: (p) => reports.push({ ...p }) });
+    try {
+      expect(migrated.database.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      await expectChainHolds(migrated, 'many');
+    } finally {
+      await migrated.close();
+    }
+    expectMigrationProgress(reports, total);
+    // Opening it again (current) and creating a new file migrate nothing: no report.
+    const quiet: MigrationProgress[] = [];
+    for (const f of [file, join(dir, 'new.db')]) {
+      await openSqliteStore(f, { onMigrationProgress: (p) => quiet.push(p) }).close();
+    }
+    expect(quiet).toEqual([]);
+  });
+
+  it('a listener that throws abandons the migration: the file stays at version 2, unchained', async () => {
+    const { file } = await bigV2();
+    expect(() =>
+      openSqliteStore(file, {
+        onMigrationProgress: ({ done }) => {
+          if (done > 0) throw new Error('cancelled by the listener');
+        },
+      }),
+    ).toThrow(/cancelled by the listener/);
+    const after = new Database(file, { readonly: true });
+    try {
+      expect(after.pragma('user_version', { simple: true })).toBe(2);
+      const cols = (after.prepare('PRAGMA table_info(txns)').all() as { name: string }[]).map((c) => c.name);
+      expect(cols).not.toContain('chain');
+    } finally {
+      after.close();
+    }
+    // And it still migrates afterwards.
+    const again = openSqliteStore(file);
+    try {
+      await expectChainHolds(again, 'many');
+    } finally {
+      await again.close();
     }
   });
 });

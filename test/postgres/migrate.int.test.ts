@@ -8,12 +8,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hashCanonical } from '../../src-core/store/hash';
 import { openPostgresStore } from '../../src-core/store/postgres';
 import { SCHEMA_VERSION } from '../../src-core/store/postgres/schema';
+import type { MigrationProgress } from '../../src-core/store/types';
 import { surfaceAll } from '../contract/harness';
 import {
   expectFixtureChains,
+  expectMigrationProgress,
   expectWritesAfterMigration,
   fixtureChains,
   writeChainFixture,
+  writeManyTxns,
 } from '../contract/migrated';
 import { expectChainHolds } from '../contract/oracle';
 import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
@@ -128,6 +131,62 @@ describe('PostgreSQL schema migration from version 2 to 3 (the hash chain)', () 
       CREATE TRIGGER boom BEFORE UPDATE ON "${schema}".txns FOR EACH ROW EXECUTE FUNCTION "${schema}".boom();`);
     // The store reports it as a database failure (the trigger's message is PostgreSQL's, not ours).
     await expect(openPostgresStore({ url: PG_URL, schema })).rejects.toThrow(/database/);
+    const versions = await adminQuery(`SELECT version FROM "${schema}".tidemark_schema_version ORDER BY version`);
+    expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2]);
+    const cols = await adminQuery(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = 'txns'`,
+    );
+    expect(cols.rows.map((r: { column_name: string }) => r.column_name)).not.toContain('chain');
+  });
+});
+
+describe('PostgreSQL migration progress (openPostgresStore onMigrationProgress)', () => {
+  /** Schema `s` back at version 2 as that build left it: no chain, no head, no version-3 row. */
+  async function backToV2(schema: string): Promise<void> {
+    await adminQuery(`ALTER TABLE "${schema}".txns DROP COLUMN chain;
+      ALTER TABLE "${schema}".topics DROP COLUMN head;
+      DELETE FROM "${schema}".tidemark_schema_version WHERE version = 3;`);
+  }
+
+  it('reports transactions chained of the total, monotonic, ending at the total; none when nothing migrates', async () => {
+    const schema = uniqueName('tm_progress');
+    cleanups.push(() => dropSchema(schema));
+    const quiet: MigrationProgress[] = [];
+    const fresh = await openPostgresStore({ url: PG_URL, schema, onMigrationProgress: (p) => quiet.push(p) });
+    await writeChainFixture(fresh);
+    await writeManyTxns(fresh, 1300);
+    await fresh.close();
+    await backToV2(schema);
+    const reports: MigrationProgress[] = [];
+    const migrated = await openPostgresStore({
+      url: PG_URL,
+      schema,
+      onMigrationProgress: (p) => reports.push({ ...p }),
+    });
+    cleanups.push(() => migrated.close());
+    expectMigrationProgress(reports, 1305); // the fixture's 5 transactions and 1,300
+    await expectChainHolds(migrated, 'many');
+    const again = await openPostgresStore({ url: PG_URL, schema, onMigrationProgress: (p) => quiet.push(p) });
+    await again.close();
+    expect(quiet).toEqual([]);
+  });
+
+  it('a listener that throws abandons the migration: the schema stays at version 2, unchained', async () => {
+    const schema = uniqueName('tm_progress_stop');
+    cleanups.push(() => dropSchema(schema));
+    const fresh = await openPostgresStore({ url: PG_URL, schema });
+    await writeManyTxns(fresh, 1300);
+    await fresh.close();
+    await backToV2(schema);
+    await expect(
+      openPostgresStore({
+        url: PG_URL,
+        schema,
+        onMigrationProgress: ({ done }) => {
+          if (done > 0) throw new Error('cancelled by the listener');
+        },
+      }),
+    ).rejects.toThrow();
     const versions = await adminQuery(`SELECT version FROM "${schema}".tidemark_schema_version ORDER BY version`);
     expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2]);
     const cols = await adminQuery(

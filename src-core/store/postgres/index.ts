@@ -46,7 +46,7 @@ import {
   rollsBack,
 } from '../prepare';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
-import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
+import type { CommitListener, EventStore, MigrationProgressListener, TailOptions, Unsubscribe } from '../types';
 import { createDb, inTx, query, validateSchemaName, type Db } from './db';
 import { toStoreError } from './errors';
 import { CommitFeed } from './feed';
@@ -67,6 +67,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Most pooled connections (default 10; plus one for LISTEN once something subscribes). */
   poolSize?: number;
+  /** Progress of the migration, when opening upgrades an existing schema (store/types.ts). */
+  onMigrationProgress?: MigrationProgressListener;
 }
 
 export const DEFAULT_SCHEMA = 'tidemark';
@@ -79,7 +81,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
   }
   const db = createDb(opts.url, schema, opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {});
   try {
-    await migrate(db, schema);
+    await migrate(db, schema, opts.onMigrationProgress);
   } catch (err) {
     await db.pool.end().catch(() => undefined);
     throw toStoreError(err, db.where);

@@ -14,11 +14,17 @@
 import type pg from 'pg';
 import { schemaTooNew } from '../../model/errors';
 import { type ChainEvent, GENESIS, chainEventOfRow, chainOf } from '../chain';
+import type { MigrationProgressListener } from '../types';
 import type { Db, Tables } from './db';
 import { inTx } from './db';
 
-/** A migration: its steps in order, SQL or code run on the migrating connection (v3's chain is computed). */
-type Migration = (t: Tables) => (string | ((c: pg.PoolClient) => Promise<void>))[];
+/**
+ * A migration: its steps in order, SQL or code run on the migrating connection (v3's chain is
+ * computed), given where to report progress (null when the schema was new: nothing to report).
+ */
+type Migration = (
+  t: Tables,
+) => (string | ((c: pg.PoolClient, progress: MigrationProgressListener | null) => Promise<void>))[];
 
 const MIGRATIONS: Migration[] = [
   // 1: the initial schema.
@@ -85,7 +91,7 @@ const MIGRATIONS: Migration[] = [
   (t) => [
     `ALTER TABLE ${t.txns} ADD COLUMN chain text`,
     `ALTER TABLE ${t.topics} ADD COLUMN head text`,
-    (c) => chainExisting(c, t),
+    (c, progress) => chainExisting(c, t, progress),
   ],
 ];
 
@@ -114,11 +120,15 @@ interface ChainEventRow {
 
 /**
  * Computes `txns.chain` for every stored transaction, in txn order per topic, and `topics.head`, a
- * page of transactions at a time. Runs inside migrate()'s transaction: an interrupted migration
- * rolls back to v2, never a half-chained store.
+ * page of transactions at a time, reporting transactions chained of the total after each page.
+ * Runs inside migrate()'s transaction: an interrupted migration rolls back to v2, never a
+ * half-chained store.
  */
-async function chainExisting(c: pg.PoolClient, t: Tables): Promise<void> {
+async function chainExisting(c: pg.PoolClient, t: Tables, progress: MigrationProgressListener | null): Promise<void> {
   const topics = await c.query<{ id: number }>(`SELECT id FROM ${t.topics} ORDER BY id`);
+  const total = progress ? Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.txns}`)).rows[0]!.n) : 0;
+  let done = 0;
+  progress?.({ done, total });
   for (const { id } of topics.rows) {
     let prev: string | null = null;
     let after = 0;
@@ -158,6 +168,8 @@ async function chainExisting(c: pg.PoolClient, t: Tables): Promise<void> {
         [id, txns.map((x) => x.txn), chains],
       );
       after = txns[txns.length - 1]!.txn;
+      done += txns.length;
+      progress?.({ done, total });
     }
     await c.query(`UPDATE ${t.topics} SET head = $2 WHERE id = $1`, [id, prev]);
   }
@@ -165,8 +177,11 @@ async function chainExisting(c: pg.PoolClient, t: Tables): Promise<void> {
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Creates the schema if needed and applies every migration newer than the stored version. */
-export async function migrate(db: Db, schemaName: string): Promise<number> {
+/**
+ * Creates the schema if needed and applies every migration newer than the stored version.
+ * `progress` hears from the steps that chain an existing log (not from creating a new schema).
+ */
+export async function migrate(db: Db, schemaName: string, progress?: MigrationProgressListener): Promise<number> {
   const t = db.t;
   return inTx(db, async (c) => {
     // One lock per schema name: concurrent openers wait here rather than race on CREATE.
@@ -182,7 +197,7 @@ export async function migrate(db: Db, schemaName: string): Promise<number> {
       const migration = MIGRATIONS[v - 1]!;
       for (const step of migration(t)) {
         if (typeof step === 'string') await c.query(step);
-        else await step(c);
+        else await step(c, current > 0 ? (progress ?? null) : null);
       }
       await c.query(`INSERT INTO ${t.version} (version) VALUES ($1)`, [v]);
     }

@@ -9,6 +9,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { TidemarkError, badRequest, schemaTooNew } from '../../model/errors';
+import type { MigrationProgressListener } from '../types';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './schema';
 
 export interface SqliteOpenOptions {
@@ -18,6 +19,8 @@ export interface SqliteOpenOptions {
   readonly?: boolean;
   /** Milliseconds to wait for another process's write lock before UNAVAILABLE. Default 5000. */
   busyTimeoutMs?: number;
+  /** Progress of the migration, when opening upgrades an existing store (store/types.ts). */
+  onMigrationProgress?: MigrationProgressListener;
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
@@ -95,7 +98,7 @@ export function openDatabase(file: string, opts: SqliteOpenOptions = {}): Databa
       db.pragma('wal_autocheckpoint = 4000');
       db.pragma('journal_size_limit = 67108864');
       db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
-      migrate(db);
+      migrate(db, opts.onMigrationProgress);
     }
     // A race: another process may have set the file up as something else between inspect and open.
     const appId = db.pragma('application_id', { simple: true }) as number;

@@ -19,13 +19,17 @@
  */
 import type Database from 'better-sqlite3';
 import { type ChainEvent, GENESIS, chainEventOfRow, chainOf } from '../chain';
+import type { MigrationProgressListener } from '../types';
 import { isoTime } from './rows';
 
 /** "TDMK" as a big-endian 32-bit integer. */
 export const APPLICATION_ID = 0x54444d4b;
 
-/** A migration: SQL, or a step that needs code (the chain of v3 is computed, not declared). */
-type Migration = string | ((db: Database.Database) => void);
+/**
+ * A migration: SQL, or a step that needs code (the chain of v3 is computed, not declared), given
+ * where to report its progress (null when the file was new: nothing to report).
+ */
+type Migration = string | ((db: Database.Database, progress: MigrationProgressListener | null) => void);
 
 const MIGRATIONS: readonly Migration[] = [
   // v1
@@ -86,9 +90,9 @@ const MIGRATIONS: readonly Migration[] = [
   `,
   // v3: the hash chain (docs/integrity.md): every transaction's `chain`, each topic's `head`;
   // computed for the transactions already there, inside the migration's transaction.
-  (db) => {
+  (db, progress) => {
     db.exec('ALTER TABLE txns ADD COLUMN chain TEXT; ALTER TABLE topics ADD COLUMN head TEXT;');
-    chainExisting(db);
+    chainExisting(db, progress);
   },
 ];
 
@@ -118,10 +122,14 @@ interface ChainEventRow {
 /**
  * Computes `txns.chain` for every stored transaction, in txn order per topic, and `topics.head`.
  * Reads a page of transactions and their events at a time (no statement stays open across the
- * updates). Runs inside migrate()'s transaction: an interrupted migration leaves the file at v2.
+ * updates), reporting transactions chained of the total after each page. Runs inside migrate()'s
+ * transaction: an interrupted migration leaves the file at v2.
  */
-function chainExisting(db: Database.Database): void {
+function chainExisting(db: Database.Database, progress: MigrationProgressListener | null): void {
   const topics = db.prepare<[], { id: number }>('SELECT id FROM topics ORDER BY id').all();
+  const total = progress ? db.prepare<[], number>('SELECT count(*) FROM txns').pluck().get()! : 0;
+  let done = 0;
+  progress?.({ done, total });
   const txnPage = db.prepare<[number, number, number], ChainTxnRow>(
     'SELECT txn, first_seq, last_seq, time, meta, by_name FROM txns WHERE topic_id = ? AND txn > ? ORDER BY txn LIMIT ?',
   );
@@ -149,6 +157,8 @@ function chainExisting(db: Database.Database): void {
         setChain.run(prev, id, t.txn);
       }
       after = txns[txns.length - 1]!.txn;
+      done += txns.length;
+      progress?.({ done, total });
     }
     setHead.run(prev, id);
   }
@@ -165,8 +175,9 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 /**
  * Brings a Tidemark (or blank) database up to SCHEMA_VERSION. Re-reads the version inside the
  * write transaction, so two processes opening a new file at once migrate it exactly once.
+ * `progress` hears from the steps that chain an existing log (not from setting up a new file).
  */
-export function migrate(db: Database.Database): void {
+export function migrate(db: Database.Database, progress?: MigrationProgressListener): void {
   const run = db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number;
     if (current > SCHEMA_VERSION) return;
@@ -174,7 +185,7 @@ export function migrate(db: Database.Database): void {
     for (let v = current; v < SCHEMA_VERSION; v++) {
       const m = MIGRATIONS[v]!;
       if (typeof m === 'string') db.exec(m);
-      else m(db);
+      else m(db, current > 0 ? (progress ?? null) : null);
     }
     if (current !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   });

@@ -114,6 +114,30 @@ export function surfaceSql(where: string[], raw: boolean, asOf: boolean): string
 }
 
 /**
+ * Rows the write path inserts with one statement (events, txns rows, heads rows): one call and one
+ * statement step for many rows is cheaper than a call per row (docs/bench.md, "The hash chain").
+ * They are `INSERT OR FAIL`: a statement that may write many rows and ABORT half way makes SQLite
+ * copy every page it touches to a statement journal first, which costs more than the calls saved;
+ * FAIL needs none, and a failure still rolls back the whole write transaction (it is not a coded
+ * error, so nothing catches it before `write()` does).
+ */
+export const ROWS_PER_INSERT = 16;
+
+/** The parameters of several rows, row after row. */
+export type RowArgs = (number | string | null)[];
+
+const rows = (row: string): string => Array.from({ length: ROWS_PER_INSERT }, () => row).join(', ');
+
+const EVENT_INSERT_COLS = '(topic_id, seq, txn, key, data, content_type, hash, time)';
+const EVENT_ROW = '(?, ?, ?, ?, ?, ?, ?, ?)';
+const TXN_INSERT_COLS = '(topic_id, txn, first_seq, last_seq, time, marker, meta, by_name, chain)';
+const TXN_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const HEAD_INSERT_COLS = '(topic_id, key, vseq, vh, vlive, rseq, rlive)';
+const HEAD_ROW = '(?, ?, ?, ?, ?, ?, ?)';
+const HEAD_UPSERT =
+  'ON CONFLICT (topic_id, key) DO UPDATE SET vseq = excluded.vseq, vh = excluded.vh, vlive = excluded.vlive, rseq = excluded.rseq, rlive = excluded.rlive';
+
+/**
  * The part of a better-sqlite3 prepared statement the backend uses. Named here because the type
  * better-sqlite3 declares cannot be named outside its package, which the type declarations of the
  * published package (dist/types) need.
@@ -141,7 +165,11 @@ export function prepareStatements(db: Database.Database) {
       'SELECT vseq AS valid_seq, vh AS valid_hash52, vlive AS valid_live FROM latest WHERE topic_id = ? AND key = ?',
     ),
     upsertHeadRow: prepare<[number, string, number, number, number, number, number]>(
-      'INSERT INTO latest (topic_id, key, vseq, vh, vlive, rseq, rlive) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (topic_id, key) DO UPDATE SET vseq = excluded.vseq, vh = excluded.vh, vlive = excluded.vlive, rseq = excluded.rseq, rlive = excluded.rlive',
+      `INSERT INTO latest ${HEAD_INSERT_COLS} VALUES ${HEAD_ROW} ${HEAD_UPSERT}`,
+    ),
+    /** ROWS_PER_INSERT heads rows in one statement; a key given twice ends as its later row. */
+    upsertHeadRows: prepare<[RowArgs]>(
+      `INSERT OR FAIL INTO latest ${HEAD_INSERT_COLS} VALUES ${rows(HEAD_ROW)} ${HEAD_UPSERT}`,
     ),
     setValidHead: prepare<[number | null, number | null, number, number, string]>(
       'UPDATE latest SET vseq = ?, vh = ?, vlive = ? WHERE topic_id = ? AND key = ?',
@@ -150,14 +178,18 @@ export function prepareStatements(db: Database.Database) {
       'SELECT txn, hash FROM events WHERE topic_id = ? AND seq = ?',
     ),
     insertEvent: prepare<[number, number, number, string, string | null, string | null, string, number]>(
-      'INSERT INTO events (topic_id, seq, txn, key, data, content_type, hash, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO events ${EVENT_INSERT_COLS} VALUES ${EVENT_ROW}`,
     ),
+    /** ROWS_PER_INSERT events in one statement (the write path's; see WriteBatch). */
+    insertEvents: prepare<[RowArgs]>(`INSERT OR FAIL INTO events ${EVENT_INSERT_COLS} VALUES ${rows(EVENT_ROW)}`),
     insertMarker: prepare<[number, number, number, string, string, number, number, string]>(
       'INSERT INTO events (topic_id, seq, txn, key, marker, data, content_type, hash, time, target, reason) VALUES (?, ?, ?, ?, 1, NULL, NULL, ?, ?, ?, ?)',
     ),
     insertTxn: prepare<[number, number, number, number, number, number, string | null, string | null, string]>(
-      'INSERT INTO txns (topic_id, txn, first_seq, last_seq, time, marker, meta, by_name, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO txns ${TXN_INSERT_COLS} VALUES ${TXN_ROW}`,
     ),
+    /** ROWS_PER_INSERT txns rows in one statement (the write path's; see WriteBatch). */
+    insertTxns: prepare<[RowArgs]>(`INSERT OR FAIL INTO txns ${TXN_INSERT_COLS} VALUES ${rows(TXN_ROW)}`),
     txn: prepare<[number, number], TxnRow>(`SELECT ${TXN_COLS} FROM txns WHERE topic_id = ? AND txn = ?`),
     setTxnInvalid: prepare<[number, string, number, number]>(
       'UPDATE txns SET invalidated_by = ?, reason = ? WHERE topic_id = ? AND txn = ?',

@@ -5,9 +5,12 @@
  * `topics` table once per batch (the write lock makes that safe across processes), assigns seq and
  * txn densely, de-duplicates against each key's valid head (from the batch's own changes, the
  * in-process `HeadCache`, or a heads-row SELECT; its 52-bit hash filter is confirmed against the
- * head event's full hash), inserts events and `txns` rows as it goes, and in `flush()` writes the
- * batch's heads rows (one upsert each) and the counters. Every check that can fail a transaction runs before its first write, so a failing
- * transaction leaves nothing behind without needing a savepoint.
+ * head event's full hash), computes each transaction's chain (store/chain.ts) from its events,
+ * collects events, `txns` rows and heads rows and inserts them ROWS_PER_INSERT to a statement
+ * (one call for many rows; the chain's cost is paid from that, docs/bench.md), the rest and the
+ * counters in `flush()`. Every check that can fail a transaction
+ * runs before its first write, so a failing transaction leaves nothing behind without needing a
+ * savepoint.
  */
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import type { AppendResponse, AppendResultItem, StoredEvent } from '../../model/types';
@@ -16,7 +19,7 @@ import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs, storedEventOf } from
 import { isoTime } from './rows';
 import { hashPrefix } from './schema';
 import { type Head, type HeadCache, NO_HEAD, type TopicHeads } from './heads';
-import type { Statements, TopicRow } from './statements';
+import { ROWS_PER_INSERT, type RowArgs, type Statements, type TopicRow } from './statements';
 
 export interface TopicState {
   row: TopicRow;
@@ -34,6 +37,9 @@ export interface TopicState {
 
 export class WriteBatch {
   readonly topics = new Map<string, TopicState>();
+  /** Parameters of the events and `txns` rows not inserted yet (see writeEventRows, writeTxnRows). */
+  private readonly eventRows: RowArgs = [];
+  private readonly txnRows: RowArgs = [];
 
   constructor(
     private readonly st: Statements,
@@ -91,13 +97,26 @@ export class WriteBatch {
    * the heads rows directly (invalidation).
    */
   writeHeads(s: TopicState): void {
+    // Whoever reads rows directly next (invalidation) sees every row of this batch.
+    this.writeEventRows();
+    this.writeTxnRows();
     const keys = s.unwrittenKeys;
     const heads = s.unwrittenHeads;
     const n = keys.length;
     if (n === 0) return;
     const upsert = this.st.upsertHeadRow;
     const topicId = s.row.id;
-    for (let i = 0; i < n; i++) {
+    const whole = n - (n % ROWS_PER_INSERT);
+    const args: RowArgs = [];
+    for (let i = 0; i < whole; i++) {
+      const h = heads[i]!;
+      args.push(topicId, keys[i]!, h.seq, h.hash52, h.live, h.seq, h.live);
+      if (args.length === ROWS_PER_INSERT * 7) {
+        this.st.upsertHeadRows.run(args);
+        args.length = 0;
+      }
+    }
+    for (let i = whole; i < n; i++) {
       const h = heads[i]!;
       upsert.run(topicId, keys[i]!, h.seq, h.hash52, h.live, h.seq, h.live);
     }
@@ -135,6 +154,7 @@ export class WriteBatch {
       const head = this.head(s, e.key);
       const hash52 = hashPrefix(e.hash);
       if (head.hash52 === hash52) {
+        this.writeEventRows(); // the head may be an event of this batch not inserted yet
         const prev = st.headEvent.get(topicId, head.seq);
         if (prev && prev.hash === e.hash) {
           results[i] = { seq: head.seq, txn: prev.txn, duplicate: true };
@@ -144,7 +164,9 @@ export class WriteBatch {
       seq++;
       // SQLite's columns: a tombstone's data and the default content type are stored as NULL.
       const contentType = e.contentType === DEFAULT_CONTENT_TYPE ? null : e.contentType;
-      st.insertEvent.run(topicId, seq, txn, e.key, e.tomb ? null : e.data, contentType, e.hash, now);
+      const eventRows = this.eventRows;
+      eventRows.push(topicId, seq, txn, e.key, e.tomb ? null : e.data, contentType, e.hash, now);
+      if (eventRows.length === ROWS_PER_INSERT * 8) this.writeEventRows();
       const live = e.tomb ? 0 : 1;
       // Its heads row is written in writeHeads(), at the end of the call.
       const h: Head = { seq, hash52, live };
@@ -159,7 +181,9 @@ export class WriteBatch {
     }
     if (seq < firstSeq) return { txn: null, results };
     const head = chain.digest();
-    st.insertTxn.run(topicId, txn, firstSeq, seq, now, 0, t.meta, t.by, head);
+    const txnRows = this.txnRows;
+    txnRows.push(topicId, txn, firstSeq, seq, now, 0, t.meta, t.by, head);
+    if (txnRows.length === ROWS_PER_INSERT * 9) this.writeTxnRows();
     row.head = head;
     row.max_seq = seq;
     row.max_txn = txn;
@@ -169,8 +193,63 @@ export class WriteBatch {
     return { txn, results };
   }
 
-  /** Writes the heads rows and the counters of every topic this batch changed. Call last. */
+  /**
+   * Inserts the events applied so far, ROWS_PER_INSERT at a time as they accumulate, the rest
+   * here. Runs in flush() and before apply() reads an event back (de-duplication); code that
+   * reads events of this batch otherwise calls it first.
+   */
+  writeEventRows(): void {
+    const r = this.eventRows;
+    if (r.length === ROWS_PER_INSERT * 8) this.st.insertEvents.run(r);
+    else {
+      const one = this.st.insertEvent;
+      for (let i = 0; i < r.length; i += 8) {
+        one.run(
+          r[i] as number,
+          r[i + 1] as number,
+          r[i + 2] as number,
+          r[i + 3] as string,
+          r[i + 4] as string | null,
+          r[i + 5] as string | null,
+          r[i + 6] as string,
+          r[i + 7] as number,
+        );
+      }
+    }
+    r.length = 0;
+  }
+
+  /**
+   * Inserts the `txns` rows of the transactions applied so far, ROWS_PER_INSERT at a time as they
+   * accumulate (one statement for many rows is cheaper than a call per row), the rest here. Runs
+   * in flush(); code that reads `txns` rows of this batch before that calls it first.
+   */
+  writeTxnRows(): void {
+    const r = this.txnRows;
+    if (r.length === ROWS_PER_INSERT * 9) this.st.insertTxns.run(r);
+    else {
+      const one = this.st.insertTxn;
+      for (let i = 0; i < r.length; i += 9) {
+        one.run(
+          r[i] as number,
+          r[i + 1] as number,
+          r[i + 2] as number,
+          r[i + 3] as number,
+          r[i + 4] as number,
+          r[i + 5] as number,
+          r[i + 6] as string | null,
+          r[i + 7] as string | null,
+          r[i + 8] as string,
+        );
+      }
+    }
+    r.length = 0;
+  }
+
+  /** Writes the txns and heads rows and the counters of every topic this batch changed. Call last. */
   flush(): void {
+    this.writeEventRows();
+    this.writeTxnRows();
     for (const s of this.topics.values()) {
       if (!s.dirty) continue;
       this.writeHeads(s);
