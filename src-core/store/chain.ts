@@ -84,11 +84,15 @@ function ascii(s: string): string {
   return `${s.length}:${s},`;
 }
 
+/** The meta digest the chain covers: SHA-256 of `meta`'s canonical JSON, or of `null`. */
+export function metaDigest(meta: string | null): string {
+  return meta === null ? NULL_DIGEST : hashCanonical(meta);
+}
+
 /** The transaction part of the layout, `prev` included: the text events are appended to. */
 export function chainTxnPart(prev: string, t: ChainTxn): string {
   const by = t.by === null ? '~' : str(t.by);
-  const metaDigest = t.meta === null ? NULL_DIGEST : hashCanonical(t.meta);
-  return `${prev}${ascii(String(t.txn))}${ascii(t.time)}${by}${ascii(metaDigest)}`;
+  return `${prev}${ascii(String(t.txn))}${ascii(t.time)}${by}${ascii(metaDigest(t.meta))}`;
 }
 
 /** One stored event's part of the layout. */
