@@ -34,7 +34,7 @@ function hostileWrites(): AppendRequest[] {
       ],
     };
     if (i % 2 === 0) req.by = `writer ${KEYS[i % KEYS.length]!} 🖋`;
-    if (i % 3 === 1) req.meta = { why: `μ ${i} 😀`, 'κλειδί': { nested: [1, '𝄞'] } };
+    if (i % 3 === 1) req.meta = { why: `μ ${i} 😀`, κλειδί: { nested: [1, '𝄞'] } };
     out.push(req);
     // Repeat some writes unchanged: every event a duplicate of the newest valid one.
     if (i % 6 === 5) out.push(req);
@@ -63,7 +63,9 @@ describe('PostgreSQL one-round-trip append', () => {
     }
     expect(fnAnswers).toEqual(batchAnswers);
     // The appends went through the function: it exists, in a pooled session's pg_temp schema.
-    const fns = await adminQuery(`SELECT count(*)::int AS n FROM pg_proc WHERE proname = '${channelFor(schema)}_append'`);
+    const fns = await adminQuery(
+      `SELECT count(*)::int AS n FROM pg_proc WHERE proname = '${channelFor(schema)}_append'`,
+    );
     expect(fns.rows[0]).toEqual({ n: 1 });
     expect(fnAnswers.some((a) => a.txn === null)).toBe(true);
     await expectChainHolds(store, 'fn');

@@ -163,7 +163,11 @@ export const FALL_BACK = Symbol('fall back');
  * function raised is thrown as the two-round-trip path throws it. Other errors propagate as
  * PostgreSQL reported them (the caller maps and retries them).
  */
-export async function callAppendFn(db: Db, c: pg.ClientBase, p: PreparedTxn): Promise<AppendResponse | typeof FALL_BACK> {
+export async function callAppendFn(
+  db: Db,
+  c: pg.ClientBase,
+  p: PreparedTxn,
+): Promise<AppendResponse | typeof FALL_BACK> {
   const n = p.events.length;
   const keys = new Array<string>(n);
   const data = new Array<string>(n);
@@ -182,21 +186,24 @@ export async function callAppendFn(db: Db, c: pg.ClientBase, p: PreparedTxn): Pr
   }
   let row: FnRow;
   try {
-    const res = await c.query<FnRow>(`SELECT * FROM ${fnName(db)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
-      SCHEMA_VERSION,
-      p.topic,
-      p.expectMaxSeq ?? null,
-      keys,
-      data,
-      tombs,
-      cts,
-      hashes,
-      digests,
-      p.meta,
-      metaDigest(p.meta),
-      p.by,
-      db.channel,
-    ]);
+    const res = await c.query<FnRow>(
+      `SELECT * FROM ${fnName(db)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        SCHEMA_VERSION,
+        p.topic,
+        p.expectMaxSeq ?? null,
+        keys,
+        data,
+        tombs,
+        cts,
+        hashes,
+        digests,
+        p.meta,
+        metaDigest(p.meta),
+        p.by,
+        db.channel,
+      ],
+    );
     row = res.rows[0]!;
   } catch (err) {
     const code = (err as { code?: unknown }).code;
@@ -210,6 +217,7 @@ export async function callAppendFn(db: Db, c: pg.ClientBase, p: PreparedTxn): Pr
     throw err;
   }
   const results = new Array<AppendResultItem>(n);
-  for (let i = 0; i < n; i++) results[i] = { seq: Number(row.o_seqs[i]), txn: Number(row.o_txns[i]), duplicate: row.o_dups[i]! };
+  for (let i = 0; i < n; i++)
+    results[i] = { seq: Number(row.o_seqs[i]), txn: Number(row.o_txns[i]), duplicate: row.o_dups[i]! };
   return { txn: row.o_txn, results };
 }

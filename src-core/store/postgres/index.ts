@@ -157,7 +157,9 @@ export class PostgresEventStore implements EventStore {
       // One round trip (postgres/append-fn.ts); the two-round-trip path below where it cannot be used.
       const db = this.db;
       const res = await this.writing(() =>
-        inStatement(db, async (c) => ((await ensureAppendFn(db, this.appendFn, c)) ? callAppendFn(db, c, p) : FALL_BACK)),
+        inStatement(db, async (c) =>
+          (await ensureAppendFn(db, this.appendFn, c)) ? callAppendFn(db, c, p) : FALL_BACK,
+        ),
       );
       if (res !== FALL_BACK) return res;
     }
