@@ -5,7 +5,8 @@
  * transactions) every chain the function writes recomputes byte for byte with store/chain.ts, and
  * the same writes through the two-round-trip path (`appendBatch`) store the same log, answers,
  * transactions and counters (time and chain aside). A topic whose last commit time is ahead of
- * the database clock gets that time again (never earlier), formatted as readers see it.
+ * the database clock gets that time again (never earlier), formatted as readers see it. A session
+ * that lost the function writes through the two-round-trip path and creates it again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppendRequest, StoredEvent } from '../../src-core/model/types';
@@ -103,6 +104,40 @@ describe('PostgreSQL one-round-trip append', () => {
     const log = await store.readEvents('t', {});
     expect(log.events.map((e) => e.time)).toEqual([log.events[0]!.time, ahead]);
     expect((await store.topicInfo('t')).lastTime).toBe(ahead);
+    await expectChainHolds(store, 't');
+  });
+
+  it('a session that lost its function writes through the other path, then creates the function again', async () => {
+    const schema = uniqueName('tm_append_fn_lost');
+    cleanups.push(() => dropSchema(schema));
+    const store = await openPostgresStore({ url: PG_URL, schema, poolSize: 1 });
+    cleanups.push(() => store.close());
+    await store.append('t', { events: [{ key: 'a', data: 1 }] });
+    const where = `FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = '${channelFor(schema)}_append'`;
+    const found = await adminQuery(`SELECT n.nspname ${where}`);
+    expect(found.rows).toHaveLength(1);
+    const ns = (found.rows[0] as { nspname: string }).nspname;
+    await adminQuery(`DROP FUNCTION "${ns}"."${channelFor(schema)}_append"`);
+    expect((await adminQuery(`SELECT 1 ${where}`)).rows).toHaveLength(0);
+    expect(await store.append('t', { events: [{ key: 'b', data: 2 }] })).toEqual({
+      txn: 2,
+      results: [{ seq: 2, txn: 2, duplicate: false }],
+    });
+    expect(
+      await store.append('t', {
+        events: [
+          { key: 'b', data: 2 },
+          { key: 'c', data: 3 },
+        ],
+      }),
+    ).toEqual({
+      txn: 3,
+      results: [
+        { seq: 2, txn: 2, duplicate: true },
+        { seq: 3, txn: 3, duplicate: false },
+      ],
+    });
+    expect((await adminQuery(`SELECT 1 ${where}`)).rows).toHaveLength(1);
     await expectChainHolds(store, 't');
   });
 });

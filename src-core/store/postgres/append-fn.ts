@@ -31,6 +31,8 @@ export const APPEND_FN_MAX_EVENTS = 8;
 const TOO_NEW = 'TMV01';
 const CONFLICT = 'TMC01';
 const FALLBACK = 'TMF01';
+/** undefined_function: the session no longer has the function. */
+const UNDEFINED_FUNCTION = '42883';
 
 /** The function's name for a store (its channel is unique per schema). */
 function fnName(db: Db): string {
@@ -214,6 +216,13 @@ export async function callAppendFn(
       throw err; // unreachable: the function raises only when expectMaxSeq differs
     }
     if (code === FALLBACK) return FALL_BACK;
+    if (code === UNDEFINED_FUNCTION) {
+      // The session lost its temporary objects (e.g. DISCARD TEMP, or a pooler that hands out
+      // another server session): create the function again on the next write; this one takes
+      // the two-round-trip path.
+      ready.delete(c);
+      return FALL_BACK;
+    }
     throw err;
   }
   const results = new Array<AppendResultItem>(n);
