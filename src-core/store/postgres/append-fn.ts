@@ -22,6 +22,7 @@ import { metaDigest } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq } from '../prepare';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
 import type { Db } from './db';
+import { isConnectionError } from './errors';
 import { SCHEMA_VERSION } from './schema';
 
 /** Most events of a transaction sent through the function (larger ones: one statement for all). */
@@ -131,17 +132,20 @@ const ready = new WeakSet<pg.ClientBase>();
 export async function ensureAppendFn(db: Db, state: { usable: boolean | null }, c: pg.ClientBase): Promise<boolean> {
   if (state.usable === false) return false;
   if (ready.has(c)) return true;
-  if (state.usable === null) {
-    const enc = await c.query<{ server_encoding: string }>('SHOW server_encoding');
-    if (enc.rows[0]?.server_encoding !== 'UTF8') {
-      state.usable = false;
-      return false;
-    }
-  }
   try {
+    if (state.usable === null) {
+      const enc = await c.query<{ server_encoding: string }>('SHOW server_encoding');
+      if (enc.rows[0]?.server_encoding !== 'UTF8') {
+        state.usable = false;
+        return false;
+      }
+    }
     await c.query(createSql(db));
-  } catch {
-    state.usable = false;
+  } catch (err) {
+    // A broken connection says nothing about the database: this write takes the other path
+    // (which retries on a fresh connection) and a later one tries again. Anything else (no TEMP
+    // privilege, say) is for good.
+    if (!isConnectionError(err)) state.usable = false;
     return false;
   }
   state.usable = true;
