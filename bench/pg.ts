@@ -6,6 +6,9 @@
  *    raw baseline measured in the same run: pre-serialised rows inserted with one multi-row
  *    INSERT (unnest) per transaction into a table with the same columns, primary key and index as
  *    the store's `events` table, same durability (synchronous_commit as the server has it).
+ *    Then single-event transactions from 8 concurrent writers (one topic each, one store, pool of
+ *    10), against the same raw transaction from 8 concurrent connections (one table each), both
+ *    also printed as a ratio to the one-writer raw baseline.
  * 2. Throughput through HTTP servers: real `tidemark serve --pg` processes, written to by ordered
  *    writers of the HTTP client (`openHttpStore`, pipelined into /v1/batch), one topic per writer,
  *    through one server and then through two servers on the same database.
@@ -30,6 +33,8 @@ const KEYS = 20_000;
 
 /** Events written per measurement, by events per transaction. */
 const SIZES: Record<number, number> = { 1: n(600), 100: n(20_000), 1000: n(60_000) };
+/** Single-event transactions written by each of the concurrent writers. */
+const CONCURRENT = { writers: 8, txnsPerWriter: n(150) };
 const SERVER = { writers: 4, txnsPerWriter: n(1500), eventsPerTxn: 10 };
 
 const BIN = fileURLToPath(new URL('../bin/tidemark.mjs', import.meta.url));
@@ -86,6 +91,69 @@ async function rawInsert(schema: string, count: number, perTxn: number): Promise
     }
     return count / ((now() - t0) / 1000);
   });
+}
+
+/** The raw baseline from `writers` concurrent connections, one table each; events/s. */
+async function rawConcurrent(schema: string, writers: number, perWriter: number): Promise<number> {
+  const tables = Array.from({ length: writers }, (_, w) => `"${schema}".rawc_${w}`);
+  await admin(PG_URL, async (c) => {
+    for (const table of tables) {
+      await c.query(`CREATE TABLE ${table} (
+        topic_id integer NOT NULL, seq bigint NOT NULL, txn bigint NOT NULL, key text COLLATE "C" NOT NULL,
+        type text NOT NULL, data text NOT NULL, tomb boolean NOT NULL, content_type text NOT NULL,
+        hash text NOT NULL, time text NOT NULL, target bigint, reason text, PRIMARY KEY (topic_id, seq))`);
+      await c.query(`CREATE INDEX ON ${table} (topic_id, key, seq DESC)`);
+    }
+  });
+  const rows = txnsOf(writers * perWriter, 1, 0).map(([e]) => {
+    const data = canonicalJson(e!.data);
+    return { key: e!.key, data, hash: hashCanonical(data) };
+  });
+  const clients = await Promise.all(
+    tables.map(async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      return c;
+    }),
+  );
+  try {
+    const t0 = now();
+    await Promise.all(
+      clients.map(async (c, w) => {
+        for (let i = 0; i < perWriter; i++) {
+          const r = rows[w * perWriter + i]!;
+          await c.query('BEGIN');
+          await c.query(
+            `INSERT INTO ${tables[w]} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
+             SELECT 1, u.s, $1, u.k, 'event', u.d, false, 'application/json', u.h, $2
+               FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(s, k, d, h)`,
+            [i + 1, new Date().toISOString(), [i + 1], [r.key], [r.data], [r.hash]],
+          );
+          await c.query('COMMIT');
+        }
+      }),
+    );
+    return (writers * perWriter) / ((now() - t0) / 1000);
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+}
+
+/** Single-event transactions from `writers` concurrent writers of one store, one topic each; events/s. */
+async function tidemarkConcurrent(schema: string, writers: number, perWriter: number): Promise<number> {
+  const store = await openPostgresStore({ url: PG_URL, schema });
+  try {
+    const work = Array.from({ length: writers }, (_, w) => txnsOf(perWriter, 1, w * perWriter));
+    const t0 = now();
+    await Promise.all(
+      work.map(async (txns, w) => {
+        for (const events of txns) await store.append(`conc.w${w}`, { events });
+      }),
+    );
+    return (writers * perWriter) / ((now() - t0) / 1000);
+  } finally {
+    await store.close();
+  }
 }
 
 async function tidemarkAppend(schema: string, count: number, perTxn: number): Promise<number> {
@@ -177,6 +245,20 @@ export async function run(): Promise<void> {
     }
     console.log('\nappend, one writer, PostgresEventStore vs raw multi-row INSERT (same table shape):');
     printTable(['events/txn', 'events', 'raw ev/s', 'tidemark ev/s', 'ratio'], rows);
+
+    const { writers: cw, txnsPerWriter: cn } = CONCURRENT;
+    const rawC = await rawConcurrent(schema, cw, cn);
+    const tmC = await tidemarkConcurrent(schema, cw, cn);
+    figures.raw_concurrent_1_eps = rawC;
+    figures.tidemark_concurrent_1_eps = tmC;
+    console.log(`\n1 event/txn, ${cw} concurrent writers (one topic / one table each), ${fmtInt(cn)} txns each:`);
+    printTable(
+      ['', 'ev/s', 'vs raw, 1 writer', 'vs raw, 8 writers'],
+      [
+        [`raw, ${cw} connections`, fmtInt(rawC), pct(rawC / figures.raw_1_eps!), '100%'],
+        [`tidemark, ${cw} writers`, fmtInt(tmC), pct(tmC / figures.raw_1_eps!), pct(tmC / rawC)],
+      ],
+    );
 
     await admin(PG_URL, (c) => c.query(`CREATE DATABASE "${database}"`));
     const dbUrl = new URL(PG_URL);

@@ -84,6 +84,11 @@ function ascii(s: string): string {
   return `${s.length}:${s},`;
 }
 
+/** The meta digest the chain covers: SHA-256 of `meta`'s canonical JSON, or of `null`. */
+export function metaDigest(meta: string | null): string {
+  return meta === null ? NULL_DIGEST : hashCanonical(meta);
+}
+
 /** `str(metaDigest)` of a transaction without meta (most of them): a constant. */
 const NULL_META_FIELD = ascii(NULL_DIGEST);
 
@@ -94,7 +99,7 @@ let lastTimeField = ascii('');
 /** The transaction part of the layout, `prev` included: the text events are appended to. */
 export function chainTxnPart(prev: string, t: ChainTxn): string {
   const by = t.by === null ? '~' : str(t.by);
-  const meta = t.meta === null ? NULL_META_FIELD : ascii(hashCanonical(t.meta));
+  const meta = t.meta === null ? NULL_META_FIELD : ascii(metaDigest(t.meta));
   if (t.time !== lastTime) {
     lastTime = t.time;
     lastTimeField = ascii(t.time);

@@ -244,3 +244,46 @@ export async function inTx<T>(db: Db, body: TxBody<T>): Promise<T> {
     }
   }
 }
+
+/**
+ * Runs `body`, whose last statement is its own transaction (autocommit: no BEGIN/COMMIT around
+ * it), on one pooled connection. Deadlocks and serialization failures are retried (the statement
+ * failed, so nothing was committed). A connection that breaks while the statement is out is
+ * reported as UNAVAILABLE without a retry: whether it committed is unknown (as with a lost COMMIT
+ * in `inTx`). A TidemarkError from the body propagates unchanged.
+ */
+export async function inStatement<T>(db: Db, body: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    let client: pg.PoolClient;
+    try {
+      client = await db.pool.connect();
+    } catch (err) {
+      if (attempt < 3 && isConnectionError(err)) {
+        await sleep(100 * attempt);
+        continue;
+      }
+      throw toStoreError(err, db.where);
+    }
+    const onError = (): void => undefined;
+    client.on('error', onError);
+    try {
+      const result = await body(client);
+      client.off('error', onError);
+      client.release();
+      return result;
+    } catch (err) {
+      const broken = isConnectionError(err) && !(err instanceof TidemarkError);
+      if (broken) client.release(err instanceof Error ? err : true);
+      else {
+        client.off('error', onError);
+        client.release();
+      }
+      if (err instanceof TidemarkError) throw err;
+      if (attempt < MAX_ATTEMPTS && isRetryable(err)) {
+        await sleep(Math.random() * 5 * attempt);
+        continue;
+      }
+      throw toStoreError(err, db.where);
+    }
+  }
+}

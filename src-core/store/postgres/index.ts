@@ -47,7 +47,8 @@ import {
 } from '../prepare';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, MigrationProgressListener, TailOptions, Unsubscribe } from '../types';
-import { createDb, inTx, query, validateSchemaName, type Db } from './db';
+import { APPEND_FN_MAX_EVENTS, FALL_BACK, callAppendFn, ensureAppendFn } from './append-fn';
+import { createDb, inStatement, inTx, query, validateSchemaName, type Db } from './db';
 import { toStoreError } from './errors';
 import { CommitFeed } from './feed';
 import { applyInvalidation } from './invalidate';
@@ -98,6 +99,8 @@ export class PostgresEventStore implements EventStore {
   private closed = false;
   private inflight = 0;
   private drained: (() => void)[] = [];
+  /** Whether the one-round-trip append function can be used here (null: not known yet). */
+  private readonly appendFn: { usable: boolean | null } = { usable: null };
 
   constructor(
     private readonly db: Db,
@@ -155,6 +158,16 @@ export class PostgresEventStore implements EventStore {
     const p = prepareTxn(topic, req);
     const dryRun = isDryRun(opts);
     const { t, channel } = this.db;
+    if (!dryRun && p.events.length <= APPEND_FN_MAX_EVENTS && this.appendFn.usable !== false) {
+      // One round trip (postgres/append-fn.ts); the two-round-trip path below where it cannot be used.
+      const db = this.db;
+      const res = await this.writing(() =>
+        inStatement(db, async (c) =>
+          (await ensureAppendFn(db, this.appendFn, c)) ? callAppendFn(db, c, p) : FALL_BACK,
+        ),
+      );
+      if (res !== FALL_BACK) return res;
+    }
     return this.writing(() =>
       inTx(this.db, async (c, tx) => {
         const ws = await WriteBatch.lockAndLoad(c, t, [p]);

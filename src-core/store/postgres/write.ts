@@ -10,6 +10,7 @@
  * statement of data-modifying CTEs whose last step is `pg_notify` per topic (delivered on commit,
  * for live tails on every server). A batch of any size thus costs a constant number of statements.
  */
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
 import { ChainBuilder, GENESIS } from '../chain';
@@ -43,6 +44,23 @@ function commitTime(row: TopicLockRow): string {
   return new Date(commitTimeMs(Math.floor(row.now_ms), last)).toISOString();
 }
 
+const statementNames = new Map<string, string>();
+
+/**
+ * The write path's statements as named prepared statements: each pooled connection parses and
+ * plans them once instead of on every write (planning the heads query and the write statement
+ * cost more than running them for a small transaction). The name is derived from the text, which
+ * includes the schema, so stores of two schemas never share one.
+ */
+function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `tm_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
 /**
  * Locks the rows of `topics` (created when missing) in name order, so two transactions that touch
  * the same topics cannot deadlock. With `create: false` a missing topic is simply absent.
@@ -63,7 +81,7 @@ async function createAndLock(
   await c.query(`INSERT INTO ${t.topics} (topic) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (topic) DO NOTHING`, [
     missing,
   ]);
-  return (await c.query<TopicLockRow>(lockSql(t), [names])).rows;
+  return (await c.query<TopicLockRow>(prepared(lockSql(t), [names]))).rows;
 }
 
 /**
@@ -77,7 +95,7 @@ export async function lockTopics(
   create = true,
 ): Promise<Map<string, LockedTopic>> {
   const names = [...new Set(topics)].sort();
-  const lockP = c.query<TopicLockRow>(lockSql(t), [names]);
+  const lockP = c.query<TopicLockRow>(prepared(lockSql(t), [names]));
   const schema = sendSchemaCheck(c, t);
   let rows = (await lockP).rows;
   await schema;
@@ -200,8 +218,8 @@ export class WriteBatch {
                         CROSS JOIN LATERAL (
                           SELECT x.key, x.valid_seq, x.valid_txn, x.valid_hash, x.valid_tomb FROM ${t.heads} x
                            WHERE x.topic_id = tp.id AND x.key = u.k COLLATE "C" LIMIT 1) h`;
-    const lockP = c.query<TopicLockRow>(lockSql(t), [names]);
-    const headsP = c.query<HeadRow>(headsSql, [topicCol, keyCol]);
+    const lockP = c.query<TopicLockRow>(prepared(lockSql(t), [names]));
+    const headsP = c.query<HeadRow>(prepared(headsSql, [topicCol, keyCol]));
     headsP.catch(() => undefined);
     const schema = sendSchemaCheck(c, t);
     let locked = (await lockP).rows;
@@ -211,7 +229,7 @@ export class WriteBatch {
       // New topics: create, lock, and read the heads again (another writer may have created one
       // of these topics, and written to it, since the first read).
       locked = await createAndLock(c, t, names, locked);
-      heads = (await c.query<HeadRow>(headsSql, [topicCol, keyCol])).rows;
+      heads = (await c.query<HeadRow>(prepared(headsSql, [topicCol, keyCol]))).rows;
     }
     return new WriteBatch(locksOf(locked), txns, heads);
   }
@@ -319,7 +337,8 @@ export class WriteBatch {
     const ev = this.ev;
     const tx = this.tx;
     return c.query(
-      `WITH ev AS (
+      prepared(
+        `WITH ev AS (
          INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
          SELECT u.tid, u.s, u.x, u.k, 'event', u.d, u.tb, u.ct, u.h, u.tm
            FROM unnest($1::integer[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bool[],
@@ -346,40 +365,41 @@ export class WriteBatch {
           WHERE t.id = u.id
        )
        SELECT count(pg_notify($27, p)) FROM unnest($28::text[]) AS p`,
-      [
-        ev.topicIds,
-        ev.seqs,
-        ev.txns,
-        ev.keys,
-        ev.data,
-        ev.tombs,
-        ev.contentTypes,
-        ev.hashes,
-        ev.times,
-        h.topicIds,
-        h.keys,
-        h.seqs,
-        h.txns,
-        h.hashes,
-        h.tombs,
-        tx.topicIds,
-        tx.txns,
-        tx.first,
-        tx.last,
-        tx.counts,
-        tx.times,
-        tp.ids,
-        tp.maxSeq,
-        tp.maxTxn,
-        tp.keysDelta,
-        tp.times,
-        channel,
-        payloads,
-        tx.metas,
-        tx.bys,
-        tx.chains,
-        tp.heads,
-      ],
+        [
+          ev.topicIds,
+          ev.seqs,
+          ev.txns,
+          ev.keys,
+          ev.data,
+          ev.tombs,
+          ev.contentTypes,
+          ev.hashes,
+          ev.times,
+          h.topicIds,
+          h.keys,
+          h.seqs,
+          h.txns,
+          h.hashes,
+          h.tombs,
+          tx.topicIds,
+          tx.txns,
+          tx.first,
+          tx.last,
+          tx.counts,
+          tx.times,
+          tp.ids,
+          tp.maxSeq,
+          tp.maxTxn,
+          tp.keysDelta,
+          tp.times,
+          channel,
+          payloads,
+          tx.metas,
+          tx.bys,
+          tx.chains,
+          tp.heads,
+        ],
+      ),
     );
   }
 }

@@ -1,0 +1,143 @@
+/**
+ * The one-round-trip append on PostgreSQL (store/postgres/append-fn.ts), whose SQL renders the
+ * hash chain's layout a second time: on hostile inputs (unicode, astral and look-alike keys, `by`
+ * and content types, meta with nested unicode, tombstones, duplicates within and across
+ * transactions) every chain the function writes recomputes byte for byte with store/chain.ts, and
+ * the same writes through the two-round-trip path (`appendBatch`) store the same log, answers,
+ * transactions and counters (time and chain aside). A topic whose last commit time is ahead of
+ * the database clock gets that time again (never earlier), formatted as readers see it. A session
+ * that lost the function writes through the two-round-trip path and creates it again.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppendRequest, StoredEvent } from '../../src-core/model/types';
+import { openPostgresStore } from '../../src-core/store/postgres';
+import { channelFor, tablesFor } from '../../src-core/store/postgres/db';
+import { expectChainHolds } from '../contract/oracle';
+import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const KEYS = ['plain', 'ключ', '鍵', '😀 astral 𝄞', 'e\u0301 vs é', 'tab\tnl\nq"b\\', ' ', '~', '5:event,'];
+
+function hostileWrites(): AppendRequest[] {
+  const out: AppendRequest[] = [];
+  for (let i = 0; i < 24; i++) {
+    const key = KEYS[i % KEYS.length]!;
+    const req: AppendRequest = {
+      events: [
+        { key, data: { i, s: `värde ${key} 🎉`, nested: { 'ключ 😀': [i, null, true] } } },
+        ...(i % 3 === 0 ? [{ key: KEYS[(i + 1) % KEYS.length]!, data: null }] : []),
+        ...(i % 4 === 0 ? [{ key, data: { i, s: `värde ${key} 🎉`, nested: { 'ключ 😀': [i, null, true] } } }] : []),
+        ...(i % 5 === 0 ? [{ key: `${key}-ct`, data: 'text 𝄞', contentType: 'text/plain; charset=ütf-8 😀' }] : []),
+      ],
+    };
+    if (i % 2 === 0) req.by = `writer ${KEYS[i % KEYS.length]!} 🖋`;
+    if (i % 3 === 1) req.meta = { why: `μ ${i} 😀`, κλειδί: { nested: [1, '𝄞'] } };
+    out.push(req);
+    // Repeat some writes unchanged: every event a duplicate of the newest valid one.
+    if (i % 6 === 5) out.push(req);
+  }
+  return out;
+}
+
+const withoutTime = (e: StoredEvent): Omit<StoredEvent, 'time'> => {
+  const { time: _time, ...rest } = e;
+  return rest;
+};
+
+describe('PostgreSQL one-round-trip append', () => {
+  it('writes chains that recompute with chain.ts on hostile inputs, and the same log as the batch path', async () => {
+    const schema = uniqueName('tm_append_fn');
+    cleanups.push(() => dropSchema(schema));
+    const store = await openPostgresStore({ url: PG_URL, schema });
+    cleanups.push(() => store.close());
+    const fnAnswers = [];
+    const batchAnswers = [];
+    for (const req of hostileWrites()) {
+      fnAnswers.push(await store.append('fn', req));
+      const b = await store.appendBatch([{ topic: 'batch', ...req }]);
+      expect(b.error).toBeNull();
+      batchAnswers.push(b.results[0]);
+    }
+    expect(fnAnswers).toEqual(batchAnswers);
+    // The appends went through the function: it exists, in a pooled session's pg_temp schema.
+    const fns = await adminQuery(
+      `SELECT count(*)::int AS n FROM pg_proc WHERE proname = '${channelFor(schema)}_append'`,
+    );
+    expect(fns.rows[0]).toEqual({ n: 1 });
+    expect(fnAnswers.some((a) => a.txn === null)).toBe(true);
+    await expectChainHolds(store, 'fn');
+    await expectChainHolds(store, 'batch');
+    const a = await store.readEvents('fn', { limit: 1000 });
+    const b = await store.readEvents('batch', { limit: 1000 });
+    expect(a.events.map(withoutTime)).toEqual(b.events.map((e) => ({ ...withoutTime(e), topic: 'fn' })));
+    const ta = await store.listTxns('fn', { limit: 1000 });
+    const tb = await store.listTxns('batch', { limit: 1000 });
+    const strip = (x: (typeof ta.txns)[number]): unknown => ({ ...x, time: 0, chain: 0 });
+    expect(ta.txns.map(strip)).toEqual(tb.txns.map(strip));
+    const ia = await store.topicInfo('fn');
+    const ib = await store.topicInfo('batch');
+    expect({ ...ia, topic: 0, head: 0, lastTime: 0 }).toEqual({ ...ib, topic: 0, head: 0, lastTime: 0 });
+    const surfaceA = await store.surface('fn', { limit: 1000 });
+    const surfaceB = await store.surface('batch', { limit: 1000 });
+    expect(surfaceA.rows.length).toBeGreaterThan(5);
+    expect(JSON.stringify(surfaceA.rows).replaceAll(/"time":"[^"]*"/g, '')).toBe(
+      JSON.stringify(surfaceB.rows)
+        .replaceAll(/"time":"[^"]*"/g, '')
+        .replaceAll('"topic":"batch"', '"topic":"fn"'),
+    );
+  });
+
+  it('never commits earlier than the topic last did, and writes that time as readers see it', async () => {
+    const schema = uniqueName('tm_append_fn_time');
+    cleanups.push(() => dropSchema(schema));
+    const store = await openPostgresStore({ url: PG_URL, schema });
+    cleanups.push(() => store.close());
+    await store.append('t', { events: [{ key: 'a', data: 1 }] });
+    const ahead = '2999-12-31T23:59:58.007Z';
+    await adminQuery(`UPDATE ${tablesFor(schema).topics} SET last_time = '${ahead}' WHERE topic = 't'`);
+    const res = await store.append('t', { events: [{ key: 'b', data: 2 }], by: 'ü' });
+    expect(res.txn).toBe(2);
+    const log = await store.readEvents('t', {});
+    expect(log.events.map((e) => e.time)).toEqual([log.events[0]!.time, ahead]);
+    expect((await store.topicInfo('t')).lastTime).toBe(ahead);
+    await expectChainHolds(store, 't');
+  });
+
+  it('a session that lost its function writes through the other path, then creates the function again', async () => {
+    const schema = uniqueName('tm_append_fn_lost');
+    cleanups.push(() => dropSchema(schema));
+    const store = await openPostgresStore({ url: PG_URL, schema, poolSize: 1 });
+    cleanups.push(() => store.close());
+    await store.append('t', { events: [{ key: 'a', data: 1 }] });
+    const where = `FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = '${channelFor(schema)}_append'`;
+    const found = await adminQuery(`SELECT n.nspname ${where}`);
+    expect(found.rows).toHaveLength(1);
+    const ns = (found.rows[0] as { nspname: string }).nspname;
+    await adminQuery(`DROP FUNCTION "${ns}"."${channelFor(schema)}_append"`);
+    expect((await adminQuery(`SELECT 1 ${where}`)).rows).toHaveLength(0);
+    expect(await store.append('t', { events: [{ key: 'b', data: 2 }] })).toEqual({
+      txn: 2,
+      results: [{ seq: 2, txn: 2, duplicate: false }],
+    });
+    expect(
+      await store.append('t', {
+        events: [
+          { key: 'b', data: 2 },
+          { key: 'c', data: 3 },
+        ],
+      }),
+    ).toEqual({
+      txn: 3,
+      results: [
+        { seq: 2, txn: 2, duplicate: true },
+        { seq: 3, txn: 3, duplicate: false },
+      ],
+    });
+    expect((await adminQuery(`SELECT 1 ${where}`)).rows).toHaveLength(1);
+    await expectChainHolds(store, 't');
+  });
+});
