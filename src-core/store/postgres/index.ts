@@ -10,6 +10,7 @@
  * SCHEMA_TOO_NEW, at open and on every write.
  */
 import { badRequest, storeClosed } from '../../model/errors';
+import type { EventTextPage, SurfaceTextPage } from '../../model/stored-json';
 import type {
   AppendOptions,
   AppendRequest,
@@ -42,6 +43,7 @@ import {
   rollsBack,
 } from '../prepare';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
+import type { TextReads } from '../text-reads';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { createDb, inTx, query, validateSchemaName, type Db } from './db';
 import { toStoreError } from './errors';
@@ -49,7 +51,7 @@ import { CommitFeed } from './feed';
 import { applyInvalidation } from './invalidate';
 import * as read from './read';
 import { migrate } from './schema';
-import { surfacePage } from './surface';
+import { surfacePage, surfacePageText } from './surface';
 import { timeline } from './timeline';
 import { WriteBatch, lockTopics } from './write';
 
@@ -80,7 +82,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
   return new PostgresEventStore(db, schema);
 }
 
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, TextReads {
   readonly kind = 'postgres';
   private readonly feed: CommitFeed;
   /** The tails' view of the feed: complete while LISTEN is up (NOTIFY reaches every server). */
@@ -191,6 +193,12 @@ export class PostgresEventStore implements EventStore {
     return read.readEvents(this.db, topic, opts);
   }
 
+  /** `readEvents` with the data as stored text (store/text-reads.ts). */
+  async readEventsText(topic: string, opts?: ReadEventsOptions): Promise<EventTextPage> {
+    this.ensureOpen();
+    return read.readEventsText(this.db, topic, opts);
+  }
+
   async listTxns(topic: string, opts?: ListTxnsOptions): Promise<TxnPage> {
     this.ensureOpen();
     return read.listTxns(this.db, topic, opts);
@@ -221,6 +229,12 @@ export class PostgresEventStore implements EventStore {
   async surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
     this.ensureOpen();
     return surfacePage(this.db, topic, opts);
+  }
+
+  /** `surface` with the data as stored text (store/text-reads.ts). */
+  async surfaceText(topic: string, opts?: SurfaceOptions): Promise<SurfaceTextPage> {
+    this.ensureOpen();
+    return surfacePageText(this.db, topic, opts);
   }
 
   /** Native: the LISTEN/NOTIFY feed, polling `topicInfo` only while its connection is down. */

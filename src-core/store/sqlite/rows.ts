@@ -4,6 +4,7 @@
  * of one transaction share a time, so the last conversion is cached.
  */
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
+import type { StoredEventText, SurfaceRowText } from '../../model/stored-json';
 import type { JsonValue, StoredEvent, SurfaceRow, TopicInfo, TxnInfo } from '../../model/types';
 import { metaOf } from '../prepare';
 import { topicInfoFrom } from '../topic-row';
@@ -53,6 +54,27 @@ export function eventOf(topic: string, r: EventRow): StoredEvent {
   return ev;
 }
 
+/** `eventOf` with the data left as the stored JSON text (`null` for a marker or tombstone). */
+export function eventTextOf(topic: string, r: EventRow): StoredEventText {
+  const ev: StoredEventText = {
+    topic,
+    seq: r.seq,
+    txn: r.txn,
+    key: r.key,
+    type: r.marker ? 'invalidate' : 'event',
+    data: r.data ?? 'null',
+    contentType: r.content_type ?? DEFAULT_CONTENT_TYPE,
+    hash: r.hash,
+    time: isoTime(r.time),
+  };
+  if (r.marker) {
+    ev.target = r.target ?? 0;
+    ev.reason = r.reason ?? '';
+  }
+  if (r.invalid) ev.invalid = true;
+  return ev;
+}
+
 export function txnInfoOf(r: TxnRow): TxnInfo {
   const info: TxnInfo = {
     txn: r.txn,
@@ -87,6 +109,20 @@ export function surfaceRowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
     txn: r[2],
     hash: r[3],
     data: parseData(r[4]),
+    time: isoTime(r[5]),
+  };
+  if (raw && r[6]) row.invalid = true;
+  return row;
+}
+
+/** `surfaceRowOf` with the data left as the stored JSON text. */
+export function surfaceRowTextOf(r: SurfaceDbRow, raw: boolean): SurfaceRowText {
+  const row: SurfaceRowText = {
+    key: r[0],
+    seq: r[1],
+    txn: r[2],
+    hash: r[3],
+    data: r[4] ?? 'null',
     time: isoTime(r[5]),
   };
   if (raw && r[6]) row.invalid = true;
