@@ -10,7 +10,7 @@ import type { EventTextPage } from '../../model/stored-json';
 import type { EventPage, ListTxnsOptions, ReadEventsOptions, TopicInfo, TxnDetail, TxnPage } from '../../model/types';
 import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
 import { eventOf, eventTextOf, topicInfoOf, txnInfoOf } from './rows';
-import { EVENT_COLS, type EventRow, type StatementCache, type Statements } from './statements';
+import { EVENT_COLS, type EventTuple, type StatementCache, type Statements } from './statements';
 
 const NO_UPPER = Number.MAX_SAFE_INTEGER;
 
@@ -49,7 +49,7 @@ function eventRows(
   { st, cache }: ReadContext,
   topic: string,
   opts?: ReadEventsOptions,
-): { rows: EventRow[]; more: boolean } {
+): { rows: EventTuple[]; more: boolean } {
   validateTopic(topic);
   const o = normalizeReadEvents(opts);
   const t = st.topicRow.get(topic);
@@ -73,7 +73,7 @@ function eventRows(
     ` AND e.seq > @lo AND e.seq < @hi ORDER BY e.seq ${desc ? 'DESC' : 'ASC'} LIMIT @limit`;
   const params: Record<string, string | number> = { topic: t.id, lo, hi, limit: o.limit + 1 };
   if (o.key !== undefined) params.key = o.key;
-  const rows = cache.get<[Record<string, string | number>], EventRow>(sql).all(params);
+  const rows = cache.getRaw<[Record<string, string | number>], EventTuple>(sql).all(params);
   const more = rows.length > o.limit;
   if (more) rows.pop();
   return { rows, more };

@@ -8,7 +8,7 @@ import type { StoredEventText, SurfaceRowText } from '../../model/stored-json';
 import type { JsonValue, StoredEvent, SurfaceRow, TopicInfo, TxnInfo } from '../../model/types';
 import { metaOf } from '../prepare';
 import { topicInfoFrom } from '../topic-row';
-import type { EventRow, TopicRow, TxnRow } from './statements';
+import type { EventTuple, TopicRow, TxnRow } from './statements';
 
 let lastMs = Number.NaN;
 let lastIso = '';
@@ -34,44 +34,44 @@ export function parseData(text: string | null): JsonValue {
   return text === null ? null : (JSON.parse(text) as JsonValue);
 }
 
-export function eventOf(topic: string, r: EventRow): StoredEvent {
+export function eventOf(topic: string, r: EventTuple): StoredEvent {
   const ev: StoredEvent = {
     topic,
-    seq: r.seq,
-    txn: r.txn,
-    key: r.key,
-    type: r.marker ? 'invalidate' : 'event',
-    data: parseData(r.data),
-    contentType: r.content_type ?? DEFAULT_CONTENT_TYPE,
-    hash: r.hash,
-    time: isoTime(r.time),
+    seq: r[0],
+    txn: r[1],
+    key: r[2],
+    type: r[3] ? 'invalidate' : 'event',
+    data: parseData(r[4]),
+    contentType: r[5] ?? DEFAULT_CONTENT_TYPE,
+    hash: r[6],
+    time: isoTime(r[7]),
   };
-  if (r.marker) {
-    ev.target = r.target ?? 0;
-    ev.reason = r.reason ?? '';
+  if (r[3]) {
+    ev.target = r[9] ?? 0;
+    ev.reason = r[10] ?? '';
   }
-  if (r.invalid) ev.invalid = true;
+  if (r[8]) ev.invalid = true;
   return ev;
 }
 
 /** `eventOf` with the data left as the stored JSON text (`null` for a marker or tombstone). */
-export function eventTextOf(topic: string, r: EventRow): StoredEventText {
+export function eventTextOf(topic: string, r: EventTuple): StoredEventText {
   const ev: StoredEventText = {
     topic,
-    seq: r.seq,
-    txn: r.txn,
-    key: r.key,
-    type: r.marker ? 'invalidate' : 'event',
-    data: r.data ?? 'null',
-    contentType: r.content_type ?? DEFAULT_CONTENT_TYPE,
-    hash: r.hash,
-    time: isoTime(r.time),
+    seq: r[0],
+    txn: r[1],
+    key: r[2],
+    type: r[3] ? 'invalidate' : 'event',
+    data: r[4] ?? 'null',
+    contentType: r[5] ?? DEFAULT_CONTENT_TYPE,
+    hash: r[6],
+    time: isoTime(r[7]),
   };
-  if (r.marker) {
-    ev.target = r.target ?? 0;
-    ev.reason = r.reason ?? '';
+  if (r[3]) {
+    ev.target = r[9] ?? 0;
+    ev.reason = r[10] ?? '';
   }
-  if (r.invalid) ev.invalid = true;
+  if (r[8]) ev.invalid = true;
   return ev;
 }
 
