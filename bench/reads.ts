@@ -18,7 +18,7 @@
  * shrinks the sizes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -146,7 +146,7 @@ function sqliteRaw(file: string) {
 }
 
 /** GETs one path; resolves with the body as text. */
-function get(agent: import('node:http').Agent, url: URL): Promise<string> {
+function get(agent: Agent, url: URL): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -169,7 +169,7 @@ async function startServer(file: string): Promise<{ url: string; child: ChildPro
   const child = spawn(tsx, [script, 'tidemark', file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /listening on (\S+)/.exec(out);
       if (m) resolve(m[1]!);
@@ -179,7 +179,7 @@ async function startServer(file: string): Promise<{ url: string; child: ChildPro
   return { url, child };
 }
 
-async function httpRead(agent: import('node:http').Agent, base: string): Promise<number> {
+async function httpRead(agent: Agent, base: string): Promise<number> {
   let after = 0;
   let rows = 0;
   for (;;) {
@@ -209,7 +209,6 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair>> {
       () => tmSurface(store),
     );
     const { url, child } = await startServer(file);
-    const { Agent } = await import('node:http');
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const http = await pair(
