@@ -13,7 +13,9 @@ import {
   surfaceOptionsSchema,
   timelineOptionsSchema,
 } from '../../model/options';
+import { eventPageJson, surfacePageJson } from '../../model/stored-json';
 import type { ListTxnsOptions } from '../../model/types';
+import { textReadsOf } from '../../store/text-reads';
 import type { RouteContext } from '../context';
 import { type Query, topicParam, txnParam } from '../params';
 import { optionsFromQuery } from '../query-schema';
@@ -35,8 +37,14 @@ function checkPageOrder<O extends ListTxnsOptions>(o: O): O {
   return o;
 }
 
+/** The content type the reply serializer gives JSON answers; pages written as text carry the same. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store } = ctx;
+  // Pages of events and of the surface are written from the data text the backend stores, when it
+  // can give it, byte for byte what serialising the parsed page would write (model/stored-json.ts).
+  const text = textReadsOf(store);
 
   app.get('/v1/topics', async () => {
     return { topics: await store.listTopics() };
@@ -47,9 +55,12 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     return store.topicInfo(topic);
   });
 
-  app.get<TopicParams>('/v1/topics/:topic/events', async (req) => {
+  app.get<TopicParams>('/v1/topics/:topic/events', async (req, reply) => {
     const topic = topicParam(req.params);
-    return store.readEvents(topic, checkPageOrder(optionsFromQuery(readEventsOptionsSchema, req.query)));
+    const opts = checkPageOrder(optionsFromQuery(readEventsOptionsSchema, req.query));
+    if (text === null) return store.readEvents(topic, opts);
+    const page = eventPageJson(await text.readEventsText(topic, opts));
+    return reply.header('content-type', JSON_TYPE).send(page);
   });
 
   app.get<TopicParams>('/v1/topics/:topic/txns', async (req) => {
@@ -68,8 +79,11 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     return store.timeline(topic, optionsFromQuery(timelineOptionsSchema, req.query));
   });
 
-  app.get<TopicParams>('/v1/topics/:topic/surface', async (req) => {
+  app.get<TopicParams>('/v1/topics/:topic/surface', async (req, reply) => {
     const topic = topicParam(req.params);
-    return store.surface(topic, optionsFromQuery(surfaceOptionsSchema, req.query));
+    const opts = optionsFromQuery(surfaceOptionsSchema, req.query);
+    if (text === null) return store.surface(topic, opts);
+    const page = surfacePageJson(await text.surfaceText(topic, opts));
+    return reply.header('content-type', JSON_TYPE).send(page);
   });
 }

@@ -13,6 +13,7 @@ import { badRequest, storeClosed } from '../../model/errors';
 import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
 import { ImportClaims, importGroups } from '../import-run';
 import { importGroupPg } from './import';
+import type { EventTextPage, SurfaceTextPage } from '../../model/stored-json';
 import type {
   AppendOptions,
   AppendRequest,
@@ -46,6 +47,7 @@ import {
   rollsBack,
 } from '../prepare';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
+import type { TextReads } from '../text-reads';
 import type { CommitListener, EventStore, MigrationProgressListener, TailOptions, Unsubscribe } from '../types';
 import { APPEND_FN_MAX_EVENTS, FALL_BACK, callAppendFn, ensureAppendFn } from './append-fn';
 import { createDb, inStatement, inTx, query, validateSchemaName, type Db } from './db';
@@ -54,7 +56,7 @@ import { CommitFeed } from './feed';
 import { applyInvalidation } from './invalidate';
 import * as read from './read';
 import { migrate } from './schema';
-import { surfacePage } from './surface';
+import { surfacePage, surfacePageText } from './surface';
 import { timeline } from './timeline';
 import { WriteBatch, lockTopics } from './write';
 import type { VerifyOptions, VerifyResult } from '../../model/integrity';
@@ -90,7 +92,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
   return new PostgresEventStore(db, schema);
 }
 
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, TextReads {
   readonly kind = 'postgres';
   private readonly feed: CommitFeed;
   /** The tails' view of the feed: complete while LISTEN is up (NOTIFY reaches every server). */
@@ -244,6 +246,12 @@ export class PostgresEventStore implements EventStore {
     return read.readEvents(this.db, topic, opts);
   }
 
+  /** `readEvents` with the data as stored text (store/text-reads.ts). */
+  async readEventsText(topic: string, opts?: ReadEventsOptions): Promise<EventTextPage> {
+    this.ensureOpen();
+    return read.readEventsText(this.db, topic, opts);
+  }
+
   async listTxns(topic: string, opts?: ListTxnsOptions): Promise<TxnPage> {
     this.ensureOpen();
     return read.listTxns(this.db, topic, opts);
@@ -282,6 +290,12 @@ export class PostgresEventStore implements EventStore {
     validateTopic(topic);
     checkExpectHead(opts?.expectHead);
     return verifyTopic(topic, await postgresVerifySource(this.db, topic), opts);
+  }
+
+  /** `surface` with the data as stored text (store/text-reads.ts). */
+  async surfaceText(topic: string, opts?: SurfaceOptions): Promise<SurfaceTextPage> {
+    this.ensureOpen();
+    return surfacePageText(this.db, topic, opts);
   }
 
   /** Native: the LISTEN/NOTIFY feed, polling `topicInfo` only while its connection is down. */

@@ -6,6 +6,7 @@
  * `order=desc`; both bounds apply in either order), null on the last page. An unknown topic reads as empty.
  */
 import { noSuchTopic, noSuchTxn } from '../../model/errors';
+import type { EventTextPage, StoredEventText } from '../../model/stored-json';
 import type {
   EventPage,
   EventType,
@@ -67,9 +68,11 @@ export interface EventRow {
   invalid: boolean;
 }
 
+/** Columns of `events e` that `eventOf` reads, but `invalid`. */
+const EVENT_OWN_COLS = 'e.seq, e.txn, e.key, e.type, e.data, e.content_type, e.hash, e.time, e.target, e.reason';
+
 /** Columns of `events e` joined with its txn row `x` that `eventOf` reads. */
-export const EVENT_COLS = `e.seq, e.txn, e.key, e.type, e.data, e.content_type, e.hash, e.time, e.target, e.reason,
-  (x.invalidated_by IS NOT NULL) AS invalid`;
+export const EVENT_COLS = `${EVENT_OWN_COLS}, (x.invalidated_by IS NOT NULL) AS invalid`;
 
 export function eventOf(topic: string, r: EventRow): StoredEvent {
   const ev: StoredEvent = {
@@ -89,12 +92,51 @@ export function eventOf(topic: string, r: EventRow): StoredEvent {
   return ev;
 }
 
+/** `eventOf` with the data left as the stored JSON text. */
+export function eventTextOf(topic: string, r: EventRow): StoredEventText {
+  const ev: StoredEventText = {
+    topic,
+    seq: r.seq,
+    txn: r.txn,
+    key: r.key,
+    type: r.type,
+    data: r.data,
+    contentType: r.content_type,
+    hash: r.hash,
+    time: r.time,
+  };
+  if (r.target !== null) ev.target = r.target;
+  if (r.reason !== null) ev.reason = r.reason;
+  if (r.invalid) ev.invalid = true;
+  return ev;
+}
+
 export async function readEvents(db: Db, topic: string, opts?: ReadEventsOptions): Promise<EventPage> {
+  const { rows, more } = await eventRows(db, topic, opts);
+  return { events: rows.map((r) => eventOf(topic, r)), next: more ? rows[rows.length - 1]!.seq : null };
+}
+
+/** The same page with each event's data as the stored JSON text (the server writes it unparsed). */
+export async function readEventsText(db: Db, topic: string, opts?: ReadEventsOptions): Promise<EventTextPage> {
+  const { rows, more } = await eventRows(db, topic, opts);
+  return { events: rows.map((r) => eventTextOf(topic, r)), next: more ? rows[rows.length - 1]!.seq : null };
+}
+
+/**
+ * The rows of a page. Seq numbers are dense (1..max_seq), so a page without a key filter is also
+ * bounded by seq (after + limit + 1, or before - limit - 1): the planner cannot choose to sort the
+ * rest of the topic, however stale its statistics; `invalid` is one primary-key probe per row.
+ */
+async function eventRows(
+  db: Db,
+  topic: string,
+  opts?: ReadEventsOptions,
+): Promise<{ rows: EventRow[]; more: boolean }> {
   validateTopic(topic);
   const o = normalizeReadEvents(opts);
   // No key stored here holds NUL (PostgreSQL text cannot), so such a filter matches nothing; it
   // is not an error, as it may name a key stored with NUL elsewhere before that was refused.
-  if (o.key?.includes('\u0000') === true) return { events: [], next: null };
+  if (o.key?.includes('\u0000') === true) return { rows: [], more: false };
   const t = db.t;
   const values: unknown[] = [topic];
   const where: string[] = [`e.topic_id = (SELECT id FROM ${t.topics} WHERE topic = $1)`];
@@ -106,6 +148,8 @@ export async function readEvents(db: Db, topic: string, opts?: ReadEventsOptions
   if (o.after !== undefined) where.push(`e.seq > ${param(o.after)}`);
   if (o.before !== undefined) where.push(`e.seq < ${param(o.before)}`);
   if (o.key !== undefined) where.push(`e.key = ${param(o.key)}`);
+  else if (!desc) where.push(`e.seq <= ${param((o.after ?? 0) + o.limit + 1)}`);
+  else if (o.before !== undefined) where.push(`e.seq >= ${param(o.before - o.limit - 1)}`);
   if (o.txn !== undefined) {
     const p = param(o.txn);
     const range = `FROM ${t.txns} r WHERE r.topic_id = e.topic_id AND r.txn = ${p}`;
@@ -113,15 +157,16 @@ export async function readEvents(db: Db, topic: string, opts?: ReadEventsOptions
   }
   const rows = await query<EventRow>(
     db,
-    `SELECT ${EVENT_COLS}
-       FROM ${t.events} e LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
+    `SELECT ${EVENT_OWN_COLS},
+            (SELECT x.invalidated_by IS NOT NULL FROM ${t.txns} x WHERE x.topic_id = e.topic_id AND x.txn = e.txn) AS invalid
+       FROM ${t.events} e
       WHERE ${where.join(' AND ')}
       ORDER BY e.seq ${desc ? 'DESC' : 'ASC'} LIMIT ${param(o.limit + 1)}`,
     values,
   );
   const more = rows.length > o.limit;
-  const page = more ? rows.slice(0, o.limit) : rows;
-  return { events: page.map((r) => eventOf(topic, r)), next: more ? page[page.length - 1]!.seq : null };
+  if (more) rows.pop();
+  return { rows, more };
 }
 
 interface TxnRow {

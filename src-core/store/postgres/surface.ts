@@ -8,6 +8,7 @@
  * order (`COLLATE "C"`); `prefix` is a LIKE on that collation, which PostgreSQL turns into an
  * index range.
  */
+import type { SurfaceRowText, SurfaceTextPage } from '../../model/stored-json';
 import type { SurfaceOptions, SurfacePage, SurfaceRow } from '../../model/types';
 import { normalizeSurface, validateTopic } from '../../model/validate';
 import { query, type Db } from './db';
@@ -39,14 +40,35 @@ function surfaceRowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
   return row;
 }
 
+function surfaceRowTextOf(r: SurfaceDbRow, raw: boolean): SurfaceRowText {
+  const row: SurfaceRowText = { key: r.key, seq: r.seq, txn: r.txn, hash: r.hash, data: r.data, time: r.time };
+  if (raw && r.invalid) row.invalid = true;
+  return row;
+}
+
 export async function surfacePage(db: Db, topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
+  const { rows, more, raw } = await surfaceRows(db, topic, opts);
+  return { rows: rows.map((r) => surfaceRowOf(r, raw)), next: more ? rows[rows.length - 1]!.key : null };
+}
+
+/** The same page with each row's data as the stored JSON text (the server writes it unparsed). */
+export async function surfacePageText(db: Db, topic: string, opts?: SurfaceOptions): Promise<SurfaceTextPage> {
+  const { rows, more, raw } = await surfaceRows(db, topic, opts);
+  return { rows: rows.map((r) => surfaceRowTextOf(r, raw)), next: more ? rows[rows.length - 1]!.key : null };
+}
+
+async function surfaceRows(
+  db: Db,
+  topic: string,
+  opts?: SurfaceOptions,
+): Promise<{ rows: SurfaceDbRow[]; more: boolean; raw: boolean }> {
   validateTopic(topic);
   const o = normalizeSurface(opts);
   // No key stored here holds NUL (PostgreSQL text cannot, and cannot take it as a parameter), but a
   // cursor or prefix may (a key stored with NUL elsewhere before that was refused). A prefix with
   // NUL matches nothing; a cursor cut at its first NUL is the same bound for keys without one
   // ("ab" < "ab\0x" < "ab\u0001"), so the answer is exactly SQLite's for a store holding no such key.
-  if (o.prefix?.includes('\u0000') === true) return { rows: [], next: null };
+  if (o.prefix?.includes('\u0000') === true) return { rows: [], more: false, raw: false };
   if (o.after !== undefined) {
     const nul = o.after.indexOf('\u0000');
     if (nul >= 0) o.after = o.after.slice(0, nul);
@@ -67,10 +89,12 @@ export async function surfacePage(db: Db, topic: string, opts?: SurfaceOptions):
     else where.push('h.valid_seq IS NOT NULL AND NOT h.valid_tomb');
     if (o.after !== undefined) where.push(`h.key > ${param(o.after)}`);
     if (o.prefix !== undefined) where.push(`h.key LIKE ${param(likePrefix(o.prefix))}`);
-    return `SELECT h.key, e.seq, e.txn, e.hash, e.data, e.time, (x.invalidated_by IS NOT NULL) AS invalid
+    // `invalid`: one primary-key probe per row, which no planner estimate can turn into a scan.
+    return `SELECT h.key, e.seq, e.txn, e.hash, e.data, e.time,
+                   (SELECT x.invalidated_by IS NOT NULL FROM ${t.txns} x
+                     WHERE x.topic_id = e.topic_id AND x.txn = e.txn) AS invalid
               FROM ${t.heads} h
               JOIN ${t.events} e ON e.topic_id = h.topic_id AND e.seq = ${seqCol}
-              LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
              WHERE ${where.join(' AND ')}
              ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
   };
@@ -107,6 +131,6 @@ export async function surfacePage(db: Db, topic: string, opts?: SurfaceOptions):
   }
   const rows = await query<SurfaceDbRow>(db, sql, values);
   const more = rows.length > o.limit;
-  const page = more ? rows.slice(0, o.limit) : rows;
-  return { rows: page.map((r) => surfaceRowOf(r, raw)), next: more ? page[page.length - 1]!.key : null };
+  if (more) rows.pop();
+  return { rows, more, raw };
 }

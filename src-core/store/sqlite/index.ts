@@ -30,6 +30,7 @@ import type {
   TxnPage,
 } from '../../model/types';
 import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
+import type { EventTextPage, SurfaceTextPage } from '../../model/stored-json';
 import { validateTopic } from '../../model/validate';
 import { ImportClaims, importGroups } from '../import-run';
 import { importGroup } from './import';
@@ -45,15 +46,16 @@ import {
 } from '../prepare';
 import { CommitListeners } from '../listeners';
 import { OpenTails, feedTail, subscribeFeed } from '../tail';
+import type { TextReads } from '../text-reads';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { mapSqliteError } from './errors';
 import { HeadCache } from './heads';
 import { applyInvalidation } from './invalidate';
 import { type SqliteOpenOptions, openDatabase } from './open';
-import { type ReadContext, getTxn, listTopics, listTxns, readEvents, topicInfo } from './read';
+import { type ReadContext, getTxn, listTopics, listTxns, readEvents, readEventsText, topicInfo } from './read';
 import { SCHEMA_VERSION } from './schema';
 import { StatementCache, type Statements, prepareStatements } from './statements';
-import { surfacePage } from './surface';
+import { surfacePage, surfacePageText } from './surface';
 import { timeline } from './timeline';
 import { WriteBatch } from './write';
 import type { VerifyOptions, VerifyResult } from '../../model/integrity';
@@ -70,7 +72,7 @@ class RolledBack extends Error {
   }
 }
 
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, TextReads {
   readonly kind = 'sqlite';
   readonly file: string;
   readonly readonly: boolean;
@@ -225,6 +227,11 @@ export class SqliteEventStore implements EventStore {
     return this.call(() => readEvents(this.ctx, topic, opts));
   }
 
+  /** `readEvents` with the data as stored text (store/text-reads.ts). */
+  readEventsText(topic: string, opts?: ReadEventsOptions): Promise<EventTextPage> {
+    return this.call(() => readEventsText(this.ctx, topic, opts));
+  }
+
   listTxns(topic: string, opts?: ListTxnsOptions): Promise<TxnPage> {
     return this.call(() => listTxns(this.ctx, topic, opts));
   }
@@ -258,6 +265,11 @@ export class SqliteEventStore implements EventStore {
     } catch (err) {
       throw mapSqliteError(err);
     }
+  }
+
+  /** `surface` with the data as stored text (store/text-reads.ts). */
+  surfaceText(topic: string, opts?: SurfaceOptions): Promise<SurfaceTextPage> {
+    return this.call(() => surfacePageText(this.ctx, topic, opts));
   }
 
   /** Commits of this store object arrive through `subscribe`; other processes' are found by polling. */

@@ -6,10 +6,11 @@
  * whether `next` is a cursor or null.
  */
 import { noSuchTopic, noSuchTxn } from '../../model/errors';
+import type { EventTextPage } from '../../model/stored-json';
 import type { EventPage, ListTxnsOptions, ReadEventsOptions, TopicInfo, TxnDetail, TxnPage } from '../../model/types';
 import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
-import { eventOf, topicInfoOf, txnInfoOf } from './rows';
-import { EVENT_COLS, type EventRow, type StatementCache, type Statements } from './statements';
+import { eventOf, eventTextOf, topicInfoOf, txnInfoOf } from './rows';
+import { EVENT_COLS, type EventTuple, type StatementCache, type Statements } from './statements';
 
 const NO_UPPER = Number.MAX_SAFE_INTEGER;
 
@@ -29,20 +30,39 @@ export function topicInfo({ st }: ReadContext, topic: string): TopicInfo {
   return topicInfoOf(row);
 }
 
-export function readEvents({ st, cache }: ReadContext, topic: string, opts?: ReadEventsOptions): EventPage {
+export function readEvents(ctx: ReadContext, topic: string, opts?: ReadEventsOptions): EventPage {
+  const { rows, more } = eventRows(ctx, topic, opts);
+  const events = rows.map((r) => eventOf(topic, r));
+  return { events, next: more ? events[events.length - 1]!.seq : null };
+}
+
+/** The same page with each event's data as the stored JSON text (the server writes it unparsed). */
+export function readEventsText(ctx: ReadContext, topic: string, opts?: ReadEventsOptions): EventTextPage {
+  const { rows, more } = eventRows(ctx, topic, opts);
+  const events = rows.map((r) => eventTextOf(topic, r));
+  return { events, next: more ? events[events.length - 1]!.seq : null };
+}
+
+const NO_ROWS = { rows: [], more: false };
+
+function eventRows(
+  { st, cache }: ReadContext,
+  topic: string,
+  opts?: ReadEventsOptions,
+): { rows: EventTuple[]; more: boolean } {
   validateTopic(topic);
   const o = normalizeReadEvents(opts);
   const t = st.topicRow.get(topic);
-  if (!t) return { events: [], next: null };
+  if (!t) return NO_ROWS;
   let lo = o.after ?? 0;
   let hi = o.before ?? NO_UPPER;
   if (o.txn !== undefined) {
     const tr = st.txn.get(t.id, o.txn);
-    if (!tr) return { events: [], next: null };
+    if (!tr) return NO_ROWS;
     lo = Math.max(lo, tr.first_seq - 1);
     hi = Math.min(hi, tr.last_seq + 1);
   }
-  if (lo + 1 >= hi) return { events: [], next: null };
+  if (lo + 1 >= hi) return NO_ROWS;
   const desc = o.order === 'desc';
   const sql =
     // Without INDEXED BY the planner walks the whole seq range of the topic for a key filter.
@@ -53,11 +73,10 @@ export function readEvents({ st, cache }: ReadContext, topic: string, opts?: Rea
     ` AND e.seq > @lo AND e.seq < @hi ORDER BY e.seq ${desc ? 'DESC' : 'ASC'} LIMIT @limit`;
   const params: Record<string, string | number> = { topic: t.id, lo, hi, limit: o.limit + 1 };
   if (o.key !== undefined) params.key = o.key;
-  const rows = cache.get<[Record<string, string | number>], EventRow>(sql).all(params);
+  const rows = cache.getRaw<[Record<string, string | number>], EventTuple>(sql).all(params);
   const more = rows.length > o.limit;
   if (more) rows.pop();
-  const events = rows.map((r) => eventOf(topic, r));
-  return { events, next: more ? events[events.length - 1]!.seq : null };
+  return { rows, more };
 }
 
 export function listTxns({ st }: ReadContext, topic: string, opts?: ListTxnsOptions): TxnPage {

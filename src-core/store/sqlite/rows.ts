@@ -4,10 +4,11 @@
  * of one transaction share a time, so the last conversion is cached.
  */
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
+import type { StoredEventText, SurfaceRowText } from '../../model/stored-json';
 import type { JsonValue, StoredEvent, SurfaceRow, TopicInfo, TxnInfo } from '../../model/types';
 import { metaOf } from '../prepare';
 import { topicInfoFrom } from '../topic-row';
-import type { EventRow, TopicRow, TxnRow } from './statements';
+import type { EventTuple, TopicRow, TxnRow } from './statements';
 
 let lastMs = Number.NaN;
 let lastIso = '';
@@ -33,23 +34,44 @@ export function parseData(text: string | null): JsonValue {
   return text === null ? null : (JSON.parse(text) as JsonValue);
 }
 
-export function eventOf(topic: string, r: EventRow): StoredEvent {
+export function eventOf(topic: string, r: EventTuple): StoredEvent {
   const ev: StoredEvent = {
     topic,
-    seq: r.seq,
-    txn: r.txn,
-    key: r.key,
-    type: r.marker ? 'invalidate' : 'event',
-    data: parseData(r.data),
-    contentType: r.content_type ?? DEFAULT_CONTENT_TYPE,
-    hash: r.hash,
-    time: isoTime(r.time),
+    seq: r[0],
+    txn: r[1],
+    key: r[2],
+    type: r[3] ? 'invalidate' : 'event',
+    data: parseData(r[4]),
+    contentType: r[5] ?? DEFAULT_CONTENT_TYPE,
+    hash: r[6],
+    time: isoTime(r[7]),
   };
-  if (r.marker) {
-    ev.target = r.target ?? 0;
-    ev.reason = r.reason ?? '';
+  if (r[3]) {
+    ev.target = r[9] ?? 0;
+    ev.reason = r[10] ?? '';
   }
-  if (r.invalid) ev.invalid = true;
+  if (r[8]) ev.invalid = true;
+  return ev;
+}
+
+/** `eventOf` with the data left as the stored JSON text (`null` for a marker or tombstone). */
+export function eventTextOf(topic: string, r: EventTuple): StoredEventText {
+  const ev: StoredEventText = {
+    topic,
+    seq: r[0],
+    txn: r[1],
+    key: r[2],
+    type: r[3] ? 'invalidate' : 'event',
+    data: r[4] ?? 'null',
+    contentType: r[5] ?? DEFAULT_CONTENT_TYPE,
+    hash: r[6],
+    time: isoTime(r[7]),
+  };
+  if (r[3]) {
+    ev.target = r[9] ?? 0;
+    ev.reason = r[10] ?? '';
+  }
+  if (r[8]) ev.invalid = true;
   return ev;
 }
 
@@ -87,6 +109,20 @@ export function surfaceRowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
     txn: r[2],
     hash: r[3],
     data: parseData(r[4]),
+    time: isoTime(r[5]),
+  };
+  if (raw && r[6]) row.invalid = true;
+  return row;
+}
+
+/** `surfaceRowOf` with the data left as the stored JSON text. */
+export function surfaceRowTextOf(r: SurfaceDbRow, raw: boolean): SurfaceRowText {
+  const row: SurfaceRowText = {
+    key: r[0],
+    seq: r[1],
+    txn: r[2],
+    hash: r[3],
+    data: r[4] ?? 'null',
     time: isoTime(r[5]),
   };
   if (raw && r[6]) row.invalid = true;

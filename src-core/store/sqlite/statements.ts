@@ -79,6 +79,25 @@ export interface ValidHeadRow {
   live: number;
 }
 
+/**
+ * An event row as the statements selecting `EVENT_COLS` return it in raw (array) mode, which skips
+ * building a keyed object per row: [seq, txn, key, marker, data, content_type, hash, time,
+ * invalid, target, reason].
+ */
+export type EventTuple = [
+  number,
+  number,
+  string,
+  number,
+  string | null,
+  string | null,
+  string,
+  number,
+  number,
+  number | null,
+  string | null,
+];
+
 export const EVENT_COLS =
   'e.seq AS seq, e.txn AS txn, e.key AS key, e.marker AS marker, e.data AS data, e.content_type AS content_type, e.hash AS hash, e.time AS time, e.invalid AS invalid, e.target AS target, e.reason AS reason';
 
@@ -206,9 +225,11 @@ export function prepareStatements(db: Database.Database) {
     eventBySeq: prepare<[number, number], EventRow>(
       `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq = ?`,
     ),
-    eventsInRange: prepare<[number, number, number], EventRow>(
-      `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq BETWEEN ? AND ? ORDER BY e.seq`,
-    ),
+    eventsInRange: db
+      .prepare<[number, number, number], EventTuple>(
+        `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq BETWEEN ? AND ? ORDER BY e.seq`,
+      )
+      .raw(true) as Stmt<[number, number, number], EventTuple>,
     firstTxnTime: db
       .prepare<[number], number>('SELECT time FROM txns WHERE topic_id = ? ORDER BY txn LIMIT 1')
       .pluck() as Stmt<[number], number>,

@@ -7,10 +7,11 @@
  * index — skipping events of transactions invalid now in the valid view.
  */
 import { compareKeys } from '../../model/canonical';
+import type { SurfaceTextPage } from '../../model/stored-json';
 import type { SurfaceOptions, SurfacePage } from '../../model/types';
 import { normalizeSurface, validateTopic } from '../../model/validate';
 import type { ReadContext } from './read';
-import { type SurfaceDbRow, surfaceRowOf } from './rows';
+import { type SurfaceDbRow, surfaceRowOf, surfaceRowTextOf } from './rows';
 import { surfaceSql } from './statements';
 
 const MAX_CODE_POINT = 0x10ffff;
@@ -33,11 +34,28 @@ export function prefixSuccessor(prefix: string): string | null {
 
 type Params = Record<string, string | number>;
 
-export function surfacePage({ st, cache }: ReadContext, topic: string, opts?: SurfaceOptions): SurfacePage {
+export function surfacePage(ctx: ReadContext, topic: string, opts?: SurfaceOptions): SurfacePage {
+  const { rows, more, raw } = surfaceRows(ctx, topic, opts);
+  const out = rows.map((r) => surfaceRowOf(r, raw));
+  return { rows: out, next: more ? out[out.length - 1]!.key : null };
+}
+
+/** The same page with each row's data as the stored JSON text (the server writes it unparsed). */
+export function surfacePageText(ctx: ReadContext, topic: string, opts?: SurfaceOptions): SurfaceTextPage {
+  const { rows, more, raw } = surfaceRows(ctx, topic, opts);
+  const out = rows.map((r) => surfaceRowTextOf(r, raw));
+  return { rows: out, next: more ? out[out.length - 1]!.key : null };
+}
+
+function surfaceRows(
+  { st, cache }: ReadContext,
+  topic: string,
+  opts?: SurfaceOptions,
+): { rows: SurfaceDbRow[]; more: boolean; raw: boolean } {
   validateTopic(topic);
   const o = normalizeSurface(opts);
   const t = st.topicRow.get(topic);
-  if (!t || o.asOfTxn === 0) return { rows: [], next: null };
+  if (!t || o.asOfTxn === 0) return { rows: [], more: false, raw: false };
   const raw = o.view === 'raw';
   const params: Params = { topic: t.id, limit: o.limit + 1 };
   const where: string[] = ['l.topic_id = @topic'];
@@ -64,6 +82,5 @@ export function surfacePage({ st, cache }: ReadContext, topic: string, opts?: Su
   const rows = cache.getRaw<[Params], SurfaceDbRow>(surfaceSql(where, raw, asOf)).all(params);
   const more = rows.length > o.limit;
   if (more) rows.pop();
-  const out = rows.map((r) => surfaceRowOf(r, raw));
-  return { rows: out, next: more ? out[out.length - 1]!.key : null };
+  return { rows, more, raw };
 }

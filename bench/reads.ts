@@ -1,0 +1,319 @@
+/**
+ * Read benchmark (`npm run bench -- reads`): every Tidemark read figure beside a raw driver
+ * baseline measured in the same run, on the same rows, alternating baseline and Tidemark runs
+ * (median of the rounds; each ratio is the median of the per-round ratios).
+ * 1. SQLite, a topic read in order (pages of 1000 through `readEvents`) against better-sqlite3
+ *    running the same SELECT of the same columns on the same file, page by page (rows as objects,
+ *    data left as text: the driver's own cost).
+ * 2. SQLite, a full surface scan (pages of 1000 through `surface`) against better-sqlite3 running
+ *    the engine's surface SELECT (heads joined to events in key order) on the same file.
+ * 3. HTTP, `GET /v1/topics/T/events?after=N&limit=1000` pages read in order from a real server in a
+ *    child process (bench/http-server.ts) over the same file, against the embedded read rate of 1.
+ *    The client reads each body whole and takes the cursor from its tail, so what is measured is
+ *    the server writing pages.
+ * 4. PostgreSQL (TIDEMARK_BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres; skipped
+ *    with the reason when unreachable): the same two reads against node-postgres running the same
+ *    SELECTs on the store's own tables, in a fresh schema dropped at the end.
+ * Prints events/s and ratios with the targets; writes bench/out/reads.json. TIDEMARK_BENCH_SCALE
+ * shrinks the sizes.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import type { EventInput } from '../src-core/model/types';
+import type { EventStore } from '../src-core/store/types';
+import { openPostgresStore } from '../src-core/store/postgres/index';
+import { openSqliteStore } from '../src-core/store/sqlite/index';
+import { EVENT_COLS, surfaceSql } from '../src-core/store/sqlite/statements';
+import { SCALE, fmtInt, median, now, pct, printTable, scaled, tempDir, tradeEvent, writeFigures } from './util';
+
+const SIZES = { events: scaled(200_000), keys: scaled(20_000), page: 1000, rounds: 5 };
+const TARGETS = { read: 0.7, surface: 0.7, http: 0.5 };
+const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TOPIC = 'reads';
+
+async function build(store: EventStore): Promise<void> {
+  for (let i = 0; i < SIZES.events;) {
+    const txns = [];
+    for (let t = 0; t < 10 && i < SIZES.events; t++) {
+      const events: EventInput[] = [];
+      for (let j = 0; j < 1000 && i < SIZES.events; j++, i++) events.push(tradeEvent(i, SIZES.keys));
+      txns.push({ topic: TOPIC, events });
+    }
+    const res = await store.appendBatch(txns);
+    if (res.error !== null) throw new Error(res.error.message);
+  }
+}
+
+/** Rows per second of `scan`, which returns how many rows it read; checks the count. */
+async function rate(expected: number, scan: () => Promise<number> | number): Promise<number> {
+  const t0 = now();
+  const rows = await scan();
+  const secs = (now() - t0) / 1000;
+  if (rows !== expected) throw new Error(`a scan read ${rows} rows, expected ${expected}`);
+  return rows / secs;
+}
+
+async function tmRead(store: EventStore): Promise<number> {
+  let after = 0;
+  let rows = 0;
+  for (;;) {
+    const p = await store.readEvents(TOPIC, { after, limit: SIZES.page });
+    rows += p.events.length;
+    if (p.next === null) return rows;
+    after = p.next;
+  }
+}
+
+async function tmSurface(store: EventStore): Promise<number> {
+  let after: string | undefined;
+  let rows = 0;
+  for (;;) {
+    const p = await store.surface(TOPIC, after === undefined ? { limit: SIZES.page } : { limit: SIZES.page, after });
+    rows += p.rows.length;
+    if (p.next === null) return rows;
+    after = p.next;
+  }
+}
+
+interface Pair {
+  raw: number[];
+  tm: number[];
+}
+
+/** Alternates the baseline and Tidemark `SIZES.rounds` times. */
+async function pair(expected: number, raw: () => Promise<number> | number, tm: () => Promise<number>): Promise<Pair> {
+  const out: Pair = { raw: [], tm: [] };
+  await rate(expected, tm); // warm-up (statement caches, JIT), not counted
+  for (let r = 0; r < SIZES.rounds; r++) {
+    out.raw.push(await rate(expected, raw));
+    out.tm.push(await rate(expected, tm));
+  }
+  return out;
+}
+
+const ratioOf = (p: Pair): number => median(p.tm.map((x, i) => x / p.raw[i]!));
+
+function row(name: string, p: Pair, target: number): string[] {
+  const r = ratioOf(p);
+  return [
+    name,
+    fmtInt(median(p.raw)),
+    fmtInt(median(p.tm)),
+    pct(r),
+    `>= ${pct(target)}`,
+    r >= target ? 'PASS' : 'MISS',
+  ];
+}
+
+function sqliteRaw(file: string) {
+  const db = new Database(file, { readonly: true });
+  const topicId = (db.prepare('SELECT id FROM topics WHERE name = ?').get(TOPIC) as { id: number }).id;
+  const events = db.prepare<[number, number, number], { seq: number }>(
+    `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`,
+  );
+  const first = db.prepare<[{ topic: number; limit: number }], { key: string }>(
+    surfaceSql(['l.topic_id = @topic'], false, false),
+  );
+  const next = db.prepare<[{ topic: number; limit: number; lower: string }], { key: string }>(
+    surfaceSql(['l.topic_id = @topic', 'l.key > @lower'], false, false),
+  );
+  return {
+    read(): number {
+      let after = 0;
+      let rows = 0;
+      for (;;) {
+        const page = events.all(topicId, after, SIZES.page);
+        rows += page.length;
+        if (page.length < SIZES.page) return rows;
+        after = page[page.length - 1]!.seq;
+      }
+    },
+    surface(): number {
+      let rows = 0;
+      let page = first.all({ topic: topicId, limit: SIZES.page });
+      for (;;) {
+        rows += page.length;
+        if (page.length < SIZES.page) return rows;
+        page = next.all({ topic: topicId, limit: SIZES.page, lower: page[page.length - 1]!.key });
+      }
+    },
+    close: () => db.close(),
+  };
+}
+
+/** GETs one path; resolves with the body as text. */
+function get(agent: Agent, url: URL): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(Buffer.concat(chunks).toString('utf8'))
+          : reject(new Error(`GET ${url.pathname}: ${res.statusCode}`)),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function startServer(file: string): Promise<{ url: string; child: ChildProcess }> {
+  const script = fileURLToPath(new URL('./http-server.ts', import.meta.url));
+  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+  const child = spawn(tsx, [script, 'tidemark', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+async function httpRead(agent: Agent, base: string): Promise<number> {
+  let after = 0;
+  let rows = 0;
+  for (;;) {
+    const body = await get(agent, new URL(`/v1/topics/${TOPIC}/events?after=${after}&limit=${SIZES.page}`, base));
+    const m = /"next":(null|\d+)\}$/.exec(body);
+    if (!m) throw new Error('a page without "next" at its end');
+    if (m[1] === 'null') return rows + SIZES.events - after;
+    rows += Number(m[1]) - after;
+    after = Number(m[1]);
+  }
+}
+
+async function sqliteSection(dir: string): Promise<Record<string, Pair>> {
+  const file = join(dir, 'reads.db');
+  const store = openSqliteStore(file);
+  await build(store);
+  const raw = sqliteRaw(file);
+  try {
+    const read = await pair(
+      SIZES.events,
+      () => raw.read(),
+      () => tmRead(store),
+    );
+    const surface = await pair(
+      SIZES.keys,
+      () => raw.surface(),
+      () => tmSurface(store),
+    );
+    const { url, child } = await startServer(file);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const http = await pair(
+        SIZES.events,
+        () => tmRead(store),
+        () => httpRead(agent, url),
+      );
+      return { read, surface, http };
+    } finally {
+      agent.destroy();
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  } finally {
+    raw.close();
+    await store.close();
+  }
+}
+
+async function pgSection(): Promise<Record<string, Pair> | string> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  try {
+    await admin.connect();
+  } catch (err) {
+    return `PostgreSQL at ${PG_URL} unreachable (${err instanceof Error ? err.message : String(err)})`;
+  }
+  const schema = `tm_reads_${process.pid}`;
+  try {
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+    const store = await openPostgresStore({ url: PG_URL, schema });
+    try {
+      await build(store);
+      await admin.query(`SET search_path TO "${schema}"`);
+      const id = (await admin.query<{ id: number }>('SELECT id FROM topics WHERE topic = $1', [TOPIC])).rows[0]!.id;
+      const rawRead = async (): Promise<number> => {
+        let after = 0;
+        let rows = 0;
+        for (;;) {
+          const res = await admin.query<{ seq: number }>({
+            name: 'raw-read',
+            text: `SELECT e.seq, e.txn, e.key, e.type, e.data, e.content_type, e.hash, e.time, e.target, e.reason,
+                     (x.invalidated_by IS NOT NULL) AS invalid
+                     FROM events e LEFT JOIN txns x ON x.topic_id = e.topic_id AND x.txn = e.txn
+                    WHERE e.topic_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
+            values: [id, after, SIZES.page],
+          });
+          rows += res.rows.length;
+          if (res.rows.length < SIZES.page) return rows;
+          after = res.rows[res.rows.length - 1]!.seq;
+        }
+      };
+      const rawSurface = async (): Promise<number> => {
+        let after = '';
+        let rows = 0;
+        for (;;) {
+          const res = await admin.query<{ key: string }>({
+            name: 'raw-surface',
+            text: `SELECT h.key, e.seq, e.txn, e.hash, e.data, e.time, (x.invalidated_by IS NOT NULL) AS invalid
+                     FROM heads h JOIN events e ON e.topic_id = h.topic_id AND e.seq = h.valid_seq
+                     LEFT JOIN txns x ON x.topic_id = e.topic_id AND x.txn = e.txn
+                    WHERE h.topic_id = $1 AND h.valid_seq IS NOT NULL AND NOT h.valid_tomb AND h.key > $2
+                    ORDER BY h.key LIMIT $3`,
+            values: [id, after, SIZES.page],
+          });
+          rows += res.rows.length;
+          if (res.rows.length < SIZES.page) return rows;
+          after = res.rows[res.rows.length - 1]!.key;
+        }
+      };
+      const read = await pair(SIZES.events, rawRead, () => tmRead(store));
+      const surface = await pair(SIZES.keys, rawSurface, () => tmSurface(store));
+      return { read, surface };
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+export async function run(): Promise<void> {
+  const tmp = tempDir('reads');
+  try {
+    console.log(
+      `reads: ${fmtInt(SIZES.events)} events over ${fmtInt(SIZES.keys)} keys, pages of ${SIZES.page}, ` +
+        `${SIZES.rounds} alternating rounds (median); scale ${SCALE}\n`,
+    );
+    const s = await sqliteSection(tmp.dir);
+    const p = await pgSection();
+    const header = ['read (events or rows/s)', 'baseline', 'tidemark', 'ratio', 'target', ''];
+    const rows = [
+      row('SQLite, topic in order (raw: better-sqlite3)', s.read!, TARGETS.read),
+      row('SQLite, surface full scan (raw: better-sqlite3)', s.surface!, TARGETS.surface),
+      row('HTTP GET …/events pages (baseline: embedded read)', s.http!, TARGETS.http),
+    ];
+    if (typeof p === 'string') console.log(`PostgreSQL skipped: ${p}`);
+    else {
+      rows.push(row('PostgreSQL, topic in order (raw: node-postgres)', p.read!, TARGETS.read));
+      rows.push(row('PostgreSQL, surface full scan (raw: node-postgres)', p.surface!, TARGETS.surface));
+    }
+    printTable(header, rows);
+    const figures = { when: new Date().toISOString(), scale: SCALE, sizes: SIZES, sqlite: s, pg: p };
+    console.log(`figures written to ${writeFigures('reads', figures)}`);
+  } finally {
+    tmp.cleanup();
+  }
+}
