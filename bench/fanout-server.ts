@@ -8,7 +8,8 @@
  * request (what Tidemark's hub does with one committed transaction); each event's JSON is padded
  * to BYTES characters, Tidemark's size for the same event. No backpressure, no store, no limits.
  * Prints `listening on URL` once it accepts connections; SIGUSR2 resets its CPU clock; on SIGTERM
- * it prints `cpu {userMs, systemMs}` (CPU used since) and exits.
+ * it prints `cpu {userMs, systemMs}` (CPU used since) and exits; on SIGUSR1 it prints `step-cpu MS`,
+ * the CPU ms used since the previous SIGUSR1.
  */
 import { type ServerResponse, createServer } from 'node:http';
 import { startServer } from '../src-core/server/index';
@@ -24,6 +25,13 @@ function exitWithCpu(): never {
 }
 process.on('SIGUSR2', () => {
   cpuAtStart = process.cpuUsage();
+});
+// A step's CPU: on SIGUSR1, prints `step-cpu MS` (CPU ms since the previous SIGUSR1 or start).
+let stepAt = process.cpuUsage();
+process.on('SIGUSR1', () => {
+  const u = process.cpuUsage(stepAt);
+  stepAt = process.cpuUsage();
+  process.stdout.write(`step-cpu ${(u.user + u.system) / 1000}\n`);
 });
 
 interface BareEvent {

@@ -15,7 +15,8 @@
  * sampled latency reached 1 s. Rates double from RATE0 until a step fails (or halve until one
  * passes), then a bisection narrows the boundary. Prints the highest passing rate of each, the
  * ratio (target >= 50%), p50/p99 latency at that rate, and each server's CPU time per appended
- * event over its whole search (what stays meaningful when other work shares the machine); writes bench/out/fanout.json. TIDEMARK_BENCH_SCALE shortens the steps for a smoke run;
+ * event at that rate and at REF_RATE (what stays comparable when other work shares the machine);
+ * writes bench/out/fanout.json. TIDEMARK_BENCH_SCALE shortens the steps for a smoke run;
  * TIDEMARK_FANOUT_PROF=DIR writes a CPU profile of each server child into DIR.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
@@ -42,6 +43,8 @@ const TOPIC = 'bench.fanout';
 const STEP_MS = scaled(3000, 500);
 const RATE0 = 1000;
 const RATE_MIN = 125;
+/** The rate at which both servers' CPU per event is compared (every search that passes 2,000/s steps on it). */
+const REF_RATE = 4000;
 const RATE_MAX = 512_000;
 const BISECTIONS = 3;
 const MAX_PER_REQUEST = 5000;
@@ -56,6 +59,8 @@ interface ServerChild {
   url: string;
   /** Stops the child; resolves to the CPU ms it used since the last SIGUSR2 (null if it did not say). */
   stop(): Promise<number | null>;
+  /** The CPU ms the child used since the previous call (or its start). */
+  stepCpu(): Promise<number>;
 }
 
 async function startServerChild(args: string[]): Promise<ServerChild> {
@@ -81,9 +86,23 @@ async function startServerChild(args: string[]): Promise<ServerChild> {
     });
     proc.once('exit', (code) => reject(new Error(`fan-out server exited (${code}) before listening`)));
   });
+  let stepWaiter: ((ms: number) => void) | null = null;
+  proc.stdout.on('data', () => {
+    const m = /step-cpu (\S+)\n/.exec(out);
+    if (m && stepWaiter) {
+      out = out.replace(m[0], '');
+      stepWaiter(Number(m[1]));
+      stepWaiter = null;
+    }
+  });
   return {
     proc,
     url,
+    stepCpu: () =>
+      new Promise<number>((resolve) => {
+        stepWaiter = resolve;
+        proc.kill('SIGUSR1');
+      }),
     stop: () =>
       new Promise<number | null>((resolve) => {
         const cpu = (): number | null => {
@@ -207,19 +226,28 @@ interface Step {
   p99ms: number;
   maxMs: number;
   bytesPerEvent: number;
+  /** The server's CPU time per appended event in this step, µs. */
+  serverCpuUs: number;
 }
 
 /** Step search over rates for one server: doubling, then bisection. */
-async function search(target: Target, rx: Receivers, startId: number): Promise<{ steps: Step[]; appended: number }> {
+async function search(
+  target: Target,
+  server: ServerChild,
+  rx: Receivers,
+  startId: number,
+): Promise<{ steps: Step[]; appended: number }> {
   const steps: Step[] = [];
   let appended = 0;
   let lastId = startId;
   const step = async (rate: number): Promise<Step> => {
+    await server.stepCpu();
     const a = await appendAt(target, rate, appended);
     appended += a.sent;
     lastId = a.last || lastId;
     // The last event fell due at STEP_MS: every client must have it LAG_MS after that.
     const r = await rx.expect(lastId, Math.max(0, STEP_MS + LAG_MS - a.seconds * 1000));
+    const cpuMs = await server.stepCpu();
     const achieved = a.sent / a.seconds;
     const p = (q: number): number => percentile(r.latencies, q);
     const maxMs = r.latencies.length > 0 ? Math.max(...r.latencies) : Number.NaN;
@@ -242,9 +270,10 @@ async function search(target: Target, rx: Receivers, startId: number): Promise<{
       p99ms: p(99),
       maxMs,
       bytesPerEvent: r.events > 0 ? r.bytes / r.events : Number.NaN,
+      serverCpuUs: (cpuMs * 1000) / a.sent,
     };
     console.log(
-      `  ${target.name} ${fmtInt(rate)}/s: ${s.pass ? 'ok  ' : 'FAIL'} p50 ${fmtMs(s.p50ms)} ms, p99 ${fmtMs(s.p99ms)} ms, max ${fmtMs(maxMs)} ms, ${fmtInt(s.bytesPerEvent)} B/event${why ? ` (${why})` : ''}`,
+      `  ${target.name} ${fmtInt(rate)}/s: ${s.pass ? 'ok  ' : 'FAIL'} p50 ${fmtMs(s.p50ms)} ms, p99 ${fmtMs(s.p99ms)} ms, max ${fmtMs(maxMs)} ms, ${fmtInt(s.bytesPerEvent)} B/event, server CPU ${s.serverCpuUs.toFixed(1)} µs/event${why ? ` (${why})` : ''}`,
     );
     steps.push(s);
     if (!r.arrived) {
@@ -285,14 +314,14 @@ async function measure(
   server: ServerChild,
   streamUrl: string,
   after: number,
-): Promise<{ steps: Step[]; best: Step | undefined; serverCpuUsPerEvent: number | null }> {
+): Promise<{ steps: Step[]; best: Step | undefined; atRef: Step | undefined }> {
   let result: { steps: Step[]; appended: number };
   try {
     const rx = await startReceivers(streamUrl, after);
     try {
       server.proc.kill('SIGUSR2'); // the server's CPU clock starts once the clients are connected
       await sleep(100);
-      result = await search(target, rx, after);
+      result = await search(target, server, rx, after);
     } finally {
       await rx.close();
     }
@@ -301,8 +330,9 @@ async function measure(
     throw err;
   }
   const cpuMs = await server.stop();
-  const { steps, appended } = result;
-  return { steps, best: best(steps), serverCpuUsPerEvent: cpuMs === null ? null : (cpuMs * 1000) / appended };
+  if (cpuMs === null) throw new Error(`${target.name}: the server did not report its CPU time`);
+  const { steps } = result;
+  return { steps, best: best(steps), atRef: steps.find((x) => x.rate === REF_RATE) };
 }
 
 export async function run(): Promise<void> {
@@ -344,8 +374,8 @@ export async function run(): Promise<void> {
     );
     console.log('');
     const rows = [
-      ['bare node:http SSE (baseline)', baseline.best, baseline.serverCpuUsPerEvent],
-      ['Tidemark SSE tail', tidemark.best, tidemark.serverCpuUsPerEvent],
+      ['bare node:http SSE (baseline)', baseline.best, baseline.atRef],
+      ['Tidemark SSE tail', tidemark.best, tidemark.atRef],
     ] as const;
     printTable(
       [
@@ -357,8 +387,9 @@ export async function run(): Promise<void> {
         'p99 ms',
         'max ms',
         'server CPU µs/event',
+        `at ${fmtInt(REF_RATE)}/s`,
       ],
-      rows.map(([name, b, cpu]) => [
+      rows.map(([name, b, ref]) => [
         name,
         b ? fmtInt(b.rate) : 'none',
         b ? fmtInt(b.rate * CLIENTS) : '-',
@@ -366,7 +397,8 @@ export async function run(): Promise<void> {
         b ? fmtMs(b.p50ms) : '-',
         b ? fmtMs(b.p99ms) : '-',
         b ? fmtMs(b.maxMs) : '-',
-        cpu === null ? '?' : cpu.toFixed(1),
+        b ? b.serverCpuUs.toFixed(1) : '-',
+        ref ? ref.serverCpuUs.toFixed(1) : '-',
       ]),
     );
     const ratio = tidemark.best && baseline.best ? tidemark.best.rate / baseline.best.rate : 0;
