@@ -1,7 +1,7 @@
 /**
  * The benchmark suite (`npm run bench [-- section...]`, or `tidemark bench [section...]`): runs,
- * in order, bench/engine.ts, bench/http.ts, bench/diff.ts, bench/pg.ts, bench/reads.ts, bench/timeline.ts, bench/verify.ts and
- * bench/cli-start.ts. Each section module
+ * in order, bench/engine.ts, bench/http.ts, bench/fanout.ts, bench/diff.ts, bench/pg.ts, bench/reads.ts,
+ * bench/timeline.ts, bench/verify.ts and bench/cli-start.ts. Each section module
  * exports `async function run(): Promise<void>` and measures its own baseline in the same run.
  * Sections are imported dynamically, so one that is missing (not built yet) or fails is reported
  * and skipped without stopping the others; the exit code is 1 if any section failed. Not part of
@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMain } from './util';
 
-export const SECTIONS = ['engine', 'http', 'diff', 'pg', 'reads', 'timeline', 'verify', 'cli-start'] as const;
+export const SECTIONS = ['engine', 'http', 'fanout', 'diff', 'pg', 'reads', 'timeline', 'verify', 'cli-start'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 function isSection(s: string): s is Section {

@@ -16,8 +16,12 @@ import type { EventStore } from '../store/types';
 
 /** One client stream, as the hub sees it. */
 export interface HubStream {
-  /** The serialised text of consecutive events ending at seq `last`. May throw: the stream then fails. */
-  send(text: string, last: number): void;
+  /**
+   * The serialised text of consecutive events ending at seq `last`, as a string or as its UTF-8
+   * bytes (a run fanned out to several streams is encoded once and the same bytes go to each).
+   * May throw: the stream then fails.
+   */
+  send(chunk: string | Buffer, last: number): void;
   /** The stream cannot go on (it has already left the hub): end it with this error. Called at most once. */
   fail(error: ErrorBody): void;
 }
@@ -184,7 +188,8 @@ export class SseHub {
     }
     const { texts, error } = this.encodeRun(t.topic, events);
     if (texts.length > 0) {
-      const whole = texts.join('');
+      // Encoded to UTF-8 once for every stream, not once per socket write.
+      const whole = Buffer.from(texts.join(''), 'utf8');
       for (const m of [...t.members]) if (m.live && !m.gone) this.sendRun(m, events, texts, whole);
       feed.pos = events[texts.length - 1]!.seq;
     }
@@ -212,9 +217,9 @@ export class SseHub {
 
   /**
    * Sends to `m` the part of a consecutive run it has not had (`texts[i]` serialises `events[i]`;
-   * `whole` is all of `texts` joined). The cursor moves only after `send` returned.
+   * `whole` is all of `texts` joined, or its UTF-8 bytes). The cursor moves only after `send` returned.
    */
-  private sendRun(m: Member, events: StoredEvent[], texts: string[], whole: string): void {
+  private sendRun(m: Member, events: StoredEvent[], texts: string[], whole: string | Buffer): void {
     const first = events[0]!.seq;
     if (m.delivered + 1 < first) {
       // Cannot happen while the hub's invariants hold; refusing beats sending with a hole.

@@ -148,9 +148,9 @@ export function registerSseRoute(app: FastifyInstance, ctx: RouteContext): void 
       function join(): void {
         if (closed || paused || leave) return;
         leave = hub.join(topic, last, {
-          send: (text, seq) => {
+          send: (chunk, seq) => {
             if (closed) return;
-            const ok = res.write(text);
+            const ok = res.write(chunk);
             last = seq; // only once written: serialised first, advanced after
             if (!ok && res.writableLength > ctx.sseMaxBufferedBytes) pause();
           },
