@@ -51,6 +51,31 @@ describe('SQLite head cache', () => {
     await s.close();
   });
 
+  it("writes each key's latest head to `latest` when one call holds it several times, out of key order", async () => {
+    // writeHeads upserts a call's heads rows in key order, many to a statement: a key written
+    // several times in the call must still end as its last write, read here by a second store
+    // object whose cache is empty (so it reads `latest`).
+    const file = join(dir, 'a.db');
+    const s = openSqliteStore(file);
+    const keys = Array.from({ length: 40 }, (_, i) => `k${String((i * 17) % 40).padStart(2, '0')}`);
+    const txns = [0, 1, 2].map((round) => ({
+      topic: 't',
+      events: keys.map((key, i) => ({ key, data: round === 2 && i % 5 === 0 ? null : { round, key } })),
+    }));
+    const res = await s.appendBatch(txns);
+    expect(res.error).toBeNull();
+    await s.close();
+    const fresh = openSqliteStore(file);
+    const rows = await surfaceAll(fresh, 't');
+    const live = keys.filter((_, i) => i % 5 !== 0).sort();
+    expect(rows.map((r) => r.key)).toEqual(live);
+    for (const r of rows) expect(r.data).toEqual({ round: 2, key: r.key });
+    expect((await fresh.topicInfo('t')).keys).toBe(live.length);
+    const again = await fresh.append('t', { events: [{ key: live[0]!, data: { round: 2, key: live[0]! } }] });
+    expect(again.results[0]!.duplicate).toBe(true);
+    await fresh.close();
+  });
+
   it('keeps dedup, numbering and counters right when two store objects interleave writes on one file', async () => {
     const file = join(dir, 'shared.db');
     const a = openSqliteStore(file);
