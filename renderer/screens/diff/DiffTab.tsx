@@ -9,9 +9,8 @@
  * options, the repaired keys shown as equal and linked to the repair transaction.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { sniffColumns } from '../../../src-core/diff/sniff';
-import type { Progress } from '../../../src-core/model/store-api';
 import type { DiffResult, RepairResult } from '../../../src-core/model/types';
 import { useApi } from '../../api/api-context';
 import { toApiError } from '../../api/errors';
@@ -48,6 +47,7 @@ import { DiffResults, type RepairControls } from './DiffResults';
 import { type RepairBase, RepairDialog } from './RepairDialog';
 import { DiffSetup, type DiffChoice } from './DiffSetup';
 import { SnapshotPicker } from './SnapshotPicker';
+import { useLongOperation } from '../../lib/use-long-operation';
 
 const SNIFF_BYTES = 64 * 1024;
 
@@ -103,12 +103,8 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
   const [file, setFile] = useState<File | null>(null);
   const [columns, setColumns] = useState<string[]>([]);
   const [choice, setChoice] = useState<DiffChoice>({ format: null, keyField: 'key', fields: [] });
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const [startedAt, setStartedAt] = useState(0);
-  const controller = useRef<AbortController | null>(null);
-  // The cancel function the StoreApi hands over through `onStart`: in Electron an AbortSignal does
-  // not cross the contextBridge, so this is what actually stops the comparison there.
-  const cancelOp = useRef<(() => void) | null>(null);
+  const op = useLongOperation();
+  const { progress, startedAt, cancel } = op;
   // The options, remembered per connection and topic.
   const conn = useQuery(currentConnectionQuery(api)).data;
   const storageKey = conn ? optionsStorageKey(conn.id, topic) : null;
@@ -119,18 +115,8 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
     setOptText(storageKey !== null ? loadOptions(window.localStorage, storageKey) : NO_OPTIONS);
   }
   const read = useMemo(() => readOptions(optText), [optText]);
-  const cancel = (): void => {
-    controller.current?.abort();
-    cancelOp.current?.();
-  };
-
   const run = useMutation({
     mutationFn: async (c: DiffChoice & { file: File; allFields: boolean; options: DiffRequestOptions }) => {
-      const ctrl = new AbortController();
-      controller.current = ctrl;
-      cancelOp.current = null;
-      setStartedAt(Date.now());
-      setProgress(null);
       return api.diff(
         topic,
         {
@@ -142,21 +128,10 @@ export function DiffTab({ topic }: { topic: string }): ReactNode {
           limit: DIFF_ROW_LIMIT,
           ...c.options,
         },
-        {
-          onProgress: setProgress,
-          signal: ctrl.signal,
-          onStart: (c) => {
-            cancelOp.current = c;
-            // Cancelled before the operation could hand over its cancel function.
-            if (ctrl.signal.aborted) c();
-          },
-        },
+        op.start(),
       );
     },
-    onSettled: () => {
-      controller.current = null;
-      cancelOp.current = null;
-    },
+    onSettled: op.settle,
   });
 
   // A new diff result starts with nothing picked.

@@ -6,14 +6,14 @@
  * values found (stored before today's validation; listed, not failures).
  */
 import { useMutation } from '@tanstack/react-query';
-import { useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { VerifyResult } from '../../../src-core/model/integrity';
-import type { Progress } from '../../../src-core/model/store-api';
 import { isSha256Hex } from '../../../src-core/model/validate';
 import { useApi } from '../../api/api-context';
 import { toApiError } from '../../api/errors';
 import { fmtNum } from '../../lib/format';
 import { verifyHeadline, verifyProgressText } from '../../lib/verify-text';
+import { useLongOperation } from '../../lib/use-long-operation';
 
 function Legacy({ r }: { r: VerifyResult }): ReactNode {
   if (r.legacy.length === 0) return null;
@@ -51,36 +51,14 @@ function Legacy({ r }: { r: VerifyResult }): ReactNode {
 export function VerifyPanel({ topic }: { topic: string }): ReactNode {
   const api = useApi();
   const [anchor, setAnchor] = useState('');
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const controller = useRef<AbortController | null>(null);
-  // In Electron an AbortSignal does not cross the contextBridge: `onStart`'s function cancels there.
-  const cancelOp = useRef<(() => void) | null>(null);
+  const op = useLongOperation();
+  const { progress, cancel } = op;
   const trimmed = anchor.trim();
   const anchorBad = trimmed !== '' && !isSha256Hex(trimmed);
   const run = useMutation({
-    mutationFn: (expectHead: string) => {
-      const ctrl = new AbortController();
-      controller.current = ctrl;
-      cancelOp.current = null;
-      setProgress(null);
-      return api.verify(topic, expectHead === '' ? {} : { expectHead }, {
-        onProgress: setProgress,
-        signal: ctrl.signal,
-        onStart: (c) => {
-          cancelOp.current = c;
-          if (ctrl.signal.aborted) c();
-        },
-      });
-    },
-    onSettled: () => {
-      controller.current = null;
-      cancelOp.current = null;
-    },
+    mutationFn: (expectHead: string) => api.verify(topic, expectHead === '' ? {} : { expectHead }, op.start()),
+    onSettled: op.settle,
   });
-  const cancel = (): void => {
-    controller.current?.abort();
-    cancelOp.current?.();
-  };
   const err = run.error ? toApiError(run.error) : null;
   return (
     <section className="verify-panel" aria-label="Verify">

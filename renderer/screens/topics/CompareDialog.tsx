@@ -7,16 +7,16 @@
  * to run instead (docs/renderer.md, "Compare with…"), and sends nothing.
  */
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { describeComparison } from '../../../src-core/model/compare-text';
 import type { CompareReport, TopicComparison } from '../../../src-core/model/integrity';
-import type { Progress } from '../../../src-core/model/store-api';
 import { useApi } from '../../api/api-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Modal } from '../../components/Modal';
 import { fmtNum } from '../../lib/format';
 import { capabilitiesQuery, currentConnectionQuery, recentConnectionsQuery } from '../../queries/connection';
 import { DiffProgress } from '../diff/DiffProgress';
+import { useLongOperation } from '../../lib/use-long-operation';
 
 interface Props {
   /** Compare only this topic (default: every topic either side has). */
@@ -92,41 +92,15 @@ export function CompareDialog({ topic, onClose }: Props): ReactNode {
   const recent = useQuery(recentConnectionsQuery(api));
   const others = (recent.data ?? []).filter((c) => c.id !== current?.id);
   const [otherId, setOtherId] = useState('');
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const [startedAt, setStartedAt] = useState(0);
-  const controller = useRef<AbortController | null>(null);
-  // In Electron an AbortSignal does not cross the contextBridge: the function handed to onStart cancels.
-  const cancelOp = useRef<(() => void) | null>(null);
+  const op = useLongOperation();
+  const { progress, startedAt, cancel } = op;
   const chosen = others.find((c) => c.id === otherId) ?? others[0];
 
   const run = useMutation({
-    mutationFn: (connectionId: string) => {
-      const ctrl = new AbortController();
-      controller.current = ctrl;
-      cancelOp.current = null;
-      setStartedAt(Date.now());
-      setProgress(null);
-      return api.compareWith(
-        { connectionId, ...(topic !== undefined ? { topic } : {}) },
-        {
-          onProgress: setProgress,
-          signal: ctrl.signal,
-          onStart: (c) => {
-            cancelOp.current = c;
-            if (ctrl.signal.aborted) c();
-          },
-        },
-      );
-    },
-    onSettled: () => {
-      controller.current = null;
-      cancelOp.current = null;
-    },
+    mutationFn: (connectionId: string) =>
+      api.compareWith({ connectionId, ...(topic !== undefined ? { topic } : {}) }, op.start()),
+    onSettled: op.settle,
   });
-  const cancel = (): void => {
-    controller.current?.abort();
-    cancelOp.current?.();
-  };
   const cancelled = (run.error as { code?: string } | null)?.code === 'CANCELLED';
   const title = topic !== undefined ? `Compare ${topic} with…` : 'Compare with…';
 
