@@ -34,14 +34,18 @@ export function parseData(text: string | null): JsonValue {
   return text === null ? null : (JSON.parse(text) as JsonValue);
 }
 
-export function eventOf(topic: string, r: EventTuple): StoredEvent {
-  const ev: StoredEvent = {
+/** An event row with its data as `D`: parsed JSON (`StoredEvent`) or the stored text (`StoredEventText`). */
+type EventWith<D> = Omit<StoredEvent, 'data'> & { data: D };
+
+/** The one mapping of an event row to the contract shape; only how its data is given differs. */
+function eventFrom<D>(topic: string, r: EventTuple, data: D): EventWith<D> {
+  const ev: EventWith<D> = {
     topic,
     seq: r[0],
     txn: r[1],
     key: r[2],
     type: r[3] ? 'invalidate' : 'event',
-    data: parseData(r[4]),
+    data,
     contentType: r[5] ?? DEFAULT_CONTENT_TYPE,
     hash: r[6],
     time: isoTime(r[7]),
@@ -54,25 +58,13 @@ export function eventOf(topic: string, r: EventTuple): StoredEvent {
   return ev;
 }
 
+export function eventOf(topic: string, r: EventTuple): StoredEvent {
+  return eventFrom(topic, r, parseData(r[4]));
+}
+
 /** `eventOf` with the data left as the stored JSON text (`null` for a marker or tombstone). */
 export function eventTextOf(topic: string, r: EventTuple): StoredEventText {
-  const ev: StoredEventText = {
-    topic,
-    seq: r[0],
-    txn: r[1],
-    key: r[2],
-    type: r[3] ? 'invalidate' : 'event',
-    data: r[4] ?? 'null',
-    contentType: r[5] ?? DEFAULT_CONTENT_TYPE,
-    hash: r[6],
-    time: isoTime(r[7]),
-  };
-  if (r[3]) {
-    ev.target = r[9] ?? 0;
-    ev.reason = r[10] ?? '';
-  }
-  if (r[8]) ev.invalid = true;
-  return ev;
+  return eventFrom(topic, r, r[4] ?? 'null');
 }
 
 export function txnInfoOf(r: TxnRow): TxnInfo {
@@ -102,29 +94,25 @@ export function topicInfoOf(r: TopicRow): TopicInfo {
  */
 export type SurfaceDbRow = [string, number, number, string, string | null, number, number];
 
-export function surfaceRowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
-  const row: SurfaceRow = {
+/** The one mapping of a surface row; only how its data is given differs (as for events). */
+function surfaceRowFrom<D>(r: SurfaceDbRow, raw: boolean, data: D): Omit<SurfaceRow, 'data'> & { data: D } {
+  const row: Omit<SurfaceRow, 'data'> & { data: D } = {
     key: r[0],
     seq: r[1],
     txn: r[2],
     hash: r[3],
-    data: parseData(r[4]),
+    data,
     time: isoTime(r[5]),
   };
   if (raw && r[6]) row.invalid = true;
   return row;
 }
 
+export function surfaceRowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
+  return surfaceRowFrom(r, raw, parseData(r[4]));
+}
+
 /** `surfaceRowOf` with the data left as the stored JSON text. */
 export function surfaceRowTextOf(r: SurfaceDbRow, raw: boolean): SurfaceRowText {
-  const row: SurfaceRowText = {
-    key: r[0],
-    seq: r[1],
-    txn: r[2],
-    hash: r[3],
-    data: r[4] ?? 'null',
-    time: isoTime(r[5]),
-  };
-  if (raw && r[6]) row.invalid = true;
-  return row;
+  return surfaceRowFrom(r, raw, r[4] ?? 'null');
 }
