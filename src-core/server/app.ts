@@ -28,7 +28,7 @@ import { registerOpenApiRoute } from './routes/openapi';
 import { registerReadRoutes } from './routes/read';
 import { registerWriteRoutes } from './routes/write';
 import { registerVerifyRoute } from './routes/verify';
-import { installRouteTable } from './route-table';
+import { installRouteTable } from './route-install';
 import { registerSseRoute } from './sse';
 import { defaultStaticDir, installStatic } from './static';
 import { type TokenConfig, namedTokens } from './tokens';

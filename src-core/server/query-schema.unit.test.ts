@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as options from '../model/options';
-import { type RouteSpec, ROUTES, checkRouteQuery } from './route-table';
+import { checkRouteQuery } from './route-install';
+import { type RouteSpec, ROUTES } from './route-table';
 import { optionsFromQuery, queryOf } from './query-schema';
 
 const READS: Array<[string, z.ZodObject]> = [

@@ -1,15 +1,13 @@
 /**
  * The table of every HTTP route the server registers: method, path pattern, role, a summary, the
  * query parameters it accepts (name, type, bounds) and what it takes and answers. It is the one
- * declaration of each route's query parameters: `installRouteTable` checks every request's query
- * against it before the handler runs (an unknown, repeated or malformed parameter is a 400 naming
- * it, with the messages of params.ts), and the OpenAPI document (openapi.ts, served at
- * `GET /v1/openapi.json`) is generated from it. A route registered under `/v1/` or `/metrics`
+ * declaration of each route's query parameters: `installRouteTable` (route-install.ts) checks every
+ * request's query against it before the handler runs (an unknown, repeated or malformed parameter
+ * is a 400 naming it, with the messages of params.ts), and the OpenAPI document (openapi.ts, served
+ * at `GET /v1/openapi.json`) is generated from it. A route registered under `/v1/` or `/metrics`
  * without an entry here fails at start-up, and a test checks that every entry is registered, so
  * the table, the server and docs/api.md cannot drift apart.
  */
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import { type Need, type Operation, needOf } from '../model/access';
 import {
@@ -20,10 +18,8 @@ import {
   surfaceOptionsSchema,
   timelineOptionsSchema,
 } from '../model/options';
-import { type Query, checkQuery } from './params';
-import { type QueryParam, queryOf, queryValues, seqParam } from './query-schema';
+import { type QueryParam, queryOf, seqParam } from './query-schema';
 import { DIFF_QUERY, REPAIR_QUERY } from './snapshot-query';
-import { isApiPath } from './static';
 
 export type Method = 'GET' | 'POST';
 
@@ -349,69 +345,4 @@ export function roleOf(spec: RouteSpec): Need {
 export function findRoute(method: string, path: string): RouteSpec | undefined {
   const m = method === 'HEAD' ? 'GET' : method;
   return ROUTES.find((r) => r.method === m && r.path === path);
-}
-
-/** Checks a query against a route's declaration: names, repeats, then each value's type. */
-export function checkRouteQuery(spec: RouteSpec, q: Query): void {
-  checkQuery(q, Object.keys(spec.query));
-  queryValues(spec.query, q);
-}
-
-/**
- * Installs the table on an app (before any route is registered, and before auth.ts's hook, which
- * reads what this one sets): every API route gets the operation of its entry as `config.op` (the
- * table is the one place a route's operation is declared; a route that declares one itself fails
- * start-up) and its query checked against its entry before its handler runs; an API route that has
- * no entry makes start-up (ready/listen) fail, so a new route cannot go undocumented.
- */
-export function installRouteTable(app: FastifyInstance): void {
-  // A throw inside onRoute would escape a callback-style plugin (the diff route's) as an uncaught
-  // exception, so problems are recorded here and start-up (ready/listen) fails naming each.
-  const problems: string[] = [];
-  app.addHook('onReady', (done) => {
-    done(
-      problems.length > 0
-        ? new Error(`routes not in src-core/server/route-table.ts: ${problems.join('; ')}`)
-        : undefined,
-    );
-  });
-  app.addHook('onRoute', (route: RouteOptions) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    // The API's routes (static.ts `isApiPath`: under /v1 or /metrics) must each be in the table.
-    if (!isApiPath(route.url)) return;
-    const specs: RouteSpec[] = [];
-    for (const m of methods) {
-      const spec = findRoute(m, route.url);
-      if (!spec) {
-        problems.push(`${m} ${route.url} is not declared there`);
-        return;
-      }
-      specs.push(spec);
-    }
-    const ops = new Set(specs.map((spec) => spec.op));
-    const declared: unknown = route.config?.op;
-    if (ops.size !== 1 || (declared !== undefined && !ops.has(declared as Operation))) {
-      problems.push(`${methods.join(',')} ${route.url} declares its own operation (it must come from the table alone)`);
-      return;
-    }
-    route.config = { ...route.config, op: specs[0]!.op };
-    const check = (req: FastifyRequest): void => {
-      const spec = specs.find((s) => s.method === (req.method === 'HEAD' ? 'GET' : req.method)) ?? specs[0]!;
-      if (typeof req.query !== 'object' || req.query === null) throw badRequest('query: malformed');
-      checkRouteQuery(spec, req.query as Query);
-    };
-    const existing = route.preValidation;
-    const hooks = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-    route.preValidation = [
-      (req, _reply, done) => {
-        try {
-          check(req);
-          done();
-        } catch (err) {
-          done(err as Error);
-        }
-      },
-      ...hooks,
-    ];
-  });
 }

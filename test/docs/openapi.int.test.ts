@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type BuiltApp } from '../../src-core/server/app';
 import { needOf } from '../../src-core/model/access';
 import { openApiDocument, openApiPath } from '../../src-core/server/openapi';
-import { ROUTES, installRouteTable, roleOf } from '../../src-core/server/route-table';
+import { installRouteTable } from '../../src-core/server/route-install';
+import { ROUTES, roleOf } from '../../src-core/server/route-table';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
 
