@@ -5,14 +5,13 @@
  * (another server would have to allow this origin by CORS); the token, when the server wants one,
  * is entered in the UI and kept in sessionStorage; recent connections (never tokens) in
  * localStorage (connection-prefs.ts); requests bypass the HTTP cache; the diff upload reports
- * progress (upload.ts) and exports are saved as downloads (download.ts). Read-only is enforced
- * here as well as in the UI: a write on a read-only connection is refused before it leaves the
- * browser.
+ * progress (upload.ts) and exports are saved as downloads (download.ts), both in http-long-ops.ts
+ * with verify. Read-only is enforced here as well as in the UI: a write on a read-only connection
+ * is refused before it leaves the browser.
  */
 import { type Operation, refusalFor } from '../../src-core/model/access';
 import { TidemarkError } from '../../src-core/model/errors';
 import {
-  EXPORT_SURFACE_REQUEST_KEYS,
   LIST_TXNS_OPTION_KEYS,
   READ_EVENTS_OPTION_KEYS,
   SURFACE_OPTION_KEYS,
@@ -40,7 +39,6 @@ import type {
   VerifyRequest,
 } from '../../src-core/model/store-api';
 import type { VerifyResult } from '../../src-core/model/integrity';
-import { verifyOverWire } from '../../src-core/wire/verify-stream';
 import { byNotAccepted } from '../../src-core/model/validate';
 import type {
   AppendOptions,
@@ -61,23 +59,16 @@ import type {
   TxnDetail,
   TxnPage,
 } from '../../src-core/model/types';
-import { diffQuery } from '../../src-core/wire/diff-query';
 import { paths } from '../../src-core/wire/paths';
 import { queryOf } from '../../src-core/wire/query';
-import { repairFormData, repairQuery } from '../../src-core/wire/repair-form';
 import { normalizeServerUrl } from '../../src-core/wire/server-url';
-import { CONTENT_TYPES, resolveFormat } from '../../src-core/wire/snapshot-format';
 import { tailStream } from '../../src-core/wire/sse-tail';
 import { WireTransport } from '../../src-core/wire/transport';
 import { askWhoami } from '../../src-core/wire/whoami';
 import { patchConnection } from './connection-patch';
 import { ConnectionPrefs, connectionIdFor } from './connection-prefs';
-import { startCancellable } from './cancel';
-import { exportFileName } from '../../src-core/export/names';
-import { countCsvRecords, countNdjsonRecords } from '../../src-core/export/records';
-import { saveBlob } from './download';
 import { toApiError } from './errors';
-import { uploadJson } from './upload';
+import { diffOverHttp, exportSurfaceOverHttp, repairOverHttp, verifyOverHttp } from './http-long-ops';
 
 export class HttpStoreApi implements StoreApi {
   private conn: ConnectionInfo | null = null;
@@ -260,68 +251,17 @@ export class HttpStoreApi implements StoreApi {
     return this.allowed('sample.load').json('POST', paths.sample(), { what: 'Loading sample data' });
   }
 
-  async diff(topic: string, req: DiffRequest, op: LongOperation = {}): Promise<DiffResult> {
-    const t = this.http();
-    const format = resolveFormat(req.format, req.fileName);
-    const { keyField, fields, ignore, limit, asOfTxn, map, tolerance, normalise } = req;
-    const query = diffQuery({ keyField, fields, ignore, limit, asOfTxn, map, tolerance, normalise });
-    return uploadJson<DiffResult>({
-      url: t.url(paths.diff(topic), query),
-      base: t.baseUrl,
-      headers: t.authHeaders(),
-      body: req.file,
-      contentType: CONTENT_TYPES[format],
-      onProgress: op.onProgress,
-      signal: startCancellable(op),
-    });
+  diff(topic: string, req: DiffRequest, op: LongOperation = {}): Promise<DiffResult> {
+    return diffOverHttp(this.http(), topic, req, op);
   }
 
-  /**
-   * The snapshot is the body; with chosen keys, a multipart body of the `snapshot` file and the
-   * `keys` NDJSON. Refused here on a read-only connection, as every write is.
-   */
-  async repair(topic: string, req: RepairRequest, op: LongOperation = {}): Promise<RepairResult> {
-    const t = this.allowed('repair');
-    const format = resolveFormat(req.format, req.fileName);
-    const { file, fileName, keys, format: _format, ...opts } = req;
-    // A multipart body names the format in the query (the part's media type is not relied on).
-    const query = repairQuery({
-      ...opts,
-      format: keys !== undefined ? format : undefined,
-      name: fileName || undefined,
-    });
-    const body = keys !== undefined ? repairFormData(keys, file, fileName || 'snapshot') : file;
-    return uploadJson<RepairResult>({
-      url: t.url(paths.repair(topic), query),
-      base: t.baseUrl,
-      headers: t.authHeaders(),
-      body,
-      contentType: CONTENT_TYPES[format],
-      onProgress: op.onProgress,
-      signal: startCancellable(op),
-      what: req.dryRun ? 'The repair preview' : 'The repair',
-      serverPhase: req.dryRun ? 'previewing' : 'repairing',
-    });
+  /** Refused here on a read-only connection, as every write is. */
+  repair(topic: string, req: RepairRequest, op: LongOperation = {}): Promise<RepairResult> {
+    return repairOverHttp(this.allowed('repair'), topic, req, op);
   }
 
-  async exportSurface(topic: string, req: ExportSurfaceRequest, op: LongOperation = {}): Promise<ExportResult> {
-    const res = await this.http().send('GET', paths.surfaceExport(topic), {
-      query: queryOf(req, EXPORT_SURFACE_REQUEST_KEYS),
-      signal: startCancellable(op),
-      what: 'Exporting the surface',
-    });
-    op.onProgress?.({ done: 0, total: null, unit: 'bytes', phase: 'downloading' });
-    let blob: Blob;
-    try {
-      blob = await res.blob();
-    } catch (err) {
-      throw toApiError(err, 'Exporting the surface');
-    }
-    const text = await blob.text();
-    const rows = req.format === 'csv' ? countCsvRecords(text) : countNdjsonRecords(text);
-    const name = exportFileName(topic, 'surface', req.format);
-    saveBlob(blob, name);
-    return { savedAs: name, rows };
+  exportSurface(topic: string, req: ExportSurfaceRequest, op: LongOperation = {}): Promise<ExportResult> {
+    return exportSurfaceOverHttp(this.http(), topic, req, op);
   }
 
   /**
@@ -338,17 +278,8 @@ export class HttpStoreApi implements StoreApi {
     );
   }
 
-  /** `GET …/verify` through wire/verify-stream.ts: its progress lines, the signal and Cancel honoured. */
-  async verify(topic: string, req: VerifyRequest, op: LongOperation = {}): Promise<VerifyResult> {
-    try {
-      return await verifyOverWire(this.http(), topic, {
-        ...(req.expectHead !== undefined ? { expectHead: req.expectHead } : {}),
-        signal: startCancellable(op),
-        onProgress: (p) => op.onProgress?.({ done: p.txns, total: p.totalTxns, unit: 'txns', phase: 'verifying' }),
-      });
-    } catch (err) {
-      throw toApiError(err, 'Verifying the topic');
-    }
+  verify(topic: string, req: VerifyRequest, op: LongOperation = {}): Promise<VerifyResult> {
+    return verifyOverHttp(this.http(), topic, req, op);
   }
 
   subscribe(
