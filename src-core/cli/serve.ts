@@ -36,6 +36,7 @@ interface ServeOptions {
   bodyTimeout?: number;
   diffLimit?: number;
   maxDiffs?: number;
+  maxVerifies?: number;
   diffIdleTimeout?: number;
   diffTimeout?: number;
   static?: string;
@@ -81,6 +82,7 @@ async function serve(o: ServeOptions): Promise<void> {
         bodyTimeoutMs: o.bodyTimeout,
         diffLimit: o.diffLimit,
         maxDiffs: o.maxDiffs,
+        maxVerifies: o.maxVerifies,
         diffIdleTimeoutMs: o.diffIdleTimeout,
         diffTimeoutMs: o.diffTimeout,
         maxStreams: o.maxStreams,
@@ -159,6 +161,11 @@ export function registerServe(program: Command): void {
     )
     .option('--diff-limit <bytes>', 'largest diff snapshot body in bytes (default 256 MiB)', parseRange(1, 2 ** 53 - 1))
     .option('--max-diffs <n>', 'diffs running at once, beyond it 429 (default: one per core)', parseRange(1, 1_000_000))
+    .option(
+      '--max-verifies <n>',
+      'verifies running at once (each reads a whole topic), beyond it 429 (default: one per core)',
+      parseRange(1, 1_000_000),
+    )
     .option(
       '--diff-idle-timeout <ms>',
       'longest wait for the next diff body byte (default 30000)',

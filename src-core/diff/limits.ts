@@ -7,8 +7,8 @@
  * an upload (TIMEOUT), and the check of a configured limit. Node only (reads the core count).
  */
 import { availableParallelism } from 'node:os';
-import { TidemarkError, tooManyRequests } from '../model/errors';
-import { checkLimit } from '../model/validate';
+import { TidemarkError } from '../model/errors';
+import { Slots } from '../model/slots';
 import type { Chunk } from './types';
 
 export const DIFF_LIMITS = {
@@ -54,36 +54,9 @@ export function diffTimeout(message: string): TidemarkError {
   return new TidemarkError('TIMEOUT', message);
 }
 
-/**
- * A counting cap on diffs running at once. `acquire` takes a slot or throws TOO_MANY_REQUESTS;
- * the release it returns frees the slot and may be called any number of times (once counts).
- */
-export class DiffSlots {
-  private taken = 0;
-  readonly max: number;
-
+/** The cap on diffs (and repairs) running at once: model/slots.ts's rule, default one per core. */
+export class DiffSlots extends Slots {
   constructor(max: number = defaultMaxDiffs()) {
-    this.max = checkLimit('maxDiffs', max, 1_000_000);
-  }
-
-  /** Slots in use now. */
-  get running(): number {
-    return this.taken;
-  }
-
-  acquire(): () => void {
-    if (this.taken >= this.max) {
-      throw tooManyRequests(
-        `diff: ${this.max} diff${this.max === 1 ? ' is' : 's are'} already running, the most allowed at once; retry in a few seconds`,
-        DIFF_LIMITS.retryAfterSeconds,
-      );
-    }
-    this.taken++;
-    let held = true;
-    return () => {
-      if (!held) return;
-      held = false;
-      this.taken--;
-    };
+    super({ what: 'diff', option: 'maxDiffs', max, retryAfterSeconds: DIFF_LIMITS.retryAfterSeconds });
   }
 }

@@ -27,14 +27,17 @@ import { registerExtraRoutes } from './routes/extra';
 import { registerOpenApiRoute } from './routes/openapi';
 import { registerReadRoutes } from './routes/read';
 import { registerWriteRoutes } from './routes/write';
-import { registerVerifyRoute } from './routes/verify';
+import { type VerifyRouteOptions, registerVerifyRoute } from './routes/verify';
 import { installRouteTable } from './route-install';
 import { registerSseRoute } from './sse';
 import { defaultStaticDir, installStatic } from './static';
 import { type TokenConfig, namedTokens } from './tokens';
 
-/** The diff route's options (`diffLimit`, `maxDiffs`, timeouts, temp dir) are in `DiffRouteOptions`. */
-export interface AppOptions extends DiffRouteOptions {
+/**
+ * The diff route's options (`diffLimit`, `maxDiffs`, timeouts, temp dir) are in `DiffRouteOptions`,
+ * the verify route's (`maxVerifies`) in `VerifyRouteOptions`.
+ */
+export interface AppOptions extends DiffRouteOptions, VerifyRouteOptions {
   store: EventStore;
   /** Bearer tokens (tokens.ts); none: open, every caller is admin. */
   tokens?: TokenConfig;
@@ -148,7 +151,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
   registerWriteRoutes(app, ctx);
   registerExportRoute(app, ctx);
   registerSseRoute(app, ctx);
-  registerVerifyRoute(app, ctx);
+  registerVerifyRoute(app, ctx, opts);
   registerDiffRoute(app, opts.store, opts, (r) => metrics.recordRepair(r));
   registerImportRoute(app, opts.store);
   installStatic(app, opts.staticDir ?? defaultStaticDir());

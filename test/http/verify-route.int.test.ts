@@ -4,12 +4,15 @@
  * that is not 64 lowercase hex is a 400 envelope naming it, an unknown topic a 404 envelope, an
  * anchor that is not in the log a result failing as `anchor`; a client that disconnects after the
  * first progress line cancels the verify on the server (the store's verify sees its signal abort
- * and ends CANCELLED).
+ * and ends CANCELLED). With `maxVerifies: 1`, a second verify while one runs is 429 with
+ * Retry-After naming the cap, and the slot is free again once the first ends.
  */
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Role } from '../../src-core/model/access';
 import type { VerifyOptions, VerifyResult } from '../../src-core/model/integrity';
-import { call, errorOf, startTestServer, type TestServer } from './helpers';
+import { call, errorOf, startTestServer, tempDir, type TestServer } from './helpers';
+import { spawnServe } from './spawn';
 
 const tokens = new Map<string, Role>([
   ['r-token', 'read'],
@@ -107,5 +110,76 @@ describe('GET /v1/topics/{topic}/verify', () => {
     const run = seen[before]!;
     await vi.waitFor(() => expect(run.signal?.aborted).toBe(true));
     expect(await run.outcome).toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+describe('verifies running at once (maxVerifies)', () => {
+  it('refuses one more than the cap with 429 and Retry-After, and frees the slot when a verify ends', async () => {
+    const capped = await startTestServer({ tokens, maxVerifies: 1 });
+    try {
+      await capped.store.append('t', { events: [{ key: 'a', data: 1 }] });
+      // Hold the first verify inside the store until released (the verify itself is the real one).
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const verify = capped.store.verify.bind(capped.store);
+      let held = true;
+      capped.store.verify = async (topic: string, opts?: VerifyOptions): Promise<VerifyResult> => {
+        if (held) {
+          held = false;
+          entered();
+          await gate;
+        }
+        return verify(topic, opts);
+      };
+      const first = call(`${capped.url}/v1/topics/t/verify`, { token: 'r-token' });
+      await inside;
+      const second = await call(`${capped.url}/v1/topics/t/verify`, { token: 'a-token' });
+      expect(second.status).toBe(429);
+      expect(second.headers.get('retry-after')).toBe('5');
+      expect(errorOf(second)).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+      expect(errorOf(second).message).toContain('verify: 1 verify is already running');
+      release();
+      const done = await first;
+      expect(done.status).toBe(200);
+      expect(lines(done.text).pop()).toMatchObject({ result: { ok: true, txns: 1 } });
+      const third = await call(`${capped.url}/v1/topics/t/verify`, { token: 'r-token' });
+      expect(third.status).toBe(200);
+      expect(lines(third.text).pop()).toMatchObject({ result: { ok: true } });
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('refuses a cap that is not a positive integer at start-up, naming it', async () => {
+    await expect(startTestServer({ maxVerifies: 0 })).rejects.toThrow(/maxVerifies/);
+  });
+
+  it('tidemark serve takes --max-verifies and refuses one that is not a positive integer, naming it', async () => {
+    const dir = tempDir();
+    try {
+      const bad = await spawnServe(['--db', 'a.db', '--port', '0', '--max-verifies', '0'], dir);
+      expect((await bad.exit).code).not.toBe(0);
+      expect(bad.stderr()).toMatch(/--max-verifies/);
+      const ok = await spawnServe(['--db', 'a.db', '--port', '0', '--max-verifies', '2'], dir);
+      try {
+        expect(ok.url).not.toBeNull();
+        const w = await fetch(`${ok.url!}/v1/topics/t/txns`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ events: [{ key: 'a', data: 1 }] }),
+        });
+        expect(w.status).toBe(200);
+        const v = await call(`${ok.url!}/v1/topics/t/verify`);
+        expect(v.status).toBe(200);
+        expect(lines(v.text).pop()).toMatchObject({ result: { ok: true, txns: 1 } });
+      } finally {
+        ok.proc.kill('SIGTERM');
+        expect((await ok.exit).code).toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
