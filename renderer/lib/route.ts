@@ -58,3 +58,17 @@ export function navigate(r: Route): void {
   const next = formatRoute(r);
   if (window.location.hash !== next) window.location.hash = next;
 }
+
+/**
+ * Where to go once a connection switch (open a file, connect, reconnect) succeeded, from the hash
+ * when it was asked for and the hash now: the topics list when the person is still on the
+ * connections screen they pressed it on; nowhere (null) when the hash named another screen then
+ * (a link they opened before the app asked for a token, which then shows) or changed meanwhile
+ * (they moved on while it connected).
+ */
+export function routeAfterConnect(hashAtPress: string, hashNow: string): Route | null {
+  if (hashNow !== hashAtPress) return null;
+  const at = parseRoute(hashAtPress);
+  // No hash at all is the app's start page (the topics list), reached through the connections screen.
+  return at.screen === 'connections' || hashAtPress.replace(/^#\/?/, '') === '' ? { screen: 'topics' } : null;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRoute, parseRoute, type Route } from './route';
+import { formatRoute, parseRoute, routeAfterConnect, type Route } from './route';
 
 describe('hash routes', () => {
   it('round-trips every screen', () => {
@@ -17,5 +17,21 @@ describe('hash routes', () => {
     expect(parseRoute('#/topic/x/nope')).toEqual({ screen: 'topic', topic: 'x', tab: 'events' });
     expect(parseRoute('#/topic/x/txns?txn=abc')).toEqual({ screen: 'topic', topic: 'x', tab: 'txns' });
     expect(parseRoute('#/topic/%E0%A4%A')).toEqual({ screen: 'topics' });
+  });
+});
+
+describe('routeAfterConnect', () => {
+  it('goes on to the topics list from the connections screen (or no hash) when the hash did not change', () => {
+    expect(routeAfterConnect('#/connections', '#/connections')).toEqual({ screen: 'topics' });
+    expect(routeAfterConnect('', '')).toEqual({ screen: 'topics' });
+    expect(routeAfterConnect('#/', '#/')).toEqual({ screen: 'topics' });
+  });
+  it('stays when the person moved on while it connected', () => {
+    expect(routeAfterConnect('#/connections', '#/topic/x/events')).toBeNull();
+    expect(routeAfterConnect('#/connections', '#/topics')).toBeNull();
+  });
+  it('stays on a link opened before the token was asked for', () => {
+    expect(routeAfterConnect('#/topic/ledger/txns?txn=3', '#/topic/ledger/txns?txn=3')).toBeNull();
+    expect(routeAfterConnect('#/topics', '#/topics')).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Journeys on connections and access: a connection marked read-only cannot write (every write
  * control disabled, the status bar says so, and the mark survives a reload); a server with tokens
- * asks for one, and a read-role token disables writes.
+ * asks for one, and a read-role token disables writes; a link opened before the token was asked
+ * for is where the app goes once connected.
  */
 import { expect, test } from './fixtures';
 import { AppPage } from './pages/app-page';
@@ -52,5 +53,19 @@ test.describe('with tokens', () => {
     await t.tab('Transactions').click();
     await expect(t.invalidateButton(1)).toBeDisabled();
     await shot('token-read-role');
+  });
+
+  test('a link opened before the token was asked for is kept once connected', async ({ page, server, store }) => {
+    await store.append('ledger', [{ key: 'X', data: { v: 1 } }]);
+    await store.append('ledger', [{ key: 'Y', data: { v: 2 } }]);
+    const app = new AppPage(page, server.url);
+    await app.open('#/topic/ledger/txns?txn=2');
+    await expect(page.getByText('This server needs a token')).toBeVisible();
+    await page.getByLabel('Token').fill('adm1n');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await expect(app.statusBar).toContainText('role: admin');
+    await expect(page).toHaveURL(/#\/topic\/ledger\/txns\?txn=2$/);
+    const t = new TopicPage(page);
+    await expect(t.invalidateButton(2)).toBeEnabled();
   });
 });

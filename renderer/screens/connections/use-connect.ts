@@ -1,7 +1,8 @@
 /**
  * Mutations that change which store is open (open a file, connect, reconnect) or how the current
  * connection is marked (read-only, colour, label), with their cache effects: a new store drops
- * every cached topic query; a patch only refreshes the connection queries.
+ * every cached topic query; a patch only refreshes the connection queries. A switch goes on to the
+ * topics list only if the person is still where they asked for it (route.ts `routeAfterConnect`).
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ConnectionInfo, ConnectionPatch } from '../../../src-core/model/store-api';
@@ -9,18 +10,20 @@ import { useApi } from '../../api/api-context';
 import { patchConnection } from '../../api/connection-patch';
 import { forgetStoreData } from '../../queries/invalidate';
 import { keys } from '../../queries/keys';
-import { navigate } from '../../lib/route';
+import { navigate, routeAfterConnect } from '../../lib/route';
 
 export function useSwitchConnection<A>(fn: (arg: A) => Promise<ConnectionInfo | null>) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: fn,
-    onSuccess: async (conn) => {
+    onMutate: () => ({ hashAtPress: window.location.hash }),
+    onSuccess: async (conn, _arg, ctx) => {
       if (!conn) return;
       forgetStoreData(qc);
       qc.setQueryData(keys.current(), conn);
       await qc.invalidateQueries({ queryKey: keys.recent() });
-      navigate({ screen: 'topics' });
+      const next = routeAfterConnect(ctx.hashAtPress, window.location.hash);
+      if (next) navigate(next);
     },
   });
 }
