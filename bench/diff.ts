@@ -36,12 +36,12 @@ import { fmtInt, isMain, median, printTable, scaled, tempDir, tradeEvent, writeF
 const N = scaled(1_000_000, 1000);
 const TOPIC = 'bench.diff';
 const RUNS = Math.max(1, Number(process.env.TIDEMARK_BENCH_DIFF_RUNS ?? '5') || 5);
-const HEAP_MB = Math.max(64, Number(process.env.TIDEMARK_BENCH_DIFF_HEAP_MB ?? '1024') || 1024);
+export const HEAP_MB = Math.max(64, Number(process.env.TIDEMARK_BENCH_DIFF_HEAP_MB ?? '1024') || 1024);
 const TARGET_RATIO = 1.2;
 const MiB = 1048576;
 
 /** Peaks of one child's memory, in bytes. */
-interface Peaks {
+export interface Peaks {
   /** Peak resident set (getrusage maxRSS: the kernel's high-water mark, catches every spike). */
   rss: number;
   /** Sampled peaks of anonymous and file-backed resident pages (/proc/self/status) and V8 heap. */
@@ -50,7 +50,7 @@ interface Peaks {
   heap: number;
 }
 
-interface ChildResult {
+export interface ChildResult {
   ms: number;
   /** CPU time of the child, all threads (user + system). */
   cpuMs: number;
@@ -134,7 +134,7 @@ function residentKinds(): { anon: number; file: number } {
 }
 
 /** Samples memory every 20 ms, keeping the peaks overall and per phase. */
-class Sampler {
+export class Sampler {
   phase = '';
   readonly phases: Record<string, Omit<Peaks, 'rss'>> = {};
   readonly peak = { anon: 0, file: 0, heap: 0 };
@@ -163,8 +163,8 @@ class Sampler {
   }
 }
 
-/** In the child: the diff itself, or the baseline (surface read + snapshot parse). */
-async function child(mode: string, db: string, snap: string): Promise<void> {
+/** In the child: the diff itself, or the baseline (surface read + snapshot parse), of `topic`. */
+async function child(mode: string, db: string, snap: string, topic = TOPIC): Promise<void> {
   const store = openSqliteStore(db, { readonly: true });
   const sampler = new Sampler();
   const started = performance.now();
@@ -181,7 +181,7 @@ async function child(mode: string, db: string, snap: string): Promise<void> {
     sampler.enter('load');
     const r = await diffSnapshot(
       store,
-      TOPIC,
+      topic,
       { format: 'csv', body: createReadStream(snap), size: statSync(snap).size },
       { limit: 1000 },
       // The phase after the load's last report is the sort, until the first compare report.
@@ -193,7 +193,7 @@ async function child(mode: string, db: string, snap: string): Promise<void> {
     let rows = 0;
     let after: string | undefined;
     for (;;) {
-      const page = await store.surface(TOPIC, after !== undefined ? { after, limit: 10_000 } : { limit: 10_000 });
+      const page = await store.surface(topic, after !== undefined ? { after, limit: 10_000 } : { limit: 10_000 });
       rows += page.rows.length;
       if (page.next === null) break;
       after = page.next;
@@ -217,7 +217,7 @@ async function child(mode: string, db: string, snap: string): Promise<void> {
 }
 
 /** CPU time (user + system) of this process's main thread, from /proc on Linux. */
-function mainThreadCpuMs(): number | null {
+export function mainThreadCpuMs(): number | null {
   try {
     const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
@@ -226,10 +226,20 @@ function mainThreadCpuMs(): number | null {
   }
 }
 
-/** Runs one child under `--max-old-space-size=HEAP_MB` (the same for the baseline and the diff). */
-function runChild(mode: string, db: string, snap: string): Promise<ChildResult> {
-  const self = fileURLToPath(import.meta.url);
-  const args = [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', self, '--child', mode, db, snap];
+/**
+ * Runs one child under `--max-old-space-size=HEAP_MB` (the same for the baseline and the diff):
+ * `script --child mode db snap topic`, this file's diff or baseline by default; bench/scale.ts
+ * runs its own child modes through it. The child prints its ChildResult as its last stdout line.
+ */
+export function runChild(
+  mode: string,
+  db: string,
+  snap: string,
+  opts: { topic?: string; script?: string } = {},
+): Promise<ChildResult> {
+  const script = opts.script ?? fileURLToPath(import.meta.url);
+  const args = [`--max-old-space-size=${HEAP_MB}`, '--import', 'tsx', script, '--child', mode, db, snap];
+  args.push(opts.topic ?? TOPIC);
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -317,6 +327,6 @@ export async function run(): Promise<void> {
 
 if (isMain(import.meta.url)) {
   const argv = process.argv;
-  if (argv[2] === '--child') await child(argv[3]!, argv[4]!, argv[5]!);
+  if (argv[2] === '--child') await child(argv[3]!, argv[4]!, argv[5]!, argv[6]);
   else await run();
 }

@@ -19,6 +19,7 @@ import { canonicalJson } from '../src-core/model/canonical';
 import { hashCanonical } from '../src-core/store/hash';
 import type { EventInput } from '../src-core/model/types';
 import { openSqliteStore } from '../src-core/store/sqlite/index';
+import { FILE_PRAGMAS, MEMORY_PRAGMAS } from '../src-core/store/sqlite/open';
 import {
   fmtInt,
   fmtMs,
@@ -58,7 +59,7 @@ const TARGETS = {
 };
 
 /** The engine's `events` table and its index (src-core/store/sqlite/schema.ts, v1). */
-const RAW_SCHEMA = `
+export const RAW_SCHEMA = `
   CREATE TABLE events (
     topic_id INTEGER NOT NULL, seq INTEGER NOT NULL, txn INTEGER NOT NULL, key TEXT NOT NULL,
     marker INTEGER NOT NULL DEFAULT 0, data TEXT, content_type TEXT, hash TEXT NOT NULL,
@@ -71,16 +72,7 @@ const RAW_SCHEMA = `
  * The connection settings the engine uses (src-core/store/sqlite/open.ts), so the baseline differs
  * from Tidemark only in what is written, not in tuning.
  */
-const ENGINE_PRAGMAS = [
-  'page_size = 8192',
-  'journal_mode = WAL',
-  'wal_autocheckpoint = 4000',
-  'journal_size_limit = 67108864',
-  'synchronous = FULL',
-  'cache_size = -65536',
-  'mmap_size = 1073741824',
-  'temp_store = MEMORY',
-];
+export const ENGINE_PRAGMAS = [...FILE_PRAGMAS, 'synchronous = FULL', ...MEMORY_PRAGMAS];
 
 interface RawRow {
   key: string;

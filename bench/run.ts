@@ -1,7 +1,9 @@
 /**
  * The benchmark suite (`npm run bench [-- section...]`, or `tidemark bench [section...]`): runs,
  * in order, bench/engine.ts, bench/http.ts, bench/fanout.ts, bench/diff.ts, bench/pg.ts, bench/reads.ts,
- * bench/timeline.ts, bench/verify.ts and bench/cli-start.ts. Each section module
+ * bench/timeline.ts, bench/verify.ts and bench/cli-start.ts. Sections in ON_REQUEST run only when
+ * named, since they take long: `npm run bench -- scale` (bench/scale.ts: how cost grows from 1x to
+ * 16x a base size, minutes at the default size). Each section module
  * exports `async function run(): Promise<void>` and measures its own baseline in the same run.
  * Sections are imported dynamically, so one that is missing (not built yet) or fails is reported
  * and skipped without stopping the others; the exit code is 1 if any section failed. Not part of
@@ -12,23 +14,29 @@ import { fileURLToPath } from 'node:url';
 import { isMain } from './util';
 
 export const SECTIONS = ['engine', 'http', 'fanout', 'diff', 'pg', 'reads', 'timeline', 'verify', 'cli-start'] as const;
-export type Section = (typeof SECTIONS)[number];
+/** Sections left out of the default run (every section), run only when named. */
+export const ON_REQUEST = ['scale'] as const;
+export type Section = (typeof SECTIONS)[number] | (typeof ON_REQUEST)[number];
+const ALL: readonly string[] = [...SECTIONS, ...ON_REQUEST];
 
 function isSection(s: string): s is Section {
-  return (SECTIONS as readonly string[]).includes(s);
+  return ALL.includes(s);
 }
 
 interface SectionModule {
   run?: unknown;
 }
 
-/** Runs the named sections (all when empty) in suite order; returns the names that failed. */
+/**
+ * Runs the named sections (every one of SECTIONS when empty, never ON_REQUEST's unnamed) in suite
+ * order; returns the names that failed.
+ */
 export async function runBench(selected: string[] = []): Promise<string[]> {
   const unknown = selected.filter((s) => !isSection(s));
   if (unknown.length > 0) {
-    throw new Error(`unknown bench section ${unknown.join(', ')} (sections: ${SECTIONS.join(', ')})`);
+    throw new Error(`unknown bench section ${unknown.join(', ')} (sections: ${ALL.join(', ')})`);
   }
-  const sections = selected.length === 0 ? [...SECTIONS] : SECTIONS.filter((s) => selected.includes(s));
+  const sections = selected.length === 0 ? [...SECTIONS] : ALL.filter((s) => selected.includes(s));
   const failed: string[] = [];
   for (const name of sections) {
     const file = new URL(`./${name}.ts`, import.meta.url);

@@ -100,3 +100,12 @@ export function tradeEvent(i: number, keys: number, version = i): EventInput {
     },
   };
 }
+
+/**
+ * `value` formatted, followed by its ratio to `base` (the same figure at the smallest size of a
+ * scaling table): `12.3 (1.04x)`. Ratios read "flat" near 1.00x; a missing base prints `n/a`.
+ */
+export function withRatio(value: number, base: number, fmt: (x: number) => string): string {
+  const ratio = Number.isFinite(value) && Number.isFinite(base) && base !== 0 ? `${(value / base).toFixed(2)}x` : 'n/a';
+  return `${fmt(value)} (${ratio})`;
+}

@@ -25,6 +25,29 @@ export interface SqliteOpenOptions {
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
+/**
+ * How a read-write connection sets up the file, before the schema is migrated. 8 KiB pages only
+ * take effect on a new file (before its first table): they halve the pages a batch of random-key
+ * upserts dirties compared with the 4 KiB default.
+ */
+export const FILE_PRAGMAS: readonly string[] = [
+  'page_size = 8192',
+  'journal_mode = WAL',
+  'wal_autocheckpoint = 4000',
+  'journal_size_limit = 67108864',
+];
+
+/**
+ * The memory every connection may use (docs/engine.md, "Opening a file"). Surface pages join each key's head to
+ * its event by primary key in key order, which is random in seq order: memory-mapped reads make
+ * those lookups much cheaper than read() calls.
+ */
+export const MEMORY_PRAGMAS: readonly string[] = [
+  'cache_size = -65536',
+  'mmap_size = 1073741824',
+  'temp_store = MEMORY',
+];
+
 function readHeader(file: string): Buffer {
   const fd = openSync(file, 'r');
   try {
@@ -91,12 +114,7 @@ export function openDatabase(file: string, opts: SqliteOpenOptions = {}): Databa
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     if (!opts.readonly) {
-      // Only takes effect on a new file (before its first table): 8 KiB pages halve the pages a
-      // batch of random-key upserts dirties compared with the 4 KiB default.
-      db.pragma('page_size = 8192');
-      db.pragma('journal_mode = WAL');
-      db.pragma('wal_autocheckpoint = 4000');
-      db.pragma('journal_size_limit = 67108864');
+      for (const p of FILE_PRAGMAS) db.pragma(p);
       db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
       migrate(db, opts.onMigrationProgress);
     }
@@ -107,11 +125,7 @@ export function openDatabase(file: string, opts: SqliteOpenOptions = {}): Databa
     if (appId !== APPLICATION_ID || version !== SCHEMA_VERSION) {
       throw badRequest(`${file}: is not a Tidemark store of schema version ${SCHEMA_VERSION}`);
     }
-    db.pragma('cache_size = -65536');
-    // Surface pages join each key's head to its event by primary key in key order, which is
-    // random in seq order: memory-mapped reads make those lookups much cheaper than read() calls.
-    db.pragma('mmap_size = 1073741824');
-    db.pragma('temp_store = MEMORY');
+    for (const p of MEMORY_PRAGMAS) db.pragma(p);
     return db;
   } catch (err) {
     db.close();
