@@ -21,7 +21,7 @@ import { schemaTooNew } from '../../model/errors';
 import { metaDigest } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq } from '../prepare';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
-import type { Db } from './db';
+import type { Db, Tables } from './db';
 import { isConnectionError } from './errors';
 import { SCHEMA_VERSION } from './schema';
 
@@ -32,9 +32,14 @@ const FALLBACK = 'TMF01';
 /** undefined_function: the session no longer has the function. */
 const UNDEFINED_FUNCTION = '42883';
 
-/** The function's name for a store (its channel is unique per schema). */
-function fnName(db: Db): string {
-  return `pg_temp.${db.channel}_append`;
+/** Most events of a transaction sent to the per-event function (larger ones: the set-based one). */
+export const FEW_EVENTS = 8;
+
+type FnKind = 'few' | 'set';
+
+/** A function's name for a store (its channel is unique per schema). */
+function fnName(db: Db, kind: FnKind): string {
+  return kind === 'few' ? `pg_temp.${db.channel}_append` : `pg_temp.${db.channel}_append_set`;
 }
 
 /** The SQL expressions of one stored event that the chain's event part covers. */
@@ -73,34 +78,25 @@ const REPEAT = 2;
 const LAST = 4;
 const TOMB = 8;
 
-function createSql(db: Db): string {
+/**
+ * The function of one kind, for a store. Both take the same parameters and answer the same way;
+ * both lock, check and number as described above, then write the events, both surfaces, the txn
+ * row with its chain, the topic's counters and head, and notify. They differ in how they store the
+ * events: `few` one event at a time (each looks up its key's head after the previous ones were
+ * stored: cheapest for a handful of events), `set` in one statement for all of them (whose fixed
+ * cost is higher, and whose cost per event is a fraction of the other's).
+ */
+function createSql(db: Db, kind: FnKind): string {
   const t = db.t;
-  const chain = chainSqlParts({ seq: 'n.s', key: 'n.k', hash: 'n.h', digest: 'n.dg', contentType: 'n.ct' });
-  // The events in order; the stored head is looked up for FIRST and LAST events only; `dup` is
-  // de-duplication against the newest valid event; `s` numbers the stored events densely after
-  // max_seq; `w` marks the event whose row becomes its key's head.
-  const rows = `d AS (
-         SELECT u.o, u.k, u.d, u.ct, u.h, u.dg, u.f, u.f & ${TOMB} <> 0 AS tb,
-                x.key IS NOT NULL AS hx, x.valid_seq AS hs, x.valid_txn AS ht,
-                coalesce(x.valid_seq IS NOT NULL AND NOT x.valid_tomb, false) AS hv,
-                u.f & ${REPEAT} <> 0 OR (u.f & ${FIRST} <> 0 AND coalesce(x.valid_seq IS NOT NULL AND x.valid_hash = u.h, false)) AS dup
-           FROM unnest(p_keys, p_data, p_cts, p_hashes, p_digests, p_flags) WITH ORDINALITY AS u(k, d, ct, h, dg, f, o)
-           LEFT JOIN LATERAL (
-             SELECT key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
-              WHERE u.f & ${FIRST | LAST} <> 0 AND topic_id = tp.id AND key = u.k COLLATE "C" LIMIT 1) x ON true
-       ), n AS (
-         SELECT d.*, CASE WHEN NOT d.dup THEN tp.max_seq + count(*) FILTER (WHERE NOT d.dup) OVER (ORDER BY d.o) END AS s,
-                d.f & ${LAST} <> 0 AND NOT d.dup AS w
-           FROM d
-       )`;
-  return `CREATE OR REPLACE FUNCTION ${fnName(db)}(
+  const txnPart = chainSqlParts({ seq: '', key: '', hash: '', digest: '', contentType: '' }).txn;
+  return `CREATE OR REPLACE FUNCTION ${fnName(db, kind)}(
       p_version integer, p_topic text, p_expect bigint, p_keys text[], p_data text[], p_cts text[],
       p_hashes text[], p_digests text[], p_flags smallint[], p_meta text, p_meta_digest text, p_by text, p_channel text,
       OUT o_txn bigint, OUT o_base bigint, OUT o_dups text, OUT o_hseqs bigint[], OUT o_htxns bigint[])
-    LANGUAGE plpgsql VOLATILE AS $fn$
+    LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
     DECLARE
-      v integer; tp record; last_ms bigint; v_ms bigint; v_time text; v_txn bigint; v_n bigint;
-      v_events text; v_kd bigint; v_chain text;
+      v integer; tp record; h record; last_ms bigint; v_ms bigint; v_time text; v_txn bigint; v_n bigint := 0;
+      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean;
     BEGIN
       SELECT max(version) INTO v FROM ${t.version};
       IF v > p_version THEN RAISE EXCEPTION USING ERRCODE = '${TOO_NEW}', MESSAGE = v::text; END IF;
@@ -123,10 +119,81 @@ function createSql(db: Db): string {
       v_time := to_char((timestamp '1970-01-01' + v_ms * interval '1 millisecond'), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
       v_txn := tp.max_txn + 1;
       o_base := tp.max_seq;
-      -- One statement for the events and both surfaces. Its CTEs share one snapshot, taken once
-      -- the topic lock is held: every one reads the heads as they were before this transaction.
-      -- A key's head row exists (hx) or not: updated or inserted, never both.
-      WITH ${rows}, ev AS (
+      ${kind === 'few' ? fewEventsSql(t) : setOfEventsSql(t)}
+      IF v_n = 0 THEN RETURN; END IF;
+      v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');
+      INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
+        VALUES (tp.id, v_txn, tp.max_seq + 1, tp.max_seq + v_n, v_n, v_time, false, p_meta, p_by, v_chain);
+      UPDATE ${t.topics} SET max_seq = tp.max_seq + v_n, max_txn = v_txn, keys = keys + v_kd, last_time = v_time, head = v_chain
+       WHERE id = tp.id;
+      PERFORM pg_notify(p_channel, '{"topic":' || to_json(p_topic)::text || ',"maxSeq":' || (tp.max_seq + v_n) || '}');
+      o_txn := v_txn;
+    END
+    $fn$`;
+}
+
+/**
+ * The `few` kind's events: one at a time, each looking up its key's head (which an earlier event
+ * of this transaction may have just written), except a REPEAT, a duplicate without looking.
+ */
+function fewEventsSql(t: Tables): string {
+  const event = chainSqlParts({
+    seq: '(tp.max_seq + v_n)',
+    key: 'p_keys[i]',
+    hash: 'p_hashes[i]',
+    digest: 'p_digests[i]',
+    contentType: 'p_cts[i]',
+  }).event;
+  return `o_dups := '';
+      FOR i IN 1 .. coalesce(array_length(p_keys, 1), 0) LOOP
+        IF p_flags[i] & ${REPEAT} <> 0 THEN o_dups := o_dups || 't'; CONTINUE; END IF;
+        SELECT valid_seq, valid_txn, valid_hash, valid_tomb INTO h FROM ${t.heads}
+         WHERE topic_id = tp.id AND key = p_keys[i];
+        IF h.valid_seq IS NOT NULL AND h.valid_hash = p_hashes[i] THEN
+          o_dups := o_dups || 't';
+          IF p_flags[i] & ${FIRST} <> 0 THEN o_hseqs := o_hseqs || h.valid_seq; o_htxns := o_htxns || h.valid_txn; END IF;
+          CONTINUE;
+        END IF;
+        v_n := v_n + 1;
+        o_dups := o_dups || 'f';
+        v_tb := p_flags[i] & ${TOMB} <> 0;
+        INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
+          VALUES (tp.id, tp.max_seq + v_n, v_txn, p_keys[i], 'event', p_data[i], v_tb, p_cts[i], p_hashes[i], v_time);
+        INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
+          VALUES (tp.id, p_keys[i], tp.max_seq + v_n, v_txn, v_tb, tp.max_seq + v_n, v_txn, p_hashes[i], v_tb)
+          ON CONFLICT (topic_id, key) DO UPDATE SET
+            raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
+            valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
+            valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb;
+        v_kd := v_kd + (CASE WHEN v_tb THEN 0 ELSE 1 END)
+                     - (CASE WHEN h.valid_seq IS NULL OR h.valid_tomb THEN 0 ELSE 1 END);
+        v_events := v_events || ${event};
+      END LOOP;`;
+}
+
+/**
+ * The \`set\` kind's events: one statement. The stored head is looked up for FIRST and LAST events
+ * only; \`dup\` is de-duplication against the newest valid event; \`s\` numbers the stored events
+ * densely after max_seq; \`w\` marks the event whose row becomes its key's head, which exists (hx)
+ * or not: updated or inserted, never both. The CTEs share one snapshot, taken once the topic lock
+ * is held: every one reads the heads as they were before this transaction.
+ */
+function setOfEventsSql(t: Tables): string {
+  const event = chainSqlParts({ seq: 'n.s', key: 'n.k', hash: 'n.h', digest: 'n.dg', contentType: 'n.ct' }).event;
+  return `WITH d AS (
+         SELECT u.o, u.k, u.d, u.ct, u.h, u.dg, u.f, u.f & ${TOMB} <> 0 AS tb,
+                x.key IS NOT NULL AS hx, x.valid_seq AS hs, x.valid_txn AS ht,
+                coalesce(x.valid_seq IS NOT NULL AND NOT x.valid_tomb, false) AS hv,
+                u.f & ${REPEAT} <> 0 OR (u.f & ${FIRST} <> 0 AND coalesce(x.valid_seq IS NOT NULL AND x.valid_hash = u.h, false)) AS dup
+           FROM unnest(p_keys, p_data, p_cts, p_hashes, p_digests, p_flags) WITH ORDINALITY AS u(k, d, ct, h, dg, f, o)
+           LEFT JOIN LATERAL (
+             SELECT key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
+              WHERE u.f & ${FIRST | LAST} <> 0 AND topic_id = tp.id AND key = u.k COLLATE "C" LIMIT 1) x ON true
+       ), n AS (
+         SELECT d.*, CASE WHEN NOT d.dup THEN tp.max_seq + count(*) FILTER (WHERE NOT d.dup) OVER (ORDER BY d.o) END AS s,
+                d.f & ${LAST} <> 0 AND NOT d.dup AS w
+           FROM d
+       ), ev AS (
          INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
          SELECT tp.id, n.s, v_txn, n.k, 'event', n.d, n.tb, n.ct, n.h, v_time FROM n WHERE NOT n.dup
        ), hn AS (
@@ -142,19 +209,9 @@ function createSql(db: Db): string {
              array_agg(n.ht ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
              count(*) FILTER (WHERE NOT n.dup),
              coalesce(sum((CASE WHEN n.tb THEN 0 ELSE 1 END) - (CASE WHEN n.hv THEN 1 ELSE 0 END)) FILTER (WHERE n.w), 0),
-             string_agg(${chain.event}, '' ORDER BY n.o) FILTER (WHERE NOT n.dup)
+             coalesce(string_agg(${event}, '' ORDER BY n.o) FILTER (WHERE NOT n.dup), '')
         INTO o_dups, o_hseqs, o_htxns, v_n, v_kd, v_events
-        FROM n;
-      IF v_n = 0 THEN RETURN; END IF;
-      v_chain := encode(sha256(convert_to(${chain.txn} || v_events, 'UTF8')), 'hex');
-      INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
-        VALUES (tp.id, v_txn, tp.max_seq + 1, tp.max_seq + v_n, v_n, v_time, false, p_meta, p_by, v_chain);
-      UPDATE ${t.topics} SET max_seq = tp.max_seq + v_n, max_txn = v_txn, keys = keys + v_kd, last_time = v_time, head = v_chain
-       WHERE id = tp.id;
-      PERFORM pg_notify(p_channel, '{"topic":' || to_json(p_topic)::text || ',"maxSeq":' || (tp.max_seq + v_n) || '}');
-      o_txn := v_txn;
-    END
-    $fn$`;
+        FROM n;`;
 }
 
 /** The flags of each event of `p` (FIRST, REPEAT, LAST, TOMB above). */
@@ -197,7 +254,8 @@ export async function ensureAppendFn(db: Db, state: { usable: boolean | null }, 
         return false;
       }
     }
-    await c.query(createSql(db));
+    await c.query(createSql(db, 'few'));
+    await c.query(createSql(db, 'set'));
   } catch (err) {
     // A broken connection says nothing about the database: this write takes the other path
     // (which retries on a fresh connection) and a later one tries again. Anything else (no TEMP
@@ -249,11 +307,13 @@ export async function callAppendFn(
     digests[i] = e.digest;
   }
   const flags = eventFlags(p);
+  const kind: FnKind = n <= FEW_EVENTS ? 'few' : 'set';
   let row: FnRow;
   try {
-    const res = await c.query<FnRow>(
-      `SELECT * FROM ${fnName(db)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
+    const res = await c.query<FnRow>({
+      name: `tm_${kind}_${db.channel}`,
+      text: `SELECT * FROM ${fnName(db, kind)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      values: [
         SCHEMA_VERSION,
         p.topic,
         p.expectMaxSeq ?? null,
@@ -268,7 +328,7 @@ export async function callAppendFn(
         p.by,
         db.channel,
       ],
-    );
+    });
     row = res.rows[0]!;
   } catch (err) {
     const code = (err as { code?: unknown }).code;
