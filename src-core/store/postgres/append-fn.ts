@@ -93,7 +93,7 @@ function createSql(db: Db, kind: FnKind): string {
       p_version integer, p_topic text, p_expect bigint, p_keys text[], p_data text[], p_cts text[],
       p_hashes text[], p_digests text[], p_flags smallint[], p_meta text, p_meta_digest text, p_by text, p_channel text,
       OUT o_txn bigint, OUT o_base bigint, OUT o_dups text, OUT o_hseqs bigint[], OUT o_htxns bigint[])
-    LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan AS $fn$
+    LANGUAGE plpgsql VOLATILE ${kind === 'set' ? 'SET plan_cache_mode = force_generic_plan' : ''} AS $fn$
     DECLARE
       v integer; tp record; h record; last_ms bigint; v_ms bigint; v_time text; v_txn bigint; v_n bigint := 0;
       v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean;
