@@ -1,15 +1,16 @@
 /**
- * The one-round-trip append (docs/postgres.md, "One round trip per append"): a PL/pgSQL function
- * that does, in one statement run in autocommit, what the two-round-trip path of write.ts does for
- * one transaction of a few events: the SCHEMA_TOO_NEW check, locking (creating) the topic row,
- * the commit time (the database clock, never earlier than the topic's last), expectMaxSeq, dense
- * seq/txn numbers, de-duplication against the newest valid event (earlier events of the same
- * transaction included), the event rows, both surfaces, the txn row with its hash chain, the
- * topic's counters and head, and the commit notification.
+ * The one-round-trip append (docs/postgres.md, "One round trip per append"): PL/pgSQL functions
+ * that do, in one statement run in autocommit, what the two-round-trip path of write.ts does for
+ * one transaction: the SCHEMA_TOO_NEW check, locking (creating) the topic row, the commit time
+ * (the database clock, never earlier than the topic's last), expectMaxSeq, dense seq/txn numbers,
+ * de-duplication against the newest valid event (earlier events of the same transaction
+ * included), the event rows, both surfaces, the txn row with its hash chain, the topic's counters
+ * and head, and the commit notification. Two kinds with one signature and one answer: per event
+ * for a transaction of at most FEW_EVENTS events, one set-based statement for larger ones.
  *
- * The function is a TEMPORARY one (`pg_temp`), created once per pooled connection by the code
- * that calls it, so it is never part of the store's schema: no schema version, no migration, and
- * servers of two versions each run their own. Computing the chain inside PostgreSQL is a second
+ * The functions are TEMPORARY ones (`pg_temp`), created once per pooled connection by the code
+ * that calls them, so they are never part of the store's schema: no schema version, no migration,
+ * and servers of two versions each run their own. Computing the chain inside PostgreSQL is a second
  * rendering of the layout whose one home is store/chain.ts: `chainSqlParts` below is the whole of
  * it, and test/postgres/append-fn.int.test.ts checks it byte for byte against chain.ts on hostile
  * inputs (unicode and astral keys, content types, meta, by, tombstones, duplicates). It needs a
