@@ -55,14 +55,15 @@ export interface ChainSqlEvent {
 /**
  * The chain's layout in SQL, as store/chain.ts defines it: `str(s)` is a netstring of UTF-8
  * bytes, the transaction part is prev ‖ int(txn) ‖ str(time) ‖ opt(by) ‖ str(metaDigest), and a
- * plain event is int(seq) ‖ str(key) ‖ str('event') ‖ str(hash) ‖ str(digest) ‖ str(contentType) ‖ ~ ‖ ~.
- * `e` names the SQL expressions of the event's fields.
+ * plain event is int(seq) ‖ str(key) ‖ str('event') ‖ str(hash) ‖ str(digest) ‖ str(contentType) ‖ ~ ‖ ~,
+ * given the SQL expressions of the event's fields.
  */
-export function chainSqlParts(e: ChainSqlEvent): { txn: string; event: string } {
+export function chainSqlParts(): { txn: string; event: (e: ChainSqlEvent) => string } {
   const str = (x: string): string => `(octet_length(${x})::text || ':' || ${x} || ',')`;
   return {
     txn: `coalesce(tp.head, repeat('0', 64)) || ${str('v_txn::text')} || ${str('v_time')} || CASE WHEN p_by IS NULL THEN '~' ELSE ${str('p_by')} END || ${str('p_meta_digest')}`,
-    event: `${str(`${e.seq}::text`)} || ${str(e.key)} || '5:event,' || ${str(e.hash)} || ${str(e.digest)} || ${str(e.contentType)} || '~~'`,
+    event: (e) =>
+      `${str(`${e.seq}::text`)} || ${str(e.key)} || '5:event,' || ${str(e.hash)} || ${str(e.digest)} || ${str(e.contentType)} || '~~'`,
   };
 }
 
@@ -89,7 +90,7 @@ const TOMB = 8;
  */
 function createSql(db: Db, kind: FnKind): string {
   const t = db.t;
-  const txnPart = chainSqlParts({ seq: '', key: '', hash: '', digest: '', contentType: '' }).txn;
+  const txnPart = chainSqlParts().txn;
   return `CREATE OR REPLACE FUNCTION ${fnName(db, kind)}(
       p_version integer, p_topic text, p_expect bigint, p_keys text[], p_data text[], p_cts text[],
       p_hashes text[], p_digests text[], p_flags smallint[], p_meta text, p_meta_digest text, p_by text, p_channel text,
@@ -138,13 +139,13 @@ function createSql(db: Db, kind: FnKind): string {
  * of this transaction may have just written), except a REPEAT, a duplicate without looking.
  */
 function fewEventsSql(t: Tables): string {
-  const event = chainSqlParts({
+  const event = chainSqlParts().event({
     seq: '(tp.max_seq + v_n)',
     key: 'p_keys[i]',
     hash: 'p_hashes[i]',
     digest: 'p_digests[i]',
     contentType: 'p_cts[i]',
-  }).event;
+  });
   return `o_dups := '';
       FOR i IN 1 .. coalesce(array_length(p_keys, 1), 0) LOOP
         IF p_flags[i] & ${REPEAT} <> 0 THEN o_dups := o_dups || 't'; CONTINUE; END IF;
@@ -180,7 +181,7 @@ function fewEventsSql(t: Tables): string {
  * is held: every one reads the heads as they were before this transaction.
  */
 function setOfEventsSql(t: Tables): string {
-  const event = chainSqlParts({ seq: 'n.s', key: 'n.k', hash: 'n.h', digest: 'n.dg', contentType: 'n.ct' }).event;
+  const event = chainSqlParts().event({ seq: 'n.s', key: 'n.k', hash: 'n.h', digest: 'n.dg', contentType: 'n.ct' });
   return `WITH d AS (
          SELECT u.o, u.k, u.d, u.ct, u.h, u.dg, u.f, u.f & ${TOMB} <> 0 AS tb,
                 x.key IS NOT NULL AS hx, x.valid_seq AS hs, x.valid_txn AS ht,
