@@ -11,6 +11,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppendRequest, StoredEvent } from '../../src-core/model/types';
 import { openPostgresStore } from '../../src-core/store/postgres';
+import { FEW_EVENTS } from '../../src-core/store/postgres/append-fn';
 import { channelFor, tablesFor } from '../../src-core/store/postgres/db';
 import { expectChainHolds } from '../contract/oracle';
 import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
@@ -48,48 +49,82 @@ const withoutTime = (e: StoredEvent): Omit<StoredEvent, 'time'> => {
   return rest;
 };
 
-describe('PostgreSQL one-round-trip append', () => {
-  it('writes chains that recompute with chain.ts on hostile inputs, and the same log as the batch path', async () => {
-    const schema = uniqueName('tm_append_fn');
-    cleanups.push(() => dropSchema(schema));
-    const store = await openPostgresStore({ url: PG_URL, schema });
-    cleanups.push(() => store.close());
-    const fnAnswers = [];
-    const batchAnswers = [];
-    for (const req of hostileWrites()) {
-      fnAnswers.push(await store.append('fn', req));
-      const b = await store.appendBatch([{ topic: 'batch', ...req }]);
-      expect(b.error).toBeNull();
-      batchAnswers.push(b.results[0]);
-    }
-    expect(fnAnswers).toEqual(batchAnswers);
-    // The appends went through the function: it exists, in a pooled session's pg_temp schema.
-    const fns = await adminQuery(
-      `SELECT count(*)::int AS n FROM pg_proc WHERE proname = '${channelFor(schema)}_append'`,
-    );
-    expect(fns.rows[0]).toEqual({ n: 1 });
-    expect(fnAnswers.some((a) => a.txn === null)).toBe(true);
-    await expectChainHolds(store, 'fn');
-    await expectChainHolds(store, 'batch');
-    const a = await store.readEvents('fn', { limit: 1000 });
-    const b = await store.readEvents('batch', { limit: 1000 });
-    expect(a.events.map(withoutTime)).toEqual(b.events.map((e) => ({ ...withoutTime(e), topic: 'fn' })));
-    const ta = await store.listTxns('fn', { limit: 1000 });
-    const tb = await store.listTxns('batch', { limit: 1000 });
-    const strip = (x: (typeof ta.txns)[number]): unknown => ({ ...x, time: 0, chain: 0 });
-    expect(ta.txns.map(strip)).toEqual(tb.txns.map(strip));
-    const ia = await store.topicInfo('fn');
-    const ib = await store.topicInfo('batch');
-    expect({ ...ia, topic: 0, head: 0, lastTime: 0 }).toEqual({ ...ib, topic: 0, head: 0, lastTime: 0 });
-    const surfaceA = await store.surface('fn', { limit: 1000 });
-    const surfaceB = await store.surface('batch', { limit: 1000 });
-    expect(surfaceA.rows.length).toBeGreaterThan(5);
-    expect(JSON.stringify(surfaceA.rows).replaceAll(/"time":"[^"]*"/g, '')).toBe(
-      JSON.stringify(surfaceB.rows)
-        .replaceAll(/"time":"[^"]*"/g, '')
-        .replaceAll('"topic":"batch"', '"topic":"fn"'),
-    );
+/**
+ * The same writes, each grown past FEW_EVENTS (so the set-based function takes them): its events
+ * repeated (duplicates within the transaction, of stored and of just-written events), with a
+ * changed value and a tombstone of the same keys in between.
+ */
+function largeHostileWrites(): AppendRequest[] {
+  const writes = hostileWrites();
+  const out = writes.map((req) => {
+    const events = [...req.events];
+    for (const e of req.events) events.push({ ...e, data: { changed: e.key } });
+    for (const e of req.events) events.push({ ...e, data: null });
+    while (events.length <= FEW_EVENTS * 2) events.push(...req.events);
+    return { ...req, events };
   });
+  // Then a transaction of nothing but duplicates: the last write's events, which end it, again.
+  const last = writes.at(-1)!;
+  const events = [];
+  while (events.length <= FEW_EVENTS) events.push(...last.events);
+  out.push({ events });
+  return out;
+}
+
+describe('PostgreSQL one-round-trip append', () => {
+  it.each([
+    ['few events per transaction', hostileWrites],
+    [`more than ${FEW_EVENTS} events per transaction`, largeHostileWrites],
+  ])(
+    'writes chains that recompute with chain.ts on hostile inputs, and the same log as the batch path (%s)',
+    async (_, writes) => {
+      const schema = uniqueName('tm_append_fn');
+      cleanups.push(() => dropSchema(schema));
+      const store = await openPostgresStore({ url: PG_URL, schema });
+      cleanups.push(() => store.close());
+      const fnAnswers = [];
+      const batchAnswers = [];
+      const all = writes();
+      expect(all.every((w) => w.events.length > FEW_EVENTS)).toBe(writes === largeHostileWrites);
+      for (const req of all) {
+        fnAnswers.push(await store.append('fn', req));
+        const b = await store.appendBatch([{ topic: 'batch', ...req }]);
+        expect(b.error).toBeNull();
+        batchAnswers.push(b.results[0]);
+      }
+      expect(fnAnswers).toEqual(batchAnswers);
+      // The appends went through the functions: they exist, in a pooled session's pg_temp schema
+      // (a session without them would have taken the other path, silently).
+      const fns = await adminQuery(
+        `SELECT proname FROM pg_proc WHERE proname LIKE '${channelFor(schema)}_append%' ORDER BY proname`,
+      );
+      expect(fns.rows).toEqual([
+        { proname: `${channelFor(schema)}_append` },
+        { proname: `${channelFor(schema)}_append_set` },
+      ]);
+      expect(fnAnswers.some((a) => a.txn === null)).toBe(true);
+      await expectChainHolds(store, 'fn');
+      await expectChainHolds(store, 'batch');
+      const a = await store.readEvents('fn', { limit: 1000 });
+      const b = await store.readEvents('batch', { limit: 1000 });
+      expect(a.events.map(withoutTime)).toEqual(b.events.map((e) => ({ ...withoutTime(e), topic: 'fn' })));
+      const ta = await store.listTxns('fn', { limit: 1000 });
+      const tb = await store.listTxns('batch', { limit: 1000 });
+      const strip = (x: (typeof ta.txns)[number]): unknown => ({ ...x, time: 0, chain: 0 });
+      expect(ta.txns.map(strip)).toEqual(tb.txns.map(strip));
+      const ia = await store.topicInfo('fn');
+      const ib = await store.topicInfo('batch');
+      expect({ ...ia, topic: 0, head: 0, lastTime: 0 }).toEqual({ ...ib, topic: 0, head: 0, lastTime: 0 });
+      const surfaceA = await store.surface('fn', { limit: 1000 });
+      const surfaceB = await store.surface('batch', { limit: 1000 });
+      expect(surfaceA.rows.length).toBeGreaterThan(5);
+      expect(JSON.stringify(surfaceA.rows).replaceAll(/"time":"[^"]*"/g, '')).toBe(
+        JSON.stringify(surfaceB.rows)
+          .replaceAll(/"time":"[^"]*"/g, '')
+          .replaceAll('"topic":"batch"', '"topic":"fn"'),
+      );
+    },
+  );
 
   it('never commits earlier than the topic last did, and writes that time as readers see it', async () => {
     const schema = uniqueName('tm_append_fn_time');

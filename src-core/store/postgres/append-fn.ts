@@ -1,15 +1,16 @@
 /**
- * The one-round-trip append (docs/postgres.md, "One round trip per append"): a PL/pgSQL function
- * that does, in one statement run in autocommit, what the two-round-trip path of write.ts does for
- * one transaction of a few events: the SCHEMA_TOO_NEW check, locking (creating) the topic row,
- * the commit time (the database clock, never earlier than the topic's last), expectMaxSeq, dense
- * seq/txn numbers, de-duplication against the newest valid event (earlier events of the same
- * transaction included), the event rows, both surfaces, the txn row with its hash chain, the
- * topic's counters and head, and the commit notification.
+ * The one-round-trip append (docs/postgres.md, "One round trip per append"): PL/pgSQL functions
+ * that do, in one statement run in autocommit, what the two-round-trip path of write.ts does for
+ * one transaction: the SCHEMA_TOO_NEW check, locking (creating) the topic row, the commit time
+ * (the database clock, never earlier than the topic's last), expectMaxSeq, dense seq/txn numbers,
+ * de-duplication against the newest valid event (earlier events of the same transaction
+ * included), the event rows, both surfaces, the txn row with its hash chain, the topic's counters
+ * and head, and the commit notification. Two kinds with one signature and one answer: per event
+ * for a transaction of at most FEW_EVENTS events, one set-based statement for larger ones.
  *
- * The function is a TEMPORARY one (`pg_temp`), created once per pooled connection by the code
- * that calls it, so it is never part of the store's schema: no schema version, no migration, and
- * servers of two versions each run their own. Computing the chain inside PostgreSQL is a second
+ * The functions are TEMPORARY ones (`pg_temp`), created once per pooled connection by the code
+ * that calls them, so they are never part of the store's schema: no schema version, no migration,
+ * and servers of two versions each run their own. Computing the chain inside PostgreSQL is a second
  * rendering of the layout whose one home is store/chain.ts: `chainSqlParts` below is the whole of
  * it, and test/postgres/append-fn.int.test.ts checks it byte for byte against chain.ts on hostile
  * inputs (unicode and astral keys, content types, meta, by, tombstones, duplicates). It needs a
@@ -21,12 +22,9 @@ import { schemaTooNew } from '../../model/errors';
 import { metaDigest } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq } from '../prepare';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
-import type { Db } from './db';
+import type { Db, Tables } from './db';
 import { isConnectionError } from './errors';
 import { SCHEMA_VERSION } from './schema';
-
-/** Most events of a transaction sent through the function (larger ones: one statement for all). */
-export const APPEND_FN_MAX_EVENTS = 8;
 
 /** SQLSTATEs the function raises: a newer schema, expectMaxSeq not met, a topic time it cannot read. */
 const TOO_NEW = 'TMV01';
@@ -35,35 +33,72 @@ const FALLBACK = 'TMF01';
 /** undefined_function: the session no longer has the function. */
 const UNDEFINED_FUNCTION = '42883';
 
-/** The function's name for a store (its channel is unique per schema). */
-function fnName(db: Db): string {
-  return `pg_temp.${db.channel}_append`;
+/** Most events of a transaction sent to the per-event function (larger ones: the set-based one). */
+export const FEW_EVENTS = 8;
+
+type FnKind = 'few' | 'set';
+
+/** A function's name for a store (its channel is unique per schema). */
+function fnName(db: Db, kind: FnKind): string {
+  return kind === 'few' ? `pg_temp.${db.channel}_append` : `pg_temp.${db.channel}_append_set`;
+}
+
+/** The SQL expressions of one stored event that the chain's event part covers. */
+export interface ChainSqlEvent {
+  seq: string;
+  key: string;
+  hash: string;
+  digest: string;
+  contentType: string;
 }
 
 /**
  * The chain's layout in SQL, as store/chain.ts defines it: `str(s)` is a netstring of UTF-8
  * bytes, the transaction part is prev ‖ int(txn) ‖ str(time) ‖ opt(by) ‖ str(metaDigest), and a
- * plain event is int(seq) ‖ str(key) ‖ str('event') ‖ str(hash) ‖ str(digest) ‖ str(contentType) ‖ ~ ‖ ~.
+ * plain event is int(seq) ‖ str(key) ‖ str('event') ‖ str(hash) ‖ str(digest) ‖ str(contentType) ‖ ~ ‖ ~,
+ * given the SQL expressions of the event's fields.
  */
-export function chainSqlParts(): { txn: string; event: string } {
-  const str = (e: string): string => `(octet_length(${e})::text || ':' || ${e} || ',')`;
+export function chainSqlParts(): { txn: string; event: (e: ChainSqlEvent) => string } {
+  const str = (x: string): string => `(octet_length(${x})::text || ':' || ${x} || ',')`;
   return {
     txn: `coalesce(tp.head, repeat('0', 64)) || ${str('v_txn::text')} || ${str('v_time')} || CASE WHEN p_by IS NULL THEN '~' ELSE ${str('p_by')} END || ${str('p_meta_digest')}`,
-    event: `${str('v_seq::text')} || ${str('p_keys[i]')} || '5:event,' || ${str('p_hashes[i]')} || ${str('p_digests[i]')} || ${str('p_cts[i]')} || '~~'`,
+    event: (e) =>
+      `${str(`${e.seq}::text`)} || ${str(e.key)} || '5:event,' || ${str(e.hash)} || ${str(e.digest)} || ${str(e.contentType)} || '~~'`,
   };
 }
 
-function createSql(db: Db): string {
+/**
+ * Per-event flags the client computes from the transaction alone (`eventFlags`), so the server
+ * needs no per-key window: FIRST (no earlier event of the key here: its duplicate check is against
+ * the stored valid head), REPEAT (repeats the hash of the previous event of its key here: a
+ * duplicate whatever is stored, since that event is then the newest valid one or a duplicate of
+ * it), LAST (the last event of its key here that is not a REPEAT: the one whose row becomes the
+ * key's head unless it is a duplicate), TOMB (a tombstone).
+ */
+const FIRST = 1;
+const REPEAT = 2;
+const LAST = 4;
+const TOMB = 8;
+
+/**
+ * The function of one kind, for a store. Both take the same parameters and answer the same way;
+ * both lock, check and number as described above, then write the events, both surfaces, the txn
+ * row with its chain, the topic's counters and head, and notify. They differ in how they store the
+ * events: `few` one event at a time (each looks up its key's head after the previous ones were
+ * stored: cheapest for a handful of events), `set` in one statement for all of them (whose fixed
+ * cost is higher, and whose cost per event is a fraction of the other's).
+ */
+function createSql(db: Db, kind: FnKind): string {
   const t = db.t;
-  const chain = chainSqlParts();
-  return `CREATE OR REPLACE FUNCTION ${fnName(db)}(
-      p_version integer, p_topic text, p_expect bigint, p_keys text[], p_data text[], p_tombs boolean[],
-      p_cts text[], p_hashes text[], p_digests text[], p_meta text, p_meta_digest text, p_by text, p_channel text,
-      OUT o_txn bigint, OUT o_seqs bigint[], OUT o_txns bigint[], OUT o_dups boolean[])
-    LANGUAGE plpgsql VOLATILE AS $fn$
+  const txnPart = chainSqlParts().txn;
+  return `CREATE OR REPLACE FUNCTION ${fnName(db, kind)}(
+      p_version integer, p_topic text, p_expect bigint, p_keys text[], p_data text[], p_cts text[],
+      p_hashes text[], p_digests text[], p_flags smallint[], p_meta text, p_meta_digest text, p_by text, p_channel text,
+      OUT o_txn bigint, OUT o_base bigint, OUT o_dups text, OUT o_hseqs bigint[], OUT o_htxns bigint[])
+    LANGUAGE plpgsql VOLATILE ${kind === 'set' ? 'SET plan_cache_mode = force_generic_plan' : ''} AS $fn$
     DECLARE
-      v integer; tp record; h record; last_ms bigint; v_ms bigint; v_time text; v_txn bigint; v_seq bigint;
-      v_layout text; v_chain text; v_kd bigint := 0;
+      v integer; tp record; h record; last_ms bigint; v_ms bigint; v_time text; v_txn bigint; v_n bigint := 0;
+      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean;
     BEGIN
       SELECT max(version) INTO v FROM ${t.version};
       IF v > p_version THEN RAISE EXCEPTION USING ERRCODE = '${TOO_NEW}', MESSAGE = v::text; END IF;
@@ -85,40 +120,121 @@ function createSql(db: Db): string {
       END IF;
       v_time := to_char((timestamp '1970-01-01' + v_ms * interval '1 millisecond'), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
       v_txn := tp.max_txn + 1;
-      v_seq := tp.max_seq;
-      v_layout := ${chain.txn};
-      o_seqs := '{}'; o_txns := '{}'; o_dups := '{}';
+      o_base := tp.max_seq;
+      ${kind === 'few' ? fewEventsSql(t) : setOfEventsSql(t)}
+      IF v_n = 0 THEN RETURN; END IF;
+      v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');
+      INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
+        VALUES (tp.id, v_txn, tp.max_seq + 1, tp.max_seq + v_n, v_n, v_time, false, p_meta, p_by, v_chain);
+      UPDATE ${t.topics} SET max_seq = tp.max_seq + v_n, max_txn = v_txn, keys = keys + v_kd, last_time = v_time, head = v_chain
+       WHERE id = tp.id;
+      PERFORM pg_notify(p_channel, '{"topic":' || to_json(p_topic)::text || ',"maxSeq":' || (tp.max_seq + v_n) || '}');
+      o_txn := v_txn;
+    END
+    $fn$`;
+}
+
+/**
+ * The `few` kind's events: one at a time, each looking up its key's head (which an earlier event
+ * of this transaction may have just written), except a REPEAT, a duplicate without looking.
+ */
+function fewEventsSql(t: Tables): string {
+  const event = chainSqlParts().event({
+    seq: '(tp.max_seq + v_n)',
+    key: 'p_keys[i]',
+    hash: 'p_hashes[i]',
+    digest: 'p_digests[i]',
+    contentType: 'p_cts[i]',
+  });
+  return `o_dups := '';
       FOR i IN 1 .. coalesce(array_length(p_keys, 1), 0) LOOP
+        IF p_flags[i] & ${REPEAT} <> 0 THEN o_dups := o_dups || 't'; CONTINUE; END IF;
         SELECT valid_seq, valid_txn, valid_hash, valid_tomb INTO h FROM ${t.heads}
          WHERE topic_id = tp.id AND key = p_keys[i];
         IF h.valid_seq IS NOT NULL AND h.valid_hash = p_hashes[i] THEN
-          o_seqs := o_seqs || h.valid_seq; o_txns := o_txns || h.valid_txn; o_dups := o_dups || true;
+          o_dups := o_dups || 't';
+          IF p_flags[i] & ${FIRST} <> 0 THEN o_hseqs := o_hseqs || h.valid_seq; o_htxns := o_htxns || h.valid_txn; END IF;
           CONTINUE;
         END IF;
-        v_seq := v_seq + 1;
-        o_seqs := o_seqs || v_seq; o_txns := o_txns || v_txn; o_dups := o_dups || false;
+        v_n := v_n + 1;
+        o_dups := o_dups || 'f';
+        v_tb := p_flags[i] & ${TOMB} <> 0;
         INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-          VALUES (tp.id, v_seq, v_txn, p_keys[i], 'event', p_data[i], p_tombs[i], p_cts[i], p_hashes[i], v_time);
+          VALUES (tp.id, tp.max_seq + v_n, v_txn, p_keys[i], 'event', p_data[i], v_tb, p_cts[i], p_hashes[i], v_time);
         INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
-          VALUES (tp.id, p_keys[i], v_seq, v_txn, p_tombs[i], v_seq, v_txn, p_hashes[i], p_tombs[i])
+          VALUES (tp.id, p_keys[i], tp.max_seq + v_n, v_txn, v_tb, tp.max_seq + v_n, v_txn, p_hashes[i], v_tb)
           ON CONFLICT (topic_id, key) DO UPDATE SET
             raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
             valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
             valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb;
-        v_kd := v_kd + (CASE WHEN p_tombs[i] THEN 0 ELSE 1 END)
+        v_kd := v_kd + (CASE WHEN v_tb THEN 0 ELSE 1 END)
                      - (CASE WHEN h.valid_seq IS NULL OR h.valid_tomb THEN 0 ELSE 1 END);
-        v_layout := v_layout || ${chain.event};
-      END LOOP;
-      IF v_seq = tp.max_seq THEN RETURN; END IF;
-      v_chain := encode(sha256(convert_to(v_layout, 'UTF8')), 'hex');
-      INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
-        VALUES (tp.id, v_txn, tp.max_seq + 1, v_seq, v_seq - tp.max_seq, v_time, false, p_meta, p_by, v_chain);
-      UPDATE ${t.topics} SET max_seq = v_seq, max_txn = v_txn, keys = keys + v_kd, last_time = v_time, head = v_chain
-       WHERE id = tp.id;
-      PERFORM pg_notify(p_channel, '{"topic":' || to_json(p_topic)::text || ',"maxSeq":' || v_seq || '}');
-      o_txn := v_txn;
-    END
-    $fn$`;
+        v_events := v_events || ${event};
+      END LOOP;`;
+}
+
+/**
+ * The \`set\` kind's events: one statement. The stored head is looked up for FIRST and LAST events
+ * only; \`dup\` is de-duplication against the newest valid event; \`s\` numbers the stored events
+ * densely after max_seq; \`w\` marks the event whose row becomes its key's head, which exists (hx)
+ * or not: updated or inserted, never both. The CTEs share one snapshot, taken once the topic lock
+ * is held: every one reads the heads as they were before this transaction.
+ */
+function setOfEventsSql(t: Tables): string {
+  const event = chainSqlParts().event({ seq: 'n.s', key: 'n.k', hash: 'n.h', digest: 'n.dg', contentType: 'n.ct' });
+  return `WITH d AS (
+         SELECT u.o, u.k, u.d, u.ct, u.h, u.dg, u.f, u.f & ${TOMB} <> 0 AS tb,
+                x.key IS NOT NULL AS hx, x.valid_seq AS hs, x.valid_txn AS ht,
+                coalesce(x.valid_seq IS NOT NULL AND NOT x.valid_tomb, false) AS hv,
+                u.f & ${REPEAT} <> 0 OR (u.f & ${FIRST} <> 0 AND coalesce(x.valid_seq IS NOT NULL AND x.valid_hash = u.h, false)) AS dup
+           FROM unnest(p_keys, p_data, p_cts, p_hashes, p_digests, p_flags) WITH ORDINALITY AS u(k, d, ct, h, dg, f, o)
+           LEFT JOIN LATERAL (
+             SELECT key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
+              WHERE u.f & ${FIRST | LAST} <> 0 AND topic_id = tp.id AND key = u.k COLLATE "C" LIMIT 1) x ON true
+       ), n AS (
+         SELECT d.*, CASE WHEN NOT d.dup THEN tp.max_seq + count(*) FILTER (WHERE NOT d.dup) OVER (ORDER BY d.o) END AS s,
+                d.f & ${LAST} <> 0 AND NOT d.dup AS w
+           FROM d
+       ), ev AS (
+         INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
+         SELECT tp.id, n.s, v_txn, n.k, 'event', n.d, n.tb, n.ct, n.h, v_time FROM n WHERE NOT n.dup
+       ), hn AS (
+         INSERT INTO ${t.heads} (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
+         SELECT tp.id, n.k, n.s, v_txn, n.tb, n.s, v_txn, n.h, n.tb FROM n WHERE n.w AND NOT n.hx
+       ), hu AS (
+         UPDATE ${t.heads} x SET raw_seq = n.s, raw_txn = v_txn, raw_tomb = n.tb,
+                valid_seq = n.s, valid_txn = v_txn, valid_hash = n.h, valid_tomb = n.tb
+           FROM n WHERE n.w AND n.hx AND x.topic_id = tp.id AND x.key = n.k COLLATE "C"
+       )
+      SELECT string_agg(CASE WHEN n.dup THEN 't' ELSE 'f' END, '' ORDER BY n.o),
+             array_agg(n.hs ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
+             array_agg(n.ht ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
+             count(*) FILTER (WHERE NOT n.dup),
+             coalesce(sum((CASE WHEN n.tb THEN 0 ELSE 1 END) - (CASE WHEN n.hv THEN 1 ELSE 0 END)) FILTER (WHERE n.w), 0),
+             coalesce(string_agg(${event}, '' ORDER BY n.o) FILTER (WHERE NOT n.dup), '')
+        INTO o_dups, o_hseqs, o_htxns, v_n, v_kd, v_events
+        FROM n;`;
+}
+
+/** The flags of each event of `p` (FIRST, REPEAT, LAST, TOMB above). */
+export function eventFlags(p: PreparedTxn): number[] {
+  const n = p.events.length;
+  const flags = new Array<number>(n);
+  /** Per key: the index of its previous event, then of its last event that is not a REPEAT. */
+  const prev = new Map<string, number>();
+  const lastOf = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const e = p.events[i]!;
+    const j = prev.get(e.key);
+    let f = e.tomb ? TOMB : 0;
+    if (j === undefined) f |= FIRST;
+    else if (p.events[j]!.hash === e.hash) f |= REPEAT;
+    if ((f & REPEAT) === 0) lastOf.set(e.key, i);
+    prev.set(e.key, i);
+    flags[i] = f;
+  }
+  for (const i of lastOf.values()) flags[i]! |= LAST;
+  return flags;
 }
 
 /** Connections of the pool that hold the function (a pooled client keeps its session). */
@@ -140,7 +256,8 @@ export async function ensureAppendFn(db: Db, state: { usable: boolean | null }, 
         return false;
       }
     }
-    await c.query(createSql(db));
+    await c.query(createSql(db, 'few'));
+    await c.query(createSql(db, 'set'));
   } catch (err) {
     // A broken connection says nothing about the database: this write takes the other path
     // (which retries on a fresh connection) and a later one tries again. Anything else (no TEMP
@@ -155,10 +272,13 @@ export async function ensureAppendFn(db: Db, state: { usable: boolean | null }, 
 
 interface FnRow {
   o_txn: number | null;
-  /** bigint[] arrive as text (the store's int8 parser covers scalars only). */
-  o_seqs: string[];
-  o_txns: string[];
-  o_dups: boolean[];
+  /** max_seq before this transaction. */
+  o_base: number;
+  /** 't' or 'f' per event: a duplicate or not. */
+  o_dups: string;
+  /** The stored valid head (seq, txn) of each FIRST event that is a duplicate, in order (bigint[] arrive as text). */
+  o_hseqs: string[] | null;
+  o_htxns: string[] | null;
 }
 
 /** What the caller does when `callAppendFn` cannot answer: run the two-round-trip path. */
@@ -177,7 +297,6 @@ export async function callAppendFn(
   const n = p.events.length;
   const keys = new Array<string>(n);
   const data = new Array<string>(n);
-  const tombs = new Array<boolean>(n);
   const cts = new Array<string>(n);
   const hashes = new Array<string>(n);
   const digests = new Array<string>(n);
@@ -185,31 +304,33 @@ export async function callAppendFn(
     const e = p.events[i]!;
     keys[i] = e.key;
     data[i] = e.data;
-    tombs[i] = e.tomb;
     cts[i] = e.contentType;
     hashes[i] = e.hash;
     digests[i] = e.digest;
   }
+  const flags = eventFlags(p);
+  const kind: FnKind = n <= FEW_EVENTS ? 'few' : 'set';
   let row: FnRow;
   try {
-    const res = await c.query<FnRow>(
-      `SELECT * FROM ${fnName(db)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
+    const res = await c.query<FnRow>({
+      name: `tm_${kind}_${db.channel}`,
+      text: `SELECT * FROM ${fnName(db, kind)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      values: [
         SCHEMA_VERSION,
         p.topic,
         p.expectMaxSeq ?? null,
         keys,
         data,
-        tombs,
         cts,
         hashes,
         digests,
+        flags,
         p.meta,
         metaDigest(p.meta),
         p.by,
         db.channel,
       ],
-    );
+    });
     row = res.rows[0]!;
   } catch (err) {
     const code = (err as { code?: unknown }).code;
@@ -229,8 +350,35 @@ export async function callAppendFn(
     }
     throw err;
   }
+  return answerOf(p, flags, row);
+}
+
+/**
+ * The answer to `p` from the function's row: stored events are numbered densely after `o_base`;
+ * a duplicate answers with the newest valid event of its key, which is the stored head the
+ * function returned for a FIRST event, else the answer of the key's previous event here.
+ */
+function answerOf(p: PreparedTxn, flags: number[], row: FnRow): AppendResponse {
+  const n = p.events.length;
   const results = new Array<AppendResultItem>(n);
-  for (let i = 0; i < n; i++)
-    results[i] = { seq: Number(row.o_seqs[i]), txn: Number(row.o_txns[i]), duplicate: row.o_dups[i]! };
+  const latest = new Map<string, AppendResultItem>();
+  let seq = Number(row.o_base);
+  let h = 0;
+  for (let i = 0; i < n; i++) {
+    const key = p.events[i]!.key;
+    let r: AppendResultItem;
+    if (row.o_dups.charCodeAt(i) !== 116 /* 't' */) {
+      seq += 1;
+      r = { seq, txn: row.o_txn!, duplicate: false };
+    } else if ((flags[i]! & FIRST) !== 0) {
+      r = { seq: Number(row.o_hseqs![h]), txn: Number(row.o_htxns![h]), duplicate: true };
+      h += 1;
+    } else {
+      const was = latest.get(key)!;
+      r = { seq: was.seq, txn: was.txn, duplicate: true };
+    }
+    results[i] = r;
+    latest.set(key, r);
+  }
   return { txn: row.o_txn, results };
 }

@@ -155,7 +155,100 @@ export type TxBody<T> = (c: pg.PoolClient, tx: TxControl) => Promise<T>;
 
 const ignore = (): void => undefined;
 
-const MAX_ATTEMPTS = 8;
+/** Attempts of a write whose statement failed with a deadlock or serialization failure. */
+const MAX_CONFLICT_ATTEMPTS = 8;
+/** Attempts of a write whose connection could not be opened or broke before its outcome was at stake. */
+const MAX_CONNECTION_ATTEMPTS = 3;
+
+/** What one attempt of a write tells the retry loop. */
+interface AttemptState {
+  /**
+   * Set once a statement whose outcome a broken connection would leave unknown has been sent
+   * (COMMIT, or an autocommit statement): from then on a broken connection is not retried.
+   */
+  outcomeAtStake: boolean;
+}
+
+interface AttemptPolicy {
+  /** On a failure that left the connection usable, send ROLLBACK before handing it back. */
+  rollback: boolean;
+}
+
+/**
+ * The one home of the write retries: takes a pooled connection, runs `once` on it, hands the
+ * connection back (destroying it when it broke), and runs `once` again on a fresh connection when
+ * that is safe: up to MAX_CONFLICT_ATTEMPTS times in all for a deadlock or serialization failure
+ * (the server aborted the statement, so nothing was committed), and up to MAX_CONNECTION_ATTEMPTS
+ * times in all for a connection that could not be opened or broke before `once` put an outcome
+ * at stake. A TidemarkError from `once` (a business failure such as CONFLICT) propagates unchanged;
+ * everything else is mapped by `toStoreError`.
+ */
+async function withRetries<T>(
+  db: Db,
+  policy: AttemptPolicy,
+  once: (c: pg.PoolClient, state: AttemptState) => Promise<T>,
+): Promise<T> {
+  let conflictAttempts = 0;
+  let connectionAttempts = 0;
+  for (;;) {
+    let client: pg.PoolClient;
+    try {
+      client = await db.pool.connect();
+    } catch (err) {
+      connectionAttempts++;
+      if (connectionAttempts < MAX_CONNECTION_ATTEMPTS && isConnectionError(err)) {
+        await sleep(100 * connectionAttempts);
+        continue;
+      }
+      throw toStoreError(err, db.where);
+    }
+    // A checked-out client whose connection dies emits 'error' besides failing its query; with no
+    // listener that would be an uncaught exception. The failing query reports it; ignore it here.
+    const onError = (): void => undefined;
+    client.on('error', onError);
+    const state: AttemptState = { outcomeAtStake: false };
+    try {
+      const result = await once(client, state);
+      client.off('error', onError);
+      client.release();
+      return result;
+    } catch (err) {
+      // A broken client keeps the no-op listener: it is destroyed, and may still report errors.
+      const broken = isConnectionError(err) && !(err instanceof TidemarkError);
+      if (broken) {
+        client.release(err instanceof Error ? err : true);
+      } else if (policy.rollback) {
+        try {
+          await client.query('ROLLBACK');
+          client.off('error', onError);
+          client.release();
+        } catch (rollbackErr) {
+          client.release(rollbackErr instanceof Error ? rollbackErr : true);
+        }
+      } else {
+        client.off('error', onError);
+        client.release();
+      }
+      if (err instanceof TidemarkError) throw err;
+      // A retryable error is a statement error: the transaction was aborted, never committed.
+      if (isRetryable(err)) {
+        conflictAttempts++;
+        if (conflictAttempts < MAX_CONFLICT_ATTEMPTS) {
+          await sleep(Math.random() * 5 * conflictAttempts);
+          continue;
+        }
+      }
+      if (broken && !state.outcomeAtStake) {
+        connectionAttempts++;
+        if (connectionAttempts < MAX_CONNECTION_ATTEMPTS) {
+          await sleep(100 * connectionAttempts);
+          continue;
+        }
+      }
+      throw toStoreError(err, db.where);
+    }
+  }
+}
 
 /**
  * Runs `body` inside BEGIN ... COMMIT on one pooled connection; BEGIN is pipelined with the
@@ -167,82 +260,36 @@ const MAX_ATTEMPTS = 8;
  * reported as UNAVAILABLE: whether it committed is unknown, and re-running it could apply it twice.
  */
 export async function inTx<T>(db: Db, body: TxBody<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    let client: pg.PoolClient;
-    try {
-      client = await db.pool.connect();
-    } catch (err) {
-      if (attempt < 3 && isConnectionError(err)) {
-        await sleep(100 * attempt);
-        continue;
-      }
-      throw toStoreError(err, db.where);
-    }
-    // A checked-out client whose connection dies emits 'error' besides failing its query; with no
-    // listener that would be an uncaught exception. The failing query reports it; ignore it here.
-    const onError = (): void => undefined;
-    client.on('error', onError);
-    let committing = false;
-    try {
-      const begin = client.query('BEGIN');
-      begin.catch(ignore);
-      const pending: Promise<unknown>[] = [];
-      let rollbackOnly = false;
-      const result = await body(client, {
-        sendLast: (statement) => {
-          statement.catch(ignore);
-          pending.push(statement);
-        },
-        rollback: () => {
-          rollbackOnly = true;
-        },
-      });
-      await begin;
-      if (rollbackOnly) {
-        await Promise.all(pending);
-        await client.query('ROLLBACK');
-        client.off('error', onError);
-        client.release();
-        return result;
-      }
-      committing = true;
-      const commit = client.query('COMMIT');
-      commit.catch(ignore);
+  return withRetries(db, { rollback: true }, async (client, state) => {
+    const begin = client.query('BEGIN');
+    begin.catch(ignore);
+    const pending: Promise<unknown>[] = [];
+    let rollbackOnly = false;
+    const result = await body(client, {
+      sendLast: (statement) => {
+        statement.catch(ignore);
+        pending.push(statement);
+      },
+      rollback: () => {
+        rollbackOnly = true;
+      },
+    });
+    await begin;
+    if (rollbackOnly) {
       await Promise.all(pending);
-      const done = await commit;
-      if (done.command !== 'COMMIT') {
-        throw new TidemarkError('INTERNAL', `PostgreSQL rolled the transaction back (${done.command})`);
-      }
-      client.off('error', onError);
-      client.release();
+      await client.query('ROLLBACK');
       return result;
-    } catch (err) {
-      // A broken client keeps the no-op listener: it is destroyed, and may still report errors.
-      const broken = isConnectionError(err) && !(err instanceof TidemarkError);
-      if (broken) {
-        client.release(err instanceof Error ? err : true);
-      } else {
-        try {
-          await client.query('ROLLBACK');
-          client.off('error', onError);
-          client.release();
-        } catch (rollbackErr) {
-          client.release(rollbackErr instanceof Error ? rollbackErr : true);
-        }
-      }
-      if (err instanceof TidemarkError) throw err;
-      // A retryable error is a statement error: the transaction was aborted, never committed.
-      if (attempt < MAX_ATTEMPTS && isRetryable(err)) {
-        await sleep(Math.random() * 5 * attempt);
-        continue;
-      }
-      if (!committing && broken && attempt < 3) {
-        await sleep(100 * attempt);
-        continue;
-      }
-      throw toStoreError(err, db.where);
     }
-  }
+    state.outcomeAtStake = true;
+    const commit = client.query('COMMIT');
+    commit.catch(ignore);
+    await Promise.all(pending);
+    const done = await commit;
+    if (done.command !== 'COMMIT') {
+      throw new TidemarkError('INTERNAL', `PostgreSQL rolled the transaction back (${done.command})`);
+    }
+    return result;
+  });
 }
 
 /**
@@ -253,37 +300,8 @@ export async function inTx<T>(db: Db, body: TxBody<T>): Promise<T> {
  * in `inTx`). A TidemarkError from the body propagates unchanged.
  */
 export async function inStatement<T>(db: Db, body: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    let client: pg.PoolClient;
-    try {
-      client = await db.pool.connect();
-    } catch (err) {
-      if (attempt < 3 && isConnectionError(err)) {
-        await sleep(100 * attempt);
-        continue;
-      }
-      throw toStoreError(err, db.where);
-    }
-    const onError = (): void => undefined;
-    client.on('error', onError);
-    try {
-      const result = await body(client);
-      client.off('error', onError);
-      client.release();
-      return result;
-    } catch (err) {
-      const broken = isConnectionError(err) && !(err instanceof TidemarkError);
-      if (broken) client.release(err instanceof Error ? err : true);
-      else {
-        client.off('error', onError);
-        client.release();
-      }
-      if (err instanceof TidemarkError) throw err;
-      if (attempt < MAX_ATTEMPTS && isRetryable(err)) {
-        await sleep(Math.random() * 5 * attempt);
-        continue;
-      }
-      throw toStoreError(err, db.where);
-    }
-  }
+  return withRetries(db, { rollback: false }, (client, state) => {
+    state.outcomeAtStake = true;
+    return body(client);
+  });
 }

@@ -49,7 +49,7 @@ import {
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { TextReads } from '../text-reads';
 import type { CommitListener, EventStore, MigrationProgressListener, TailOptions, Unsubscribe } from '../types';
-import { APPEND_FN_MAX_EVENTS, FALL_BACK, callAppendFn, ensureAppendFn } from './append-fn';
+import { FALL_BACK, callAppendFn, ensureAppendFn } from './append-fn';
 import { createDb, inStatement, inTx, query, validateSchemaName, type Db } from './db';
 import { toStoreError } from './errors';
 import { CommitFeed } from './feed';
@@ -160,7 +160,7 @@ export class PostgresEventStore implements EventStore, TextReads {
     const p = prepareTxn(topic, req);
     const dryRun = isDryRun(opts);
     const { t, channel } = this.db;
-    if (!dryRun && p.events.length <= APPEND_FN_MAX_EVENTS && this.appendFn.usable !== false) {
+    if (!dryRun && this.appendFn.usable !== false) {
       // One round trip (postgres/append-fn.ts); the two-round-trip path below where it cannot be used.
       const db = this.db;
       const res = await this.writing(() =>

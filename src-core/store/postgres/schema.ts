@@ -201,8 +201,28 @@ export async function migrate(db: Db, schemaName: string, progress?: MigrationPr
       }
       await c.query(`INSERT INTO ${t.version} (version) VALUES ($1)`, [v]);
     }
+    await setHeadsFillfactor(c, t);
     return SCHEMA_VERSION;
   });
+}
+
+/**
+ * `heads` keeps free room in each page (fillfactor), so updating a key's head can put the new row
+ * version in the same page without a new index entry (a HOT update): a write then costs about
+ * half the server time it did when heads pages were full (docs/bench.md, "PostgreSQL writes"). A
+ * storage setting, not part of the schema's version: no reader or writer depends on it, so it is
+ * set on open, under the migration lock (new pages get it; full pages gain room as their rows
+ * move; it takes a lock that lets readers and writers go on), and an older server is not refused.
+ */
+const HEADS_FILLFACTOR = 70;
+
+async function setHeadsFillfactor(c: pg.PoolClient, t: Tables): Promise<void> {
+  const want = `fillfactor=${HEADS_FILLFACTOR}`;
+  const res = await c.query<{ reloptions: string[] | null }>(
+    `SELECT reloptions FROM pg_class WHERE oid = $1::regclass`,
+    [t.heads],
+  );
+  if (!res.rows[0]?.reloptions?.includes(want)) await c.query(`ALTER TABLE ${t.heads} SET (${want})`);
 }
 
 /**
