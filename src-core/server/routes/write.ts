@@ -31,6 +31,7 @@ import {
 } from '../../model/validate';
 import type { RepublishOptions } from '../../model/store-api';
 import { servicesFor } from '../../services/index';
+import { prepareBatchTxnAhead } from '../../store/prepare';
 import { callerName } from '../auth';
 import type { RouteContext } from '../context';
 import { internalMessage } from '../errors';
@@ -86,10 +87,18 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const by = callerName(req);
       const valid: BatchTxn[] = [];
       let invalid: { index: number; error: unknown } | null = null;
+      // Each transaction is prepared here as it is checked (canonical data, hashes), so the
+      // store's prepareBatch takes it as it is (store/prepare.ts); from the first it refuses on,
+      // only checked, and the store refuses that one itself, as it always did.
+      let ahead = true;
       for (let i = 0; i < raw.length; i++) {
         try {
           if (i === deep?.index) throw deep.error;
-          valid.push({ ...validateBatchTxn(raw[i], i), by });
+          if (ahead) {
+            const t = prepareBatchTxnAhead(raw[i], i, by);
+            valid.push(t.txn);
+            ahead = t.prepared;
+          } else valid.push({ ...validateBatchTxn(raw[i], i), by });
         } catch (error) {
           invalid = { index: i, error };
           break;
