@@ -198,11 +198,14 @@ class AheadTxn implements BatchTxn {
 }
 
 /**
- * Canonical texts of event data the caller already has, by event index (the server's body reader
- * finds them in the request text, model/json-text.ts `dataSpans`): each is exactly what
- * `storableCanonicalJson` writes for that event's data, so it is used instead of writing it again.
+ * Canonical texts of event data the caller already has, by transaction and event index (the
+ * server's body reader finds them in the request text, model/canonical-spans.ts): each is exactly
+ * what `storableCanonicalJson` writes for that event's data and has no escapes (so it is storable
+ * text), so it is used instead of writing it again.
  */
-export type KnownCanonical = (event: number) => string | undefined;
+export interface KnownCanonical {
+  at(txn: number, event: number): string | undefined;
+}
 
 /**
  * What `prepareBatch` does for transaction `i` of a batch, done ahead by the server (routes/write.ts)
@@ -224,7 +227,7 @@ export function prepareBatchTxnAhead(
   try {
     // What prepareBatch's validateBatchTxn would add to the checks already made: `by` itself.
     if (by !== null) validateBy(by, `txns[${i}].by`);
-    prepared = prepareValid(t.topic, t, `txns[${i}].`, known);
+    prepared = prepareValid(t.topic, t, `txns[${i}].`, known, i);
     prepared.by = by;
   } catch {
     // Not prepared: prepareBatch meets the refusal itself.
@@ -337,13 +340,13 @@ export function storedEventOf(topic: string, seq: number, txn: number, e: Prepar
 
 /**
  * Canonical data text and hash of each event of a validated transaction; `path` prefixes error
- * fields (built only for an error). `known` gives canonical texts already at hand.
+ * fields (built only for an error). `known` gives canonical texts already at hand, as transaction `txn`.
  */
-function prepareValid(name: string, r: AppendRequest, path: string, known?: KnownCanonical): PreparedTxn {
+function prepareValid(name: string, r: AppendRequest, path: string, known?: KnownCanonical, txn = 0): PreparedTxn {
   const events: PreparedEvent[] = new Array<PreparedEvent>(r.events.length);
   for (let i = 0; i < r.events.length; i++) {
     const e = r.events[i]!;
-    const canonical = known?.(i) ?? storableData(e.data, path, i);
+    const canonical = known?.at(txn, i) ?? storableData(e.data, path, i);
     const digest = hashCanonical(canonical);
     events[i] = {
       key: e.key,

@@ -149,7 +149,9 @@ describe('prepareBatchTxnAhead', () => {
   });
 
   it('uses the canonical texts it is given for event data', () => {
-    const t = prepareBatchTxnAhead(ok('a'), 0, null, (j) => (j === 0 ? '{"a":2,"b":1}' : undefined));
+    const t = prepareBatchTxnAhead(ok('a'), 0, null, {
+      at: (t, j) => (t === 0 && j === 0 ? '{"a":2,"b":1}' : undefined),
+    });
     expect(prepareBatch([t.txn]).txns[0]!.events[0]).toMatchObject({
       data: '{"a":2,"b":1}',
       hash: hashData({ a: 2, b: 1 }),

@@ -35,12 +35,17 @@ import { prepareBatchTxnAhead } from '../../store/prepare';
 import { callerName } from '../auth';
 import type { RouteContext } from '../context';
 import { internalMessage } from '../errors';
-import { type JsonBodyConfig, tooDeepIn } from '../json-body';
+import { type JsonBodyConfig, canonicalIn, tooDeepIn } from '../json-body';
 import { type Query, enumParam, topicParam, txnParam } from '../params';
 
 /** Body levels around event data: `{"events":[{event}]}` and `{"txns":[{"events":[{event}]}]}`. */
 const TXN_BODY: JsonBodyConfig = { envelope: 3 };
-const BATCH_BODY: JsonBodyConfig = { envelope: 5, depthPerTxn: true };
+const BATCH_BODY: JsonBodyConfig = {
+  envelope: 5,
+  depthPerTxn: true,
+  // Event data the client wrote as canonical JSON is stored as written (the HTTP client does).
+  canonicalAt: ['txns', null, 'events', null, 'data'],
+};
 
 /** Writes take JSON only (other parsers may exist for the diff route). */
 function jsonBody(req: FastifyRequest, shape: string): Record<string, unknown> {
@@ -85,6 +90,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
         if (isPlainObject(t) && t.by !== undefined) throw byNotAccepted(`txns[${i}].by`);
       });
       const by = callerName(req);
+      const known = canonicalIn(req) ?? undefined;
       const valid: BatchTxn[] = [];
       let invalid: { index: number; error: unknown } | null = null;
       // Each transaction is prepared here as it is checked (canonical data, hashes), so the
@@ -95,7 +101,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
         try {
           if (i === deep?.index) throw deep.error;
           if (ahead) {
-            const t = prepareBatchTxnAhead(raw[i], i, by);
+            const t = prepareBatchTxnAhead(raw[i], i, by, known);
             valid.push(t.txn);
             ahead = t.prepared;
           } else valid.push({ ...validateBatchTxn(raw[i], i), by });
