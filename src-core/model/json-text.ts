@@ -380,9 +380,12 @@ function arrayLevels(path: readonly (string | null)[]): [number, number] {
   return out;
 }
 
-/** Whether open levels 1..`d` are the capture path: arrays where it has null, else the member named. */
+/**
+ * Whether open levels 1..`d` are the capture path: arrays where it has null, else the member
+ * named. From the innermost level out: most values at that depth differ in their own member name.
+ */
 function capturedAt(text: string, path: readonly (string | null)[], d: number): boolean {
-  for (let l = 1; l <= d; l++) {
+  for (let l = d; l >= 1; l--) {
     const seg = path[l - 1];
     if (seg === null) {
       if (kinds[l] !== ARR) return false;

@@ -361,7 +361,7 @@ function prepareValid(name: string, r: AppendRequest, path: string, known?: Know
     topic: name,
     events,
     expectMaxSeq: r.expectMaxSeq,
-    meta: prepareMeta(r.meta, `${path}meta`),
+    meta: r.meta === undefined || r.meta === null ? null : prepareMeta(r.meta, `${path}meta`),
     by: r.by ?? null,
   };
 }
