@@ -11,6 +11,9 @@
  * UTF-8 body). Pure.
  */
 
+/** The reader's kind of an open array level (json-text.ts `ARR`). */
+const ARRAY = 2;
+
 /** What the reader collects: the path to capture and, per captured value, its two indexes and offsets. */
 export class CanonicalSpans {
   /** Member names and array levels (null) from the root to the values captured. */
@@ -22,9 +25,35 @@ export class CanonicalSpans {
   private start: Int32Array = new Int32Array(256);
   private end: Int32Array = new Int32Array(256);
   private cursor = 0;
+  /** The levels (1-based) of the path's first two array steps (0: none; the reader's index 0 is 0). */
+  readonly arrays: readonly [number, number];
 
   constructor(path: readonly (string | null)[]) {
     this.path = path;
+    const arrays: [number, number] = [0, 0];
+    for (let l = 0, k = 0; l < path.length && k < 2; l++) if (path[l] === null) arrays[k++] = l + 1;
+    this.arrays = arrays;
+  }
+
+  /**
+   * Called by the reader at a value inside open level `d` (one less than the path's length):
+   * whether levels 1..`d` are the path, from the reader's stack (`kinds`: 2 for an array, else an
+   * object whose current member name is `text[keyStart..keyEnd)`, raw). From the innermost level
+   * out: most values at that depth differ in their own member name.
+   */
+  isAt(text: string, d: number, kinds: Uint8Array, keyStart: Int32Array, keyEnd: Int32Array): boolean {
+    for (let l = d; l >= 1; l--) {
+      const seg = this.path[l - 1];
+      if (seg === null || seg === undefined) {
+        if (kinds[l] !== ARRAY) return false;
+        continue;
+      }
+      if (kinds[l] === ARRAY) return false;
+      const s = keyStart[l]!;
+      if (keyEnd[l]! - s !== seg.length) return false;
+      for (let k = 0; k < seg.length; k++) if (text.charCodeAt(s + k) !== seg.charCodeAt(k)) return false;
+    }
+    return true;
   }
 
   /** Called by the reader at the start of a text. */

@@ -43,7 +43,7 @@ export interface JsonDepthExcess {
 }
 
 const OBJ = 1;
-const ARR = 2;
+const ARR = 2; // canonical-spans.ts reads the stack with the same value
 /** Objects with more members than this check duplicates through a Set instead of pairwise. */
 const LINEAR_KEYS = 16;
 
@@ -181,7 +181,7 @@ function scan(
   // while one is being read, the depth it started at, where, and whether it is canonical so far.
   const cap = opts.capture;
   const capDepth = cap === undefined ? -1 : cap.path.length;
-  const capArrays = cap === undefined ? [] : arrayLevels(cap.path);
+  const capArrays = cap === undefined ? [0, 0] : cap.arrays;
   let capLevel = -1;
   let capStart = 0;
   let canon = false;
@@ -267,7 +267,7 @@ function scan(
       c = text.charCodeAt((i = skipWs(text, i)));
       canon = false;
     }
-    if (depth === capDepth && capLevel < 0 && capturedAt(text, cap!.path, depth)) {
+    if (depth === capDepth && capLevel < 0 && cap!.isAt(text, depth, kinds_, keyStart_, keyEnd_)) {
       capLevel = depth;
       capStart = i;
       canon = true;
@@ -370,33 +370,6 @@ function scan(
       i++;
     }
   }
-}
-
-/** The levels (1-based) of the first two array steps of a capture path (0: none; indexes[0] is 0). */
-function arrayLevels(path: readonly (string | null)[]): [number, number] {
-  const out: [number, number] = [0, 0];
-  let k = 0;
-  for (let l = 0; l < path.length && k < 2; l++) if (path[l] === null) out[k++] = l + 1;
-  return out;
-}
-
-/**
- * Whether open levels 1..`d` are the capture path: arrays where it has null, else the member
- * named. From the innermost level out: most values at that depth differ in their own member name.
- */
-function capturedAt(text: string, path: readonly (string | null)[], d: number): boolean {
-  for (let l = d; l >= 1; l--) {
-    const seg = path[l - 1];
-    if (seg === null) {
-      if (kinds[l] !== ARR) return false;
-      continue;
-    }
-    if (kinds[l] !== OBJ) return false;
-    const s = keyStart[l]!;
-    if (keyEnd[l]! - s !== seg!.length) return false;
-    for (let k = 0; k < seg!.length; k++) if (text.charCodeAt(s + k) !== seg!.charCodeAt(k)) return false;
-  }
-  return true;
 }
 
 /** From just after an opening bracket, the index just after its matching close (no checks). */
