@@ -13,6 +13,7 @@
  * messages written by json-path.ts; writing JSON of any depth is json-write.ts. Pure: no Node
  * APIs, safe for the browser build.
  */
+import { type CanonicalSpans, isCanonicalNumber, nameSortsAfter } from './canonical-spans';
 import { badRequest } from './errors';
 import { numberProblem, scanNumber } from './json-number';
 import { type JsonPathSegment, formatJsonPath } from './json-path';
@@ -31,6 +32,8 @@ export interface JsonTextOptions {
   at?: string;
   /** Put before member paths in messages (default ''), e.g. `record 3 (line 5): `. */
   prefix?: string;
+  /** Records where the values at its path are written as canonical JSON (canonical-spans.ts). */
+  capture?: CanonicalSpans;
 }
 
 /** Where a text first nests too deeply, when the caller decides what that means (a batch). */
@@ -40,7 +43,7 @@ export interface JsonDepthExcess {
 }
 
 const OBJ = 1;
-const ARR = 2;
+const ARR = 2; // canonical-spans.ts reads the stack with the same value
 /** Objects with more members than this check duplicates through a Set instead of pairwise. */
 const LINEAR_KEYS = 16;
 
@@ -70,6 +73,7 @@ export function checkJsonText(text: string, opts: JsonTextOptions = {}, tolerate
   if (kinds.length < limit + 2) grow(limit + 2);
   // Sets of member names left by a text that failed part-way are dropped, not kept alive.
   sets.length = 0;
+  opts.capture?.begin(text);
   try {
     return scan(text, limit, maxDepth, opts, tolerateDepth);
   } catch (e) {
@@ -173,6 +177,14 @@ function scan(
   // a backslash in it is walked character by character.
   let backslash = text.indexOf('\\');
   if (backslash < 0) backslash = n;
+  // Capture (opts.capture): the depth its values sit at, the levels of its two array indexes, and
+  // while one is being read, the depth it started at, where, and whether it is canonical so far.
+  const cap = opts.capture;
+  const capDepth = cap === undefined ? -1 : cap.path.length;
+  const capArrays = cap === undefined ? [0, 0] : cap.arrays;
+  let capLevel = -1;
+  let capStart = 0;
+  let canon = false;
   // One turn per value: a member name first when in an object, then the value, then the commas
   // and closing brackets after it. Reads past the end happen only on malformed input (charCodeAt
   // gives NaN, which matches nothing); a well-formed text is never read out of bounds, which
@@ -181,7 +193,10 @@ function scan(
     if (wantKey) {
       wantKey = false;
       c = text.charCodeAt(i);
-      if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+      if (c <= 0x20) {
+        c = text.charCodeAt((i = skipWs(text, i)));
+        canon = false;
+      }
       if (c !== 0x22) throw SYNTAX;
       const start = i + 1;
       let esc = 0;
@@ -202,6 +217,9 @@ function scan(
       }
       const end = i;
       i++;
+      if (capLevel >= 0 && (esc !== 0 || !nameSortsAfter(text, keyStart_[depth]!, keyEnd_[depth]!, start, end))) {
+        canon = false;
+      }
       keyStart_[depth] = start;
       keyEnd_[depth] = end;
       // Duplicate names: pairwise over raw names while an object is small and unescaped,
@@ -236,18 +254,30 @@ function scan(
         set.add(name);
       }
       c = text.charCodeAt(i);
-      if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+      if (c <= 0x20) {
+        c = text.charCodeAt((i = skipWs(text, i)));
+        canon = false;
+      }
       if (c !== 0x3a) throw SYNTAX;
       i++;
     }
 
     c = text.charCodeAt(i);
-    if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+    if (c <= 0x20) {
+      c = text.charCodeAt((i = skipWs(text, i)));
+      canon = false;
+    }
+    if (depth === capDepth && capLevel < 0 && cap!.isAt(text, depth, kinds_, keyStart_, keyEnd_)) {
+      capLevel = depth;
+      capStart = i;
+      canon = true;
+    }
     if (c === 0x22) {
       const quote = text.indexOf('"', i + 1);
       if (quote >= 0 && quote < backslash) i = quote + 1;
       else {
         i++;
+        canon = false;
         for (;;) {
           if (i >= n) throw SYNTAX;
           c = text.charCodeAt(i);
@@ -263,16 +293,23 @@ function scan(
         found.message = `${where(opts, found.path)}: nesting deeper than ${maxDepth} levels`;
         if (!tolerateDepth) throw badRequest(found.message);
         excess ??= found;
+        canon = false;
         i = skipValue(text, i + 1);
       } else {
         const kind = c === 0x7b ? OBJ : ARR;
         depth++;
         kinds_[depth] = kind;
         c = text.charCodeAt(++i);
-        if (c <= 0x20) c = text.charCodeAt((i = skipWs(text, i)));
+        if (c <= 0x20) {
+          c = text.charCodeAt((i = skipWs(text, i)));
+          canon = false;
+        }
         if (kind === OBJ) {
           namesBase_[depth] = names;
           sets[depth] = undefined;
+          // No previous member name yet (capture compares each name with the one before).
+          keyStart_[depth] = 1;
+          keyEnd_[depth] = 0;
           if (c !== 0x7d) {
             wantKey = true;
             continue;
@@ -293,6 +330,7 @@ function scan(
         const problem = numberProblem(text.slice(i, end));
         if (problem !== null) throw badRequest(`${where(opts, pathTo(text, depth))}: ${problem}`);
       }
+      if (capLevel >= 0 && !isCanonicalNumber(text, i, end)) canon = false;
       i = end;
     } else if (c === 0x74 && text.startsWith('true', i)) i += 4;
     else if (c === 0x66 && text.startsWith('false', i)) i += 5;
@@ -301,8 +339,14 @@ function scan(
 
     // After a value: close what ends here, up to a comma (next value) or the end of the text.
     for (;;) {
+      if (depth === capLevel) {
+        // The captured value ends here.
+        if (canon) cap!.add(indexes_[capArrays[0]]!, indexes_[capArrays[1]]!, capStart, i);
+        capLevel = -1;
+      }
       if (i >= n || (c = text.charCodeAt(i)) <= 0x20) {
         i = skipWs(text, i);
+        canon = false;
         if (i >= n) {
           if (depth === 0) return excess;
           throw SYNTAX;

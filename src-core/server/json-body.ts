@@ -14,7 +14,13 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest } from '../model/errors';
-import { type JsonDepthExcess, parseJsonText, parseJsonTextReportingDepth } from '../model/json-text';
+import { CanonicalSpans } from '../model/canonical-spans';
+import {
+  type JsonDepthExcess,
+  type JsonTextOptions,
+  parseJsonText,
+  parseJsonTextReportingDepth,
+} from '../model/json-text';
 import { decodeUtf8 } from '../model/utf8';
 
 export interface JsonBodyConfig {
@@ -22,6 +28,11 @@ export interface JsonBodyConfig {
   envelope?: number;
   /** Too-deep nesting is left to the route (`tooDeepIn`) instead of refusing the body. */
   depthPerTxn?: boolean;
+  /**
+   * A path (member names, null for array elements) whose values the reader records when they are
+   * written as canonical JSON (model/canonical-spans.ts); the route reads them with `canonicalIn`.
+   */
+  canonicalAt?: readonly (string | null)[];
 }
 
 declare module 'fastify' {
@@ -32,6 +43,8 @@ declare module 'fastify' {
 
 /** Where each `depthPerTxn` route's body first nested too deeply (absent: it did not). */
 const tooDeep = new WeakMap<FastifyRequest, JsonDepthExcess>();
+/** The canonical values each `canonicalAt` route's body holds at that path. */
+const canonical = new WeakMap<FastifyRequest, CanonicalSpans>();
 
 /**
  * A JSON body as a value (undefined for an empty body), under every rule of the strict reader.
@@ -40,10 +53,12 @@ const tooDeep = new WeakMap<FastifyRequest, JsonDepthExcess>();
 export function parseJsonBody(
   bytes: Uint8Array,
   config: JsonBodyConfig = {},
+  capture?: CanonicalSpans,
 ): { value: unknown; tooDeep: JsonDepthExcess | null } {
   const text = decodeUtf8(bytes, 'body');
   if (isBlank(text)) return { value: undefined, tooDeep: null };
-  const opts = { envelope: config.envelope ?? 1 };
+  const opts: JsonTextOptions = { envelope: config.envelope ?? 1 };
+  if (capture !== undefined) opts.capture = capture;
   if (config.depthPerTxn === true) return parseJsonTextReportingDepth(text, opts);
   return { value: parseJsonText(text, opts), tooDeep: null };
 }
@@ -79,13 +94,20 @@ export function installJsonBodyParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     try {
       const config = req.routeOptions.config.jsonBody;
-      const parsed = parseJsonBody(body as Buffer, config);
+      const spans = config?.canonicalAt !== undefined ? new CanonicalSpans(config.canonicalAt) : undefined;
+      const parsed = parseJsonBody(body as Buffer, config, spans);
       if (parsed.tooDeep !== null) tooDeep.set(req, parsed.tooDeep);
+      if (spans !== undefined && spans.count > 0) canonical.set(req, spans);
       done(null, parsed.value);
     } catch (e) {
       done(e as Error, undefined);
     }
   });
+}
+
+/** For a `canonicalAt` route: the values of its body found written as canonical JSON (or null: none). */
+export function canonicalIn(req: FastifyRequest): CanonicalSpans | null {
+  return canonical.get(req) ?? null;
 }
 
 /**

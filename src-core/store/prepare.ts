@@ -19,7 +19,8 @@
  */
 import { badRequest, conflict, hasErrorCode, toBatchError } from '../model/errors';
 import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY, LIMITS } from '../model/limits';
-import { storableCanonicalJson } from '../model/text';
+import { tryCanonicalJson } from '../model/canonical';
+import { hasUnstorableEscape, storableCanonicalJson } from '../model/text';
 import type {
   AppendOptions,
   AppendRequest,
@@ -27,6 +28,7 @@ import type {
   BatchError,
   BatchOptions,
   BatchResponse,
+  BatchTxn,
   InvalidateOptions,
   JsonObject,
   JsonValue,
@@ -145,8 +147,17 @@ export function prepareBatch(txns: unknown): PreparedBatch {
   if (!Array.isArray(txns)) throw badRequest('txns: must be an array of transactions');
   const out: PreparedTxn[] = [];
   for (let i = 0; i < txns.length; i++) {
+    let raw: unknown = txns[i];
+    if (raw instanceof AheadTxn) {
+      const prepared = raw.preparedAt(i);
+      if (prepared !== null) {
+        out.push(prepared);
+        continue;
+      }
+      raw = { ...raw };
+    }
     try {
-      const t = validateBatchTxn(txns[i], i);
+      const t = validateBatchTxn(raw, i);
       out.push(prepareValid(t.topic, t, `txns[${i}].`));
     } catch (err) {
       if (!hasErrorCode(err)) throw err;
@@ -154,6 +165,74 @@ export function prepareBatch(txns: unknown): PreparedBatch {
     }
   }
   return { txns: out, error: null };
+}
+
+/**
+ * A transaction the server prepared ahead (`prepareBatchTxnAhead`): the fields of a `BatchTxn`,
+ * plus its prepared form and the index it was prepared at (its error paths name `txns[index]`), in
+ * private fields no other code can set or copy (a spread copy is a plain transaction again).
+ */
+class AheadTxn implements BatchTxn {
+  readonly topic: string;
+  readonly events: BatchTxn['events'];
+  readonly expectMaxSeq: BatchTxn['expectMaxSeq'];
+  readonly meta: BatchTxn['meta'];
+  readonly by: string | null;
+  readonly #index: number;
+  readonly #prepared: PreparedTxn | null;
+
+  constructor(t: BatchTxn, by: string | null, index: number, prepared: PreparedTxn | null) {
+    this.topic = t.topic;
+    this.events = t.events;
+    this.expectMaxSeq = t.expectMaxSeq;
+    this.meta = t.meta;
+    this.by = by;
+    this.#index = index;
+    this.#prepared = prepared;
+  }
+
+  /** Its prepared form when prepared as transaction `i` of its batch, else null. */
+  preparedAt(i: number): PreparedTxn | null {
+    return i === this.#index ? this.#prepared : null;
+  }
+}
+
+/**
+ * Canonical texts of event data the caller already has, by transaction and event index (the
+ * server's body reader finds them in the request text, model/canonical-spans.ts): each is exactly
+ * what `storableCanonicalJson` writes for that event's data and has no escapes (so it is storable
+ * text), so it is used instead of writing it again.
+ */
+export interface KnownCanonical {
+  at(txn: number, event: number): string | undefined;
+}
+
+/**
+ * What `prepareBatch` does for transaction `i` of a batch, done ahead by the server (routes/write.ts)
+ * while it checks the request: validates `raw` (throws BAD_REQUEST as `validateBatchTxn`) and
+ * returns the transaction to hand to the store with `by` set. When it can also be prepared, the
+ * prepared form is remembered for that object, and `prepareBatch` over it at index `i` takes it
+ * instead of validating and preparing again; when preparing refuses it, nothing is remembered
+ * and `prepareBatch` meets the same refusal itself, so the answer is the store's as before.
+ * `prepared` is false then. The object is new and the caller hands it only to the store.
+ */
+export function prepareBatchTxnAhead(
+  raw: unknown,
+  i: number,
+  by: string | null,
+  known?: KnownCanonical,
+): { txn: BatchTxn; prepared: boolean } {
+  const t = validateBatchTxn(raw, i);
+  let prepared: PreparedTxn | null = null;
+  try {
+    // What prepareBatch's validateBatchTxn would add to the checks already made: `by` itself.
+    if (by !== null) validateBy(by, `txns[${i}].by`);
+    prepared = prepareValid(t.topic, t, `txns[${i}].`, known, i);
+    prepared.by = by;
+  } catch {
+    // Not prepared: prepareBatch meets the refusal itself.
+  }
+  return { txn: new AheadTxn(t, by, i, prepared), prepared: prepared !== null };
 }
 
 /**
@@ -259,12 +338,15 @@ export function storedEventOf(topic: string, seq: number, txn: number, e: Prepar
   };
 }
 
-/** Canonical data text and hash of each event of a validated transaction; `path` prefixes error fields. */
-function prepareValid(name: string, r: AppendRequest, path: string): PreparedTxn {
+/**
+ * Canonical data text and hash of each event of a validated transaction; `path` prefixes error
+ * fields (built only for an error). `known` gives canonical texts already at hand, as transaction `txn`.
+ */
+function prepareValid(name: string, r: AppendRequest, path: string, known?: KnownCanonical, txn = 0): PreparedTxn {
   const events: PreparedEvent[] = new Array<PreparedEvent>(r.events.length);
   for (let i = 0; i < r.events.length; i++) {
     const e = r.events[i]!;
-    const canonical = storableCanonicalJson(e.data, `${path}events[${i}].data`);
+    const canonical = known?.at(txn, i) ?? storableData(e.data, path, i);
     const digest = hashCanonical(canonical);
     events[i] = {
       key: e.key,
@@ -279,7 +361,14 @@ function prepareValid(name: string, r: AppendRequest, path: string): PreparedTxn
     topic: name,
     events,
     expectMaxSeq: r.expectMaxSeq,
-    meta: prepareMeta(r.meta, `${path}meta`),
+    meta: r.meta === undefined || r.meta === null ? null : prepareMeta(r.meta, `${path}meta`),
     by: r.by ?? null,
   };
+}
+
+/** `storableCanonicalJson` of an event's data, its error path written only when it refuses. */
+function storableData(data: unknown, path: string, i: number): string {
+  const text = tryCanonicalJson(data);
+  if (text !== undefined && !hasUnstorableEscape(text)) return text;
+  return storableCanonicalJson(data, `${path}events[${i}].data`);
 }

@@ -15,6 +15,7 @@ import {
   isDryRun,
   metaOf,
   prepareBatch,
+  prepareBatchTxnAhead,
   prepareMeta,
   prepareInvalidation,
   prepareTxn,
@@ -111,6 +112,50 @@ describe('prepareBatch', () => {
       },
     });
     expect(() => prepareBatch([ok('a'), hostile])).toThrow(RangeError);
+  });
+});
+
+describe('prepareBatchTxnAhead', () => {
+  const lone = { topic: 'b', events: [{ key: 'k', data: { s: '\ud800' } }] };
+
+  it('hands prepareBatch exactly what it would have prepared itself, `by` included', () => {
+    const raw = [ok('a'), { topic: 'b', events: [{ key: 'x', data: [{ z: 1, y: null }], hash: 'f'.repeat(64) }] }];
+    const ahead = raw.map((t, i) => prepareBatchTxnAhead(t, i, 'ann'));
+    expect(ahead.map((a) => a.prepared)).toEqual([true, true]);
+    const plain = prepareBatch(raw.map((t) => ({ ...(t as object), by: 'ann' })));
+    expect(prepareBatch(ahead.map((a) => a.txn))).toEqual(plain);
+    expect(plain.txns[1]!.events[0]!.data).toBe('[{"y":null,"z":1}]');
+  });
+
+  it('refuses what validateBatchTxn refuses, naming txns[i]', () => {
+    expect(() => prepareBatchTxnAhead({ topic: 'b' }, 3, null)).toThrow('txns[3].events: must be an array');
+  });
+
+  it('leaves a transaction it cannot prepare to prepareBatch, which refuses it as before', () => {
+    const a = prepareBatchTxnAhead(lone, 1, null);
+    expect(a.prepared).toBe(false);
+    const b = prepareBatch([prepareBatchTxnAhead(ok('a'), 0, null).txn, a.txn]);
+    expect(b).toEqual(prepareBatch([ok('a'), lone]));
+    expect(b.error?.index).toBe(1);
+    expect(b.error?.message).toContain('txns[1].events[0].data');
+  });
+
+  it('is prepared again at another index, or as a copy', () => {
+    const good = prepareBatchTxnAhead(ok('a'), 0, 'ann').txn;
+    expect(prepareBatch([ok('z'), good]).txns[1]).toEqual(
+      prepareBatch([{ ...(ok('a') as object), by: 'ann' }]).txns[0],
+    );
+    expect(prepareBatch([{ ...good, topic: 'c' }]).txns[0]!.topic).toBe('c');
+  });
+
+  it('uses the canonical texts it is given for event data', () => {
+    const t = prepareBatchTxnAhead(ok('a'), 0, null, {
+      at: (t, j) => (t === 0 && j === 0 ? '{"a":2,"b":1}' : undefined),
+    });
+    expect(prepareBatch([t.txn]).txns[0]!.events[0]).toMatchObject({
+      data: '{"a":2,"b":1}',
+      hash: hashData({ a: 2, b: 1 }),
+    });
   });
 });
 

@@ -31,15 +31,21 @@ import {
 } from '../../model/validate';
 import type { RepublishOptions } from '../../model/store-api';
 import { servicesFor } from '../../services/index';
+import { prepareBatchTxnAhead } from '../../store/prepare';
 import { callerName } from '../auth';
 import type { RouteContext } from '../context';
 import { internalMessage } from '../errors';
-import { type JsonBodyConfig, tooDeepIn } from '../json-body';
+import { type JsonBodyConfig, canonicalIn, tooDeepIn } from '../json-body';
 import { type Query, enumParam, topicParam, txnParam } from '../params';
 
 /** Body levels around event data: `{"events":[{event}]}` and `{"txns":[{"events":[{event}]}]}`. */
 const TXN_BODY: JsonBodyConfig = { envelope: 3 };
-const BATCH_BODY: JsonBodyConfig = { envelope: 5, depthPerTxn: true };
+const BATCH_BODY: JsonBodyConfig = {
+  envelope: 5,
+  depthPerTxn: true,
+  // Event data the client wrote as canonical JSON is stored as written (the HTTP client does).
+  canonicalAt: ['txns', null, 'events', null, 'data'],
+};
 
 /** Writes take JSON only (other parsers may exist for the diff route). */
 function jsonBody(req: FastifyRequest, shape: string): Record<string, unknown> {
@@ -84,12 +90,21 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
         if (isPlainObject(t) && t.by !== undefined) throw byNotAccepted(`txns[${i}].by`);
       });
       const by = callerName(req);
+      const known = canonicalIn(req) ?? undefined;
       const valid: BatchTxn[] = [];
       let invalid: { index: number; error: unknown } | null = null;
+      // Each transaction is prepared here as it is checked (canonical data, hashes), so the
+      // store's prepareBatch takes it as it is (store/prepare.ts); from the first it refuses on,
+      // only checked, and the store refuses that one itself, as it always did.
+      let ahead = true;
       for (let i = 0; i < raw.length; i++) {
         try {
           if (i === deep?.index) throw deep.error;
-          valid.push({ ...validateBatchTxn(raw[i], i), by });
+          if (ahead) {
+            const t = prepareBatchTxnAhead(raw[i], i, by, known);
+            valid.push(t.txn);
+            ahead = t.prepared;
+          } else valid.push({ ...validateBatchTxn(raw[i], i), by });
         } catch (error) {
           invalid = { index: i, error };
           break;

@@ -21,7 +21,7 @@
  *   request size lowered; a single transaction over the server's limit fails with TOO_LARGE.
  */
 import { TidemarkError, badRequest, hasErrorCode, isErrorCode, codeForStatus } from '../../model/errors';
-import { asJsonValue } from '../../model/canonical';
+import { canonicalJson } from '../../model/canonical';
 import { hasUnstorableEscape, storableCanonicalJson } from '../../model/text';
 import type { AppendRequest, AppendResponse, BatchResponse, BatchTxn } from '../../model/types';
 import { byNotAccepted, validateAppendRequest, validateBatchTxn, validateTopic } from '../../model/validate';
@@ -76,15 +76,30 @@ export function serializeBatchTxn(raw: unknown, i: number): string {
 
 /**
  * Refuses `by` (the server sets it from the token) and checks `meta` and each event's data as the
- * backends do (JSON, storable text: model/text.ts), then
- * serialises. The storable-text check scans the serialised body once (it escapes NUL and lone
- * surrogates as the canonical text does); only a hit walks the events to name the place.
+ * backends do (JSON, storable text: model/text.ts), then serialises, each event's data as its
+ * canonical JSON (the server stores data written that way as it is, without canonicalising it
+ * again: model/canonical-spans.ts). The storable-text check scans the serialised body once (it
+ * escapes NUL and lone surrogates as the canonical text does); only a hit walks the events to
+ * name the place.
  */
 function serializeValid(t: BatchTxn, path: string): string {
   if (t.by !== undefined) throw byNotAccepted(`${path}by`);
   prepareMeta(t.meta, `${path}meta`);
-  for (let i = 0; i < t.events.length; i++) asJsonValue(t.events[i]!.data, `${path}events[${i}].data`);
-  const body = JSON.stringify(t);
+  const data = new Array<string>(t.events.length);
+  for (let i = 0; i < t.events.length; i++) data[i] = canonicalJson(t.events[i]!.data, `${path}events[${i}].data`);
+  // The members JSON.stringify(t) would write, in its order; only the data text differs.
+  let body = `{"topic":${JSON.stringify(t.topic)},"events":[`;
+  for (let i = 0; i < t.events.length; i++) {
+    const e = t.events[i]!;
+    body += `${i > 0 ? ',' : ''}{"key":${JSON.stringify(e.key)},"data":${data[i]!}`;
+    if (e.contentType !== undefined) body += `,"contentType":${JSON.stringify(e.contentType)}`;
+    if (e.hash !== undefined) body += `,"hash":${JSON.stringify(e.hash)}`;
+    body += '}';
+  }
+  body += ']';
+  if (t.expectMaxSeq !== undefined) body += `,"expectMaxSeq":${JSON.stringify(t.expectMaxSeq)}`;
+  if (t.meta !== undefined) body += `,"meta":${JSON.stringify(t.meta)}`;
+  body += '}';
   if (hasUnstorableEscape(body)) {
     for (let i = 0; i < t.events.length; i++) storableCanonicalJson(t.events[i]!.data, `${path}events[${i}].data`);
   }
