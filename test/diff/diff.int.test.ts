@@ -152,6 +152,33 @@ describe('semantics', () => {
     expect(then.summary).toMatchObject({ equal: 3, different: 0 });
   });
 
+  it("keys and cells holding the spill's separators (U+0001, newline, a leading U+0002) come back intact", async () => {
+    const keys = ['a\u0001b', 'c\nd', '\u0002e', 'f'];
+    await store.append('sep', { events: keys.map((key, i) => ({ key, data: { a: `x\u0001${i}`, b: 'y\nz' } })) });
+    const csvCell = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+    // Every key equal except the last, whose cell differs; one extra key with separators too.
+    const csv =
+      'key,a,b\n' +
+      keys.map((k, i) => [k, `x\u0001${i}`, i === 3 ? 'other' : 'y\nz'].map(csvCell).join(',') + '\n').join('') +
+      [csvCell('g\u0001\n'), csvCell('\u0001'), csvCell('\n')].join(',') +
+      '\n';
+    const records = [
+      ...keys.map((key, i) => ({ key, a: `x\u0001${i}`, b: i === 3 ? 'other' : 'y\nz' })),
+      { key: 'g\u0001\n', a: '\u0001', b: '\n' },
+    ];
+    for (const [format, text] of [
+      ['csv', csv],
+      ['ndjson', records.map((r) => JSON.stringify(r)).join('\n')],
+    ] as const) {
+      const r = await run(format, text, {}, 'sep');
+      expect(r.summary).toMatchObject({ equal: 3, different: 1, missingInStore: 1, missingInSnapshot: 0 });
+      expect(r.rows.map((x) => [x.key, x.status, x.fields, x.snapshot])).toEqual([
+        ['f', 'different', ['b'], records[3]],
+        ['g\u0001\n', 'missingInStore', [], records[4]],
+      ]);
+    }
+  });
+
   it('limit 0 returns only the summary, truncated when there were rows', async () => {
     const r = await run('csv', 'key,a\n1,1\n', { limit: 0 });
     expect(r.rows).toEqual([]);
