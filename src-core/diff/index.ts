@@ -293,7 +293,7 @@ async function merge(
         status: 'missingInStore',
         fields: [],
         store: null,
-        snapshot: decoder.record(sn![3]),
+        snapshot: decoder.record(sn![1]),
       });
       si++;
       done++;
@@ -305,7 +305,7 @@ async function merge(
       done++;
     } else {
       summary.surfaceRows++;
-      const parsed = sn![3];
+      const parsed = sn![1];
       const fields = decoder.differing(st!, parsed);
       if (fields.length === 0) {
         summary.equal++;

@@ -2,12 +2,12 @@
  * The text a diff's spill (spill.ts) keeps per snapshot record, and the sorted rows its worker
  * sends back. A CSV row is its cells run together with ROW_SEP rather than JSON, because splitting
  * it again costs a fraction of JSON.parse, and the worker's SQL builds each sorted row's line
- * (key, number, line, kept text; see the worker's ROW in spill.ts) so the worker does nothing per
+ * (key and kept text; see the worker's ROW in spill.ts) so the worker does nothing per
  * row in JavaScript. Pure.
  */
 
-/** A row coming back, in key order: key, record number, line, the kept value (parsed again). */
-export type SpilledRow = [key: string, n: number, line: number | null, value: unknown];
+/** A row coming back, in key order: its key and the kept value (parsed again). */
+export type SpilledRow = [key: string, value: unknown];
 
 /** Separates the fields of a spilled row; a newline separates rows. */
 export const ROW_SEP = '\u0001';
@@ -33,15 +33,20 @@ export function spillText(value: unknown): string {
 }
 
 /**
- * A sorted row as the worker's SQL writes it: key, number, line (empty: none) and the kept text
- * (`spillText`), separated by ROW_SEP. A key holding ROW_SEP or a newline, or starting with \u0002,
- * comes as \u0002 and its JSON text.
+ * A sorted row as the worker's SQL writes it: the key and the kept text (`spillText`), separated
+ * by ROW_SEP. A key holding ROW_SEP or a newline, or starting with \u0002, comes as \u0002 and its
+ * JSON text. (Record numbers and lines are not read back: only a duplicate key's message names
+ * them, and the worker finds that itself.)
  */
 export function spilledRow(row: string): SpilledRow {
   const parts = row.split(ROW_SEP);
   const k = parts[0]!;
   const key = k.charCodeAt(0) === 2 ? (JSON.parse(k.slice(1)) as string) : k;
-  const line = parts[2] === '' ? null : Number(parts[2]);
-  const value: unknown = parts[3] === 'c' ? parts.slice(4) : JSON.parse(parts[4]!);
-  return [key, Number(parts[1]), line, value];
+  if (parts[1] === 'c') {
+    // The cells: the parts after the key and the flag, moved down in place (no second array).
+    parts.copyWithin(0, 2);
+    parts.length -= 2;
+    return [key, parts];
+  }
+  return [key, JSON.parse(parts[2]!)];
 }

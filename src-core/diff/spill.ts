@@ -125,7 +125,7 @@ const insertMany = db.transaction((m) => {
 let sorted = null;
 // A sorted row as the caller reads it (see ROW_SEP in spill.ts), built by SQLite, not here.
 const ROW = "CASE WHEN instr(key, char(1)) > 0 OR instr(key, char(10)) > 0 OR substr(key, 1, 1) = char(2) " +
-  "THEN char(2) || json_quote(key) ELSE key END || char(1) || n || char(1) || ifnull(line, '') || char(1) || rec";
+  "THEN char(2) || json_quote(key) ELSE key END || char(1) || rec";
 function sort() {
   db.exec('CREATE TABLE sorted (key TEXT PRIMARY KEY, n INTEGER NOT NULL, line INTEGER, rec TEXT NOT NULL) WITHOUT ROWID');
   const copied = db.prepare('INSERT OR IGNORE INTO sorted SELECT key, n, line, rec FROM snap ORDER BY key').run().changes;
