@@ -22,6 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { compareKeys } from '../model/canonical';
 import { TidemarkError, badRequest } from '../model/errors';
 import { sqliteModuleFile } from './spill-sqlite';
 import { type SpilledRow, spillText, spilledRow } from './spill-text';
@@ -66,7 +67,9 @@ const CACHE_KIB = 4096;
  * The worker's entry (plain CommonJS, so it needs no TypeScript loader). Its better-sqlite3 is the
  * module at `workerData.sqlite`, loaded before anything else: the package (whose exports are the
  * class) or a module built from ES exports (whose `default` is). It appends batches in file order;
- * on `sort` it copies them in key order into a table whose primary key is the key (a duplicate is
+ * on `sort` (unless every key came in ascending order: a snapshot exported in key order needs no
+ * sort and has no duplicate, so its rows are read back in file order) it copies them in key order
+ * into a table whose primary key is the key (a duplicate is
  * not copied, so fewer copied rows than appended means a duplicate: then the one whose first
  * occurrence comes first is looked up and reported); then each `more` gets one batch of the
  * sorted rows as one text, each row's line built by SQLite (`spilledRow` splits them), so nothing
@@ -92,6 +95,11 @@ const INSERT_ROWS = 32;
 const insertGroup = db.prepare('INSERT INTO snap (n, key, line, rec) VALUES ' + new Array(INSERT_ROWS).fill('(?, ?, ?, ?)').join(', '));
 const group = new Array(INSERT_ROWS * 4);
 let count = 0;
+// Whether every key so far came in strictly ascending order (code-point order, as sorted below):
+// then the rows are already sorted and have no duplicate, and the sort is skipped.
+const compareKeys = (${compareKeys.toString()});
+let ordered = true;
+let last = null;
 // A batch: its keys and its values' texts each run together in one string, and per row its
 // number, line (-1: none) and the lengths of its key and text, so nothing is parsed here.
 const insertMany = db.transaction((m) => {
@@ -104,7 +112,10 @@ const insertMany = db.transaction((m) => {
     const kEnd = k + meta[i + 2];
     const rEnd = r + meta[i + 3];
     to[at] = meta[i];
-    to[at + 1] = m.keys.slice(k, kEnd);
+    const key = m.keys.slice(k, kEnd);
+    if (ordered && last !== null && compareKeys(last, key) >= 0) ordered = false;
+    last = key;
+    to[at + 1] = key;
     to[at + 2] = meta[i + 1] === -1 ? null : meta[i + 1];
     to[at + 3] = m.recs.slice(r, rEnd);
     k = kEnd;
@@ -127,6 +138,10 @@ let sorted = null;
 const ROW = "CASE WHEN instr(key, char(1)) > 0 OR instr(key, char(10)) > 0 OR substr(key, 1, 1) = char(2) " +
   "THEN char(2) || json_quote(key) ELSE key END || char(1) || rec";
 function sort() {
+  if (ordered) {
+    sorted = db.prepare('SELECT ' + ROW + ' FROM snap ORDER BY n').pluck(true).iterate();
+    return { sorted: true };
+  }
   db.exec('CREATE TABLE sorted (key TEXT PRIMARY KEY, n INTEGER NOT NULL, line INTEGER, rec TEXT NOT NULL) WITHOUT ROWID');
   const copied = db.prepare('INSERT OR IGNORE INTO sorted SELECT key, n, line, rec FROM snap ORDER BY key').run().changes;
   if (copied !== count) {
