@@ -96,7 +96,8 @@ const insertGroup = db.prepare('INSERT INTO snap (n, key, line, rec) VALUES ' + 
 const group = new Array(INSERT_ROWS * 4);
 let count = 0;
 // Whether every key so far came in strictly ascending order (code-point order, as sorted below):
-// then the rows are already sorted and have no duplicate, and the sort is skipped.
+// then the rows are already sorted and have no duplicate, and the sort is skipped. The order is
+// the model's compareKeys, its source copied in (it uses nothing outside itself).
 const compareKeys = (${compareKeys.toString()});
 let ordered = true;
 let last = null;
