@@ -2,9 +2,10 @@
  * Streaming CSV snapshot parser over csv-parse, fed bytes (strict UTF-8, see utf8.ts): a header row
  * is required (its names non-empty and distinct), RFC 4180 quoting (quoted commas, quotes, CR/LF),
  * LF or CRLF line ends, a BOM dropped, blank lines skipped, every cell a string, every record as
- * many cells as the header. `parseCsvRows` yields cell arrays (the diff's fast path);
- * `parseCsv` yields records as objects. Records carry their 1-based number and the line they start
- * on, counted from the newlines actually in the cells. A record whose cells hold more than
+ * many cells as the header. `parseCsvRows` yields cell arrays, `parseCsvBatches` the same a
+ * chunk's worth at a time (the diff's fast path); `parseCsv` yields records as objects. Records
+ * carry their 1-based number and the line they start on, counted from the newlines actually in the
+ * cells. A record whose cells hold more than
  * `LIMITS.snapshotRecordBytesMax` bytes (an unterminated quote, a row that never ends) is refused
  * as soon as it does (csv-parse's `max_record_size`), never buffered whole. Errors are BAD_REQUEST
  * naming the record and line.
@@ -32,6 +33,15 @@ const tick = (): Promise<void> => new Promise<void>((resolve) => setImmediate(re
 
 /** Yields the data rows of a CSV byte stream as cell arrays. */
 export async function* parseCsvRows(body: AsyncIterable<Chunk>, hooks: CsvHooks = {}): AsyncGenerator<CsvRow> {
+  for await (const rows of parseCsvBatches(body, hooks)) yield* rows;
+}
+
+/**
+ * The same rows as `parseCsvRows`, a batch per chunk of input (the diff's fast path: one step of
+ * an async generator per chunk rather than per row). The rows before a bad record come in a batch
+ * of their own before its error.
+ */
+export async function* parseCsvBatches(body: AsyncIterable<Chunk>, hooks: CsvHooks = {}): AsyncGenerator<CsvRow[]> {
   // Column counts are checked here (csv-parse's message would be about its own line count), and
   // blank lines arrive as [''] and are skipped here, so line numbers stay exact.
   const parser = parse({
@@ -52,7 +62,8 @@ export async function* parseCsvRows(body: AsyncIterable<Chunk>, hooks: CsvHooks 
   let n = 0;
   let line = 1;
 
-  function* drain(): Generator<CsvRow> {
+  /** Moves the parsed records into `out`; the error to throw once `out` is handed on, if any. */
+  function drain(out: CsvRow[]): Error | null {
     const items = queue;
     queue = [];
     for (const cells of items) {
@@ -67,14 +78,22 @@ export async function* parseCsvRows(body: AsyncIterable<Chunk>, hooks: CsvHooks 
       }
       n++;
       if (cells.length !== header.length) {
-        throw badRequest(`record ${n} (line ${at}): has ${cells.length} cells, the header has ${header.length}`);
+        return badRequest(`record ${n} (line ${at}): has ${cells.length} cells, the header has ${header.length}`);
       }
-      yield { n, line: at, cells };
+      out.push({ n, line: at, cells });
     }
     if (failure !== null) {
       const what = header === null ? `the header (line ${line})` : `record ${n + 1} (line ${line})`;
-      throw badRequest(`${what}: ${csvMessage(failure)}`);
+      return badRequest(`${what}: ${csvMessage(failure)}`);
     }
+    return null;
+  }
+
+  function* batch(): Generator<CsvRow[]> {
+    const out: CsvRow[] = [];
+    const error = drain(out);
+    if (out.length > 0) yield out;
+    if (error !== null) throw error;
   }
 
   try {
@@ -82,11 +101,11 @@ export async function* parseCsvRows(body: AsyncIterable<Chunk>, hooks: CsvHooks 
       parser.write(bytes);
       // Parsing is synchronous; errors are emitted on the next tick.
       await tick();
-      yield* drain();
+      yield* batch();
     }
     parser.end();
     while (!ended && failure === null) await tick();
-    yield* drain();
+    yield* batch();
   } finally {
     parser.destroy();
   }

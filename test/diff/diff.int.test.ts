@@ -152,6 +152,55 @@ describe('semantics', () => {
     expect(then.summary).toMatchObject({ equal: 3, different: 0 });
   });
 
+  it("keys and cells holding the spill's separators (U+0001, newline, a leading U+0002) come back intact", async () => {
+    const keys = ['a\u0001b', 'c\nd', '\u0002e', 'f'];
+    await store.append('sep', { events: keys.map((key, i) => ({ key, data: { a: `x\u0001${i}`, b: 'y\nz' } })) });
+    const csvCell = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+    // Every key equal except the last, whose cell differs; one extra key with separators too.
+    const csv =
+      'key,a,b\n' +
+      keys.map((k, i) => [k, `x\u0001${i}`, i === 3 ? 'other' : 'y\nz'].map(csvCell).join(',') + '\n').join('') +
+      [csvCell('g\u0001\n'), csvCell('\u0001'), csvCell('\n')].join(',') +
+      '\n';
+    const records = [
+      ...keys.map((key, i) => ({ key, a: `x\u0001${i}`, b: i === 3 ? 'other' : 'y\nz' })),
+      { key: 'g\u0001\n', a: '\u0001', b: '\n' },
+    ];
+    for (const [format, text] of [
+      ['csv', csv],
+      ['ndjson', records.map((r) => JSON.stringify(r)).join('\n')],
+    ] as const) {
+      const r = await run(format, text, {}, 'sep');
+      expect(r.summary).toMatchObject({ equal: 3, different: 1, missingInStore: 1, missingInSnapshot: 0 });
+      expect(r.rows.map((x) => [x.key, x.status, x.fields, x.snapshot])).toEqual([
+        ['f', 'different', ['b'], records[3]],
+        ['g\u0001\n', 'missingInStore', [], records[4]],
+      ]);
+    }
+  });
+
+  it('a snapshot already in key order (no sort) and the same records shuffled give the same result', async () => {
+    // U+FF01 sorts before U+1F600 by code point, after it by UTF-16 code unit: a snapshot in
+    // UTF-16 order is not in key order and must be sorted.
+    const keys = ['a', 'b', 'c', 'z', '\uff01', '\u{1f600}'];
+    await store.append('ordered', { events: keys.slice(1).map((key, i) => ({ key, data: { v: String(i) } })) });
+    const line = (k: string): string => `${k},${keys.indexOf(k) === 3 ? 'x' : String(keys.indexOf(k) - 1)}\n`;
+    const inOrder = 'key,v\n' + keys.map(line).join('');
+    const utf16 = 'key,v\n' + [...keys].sort().map(line).join('');
+    const shuffled = 'key,v\n' + [3, 0, 5, 1, 4, 2].map((i) => line(keys[i]!)).join('');
+    const results = [];
+    for (const text of [inOrder, utf16, shuffled])
+      results.push(await run('csv', text, { includeEqual: true }, 'ordered'));
+    expect(results[0]!.summary).toMatchObject({ equal: 4, different: 1, missingInStore: 1 });
+    expect(results[0]!.rows.map((r) => r.key)).toEqual(keys);
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+    // In key order but with a repeated key: still the duplicate, naming both records.
+    await expect(run('csv', 'key,v\na,1\nb,2\nb,3\n', {}, 'ordered')).rejects.toThrow(
+      'record 3 (line 4): duplicate key "b" (first seen in record 2 (line 3))',
+    );
+  });
+
   it('limit 0 returns only the summary, truncated when there were rows', async () => {
     const r = await run('csv', 'key,a\n1,1\n', { limit: 0 });
     expect(r.rows).toEqual([]);
