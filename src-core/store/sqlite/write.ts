@@ -121,7 +121,7 @@ export class WriteBatch {
       const h = heads[i]!;
       args.push(topicId, keys[i]!, h.seq, h.hash52, h.live, h.seq, h.live);
       if (args.length === ROWS_PER_INSERT * 7) {
-        this.st.upsertHeadRows.run(args);
+        this.st.upsertHeadRows.run(...args);
         args.length = 0;
       }
     }
@@ -210,7 +210,7 @@ export class WriteBatch {
    */
   writeEventRows(): void {
     const r = this.eventRows;
-    if (r.length === ROWS_PER_INSERT * 8) this.st.insertEvents.run(r);
+    if (r.length === ROWS_PER_INSERT * 8) this.st.insertEvents.run(...r);
     else {
       const one = this.st.insertEvent;
       for (let i = 0; i < r.length; i += 8) {
@@ -236,7 +236,7 @@ export class WriteBatch {
    */
   writeTxnRows(): void {
     const r = this.txnRows;
-    if (r.length === ROWS_PER_INSERT * 9) this.st.insertTxns.run(r);
+    if (r.length === ROWS_PER_INSERT * 9) this.st.insertTxns.run(...r);
     else {
       const one = this.st.insertTxn;
       for (let i = 0; i < r.length; i += 9) {
