@@ -6,7 +6,7 @@
  *   trees, nothing left over from an earlier sample), alternating the trees in pairs (A,B then B,A
  *   in the next pair, so a drift of the machine over the session falls on both sides), the CPU
  *   clock read inside the child around the measured calls only, after a warm-up. Prints every
- *   pair's ratio B/A, their median, min/max and a bootstrap 95% interval of the median.
+ *   pair's ratio B/A, their order-balanced median (`balanced`), min/max and a bootstrap 95% interval.
  * - `grind`: instructions executed, counted by valgrind's callgrind, which does not depend on the
  *   load of the machine. Each tree runs CALLS and 2×CALLS measured calls (same warm-up); the
  *   difference of the two totals divided by the difference of events is the instructions per event
@@ -24,7 +24,7 @@
  *   npx tsx bench/chain-ab.ts cpu ordered /work/wt/prevmain /work/wt/prevmain   # A-vs-A control
  *   npx tsx bench/chain-ab.ts grind batched /work/wt/prevmain
  *
- * Environment: PAIRS (cpu, default 9), CALLS (measured calls per sample; cpu default 100 ordered /
+ * Environment: PAIRS (cpu, default 10, rounded up to even), CALLS (measured calls per sample; cpu default 100 ordered /
  * 12 batched; grind default 10 ordered / 2 batched), WARM (warm-up calls; cpu default 5 ordered / 2 batched, grind 20 / 4),
  * REPS (grind repetitions per tree, default 2), GRIND_OUT (a directory to keep callgrind's files in,
  * for `callgrind_annotate`), HTTP_EVENTS (default 100,000).
@@ -51,7 +51,7 @@ if (
 const mode: Mode = modeArg;
 const grind = measureArg === 'grind';
 const num = (name: string, dflt: number): number => Number(process.env[name] ?? dflt);
-const PAIRS = num('PAIRS', 9);
+const PAIRS = 2 * Math.ceil(num('PAIRS', 10) / 2); // even: as many pairs run A first as B first
 const CALLS = num('CALLS', grind ? (mode === 'batched' ? 2 : 10) : mode === 'batched' ? 12 : 100);
 // Under callgrind the warm-up is longer: V8's optimising compiler must be done before the first
 // measured call, or its work lands between CALLS and 2×CALLS and is counted as the events'.
@@ -193,14 +193,24 @@ async function httpSample(root: string): Promise<Sample> {
   }
 }
 
-/** A bootstrap 95% interval of the median of `xs` (resampling with a fixed seed: reproducible). */
-function bootstrap(xs: number[]): [number, number] {
+/**
+ * The order-balanced ratio of pair ratios: the geometric mean of the median over the pairs that
+ * ran A first and the median over those that ran B first, so an effect of running second in a
+ * pair (seen here: about 2% faster) cancels instead of favouring whichever tree ran second more often.
+ */
+function balanced(aFirst: number[], bFirst: number[]): number {
+  return Math.sqrt(median(aFirst) * median(bFirst));
+}
+
+/** A bootstrap 95% interval of `balanced` (each group resampled; a fixed seed: reproducible). */
+function bootstrap(aFirst: number[], bFirst: number[]): [number, number] {
   let seed = 12345;
   const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const meds: number[] = [];
-  for (let i = 0; i < 4000; i++) meds.push(median(xs.map(() => xs[Math.floor(rnd() * xs.length)]!)));
-  meds.sort((a, b) => a - b);
-  return [meds[Math.floor(0.025 * meds.length)]!, meds[Math.floor(0.975 * meds.length)]!];
+  const pick = (xs: number[]): number[] => xs.map(() => xs[Math.floor(rnd() * xs.length)]!);
+  const est: number[] = [];
+  for (let i = 0; i < 4000; i++) est.push(balanced(pick(aFirst), pick(bFirst)));
+  est.sort((a, b) => a - b);
+  return [est[Math.floor(0.025 * est.length)]!, est[Math.floor(0.975 * est.length)]!];
 }
 
 const f2 = (x: number): string => x.toFixed(2);
@@ -255,11 +265,14 @@ try {
       ['user CPU', 1],
     ] as const) {
       const ratios = a.map((x, p) => b[p]![i] / x[i]);
-      const [lo, hi] = bootstrap(ratios);
+      const aFirst = ratios.filter((_, p) => p % 2 === 0);
+      const bFirst = ratios.filter((_, p) => p % 2 === 1);
+      const [lo, hi] = bootstrap(aFirst, bFirst);
       console.log(
         `${mode}, ${part}: A median ${f2(median(a.map((x) => x[i])))} µs/event, B median ${f2(median(b.map((x) => x[i])))};` +
-          ` B/A median of pair ratios ${pct(median(ratios))} (pairs min ${pct(Math.min(...ratios))} max ${pct(Math.max(...ratios))};` +
-          ` bootstrap 95% of the median ${pct(lo)} .. ${pct(hi)})`,
+          ` B/A ${pct(balanced(aFirst, bFirst))} (order-balanced median of pair ratios; bootstrap 95% ${pct(lo)} .. ${pct(hi)};` +
+          ` pairs min ${pct(Math.min(...ratios))} max ${pct(Math.max(...ratios))}; plain median ${pct(median(ratios))};` +
+          ` second in a pair ran ${pct(Math.sqrt(median(bFirst) / median(aFirst)))} against first)`,
       );
     }
   }
