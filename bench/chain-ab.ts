@@ -1,76 +1,147 @@
 /**
- * The hash chain's write cost, A/B (docs/bench.md, "The hash chain"): CPU time per event, the tree
- * given (the previous main, checked out in a git worktree) against this one, alternating runs,
- * medians. Modes:
- * - `ordered`: `appendBatch` on a fresh SQLite file in this process, 1,000 one-event transactions
- *   per call (the ordered writer's shape as it coalesces into /v1/batch);
- * - `batched`: the same with 10 transactions of 1,000 events per call;
- * - `http`: the server's CPU per event under the ordered writer, as `npm run bench -- http` measures
- *   it: each run starts that tree's bench/http-server.ts (a real `tidemark serve` over a fresh
- *   SQLite file) in a child process and writes one-event transactions to it with this tree's
- *   OrderedWriter (the same client for both trees).
+ * The hash chain's write cost, A/B (docs/bench.md, "The hash chain"): the write path of tree A
+ * (the previous main, a git worktree) against tree B (default: this tree), per event, two ways:
  *
- *   git worktree add /tmp/base <previous-main> && ln -s "$PWD/node_modules" /tmp/base/node_modules
- *   npx tsx bench/chain-ab.ts /tmp/base ordered    # or: batched, http; RUNS=9 for more runs
+ * - `cpu`: CPU time. Every sample is a fresh child process of one tree (nothing shared between the
+ *   trees, nothing left over from an earlier sample), alternating the trees in pairs (A,B then B,A
+ *   in the next pair, so a drift of the machine over the session falls on both sides), the CPU
+ *   clock read inside the child around the measured calls only, after a warm-up. Prints every
+ *   pair's ratio B/A, their order-balanced median (`balanced`), min/max and a bootstrap 95% interval.
+ * - `grind`: instructions executed, counted by valgrind's callgrind, which does not depend on the
+ *   load of the machine. Each tree runs CALLS and 2×CALLS measured calls (same warm-up); the
+ *   difference of the two totals divided by the difference of events is the instructions per event
+ *   with the process's start-up, module loading and warm-up cancelled. V8 runs `--single-threaded
+ *   --predictable` with fixed seeds so the same tree counts (nearly) the same twice: every
+ *   repetition is printed to show it.
+ *
+ * Modes: `ordered` (1,000 one-event transactions per `appendBatch`: the ordered writer's shape as
+ * it coalesces into /v1/batch), `batched` (10 transactions of 1,000 events per call), both through
+ * bench/chain-ab-child.ts bundled with each tree's SQLite store; `http` (cpu only): the server's CPU
+ * per event under the ordered writer, each sample a fresh `bench/http-server.ts` of that tree fed
+ * with this tree's OrderedWriter.
+ *
+ *   npx tsx bench/chain-ab.ts cpu ordered /work/wt/prevmain          # B defaults to this tree
+ *   npx tsx bench/chain-ab.ts cpu ordered /work/wt/prevmain /work/wt/prevmain   # A-vs-A control
+ *   npx tsx bench/chain-ab.ts grind batched /work/wt/prevmain
+ *
+ * Environment: PAIRS (cpu, default 10, rounded up to even), CALLS (measured calls per sample; cpu default 100 ordered /
+ * 12 batched; grind default 10 ordered / 2 batched), WARM (warm-up calls; cpu default 5 ordered / 2 batched, grind 20 / 4),
+ * REPS (grind repetitions per tree, default 2), GRIND_OUT (a directory to keep callgrind's files in,
+ * for `callgrind_annotate`), HTTP_EVENTS (default 100,000).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { BatchTxn } from '../src-core/model/types';
+import { build } from 'esbuild';
 import { OrderedWriter } from '../src-core/store/http/index';
-import type { EventStore } from '../src-core/store/types';
-import { tradeEvent } from './util';
+import type { ChildResult } from './chain-ab-child';
+import { median, tradeEvent } from './util';
 
-type Open = (file: string) => EventStore;
-type Run = () => Promise<number>;
-
-const base = process.argv[2];
-const modeArg = process.argv[3] ?? 'ordered';
-if (base === undefined || !['ordered', 'batched', 'http'].includes(modeArg)) {
-  throw new Error('usage: tsx bench/chain-ab.ts BASE_TREE ordered|batched|http');
+type Mode = 'ordered' | 'batched' | 'http';
+const [measureArg, modeArg, treeA, treeB = '.'] = process.argv.slice(2);
+if (
+  (measureArg !== 'cpu' && measureArg !== 'grind') ||
+  (modeArg !== 'ordered' && modeArg !== 'batched' && modeArg !== 'http') ||
+  treeA === undefined ||
+  (measureArg === 'grind' && modeArg === 'http')
+) {
+  throw new Error('usage: tsx bench/chain-ab.ts cpu|grind ordered|batched|http TREE_A [TREE_B] (http: cpu only)');
 }
-const mode = modeArg as 'ordered' | 'batched' | 'http';
-const RUNS = Number(process.env.RUNS ?? 7);
-const perTxn = mode === 'batched' ? 1000 : 1;
-const txnsPerCall = mode === 'batched' ? 10 : 1000;
-const CALLS = 20;
-const HTTP_EVENTS = 60_000;
+const mode: Mode = modeArg;
+const grind = measureArg === 'grind';
+const num = (name: string, dflt: number): number => Number(process.env[name] ?? dflt);
+const PAIRS = 2 * Math.ceil(num('PAIRS', 10) / 2); // even: as many pairs run A first as B first
+const CALLS = num('CALLS', grind ? (mode === 'batched' ? 2 : 10) : mode === 'batched' ? 12 : 100);
+// Under callgrind the warm-up is longer: V8's optimising compiler must be done before the first
+// measured call, or its work lands between CALLS and 2×CALLS and is counted as the events'.
+const WARM = num('WARM', grind ? (mode === 'batched' ? 4 : 20) : mode === 'batched' ? 2 : 5);
+const REPS = num('REPS', 2);
+const HTTP_EVENTS = num('HTTP_EVENTS', 100_000);
 const HTTP_KEYS = 20_000;
+const NODE_FLAGS = ['--single-threaded', '--predictable', '--random-seed=1', '--hash-seed=1'];
 
-async function load(root: string): Promise<Open> {
-  const mod = (await import(join(resolve(root), 'src-core/store/sqlite/index.ts'))) as { openSqliteStore: Open };
-  return mod.openSqliteStore;
+const work = mkdtempSync(join(tmpdir(), 'tidemark-chain-ab-run-'));
+// The bundles import their packages (better-sqlite3) from here: this tree's node_modules.
+symlinkSync(resolve('node_modules'), join(work, 'node_modules'));
+
+/** Bundles the child with `root`'s SQLite store into one ES module (no TypeScript loader at run time). */
+async function bundle(root: string, name: string): Promise<string> {
+  const entry = join(work, `${name}-entry.mjs`);
+  const store = join(resolve(root), 'src-core/store/sqlite/index.ts');
+  const child = resolve('bench/chain-ab-child.ts');
+  writeFileSync(
+    entry,
+    `import { openSqliteStore } from ${JSON.stringify(store)};\n` +
+      `import { runChild } from ${JSON.stringify(child)};\n` +
+      'await runChild(openSqliteStore);\n',
+  );
+  const out = join(work, `${name}.mjs`);
+  await build({
+    entryPoints: [entry],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    target: 'node20',
+    logLevel: 'error',
+  });
+  return out;
 }
 
-/** One in-process run: CPU µs per event of `appendBatch` after a warm-up. */
-async function once(open: Open): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'tidemark-chain-ab-'));
-  const store = open(join(dir, 's.db'));
-  let k = 0;
-  const batch = (): BatchTxn[] =>
-    Array.from({ length: txnsPerCall }, () => ({
-      topic: 't',
-      events: Array.from({ length: perTxn }, () => {
-        k++;
-        return { key: `k${k % 200000}`, data: { id: k, px: '100.25', qty: k % 97, side: 'buy', tags: ['a', 'b'] } };
-      }),
-    }));
-  try {
-    for (let i = 0; i < 3; i++) await store.appendBatch(batch());
-    let cpu = 0;
-    for (let i = 0; i < CALLS; i++) {
-      const b = batch();
-      const c0 = process.cpuUsage();
-      await store.appendBatch(b);
-      const c = process.cpuUsage(c0);
-      cpu += c.user + c.system;
-    }
-    return cpu / (CALLS * perTxn * txnsPerCall);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** Runs a command to its end; its stdout, or a failure with its stderr. */
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((ok, fail) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    p.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    p.once('error', fail);
+    p.once('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`${cmd} exited ${code}: ${err.slice(-2000)}`))));
+  });
+}
+
+function resultOf(out: string): ChildResult {
+  const m = /^result (\{.*\})$/m.exec(out);
+  if (!m) throw new Error(`child printed no result: ${out.slice(-500)}`);
+  return JSON.parse(m[1]!) as ChildResult;
+}
+
+/** One sample's CPU µs per event: user + system, and user only. */
+type Sample = [cpu: number, user: number];
+
+/** One CPU sample of a bundle: CPU µs per event of the measured calls. */
+async function cpuSample(js: string): Promise<Sample> {
+  const r = resultOf(await run(process.execPath, [js, mode, String(CALLS), String(WARM)]));
+  return [r.cpuUs / r.events, r.userUs / r.events];
+}
+
+/** Instructions (callgrind's total Ir) of one child run with `calls` measured calls; and its events. */
+async function instructions(js: string, calls: number, tag: string): Promise<[number, number]> {
+  const file = join(process.env.GRIND_OUT ?? work, `callgrind.${mode}.${tag}.out`);
+  const out = await run('valgrind', [
+    '--tool=callgrind',
+    `--callgrind-out-file=${file}`,
+    '--smc-check=all-non-file',
+    process.execPath,
+    ...NODE_FLAGS,
+    js,
+    mode,
+    String(calls),
+    String(WARM),
+  ]);
+  const m = /^(?:summary|totals): (\d+)/m.exec(readFileSync(file, 'utf8'));
+  if (!m) throw new Error(`no total in ${file}`);
+  return [Number(m[1]), resultOf(out).events];
+}
+
+/** Instructions per event of a bundle: (Ir(2·CALLS) − Ir(CALLS)) / events between them. */
+async function irPerEvent(js: string, tag: string): Promise<number> {
+  const [ir1, ev1] = await instructions(js, CALLS, `${tag}.1`);
+  const [ir2, ev2] = await instructions(js, 2 * CALLS, `${tag}.2`);
+  return (ir2 - ir1) / (ev2 - ev1);
 }
 
 /** Writes `count` one-event transactions through the ordered writer, a bounded number outstanding. */
@@ -84,8 +155,8 @@ async function ordered(url: string, topic: string, count: number): Promise<void>
   await Promise.all(pending);
 }
 
-/** One HTTP run against `root`'s server in a child process: its CPU µs per event. */
-async function httpOnce(root: string): Promise<number> {
+/** One HTTP sample against `root`'s server in a fresh child process: its CPU µs per event. */
+async function httpSample(root: string): Promise<Sample> {
   const dir = mkdtempSync(join(tmpdir(), 'tidemark-chain-ab-'));
   const script = join(resolve(root), 'bench/http-server.ts');
   const proc = spawn(process.execPath, ['--import', 'tsx', script, 'tidemark', join(dir, 's.db')], {
@@ -103,7 +174,7 @@ async function httpOnce(root: string): Promise<number> {
       });
       proc.once('exit', (code) => fail(new Error(`server exited (${code}) before listening`)));
     });
-    await ordered(url, 'warm', 5_000);
+    await ordered(url, 'warm', 10_000);
     proc.kill('SIGUSR2');
     await new Promise((r) => setTimeout(r, 100));
     await ordered(url, 'bench.writer', HTTP_EVENTS);
@@ -115,29 +186,96 @@ async function httpOnce(root: string): Promise<number> {
       });
       proc.kill('SIGTERM');
     });
-    return ((cpu.userMs + cpu.systemMs) * 1000) / HTTP_EVENTS;
+    return [((cpu.userMs + cpu.systemMs) * 1000) / HTTP_EVENTS, (cpu.userMs * 1000) / HTTP_EVENTS];
   } finally {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function runner(root: string): Promise<Run> {
-  if (mode === 'http') return () => httpOnce(root);
-  const open = await load(root);
-  return () => once(open);
+/**
+ * The order-balanced ratio of pair ratios: the geometric mean of the median over the pairs that
+ * ran A first and the median over those that ran B first, so an effect of running second in a
+ * pair (seen here: about 2% faster) cancels instead of favouring whichever tree ran second more often.
+ */
+function balanced(aFirst: number[], bFirst: number[]): number {
+  return Math.sqrt(median(aFirst) * median(bFirst));
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const before = await runner(base);
-const after = await runner('.');
-const a: number[] = [];
-const b: number[] = [];
-for (let r = 0; r < RUNS; r++) {
-  a.push(await before());
-  b.push(await after());
+/** A bootstrap 95% interval of `balanced` (each group resampled; a fixed seed: reproducible). */
+function bootstrap(aFirst: number[], bFirst: number[]): [number, number] {
+  let seed = 12345;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const pick = (xs: number[]): number[] => xs.map(() => xs[Math.floor(rnd() * xs.length)]!);
+  const est: number[] = [];
+  for (let i = 0; i < 4000; i++) est.push(balanced(pick(aFirst), pick(bFirst)));
+  est.sort((a, b) => a - b);
+  return [est[Math.floor(0.025 * est.length)]!, est[Math.floor(0.975 * est.length)]!];
 }
-const fmt = (xs: number[]): string => xs.map((x) => x.toFixed(2)).join(' ');
-console.log(`${mode}: previous main µs/event ${fmt(a)} median ${median(a).toFixed(2)}`);
-console.log(`${mode}: this tree     µs/event ${fmt(b)} median ${median(b).toFixed(2)}`);
-console.log(`${mode}: ${((median(b) / median(a) - 1) * 100).toFixed(1)}% CPU per event`);
+
+const f2 = (x: number): string => x.toFixed(2);
+const pct = (r: number): string => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
+const same = resolve(treeA) === resolve(treeB);
+console.log(`${measureArg} ${mode}: A=${resolve(treeA)} B=${resolve(treeB)}${same ? ' (A-vs-A control)' : ''}`);
+
+try {
+  if (grind) {
+    const [ja, jb] = [await bundle(treeA, 'a'), await bundle(treeB, 'b')];
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let r = 0; r < REPS; r++) {
+      a.push(await irPerEvent(ja, `a${r}`));
+      b.push(await irPerEvent(jb, `b${r}`));
+      console.log(
+        `rep ${r + 1}: A ${Math.round(a[r]!)} B ${Math.round(b[r]!)} instructions/event, B/A ${f2(b[r]! / a[r]!)}`,
+      );
+    }
+    const ra = median(a);
+    const rb = median(b);
+    const spread = (xs: number[]): string => pct(Math.max(...xs) / Math.min(...xs));
+    console.log(`A: ${Math.round(ra)} instructions/event (repeatability: max/min ${spread(a)})`);
+    console.log(`B: ${Math.round(rb)} instructions/event (repeatability: max/min ${spread(b)})`);
+    console.log(`${mode}: B/A ${pct(rb / ra)} instructions per event`);
+  } else {
+    const sample =
+      mode === 'http'
+        ? [() => httpSample(treeA), () => httpSample(treeB)]
+        : await Promise.all([bundle(treeA, 'a'), bundle(treeB, 'b')]).then(([ja, jb]) => [
+            () => cpuSample(ja),
+            () => cpuSample(jb),
+          ]);
+    const [sa, sb] = sample as [() => Promise<Sample>, () => Promise<Sample>];
+    const a: Sample[] = [];
+    const b: Sample[] = [];
+    for (let p = 0; p < PAIRS; p++) {
+      if (p % 2 === 0) {
+        a.push(await sa());
+        b.push(await sb());
+      } else {
+        b.push(await sb());
+        a.push(await sa());
+      }
+      const [[ca, ua], [cb, ub]] = [a[p]!, b[p]!];
+      console.log(
+        `pair ${p + 1}: A ${f2(ca)} B ${f2(cb)} µs/event, B/A ${f2(cb / ca)}; user only A ${f2(ua)} B ${f2(ub)}, B/A ${f2(ub / ua)}`,
+      );
+    }
+    for (const [part, i] of [
+      ['CPU (user + system)', 0],
+      ['user CPU', 1],
+    ] as const) {
+      const ratios = a.map((x, p) => b[p]![i] / x[i]);
+      const aFirst = ratios.filter((_, p) => p % 2 === 0);
+      const bFirst = ratios.filter((_, p) => p % 2 === 1);
+      const [lo, hi] = bootstrap(aFirst, bFirst);
+      console.log(
+        `${mode}, ${part}: A median ${f2(median(a.map((x) => x[i])))} µs/event, B median ${f2(median(b.map((x) => x[i])))};` +
+          ` B/A ${pct(balanced(aFirst, bFirst))} (order-balanced median of pair ratios; bootstrap 95% ${pct(lo)} .. ${pct(hi)};` +
+          ` pairs min ${pct(Math.min(...ratios))} max ${pct(Math.max(...ratios))}; plain median ${pct(median(ratios))};` +
+          ` second in a pair ran ${pct(Math.sqrt(median(bFirst) / median(aFirst)))} against first)`,
+      );
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -35,11 +35,27 @@ export interface TopicState {
   unwrittenHeads: Head[];
 }
 
+/**
+ * The parameters of up to ROWS_PER_INSERT rows of `width` columns not inserted yet, filled in place:
+ * the array keeps its full size, so filling it allocates nothing (emptying a JavaScript array with
+ * `length = 0` drops its storage, which then grows again in steps for every statement).
+ */
+class PendingRows {
+  readonly args: RowArgs;
+  /** Values filled so far (rows × width). */
+  filled = 0;
+  constructor(width: number) {
+    this.args = Array.from({ length: ROWS_PER_INSERT * width }, () => null);
+  }
+}
+
 export class WriteBatch {
   readonly topics = new Map<string, TopicState>();
   /** Parameters of the events and `txns` rows not inserted yet (see writeEventRows, writeTxnRows). */
-  private readonly eventRows: RowArgs = [];
-  private readonly txnRows: RowArgs = [];
+  private readonly eventRows = new PendingRows(8);
+  private readonly txnRows = new PendingRows(9);
+  /** Heads rows being written by writeHeads (always emptied before it returns). */
+  private readonly headRows = new PendingRows(7);
 
   constructor(
     private readonly st: Statements,
@@ -107,26 +123,38 @@ export class WriteBatch {
     const upsert = this.st.upsertHeadRow;
     const topicId = s.row.id;
     const whole = n - (n % ROWS_PER_INSERT);
-    const args: RowArgs = [];
+    const hr = this.headRows;
+    const args = hr.args;
     // In key order (a key's rows keep their order: the sort is stable and ties go by position), so
     // the upserts walk `latest`'s B-tree forwards instead of jumping between random pages: it
     // measured faster per event (docs/bench.md, "SQLite writes (issue 14)").
     // Keys that already arrive in order (a sorted load) skip the sort.
-    const order = Array.from({ length: n }, (_, i) => i);
     let sorted = true;
     for (let i = 1; i < n && sorted; i++) sorted = keys[i - 1]! <= keys[i]!;
-    if (!sorted) order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+    let order: number[] | null = null;
+    if (!sorted) {
+      order = Array.from({ length: n }, (_, i) => i);
+      order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+    }
     for (let j = 0; j < whole; j++) {
-      const i = order[j]!;
+      const i = order === null ? j : order[j]!;
       const h = heads[i]!;
-      args.push(topicId, keys[i]!, h.seq, h.hash52, h.live, h.seq, h.live);
-      if (args.length === ROWS_PER_INSERT * 7) {
-        this.st.upsertHeadRows.run(args);
-        args.length = 0;
+      const f = hr.filled;
+      args[f] = topicId;
+      args[f + 1] = keys[i]!;
+      args[f + 2] = h.seq;
+      args[f + 3] = h.hash52;
+      args[f + 4] = h.live;
+      args[f + 5] = h.seq;
+      args[f + 6] = h.live;
+      hr.filled = f + 7;
+      if (f + 7 === args.length) {
+        this.st.upsertHeadRows.run(...args);
+        hr.filled = 0;
       }
     }
     for (let j = whole; j < n; j++) {
-      const i = order[j]!;
+      const i = order === null ? j : order[j]!;
       const h = heads[i]!;
       upsert.run(topicId, keys[i]!, h.seq, h.hash52, h.live, h.seq, h.live);
     }
@@ -174,9 +202,19 @@ export class WriteBatch {
       seq++;
       // SQLite's columns: a tombstone's data and the default content type are stored as NULL.
       const contentType = e.contentType === DEFAULT_CONTENT_TYPE ? null : e.contentType;
-      const eventRows = this.eventRows;
-      eventRows.push(topicId, seq, txn, e.key, e.tomb ? null : e.data, contentType, e.hash, now);
-      if (eventRows.length === ROWS_PER_INSERT * 8) this.writeEventRows();
+      const er = this.eventRows;
+      const ea = er.args;
+      const n = er.filled;
+      ea[n] = topicId;
+      ea[n + 1] = seq;
+      ea[n + 2] = txn;
+      ea[n + 3] = e.key;
+      ea[n + 4] = e.tomb ? null : e.data;
+      ea[n + 5] = contentType;
+      ea[n + 6] = e.hash;
+      ea[n + 7] = now;
+      er.filled = n + 8;
+      if (n + 8 === ea.length) this.writeEventRows();
       const live = e.tomb ? 0 : 1;
       // Its heads row is written in writeHeads(), at the end of the call.
       const h: Head = { seq, hash52, live };
@@ -191,9 +229,20 @@ export class WriteBatch {
     }
     if (seq < firstSeq) return { txn: null, results };
     const head = chain.digest();
-    const txnRows = this.txnRows;
-    txnRows.push(topicId, txn, firstSeq, seq, now, 0, t.meta, t.by, head);
-    if (txnRows.length === ROWS_PER_INSERT * 9) this.writeTxnRows();
+    const tr = this.txnRows;
+    const ta = tr.args;
+    const n = tr.filled;
+    ta[n] = topicId;
+    ta[n + 1] = txn;
+    ta[n + 2] = firstSeq;
+    ta[n + 3] = seq;
+    ta[n + 4] = now;
+    ta[n + 5] = 0;
+    ta[n + 6] = t.meta;
+    ta[n + 7] = t.by;
+    ta[n + 8] = head;
+    tr.filled = n + 9;
+    if (n + 9 === ta.length) this.writeTxnRows();
     row.head = head;
     row.max_seq = seq;
     row.max_txn = txn;
@@ -209,11 +258,11 @@ export class WriteBatch {
    * reads events of this batch otherwise calls it first.
    */
   writeEventRows(): void {
-    const r = this.eventRows;
-    if (r.length === ROWS_PER_INSERT * 8) this.st.insertEvents.run(r);
+    const { args: r, filled } = this.eventRows;
+    if (filled === r.length) this.st.insertEvents.run(...r);
     else {
       const one = this.st.insertEvent;
-      for (let i = 0; i < r.length; i += 8) {
+      for (let i = 0; i < filled; i += 8) {
         one.run(
           r[i] as number,
           r[i + 1] as number,
@@ -226,7 +275,7 @@ export class WriteBatch {
         );
       }
     }
-    r.length = 0;
+    this.eventRows.filled = 0;
   }
 
   /**
@@ -235,11 +284,11 @@ export class WriteBatch {
    * in flush(); code that reads `txns` rows of this batch before that calls it first.
    */
   writeTxnRows(): void {
-    const r = this.txnRows;
-    if (r.length === ROWS_PER_INSERT * 9) this.st.insertTxns.run(r);
+    const { args: r, filled } = this.txnRows;
+    if (filled === r.length) this.st.insertTxns.run(...r);
     else {
       const one = this.st.insertTxn;
-      for (let i = 0; i < r.length; i += 9) {
+      for (let i = 0; i < filled; i += 9) {
         one.run(
           r[i] as number,
           r[i + 1] as number,
@@ -253,7 +302,7 @@ export class WriteBatch {
         );
       }
     }
-    r.length = 0;
+    this.txnRows.filled = 0;
   }
 
   /** Writes the txns and heads rows and the counters of every topic this batch changed. Call last. */
