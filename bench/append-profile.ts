@@ -1,12 +1,13 @@
 /**
  * A profiling harness for the SQLite write path (docs/bench.md, "SQLite writes (issue 14)"): appends
- * N events (default 50,000, over 100,000 keys) to a fresh SQLite file in transactions of P events
+ * N events (default 50,000, over K keys, default 100,000) to a fresh SQLite file in transactions of P events
  * (default 1,000), R times (default 5), and prints the median events/s and the median CPU time
  * (user + system) per event. Not a bench section: it has no baseline; run it under
  * `node --cpu-prof` to see where an append's time goes, or alternate it between two trees.
  *
  *   R=3 node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/append-profile.ts
  *   N=20000 P=100 npx tsx bench/append-profile.ts
+ *   N=1000000 K=400000 R=1 npx tsx bench/append-profile.ts   # more keys than the head cache holds
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { median, tradeEvent } from './util';
 const COUNT = Number(process.env.N ?? 50_000);
 const PER_TXN = Number(process.env.P ?? 1000);
 const RUNS = Number(process.env.R ?? 5);
-const KEYS = 100_000;
+const KEYS = Number(process.env.K ?? 100_000);
 
 /** One run on a fresh file: [events/s, CPU µs per event]. */
 async function once(): Promise<[number, number]> {

@@ -2,13 +2,14 @@
  * The SQLite write path's in-process head cache (src-core/store/sqlite/heads.ts): de-duplication,
  * numbering and key counts stay right when two store objects (as two processes would) interleave
  * writes, appends and invalidations on one file; a rolled-back batch leaves the cache unchanged;
- * past its limit a topic's cache is cleared and the engine falls back to `latest`.
+ * past its limit a topic's cache keeps its newest part and the engine falls back to `latest` for
+ * the rest.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HEAD_CACHE_LIMIT, HeadCache } from '../../src-core/store/sqlite/heads';
+import { HEAD_CACHE_LIMIT, HEAD_CACHE_TOTAL_LIMIT, HeadCache } from '../../src-core/store/sqlite/heads';
 import { type SqliteEventStore, openSqliteStore } from '../../src-core/store/sqlite';
 import { readAll, surfaceAll } from './harness';
 
@@ -210,8 +211,8 @@ describe('SQLite head cache', () => {
     await s.close();
   });
 
-  it('clears a topic past its limit and stops treating unknown keys as absent', () => {
-    const c = new HeadCache(3);
+  it('keeps only the newest part of a topic past its limit and stops treating unknown keys as absent', () => {
+    const c = new HeadCache(3, HEAD_CACHE_TOTAL_LIMIT, 1);
     const t = c.validFor('t', 1, 0);
     expect(t.complete).toBe(true);
     t.heads.set('a', { seq: 1, hash52: 1, live: 1 });
@@ -221,12 +222,42 @@ describe('SQLite head cache', () => {
     expect(t2).toBe(t);
     ['b', 'c', 'd'].forEach((k, i) => t2.heads.set(k, { seq: i + 2, hash52: 1, live: 1 }));
     c.committed('t', t2, 4);
-    expect(c.stats('t')).toEqual({ size: 0, complete: false, maxSeq: 4 });
+    // Four heads passed the limit of 3: the newest one (d) is kept, and a key not held is no
+    // longer known to be absent.
+    expect(c.stats('t')).toEqual({ size: 1, complete: false, maxSeq: 4 });
+    expect([...t2.heads.keys()]).toEqual(['d']);
+    expect(c.size).toBe(1);
     // Another writer moved max_seq: a fresh, incomplete cache.
     c.validFor('t', 1, 4).heads.set('e', { seq: 5, hash52: 1, live: 1 });
     expect(c.validFor('t', 1, 9)).toMatchObject({ complete: false, maxSeq: 9 });
     expect(c.stats('t')?.size).toBe(0);
     expect(HEAD_CACHE_LIMIT).toBeGreaterThan(100_000);
+    expect(new HeadCache().stats('none')).toBeUndefined();
+  });
+
+  it('de-duplicates and counts right with a cache that keeps only part of a topic', async () => {
+    const s = openSqliteStore(join(dir, 'a.db'));
+    // A small cache: past 4 heads it keeps the newest 2 (the engine's is 262,144 and half).
+    Object.defineProperty(s, 'heads', { value: new HeadCache(4, HEAD_CACHE_TOTAL_LIMIT, 2) });
+    const keys = Array.from({ length: 10 }, (_, i) => `k${i}`);
+    await s.append('t', { events: keys.map((key) => ({ key, data: { v: 1 } })) });
+    expect(s.heads.stats('t')).toEqual({ size: 2, complete: false, maxSeq: 10 });
+    // Every key again with the same data: all duplicates, whether held (k8, k9) or read from `latest`.
+    const again = await s.append('t', { events: keys.map((key) => ({ key, data: { v: 1 } })) });
+    expect(again.txn).toBeNull();
+    expect(again.results.every((r) => r.duplicate)).toBe(true);
+    // New data for a held key and an evicted one, and a new key: written, counted once each.
+    const next = await s.append('t', {
+      events: [
+        { key: 'k9', data: { v: 2 } },
+        { key: 'k0', data: { v: 2 } },
+        { key: 'new', data: { v: 1 } },
+      ],
+    });
+    expect(next.results.map((r) => r.duplicate)).toEqual([false, false, false]);
+    expect((await s.topicInfo('t')).keys).toBe(11);
+    await expectDense(s, 't');
+    await s.close();
   });
 
   it('drops every topic past its total limit', () => {

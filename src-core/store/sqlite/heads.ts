@@ -13,8 +13,11 @@
  *
  * A cache is `complete` when this object has seen the topic empty and has kept every key since:
  * then a key it does not hold has no heads row at all (no SELECT needed for new keys). Past
- * `HEAD_CACHE_LIMIT` entries (checked after each commit) a topic's cache is cleared and stops
- * being complete (a miss then costs one SELECT, as without a cache); past
+ * `HEAD_CACHE_LIMIT` entries (checked after each commit) a topic's cache keeps only its newest
+ * half (the most recently added keys; the rest are deleted) and stops being
+ * complete: a kept key still needs no SELECT, a miss costs one, as without a cache. Keeping part
+ * rather than clearing all matters for topics with more keys than the limit, whose every write
+ * would otherwise start from an empty cache again (docs/bench.md, "How cost grows"). Past
  * `HEAD_CACHE_TOTAL_LIMIT` heads over all topics every topic's cache is dropped.
  */
 
@@ -50,6 +53,8 @@ export class HeadCache {
   constructor(
     private readonly limit = HEAD_CACHE_LIMIT,
     private readonly totalLimit = HEAD_CACHE_TOTAL_LIMIT,
+    /** What a topic's cache keeps of its newest entries when it passes `limit`. */
+    private readonly keep = Math.floor(limit / 2),
   ) {}
 
   /**
@@ -70,7 +75,12 @@ export class HeadCache {
   committed(name: string, c: TopicHeads, maxSeq: number): void {
     if (this.topics.get(name) !== c) return;
     if (c.heads.size > this.limit) {
-      c.heads.clear();
+      // A Map iterates in insertion order: delete from the oldest until `keep` are left.
+      let extra = c.heads.size - this.keep;
+      for (const key of c.heads.keys()) {
+        if (extra-- <= 0) break;
+        c.heads.delete(key);
+      }
       c.complete = false;
     }
     c.maxSeq = maxSeq;
