@@ -89,12 +89,13 @@ async function surfaceRows(
     else where.push('h.valid_seq IS NOT NULL AND NOT h.valid_tomb');
     if (o.after !== undefined) where.push(`h.key > ${param(o.after)}`);
     if (o.prefix !== undefined) where.push(`h.key LIKE ${param(likePrefix(o.prefix))}`);
-    // `invalid`: one primary-key probe per row, which no planner estimate can turn into a scan.
-    return `SELECT h.key, e.seq, e.txn, e.hash, e.data, e.time,
-                   (SELECT x.invalidated_by IS NOT NULL FROM ${t.txns} x
-                     WHERE x.topic_id = e.topic_id AND x.txn = e.txn) AS invalid
+    // `invalid` through a join on the txns primary key: the planner probes it per row (memoized
+    // per txn). A correlated subquery here was planned as a scan of `txns` for every row when the
+    // topic has few (large) transactions, a third of the page's speed (docs/bench.md, "Reads").
+    return `SELECT h.key, e.seq, e.txn, e.hash, e.data, e.time, (x.invalidated_by IS NOT NULL) AS invalid
               FROM ${t.heads} h
               JOIN ${t.events} e ON e.topic_id = h.topic_id AND e.seq = ${seqCol}
+              LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
              WHERE ${where.join(' AND ')}
              ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
   };
