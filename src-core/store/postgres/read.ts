@@ -74,14 +74,17 @@ const EVENT_OWN_COLS = 'e.seq, e.txn, e.key, e.type, e.data, e.content_type, e.h
 /** Columns of `events e` joined with its txn row `x` that `eventOf` reads. */
 export const EVENT_COLS = `${EVENT_OWN_COLS}, (x.invalidated_by IS NOT NULL) AS invalid`;
 
-export function eventOf(topic: string, r: EventRow): StoredEvent {
-  const ev: StoredEvent = {
+type EventWith<D> = Omit<StoredEvent, 'data'> & { data: D };
+
+/** One mapping of an event row, whether its data is parsed or passed through as stored text. */
+function eventFrom<D>(topic: string, r: EventRow, data: D): EventWith<D> {
+  const ev: EventWith<D> = {
     topic,
     seq: r.seq,
     txn: r.txn,
     key: r.key,
     type: r.type,
-    data: JSON.parse(r.data) as StoredEvent['data'],
+    data,
     contentType: r.content_type,
     hash: r.hash,
     time: r.time,
@@ -92,23 +95,13 @@ export function eventOf(topic: string, r: EventRow): StoredEvent {
   return ev;
 }
 
+export function eventOf(topic: string, r: EventRow): StoredEvent {
+  return eventFrom(topic, r, JSON.parse(r.data) as StoredEvent['data']);
+}
+
 /** `eventOf` with the data left as the stored JSON text. */
 export function eventTextOf(topic: string, r: EventRow): StoredEventText {
-  const ev: StoredEventText = {
-    topic,
-    seq: r.seq,
-    txn: r.txn,
-    key: r.key,
-    type: r.type,
-    data: r.data,
-    contentType: r.content_type,
-    hash: r.hash,
-    time: r.time,
-  };
-  if (r.target !== null) ev.target = r.target;
-  if (r.reason !== null) ev.reason = r.reason;
-  if (r.invalid) ev.invalid = true;
-  return ev;
+  return eventFrom(topic, r, r.data);
 }
 
 export async function readEvents(db: Db, topic: string, opts?: ReadEventsOptions): Promise<EventPage> {

@@ -27,23 +27,26 @@ function likePrefix(prefix: string): string {
   return prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%';
 }
 
-function surfaceRowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
-  const row: SurfaceRow = {
+/** One mapping of a surface row, whether its data is parsed or passed through as stored text. */
+function surfaceRowFrom<D>(r: SurfaceDbRow, raw: boolean, data: D): Omit<SurfaceRow, 'data'> & { data: D } {
+  const row: Omit<SurfaceRow, 'data'> & { data: D } = {
     key: r.key,
     seq: r.seq,
     txn: r.txn,
     hash: r.hash,
-    data: JSON.parse(r.data) as SurfaceRow['data'],
+    data,
     time: r.time,
   };
   if (raw && r.invalid) row.invalid = true;
   return row;
 }
 
+function surfaceRowOf(r: SurfaceDbRow, raw: boolean): SurfaceRow {
+  return surfaceRowFrom(r, raw, JSON.parse(r.data) as SurfaceRow['data']);
+}
+
 function surfaceRowTextOf(r: SurfaceDbRow, raw: boolean): SurfaceRowText {
-  const row: SurfaceRowText = { key: r.key, seq: r.seq, txn: r.txn, hash: r.hash, data: r.data, time: r.time };
-  if (raw && r.invalid) row.invalid = true;
-  return row;
+  return surfaceRowFrom(r, raw, r.data);
 }
 
 export async function surfacePage(db: Db, topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
