@@ -9,19 +9,12 @@ import Database from 'better-sqlite3';
 import type { RawCounters, RawEvent, RawHead, RawTxn, VerifySource } from '../verify';
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import { isoTime } from './rows';
-import { EVENT_COLS, type EventRow, type TxnRow } from './statements';
+import { EVENT_COLS, type EventRow, type TopicRow as StoredTopicRow, type TxnRow } from './statements';
 
 const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason, meta, by_name, chain';
 
-interface TopicRow {
-  id: number;
-  max_seq: number;
-  max_txn: number;
-  keys: number;
-  invalid_txns: number;
-  last_time: number | null;
-  head: string | null;
-}
+/** The topic's row as this read selects it (statements.ts `TopicRow` without its name). */
+type TopicRow = Omit<StoredTopicRow, 'topic'>;
 
 interface HeadDbRow {
   key: string;
