@@ -8,30 +8,22 @@
  * under a concurrent writer (appends and invalidations) ends with equal heads on SIGTERM.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StoredEvent, TxnInfo } from '../../src-core/model/types';
 import { chainOfRead } from '../../src-core/store/chain';
 import { openPostgresStore } from '../../src-core/store/postgres/index';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
+import { PG_URL, dropSchema, uniqueName } from '../postgres/pg-helpers';
 import { BIN, ROOT, parseLines, runCli, tempDir, useServedStore } from './helpers';
 
-const PG_URL = process.env.TIDEMARK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SCHEMA = `copy_test_${randomBytes(4).toString('hex')}`;
+const SCHEMA = uniqueName('copy_test');
 const home = tempDir();
 const served = useServedStore([]);
 
 afterAll(async () => {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+  await dropSchema(SCHEMA);
   home.cleanup();
 });
 
@@ -146,10 +138,7 @@ describe('tidemark copy', () => {
       expect(await pgStore.listTopics()).toEqual([]);
     } finally {
       await pgStore.close();
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
+      await dropSchema(schema);
     }
     const ok = await runCli(['copy', '--from', file, '--to', join(home.dir, 'legacy2.db'), '--no-progress']);
     expect(ok.stderr).toBe('');

@@ -3,27 +3,19 @@
  * (TIDEMARK_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres), in a schema of its
  * own that is dropped afterwards. Same write/read rules as on a file.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SurfaceRow } from '../../src-core/model/types';
+import { PG_URL, dropSchema, uniqueName } from '../postgres/pg-helpers';
 import { ndjson, parseLines, runCli } from './helpers';
 
-const PG_URL = process.env.TIDEMARK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SCHEMA = `cli_test_${randomBytes(4).toString('hex')}`;
+const SCHEMA = uniqueName('cli_test');
 const store = ['--pg', PG_URL, '--pg-schema', SCHEMA];
 
 afterAll(async () => {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+  await dropSchema(SCHEMA);
 });
 
 describe('CLI over --pg', () => {

@@ -5,7 +5,7 @@
  * pages its surface in code-point order; tiny pages make the merge cross many page boundaries.
  * Also: a store that pages out of order is refused (INTERNAL), never diffed wrongly.
  */
-import pg from 'pg';
+import { PG_URL, dropSchema } from '../postgres/pg-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffSnapshot } from '../../src-core/diff/index';
 import type { JsonValue, SurfaceOptions, SurfacePage } from '../../src-core/model/types';
@@ -24,7 +24,6 @@ import {
   toNdjson,
 } from './helpers';
 
-const PG_URL = process.env.TIDEMARK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const KEYS = ['a', 'B', 'é', 'e\u0301', '中', '😀', '\uffff', '𝔸', 'a b', 'zz', 'Z'];
 
 const TXNS: OracleTxn[] = [
@@ -89,10 +88,7 @@ describe('diff over the HTTP client and PostgreSQL', () => {
     await local.close();
     dir.cleanup();
     await pgStore.close();
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await c.end();
+    await dropSchema(schema);
   });
 
   it('the HTTP client store', async () => {
