@@ -194,7 +194,9 @@ function copyLatestFrom(db: Database.Database): void {
     )
     .all();
   const setVh = db.prepare('UPDATE latest SET vh = ? WHERE topic_id = ? AND key = ?');
-  for (const r of valid) setVh.run(hashPrefix(r.hash), r.topic_id, r.key);
+  db.transaction(() => {
+    for (const r of valid) setVh.run(hashPrefix(r.hash), r.topic_id, r.key);
+  })();
 }
 
 /**
