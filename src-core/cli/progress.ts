@@ -89,8 +89,9 @@ export function createProgress(show: boolean, totalBytes: number | null): Progre
 
 /**
  * The bar of a schema migration that opening a store runs (docs/engine.md "Schema versions"):
- * transactions chained of the total, drawn from the migration's first report (opening a current
- * store draws nothing) and stopped at its last. Undefined when no bar is wanted.
+ * rows rewritten (transactions chained, heads rows) of the total, drawn from the migration's first
+ * report (opening a current store draws nothing) and stopped at its last. Undefined when no bar is
+ * wanted.
  */
 export function migrationProgress(show: boolean): MigrationProgressListener | undefined {
   if (!show) return undefined;
@@ -99,7 +100,7 @@ export function migrationProgress(show: boolean): MigrationProgressListener | un
     if (bar === null) {
       bar = newProgressBar({
         stream: process.stderr,
-        format: 'upgrading the store [{bar}] {percentage}% | {value}/{total} transactions chained',
+        format: 'upgrading the store [{bar}] {percentage}% | {value}/{total} rows rewritten',
         noTTYOutput: true,
         notTTYSchedule: 1000,
         fps: 5,

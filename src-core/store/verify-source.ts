@@ -34,7 +34,7 @@ export interface RawEvent {
 
 /**
  * One key's heads: as the backend maintains them (`heads`) or as the log folds to (`fold`).
- * `validHash` may be a prefix (SQLite keeps 52 bits, `headHashLength`); txns are the fold's only.
+ * `validHash` may be a prefix (`headHashLength`); txns are the fold's only.
  */
 export interface RawHead {
   key: string;
@@ -59,7 +59,7 @@ export type Maybe<T> = T | Promise<T>;
 
 /** What a backend gives verify, over one read snapshot of one topic. */
 export interface VerifySource {
-  /** Characters of a valid head's hash the maintained heads keep (64, SQLite 13). */
+  /** Characters of a valid head's hash the maintained heads keep (64 on every backend today). */
   readonly headHashLength: number;
   /** The maintained counters, null when the topic is unknown. */
   counters(): Maybe<RawCounters | null>;

@@ -118,7 +118,7 @@ describe('tidemark copy', () => {
     const raw = openSqliteStore(file);
     const db = raw.database;
     db.prepare("UPDATE events SET key = 'a' || char(0) || 'b' WHERE key = 'aXb'").run();
-    db.prepare("UPDATE latest SET key = 'a' || char(0) || 'b' WHERE key = 'aXb'").run();
+    db.prepare("UPDATE heads SET key = 'a' || char(0) || 'b' WHERE key = 'aXb'").run();
     const t1 = await raw.getTxn('leg', 1);
     const t2 = await raw.getTxn('leg', 2);
     const chain = chainOfRead(t1.chain, t2, t2.events);

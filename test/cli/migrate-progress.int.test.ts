@@ -1,8 +1,9 @@
 /**
  * The CLI's bar while opening a store migrates it (src-core/cli/progress.ts `migrationProgress`):
  * the real `tidemark write` on a real version-2 SQLite file (a current store taken back to version
- * 2: chain and head columns dropped) upgrades it and, with `--progress`, draws transactions chained
- * of the total on stderr; without a terminal and without `--progress` it draws nothing.
+ * 2: chain and head columns dropped, the heads rows back in `latest`) upgrades it and, with
+ * `--progress`, draws rows rewritten (transactions chained, heads rows) of the total on stderr;
+ * without a terminal and without `--progress` it draws nothing.
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -27,7 +28,11 @@ async function v2File(): Promise<string> {
     await store.close();
   }
   const db = new Database(file);
-  db.exec('ALTER TABLE txns DROP COLUMN chain; ALTER TABLE topics DROP COLUMN head;');
+  db.exec(`ALTER TABLE txns DROP COLUMN chain; ALTER TABLE topics DROP COLUMN head;
+    CREATE TABLE latest (topic_id INTEGER NOT NULL, key TEXT NOT NULL, vseq INTEGER, vh INTEGER, vlive INTEGER NOT NULL,
+      rseq INTEGER NOT NULL, rlive INTEGER NOT NULL, PRIMARY KEY (topic_id, key)) WITHOUT ROWID;
+    INSERT INTO latest SELECT topic_id, key, valid, 0, 1, valid, 1 FROM heads;
+    DROP TABLE heads;`);
   db.pragma('user_version = 2');
   db.close();
   return file;
@@ -43,14 +48,14 @@ const version = (file: string): number => {
 };
 
 describe('tidemark: the migration bar', () => {
-  it('draws transactions chained of the total while a command upgrades the store (--progress)', async () => {
+  it('draws rows rewritten of the total while a command upgrades the store (--progress)', async () => {
     const file = await v2File();
     const r = await runCli(['write', '--db', file, '--topic', 'many', '--progress'], {
       input: '{"key":"z","data":1}\n',
     });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('upgrading the store');
-    expect(r.stderr).toContain('1300/1300 transactions chained');
+    expect(r.stderr).toContain('2600/2600 rows rewritten'); // 1,300 transactions chained, 1,300 heads rows
     expect(version(file)).toBe(SCHEMA_VERSION);
     expect(JSON.parse(r.stdout)).toMatchObject({ written: 1, firstTxn: 1301 });
   });

@@ -2,7 +2,7 @@
  * The SQLite write path's in-process head cache (src-core/store/sqlite/heads.ts): de-duplication,
  * numbering and key counts stay right when two store objects (as two processes would) interleave
  * writes, appends and invalidations on one file; a rolled-back batch leaves the cache unchanged;
- * past its limit a topic's cache keeps its newest part and the engine falls back to `latest` for
+ * past its limit a topic's cache keeps its newest part and the engine falls back to the heads rows for
  * the rest.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,10 +52,10 @@ describe('SQLite head cache', () => {
     await s.close();
   });
 
-  it("writes each key's latest head to `latest` when one call holds it several times, out of key order", async () => {
+  it("writes each key's latest head to its heads row when one call holds it several times, out of key order", async () => {
     // writeHeads upserts a call's heads rows in key order, many to a statement: a key written
     // several times in the call must still end as its last write, read here by a second store
-    // object whose cache is empty (so it reads `latest`).
+    // object whose cache is empty (so it reads the heads rows).
     const file = join(dir, 'a.db');
     const s = openSqliteStore(file);
     const keys = Array.from({ length: 40 }, (_, i) => `k${String((i * 17) % 40).padStart(2, '0')}`);
@@ -242,7 +242,7 @@ describe('SQLite head cache', () => {
     const keys = Array.from({ length: 10 }, (_, i) => `k${i}`);
     await s.append('t', { events: keys.map((key) => ({ key, data: { v: 1 } })) });
     expect(s.heads.stats('t')).toEqual({ size: 2, complete: false, maxSeq: 10 });
-    // Every key again with the same data: all duplicates, whether held (k8, k9) or read from `latest`.
+    // Every key again with the same data: all duplicates, whether held (k8, k9) or read from the heads rows.
     const again = await s.append('t', { events: keys.map((key) => ({ key, data: { v: 1 } })) });
     expect(again.txn).toBeNull();
     expect(again.results.every((r) => r.duplicate)).toBe(true);

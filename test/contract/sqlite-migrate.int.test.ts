@@ -1,8 +1,9 @@
 /**
- * Schema migration of a SQLite store file: a store made by the previous schema (version 1, built
- * here with its raw SQL, as that build wrote it) opens read-write and is upgraded in place to the
- * current version, keeping every event, transaction, invalidation and counter; its transactions
- * read back `meta` and `by` as null, and new writes store both. Opening such a file read-only is
+ * Schema migration of a SQLite store file: a store made by an earlier schema (versions 1, 2 and 3,
+ * built here with their raw SQL, as those builds wrote them) opens read-write and is upgraded in
+ * place to the current version, keeping every event, transaction, invalidation and counter; its
+ * transactions read back `meta` and `by` as null, and new writes store both; version 4's heads
+ * rows hold exactly what a current store holds for the same log. Opening such a file read-only is
  * refused (it cannot be upgraded), leaving it byte-identical.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,8 +13,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashCanonical } from '../../src-core/store/hash';
 import { APPLICATION_ID, SCHEMA_VERSION, openSqliteStore } from '../../src-core/store/sqlite';
-import { hashPrefix } from '../../src-core/store/sqlite/schema';
-import type { MigrationProgress } from '../../src-core/store/types';
+import { hashPrefix } from '../../src-core/store/sqlite/heads';
+import type { EventStore, MigrationProgress } from '../../src-core/store/types';
 import { expectCode, readAll, surfaceAll } from './harness';
 import {
   type FixtureChains,
@@ -84,8 +85,8 @@ afterEach(() => {
 });
 
 describe('SQLite schema migration from version 1', () => {
-  it('is at version 3: meta and by per transaction, the hash chain', () => {
-    expect(SCHEMA_VERSION).toBe(3);
+  it('is at version 4: meta and by per transaction, the hash chain, the small heads rows', () => {
+    expect(SCHEMA_VERSION).toBe(4);
   });
 
   it('upgrades a version-1 file on open, keeping everything; old transactions read meta and by as null', async () => {
@@ -159,7 +160,7 @@ describe('SQLite schema migration from version 1', () => {
     await expectCode(
       Promise.resolve().then(() => openSqliteStore(file, { readonly: true })),
       'BAD_REQUEST',
-      /older schema \(version 1\); open it once read-write to upgrade it to version 3/,
+      /older schema \(version 1\); open it once read-write to upgrade it to version 4/,
     );
     expect(readFileSync(file).equals(before)).toBe(true);
   });
@@ -172,24 +173,63 @@ const V2_SQL = `${V1_SQL}
   CREATE INDEX txns_by_name ON txns (topic_id, by_name, txn);
 `;
 
+/** The tables of a version-3 file: version 2 plus the chain (`txns.chain`, `topics.head`). */
+const V3_SQL = `${V2_SQL}
+  ALTER TABLE txns ADD COLUMN chain TEXT;
+  ALTER TABLE topics ADD COLUMN head TEXT;
+`;
+
 /**
- * A version-2 file holding exactly the rows of the current store `from` (its chain and head
- * columns left out): the same log as a version-2 build would have stored it.
+ * The `latest` rows (versions 1-3) of the heads rows of the attached current store `src`, as
+ * those builds wrote them: `vseq`/`vlive` and `rseq`/`rlive` for the valid and raw heads, `vh`
+ * the 52-bit prefix of the valid head's hash.
  */
-function makeV2Copy(from: string, file: string): void {
+function copyLatestFrom(db: Database.Database): void {
+  db.exec(`INSERT INTO latest (topic_id, key, vseq, vh, vlive, rseq, rlive)
+    SELECT topic_id, key, abs(valid), NULL, coalesce(valid > 0, 0), abs(coalesce(raw, valid)), coalesce(raw, valid) > 0
+    FROM src.heads`);
+  const valid = db
+    .prepare<[], { topic_id: number; key: string; hash: string }>(
+      'SELECT l.topic_id, l.key, e.hash FROM latest l JOIN events e ON e.topic_id = l.topic_id AND e.seq = l.vseq',
+    )
+    .all();
+  const setVh = db.prepare('UPDATE latest SET vh = ? WHERE topic_id = ? AND key = ?');
+  db.transaction(() => {
+    for (const r of valid) setVh.run(hashPrefix(r.hash), r.topic_id, r.key);
+  })();
+}
+
+/**
+ * A file of schema `version` (2 or 3) holding exactly the rows of the current store `from` (the
+ * columns that version did not have left out): the same log as that version's build stored it.
+ */
+function makeOldCopy(from: string, file: string, version: 2 | 3): void {
   const db = new Database(file);
   db.pragma(`application_id = ${APPLICATION_ID}`);
-  db.exec(V2_SQL);
-  db.pragma('user_version = 2');
+  db.exec(version === 2 ? V2_SQL : V3_SQL);
+  db.pragma(`user_version = ${version}`);
   db.prepare('ATTACH DATABASE ? AS src').run(from);
+  const chained = version === 3 ? ', head' : '';
   db.exec(`
-    INSERT INTO topics SELECT id, name, max_seq, max_txn, keys, invalid_txns, last_time FROM src.topics;
+    INSERT INTO topics SELECT id, name, max_seq, max_txn, keys, invalid_txns, last_time${chained} FROM src.topics;
     INSERT INTO events SELECT * FROM src.events;
-    INSERT INTO txns SELECT topic_id, txn, first_seq, last_seq, time, marker, invalidated_by, reason, meta, by_name FROM src.txns;
-    INSERT INTO latest SELECT * FROM src.latest;
+    INSERT INTO txns SELECT topic_id, txn, first_seq, last_seq, time, marker, invalidated_by, reason, meta, by_name${version === 3 ? ', chain' : ''} FROM src.txns;
   `);
+  copyLatestFrom(db);
   db.exec('DETACH DATABASE src');
   db.close();
+}
+
+const makeV2Copy = (from: string, file: string): void => makeOldCopy(from, file, 2);
+
+/** Every heads row of a store file, in key order. */
+function headsRows(file: string): unknown[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT * FROM heads ORDER BY topic_id, key').all();
+  } finally {
+    db.close();
+  }
 }
 
 describe('SQLite schema migration from version 2 to 3 (the hash chain)', () => {
@@ -207,7 +247,7 @@ describe('SQLite schema migration from version 2 to 3 (the hash chain)', () => {
     makeV2Copy(fresh, old);
     const migrated = openSqliteStore(old);
     try {
-      expect(migrated.database.pragma('user_version', { simple: true })).toBe(3);
+      expect(migrated.database.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       await expectFixtureChains(migrated, expected);
       expect((await txnsOf(migrated, 't')).map((x) => x.marker === true)).toEqual([false, false, true, false]);
       // Writes after the migration chain on from the migrated head.
@@ -250,28 +290,157 @@ describe('SQLite schema migration from version 2 to 3 (the hash chain)', () => {
   });
 });
 
+/**
+ * The chain fixture plus, in topic `u`, a key whose valid head is a tombstone and a key whose raw
+ * head (a tombstone) is newer than its valid head, and in topic `t` a live key whose raw head is
+ * invalid: every shape a heads row can have.
+ */
+async function writeHeadsFixture(store: EventStore): Promise<void> {
+  await writeChainFixture(store);
+  await store.append('u', { events: [{ key: 'k', data: null }] });
+  await store.append('u', { events: [{ key: 'm', data: 1 }] });
+  const r = await store.append('u', { events: [{ key: 'm', data: null }] });
+  await store.invalidate('u', r.txn!, 'keep m');
+  const a = await store.append('t', { events: [{ key: 'a', data: 'x' }] });
+  await store.append('t', { events: [{ key: 'a', data: 'y' }] });
+  await store.invalidate('t', a.txn! + 1, 'keep x');
+}
+
+describe('SQLite schema migration from version 3 to 4 (the heads rows)', () => {
+  it('rewrites the heads rows into exactly what a current store holds; reads, verify and writes go on', async () => {
+    const fresh = join(dir, 'fresh.db');
+    const store = openSqliteStore(fresh);
+    try {
+      await writeHeadsFixture(store);
+    } finally {
+      await store.close();
+    }
+    const expected = headsRows(fresh);
+    // Every encoding: a tombstone valid head (negative), raw heads apart from the valid one, none valid.
+    expect(expected).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: 'k', raw: null }),
+        expect.objectContaining({ key: 'm', raw: expect.any(Number) as number }),
+        expect.objectContaining({ key: 'c', valid: null }),
+      ]),
+    );
+    const old = join(dir, 'v3.db');
+    makeOldCopy(fresh, old, 3);
+    const current = openSqliteStore(fresh);
+    const migrated = openSqliteStore(old);
+    try {
+      expect(migrated.database.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      const tables = migrated.database.prepare('SELECT name FROM sqlite_master WHERE type = ?').pluck().all('table');
+      expect(tables).toContain('heads');
+      expect(tables).not.toContain('latest');
+      expect(headsRows(old)).toEqual(expected);
+      for (const topic of ['t', 'u']) {
+        for (const view of ['valid', 'raw'] as const) {
+          expect(await surfaceAll(migrated, topic, { view })).toEqual(await surfaceAll(current, topic, { view }));
+        }
+        expect(await migrated.topicInfo(topic)).toEqual(await current.topicInfo(topic));
+        expect((await migrated.verify(topic)).ok).toBe(true);
+      }
+      // De-duplication against a migrated head (no hash in the row: the event's own), then new writes.
+      expect((await migrated.append('t', { events: [{ key: 'a', data: 'x' }] })).txn).toBeNull();
+      expect((await migrated.append('u', { events: [{ key: 'm', data: 1 }] })).txn).toBeNull();
+      expect((await migrated.append('u', { events: [{ key: 'm', data: 2 }] })).txn).not.toBeNull();
+      expect((await migrated.surface('u', { view: 'raw' })).rows.map((r) => [r.key, r.data])).toEqual([['m', 2]]);
+      await expectChainHolds(migrated, 'u');
+      expect((await migrated.verify('u')).ok).toBe(true);
+    } finally {
+      await migrated.close();
+      await current.close();
+    }
+  });
+
+  it('an interrupted rewrite leaves the file at version 3 with its `latest` rows', async () => {
+    const fresh = join(dir, 'fresh.db');
+    const store = openSqliteStore(fresh);
+    try {
+      await writeHeadsFixture(store);
+    } finally {
+      await store.close();
+    }
+    const old = join(dir, 'v3.db');
+    makeOldCopy(fresh, old, 3);
+    const before = new Database(old, { readonly: true });
+    const latest = before.prepare('SELECT * FROM latest ORDER BY topic_id, key').all();
+    before.close();
+    expect(() =>
+      openSqliteStore(old, {
+        onMigrationProgress: ({ done }) => {
+          if (done > 0) throw new Error('cancelled by the listener');
+        },
+      }),
+    ).toThrow(/cancelled by the listener/);
+    const after = new Database(old, { readonly: true });
+    try {
+      expect(after.pragma('user_version', { simple: true })).toBe(3);
+      expect(after.prepare('SELECT name FROM sqlite_master WHERE name = ?').get('heads')).toBeUndefined();
+      expect(after.prepare('SELECT * FROM latest ORDER BY topic_id, key').all()).toEqual(latest);
+    } finally {
+      after.close();
+    }
+  });
+});
+
 describe('SQLite migration progress (openSqliteStore onMigrationProgress)', () => {
-  /** A version-2 file with the chain fixture and 1,300 more one-event transactions (3 pages). */
-  async function bigV2(): Promise<{ file: string; total: number }> {
+  /**
+   * A file of `version` with the chain fixture, 1,300 more one-event transactions (3 pages of
+   * the chain step) and, with `keys`, that many more keys in one transaction (pages of the heads
+   * step); `total` is what its migration rewrites: transactions to chain (before version 3) and
+   * heads rows.
+   */
+  async function bigOld(version: 2 | 3, keys = 0): Promise<{ file: string; total: number }> {
     const fresh = join(dir, 'fresh.db');
     const store = openSqliteStore(fresh);
     try {
       await writeChainFixture(store);
       await writeManyTxns(store, 1300);
+      if (keys > 0) {
+        const per = 10_000; // the most events a transaction holds
+        await store.appendBatch(
+          Array.from({ length: Math.ceil(keys / per) }, (_, t) => ({
+            topic: 'wide',
+            events: Array.from({ length: Math.min(per, keys - t * per) }, (_, i) => ({
+              key: `w${t * per + i}`,
+              data: i,
+            })),
+          })),
+        );
+      }
     } finally {
       await store.close();
     }
-    const file = join(dir, 'v2.db');
-    makeV2Copy(fresh, file);
+    const file = join(dir, `v${version}.db`);
+    makeOldCopy(fresh, file, version);
     const raw = new Database(file, { readonly: true });
-    const total = raw.prepare('SELECT count(*) FROM txns').pluck().get() as number;
+    const txns = raw.prepare('SELECT count(*) FROM txns').pluck().get() as number;
+    const heads = raw.prepare('SELECT count(*) FROM latest').pluck().get() as number;
     raw.close();
-    return { file, total };
+    return { file, total: (version === 2 ? txns : 0) + heads };
   }
+  const bigV2 = (): Promise<{ file: string; total: number }> => bigOld(2);
 
-  it('reports transactions chained of the total, monotonic, ending at the total; none when nothing migrates', async () => {
+  it('reports the heads rows rewritten of the total from version 3, monotonic, ending at the total', async () => {
+    const { file, total } = await bigOld(3, 25_000);
+    expect(total).toBe(25_000 + 1300 + 5); // the wide keys, the many keys, the fixture's 5 keys
+    const reports: MigrationProgress[] = [];
+    const migrated = openSqliteStore(file, { onMigrationProgress: (p) => reports.push({ ...p }) });
+    try {
+      expect(migrated.database.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect((await migrated.topicInfo('wide')).keys).toBe(25_000);
+      expect((await migrated.verify('wide')).ok).toBe(true);
+    } finally {
+      await migrated.close();
+    }
+    expectMigrationProgress(reports, total);
+  });
+
+  it('reports transactions chained and heads rows rewritten of one total, monotonic, ending at the total; none when nothing migrates', async () => {
     const { file, total } = await bigV2();
-    expect(total).toBe(1305); // the fixture's 5 and 1,300
+    expect(total).toBe(1305 + 1305); // the fixture's 5 transactions and 1,300; its 5 keys and 1,300
     const reports: MigrationProgress[] = [];
     const migrated = openSqliteStore(file, { onMigrationProgress: (p) => reports.push({ ...p }) });
     try {

@@ -14,7 +14,6 @@ import type { StoredEvent, SurfaceRow } from '../../src-core/model/types';
 import { startServer } from '../../src-core/server/index';
 import { openHttpStore } from '../../src-core/store/http/index';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
-import { hashPrefix } from '../../src-core/store/sqlite/schema';
 import type { EventStore } from '../../src-core/store/types';
 import { expectCode, surfaceAll } from '../contract/harness';
 import { call, tempDir } from './helpers';
@@ -61,7 +60,7 @@ async function legacyFile(): Promise<string> {
     hash,
     'PLACEHOLDER',
   );
-  db.prepare('UPDATE latest SET key = ?, vh = ? WHERE key = ?').run(NUL_KEY, hashPrefix(hash), 'PLACEHOLDER');
+  db.prepare('UPDATE heads SET key = ? WHERE key = ?').run(NUL_KEY, 'PLACEHOLDER');
   db.prepare('UPDATE events SET reason = ? WHERE marker = 1').run(REASON);
   db.prepare('UPDATE txns SET reason = ? WHERE invalidated_by IS NOT NULL').run(REASON);
   db.close();

@@ -37,7 +37,7 @@ it('lists a key holding NUL, written underneath a SQLite store, as legacy', asyn
   try {
     await writeHistory(t.store);
     await t.exec("UPDATE events SET key = 'e' || char(0) WHERE seq = 8");
-    await t.exec("UPDATE latest SET key = 'e' || char(0) WHERE key = 'e'");
+    await t.exec("UPDATE heads SET key = 'e' || char(0) WHERE key = 'e'");
     await rewriteConsistently(t, 8, '5');
     const r = await t.store.verify(TOPIC);
     expect(r.ok).toBe(true);

@@ -1,5 +1,5 @@
 /**
- * An in-process cache of each key's valid head (seq, 52-bit hash, live: what its heads row holds),
+ * An in-process cache of each key's valid head (seq, 52-bit hash, live: its heads row and the hash of its event),
  * per topic, so the write path can de-duplicate and count keys without a heads-row SELECT per event.
  *
  * Safety across processes: a topic's cache records the `max_seq` this store object last committed
@@ -21,10 +21,18 @@
  * `HEAD_CACHE_TOTAL_LIMIT` heads over all topics every topic's cache is dropped.
  */
 
+/**
+ * 52 bits of a hex hash as a safe integer: the cache's de-duplication filter (a number per head
+ * costs less heap than the 64-character hash; a match is confirmed against the event's hash).
+ */
+export function hashPrefix(hash: string): number {
+  return Number.parseInt(hash.slice(0, 13), 16);
+}
+
 /** A key's valid head: `seq` 0 when it has no valid event (then `hash52` is -1 and `live` 0). */
 export interface Head {
   seq: number;
-  /** 52 bits of its hash (schema.ts `hashPrefix`), confirmed against the full hash on a match. */
+  /** 52 bits of its hash (`hashPrefix`), confirmed against the full hash on a match. */
   hash52: number;
   live: number;
 }

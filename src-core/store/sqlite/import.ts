@@ -13,8 +13,7 @@ import { hasErrorCode, markerNotInvalidatable, noSuchTxn, conflict, toBatchError
 import type { BatchError, JsonValue } from '../../model/types';
 import { type CheckedTxn, checkImportTxn } from '../import-check';
 import { type ImportClaims, isDefaultContentType } from '../import-run';
-import { hashPrefix } from './schema';
-import type { Head } from './heads';
+import { type Head, hashPrefix } from './heads';
 import { applyInvalidation } from './invalidate';
 import type { Statements } from './statements';
 import type { WriteBatch } from './write';

@@ -11,9 +11,8 @@ import { markerNotInvalidatable, noSuchTxn } from '../../model/errors';
 import type { InvalidateResult } from '../../model/types';
 import { GENESIS, chainOf, markerChainEvent } from '../chain';
 import { MARKER, type PreparedInvalidation } from '../prepare';
-import { NO_HEAD } from './heads';
+import { NO_HEAD, hashPrefix } from './heads';
 import { isoTime } from './rows';
-import { hashPrefix } from './schema';
 import type { Statements } from './statements';
 import { WriteBatch } from './write';
 
@@ -48,18 +47,21 @@ export function applyInvalidation(
   st.markEventsInvalid.run(topicId, t.first_seq, t.last_seq);
   let keysDelta = 0;
   for (const { key } of st.keysInRange.all(topicId, t.first_seq, t.last_seq)) {
-    const head = st.headRow.get(topicId, key);
-    if (!head || head.valid_seq === null || head.valid_seq < t.first_seq || head.valid_seq > t.last_seq) continue;
+    // The valid head as a signed seq (schema.ts): negative for a tombstone.
+    const valid = st.validHead.get(topicId, key);
+    if (valid === undefined || valid === null) continue;
+    const validSeq = Math.abs(valid);
+    if (validSeq < t.first_seq || validSeq > t.last_seq) continue;
+    const validLive = valid > 0 ? 1 : 0;
     const next = st.newestValid.get(topicId, key);
     if (next) {
-      const hash52 = hashPrefix(next.hash);
-      st.setValidHead.run(next.seq, hash52, next.live, topicId, key);
-      batch.noteWrittenHead(s, key, { seq: next.seq, hash52, live: next.live });
-      keysDelta += next.live - head.valid_live;
+      st.setValidHead.run(next.live === 1 ? next.seq : -next.seq, topicId, key);
+      batch.noteWrittenHead(s, key, { seq: next.seq, hash52: hashPrefix(next.hash), live: next.live });
+      keysDelta += next.live - validLive;
     } else {
-      st.setValidHead.run(null, null, 0, topicId, key);
+      st.setValidHead.run(null, topicId, key);
       batch.noteWrittenHead(s, key, NO_HEAD);
-      keysDelta -= head.valid_live;
+      keysDelta -= validLive;
     }
   }
   row.max_seq = seq;

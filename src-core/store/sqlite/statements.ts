@@ -2,9 +2,9 @@
  * Every SQL statement of the SQLite backend, prepared once per connection, with the row shapes
  * they return. Statements whose text depends on options (filters present or not) are prepared on
  * first use and cached by text (`StatementCache`), so nothing is prepared per request. This is
- * where the schema's SQL names, older than the storage vocabulary (schema.ts), are mapped to it:
- * the heads table `latest` and its columns are read only here, under the vocabulary's names
- * (`HeadRow`, `surfaceSql`), and `topics.name` is selected as `topic`.
+ * where the schema's SQL names (schema.ts) are mapped to the storage vocabulary: the heads rows'
+ * signed `valid`/`raw` columns are read only here and in verify.ts (`HeadRow`, `surfaceSql`), and
+ * `topics.name` is selected as `topic`.
  */
 import type Database from 'better-sqlite3';
 import type { TimelineRow } from '../timeline-row';
@@ -66,11 +66,13 @@ export interface TxnRow {
   chain: string;
 }
 
-/** A key's valid head as its heads row holds it (SQL table `latest`, see schema.ts). */
+/**
+ * A key's valid head as its heads row holds it: `valid` is its seq, negated for a tombstone, null
+ * when the key has no valid event (schema.ts); `hash` the head event's hash.
+ */
 export interface HeadRow {
-  valid_seq: number | null;
-  valid_hash52: number | null;
-  valid_live: number;
+  valid: number;
+  hash: string;
 }
 
 export interface ValidHeadRow {
@@ -117,18 +119,18 @@ export function surfaceSql(where: string[], raw: boolean, asOf: boolean): string
     'l.key AS key, e.seq AS seq, e.txn AS txn, e.hash AS hash, e.data AS data, e.time AS time, e.invalid AS invalid';
   if (asOf) {
     return (
-      `SELECT ${cols} FROM latest l JOIN events e ON e.topic_id = l.topic_id AND e.seq = (` +
+      `SELECT ${cols} FROM heads l JOIN events e ON e.topic_id = l.topic_id AND e.seq = (` +
       'SELECT e2.seq FROM events e2 INDEXED BY events_by_key WHERE e2.topic_id = l.topic_id AND e2.key = l.key AND e2.seq <= @bound' +
       (raw ? '' : ' AND e2.invalid = 0') +
       ' ORDER BY e2.seq DESC LIMIT 1)' +
       ` WHERE ${where.join(' AND ')} AND e.data IS NOT NULL ORDER BY l.key LIMIT @limit`
     );
   }
-  const seqCol = raw ? 'l.rseq' : 'l.vseq';
-  const live = raw ? 'l.rlive = 1' : 'l.vlive = 1';
+  // A live head's seq is positive (schema.ts): `> 0` keeps live heads, and the seq is the column.
+  const head = raw ? 'coalesce(l.raw, l.valid)' : 'l.valid';
   return (
-    `SELECT ${cols} FROM latest l JOIN events e ON e.topic_id = l.topic_id AND e.seq = ${seqCol}` +
-    ` WHERE ${[...where, live].join(' AND ')} ORDER BY l.key LIMIT @limit`
+    `SELECT ${cols} FROM heads l JOIN events e ON e.topic_id = l.topic_id AND e.seq = ${head}` +
+    ` WHERE ${[...where, `${head} > 0`].join(' AND ')} ORDER BY l.key LIMIT @limit`
   );
 }
 
@@ -156,10 +158,10 @@ const EVENT_INSERT_COLS = '(topic_id, seq, txn, key, data, content_type, hash, t
 const EVENT_ROW = '(?, ?, ?, ?, ?, ?, ?, ?)';
 const TXN_INSERT_COLS = '(topic_id, txn, first_seq, last_seq, time, marker, meta, by_name, chain)';
 const TXN_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const HEAD_INSERT_COLS = '(topic_id, key, vseq, vh, vlive, rseq, rlive)';
-const HEAD_ROW = '(?, ?, ?, ?, ?, ?, ?)';
-const HEAD_UPSERT =
-  'ON CONFLICT (topic_id, key) DO UPDATE SET vseq = excluded.vseq, vh = excluded.vh, vlive = excluded.vlive, rseq = excluded.rseq, rlive = excluded.rlive';
+/** An appended event is its key's valid and raw head: `valid` its signed seq, `raw` NULL (schema.ts). */
+const HEAD_INSERT_COLS = '(topic_id, key, valid, raw)';
+const HEAD_ROW = '(?, ?, ?, NULL)';
+const HEAD_UPSERT = 'ON CONFLICT (topic_id, key) DO UPDATE SET valid = excluded.valid, raw = NULL';
 
 /**
  * The part of a better-sqlite3 prepared statement the backend uses. Named here because the type
@@ -185,18 +187,29 @@ export function prepareStatements(db: Database.Database) {
     updateTopic: prepare<[number, number, number, number, number | null, string | null, number]>(
       'UPDATE topics SET max_seq = ?, max_txn = ?, keys = ?, invalid_txns = ?, last_time = ?, head = ? WHERE id = ?',
     ),
+    /** The key's valid head and its event's hash; no row when it has none. */
     headRow: prepare<[number, string], HeadRow>(
-      'SELECT vseq AS valid_seq, vh AS valid_hash52, vlive AS valid_live FROM latest WHERE topic_id = ? AND key = ?',
+      'SELECT h.valid AS valid, e.hash AS hash FROM heads h JOIN events e ON e.topic_id = h.topic_id AND e.seq = abs(h.valid) WHERE h.topic_id = ? AND h.key = ?',
     ),
-    upsertHeadRow: prepare<[number, string, number, number, number, number, number]>(
-      `INSERT INTO latest ${HEAD_INSERT_COLS} VALUES ${HEAD_ROW} ${HEAD_UPSERT}`,
+    /** The key's valid head as stored (signed seq, null when none); undefined without a heads row. */
+    validHead: db
+      .prepare<[number, string], number | null>('SELECT valid FROM heads WHERE topic_id = ? AND key = ?')
+      .pluck() as Stmt<[number, string], number | null>,
+    /** Appends `[topicId, key, signed seq]`: the event is its key's valid and raw head. */
+    upsertHeadRow: prepare<[number, string, number]>(
+      `INSERT INTO heads ${HEAD_INSERT_COLS} VALUES ${HEAD_ROW} ${HEAD_UPSERT}`,
     ),
     /** ROWS_PER_INSERT heads rows in one statement; a key given twice ends as its later row. */
     upsertHeadRows: prepare<RowArgs>(
-      `INSERT OR FAIL INTO latest ${HEAD_INSERT_COLS} VALUES ${rows(HEAD_ROW)} ${HEAD_UPSERT}`,
+      `INSERT OR FAIL INTO heads ${HEAD_INSERT_COLS} VALUES ${rows(HEAD_ROW)} ${HEAD_UPSERT}`,
     ),
-    setValidHead: prepare<[number | null, number | null, number, number, string]>(
-      'UPDATE latest SET vseq = ?, vh = ?, vlive = ? WHERE topic_id = ? AND key = ?',
+    /**
+     * An invalidation's new valid head (signed seq or null). The raw head, newer than any valid head
+     * the invalidation leaves, is kept: `raw` takes the old valid head where it was NULL (the SET
+     * expressions read the row as it was).
+     */
+    setValidHead: prepare<[number | null, number, string]>(
+      'UPDATE heads SET valid = ?, raw = coalesce(raw, valid) WHERE topic_id = ? AND key = ?',
     ),
     headEvent: prepare<[number, number], { txn: number; hash: string }>(
       'SELECT txn, hash FROM events WHERE topic_id = ? AND seq = ?',

@@ -3,7 +3,7 @@
  * connection of its own inside one read transaction (WAL: a snapshot that writers of this and
  * other processes do not disturb, and that does not block them). An in-memory database has no
  * second connection; there it reads the store's own connection, between its writes. The heads
- * rows keep 52 bits of the valid head's hash (`vh`, schema.ts), given as 13 hex digits.
+ * rows hold no hash (schema.ts): the valid head's hash given is its event's, by primary key.
  */
 import Database from 'better-sqlite3';
 import type { RawCounters, RawEvent, RawHead, RawTxn, VerifySource } from '../verify';
@@ -16,13 +16,12 @@ const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason
 /** The topic's row as this read selects it (statements.ts `TopicRow` without its name). */
 type TopicRow = Omit<StoredTopicRow, 'topic'>;
 
+/** A heads row: `valid`/`raw` are signed seqs (negative: a tombstone; `raw` null: the valid head). */
 interface HeadDbRow {
   key: string;
-  vseq: number | null;
-  vh: number | null;
-  vlive: number;
-  rseq: number;
-  rlive: number;
+  valid: number | null;
+  raw: number | null;
+  vhash: string | null;
 }
 
 interface FoldDbRow {
@@ -74,9 +73,6 @@ function eventOf(r: EventRow): RawEvent {
   };
 }
 
-/** The 13 hex digits `vh` was taken from (schema.ts hashPrefix). */
-const hexOf52 = (vh: number): string => vh.toString(16).padStart(13, '0');
-
 /**
  * A source for `topic` of the store file `file` (or, for an in-memory database, of `shared`).
  * The topic is looked up inside the snapshot.
@@ -102,13 +98,15 @@ export function sqliteVerifySource(file: string, shared: Database.Database, topi
     `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq = ?`,
   );
   const heads = db.prepare<[number, string, number], HeadDbRow>(
-    'SELECT key, vseq, vh, vlive, rseq, rlive FROM latest WHERE topic_id = ? AND key > ? ORDER BY key LIMIT ?',
+    `SELECT h.key AS key, h.valid AS valid, h.raw AS raw, e.hash AS vhash FROM heads h
+      LEFT JOIN events e ON e.topic_id = h.topic_id AND e.seq = abs(h.valid)
+      WHERE h.topic_id = ? AND h.key > ? ORDER BY h.key LIMIT ?`,
   );
   const fold = db.prepare<[{ topic: number; after: string; limit: number }], FoldDbRow>(FOLD_SQL);
   // Every key is greater than the empty string (keys are non-empty), the start of both streams.
   const from = (after: string | null): string => after ?? '';
   return {
-    headHashLength: 13,
+    headHashLength: 64,
     counters: (): RawCounters | null =>
       topicRow === undefined || topicRow.max_seq === 0
         ? null
@@ -131,14 +129,17 @@ export function sqliteVerifySource(file: string, shared: Database.Database, topi
       return r === undefined ? null : eventOf(r);
     },
     heads: (after, limit): RawHead[] =>
-      heads.all(id, from(after), limit).map((r) => ({
-        key: r.key,
-        rawSeq: r.rseq,
-        rawLive: r.rlive === 1,
-        validSeq: r.vseq,
-        validLive: r.vlive === 1,
-        validHash: r.vh === null ? null : hexOf52(r.vh),
-      })),
+      heads.all(id, from(after), limit).map((r) => {
+        const raw = r.raw ?? r.valid ?? 0;
+        return {
+          key: r.key,
+          rawSeq: Math.abs(raw),
+          rawLive: raw > 0,
+          validSeq: r.valid === null ? null : Math.abs(r.valid),
+          validLive: r.valid !== null && r.valid > 0,
+          validHash: r.vhash,
+        };
+      }),
     fold: (after, limit): RawHead[] =>
       fold.all({ topic: id, after: from(after), limit }).map((r) => ({
         key: r.key,

@@ -4,8 +4,8 @@
  * transactions inside one IMMEDIATE SQLite transaction: it reads each topic's counters from the
  * `topics` table once per batch (the write lock makes that safe across processes), assigns seq and
  * txn densely, de-duplicates against each key's valid head (from the batch's own changes, the
- * in-process `HeadCache`, or a heads-row SELECT; its 52-bit hash filter is confirmed against the
- * head event's full hash), computes each transaction's chain (store/chain.ts) from its events,
+ * in-process `HeadCache`, or a heads-row SELECT joined to the head event's hash; the cache's
+ * 52-bit hash filter is confirmed against the head event's full hash), computes each transaction's chain (store/chain.ts) from its events,
  * collects events, `txns` rows and heads rows and inserts them ROWS_PER_INSERT to a statement
  * (one call for many rows; the chain's cost is paid from that, docs/bench.md), the rest and the
  * counters in `flush()`. Every check that can fail a transaction
@@ -17,8 +17,7 @@ import type { AppendResponse, AppendResultItem, StoredEvent } from '../../model/
 import { ChainBuilder, GENESIS } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs, storedEventOf } from '../prepare';
 import { isoTime } from './rows';
-import { hashPrefix } from './schema';
-import { type Head, type HeadCache, NO_HEAD, type TopicHeads } from './heads';
+import { type Head, type HeadCache, NO_HEAD, type TopicHeads, hashPrefix } from './heads';
 import { ROWS_PER_INSERT, type RowArgs, type Statements, type TopicRow } from './statements';
 
 export interface TopicState {
@@ -55,7 +54,7 @@ export class WriteBatch {
   private readonly eventRows = new PendingRows(8);
   private readonly txnRows = new PendingRows(9);
   /** Heads rows being written by writeHeads (always emptied before it returns). */
-  private readonly headRows = new PendingRows(7);
+  private readonly headRows = new PendingRows(3);
 
   constructor(
     private readonly st: Statements,
@@ -93,9 +92,7 @@ export class WriteBatch {
     if (s.cache.complete) return NO_HEAD;
     const r = this.st.headRow.get(s.row.id, key);
     const read =
-      r === undefined || r.valid_seq === null
-        ? NO_HEAD
-        : { seq: r.valid_seq, hash52: r.valid_hash52!, live: r.valid_live };
+      r === undefined ? NO_HEAD : { seq: Math.abs(r.valid), hash52: hashPrefix(r.hash), live: r.valid > 0 ? 1 : 0 };
     // What the database holds now is true whether or not this batch commits.
     s.cache.heads.set(key, read);
     return read;
@@ -142,13 +139,9 @@ export class WriteBatch {
       const f = hr.filled;
       args[f] = topicId;
       args[f + 1] = keys[i]!;
-      args[f + 2] = h.seq;
-      args[f + 3] = h.hash52;
-      args[f + 4] = h.live;
-      args[f + 5] = h.seq;
-      args[f + 6] = h.live;
-      hr.filled = f + 7;
-      if (f + 7 === args.length) {
+      args[f + 2] = h.live === 1 ? h.seq : -h.seq; // the signed seq of schema.ts
+      hr.filled = f + 3;
+      if (f + 3 === args.length) {
         this.st.upsertHeadRows.run(...args);
         hr.filled = 0;
       }
@@ -156,7 +149,7 @@ export class WriteBatch {
     for (let j = whole; j < n; j++) {
       const i = order === null ? j : order[j]!;
       const h = heads[i]!;
-      upsert.run(topicId, keys[i]!, h.seq, h.hash52, h.live, h.seq, h.live);
+      upsert.run(topicId, keys[i]!, h.live === 1 ? h.seq : -h.seq);
     }
     s.unwrittenKeys = [];
     s.unwrittenHeads = [];
