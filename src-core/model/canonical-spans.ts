@@ -7,8 +7,18 @@
  * offsets is the canonical text, and the server hashes and stores it as it is. The recogniser is
  * conservative: a value with any string escape or member name escape, any whitespace, a number
  * not in `JSON.stringify`'s form, or nesting too deep is simply not recorded, and is canonicalised
- * from its parsed value as before. Assumes a text without lone surrogates (a strictly decoded
- * UTF-8 body). Pure.
+ * from its parsed value as before; so is a value with a raw control character in a string (never
+ * canonical: JSON.stringify escapes them; the grammar refuses them, which `JSON.parse` checks).
+ * Assumes a text without lone surrogates (a strictly decoded UTF-8 body). Pure.
+ *
+ * With `elide`, the reader also leaves the recorded values out of the value it builds: `JSON.parse`
+ * reads the text with each recorded span replaced by `0` (`elided`), so it allocates nothing for
+ * data the caller takes as text anyway (a batch of small events: more than half of the body). The
+ * caller then holds a placeholder at each recorded place and reads the value there as its text
+ * (`at`), or puts the parsed values back (`restore`) where it needs them. Every rule of the strict
+ * reader still applies to the whole text (its scan sees every character; the spans it records
+ * have no escapes and no control characters, the only grammar left to `JSON.parse`), so the
+ * elided text parses exactly when the text does.
  */
 
 /** The reader's kind of an open array level (json-text.ts `ARR`). */
@@ -18,6 +28,8 @@ const ARRAY = 2;
 export class CanonicalSpans {
   /** Member names and array levels (null) from the root to the values captured. */
   readonly path: readonly (string | null)[];
+  /** The recorded values are left out of the parsed value (a placeholder `0` in their place). */
+  readonly elides: boolean;
   count = 0;
   private text = '';
   private first: Int32Array = new Int32Array(256);
@@ -25,11 +37,14 @@ export class CanonicalSpans {
   private start: Int32Array = new Int32Array(256);
   private end: Int32Array = new Int32Array(256);
   private cursor = 0;
+  /** The first raw control character (U+0000..U+001F) at or after the last span checked (or the end). */
+  private control = -1;
   /** The levels (1-based) of the path's first two array steps (0: none; the reader's index 0 is 0). */
   readonly arrays: readonly [number, number];
 
-  constructor(path: readonly (string | null)[]) {
+  constructor(path: readonly (string | null)[], opts: { elide?: boolean } = {}) {
     this.path = path;
+    this.elides = opts.elide === true;
     const arrays: [number, number] = [0, 0];
     for (let l = 0, k = 0; l < path.length && k < 2; l++) if (path[l] === null) arrays[k++] = l + 1;
     this.arrays = arrays;
@@ -61,10 +76,20 @@ export class CanonicalSpans {
     this.text = text;
     this.count = 0;
     this.cursor = 0;
+    this.control = -1;
   }
 
-  /** Called by the reader: the value with array indexes `a`, `b` is canonical at `s`..`e`. */
+  /**
+   * Called by the reader: the value with array indexes `a`, `b` is canonical at `s`..`e` as far as
+   * the reader's scan sees (it skips the inside of strings); recorded unless a raw control
+   * character is in it. Spans come in increasing order.
+   */
   add(a: number, b: number, s: number, e: number): void {
+    if (this.control < s) {
+      CONTROL.lastIndex = s;
+      this.control = CONTROL.test(this.text) ? CONTROL.lastIndex - 1 : this.text.length;
+    }
+    if (this.control < e) return;
     const k = this.count;
     if (k === this.first.length) this.grow();
     this.first[k] = a;
@@ -85,6 +110,52 @@ export class CanonicalSpans {
     return undefined;
   }
 
+  /** The parsed value at indexes `a`, `b` (what the reader left out with `elide`), or undefined. */
+  valueAt(a: number, b: number): unknown {
+    const text = this.at(a, b);
+    return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  /**
+   * The text with each recorded span replaced by `0`: what the reader parses with `elide`. It
+   * parses exactly when the text does (see above), to the same value but for the placeholders.
+   */
+  elided(): string {
+    const text = this.text;
+    let out = '';
+    let from = 0;
+    for (let k = 0; k < this.count; k++) {
+      out += text.slice(from, this.start[k]) + '0';
+      from = this.end[k]!;
+    }
+    return out + text.slice(from);
+  }
+
+  /**
+   * Puts the recorded values back into `value`, the element at index `a` of the path's first
+   * array (a batch body's `txns[a]`) as parsed from the elided text: each placeholder is replaced
+   * by its value parsed from its text, so `value` is as the whole text would have parsed. Anything
+   * not shaped as the path (never the case for a value read from the elided text) is left alone.
+   */
+  restore(value: unknown, a: number): void {
+    if (this.count === 0) return;
+    const [first, second] = this.arrays;
+    if (first === 0 || second === 0) return;
+    let node: unknown = value;
+    for (let l = first; l < second - 1; l++) node = memberOf(node, this.path[l]);
+    if (!Array.isArray(node)) return;
+    const list: unknown[] = node;
+    for (let b = 0; b < list.length; b++) {
+      const text = this.at(a, b);
+      if (text === undefined) continue;
+      let holder: unknown = list[b];
+      const rest = this.path.length - 1;
+      for (let l = second; l < rest; l++) holder = memberOf(holder, this.path[l]);
+      const name = this.path[rest];
+      if (typeof name === 'string' && isObject(holder)) holder[name] = JSON.parse(text);
+    }
+  }
+
   private grow(): void {
     const twice = (a: Int32Array): Int32Array => {
       const out = new Int32Array(a.length * 2);
@@ -96,6 +167,19 @@ export class CanonicalSpans {
     this.start = twice(this.start);
     this.end = twice(this.end);
   }
+}
+
+/** A raw control character: never in canonical JSON (escaped), never valid inside a JSON string. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
+const CONTROL = /[\u0000-\u001f]/g;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Member `name` of `v` when `v` is an object and `name` a string, else undefined. */
+function memberOf(v: unknown, name: string | null | undefined): unknown {
+  return typeof name === 'string' && isObject(v) ? v[name] : undefined;
 }
 
 /** Whether the number literal `text[s..e)` (already checked as a JSON number) is as `JSON.stringify` writes it. */

@@ -106,3 +106,125 @@ describe('canonical spans', () => {
     expect(spans.at(1, 0)).toBe('1');
   });
 });
+
+/** A batch body read as the server reads it: recorded data left out, then put back transaction by transaction. */
+function readEliding(text: string): unknown {
+  const spans = new CanonicalSpans(PATH, { elide: true });
+  const value = parseJsonTextReportingDepth(text, { envelope: 5, capture: spans }).value as {
+    txns?: unknown;
+  };
+  if (spans.count > 0 && Array.isArray(value.txns)) {
+    const txns: unknown[] = value.txns;
+    txns.forEach((t, i) => {
+      const events = (t as { events?: unknown }).events;
+      // Each recorded place holds the placeholder until it is put back.
+      if (Array.isArray(events)) {
+        events.forEach((e, j) => {
+          if (spans.at(i, j) !== undefined) expect((e as { data: unknown }).data).toBe(0);
+        });
+      }
+      spans.restore(t, i);
+    });
+  }
+  return value;
+}
+
+/** The same text read both ways: the same value, or the same refusal. */
+function sameAsPlain(text: string): void {
+  let plain: unknown;
+  let plainError: unknown = null;
+  try {
+    plain = parseJsonTextReportingDepth(text, { envelope: 5 });
+  } catch (e) {
+    plainError = e;
+  }
+  if (plainError !== null) {
+    expect(() => readEliding(text)).toThrow((plainError as Error).message);
+    return;
+  }
+  expect(readEliding(text)).toEqual((plain as { value: unknown }).value);
+}
+
+describe('canonical spans left out of the parsed value (elide)', () => {
+  it('parses to the same value once put back, however the body is written (property)', () => {
+    const spacing = fc.constantFrom(undefined, 1, '\t');
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(jsonWithinLimits(), { minLength: 1, maxLength: 3 }), { maxLength: 4 }),
+        spacing,
+        fc.boolean(),
+        (txns, sp, canonical) => {
+          const text = canonical
+            ? body(txns.map((es) => es.map((d) => canonicalJson(d))))
+            : JSON.stringify(
+                { txns: txns.map((events) => ({ topic: 't', events: events.map((data) => ({ key: 'k', data })) })) },
+                null,
+                sp,
+              );
+          sameAsPlain(text);
+        },
+      ),
+    );
+  });
+
+  it('refuses exactly what the plain read refuses, with the same message (property)', () => {
+    const inserted = fc.constantFrom(
+      '\u0001',
+      '\t',
+      '\n',
+      '\u001f',
+      '"',
+      '\\',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      '0',
+      '-',
+      'x',
+      ' ',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(jsonWithinLimits({ maxDepth: 2 }), { minLength: 1, maxLength: 3 }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        inserted,
+        fc.nat(),
+        (txns, c, at) => {
+          const text = body(txns.map((es) => es.map((d) => canonicalJson(d))));
+          const k = at % (text.length + 1);
+          sameAsPlain(text.slice(0, k) + c + text.slice(k));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('records no value with a raw control character in a string, which the grammar refuses', () => {
+    for (const c of ['\u0000', '\u0001', '\t', '\n', '\u001f']) {
+      const text = body([['{"a":1}', `{"a":"x${c}y"}`]]);
+      const spans = new CanonicalSpans(PATH, { elide: true });
+      expect(() => parseJsonTextReportingDepth(text, { envelope: 5, capture: spans })).toThrow(/^body: malformed JSON/);
+      expect(spans.at(0, 0)).toBe('{"a":1}');
+      expect(spans.at(0, 1)).toBeUndefined();
+      sameAsPlain(text);
+    }
+  });
+
+  it('puts back tombstones, scalars and containers; leaves other shapes alone', () => {
+    sameAsPlain(body([['null', '0', '""', '[]', '{}'], ['{"a":[{"b":null}]}']]));
+    const spans = new CanonicalSpans(PATH, { elide: true });
+    const v = parseJsonText(body([['{"a":1}']]), { envelope: 5, capture: spans }) as { txns: unknown[] };
+    expect(v).toEqual({ txns: [{ topic: 't', events: [{ key: 'k', data: 0 }] }] });
+    spans.restore('not a transaction', 0);
+    spans.restore({ events: 'not a list' }, 0);
+    spans.restore(v.txns[0], 0);
+    expect(v).toEqual({ txns: [{ topic: 't', events: [{ key: 'k', data: { a: 1 } }] }] });
+    expect(spans.valueAt(0, 0)).toEqual({ a: 1 });
+    expect(spans.valueAt(0, 1)).toBeUndefined();
+  });
+});

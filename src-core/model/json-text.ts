@@ -32,7 +32,10 @@ export interface JsonTextOptions {
   at?: string;
   /** Put before member paths in messages (default ''), e.g. `record 3 (line 5): `. */
   prefix?: string;
-  /** Records where the values at its path are written as canonical JSON (canonical-spans.ts). */
+  /**
+   * Records where the values at its path are written as canonical JSON (canonical-spans.ts); one
+   * that `elides` them leaves them out of the parsed value.
+   */
   capture?: CanonicalSpans;
 }
 
@@ -101,8 +104,10 @@ export function parseJsonTextReportingDepth(
 }
 
 function parseChecked(text: string, opts: JsonTextOptions): unknown {
+  const cap = opts.capture;
   try {
-    return JSON.parse(text);
+    // With an eliding capture the recorded values are left out (canonical-spans.ts `elided`).
+    return JSON.parse(cap !== undefined && cap.elides && cap.count > 0 ? cap.elided() : text);
   } catch {
     // The scanner leaves a few grammar details to JSON.parse (control characters in strings,
     // escapes): its message says what and where.

@@ -154,7 +154,7 @@ export function prepareBatch(txns: unknown): PreparedBatch {
         out.push(prepared);
         continue;
       }
-      raw = { ...raw };
+      raw = raw.plain();
     }
     try {
       const t = validateBatchTxn(raw, i);
@@ -174,26 +174,50 @@ export function prepareBatch(txns: unknown): PreparedBatch {
  */
 class AheadTxn implements BatchTxn {
   readonly topic: string;
-  readonly events: BatchTxn['events'];
   readonly expectMaxSeq: BatchTxn['expectMaxSeq'];
   readonly meta: BatchTxn['meta'];
   readonly by: string | null;
+  readonly #events: BatchTxn['events'];
   readonly #index: number;
   readonly #prepared: PreparedTxn | null;
+  /** The events' data as given, where its events hold placeholders (`KnownCanonical`), else null. */
+  readonly #known: KnownCanonical | null;
 
-  constructor(t: BatchTxn, by: string | null, index: number, prepared: PreparedTxn | null) {
+  constructor(
+    t: BatchTxn,
+    by: string | null,
+    index: number,
+    prepared: PreparedTxn | null,
+    known: KnownCanonical | null,
+  ) {
     this.topic = t.topic;
-    this.events = t.events;
+    this.#events = t.events;
     this.expectMaxSeq = t.expectMaxSeq;
     this.meta = t.meta;
     this.by = by;
     this.#index = index;
     this.#prepared = prepared;
+    this.#known = known;
+  }
+
+  /** Its events, each with its data (put back from the known texts where it held a placeholder). */
+  get events(): BatchTxn['events'] {
+    const known = this.#known;
+    if (known === null) return this.#events;
+    return this.#events.map((e, k) => {
+      const text = known.at(this.#index, k);
+      return text === undefined ? e : { ...e, data: JSON.parse(text) as JsonValue };
+    });
   }
 
   /** Its prepared form when prepared as transaction `i` of its batch, else null. */
   preparedAt(i: number): PreparedTxn | null {
     return i === this.#index ? this.#prepared : null;
+  }
+
+  /** A plain transaction with its fields and its events' data (what a spread copy of it was). */
+  plain(): BatchTxn {
+    return { topic: this.topic, events: this.events, expectMaxSeq: this.expectMaxSeq, meta: this.meta, by: this.by };
   }
 }
 
@@ -205,6 +229,11 @@ class AheadTxn implements BatchTxn {
  */
 export interface KnownCanonical {
   at(txn: number, event: number): string | undefined;
+  /**
+   * True when the caller's parsed transactions hold a placeholder instead of the data at every
+   * place `at` answers (the body reader left those values out, canonical-spans.ts `elide`).
+   */
+  readonly elides?: boolean;
 }
 
 /**
@@ -230,9 +259,10 @@ export function prepareBatchTxnAhead(
     prepared = prepareValid(t.topic, t, `txns[${i}].`, known, i);
     prepared.by = by;
   } catch {
-    // Not prepared: prepareBatch meets the refusal itself.
+    // Not prepared: prepareBatch meets the refusal itself, from the data as sent.
   }
-  return { txn: new AheadTxn(t, by, i, prepared), prepared: prepared !== null };
+  const elided = known?.elides === true ? known : null;
+  return { txn: new AheadTxn(t, by, i, prepared, elided), prepared: prepared !== null };
 }
 
 /**
@@ -351,7 +381,8 @@ function prepareValid(name: string, r: AppendRequest, path: string, known?: Know
     events[i] = {
       key: e.key,
       data: canonical,
-      tomb: e.data === null,
+      // From the text: the data itself may be a placeholder where the text was known.
+      tomb: canonical === 'null',
       contentType: contentTypeOf(e),
       hash: e.hash ?? digest,
       digest,

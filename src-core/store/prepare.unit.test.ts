@@ -140,12 +140,33 @@ describe('prepareBatchTxnAhead', () => {
     expect(b.error?.message).toContain('txns[1].events[0].data');
   });
 
-  it('is prepared again at another index, or as a copy', () => {
+  it('is prepared again at another index, or as a copy of its fields', () => {
     const good = prepareBatchTxnAhead(ok('a'), 0, 'ann').txn;
     expect(prepareBatch([ok('z'), good]).txns[1]).toEqual(
       prepareBatch([{ ...(ok('a') as object), by: 'ann' }]).txns[0],
     );
-    expect(prepareBatch([{ ...good, topic: 'c' }]).txns[0]!.topic).toBe('c');
+    expect(prepareBatch([{ ...good, events: good.events, topic: 'c' }]).txns[0]!.topic).toBe('c');
+    // Its events are read through it (they may be data the body reader left out): a spread
+    // copy has none, and is refused rather than stored without its data.
+    expect(prepareBatch([{ ...good }]).error?.message).toBe('txns[0].events: must be an array');
+  });
+
+  it('reads the data left out of the body through the transaction wherever it is not prepared ahead', () => {
+    // The body reader left the data out (a placeholder 0) where it knew its canonical text.
+    const known = { elides: true, at: (t: number, j: number) => (t === 0 && j === 0 ? '{"a":2,"b":1}' : undefined) };
+    const sent = { topic: 'a', events: [{ key: 'k', data: { a: 2, b: 1 } }] };
+    const meta = { note: 'x'.repeat(5000) };
+    const big = prepareBatchTxnAhead({ topic: 'a', events: [{ key: 'k', data: 0 }], meta }, 0, null, known);
+    expect(big.prepared).toBe(false);
+    expect(big.txn.events[0]!.data).toEqual({ a: 2, b: 1 });
+    expect(prepareBatch([big.txn])).toEqual(prepareBatch([{ ...sent, meta, by: null }]));
+    const moved = prepareBatchTxnAhead({ topic: 'a', events: [{ key: 'k', data: 0 }] }, 0, null, known).txn;
+    expect(prepareBatch([ok('z'), moved]).txns[1]).toEqual(prepareBatch([sent]).txns[0]);
+    const tomb = prepareBatchTxnAhead({ topic: 'a', events: [{ key: 'k', data: 0 }] }, 0, null, {
+      elides: true,
+      at: () => 'null',
+    });
+    expect(prepareBatch([tomb.txn]).txns[0]!.events[0]).toMatchObject({ data: 'null', tomb: true });
   });
 
   it('uses the canonical texts it is given for event data', () => {

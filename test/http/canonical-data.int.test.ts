@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src-core/model/canonical';
 import type { JsonValue } from '../../src-core/model/types';
 import { hashData } from '../../src-core/store/hash';
+import { prepareBatch } from '../../src-core/store/prepare';
 import { OrderedWriter } from '../../src-core/store/http/index';
 import { type TestServer, call, startTestServer } from './helpers';
 
@@ -45,5 +46,24 @@ describe('canonical data in a batch', () => {
     await Promise.all(datas.map((data, i) => w.append('canon2', { events: [{ key: `k${i}`, data }] })));
     const page = await s.store.readEventsText('canon2', {});
     expect(page.events.map((e) => [e.data, e.hash])).toEqual(datas.map((d) => [canonicalJson(d), hashData(d)]));
+  });
+
+  it('answers a batch refused part-way as the store does from the data as sent (dry run, atomic, applied)', async () => {
+    // Canonical data everywhere (the reader leaves it out of the parsed body); transaction 1
+    // cannot be prepared ahead (its meta is too large), so the store prepares it and everything
+    // after it from the data as sent.
+    const datas = ['{"a":1}', '{"b":[1,2]}', 'null', '{"c":"d"}'];
+    const txn = (d: string, i: number): string =>
+      `{"topic":"canon3","events":[{"key":"k${i}","data":${d}}]${i === 1 ? `,"meta":{"note":"${'x'.repeat(5000)}"}` : ''}}`;
+    const body = `{"txns":[${datas.map(txn).join(',')}]}`;
+    const expected = prepareBatch((JSON.parse(body) as { txns: object[] }).txns.map((t) => ({ ...t, by: null }))).error;
+    expect(expected).toMatchObject({ index: 1, code: 'BAD_REQUEST' });
+    for (const query of ['?dryRun=true', '?atomic=true', '']) {
+      const res = await call(`${s.url}/v1/batch${query}`, { method: 'POST', body });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ error: expected, results: query === '?atomic=true' ? [] : [{ txn: 1 }] });
+    }
+    const page = await s.store.readEventsText('canon3', {});
+    expect(page.events.map((e) => [e.key, e.data])).toEqual([['k0', '{"a":1}']]);
   });
 });

@@ -104,7 +104,12 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
             const t = prepareBatchTxnAhead(raw[i], i, by, known);
             valid.push(t.txn);
             ahead = t.prepared;
-          } else valid.push({ ...validateBatchTxn(raw[i], i), by });
+          } else {
+            // Checked and prepared by the store from its data as sent, which the body reader
+            // left out where it was canonical (json-body.ts `canonicalAt`): put back here.
+            known?.restore(raw[i], i);
+            valid.push({ ...validateBatchTxn(raw[i], i), by });
+          }
         } catch (error) {
           invalid = { index: i, error };
           break;
