@@ -85,22 +85,37 @@ async function surfaceRows(
   };
   const topicId = `(SELECT id FROM ${t.topics} WHERE topic = $1)`;
   const seqCol = raw ? 'h.raw_seq' : 'h.valid_seq';
-  /** The maintained heads: the surface as of the topic's newest transaction. */
+  /**
+   * The maintained heads: the surface as of the topic's newest transaction. The page's keys are
+   * taken from `heads` alone, in key order along its primary key, and only those rows are joined
+   * to their events (and, in the raw view, to their txn row for `invalid`; the valid view's rows
+   * are never invalid). The inner LIMIT is a subquery, which the planner cannot read: it then plans
+   * for a fraction of the rows and walks the index in order, stopping after the page. With the
+   * limit as a value and no statistics (a freshly written topic), it estimated the topic at a few
+   * dozen keys and read, joined and sorted every key after the cursor for each page instead: a
+   * full scan cost pages times keys (docs/bench.md, "Reads").
+   */
   const headsSql = (extra: string[]): string => {
     const where = [`h.topic_id = ${topicId}`, ...extra];
     if (raw) where.push('NOT h.raw_tomb');
     else where.push('h.valid_seq IS NOT NULL AND NOT h.valid_tomb');
     if (o.after !== undefined) where.push(`h.key > ${param(o.after)}`);
     if (o.prefix !== undefined) where.push(`h.key LIKE ${param(likePrefix(o.prefix))}`);
-    // `invalid` through a join on the txns primary key: the planner probes it per row (memoized
-    // per txn). A correlated subquery here was planned as a scan of `txns` for every row when the
-    // topic has few (large) transactions, a third of the page's speed (docs/bench.md, "Reads").
-    return `SELECT h.key, e.seq, e.txn, e.hash, e.data, e.time, (x.invalidated_by IS NOT NULL) AS invalid
-              FROM ${t.heads} h
-              JOIN ${t.events} e ON e.topic_id = h.topic_id AND e.seq = ${seqCol}
-              LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
-             WHERE ${where.join(' AND ')}
-             ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
+    const limit = param(o.limit + 1);
+    const page = `SELECT h.topic_id, h.key, ${seqCol} AS seq FROM ${t.heads} h
+                   WHERE ${where.join(' AND ')} ORDER BY h.key LIMIT (SELECT ${limit}::bigint)`;
+    // `invalid` through a join on the txns primary key, probed per row of the page (a correlated
+    // subquery here was planned as a scan of `txns` per row for topics of few large transactions).
+    return raw
+      ? `SELECT p.key, e.seq, e.txn, e.hash, e.data, e.time, (x.invalidated_by IS NOT NULL) AS invalid
+           FROM (${page}) p
+           JOIN ${t.events} e ON e.topic_id = p.topic_id AND e.seq = p.seq
+           LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
+          ORDER BY p.key LIMIT ${limit}`
+      : `SELECT p.key, e.seq, e.txn, e.hash, e.data, e.time, false AS invalid
+           FROM (${page}) p
+           JOIN ${t.events} e ON e.topic_id = p.topic_id AND e.seq = p.seq
+          ORDER BY p.key LIMIT ${limit}`;
   };
   let sql: string;
   if (o.asOfTxn === undefined) {
