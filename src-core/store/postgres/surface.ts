@@ -11,7 +11,7 @@
 import type { SurfaceRowText, SurfaceTextPage } from '../../model/stored-json';
 import type { SurfaceOptions, SurfacePage, SurfaceRow } from '../../model/types';
 import { normalizeSurface, validateTopic } from '../../model/validate';
-import { query, type Db } from './db';
+import { inTx, query, type Db } from './db';
 
 interface SurfaceDbRow {
   key: string;
@@ -60,6 +60,27 @@ export async function surfacePageText(db: Db, topic: string, opts?: SurfaceOptio
   return { rows: rows.map((r) => surfaceRowTextOf(r, raw)), next: more ? rows[rows.length - 1]!.key : null };
 }
 
+/**
+ * Runs a page statement whose order the heads primary key gives with sorting disabled for it
+ * (`SET LOCAL enable_sort = off` in its own transaction, which goes out with it in one round
+ * trip). Without statistics (a topic just written, before autovacuum analyses it) the planner
+ * estimated a topic at a few dozen keys and, for every page, read every key after the cursor,
+ * joined each to its event and sorted them to keep a thousand: a full scan cost pages times keys.
+ * An inner limit the planner cannot read fixed that but, with statistics and keys stored out of
+ * key order, was planned as a scan of all of `heads` and a sort per page. Only the index walk is
+ * right in both states, and it is the only plan left without a sort (docs/bench.md, "Reads").
+ */
+async function inKeyOrder<R>(db: Db, sql: string, values: unknown[]): Promise<R[]> {
+  const out = await inTx(db, (c, tx) => {
+    // Its failure aborts the transaction, and so fails the statement behind it.
+    c.query('SET LOCAL enable_sort = off').catch(() => undefined);
+    const res = c.query(sql, values);
+    tx.sendLast(res);
+    return Promise.resolve({ res });
+  });
+  return (await out.res).rows as R[];
+}
+
 async function surfaceRows(
   db: Db,
   topic: string,
@@ -89,11 +110,9 @@ async function surfaceRows(
    * The maintained heads: the surface as of the topic's newest transaction. The page's keys are
    * taken from `heads` alone, in key order along its primary key, and only those rows are joined
    * to their events (and, in the raw view, to their txn row for `invalid`; the valid view's rows
-   * are never invalid). The inner LIMIT is a subquery, which the planner cannot read: it then plans
-   * for a fraction of the rows and walks the index in order, stopping after the page. With the
-   * limit as a value and no statistics (a freshly written topic), it estimated the topic at a few
-   * dozen keys and read, joined and sorted every key after the cursor for each page instead: a
-   * full scan cost pages times keys (docs/bench.md, "Reads").
+   * are never invalid). Run alone (no asOfTxn), the statement is planned with sorting disabled
+   * (`inKeyOrder`), so the key order can only come from walking the index, which stops after the
+   * page, however wrong the statistics (see there).
    */
   const headsSql = (extra: string[]): string => {
     const where = [`h.topic_id = ${topicId}`, ...extra];
@@ -103,7 +122,7 @@ async function surfaceRows(
     if (o.prefix !== undefined) where.push(`h.key LIKE ${param(likePrefix(o.prefix))}`);
     const limit = param(o.limit + 1);
     const page = `SELECT h.topic_id, h.key, ${seqCol} AS seq FROM ${t.heads} h
-                   WHERE ${where.join(' AND ')} ORDER BY h.key LIMIT (SELECT ${limit}::bigint)`;
+                   WHERE ${where.join(' AND ')} ORDER BY h.key LIMIT ${limit}`;
     // `invalid` through a join on the txns primary key, probed per row of the page (a correlated
     // subquery here was planned as a scan of `txns` per row for topics of few large transactions).
     return raw
@@ -148,7 +167,10 @@ async function surfaceRows(
             ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
     sql = `(${headsSql([`${maxTxn} <= ${asOf}`])}) UNION ALL (${pastSql}) ORDER BY key`;
   }
-  const rows = await query<SurfaceDbRow>(db, sql, values);
+  const rows =
+    o.asOfTxn === undefined
+      ? await inKeyOrder<SurfaceDbRow>(db, sql, values)
+      : await query<SurfaceDbRow>(db, sql, values);
   const more = rows.length > o.limit;
   if (more) rows.pop();
   return { rows, more, raw };
