@@ -67,6 +67,7 @@ const SURFACE_QUERIES = [
   'prefix=k1',
   'asOfTxn=2',
   'asOfTxn=3&view=raw',
+  'asOfTxn=2&view=raw',
 ];
 
 function optsOf(q: string): Record<string, string | number> {
