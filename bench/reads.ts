@@ -84,6 +84,20 @@ interface Pair {
   tm: number[];
 }
 
+/** CPU (user + system) this process spent, in µs, in the calls `cpuOf` wrapped, by label. */
+const cpuSpent = new Map<string, number>();
+
+/** `scan` with the CPU this process spends on it added to `cpuSpent[label]`. */
+function cpuOf(label: string, scan: () => Promise<number> | number): () => Promise<number> {
+  return async () => {
+    const c0 = process.cpuUsage();
+    const rows = await scan();
+    const c = process.cpuUsage(c0);
+    cpuSpent.set(label, (cpuSpent.get(label) ?? 0) + c.user + c.system);
+    return rows;
+  };
+}
+
 /** Alternates the baseline and Tidemark `SIZES.rounds` times. */
 async function pair(expected: number, raw: () => Promise<number> | number, tm: () => Promise<number>): Promise<Pair> {
   const out: Pair = { raw: [], tm: [] };
@@ -163,12 +177,14 @@ function get(agent: Agent, url: URL): Promise<string> {
   });
 }
 
-async function startServer(file: string): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(file: string): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const script = fileURLToPath(new URL('./http-server.ts', import.meta.url));
-  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
-  const child = spawn(tsx, [script, 'tidemark', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // node itself (as bench/http.ts starts it), so the signals below reach the server, not a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', script, 'tidemark', file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       const m = /listening on (\S+)/.exec(out);
@@ -176,7 +192,7 @@ async function startServer(file: string): Promise<{ url: string; child: ChildPro
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
-  return { url, child };
+  return { url, child, output: () => out };
 }
 
 async function httpRead(agent: Agent, base: string): Promise<number> {
@@ -208,19 +224,34 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair>> {
       () => raw.surface(),
       () => tmSurface(store),
     );
-    const { url, child } = await startServer(file);
+    const { url, child, output } = await startServer(file);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    let stopped = false;
     try {
+      // CPU per event of each side (less sensitive to a loaded machine than the rates): the
+      // embedded read, the client of the pages, and the server (its CPU since the reset below,
+      // the warm-up round included).
+      child.kill('SIGUSR2');
       const http = await pair(
         SIZES.events,
-        () => tmRead(store),
-        () => httpRead(agent, url),
+        cpuOf('embedded', () => tmRead(store)),
+        cpuOf('client', () => httpRead(agent, url)),
       );
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      stopped = true;
+      const m = /cpu (\{.*\})/.exec(output());
+      if (m) {
+        const u = JSON.parse(m[1]!) as { userMs: number; systemMs: number };
+        cpuSpent.set('server', (u.userMs + u.systemMs) * 1000);
+      }
       return { read, surface, http };
     } finally {
       agent.destroy();
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      if (!stopped) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
     }
   } finally {
     raw.close();
@@ -311,7 +342,21 @@ export async function run(): Promise<void> {
       rows.push(row('PostgreSQL, surface full scan (raw: node-postgres)', p.surface!, TARGETS.surface));
     }
     printTable(header, rows);
-    const figures = { when: new Date().toISOString(), scale: SCALE, sizes: SIZES, sqlite: s, pg: p };
+    // Embedded and client: the counted rounds and the warm-up; server: the same rounds, served.
+    const perEvent = (label: string): string => {
+      const us = cpuSpent.get(label);
+      return us === undefined ? 'n/a' : `${(us / (SIZES.events * (SIZES.rounds + 1))).toFixed(2)} µs`;
+    };
+    const cpu = {
+      embeddedUsPerEvent: perEvent('embedded'),
+      httpServerUsPerEvent: perEvent('server'),
+      httpClientUsPerEvent: perEvent('client'),
+    };
+    console.log(
+      `CPU per event: embedded read ${cpu.embeddedUsPerEvent}; HTTP pages: server ${cpu.httpServerUsPerEvent}, ` +
+        `client ${cpu.httpClientUsPerEvent}`,
+    );
+    const figures = { when: new Date().toISOString(), scale: SCALE, sizes: SIZES, sqlite: s, pg: p, cpu };
     console.log(`figures written to ${writeFigures('reads', figures)}`);
   } finally {
     tmp.cleanup();

@@ -39,43 +39,98 @@ export function dataJson(text: string): string {
   return INDEX_LIKE_NAME.test(text) ? stringifyJson(JSON.parse(text)) : text;
 }
 
+/**
+ * Where a page's text goes, piece by piece: a string being built, or the server's response buffer
+ * (server/json-bytes.ts), which encodes each piece as it comes instead of encoding one long string
+ * built from thousands of pieces at the end.
+ */
+export interface JsonSink {
+  add(text: string): void;
+}
+
+/** The last value written and its JSON text: the strings a page repeats (topic, type, content type, time). */
+class Quoted {
+  private last: string | undefined;
+  private text = '';
+  of(value: string): string {
+    if (value !== this.last) {
+      this.last = value;
+      this.text = JSON.stringify(value);
+    }
+    return this.text;
+  }
+}
+
+/** `eventJson` for the events of one page, remembering the JSON of the strings consecutive events share. */
+function eventWriter(): (e: StoredEventText) => string {
+  const topic = new Quoted();
+  const type = new Quoted();
+  const contentType = new Quoted();
+  const time = new Quoted();
+  return (e) => {
+    let out =
+      '{"topic":' +
+      topic.of(e.topic) +
+      ',"seq":' +
+      e.seq +
+      ',"txn":' +
+      e.txn +
+      ',"key":' +
+      JSON.stringify(e.key) +
+      ',"type":' +
+      type.of(e.type) +
+      ',"data":' +
+      dataJson(e.data) +
+      ',"contentType":' +
+      contentType.of(e.contentType) +
+      ',"hash":' +
+      JSON.stringify(e.hash) +
+      ',"time":' +
+      time.of(e.time);
+    if (e.target !== undefined) out += ',"target":' + e.target;
+    if (e.reason !== undefined) out += ',"reason":' + JSON.stringify(e.reason);
+    if (e.invalid) out += ',"invalid":true';
+    return out + '}';
+  };
+}
+
 /** `JSON.stringify` of the event with its data parsed. */
 export function eventJson(e: StoredEventText): string {
-  let out =
-    '{"topic":' +
-    JSON.stringify(e.topic) +
-    ',"seq":' +
-    e.seq +
-    ',"txn":' +
-    e.txn +
-    ',"key":' +
-    JSON.stringify(e.key) +
-    ',"type":' +
-    JSON.stringify(e.type) +
-    ',"data":' +
-    dataJson(e.data) +
-    ',"contentType":' +
-    JSON.stringify(e.contentType) +
-    ',"hash":' +
-    JSON.stringify(e.hash) +
-    ',"time":' +
-    JSON.stringify(e.time);
-  if (e.target !== undefined) out += ',"target":' + e.target;
-  if (e.reason !== undefined) out += ',"reason":' + JSON.stringify(e.reason);
-  if (e.invalid) out += ',"invalid":true';
-  return out + '}';
+  return eventWriter()(e);
+}
+
+/** Writes `JSON.stringify` of the page with its events' data parsed to `sink`, an event at a time. */
+export function writeEventPage(page: EventTextPage, sink: JsonSink): void {
+  const write = eventWriter();
+  const events = page.events;
+  sink.add('{"events":[');
+  for (let i = 0; i < events.length; i++) sink.add(i > 0 ? ',' + write(events[i]!) : write(events[i]!));
+  sink.add('],"next":' + (page.next === null ? 'null' : page.next) + '}');
+}
+
+/** A sink that builds one string. */
+class StringSink implements JsonSink {
+  text = '';
+  add(text: string): void {
+    this.text += text;
+  }
 }
 
 /** `JSON.stringify` of the page with its events' data parsed. */
 export function eventPageJson(page: EventTextPage): string {
-  let out = '{"events":[';
-  for (let i = 0; i < page.events.length; i++) out += (i > 0 ? ',' : '') + eventJson(page.events[i]!);
-  return out + '],"next":' + (page.next === null ? 'null' : page.next) + '}';
+  const sink = new StringSink();
+  writeEventPage(page, sink);
+  return sink.text;
 }
 
 /** `JSON.stringify` of the surface row with its data parsed. */
 export function surfaceRowJson(r: SurfaceRowText): string {
-  return (
+  return surfaceRowWriter()(r);
+}
+
+function surfaceRowWriter(): (r: SurfaceRowText) => string {
+  const time = new Quoted();
+  return (r) =>
     '{"key":' +
     JSON.stringify(r.key) +
     ',"seq":' +
@@ -87,14 +142,22 @@ export function surfaceRowJson(r: SurfaceRowText): string {
     ',"data":' +
     dataJson(r.data) +
     ',"time":' +
-    JSON.stringify(r.time) +
-    (r.invalid ? ',"invalid":true}' : '}')
-  );
+    time.of(r.time) +
+    (r.invalid ? ',"invalid":true}' : '}');
+}
+
+/** Writes `JSON.stringify` of the surface page with its rows' data parsed to `sink`, a row at a time. */
+export function writeSurfacePage(page: SurfaceTextPage, sink: JsonSink): void {
+  const write = surfaceRowWriter();
+  const rows = page.rows;
+  sink.add('{"rows":[');
+  for (let i = 0; i < rows.length; i++) sink.add(i > 0 ? ',' + write(rows[i]!) : write(rows[i]!));
+  sink.add('],"next":' + (page.next === null ? 'null' : JSON.stringify(page.next)) + '}');
 }
 
 /** `JSON.stringify` of the surface page with its rows' data parsed. */
 export function surfacePageJson(page: SurfaceTextPage): string {
-  let out = '{"rows":[';
-  for (let i = 0; i < page.rows.length; i++) out += (i > 0 ? ',' : '') + surfaceRowJson(page.rows[i]!);
-  return out + '],"next":' + (page.next === null ? 'null' : JSON.stringify(page.next)) + '}';
+  const sink = new StringSink();
+  writeSurfacePage(page, sink);
+  return sink.text;
 }

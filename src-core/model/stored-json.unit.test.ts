@@ -10,6 +10,7 @@ import {
   eventJson,
   eventPageJson,
   surfacePageJson,
+  writeEventPage,
 } from './stored-json';
 import type { JsonValue } from './types';
 
@@ -94,5 +95,30 @@ describe('stored-json', () => {
     for (const next of [null, 'k"7\ud800']) {
       expect(surfacePageJson({ rows, next })).toBe(JSON.stringify({ rows: parsed, next }));
     }
+  });
+
+  it('writes the strings consecutive events share (topic, type, content type, time) right as they change', () => {
+    const topics = ['a', 'a', 'b"', 'b"', 'a'];
+    const types = ['event', 'invalidate', 'invalidate', 'event', 'event'] as const;
+    const contentTypes = ['application/json', 'text/x-é', 'text/x-é', 'application/json', 'application/json'];
+    const times = ['2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 't\u0001', 't\u0001', 'x'];
+    const events: StoredEventText[] = topics.map((topic, i) => ({
+      topic,
+      seq: i + 1,
+      txn: 1,
+      key: 'k',
+      type: types[i]!,
+      data: '{"a":1}',
+      contentType: contentTypes[i]!,
+      hash: 'ab',
+      time: times[i]!,
+    }));
+    const parsed = events.map((e) => ({ ...e, data: JSON.parse(e.data) as JsonValue }));
+    expect(eventPageJson({ events, next: 5 })).toBe(JSON.stringify({ events: parsed, next: 5 }));
+    // A sink sees the page in pieces that together are the page's text.
+    const pieces: string[] = [];
+    writeEventPage({ events, next: null }, { add: (t) => pieces.push(t) });
+    expect(pieces.length).toBe(events.length + 2);
+    expect(pieces.join('')).toBe(JSON.stringify({ events: parsed, next: null }));
   });
 });

@@ -13,10 +13,11 @@ import {
   surfaceOptionsSchema,
   timelineOptionsSchema,
 } from '../../model/options';
-import { eventPageJson, surfacePageJson } from '../../model/stored-json';
+import { type EventTextPage, type SurfaceTextPage, writeEventPage, writeSurfacePage } from '../../model/stored-json';
 import type { ListTxnsOptions } from '../../model/types';
 import { textReadsOf } from '../../store/text-reads';
 import type { RouteContext } from '../context';
+import { JsonBytes } from '../json-bytes';
 import { type Query, topicParam, txnParam } from '../params';
 import { optionsFromQuery } from '../query-schema';
 
@@ -40,6 +41,20 @@ function checkPageOrder<O extends ListTxnsOptions>(o: O): O {
 /** The content type the reply serializer gives JSON answers; pages written as text carry the same. */
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** The size of the last page written, the next one's first guess (pages of one reader are alike). */
+let lastPageBytes = 64 * 1024;
+/** A page is built in bytes, starting from the last page's size up to this. */
+const PAGE_GUESS_MAX = 4 * 1024 * 1024;
+
+/** A page's JSON as bytes, from the stored data text (model/stored-json.ts, server/json-bytes.ts). */
+function pageBytes<P>(page: P, write: (page: P, sink: JsonBytes) => void): Buffer {
+  const body = new JsonBytes(lastPageBytes);
+  write(page, body);
+  const bytes = body.bytes();
+  lastPageBytes = Math.min(Math.max(bytes.length + 1024, 1024), PAGE_GUESS_MAX);
+  return bytes;
+}
+
 export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store } = ctx;
   // Pages of events and of the surface are written from the data text the backend stores, when it
@@ -59,8 +74,8 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     const topic = topicParam(req.params);
     const opts = checkPageOrder(optionsFromQuery(readEventsOptionsSchema, req.query));
     if (text === null) return store.readEvents(topic, opts);
-    const page = eventPageJson(await text.readEventsText(topic, opts));
-    return reply.header('content-type', JSON_TYPE).send(page);
+    const page: EventTextPage = await text.readEventsText(topic, opts);
+    return reply.header('content-type', JSON_TYPE).send(pageBytes(page, writeEventPage));
   });
 
   app.get<TopicParams>('/v1/topics/:topic/txns', async (req) => {
@@ -83,7 +98,7 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     const topic = topicParam(req.params);
     const opts = optionsFromQuery(surfaceOptionsSchema, req.query);
     if (text === null) return store.surface(topic, opts);
-    const page = surfacePageJson(await text.surfaceText(topic, opts));
-    return reply.header('content-type', JSON_TYPE).send(page);
+    const page: SurfaceTextPage = await text.surfaceText(topic, opts);
+    return reply.header('content-type', JSON_TYPE).send(pageBytes(page, writeSurfacePage));
   });
 }

@@ -11,7 +11,7 @@
 import type { SurfaceRowText, SurfaceTextPage } from '../../model/stored-json';
 import type { SurfaceOptions, SurfacePage, SurfaceRow } from '../../model/types';
 import { normalizeSurface, validateTopic } from '../../model/validate';
-import { query, type Db } from './db';
+import { inTx, query, type Db } from './db';
 
 interface SurfaceDbRow {
   key: string;
@@ -60,6 +60,27 @@ export async function surfacePageText(db: Db, topic: string, opts?: SurfaceOptio
   return { rows: rows.map((r) => surfaceRowTextOf(r, raw)), next: more ? rows[rows.length - 1]!.key : null };
 }
 
+/**
+ * Runs a page statement whose order the heads primary key gives with sorting disabled for it
+ * (`SET LOCAL enable_sort = off` in its own transaction, which goes out with it in one round
+ * trip). Without statistics (a topic just written, before autovacuum analyses it) the planner
+ * estimated a topic at a few dozen keys and, for every page, read every key after the cursor,
+ * joined each to its event and sorted them to keep a thousand: a full scan cost pages times keys.
+ * An inner limit the planner cannot read fixed that but, with statistics and keys stored out of
+ * key order, was planned as a scan of all of `heads` and a sort per page. Only the index walk is
+ * right in both states, and it is the only plan left without a sort (docs/bench.md, "Reads").
+ */
+async function inKeyOrder<R>(db: Db, sql: string, values: unknown[]): Promise<R[]> {
+  const out = await inTx(db, (c, tx) => {
+    // Its failure aborts the transaction, and so fails the statement behind it.
+    c.query('SET LOCAL enable_sort = off').catch(() => undefined);
+    const res = c.query(sql, values);
+    tx.sendLast(res);
+    return Promise.resolve({ res });
+  });
+  return (await out.res).rows as R[];
+}
+
 async function surfaceRows(
   db: Db,
   topic: string,
@@ -85,22 +106,35 @@ async function surfaceRows(
   };
   const topicId = `(SELECT id FROM ${t.topics} WHERE topic = $1)`;
   const seqCol = raw ? 'h.raw_seq' : 'h.valid_seq';
-  /** The maintained heads: the surface as of the topic's newest transaction. */
+  /**
+   * The maintained heads: the surface as of the topic's newest transaction. The page's keys are
+   * taken from `heads` alone, in key order along its primary key, and only those rows are joined
+   * to their events (and, in the raw view, to their txn row for `invalid`; the valid view's rows
+   * are never invalid). Run alone (no asOfTxn), the statement is planned with sorting disabled
+   * (`inKeyOrder`), so the key order can only come from walking the index, which stops after the
+   * page, however wrong the statistics (see there).
+   */
   const headsSql = (extra: string[]): string => {
     const where = [`h.topic_id = ${topicId}`, ...extra];
     if (raw) where.push('NOT h.raw_tomb');
     else where.push('h.valid_seq IS NOT NULL AND NOT h.valid_tomb');
     if (o.after !== undefined) where.push(`h.key > ${param(o.after)}`);
     if (o.prefix !== undefined) where.push(`h.key LIKE ${param(likePrefix(o.prefix))}`);
-    // `invalid` through a join on the txns primary key: the planner probes it per row (memoized
-    // per txn). A correlated subquery here was planned as a scan of `txns` for every row when the
-    // topic has few (large) transactions, a third of the page's speed (docs/bench.md, "Reads").
-    return `SELECT h.key, e.seq, e.txn, e.hash, e.data, e.time, (x.invalidated_by IS NOT NULL) AS invalid
-              FROM ${t.heads} h
-              JOIN ${t.events} e ON e.topic_id = h.topic_id AND e.seq = ${seqCol}
-              LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
-             WHERE ${where.join(' AND ')}
-             ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
+    const limit = param(o.limit + 1);
+    const page = `SELECT h.topic_id, h.key, ${seqCol} AS seq FROM ${t.heads} h
+                   WHERE ${where.join(' AND ')} ORDER BY h.key LIMIT ${limit}`;
+    // `invalid` through a join on the txns primary key, probed per row of the page (a correlated
+    // subquery here was planned as a scan of `txns` per row for topics of few large transactions).
+    return raw
+      ? `SELECT p.key, e.seq, e.txn, e.hash, e.data, e.time, (x.invalidated_by IS NOT NULL) AS invalid
+           FROM (${page}) p
+           JOIN ${t.events} e ON e.topic_id = p.topic_id AND e.seq = p.seq
+           LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
+          ORDER BY p.key LIMIT ${limit}`
+      : `SELECT p.key, e.seq, e.txn, e.hash, e.data, e.time, false AS invalid
+           FROM (${page}) p
+           JOIN ${t.events} e ON e.topic_id = p.topic_id AND e.seq = p.seq
+          ORDER BY p.key LIMIT ${limit}`;
   };
   let sql: string;
   if (o.asOfTxn === undefined) {
@@ -133,7 +167,10 @@ async function surfaceRows(
             ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
     sql = `(${headsSql([`${maxTxn} <= ${asOf}`])}) UNION ALL (${pastSql}) ORDER BY key`;
   }
-  const rows = await query<SurfaceDbRow>(db, sql, values);
+  const rows =
+    o.asOfTxn === undefined
+      ? await inKeyOrder<SurfaceDbRow>(db, sql, values)
+      : await query<SurfaceDbRow>(db, sql, values);
   const more = rows.length > o.limit;
   if (more) rows.pop();
   return { rows, more, raw };
