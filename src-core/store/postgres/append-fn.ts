@@ -5,7 +5,7 @@
  * (the database clock, never earlier than the topic's last), expectMaxSeq, dense seq/txn numbers,
  * de-duplication against the newest valid event (earlier events of the same transaction
  * included), the event rows, both surfaces, the txn row with its hash chain, the topic's counters
- * and head, and the commit notification. Two kinds with one signature and one answer: per event
+ * and head (the caller announces the commit once it is done: feed.ts `CommitNotifier`). Two kinds with one signature and one answer: per event
  * for a transaction of at most FEW_EVENTS events, one set-based statement for larger ones.
  *
  * The functions are TEMPORARY ones (`pg_temp`), created once per pooled connection by the code
@@ -83,7 +83,7 @@ const TOMB = 8;
 /**
  * The function of one kind, for a store. Both take the same parameters and answer the same way;
  * both lock, check and number as described above, then write the events, both surfaces, the txn
- * row with its chain, the topic's counters and head, and notify. They differ in how they store the
+ * row with its chain, the topic's counters and head. They differ in how they store the
  * events: `few` one event at a time (each looks up its key's head after the previous ones were
  * stored: cheapest for a handful of events), `set` in one statement for all of them (whose fixed
  * cost is higher, and whose cost per event is a fraction of the other's).
@@ -93,7 +93,7 @@ function createSql(db: Db, kind: FnKind): string {
   const txnPart = chainSqlParts().txn;
   return `CREATE OR REPLACE FUNCTION ${fnName(db, kind)}(
       p_version integer, p_topic text, p_expect bigint, p_keys text[], p_data text[], p_cts text[],
-      p_hashes text[], p_digests text[], p_flags smallint[], p_meta text, p_meta_digest text, p_by text, p_channel text,
+      p_hashes text[], p_digests text[], p_flags smallint[], p_meta text, p_meta_digest text, p_by text,
       OUT o_txn bigint, OUT o_base bigint, OUT o_dups text, OUT o_hseqs bigint[], OUT o_htxns bigint[])
     LANGUAGE plpgsql VOLATILE ${kind === 'set' ? 'SET plan_cache_mode = force_generic_plan' : ''} AS $fn$
     DECLARE
@@ -128,7 +128,6 @@ function createSql(db: Db, kind: FnKind): string {
         VALUES (tp.id, v_txn, tp.max_seq + 1, tp.max_seq + v_n, v_n, v_time, false, p_meta, p_by, v_chain);
       UPDATE ${t.topics} SET max_seq = tp.max_seq + v_n, max_txn = v_txn, keys = keys + v_kd, last_time = v_time, head = v_chain
        WHERE id = tp.id;
-      PERFORM pg_notify(p_channel, '{"topic":' || to_json(p_topic)::text || ',"maxSeq":' || (tp.max_seq + v_n) || '}');
       o_txn := v_txn;
     END
     $fn$`;
@@ -314,7 +313,7 @@ export async function callAppendFn(
   try {
     const res = await c.query<FnRow>({
       name: `tm_${kind}_${db.channel}`,
-      text: `SELECT * FROM ${fnName(db, kind)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      text: `SELECT * FROM ${fnName(db, kind)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       values: [
         SCHEMA_VERSION,
         p.topic,
@@ -328,7 +327,6 @@ export async function callAppendFn(
         p.meta,
         metaDigest(p.meta),
         p.by,
-        db.channel,
       ],
     });
     row = res.rows[0]!;
