@@ -19,7 +19,7 @@
  */
 import type pg from 'pg';
 import { schemaTooNew } from '../../model/errors';
-import { metaDigest } from '../chain';
+import { GENESIS, chainEventPart, chainTxnPart } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq } from '../prepare';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
 import type { Db, Tables } from './db';
@@ -43,29 +43,47 @@ function fnName(db: Db, kind: FnKind): string {
   return kind === 'few' ? `pg_temp.${db.channel}_append` : `pg_temp.${db.channel}_append_set`;
 }
 
-/** The SQL expressions of one stored event that the chain's event part covers. */
-export interface ChainSqlEvent {
-  seq: string;
-  key: string;
-  hash: string;
-  digest: string;
-  contentType: string;
+/**
+ * The chain's layout (store/chain.ts) split between the client and PostgreSQL. Everything the
+ * transaction alone decides is laid out by chain.ts itself on the client (`chainTails`): per
+ * stored event, its part after the seq field, and for the transaction its part after the time
+ * field (by, meta digest). The function adds only what the server decides, in SQL: the previous
+ * chain (the topic's head, or GENESIS), the txn, time and seq fields, all ASCII (so a netstring's
+ * length is the text's length). test/postgres/append-fn.int.test.ts checks the result byte for
+ * byte against chain.ts on hostile inputs.
+ */
+function chainSql(): { txn: string; event: (seq: string, tail: string) => string } {
+  const ascii = (x: string): string => `(length(${x})::text || ':' || ${x} || ',')`;
+  return {
+    txn: `coalesce(tp.head, '${GENESIS}') || ${ascii('v_txn::text')} || ${ascii('v_time')} || p_txn_tail`,
+    event: (seq, tail) => `${ascii(`${seq}::text`)} || ${tail}`,
+  };
 }
 
 /**
- * The chain's layout in SQL, as store/chain.ts defines it: `str(s)` is a netstring of UTF-8
- * bytes, the transaction part is prev ‖ int(txn) ‖ str(time) ‖ opt(by) ‖ str(metaDigest), and a
- * plain event is int(seq) ‖ str(key) ‖ str('event') ‖ str(hash) ‖ str(digest) ‖ str(contentType) ‖ ~ ‖ ~,
- * given the SQL expressions of the event's fields.
+ * The client's parts of the chain (see `chainSql`): chain.ts's layout with placeholder numbers
+ * and time, whose fields of known width are cut off.
  */
-export function chainSqlParts(): { txn: string; event: (e: ChainSqlEvent) => string } {
-  const str = (x: string): string => `(octet_length(${x})::text || ':' || ${x} || ',')`;
-  return {
-    txn: `coalesce(tp.head, repeat('0', 64)) || ${str('v_txn::text')} || ${str('v_time')} || CASE WHEN p_by IS NULL THEN '~' ELSE ${str('p_by')} END || ${str('p_meta_digest')}`,
-    event: (e) =>
-      `${str(`${e.seq}::text`)} || ${str(e.key)} || '5:event,' || ${str(e.hash)} || ${str(e.digest)} || ${str(e.contentType)} || '~~'`,
-  };
+export function chainTails(p: PreparedTxn): { txn: string; events: string[] } {
+  const txn = chainTxnPart('', { txn: 0, time: '', by: p.by, meta: p.meta }).slice(TXN_HEAD.length);
+  const events = p.events.map((e) =>
+    chainEventPart({
+      seq: 0,
+      key: e.key,
+      type: 'event',
+      hash: e.hash,
+      digest: e.digest,
+      contentType: e.contentType,
+      target: null,
+      reason: null,
+    }).slice(SEQ_HEAD.length),
+  );
+  return { txn, events };
 }
+
+/** What chain.ts writes for txn 0 and time '' after an empty prev, and for seq 0. */
+const TXN_HEAD = '1:0,0:,';
+const SEQ_HEAD = '1:0,';
 
 /**
  * Per-event flags the client computes from the transaction alone (`eventFlags`), so the server
@@ -90,42 +108,46 @@ const TOMB = 8;
  */
 function createSql(db: Db, kind: FnKind): string {
   const t = db.t;
-  const txnPart = chainSqlParts().txn;
+  const txnPart = chainSql().txn;
   return `CREATE OR REPLACE FUNCTION ${fnName(db, kind)}(
       p_version integer, p_topic text, p_expect bigint, p_keys text[], p_data text[], p_cts text[],
-      p_hashes text[], p_digests text[], p_flags smallint[], p_meta text, p_meta_digest text, p_by text,
+      p_hashes text[], p_tails text[], p_flags smallint[], p_meta text, p_txn_tail text, p_by text,
       OUT o_txn bigint, OUT o_base bigint, OUT o_dups text, OUT o_hseqs bigint[], OUT o_htxns bigint[])
     LANGUAGE plpgsql VOLATILE ${kind === 'set' ? 'SET plan_cache_mode = force_generic_plan' : ''} AS $fn$
     DECLARE
-      v integer; tp record; h record; last_ms bigint; v_ms bigint; v_time text; v_txn bigint; v_n bigint := 0;
-      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean;
+      v integer; tp record; h record; v_time text; v_txn bigint; v_n bigint := 0;
+      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean; v_seq bigint;
     BEGIN
-      SELECT max(version) INTO v FROM ${t.version};
-      IF v > p_version THEN RAISE EXCEPTION USING ERRCODE = '${TOO_NEW}', MESSAGE = v::text; END IF;
-      SELECT id, max_seq, max_txn, last_time, head INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
+      SELECT id, max_seq, max_txn, last_time, head, (SELECT max(version) FROM ${t.version}) AS v
+        INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
       IF NOT FOUND THEN
+        SELECT max(version) INTO v FROM ${t.version};
+        IF v > p_version THEN RAISE EXCEPTION USING ERRCODE = '${TOO_NEW}', MESSAGE = v::text; END IF;
         INSERT INTO ${t.topics} (topic) VALUES (p_topic) ON CONFLICT (topic) DO NOTHING;
-        SELECT id, max_seq, max_txn, last_time, head INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
+        SELECT id, max_seq, max_txn, last_time, head, v AS v INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
       END IF;
+      IF tp.v > p_version THEN RAISE EXCEPTION USING ERRCODE = '${TOO_NEW}', MESSAGE = tp.v::text; END IF;
       IF p_expect IS NOT NULL AND p_expect <> tp.max_seq THEN
         RAISE EXCEPTION USING ERRCODE = '${CONFLICT}', MESSAGE = tp.max_seq::text;
       END IF;
-      v_ms := floor(extract(epoch FROM clock_timestamp()) * 1000);
+      -- The database clock to the millisecond (truncated), never earlier than the topic's last
+      -- time; times of this one fixed format compare as text.
+      v_time := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
       IF tp.last_time IS NOT NULL THEN
         IF tp.last_time !~ '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' THEN
           RAISE EXCEPTION USING ERRCODE = '${FALLBACK}', MESSAGE = 'topic time';
         END IF;
-        last_ms := round(extract(epoch FROM tp.last_time::timestamptz) * 1000);
-        IF last_ms > v_ms THEN v_ms := last_ms; END IF;
+        IF tp.last_time COLLATE "C" > v_time COLLATE "C" THEN v_time := tp.last_time; END IF;
       END IF;
-      v_time := to_char((timestamp '1970-01-01' + v_ms * interval '1 millisecond'), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
       v_txn := tp.max_txn + 1;
       o_base := tp.max_seq;
       ${kind === 'few' ? fewEventsSql(t) : setOfEventsSql(t)}
       IF v_n = 0 THEN RETURN; END IF;
       v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');
-      INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
-        VALUES (tp.id, v_txn, tp.max_seq + 1, tp.max_seq + v_n, v_n, v_time, false, p_meta, p_by, v_chain);
+      WITH x AS (
+        INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
+        VALUES (tp.id, v_txn, tp.max_seq + 1, tp.max_seq + v_n, v_n, v_time, false, p_meta, p_by, v_chain)
+      )
       UPDATE ${t.topics} SET max_seq = tp.max_seq + v_n, max_txn = v_txn, keys = keys + v_kd, last_time = v_time, head = v_chain
        WHERE id = tp.id;
       o_txn := v_txn;
@@ -134,17 +156,11 @@ function createSql(db: Db, kind: FnKind): string {
 }
 
 /**
- * The `few` kind's events: one at a time, each looking up its key's head (which an earlier event
+ * The \`few\` kind's events: one at a time, each looking up its key's head (which an earlier event
  * of this transaction may have just written), except a REPEAT, a duplicate without looking.
  */
 function fewEventsSql(t: Tables): string {
-  const event = chainSqlParts().event({
-    seq: '(tp.max_seq + v_n)',
-    key: 'p_keys[i]',
-    hash: 'p_hashes[i]',
-    digest: 'p_digests[i]',
-    contentType: 'p_cts[i]',
-  });
+  const event = chainSql().event('v_seq', 'p_tails[i]');
   return `o_dups := '';
       FOR i IN 1 .. coalesce(array_length(p_keys, 1), 0) LOOP
         IF p_flags[i] & ${REPEAT} <> 0 THEN o_dups := o_dups || 't'; CONTINUE; END IF;
@@ -156,18 +172,21 @@ function fewEventsSql(t: Tables): string {
           CONTINUE;
         END IF;
         v_n := v_n + 1;
+        v_seq := tp.max_seq + v_n;
         o_dups := o_dups || 'f';
         v_tb := p_flags[i] & ${TOMB} <> 0;
-        INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-          VALUES (tp.id, tp.max_seq + v_n, v_txn, p_keys[i], 'event', p_data[i], v_tb, p_cts[i], p_hashes[i], v_time);
+        WITH e AS (
+          INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
+          VALUES (tp.id, v_seq, v_txn, p_keys[i], 'event', p_data[i], v_tb, p_cts[i], p_hashes[i], v_time)
+        )
         INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
-          VALUES (tp.id, p_keys[i], tp.max_seq + v_n, v_txn, v_tb, tp.max_seq + v_n, v_txn, p_hashes[i], v_tb)
+          VALUES (tp.id, p_keys[i], v_seq, v_txn, v_tb, v_seq, v_txn, p_hashes[i], v_tb)
           ON CONFLICT (topic_id, key) DO UPDATE SET
             raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
             valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
             valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb;
-        v_kd := v_kd + (CASE WHEN v_tb THEN 0 ELSE 1 END)
-                     - (CASE WHEN h.valid_seq IS NULL OR h.valid_tomb THEN 0 ELSE 1 END);
+        IF NOT v_tb THEN v_kd := v_kd + 1; END IF;
+        IF h.valid_seq IS NOT NULL AND NOT h.valid_tomb THEN v_kd := v_kd - 1; END IF;
         v_events := v_events || ${event};
       END LOOP;`;
 }
@@ -180,13 +199,13 @@ function fewEventsSql(t: Tables): string {
  * is held: every one reads the heads as they were before this transaction.
  */
 function setOfEventsSql(t: Tables): string {
-  const event = chainSqlParts().event({ seq: 'n.s', key: 'n.k', hash: 'n.h', digest: 'n.dg', contentType: 'n.ct' });
+  const event = chainSql().event('n.s', 'n.tl');
   return `WITH d AS (
-         SELECT u.o, u.k, u.d, u.ct, u.h, u.dg, u.f, u.f & ${TOMB} <> 0 AS tb,
+         SELECT u.o, u.k, u.d, u.ct, u.h, u.tl, u.f, u.f & ${TOMB} <> 0 AS tb,
                 x.key IS NOT NULL AS hx, x.valid_seq AS hs, x.valid_txn AS ht,
                 coalesce(x.valid_seq IS NOT NULL AND NOT x.valid_tomb, false) AS hv,
                 u.f & ${REPEAT} <> 0 OR (u.f & ${FIRST} <> 0 AND coalesce(x.valid_seq IS NOT NULL AND x.valid_hash = u.h, false)) AS dup
-           FROM unnest(p_keys, p_data, p_cts, p_hashes, p_digests, p_flags) WITH ORDINALITY AS u(k, d, ct, h, dg, f, o)
+           FROM unnest(p_keys, p_data, p_cts, p_hashes, p_tails, p_flags) WITH ORDINALITY AS u(k, d, ct, h, tl, f, o)
            LEFT JOIN LATERAL (
              SELECT key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
               WHERE u.f & ${FIRST | LAST} <> 0 AND topic_id = tp.id AND key = u.k COLLATE "C" LIMIT 1) x ON true
@@ -298,15 +317,14 @@ export async function callAppendFn(
   const data = new Array<string>(n);
   const cts = new Array<string>(n);
   const hashes = new Array<string>(n);
-  const digests = new Array<string>(n);
   for (let i = 0; i < n; i++) {
     const e = p.events[i]!;
     keys[i] = e.key;
     data[i] = e.data;
     cts[i] = e.contentType;
     hashes[i] = e.hash;
-    digests[i] = e.digest;
   }
+  const tails = chainTails(p);
   const flags = eventFlags(p);
   const kind: FnKind = n <= FEW_EVENTS ? 'few' : 'set';
   let row: FnRow;
@@ -322,10 +340,10 @@ export async function callAppendFn(
         data,
         cts,
         hashes,
-        digests,
+        tails.events,
         flags,
         p.meta,
-        metaDigest(p.meta),
+        tails.txn,
         p.by,
       ],
     });

@@ -227,13 +227,10 @@ export class CommitFeed {
         next();
         return;
       }
-      this.source.maxSeqs(names).then(
-        (seqs) => {
-          for (const [topic, n] of seqs) this.committed(topic, n);
-          next();
-        },
-        next,
-      );
+      this.source.maxSeqs(names).then((seqs) => {
+        for (const [topic, n] of seqs) this.committed(topic, n);
+        next();
+      }, next);
     }, RECHECK_MS);
     this.recheckTimer.unref();
   }
