@@ -2,7 +2,7 @@
  * Live commit notifications across servers, on LISTEN/NOTIFY (docs/postgres.md, "Live tails:
  * notified after the commit"). Once a write has committed, the writing store hands
  * `{"topic","maxSeq"}` to its `CommitNotifier`, which wakes the store's own feed at once and sends
- * `pg_notify(channel, ...)` from a connection of its own, in a transaction of its own (coalescing
+ * `pg_notify(channel, ...)` in a transaction of its own (coalescing
  * whatever commits arrive while one is on its way), to every listening session of every server.
  * The notification is not part of the write's transaction because a notifying transaction holds a
  * database-wide lock across its WAL flush, which made concurrent writers commit one at a time.
@@ -309,13 +309,12 @@ export function notifyPayload(topic: string, maxSeq: number): string {
 /**
  * The sending side: announces commits after they happened (see the top of this file). `committed`
  * wakes this store's own feed at once and queues the notification; one statement at a time goes
- * out on the notifier's own connection (opened on the first commit, `synchronous_commit = off`:
- * its transaction writes nothing that needs the WAL flush), carrying every topic's newest max seq
- * queued meanwhile. A failed send is retried with backoff on a new connection; `close` sends what
- * is queued (within CLOSE_MS) before ending it.
+ * out on a pooled connection, carrying every topic's newest max seq queued meanwhile, in a
+ * transaction of its own with `synchronous_commit = off` (it writes nothing that needs the WAL
+ * flush, so it holds NOTIFY's lock only for an instant). A failed send is retried with backoff;
+ * `close` sends what is queued (within CLOSE_MS).
  */
 export class CommitNotifier {
-  private client: pg.Client | null = null;
   private readonly queued = new Map<string, number>();
   private sending: Promise<void> | null = null;
   private closed = false;
@@ -336,47 +335,26 @@ export class CommitNotifier {
   }
 
   private kick(): void {
-    if (this.sending !== null || this.queued.size === 0) return;
+    if (this.sending !== null || this.queued.size === 0 || this.closed) return;
     this.sending = this.sendAll().finally(() => {
       this.sending = null;
-      if (!this.closed) this.kick();
+      this.kick();
     });
-  }
-
-  private async connection(): Promise<pg.Client> {
-    if (this.client !== null) return this.client;
-    const c = new pg.Client(this.db.clientConfig);
-    c.on('error', () => {
-      if (this.client === c) this.client = null;
-      void c.end().catch(() => undefined);
-    });
-    try {
-      await c.connect();
-      await c.query('SET synchronous_commit = off');
-    } catch (err) {
-      void c.end().catch(() => undefined);
-      throw err;
-    }
-    this.client = c;
-    return c;
   }
 
   private async sendAll(): Promise<void> {
     while (this.queued.size > 0) {
       const batch = [...this.queued];
       this.queued.clear();
+      // One simple-protocol query: its statements run as one transaction, so SET LOCAL holds for it.
+      const channel = pg.escapeLiteral(this.db.channel);
+      const calls = batch.map(
+        ([topic, maxSeq]) => `pg_notify(${channel}, ${pg.escapeLiteral(notifyPayload(topic, maxSeq))})`,
+      );
       try {
-        const c = await this.connection();
-        await c.query({
-          name: 'tm_notify',
-          text: 'SELECT count(pg_notify($1, p)) FROM unnest($2::text[]) AS p',
-          values: [this.db.channel, batch.map(([topic, maxSeq]) => notifyPayload(topic, maxSeq))],
-        });
+        await this.db.pool.query(`SET LOCAL synchronous_commit = off; SELECT ${calls.join(', ')}`);
         this.backoffMs = 100;
       } catch {
-        const c = this.client;
-        this.client = null;
-        if (c !== null) void c.end().catch(() => undefined);
         if (this.closed) return;
         for (const [topic, maxSeq] of batch) {
           const now = this.queued.get(topic);
@@ -388,7 +366,7 @@ export class CommitNotifier {
     }
   }
 
-  /** Sends what is queued (giving up after CLOSE_MS), then ends the connection. */
+  /** Sends what is queued (giving up after CLOSE_MS); nothing is sent after. */
   async close(): Promise<void> {
     const pending = this.sending;
     if (pending !== null) {
@@ -398,9 +376,6 @@ export class CommitNotifier {
     }
     this.closed = true;
     this.queued.clear();
-    const c = this.client;
-    this.client = null;
-    if (c !== null) await c.end().catch(() => undefined);
   }
 }
 
