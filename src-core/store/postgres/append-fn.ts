@@ -10,12 +10,13 @@
  *
  * The functions are TEMPORARY ones (`pg_temp`), created once per pooled connection by the code
  * that calls them, so they are never part of the store's schema: no schema version, no migration,
- * and servers of two versions each run their own. Computing the chain inside PostgreSQL is a second
- * rendering of the layout whose one home is store/chain.ts: `chainSqlParts` below is the whole of
- * it, and test/postgres/append-fn.int.test.ts checks it byte for byte against chain.ts on hostile
- * inputs (unicode and astral keys, content types, meta, by, tombstones, duplicates). It needs a
- * UTF8 database (netstring lengths are `octet_length`); elsewhere the store keeps the two-round-trip
- * path.
+ * and servers of two versions each run their own. The chain is laid out by store/chain.ts on the
+ * client for everything the transaction alone decides (`chainTails`); inside PostgreSQL only the
+ * previous chain and the txn, time and seq fields are added (`chainSql` below is the whole of that
+ * second rendering), and test/postgres/append-fn.int.test.ts checks the result byte for byte
+ * against chain.ts on hostile inputs (unicode and astral keys, content types, meta, by,
+ * tombstones, duplicates). It needs a UTF8 database (the layout is hashed as UTF-8); elsewhere the
+ * store keeps the two-round-trip path.
  */
 import type pg from 'pg';
 import { schemaTooNew } from '../../model/errors';
