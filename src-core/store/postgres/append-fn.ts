@@ -195,17 +195,20 @@ function fewEventsSql(t: Tables): string {
 /**
  * The \`set\` kind's events: one statement. The stored head is looked up for FIRST and LAST events
  * only; \`dup\` is de-duplication against the newest valid event; \`s\` numbers the stored events
- * densely after max_seq; \`w\` marks the event whose row becomes its key's head, upserted through
- * the heads primary key (an UPDATE ... FROM joined to the heads was planned, generically, once per
- * connection: planned while the table was small, it scanned every head of the topic per event,
- * half a second for 1000 events among 20,000 keys). The CTEs share one snapshot, taken once the topic lock
+ * densely after max_seq; \`w\` marks the event whose row becomes its key's head, which exists (hx)
+ * or not: inserted (a plain insert: the topic lock keeps every other writer of its heads out), or
+ * updated through \`ON CONFLICT DO UPDATE\`, which finds the row by the primary key whatever the
+ * plan (an UPDATE ... FROM joined to the heads was planned, generically, once per connection:
+ * planned while the table was small, it scanned every head of the topic per event, half a second
+ * for 1000 events among 20,000 keys; an upsert of the new keys too cost a speculative insertion
+ * each, a third of a 100-event transaction's rate). The CTEs share one snapshot, taken once the topic lock
  * is held: every one reads the heads as they were before this transaction.
  */
 function setOfEventsSql(t: Tables): string {
   const event = chainSql().event('n.s', 'n.tl');
   return `WITH d AS (
          SELECT u.o, u.k, u.d, u.ct, u.h, u.tl, u.f, u.f & ${TOMB} <> 0 AS tb,
-                x.valid_seq AS hs, x.valid_txn AS ht,
+                x.key IS NOT NULL AS hx, x.valid_seq AS hs, x.valid_txn AS ht,
                 coalesce(x.valid_seq IS NOT NULL AND NOT x.valid_tomb, false) AS hv,
                 u.f & ${REPEAT} <> 0 OR (u.f & ${FIRST} <> 0 AND coalesce(x.valid_seq IS NOT NULL AND x.valid_hash = u.h, false)) AS dup
            FROM unnest(p_keys, p_data, p_cts, p_hashes, p_tails, p_flags) WITH ORDINALITY AS u(k, d, ct, h, tl, f, o)
@@ -219,9 +222,12 @@ function setOfEventsSql(t: Tables): string {
        ), ev AS (
          INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
          SELECT tp.id, n.s, v_txn, n.k, 'event', n.d, n.tb, n.ct, n.h, v_time FROM n WHERE NOT n.dup
-       ), hd AS (
+       ), hn AS (
+         INSERT INTO ${t.heads} (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
+         SELECT tp.id, n.k, n.s, v_txn, n.tb, n.s, v_txn, n.h, n.tb FROM n WHERE n.w AND NOT n.hx
+       ), hu AS (
          INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
-         SELECT tp.id, n.k, n.s, v_txn, n.tb, n.s, v_txn, n.h, n.tb FROM n WHERE n.w
+         SELECT tp.id, n.k, n.s, v_txn, n.tb, n.s, v_txn, n.h, n.tb FROM n WHERE n.w AND n.hx
          ON CONFLICT (topic_id, key) DO UPDATE SET
            raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
            valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
