@@ -309,7 +309,7 @@ export function notifyPayload(topic: string, maxSeq: number): string {
 /**
  * The sending side: announces commits after they happened (see the top of this file). `committed`
  * wakes this store's own feed at once and queues the notification; one statement at a time goes
- * out on a pooled connection, carrying every topic's newest max seq queued meanwhile, in a
+ * out (GATHER_MS after the first commit it announces) on a pooled connection, carrying every topic's newest max seq queued meanwhile, in a
  * transaction of its own with `synchronous_commit = off` (it writes nothing that needs the WAL
  * flush, so it holds NOTIFY's lock only for an instant). A failed send is retried with backoff;
  * `close` sends what is queued (within CLOSE_MS).
@@ -336,10 +336,12 @@ export class CommitNotifier {
 
   private kick(): void {
     if (this.sending !== null || this.queued.size === 0 || this.closed) return;
-    this.sending = this.sendAll().finally(() => {
-      this.sending = null;
-      this.kick();
-    });
+    this.sending = new Promise((resolve) => setTimeout(resolve, GATHER_MS))
+      .then(() => this.sendAll())
+      .finally(() => {
+        this.sending = null;
+        this.kick();
+      });
   }
 
   private async sendAll(): Promise<void> {
@@ -378,6 +380,13 @@ export class CommitNotifier {
     this.queued.clear();
   }
 }
+
+/**
+ * How long the notifier gathers commits before it sends: at a high commit rate one notification
+ * transaction then announces many commits (each is work for the server and the client), for a
+ * delay of this much on other servers' tails (this store's own are woken at once).
+ */
+const GATHER_MS = 2;
 
 /** How long `CommitNotifier.close` waits for queued notifications to go out. */
 const CLOSE_MS = 2000;
