@@ -93,10 +93,11 @@ describe('PostgreSQL one-round-trip append', () => {
         batchAnswers.push(b.results[0]);
       }
       expect(fnAnswers).toEqual(batchAnswers);
-      // The appends went through the functions: they exist, in a pooled session's pg_temp schema
-      // (a session without them would have taken the other path, silently).
+      // The appends went through the functions: they exist, in the pg_temp schema of the pooled
+      // sessions that wrote (one or more: commit notifications take pooled sessions too; a session
+      // without them would have taken the other path, silently).
       const fns = await adminQuery(
-        `SELECT proname FROM pg_proc WHERE proname LIKE '${channelFor(schema)}_append%' ORDER BY proname`,
+        `SELECT DISTINCT proname FROM pg_proc WHERE proname LIKE '${channelFor(schema)}_append%' ORDER BY proname`,
       );
       expect(fns.rows).toEqual([
         { proname: `${channelFor(schema)}_append` },

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compareKeys } from '../../src-core/model/canonical';
 import type { StoredEvent } from '../../src-core/model/types';
 import { openPostgresStore, type PostgresEventStore } from '../../src-core/store/postgres';
+import { CommitNotifier, RECHECK_MS } from '../../src-core/store/postgres/feed';
 import { SCHEMA_VERSION } from '../../src-core/store/postgres/schema';
 import { expectCode, surfaceAll, waitFor } from '../contract/harness';
 import { checkStore } from './checker';
@@ -117,6 +118,36 @@ describe('postgres backend', () => {
     await new Promise((r) => setTimeout(r, 100)); // five poll intervals: a polling tail would have asked
     expect(polls).not.toHaveBeenCalled();
     expect(got[6]).toMatchObject({ type: 'invalidate', target: 2, reason: 'test' });
+  });
+
+  it('announces a commit after it, from the notifier: the write transaction itself does not notify', async () => {
+    const { schema, stores } = await openShared(2);
+    const [writer, reader] = stores as [PostgresEventStore, PostgresEventStore];
+    const got: StoredEvent[] = [];
+    const stop = reader.subscribe('after', (evs) => got.push(...evs));
+    cleanups.push(async () => stop());
+    await reader.whenListening();
+    // Keep the notifier silent: the writes still commit and answer (they do not wait for it).
+    const sent = vi.spyOn(CommitNotifier.prototype, 'committed');
+    const queued: [string, number][] = [];
+    sent.mockImplementation((topic, maxSeq) => void queued.push([topic, maxSeq]));
+    cleanups.push(async () => sent.mockRestore());
+    await writer.append('after', { events: [{ key: 'a', data: 1 }] });
+    await writer.appendBatch([{ topic: 'after', events: [{ key: 'b', data: 2 }] }]);
+    expect(queued).toEqual([
+      ['after', 1],
+      ['after', 2],
+    ]);
+    // No notification was part of the transactions: only the re-check (RECHECK_MS) can find them.
+    const t0 = Date.now();
+    await waitFor(() => expect(got.map((e) => e.seq)).toEqual([1, 2]), RECHECK_MS * 3);
+    expect(Date.now() - t0).toBeLessThan(RECHECK_MS * 3);
+    sent.mockRestore();
+    await writer.append('after', { events: [{ key: 'c', data: 3 }] });
+    await waitFor(() => expect(got.map((e) => e.seq)).toEqual([1, 2, 3]));
+    expect((await adminQuery(`SELECT max_seq FROM "${schema}".topics WHERE topic = 'after'`)).rows).toEqual([
+      { max_seq: '3' },
+    ]);
   });
 
   it('keeps stores in different schemas of one database apart, live feeds included', async () => {

@@ -5,21 +5,22 @@
  * (the database clock, never earlier than the topic's last), expectMaxSeq, dense seq/txn numbers,
  * de-duplication against the newest valid event (earlier events of the same transaction
  * included), the event rows, both surfaces, the txn row with its hash chain, the topic's counters
- * and head, and the commit notification. Two kinds with one signature and one answer: per event
+ * and head (the caller announces the commit once it is done: feed.ts `CommitNotifier`). Two kinds with one signature and one answer: per event
  * for a transaction of at most FEW_EVENTS events, one set-based statement for larger ones.
  *
  * The functions are TEMPORARY ones (`pg_temp`), created once per pooled connection by the code
  * that calls them, so they are never part of the store's schema: no schema version, no migration,
- * and servers of two versions each run their own. Computing the chain inside PostgreSQL is a second
- * rendering of the layout whose one home is store/chain.ts: `chainSqlParts` below is the whole of
- * it, and test/postgres/append-fn.int.test.ts checks it byte for byte against chain.ts on hostile
- * inputs (unicode and astral keys, content types, meta, by, tombstones, duplicates). It needs a
- * UTF8 database (netstring lengths are `octet_length`); elsewhere the store keeps the two-round-trip
- * path.
+ * and servers of two versions each run their own. The chain is laid out by store/chain.ts on the
+ * client for everything the transaction alone decides (`chainTails`); inside PostgreSQL only the
+ * previous chain and the txn, time and seq fields are added (`chainSql` below is the whole of that
+ * second rendering), and test/postgres/append-fn.int.test.ts checks the result byte for byte
+ * against chain.ts on hostile inputs (unicode and astral keys, content types, meta, by,
+ * tombstones, duplicates). It needs a UTF8 database (the layout is hashed as UTF-8); elsewhere the
+ * store keeps the two-round-trip path.
  */
 import type pg from 'pg';
 import { schemaTooNew } from '../../model/errors';
-import { metaDigest } from '../chain';
+import { GENESIS, chainEventPart, chainTxnPart } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq } from '../prepare';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
 import type { Db, Tables } from './db';
@@ -43,29 +44,47 @@ function fnName(db: Db, kind: FnKind): string {
   return kind === 'few' ? `pg_temp.${db.channel}_append` : `pg_temp.${db.channel}_append_set`;
 }
 
-/** The SQL expressions of one stored event that the chain's event part covers. */
-export interface ChainSqlEvent {
-  seq: string;
-  key: string;
-  hash: string;
-  digest: string;
-  contentType: string;
+/**
+ * The chain's layout (store/chain.ts) split between the client and PostgreSQL. Everything the
+ * transaction alone decides is laid out by chain.ts itself on the client (`chainTails`): per
+ * stored event, its part after the seq field, and for the transaction its part after the time
+ * field (by, meta digest). The function adds only what the server decides, in SQL: the previous
+ * chain (the topic's head, or GENESIS), the txn, time and seq fields, all ASCII (so a netstring's
+ * length is the text's length). test/postgres/append-fn.int.test.ts checks the result byte for
+ * byte against chain.ts on hostile inputs.
+ */
+function chainSql(): { txn: string; event: (seq: string, tail: string) => string } {
+  const ascii = (x: string): string => `(length(${x})::text || ':' || ${x} || ',')`;
+  return {
+    txn: `coalesce(tp.head, '${GENESIS}') || ${ascii('v_txn::text')} || ${ascii('v_time')} || p_txn_tail`,
+    event: (seq, tail) => `${ascii(`${seq}::text`)} || ${tail}`,
+  };
 }
 
 /**
- * The chain's layout in SQL, as store/chain.ts defines it: `str(s)` is a netstring of UTF-8
- * bytes, the transaction part is prev ‖ int(txn) ‖ str(time) ‖ opt(by) ‖ str(metaDigest), and a
- * plain event is int(seq) ‖ str(key) ‖ str('event') ‖ str(hash) ‖ str(digest) ‖ str(contentType) ‖ ~ ‖ ~,
- * given the SQL expressions of the event's fields.
+ * The client's parts of the chain (see `chainSql`): chain.ts's layout with placeholder numbers
+ * and time, whose fields of known width are cut off.
  */
-export function chainSqlParts(): { txn: string; event: (e: ChainSqlEvent) => string } {
-  const str = (x: string): string => `(octet_length(${x})::text || ':' || ${x} || ',')`;
-  return {
-    txn: `coalesce(tp.head, repeat('0', 64)) || ${str('v_txn::text')} || ${str('v_time')} || CASE WHEN p_by IS NULL THEN '~' ELSE ${str('p_by')} END || ${str('p_meta_digest')}`,
-    event: (e) =>
-      `${str(`${e.seq}::text`)} || ${str(e.key)} || '5:event,' || ${str(e.hash)} || ${str(e.digest)} || ${str(e.contentType)} || '~~'`,
-  };
+export function chainTails(p: PreparedTxn): { txn: string; events: string[] } {
+  const txn = chainTxnPart('', { txn: 0, time: '', by: p.by, meta: p.meta }).slice(TXN_HEAD.length);
+  const events = p.events.map((e) =>
+    chainEventPart({
+      seq: 0,
+      key: e.key,
+      type: 'event',
+      hash: e.hash,
+      digest: e.digest,
+      contentType: e.contentType,
+      target: null,
+      reason: null,
+    }).slice(SEQ_HEAD.length),
+  );
+  return { txn, events };
 }
+
+/** What chain.ts writes for txn 0 and time '' after an empty prev, and for seq 0. */
+const TXN_HEAD = '1:0,0:,';
+const SEQ_HEAD = '1:0,';
 
 /**
  * Per-event flags the client computes from the transaction alone (`eventFlags`), so the server
@@ -83,69 +102,66 @@ const TOMB = 8;
 /**
  * The function of one kind, for a store. Both take the same parameters and answer the same way;
  * both lock, check and number as described above, then write the events, both surfaces, the txn
- * row with its chain, the topic's counters and head, and notify. They differ in how they store the
+ * row with its chain, the topic's counters and head. They differ in how they store the
  * events: `few` one event at a time (each looks up its key's head after the previous ones were
  * stored: cheapest for a handful of events), `set` in one statement for all of them (whose fixed
  * cost is higher, and whose cost per event is a fraction of the other's).
  */
 function createSql(db: Db, kind: FnKind): string {
   const t = db.t;
-  const txnPart = chainSqlParts().txn;
+  const txnPart = chainSql().txn;
   return `CREATE OR REPLACE FUNCTION ${fnName(db, kind)}(
       p_version integer, p_topic text, p_expect bigint, p_keys text[], p_data text[], p_cts text[],
-      p_hashes text[], p_digests text[], p_flags smallint[], p_meta text, p_meta_digest text, p_by text, p_channel text,
+      p_hashes text[], p_tails text[], p_flags smallint[], p_meta text, p_txn_tail text, p_by text,
       OUT o_txn bigint, OUT o_base bigint, OUT o_dups text, OUT o_hseqs bigint[], OUT o_htxns bigint[])
     LANGUAGE plpgsql VOLATILE ${kind === 'set' ? 'SET plan_cache_mode = force_generic_plan' : ''} AS $fn$
     DECLARE
-      v integer; tp record; h record; last_ms bigint; v_ms bigint; v_time text; v_txn bigint; v_n bigint := 0;
-      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean;
+      v integer; tp record; h record; v_time text; v_txn bigint; v_n bigint := 0;
+      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean; v_seq bigint;
     BEGIN
-      SELECT max(version) INTO v FROM ${t.version};
-      IF v > p_version THEN RAISE EXCEPTION USING ERRCODE = '${TOO_NEW}', MESSAGE = v::text; END IF;
-      SELECT id, max_seq, max_txn, last_time, head INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
+      SELECT id, max_seq, max_txn, last_time, head, (SELECT max(version) FROM ${t.version}) AS v
+        INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
       IF NOT FOUND THEN
+        SELECT max(version) INTO v FROM ${t.version};
+        IF v > p_version THEN RAISE EXCEPTION USING ERRCODE = '${TOO_NEW}', MESSAGE = v::text; END IF;
         INSERT INTO ${t.topics} (topic) VALUES (p_topic) ON CONFLICT (topic) DO NOTHING;
-        SELECT id, max_seq, max_txn, last_time, head INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
+        SELECT id, max_seq, max_txn, last_time, head, v AS v INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
       END IF;
+      IF tp.v > p_version THEN RAISE EXCEPTION USING ERRCODE = '${TOO_NEW}', MESSAGE = tp.v::text; END IF;
       IF p_expect IS NOT NULL AND p_expect <> tp.max_seq THEN
         RAISE EXCEPTION USING ERRCODE = '${CONFLICT}', MESSAGE = tp.max_seq::text;
       END IF;
-      v_ms := floor(extract(epoch FROM clock_timestamp()) * 1000);
+      -- The database clock to the millisecond (truncated), never earlier than the topic's last
+      -- time; times of this one fixed format compare as text.
+      v_time := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
       IF tp.last_time IS NOT NULL THEN
         IF tp.last_time !~ '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' THEN
           RAISE EXCEPTION USING ERRCODE = '${FALLBACK}', MESSAGE = 'topic time';
         END IF;
-        last_ms := round(extract(epoch FROM tp.last_time::timestamptz) * 1000);
-        IF last_ms > v_ms THEN v_ms := last_ms; END IF;
+        IF tp.last_time COLLATE "C" > v_time COLLATE "C" THEN v_time := tp.last_time; END IF;
       END IF;
-      v_time := to_char((timestamp '1970-01-01' + v_ms * interval '1 millisecond'), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
       v_txn := tp.max_txn + 1;
       o_base := tp.max_seq;
       ${kind === 'few' ? fewEventsSql(t) : setOfEventsSql(t)}
       IF v_n = 0 THEN RETURN; END IF;
       v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');
-      INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
-        VALUES (tp.id, v_txn, tp.max_seq + 1, tp.max_seq + v_n, v_n, v_time, false, p_meta, p_by, v_chain);
+      WITH x AS (
+        INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
+        VALUES (tp.id, v_txn, tp.max_seq + 1, tp.max_seq + v_n, v_n, v_time, false, p_meta, p_by, v_chain)
+      )
       UPDATE ${t.topics} SET max_seq = tp.max_seq + v_n, max_txn = v_txn, keys = keys + v_kd, last_time = v_time, head = v_chain
        WHERE id = tp.id;
-      PERFORM pg_notify(p_channel, '{"topic":' || to_json(p_topic)::text || ',"maxSeq":' || (tp.max_seq + v_n) || '}');
       o_txn := v_txn;
     END
     $fn$`;
 }
 
 /**
- * The `few` kind's events: one at a time, each looking up its key's head (which an earlier event
+ * The \`few\` kind's events: one at a time, each looking up its key's head (which an earlier event
  * of this transaction may have just written), except a REPEAT, a duplicate without looking.
  */
 function fewEventsSql(t: Tables): string {
-  const event = chainSqlParts().event({
-    seq: '(tp.max_seq + v_n)',
-    key: 'p_keys[i]',
-    hash: 'p_hashes[i]',
-    digest: 'p_digests[i]',
-    contentType: 'p_cts[i]',
-  });
+  const event = chainSql().event('v_seq', 'p_tails[i]');
   return `o_dups := '';
       FOR i IN 1 .. coalesce(array_length(p_keys, 1), 0) LOOP
         IF p_flags[i] & ${REPEAT} <> 0 THEN o_dups := o_dups || 't'; CONTINUE; END IF;
@@ -157,18 +173,21 @@ function fewEventsSql(t: Tables): string {
           CONTINUE;
         END IF;
         v_n := v_n + 1;
+        v_seq := tp.max_seq + v_n;
         o_dups := o_dups || 'f';
         v_tb := p_flags[i] & ${TOMB} <> 0;
-        INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-          VALUES (tp.id, tp.max_seq + v_n, v_txn, p_keys[i], 'event', p_data[i], v_tb, p_cts[i], p_hashes[i], v_time);
+        WITH e AS (
+          INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
+          VALUES (tp.id, v_seq, v_txn, p_keys[i], 'event', p_data[i], v_tb, p_cts[i], p_hashes[i], v_time)
+        )
         INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
-          VALUES (tp.id, p_keys[i], tp.max_seq + v_n, v_txn, v_tb, tp.max_seq + v_n, v_txn, p_hashes[i], v_tb)
+          VALUES (tp.id, p_keys[i], v_seq, v_txn, v_tb, v_seq, v_txn, p_hashes[i], v_tb)
           ON CONFLICT (topic_id, key) DO UPDATE SET
             raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
             valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
             valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb;
-        v_kd := v_kd + (CASE WHEN v_tb THEN 0 ELSE 1 END)
-                     - (CASE WHEN h.valid_seq IS NULL OR h.valid_tomb THEN 0 ELSE 1 END);
+        IF NOT v_tb THEN v_kd := v_kd + 1; END IF;
+        IF h.valid_seq IS NOT NULL AND NOT h.valid_tomb THEN v_kd := v_kd - 1; END IF;
         v_events := v_events || ${event};
       END LOOP;`;
 }
@@ -177,17 +196,22 @@ function fewEventsSql(t: Tables): string {
  * The \`set\` kind's events: one statement. The stored head is looked up for FIRST and LAST events
  * only; \`dup\` is de-duplication against the newest valid event; \`s\` numbers the stored events
  * densely after max_seq; \`w\` marks the event whose row becomes its key's head, which exists (hx)
- * or not: updated or inserted, never both. The CTEs share one snapshot, taken once the topic lock
+ * or not: inserted (a plain insert: the topic lock keeps every other writer of its heads out), or
+ * updated through \`ON CONFLICT DO UPDATE\`, which finds the row by the primary key whatever the
+ * plan (an UPDATE ... FROM joined to the heads was planned, generically, once per connection:
+ * planned while the table was small, it scanned every head of the topic per event, half a second
+ * for 1000 events among 20,000 keys; an upsert of the new keys too cost a speculative insertion
+ * each, a third of a 100-event transaction's rate). The CTEs share one snapshot, taken once the topic lock
  * is held: every one reads the heads as they were before this transaction.
  */
 function setOfEventsSql(t: Tables): string {
-  const event = chainSqlParts().event({ seq: 'n.s', key: 'n.k', hash: 'n.h', digest: 'n.dg', contentType: 'n.ct' });
+  const event = chainSql().event('n.s', 'n.tl');
   return `WITH d AS (
-         SELECT u.o, u.k, u.d, u.ct, u.h, u.dg, u.f, u.f & ${TOMB} <> 0 AS tb,
+         SELECT u.o, u.k, u.d, u.ct, u.h, u.tl, u.f, u.f & ${TOMB} <> 0 AS tb,
                 x.key IS NOT NULL AS hx, x.valid_seq AS hs, x.valid_txn AS ht,
                 coalesce(x.valid_seq IS NOT NULL AND NOT x.valid_tomb, false) AS hv,
                 u.f & ${REPEAT} <> 0 OR (u.f & ${FIRST} <> 0 AND coalesce(x.valid_seq IS NOT NULL AND x.valid_hash = u.h, false)) AS dup
-           FROM unnest(p_keys, p_data, p_cts, p_hashes, p_digests, p_flags) WITH ORDINALITY AS u(k, d, ct, h, dg, f, o)
+           FROM unnest(p_keys, p_data, p_cts, p_hashes, p_tails, p_flags) WITH ORDINALITY AS u(k, d, ct, h, tl, f, o)
            LEFT JOIN LATERAL (
              SELECT key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
               WHERE u.f & ${FIRST | LAST} <> 0 AND topic_id = tp.id AND key = u.k COLLATE "C" LIMIT 1) x ON true
@@ -202,9 +226,12 @@ function setOfEventsSql(t: Tables): string {
          INSERT INTO ${t.heads} (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
          SELECT tp.id, n.k, n.s, v_txn, n.tb, n.s, v_txn, n.h, n.tb FROM n WHERE n.w AND NOT n.hx
        ), hu AS (
-         UPDATE ${t.heads} x SET raw_seq = n.s, raw_txn = v_txn, raw_tomb = n.tb,
-                valid_seq = n.s, valid_txn = v_txn, valid_hash = n.h, valid_tomb = n.tb
-           FROM n WHERE n.w AND n.hx AND x.topic_id = tp.id AND x.key = n.k COLLATE "C"
+         INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
+         SELECT tp.id, n.k, n.s, v_txn, n.tb, n.s, v_txn, n.h, n.tb FROM n WHERE n.w AND n.hx
+         ON CONFLICT (topic_id, key) DO UPDATE SET
+           raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
+           valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
+           valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb
        )
       SELECT string_agg(CASE WHEN n.dup THEN 't' ELSE 'f' END, '' ORDER BY n.o),
              array_agg(n.hs ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
@@ -299,22 +326,21 @@ export async function callAppendFn(
   const data = new Array<string>(n);
   const cts = new Array<string>(n);
   const hashes = new Array<string>(n);
-  const digests = new Array<string>(n);
   for (let i = 0; i < n; i++) {
     const e = p.events[i]!;
     keys[i] = e.key;
     data[i] = e.data;
     cts[i] = e.contentType;
     hashes[i] = e.hash;
-    digests[i] = e.digest;
   }
+  const tails = chainTails(p);
   const flags = eventFlags(p);
   const kind: FnKind = n <= FEW_EVENTS ? 'few' : 'set';
   let row: FnRow;
   try {
     const res = await c.query<FnRow>({
       name: `tm_${kind}_${db.channel}`,
-      text: `SELECT * FROM ${fnName(db, kind)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      text: `SELECT * FROM ${fnName(db, kind)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       values: [
         SCHEMA_VERSION,
         p.topic,
@@ -323,12 +349,11 @@ export async function callAppendFn(
         data,
         cts,
         hashes,
-        digests,
+        tails.events,
         flags,
         p.meta,
-        metaDigest(p.meta),
+        tails.txn,
         p.by,
-        db.channel,
       ],
     });
     row = res.rows[0]!;

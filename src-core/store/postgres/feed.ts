@@ -1,14 +1,23 @@
 /**
- * Live commit notifications across servers, on LISTEN/NOTIFY. Every write transaction ends with
- * `pg_notify(channel, {"topic","maxSeq"})`, which PostgreSQL delivers when (and only if) it
- * commits, to every listening session of every server. One dedicated `pg.Client` per store
- * LISTENs (opened on the first subscribe); a notification for a subscribed topic makes that
- * topic's pump read, through the pool, every event after the last one it delivered, in seq order
- * and in pages, and hand them to the topic's listeners. Because the pump reads from its own cursor
- * rather than trusting the payload, lost or coalesced notifications cannot open a gap. When the
- * LISTEN connection breaks it reconnects with backoff and then pumps every topic to catch up.
- * `PostgresEventStore.tail` is built on this feed (store/tail.ts `feedTail`): since NOTIFY reaches
- * every server, its tails poll `topicInfo` only while the LISTEN connection is down (`listening`).
+ * Live commit notifications across servers, on LISTEN/NOTIFY (docs/postgres.md, "Live tails:
+ * notified after the commit"). Once a write has committed, the writing store hands
+ * `{"topic","maxSeq"}` to its `CommitNotifier`, which wakes the store's own feed at once and sends
+ * `pg_notify(channel, ...)` in a transaction of its own (coalescing
+ * whatever commits arrive while one is on its way), to every listening session of every server.
+ * The notification is not part of the write's transaction because a notifying transaction holds a
+ * database-wide lock across its WAL flush, which made concurrent writers commit one at a time.
+ *
+ * One dedicated `pg.Client` per store LISTENs (opened on the first subscribe); a notification for
+ * a subscribed topic makes that topic's pump read, through the pool, every event after the last
+ * one it delivered, in seq order and in pages, and hand them to the topic's listeners. Because the
+ * pump reads from its own cursor rather than trusting the payload, lost or coalesced notifications
+ * cannot open a gap. A notification is lost only when the writing process ends (or loses the
+ * database) between its commit and its notification; while LISTEN is up the feed therefore also
+ * re-reads its topics' max seq every RECHECK_MS, so such a commit reaches the tails within that
+ * bound. When the LISTEN connection breaks it reconnects with backoff and then pumps every topic
+ * to catch up. `PostgresEventStore.tail` is built on this feed (store/tail.ts `feedTail`): since
+ * NOTIFY reaches every server, its tails poll `topicInfo` only while the LISTEN connection is
+ * down (`listening`).
  */
 import pg from 'pg';
 import { TidemarkError } from '../../model/errors';
@@ -19,6 +28,11 @@ import type { Db } from './db';
 
 const PAGE = 1000;
 const RETRY_MS = 1000;
+/**
+ * While LISTEN is up, how often the feed re-reads its topics' max seq (one query for all of them):
+ * the bound on the delay of a commit whose notification was lost (docs/postgres.md).
+ */
+export const RECHECK_MS = 2000;
 
 interface TopicFeed {
   topic: string;
@@ -35,6 +49,8 @@ interface TopicFeed {
 export interface FeedSource {
   /** Current max seq of a topic (0 when it has no events). */
   maxSeq(topic: string): Promise<number>;
+  /** Current max seq of each of `topics` that exists. */
+  maxSeqs(topics: string[]): Promise<Map<string, number>>;
   /** Events of `topic` with seq > after, ascending, at most `limit`. */
   eventsAfter(topic: string, after: number, limit: number): Promise<StoredEvent[]>;
 }
@@ -44,6 +60,7 @@ export class CommitFeed {
   private connecting = false;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private recheckTimer: NodeJS.Timeout | null = null;
   private backoffMs = 100;
   private readonly topics = new Map<string, TopicFeed>();
 
@@ -110,6 +127,7 @@ export class CommitFeed {
   async close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    if (this.recheckTimer !== null) clearTimeout(this.recheckTimer);
     for (const f of this.topics.values()) if (f.retry !== null) clearTimeout(f.retry);
     this.topics.clear();
     const c = this.client;
@@ -186,6 +204,37 @@ export class CommitFeed {
     }
   }
 
+  /**
+   * A commit of `topic` up to `maxSeq` (a notification, or a commit of this process announced
+   * directly): wakes the topic's pump if it is behind.
+   */
+  committed(topic: string, maxSeq: number): void {
+    const f = this.topics.get(topic);
+    if (f !== undefined && (f.after === null || maxSeq > f.after)) this.pump(f);
+  }
+
+  /** Re-reads the topics' max seq (RECHECK_MS), catching a commit whose notification was lost. */
+  private scheduleRecheck(): void {
+    if (this.closed || this.recheckTimer !== null) return;
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = null;
+      if (this.closed || this.client === null) return;
+      const names = [...this.topics.keys()];
+      const next = (): void => {
+        if (this.client !== null) this.scheduleRecheck();
+      };
+      if (names.length === 0) {
+        next();
+        return;
+      }
+      this.source.maxSeqs(names).then((seqs) => {
+        for (const [topic, n] of seqs) this.committed(topic, n);
+        next();
+      }, next);
+    }, RECHECK_MS);
+    this.recheckTimer.unref();
+  }
+
   private onNotification(payload: string | undefined): void {
     if (payload === undefined) return;
     let msg: unknown;
@@ -197,8 +246,7 @@ export class CommitFeed {
     if (typeof msg !== 'object' || msg === null) return;
     const { topic, maxSeq } = msg as { topic?: unknown; maxSeq?: unknown };
     if (typeof topic !== 'string' || typeof maxSeq !== 'number') return;
-    const f = this.topics.get(topic);
-    if (f !== undefined && (f.after === null || maxSeq > f.after)) this.pump(f);
+    this.committed(topic, maxSeq);
   }
 
   private connect(): void {
@@ -232,6 +280,7 @@ export class CommitFeed {
           this.backoffMs = 100;
           // Catch up on whatever was committed while we were not listening.
           for (const f of this.topics.values()) this.pump(f);
+          this.scheduleRecheck();
         },
         () => {
           this.connecting = false;
@@ -251,3 +300,93 @@ export class CommitFeed {
     }, wait);
   }
 }
+
+/** The payload of a commit notification: which topic, and its max seq after the commit. */
+export function notifyPayload(topic: string, maxSeq: number): string {
+  return JSON.stringify({ topic, maxSeq });
+}
+
+/**
+ * The sending side: announces commits after they happened (see the top of this file). `committed`
+ * wakes this store's own feed at once and queues the notification; one statement at a time goes
+ * out (GATHER_MS after the first commit it announces) on a pooled connection, carrying every topic's newest max seq queued meanwhile, in a
+ * transaction of its own with `synchronous_commit = off` (it writes nothing that needs the WAL
+ * flush, so it holds NOTIFY's lock only for an instant). A failed send is retried with backoff;
+ * `close` sends what is queued (within CLOSE_MS).
+ */
+export class CommitNotifier {
+  private readonly queued = new Map<string, number>();
+  private sending: Promise<void> | null = null;
+  private closed = false;
+  private backoffMs = 100;
+
+  constructor(
+    private readonly db: Db,
+    /** Wakes this store's own feed. */
+    private readonly local: (topic: string, maxSeq: number) => void,
+  ) {}
+
+  /** `topic` committed up to `maxSeq`. */
+  committed(topic: string, maxSeq: number): void {
+    this.local(topic, maxSeq);
+    const was = this.queued.get(topic);
+    if (was === undefined || maxSeq > was) this.queued.set(topic, maxSeq);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.sending !== null || this.queued.size === 0 || this.closed) return;
+    this.sending = new Promise((resolve) => setTimeout(resolve, GATHER_MS))
+      .then(() => this.sendAll())
+      .finally(() => {
+        this.sending = null;
+        this.kick();
+      });
+  }
+
+  private async sendAll(): Promise<void> {
+    while (this.queued.size > 0) {
+      const batch = [...this.queued];
+      this.queued.clear();
+      // One simple-protocol query: its statements run as one transaction, so SET LOCAL holds for it.
+      const channel = pg.escapeLiteral(this.db.channel);
+      const calls = batch.map(
+        ([topic, maxSeq]) => `pg_notify(${channel}, ${pg.escapeLiteral(notifyPayload(topic, maxSeq))})`,
+      );
+      try {
+        await this.db.pool.query(`SET LOCAL synchronous_commit = off; SELECT ${calls.join(', ')}`);
+        this.backoffMs = 100;
+      } catch {
+        if (this.closed) return;
+        for (const [topic, maxSeq] of batch) {
+          const now = this.queued.get(topic);
+          if (now === undefined || maxSeq > now) this.queued.set(topic, maxSeq);
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.backoffMs));
+        this.backoffMs = Math.min(this.backoffMs * 2, 5000);
+      }
+    }
+  }
+
+  /** Sends what is queued (giving up after CLOSE_MS); nothing is sent after. */
+  async close(): Promise<void> {
+    const pending = this.sending;
+    if (pending !== null) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_MS)))]);
+      clearTimeout(timer);
+    }
+    this.closed = true;
+    this.queued.clear();
+  }
+}
+
+/**
+ * How long the notifier gathers commits before it sends: at a high commit rate one notification
+ * transaction then announces many commits (each is work for the server and the client), for a
+ * delay of this much on other servers' tails (this store's own are woken at once).
+ */
+const GATHER_MS = 2;
+
+/** How long `CommitNotifier.close` waits for queued notifications to go out. */
+const CLOSE_MS = 2000;

@@ -17,7 +17,8 @@ import { type CheckedTxn, checkImportTxn } from '../import-check';
 import type { ImportClaims } from '../import-run';
 import type { Tables } from './db';
 import { applyInvalidation } from './invalidate';
-import { type LockedTopic, lockTopics, notifyPayload } from './write';
+import { notifyPayload } from './feed';
+import { type LockedTopic, lockTopics } from './write';
 
 export interface PgGroupResult {
   imported: number;

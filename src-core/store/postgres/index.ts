@@ -52,7 +52,7 @@ import type { CommitListener, EventStore, MigrationProgressListener, TailOptions
 import { FALL_BACK, callAppendFn, ensureAppendFn } from './append-fn';
 import { createDb, inStatement, inTx, query, validateSchemaName, type Db } from './db';
 import { toStoreError } from './errors';
-import { CommitFeed } from './feed';
+import { CommitFeed, CommitNotifier } from './feed';
 import { applyInvalidation } from './invalidate';
 import * as read from './read';
 import { migrate } from './schema';
@@ -76,6 +76,16 @@ export interface PostgresStoreOptions {
 
 export const DEFAULT_SCHEMA = 'tidemark';
 
+/** The seq of the last event `res` stored (null when it stored none: every event a duplicate). */
+function lastStoredSeq(res: AppendResponse): number | null {
+  if (res.txn === null) return null;
+  for (let i = res.results.length - 1; i >= 0; i--) {
+    const r = res.results[i]!;
+    if (!r.duplicate) return r.seq;
+  }
+  return null;
+}
+
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresEventStore> {
   if (typeof opts.url !== 'string' || opts.url === '') throw badRequest('pg: a PostgreSQL URL is required');
   const schema = validateSchemaName(opts.schema ?? DEFAULT_SCHEMA);
@@ -95,6 +105,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
 export class PostgresEventStore implements EventStore, TextReads {
   readonly kind = 'postgres';
   private readonly feed: CommitFeed;
+  /** Announces this store's commits, once committed, to every server's feed (feed.ts). */
+  private readonly notifier: CommitNotifier;
   /** The tails' view of the feed: complete while LISTEN is up (NOTIFY reaches every server). */
   private readonly liveFeed: LiveFeed;
   private readonly tails = new OpenTails();
@@ -116,8 +128,17 @@ export class PostgresEventStore implements EventStore, TextReads {
         ]);
         return rows[0]?.max_seq ?? 0;
       },
+      maxSeqs: async (topics) => {
+        const rows = await query<{ topic: string; max_seq: number }>(
+          db,
+          `SELECT topic, max_seq FROM ${db.t.topics} WHERE topic = ANY($1::text[] COLLATE "C")`,
+          [topics],
+        );
+        return new Map(rows.map((r) => [r.topic, r.max_seq]));
+      },
       eventsAfter: async (topic, after, limit) => (await read.readEvents(db, topic, { after, limit })).events,
     });
+    this.notifier = new CommitNotifier(db, (topic, maxSeq) => this.feed.committed(topic, maxSeq));
     this.liveFeed = {
       listen: (topic, onEvents, onWake) => this.feed.subscribe(topic, onEvents, onWake),
       complete: () => this.feed.listening,
@@ -159,7 +180,7 @@ export class PostgresEventStore implements EventStore, TextReads {
     this.ensureOpen();
     const p = prepareTxn(topic, req);
     const dryRun = isDryRun(opts);
-    const { t, channel } = this.db;
+    const { t } = this.db;
     if (!dryRun && this.appendFn.usable !== false) {
       // One round trip (postgres/append-fn.ts); the two-round-trip path below where it cannot be used.
       const db = this.db;
@@ -168,9 +189,14 @@ export class PostgresEventStore implements EventStore, TextReads {
           (await ensureAppendFn(db, this.appendFn, c)) ? callAppendFn(db, c, p) : FALL_BACK,
         ),
       );
-      if (res !== FALL_BACK) return res;
+      if (res !== FALL_BACK) {
+        const last = lastStoredSeq(res);
+        if (last !== null) this.notifier.committed(p.topic, last);
+        return res;
+      }
     }
-    return this.writing(() =>
+    let committed: [string, number][] = [];
+    const response = await this.writing(() =>
       inTx(this.db, async (c, tx) => {
         const ws = await WriteBatch.lockAndLoad(c, t, [p]);
         const response = ws.apply(p);
@@ -178,11 +204,19 @@ export class PostgresEventStore implements EventStore, TextReads {
           tx.rollback();
           return response;
         }
-        const write = ws.flush(c, t, channel);
+        const write = ws.flush(c, t);
         if (write !== null) tx.sendLast(write);
+        committed = ws.committed();
         return response;
       }),
     );
+    this.announce(committed);
+    return response;
+  }
+
+  /** Announces committed topics (feed.ts `CommitNotifier`). */
+  private announce(committed: [string, number][]): void {
+    for (const [topic, maxSeq] of committed) this.notifier.committed(topic, maxSeq);
   }
 
   /** Atomic and dry-run batches are one transaction rolled back when `rollsBack` says so. */
@@ -193,20 +227,24 @@ export class PostgresEventStore implements EventStore, TextReads {
     if (prepared.txns.length === 0 || (o.atomic && prepared.error !== null)) {
       return { results: [], error: prepared.error };
     }
-    const { t, channel } = this.db;
+    const { t } = this.db;
+    let committed: [string, number][] = [];
     const res = await this.writing(() =>
       inTx(this.db, async (c, tx) => {
+        committed = [];
         const ws = await WriteBatch.lockAndLoad(c, t, prepared.txns);
         const response = applyPrepared(prepared, (p) => ws.apply(p));
         if (rollsBack(response, o)) {
           tx.rollback();
           return response;
         }
-        const write = ws.flush(c, t, channel);
+        const write = ws.flush(c, t);
         if (write !== null) tx.sendLast(write);
+        committed = ws.committed();
         return response;
       }),
     );
+    this.announce(committed);
     return batchAnswer(res, o);
   }
 
@@ -319,6 +357,7 @@ export class PostgresEventStore implements EventStore, TextReads {
     this.closed = true;
     this.tails.stopAll();
     if (this.inflight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
+    await this.notifier.close();
     await this.feed.close();
     await this.db.pool.end().catch(() => undefined);
   }

@@ -12,7 +12,8 @@ import type { InvalidateResult } from '../../model/types';
 import { GENESIS, chainOf, markerChainEvent } from '../chain';
 import { MARKER, type PreparedInvalidation } from '../prepare';
 import type { Tables } from './db';
-import { notifyPayload, type LockedTopic } from './write';
+import { notifyPayload } from './feed';
+import type { LockedTopic } from './write';
 
 interface TxnRow {
   first_seq: number;

@@ -7,8 +7,8 @@
  * in order in memory (de-duplication against the newest valid event, earlier events of the same
  * transaction and batch included; expectMaxSeq checked before a transaction contributes anything),
  * and `flush` writes everything — events, heads (both surfaces), txn rows, topic counters — in one
- * statement of data-modifying CTEs whose last step is `pg_notify` per topic (delivered on commit,
- * for live tails on every server). A batch of any size thus costs a constant number of statements.
+ * statement of data-modifying CTEs. A batch of any size thus costs a constant number of statements.
+ * The commit is announced afterwards, by the caller (`committed`, feed.ts `CommitNotifier`).
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
@@ -132,11 +132,6 @@ interface ValidHead {
   txn: number;
   hash: string;
   tomb: boolean;
-}
-
-/** The payload of a commit notification: which topic, and its max seq after the commit. */
-export function notifyPayload(topic: string, maxSeq: number): string {
-  return JSON.stringify({ topic, maxSeq });
 }
 
 interface TopicState {
@@ -289,11 +284,18 @@ export class WriteBatch {
     return { txn, results };
   }
 
+  /** Each written topic and its max seq after this batch: what the caller announces once committed. */
+  committed(): [topic: string, maxSeq: number][] {
+    const out: [string, number][] = [];
+    for (const tw of this.topics.values()) if (tw.dirty) out.push([tw.lock.topic, tw.lock.maxSeq]);
+    return out;
+  }
+
   /**
    * Sends one statement writing every applied transaction, and returns it without waiting (the
    * caller pipelines COMMIT behind it); null when there is nothing to write (all duplicates).
    */
-  flush(c: pg.PoolClient, t: Tables, channel: string): Promise<unknown> | null {
+  flush(c: pg.PoolClient, t: Tables): Promise<unknown> | null {
     if (this.ev.seqs.length === 0) return null;
     const h = {
       topicIds: [] as number[],
@@ -311,7 +313,6 @@ export class WriteBatch {
       times: [] as string[],
       heads: [] as string[],
     };
-    const payloads: string[] = [];
     for (const tw of this.topics.values()) {
       if (!tw.dirty) continue;
       let keysDelta = 0;
@@ -332,7 +333,6 @@ export class WriteBatch {
       tp.keysDelta.push(keysDelta);
       tp.times.push(tw.lock.time);
       tp.heads.push(tw.lock.head!);
-      payloads.push(notifyPayload(tw.lock.topic, tw.lock.maxSeq));
     }
     const ev = this.ev;
     const tx = this.tx;
@@ -356,15 +356,15 @@ export class WriteBatch {
          INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
          SELECT u.tid, u.x, u.f, u.l, u.n, u.tm, false, u.mt, u.bn, u.ch
            FROM unnest($16::integer[], $17::bigint[], $18::bigint[], $19::bigint[], $20::integer[], $21::text[],
-                       $29::text[], $30::text[], $31::text[])
+                       $27::text[], $28::text[], $29::text[])
                 AS u(tid, x, f, l, n, tm, mt, bn, ch)
        ), tp AS (
          UPDATE ${t.topics} t SET max_seq = u.ms, max_txn = u.mt, keys = t.keys + u.kd, last_time = u.tm, head = u.hd
-           FROM unnest($22::integer[], $23::bigint[], $24::bigint[], $25::bigint[], $26::text[], $32::text[])
+           FROM unnest($22::integer[], $23::bigint[], $24::bigint[], $25::bigint[], $26::text[], $30::text[])
                 AS u(id, ms, mt, kd, tm, hd)
           WHERE t.id = u.id
        )
-       SELECT count(pg_notify($27, p)) FROM unnest($28::text[]) AS p`,
+       SELECT 1`,
         [
           ev.topicIds,
           ev.seqs,
@@ -392,8 +392,6 @@ export class WriteBatch {
           tp.maxTxn,
           tp.keysDelta,
           tp.times,
-          channel,
-          payloads,
           tx.metas,
           tx.bys,
           tx.chains,
