@@ -8,7 +8,10 @@
  * loading, rows while comparing). The spill (its worker thread and temp file) starts when the
  * first snapshot byte arrives, not before, and is always removed. Rows: the first `limit`
  * non-equal rows in key order (equal rows only with `includeEqual`); `onRow` sees all of them.
- * CSV takes a fast path: rows stay cell arrays until a DiffRow needs the record as an object.
+ * CSV takes a fast path: rows stay cell arrays until a DiffRow needs the record as an object, and
+ * the surface is read with each row's data as its stored canonical JSON text where the store has
+ * such reads (surface-reader.ts): a row is equal when the text built from its cells is the stored
+ * text (csv-text.ts), and only the others are parsed and compared field by field.
  * Options: `map` renames snapshot fields as records are loaded (a CSV header once), so everything
  * after that, the rows' snapshot records included, speaks the store's field names; tolerance and
  * normalisation are compare.ts's rules. `asOf`: the topic's state is read once the snapshot is
