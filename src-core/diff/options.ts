@@ -12,8 +12,9 @@ import { DIFF_ROWS_MAX, type DiffOptions } from './types';
 
 /**
  * Surface rows a diff reads per page by default. Smaller than the largest page (10,000): a page's
- * rows live until the merge has passed them, and 10,000 of them outlive V8's young generation, so
- * they were promoted and collected as old objects; 2,000 die young (docs/bench.md, issue 14).
+ * rows live until the merge has passed them, and 10,000 of them likely outlive V8's young
+ * generation and are collected as old objects; with 2,000 the diff used less main-thread CPU and
+ * memory (docs/bench.md, issue 14).
  */
 export const DIFF_PAGE_ROWS = 2_000;
 export interface CheckedOptions {
