@@ -10,13 +10,6 @@ import type { CompareRules, CompareSpec } from './compare';
 import { NORMALISE_RULES, type NormaliseRule, type Tolerance, toleranceOfNumber } from './rules';
 import { DIFF_ROWS_MAX, type DiffOptions } from './types';
 
-/**
- * Surface rows a diff reads per page by default. Smaller than the largest page (10,000): a page's
- * rows live until the merge has passed them, and 10,000 of them likely outlive V8's young
- * generation and are collected as old objects; with 2,000 the diff used less main-thread CPU and
- * memory (docs/bench.md, issue 14).
- */
-export const DIFF_PAGE_ROWS = 2_000;
 export interface CheckedOptions {
   keyField: string;
   fields: string[] | null;
@@ -47,7 +40,7 @@ export function checkOptions(opts: DiffOptions): CheckedOptions {
   if (asOfTxn !== undefined && (!Number.isSafeInteger(asOfTxn) || asOfTxn < 0)) {
     throw badRequest('asOfTxn: must be a non-negative integer');
   }
-  const pageSize = opts.pageSize ?? DIFF_PAGE_ROWS;
+  const pageSize = opts.pageSize ?? LIMITS.pageMax;
   if (!Number.isSafeInteger(pageSize) || pageSize < 1 || pageSize > LIMITS.pageMax) {
     throw badRequest(`pageSize: must be an integer from 1 to ${LIMITS.pageMax}`);
   }
