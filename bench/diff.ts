@@ -59,6 +59,8 @@ export interface ChildResult {
   peaks: Peaks;
   /** Sampled peaks per phase (diff: load, sort, compare; baseline: surface, parse). */
   phases: Record<string, Omit<Peaks, 'rss'>>;
+  /** Wall time per phase, ms. */
+  phaseMs?: Record<string, number>;
   summary?: DiffSummary;
   records?: number;
   surfaceRows?: number;
@@ -138,6 +140,9 @@ export class Sampler {
   phase = '';
   readonly phases: Record<string, Omit<Peaks, 'rss'>> = {};
   readonly peak = { anon: 0, file: 0, heap: 0 };
+  /** Wall time spent in each phase, ms. */
+  readonly phaseMs: Record<string, number> = {};
+  private since = performance.now();
   private readonly timer = setInterval(() => this.sample(), 20);
 
   sample(): void {
@@ -154,11 +159,19 @@ export class Sampler {
   enter(phase: string): void {
     if (phase === this.phase) return;
     this.sample();
+    this.lap();
     this.phase = phase;
+  }
+
+  private lap(): void {
+    const now = performance.now();
+    if (this.phase !== '') this.phaseMs[this.phase] = (this.phaseMs[this.phase] ?? 0) + now - this.since;
+    this.since = now;
   }
 
   stop(): void {
     this.sample();
+    this.lap();
     clearInterval(this.timer);
   }
 }
@@ -212,6 +225,7 @@ async function child(mode: string, db: string, snap: string, topic = TOPIC): Pro
   sampler.stop();
   result.peaks = { rss: process.resourceUsage().maxRSS * 1024, ...sampler.peak };
   result.phases = sampler.phases;
+  result.phaseMs = sampler.phaseMs;
   await store.close();
   process.stdout.write(JSON.stringify(result) + '\n');
 }
@@ -298,9 +312,10 @@ export async function run(): Promise<void> {
       const each = phases.map((p) => {
         const m = (f: (x: Omit<Peaks, 'rss'>) => number): string =>
           mib(med(rs, (r) => (r.phases[p] ? f(r.phases[p]) : 0)));
-        return `${p} anon ${m((x) => x.anon)} / file ${m((x) => x.file)} / heap ${m((x) => x.heap)}`;
+        const secs = (med(rs, (r) => r.phaseMs?.[p] ?? 0) / 1000).toFixed(2);
+        return `${p} ${secs} s, anon ${m((x) => x.anon)} / file ${m((x) => x.file)} / heap ${m((x) => x.heap)}`;
       });
-      console.log(`  ${name} peaks by phase (MiB): ${each.join('; ')}`);
+      console.log(`  ${name} by phase (wall; peaks MiB): ${each.join('; ')}`);
     }
     console.log(`load average while measuring: ${median(loads).toFixed(1)} on ${cpus().length} CPUs (median)`);
     console.log(`summary: ${JSON.stringify(diff[0]!.summary)}`);

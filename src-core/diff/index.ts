@@ -8,7 +8,10 @@
  * loading, rows while comparing). The spill (its worker thread and temp file) starts when the
  * first snapshot byte arrives, not before, and is always removed. Rows: the first `limit`
  * non-equal rows in key order (equal rows only with `includeEqual`); `onRow` sees all of them.
- * CSV takes a fast path: rows stay cell arrays until a DiffRow needs the record as an object.
+ * CSV takes a fast path: rows stay cell arrays until a DiffRow needs the record as an object, and
+ * the surface is read with each row's data as its stored canonical JSON text where the store has
+ * such reads (surface-reader.ts): a row is equal when the text built from its cells is the stored
+ * text (csv-text.ts), and only the others are parsed and compared field by field.
  * Options: `map` renames snapshot fields as records are loaded (a CSV header once), so everything
  * after that, the rows' snapshot records included, speaks the store's field names; tolerance and
  * normalisation are compare.ts's rules. `asOf`: the topic's state is read once the snapshot is
@@ -26,6 +29,7 @@ import { findTopic } from '../store/find-topic';
 import type { EventStore } from '../store/types';
 import { type CompareSpec, type CsvColumn, differingCells, differingFields, storeFields } from './compare';
 import { cellsToRecord, parseCsvBatches } from './csv';
+import { CsvStoredText } from './csv-text';
 import { parseSnapshotFormat } from './format';
 import {
   type CheckedOptions,
@@ -39,7 +43,7 @@ import {
 import { Pacer, cancelled } from './pacer';
 import { parseSnapshot } from './parse';
 import { SnapshotSpill, type SpillRow, type SpilledRow } from './spill';
-import { SurfaceReader } from './surface-reader';
+import { type SurfacePageRows, SurfaceReader, parsedRow } from './surface-reader';
 import type { Chunk, DiffOptions, SnapshotSource } from './types';
 
 export type { DiffOptions, SnapshotSource, SnapshotRecord, Chunk } from './types';
@@ -56,6 +60,11 @@ export type DiffOperation = LongOperation;
 interface Decoder {
   /** The names of the compared fields that differ from the store's data. */
   differing(store: SurfaceRow, parsed: unknown): string[];
+  /**
+   * True when the store's data, as its stored canonical JSON text, is certainly equal to the
+   * record (false proves nothing: then `differing` decides). Absent: no such shortcut.
+   */
+  sameText?(data: string, parsed: unknown): boolean;
   /** The snapshot record as a DiffRow shows it. */
   record(parsed: unknown): Record<string, JsonValue>;
 }
@@ -218,11 +227,19 @@ async function loadCsv(
   await loader.finish();
   const names = spec.fields ?? header.filter((c) => c !== spec.keyField && !spec.ignore.has(c));
   const columns: CsvColumn[] = names.map((name) => ({ name, index: header.indexOf(name) }));
+  // Equal rows by their texts (csv-text.ts), unless tolerance or normalisation applies.
+  const texts = spec.rules === undefined ? CsvStoredText.of(columns) : null;
   // `parsed` is always a spilled value, a row of cells here.
-  return {
-    differing: (st, cells) => differingCells(storeFields(st.data), cells as string[], columns, spec.rules),
+  const decoder: Decoder = {
+    differing: (st, cells) => {
+      const fields = storeFields(st.data);
+      texts?.learn(fields);
+      return differingCells(fields, cells as string[], columns, spec.rules);
+    },
     record: (cells) => cellsToRecord(header, cells as string[]),
   };
+  if (texts !== null) decoder.sameText = (data, cells) => texts.text(cells as string[]) === data;
+  return decoder;
 }
 
 /** The sorted merge of the spill with the surface pages. */
@@ -255,13 +272,15 @@ async function merge(
   };
 
   const signal = pacer.op.signal;
-  let page: SurfaceRow[] | null = await surface.next();
-  let lastStore: SurfaceRow | undefined;
+  let page: SurfacePageRows | null = await surface.next();
+  let lastKey: string | undefined;
+  let lastPage: SurfacePageRows | null = null;
+  let lastIndex = -1;
   let pi = 0;
   let batch: SpilledRow[] | null = await spill.next(signal, cancelled);
   let si = 0;
   for (let iter = 0; ; iter++) {
-    if (page !== null && pi >= page.length) {
+    if (page !== null && pi >= page.rows.length) {
       page = await surface.next();
       pi = 0;
       continue;
@@ -271,20 +290,22 @@ async function merge(
       si = 0;
       continue;
     }
-    const st: SurfaceRow | undefined = page?.[pi];
-    if (st !== undefined && st !== lastStore) {
+    const stKey: string | undefined = page?.rows[pi]?.key;
+    if (stKey !== undefined && (page !== lastPage || pi !== lastIndex)) {
       // The merge is only right if the store pages in code-point order; never guess.
-      if (lastStore !== undefined && compareKeys(st.key, lastStore.key) <= 0) {
+      if (lastKey !== undefined && compareKeys(stKey, lastKey) <= 0) {
         throw new TidemarkError(
           'INTERNAL',
-          `the store returned the surface out of key order (${JSON.stringify(st.key)} after ${JSON.stringify(lastStore.key)})`,
+          `the store returned the surface out of key order (${JSON.stringify(stKey)} after ${JSON.stringify(lastKey)})`,
         );
       }
-      lastStore = st;
+      lastKey = stKey;
+      lastPage = page;
+      lastIndex = pi;
     }
     const sn: SpilledRow | undefined = batch?.[si];
-    if (st === undefined && sn === undefined) break;
-    const c = st === undefined ? -1 : sn === undefined ? 1 : compareKeys(sn[0], st.key);
+    if (stKey === undefined && sn === undefined) break;
+    const c = stKey === undefined ? -1 : sn === undefined ? 1 : compareKeys(sn[0], stKey);
     let pending: void | Promise<void> = undefined;
     if (c < 0) {
       summary.missingInStore++;
@@ -300,20 +321,30 @@ async function merge(
     } else if (c > 0) {
       summary.missingInSnapshot++;
       summary.surfaceRows++;
-      pending = keep({ key: st!.key, status: 'missingInSnapshot', fields: [], store: st!, snapshot: null });
+      pending = keep({
+        key: stKey!,
+        status: 'missingInSnapshot',
+        fields: [],
+        store: parsedRow(page!, pi),
+        snapshot: null,
+      });
       pi++;
       done++;
     } else {
       summary.surfaceRows++;
       const parsed = sn![1];
-      const fields = decoder.differing(st!, parsed);
+      const p = page!;
+      // A text row equal by its text needs no parse (csv-text.ts); otherwise parse and compare.
+      const same = p.text && decoder.sameText !== undefined && decoder.sameText(p.rows[pi]!.data, parsed);
+      const st = same && !o.includeEqual ? null : parsedRow(p, pi);
+      const fields = same ? [] : decoder.differing(st!, parsed);
       if (fields.length === 0) {
         summary.equal++;
         if (o.includeEqual)
-          pending = keep({ key: st!.key, status: 'equal', fields: [], store: st!, snapshot: decoder.record(parsed) });
+          pending = keep({ key: stKey!, status: 'equal', fields: [], store: st!, snapshot: decoder.record(parsed) });
       } else {
         summary.different++;
-        pending = keep({ key: st!.key, status: 'different', fields, store: st!, snapshot: decoder.record(parsed) });
+        pending = keep({ key: stKey!, status: 'different', fields, store: st!, snapshot: decoder.record(parsed) });
       }
       si++;
       pi++;

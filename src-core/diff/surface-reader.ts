@@ -3,13 +3,29 @@
  * while the snapshot is being sorted (in the spill's worker thread) the main thread has nothing to
  * do, so `readAhead` fetches pages into a bounded buffer then, overlapping the store's work with
  * the sort. Pages are read one after another, not as one consistent snapshot: a write committed
- * during a diff may or may not be seen, depending on which page it lands in.
+ * during a diff may or may not be seen, depending on which page it lands in. A store that keeps
+ * data as text (SQLite, PostgreSQL: store/text-reads.ts) is read with each row's data left as its
+ * stored canonical JSON text (`SurfacePageRows.text`), so the merge parses a row only when it must
+ * (index.ts); any other store is read the ordinary way.
  */
+import type { SurfaceRowText } from '../model/stored-json';
 import type { SurfaceOptions, SurfaceRow } from '../model/types';
+import { textReadsOf } from '../store/text-reads';
 import type { EventStore } from '../store/types';
 
+/** A page of the surface: rows whose data is the stored JSON text (`text`) or parsed. */
+export type SurfacePageRows = { text: true; rows: SurfaceRowText[] } | { text: false; rows: SurfaceRow[] };
+
+/** The row with its data parsed (a text row's data is the stored canonical JSON text). */
+export function parsedRow(page: SurfacePageRows, i: number): SurfaceRow {
+  if (!page.text) return page.rows[i]!;
+  const r = page.rows[i]!;
+  return { ...r, data: JSON.parse(r.data) as SurfaceRow['data'] };
+}
+
 export class SurfaceReader {
-  private pages: SurfaceRow[][] = [];
+  private pages: SurfacePageRows[] = [];
+  private readonly texts: ReturnType<typeof textReadsOf>;
   private buffered = 0;
   private cursor: string | undefined;
   private end = false;
@@ -19,19 +35,31 @@ export class SurfaceReader {
     private readonly topic: string,
     private readonly pageSize: number,
     private readonly asOfTxn: number | undefined,
-  ) {}
+  ) {
+    this.texts = textReadsOf(store);
+  }
 
   private async fetch(): Promise<void> {
     const opts: SurfaceOptions = { limit: this.pageSize };
     if (this.cursor !== undefined) opts.after = this.cursor;
     if (this.asOfTxn !== undefined) opts.asOfTxn = this.asOfTxn;
-    const page = await this.store.surface(this.topic, opts);
+    let page: SurfacePageRows;
+    let next: string | null;
+    if (this.texts !== null) {
+      const p = await this.texts.surfaceText(this.topic, opts);
+      page = { text: true, rows: p.rows };
+      next = p.next;
+    } else {
+      const p = await this.store.surface(this.topic, opts);
+      page = { text: false, rows: p.rows };
+      next = p.next;
+    }
     if (page.rows.length > 0) {
-      this.pages.push(page.rows);
+      this.pages.push(page);
       this.buffered += page.rows.length;
     }
-    if (page.next === null) this.end = true;
-    else this.cursor = page.next;
+    if (next === null) this.end = true;
+    else this.cursor = next;
   }
 
   /** Fetches pages until `until` settles, the surface ends or `maxRows` are buffered. */
@@ -51,11 +79,11 @@ export class SurfaceReader {
   }
 
   /** The next page of rows in key order, or null after the last. */
-  async next(): Promise<SurfaceRow[] | null> {
+  async next(): Promise<SurfacePageRows | null> {
     for (;;) {
       const page = this.pages.shift();
       if (page !== undefined) {
-        this.buffered -= page.length;
+        this.buffered -= page.rows.length;
         return page;
       }
       if (this.end) return null;

@@ -13,6 +13,8 @@ import { startServer } from '../../src-core/server/index';
 import { openHttpStore } from '../../src-core/store/http/index';
 import { openPostgresStore } from '../../src-core/store/postgres/index';
 import type { EventStore } from '../../src-core/store/types';
+import type { TextReads } from '../../src-core/store/text-reads';
+import type { SurfaceTextPage } from '../../src-core/model/stored-json';
 import {
   type OracleTxn,
   oracleDiff,
@@ -111,10 +113,20 @@ describe('diff over the HTTP client and PostgreSQL', () => {
       { key: 'b', seq: 1, txn: 1, hash: 'h', data: {}, time: 't' },
       { key: 'a', seq: 2, txn: 1, hash: 'h', data: {}, time: 't' },
     ];
-    const broken = Object.create(local) as EventStore;
+    // Pages read the ordinary way, and (where the store has them, as SQLite does) as stored text.
+    const broken = Object.create(local) as EventStore & TextReads;
     broken.surface = async (_t: string, _o?: SurfaceOptions): Promise<SurfacePage> => ({ rows, next: null });
-    await expect(
-      diffSnapshot(broken, 'x', { format: 'ndjson', body: textChunks('{"key":"a"}\n') }, {}),
-    ).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/out of key order/) as unknown });
+    const texts = rows.map((r) => ({ ...r, data: '{}' }));
+    broken.surfaceText = async (_t: string, _o?: SurfaceOptions): Promise<SurfaceTextPage> => ({
+      rows: texts,
+      next: null,
+    });
+    const parsedOnly = Object.create(broken) as EventStore & Partial<TextReads>;
+    parsedOnly.surfaceText = undefined;
+    for (const store of [broken, parsedOnly]) {
+      await expect(
+        diffSnapshot(store, 'x', { format: 'ndjson', body: textChunks('{"key":"a"}\n') }, {}),
+      ).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/out of key order/) as unknown });
+    }
   });
 });

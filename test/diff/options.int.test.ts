@@ -189,10 +189,11 @@ describe('asOf', () => {
     const watched = new Proxy(store, {
       get(target, name, receiver) {
         const v = Reflect.get(target, name, receiver) as unknown;
-        if (name === 'surface') {
+        // The diff reads pages through `surfaceText` where the store has it (SQLite does), else `surface`.
+        if (name === 'surface' || name === 'surfaceText') {
           return (t: string, o?: SurfaceOptions) => {
             asked.push(o?.asOfTxn);
-            return target.surface(t, o);
+            return (v as (t: string, o?: SurfaceOptions) => unknown).call(target, t, o);
           };
         }
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
