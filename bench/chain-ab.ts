@@ -30,11 +30,11 @@
  * for `callgrind_annotate`), HTTP_EVENTS (default 100,000).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import { OrderedWriter } from '../src-core/store/http/index';
+import { NODE_FLAGS, abWorkspace, balanced, bootstrap, bundleEntry, callgrind, f2, pct, resultOf, run } from './ab';
 import type { ChildResult } from './chain-ab-child';
 import { median, tradeEvent } from './util';
 
@@ -59,54 +59,20 @@ const WARM = num('WARM', grind ? (mode === 'batched' ? 4 : 20) : mode === 'batch
 const REPS = num('REPS', 2);
 const HTTP_EVENTS = num('HTTP_EVENTS', 100_000);
 const HTTP_KEYS = 20_000;
-const NODE_FLAGS = ['--single-threaded', '--predictable', '--random-seed=1', '--hash-seed=1'];
 
-const work = mkdtempSync(join(tmpdir(), 'tidemark-chain-ab-run-'));
-// The bundles import their packages (better-sqlite3) from here: this tree's node_modules.
-symlinkSync(resolve('node_modules'), join(work, 'node_modules'));
+const work = abWorkspace('tidemark-chain-ab-run-');
 
 /** Bundles the child with `root`'s SQLite store into one ES module (no TypeScript loader at run time). */
 async function bundle(root: string, name: string): Promise<string> {
-  const entry = join(work, `${name}-entry.mjs`);
   const store = join(resolve(root), 'src-core/store/sqlite/index.ts');
   const child = resolve('bench/chain-ab-child.ts');
-  writeFileSync(
-    entry,
+  return bundleEntry(
+    work,
+    name,
     `import { openSqliteStore } from ${JSON.stringify(store)};\n` +
       `import { runChild } from ${JSON.stringify(child)};\n` +
       'await runChild(openSqliteStore);\n',
   );
-  const out = join(work, `${name}.mjs`);
-  await build({
-    entryPoints: [entry],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    target: 'node20',
-    logLevel: 'error',
-  });
-  return out;
-}
-
-/** Runs a command to its end; its stdout, or a failure with its stderr. */
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((ok, fail) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    p.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    p.once('error', fail);
-    p.once('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`${cmd} exited ${code}: ${err.slice(-2000)}`))));
-  });
-}
-
-function resultOf(out: string): ChildResult {
-  const m = /^result (\{.*\})$/m.exec(out);
-  if (!m) throw new Error(`child printed no result: ${out.slice(-500)}`);
-  return JSON.parse(m[1]!) as ChildResult;
 }
 
 /** One sample's CPU µs per event: user + system, and user only. */
@@ -114,27 +80,15 @@ type Sample = [cpu: number, user: number];
 
 /** One CPU sample of a bundle: CPU µs per event of the measured calls. */
 async function cpuSample(js: string): Promise<Sample> {
-  const r = resultOf(await run(process.execPath, [js, mode, String(CALLS), String(WARM)]));
+  const r = resultOf<ChildResult>(await run(process.execPath, [js, mode, String(CALLS), String(WARM)]));
   return [r.cpuUs / r.events, r.userUs / r.events];
 }
 
 /** Instructions (callgrind's total Ir) of one child run with `calls` measured calls; and its events. */
 async function instructions(js: string, calls: number, tag: string): Promise<[number, number]> {
   const file = join(process.env.GRIND_OUT ?? work, `callgrind.${mode}.${tag}.out`);
-  const out = await run('valgrind', [
-    '--tool=callgrind',
-    `--callgrind-out-file=${file}`,
-    '--smc-check=all-non-file',
-    process.execPath,
-    ...NODE_FLAGS,
-    js,
-    mode,
-    String(calls),
-    String(WARM),
-  ]);
-  const m = /^(?:summary|totals): (\d+)/m.exec(readFileSync(file, 'utf8'));
-  if (!m) throw new Error(`no total in ${file}`);
-  return [Number(m[1]), resultOf(out).events];
+  const [ir, out] = await callgrind(file, [process.execPath, ...NODE_FLAGS, js, mode, String(calls), String(WARM)]);
+  return [ir, resultOf<ChildResult>(out).events];
 }
 
 /** Instructions per event of a bundle: (Ir(2·CALLS) − Ir(CALLS)) / events between them. */
@@ -193,28 +147,6 @@ async function httpSample(root: string): Promise<Sample> {
   }
 }
 
-/**
- * The order-balanced ratio of pair ratios: the geometric mean of the median over the pairs that
- * ran A first and the median over those that ran B first, so an effect of running second in a
- * pair (seen here: about 2% faster) cancels instead of favouring whichever tree ran second more often.
- */
-function balanced(aFirst: number[], bFirst: number[]): number {
-  return Math.sqrt(median(aFirst) * median(bFirst));
-}
-
-/** A bootstrap 95% interval of `balanced` (each group resampled; a fixed seed: reproducible). */
-function bootstrap(aFirst: number[], bFirst: number[]): [number, number] {
-  let seed = 12345;
-  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const pick = (xs: number[]): number[] => xs.map(() => xs[Math.floor(rnd() * xs.length)]!);
-  const est: number[] = [];
-  for (let i = 0; i < 4000; i++) est.push(balanced(pick(aFirst), pick(bFirst)));
-  est.sort((a, b) => a - b);
-  return [est[Math.floor(0.025 * est.length)]!, est[Math.floor(0.975 * est.length)]!];
-}
-
-const f2 = (x: number): string => x.toFixed(2);
-const pct = (r: number): string => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
 const same = resolve(treeA) === resolve(treeB);
 console.log(`${measureArg} ${mode}: A=${resolve(treeA)} B=${resolve(treeB)}${same ? ' (A-vs-A control)' : ''}`);
 

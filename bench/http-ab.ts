@@ -24,11 +24,9 @@
  * NODE_EXTRA (extra node flags for both trees' children, e.g. `--max-semi-space-size=64`),
  * NODE_EXTRA_B (extra node flags for tree B's children only).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { NODE_FLAGS, abWorkspace, balanced, bootstrap, bundleEntry, callgrind, f2, pct, resultOf, run } from './ab';
 import type { HttpChildResult } from './http-ab-child';
 import { median } from './util';
 
@@ -47,18 +45,16 @@ const STORE = process.env.STORE ?? 'sqlite';
 const flags = (v: string | undefined): string[] => (v ?? '').split(' ').filter((f) => f !== '');
 const EXTRA = flags(process.env.NODE_EXTRA);
 const EXTRA_B = flags(process.env.NODE_EXTRA_B);
-const NODE_FLAGS = ['--single-threaded', '--predictable', '--random-seed=1', '--hash-seed=1'];
 
-const work = mkdtempSync(join(tmpdir(), 'tidemark-http-ab-run-'));
-symlinkSync(resolve('node_modules'), join(work, 'node_modules'));
+const work = abWorkspace('tidemark-http-ab-run-');
 
 /** Bundles the child with `root`'s app and SQLite store into one ES module. */
 async function bundle(root: string, name: string): Promise<string> {
-  const entry = join(work, `${name}-entry.mjs`);
   const at = (p: string): string => JSON.stringify(join(resolve(root), p));
   const child = JSON.stringify(resolve('bench/http-ab-child.ts'));
-  writeFileSync(
-    entry,
+  return bundleEntry(
+    work,
+    name,
     STORE === 'prepare'
       ? `import { prepareBatch } from ${at('src-core/store/prepare.ts')};\n` +
           `import { buildApp } from ${at('src-core/server/app.ts')};\n` +
@@ -69,51 +65,20 @@ async function bundle(root: string, name: string): Promise<string> {
           `import { runHttpChild } from ${child};\n` +
           'await runHttpChild(openSqliteStore, (store) => buildApp({ store }));\n',
   );
-  const out = join(work, `${name}.mjs`);
-  await build({
-    entryPoints: [entry],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    target: 'node20',
-    logLevel: 'error',
-  });
-  return out;
-}
-
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((ok, fail) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    p.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    p.once('error', fail);
-    p.once('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`${cmd} exited ${code}: ${err.slice(-2000)}`))));
-  });
-}
-
-function resultOf(out: string): HttpChildResult {
-  const m = /^result (\{.*\})$/m.exec(out);
-  if (!m) throw new Error(`child printed no result: ${out.slice(-500)}`);
-  return JSON.parse(m[1]!) as HttpChildResult;
 }
 
 type Sample = [cpu: number, user: number];
 
 async function cpuSample(js: string, extra: string[]): Promise<Sample> {
-  const r = resultOf(await run(process.execPath, [...EXTRA, ...extra, js, String(CALLS), String(WARM)]));
+  const r = resultOf<HttpChildResult>(
+    await run(process.execPath, [...EXTRA, ...extra, js, String(CALLS), String(WARM)]),
+  );
   return [r.cpuUs / r.events, r.userUs / r.events];
 }
 
 async function instructions(js: string, extra: string[], calls: number, tag: string): Promise<[number, number]> {
   const file = join(process.env.GRIND_OUT ?? work, `callgrind.http.${tag}.out`);
-  const out = await run('valgrind', [
-    '--tool=callgrind',
-    `--callgrind-out-file=${file}`,
-    '--smc-check=all-non-file',
+  const [ir, out] = await callgrind(file, [
     process.execPath,
     ...NODE_FLAGS,
     ...EXTRA,
@@ -122,9 +87,7 @@ async function instructions(js: string, extra: string[], calls: number, tag: str
     String(calls),
     String(WARM),
   ]);
-  const m = /^(?:summary|totals): (\d+)/m.exec(readFileSync(file, 'utf8'));
-  if (!m) throw new Error(`no total in ${file}`);
-  return [Number(m[1]), resultOf(out).events];
+  return [ir, resultOf<HttpChildResult>(out).events];
 }
 
 async function irPerEvent(js: string, extra: string[], tag: string): Promise<number> {
@@ -133,20 +96,6 @@ async function irPerEvent(js: string, extra: string[], tag: string): Promise<num
   return (ir2 - ir1) / (ev2 - ev1);
 }
 
-const balanced = (aFirst: number[], bFirst: number[]): number => Math.sqrt(median(aFirst) * median(bFirst));
-
-function bootstrap(aFirst: number[], bFirst: number[]): [number, number] {
-  let seed = 12345;
-  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const pick = (xs: number[]): number[] => xs.map(() => xs[Math.floor(rnd() * xs.length)]!);
-  const est: number[] = [];
-  for (let i = 0; i < 4000; i++) est.push(balanced(pick(aFirst), pick(bFirst)));
-  est.sort((a, b) => a - b);
-  return [est[Math.floor(0.025 * est.length)]!, est[Math.floor(0.975 * est.length)]!];
-}
-
-const f2 = (x: number): string => x.toFixed(2);
-const pct = (r: number): string => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`;
 console.log(`${measureArg} http (inject): A=${resolve(treeA)} B=${resolve(treeB)} ${EXTRA_B.join(' ')}`);
 
 try {
