@@ -17,7 +17,6 @@ import { hashPrefix } from '../../src-core/store/sqlite/heads';
 import type { EventStore, MigrationProgress } from '../../src-core/store/types';
 import { expectCode, readAll, surfaceAll } from './harness';
 import {
-  type FixtureChains,
   expectFixtureChains,
   expectMigrationProgress,
   expectWritesAfterMigration,
@@ -222,6 +221,17 @@ function makeOldCopy(from: string, file: string, version: 2 | 3): void {
 
 const makeV2Copy = (from: string, file: string): void => makeOldCopy(from, file, 2);
 
+/** A current store file (`fresh.db`) with what `write` wrote to it, closed; and what `write` returned. */
+async function freshFile<T>(write: (store: ReturnType<typeof openSqliteStore>) => Promise<T>): Promise<[string, T]> {
+  const fresh = join(dir, 'fresh.db');
+  const store = openSqliteStore(fresh);
+  try {
+    return [fresh, await write(store)];
+  } finally {
+    await store.close();
+  }
+}
+
 /** Every heads row of a store file, in key order. */
 function headsRows(file: string): unknown[] {
   const db = new Database(file, { readonly: true });
@@ -234,15 +244,10 @@ function headsRows(file: string): unknown[] {
 
 describe('SQLite schema migration from version 2 to 3 (the hash chain)', () => {
   it('computes, for the transactions already there, the chains a current store computed for the same log', async () => {
-    const fresh = join(dir, 'fresh.db');
-    const store = openSqliteStore(fresh);
-    let expected: FixtureChains;
-    try {
+    const [fresh, expected] = await freshFile(async (store) => {
       await writeChainFixture(store);
-      expected = await fixtureChains(store);
-    } finally {
-      await store.close();
-    }
+      return fixtureChains(store);
+    });
     const old = join(dir, 'v2.db');
     makeV2Copy(fresh, old);
     const migrated = openSqliteStore(old);
@@ -259,13 +264,7 @@ describe('SQLite schema migration from version 2 to 3 (the hash chain)', () => {
   });
 
   it('leaves a file whose migration fails at version 2, unchained (one transaction)', async () => {
-    const fresh = join(dir, 'fresh.db');
-    const store = openSqliteStore(fresh);
-    try {
-      await writeChainFixture(store);
-    } finally {
-      await store.close();
-    }
+    const [fresh] = await freshFile(writeChainFixture);
     const old = join(dir, 'v2.db');
     makeV2Copy(fresh, old);
     // An event whose transaction row is missing would be chained into nothing: make the chain
@@ -308,13 +307,7 @@ async function writeHeadsFixture(store: EventStore): Promise<void> {
 
 describe('SQLite schema migration from version 3 to 4 (the heads rows)', () => {
   it('rewrites the heads rows into exactly what a current store holds; reads, verify and writes go on', async () => {
-    const fresh = join(dir, 'fresh.db');
-    const store = openSqliteStore(fresh);
-    try {
-      await writeHeadsFixture(store);
-    } finally {
-      await store.close();
-    }
+    const [fresh] = await freshFile(writeHeadsFixture);
     const expected = headsRows(fresh);
     // Every encoding: a tombstone valid head (negative), raw heads apart from the valid one, none valid.
     expect(expected).toEqual(
@@ -355,13 +348,7 @@ describe('SQLite schema migration from version 3 to 4 (the heads rows)', () => {
   });
 
   it('an interrupted rewrite leaves the file at version 3 with its `latest` rows', async () => {
-    const fresh = join(dir, 'fresh.db');
-    const store = openSqliteStore(fresh);
-    try {
-      await writeHeadsFixture(store);
-    } finally {
-      await store.close();
-    }
+    const [fresh] = await freshFile(writeHeadsFixture);
     const old = join(dir, 'v3.db');
     makeOldCopy(fresh, old, 3);
     const before = new Database(old, { readonly: true });
