@@ -123,6 +123,7 @@ export class HttpEventStore implements EventStore {
       }
     }
     if (bodies.length === 0 || (o.atomic && refused !== null)) return { results: [], error: refused };
+    await this.writer.released();
     const res = await this.transport.json<BatchResponse>('POST', paths.batch(), {
       query: { ...(o.atomic ? { atomic: 'true' } : {}), ...(o.dryRun ? { dryRun: 'true' } : {}) },
       body: `{"txns":[${bodies.join(',')}]}`,
@@ -171,6 +172,7 @@ export class HttpEventStore implements EventStore {
     this.open();
     validateReason(reason);
     if (opts?.by !== undefined && opts.by !== null) throw byNotAccepted('by');
+    await this.writer.released();
     return this.transport.json<InvalidateResult>('POST', paths.invalidate(validateTopic(topic), txn), {
       body: { reason },
     });
@@ -218,7 +220,16 @@ export class HttpEventStore implements EventStore {
   subscribe(topic: string, listener: CommitListener): Unsubscribe {
     this.open();
     validateTopic(topic);
-    const from = async (): Promise<number> => (await findTopic(this, topic))?.maxSeq ?? 0;
+    const lookup = async (): Promise<number> => (await findTopic(this, topic))?.maxSeq ?? 0;
+    // Writes made through this store after subscribe() returns are delivered to it: they are held
+    // until its start is read (a failed first read is asked again by the next connection).
+    let first: Promise<number> | null = lookup();
+    this.writer.hold(first);
+    const from = (): Promise<number> => {
+      const p = first ?? lookup();
+      first = null;
+      return p;
+    };
     return this.track(tailStream(this.transport, topic, from, listener, this.sseOptions));
   }
 

@@ -116,6 +116,8 @@ export class OrderedWriter {
   private running = false;
   private inFlight = 0;
   private idle: (() => void)[] = [];
+  /** Settling promises that queued transactions wait for before being sent (`hold`). */
+  private readonly holds = new Set<Promise<void>>();
 
   constructor(opts: OrderedWriterOptions | { transport: HttpTransport; options?: Omit<OrderedWriterOptions, 'url'> }) {
     const o: Omit<OrderedWriterOptions, 'url'> = 'transport' in opts ? (opts.options ?? {}) : opts;
@@ -180,6 +182,24 @@ export class OrderedWriter {
   }
 
   /** Resolves when everything queued so far has settled. */
+  /**
+   * Sends nothing queued until `p` settles: HttpEventStore.subscribe holds the writes made after it
+   * until it has read where its subscription starts, so they are delivered to it.
+   */
+  hold(p: Promise<unknown>): void {
+    const h = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.holds.add(h);
+    void h.then(() => this.holds.delete(h));
+  }
+
+  /** Resolves once no `hold` is pending. */
+  async released(): Promise<void> {
+    while (this.holds.size > 0) await Promise.all([...this.holds]);
+  }
+
   flush(): Promise<void> {
     if (!this.running && this.head >= this.queue.length) return Promise.resolve();
     return new Promise((r) => this.idle.push(r));
@@ -222,6 +242,7 @@ export class OrderedWriter {
           this.failQueued(first.error);
           continue;
         }
+        if (this.holds.size > 0) await this.released();
         const batch = this.take();
         this.inFlight = batch.length;
         try {
