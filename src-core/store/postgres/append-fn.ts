@@ -5,7 +5,7 @@
  * (the database clock, never earlier than the topic's last), expectMaxSeq, dense seq/txn numbers,
  * de-duplication against the newest valid event (earlier events of the same transaction
  * included), the event rows, both surfaces, the txn row with its hash chain, the topic's counters
- * and head (the caller announces the commit once it is done: feed.ts `CommitNotifier`). Two kinds with one signature and one answer: per event
+ * and head (the caller announces the commit once it is done: notify.ts `CommitNotifier`). Two kinds with one signature and one answer: per event
  * for a transaction of at most FEW_EVENTS events, one set-based statement for larger ones.
  *
  * The functions are TEMPORARY ones (`pg_temp`), created once per pooled connection by the code
@@ -157,7 +157,7 @@ function createSql(db: Db, kind: FnKind): string {
 }
 
 /**
- * The \`few\` kind's events: one at a time, each looking up its key's head (which an earlier event
+ * The `few` kind's events: one at a time, each looking up its key's head (which an earlier event
  * of this transaction may have just written), except a REPEAT, a duplicate without looking.
  */
 function fewEventsSql(t: Tables): string {
@@ -193,11 +193,11 @@ function fewEventsSql(t: Tables): string {
 }
 
 /**
- * The \`set\` kind's events: one statement. The stored head is looked up for FIRST and LAST events
- * only; \`dup\` is de-duplication against the newest valid event; \`s\` numbers the stored events
- * densely after max_seq; \`w\` marks the event whose row becomes its key's head, which exists (hx)
+ * The `set` kind's events: one statement. The stored head is looked up for FIRST and LAST events
+ * only; `dup` is de-duplication against the newest valid event; `s` numbers the stored events
+ * densely after max_seq; `w` marks the event whose row becomes its key's head, which exists (hx)
  * or not: inserted (a plain insert: the topic lock keeps every other writer of its heads out), or
- * updated through \`ON CONFLICT DO UPDATE\`, which finds the row by the primary key whatever the
+ * updated through `ON CONFLICT DO UPDATE`, which finds the row by the primary key whatever the
  * plan (an UPDATE ... FROM joined to the heads was planned, generically, once per connection:
  * planned while the table was small, it scanned every head of the topic per event, half a second
  * for 1000 events among 20,000 keys; an upsert of the new keys too cost a speculative insertion

@@ -1,11 +1,9 @@
 /**
  * Live commit notifications across servers, on LISTEN/NOTIFY (docs/postgres.md, "Live tails:
  * notified after the commit"). Once a write has committed, the writing store hands
- * `{"topic","maxSeq"}` to its `CommitNotifier`, which wakes the store's own feed at once and sends
- * `pg_notify(channel, ...)` in a transaction of its own (coalescing
- * whatever commits arrive while one is on its way), to every listening session of every server.
- * The notification is not part of the write's transaction because a notifying transaction holds a
- * database-wide lock across its WAL flush, which made concurrent writers commit one at a time.
+ * `{"topic","maxSeq"}` to its `CommitNotifier` (notify.ts, the sending side), which wakes the
+ * store's own feed at once and sends `pg_notify(channel, ...)` in a transaction of its own to every
+ * listening session of every server. This file is the receiving side.
  *
  * One dedicated `pg.Client` per store LISTENs (opened on the first subscribe); a notification for
  * a subscribed topic makes that topic's pump read, through the pool, every event after the last
@@ -47,9 +45,7 @@ interface TopicFeed {
 }
 
 export interface FeedSource {
-  /** Current max seq of a topic (0 when it has no events). */
-  maxSeq(topic: string): Promise<number>;
-  /** Current max seq of each of `topics` that exists. */
+  /** Current max seq of each of `topics` that exists (a topic without events: 0 or absent). */
   maxSeqs(topics: string[]): Promise<Map<string, number>>;
   /** Events of `topic` with seq > after, ascending, at most `limit`. */
   eventsAfter(topic: string, after: number, limit: number): Promise<StoredEvent[]>;
@@ -149,8 +145,9 @@ export class CommitFeed {
 
   /** Learns where the topic stands now: only commits after this point are delivered. */
   private start(f: TopicFeed): void {
-    this.source.maxSeq(f.topic).then(
-      (n) => {
+    this.source.maxSeqs([f.topic]).then(
+      (seqs) => {
+        const n = seqs.get(f.topic) ?? 0;
         if (f.after === null) f.after = n;
         const started = [...f.onStart];
         f.onStart.clear();
@@ -300,93 +297,3 @@ export class CommitFeed {
     }, wait);
   }
 }
-
-/** The payload of a commit notification: which topic, and its max seq after the commit. */
-export function notifyPayload(topic: string, maxSeq: number): string {
-  return JSON.stringify({ topic, maxSeq });
-}
-
-/**
- * The sending side: announces commits after they happened (see the top of this file). `committed`
- * wakes this store's own feed at once and queues the notification; one statement at a time goes
- * out (GATHER_MS after the first commit it announces) on a pooled connection, carrying every topic's newest max seq queued meanwhile, in a
- * transaction of its own with `synchronous_commit = off` (it writes nothing that needs the WAL
- * flush, so it holds NOTIFY's lock only for an instant). A failed send is retried with backoff;
- * `close` sends what is queued (within CLOSE_MS).
- */
-export class CommitNotifier {
-  private readonly queued = new Map<string, number>();
-  private sending: Promise<void> | null = null;
-  private closed = false;
-  private backoffMs = 100;
-
-  constructor(
-    private readonly db: Db,
-    /** Wakes this store's own feed. */
-    private readonly local: (topic: string, maxSeq: number) => void,
-  ) {}
-
-  /** `topic` committed up to `maxSeq`. */
-  committed(topic: string, maxSeq: number): void {
-    this.local(topic, maxSeq);
-    const was = this.queued.get(topic);
-    if (was === undefined || maxSeq > was) this.queued.set(topic, maxSeq);
-    this.kick();
-  }
-
-  private kick(): void {
-    if (this.sending !== null || this.queued.size === 0 || this.closed) return;
-    this.sending = new Promise((resolve) => setTimeout(resolve, GATHER_MS))
-      .then(() => this.sendAll())
-      .finally(() => {
-        this.sending = null;
-        this.kick();
-      });
-  }
-
-  private async sendAll(): Promise<void> {
-    while (this.queued.size > 0) {
-      const batch = [...this.queued];
-      this.queued.clear();
-      // One simple-protocol query: its statements run as one transaction, so SET LOCAL holds for it.
-      const channel = pg.escapeLiteral(this.db.channel);
-      const calls = batch.map(
-        ([topic, maxSeq]) => `pg_notify(${channel}, ${pg.escapeLiteral(notifyPayload(topic, maxSeq))})`,
-      );
-      try {
-        await this.db.pool.query(`SET LOCAL synchronous_commit = off; SELECT ${calls.join(', ')}`);
-        this.backoffMs = 100;
-      } catch {
-        if (this.closed) return;
-        for (const [topic, maxSeq] of batch) {
-          const now = this.queued.get(topic);
-          if (now === undefined || maxSeq > now) this.queued.set(topic, maxSeq);
-        }
-        await new Promise((resolve) => setTimeout(resolve, this.backoffMs));
-        this.backoffMs = Math.min(this.backoffMs * 2, 5000);
-      }
-    }
-  }
-
-  /** Sends what is queued (giving up after CLOSE_MS); nothing is sent after. */
-  async close(): Promise<void> {
-    const pending = this.sending;
-    if (pending !== null) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([pending, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_MS)))]);
-      clearTimeout(timer);
-    }
-    this.closed = true;
-    this.queued.clear();
-  }
-}
-
-/**
- * How long the notifier gathers commits before it sends: at a high commit rate one notification
- * transaction then announces many commits (each is work for the server and the client), for a
- * delay of this much on other servers' tails (this store's own are woken at once).
- */
-const GATHER_MS = 2;
-
-/** How long `CommitNotifier.close` waits for queued notifications to go out. */
-const CLOSE_MS = 2000;

@@ -17,7 +17,7 @@ import { type CheckedTxn, checkImportTxn } from '../import-check';
 import type { ImportClaims } from '../import-run';
 import type { Tables } from './db';
 import { applyInvalidation } from './invalidate';
-import { notifyPayload } from './feed';
+import { notifyPayload } from './notify';
 import { type LockedTopic, lockTopics } from './write';
 
 export interface PgGroupResult {

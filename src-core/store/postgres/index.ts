@@ -52,7 +52,8 @@ import type { CommitListener, EventStore, MigrationProgressListener, TailOptions
 import { FALL_BACK, callAppendFn, ensureAppendFn } from './append-fn';
 import { createDb, inStatement, inTx, query, validateSchemaName, type Db } from './db';
 import { toStoreError } from './errors';
-import { CommitFeed, CommitNotifier } from './feed';
+import { CommitFeed } from './feed';
+import { CommitNotifier } from './notify';
 import { applyInvalidation } from './invalidate';
 import * as read from './read';
 import { migrate } from './schema';
@@ -122,12 +123,6 @@ export class PostgresEventStore implements EventStore, TextReads {
     readonly schema: string,
   ) {
     this.feed = new CommitFeed(db, {
-      maxSeq: async (topic) => {
-        const rows = await query<{ max_seq: number }>(db, `SELECT max_seq FROM ${db.t.topics} WHERE topic = $1`, [
-          topic,
-        ]);
-        return rows[0]?.max_seq ?? 0;
-      },
       maxSeqs: async (topics) => {
         const rows = await query<{ topic: string; max_seq: number }>(
           db,
@@ -214,7 +209,7 @@ export class PostgresEventStore implements EventStore, TextReads {
     return response;
   }
 
-  /** Announces committed topics (feed.ts `CommitNotifier`). */
+  /** Announces committed topics (notify.ts `CommitNotifier`). */
   private announce(committed: [string, number][]): void {
     for (const [topic, maxSeq] of committed) this.notifier.committed(topic, maxSeq);
   }

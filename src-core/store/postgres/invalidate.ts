@@ -12,7 +12,7 @@ import type { InvalidateResult } from '../../model/types';
 import { GENESIS, chainOf, markerChainEvent } from '../chain';
 import { MARKER, type PreparedInvalidation } from '../prepare';
 import type { Tables } from './db';
-import { notifyPayload } from './feed';
+import { notifyPayload } from './notify';
 import type { LockedTopic } from './write';
 
 interface TxnRow {

@@ -8,7 +8,7 @@
  * transaction and batch included; expectMaxSeq checked before a transaction contributes anything),
  * and `flush` writes everything — events, heads (both surfaces), txn rows, topic counters — in one
  * statement of data-modifying CTEs. A batch of any size thus costs a constant number of statements.
- * The commit is announced afterwards, by the caller (`committed`, feed.ts `CommitNotifier`).
+ * The commit is announced afterwards, by the caller (`committed`, notify.ts `CommitNotifier`).
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
