@@ -8,7 +8,7 @@
  * stored canonical JSON text (`SurfacePageRows.text`), so the merge parses a row only when it must
  * (index.ts); any other store is read the ordinary way.
  */
-import type { SurfaceRowText } from '../model/stored-json';
+import { type SurfaceRowText, parsedSurfaceRow } from '../model/stored-json';
 import type { SurfaceOptions, SurfaceRow } from '../model/types';
 import { textReadsOf } from '../store/text-reads';
 import type { EventStore } from '../store/types';
@@ -18,9 +18,7 @@ export type SurfacePageRows = { text: true; rows: SurfaceRowText[] } | { text: f
 
 /** The row with its data parsed (a text row's data is the stored canonical JSON text). */
 export function parsedRow(page: SurfacePageRows, i: number): SurfaceRow {
-  if (!page.text) return page.rows[i]!;
-  const r = page.rows[i]!;
-  return { ...r, data: JSON.parse(r.data) as SurfaceRow['data'] };
+  return page.text ? parsedSurfaceRow(page.rows[i]!) : page.rows[i]!;
 }
 
 export class SurfaceReader {

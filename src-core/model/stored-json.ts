@@ -101,11 +101,14 @@ export function eventJson(e: StoredEventText): string {
 
 /** Writes `JSON.stringify` of the page with its events' data parsed to `sink`, an event at a time. */
 export function writeEventPage(page: EventTextPage, sink: JsonSink): void {
-  const write = eventWriter();
-  const events = page.events;
-  sink.add('{"events":[');
-  for (let i = 0; i < events.length; i++) sink.add(i > 0 ? ',' + write(events[i]!) : write(events[i]!));
+  writeList(sink, '{"events":[', page.events, eventWriter());
   sink.add('],"next":' + (page.next === null ? 'null' : page.next) + '}');
+}
+
+/** Writes `open`, then each item's JSON, comma-separated, one `add` per item. */
+function writeList<T>(sink: JsonSink, open: string, items: readonly T[], write: (item: T) => string): void {
+  sink.add(open);
+  for (let i = 0; i < items.length; i++) sink.add(i > 0 ? ',' + write(items[i]!) : write(items[i]!));
 }
 
 /** A sink that builds one string. */
@@ -121,6 +124,11 @@ export function eventPageJson(page: EventTextPage): string {
   const sink = new StringSink();
   writeEventPage(page, sink);
   return sink.text;
+}
+
+/** The surface row with its stored data text parsed: what `store.surface` gives for it. */
+export function parsedSurfaceRow(r: SurfaceRowText): SurfaceRow {
+  return { ...r, data: JSON.parse(r.data) as SurfaceRow['data'] };
 }
 
 /** `JSON.stringify` of the surface row with its data parsed. */
@@ -148,10 +156,7 @@ function surfaceRowWriter(): (r: SurfaceRowText) => string {
 
 /** Writes `JSON.stringify` of the surface page with its rows' data parsed to `sink`, a row at a time. */
 export function writeSurfacePage(page: SurfaceTextPage, sink: JsonSink): void {
-  const write = surfaceRowWriter();
-  const rows = page.rows;
-  sink.add('{"rows":[');
-  for (let i = 0; i < rows.length; i++) sink.add(i > 0 ? ',' + write(rows[i]!) : write(rows[i]!));
+  writeList(sink, '{"rows":[', page.rows, surfaceRowWriter());
   sink.add('],"next":' + (page.next === null ? 'null' : JSON.stringify(page.next)) + '}');
 }
 

@@ -41,22 +41,22 @@ function checkPageOrder<O extends ListTxnsOptions>(o: O): O {
 /** The content type the reply serializer gives JSON answers; pages written as text carry the same. */
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** The size of the last page written, the next one's first guess (pages of one reader are alike). */
-let lastPageBytes = 64 * 1024;
-/** A page is built in bytes, starting from the last page's size up to this. */
+/** A page is built in bytes, starting from the size of the app's last page (`guess`) up to this. */
 const PAGE_GUESS_MAX = 4 * 1024 * 1024;
 
 /** A page's JSON as bytes, from the stored data text (model/stored-json.ts, server/json-bytes.ts). */
-function pageBytes<P>(page: P, write: (page: P, sink: JsonBytes) => void): Buffer {
-  const body = new JsonBytes(lastPageBytes);
+function pageBytes<P>(page: P, write: (page: P, sink: JsonBytes) => void, guess: { bytes: number }): Buffer {
+  const body = new JsonBytes(guess.bytes);
   write(page, body);
   const bytes = body.bytes();
-  lastPageBytes = Math.min(Math.max(bytes.length + 1024, 1024), PAGE_GUESS_MAX);
+  guess.bytes = Math.min(Math.max(bytes.length + 1024, 1024), PAGE_GUESS_MAX);
   return bytes;
 }
 
 export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { store } = ctx;
+  // The size of this app's last page, the next one's first guess (pages of one reader are alike).
+  const guess = { bytes: 64 * 1024 };
   // Pages of events and of the surface are written from the data text the backend stores, when it
   // can give it, byte for byte what serialising the parsed page would write (model/stored-json.ts).
   const text = textReadsOf(store);
@@ -75,7 +75,7 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     const opts = checkPageOrder(optionsFromQuery(readEventsOptionsSchema, req.query));
     if (text === null) return store.readEvents(topic, opts);
     const page: EventTextPage = await text.readEventsText(topic, opts);
-    return reply.header('content-type', JSON_TYPE).send(pageBytes(page, writeEventPage));
+    return reply.header('content-type', JSON_TYPE).send(pageBytes(page, writeEventPage, guess));
   });
 
   app.get<TopicParams>('/v1/topics/:topic/txns', async (req) => {
@@ -99,6 +99,6 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     const opts = optionsFromQuery(surfaceOptionsSchema, req.query);
     if (text === null) return store.surface(topic, opts);
     const page: SurfaceTextPage = await text.surfaceText(topic, opts);
-    return reply.header('content-type', JSON_TYPE).send(pageBytes(page, writeSurfacePage));
+    return reply.header('content-type', JSON_TYPE).send(pageBytes(page, writeSurfacePage, guess));
   });
 }
