@@ -12,6 +12,7 @@
  * the store's values (`learn`), so the next rows are built with the kinds the store uses. Only for
  * comparisons without tolerance or normalisation (those are not text equalities). Pure.
  */
+import { isCanonicalNumberText } from '../model/canonical-spans';
 import type { JsonValue } from '../model/types';
 import type { CsvColumn, Fields } from './compare';
 
@@ -20,9 +21,6 @@ const NUMBER = 1;
 const NULL = 2;
 const ABSENT = 3;
 const BOOLEAN = 4;
-
-/** A cell that is exactly the JSON text of a number (JSON.stringify gives it back). */
-const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 export class CsvStoredText {
   /** The compared columns in canonical member order (by code unit), each with its `"name":`. */
@@ -51,7 +49,7 @@ export class CsvStoredText {
       let v: string;
       switch (this.kinds[i]) {
         case NUMBER:
-          v = NUMBER_TEXT.test(cell) && JSON.stringify(Number(cell)) === cell ? cell : JSON.stringify(cell);
+          v = isCanonicalNumberText(cell) ? cell : JSON.stringify(cell);
           break;
         case NULL:
           v = cell === '' ? 'null' : JSON.stringify(cell);

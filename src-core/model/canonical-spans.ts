@@ -20,6 +20,7 @@
  * have no escapes and no control characters, the only grammar left to `JSON.parse`), so the
  * elided text parses exactly when the text does.
  */
+import { scanNumber } from './json-number';
 
 /** The reader's kind of an open array level (json-text.ts `ARR`). */
 const ARRAY = 2;
@@ -180,6 +181,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** Member `name` of `v` when `v` is an object and `name` a string, else undefined. */
 function memberOf(v: unknown, name: string | null | undefined): unknown {
   return typeof name === 'string' && isObject(v) ? v[name] : undefined;
+}
+
+/** Whether `text` is, whole, a JSON number literal as `JSON.stringify` writes it. */
+export function isCanonicalNumberText(text: string): boolean {
+  const end = scanNumber(text, 0, text.length);
+  return end !== 0 && Math.abs(end) === text.length && isCanonicalNumber(text, 0, text.length);
 }
 
 /** Whether the number literal `text[s..e)` (already checked as a JSON number) is as `JSON.stringify` writes it. */
