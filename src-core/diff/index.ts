@@ -273,9 +273,6 @@ async function merge(
 
   const signal = pacer.op.signal;
   let page: SurfacePageRows | null = await surface.next();
-  let lastKey: string | undefined;
-  let lastPage: SurfacePageRows | null = null;
-  let lastIndex = -1;
   let pi = 0;
   let batch: SpilledRow[] | null = await spill.next(signal, cancelled);
   let si = 0;
@@ -291,18 +288,6 @@ async function merge(
       continue;
     }
     const stKey: string | undefined = page?.rows[pi]?.key;
-    if (stKey !== undefined && (page !== lastPage || pi !== lastIndex)) {
-      // The merge is only right if the store pages in code-point order; never guess.
-      if (lastKey !== undefined && compareKeys(stKey, lastKey) <= 0) {
-        throw new TidemarkError(
-          'INTERNAL',
-          `the store returned the surface out of key order (${JSON.stringify(stKey)} after ${JSON.stringify(lastKey)})`,
-        );
-      }
-      lastKey = stKey;
-      lastPage = page;
-      lastIndex = pi;
-    }
     const sn: SpilledRow | undefined = batch?.[si];
     if (stKey === undefined && sn === undefined) break;
     const c = stKey === undefined ? -1 : sn === undefined ? 1 : compareKeys(sn[0], stKey);

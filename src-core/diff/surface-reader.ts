@@ -8,6 +8,8 @@
  * stored canonical JSON text (`SurfacePageRows.text`), so the merge parses a row only when it must
  * (index.ts); any other store is read the ordinary way.
  */
+import { compareKeys } from '../model/canonical';
+import { TidemarkError } from '../model/errors';
 import { type SurfaceRowText, parsedSurfaceRow } from '../model/stored-json';
 import type { SurfaceOptions, SurfaceRow } from '../model/types';
 import { textReadsOf } from '../store/text-reads';
@@ -27,6 +29,8 @@ export class SurfaceReader {
   private buffered = 0;
   private cursor: string | undefined;
   private end = false;
+  /** The last key handed out by `next` (the order check). */
+  private lastKey: string | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -60,6 +64,20 @@ export class SurfaceReader {
     else this.cursor = next;
   }
 
+  private checkOrder(page: SurfacePageRows): void {
+    let last = this.lastKey;
+    for (const { key } of page.rows) {
+      if (last !== undefined && compareKeys(key, last) <= 0) {
+        throw new TidemarkError(
+          'INTERNAL',
+          `the store returned the surface out of key order (${JSON.stringify(key)} after ${JSON.stringify(last)})`,
+        );
+      }
+      last = key;
+    }
+    this.lastKey = last;
+  }
+
   /** Fetches pages until `until` settles, the surface ends or `maxRows` are buffered. */
   async readAhead(until: Promise<unknown>, maxRows: number): Promise<void> {
     let settled = false;
@@ -76,12 +94,17 @@ export class SurfaceReader {
     }
   }
 
-  /** The next page of rows in key order, or null after the last. */
+  /**
+   * The next page of rows in key order, or null after the last. The merge is only right if the
+   * store pages in code-point order, so a page out of that order (within itself or after the last
+   * page) is refused here, never guessed at.
+   */
   async next(): Promise<SurfacePageRows | null> {
     for (;;) {
       const page = this.pages.shift();
       if (page !== undefined) {
         this.buffered -= page.rows.length;
+        this.checkOrder(page);
         return page;
       }
       if (this.end) return null;
