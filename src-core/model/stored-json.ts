@@ -131,11 +131,7 @@ export function parsedSurfaceRow(r: SurfaceRowText): SurfaceRow {
   return { ...r, data: JSON.parse(r.data) as SurfaceRow['data'] };
 }
 
-/** `JSON.stringify` of the surface row with its data parsed. */
-export function surfaceRowJson(r: SurfaceRowText): string {
-  return surfaceRowWriter()(r);
-}
-
+/** `JSON.stringify` of a surface row with its data parsed, remembering the JSON of the time rows share. */
 function surfaceRowWriter(): (r: SurfaceRowText) => string {
   const time = new Quoted();
   return (r) =>
