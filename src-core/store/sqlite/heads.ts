@@ -29,6 +29,24 @@ export function hashPrefix(hash: string): number {
   return Number.parseInt(hash.slice(0, 13), 16);
 }
 
+/**
+ * A head as its heads row stores it (schema.ts): the seq, negated when the event is a tombstone
+ * (`live` 0). `seqOfSigned` and `liveOfSigned` read it back; these three are the encoding's one home.
+ */
+export function signedSeq(seq: number, live: number): number {
+  return live === 1 ? seq : -seq;
+}
+
+/** The seq of a heads row's signed seq. */
+export function seqOfSigned(signed: number): number {
+  return Math.abs(signed);
+}
+
+/** 1 when a heads row's signed seq is a live event's, 0 for a tombstone's. */
+export function liveOfSigned(signed: number): number {
+  return signed > 0 ? 1 : 0;
+}
+
 /** A key's valid head: `seq` 0 when it has no valid event (then `hash52` is -1 and `live` 0). */
 export interface Head {
   seq: number;

@@ -11,7 +11,7 @@ import { markerNotInvalidatable, noSuchTxn } from '../../model/errors';
 import type { InvalidateResult } from '../../model/types';
 import { GENESIS, chainOf, markerChainEvent } from '../chain';
 import { MARKER, type PreparedInvalidation } from '../prepare';
-import { NO_HEAD, hashPrefix } from './heads';
+import { NO_HEAD, hashPrefix, liveOfSigned, seqOfSigned, signedSeq } from './heads';
 import { isoTime } from './rows';
 import type { Statements } from './statements';
 import { WriteBatch } from './write';
@@ -50,12 +50,12 @@ export function applyInvalidation(
     // The valid head as a signed seq (schema.ts): negative for a tombstone.
     const valid = st.validHead.get(topicId, key);
     if (valid === undefined || valid === null) continue;
-    const validSeq = Math.abs(valid);
+    const validSeq = seqOfSigned(valid);
     if (validSeq < t.first_seq || validSeq > t.last_seq) continue;
-    const validLive = valid > 0 ? 1 : 0;
+    const validLive = liveOfSigned(valid);
     const next = st.newestValid.get(topicId, key);
     if (next) {
-      st.setValidHead.run(next.live === 1 ? next.seq : -next.seq, topicId, key);
+      st.setValidHead.run(signedSeq(next.seq, next.live), topicId, key);
       batch.noteWrittenHead(s, key, { seq: next.seq, hash52: hashPrefix(next.hash), live: next.live });
       keysDelta += next.live - validLive;
     } else {

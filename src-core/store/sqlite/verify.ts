@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import type { RawCounters, RawEvent, RawHead, RawTxn, VerifySource } from '../verify';
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
+import { liveOfSigned, seqOfSigned } from './heads';
 import { isoTime } from './rows';
 import { EVENT_COLS, type EventRow, type TopicRow as StoredTopicRow, type TxnRow } from './statements';
 
@@ -133,10 +134,10 @@ export function sqliteVerifySource(file: string, shared: Database.Database, topi
         const raw = r.raw ?? r.valid ?? 0;
         return {
           key: r.key,
-          rawSeq: Math.abs(raw),
-          rawLive: raw > 0,
-          validSeq: r.valid === null ? null : Math.abs(r.valid),
-          validLive: r.valid !== null && r.valid > 0,
+          rawSeq: seqOfSigned(raw),
+          rawLive: liveOfSigned(raw) === 1,
+          validSeq: r.valid === null ? null : seqOfSigned(r.valid),
+          validLive: r.valid !== null && liveOfSigned(r.valid) === 1,
           validHash: r.vhash,
         };
       }),

@@ -17,7 +17,16 @@ import type { AppendResponse, AppendResultItem, StoredEvent } from '../../model/
 import { ChainBuilder, GENESIS } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs, storedEventOf } from '../prepare';
 import { isoTime } from './rows';
-import { type Head, type HeadCache, NO_HEAD, type TopicHeads, hashPrefix } from './heads';
+import {
+  type Head,
+  type HeadCache,
+  NO_HEAD,
+  type TopicHeads,
+  hashPrefix,
+  liveOfSigned,
+  seqOfSigned,
+  signedSeq,
+} from './heads';
 import { ROWS_PER_INSERT, type RowArgs, type Statements, type TopicRow } from './statements';
 
 export interface TopicState {
@@ -92,7 +101,9 @@ export class WriteBatch {
     if (s.cache.complete) return NO_HEAD;
     const r = this.st.headRow.get(s.row.id, key);
     const read =
-      r === undefined ? NO_HEAD : { seq: Math.abs(r.valid), hash52: hashPrefix(r.hash), live: r.valid > 0 ? 1 : 0 };
+      r === undefined
+        ? NO_HEAD
+        : { seq: seqOfSigned(r.valid), hash52: hashPrefix(r.hash), live: liveOfSigned(r.valid) };
     // What the database holds now is true whether or not this batch commits.
     s.cache.heads.set(key, read);
     return read;
@@ -139,7 +150,7 @@ export class WriteBatch {
       const f = hr.filled;
       args[f] = topicId;
       args[f + 1] = keys[i]!;
-      args[f + 2] = h.live === 1 ? h.seq : -h.seq; // the signed seq of schema.ts
+      args[f + 2] = signedSeq(h.seq, h.live);
       hr.filled = f + 3;
       if (f + 3 === args.length) {
         this.st.upsertHeadRows.run(...args);
@@ -149,7 +160,7 @@ export class WriteBatch {
     for (let j = whole; j < n; j++) {
       const i = order === null ? j : order[j]!;
       const h = heads[i]!;
-      upsert.run(topicId, keys[i]!, h.live === 1 ? h.seq : -h.seq);
+      upsert.run(topicId, keys[i]!, signedSeq(h.seq, h.live));
     }
     s.unwrittenKeys = [];
     s.unwrittenHeads = [];
