@@ -12,7 +12,6 @@ import {
   applyPrepared,
   checkExpectMaxSeq,
   commitTimeMs,
-  isDryRun,
   metaOf,
   prepareBatch,
   prepareBatchTxnAhead,
@@ -21,6 +20,7 @@ import {
   prepareTxn,
   storedEventOf,
 } from './prepare';
+import { isDryRun } from './write-options';
 
 const ok = (topic: string, key = 'k'): unknown => ({ topic, events: [{ key, data: { b: 1, a: 2 } }] });
 

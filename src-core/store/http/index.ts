@@ -8,7 +8,7 @@
  * Errors keep the server's code; an unreachable server is UNAVAILABLE.
  */
 import { badRequest, hasErrorCode, storeClosed, toBatchError } from '../../model/errors';
-import { batchOptionsOf, isDryRun } from '../prepare';
+import { batchOptionsOf, isDryRun } from '../write-options';
 import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
 import { importOverHttp } from './import';
 import type {

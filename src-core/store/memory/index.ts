@@ -45,16 +45,13 @@ import {
   type PreparedInvalidation,
   type PreparedTxn,
   applyPrepared,
-  batchAnswer,
-  batchOptionsOf,
   checkExpectMaxSeq,
   commitTimeMs,
-  isDryRun,
   prepareBatch,
   prepareInvalidation,
   prepareTxn,
-  rollsBack,
 } from '../prepare';
+import { batchAnswer, batchOptionsOf, isDryRun, rollsBack } from '../write-options';
 import { type ChainEvent, GENESIS, chainOf } from '../chain';
 import { CommitListeners } from '../listeners';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';

@@ -36,16 +36,8 @@ import type {
   TxnPage,
 } from '../../model/types';
 import { validateTopic } from '../../model/validate';
-import {
-  applyPrepared,
-  batchAnswer,
-  batchOptionsOf,
-  isDryRun,
-  prepareBatch,
-  prepareInvalidation,
-  prepareTxn,
-  rollsBack,
-} from '../prepare';
+import { applyPrepared, prepareBatch, prepareInvalidation, prepareTxn } from '../prepare';
+import { batchAnswer, batchOptionsOf, isDryRun, rollsBack } from '../write-options';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { TextReads } from '../text-reads';
 import type { CommitListener, EventStore, MigrationProgressListener, TailOptions, Unsubscribe } from '../types';

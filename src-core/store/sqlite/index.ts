@@ -34,16 +34,8 @@ import type { EventTextPage, SurfaceTextPage } from '../../model/stored-json';
 import { validateTopic } from '../../model/validate';
 import { ImportClaims, importGroups } from '../import-run';
 import { importGroup } from './import';
-import {
-  applyPrepared,
-  batchAnswer,
-  batchOptionsOf,
-  isDryRun,
-  prepareBatch,
-  prepareInvalidation,
-  prepareTxn,
-  rollsBack,
-} from '../prepare';
+import { applyPrepared, prepareBatch, prepareInvalidation, prepareTxn } from '../prepare';
+import { batchAnswer, batchOptionsOf, isDryRun, rollsBack } from '../write-options';
 import { CommitListeners } from '../listeners';
 import { OpenTails, feedTail, subscribeFeed } from '../tail';
 import type { TextReads } from '../text-reads';
