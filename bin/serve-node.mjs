@@ -15,13 +15,15 @@ export const SERVE_SEMI_SPACE_MB = 64;
 export const SEMI_SPACE_ENV = 'TIDEMARK_SERVE_SEMI_SPACE_MB';
 
 const FLAG = '--max-semi-space-size';
+const INSPECT = '--inspect';
 
 /**
  * The node flags to run `serve` with, decided from the environment alone: `[]` when it runs as
- * started (opted out with `TIDEMARK_SERVE_SEMI_SPACE_MB=0`, on Windows, or when the flag is given
- * already, on node's command line or in NODE_OPTIONS: the user's choice, and the re-executed
- * child's own), else `['--max-semi-space-size=N']`. A value that is not a whole number of MiB
- * from 0 to 1024 is reported in `warning` and the flag is not set.
+ * started (opted out with `TIDEMARK_SERVE_SEMI_SPACE_MB=0`, on Windows, under a debugger
+ * (`--inspect*`), or when the flag is given already, on node's command line or in NODE_OPTIONS:
+ * the user's choice, and the re-executed child's own), else `['--max-semi-space-size=N']`. A
+ * value that is not a whole number of MiB from 0 to 1024 is reported in `warning` and the flag is
+ * not set.
  *
  * @param {Record<string, string | undefined>} env
  * @param {readonly string[]} execArgv
@@ -29,8 +31,11 @@ const FLAG = '--max-semi-space-size';
  * @returns {{ flags: string[]; warning: string | null }}
  */
 export function serveNodeFlags(env, execArgv, platform) {
-  const given = execArgv.some((a) => a.startsWith(FLAG)) || (env.NODE_OPTIONS ?? '').includes(FLAG);
-  if (platform === 'win32' || given) return { flags: [], warning: null };
+  const options = env.NODE_OPTIONS ?? '';
+  const given = execArgv.some((a) => a.startsWith(FLAG)) || options.includes(FLAG);
+  // A debugger's port would be taken by this process and wanted again by the server's.
+  const inspected = execArgv.some((a) => a.startsWith(INSPECT)) || options.includes(INSPECT);
+  if (platform === 'win32' || given || inspected) return { flags: [], warning: null };
   const raw = env[SEMI_SPACE_ENV];
   if (raw === undefined || raw === '') return { flags: [`${FLAG}=${SERVE_SEMI_SPACE_MB}`], warning: null };
   if (!/^\d{1,4}$/.test(raw) || Number(raw) > 1024) {

@@ -41,7 +41,13 @@ describe('serveNodeFlags', () => {
     expect(serveNodeFlags({ NODE_OPTIONS: '--max-semi-space-size=8 --enable-source-maps' }, [], 'linux').flags).toEqual(
       [],
     );
-    expect(serveNodeFlags({ NODE_OPTIONS: '--enable-source-maps' }, ['--inspect'], 'linux').flags).toEqual(DEFAULT);
+    expect(serveNodeFlags({ NODE_OPTIONS: '--enable-source-maps' }, ['--trace-gc'], 'linux').flags).toEqual(DEFAULT);
+  });
+
+  it('sets nothing under a debugger, whose port the server could not take again', () => {
+    expect(serveNodeFlags({}, ['--inspect'], 'linux').flags).toEqual([]);
+    expect(serveNodeFlags({}, ['--inspect-brk=0'], 'linux').flags).toEqual([]);
+    expect(serveNodeFlags({ NODE_OPTIONS: '--inspect=127.0.0.1:9230' }, [], 'linux').flags).toEqual([]);
   });
 
   it('sets nothing on Windows (no process groups to pass signals through)', () => {
