@@ -6,6 +6,7 @@
 // (and only for it: the other commands are short and start once). Plain JavaScript (it runs before
 // the CLI bundle is loaded); its types are in serve-node.d.mts.
 import { spawn } from 'node:child_process';
+import { fstatSync } from 'node:fs';
 import { Socket } from 'node:net';
 
 /** The semi-space size `tidemark serve` runs with unless told otherwise, in MiB. */
@@ -120,10 +121,17 @@ export function runReexecuted(script, args, flags) {
  * @param {Record<string, string | undefined>} env
  */
 export function watchParent(env) {
-  const fd = env[PARENT_FD_ENV];
-  if (fd === undefined) return;
+  const value = env[PARENT_FD_ENV];
+  if (value === undefined) return;
   delete env[PARENT_FD_ENV];
-  const pipe = new Socket({ fd: Number(fd), readable: true, writable: false });
+  const fd = Number(value);
+  // Only the socket runReexecuted passes (not whatever a stray variable names).
+  try {
+    if (!Number.isInteger(fd) || fd < 3 || !fstatSync(fd).isSocket()) return;
+  } catch {
+    return;
+  }
+  const pipe = new Socket({ fd, readable: true, writable: false });
   pipe.on('error', () => undefined);
   pipe.on('close', () => process.kill(process.pid, 'SIGKILL'));
   pipe.resume();

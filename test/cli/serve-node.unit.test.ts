@@ -3,7 +3,7 @@
  * "Running the server"). The re-execution itself is tested end to end in serve-reexec.int.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { SERVE_SEMI_SPACE_MB, reexecFlags, serveNodeFlags } from '../../bin/serve-node.mjs';
+import { PARENT_FD_ENV, SERVE_SEMI_SPACE_MB, reexecFlags, serveNodeFlags, watchParent } from '../../bin/serve-node.mjs';
 
 const DEFAULT = [`--max-semi-space-size=${SERVE_SEMI_SPACE_MB}`];
 
@@ -77,5 +77,18 @@ describe('reexecFlags', () => {
     expect(r.flags).toBeNull();
     expect(r.warning).toMatch(/TIDEMARK_SERVE_SEMI_SPACE_MB=x/);
     expect(reexecFlags(['serve'], {}, ['--max-semi-space-size=64'], 'linux').flags).toBeNull();
+  });
+});
+
+describe('watchParent', () => {
+  it('ignores a variable that names no socket (a stray one), and removes it either way', () => {
+    for (const value of ['abc', '1', '999', '-3', '']) {
+      const env: Record<string, string | undefined> = { [PARENT_FD_ENV]: value, OTHER: 'x' };
+      expect(() => watchParent(env)).not.toThrow();
+      expect(env).toEqual({ OTHER: 'x' });
+    }
+    const none: Record<string, string | undefined> = { OTHER: 'x' };
+    watchParent(none);
+    expect(none).toEqual({ OTHER: 'x' });
   });
 });
