@@ -18,7 +18,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { serveNodeFlags } from '../bin/serve-node.mjs';
 import { OrderedWriter } from '../src-core/store/http/index';
 import { SCALE, fmtInt, fmtMs, isMain, now, percentile, printTable, scaled, tempDir, tradeEvent } from './util';
 
@@ -27,8 +26,6 @@ const SIZES = { bare: n(5000), seed: n(3000), writer: n(300_000), keys: n(100_00
 const TARGET_WRITER_EPS = 50_000;
 /** Issue 14: server CPU per event under the ordered writer, i.e. >= 90,000 events/s on one free core. */
 const TARGET_SERVER_CPU_US = 11;
-/** What `tidemark serve` adds to node's command line here (TIDEMARK_SERVE_SEMI_SPACE_MB=0: nothing). */
-const SERVE_FLAGS = serveNodeFlags(process.env, [], process.platform).flags;
 
 interface Cpu {
   userMs: number;
@@ -46,12 +43,7 @@ interface Child {
 
 async function child(args: string[]): Promise<Child> {
   const script = join(import.meta.dirname, 'http-server.ts');
-  // The Tidemark server runs with the node flags `tidemark serve` runs with (bin/serve-node.mjs);
-  // the bare node:http baseline with node's defaults.
-  const flags = args[0] === 'tidemark' ? SERVE_FLAGS : [];
-  const proc = spawn(process.execPath, [...flags, '--import', 'tsx', script, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     proc.stdout.setEncoding('utf8');
@@ -174,9 +166,7 @@ export async function run(): Promise<void> {
   const tmp = tempDir('http');
   const results: Figure[] = [];
   try {
-    console.log(
-      `http: server in a child process (node flags: ${SERVE_FLAGS.join(' ') || 'none'}, as \`tidemark serve\`); SQLite synchronous=FULL; scale ${SCALE} (TIDEMARK_BENCH_SCALE)\n`,
-    );
+    console.log(`http: server in a child process; SQLite synchronous=FULL; scale ${SCALE} (TIDEMARK_BENCH_SCALE)\n`);
     const warm = (url: string): Promise<unknown> => sequentialPosts(url, 200, 'warm');
     const baseline = await measured(['bare'], warm, async (url) => ({
       ...(await sequentialPosts(url, SIZES.bare, 'bare')),

@@ -96,7 +96,6 @@ describe('the npm package', () => {
       'package.json',
       'README.md',
       'bin/tidemark.mjs',
-      'bin/serve-node.mjs',
       'dist/cli.js',
       'dist/index.js',
       'dist/types/index.d.ts',
