@@ -95,9 +95,6 @@ async function serve(o: ServeOptions): Promise<void> {
     await store.close();
     throw err;
   }
-  process.stdout.write(`listening on ${server.url}\n`);
-  if (o.open === true) openInBrowser(browserUrl(server.url, o.host));
-
   await new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -127,6 +124,10 @@ async function serve(o: ServeOptions): Promise<void> {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    // Only now: whoever waits for this line may signal at once, and must not find node's default
+    // (die) instead of the graceful stop.
+    process.stdout.write(`listening on ${server.url}\n`);
+    if (o.open === true) openInBrowser(browserUrl(server.url, o.host));
   });
 }
 

@@ -34,6 +34,23 @@ describe('tidemark serve', () => {
     }
   });
 
+  it('stops gracefully on SIGINT or SIGTERM sent the moment the listening line is read', async () => {
+    // The line is written only once the signal handlers are in place: before, a signal sent on
+    // reading it found node's default and killed the server without closing its store.
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGTERM', 'SIGINT', 'SIGTERM', 'SIGINT'] as const) {
+      const s = await spawnServe(['--db', 'race.db', '--port', '0'], dir);
+      expect(s.url).not.toBeNull();
+      s.proc.kill(signal);
+      const exit = await s.exit;
+      expect({ sent: signal, ...exit, stderr: s.stderr() }).toEqual({
+        sent: signal,
+        code: 0,
+        signal: null,
+        stderr: '',
+      });
+    }
+  });
+
   it('refuses a non-loopback address without tokens, with one clear line and a non-zero exit', async () => {
     const s = await spawnServe(['--db', 'b.db', '--host', '0.0.0.0', '--port', '0'], dir);
     const { code } = await s.exit;
