@@ -2,7 +2,7 @@
  * The one-round-trip append on PostgreSQL (store/postgres/append-fn.ts), whose SQL renders the
  * hash chain's layout a second time: on hostile inputs (unicode, astral and look-alike keys, `by`
  * and content types, meta with nested unicode, tombstones, duplicates within and across
- * transactions) every chain the function writes recomputes byte for byte with store/chain.ts, and
+ * transactions, single-event tombstones) every chain the function writes recomputes byte for byte with store/chain.ts, and
  * the same writes through the two-round-trip path (`appendBatch`) store the same log, answers,
  * transactions and counters (time and chain aside). A topic whose last commit time is ahead of
  * the database clock gets that time again (never earlier), formatted as readers see it. A session
@@ -41,6 +41,10 @@ function hostileWrites(): AppendRequest[] {
     // Repeat some writes unchanged: every event a duplicate of the newest valid one.
     if (i % 6 === 5) out.push(req);
   }
+  // Single-event transactions of a tombstone: of a live key, again (a duplicate), then a new value.
+  out.push({ events: [{ key: KEYS[0]!, data: null }] });
+  out.push({ events: [{ key: KEYS[0]!, data: null }] });
+  out.push({ events: [{ key: KEYS[0]!, data: { back: 1 } }] });
   return out;
 }
 
@@ -101,6 +105,7 @@ describe('PostgreSQL one-round-trip append', () => {
       );
       expect(fns.rows).toEqual([
         { proname: `${channelFor(schema)}_append` },
+        { proname: `${channelFor(schema)}_append_one` },
         { proname: `${channelFor(schema)}_append_set` },
       ]);
       expect(fnAnswers.some((a) => a.txn === null)).toBe(true);

@@ -20,6 +20,7 @@
  */
 import type pg from 'pg';
 import { schemaTooNew } from '../../model/errors';
+import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import { GENESIS, chainEventPart, chainTxnPart } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq } from '../prepare';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
@@ -37,11 +38,19 @@ const UNDEFINED_FUNCTION = '42883';
 /** Most events of a transaction sent to the per-event function (larger ones: the set-based one). */
 export const FEW_EVENTS = 8;
 
-type FnKind = 'few' | 'set';
+type FnKind = 'one' | 'few' | 'set';
+
+/** The kinds, each created on every connection that appends. */
+const KINDS: readonly FnKind[] = ['one', 'few', 'set'];
 
 /** A function's name for a store (its channel is unique per schema). */
 function fnName(db: Db, kind: FnKind): string {
-  return kind === 'few' ? `pg_temp.${db.channel}_append` : `pg_temp.${db.channel}_append_set`;
+  return `pg_temp.${db.channel}_append${kind === 'few' ? '' : `_${kind}`}`;
+}
+
+/** The kind of function for a transaction of `n` events. */
+function kindOf(n: number): FnKind {
+  return n === 1 ? 'one' : n <= FEW_EVENTS ? 'few' : 'set';
 }
 
 /**
@@ -53,20 +62,33 @@ function fnName(db: Db, kind: FnKind): string {
  * length is the text's length). test/postgres/append-fn.int.test.ts checks the result byte for
  * byte against chain.ts on hostile inputs.
  */
-function chainSql(): { txn: string; event: (seq: string, tail: string) => string } {
+function chainSql(): {
+  txn: string;
+  event: (seq: string, tail: string) => string;
+  eventOf: (seq: string, key: string, hash: string, digest: string, ct: string) => string;
+} {
   const ascii = (x: string): string => `(length(${x})::text || ':' || ${x} || ',')`;
+  const str = (x: string): string => `(octet_length(${x})::text || ':' || ${x} || ',')`;
   return {
     txn: `coalesce(tp.head, '${GENESIS}') || ${ascii('v_txn::text')} || ${ascii('v_time')} || p_txn_tail`,
     event: (seq, tail) => `${ascii(`${seq}::text`)} || ${tail}`,
+    // A plain event's whole part (chain.ts `eventPart`: type 'event', no target, no reason), its
+    // hash and digest 64 hex digits each; a null content type is the default one.
+    eventOf: (seq, key, hash, digest, ct) =>
+      `${ascii(`${seq}::text`)} || ${str(key)} || '5:event,64:' || ${hash} || ',64:' || ${digest} || ',' || ` +
+      `coalesce(${str(ct)}, '${DEFAULT_CT_FIELD}') || '~~'`,
   };
 }
+
+/** chain.ts's content-type field of the default content type (ASCII). */
+const DEFAULT_CT_FIELD = `${DEFAULT_CONTENT_TYPE.length}:${DEFAULT_CONTENT_TYPE},`;
 
 /**
  * The client's parts of the chain (see `chainSql`): chain.ts's layout with placeholder numbers
  * and time, whose fields of known width are cut off.
  */
 export function chainTails(p: PreparedTxn): { txn: string; events: string[] } {
-  const txn = chainTxnPart('', { txn: 0, time: '', by: p.by, meta: p.meta }).slice(TXN_HEAD.length);
+  const txn = chainTxnTail(p);
   const events = p.events.map((e) =>
     chainEventPart({
       seq: 0,
@@ -80,6 +102,11 @@ export function chainTails(p: PreparedTxn): { txn: string; events: string[] } {
     }).slice(SEQ_HEAD.length),
   );
   return { txn, events };
+}
+
+/** The transaction's part of the chain after its time field (by, meta digest). */
+function chainTxnTail(p: PreparedTxn): string {
+  return chainTxnPart('', { txn: 0, time: '', by: p.by, meta: p.meta }).slice(TXN_HEAD.length);
 }
 
 /** What chain.ts writes for txn 0 and time '' after an empty prev, and for seq 0. */
@@ -117,7 +144,7 @@ function createSql(db: Db, kind: FnKind): string {
     LANGUAGE plpgsql VOLATILE ${kind === 'set' ? 'SET plan_cache_mode = force_generic_plan' : ''} AS $fn$
     DECLARE
       v integer; tp record; h record; v_time text; v_txn bigint; v_n bigint := 0;
-      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean; v_seq bigint;
+      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean; v_seq bigint; v_dup boolean;
     BEGIN
       SELECT id, max_seq, max_txn, last_time, head, (SELECT max(version) FROM ${t.version}) AS v
         INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
@@ -142,7 +169,7 @@ function createSql(db: Db, kind: FnKind): string {
       END IF;
       v_txn := tp.max_txn + 1;
       o_base := tp.max_seq;
-      ${kind === 'few' ? fewEventsSql(t) : setOfEventsSql(t)}
+      ${kind === 'one' ? oneEventSql(t) : kind === 'few' ? fewEventsSql(t) : setOfEventsSql(t)}
       IF v_n = 0 THEN RETURN; END IF;
       v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');
       WITH x AS (
@@ -154,6 +181,52 @@ function createSql(db: Db, kind: FnKind): string {
       o_txn := v_txn;
     END
     $fn$`;
+}
+
+/**
+ * The `one` kind: a transaction of one event, written whole in one statement after the lock (the
+ * `few` kind takes three): its key's head is read, the event, its head, the txn row and the topic
+ * written unless it is a duplicate (then the function returns the head, as the others do). Every
+ * CTE reads the heads as they were before the statement (one snapshot, taken with the topic
+ * locked); the chain is computed beforehand, in a PL/pgSQL expression (no statement), and stored
+ * only if the event is.
+ */
+function oneEventSql(t: Tables): string {
+  const c = chainSql();
+  return `v_tb := p_flags[1] & ${TOMB} <> 0;
+      v_chain := encode(sha256(convert_to(${c.txn} || ${c.event('tp.max_seq + 1', 'p_tails[1]')}, 'UTF8')), 'hex');
+      WITH h AS (
+        SELECT valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads} WHERE topic_id = tp.id AND key = p_keys[1]
+      ), c AS (
+        SELECT coalesce((SELECT valid_seq IS NOT NULL AND valid_hash = p_hashes[1] FROM h), false) AS dup,
+               coalesce((SELECT valid_seq IS NOT NULL AND NOT valid_tomb FROM h), false) AS hv
+      ), e AS (
+        INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
+        SELECT tp.id, tp.max_seq + 1, v_txn, p_keys[1], 'event', p_data[1], v_tb, p_cts[1], p_hashes[1], v_time
+          FROM c WHERE NOT c.dup
+      ), hd AS (
+        INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
+        SELECT tp.id, p_keys[1], tp.max_seq + 1, v_txn, v_tb, tp.max_seq + 1, v_txn, p_hashes[1], v_tb FROM c WHERE NOT c.dup
+        ON CONFLICT (topic_id, key) DO UPDATE SET
+          raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
+          valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
+          valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb
+      ), x AS (
+        INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
+        SELECT tp.id, v_txn, tp.max_seq + 1, tp.max_seq + 1, 1, v_time, false, p_meta, p_by, v_chain FROM c WHERE NOT c.dup
+      ), u AS (
+        UPDATE ${t.topics} SET max_seq = tp.max_seq + 1, max_txn = v_txn, last_time = v_time, head = v_chain,
+               keys = keys + (CASE WHEN v_tb THEN 0 ELSE 1 END) - (CASE WHEN c.hv THEN 1 ELSE 0 END)
+          FROM c WHERE NOT c.dup AND id = tp.id
+      )
+      SELECT c.dup, h.valid_seq, h.valid_txn INTO v_dup, v_seq, v_n FROM c LEFT JOIN h ON true;
+      IF v_dup THEN
+        o_dups := 't'; o_hseqs := ARRAY[v_seq]; o_htxns := ARRAY[v_n];
+        RETURN;
+      END IF;
+      o_dups := 'f';
+      o_txn := v_txn;
+      RETURN;`;
 }
 
 /**
@@ -205,15 +278,15 @@ function fewEventsSql(t: Tables): string {
  * is held: every one reads the heads as they were before this transaction.
  */
 function setOfEventsSql(t: Tables): string {
-  const event = chainSql().event('n.s', 'n.tl');
+  const event = chainSql().eventOf('n.s', 'n.k', 'n.h', 'n.tl', 'n.ct');
   return `WITH d AS (
          SELECT u.o, u.k, u.d, u.ct, u.h, u.tl, u.f, u.f & ${TOMB} <> 0 AS tb,
-                x.key IS NOT NULL AS hx, x.valid_seq AS hs, x.valid_txn AS ht,
+                x.key IS NOT NULL AS hx, x.ctid AS hc, x.valid_seq AS hs, x.valid_txn AS ht,
                 coalesce(x.valid_seq IS NOT NULL AND NOT x.valid_tomb, false) AS hv,
                 u.f & ${REPEAT} <> 0 OR (u.f & ${FIRST} <> 0 AND coalesce(x.valid_seq IS NOT NULL AND x.valid_hash = u.h, false)) AS dup
            FROM unnest(p_keys, p_data, p_cts, p_hashes, p_tails, p_flags) WITH ORDINALITY AS u(k, d, ct, h, tl, f, o)
            LEFT JOIN LATERAL (
-             SELECT key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
+             SELECT ctid, key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
               WHERE u.f & ${FIRST | LAST} <> 0 AND topic_id = tp.id AND key = u.k COLLATE "C" LIMIT 1) x ON true
        ), n AS (
          SELECT d.*, CASE WHEN NOT d.dup THEN tp.max_seq + count(*) FILTER (WHERE NOT d.dup) OVER (ORDER BY d.o) END AS s,
@@ -221,17 +294,15 @@ function setOfEventsSql(t: Tables): string {
            FROM d
        ), ev AS (
          INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-         SELECT tp.id, n.s, v_txn, n.k, 'event', n.d, n.tb, n.ct, n.h, v_time FROM n WHERE NOT n.dup
+         SELECT tp.id, n.s, v_txn, n.k, 'event', n.d, n.tb, coalesce(n.ct, '${DEFAULT_CONTENT_TYPE}'), n.h, v_time
+           FROM n WHERE NOT n.dup
        ), hn AS (
          INSERT INTO ${t.heads} (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
          SELECT tp.id, n.k, n.s, v_txn, n.tb, n.s, v_txn, n.h, n.tb FROM n WHERE n.w AND NOT n.hx
        ), hu AS (
-         INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
-         SELECT tp.id, n.k, n.s, v_txn, n.tb, n.s, v_txn, n.h, n.tb FROM n WHERE n.w AND n.hx
-         ON CONFLICT (topic_id, key) DO UPDATE SET
-           raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
-           valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
-           valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb
+         UPDATE ${t.heads} x SET raw_seq = n.s, raw_txn = v_txn, raw_tomb = n.tb,
+                valid_seq = n.s, valid_txn = v_txn, valid_hash = n.h, valid_tomb = n.tb
+           FROM n WHERE n.w AND n.hx AND x.ctid = n.hc
        )
       SELECT string_agg(CASE WHEN n.dup THEN 't' ELSE 'f' END, '' ORDER BY n.o),
              array_agg(n.hs ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
@@ -283,8 +354,7 @@ export async function ensureAppendFn(db: Db, state: { usable: boolean | null }, 
         return false;
       }
     }
-    await c.query(createSql(db, 'few'));
-    await c.query(createSql(db, 'set'));
+    for (const kind of KINDS) await c.query(createSql(db, kind));
   } catch (err) {
     // A broken connection says nothing about the database: this write takes the other path
     // (which retries on a fresh connection) and a later one tries again. Anything else (no TEMP
@@ -333,9 +403,18 @@ export async function callAppendFn(
     cts[i] = e.contentType;
     hashes[i] = e.hash;
   }
-  const tails = chainTails(p);
+  const kind = kindOf(n);
   const flags = eventFlags(p);
-  const kind: FnKind = n <= FEW_EVENTS ? 'few' : 'set';
+  let tails: { txn: string; events: string[] };
+  let ctsParam: string[] | null = cts;
+  if (kind !== 'set') tails = chainTails(p);
+  else {
+    // The set-based function lays out each event's part itself from its digest (chainSql's
+    // `eventOf`): 64 bytes an event to send and parse instead of the ~170 of its laid-out part;
+    // and content types all default go as one null.
+    tails = { txn: chainTxnTail(p), events: p.events.map((e) => e.digest) };
+    if (cts.every((ct) => ct === DEFAULT_CONTENT_TYPE)) ctsParam = null;
+  }
   let row: FnRow;
   try {
     const res = await c.query<FnRow>({
@@ -347,7 +426,7 @@ export async function callAppendFn(
         p.expectMaxSeq ?? null,
         keys,
         data,
-        cts,
+        ctsParam,
         hashes,
         tails.events,
         flags,
