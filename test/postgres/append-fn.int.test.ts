@@ -9,10 +9,11 @@
  * that lost the function writes through the two-round-trip path and creates it again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppendRequest, StoredEvent } from '../../src-core/model/types';
+import type { AppendRequest, AppendResponse, StoredEvent } from '../../src-core/model/types';
 import { openPostgresStore } from '../../src-core/store/postgres';
-import { FEW_EVENTS } from '../../src-core/store/postgres/append-fn';
-import { channelFor, tablesFor } from '../../src-core/store/postgres/db';
+import { FALL_BACK, FEW_EVENTS, callAppendFn, ensureAppendFn } from '../../src-core/store/postgres/append-fn';
+import { channelFor, createDb, tablesFor } from '../../src-core/store/postgres/db';
+import { prepareTxn } from '../../src-core/store/prepare';
 import { expectChainHolds } from '../contract/oracle';
 import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
 
@@ -132,6 +133,42 @@ describe('PostgreSQL one-round-trip append', () => {
     },
   );
 
+  it('answers through the function of each kind (one, few, set), none falling back to the other path', async () => {
+    // The tests above compare with the other path, which a function that failed would have taken
+    // silently (FALL_BACK): here each kind must answer itself, new events and duplicates alike.
+    const schema = uniqueName('tm_append_fn_kinds');
+    cleanups.push(() => dropSchema(schema));
+    const store = await openPostgresStore({ url: PG_URL, schema });
+    cleanups.push(() => store.close());
+    const db = createDb(PG_URL, schema, { poolSize: 1 });
+    cleanups.push(() => db.pool.end());
+    const c = await db.pool.connect();
+    cleanups.push(async () => c.release());
+    expect(await ensureAppendFn(db, { usable: null }, c)).toBe(true);
+    const events = (n: number, tag: string): AppendRequest['events'] =>
+      Array.from({ length: n }, (_, i) => ({
+        key: `k${i}`,
+        data: tag.startsWith('b') && i % 3 === 2 ? null : { tag, i },
+      }));
+    let seq = 0;
+    for (const n of [1, 3, FEW_EVENTS + 4]) {
+      for (const tag of ['a', 'b']) {
+        const fresh = await callAppendFn(db, c, prepareTxn('t', { events: events(n, `${tag}${n}`) }));
+        expect(fresh).not.toBe(FALL_BACK);
+        expect((fresh as AppendResponse).results.filter((r) => !r.duplicate)).toHaveLength(n);
+        seq += n;
+        expect((fresh as AppendResponse).results.at(-1)!.seq).toBe(seq);
+        const again = await callAppendFn(db, c, prepareTxn('t', { events: events(n, `${tag}${n}`) }));
+        expect(again).toEqual({
+          txn: null,
+          results: (fresh as AppendResponse).results.map((r) => ({ ...r, duplicate: true })),
+        });
+      }
+    }
+    await expectChainHolds(store, 't');
+    expect((await store.topicInfo('t')).events).toBe(seq);
+  });
+
   it('never commits earlier than the topic last did, and writes that time as readers see it', async () => {
     const schema = uniqueName('tm_append_fn_time');
     cleanups.push(() => dropSchema(schema));
@@ -154,11 +191,12 @@ describe('PostgreSQL one-round-trip append', () => {
     const store = await openPostgresStore({ url: PG_URL, schema, poolSize: 1 });
     cleanups.push(() => store.close());
     await store.append('t', { events: [{ key: 'a', data: 1 }] });
-    const where = `FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = '${channelFor(schema)}_append'`;
+    // The function single-event transactions take.
+    const where = `FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = '${channelFor(schema)}_append_one'`;
     const found = await adminQuery(`SELECT n.nspname ${where}`);
     expect(found.rows).toHaveLength(1);
     const ns = (found.rows[0] as { nspname: string }).nspname;
-    await adminQuery(`DROP FUNCTION "${ns}"."${channelFor(schema)}_append"`);
+    await adminQuery(`DROP FUNCTION "${ns}"."${channelFor(schema)}_append_one"`);
     expect((await adminQuery(`SELECT 1 ${where}`)).rows).toHaveLength(0);
     expect(await store.append('t', { events: [{ key: 'b', data: 2 }] })).toEqual({
       txn: 2,

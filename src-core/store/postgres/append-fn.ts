@@ -194,12 +194,12 @@ function createSql(db: Db, kind: FnKind): string {
 function oneEventSql(t: Tables): string {
   const c = chainSql();
   return `v_tb := p_flags[1] & ${TOMB} <> 0;
-      v_chain := encode(sha256(convert_to(${c.txn} || ${c.event('tp.max_seq + 1', 'p_tails[1]')}, 'UTF8')), 'hex');
-      WITH h AS (
+      v_chain := encode(sha256(convert_to(${c.txn} || ${c.event('(tp.max_seq + 1)', 'p_tails[1]')}, 'UTF8')), 'hex');
+      WITH cur AS (
         SELECT valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads} WHERE topic_id = tp.id AND key = p_keys[1]
       ), c AS (
-        SELECT coalesce((SELECT valid_seq IS NOT NULL AND valid_hash = p_hashes[1] FROM h), false) AS dup,
-               coalesce((SELECT valid_seq IS NOT NULL AND NOT valid_tomb FROM h), false) AS hv
+        SELECT coalesce((SELECT valid_seq IS NOT NULL AND valid_hash = p_hashes[1] FROM cur), false) AS dup,
+               coalesce((SELECT valid_seq IS NOT NULL AND NOT valid_tomb FROM cur), false) AS hv
       ), e AS (
         INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
         SELECT tp.id, tp.max_seq + 1, v_txn, p_keys[1], 'event', p_data[1], v_tb, p_cts[1], p_hashes[1], v_time
@@ -219,7 +219,7 @@ function oneEventSql(t: Tables): string {
                keys = keys + (CASE WHEN v_tb THEN 0 ELSE 1 END) - (CASE WHEN c.hv THEN 1 ELSE 0 END)
           FROM c WHERE NOT c.dup AND id = tp.id
       )
-      SELECT c.dup, h.valid_seq, h.valid_txn INTO v_dup, v_seq, v_n FROM c LEFT JOIN h ON true;
+      SELECT c.dup, cur.valid_seq, cur.valid_txn INTO v_dup, v_seq, v_n FROM c LEFT JOIN cur ON true;
       IF v_dup THEN
         o_dups := 't'; o_hseqs := ARRAY[v_seq]; o_htxns := ARRAY[v_n];
         RETURN;
