@@ -38,19 +38,11 @@ const UNDEFINED_FUNCTION = '42883';
 /** Most events of a transaction sent to the per-event function (larger ones: the set-based one). */
 export const FEW_EVENTS = 8;
 
-type FnKind = 'one' | 'few' | 'set';
-
-/** The kinds, each created on every connection that appends. */
-const KINDS: readonly FnKind[] = ['one', 'few', 'set'];
+type FnKind = 'few' | 'set';
 
 /** A function's name for a store (its channel is unique per schema). */
 function fnName(db: Db, kind: FnKind): string {
-  return `pg_temp.${db.channel}_append${kind === 'few' ? '' : `_${kind}`}`;
-}
-
-/** The kind of function for a transaction of `n` events. */
-function kindOf(n: number): FnKind {
-  return n === 1 ? 'one' : n <= FEW_EVENTS ? 'few' : 'set';
+  return kind === 'few' ? `pg_temp.${db.channel}_append` : `pg_temp.${db.channel}_append_set`;
 }
 
 /**
@@ -144,7 +136,7 @@ function createSql(db: Db, kind: FnKind): string {
     LANGUAGE plpgsql VOLATILE ${kind === 'set' ? 'SET plan_cache_mode = force_generic_plan' : ''} AS $fn$
     DECLARE
       v integer; tp record; h record; v_time text; v_txn bigint; v_n bigint := 0;
-      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean; v_seq bigint; v_dup boolean;
+      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean; v_seq bigint;
     BEGIN
       SELECT id, max_seq, max_txn, last_time, head, (SELECT max(version) FROM ${t.version}) AS v
         INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
@@ -169,7 +161,7 @@ function createSql(db: Db, kind: FnKind): string {
       END IF;
       v_txn := tp.max_txn + 1;
       o_base := tp.max_seq;
-      ${kind === 'one' ? oneEventSql(t) : kind === 'few' ? fewEventsSql(t) : setOfEventsSql(t)}
+      ${kind === 'few' ? fewEventsSql(t) : setOfEventsSql(t)}
       IF v_n = 0 THEN RETURN; END IF;
       v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');
       WITH x AS (
@@ -181,52 +173,6 @@ function createSql(db: Db, kind: FnKind): string {
       o_txn := v_txn;
     END
     $fn$`;
-}
-
-/**
- * The `one` kind: a transaction of one event, written whole in one statement after the lock (the
- * `few` kind takes three): its key's head is read, the event, its head, the txn row and the topic
- * written unless it is a duplicate (then the function returns the head, as the others do). Every
- * CTE reads the heads as they were before the statement (one snapshot, taken with the topic
- * locked); the chain is computed beforehand, in a PL/pgSQL expression (no statement), and stored
- * only if the event is.
- */
-function oneEventSql(t: Tables): string {
-  const c = chainSql();
-  return `v_tb := p_flags[1] & ${TOMB} <> 0;
-      v_chain := encode(sha256(convert_to(${c.txn} || ${c.event('(tp.max_seq + 1)', 'p_tails[1]')}, 'UTF8')), 'hex');
-      WITH cur AS (
-        SELECT valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads} WHERE topic_id = tp.id AND key = p_keys[1]
-      ), c AS (
-        SELECT coalesce((SELECT valid_seq IS NOT NULL AND valid_hash = p_hashes[1] FROM cur), false) AS dup,
-               coalesce((SELECT valid_seq IS NOT NULL AND NOT valid_tomb FROM cur), false) AS hv
-      ), e AS (
-        INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-        SELECT tp.id, tp.max_seq + 1, v_txn, p_keys[1], 'event', p_data[1], v_tb, p_cts[1], p_hashes[1], v_time
-          FROM c WHERE NOT c.dup
-      ), hd AS (
-        INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
-        SELECT tp.id, p_keys[1], tp.max_seq + 1, v_txn, v_tb, tp.max_seq + 1, v_txn, p_hashes[1], v_tb FROM c WHERE NOT c.dup
-        ON CONFLICT (topic_id, key) DO UPDATE SET
-          raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
-          valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
-          valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb
-      ), x AS (
-        INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
-        SELECT tp.id, v_txn, tp.max_seq + 1, tp.max_seq + 1, 1, v_time, false, p_meta, p_by, v_chain FROM c WHERE NOT c.dup
-      ), u AS (
-        UPDATE ${t.topics} SET max_seq = tp.max_seq + 1, max_txn = v_txn, last_time = v_time, head = v_chain,
-               keys = keys + (CASE WHEN v_tb THEN 0 ELSE 1 END) - (CASE WHEN c.hv THEN 1 ELSE 0 END)
-          FROM c WHERE NOT c.dup AND id = tp.id
-      )
-      SELECT c.dup, cur.valid_seq, cur.valid_txn INTO v_dup, v_seq, v_n FROM c LEFT JOIN cur ON true;
-      IF v_dup THEN
-        o_dups := 't'; o_hseqs := ARRAY[v_seq]; o_htxns := ARRAY[v_n];
-        RETURN;
-      END IF;
-      o_dups := 'f';
-      o_txn := v_txn;
-      RETURN;`;
 }
 
 /**
@@ -354,7 +300,8 @@ export async function ensureAppendFn(db: Db, state: { usable: boolean | null }, 
         return false;
       }
     }
-    for (const kind of KINDS) await c.query(createSql(db, kind));
+    await c.query(createSql(db, 'few'));
+    await c.query(createSql(db, 'set'));
   } catch (err) {
     // A broken connection says nothing about the database: this write takes the other path
     // (which retries on a fresh connection) and a later one tries again. Anything else (no TEMP
@@ -403,11 +350,11 @@ export async function callAppendFn(
     cts[i] = e.contentType;
     hashes[i] = e.hash;
   }
-  const kind = kindOf(n);
+  const kind: FnKind = n <= FEW_EVENTS ? 'few' : 'set';
   const flags = eventFlags(p);
   let tails: { txn: string; events: string[] };
   let ctsParam: string[] | null = cts;
-  if (kind !== 'set') tails = chainTails(p);
+  if (kind === 'few') tails = chainTails(p);
   else {
     // The set-based function lays out each event's part itself from its digest (chainSql's
     // `eventOf`): 64 bytes an event to send and parse instead of the ~170 of its laid-out part;
