@@ -12,8 +12,9 @@
  * that calls them, so they are never part of the store's schema: no schema version, no migration,
  * and servers of two versions each run their own. The chain is laid out by store/chain.ts on the
  * client for everything the transaction alone decides (`chainTails`); inside PostgreSQL only the
- * previous chain and the txn, time and seq fields are added (`chainSql` below is the whole of that
- * second rendering), and test/postgres/append-fn.int.test.ts checks the result byte for byte
+ * previous chain and the txn, time and seq fields are added, and the set-based function lays out
+ * each plain event's part from its digest (`chainSql` below is the whole of that second
+ * rendering), and test/postgres/append-fn.int.test.ts checks the result byte for byte
  * against chain.ts on hostile inputs (unicode and astral keys, content types, meta, by,
  * tombstones, duplicates). It needs a UTF8 database (the layout is hashed as UTF-8); elsewhere the
  * store keeps the two-round-trip path.
@@ -51,8 +52,11 @@ function fnName(db: Db, kind: FnKind): string {
  * stored event, its part after the seq field, and for the transaction its part after the time
  * field (by, meta digest). The function adds only what the server decides, in SQL: the previous
  * chain (the topic's head, or GENESIS), the txn, time and seq fields, all ASCII (so a netstring's
- * length is the text's length). test/postgres/append-fn.int.test.ts checks the result byte for
- * byte against chain.ts on hostile inputs.
+ * length is the text's length). The set-based function is sent each event's digest instead of its
+ * part and lays the part out itself (`eventOf`: a plain event's fields, the key and content type
+ * as netstrings of their UTF-8 length), which costs less to send and parse than ~170 laid-out bytes
+ * an event. test/postgres/append-fn.int.test.ts checks the result byte for byte against chain.ts
+ * on hostile inputs.
  */
 function chainSql(): {
   txn: string;
@@ -216,12 +220,14 @@ function fewEventsSql(t: Tables): string {
  * only; `dup` is de-duplication against the newest valid event; `s` numbers the stored events
  * densely after max_seq; `w` marks the event whose row becomes its key's head, which exists (hx)
  * or not: inserted (a plain insert: the topic lock keeps every other writer of its heads out), or
- * updated through `ON CONFLICT DO UPDATE`, which finds the row by the primary key whatever the
- * plan (an UPDATE ... FROM joined to the heads was planned, generically, once per connection:
- * planned while the table was small, it scanned every head of the topic per event, half a second
- * for 1000 events among 20,000 keys; an upsert of the new keys too cost a speculative insertion
- * each, a third of a 100-event transaction's rate). The CTEs share one snapshot, taken once the topic lock
- * is held: every one reads the heads as they were before this transaction.
+ * updated at the `ctid` (hc) the lookup read: a TID scan per key whatever the plan, and the row
+ * cannot have moved since, because every writer of the topic's heads holds its lock. (An UPDATE
+ * ... FROM joined on the key was planned, generically, once per connection: planned while the
+ * table was small, it scanned every head of the topic per event, half a second for 1000 events
+ * among 20,000 keys; `ON CONFLICT DO UPDATE` probes the primary key and locks the row again, 4x
+ * the TID update's time; an upsert of the new keys too cost a speculative insertion each, a third
+ * of a 100-event transaction's rate.) The CTEs share one snapshot, taken once the topic lock is
+ * held: every one reads the heads as they were before this transaction.
  */
 function setOfEventsSql(t: Tables): string {
   const event = chainSql().eventOf('n.s', 'n.k', 'n.h', 'n.tl', 'n.ct');
