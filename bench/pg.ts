@@ -6,14 +6,21 @@
  *    raw baseline measured in the same run: pre-serialised rows inserted with one multi-row
  *    INSERT (unnest) per transaction into a table with the same columns, primary key and index as
  *    the store's `events` table, same durability (synchronous_commit as the server has it).
+ *    For one event per transaction it also measures a reference that is not a baseline: the same
+ *    row inserted by one autocommit statement (prepared once, one round trip, the WAL flush at its
+ *    commit), the least any one-round-trip durable write can cost on this machine; Tidemark's
+ *    ratio to it is printed beside its ratio to the raw baseline, with each one's milliseconds per
+ *    transaction.
  *    Then single-event transactions from 8 concurrent writers (one topic each, one store, pool of
  *    10), against the same raw transaction from 8 concurrent connections (one table each), both
  *    also printed as a ratio to the one-writer raw baseline.
  * 2. Throughput through HTTP servers: real `tidemark serve --pg` processes, written to by ordered
  *    writers of the HTTP client (`openHttpStore`, pipelined into /v1/batch), one topic per writer,
  *    through one server and then through two servers on the same database.
- * Prints events/s and ratios; writes the figures to bench/out/pg.json. TIDEMARK_BENCH_SCALE (e.g.
- * 0.2) shrinks every size for a quick run.
+ * Each Tidemark measurement starts after a warm-up (`warmUp`: the store's connections opened and its
+ * functions created, as the raw side connects before its clock). Prints events/s and ratios;
+ * writes the figures to bench/out/pg.json. TIDEMARK_BENCH_SCALE (e.g. 0.2) shrinks every size for
+ * a quick run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,9 +30,10 @@ import pg from 'pg';
 import { canonicalJson } from '../src-core/model/canonical';
 import { hashCanonical } from '../src-core/store/hash';
 import type { EventInput } from '../src-core/model/types';
+import type { EventStore } from '../src-core/store/types';
 import { openHttpStore } from '../src-core/store/http/index';
 import { openPostgresStore } from '../src-core/store/postgres/index';
-import { SCALE, fmtInt, isMain, now, pct, printTable, scaled, tradeEvent } from './util';
+import { SCALE, fmtInt, fmtMs, isMain, now, pct, printTable, scaled, tradeEvent } from './util';
 
 const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const n = scaled;
@@ -59,21 +67,31 @@ function txnsOf(count: number, perTxn: number, offset: number): EventInput[][] {
   return txns;
 }
 
+/** A table of the store's events table shape (columns, primary key, index), for the raw rows. */
+async function rawTable(c: pg.Client, table: string): Promise<void> {
+  await c.query(`CREATE TABLE ${table} (
+    topic_id integer NOT NULL, seq bigint NOT NULL, txn bigint NOT NULL, key text COLLATE "C" NOT NULL,
+    type text NOT NULL, data text NOT NULL, tomb boolean NOT NULL, content_type text NOT NULL,
+    hash text NOT NULL, time text NOT NULL, target bigint, reason text, PRIMARY KEY (topic_id, seq))`);
+  await c.query(`CREATE INDEX ON ${table} (topic_id, key, seq DESC)`);
+}
+
+/** The rows of `count` events in transactions of `perTxn`, serialised and hashed ahead of the clock. */
+function rawRows(count: number, perTxn: number): { key: string; data: string; hash: string }[][] {
+  return txnsOf(count, perTxn, 0).map((events) =>
+    events.map((e) => {
+      const data = canonicalJson(e.data);
+      return { key: e.key, data, hash: hashCanonical(data) };
+    }),
+  );
+}
+
 /** The raw baseline: the store's events table shape, one multi-row INSERT per transaction. */
 async function rawInsert(schema: string, count: number, perTxn: number): Promise<number> {
   return admin(PG_URL, async (c) => {
     const table = `"${schema}".raw_${perTxn}`;
-    await c.query(`CREATE TABLE ${table} (
-      topic_id integer NOT NULL, seq bigint NOT NULL, txn bigint NOT NULL, key text COLLATE "C" NOT NULL,
-      type text NOT NULL, data text NOT NULL, tomb boolean NOT NULL, content_type text NOT NULL,
-      hash text NOT NULL, time text NOT NULL, target bigint, reason text, PRIMARY KEY (topic_id, seq))`);
-    await c.query(`CREATE INDEX ON ${table} (topic_id, key, seq DESC)`);
-    const txns = txnsOf(count, perTxn, 0).map((events) =>
-      events.map((e) => {
-        const data = canonicalJson(e.data);
-        return { key: e.key, data, hash: hashCanonical(data) };
-      }),
-    );
+    await rawTable(c, table);
+    const txns = rawRows(count, perTxn);
     let seq = 0;
     let txn = 0;
     const t0 = now();
@@ -93,22 +111,35 @@ async function rawInsert(schema: string, count: number, perTxn: number): Promise
   });
 }
 
+/**
+ * The one-statement reference (not a baseline): each single-event row inserted by one autocommit
+ * INSERT, a named prepared statement, into the same table shape: one round trip and one WAL flush
+ * per transaction, the least a one-round-trip durable write costs here; events/s.
+ */
+async function oneStatementInsert(schema: string, count: number): Promise<number> {
+  return admin(PG_URL, async (c) => {
+    const table = `"${schema}".one_statement`;
+    await rawTable(c, table);
+    const rows = rawRows(count, 1);
+    const text = `INSERT INTO ${table} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
+                  VALUES (1, $1, $1, $2, 'event', $3, false, 'application/json', $4, $5)`;
+    let seq = 0;
+    const t0 = now();
+    for (const [r] of rows) {
+      seq++;
+      await c.query({ name: 'one_statement', text, values: [seq, r!.key, r!.data, r!.hash, new Date().toISOString()] });
+    }
+    return count / ((now() - t0) / 1000);
+  });
+}
+
 /** The raw baseline from `writers` concurrent connections, one table each; events/s. */
 async function rawConcurrent(schema: string, writers: number, perWriter: number): Promise<number> {
   const tables = Array.from({ length: writers }, (_, w) => `"${schema}".rawc_${w}`);
   await admin(PG_URL, async (c) => {
-    for (const table of tables) {
-      await c.query(`CREATE TABLE ${table} (
-        topic_id integer NOT NULL, seq bigint NOT NULL, txn bigint NOT NULL, key text COLLATE "C" NOT NULL,
-        type text NOT NULL, data text NOT NULL, tomb boolean NOT NULL, content_type text NOT NULL,
-        hash text NOT NULL, time text NOT NULL, target bigint, reason text, PRIMARY KEY (topic_id, seq))`);
-      await c.query(`CREATE INDEX ON ${table} (topic_id, key, seq DESC)`);
-    }
+    for (const table of tables) await rawTable(c, table);
   });
-  const rows = txnsOf(writers * perWriter, 1, 0).map(([e]) => {
-    const data = canonicalJson(e!.data);
-    return { key: e!.key, data, hash: hashCanonical(data) };
-  });
+  const rows = rawRows(writers * perWriter, 1).map(([r]) => r!);
   const clients = await Promise.all(
     tables.map(async () => {
       const c = new pg.Client({ connectionString: PG_URL });
@@ -144,6 +175,7 @@ async function tidemarkConcurrent(schema: string, writers: number, perWriter: nu
   const store = await openPostgresStore({ url: PG_URL, schema });
   try {
     const work = Array.from({ length: writers }, (_, w) => txnsOf(perWriter, 1, w * perWriter));
+    await warmUp(store, 1, writers);
     const t0 = now();
     await Promise.all(
       work.map(async (txns, w) => {
@@ -156,11 +188,27 @@ async function tidemarkConcurrent(schema: string, writers: number, perWriter: nu
   }
 }
 
+/**
+ * Before the clock starts: `writers` concurrent appends of `perTxn` events to topics of their own
+ * (not measured), then a pause, so the store has opened its pooled connections, created its
+ * functions on them and sent its first commit notifications, as the raw side has connected before
+ * its clock starts. What is measured is the steady state, not the store's first moments.
+ */
+async function warmUp(store: EventStore, perTxn: number, writers = 1): Promise<void> {
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      for (const events of txnsOf(3 * perTxn, perTxn, 1_000_000)) await store.append(`warm.${perTxn}.${w}`, { events });
+    }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 async function tidemarkAppend(schema: string, count: number, perTxn: number): Promise<number> {
   const store = await openPostgresStore({ url: PG_URL, schema });
   try {
     const topic = `bench.${perTxn}`;
     const txns = txnsOf(count, perTxn, 0);
+    await warmUp(store, perTxn);
     const t0 = now();
     for (const events of txns) await store.append(topic, { events });
     const secs = (now() - t0) / 1000;
@@ -235,16 +283,42 @@ export async function run(): Promise<void> {
   const servers: Serve[] = [];
   try {
     const rows: string[][] = [];
+    /** Milliseconds per transaction at `eps` events/s. */
+    const msPerTxn = (eps: number, perTxn: number): string => fmtMs((1000 * perTxn) / eps);
     for (const perTxn of [1, 100, 1000]) {
       const count = SIZES[perTxn]!;
       const raw = await rawInsert(schema, count, perTxn);
+      if (perTxn === 1) figures.one_statement_1_eps = await oneStatementInsert(schema, count);
       const tm = await tidemarkAppend(schema, count, perTxn);
       figures[`raw_${perTxn}_eps`] = raw;
       figures[`tidemark_${perTxn}_eps`] = tm;
-      rows.push([`${perTxn} per txn`, fmtInt(count), fmtInt(raw), fmtInt(tm), pct(tm / raw)]);
+      rows.push([
+        `${perTxn} per txn`,
+        fmtInt(count),
+        fmtInt(raw),
+        fmtInt(tm),
+        pct(tm / raw),
+        msPerTxn(raw, perTxn),
+        msPerTxn(tm, perTxn),
+      ]);
     }
     console.log('\nappend, one writer, PostgresEventStore vs raw multi-row INSERT (same table shape):');
-    printTable(['events/txn', 'events', 'raw ev/s', 'tidemark ev/s', 'ratio'], rows);
+    printTable(['events/txn', 'events', 'raw ev/s', 'tidemark ev/s', 'ratio', 'raw ms/txn', 'tidemark ms/txn'], rows);
+
+    const ref1 = figures.one_statement_1_eps!;
+    const raw1 = figures.raw_1_eps!;
+    const tm1 = figures.tidemark_1_eps!;
+    console.log(
+      '\n1 event/txn against the one-statement reference (one autocommit INSERT of the same row: one round trip, one flush):',
+    );
+    printTable(
+      ['', 'ev/s', 'ms/txn', 'tidemark vs it'],
+      [
+        ['raw, BEGIN; INSERT; COMMIT (baseline)', fmtInt(raw1), msPerTxn(raw1, 1), pct(tm1 / raw1)],
+        ['one statement, autocommit INSERT', fmtInt(ref1), msPerTxn(ref1, 1), pct(tm1 / ref1)],
+        ['tidemark', fmtInt(tm1), msPerTxn(tm1, 1), '100%'],
+      ],
+    );
 
     const { writers: cw, txnsPerWriter: cn } = CONCURRENT;
     const rawC = await rawConcurrent(schema, cw, cn);

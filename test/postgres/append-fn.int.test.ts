@@ -2,17 +2,18 @@
  * The one-round-trip append on PostgreSQL (store/postgres/append-fn.ts), whose SQL renders the
  * hash chain's layout a second time: on hostile inputs (unicode, astral and look-alike keys, `by`
  * and content types, meta with nested unicode, tombstones, duplicates within and across
- * transactions) every chain the function writes recomputes byte for byte with store/chain.ts, and
+ * transactions, single-event tombstones) every chain the function writes recomputes byte for byte with store/chain.ts, and
  * the same writes through the two-round-trip path (`appendBatch`) store the same log, answers,
  * transactions and counters (time and chain aside). A topic whose last commit time is ahead of
  * the database clock gets that time again (never earlier), formatted as readers see it. A session
  * that lost the function writes through the two-round-trip path and creates it again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppendRequest, StoredEvent } from '../../src-core/model/types';
+import type { AppendRequest, AppendResponse, StoredEvent } from '../../src-core/model/types';
 import { openPostgresStore } from '../../src-core/store/postgres';
-import { FEW_EVENTS } from '../../src-core/store/postgres/append-fn';
-import { channelFor, tablesFor } from '../../src-core/store/postgres/db';
+import { FALL_BACK, FEW_EVENTS, callAppendFn, ensureAppendFn } from '../../src-core/store/postgres/append-fn';
+import { channelFor, createDb, tablesFor } from '../../src-core/store/postgres/db';
+import { prepareTxn } from '../../src-core/store/prepare';
 import { expectChainHolds } from '../contract/oracle';
 import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
 
@@ -41,6 +42,10 @@ function hostileWrites(): AppendRequest[] {
     // Repeat some writes unchanged: every event a duplicate of the newest valid one.
     if (i % 6 === 5) out.push(req);
   }
+  // Single-event transactions of a tombstone: of a live key, again (a duplicate), then a new value.
+  out.push({ events: [{ key: KEYS[0]!, data: null }] });
+  out.push({ events: [{ key: KEYS[0]!, data: null }] });
+  out.push({ events: [{ key: KEYS[0]!, data: { back: 1 } }] });
   return out;
 }
 
@@ -126,6 +131,42 @@ describe('PostgreSQL one-round-trip append', () => {
       );
     },
   );
+
+  it('answers through the function of each kind (few, set), none falling back to the other path', async () => {
+    // The tests above compare with the other path, which a function that failed would have taken
+    // silently (FALL_BACK): here each kind must answer itself, new events and duplicates alike.
+    const schema = uniqueName('tm_append_fn_kinds');
+    cleanups.push(() => dropSchema(schema));
+    const store = await openPostgresStore({ url: PG_URL, schema });
+    cleanups.push(() => store.close());
+    const db = createDb(PG_URL, schema, { poolSize: 1 });
+    cleanups.push(() => db.pool.end());
+    const c = await db.pool.connect();
+    cleanups.push(async () => c.release());
+    expect(await ensureAppendFn(db, { usable: null }, c)).toBe(true);
+    const events = (n: number, tag: string): AppendRequest['events'] =>
+      Array.from({ length: n }, (_, i) => ({
+        key: `k${i}`,
+        data: tag.startsWith('b') && i % 3 === 2 ? null : { tag, i },
+      }));
+    let seq = 0;
+    for (const n of [1, 3, FEW_EVENTS + 4]) {
+      for (const tag of ['a', 'b']) {
+        const fresh = await callAppendFn(db, c, prepareTxn('t', { events: events(n, `${tag}${n}`) }));
+        expect(fresh).not.toBe(FALL_BACK);
+        expect((fresh as AppendResponse).results.filter((r) => !r.duplicate)).toHaveLength(n);
+        seq += n;
+        expect((fresh as AppendResponse).results.at(-1)!.seq).toBe(seq);
+        const again = await callAppendFn(db, c, prepareTxn('t', { events: events(n, `${tag}${n}`) }));
+        expect(again).toEqual({
+          txn: null,
+          results: (fresh as AppendResponse).results.map((r) => ({ ...r, duplicate: true })),
+        });
+      }
+    }
+    await expectChainHolds(store, 't');
+    expect((await store.topicInfo('t')).events).toBe(seq);
+  });
 
   it('never commits earlier than the topic last did, and writes that time as readers see it', async () => {
     const schema = uniqueName('tm_append_fn_time');
