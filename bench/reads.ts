@@ -10,7 +10,9 @@
  * 3. HTTP, `GET /v1/topics/T/events?after=N&limit=1000` pages read in order from a real server in a
  *    child process (bench/http-server.ts) over the same file, against the embedded read rate of 1.
  *    The client reads each body whole and takes the cursor from its tail, so what is measured is
- *    the server writing pages.
+ *    the server writing pages; it asks for the next page as soon as a response's headers announce
+ *    its cursor (`Tidemark-Next`, one page ahead), as the HTTP store's `eventPages` does. Shown
+ *    beside it, for information: the same pages through `eventPages` itself (fetch, JSON parsed).
  * 4. PostgreSQL (TIDEMARK_BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres; skipped
  *    with the reason when unreachable): the same two reads against node-postgres running the same
  *    SELECTs on the store's own tables, in a fresh schema dropped at the end.
@@ -18,7 +20,7 @@
  * shrinks the sizes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { Agent, type IncomingMessage, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -27,6 +29,8 @@ import type { EventInput } from '../src-core/model/types';
 import type { EventStore } from '../src-core/store/types';
 import { openPostgresStore } from '../src-core/store/postgres/index';
 import { openSqliteStore } from '../src-core/store/sqlite/index';
+import { type HttpEventStore, openHttpStore } from '../src-core/store/http/index';
+import { NEXT_HEADER } from '../src-core/wire/event-pages';
 import { EVENT_COLS, surfaceSql } from '../src-core/store/sqlite/statements';
 import { SCALE, fmtInt, median, now, pct, printTable, scaled, tempDir, tradeEvent, writeFigures } from './util';
 
@@ -111,15 +115,16 @@ async function pair(expected: number, raw: () => Promise<number> | number, tm: (
 
 const ratioOf = (p: Pair): number => median(p.tm.map((x, i) => x / p.raw[i]!));
 
-function row(name: string, p: Pair, target: number): string[] {
+/** A table row; with no target, a figure shown for information. */
+function row(name: string, p: Pair, target: number | null): string[] {
   const r = ratioOf(p);
   return [
     name,
     fmtInt(median(p.raw)),
     fmtInt(median(p.tm)),
     pct(r),
-    `>= ${pct(target)}`,
-    r >= target ? 'PASS' : 'MISS',
+    target === null ? '—' : `>= ${pct(target)}`,
+    target === null ? '' : r >= target ? 'PASS' : 'MISS',
   ];
 }
 
@@ -159,24 +164,6 @@ function sqliteRaw(file: string) {
   };
 }
 
-/** GETs one path; resolves with the body as text. */
-function get(agent: Agent, url: URL): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        res.statusCode === 200
-          ? resolve(Buffer.concat(chunks).toString('utf8'))
-          : reject(new Error(`GET ${url.pathname}: ${res.statusCode}`)),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 async function startServer(file: string): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const script = fileURLToPath(new URL('./http-server.ts', import.meta.url));
   // node itself (as bench/http.ts starts it), so the signals below reach the server, not a wrapper.
@@ -195,17 +182,59 @@ async function startServer(file: string): Promise<{ url: string; child: ChildPro
   return { url, child, output: () => out };
 }
 
+/** GETs one path; resolves with the response once its headers are in (status checked). */
+function getResponse(agent: Agent, url: URL): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent }, (res) => {
+      if (res.statusCode === 200) resolve(res);
+      else reject(new Error(`GET ${url.pathname}: ${res.statusCode}`));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The body of `res` as text. */
+function bodyText(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+  });
+}
+
+/**
+ * Pages read in order by a bare node:http client: each body is read whole and its cursor taken from
+ * its tail (so what is measured is the server writing pages, not a JSON parse); the next page is
+ * asked for as soon as a response's headers announce its cursor (`Tidemark-Next`), one page ahead,
+ * as the HTTP store's `eventPages` does.
+ */
 async function httpRead(agent: Agent, base: string): Promise<number> {
   let after = 0;
   let rows = 0;
-  for (;;) {
-    const body = await get(agent, new URL(`/v1/topics/${TOPIC}/events?after=${after}&limit=${SIZES.page}`, base));
+  const url = (a: number): URL => new URL(`/v1/topics/${TOPIC}/events?after=${a}&limit=${SIZES.page}`, base);
+  let pending: Promise<IncomingMessage> | null = getResponse(agent, url(0));
+  while (pending) {
+    const res: IncomingMessage = await pending;
+    const next = res.headers[NEXT_HEADER];
+    pending = typeof next === 'string' && next !== 'null' ? getResponse(agent, url(Number(next))) : null;
+    const body = await bodyText(res);
     const m = /"next":(null|\d+)\}$/.exec(body);
     if (!m) throw new Error('a page without "next" at its end');
+    if (m[1] !== next) throw new Error(`a page announced ${String(next)} and ends with ${m[1]}`);
     if (m[1] === 'null') return rows + SIZES.events - after;
     rows += Number(m[1]) - after;
     after = Number(m[1]);
   }
+  throw new Error('the pages ended without a last one');
+}
+
+/** The same pages through the HTTP store's `eventPages` (fetch, each page JSON-parsed). */
+async function httpStoreRead(store: HttpEventStore): Promise<number> {
+  let rows = 0;
+  for await (const p of store.eventPages(TOPIC, { limit: SIZES.page })) rows += p.events.length;
+  return rows;
 }
 
 async function sqliteSection(dir: string): Promise<Record<string, Pair>> {
@@ -225,12 +254,18 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair>> {
       () => tmSurface(store),
     );
     const { url, child, output } = await startServer(file);
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const agent = new Agent({ keepAlive: true, maxSockets: 2 });
     let stopped = false;
     try {
       // CPU per event of each side (less sensitive to a loaded machine than the rates): the
       // embedded read, the client of the pages, and the server (its CPU since the reset below,
       // the warm-up round included).
+      const httpStore = openHttpStore({ url });
+      const viaStore = await pair(
+        SIZES.events,
+        () => tmRead(store),
+        cpuOf('store client', () => httpStoreRead(httpStore)),
+      ).finally(() => httpStore.close());
       child.kill('SIGUSR2');
       const http = await pair(
         SIZES.events,
@@ -245,7 +280,7 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair>> {
         const u = JSON.parse(m[1]!) as { userMs: number; systemMs: number };
         cpuSpent.set('server', (u.userMs + u.systemMs) * 1000);
       }
-      return { read, surface, http };
+      return { read, surface, http, viaStore };
     } finally {
       agent.destroy();
       if (!stopped) {
@@ -335,6 +370,7 @@ export async function run(): Promise<void> {
       row('SQLite, topic in order (raw: better-sqlite3)', s.read!, TARGETS.read),
       row('SQLite, surface full scan (raw: better-sqlite3)', s.surface!, TARGETS.surface),
       row('HTTP GET …/events pages (baseline: embedded read)', s.http!, TARGETS.http),
+      row('HTTP store eventPages, parsed (baseline: embedded)', s.viaStore!, null),
     ];
     if (typeof p === 'string') console.log(`PostgreSQL skipped: ${p}`);
     else {
@@ -351,10 +387,11 @@ export async function run(): Promise<void> {
       embeddedUsPerEvent: perEvent('embedded'),
       httpServerUsPerEvent: perEvent('server'),
       httpClientUsPerEvent: perEvent('client'),
+      httpStoreClientUsPerEvent: perEvent('store client'),
     };
     console.log(
       `CPU per event: embedded read ${cpu.embeddedUsPerEvent}; HTTP pages: server ${cpu.httpServerUsPerEvent}, ` +
-        `client ${cpu.httpClientUsPerEvent}`,
+        `client ${cpu.httpClientUsPerEvent}; HTTP store's eventPages client ${cpu.httpStoreClientUsPerEvent}`,
     );
     const figures = { when: new Date().toISOString(), scale: SCALE, sizes: SIZES, sqlite: s, pg: p, cpu };
     console.log(`figures written to ${writeFigures('reads', figures)}`);

@@ -106,6 +106,8 @@ function checksFor(
         expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
         expect(body.toString('utf8'), q).toBe(want);
         expect(Number(res.headers.get('content-length')), q).toBe(Buffer.byteLength(want));
+        // The next cursor is announced in a header too (the client's read-ahead, wire/event-pages.ts).
+        expect(res.headers.get('tidemark-next'), q).toBe(String((JSON.parse(want) as { next: unknown }).next));
       }
       for (const q of SURFACE_QUERIES) {
         const res = await fetch(`${base}/v1/topics/${topic}/surface?${q}`);
