@@ -13,7 +13,13 @@ import {
   surfaceOptionsSchema,
   timelineOptionsSchema,
 } from '../../model/options';
-import { type EventTextPage, type SurfaceTextPage, writeEventPage, writeSurfacePage } from '../../model/stored-json';
+import {
+  type EventTextPage,
+  type SurfaceTextPage,
+  writeEventPage,
+  writeSurfacePage,
+  writeTxnDetail,
+} from '../../model/stored-json';
 import type { ListTxnsOptions } from '../../model/types';
 import { textReadsOf } from '../../store/text-reads';
 import type { RouteContext } from '../context';
@@ -91,10 +97,12 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     return store.listTxns(topic, checkPageOrder(optionsFromQuery(listTxnsOptionsSchema, req.query)));
   });
 
-  app.get<TxnParams>('/v1/topics/:topic/txns/:txn', async (req) => {
+  app.get<TxnParams>('/v1/topics/:topic/txns/:txn', async (req, reply) => {
     const topic = topicParam(req.params);
     const txn = txnParam(req.params);
-    return store.getTxn(topic, txn);
+    if (text === null) return store.getTxn(topic, txn);
+    const detail = await text.getTxnText(topic, txn);
+    return reply.header('content-type', JSON_TYPE).send(pageBytes(detail, writeTxnDetail, guess));
   });
 
   app.get<TopicParams>('/v1/topics/:topic/timeline', async (req) => {
