@@ -13,6 +13,10 @@
  *    the server writing pages; it asks for the next page as soon as a response's headers announce
  *    its cursor (`Tidemark-Next`, one page ahead), as the HTTP store's `eventPages` does. Shown
  *    beside it, for information: the same pages through `eventPages` itself (fetch, JSON parsed).
+ *    For information, with the server's CPU per event (from /proc): every transaction as
+ *    `GET …/txns/N` against the embedded `getTxn`, and the whole topic as the SSE stream's backlog
+ *    (`GET …/events/stream?after=0`, bytes scanned for the last id, not parsed) against the
+ *    embedded read.
  * 4. PostgreSQL (TIDEMARK_BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres; skipped
  *    with the reason when unreachable): the same two reads against node-postgres running the same
  *    SELECTs on the store's own tables, in a fresh schema dropped at the end.
@@ -21,6 +25,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, type IncomingMessage, request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -232,6 +237,78 @@ async function httpRead(agent: Agent, base: string): Promise<number> {
   throw new Error('the pages ended without a last one');
 }
 
+/** Transactions in the bench's topic (`build` writes 1,000 events per transaction). */
+const TXNS = Math.ceil(SIZES.events / 1000);
+
+/** Every transaction through the store's `getTxn`; returns the events read. */
+async function tmTxns(store: EventStore): Promise<number> {
+  let rows = 0;
+  for (let t = 1; t <= TXNS; t++) rows += (await store.getTxn(TOPIC, t)).events.length;
+  return rows;
+}
+
+/** Every transaction as `GET …/txns/N`, each body read whole; the events counted from its `count`. */
+async function httpTxns(agent: Agent, base: string): Promise<number> {
+  let rows = 0;
+  for (let t = 1; t <= TXNS; t++) {
+    const body = await bodyText(await getResponse(agent, new URL(`/v1/topics/${TOPIC}/txns/${t}`, base)));
+    const m = /"count":(\d+)/.exec(body.slice(0, 300));
+    if (!m) throw new Error(`txn ${t}: no count`);
+    rows += Number(m[1]);
+  }
+  return rows;
+}
+
+/**
+ * The whole topic as the SSE stream's backlog (`GET …/events/stream?after=0`), read until the last
+ * event's id arrives; the bytes are scanned for that id only (not parsed), so what is measured is
+ * the server writing the stream.
+ */
+function httpSse(base: string): Promise<number> {
+  const needle = `\nid: ${SIZES.events}\n`;
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(`/v1/topics/${TOPIC}/events/stream?after=0`, base), { agent: false }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`SSE: ${res.statusCode}`));
+      let tail = '';
+      res.on('data', (c: Buffer) => {
+        const text = tail + c.toString('latin1');
+        const at = text.indexOf(needle);
+        // Done once the last event's data line has ended too.
+        if (at >= 0 && text.indexOf('\n\n', at) >= 0) {
+          req.destroy();
+          resolve(SIZES.events);
+        }
+        tail = at >= 0 ? text.slice(at) : text.slice(-needle.length);
+      });
+      res.on('error', () => undefined);
+    });
+    req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+    req.end();
+  });
+}
+
+/** CPU (user + system) process `pid` has used so far, µs, from /proc (Linux; ticks of 10 ms); null elsewhere. */
+function procCpuUs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** `scan` with the CPU the server process spends meanwhile added to `cpuSpent[label]`. */
+function serverCpuOf(label: string, pid: number | undefined, scan: () => Promise<number>): () => Promise<number> {
+  return async () => {
+    const c0 = procCpuUs(pid);
+    const rows = await scan();
+    const c1 = procCpuUs(pid);
+    if (c0 !== null && c1 !== null) cpuSpent.set(label, (cpuSpent.get(label) ?? 0) + c1 - c0);
+    return rows;
+  };
+}
+
 /** The same pages through the HTTP store's `eventPages` (fetch, each page JSON-parsed). */
 async function httpStoreRead(store: HttpEventStore): Promise<number> {
   let rows = 0;
@@ -239,7 +316,7 @@ async function httpStoreRead(store: HttpEventStore): Promise<number> {
   return rows;
 }
 
-async function sqliteSection(dir: string): Promise<Record<string, Pair>> {
+async function sqliteSection(dir: string): Promise<Record<string, Pair | undefined>> {
   const file = join(dir, 'reads.db');
   const store = openSqliteStore(file);
   await build(store);
@@ -263,11 +340,25 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair>> {
       // embedded read, the client of the pages, and the server (its CPU since the reset below,
       // the warm-up round included).
       const httpStore = openHttpStore({ url });
-      const viaStore = await pair(
+      // Trees before eventPages: this row is left out.
+      const viaStore =
+        typeof (httpStore as Partial<HttpEventStore>).eventPages === 'function'
+          ? await pair(
+              SIZES.events,
+              () => tmRead(store),
+              cpuOf('store client', () => httpStoreRead(httpStore)),
+            ).finally(() => httpStore.close())
+          : undefined;
+      const txns = await pair(
+        SIZES.events,
+        () => tmTxns(store),
+        serverCpuOf('txns server', child.pid, () => httpTxns(agent, url)),
+      );
+      const sse = await pair(
         SIZES.events,
         () => tmRead(store),
-        cpuOf('store client', () => httpStoreRead(httpStore)),
-      ).finally(() => httpStore.close());
+        serverCpuOf('sse server', child.pid, () => httpSse(url)),
+      );
       child.kill('SIGUSR2');
       const http = await pair(
         SIZES.events,
@@ -282,7 +373,7 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair>> {
         const u = JSON.parse(m[1]!) as { userMs: number; systemMs: number };
         cpuSpent.set('server', (u.userMs + u.systemMs) * 1000);
       }
-      return { read, surface, http, viaStore };
+      return { read, surface, http, txns, sse, ...(viaStore ? { viaStore } : {}) };
     } finally {
       agent.destroy();
       if (!stopped) {
@@ -372,8 +463,10 @@ export async function run(): Promise<void> {
       row('SQLite, topic in order (raw: better-sqlite3)', s.read!, TARGETS.read),
       row('SQLite, surface full scan (raw: better-sqlite3)', s.surface!, TARGETS.surface),
       row('HTTP GET …/events pages (baseline: embedded read)', s.http!, TARGETS.http),
-      row('HTTP store eventPages, parsed (baseline: embedded)', s.viaStore!, null),
     ];
+    if (s.viaStore) rows.push(row('HTTP store eventPages, parsed (baseline: embedded)', s.viaStore, null));
+    rows.push(row('HTTP GET …/txns/N, every txn (baseline: getTxn)', s.txns!, null));
+    rows.push(row('HTTP SSE backlog, whole topic (baseline: embedded)', s.sse!, null));
     if (typeof p === 'string') console.log(`PostgreSQL skipped: ${p}`);
     else {
       rows.push(row('PostgreSQL, topic in order (raw: node-postgres)', p.read!, TARGETS.read));
@@ -390,7 +483,12 @@ export async function run(): Promise<void> {
       httpServerUsPerEvent: perEvent('server'),
       httpClientUsPerEvent: perEvent('client'),
       httpStoreClientUsPerEvent: perEvent('store client'),
+      txnsServerUsPerEvent: perEvent('txns server'),
+      sseServerUsPerEvent: perEvent('sse server'),
     };
+    console.log(
+      `server CPU per event (/proc): GET …/txns/N ${cpu.txnsServerUsPerEvent}, SSE backlog ${cpu.sseServerUsPerEvent}`,
+    );
     console.log(
       `CPU per event: embedded read ${cpu.embeddedUsPerEvent}; HTTP pages: server ${cpu.httpServerUsPerEvent}, ` +
         `client ${cpu.httpClientUsPerEvent}; HTTP store's eventPages client ${cpu.httpStoreClientUsPerEvent}`,
