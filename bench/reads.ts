@@ -16,7 +16,7 @@
  *    For information, with the server's CPU per event (from /proc): every transaction as
  *    `GET …/txns/N` against the embedded `getTxn`, and the whole topic as the SSE stream's backlog
  *    (`GET …/events/stream?after=0`, bytes scanned for the last id, not parsed) against the
- *    embedded read.
+ *    embedded read; and the surface export in CSV and NDJSON against two embedded surface scans.
  * 4. PostgreSQL (TIDEMARK_BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres; skipped
  *    with the reason when unreachable): the same two reads against node-postgres running the same
  *    SELECTs on the store's own tables, in a fresh schema dropped at the end.
@@ -287,6 +287,19 @@ function httpSse(base: string): Promise<number> {
   });
 }
 
+/** The surface export in CSV and in NDJSON, each body read whole; returns its records (rows, no header). */
+async function httpExport(agent: Agent, base: string): Promise<number> {
+  let rows = 0;
+  for (const format of ['csv', 'ndjson']) {
+    const url = new URL(`/v1/topics/${TOPIC}/surface/export?format=${format}`, base);
+    const body = await bodyText(await getResponse(agent, url));
+    let lines = 0;
+    for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) lines++;
+    rows += format === 'csv' ? lines - 1 : lines;
+  }
+  return rows;
+}
+
 /** CPU (user + system) process `pid` has used so far, µs, from /proc (Linux; ticks of 10 ms); null elsewhere. */
 function procCpuUs(pid: number | undefined): number | null {
   try {
@@ -359,6 +372,11 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair | undefin
         () => tmRead(store),
         serverCpuOf('sse server', child.pid, () => httpSse(url)),
       );
+      const exported = await pair(
+        2 * SIZES.keys,
+        async () => (await tmSurface(store)) + (await tmSurface(store)),
+        serverCpuOf('export server', child.pid, () => httpExport(agent, url)),
+      );
       child.kill('SIGUSR2');
       const http = await pair(
         SIZES.events,
@@ -373,7 +391,7 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair | undefin
         const u = JSON.parse(m[1]!) as { userMs: number; systemMs: number };
         cpuSpent.set('server', (u.userMs + u.systemMs) * 1000);
       }
-      return { read, surface, http, txns, sse, ...(viaStore ? { viaStore } : {}) };
+      return { read, surface, http, txns, sse, exported, ...(viaStore ? { viaStore } : {}) };
     } finally {
       agent.destroy();
       if (!stopped) {
@@ -467,6 +485,7 @@ export async function run(): Promise<void> {
     if (s.viaStore) rows.push(row('HTTP store eventPages, parsed (baseline: embedded)', s.viaStore, null));
     rows.push(row('HTTP GET …/txns/N, every txn (baseline: getTxn)', s.txns!, null));
     rows.push(row('HTTP SSE backlog, whole topic (baseline: embedded)', s.sse!, null));
+    rows.push(row('HTTP surface export, CSV + NDJSON (baseline: surface)', s.exported!, null));
     if (typeof p === 'string') console.log(`PostgreSQL skipped: ${p}`);
     else {
       rows.push(row('PostgreSQL, topic in order (raw: node-postgres)', p.read!, TARGETS.read));
@@ -485,9 +504,14 @@ export async function run(): Promise<void> {
       httpStoreClientUsPerEvent: perEvent('store client'),
       txnsServerUsPerEvent: perEvent('txns server'),
       sseServerUsPerEvent: perEvent('sse server'),
+      exportServerUsPerRow: (() => {
+        const us = cpuSpent.get('export server');
+        return us === undefined ? 'n/a' : `${(us / (2 * SIZES.keys * (SIZES.rounds + 1))).toFixed(2)} µs`;
+      })(),
     };
     console.log(
-      `server CPU per event (/proc): GET …/txns/N ${cpu.txnsServerUsPerEvent}, SSE backlog ${cpu.sseServerUsPerEvent}`,
+      `server CPU per event (/proc): GET …/txns/N ${cpu.txnsServerUsPerEvent}, SSE backlog ${cpu.sseServerUsPerEvent}; ` +
+        `per exported row ${cpu.exportServerUsPerRow}`,
     );
     console.log(
       `CPU per event: embedded read ${cpu.embeddedUsPerEvent}; HTTP pages: server ${cpu.httpServerUsPerEvent}, ` +
