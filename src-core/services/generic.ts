@@ -42,6 +42,20 @@ export function knownExportTotal(req: ExportSurfaceRequest): boolean {
   return (req.view ?? 'valid') === 'valid' && req.prefix === undefined && req.asOfTxn === undefined;
 }
 
+/** A page of an export: its row count, the cursor after it, and the text of its rows `a` to `b` (exclusive). */
+interface ExportPage {
+  rows: number;
+  next: string | null;
+  text: (a: number, b: number) => string;
+}
+
+/**
+ * Rows written out per piece of text: a page of 10,000 rows written as one string (megabytes,
+ * flattened and encoded whole) cost the server more in garbage collection than in writing it
+ * (docs/bench.md, "Reads", fourth pass); pieces this small stay in the young generation.
+ */
+const EXPORT_PIECE_ROWS = 256;
+
 async function exportSurface(
   store: EventStore,
   topic: string,
@@ -52,15 +66,16 @@ async function exportSurface(
   if (req.view !== undefined) opts.view = req.view;
   if (req.prefix !== undefined) opts.prefix = req.prefix;
   if (req.asOfTxn !== undefined) opts.asOfTxn = req.asOfTxn;
-  // Pages are written from the stored data text when the store gives it (store/text-reads.ts).
+  // Pages are written from the stored data text when the store gives it (store/text-reads.ts),
+  // a piece of EXPORT_PIECE_ROWS rows at a time.
   const texts = textReadsOf(store);
-  const page = async (o: SurfaceOptions): Promise<{ rows: number; next: string | null; text: string }> => {
+  const page = async (o: SurfaceOptions): Promise<ExportPage> => {
     if (texts !== null) {
       const p = await texts.surfaceText(topic, o);
-      return { rows: p.rows.length, next: p.next, text: surfaceTextRowsText(p.rows, req.format) };
+      return { rows: p.rows.length, next: p.next, text: (a, b) => surfaceTextRowsText(p.rows.slice(a, b), req.format) };
     }
     const p = await store.surface(topic, o);
-    return { rows: p.rows.length, next: p.next, text: surfaceRowsText(p.rows, req.format) };
+    return { rows: p.rows.length, next: p.next, text: (a, b) => surfaceRowsText(p.rows.slice(a, b), req.format) };
   };
   const first = await page(opts);
   let total: number | null = null;
@@ -76,7 +91,7 @@ async function exportSurface(
     let p = first;
     for (;;) {
       if (op.signal?.aborted) throw new TidemarkError('CANCELLED', 'export cancelled');
-      if (p.rows > 0) yield p.text;
+      for (let i = 0; i < p.rows; i += EXPORT_PIECE_ROWS) yield p.text(i, i + EXPORT_PIECE_ROWS);
       state.rows += p.rows;
       op.onProgress?.({ done: state.rows, total, unit: 'rows', phase: 'exporting' });
       if (p.next === null) return;

@@ -209,6 +209,13 @@ function checksFor(
     it('exports the surface byte for byte as before (the parsed rows, written)', async (ctx) => {
       if (handle === undefined) return ctx.skip();
       const topic = encodeURIComponent(TOPIC);
+      // Enough rows for an export written in several pieces (services/generic.ts).
+      const more = Array.from({ length: 700 }, (_, i) => ({
+        key: `x/${i}`,
+        data: DATA[i % DATA.length] as EventInput['data'],
+      }));
+      await handle.store.append(TOPIC, { events: more });
+      expect((await handle.store.topicInfo(TOPIC)).keys).toBeGreaterThan(2 * 256);
       for (const format of ['csv', 'ndjson'] as const) {
         for (const q of ['', 'view=raw', 'asOfTxn=2&view=raw', 'prefix=k1']) {
           const o = optsOf(q);
