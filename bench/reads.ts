@@ -10,7 +10,13 @@
  * 3. HTTP, `GET /v1/topics/T/events?after=N&limit=1000` pages read in order from a real server in a
  *    child process (bench/http-server.ts) over the same file, against the embedded read rate of 1.
  *    The client reads each body whole and takes the cursor from its tail, so what is measured is
- *    the server writing pages.
+ *    the server writing pages; it asks for the next page as soon as a response's headers announce
+ *    its cursor (`Tidemark-Next`, one page ahead), as the HTTP store's `eventPages` does. Shown
+ *    beside it, for information: the same pages through `eventPages` itself (fetch, JSON parsed).
+ *    For information, with the server's CPU per event (from /proc): every transaction as
+ *    `GET …/txns/N` against the embedded `getTxn`, and the whole topic as the SSE stream's backlog
+ *    (`GET …/events/stream?after=0`, bytes scanned for the last id, not parsed) against the
+ *    embedded read; and the surface export in CSV and NDJSON against two embedded surface scans.
  * 4. PostgreSQL (TIDEMARK_BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres; skipped
  *    with the reason when unreachable): the same two reads against node-postgres running the same
  *    SELECTs on the store's own tables, in a fresh schema dropped at the end.
@@ -18,7 +24,8 @@
  * shrinks the sizes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { Agent, type IncomingMessage, request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -27,6 +34,8 @@ import type { EventInput } from '../src-core/model/types';
 import type { EventStore } from '../src-core/store/types';
 import { openPostgresStore } from '../src-core/store/postgres/index';
 import { openSqliteStore } from '../src-core/store/sqlite/index';
+import { type HttpEventStore, openHttpStore } from '../src-core/store/http/index';
+import { NEXT_HEADER } from '../src-core/wire/event-pages';
 import { EVENT_COLS, surfaceSql } from '../src-core/store/sqlite/statements';
 import { SCALE, fmtInt, median, now, pct, printTable, scaled, tempDir, tradeEvent, writeFigures } from './util';
 
@@ -111,15 +120,16 @@ async function pair(expected: number, raw: () => Promise<number> | number, tm: (
 
 const ratioOf = (p: Pair): number => median(p.tm.map((x, i) => x / p.raw[i]!));
 
-function row(name: string, p: Pair, target: number): string[] {
+/** A table row; with no target, a figure shown for information. */
+function row(name: string, p: Pair, target: number | null): string[] {
   const r = ratioOf(p);
   return [
     name,
     fmtInt(median(p.raw)),
     fmtInt(median(p.tm)),
     pct(r),
-    `>= ${pct(target)}`,
-    r >= target ? 'PASS' : 'MISS',
+    target === null ? '—' : `>= ${pct(target)}`,
+    target === null ? '' : r >= target ? 'PASS' : 'MISS',
   ];
 }
 
@@ -159,24 +169,6 @@ function sqliteRaw(file: string) {
   };
 }
 
-/** GETs one path; resolves with the body as text. */
-function get(agent: Agent, url: URL): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        res.statusCode === 200
-          ? resolve(Buffer.concat(chunks).toString('utf8'))
-          : reject(new Error(`GET ${url.pathname}: ${res.statusCode}`)),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 async function startServer(file: string): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const script = fileURLToPath(new URL('./http-server.ts', import.meta.url));
   // node itself (as bench/http.ts starts it), so the signals below reach the server, not a wrapper.
@@ -195,20 +187,149 @@ async function startServer(file: string): Promise<{ url: string; child: ChildPro
   return { url, child, output: () => out };
 }
 
+/** GETs one path; resolves with the response once its headers are in (status checked). */
+function getResponse(agent: Agent, url: URL): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent }, (res) => {
+      if (res.statusCode === 200) resolve(res);
+      else reject(new Error(`GET ${url.pathname}: ${res.statusCode}`));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The body of `res` as text. */
+function bodyText(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+  });
+}
+
+/**
+ * Pages read in order by a bare node:http client: each body is read whole and its cursor taken from
+ * its tail (so what is measured is the server writing pages, not a JSON parse); the next page is
+ * asked for as soon as a response's headers announce its cursor (`Tidemark-Next`), one page ahead,
+ * as the HTTP store's `eventPages` does.
+ */
 async function httpRead(agent: Agent, base: string): Promise<number> {
   let after = 0;
   let rows = 0;
-  for (;;) {
-    const body = await get(agent, new URL(`/v1/topics/${TOPIC}/events?after=${after}&limit=${SIZES.page}`, base));
+  const url = (a: number): URL => new URL(`/v1/topics/${TOPIC}/events?after=${a}&limit=${SIZES.page}`, base);
+  let pending: Promise<IncomingMessage> | null = getResponse(agent, url(0));
+  while (pending) {
+    const res: IncomingMessage = await pending;
+    const next = res.headers[NEXT_HEADER];
+    pending = typeof next === 'string' && next !== 'null' ? getResponse(agent, url(Number(next))) : null;
+    const body = await bodyText(res);
     const m = /"next":(null|\d+)\}$/.exec(body);
     if (!m) throw new Error('a page without "next" at its end');
+    if (next !== undefined && m[1] !== next) throw new Error(`a page announced ${String(next)} and ends with ${m[1]}`);
     if (m[1] === 'null') return rows + SIZES.events - after;
     rows += Number(m[1]) - after;
     after = Number(m[1]);
+    // A server without the header: one page at a time.
+    if (next === undefined) pending = getResponse(agent, url(after));
+  }
+  throw new Error('the pages ended without a last one');
+}
+
+/** Transactions in the bench's topic (`build` writes 1,000 events per transaction). */
+const TXNS = Math.ceil(SIZES.events / 1000);
+
+/** Every transaction through the store's `getTxn`; returns the events read. */
+async function tmTxns(store: EventStore): Promise<number> {
+  let rows = 0;
+  for (let t = 1; t <= TXNS; t++) rows += (await store.getTxn(TOPIC, t)).events.length;
+  return rows;
+}
+
+/** Every transaction as `GET …/txns/N`, each body read whole; the events counted from its `count`. */
+async function httpTxns(agent: Agent, base: string): Promise<number> {
+  let rows = 0;
+  for (let t = 1; t <= TXNS; t++) {
+    const body = await bodyText(await getResponse(agent, new URL(`/v1/topics/${TOPIC}/txns/${t}`, base)));
+    const m = /"count":(\d+)/.exec(body.slice(0, 300));
+    if (!m) throw new Error(`txn ${t}: no count`);
+    rows += Number(m[1]);
+  }
+  return rows;
+}
+
+/**
+ * The whole topic as the SSE stream's backlog (`GET …/events/stream?after=0`), read until the last
+ * event's id arrives; the bytes are scanned for that id only (not parsed), so what is measured is
+ * the server writing the stream.
+ */
+function httpSse(base: string): Promise<number> {
+  const needle = `\nid: ${SIZES.events}\n`;
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(`/v1/topics/${TOPIC}/events/stream?after=0`, base), { agent: false }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`SSE: ${res.statusCode}`));
+      let tail = '';
+      res.on('data', (c: Buffer) => {
+        const text = tail + c.toString('latin1');
+        const at = text.indexOf(needle);
+        // Done once the last event's data line has ended too.
+        if (at >= 0 && text.indexOf('\n\n', at) >= 0) {
+          req.destroy();
+          resolve(SIZES.events);
+        }
+        tail = at >= 0 ? text.slice(at) : text.slice(-needle.length);
+      });
+      res.on('error', () => undefined);
+    });
+    req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+    req.end();
+  });
+}
+
+/** The surface export in CSV and in NDJSON, each body read whole; returns its records (rows, no header). */
+async function httpExport(agent: Agent, base: string): Promise<number> {
+  let rows = 0;
+  for (const format of ['csv', 'ndjson']) {
+    const url = new URL(`/v1/topics/${TOPIC}/surface/export?format=${format}`, base);
+    const body = await bodyText(await getResponse(agent, url));
+    let lines = 0;
+    for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) lines++;
+    rows += format === 'csv' ? lines - 1 : lines;
+  }
+  return rows;
+}
+
+/** CPU (user + system) process `pid` has used so far, µs, from /proc (Linux; ticks of 10 ms); null elsewhere. */
+function procCpuUs(pid: number | undefined): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return null;
   }
 }
 
-async function sqliteSection(dir: string): Promise<Record<string, Pair>> {
+/** `scan` with the CPU the server process spends meanwhile added to `cpuSpent[label]`. */
+function serverCpuOf(label: string, pid: number | undefined, scan: () => Promise<number>): () => Promise<number> {
+  return async () => {
+    const c0 = procCpuUs(pid);
+    const rows = await scan();
+    const c1 = procCpuUs(pid);
+    if (c0 !== null && c1 !== null) cpuSpent.set(label, (cpuSpent.get(label) ?? 0) + c1 - c0);
+    return rows;
+  };
+}
+
+/** The same pages through the HTTP store's `eventPages` (fetch, each page JSON-parsed). */
+async function httpStoreRead(store: HttpEventStore): Promise<number> {
+  let rows = 0;
+  for await (const p of store.eventPages(TOPIC, { limit: SIZES.page })) rows += p.events.length;
+  return rows;
+}
+
+async function sqliteSection(dir: string): Promise<Record<string, Pair | undefined>> {
   const file = join(dir, 'reads.db');
   const store = openSqliteStore(file);
   await build(store);
@@ -225,12 +346,37 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair>> {
       () => tmSurface(store),
     );
     const { url, child, output } = await startServer(file);
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const agent = new Agent({ keepAlive: true, maxSockets: 2 });
     let stopped = false;
     try {
       // CPU per event of each side (less sensitive to a loaded machine than the rates): the
       // embedded read, the client of the pages, and the server (its CPU since the reset below,
       // the warm-up round included).
+      const httpStore = openHttpStore({ url });
+      // Trees before eventPages: this row is left out.
+      const viaStore =
+        typeof (httpStore as Partial<HttpEventStore>).eventPages === 'function'
+          ? await pair(
+              SIZES.events,
+              () => tmRead(store),
+              cpuOf('store client', () => httpStoreRead(httpStore)),
+            ).finally(() => httpStore.close())
+          : undefined;
+      const txns = await pair(
+        SIZES.events,
+        () => tmTxns(store),
+        serverCpuOf('txns server', child.pid, () => httpTxns(agent, url)),
+      );
+      const sse = await pair(
+        SIZES.events,
+        () => tmRead(store),
+        serverCpuOf('sse server', child.pid, () => httpSse(url)),
+      );
+      const exported = await pair(
+        2 * SIZES.keys,
+        async () => (await tmSurface(store)) + (await tmSurface(store)),
+        serverCpuOf('export server', child.pid, () => httpExport(agent, url)),
+      );
       child.kill('SIGUSR2');
       const http = await pair(
         SIZES.events,
@@ -245,7 +391,7 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair>> {
         const u = JSON.parse(m[1]!) as { userMs: number; systemMs: number };
         cpuSpent.set('server', (u.userMs + u.systemMs) * 1000);
       }
-      return { read, surface, http };
+      return { read, surface, http, txns, sse, exported, ...(viaStore ? { viaStore } : {}) };
     } finally {
       agent.destroy();
       if (!stopped) {
@@ -336,6 +482,10 @@ export async function run(): Promise<void> {
       row('SQLite, surface full scan (raw: better-sqlite3)', s.surface!, TARGETS.surface),
       row('HTTP GET …/events pages (baseline: embedded read)', s.http!, TARGETS.http),
     ];
+    if (s.viaStore) rows.push(row('HTTP store eventPages, parsed (baseline: embedded)', s.viaStore, null));
+    rows.push(row('HTTP GET …/txns/N, every txn (baseline: getTxn)', s.txns!, null));
+    rows.push(row('HTTP SSE backlog, whole topic (baseline: embedded)', s.sse!, null));
+    rows.push(row('HTTP surface export, CSV + NDJSON (baseline: surface)', s.exported!, null));
     if (typeof p === 'string') console.log(`PostgreSQL skipped: ${p}`);
     else {
       rows.push(row('PostgreSQL, topic in order (raw: node-postgres)', p.read!, TARGETS.read));
@@ -351,10 +501,21 @@ export async function run(): Promise<void> {
       embeddedUsPerEvent: perEvent('embedded'),
       httpServerUsPerEvent: perEvent('server'),
       httpClientUsPerEvent: perEvent('client'),
+      httpStoreClientUsPerEvent: perEvent('store client'),
+      txnsServerUsPerEvent: perEvent('txns server'),
+      sseServerUsPerEvent: perEvent('sse server'),
+      exportServerUsPerRow: (() => {
+        const us = cpuSpent.get('export server');
+        return us === undefined ? 'n/a' : `${(us / (2 * SIZES.keys * (SIZES.rounds + 1))).toFixed(2)} µs`;
+      })(),
     };
     console.log(
+      `server CPU per event (/proc): GET …/txns/N ${cpu.txnsServerUsPerEvent}, SSE backlog ${cpu.sseServerUsPerEvent}; ` +
+        `per exported row ${cpu.exportServerUsPerRow}`,
+    );
+    console.log(
       `CPU per event: embedded read ${cpu.embeddedUsPerEvent}; HTTP pages: server ${cpu.httpServerUsPerEvent}, ` +
-        `client ${cpu.httpClientUsPerEvent}`,
+        `client ${cpu.httpClientUsPerEvent}; HTTP store's eventPages client ${cpu.httpStoreClientUsPerEvent}`,
     );
     const figures = { when: new Date().toISOString(), scale: SCALE, sizes: SIZES, sqlite: s, pg: p, cpu };
     console.log(`figures written to ${writeFigures('reads', figures)}`);

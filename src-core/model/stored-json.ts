@@ -1,14 +1,15 @@
 /**
  * Stored events and surface rows as JSON text, written from the data text the backends store
  * (canonical JSON, canonical.ts) without parsing it: what the server sends for pages of events and
- * of the surface. The text is byte for byte what `JSON.stringify` writes for the parsed page (the
+ * of the surface, a transaction (`GET …/txns/N`), the SSE backlog (server/sse.ts) and the surface
+ * export's NDJSON lines (export/surface.ts). The text is byte for byte what `JSON.stringify` writes for the parsed page (the
  * contract shapes of types.ts, members in the order the backends build them), so a client sees no
  * difference. One exception needs the parse: canonical JSON sorts member names by code unit, but a
  * parsed object lists integer-like names ("0", "17") first in numeric order, so data holding such
  * a name is written as `JSON.stringify(JSON.parse(text))` would write it. Pure: no Node APIs.
  */
 import { stringifyJson } from './json-write';
-import type { EventPage, StoredEvent, SurfacePage, SurfaceRow } from './types';
+import type { EventPage, StoredEvent, SurfacePage, SurfaceRow, TxnInfo } from './types';
 
 /** A stored event whose `data` is the stored JSON text (`null` for a marker or a tombstone). */
 export interface StoredEventText extends Omit<StoredEvent, 'data'> {
@@ -26,6 +27,11 @@ export interface EventTextPage extends Omit<EventPage, 'events'> {
 
 export interface SurfaceTextPage extends Omit<SurfacePage, 'rows'> {
   rows: SurfaceRowText[];
+}
+
+/** A transaction with its events (`TxnDetail`) whose data is the stored JSON text. */
+export interface TxnTextDetail extends TxnInfo {
+  events: StoredEventText[];
 }
 
 /** A member name a JavaScript object would list first (an array index): any all-digit name, to be safe. */
@@ -61,8 +67,11 @@ class Quoted {
   }
 }
 
-/** `eventJson` for the events of one page, remembering the JSON of the strings consecutive events share. */
-function eventWriter(): (e: StoredEventText) => string {
+/**
+ * `eventJson` for a run of events (a page, a stream), remembering the JSON of the strings
+ * consecutive events share.
+ */
+export function eventWriter(): (e: StoredEventText) => string {
   const topic = new Quoted();
   const type = new Quoted();
   const contentType = new Quoted();
@@ -105,6 +114,25 @@ export function writeEventPage(page: EventTextPage, sink: JsonSink): void {
   sink.add('],"next":' + (page.next === null ? 'null' : page.next) + '}');
 }
 
+/**
+ * Writes `JSON.stringify` of the transaction with its events' data parsed to `sink`: its
+ * `TxnInfo` members as the backends build them (`meta` is stored parsed and written as before),
+ * then `events`, an event at a time.
+ */
+export function writeTxnDetail(detail: TxnTextDetail, sink: JsonSink): void {
+  const { events, ...info } = detail;
+  const head = stringifyJson(info);
+  writeList(sink, head.slice(0, -1) + ',"events":[', events, eventWriter());
+  sink.add(']}');
+}
+
+/** `JSON.stringify` of the transaction with its events' data parsed. */
+export function txnDetailJson(detail: TxnTextDetail): string {
+  const sink = new StringSink();
+  writeTxnDetail(detail, sink);
+  return sink.text;
+}
+
 /** Writes `open`, then each item's JSON, comma-separated, one `add` per item. */
 function writeList<T>(sink: JsonSink, open: string, items: readonly T[], write: (item: T) => string): void {
   sink.add(open);
@@ -132,7 +160,7 @@ export function parsedSurfaceRow(r: SurfaceRowText): SurfaceRow {
 }
 
 /** `JSON.stringify` of a surface row with its data parsed, remembering the JSON of the time rows share. */
-function surfaceRowWriter(): (r: SurfaceRowText) => string {
+export function surfaceRowWriter(): (r: SurfaceRowText) => string {
   const time = new Quoted();
   return (r) =>
     '{"key":' +

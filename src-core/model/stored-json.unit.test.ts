@@ -10,6 +10,7 @@ import {
   eventJson,
   eventPageJson,
   surfacePageJson,
+  txnDetailJson,
   writeEventPage,
 } from './stored-json';
 import type { JsonValue } from './types';
@@ -95,6 +96,37 @@ describe('stored-json', () => {
     for (const next of [null, 'k"7\ud800']) {
       expect(surfacePageJson({ rows, next })).toBe(JSON.stringify({ rows: parsed, next }));
     }
+  });
+
+  it('writes a transaction with its events as JSON.stringify writes it parsed (meta, by, marker)', () => {
+    const events: StoredEventText[] = DATA.map((v, i) => ({
+      topic: 'é',
+      seq: i + 4,
+      txn: 2,
+      key: `k${i}`,
+      type: 'event',
+      data: textOf(v),
+      contentType: 'application/json',
+      hash: 'ab',
+      time: '2026-01-01T00:00:00.000Z',
+      invalid: true as const,
+    }));
+    const parsed = events.map((e) => ({ ...e, data: JSON.parse(e.data) as JsonValue }));
+    const info = {
+      txn: 2,
+      firstSeq: 4,
+      lastSeq: 4 + DATA.length - 1,
+      count: DATA.length,
+      time: '2026-01-01T00:00:00.000Z',
+      invalidatedBy: 99,
+      reason: 'bad "x"',
+      meta: { '10': 'a', '2': ['ü\n'], t: null },
+      by: 'who é',
+      chain: 'cd'.repeat(32),
+    };
+    expect(txnDetailJson({ ...info, events })).toBe(JSON.stringify({ ...info, events: parsed }));
+    const marker = { ...info, invalidatedBy: null, reason: null, meta: null, by: null, marker: true, events: [] };
+    expect(txnDetailJson(marker)).toBe(JSON.stringify(marker));
   });
 
   it('writes the strings consecutive events share (topic, type, content type, time) right as they change', () => {

@@ -4,14 +4,18 @@
  * process's commits plus a poll on SQLite, SSE on an HTTP store), whose committed
  * batches are serialised once and fanned out to the topic's streams; the feed is torn down when
  * the topic's last stream leaves. A stream that joins first reads its own backlog from its `after`
- * (paged `readEvents`), and goes live once it has reached the feed's position, so each stream gets
- * a gap-free, in-order, duplicate-free tail. An event is serialised before a stream's cursor moves
+ * (paged reads of the log), and goes live once it has reached the feed's position, so each stream gets
+ * a gap-free, in-order, duplicate-free tail. Backlog pages are read with each event's data as the
+ * JSON text the store keeps (store/text-reads.ts) and written from it (`encodeText`), when the
+ * store offers such reads. An event is serialised before a stream's cursor moves
  * past it; when it cannot be (or a store read keeps failing, or sending throws) the stream gets
  * `fail` with an error fit for a client and leaves the hub: it never skips an event silently.
  */
 import { type ErrorBody, TidemarkError, hasErrorCode } from '../model/errors';
+import type { StoredEventText } from '../model/stored-json';
 import type { StoredEvent } from '../model/types';
 import { findTopic } from '../store/find-topic';
+import { type TextReads, textReadsOf } from '../store/text-reads';
 import type { EventStore } from '../store/types';
 
 /** One client stream, as the hub sees it. */
@@ -29,6 +33,11 @@ export interface HubStream {
 export interface SseHubOptions {
   /** One event as stream text; throws when it cannot be serialised. */
   encode: (e: StoredEvent) => string;
+  /**
+   * The same text for an event read with its data as the stored JSON text: backlogs are read so
+   * (store/text-reads.ts) when the store can, and written without parsing the data.
+   */
+  encodeText?: (e: StoredEventText) => string;
   /** Fallback poll interval of each topic's feed, ms (default 1000). */
   pollMs?: number;
   /** Page size of backlog reads (default 1000). */
@@ -65,6 +74,13 @@ interface TopicState {
   feed: Feed | null;
 }
 
+/** A page of a stream's backlog and how its events are serialised. */
+interface Backlog {
+  events: readonly { seq: number }[];
+  next: number | null;
+  encode: (e: { seq: number }) => string;
+}
+
 /** Empty backlog reads in a row, while behind the feed, after which a stream fails (store inconsistency). */
 const MAX_EMPTY_READS = 3;
 
@@ -73,11 +89,14 @@ export class SseHub {
   private readonly pageSize: number;
   private readonly pollMs: number;
   private readonly maxReadFailures: number;
+  /** The store's text reads, when it has them and the options say how to write their events. */
+  private readonly texts: TextReads | null;
 
   constructor(
     private readonly store: EventStore,
     private readonly opts: SseHubOptions,
   ) {
+    this.texts = opts.encodeText ? textReadsOf(store) : null;
     this.pageSize = opts.pageSize ?? 1000;
     this.pollMs = opts.pollMs ?? 1000;
     this.maxReadFailures = opts.maxReadFailures ?? 3;
@@ -186,7 +205,7 @@ export class SseHub {
       feed.pos = events[events.length - 1]!.seq;
       return;
     }
-    const { texts, error } = this.encodeRun(t.topic, events);
+    const { texts, error } = this.encodeRun(t.topic, events, this.opts.encode);
     if (texts.length > 0) {
       // Encoded to UTF-8 once for every stream, not once per socket write.
       const whole = Buffer.from(texts.join(''), 'utf8');
@@ -196,12 +215,16 @@ export class SseHub {
     if (error) this.failFeed(t, feed, error);
   }
 
-  /** Serialises events in order, stopping at the first that fails. */
-  private encodeRun(topic: string, events: StoredEvent[]): { texts: string[]; error: ErrorBody | null } {
+  /** Serialises events in order (by `encode`, default the options'), stopping at the first that fails. */
+  private encodeRun<E extends { seq: number }>(
+    topic: string,
+    events: readonly E[],
+    encode: (e: E) => string,
+  ): { texts: string[]; error: ErrorBody | null } {
     const texts: string[] = [];
     for (const e of events) {
       try {
-        const text = this.opts.encode(e);
+        const text = encode(e);
         if (typeof text !== 'string') throw new TypeError('the serialiser returned no text');
         texts.push(text);
       } catch (err) {
@@ -219,7 +242,7 @@ export class SseHub {
    * Sends to `m` the part of a consecutive run it has not had (`texts[i]` serialises `events[i]`;
    * `whole` is all of `texts` joined, or its UTF-8 bytes). The cursor moves only after `send` returned.
    */
-  private sendRun(m: Member, events: StoredEvent[], texts: string[], whole: string | Buffer): void {
+  private sendRun(m: Member, events: readonly { seq: number }[], texts: string[], whole: string | Buffer): void {
     const first = events[0]!.seq;
     if (m.delivered + 1 < first) {
       // Cannot happen while the hub's invariants hold; refusing beats sending with a hole.
@@ -257,7 +280,7 @@ export class SseHub {
           m.live = true;
           return;
         }
-        const page = await this.store.readEvents(t.topic, { after: m.delivered, limit: this.pageSize });
+        const page = await this.backlog(t.topic, m.delivered);
         if (m.gone) return;
         const events = page.events.filter((e) => e.seq > m.delivered);
         if (events.length > 0) {
@@ -271,7 +294,7 @@ export class SseHub {
             );
           }
           const run = n === events.length ? events : events.slice(0, n);
-          const { texts, error } = this.encodeRun(t.topic, run);
+          const { texts, error } = this.encodeRun(t.topic, run, page.encode);
           if (texts.length > 0) this.sendRun(m, run, texts, texts.join(''));
           if (error) return this.failMember(m, error);
           if (m.gone) return;
@@ -295,6 +318,18 @@ export class SseHub {
     } catch (err) {
       this.failMember(m, this.readError(t.topic, m.delivered, err));
     }
+  }
+
+  /** The page of the log after `after`: from the stored text when the store gives it (`encodeText`). */
+  private async backlog(topic: string, after: number): Promise<Backlog> {
+    const opts = { after, limit: this.pageSize };
+    const { encodeText } = this.opts;
+    if (this.texts !== null && encodeText !== undefined) {
+      const page = await this.texts.readEventsText(topic, opts);
+      return { events: page.events, next: page.next, encode: (e) => encodeText(e as StoredEventText) };
+    }
+    const page = await this.store.readEvents(topic, opts);
+    return { events: page.events, next: page.next, encode: (e) => this.opts.encode(e as StoredEvent) };
   }
 
   /** What a stream is told when reading the store failed: our coded message, or a generic one (logged). */

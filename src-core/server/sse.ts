@@ -25,6 +25,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type ErrorBody, tooManyRequests } from '../model/errors';
 import { stringifyJson } from '../model/json-write';
 import { SEQ_MIN, parseIntegerField } from '../model/parse';
+import { type StoredEventText, eventWriter } from '../model/stored-json';
 import type { StoredEvent } from '../model/types';
 import { callerName } from './auth';
 import type { RouteContext } from './context';
@@ -56,6 +57,17 @@ export function sseEvent(e: StoredEvent): string {
   return `id: ${e.seq}\ndata: ${stringifyJson(e)}\n\n`;
 }
 
+/** Writes the JSON of events read as stored text (one writer: it only remembers repeated strings). */
+const writeEventText = eventWriter();
+
+/**
+ * `sseEvent` of the event with its data parsed, written from the stored data text instead
+ * (model/stored-json.ts): the same text, without parsing and re-serialising the data.
+ */
+export function sseEventText(e: StoredEventText): string {
+  return `id: ${e.seq}\ndata: ${writeEventText(e)}\n\n`;
+}
+
 export function formatSse(events: StoredEvent[]): string {
   let out = '';
   for (const e of events) out += sseEvent(e);
@@ -71,6 +83,7 @@ export function registerSseRoute(app: FastifyInstance, ctx: RouteContext): void 
   const { metrics } = ctx;
   const hub = new SseHub(ctx.store, {
     encode: sseEvent,
+    encodeText: sseEventText,
     pollMs: ctx.ssePollMs,
     log: (err, message) => app.log.error({ err }, message),
     onFeed: (delta) => metrics.sseFeeds.inc(delta),

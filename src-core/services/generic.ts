@@ -6,10 +6,11 @@
 import { TidemarkError } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { ExportSurfaceRequest, LongOperation } from '../model/store-api';
-import type { SurfaceOptions, SurfacePage } from '../model/types';
+import type { SurfaceOptions } from '../model/types';
 import { diffSnapshot } from '../diff/index';
 import type { DiffOptions } from '../diff/types';
-import { SURFACE_CSV_HEADER, surfaceRowsText } from '../export/surface';
+import { SURFACE_CSV_HEADER, surfaceRowsText, surfaceTextRowsText } from '../export/surface';
+import { textReadsOf } from '../store/text-reads';
 import type { EventStore } from '../store/types';
 import { previewInvalidation } from './preview';
 import { repairFromDiff } from './repair';
@@ -41,6 +42,20 @@ export function knownExportTotal(req: ExportSurfaceRequest): boolean {
   return (req.view ?? 'valid') === 'valid' && req.prefix === undefined && req.asOfTxn === undefined;
 }
 
+/** A page of an export: its row count, the cursor after it, and the text of its rows `a` to `b` (exclusive). */
+interface ExportPage {
+  rows: number;
+  next: string | null;
+  text: (a: number, b: number) => string;
+}
+
+/**
+ * Rows written out per piece of text: a page of 10,000 rows written as one string (megabytes,
+ * flattened and encoded whole) cost the server more in garbage collection than in writing it
+ * (docs/bench.md, "Reads", fourth pass); pieces this small stay in the young generation.
+ */
+const EXPORT_PIECE_ROWS = 256;
+
 async function exportSurface(
   store: EventStore,
   topic: string,
@@ -51,7 +66,18 @@ async function exportSurface(
   if (req.view !== undefined) opts.view = req.view;
   if (req.prefix !== undefined) opts.prefix = req.prefix;
   if (req.asOfTxn !== undefined) opts.asOfTxn = req.asOfTxn;
-  const first = await store.surface(topic, opts);
+  // Pages are written from the stored data text when the store gives it (store/text-reads.ts),
+  // a piece of EXPORT_PIECE_ROWS rows at a time.
+  const texts = textReadsOf(store);
+  const page = async (o: SurfaceOptions): Promise<ExportPage> => {
+    if (texts !== null) {
+      const p = await texts.surfaceText(topic, o);
+      return { rows: p.rows.length, next: p.next, text: (a, b) => surfaceTextRowsText(p.rows.slice(a, b), req.format) };
+    }
+    const p = await store.surface(topic, o);
+    return { rows: p.rows.length, next: p.next, text: (a, b) => surfaceRowsText(p.rows.slice(a, b), req.format) };
+  };
+  const first = await page(opts);
   let total: number | null = null;
   if (op.onProgress !== undefined && knownExportTotal(req)) {
     total = await store.topicInfo(topic).then(
@@ -62,14 +88,14 @@ async function exportSurface(
   const state = { rows: 0 };
   async function* text(): AsyncGenerator<string> {
     if (req.format === 'csv') yield SURFACE_CSV_HEADER;
-    let page: SurfacePage = first;
+    let p = first;
     for (;;) {
       if (op.signal?.aborted) throw new TidemarkError('CANCELLED', 'export cancelled');
-      if (page.rows.length > 0) yield surfaceRowsText(page.rows, req.format);
-      state.rows += page.rows.length;
+      for (let i = 0; i < p.rows; i += EXPORT_PIECE_ROWS) yield p.text(i, i + EXPORT_PIECE_ROWS);
+      state.rows += p.rows;
       op.onProgress?.({ done: state.rows, total, unit: 'rows', phase: 'exporting' });
-      if (page.next === null) return;
-      page = await store.surface(topic, { ...opts, after: page.next });
+      if (p.next === null) return;
+      p = await page({ ...opts, after: p.next });
     }
   }
   const it = text();

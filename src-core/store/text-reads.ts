@@ -4,7 +4,7 @@
  * A backend that stores data as text (SQLite, PostgreSQL) offers them beside its `EventStore`
  * methods, with the same options, checks, errors and rows; the others are read the ordinary way.
  */
-import type { EventTextPage, SurfaceTextPage } from '../model/stored-json';
+import type { EventTextPage, SurfaceTextPage, TxnTextDetail } from '../model/stored-json';
 import type { ReadEventsOptions, SurfaceOptions } from '../model/types';
 import type { EventStore } from './types';
 
@@ -13,12 +13,16 @@ export interface TextReads {
   readEventsText(topic: string, opts?: ReadEventsOptions): Promise<EventTextPage>;
   /** `surface` with each row's data as its stored JSON text. */
   surfaceText(topic: string, opts?: SurfaceOptions): Promise<SurfaceTextPage>;
+  /** `getTxn` with each event's data as its stored JSON text. */
+  getTxnText(topic: string, txn: number): Promise<TxnTextDetail>;
 }
 
 /** The store's text reads, or null when it has none. */
 export function textReadsOf(store: EventStore): (EventStore & TextReads) | null {
   const s = store as EventStore & Partial<TextReads>;
-  return typeof s.readEventsText === 'function' && typeof s.surfaceText === 'function'
+  return typeof s.readEventsText === 'function' &&
+    typeof s.surfaceText === 'function' &&
+    typeof s.getTxnText === 'function'
     ? (s as EventStore & TextReads)
     : null;
 }

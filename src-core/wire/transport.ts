@@ -96,7 +96,11 @@ export class WireTransport {
       init.body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
       headers['content-type'] = 'application/json';
     }
-    const res = await this.send(method, path, init);
+    return this.jsonOf<T>(await this.send(method, path, init), what);
+  }
+
+  /** The JSON answer of `res` (a failure reading it is UNAVAILABLE, a body that is not JSON INTERNAL). */
+  async jsonOf<T>(res: Response, what: string): Promise<T> {
     let text: string;
     try {
       text = await res.text();

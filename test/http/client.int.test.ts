@@ -36,6 +36,37 @@ describe('HTTP client', () => {
     await reader.close();
   });
 
+  it('eventPages reads every page in order, one page ahead, and stops when asked', async () => {
+    const events = Array.from({ length: 25 }, (_, i) => ({ key: `p${i % 4}`, data: { i, s: 'é😀' } }));
+    await s.store.append('pages', { events });
+    const reader = openHttpStore({ url: s.url, token: 'r' });
+    const pages: number[][] = [];
+    for await (const p of reader.eventPages('pages', { limit: 10 })) pages.push(p.events.map((e) => e.seq));
+    expect(pages.map((p) => p.length)).toEqual([10, 10, 5]);
+    expect(pages.flat()).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    // The same pages as readEvents, newest first and with a key filter too.
+    const byKey: number[] = [];
+    for await (const p of reader.eventPages('pages', { order: 'desc', key: 'p1', limit: 2 })) {
+      expect(p).toEqual(
+        await s.store.readEvents('pages', { order: 'desc', key: 'p1', limit: 2, before: byKey.at(-1) }),
+      );
+      byKey.push(...p.events.map((e) => e.seq));
+    }
+    expect(byKey).toEqual([22, 18, 14, 10, 6, 2]);
+    let seen = 0;
+    for await (const p of reader.eventPages('pages', { limit: 3 })) {
+      seen += p.events.length;
+      if (seen >= 6) break;
+    }
+    expect(seen).toBe(6);
+    await expect(reader.eventPages('pages', { limit: 0 }).next()).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(reader.eventPages('missing').next()).resolves.toEqual({
+      done: false,
+      value: { events: [], next: null },
+    });
+    await reader.close();
+  });
+
   it('an unreachable server is UNAVAILABLE', async () => {
     const gone = openHttpStore({ url: 'http://127.0.0.1:9' });
     await expect(gone.listTopics()).rejects.toMatchObject({

@@ -39,6 +39,9 @@ function wrapStore(real: SqliteEventStore, w: Wrapper): EventStore {
         // The backend's own tail, run on this proxy so that its reads and feed go through it.
         return (...args: Parameters<EventStore['tail']>) => target.tail.apply(receiver, args);
       }
+      // Only the parsed reads, so what this wrapper does to them is what the server sees (the
+      // server reads backlogs as stored text when a store offers it, store/text-reads.ts).
+      if (prop === 'readEventsText' || prop === 'surfaceText' || prop === 'getTxnText') return undefined;
       if (prop === 'readEvents') {
         return async (...args: Parameters<EventStore['readEvents']>) => {
           maybeFail();

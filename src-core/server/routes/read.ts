@@ -13,13 +13,20 @@ import {
   surfaceOptionsSchema,
   timelineOptionsSchema,
 } from '../../model/options';
-import { type EventTextPage, type SurfaceTextPage, writeEventPage, writeSurfacePage } from '../../model/stored-json';
+import {
+  type EventTextPage,
+  type SurfaceTextPage,
+  writeEventPage,
+  writeSurfacePage,
+  writeTxnDetail,
+} from '../../model/stored-json';
 import type { ListTxnsOptions } from '../../model/types';
 import { textReadsOf } from '../../store/text-reads';
 import type { RouteContext } from '../context';
 import { JsonBytes } from '../json-bytes';
 import { type Query, topicParam, txnParam } from '../params';
 import { optionsFromQuery } from '../query-schema';
+import { NEXT_HEADER } from '../../wire/event-pages';
 
 interface TopicParams {
   Params: { topic: string };
@@ -73,9 +80,16 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
   app.get<TopicParams>('/v1/topics/:topic/events', async (req, reply) => {
     const topic = topicParam(req.params);
     const opts = checkPageOrder(optionsFromQuery(readEventsOptionsSchema, req.query));
-    if (text === null) return store.readEvents(topic, opts);
+    if (text === null) {
+      const page = await store.readEvents(topic, opts);
+      void reply.header(NEXT_HEADER, String(page.next));
+      return page;
+    }
     const page: EventTextPage = await text.readEventsText(topic, opts);
-    return reply.header('content-type', JSON_TYPE).send(pageBytes(page, writeEventPage, guess));
+    return reply
+      .header('content-type', JSON_TYPE)
+      .header(NEXT_HEADER, String(page.next))
+      .send(pageBytes(page, writeEventPage, guess));
   });
 
   app.get<TopicParams>('/v1/topics/:topic/txns', async (req) => {
@@ -83,10 +97,12 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     return store.listTxns(topic, checkPageOrder(optionsFromQuery(listTxnsOptionsSchema, req.query)));
   });
 
-  app.get<TxnParams>('/v1/topics/:topic/txns/:txn', async (req) => {
+  app.get<TxnParams>('/v1/topics/:topic/txns/:txn', async (req, reply) => {
     const topic = topicParam(req.params);
     const txn = txnParam(req.params);
-    return store.getTxn(topic, txn);
+    if (text === null) return store.getTxn(topic, txn);
+    const detail = await text.getTxnText(topic, txn);
+    return reply.header('content-type', JSON_TYPE).send(pageBytes(detail, writeTxnDetail, guess));
   });
 
   app.get<TopicParams>('/v1/topics/:topic/timeline', async (req) => {

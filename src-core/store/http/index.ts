@@ -39,6 +39,7 @@ import {
   SURFACE_OPTION_KEYS,
   TIMELINE_OPTION_KEYS,
 } from '../../model/option-keys';
+import { readEventPages } from '../../wire/event-pages';
 import { paths } from '../../wire/paths';
 import { queryOf } from '../../wire/query';
 import { type StreamTailOptions, tailStream } from '../../wire/sse-tail';
@@ -146,6 +147,29 @@ export class HttpEventStore implements EventStore {
     return this.transport.json<EventPage>('GET', paths.events(validateTopic(topic)), {
       query: queryOf(opts, READ_EVENTS_OPTION_KEYS),
     });
+  }
+
+  /**
+   * Every page of `readEvents(topic, opts)` from the first to the last, in order, with a read-ahead
+   * of one page (wire/event-pages.ts): the next page is asked for as soon as a page's headers
+   * announce its cursor, so the server builds it while this client reads the page in hand. Breaking
+   * out of the loop cancels the page asked ahead.
+   */
+  eventPages(topic: string, opts: ReadEventsOptions = {}): AsyncGenerator<EventPage, void, undefined> {
+    this.open();
+    const path = paths.events(validateTopic(topic));
+    const what = `GET ${path}`;
+    return readEventPages(
+      (o, signal) =>
+        this.transport.send('GET', path, {
+          query: queryOf(o, READ_EVENTS_OPTION_KEYS),
+          headers: { accept: 'application/json' },
+          signal,
+          what,
+        }),
+      (res) => this.transport.jsonOf<EventPage>(res, what),
+      opts,
+    );
   }
 
   async listTxns(topic: string, opts: ListTxnsOptions = {}): Promise<TxnPage> {

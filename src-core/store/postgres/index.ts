@@ -13,7 +13,7 @@ import { badRequest, storeClosed } from '../../model/errors';
 import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
 import { ImportClaims, importGroups } from '../import-run';
 import { importGroupPg } from './import';
-import type { EventTextPage, SurfaceTextPage } from '../../model/stored-json';
+import type { EventTextPage, SurfaceTextPage, TxnTextDetail } from '../../model/stored-json';
 import type {
   AppendOptions,
   AppendRequest,
@@ -285,6 +285,12 @@ export class PostgresEventStore implements EventStore, TextReads {
   async getTxn(topic: string, txn: number): Promise<TxnDetail> {
     this.ensureOpen();
     return read.getTxn(this.db, topic, txn);
+  }
+
+  /** `getTxn` with the data as stored text (store/text-reads.ts). */
+  async getTxnText(topic: string, txn: number): Promise<TxnTextDetail> {
+    this.ensureOpen();
+    return read.getTxnText(this.db, topic, txn);
   }
 
   async timeline(topic: string, opts?: TimelineOptions): Promise<Timeline> {

@@ -6,7 +6,7 @@
  * `order=desc`; both bounds apply in either order), null on the last page. An unknown topic reads as empty.
  */
 import { noSuchTopic, noSuchTxn } from '../../model/errors';
-import type { EventTextPage, StoredEventText } from '../../model/stored-json';
+import type { EventTextPage, StoredEventText, TxnTextDetail } from '../../model/stored-json';
 import type {
   EventPage,
   EventType,
@@ -227,6 +227,17 @@ export async function listTxns(db: Db, topic: string, opts?: ListTxnsOptions): P
 }
 
 export async function getTxn(db: Db, topic: string, txn: number): Promise<TxnDetail> {
+  const { r, evs } = await txnRows(db, topic, txn);
+  return { ...txnInfoOf(r), events: evs.map((e) => eventOf(topic, e)) };
+}
+
+/** The same transaction with each event's data as the stored JSON text (the server writes it unparsed). */
+export async function getTxnText(db: Db, topic: string, txn: number): Promise<TxnTextDetail> {
+  const { r, evs } = await txnRows(db, topic, txn);
+  return { ...txnInfoOf(r), events: evs.map((e) => eventTextOf(topic, e)) };
+}
+
+async function txnRows(db: Db, topic: string, txn: number): Promise<{ r: TxnRow; evs: EventRow[] }> {
   validateTopic(topic);
   validatePositiveInt(txn, 'txn');
   const t = db.t;
@@ -245,5 +256,5 @@ export async function getTxn(db: Db, topic: string, txn: number): Promise<TxnDet
       WHERE e.topic_id = $1 AND e.seq BETWEEN $2 AND $3 ORDER BY e.seq`,
     [r.topic_id, r.first_seq, r.last_seq],
   );
-  return { ...txnInfoOf(r), events: evs.map((e) => eventOf(topic, e)) };
+  return { r, evs };
 }

@@ -30,7 +30,7 @@ import type {
   TxnPage,
 } from '../../model/types';
 import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
-import type { EventTextPage, SurfaceTextPage } from '../../model/stored-json';
+import type { EventTextPage, SurfaceTextPage, TxnTextDetail } from '../../model/stored-json';
 import { validateTopic } from '../../model/validate';
 import { ImportClaims, importGroups } from '../import-run';
 import { importGroup } from './import';
@@ -44,7 +44,16 @@ import { mapSqliteError } from './errors';
 import { HeadCache } from './heads';
 import { applyInvalidation } from './invalidate';
 import { type SqliteOpenOptions, openDatabase } from './open';
-import { type ReadContext, getTxn, listTopics, listTxns, readEvents, readEventsText, topicInfo } from './read';
+import {
+  type ReadContext,
+  getTxn,
+  getTxnText,
+  listTopics,
+  listTxns,
+  readEvents,
+  readEventsText,
+  topicInfo,
+} from './read';
 import { SCHEMA_VERSION } from './schema';
 import { StatementCache, type Statements, prepareStatements } from './statements';
 import { surfacePage, surfacePageText } from './surface';
@@ -230,6 +239,11 @@ export class SqliteEventStore implements EventStore, TextReads {
 
   getTxn(topic: string, txn: number): Promise<TxnDetail> {
     return this.call(() => getTxn(this.ctx, topic, txn));
+  }
+
+  /** `getTxn` with the data as stored text (store/text-reads.ts). */
+  getTxnText(topic: string, txn: number): Promise<TxnTextDetail> {
+    return this.call(() => getTxnText(this.ctx, topic, txn));
   }
 
   timeline(topic: string, opts?: TimelineOptions): Promise<Timeline> {

@@ -6,11 +6,11 @@
  * whether `next` is a cursor or null.
  */
 import { noSuchTopic, noSuchTxn } from '../../model/errors';
-import type { EventTextPage } from '../../model/stored-json';
+import type { EventTextPage, TxnTextDetail } from '../../model/stored-json';
 import type { EventPage, ListTxnsOptions, ReadEventsOptions, TopicInfo, TxnDetail, TxnPage } from '../../model/types';
 import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
 import { eventOf, eventTextOf, topicInfoOf, txnInfoOf } from './rows';
-import { EVENT_COLS, type EventTuple, type StatementCache, type Statements } from './statements';
+import { EVENT_COLS, type EventTuple, type StatementCache, type Statements, type TxnRow } from './statements';
 
 const NO_UPPER = Number.MAX_SAFE_INTEGER;
 
@@ -96,12 +96,22 @@ export function listTxns({ st }: ReadContext, topic: string, opts?: ListTxnsOpti
   return { txns, next: more ? txns[txns.length - 1]!.txn : null };
 }
 
-export function getTxn({ st }: ReadContext, topic: string, txn: number): TxnDetail {
+export function getTxn(ctx: ReadContext, topic: string, txn: number): TxnDetail {
+  const { tr, rows } = txnRows(ctx, topic, txn);
+  return { ...txnInfoOf(tr), events: rows.map((r) => eventOf(topic, r)) };
+}
+
+/** The same transaction with each event's data as the stored JSON text (the server writes it unparsed). */
+export function getTxnText(ctx: ReadContext, topic: string, txn: number): TxnTextDetail {
+  const { tr, rows } = txnRows(ctx, topic, txn);
+  return { ...txnInfoOf(tr), events: rows.map((r) => eventTextOf(topic, r)) };
+}
+
+function txnRows({ st }: ReadContext, topic: string, txn: number): { tr: TxnRow; rows: EventTuple[] } {
   validateTopic(topic);
   validatePositiveInt(txn, 'txn');
   const t = st.topicRow.get(topic);
   const tr = t ? st.txn.get(t.id, txn) : undefined;
   if (!t || !tr) throw noSuchTxn(topic, txn);
-  const events = st.eventsInRange.all(t.id, tr.first_seq, tr.last_seq).map((r) => eventOf(topic, r));
-  return { ...txnInfoOf(tr), events };
+  return { tr, rows: st.eventsInRange.all(t.id, tr.first_seq, tr.last_seq) };
 }

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { EventPage, ReadEventsOptions } from '../model/types';
+import { NEXT_HEADER, nextOfHeader, readEventPages } from './event-pages';
+
+/** A fake server of `pages` pages of 2 events; records each request and whether it was aborted. */
+function fakeServer(pages: number, header: boolean) {
+  const asked: { opts: ReadEventsOptions; signal: AbortSignal }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const send = (opts: ReadEventsOptions, signal: AbortSignal): Promise<Response> => {
+    asked.push({ opts, signal });
+    const desc = opts.order === 'desc';
+    const cursor = desc ? (opts.before ?? pages * 2 + 1) : (opts.after ?? 0);
+    const seqs = desc ? [cursor - 1, cursor - 2] : [cursor + 1, cursor + 2];
+    const last = desc ? seqs[1]! <= 1 : seqs[1]! >= pages * 2;
+    const page: EventPage = {
+      events: seqs.map((seq) => ({ seq }) as EventPage['events'][number]),
+      next: last ? null : seqs[1]!,
+    };
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    const headers: Record<string, string> = header ? { [NEXT_HEADER]: String(page.next) } : {};
+    return Promise.resolve(new Response(JSON.stringify(page), { headers }));
+  };
+  const parse = async (res: Response): Promise<EventPage> => {
+    const page = JSON.parse(await res.text()) as EventPage;
+    inFlight--;
+    return page;
+  };
+  return { send, parse, asked, maxInFlight: () => maxInFlight };
+}
+
+describe('nextOfHeader', () => {
+  it('reads a seq or null, and nothing else', () => {
+    expect(nextOfHeader('17')).toBe(17);
+    expect(nextOfHeader('null')).toBeNull();
+    for (const v of [null, undefined, '', '-1', '1.5', ' 1', 'abc', '99999999999999999']) {
+      expect(nextOfHeader(v), String(v)).toBeUndefined();
+    }
+  });
+});
+
+describe('readEventPages', () => {
+  it('yields every page in order, asking for the next one before the page in hand is parsed', async () => {
+    const s = fakeServer(4, true);
+    const seqs: number[] = [];
+    for await (const p of readEventPages(s.send, s.parse, { limit: 2 })) {
+      seqs.push(...p.events.map((e) => e.seq));
+      // The page after this one is asked already (read-ahead), never more than one.
+      expect(s.asked.length).toBe(Math.min(seqs.length / 2 + 1, 4));
+    }
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(s.asked.map((a) => a.opts)).toEqual([
+      { limit: 2 },
+      { limit: 2, after: 2 },
+      { limit: 2, after: 4 },
+      { limit: 2, after: 6 },
+    ]);
+    expect(s.maxInFlight()).toBe(2);
+  });
+
+  it('pages newest first by `before`', async () => {
+    const s = fakeServer(2, true);
+    const seqs: number[] = [];
+    for await (const p of readEventPages(s.send, s.parse, { order: 'desc', limit: 2 })) {
+      seqs.push(...p.events.map((e) => e.seq));
+    }
+    expect(seqs).toEqual([4, 3, 2, 1]);
+    expect(s.asked[1]!.opts).toEqual({ order: 'desc', limit: 2, before: 3 });
+  });
+
+  it('without the header, asks for each page after the last one is read (no read-ahead)', async () => {
+    const s = fakeServer(3, false);
+    const seqs: number[] = [];
+    for await (const p of readEventPages(s.send, s.parse, { limit: 2 })) {
+      seqs.push(...p.events.map((e) => e.seq));
+      expect(s.asked.length).toBe(seqs.length / 2);
+    }
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(s.maxInFlight()).toBe(1);
+  });
+
+  it('stopping early aborts the page asked ahead', async () => {
+    const s = fakeServer(5, true);
+    for await (const p of readEventPages(s.send, s.parse, { limit: 2 })) {
+      if (p.events[0]!.seq === 3) break;
+    }
+    expect(s.asked.length).toBe(3);
+    expect(s.asked.map((a) => a.signal.aborted)).toEqual([false, false, true]);
+  });
+
+  it('a failed page is thrown where it is read; one asked ahead that fails after a stop is ignored', async () => {
+    let n = 0;
+    const failing = (): Promise<Response> =>
+      ++n === 1
+        ? Promise.resolve(new Response('{"events":[],"next":5}', { headers: { [NEXT_HEADER]: '5' } }))
+        : Promise.reject(new Error('boom'));
+    const parse = async (res: Response): Promise<EventPage> => JSON.parse(await res.text()) as EventPage;
+    const it = readEventPages(failing, parse);
+    expect((await it.next()).value).toEqual({ events: [], next: 5 });
+    await expect(it.next()).rejects.toThrow('boom');
+    n = 0;
+    const stopped = readEventPages(failing, parse);
+    await stopped.next();
+    await stopped.return(undefined);
+    await new Promise((r) => setTimeout(r, 10)); // no unhandled rejection reaches vitest
+  });
+});
