@@ -2,10 +2,10 @@
  * `diffSnapshot`: the surface of a topic compared key by key with an upstream snapshot. The
  * snapshot is parsed as a stream and spilled into a temporary SQLite file (spill.ts: appended in
  * file order, then sorted by key in a worker thread, duplicates reported), then merged in key
- * order with the store's surface, read in pages of 10,000 (`compareKeys` order on both sides), so a
- * million records need neither a million objects in memory nor a frozen event loop: the work
- * yields every ~25 ms, honours an AbortSignal (CANCELLED) and reports progress (bytes while
- * loading, rows while comparing). The spill (its worker thread and temp file) starts when the
+ * order with the store's surface, read in pages (surface-reader.ts; `compareKeys` order on both
+ * sides), so a million records need neither a million objects in memory nor a frozen event loop:
+ * the work yields every ~25 ms, honours an AbortSignal (CANCELLED) and reports progress (bytes
+ * while loading, rows while comparing). The spill (its worker thread and temp file) starts when the
  * first snapshot byte arrives, not before, and is always removed. Rows: the first `limit`
  * non-equal rows in key order (equal rows only with `includeEqual`); `onRow` sees all of them.
  * CSV takes a fast path: rows stay cell arrays until a DiffRow needs the record as an object, and
@@ -42,7 +42,7 @@ import {
 } from './options';
 import { Pacer, cancelled } from './pacer';
 import { parseSnapshot } from './parse';
-import { SnapshotSpill, SpillBatch, type SpilledRow } from './spill';
+import { SnapshotSpill, SpillBatch, type SpilledRows } from './spill';
 import { type SurfacePageRows, SurfaceReader, parsedRow } from './surface-reader';
 import type { Chunk, DiffOptions, SnapshotSource } from './types';
 
@@ -50,8 +50,13 @@ export type { DiffOptions, SnapshotSource, SnapshotRecord, Chunk } from './types
 export { DIFF_ROWS_MAX } from './types';
 
 const BATCH = 5_000;
-/** Most surface rows read ahead while the snapshot is sorted. */
-const READ_AHEAD_ROWS = 50_000;
+/**
+ * Most surface rows read ahead while the snapshot is sorted: one page, the first (64 rows: see
+ * surface-reader.ts). Rows read ahead all live until the merge; 50,000 of them made V8 allocate
+ * every later page of the store's rows straight into the old generation, freed only by full
+ * collections (docs/bench.md, "Wall, fourth pass").
+ */
+const READ_AHEAD_ROWS = 1;
 /**
  * Most CSV bytes parsed at a time. A slice's rows all live until the loader has passed them, so
  * with 64 KiB slices V8 saw nearly every row of the first slices survive its first scavenges (the
@@ -287,7 +292,7 @@ async function merge(
   const signal = pacer.op.signal;
   let page: SurfacePageRows | null = await surface.next();
   let pi = 0;
-  let batch: SpilledRow[] | null = await spill.next(signal, cancelled);
+  let batch: SpilledRows | null = await spill.next(signal, cancelled);
   let si = 0;
   for (let iter = 0; ; iter++) {
     if (page !== null && pi >= page.rows.length) {
@@ -295,24 +300,24 @@ async function merge(
       pi = 0;
       continue;
     }
-    if (batch !== null && si >= batch.length) {
+    if (batch !== null && si >= batch.keys.length) {
       batch = await spill.next(signal, cancelled);
       si = 0;
       continue;
     }
     const stKey: string | undefined = page?.rows[pi]?.key;
-    const sn: SpilledRow | undefined = batch?.[si];
-    if (stKey === undefined && sn === undefined) break;
-    const c = stKey === undefined ? -1 : sn === undefined ? 1 : compareKeys(sn[0], stKey);
+    const snKey: string | undefined = batch?.keys[si];
+    if (stKey === undefined && snKey === undefined) break;
+    const c = stKey === undefined ? -1 : snKey === undefined ? 1 : compareKeys(snKey, stKey);
     let pending: void | Promise<void> = undefined;
     if (c < 0) {
       summary.missingInStore++;
       pending = keep({
-        key: sn![0],
+        key: snKey!,
         status: 'missingInStore',
         fields: [],
         store: null,
-        snapshot: decoder.record(sn![1]),
+        snapshot: decoder.record(batch!.values[si]),
       });
       si++;
       done++;
@@ -330,7 +335,7 @@ async function merge(
       done++;
     } else {
       summary.surfaceRows++;
-      const parsed = sn![1];
+      const parsed = batch!.values[si];
       const p = page!;
       // A text row equal by its text needs no parse (csv-text.ts); otherwise parse and compare.
       const same = p.text && decoder.sameText !== undefined && decoder.sameText(p.rows[pi]!.data, parsed);

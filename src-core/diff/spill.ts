@@ -25,7 +25,7 @@ import { Worker } from 'node:worker_threads';
 import { compareKeys } from '../model/canonical';
 import { TidemarkError, badRequest } from '../model/errors';
 import { sqliteModuleFile } from './spill-sqlite';
-import { type SpilledRow, spillText, spilledRow } from './spill-text';
+import { type SpilledRows, spillText, spilledRows } from './spill-text';
 
 /**
  * Records on their way to the spill, each turned into what the worker is sent as it is added (its
@@ -67,7 +67,7 @@ export class SpillBatch {
   }
 }
 
-export type { SpilledRow } from './spill-text';
+export type { SpilledRows } from './spill-text';
 
 interface Where {
   n: number;
@@ -359,7 +359,7 @@ export class SnapshotSpill {
    * after the last. The worker reads them from the sorted table, so the caller's thread only
    * splits one text per batch.
    */
-  async next(signal: AbortSignal | undefined, cancelled: () => Error): Promise<SpilledRow[] | null> {
+  async next(signal: AbortSignal | undefined, cancelled: () => Error): Promise<SpilledRows | null> {
     const worker = this.worker;
     if (worker === null) return null;
     if (!this.sorted) throw new TidemarkError('INTERNAL', 'the spill is not sorted yet');
@@ -368,8 +368,7 @@ export class SnapshotSpill {
       const text = this.batches.shift();
       if (text === undefined) return null;
       if (!this.ended) worker.postMessage({ more: true });
-      const rows = text === '' ? [] : text.split('\n').map(spilledRow);
-      if (rows.length > 0) return rows;
+      if (text !== '') return spilledRows(text);
     }
   }
 
