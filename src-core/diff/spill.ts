@@ -175,8 +175,9 @@ function sort() {
     sorted = db.prepare('SELECT ' + ROW + ' FROM snap ORDER BY n').pluck(true).iterate();
     return { sorted: true };
   }
-  db.exec('CREATE TABLE sorted (key TEXT PRIMARY KEY, n INTEGER NOT NULL, line INTEGER, rec TEXT NOT NULL) WITHOUT ROWID');
-  const copied = db.prepare('INSERT OR IGNORE INTO sorted SELECT key, n, line, rec FROM snap ORDER BY key').run().changes;
+  // Only the key and kept text: a record's number and line are read from snap, for a duplicate.
+  db.exec('CREATE TABLE sorted (key TEXT PRIMARY KEY, rec TEXT NOT NULL) WITHOUT ROWID');
+  const copied = db.prepare('INSERT OR IGNORE INTO sorted SELECT key, rec FROM snap ORDER BY key').run().changes;
   if (copied !== count) {
     const dup = db.prepare('SELECT key FROM snap GROUP BY key HAVING count(*) > 1 ORDER BY min(n) LIMIT 1').get();
     const two = db.prepare('SELECT n, line FROM snap WHERE key = ? ORDER BY n LIMIT 2').all(dup.key);
