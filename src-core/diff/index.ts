@@ -238,7 +238,7 @@ async function loadCsv(
   // are most of what the diff's load adds to parsing; see docs/bench.md).
   for await (const rows of batches) {
     for (const r of rows) {
-      const key = checkKey(r.cells[keyIndex]!, spec.keyField, `record ${r.n} (line ${r.line})`);
+      const key = checkKey(r.cells[keyIndex]!, spec.keyField, () => `record ${r.n} (line ${r.line})`);
       if (loader.add(key, r.n, r.line, r.cells)) await loader.send();
     }
   }

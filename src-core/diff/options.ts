@@ -171,15 +171,20 @@ function checkNames(names: string[] | undefined, what: string): string[] {
 export function recordKey(record: Record<string, JsonValue>, keyField: string, where: string): string {
   if (!Object.hasOwn(record, keyField)) throw badRequest(`${where}: has no ${JSON.stringify(keyField)} field`);
   const v = record[keyField];
-  if (typeof v === 'string') return checkKey(v, keyField, where);
+  if (typeof v === 'string') return checkKey(v, keyField, () => where);
   if (typeof v === 'number') return JSON.stringify(v);
   throw badRequest(`${where}: the key ${JSON.stringify(keyField)} must be a string or a number, got ${describe(v)}`);
 }
 
-/** A key must be non-empty, well-formed Unicode (it is compared byte for byte with the store's). */
-export function checkKey(key: string, keyField: string, where: string): string {
-  if (key === '') throw badRequest(`${where}: the key ${JSON.stringify(keyField)} is empty`);
-  if (!key.isWellFormed()) throw badRequest(`${where}: the key ${JSON.stringify(keyField)} is not well-formed Unicode`);
+/**
+ * A key must be non-empty, well-formed Unicode (it is compared byte for byte with the store's).
+ * `where` names the record, asked for only when the key is refused (a CSV load checks a million
+ * keys and refuses none).
+ */
+export function checkKey(key: string, keyField: string, where: () => string): string {
+  if (key === '') throw badRequest(`${where()}: the key ${JSON.stringify(keyField)} is empty`);
+  if (!key.isWellFormed())
+    throw badRequest(`${where()}: the key ${JSON.stringify(keyField)} is not well-formed Unicode`);
   return key;
 }
 
