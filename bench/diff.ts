@@ -61,6 +61,8 @@ export interface ChildResult {
   phases: Record<string, Omit<Peaks, 'rss'>>;
   /** Wall time per phase, ms. */
   phaseMs?: Record<string, number>;
+  /** When each phase began, ms since the child started (performance.now(): lines up with --trace-gc). */
+  phaseAt?: Record<string, number>;
   summary?: DiffSummary;
   records?: number;
   surfaceRows?: number;
@@ -142,6 +144,8 @@ export class Sampler {
   readonly peak = { anon: 0, file: 0, heap: 0 };
   /** Wall time spent in each phase, ms. */
   readonly phaseMs: Record<string, number> = {};
+  /** When each phase first began, ms since the process started. */
+  readonly phaseAt: Record<string, number> = {};
   private since = performance.now();
   private readonly timer = setInterval(() => this.sample(), 20);
 
@@ -161,6 +165,7 @@ export class Sampler {
     this.sample();
     this.lap();
     this.phase = phase;
+    this.phaseAt[phase] ??= performance.now();
   }
 
   private lap(): void {
@@ -226,6 +231,7 @@ async function child(mode: string, db: string, snap: string, topic = TOPIC): Pro
   result.peaks = { rss: process.resourceUsage().maxRSS * 1024, ...sampler.peak };
   result.phases = sampler.phases;
   result.phaseMs = sampler.phaseMs;
+  result.phaseAt = sampler.phaseAt;
   await store.close();
   process.stdout.write(JSON.stringify(result) + '\n');
 }

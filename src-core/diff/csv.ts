@@ -27,6 +27,8 @@ export interface CsvHooks {
   onBytes?: (bytes: number) => void;
   /** Gets the header before the first record (may throw to stop). */
   onHeader?: (columns: string[]) => void;
+  /** Most bytes handed to the parser at a time (default utf8.ts's slice). */
+  sliceBytes?: number;
 }
 
 const tick = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
@@ -97,7 +99,7 @@ export async function* parseCsvBatches(body: AsyncIterable<Chunk>, hooks: CsvHoo
   }
 
   try {
-    for await (const bytes of utf8Chunks(body, hooks.onBytes)) {
+    for await (const bytes of utf8Chunks(body, hooks.onBytes, hooks.sliceBytes)) {
       parser.write(bytes);
       // Parsing is synchronous; errors are emitted on the next tick.
       await tick();

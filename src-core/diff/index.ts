@@ -2,10 +2,10 @@
  * `diffSnapshot`: the surface of a topic compared key by key with an upstream snapshot. The
  * snapshot is parsed as a stream and spilled into a temporary SQLite file (spill.ts: appended in
  * file order, then sorted by key in a worker thread, duplicates reported), then merged in key
- * order with the store's surface, read in pages of 10,000 (`compareKeys` order on both sides), so a
- * million records need neither a million objects in memory nor a frozen event loop: the work
- * yields every ~25 ms, honours an AbortSignal (CANCELLED) and reports progress (bytes while
- * loading, rows while comparing). The spill (its worker thread and temp file) starts when the
+ * order with the store's surface, read in pages (surface-reader.ts; `compareKeys` order on both
+ * sides), so a million records need neither a million objects in memory nor a frozen event loop:
+ * the work yields every ~25 ms, honours an AbortSignal (CANCELLED) and reports progress (bytes
+ * while loading, rows while comparing). The spill (its worker thread and temp file) starts when the
  * first snapshot byte arrives, not before, and is always removed. Rows: the first `limit`
  * non-equal rows in key order (equal rows only with `includeEqual`); `onRow` sees all of them.
  * CSV takes a fast path: rows stay cell arrays until a DiffRow needs the record as an object, and
@@ -42,7 +42,7 @@ import {
 } from './options';
 import { Pacer, cancelled } from './pacer';
 import { parseSnapshot } from './parse';
-import { SnapshotSpill, type SpillRow, type SpilledRow } from './spill';
+import { SnapshotSpill, SpillBatch, type SpilledRows } from './spill';
 import { type SurfacePageRows, SurfaceReader, parsedRow } from './surface-reader';
 import type { Chunk, DiffOptions, SnapshotSource } from './types';
 
@@ -50,8 +50,20 @@ export type { DiffOptions, SnapshotSource, SnapshotRecord, Chunk } from './types
 export { DIFF_ROWS_MAX } from './types';
 
 const BATCH = 5_000;
-/** Most surface rows read ahead while the snapshot is sorted. */
-const READ_AHEAD_ROWS = 50_000;
+/**
+ * Most surface rows read ahead while the snapshot is sorted: one page, the first (64 rows: see
+ * surface-reader.ts). Rows read ahead all live until the merge; 50,000 of them made V8 allocate
+ * every later page of the store's rows straight into the old generation, freed only by full
+ * collections (docs/bench.md, "Wall, fourth pass").
+ */
+const READ_AHEAD_ROWS = 1;
+/**
+ * Most CSV bytes parsed at a time. A slice's rows all live until the loader has passed them, so
+ * with 64 KiB slices V8 saw nearly every row of the first slices survive its first scavenges (the
+ * young generation starts small) and allocated the parser's rows in the old generation from then
+ * on: the load's main thread spent more time collecting garbage than parsing.
+ */
+const CSV_SLICE_BYTES = 16 * 1024;
 
 /** Progress reports and cancellation (model/store-api.ts `LongOperation`). */
 export type DiffOperation = LongOperation;
@@ -139,7 +151,7 @@ async function* onFirstByte(body: AsyncIterable<Chunk>, first: () => unknown): A
 
 /** Batches rows into the spill, yielding and reporting progress as it goes. */
 class Loader {
-  private batch: SpillRow[] = [];
+  private batch = new SpillBatch(BATCH);
   bytes = 0;
   constructor(
     private readonly spill: SnapshotSpill,
@@ -152,16 +164,16 @@ class Loader {
   };
 
   /** Adds a row to the batch; true when the batch is to be sent now (`send`). */
-  add(row: SpillRow): boolean {
-    this.batch.push(row);
-    return this.batch.length >= BATCH || ((row.n & 255) === 0 && this.pacer.due());
+  add(key: string, n: number, line: number | null, value: unknown): boolean {
+    const batch = this.batch;
+    batch.add(key, n, line, value);
+    return batch.length >= BATCH || ((n & 255) === 0 && this.pacer.due());
   }
 
   /** Sends the batch to the spill, then yields and reports progress if the slice is up. */
   async send(): Promise<void> {
     this.pacer.check();
-    await this.spill.add(this.batch, this.pacer.op.signal, cancelled);
-    this.batch = [];
+    await this.spill.add(this.take(), this.pacer.op.signal, cancelled);
     if (this.pacer.due()) {
       this.pacer.progress({ done: this.bytes, total: this.total, unit: 'bytes', phase: 'load' });
       await this.pacer.yield();
@@ -170,9 +182,14 @@ class Loader {
 
   async finish(): Promise<void> {
     this.pacer.check();
-    await this.spill.add(this.batch, this.pacer.op.signal, cancelled);
-    this.batch = [];
+    await this.spill.add(this.take(), this.pacer.op.signal, cancelled);
     this.pacer.flush({ done: this.bytes, total: this.total ?? this.bytes, unit: 'bytes', phase: 'load' });
+  }
+
+  private take(): SpillBatch {
+    const b = this.batch;
+    this.batch = new SpillBatch(BATCH);
+    return b;
   }
 }
 
@@ -188,7 +205,7 @@ async function loadJson(
     const where = r.line === undefined ? `record ${r.n}` : `record ${r.n} (line ${r.line})`;
     const key = recordKey(r.record, spec.keyField, where);
     const value = map === null ? r.record : mapRecord(r.record, map, where);
-    if (loader.add({ key, n: r.n, line: r.line ?? null, value })) await loader.send();
+    if (loader.add(key, r.n, r.line ?? null, value)) await loader.send();
   }
   await loader.finish();
   // `parsed` is always a spilled value, a record here.
@@ -210,6 +227,7 @@ async function loadCsv(
   let keyIndex = -1;
   const batches = parseCsvBatches(source.body, {
     onBytes: loader.onBytes,
+    sliceBytes: CSV_SLICE_BYTES,
     onHeader: (h) => {
       header = mapColumns(h, map);
       checkCsvColumns(header, spec);
@@ -220,8 +238,8 @@ async function loadCsv(
   // are most of what the diff's load adds to parsing; see docs/bench.md).
   for await (const rows of batches) {
     for (const r of rows) {
-      const key = checkKey(r.cells[keyIndex]!, spec.keyField, `record ${r.n} (line ${r.line})`);
-      if (loader.add({ key, n: r.n, line: r.line, value: r.cells })) await loader.send();
+      const key = checkKey(r.cells[keyIndex]!, spec.keyField, () => `record ${r.n} (line ${r.line})`);
+      if (loader.add(key, r.n, r.line, r.cells)) await loader.send();
     }
   }
   await loader.finish();
@@ -274,7 +292,7 @@ async function merge(
   const signal = pacer.op.signal;
   let page: SurfacePageRows | null = await surface.next();
   let pi = 0;
-  let batch: SpilledRow[] | null = await spill.next(signal, cancelled);
+  let batch: SpilledRows | null = await spill.next(signal, cancelled);
   let si = 0;
   for (let iter = 0; ; iter++) {
     if (page !== null && pi >= page.rows.length) {
@@ -282,24 +300,24 @@ async function merge(
       pi = 0;
       continue;
     }
-    if (batch !== null && si >= batch.length) {
+    if (batch !== null && si >= batch.keys.length) {
       batch = await spill.next(signal, cancelled);
       si = 0;
       continue;
     }
     const stKey: string | undefined = page?.rows[pi]?.key;
-    const sn: SpilledRow | undefined = batch?.[si];
-    if (stKey === undefined && sn === undefined) break;
-    const c = stKey === undefined ? -1 : sn === undefined ? 1 : compareKeys(sn[0], stKey);
+    const snKey: string | undefined = batch?.keys[si];
+    if (stKey === undefined && snKey === undefined) break;
+    const c = stKey === undefined ? -1 : snKey === undefined ? 1 : compareKeys(snKey, stKey);
     let pending: void | Promise<void> = undefined;
     if (c < 0) {
       summary.missingInStore++;
       pending = keep({
-        key: sn![0],
+        key: snKey!,
         status: 'missingInStore',
         fields: [],
         store: null,
-        snapshot: decoder.record(sn![1]),
+        snapshot: decoder.record(batch!.values[si]),
       });
       si++;
       done++;
@@ -317,7 +335,7 @@ async function merge(
       done++;
     } else {
       summary.surfaceRows++;
-      const parsed = sn![1];
+      const parsed = batch!.values[si];
       const p = page!;
       // A text row equal by its text needs no parse (csv-text.ts); otherwise parse and compare.
       const same = p.text && decoder.sameText !== undefined && decoder.sameText(p.rows[pi]!.data, parsed);

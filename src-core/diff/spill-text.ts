@@ -6,8 +6,17 @@
  * row in JavaScript. Pure.
  */
 
-/** A row coming back, in key order: its key and the kept value (parsed again). */
-export type SpilledRow = [key: string, value: unknown];
+/**
+ * Rows coming back, in key order: their keys and kept values (parsed again), index for index. Two
+ * arrays rather than a [key, value] pair per row: a batch's pairs all lived until the merge had
+ * passed them, and V8, seeing nearly all of the first batch's pairs survive a scavenge, allocated
+ * every later pair in the old generation, which then kept each row's cells alive until a full
+ * collection (docs/bench.md, "Wall, fourth pass").
+ */
+export interface SpilledRows {
+  keys: string[];
+  values: unknown[];
+}
 
 /** Separates the fields of a spilled row; a newline separates rows. */
 export const ROW_SEP = '\u0001';
@@ -33,20 +42,24 @@ export function spillText(value: unknown): string {
 }
 
 /**
- * A sorted row as the worker's SQL writes it: the key and the kept text (`spillText`), separated
- * by ROW_SEP. A key holding ROW_SEP or a newline, or starting with \u0002, comes as \u0002 and its
- * JSON text. (Record numbers and lines are not read back: only a duplicate key's message names
- * them, and the worker finds that itself.)
+ * Sorted rows as the worker's SQL writes them, one per line: the key and the kept text
+ * (`spillText`), separated by ROW_SEP. A key holding ROW_SEP or a newline, or starting with
+ * \u0002, comes as \u0002 and its JSON text. (Record numbers and lines are not read back: only a
+ * duplicate key's message names them, and the worker finds that itself.)
  */
-export function spilledRow(row: string): SpilledRow {
-  const parts = row.split(ROW_SEP);
-  const k = parts[0]!;
-  const key = k.charCodeAt(0) === 2 ? (JSON.parse(k.slice(1)) as string) : k;
-  if (parts[1] === 'c') {
-    // The cells: the parts after the key and the flag, moved down in place (no second array).
-    parts.copyWithin(0, 2);
-    parts.length -= 2;
-    return [key, parts];
+export function spilledRows(text: string): SpilledRows {
+  const keys: string[] = [];
+  const values: unknown[] = [];
+  for (const row of text.split('\n')) {
+    const parts = row.split(ROW_SEP);
+    const k = parts[0]!;
+    keys.push(k.charCodeAt(0) === 2 ? (JSON.parse(k.slice(1)) as string) : k);
+    if (parts[1] === 'c') {
+      // The cells: the parts after the key and the flag, moved down in place (no second array).
+      parts.copyWithin(0, 2);
+      parts.length -= 2;
+      values.push(parts);
+    } else values.push(JSON.parse(parts[2]!));
   }
-  return [key, JSON.parse(parts[2]!)];
+  return { keys, values };
 }

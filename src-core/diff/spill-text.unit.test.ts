@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROW_SEP, spillText, spilledRow } from './spill-text';
+import { ROW_SEP, spillText, spilledRows } from './spill-text';
 
 /** A sorted row as the spill worker's SQL builds it. */
 const row = (key: string, value: unknown): string => {
@@ -28,6 +28,11 @@ describe('spill text', () => {
       ['\u{1F600}', ['\u{1F600}']],
       ['k', ['']],
     ];
-    for (const [key, value] of cases) expect(spilledRow(row(key, value))).toEqual([key, value]);
+    for (const [key, value] of cases) expect(spilledRows(row(key, value))).toEqual({ keys: [key], values: [value] });
+    // A batch: the rows run together, one per line.
+    expect(spilledRows(cases.map(([key, value]) => row(key, value)).join('\n'))).toEqual({
+      keys: cases.map(([key]) => key),
+      values: cases.map(([, value]) => value),
+    });
   });
 });

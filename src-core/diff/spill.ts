@@ -25,17 +25,49 @@ import { Worker } from 'node:worker_threads';
 import { compareKeys } from '../model/canonical';
 import { TidemarkError, badRequest } from '../model/errors';
 import { sqliteModuleFile } from './spill-sqlite';
-import { type SpilledRow, spillText, spilledRow } from './spill-text';
+import { type SpilledRows, spillText, spilledRows } from './spill-text';
 
-/** A record going into the spill: its key, number, line, and the value kept (record or cells). */
-export interface SpillRow {
-  key: string;
-  n: number;
-  line: number | null;
-  value: unknown;
+/**
+ * Records on their way to the spill, each turned into what the worker is sent as it is added (its
+ * key and kept text run onto the batch's two texts, its number, line and lengths into `meta`), so
+ * the parsed record and its cells die young instead of living until the batch is sent (a third
+ * fewer bytes surviving the load phase's scavenges: docs/bench.md, "Wall, fourth pass").
+ */
+export class SpillBatch {
+  private keys = '';
+  private recs = '';
+  private meta: Float64Array<ArrayBuffer>;
+  /** Records added. */
+  length = 0;
+  /** Characters of keys and kept texts added. */
+  chars = 0;
+
+  constructor(readonly capacity: number) {
+    this.meta = new Float64Array(capacity * 4);
+  }
+
+  /** Adds a record: its key, number, line and the value kept (a record, or a CSV row's cells). */
+  add(key: string, n: number, line: number | null, value: unknown): void {
+    if (this.length === this.capacity) throw new TidemarkError('INTERNAL', 'a spill batch is full');
+    const rec = spillText(value);
+    this.keys += key;
+    this.recs += rec;
+    const i = this.length++ * 4;
+    this.meta[i] = n;
+    this.meta[i + 1] = line ?? -1;
+    this.meta[i + 2] = key.length;
+    this.meta[i + 3] = rec.length;
+    this.chars += key.length + rec.length;
+  }
+
+  /** The message for the worker (the batch is spent: its meta's buffer is transferred). */
+  message(id: number): { id: number; keys: string; recs: string; meta: Float64Array<ArrayBuffer> } {
+    const meta = this.length * 4 === this.meta.length ? this.meta : this.meta.slice(0, this.length * 4);
+    return { id, keys: this.keys, recs: this.recs, meta };
+  }
 }
 
-export type { SpilledRow } from './spill-text';
+export type { SpilledRows } from './spill-text';
 
 interface Where {
   n: number;
@@ -143,8 +175,9 @@ function sort() {
     sorted = db.prepare('SELECT ' + ROW + ' FROM snap ORDER BY n').pluck(true).iterate();
     return { sorted: true };
   }
-  db.exec('CREATE TABLE sorted (key TEXT PRIMARY KEY, n INTEGER NOT NULL, line INTEGER, rec TEXT NOT NULL) WITHOUT ROWID');
-  const copied = db.prepare('INSERT OR IGNORE INTO sorted SELECT key, n, line, rec FROM snap ORDER BY key').run().changes;
+  // Only the key and kept text: a record's number and line are read from snap, for a duplicate.
+  db.exec('CREATE TABLE sorted (key TEXT PRIMARY KEY, rec TEXT NOT NULL) WITHOUT ROWID');
+  const copied = db.prepare('INSERT OR IGNORE INTO sorted SELECT key, rec FROM snap ORDER BY key').run().changes;
   if (copied !== count) {
     const dup = db.prepare('SELECT key FROM snap GROUP BY key HAVING count(*) > 1 ORDER BY min(n) LIMIT 1').get();
     const two = db.prepare('SELECT n, line FROM snap WHERE key = ? ORDER BY n LIMIT 2').all(dup.key);
@@ -287,30 +320,17 @@ export class SnapshotSpill {
     }
   }
 
-  /** Sends rows (record numbers ascending) to be written; waits while too many are in flight. */
-  async add(rows: SpillRow[], signal: AbortSignal | undefined, cancelled: () => Error): Promise<void> {
-    if (rows.length === 0) return;
+  /** Sends a batch (record numbers ascending) to be written; waits while too many are in flight. */
+  async add(batch: SpillBatch, signal: AbortSignal | undefined, cancelled: () => Error): Promise<void> {
+    if (batch.length === 0) return;
     const worker = this.start();
     if (worker === null) throw cancelled();
     await this.waitUntil(() => this.sent - this.acked < IN_FLIGHT, signal, cancelled);
-    const id = ++this.sent;
     // Three values per batch, not 20,000: cloning a string is a copy, cloning many small values is
-    // not. Each value becomes its text here (`spillText`, what the spill keeps); the worker only slices.
-    const meta = new Float64Array(rows.length * 4);
-    let keys = '';
-    let recs = '';
-    let i = 0;
-    for (const r of rows) {
-      const rec = spillText(r.value);
-      keys += r.key;
-      recs += rec;
-      meta[i++] = r.n;
-      meta[i++] = r.line ?? -1;
-      meta[i++] = r.key.length;
-      meta[i++] = rec.length;
-    }
-    worker.postMessage({ id, keys, recs, meta }, [meta.buffer]);
-    this.count += rows.length;
+    // not. Each value became its text when added (`spillText`, what the spill keeps); the worker only slices.
+    const m = batch.message(++this.sent);
+    worker.postMessage(m, [m.meta.buffer]);
+    this.count += batch.length;
   }
 
   /** Waits for every row, sorts by key in the worker; BAD_REQUEST on a duplicate key. */
@@ -340,7 +360,7 @@ export class SnapshotSpill {
    * after the last. The worker reads them from the sorted table, so the caller's thread only
    * splits one text per batch.
    */
-  async next(signal: AbortSignal | undefined, cancelled: () => Error): Promise<SpilledRow[] | null> {
+  async next(signal: AbortSignal | undefined, cancelled: () => Error): Promise<SpilledRows | null> {
     const worker = this.worker;
     if (worker === null) return null;
     if (!this.sorted) throw new TidemarkError('INTERNAL', 'the spill is not sorted yet');
@@ -349,8 +369,7 @@ export class SnapshotSpill {
       const text = this.batches.shift();
       if (text === undefined) return null;
       if (!this.ended) worker.postMessage({ more: true });
-      const rows = text === '' ? [] : text.split('\n').map(spilledRow);
-      if (rows.length > 0) return rows;
+      if (text !== '') return spilledRows(text);
     }
   }
 

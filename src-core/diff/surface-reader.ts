@@ -23,11 +23,25 @@ export function parsedRow(page: SurfacePageRows, i: number): SurfaceRow {
   return page.text ? parsedSurfaceRow(page.rows[i]!) : page.rows[i]!;
 }
 
+/**
+ * Rows of the first page; each page after asks for twice as many, up to the page size. A page's
+ * rows all live until the merge has passed them, and V8 decides once, at the first scavenge that
+ * finds at least 100 of the objects a site allocated since the one before, whether that site (the
+ * store's row literal) allocates straight into the old generation: if 85% of them are still alive
+ * it does, for good, and every later page then lives in the old generation until a full collection.
+ * With pages doubling from fewer than 100 rows, the rows alive at that first scavenge (one page)
+ * are never much more than the rows of the pages already passed, so the decision is to keep them
+ * young, and it stays so for the pages of any size that follow (docs/bench.md, "Wall, fourth pass").
+ */
+const FIRST_PAGE_ROWS = 64;
+
 export class SurfaceReader {
   private pages: SurfacePageRows[] = [];
   private readonly texts: ReturnType<typeof textReadsOf>;
   private buffered = 0;
   private cursor: string | undefined;
+  /** Rows asked for by the next fetch: FIRST_PAGE_ROWS, doubling up to `pageSize` (see below). */
+  private limit: number;
   private end = false;
   /** The last key handed out by `next` (the order check). */
   private lastKey: string | undefined;
@@ -39,10 +53,12 @@ export class SurfaceReader {
     private readonly asOfTxn: number | undefined,
   ) {
     this.texts = textReadsOf(store);
+    this.limit = Math.min(pageSize, FIRST_PAGE_ROWS);
   }
 
   private async fetch(): Promise<void> {
-    const opts: SurfaceOptions = { limit: this.pageSize };
+    const opts: SurfaceOptions = { limit: this.limit };
+    this.limit = Math.min(this.pageSize, this.limit * 2);
     if (this.cursor !== undefined) opts.after = this.cursor;
     if (this.asOfTxn !== undefined) opts.asOfTxn = this.asOfTxn;
     let page: SurfacePageRows;

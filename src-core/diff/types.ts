@@ -61,7 +61,7 @@ export interface DiffOptions {
   onRow?: (row: DiffRow) => void | Promise<void>;
   /** Directory for the temporary spill file. Default: the OS temp directory. */
   tmpDir?: string;
-  /** Surface rows read per page (1 to 10,000; default 10,000). For tuning and tests. */
+  /** Surface rows read per page (1 to 10,000; default 1,000; the first pages fewer). For tuning and tests. */
   pageSize?: number;
 }
 

@@ -44,6 +44,7 @@ function notUtf8(at: number): Error {
 export async function* utf8Chunks(
   body: AsyncIterable<Chunk>,
   onBytes?: (total: number) => void,
+  slice: number = SLICE,
 ): AsyncGenerator<Buffer, void, undefined> {
   const check = new Utf8Check();
   for await (const chunk of body as AsyncIterable<unknown>) {
@@ -56,7 +57,7 @@ export async function* utf8Chunks(
     // Big chunks (a whole file as one buffer) are handed on in slices, so the parser's synchronous
     // work per slice stays short and the event loop keeps turning. A slice may end mid-character:
     // csv-parse keeps the bytes it has not used.
-    for (let i = 0; i < whole.length; i += SLICE) yield whole.subarray(i, Math.min(whole.length, i + SLICE));
+    for (let i = 0; i < whole.length; i += slice) yield whole.subarray(i, Math.min(whole.length, i + slice));
   }
   check.end();
 }

@@ -8,7 +8,7 @@
 import { getEventListeners } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { diffSnapshot } from '../../src-core/diff/index';
-import { SnapshotSpill } from '../../src-core/diff/spill';
+import { SnapshotSpill, SpillBatch } from '../../src-core/diff/spill';
 import type { Chunk, DiffOptions, SnapshotFormat } from '../../src-core/diff/types';
 import type { Progress } from '../../src-core/model/store-api';
 import type { EventStore } from '../../src-core/store/types';
@@ -263,7 +263,9 @@ describe('long operations', () => {
     const broken = new SnapshotSpill(spill.dir, `${spill.dir}/missing/better-sqlite3.js`);
     const cancelled = (): Error => new Error('cancelled');
     try {
-      await broken.add([{ key: '1', n: 1, line: 1, value: { key: '1' } }], undefined, cancelled);
+      const batch = new SpillBatch(1);
+      batch.add('1', 1, 1, { key: '1' });
+      await broken.add(batch, undefined, cancelled);
       await expect(broken.sort(undefined, cancelled)).rejects.toMatchObject({
         code: 'INTERNAL',
         message: expect.stringMatching(/spill worker failed: Cannot find module/) as unknown,
