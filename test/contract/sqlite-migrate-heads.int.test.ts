@@ -11,7 +11,7 @@ import type { EventStore } from '../../src-core/store/types';
 import { surfaceAll } from './harness';
 import { writeChainFixture } from './migrated';
 import { expectChainHolds } from './oracle';
-import { freshFile, headsRows, makeOldCopy, tempDirEachTest } from './sqlite-old-files';
+import { freshFile, headsRows, makeOldCopy, tempDirEachTest, CANCEL_MIGRATION } from './sqlite-old-files';
 
 const dir = tempDirEachTest();
 
@@ -80,13 +80,7 @@ describe('SQLite schema migration from version 3 to 4 (the heads rows)', () => {
     const before = new Database(old, { readonly: true });
     const latest = before.prepare('SELECT * FROM latest ORDER BY topic_id, key').all();
     before.close();
-    expect(() =>
-      openSqliteStore(old, {
-        onMigrationProgress: ({ done }) => {
-          if (done > 0) throw new Error('cancelled by the listener');
-        },
-      }),
-    ).toThrow(/cancelled by the listener/);
+    expect(() => openSqliteStore(old, CANCEL_MIGRATION)).toThrow(/cancelled by the listener/);
     const after = new Database(old, { readonly: true });
     try {
       expect(after.pragma('user_version', { simple: true })).toBe(3);

@@ -10,7 +10,7 @@ import { SCHEMA_VERSION, openSqliteStore } from '../../src-core/store/sqlite';
 import type { MigrationProgress } from '../../src-core/store/types';
 import { expectMigrationProgress, writeChainFixture, writeManyTxns } from './migrated';
 import { expectChainHolds } from './oracle';
-import { makeOldCopy, tempDirEachTest } from './sqlite-old-files';
+import { makeOldCopy, tempDirEachTest, CANCEL_MIGRATION } from './sqlite-old-files';
 
 const dir = tempDirEachTest();
 
@@ -89,13 +89,7 @@ describe('SQLite migration progress (openSqliteStore onMigrationProgress)', () =
 
   it('a listener that throws abandons the migration: the file stays at version 2, unchained', async () => {
     const { file } = await bigV2();
-    expect(() =>
-      openSqliteStore(file, {
-        onMigrationProgress: ({ done }) => {
-          if (done > 0) throw new Error('cancelled by the listener');
-        },
-      }),
-    ).toThrow(/cancelled by the listener/);
+    expect(() => openSqliteStore(file, CANCEL_MIGRATION)).toThrow(/cancelled by the listener/);
     const after = new Database(file, { readonly: true });
     try {
       expect(after.pragma('user_version', { simple: true })).toBe(2);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach } from 'vitest';
 import { hashCanonical } from '../../src-core/store/hash';
-import { APPLICATION_ID, openSqliteStore } from '../../src-core/store/sqlite';
+import { APPLICATION_ID, type SqliteOpenOptions, openSqliteStore } from '../../src-core/store/sqlite';
 import { hashPrefix } from '../../src-core/store/sqlite/heads';
 
 /** A new temporary directory for each test of the calling file, removed after it: its path. */
@@ -152,3 +152,10 @@ export function headsRows(file: string): unknown[] {
     db.close();
   }
 }
+
+/** Options whose migration listener throws once anything has been migrated ('cancelled by the listener'). */
+export const CANCEL_MIGRATION: SqliteOpenOptions = {
+  onMigrationProgress: ({ done }) => {
+    if (done > 0) throw new Error('cancelled by the listener');
+  },
+};
