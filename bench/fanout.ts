@@ -17,13 +17,13 @@
  * ratio (target >= 50%), p50/p99 latency at that rate, and each server's CPU time per appended
  * event at that rate and at REF_RATE (what stays comparable when other work shares the machine);
  * writes bench/out/fanout.json. TIDEMARK_BENCH_SCALE shortens the steps for a smoke run;
- * TIDEMARK_FANOUT_PROF=DIR writes a CPU profile of each server child into DIR.
+ * TIDEMARK_FANOUT_PROF=DIR writes a CPU profile of each server child into DIR. Starting and
+ * driving the two children is bench/fanout-children.ts.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { StepResult } from './fanout-clients';
+import { type Receivers, type ServerChild, startReceivers, startServerChild } from './fanout-children';
 import {
   SCALE,
   fmtInt,
@@ -53,110 +53,6 @@ const TARGET_RATIO = 0.5;
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-interface ServerChild {
-  proc: ChildProcess;
-  url: string;
-  /** Stops the child; resolves to the CPU ms it used since the last SIGUSR2 (null if it did not say). */
-  stop(): Promise<number | null>;
-  /** The CPU ms the child used since the previous call (or its start). */
-  stepCpu(): Promise<number>;
-}
-
-async function startServerChild(args: string[]): Promise<ServerChild> {
-  const script = join(import.meta.dirname, 'fanout-server.ts');
-  const proc = spawn(
-    process.execPath,
-    [
-      ...(process.env.TIDEMARK_FANOUT_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.TIDEMARK_FANOUT_PROF] : []),
-      '--import',
-      'tsx',
-      script,
-      ...args,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout.setEncoding('utf8');
-    proc.stdout.on('data', (d: string) => {
-      out += d;
-      const m = /listening on (\S+)\n/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.once('exit', (code) => reject(new Error(`fan-out server exited (${code}) before listening`)));
-  });
-  let stepWaiter: ((ms: number) => void) | null = null;
-  proc.stdout.on('data', () => {
-    const m = /step-cpu (\S+)\n/.exec(out);
-    if (m && stepWaiter) {
-      out = out.replace(m[0], '');
-      stepWaiter(Number(m[1]));
-      stepWaiter = null;
-    }
-  });
-  return {
-    proc,
-    url,
-    stepCpu: () =>
-      new Promise<number>((resolve) => {
-        stepWaiter = resolve;
-        proc.kill('SIGUSR1');
-      }),
-    stop: () =>
-      new Promise<number | null>((resolve) => {
-        const cpu = (): number | null => {
-          const m = /^cpu (\{.*\})$/m.exec(out);
-          const c = m ? (JSON.parse(m[1]!) as { userMs: number; systemMs: number }) : null;
-          return c ? c.userMs + c.systemMs : null;
-        };
-        if (proc.exitCode !== null) return resolve(cpu());
-        proc.once('exit', () => resolve(cpu()));
-        proc.kill('SIGTERM');
-      }),
-  };
-}
-
-interface Receivers {
-  expect(last: number, waitMs: number): Promise<StepResult>;
-  close(): Promise<void>;
-}
-
-async function startReceivers(url: string, after: number): Promise<Receivers> {
-  const proc = fork(join(import.meta.dirname, 'fanout-clients.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = (): Promise<{ type: string; message?: string }> =>
-    new Promise((resolve, reject) => {
-      const onExit = (code: number | null): void => reject(new Error(`receivers exited (${code})`));
-      proc.once('exit', onExit);
-      proc.once('message', (m: { type: string; message?: string }) => {
-        proc.off('exit', onExit);
-        resolve(m);
-      });
-    });
-  const connected = next();
-  proc.send({ cmd: 'connect', url, clients: CLIENTS, after, sampleEvery: 64 });
-  const c = await connected;
-  if (c.type !== 'connected') {
-    proc.kill();
-    throw new Error(`receivers: ${c.message ?? c.type}`);
-  }
-  return {
-    expect: async (last, waitMs) => {
-      const r = next();
-      proc.send({ cmd: 'expect', last, waitMs });
-      return (await r) as unknown as StepResult;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once('exit', () => resolve());
-        proc.send({ cmd: 'close' });
-      }),
-  };
-}
 
 /** The i-th appended event: a trade-like body carrying its send time `t` (unique, so never a duplicate). */
 function fanEvent(i: number, t: number): { key: string; data: Record<string, unknown> } {
@@ -317,7 +213,7 @@ async function measure(
 ): Promise<{ steps: Step[]; best: Step | undefined; atRef: Step | undefined }> {
   let result: { steps: Step[]; appended: number };
   try {
-    const rx = await startReceivers(streamUrl, after);
+    const rx = await startReceivers(streamUrl, CLIENTS, after);
     try {
       server.proc.kill('SIGUSR2'); // the server's CPU clock starts once the clients are connected
       await sleep(100);

@@ -111,12 +111,6 @@ export class CanonicalSpans {
     return undefined;
   }
 
-  /** The parsed value at indexes `a`, `b` (what the reader left out with `elide`), or undefined. */
-  valueAt(a: number, b: number): unknown {
-    const text = this.at(a, b);
-    return text === undefined ? undefined : JSON.parse(text);
-  }
-
   /**
    * The text with each recorded span replaced by `0`: what the reader parses with `elide`. It
    * parses exactly when the text does (see above), to the same value but for the placeholders.

@@ -138,11 +138,14 @@ class AheadTxn implements BatchTxn {
   readonly expectMaxSeq: BatchTxn['expectMaxSeq'];
   readonly meta: BatchTxn['meta'];
   readonly by: string | null;
-  readonly #events: BatchTxn['events'];
+  #events: BatchTxn['events'];
   readonly #index: number;
   readonly #prepared: PreparedTxn | null;
-  /** The events' data as given, where its events hold placeholders (`KnownCanonical`), else null. */
-  readonly #known: KnownCanonical | null;
+  /**
+   * The events' data as given, while its events hold placeholders (`KnownCanonical`), else null
+   * (also once `events` has put the data back).
+   */
+  #known: KnownCanonical | null;
 
   constructor(
     t: BatchTxn,
@@ -161,14 +164,19 @@ class AheadTxn implements BatchTxn {
     this.#known = known;
   }
 
-  /** Its events, each with its data (put back from the known texts where it held a placeholder). */
+  /**
+   * Its events, each with its data (put back from the known texts where it held a placeholder, on
+   * the first access only: every access answers the same array).
+   */
   get events(): BatchTxn['events'] {
     const known = this.#known;
     if (known === null) return this.#events;
-    return this.#events.map((e, k) => {
+    this.#events = this.#events.map((e, k) => {
       const text = known.at(this.#index, k);
       return text === undefined ? e : { ...e, data: JSON.parse(text) as JsonValue };
     });
+    this.#known = null;
+    return this.#events;
   }
 
   /** Its prepared form when prepared as transaction `i` of its batch, else null. */

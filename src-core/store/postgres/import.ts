@@ -18,7 +18,7 @@ import type { ImportClaims } from '../import-run';
 import type { Tables } from './db';
 import { applyInvalidation } from './invalidate';
 import { notifyPayload } from './notify';
-import { type LockedTopic, lockTopics } from './write';
+import { type LockedTopic, lockTopics } from './topic-lock';
 
 export interface PgGroupResult {
   imported: number;

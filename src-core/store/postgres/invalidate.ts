@@ -13,7 +13,7 @@ import { GENESIS, chainOf, markerChainEvent } from '../chain';
 import { MARKER, type PreparedInvalidation } from '../prepare';
 import type { Tables } from './db';
 import { notifyPayload } from './notify';
-import type { LockedTopic } from './write';
+import type { LockedTopic } from './topic-lock';
 
 interface TxnRow {
   first_seq: number;

@@ -1,6 +1,6 @@
 /**
- * The write path, run inside a transaction that `db.inTx` opened. `lockTopics` takes the per-topic
- * row lock (`SELECT ... FOR UPDATE`, inserting the row first with ON CONFLICT DO NOTHING), so every
+ * The write path, run inside a transaction that `db.inTx` opened. `lockTopics` (topic-lock.ts) takes
+ * the per-topic row lock (`SELECT ... FOR UPDATE`, inserting the row first with ON CONFLICT DO NOTHING), so every
  * writer of a topic, on any server, waits its turn: seq and txn numbers are assigned under that
  * lock, are dense, and become visible in commit order. A `WriteBatch` then loads the heads (newest
  * valid event per key) of every key the transactions touch in one query, applies the transactions
@@ -10,113 +10,14 @@
  * statement of data-modifying CTEs. A batch of any size thus costs a constant number of statements.
  * The commit is announced afterwards, by the caller (`committed`, notify.ts `CommitNotifier`).
  */
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
 import { ChainBuilder, GENESIS } from '../chain';
-import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs } from '../prepare';
+import { type PreparedTxn, checkExpectMaxSeq } from '../prepare';
 import type { Tables } from './db';
+import { prepared } from './named-statement';
 import { sendSchemaCheck } from './schema';
-
-export interface LockedTopic {
-  id: number;
-  topic: string;
-  maxSeq: number;
-  maxTxn: number;
-  /** Commit time of this transaction: the database clock, never earlier than the topic's last. */
-  time: string;
-  /** The chain of the topic's last transaction (store/chain.ts), or null before its first. */
-  head: string | null;
-}
-
-interface TopicLockRow {
-  id: number;
-  topic: string;
-  max_seq: number;
-  max_txn: number;
-  last_time: string | null;
-  head: string | null;
-  now_ms: number;
-}
-
-function commitTime(row: TopicLockRow): string {
-  const last = row.last_time === null ? null : Date.parse(row.last_time);
-  return new Date(commitTimeMs(Math.floor(row.now_ms), last)).toISOString();
-}
-
-const statementNames = new Map<string, string>();
-
-/**
- * The write path's statements as named prepared statements: each pooled connection parses and
- * plans them once instead of on every write (planning the heads query and the write statement
- * cost more than running them for a small transaction). The name is derived from the text, which
- * includes the schema, so stores of two schemas never share one.
- */
-function prepared(text: string, values: unknown[]): pg.QueryConfig {
-  let name = statementNames.get(text);
-  if (name === undefined) {
-    name = `tm_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-    statementNames.set(text, name);
-  }
-  return { name, text, values };
-}
-
-/**
- * Locks the rows of `topics` (created when missing) in name order, so two transactions that touch
- * the same topics cannot deadlock. With `create: false` a missing topic is simply absent.
- */
-function lockSql(t: Tables): string {
-  return `SELECT id, topic, max_seq, max_txn, last_time, head, extract(epoch FROM clock_timestamp()) * 1000 AS now_ms
-            FROM ${t.topics} WHERE topic = ANY($1::text[] COLLATE "C") ORDER BY topic FOR UPDATE`;
-}
-
-async function createAndLock(
-  c: pg.PoolClient,
-  t: Tables,
-  names: string[],
-  locked: TopicLockRow[],
-): Promise<TopicLockRow[]> {
-  const have = new Set(locked.map((r) => r.topic));
-  const missing = names.filter((n) => !have.has(n));
-  await c.query(`INSERT INTO ${t.topics} (topic) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (topic) DO NOTHING`, [
-    missing,
-  ]);
-  return (await c.query<TopicLockRow>(prepared(lockSql(t), [names]))).rows;
-}
-
-/**
- * Locks the rows of `topics` in name order, so two transactions that touch the same topics cannot
- * deadlock. With `create: false` a missing topic is simply absent from the result.
- */
-export async function lockTopics(
-  c: pg.PoolClient,
-  t: Tables,
-  topics: string[],
-  create = true,
-): Promise<Map<string, LockedTopic>> {
-  const names = [...new Set(topics)].sort();
-  const lockP = c.query<TopicLockRow>(prepared(lockSql(t), [names]));
-  const schema = sendSchemaCheck(c, t);
-  let rows = (await lockP).rows;
-  await schema;
-  if (create && rows.length < names.length) rows = await createAndLock(c, t, names, rows);
-  return locksOf(rows);
-}
-
-function locksOf(rows: TopicLockRow[]): Map<string, LockedTopic> {
-  const out = new Map<string, LockedTopic>();
-  for (const r of rows) {
-    out.set(r.topic, {
-      id: r.id,
-      topic: r.topic,
-      maxSeq: r.max_seq,
-      maxTxn: r.max_txn,
-      time: commitTime(r),
-      head: r.head,
-    });
-  }
-  return out;
-}
+import { type LockedTopic, type TopicLockRow, createAndLock, lockSql, locksOf } from './topic-lock';
 
 interface HeadRow {
   topic: string;

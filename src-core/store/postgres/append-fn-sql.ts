@@ -1,0 +1,211 @@
+/**
+ * The SQL text of the one-round-trip append's PL/pgSQL functions (docs/postgres.md, "One round
+ * trip per append"; append-fn.ts creates and calls them and reads their answer): the SQLSTATEs
+ * they raise, the flags the client computes per event, the server's half of the chain's layout,
+ * and the two kinds' bodies.
+ */
+import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
+import { GENESIS } from '../chain';
+import type { Db, Tables } from './db';
+
+/** SQLSTATEs the function raises: a newer schema, expectMaxSeq not met, a topic time it cannot read. */
+export const TOO_NEW = 'TMV01';
+export const CONFLICT = 'TMC01';
+export const FALLBACK = 'TMF01';
+
+export type FnKind = 'few' | 'set';
+
+/** A function's name for a store (its channel is unique per schema). */
+export function fnName(db: Db, kind: FnKind): string {
+  return kind === 'few' ? `pg_temp.${db.channel}_append` : `pg_temp.${db.channel}_append_set`;
+}
+
+/**
+ * The chain's layout (store/chain.ts) split between the client and PostgreSQL. Everything the
+ * transaction alone decides is laid out by chain.ts itself on the client (`chainTails`): per
+ * stored event, its part after the seq field, and for the transaction its part after the time
+ * field (by, meta digest). The function adds only what the server decides, in SQL: the previous
+ * chain (the topic's head, or GENESIS), the txn, time and seq fields, all ASCII (so a netstring's
+ * length is the text's length). The set-based function is sent each event's digest instead of its
+ * part and lays the part out itself (`eventOf`: a plain event's fields, the key and content type
+ * as netstrings of their UTF-8 length), which costs less to send and parse than ~170 laid-out bytes
+ * an event. test/postgres/append-fn.int.test.ts checks the result byte for byte against chain.ts
+ * on hostile inputs.
+ */
+function chainSql(): {
+  txn: string;
+  event: (seq: string, tail: string) => string;
+  eventOf: (seq: string, key: string, hash: string, digest: string, ct: string) => string;
+} {
+  const ascii = (x: string): string => `(length(${x})::text || ':' || ${x} || ',')`;
+  const str = (x: string): string => `(octet_length(${x})::text || ':' || ${x} || ',')`;
+  return {
+    txn: `coalesce(tp.head, '${GENESIS}') || ${ascii('v_txn::text')} || ${ascii('v_time')} || p_txn_tail`,
+    event: (seq, tail) => `${ascii(`${seq}::text`)} || ${tail}`,
+    // A plain event's whole part (chain.ts `eventPart`: type 'event', no target, no reason), its
+    // hash and digest 64 hex digits each; a null content type is the default one.
+    eventOf: (seq, key, hash, digest, ct) =>
+      `${ascii(`${seq}::text`)} || ${str(key)} || '5:event,64:' || ${hash} || ',64:' || ${digest} || ',' || ` +
+      `coalesce(${str(ct)}, '${DEFAULT_CT_FIELD}') || '~~'`,
+  };
+}
+
+/** chain.ts's content-type field of the default content type (ASCII). */
+const DEFAULT_CT_FIELD = `${DEFAULT_CONTENT_TYPE.length}:${DEFAULT_CONTENT_TYPE},`;
+
+/**
+ * Per-event flags the client computes from the transaction alone (`eventFlags`), so the server
+ * needs no per-key window: FIRST (no earlier event of the key here: its duplicate check is against
+ * the stored valid head), REPEAT (repeats the hash of the previous event of its key here: a
+ * duplicate whatever is stored, since that event is then the newest valid one or a duplicate of
+ * it), LAST (the last event of its key here that is not a REPEAT: the one whose row becomes the
+ * key's head unless it is a duplicate), TOMB (a tombstone).
+ */
+export const FIRST = 1;
+export const REPEAT = 2;
+export const LAST = 4;
+export const TOMB = 8;
+
+/**
+ * The function of one kind, for a store. Both take the same parameters and answer the same way;
+ * both lock, check and number as described above, then write the events, both surfaces, the txn
+ * row with its chain, the topic's counters and head. They differ in how they store the
+ * events: `few` one event at a time (each looks up its key's head after the previous ones were
+ * stored: cheapest for a handful of events), `set` in one statement for all of them (whose fixed
+ * cost is higher, and whose cost per event is a fraction of the other's).
+ */
+export function createSql(db: Db, kind: FnKind): string {
+  const t = db.t;
+  const txnPart = chainSql().txn;
+  return `CREATE OR REPLACE FUNCTION ${fnName(db, kind)}(
+      p_version integer, p_topic text, p_expect bigint, p_keys text[], p_data text[], p_cts text[],
+      p_hashes text[], p_tails text[], p_flags smallint[], p_meta text, p_txn_tail text, p_by text,
+      OUT o_txn bigint, OUT o_base bigint, OUT o_dups text, OUT o_hseqs bigint[], OUT o_htxns bigint[])
+    LANGUAGE plpgsql VOLATILE ${kind === 'set' ? 'SET plan_cache_mode = force_generic_plan' : ''} AS $fn$
+    DECLARE
+      v integer; tp record; h record; v_time text; v_txn bigint; v_n bigint := 0;
+      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean; v_seq bigint;
+    BEGIN
+      SELECT id, max_seq, max_txn, last_time, head, (SELECT max(version) FROM ${t.version}) AS v
+        INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
+      IF NOT FOUND THEN
+        SELECT max(version) INTO v FROM ${t.version};
+        IF v > p_version THEN RAISE EXCEPTION USING ERRCODE = '${TOO_NEW}', MESSAGE = v::text; END IF;
+        INSERT INTO ${t.topics} (topic) VALUES (p_topic) ON CONFLICT (topic) DO NOTHING;
+        SELECT id, max_seq, max_txn, last_time, head, v AS v INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
+      END IF;
+      IF tp.v > p_version THEN RAISE EXCEPTION USING ERRCODE = '${TOO_NEW}', MESSAGE = tp.v::text; END IF;
+      IF p_expect IS NOT NULL AND p_expect <> tp.max_seq THEN
+        RAISE EXCEPTION USING ERRCODE = '${CONFLICT}', MESSAGE = tp.max_seq::text;
+      END IF;
+      -- The database clock to the millisecond (truncated), never earlier than the topic's last
+      -- time; times of this one fixed format compare as text.
+      v_time := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
+      IF tp.last_time IS NOT NULL THEN
+        IF tp.last_time !~ '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' THEN
+          RAISE EXCEPTION USING ERRCODE = '${FALLBACK}', MESSAGE = 'topic time';
+        END IF;
+        IF tp.last_time COLLATE "C" > v_time COLLATE "C" THEN v_time := tp.last_time; END IF;
+      END IF;
+      v_txn := tp.max_txn + 1;
+      o_base := tp.max_seq;
+      ${kind === 'few' ? fewEventsSql(t) : setOfEventsSql(t)}
+      IF v_n = 0 THEN RETURN; END IF;
+      v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');
+      WITH x AS (
+        INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
+        VALUES (tp.id, v_txn, tp.max_seq + 1, tp.max_seq + v_n, v_n, v_time, false, p_meta, p_by, v_chain)
+      )
+      UPDATE ${t.topics} SET max_seq = tp.max_seq + v_n, max_txn = v_txn, keys = keys + v_kd, last_time = v_time, head = v_chain
+       WHERE id = tp.id;
+      o_txn := v_txn;
+    END
+    $fn$`;
+}
+
+/**
+ * The `few` kind's events: one at a time, each looking up its key's head (which an earlier event
+ * of this transaction may have just written), except a REPEAT, a duplicate without looking.
+ */
+function fewEventsSql(t: Tables): string {
+  const event = chainSql().event('v_seq', 'p_tails[i]');
+  return `o_dups := '';
+      FOR i IN 1 .. coalesce(array_length(p_keys, 1), 0) LOOP
+        IF p_flags[i] & ${REPEAT} <> 0 THEN o_dups := o_dups || 't'; CONTINUE; END IF;
+        SELECT valid_seq, valid_txn, valid_hash, valid_tomb INTO h FROM ${t.heads}
+         WHERE topic_id = tp.id AND key = p_keys[i];
+        IF h.valid_seq IS NOT NULL AND h.valid_hash = p_hashes[i] THEN
+          o_dups := o_dups || 't';
+          IF p_flags[i] & ${FIRST} <> 0 THEN o_hseqs := o_hseqs || h.valid_seq; o_htxns := o_htxns || h.valid_txn; END IF;
+          CONTINUE;
+        END IF;
+        v_n := v_n + 1;
+        v_seq := tp.max_seq + v_n;
+        o_dups := o_dups || 'f';
+        v_tb := p_flags[i] & ${TOMB} <> 0;
+        WITH e AS (
+          INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
+          VALUES (tp.id, v_seq, v_txn, p_keys[i], 'event', p_data[i], v_tb, p_cts[i], p_hashes[i], v_time)
+        )
+        INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
+          VALUES (tp.id, p_keys[i], v_seq, v_txn, v_tb, v_seq, v_txn, p_hashes[i], v_tb)
+          ON CONFLICT (topic_id, key) DO UPDATE SET
+            raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
+            valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
+            valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb;
+        IF NOT v_tb THEN v_kd := v_kd + 1; END IF;
+        IF h.valid_seq IS NOT NULL AND NOT h.valid_tomb THEN v_kd := v_kd - 1; END IF;
+        v_events := v_events || ${event};
+      END LOOP;`;
+}
+
+/**
+ * The `set` kind's events: one statement. The stored head is looked up for FIRST and LAST events
+ * only; `dup` is de-duplication against the newest valid event; `s` numbers the stored events
+ * densely after max_seq; `w` marks the event whose row becomes its key's head, which exists (hx)
+ * or not: inserted (a plain insert: the topic lock keeps every other writer of its heads out), or
+ * updated at the `ctid` (hc) the lookup read: a TID scan per key whatever the plan, and the row
+ * cannot have moved since, because every writer of the topic's heads holds its lock. (An UPDATE
+ * ... FROM joined on the key was planned, generically, once per connection: planned while the
+ * table was small, it scanned every head of the topic per event, half a second for 1000 events
+ * among 20,000 keys; `ON CONFLICT DO UPDATE` probes the primary key and locks the row again, 4x
+ * the TID update's time; an upsert of the new keys too cost a speculative insertion each, a third
+ * of a 100-event transaction's rate.) The CTEs share one snapshot, taken once the topic lock is
+ * held: every one reads the heads as they were before this transaction.
+ */
+function setOfEventsSql(t: Tables): string {
+  const event = chainSql().eventOf('n.s', 'n.k', 'n.h', 'n.tl', 'n.ct');
+  return `WITH d AS (
+         SELECT u.o, u.k, u.d, u.ct, u.h, u.tl, u.f, u.f & ${TOMB} <> 0 AS tb,
+                x.key IS NOT NULL AS hx, x.ctid AS hc, x.valid_seq AS hs, x.valid_txn AS ht,
+                coalesce(x.valid_seq IS NOT NULL AND NOT x.valid_tomb, false) AS hv,
+                u.f & ${REPEAT} <> 0 OR (u.f & ${FIRST} <> 0 AND coalesce(x.valid_seq IS NOT NULL AND x.valid_hash = u.h, false)) AS dup
+           FROM unnest(p_keys, p_data, p_cts, p_hashes, p_tails, p_flags) WITH ORDINALITY AS u(k, d, ct, h, tl, f, o)
+           LEFT JOIN LATERAL (
+             SELECT ctid, key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
+              WHERE u.f & ${FIRST | LAST} <> 0 AND topic_id = tp.id AND key = u.k COLLATE "C" LIMIT 1) x ON true
+       ), n AS (
+         SELECT d.*, CASE WHEN NOT d.dup THEN tp.max_seq + count(*) FILTER (WHERE NOT d.dup) OVER (ORDER BY d.o) END AS s,
+                d.f & ${LAST} <> 0 AND NOT d.dup AS w
+           FROM d
+       ), ev AS (
+         INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
+         SELECT tp.id, n.s, v_txn, n.k, 'event', n.d, n.tb, coalesce(n.ct, '${DEFAULT_CONTENT_TYPE}'), n.h, v_time
+           FROM n WHERE NOT n.dup
+       ), hn AS (
+         INSERT INTO ${t.heads} (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
+         SELECT tp.id, n.k, n.s, v_txn, n.tb, n.s, v_txn, n.h, n.tb FROM n WHERE n.w AND NOT n.hx
+       ), hu AS (
+         UPDATE ${t.heads} x SET raw_seq = n.s, raw_txn = v_txn, raw_tomb = n.tb,
+                valid_seq = n.s, valid_txn = v_txn, valid_hash = n.h, valid_tomb = n.tb
+           FROM n WHERE n.w AND n.hx AND x.ctid = n.hc
+       )
+      SELECT string_agg(CASE WHEN n.dup THEN 't' ELSE 'f' END, '' ORDER BY n.o),
+             array_agg(n.hs ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
+             array_agg(n.ht ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
+             count(*) FILTER (WHERE NOT n.dup),
+             coalesce(sum((CASE WHEN n.tb THEN 0 ELSE 1 END) - (CASE WHEN n.hv THEN 1 ELSE 0 END)) FILTER (WHERE n.w), 0),
+             coalesce(string_agg(${event}, '' ORDER BY n.o) FILTER (WHERE NOT n.dup), '')
+        INTO o_dups, o_hseqs, o_htxns, v_n, v_kd, v_events
+        FROM n;`;
+}
