@@ -36,7 +36,7 @@ import { join, resolve } from 'node:path';
 import { OrderedWriter } from '../src-core/store/http/index';
 import { NODE_FLAGS, abWorkspace, balanced, bootstrap, bundleEntry, callgrind, f2, pct, resultOf, run } from './ab';
 import type { ChildResult } from './chain-ab-child';
-import { median, tradeEvent } from './util';
+import { listening, median, tradeEvent } from './util';
 
 type Mode = 'ordered' | 'batched' | 'http';
 const [measureArg, modeArg, treeA, treeB = '.'] = process.argv.slice(2);
@@ -117,25 +117,17 @@ async function httpSample(root: string): Promise<Sample> {
     cwd: resolve(root),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let out = '';
-  proc.stdout.setEncoding('utf8');
   try {
-    const url = await new Promise<string>((ok, fail) => {
-      proc.stdout.on('data', (d: string) => {
-        out += d;
-        const m = /listening on (\S+)\n/.exec(out);
-        if (m) ok(m[1]!);
-      });
-      proc.once('exit', (code) => fail(new Error(`server exited (${code}) before listening`)));
-    });
+    const out = await listening(proc, 'server');
+    const url = out.url;
     await ordered(url, 'warm', 10_000);
     proc.kill('SIGUSR2');
     await new Promise((r) => setTimeout(r, 100));
     await ordered(url, 'bench.writer', HTTP_EVENTS);
     const cpu = await new Promise<{ userMs: number; systemMs: number }>((ok, fail) => {
       proc.once('exit', () => {
-        const m = /^cpu (\{.*\})$/m.exec(out);
-        if (m) ok(JSON.parse(m[1]!) as { userMs: number; systemMs: number });
+        const c = out.cpu();
+        if (c) ok(c);
         else fail(new Error('server printed no cpu line'));
       });
       proc.kill('SIGTERM');

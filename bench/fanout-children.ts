@@ -6,6 +6,7 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { StepResult } from './fanout-clients';
+import { listening } from './util';
 
 export interface ServerChild {
   proc: ChildProcess;
@@ -29,28 +30,21 @@ export async function startServerChild(args: string[]): Promise<ServerChild> {
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout.setEncoding('utf8');
-    proc.stdout.on('data', (d: string) => {
-      out += d;
-      const m = /listening on (\S+)\n/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.once('exit', (code) => reject(new Error(`fan-out server exited (${code}) before listening`)));
-  });
+  const out = await listening(proc, 'fan-out server');
+  // The `step-cpu MS` lines answer SIGUSR1s in order: the n-th line answers the n-th request.
+  let stepsRead = 0;
   let stepWaiter: ((ms: number) => void) | null = null;
   proc.stdout.on('data', () => {
-    const m = /step-cpu (\S+)\n/.exec(out);
-    if (m && stepWaiter) {
-      out = out.replace(m[0], '');
-      stepWaiter(Number(m[1]));
+    const steps = [...out.text().matchAll(/step-cpu (\S+)\n/g)];
+    if (steps.length > stepsRead && stepWaiter) {
+      stepWaiter(Number(steps[stepsRead]![1]));
+      stepsRead++;
       stepWaiter = null;
     }
   });
   return {
     proc,
-    url,
+    url: out.url,
     stepCpu: () =>
       new Promise<number>((resolve) => {
         stepWaiter = resolve;
@@ -59,8 +53,7 @@ export async function startServerChild(args: string[]): Promise<ServerChild> {
     stop: () =>
       new Promise<number | null>((resolve) => {
         const cpu = (): number | null => {
-          const m = /^cpu (\{.*\})$/m.exec(out);
-          const c = m ? (JSON.parse(m[1]!) as { userMs: number; systemMs: number }) : null;
+          const c = out.cpu();
           return c ? c.userMs + c.systemMs : null;
         };
         if (proc.exitCode !== null) return resolve(cpu());

@@ -19,7 +19,20 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { OrderedWriter } from '../src-core/store/http/index';
-import { SCALE, fmtInt, fmtMs, isMain, now, percentile, printTable, scaled, tempDir, tradeEvent } from './util';
+import {
+  type ChildCpu,
+  SCALE,
+  fmtInt,
+  fmtMs,
+  isMain,
+  listening,
+  now,
+  percentile,
+  printTable,
+  scaled,
+  tempDir,
+  tradeEvent,
+} from './util';
 
 const n = scaled;
 const SIZES = { bare: n(5000), seed: n(3000), writer: n(300_000), keys: n(100_000), outstanding: 20_000 };
@@ -27,46 +40,29 @@ const TARGET_WRITER_EPS = 50_000;
 /** Issue 14: server CPU per event under the ordered writer, i.e. >= 90,000 events/s on one free core. */
 const TARGET_SERVER_CPU_US = 11;
 
-interface Cpu {
-  userMs: number;
-  systemMs: number;
-}
-
 interface Child {
   proc: ChildProcess;
   url: string;
   /** Restarts the child's CPU clock (after warm-up). */
   resetCpu(): Promise<void>;
   /** Stops the child; resolves to the CPU it used since the last reset. */
-  stop(): Promise<Cpu | null>;
+  stop(): Promise<ChildCpu | null>;
 }
 
 async function child(args: string[]): Promise<Child> {
   const script = join(import.meta.dirname, 'http-server.ts');
   const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout.setEncoding('utf8');
-    proc.stdout.on('data', (d: string) => {
-      out += d;
-      const m = /listening on (\S+)\n/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.once('exit', (code) => reject(new Error(`bench server exited (${code}) before listening`)));
-  });
+  const out = await listening(proc, 'bench server');
   return {
     proc,
-    url,
+    url: out.url,
     resetCpu: async () => {
       proc.kill('SIGUSR2');
       await new Promise((r) => setTimeout(r, 100));
     },
     stop: () =>
-      new Promise<Cpu | null>((resolve) => {
-        proc.once('exit', () => {
-          const m = /^cpu (\{.*\})$/m.exec(out);
-          resolve(m ? (JSON.parse(m[1]!) as Cpu) : null);
-        });
+      new Promise<ChildCpu | null>((resolve) => {
+        proc.once('exit', () => resolve(out.cpu()));
         proc.kill('SIGTERM');
       }),
   };
@@ -84,7 +80,7 @@ interface Figure {
   clientCpuUs?: number;
 }
 
-const cpuUs = (c: Cpu | null, events: number): number | undefined =>
+const cpuUs = (c: ChildCpu | null, events: number): number | undefined =>
   c ? ((c.userMs + c.systemMs) * 1000) / events : undefined;
 
 /** Runs `phase` against a fresh child server, measuring both processes' CPU. */

@@ -37,7 +37,20 @@ import { openSqliteStore } from '../src-core/store/sqlite/index';
 import { type HttpEventStore, openHttpStore } from '../src-core/store/http/index';
 import { NEXT_HEADER } from '../src-core/wire/event-pages';
 import { EVENT_COLS, surfaceSql } from '../src-core/store/sqlite/statements';
-import { SCALE, fmtInt, median, now, pct, printTable, scaled, tempDir, tradeEvent, writeFigures } from './util';
+import {
+  type ChildCpu,
+  SCALE,
+  fmtInt,
+  median,
+  now,
+  pct,
+  printTable,
+  listening,
+  scaled,
+  tempDir,
+  tradeEvent,
+  writeFigures,
+} from './util';
 
 const SIZES = { events: scaled(200_000), keys: scaled(20_000), page: 1000, rounds: 5 };
 const TARGETS = { read: 0.7, surface: 0.7, http: 0.5 };
@@ -169,22 +182,14 @@ function sqliteRaw(file: string) {
   };
 }
 
-async function startServer(file: string): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+async function startServer(file: string): Promise<{ url: string; child: ChildProcess; cpu: () => ChildCpu | null }> {
   const script = fileURLToPath(new URL('./http-server.ts', import.meta.url));
   // node itself (as bench/http.ts starts it), so the signals below reach the server, not a wrapper.
   const child = spawn(process.execPath, ['--import', 'tsx', script, 'tidemark', file], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { url, child, output: () => out };
+  const out = await listening(child, 'bench server');
+  return { url: out.url, child, cpu: out.cpu };
 }
 
 /** GETs one path; resolves with the response once its headers are in (status checked). */
@@ -345,7 +350,7 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair | undefin
       () => raw.surface(),
       () => tmSurface(store),
     );
-    const { url, child, output } = await startServer(file);
+    const { url, child, cpu } = await startServer(file);
     const agent = new Agent({ keepAlive: true, maxSockets: 2 });
     let stopped = false;
     try {
@@ -386,11 +391,8 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair | undefin
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       stopped = true;
-      const m = /cpu (\{.*\})/.exec(output());
-      if (m) {
-        const u = JSON.parse(m[1]!) as { userMs: number; systemMs: number };
-        cpuSpent.set('server', (u.userMs + u.systemMs) * 1000);
-      }
+      const u = cpu();
+      if (u) cpuSpent.set('server', (u.userMs + u.systemMs) * 1000);
       return { read, surface, http, txns, sse, exported, ...(viaStore ? { viaStore } : {}) };
     } finally {
       agent.destroy();

@@ -3,6 +3,7 @@
  * run directly?", temp directories that are always removed, a monotonic clock, medians, number formatting, an aligned results table, and the generator of
  * realistic trade-like events every section writes (so figures are comparable across sections).
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,4 +109,47 @@ export function tradeEvent(i: number, keys: number, version = i): EventInput {
 export function withRatio(value: number, base: number, fmt: (x: number) => string): string {
   const ratio = Number.isFinite(value) && Number.isFinite(base) && base !== 0 ? `${(value / base).toFixed(2)}x` : 'n/a';
   return `${fmt(value)} (${ratio})`;
+}
+
+/** CPU a bench server child reports in its `cpu {"userMs":…,"systemMs":…}` line. */
+export interface ChildCpu {
+  userMs: number;
+  systemMs: number;
+}
+
+/** A bench server child's stdout, gathered from its start (see `listening`). */
+export interface ChildStdout {
+  /** The URL of its `listening on URL` line. */
+  url: string;
+  /** Everything it has written so far. */
+  text: () => string;
+  /** Its `cpu {…}` line (written as it exits), or null before that. */
+  cpu: () => ChildCpu | null;
+}
+
+/**
+ * Waits for a bench server child (bench/http-server.ts, bench/fanout-server.ts) to print
+ * `listening on URL`, gathering its stdout from the start; rejects, naming `what`, if it exits first.
+ */
+export async function listening(proc: ChildProcess, what: string): Promise<ChildStdout> {
+  let out = '';
+  const stdout = proc.stdout;
+  if (stdout === null) throw new Error(`${what}: its stdout is not a pipe`);
+  stdout.setEncoding('utf8');
+  const url = await new Promise<string>((resolve, reject) => {
+    stdout.on('data', (d: string) => {
+      out += d;
+      const m = /listening on (\S+)\n/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.once('exit', (code) => reject(new Error(`${what} exited (${code}) before listening`)));
+  });
+  return {
+    url,
+    text: () => out,
+    cpu: () => {
+      const m = /^cpu (\{.*\})$/m.exec(out);
+      return m ? (JSON.parse(m[1]!) as ChildCpu) : null;
+    },
+  };
 }
