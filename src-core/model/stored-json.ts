@@ -2,9 +2,9 @@
  * Stored events and surface rows as JSON text, written from the data text the backends store
  * (canonical JSON, canonical.ts) without parsing it: what the server sends for pages of events and
  * of the surface, a transaction (`GET …/txns/N`), the SSE backlog (server/sse.ts) and the surface
- * export's NDJSON lines (export/surface.ts). The text is byte for byte what `JSON.stringify` writes for the parsed page (the
- * contract shapes of types.ts, members in the order the backends build them), so a client sees no
- * difference. One exception needs the parse: canonical JSON sorts member names by code unit, but a
+ * export's NDJSON lines (export/surface.ts). The text is byte for byte what `JSON.stringify`
+ * writes for the parsed page (the contract shapes of types.ts, members in the order the backends
+ * build them), so a client sees no difference. One exception needs the parse: canonical JSON sorts member names by code unit, but a
  * parsed object lists integer-like names ("0", "17") first in numeric order, so data holding such
  * a name is written as `JSON.stringify(JSON.parse(text))` would write it. Pure: no Node APIs.
  */

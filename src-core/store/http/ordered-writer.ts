@@ -181,7 +181,6 @@ export class OrderedWriter {
     return { results, error: null };
   }
 
-  /** Resolves when everything queued so far has settled. */
   /**
    * Sends nothing queued until `p` settles: HttpEventStore.subscribe holds the writes made after it
    * until it has read where its subscription starts, so they are delivered to it.
@@ -200,6 +199,7 @@ export class OrderedWriter {
     while (this.holds.size > 0) await Promise.all([...this.holds]);
   }
 
+  /** Resolves when everything queued so far has settled. */
   flush(): Promise<void> {
     if (!this.running && this.head >= this.queue.length) return Promise.resolve();
     return new Promise((r) => this.idle.push(r));
