@@ -97,6 +97,24 @@ function rawRows(count: number, perTxn: number): { key: string; data: string; ha
   );
 }
 
+/** One raw transaction: `BEGIN`, one multi-row INSERT of `rows` at `seqs` into `table`, `COMMIT`. */
+async function rawTxn(
+  c: pg.Client,
+  table: string,
+  txn: number,
+  seqs: number[],
+  rows: readonly { key: string; data: string; hash: string }[],
+): Promise<void> {
+  await c.query('BEGIN');
+  await c.query(
+    `INSERT INTO ${table} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
+     SELECT 1, u.s, $1, u.k, 'event', u.d, false, 'application/json', u.h, $2
+       FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(s, k, d, h)`,
+    [txn, new Date().toISOString(), seqs, rows.map((r) => r.key), rows.map((r) => r.data), rows.map((r) => r.hash)],
+  );
+  await c.query('COMMIT');
+}
+
 /** The raw baseline: the store's events table shape, one multi-row INSERT per transaction. */
 async function rawInsert(schema: string, count: number, perTxn: number): Promise<number> {
   return admin(PG_URL, async (c) => {
@@ -110,15 +128,13 @@ async function rawInsert(schema: string, count: number, perTxn: number): Promise
     for (const rows of txns) {
       if (txn === warm) t0 = now();
       txn++;
-      const seqs = rows.map(() => ++seq);
-      await c.query('BEGIN');
-      await c.query(
-        `INSERT INTO ${table} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-         SELECT 1, u.s, $1, u.k, 'event', u.d, false, 'application/json', u.h, $2
-           FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(s, k, d, h)`,
-        [txn, new Date().toISOString(), seqs, rows.map((r) => r.key), rows.map((r) => r.data), rows.map((r) => r.hash)],
+      await rawTxn(
+        c,
+        table,
+        txn,
+        rows.map(() => ++seq),
+        rows,
       );
-      await c.query('COMMIT');
     }
     return count / ((now() - t0) / 1000);
   });
@@ -167,15 +183,7 @@ async function rawConcurrent(schema: string, writers: number, perWriter: number)
     await Promise.all(
       clients.map(async (c, w) => {
         for (let i = 0; i < perWriter; i++) {
-          const r = rows[w * perWriter + i]!;
-          await c.query('BEGIN');
-          await c.query(
-            `INSERT INTO ${tables[w]} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-             SELECT 1, u.s, $1, u.k, 'event', u.d, false, 'application/json', u.h, $2
-               FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(s, k, d, h)`,
-            [i + 1, new Date().toISOString(), [i + 1], [r.key], [r.data], [r.hash]],
-          );
-          await c.query('COMMIT');
+          await rawTxn(c, tables[w]!, i + 1, [i + 1], [rows[w * perWriter + i]!]);
         }
       }),
     );
