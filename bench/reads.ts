@@ -8,7 +8,7 @@
  * 2. SQLite, a full surface scan (pages of 1000 through `surface`) against better-sqlite3 running
  *    the engine's surface SELECT (heads joined to events in key order) on the same file.
  * 3. HTTP, `GET /v1/topics/T/events?after=N&limit=1000` pages read in order from a real server in a
- *    child process (bench/http-server.ts) over the same file, against the embedded read rate of 1.
+ *    child process (bench/http-server.ts; the clients are in bench/reads-http.ts) over the same file, against the embedded read rate of 1.
  *    The client reads each body whole and takes the cursor from its tail, so what is measured is
  *    the server writing pages; it asks for the next page as soon as a response's headers announce
  *    its cursor (`Tidemark-Next`, one page ahead), as the HTTP store's `eventPages` does. Shown
@@ -23,11 +23,8 @@
  * Prints events/s and ratios with the targets; writes bench/out/reads.json. TIDEMARK_BENCH_SCALE
  * shrinks the sizes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { Agent, type IncomingMessage, request } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { EventInput } from '../src-core/model/types';
@@ -35,22 +32,18 @@ import type { EventStore } from '../src-core/store/types';
 import { openPostgresStore } from '../src-core/store/postgres/index';
 import { openSqliteStore } from '../src-core/store/sqlite/index';
 import { type HttpEventStore, openHttpStore } from '../src-core/store/http/index';
-import { NEXT_HEADER } from '../src-core/wire/event-pages';
 import { EVENT_COLS, surfaceSql } from '../src-core/store/sqlite/statements';
 import {
-  type ChildCpu,
-  SCALE,
-  fmtInt,
-  median,
-  now,
-  pct,
-  printTable,
-  listening,
-  scaled,
-  tempDir,
-  tradeEvent,
-  writeFigures,
-} from './util';
+  type ReadTopic,
+  httpExport,
+  httpRead,
+  httpSse,
+  httpStoreRead,
+  httpTxns,
+  serverCpuOf,
+  startServer,
+} from './reads-http';
+import { SCALE, fmtInt, median, now, pct, printTable, scaled, tempDir, tradeEvent, writeFigures } from './util';
 
 const SIZES = { events: scaled(200_000), keys: scaled(20_000), page: 1000, rounds: 5 };
 const TARGETS = { read: 0.7, surface: 0.7, http: 0.5 };
@@ -182,155 +175,16 @@ function sqliteRaw(file: string) {
   };
 }
 
-async function startServer(file: string): Promise<{ url: string; child: ChildProcess; cpu: () => ChildCpu | null }> {
-  const script = fileURLToPath(new URL('./http-server.ts', import.meta.url));
-  // node itself (as bench/http.ts starts it), so the signals below reach the server, not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', script, 'tidemark', file], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const out = await listening(child, 'bench server');
-  return { url: out.url, child, cpu: out.cpu };
-}
-
-/** GETs one path; resolves with the response once its headers are in (status checked). */
-function getResponse(agent: Agent, url: URL): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent }, (res) => {
-      if (res.statusCode === 200) resolve(res);
-      else reject(new Error(`GET ${url.pathname}: ${res.statusCode}`));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** The body of `res` as text. */
-function bodyText(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    res.on('error', reject);
-  });
-}
-
-/**
- * Pages read in order by a bare node:http client: each body is read whole and its cursor taken from
- * its tail (so what is measured is the server writing pages, not a JSON parse); the next page is
- * asked for as soon as a response's headers announce its cursor (`Tidemark-Next`), one page ahead,
- * as the HTTP store's `eventPages` does.
- */
-async function httpRead(agent: Agent, base: string): Promise<number> {
-  let after = 0;
-  let rows = 0;
-  const url = (a: number): URL => new URL(`/v1/topics/${TOPIC}/events?after=${a}&limit=${SIZES.page}`, base);
-  let pending: Promise<IncomingMessage> | null = getResponse(agent, url(0));
-  while (pending) {
-    const res: IncomingMessage = await pending;
-    const next = res.headers[NEXT_HEADER];
-    pending = typeof next === 'string' && next !== 'null' ? getResponse(agent, url(Number(next))) : null;
-    const body = await bodyText(res);
-    const m = /"next":(null|\d+)\}$/.exec(body);
-    if (!m) throw new Error('a page without "next" at its end');
-    if (next !== undefined && m[1] !== next) throw new Error(`a page announced ${String(next)} and ends with ${m[1]}`);
-    if (m[1] === 'null') return rows + SIZES.events - after;
-    rows += Number(m[1]) - after;
-    after = Number(m[1]);
-    // A server without the header: one page at a time.
-    if (next === undefined) pending = getResponse(agent, url(after));
-  }
-  throw new Error('the pages ended without a last one');
-}
-
 /** Transactions in the bench's topic (`build` writes 1,000 events per transaction). */
 const TXNS = Math.ceil(SIZES.events / 1000);
+
+/** The bench's topic as the HTTP clients (reads-http.ts) read it. */
+const READ_TOPIC: ReadTopic = { name: TOPIC, events: SIZES.events, txns: TXNS, page: SIZES.page };
 
 /** Every transaction through the store's `getTxn`; returns the events read. */
 async function tmTxns(store: EventStore): Promise<number> {
   let rows = 0;
   for (let t = 1; t <= TXNS; t++) rows += (await store.getTxn(TOPIC, t)).events.length;
-  return rows;
-}
-
-/** Every transaction as `GET …/txns/N`, each body read whole; the events counted from its `count`. */
-async function httpTxns(agent: Agent, base: string): Promise<number> {
-  let rows = 0;
-  for (let t = 1; t <= TXNS; t++) {
-    const body = await bodyText(await getResponse(agent, new URL(`/v1/topics/${TOPIC}/txns/${t}`, base)));
-    const m = /"count":(\d+)/.exec(body.slice(0, 300));
-    if (!m) throw new Error(`txn ${t}: no count`);
-    rows += Number(m[1]);
-  }
-  return rows;
-}
-
-/**
- * The whole topic as the SSE stream's backlog (`GET …/events/stream?after=0`), read until the last
- * event's id arrives; the bytes are scanned for that id only (not parsed), so what is measured is
- * the server writing the stream.
- */
-function httpSse(base: string): Promise<number> {
-  const needle = `\nid: ${SIZES.events}\n`;
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(`/v1/topics/${TOPIC}/events/stream?after=0`, base), { agent: false }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`SSE: ${res.statusCode}`));
-      let tail = '';
-      res.on('data', (c: Buffer) => {
-        const text = tail + c.toString('latin1');
-        const at = text.indexOf(needle);
-        // Done once the last event's data line has ended too.
-        if (at >= 0 && text.indexOf('\n\n', at) >= 0) {
-          req.destroy();
-          resolve(SIZES.events);
-        }
-        tail = at >= 0 ? text.slice(at) : text.slice(-needle.length);
-      });
-      res.on('error', () => undefined);
-    });
-    req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
-    req.end();
-  });
-}
-
-/** The surface export in CSV and in NDJSON, each body read whole; returns its records (rows, no header). */
-async function httpExport(agent: Agent, base: string): Promise<number> {
-  let rows = 0;
-  for (const format of ['csv', 'ndjson']) {
-    const url = new URL(`/v1/topics/${TOPIC}/surface/export?format=${format}`, base);
-    const body = await bodyText(await getResponse(agent, url));
-    let lines = 0;
-    for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) lines++;
-    rows += format === 'csv' ? lines - 1 : lines;
-  }
-  return rows;
-}
-
-/** CPU (user + system) process `pid` has used so far, µs, from /proc (Linux; ticks of 10 ms); null elsewhere. */
-function procCpuUs(pid: number | undefined): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-  } catch {
-    return null;
-  }
-}
-
-/** `scan` with the CPU the server process spends meanwhile added to `cpuSpent[label]`. */
-function serverCpuOf(label: string, pid: number | undefined, scan: () => Promise<number>): () => Promise<number> {
-  return async () => {
-    const c0 = procCpuUs(pid);
-    const rows = await scan();
-    const c1 = procCpuUs(pid);
-    if (c0 !== null && c1 !== null) cpuSpent.set(label, (cpuSpent.get(label) ?? 0) + c1 - c0);
-    return rows;
-  };
-}
-
-/** The same pages through the HTTP store's `eventPages` (fetch, each page JSON-parsed). */
-async function httpStoreRead(store: HttpEventStore): Promise<number> {
-  let rows = 0;
-  for await (const p of store.eventPages(TOPIC, { limit: SIZES.page })) rows += p.events.length;
   return rows;
 }
 
@@ -364,29 +218,29 @@ async function sqliteSection(dir: string): Promise<Record<string, Pair | undefin
           ? await pair(
               SIZES.events,
               () => tmRead(store),
-              cpuOf('store client', () => httpStoreRead(httpStore)),
+              cpuOf('store client', () => httpStoreRead(READ_TOPIC, httpStore)),
             ).finally(() => httpStore.close())
           : undefined;
       const txns = await pair(
         SIZES.events,
         () => tmTxns(store),
-        serverCpuOf('txns server', child.pid, () => httpTxns(agent, url)),
+        serverCpuOf(cpuSpent, 'txns server', child.pid, () => httpTxns(READ_TOPIC, agent, url)),
       );
       const sse = await pair(
         SIZES.events,
         () => tmRead(store),
-        serverCpuOf('sse server', child.pid, () => httpSse(url)),
+        serverCpuOf(cpuSpent, 'sse server', child.pid, () => httpSse(READ_TOPIC, url)),
       );
       const exported = await pair(
         2 * SIZES.keys,
         async () => (await tmSurface(store)) + (await tmSurface(store)),
-        serverCpuOf('export server', child.pid, () => httpExport(agent, url)),
+        serverCpuOf(cpuSpent, 'export server', child.pid, () => httpExport(READ_TOPIC, agent, url)),
       );
       child.kill('SIGUSR2');
       const http = await pair(
         SIZES.events,
         cpuOf('embedded', () => tmRead(store)),
-        cpuOf('client', () => httpRead(agent, url)),
+        cpuOf('client', () => httpRead(READ_TOPIC, agent, url)),
       );
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
