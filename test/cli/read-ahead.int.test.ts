@@ -11,12 +11,15 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StoredEvent, TxnInfo } from '../../src-core/model/types';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
 import { type Served, spawnServe } from '../http/spawn';
 import { runCli, tempDir } from './helpers';
+
+// Each test runs the CLI a dozen times over 25,000 events: minutes on a loaded machine.
+vi.setConfig({ testTimeout: 600_000 });
 
 const TOTAL = 25_005;
 let tmp: { dir: string; cleanup: () => void };
