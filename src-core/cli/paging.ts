@@ -1,7 +1,8 @@
 /**
  * Paging for the listing commands. `--limit N` prints at most N rows (any positive number; pages
  * of at most 10,000 are fetched underneath), `--all` prints every row, page after page, writing
- * each page before fetching the next so memory stays flat. When rows remain after `--limit`, the
+ * each page before fetching the one after it so memory stays flat (a reader may have asked for
+ * that one already: `read` over HTTP asks one page ahead, never for rows beyond `--limit`). When rows remain after `--limit`, the
  * command says on stderr which cursor option continues from there. Listings ordered by a number
  * (`read` by seq, `txns` by txn) share their cursor options here: `--after` is the cursor of
  * ascending listings, `--before` of descending ones, and giving the other one is an error rather
@@ -26,18 +27,22 @@ export interface PagingOptions {
 
 const DEFAULT_ROWS = LIMITS.pageDefault;
 
-/** Fetches and hands over pages until the cap or the end; returns the cursor of what is left. */
-export async function pageThrough<T, C>(
-  opts: PagingOptions,
-  start: C | undefined,
-  fetch: (cursor: C | undefined, limit: number) => Promise<Page<T, C>>,
+/** The rows a listing prints at most: every one with `--all`, else `--limit` (default 100). */
+export function rowsWanted(opts: PagingOptions): number {
+  return opts.all === true ? Number.POSITIVE_INFINITY : (opts.limit ?? DEFAULT_ROWS);
+}
+
+/**
+ * Hands over `pages` until `wanted` rows or the end; returns the cursor of what is left (null:
+ * nothing). Stopping here stops the pages (a reader that asked a page ahead cancels it).
+ */
+export async function drainPages<T, C>(
+  wanted: number,
+  pages: AsyncIterable<Page<T, C>>,
   onPage: (rows: T[]) => Promise<void>,
 ): Promise<C | null> {
-  let remaining = opts.all === true ? Number.POSITIVE_INFINITY : (opts.limit ?? DEFAULT_ROWS);
-  let cursor = start;
-  for (;;) {
-    const size = Math.min(remaining, LIMITS.pageMax);
-    const page = await fetch(cursor, size);
+  let remaining = wanted;
+  for await (const page of pages) {
     await onPage(page.rows);
     remaining -= page.rows.length;
     if (page.next === null) return null;
@@ -45,9 +50,39 @@ export async function pageThrough<T, C>(
       // A backend that returns an empty page with a cursor would loop forever: stop loudly.
       throw new TidemarkError('INTERNAL', 'the store returned an empty page with a next cursor');
     }
-    cursor = page.next;
     if (remaining <= 0) return page.next;
   }
+  return null;
+}
+
+/** The pages `fetch` answers from `start`, each of at most 10,000 rows and of no more than `wanted` in all. */
+async function* fetchedPages<T, C>(
+  start: C | undefined,
+  fetch: (cursor: C | undefined, limit: number) => Promise<Page<T, C>>,
+  wanted: number,
+): AsyncGenerator<Page<T, C>, void, undefined> {
+  let got = 0;
+  let cursor = start;
+  for (;;) {
+    const size = Math.min(wanted - got, LIMITS.pageMax);
+    if (size <= 0) return;
+    const page = await fetch(cursor, size);
+    yield page;
+    got += page.rows.length;
+    if (page.next === null) return;
+    cursor = page.next;
+  }
+}
+
+/** Fetches and hands over pages until the cap or the end; returns the cursor of what is left. */
+export function pageThrough<T, C>(
+  opts: PagingOptions,
+  start: C | undefined,
+  fetch: (cursor: C | undefined, limit: number) => Promise<Page<T, C>>,
+  onPage: (rows: T[]) => Promise<void>,
+): Promise<C | null> {
+  const wanted = rowsWanted(opts);
+  return drainPages(wanted, fetchedPages(start, fetch, wanted), onPage);
 }
 
 /** The stderr hint printed when `--limit` left rows behind. */
@@ -56,17 +91,34 @@ function moreHint(option: string, cursor: string | number): string {
   return `tidemark: more rows follow; continue with ${option} ${shown} (or use --all)\n`;
 }
 
-/** Prints every page through `printer`, then the empty-table note and, if rows remain, the hint. */
-export async function printPages<T, C extends string | number>(
+/**
+ * Prints the pages `pages(wanted)` reads (at most `wanted` rows in all: Infinity with `--all`)
+ * through `printer`, then the empty-table note and, if rows remain, the hint naming `option`.
+ */
+export async function printPageStream<T, C extends string | number>(
+  printer: RowPrinter<T>,
+  emptyMessage: string,
+  opts: PagingOptions,
+  option: string,
+  pages: (wanted: number) => AsyncIterable<Page<T, C>>,
+): Promise<void> {
+  const wanted = rowsWanted(opts);
+  const left = await drainPages(wanted, pages(wanted), (rows) => printer.page(rows));
+  await printer.finish(emptyMessage);
+  if (left !== null) process.stderr.write(moreHint(option, left));
+}
+
+/** Prints every page `fetch` answers through `printer`, then the empty-table note and, if rows remain, the hint. */
+export function printPages<T, C extends string | number>(
   printer: RowPrinter<T>,
   emptyMessage: string,
   opts: PagingOptions,
   start: { option: string; cursor: C | undefined },
   fetch: (cursor: C | undefined, limit: number) => Promise<Page<T, C>>,
 ): Promise<void> {
-  const left = await pageThrough(opts, start.cursor, fetch, (rows) => printer.page(rows));
-  await printer.finish(emptyMessage);
-  if (left !== null) process.stderr.write(moreHint(start.option, left));
+  return printPageStream(printer, emptyMessage, opts, start.option, (wanted) =>
+    fetchedPages(start.cursor, fetch, wanted),
+  );
 }
 
 /** The options of a listing ordered by a number, readable in either direction. */
@@ -105,6 +157,13 @@ export function checkOrderedCursor(opts: OrderedPagingOptions, listings: string)
   }
 }
 
+/** Where an ordered listing starts: `--before` when newest first, else `--after`. */
+export function orderedStart(opts: OrderedPagingOptions): { option: string; cursor: number | undefined } {
+  return opts.order === 'desc'
+    ? { option: '--before', cursor: opts.before }
+    : { option: '--after', cursor: opts.after };
+}
+
 /** printPages for an ordered listing: starts at `--after`/`--before` and moves the cursor along. */
 export async function printOrderedPages<T>(
   printer: RowPrinter<T>,
@@ -113,8 +172,7 @@ export async function printOrderedPages<T>(
   fetch: (query: ListTxnsOptions) => Promise<Page<T, number>>,
 ): Promise<void> {
   const desc = opts.order === 'desc';
-  const start = desc ? { option: '--before', cursor: opts.before } : { option: '--after', cursor: opts.after };
-  await printPages(printer, emptyMessage, opts, start, (cursor, limit) => {
+  await printPages(printer, emptyMessage, opts, orderedStart(opts), (cursor, limit) => {
     const query: ListTxnsOptions = { order: opts.order, limit };
     if (cursor !== undefined) {
       if (desc) query.before = cursor;

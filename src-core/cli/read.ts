@@ -3,7 +3,8 @@
  * [--txn N] [--all]`: prints the topic's log (events and invalidation markers) in seq order, as
  * NDJSON (each line a stored event, exactly as the API returns it) or as a table. `--after` is the
  * cursor of ascending reads, `--before` of descending ones; giving the other one is an error rather
- * than being ignored. `--follow` keeps printing new events until Ctrl-C (see follow.ts).
+ * than being ignored. `--follow` keeps printing new events until Ctrl-C (see follow.ts). Over
+ * HTTP, `--all` and a `--limit` above one page read one page ahead (services/event-pages.ts).
  */
 import { type Command, Option } from 'commander';
 import { badRequest } from '../model/errors';
@@ -19,7 +20,17 @@ import {
 } from './options';
 import { type Column, RowPrinter, dataCell } from './output';
 import { currentEnd, follow } from './follow';
-import { type OrderedPagingOptions, addOrderedCursorOptions, checkOrderedCursor, printOrderedPages } from './paging';
+import { LIMITS } from '../model/limits';
+import { eventPagesOf } from '../services/event-pages';
+import type { EventStore } from '../store/types';
+import {
+  type OrderedPagingOptions,
+  type Page,
+  addOrderedCursorOptions,
+  checkOrderedCursor,
+  orderedStart,
+  printPageStream,
+} from './paging';
 
 interface ReadOpts extends StoreOptionValues, OrderedPagingOptions {
   topic: string;
@@ -41,6 +52,23 @@ export const EVENT_COLUMNS: Column<StoredEvent>[] = [
     flex: true,
   },
 ];
+
+/**
+ * The pages `read` prints: of at most 10,000 events, no more than `wanted` in all, through
+ * `eventPagesOf` (over HTTP the page after is asked for while one is printed, one page ahead).
+ */
+async function* pagesOf(store: EventStore, opts: ReadOpts, wanted: number): AsyncGenerator<Page<StoredEvent, number>> {
+  const query: ReadEventsOptions = { order: opts.order, limit: Math.min(wanted, LIMITS.pageMax) };
+  if (opts.key !== undefined) query.key = opts.key;
+  if (opts.txn !== undefined) query.txn = opts.txn;
+  const start = orderedStart(opts).cursor;
+  if (start !== undefined) {
+    if (opts.order === 'desc') query.before = start;
+    else query.after = start;
+  }
+  const max = Number.isFinite(wanted) ? wanted : undefined;
+  for await (const page of eventPagesOf(store, opts.topic, query, max)) yield { rows: page.events, next: page.next };
+}
 
 export function registerRead(program: Command): void {
   const cmd = addOrderedCursorOptions(
@@ -72,13 +100,8 @@ export function registerRead(program: Command): void {
         await follow(store, opts.topic, printer, { after });
         return;
       }
-      const filter: ReadEventsOptions = {};
-      if (opts.key !== undefined) filter.key = opts.key;
-      if (opts.txn !== undefined) filter.txn = opts.txn;
-      await printOrderedPages(printer, 'no events', opts, async (query) => {
-        const page = await store.readEvents(opts.topic, { ...filter, ...query });
-        return { rows: page.events, next: page.next };
-      });
+      const start = orderedStart(opts);
+      await printPageStream(printer, 'no events', opts, start.option, (wanted) => pagesOf(store, opts, wanted));
     });
   });
 }

@@ -1,17 +1,20 @@
 /**
  * Reading a topic's log as import units (`ImportTxn`: each transaction's `TxnInfo` and its events
  * exactly as read), in txn order from `afterTxn`, through the public `EventStore` reads only, so
- * any backend can be a source: a page of transactions (`listTxns`), then their events by seq
- * (`readEvents`, several pages where a page of transactions holds more events than one read
- * returns). The two reads are not one snapshot: a marker committed between them would show in
- * the events' `invalid` flags and not in the transactions (or the other way round), so a page
- * whose two reads disagree is read again, until they agree.
+ * any backend can be a source: pages of transactions (`listTxns`) beside one read of the events
+ * from the first transaction's first seq on (services/event-pages.ts `eventPagesOf`: a server
+ * source reads its pages one ahead, the server building the next while this side imports), each
+ * transaction taking its events from that read. The two reads are not one snapshot: a marker
+ * committed between them would show in the events' `invalid` flags and not in the transactions
+ * (or the other way round), so at a transaction whose two reads disagree both are started again
+ * from the transaction before it, until they agree.
  */
 import { TidemarkError } from '../model/errors';
 import type { ImportTxn } from '../model/integrity';
 import { LIMITS } from '../model/limits';
-import type { StoredEvent, TxnInfo } from '../model/types';
+import type { EventPage, StoredEvent, TxnInfo } from '../model/types';
 import type { EventStore } from '../store/types';
+import { eventPagesOf } from './event-pages';
 
 export interface TxnReadOptions {
   /** Start after this transaction (default 0: from the first). */
@@ -23,39 +26,70 @@ export interface TxnReadOptions {
   signal?: AbortSignal;
 }
 
-/** Events one page holds at most (a page of transactions is cut before it would hold more). */
-const EVENTS_PER_PAGE = 20_000;
-
-/** Reads of one page that disagree this many times in a row are an error (the source keeps changing). */
+/** Reads that disagree this many times in a row at one transaction are an error (the source keeps changing). */
 const RETRIES = 20;
 
-async function eventsOf(store: EventStore, topic: string, txns: readonly TxnInfo[]): Promise<StoredEvent[]> {
-  const first = txns[0]!.firstSeq;
-  const last = txns[txns.length - 1]!.lastSeq;
-  const out: StoredEvent[] = [];
-  let after = first - 1;
-  while (after < last) {
-    // Seqs are dense: exactly the events up to `last` (a server takes `before` only with desc).
-    const page = await store.readEvents(topic, { after, limit: Math.min(LIMITS.pageMax, last - after) });
-    if (page.events.length === 0) break;
-    out.push(...page.events);
-    after = page.events[page.events.length - 1]!.seq;
+/**
+ * The topic's events in seq order from `after` on, handed out by transaction. One read of the
+ * pages to the end; when it has ended (the topic as it stood) and more is wanted, a new read from
+ * the last event picks up what was committed since. `close` stops the read (and what it asked ahead).
+ */
+class EventRead {
+  private pages: AsyncGenerator<EventPage, void, undefined> | null = null;
+  private buf: StoredEvent[] = [];
+  private i = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly topic: string,
+    private pos: number,
+  ) {}
+
+  /** The events up to `lastSeq` not handed out yet (fewer when the store has no more). */
+  async upTo(lastSeq: number): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    for (;;) {
+      while (this.i < this.buf.length && this.buf[this.i]!.seq <= lastSeq) out.push(this.buf[this.i++]!);
+      if (this.i < this.buf.length || this.pos >= lastSeq || !(await this.more())) return out;
+    }
   }
-  return out;
+
+  private async more(): Promise<boolean> {
+    if (this.pages !== null) {
+      const r = await this.pages.next();
+      if (r.done !== true && r.value.events.length > 0) return this.fill(r.value.events);
+      await this.close();
+      // An empty page with a next cursor: no more here (the caller reads again).
+      if (r.done !== true) return false;
+    }
+    this.pages = eventPagesOf(this.store, this.topic, { after: this.pos, limit: LIMITS.pageMax });
+    const r = await this.pages.next();
+    return r.done !== true && r.value.events.length > 0 && this.fill(r.value.events);
+  }
+
+  private fill(events: StoredEvent[]): true {
+    this.buf = events;
+    this.i = 0;
+    this.pos = events[events.length - 1]!.seq;
+    return true;
+  }
+
+  async close(): Promise<void> {
+    const pages = this.pages;
+    this.pages = null;
+    await pages?.return(undefined);
+  }
 }
 
-/** The units of one page of transactions, or null when its reads disagree (read it again). */
-function unitsOf(txns: readonly TxnInfo[], events: readonly StoredEvent[]): ImportTxn[] | null {
-  const units: ImportTxn[] = [];
-  let i = 0;
-  for (const t of txns) {
-    const evs: StoredEvent[] = [];
-    for (; i < events.length && events[i]!.seq <= t.lastSeq; i++) evs.push(events[i]!);
-    if (evs.length !== t.count) return null;
-    if (evs.some((e) => (e.invalid === true) !== (t.invalidatedBy !== null))) return null;
-    units.push({ txn: t, events: evs });
-  }
-  return units;
+/** The unit of `t` from `events` (read up to its last seq), or null when the two reads disagree. */
+function unitOf(t: TxnInfo, events: StoredEvent[]): ImportTxn | null {
+  if (events.length !== t.count || events[0]?.seq !== t.firstSeq) return null;
+  if (events.some((e) => (e.invalid === true) !== (t.invalidatedBy !== null))) return null;
+  return { txn: t, events };
+}
+
+function cancelled(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
 }
 
 /** The topic's transactions after `afterTxn`, in order, as import units. */
@@ -66,34 +100,37 @@ export async function* readImportTxns(
 ): AsyncGenerator<ImportTxn> {
   let after = opts.afterTxn ?? 0;
   const limit = Math.min(opts.pageTxns ?? 500, LIMITS.pageMax);
-  for (;;) {
-    if (opts.signal?.aborted === true) throw new TidemarkError('CANCELLED', 'reading the source was cancelled');
-    const want = opts.untilTxn === undefined ? limit : Math.min(limit, opts.untilTxn - after);
-    if (want <= 0) return;
-    let units: ImportTxn[] | null = null;
-    let next: number | null = null;
-    for (let attempt = 0; units === null; attempt++) {
-      if (attempt > RETRIES) {
-        throw new TidemarkError(
-          'UNAVAILABLE',
-          `topic "${topic}": its transactions after ${after} kept changing while read`,
-        );
-      }
-      const page = await store.listTxns(topic, { after, limit: want });
-      if (page.txns.length === 0) return;
-      // At most about EVENTS_PER_PAGE events held at once (always at least one transaction).
-      let n = 0;
-      let cut = 0;
-      while (cut < page.txns.length && (cut === 0 || n + page.txns[cut]!.count <= EVENTS_PER_PAGE)) {
-        n += page.txns[cut]!.count;
-        cut++;
-      }
-      const txns = page.txns.slice(0, cut);
-      units = unitsOf(txns, await eventsOf(store, topic, txns));
-      next = cut < page.txns.length ? txns[txns.length - 1]!.txn : page.next;
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > RETRIES) {
+      throw new TidemarkError(
+        'UNAVAILABLE',
+        `topic "${topic}": its transactions after ${after} kept changing while read`,
+      );
     }
-    for (const u of units) yield u;
-    after = units[units.length - 1]!.txn.txn;
-    if (next === null) return;
+    let events: EventRead | null = null;
+    try {
+      let agreed = true;
+      while (agreed) {
+        if (cancelled(opts.signal)) throw new TidemarkError('CANCELLED', 'reading the source was cancelled');
+        const want = opts.untilTxn === undefined ? limit : Math.min(limit, opts.untilTxn - after);
+        if (want <= 0) return;
+        const page = await store.listTxns(topic, { after, limit: want });
+        if (page.txns.length === 0) return;
+        events ??= new EventRead(store, topic, page.txns[0]!.firstSeq - 1);
+        for (const t of page.txns) {
+          const unit = unitOf(t, await events.upTo(t.lastSeq));
+          if (unit === null) {
+            agreed = false;
+            break;
+          }
+          yield unit;
+          after = t.txn;
+          attempt = 0;
+        }
+        if (agreed && page.next === null) return;
+      }
+    } finally {
+      await events?.close();
+    }
   }
 }

@@ -45,4 +45,42 @@ describe('readImportTxns', () => {
     expect(await all(readImportTxns(s, 't', { afterTxn: 6 }))).toEqual([]);
     await s.close();
   });
+
+  it('reads a transaction again when a marker lands between its two reads, and stops on a source that keeps changing', async () => {
+    const s = openMemoryStore();
+    for (let i = 1; i <= 5; i++)
+      await s.append('t', {
+        events: [
+          { key: 'a', data: i },
+          { key: 'b', data: i },
+        ],
+      });
+    // The events are read (from the first listing on) before the marker lands; the second listing
+    // sees it: txn 3 disagrees and both reads start again from txn 2.
+    let listings = 0;
+    const racing = Object.create(s) as typeof s;
+    racing.listTxns = async (topic, opts) => {
+      if (++listings === 2) await s.invalidate('t', 3, 'raced');
+      return s.listTxns(topic, opts);
+    };
+    const units = await all(readImportTxns(racing, 't', { pageTxns: 2 }));
+    expect(units.map((u) => [u.txn.txn, u.txn.invalidatedBy, u.events.map((e) => e.invalid === true)])).toEqual([
+      [1, null, [false, false]],
+      [2, null, [false, false]],
+      [3, 11, [true, true]],
+      [4, null, [false, false]],
+      [5, null, [false, false]],
+      [6, null, [false]],
+    ]);
+    expect(listings).toBe(4);
+
+    // Every listing disagrees with the events: an error, not a loop.
+    const liar = Object.create(s) as typeof s;
+    liar.listTxns = async (topic, opts) => {
+      const page = await s.listTxns(topic, opts);
+      return { ...page, txns: page.txns.map((t) => ({ ...t, invalidatedBy: null })) };
+    };
+    await expect(all(readImportTxns(liar, 't', { afterTxn: 2 }))).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await s.close();
+  });
 });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { EventPage, ReadEventsOptions } from '../model/types';
 import { NEXT_HEADER, nextOfHeader, readEventPages } from './event-pages';
 
-/** A fake server of `pages` pages of 2 events; records each request and whether it was aborted. */
+/**
+ * A fake server of `pages` pages of 2 events (seqs 1..2*pages; a request gets up to its `limit`,
+ * default 2); records each request and whether it was aborted.
+ */
 function fakeServer(pages: number, header: boolean) {
   const asked: { opts: ReadEventsOptions; signal: AbortSignal }[] = [];
   let inFlight = 0;
@@ -11,11 +14,16 @@ function fakeServer(pages: number, header: boolean) {
     asked.push({ opts, signal });
     const desc = opts.order === 'desc';
     const cursor = desc ? (opts.before ?? pages * 2 + 1) : (opts.after ?? 0);
-    const seqs = desc ? [cursor - 1, cursor - 2] : [cursor + 1, cursor + 2];
-    const last = desc ? seqs[1]! <= 1 : seqs[1]! >= pages * 2;
+    const seqs: number[] = [];
+    for (let i = 1; i <= (opts.limit ?? 2); i++) {
+      const seq = desc ? cursor - i : cursor + i;
+      if (seq >= 1 && seq <= pages * 2) seqs.push(seq);
+    }
+    const end = seqs[seqs.length - 1]!;
+    const last = desc ? end <= 1 : end >= pages * 2;
     const page: EventPage = {
       events: seqs.map((seq) => ({ seq }) as EventPage['events'][number]),
-      next: last ? null : seqs[1]!,
+      next: last ? null : end,
     };
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
@@ -104,5 +112,49 @@ describe('readEventPages', () => {
     await stopped.next();
     await stopped.return(undefined);
     await new Promise((r) => setTimeout(r, 10)); // no unhandled rejection reaches vitest
+  });
+
+  it('with `max`, never asks for rows beyond it, counting the page in flight as full', async () => {
+    const s = fakeServer(10, true);
+    const seqs: number[] = [];
+    for await (const p of readEventPages(s.send, s.parse, { limit: 4 }, 10)) seqs.push(...p.events.map((e) => e.seq));
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // The third page is asked for the 2 rows left, and nothing after it (its header has a next).
+    expect(s.asked.map((a) => a.opts)).toEqual([{ limit: 4 }, { limit: 4, after: 4 }, { limit: 2, after: 8 }]);
+    expect(s.asked.every((a) => !a.signal.aborted)).toBe(true);
+    for (const [max, limits] of [
+      [4, [4]],
+      [5, [4, 1]],
+      [3, [3]],
+    ] as const) {
+      const t = fakeServer(10, true);
+      let rows = 0;
+      for await (const p of readEventPages(t.send, t.parse, { limit: 4 }, max)) rows += p.events.length;
+      expect(rows).toBe(max);
+      expect(t.asked.map((a) => a.opts.limit)).toEqual(limits);
+    }
+  });
+
+  it('with `max`, a short page that still has a next leaves room: the page after is asked once it is read', async () => {
+    const asked: ReadEventsOptions[] = [];
+    // The first page holds 1 row of the 3 asked (a server may answer short), then full pages.
+    const send = (opts: ReadEventsOptions): Promise<Response> => {
+      asked.push(opts);
+      const after = opts.after ?? 0;
+      const n = after === 0 ? 1 : (opts.limit ?? 3);
+      const page = { events: Array.from({ length: n }, (_, i) => ({ seq: after + i + 1 })), next: after + n };
+      return Promise.resolve(new Response(JSON.stringify(page), { headers: { [NEXT_HEADER]: String(page.next) } }));
+    };
+    const parse = async (res: Response): Promise<EventPage> => JSON.parse(await res.text()) as EventPage;
+    let rows = 0;
+    for await (const p of readEventPages(send, parse, { limit: 3 }, 6)) rows += p.events.length;
+    expect(rows).toBe(6);
+    expect(asked).toEqual([{ limit: 3 }, { limit: 3, after: 1 }, { limit: 2, after: 4 }]);
+    // With max 3 the first page (in flight, counted full) leaves no room to ask ahead; read, it leaves 2.
+    asked.length = 0;
+    rows = 0;
+    for await (const p of readEventPages(send, parse, { limit: 3 }, 3)) rows += p.events.length;
+    expect(rows).toBe(3);
+    expect(asked).toEqual([{ limit: 3 }, { limit: 2, after: 1 }]);
   });
 });

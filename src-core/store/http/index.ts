@@ -153,9 +153,10 @@ export class HttpEventStore implements EventStore {
    * Every page of `readEvents(topic, opts)` from the first to the last, in order, with a read-ahead
    * of one page (wire/event-pages.ts): the next page is asked for as soon as a page's headers
    * announce its cursor, so the server builds it while this client reads the page in hand. Breaking
-   * out of the loop cancels the page asked ahead.
+   * out of the loop cancels the page asked ahead. `max` caps the rows of all pages together (no page
+   * is asked for beyond it).
    */
-  eventPages(topic: string, opts: ReadEventsOptions = {}): AsyncGenerator<EventPage, void, undefined> {
+  eventPages(topic: string, opts: ReadEventsOptions = {}, max?: number): AsyncGenerator<EventPage, void, undefined> {
     this.open();
     const path = paths.events(validateTopic(topic));
     const what = `GET ${path}`;
@@ -169,6 +170,7 @@ export class HttpEventStore implements EventStore {
         }),
       (res) => this.transport.jsonOf<EventPage>(res, what),
       opts,
+      max,
     );
   }
 
