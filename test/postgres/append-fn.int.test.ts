@@ -2,7 +2,8 @@
  * The one-round-trip append on PostgreSQL (store/postgres/append-fn.ts), whose SQL renders the
  * hash chain's layout a second time: on hostile inputs (unicode, astral and look-alike keys, `by`
  * and content types, meta with nested unicode, tombstones, duplicates within and across
- * transactions, single-event tombstones) every chain the function writes recomputes byte for byte with store/chain.ts, and
+ * transactions, single-event tombstones, hashes of the writer's, data and keys holding the set-based
+ * function's separators) every chain the function writes recomputes byte for byte with store/chain.ts, and
  * the same writes through the two-round-trip path (`appendBatch`) store the same log, answers,
  * transactions and counters (time and chain aside). A topic whose last commit time is ahead of
  * the database clock gets that time again (never earlier), formatted as readers see it. A session
@@ -22,7 +23,18 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const KEYS = ['plain', 'ключ', '鍵', '😀 astral 𝄞', 'e\u0301 vs é', 'tab\tnl\nq"b\\', ' ', '~', '5:event,'];
+const KEYS = [
+  'plain',
+  'ключ',
+  '鍵',
+  '😀 astral 𝄞',
+  'e\u0301 vs é',
+  'tab\tnl\nq"b\\',
+  ' ',
+  '~',
+  '5:event,',
+  'sep\u001e,{}"',
+];
 
 function hostileWrites(): AppendRequest[] {
   const out: AppendRequest[] = [];
@@ -31,6 +43,11 @@ function hostileWrites(): AppendRequest[] {
     const req: AppendRequest = {
       events: [
         { key, data: { i, s: `värde ${key} 🎉`, nested: { 'ключ 😀': [i, null, true] } } },
+        // A hash of the writer's (the chain covers the data's digest, not this hash), and data
+        // holding the set-based function's data separator and its list punctuation.
+        ...(i % 4 === 1
+          ? [{ key: `${key}-h`, data: { sep: 'a\u001eb,c"{}', i }, hash: (i % 16).toString(16).repeat(64) }]
+          : []),
         ...(i % 3 === 0 ? [{ key: KEYS[(i + 1) % KEYS.length]!, data: null }] : []),
         ...(i % 4 === 0 ? [{ key, data: { i, s: `värde ${key} 🎉`, nested: { 'ключ 😀': [i, null, true] } } }] : []),
         ...(i % 5 === 0 ? [{ key: `${key}-ct`, data: 'text 𝄞', contentType: 'text/plain; charset=ütf-8 😀' }] : []),

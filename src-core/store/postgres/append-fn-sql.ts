@@ -43,12 +43,21 @@ function chainSql(): {
     txn: `coalesce(tp.head, '${GENESIS}') || ${ascii('v_txn::text')} || ${ascii('v_time')} || p_txn_tail`,
     event: (seq, tail) => `${ascii(`${seq}::text`)} || ${tail}`,
     // A plain event's whole part (chain.ts `eventPart`: type 'event', no target, no reason), its
-    // hash and digest 64 hex digits each; a null content type is the default one.
+    // hash and digest 64 hex digits each; a null content type is the default one. One format()
+    // call per event: the same text by ~15 `||` and casts cost the set-based function about a
+    // quarter of its server time at 1,000 events (docs/bench.md, fifth pass).
     eventOf: (seq, key, hash, digest, ct) =>
-      `${ascii(`${seq}::text`)} || ${str(key)} || '5:event,64:' || ${hash} || ',64:' || ${digest} || ',' || ` +
-      `coalesce(${str(ct)}, '${DEFAULT_CT_FIELD}') || '~~'`,
+      `format('%s:%s,%s:%s,5:event,64:%s,64:%s,%s~~', length(${seq}::text), ${seq}, octet_length(${key}), ${key}, ${hash}, ${digest}, ` +
+      `coalesce(${str(ct)}, '${DEFAULT_CT_FIELD}'))`,
   };
 }
+
+/**
+ * What separates the events' data in the set-based function's `p_data`: U+001E, a control
+ * character, which canonical JSON always escapes (`\u001e`), so it cannot occur inside one
+ * event's data (the caller checks anyway).
+ */
+export const DATA_SEP = '\u001e';
 
 /** chain.ts's content-type field of the default content type (ASCII). */
 const DEFAULT_CT_FIELD = `${DEFAULT_CONTENT_TYPE.length}:${DEFAULT_CONTENT_TYPE},`;
@@ -77,9 +86,11 @@ export const TOMB = 8;
 export function createSql(db: Db, kind: FnKind): string {
   const t = db.t;
   const txnPart = chainSql().txn;
+  // The set-based kind takes its data, hashes and digests as one text each (setOfEventsSql).
+  const list = kind === 'set' ? 'text' : 'text[]';
   return `CREATE OR REPLACE FUNCTION ${fnName(db, kind)}(
-      p_version integer, p_topic text, p_expect bigint, p_keys text[], p_data text[], p_cts text[],
-      p_hashes text[], p_tails text[], p_flags smallint[], p_meta text, p_txn_tail text, p_by text,
+      p_version integer, p_topic text, p_expect bigint, p_keys text[], p_data ${list}, p_cts text[],
+      p_hashes ${list}, p_tails ${list}, p_flags smallint[], p_meta text, p_txn_tail text, p_by text,
       OUT o_txn bigint, OUT o_base bigint, OUT o_dups text, OUT o_hseqs bigint[], OUT o_htxns bigint[])
     LANGUAGE plpgsql VOLATILE ${kind === 'set' ? 'SET plan_cache_mode = force_generic_plan' : ''} AS $fn$
     DECLARE
@@ -174,13 +185,15 @@ function fewEventsSql(t: Tables): string {
  * held: every one reads the heads as they were before this transaction.
  */
 function setOfEventsSql(t: Tables): string {
-  const event = chainSql().eventOf('n.s', 'n.k', 'n.h', 'n.tl', 'n.ct');
+  const event = chainSql().eventOf('n.s', 'n.k', 'n.h', 'coalesce(n.tl, n.h)', 'n.ct');
   return `WITH d AS (
          SELECT u.o, u.k, u.d, u.ct, u.h, u.tl, u.f, u.f & ${TOMB} <> 0 AS tb,
                 x.key IS NOT NULL AS hx, x.ctid AS hc, x.valid_seq AS hs, x.valid_txn AS ht,
                 coalesce(x.valid_seq IS NOT NULL AND NOT x.valid_tomb, false) AS hv,
                 u.f & ${REPEAT} <> 0 OR (u.f & ${FIRST} <> 0 AND coalesce(x.valid_seq IS NOT NULL AND x.valid_hash = u.h, false)) AS dup
-           FROM unnest(p_keys, p_data, p_cts, p_hashes, p_tails, p_flags) WITH ORDINALITY AS u(k, d, ct, h, tl, f, o)
+           FROM unnest(p_keys, string_to_array(p_data, chr(${DATA_SEP.charCodeAt(0)})), p_cts,
+                       string_to_array(p_hashes, ','), string_to_array(p_tails, ','), p_flags)
+                WITH ORDINALITY AS u(k, d, ct, h, tl, f, o)
            LEFT JOIN LATERAL (
              SELECT ctid, key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
               WHERE u.f & ${FIRST | LAST} <> 0 AND topic_id = tp.id AND key = u.k COLLATE "C" LIMIT 1) x ON true

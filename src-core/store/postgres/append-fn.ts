@@ -28,6 +28,7 @@ import { type PreparedTxn, checkExpectMaxSeq } from '../prepare';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
 import {
   CONFLICT,
+  DATA_SEP,
   FALLBACK,
   FIRST,
   type FnKind,
@@ -132,6 +133,33 @@ export async function ensureAppendFn(db: Db, state: { usable: boolean | null }, 
   return true;
 }
 
+/**
+ * The set-based function's data, hashes and digests, each as one text (append-fn-sql.ts
+ * `setOfEventsSql` splits them with `string_to_array`): the data joined by DATA_SEP, the hashes
+ * and digests (64 hex digits each) by commas, and the digests as null when every one is its
+ * event's hash (no writer-supplied hash). The driver sends a text as it is, where it would quote
+ * and escape every element of a text[] (every `"` of every event's JSON), and the server splits it
+ * without unquoting. The function then lays out each event's chain part itself from its digest
+ * (chainSql's `eventOf`). Null if a data text holds DATA_SEP, which canonical JSON never does (the
+ * write then takes the two-round-trip path).
+ */
+function setParams(
+  p: PreparedTxn,
+  data: string[],
+  hashes: string[],
+): { data: string; hashes: string; digests: string | null } | null {
+  let sameDigests = true;
+  for (const e of p.events) {
+    if (e.data.includes(DATA_SEP)) return null;
+    if (e.digest !== e.hash) sameDigests = false;
+  }
+  return {
+    data: data.join(DATA_SEP),
+    hashes: hashes.join(','),
+    digests: sameDigests ? null : p.events.map((e) => e.digest).join(','),
+  };
+}
+
 interface FnRow {
   o_txn: number | null;
   /** max_seq before this transaction. */
@@ -170,14 +198,18 @@ export async function callAppendFn(
   }
   const kind: FnKind = n <= FEW_EVENTS ? 'few' : 'set';
   const flags = eventFlags(p);
-  let tails: { txn: string; events: string[] };
+  let txnTail: string;
+  let dataParam: string[] | string = data;
+  let hashesParam: string[] | string = hashes;
+  let tailsParam: string[] | string | null;
   let ctsParam: string[] | null = cts;
-  if (kind === 'few') tails = chainTails(p);
+  if (kind === 'few') ({ txn: txnTail, events: tailsParam } = chainTails(p));
   else {
-    // The set-based function lays out each event's part itself from its digest (chainSql's
-    // `eventOf`): 64 bytes an event to send and parse instead of the ~170 of its laid-out part;
-    // and content types all default go as one null.
-    tails = { txn: chainTxnTail(p), events: p.events.map((e) => e.digest) };
+    const set = setParams(p, data, hashes);
+    if (set === null) return FALL_BACK;
+    ({ data: dataParam, hashes: hashesParam, digests: tailsParam } = set);
+    txnTail = chainTxnTail(p);
+    // Content types all default go as one null.
     if (cts.every((ct) => ct === DEFAULT_CONTENT_TYPE)) ctsParam = null;
   }
   let row: FnRow;
@@ -190,13 +222,13 @@ export async function callAppendFn(
         p.topic,
         p.expectMaxSeq ?? null,
         keys,
-        data,
+        dataParam,
         ctsParam,
-        hashes,
-        tails.events,
+        hashesParam,
+        tailsParam,
         flags,
         p.meta,
-        tails.txn,
+        txnTail,
         p.by,
       ],
     });

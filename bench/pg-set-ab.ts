@@ -1,0 +1,219 @@
+/**
+ * In-process A/B of the set-based append (`npx tsx bench/pg-set-ab.ts PER_TXN BLOCKS TREE...`):
+ * the raw baseline of bench/pg.ts (BEGIN, one multi-row INSERT, COMMIT of pre-serialised rows)
+ * and, per tree given (a checkout of this repository, e.g. this one and a worktree of an older
+ * commit), that tree's `prepareTxn` + `callAppendFn` on one dedicated pooled connection, each in a
+ * schema of its own, in alternating blocks. Each block writes the bench's workload (bench/pg.ts:
+ * `tradeEvent` over 20,000 keys, 20,000 events at 100 per transaction or 60,000 at 1,000, so every
+ * key is new at 100 and two thirds of the heads exist at 1,000) to a fresh topic. Per block and
+ * side it records wall time, the client's CPU (`process.cpuUsage`: validation, canonical JSON,
+ * SHA-256, flags, the driver's serialisation) and the backend's CPU (`/proc/<pid>/stat` of the
+ * connection's backend, 10 ms ticks); it prints medians per side and of the per-block ratios to
+ * the first tree. Synchronous commit as the server has it. Schemas are dropped at the end.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import pg from 'pg';
+import { canonicalJson } from '../src-core/model/canonical';
+import { hashCanonical } from '../src-core/store/hash';
+import type { EventInput } from '../src-core/model/types';
+import { tradeEvent } from './util';
+
+const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const KEYS = 20_000;
+
+interface TreeApi {
+  openPostgresStore: (o: { url: string; schema: string }) => Promise<{ close(): Promise<void> }>;
+  createDb: (url: string, schema: string) => { pool: pg.Pool };
+  ensureAppendFn: (db: unknown, s: { usable: boolean | null }, c: pg.ClientBase) => Promise<boolean>;
+  callAppendFn: (db: unknown, c: pg.ClientBase, p: unknown) => Promise<unknown>;
+  prepareTxn: (topic: unknown, req: unknown) => unknown;
+}
+
+async function load(tree: string): Promise<TreeApi> {
+  const m = (f: string): Promise<Record<string, unknown>> =>
+    import(resolve(tree, f)) as Promise<Record<string, unknown>>;
+  const [idx, db, fn, prep] = await Promise.all([
+    m('src-core/store/postgres/index.ts'),
+    m('src-core/store/postgres/db.ts'),
+    m('src-core/store/postgres/append-fn.ts'),
+    m('src-core/store/prepare.ts'),
+  ]);
+  return {
+    openPostgresStore: idx.openPostgresStore as TreeApi['openPostgresStore'],
+    createDb: db.createDb as TreeApi['createDb'],
+    ensureAppendFn: fn.ensureAppendFn as TreeApi['ensureAppendFn'],
+    callAppendFn: fn.callAppendFn as TreeApi['callAppendFn'],
+    prepareTxn: prep.prepareTxn as TreeApi['prepareTxn'],
+  };
+}
+
+function backendCpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) * 10; // utime + stime, in ticks of 10 ms
+}
+
+function txnsOf(count: number, perTxn: number): EventInput[][] {
+  const txns: EventInput[][] = [];
+  for (let i = 0; i < count; i += perTxn) {
+    const events: EventInput[] = [];
+    for (let j = i; j < Math.min(count, i + perTxn); j++) events.push(tradeEvent(j, KEYS));
+    txns.push(events);
+  }
+  return txns;
+}
+
+interface Sample {
+  wall: number;
+  client: number;
+  backend: number;
+}
+
+async function measure(pid: number, body: () => Promise<void>): Promise<Sample> {
+  const b0 = backendCpuMs(pid);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await body();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall, client: (c.user + c.system) / 1000, backend: backendCpuMs(pid) - b0 };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function main(): Promise<void> {
+  const [perTxnArg, blocksArg, ...trees] = process.argv.slice(2);
+  const perTxn = Number(perTxnArg ?? 1000);
+  const blocks = Number(blocksArg ?? 5);
+  const count = perTxn >= 1000 ? 60_000 : 20_000;
+  const txns = txnsOf(count, perTxn);
+  const apis = await Promise.all(trees.map(load));
+  const tag = `tm_setab_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const sides: { name: string; run: (block: number) => Promise<void>; pid: number; close: () => Promise<void> }[] = [];
+  try {
+    // The raw baseline.
+    await admin.query(`CREATE SCHEMA ${tag}_raw`);
+    const raw = new pg.Client({ connectionString: PG_URL });
+    await raw.connect();
+    const rawPid = (await raw.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]!.p;
+    const rows = txns.map((events) =>
+      events.map((e) => {
+        const data = canonicalJson(e.data);
+        return { key: e.key, data, hash: hashCanonical(data) };
+      }),
+    );
+    sides.push({
+      name: 'raw',
+      pid: rawPid,
+      close: () => raw.end(),
+      run: async (block) => {
+        const table = `${tag}_raw.r${block}`;
+        await raw.query(`CREATE TABLE ${table} (
+          topic_id integer NOT NULL, seq bigint NOT NULL, txn bigint NOT NULL, key text COLLATE "C" NOT NULL,
+          type text NOT NULL, data text NOT NULL, tomb boolean NOT NULL, content_type text NOT NULL,
+          hash text NOT NULL, time text NOT NULL, target bigint, reason text, PRIMARY KEY (topic_id, seq))`);
+        await raw.query(`CREATE INDEX ON ${table} (topic_id, key, seq DESC)`);
+      },
+    });
+    for (let i = 0; i < apis.length; i++) {
+      const api = apis[i]!;
+      const schema = `${tag}_${i}`;
+      const store = await api.openPostgresStore({ url: PG_URL, schema });
+      await store.close();
+      const db = api.createDb(PG_URL, schema);
+      const c = await db.pool.connect();
+      const pid = (await c.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]!.p;
+      if (!(await api.ensureAppendFn(db, { usable: null }, c))) throw new Error(`${trees[i]}: no function`);
+      sides.push({
+        name: trees[i]!,
+        pid,
+        close: async () => {
+          c.release();
+          await db.pool.end();
+        },
+        run: () => Promise.resolve(),
+      });
+      // Warm-up: a few transactions of this size.
+      for (let w = 0; w < 5; w++) {
+        const r = await api.callAppendFn(db, c, api.prepareTxn(`warm`, { events: txns[w]! }));
+        if (typeof r !== 'object') throw new Error(`${trees[i]}: fell back`);
+      }
+      sides[sides.length - 1]!.run = async (block) => {
+        const topic = `ab.${block}`;
+        for (const events of txns) {
+          const r = await api.callAppendFn(db, c, api.prepareTxn(topic, { events }));
+          if (typeof r !== 'object') throw new Error(`${trees[i]}: fell back`);
+        }
+      };
+    }
+    const rawRun = sides[0]!.run;
+    const samples: Sample[][] = sides.map(() => []);
+    for (let b = 0; b < blocks; b++) {
+      // Rotate the order each block so no side always follows the same one.
+      for (let k = 0; k < sides.length; k++) {
+        const i = (b + k) % sides.length;
+        const s = sides[i]!;
+        // Raw's table is created outside the measured time.
+        if (i === 0) {
+          await rawRun(b);
+          const table = `${tag}_raw.r${b}`;
+          let seq = 0;
+          let txn = 0;
+          samples[0]!.push(
+            await measure(s.pid, async () => {
+              for (const r of rows) {
+                txn++;
+                await raw.query('BEGIN');
+                await raw.query(
+                  `INSERT INTO ${table} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
+                   SELECT 1, u.s, $1, u.k, 'event', u.d, false, 'application/json', u.h, $2
+                     FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(s, k, d, h)`,
+                  [
+                    txn,
+                    new Date().toISOString(),
+                    r.map(() => ++seq),
+                    r.map((x) => x.key),
+                    r.map((x) => x.data),
+                    r.map((x) => x.hash),
+                  ],
+                );
+                await raw.query('COMMIT');
+              }
+            }),
+          );
+        } else samples[i]!.push(await measure(s.pid, () => s.run(b)));
+      }
+    }
+    const n = txns.length;
+    const per = (x: number): string => (x / n).toFixed(2);
+    console.log(`${perTxn} events/txn, ${n} txns per block, ${blocks} blocks; ms per txn (medians):`);
+    for (let i = 0; i < sides.length; i++) {
+      const s = samples[i]!;
+      const ratio = (f: (x: Sample) => number, j: number): string =>
+        median(s.map((x, b) => f(x) / f(samples[j]![b]!))).toFixed(3);
+      console.log(
+        `${sides[i]!.name.padEnd(28)} wall ${per(median(s.map((x) => x.wall)))}  client ${per(median(s.map((x) => x.client)))}  backend ${per(median(s.map((x) => x.backend)))}` +
+          (i > 0 ? `  raw/this wall ${ratio((x) => 1 / x.wall, 0)}` : '') +
+          (i > 1
+            ? `  vs ${sides[1]!.name}: wall ${ratio((x) => x.wall, 1)} client ${ratio((x) => x.client, 1)} backend ${ratio((x) => x.backend, 1)}`
+            : ''),
+      );
+    }
+  } finally {
+    for (const s of sides) await s.close().catch(() => undefined);
+    const r = await admin.query<{ n: string }>(`SELECT nspname AS n FROM pg_namespace WHERE nspname LIKE '${tag}%'`);
+    for (const { n } of r.rows) await admin.query(`DROP SCHEMA "${n}" CASCADE`);
+    await admin.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
