@@ -132,6 +132,15 @@ export async function ensureAppendFn(db: Db, state: { usable: boolean | null }, 
   return true;
 }
 
+/** The socket of a `pg` client, when it can be corked (pg keeps it as `connection.stream`). */
+function socketOf(c: pg.ClientBase): { cork(): void; uncork(): void } | undefined {
+  const stream = (c as unknown as { connection?: { stream?: { cork?: unknown; uncork?: unknown } } }).connection
+    ?.stream;
+  return typeof stream?.cork === 'function' && typeof stream.uncork === 'function'
+    ? (stream as { cork(): void; uncork(): void })
+    : undefined;
+}
+
 interface FnRow {
   o_txn: number | null;
   /** max_seq before this transaction. */
@@ -155,6 +164,8 @@ export async function callAppendFn(
   db: Db,
   c: pg.ClientBase,
   p: PreparedTxn,
+  /** Called once the statement is sent, before its answer: what to pipeline behind it (notify.ts `carry`). */
+  sent?: (c: pg.ClientBase) => void,
 ): Promise<AppendResponse | typeof FALL_BACK> {
   const n = p.events.length;
   const keys = new Array<string>(n);
@@ -182,7 +193,10 @@ export async function callAppendFn(
   }
   let row: FnRow;
   try {
-    const res = await c.query<FnRow>({
+    // With something to send behind it, one write for both (pg writes each query as it is queued).
+    const stream = sent === undefined ? undefined : socketOf(c);
+    stream?.cork();
+    const pending = c.query<FnRow>({
       name: `tm_${kind}_${db.channel}`,
       text: `SELECT * FROM ${fnName(db, kind)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       values: [
@@ -200,7 +214,12 @@ export async function callAppendFn(
         p.by,
       ],
     });
-    row = res.rows[0]!;
+    try {
+      sent?.(c);
+    } finally {
+      stream?.uncork();
+    }
+    row = (await pending).rows[0]!;
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     const message = err instanceof Error ? err.message : '';
