@@ -38,7 +38,7 @@ import {
   createSql,
   fnName,
 } from './append-fn-sql';
-import type { Db } from './db';
+import { type Db, socketOf } from './db';
 import { isConnectionError } from './errors';
 import { SCHEMA_VERSION } from './schema';
 
@@ -130,15 +130,6 @@ export async function ensureAppendFn(db: Db, state: { usable: boolean | null }, 
   state.usable = true;
   ready.add(c);
   return true;
-}
-
-/** The socket of a `pg` client, when it can be corked (pg keeps it as `connection.stream`). */
-function socketOf(c: pg.ClientBase): { cork(): void; uncork(): void } | undefined {
-  const stream = (c as unknown as { connection?: { stream?: { cork?: unknown; uncork?: unknown } } }).connection
-    ?.stream;
-  return typeof stream?.cork === 'function' && typeof stream.uncork === 'function'
-    ? (stream as { cork(): void; uncork(): void })
-    : undefined;
 }
 
 interface FnRow {

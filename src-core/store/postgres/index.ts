@@ -222,19 +222,23 @@ export class PostgresEventStore implements EventStore, TextReads {
     const { t } = this.db;
     let committed: [string, number][] = [];
     const res = await this.writing(() =>
-      inTx(this.db, async (c, tx) => {
-        committed = [];
-        const ws = await WriteBatch.lockAndLoad(c, t, prepared.txns);
-        const response = applyPrepared(prepared, (p) => ws.apply(p));
-        if (rollsBack(response, o)) {
-          tx.rollback();
+      inTx(
+        this.db,
+        async (c, tx) => {
+          committed = [];
+          const ws = await WriteBatch.lockAndLoad(c, t, prepared.txns);
+          const response = applyPrepared(prepared, (p) => ws.apply(p));
+          if (rollsBack(response, o)) {
+            tx.rollback();
+            return response;
+          }
+          const write = ws.flush(c, t);
+          if (write !== null) tx.sendLast(write);
+          committed = ws.committed();
           return response;
-        }
-        const write = ws.flush(c, t);
-        if (write !== null) tx.sendLast(write);
-        committed = ws.committed();
-        return response;
-      }),
+        },
+        this.carry,
+      ),
     );
     this.announce(committed);
     return batchAnswer(res, o);
