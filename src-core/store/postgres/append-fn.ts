@@ -187,25 +187,26 @@ export async function callAppendFn(
     // With something to send behind it, one write for both (pg writes each query as it is queued).
     const stream = sent === undefined ? undefined : socketOf(c);
     stream?.cork();
-    const pending = c.query<FnRow>({
-      name: `tm_${kind}_${db.channel}`,
-      text: `SELECT * FROM ${fnName(db, kind)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      values: [
-        SCHEMA_VERSION,
-        p.topic,
-        p.expectMaxSeq ?? null,
-        keys,
-        data,
-        ctsParam,
-        hashes,
-        tails.events,
-        flags,
-        p.meta,
-        tails.txn,
-        p.by,
-      ],
-    });
+    let pending: Promise<pg.QueryResult<FnRow>>;
     try {
+      pending = c.query<FnRow>({
+        name: `tm_${kind}_${db.channel}`,
+        text: `SELECT * FROM ${fnName(db, kind)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        values: [
+          SCHEMA_VERSION,
+          p.topic,
+          p.expectMaxSeq ?? null,
+          keys,
+          data,
+          ctsParam,
+          hashes,
+          tails.events,
+          flags,
+          p.meta,
+          tails.txn,
+          p.by,
+        ],
+      });
       sent?.(c);
     } finally {
       stream?.uncork();

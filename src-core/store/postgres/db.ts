@@ -295,9 +295,10 @@ export async function inTx<T>(db: Db, body: TxBody<T>, afterCommit?: (c: pg.Clie
     // With something to send behind COMMIT (notify.ts `carry`), one socket write for both.
     const stream = afterCommit === undefined ? undefined : socketOf(client);
     stream?.cork();
-    const commit = client.query('COMMIT');
-    commit.catch(ignore);
+    let commit: Promise<pg.QueryResult>;
     try {
+      commit = client.query('COMMIT');
+      commit.catch(ignore);
       afterCommit?.(client);
     } finally {
       stream?.uncork();
