@@ -39,7 +39,7 @@ import {
   createSql,
   fnName,
 } from './append-fn-sql';
-import type { Db } from './db';
+import { type Db, socketOf } from './db';
 import { isConnectionError } from './errors';
 import { SCHEMA_VERSION } from './schema';
 
@@ -183,6 +183,8 @@ export async function callAppendFn(
   db: Db,
   c: pg.ClientBase,
   p: PreparedTxn,
+  /** Called once the statement is sent, before its answer: what to pipeline behind it (notify.ts `carry`). */
+  sent?: (c: pg.ClientBase) => void,
 ): Promise<AppendResponse | typeof FALL_BACK> {
   const n = p.events.length;
   const keys = new Array<string>(n);
@@ -214,25 +216,34 @@ export async function callAppendFn(
   }
   let row: FnRow;
   try {
-    const res = await c.query<FnRow>({
-      name: `tm_${kind}_${db.channel}`,
-      text: `SELECT * FROM ${fnName(db, kind)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      values: [
-        SCHEMA_VERSION,
-        p.topic,
-        p.expectMaxSeq ?? null,
-        keys,
-        dataParam,
-        ctsParam,
-        hashesParam,
-        tailsParam,
-        flags,
-        p.meta,
-        txnTail,
-        p.by,
-      ],
-    });
-    row = res.rows[0]!;
+    // With something to send behind it, one write for both (pg writes each query as it is queued).
+    const stream = sent === undefined ? undefined : socketOf(c);
+    stream?.cork();
+    let pending: Promise<pg.QueryResult<FnRow>>;
+    try {
+      pending = c.query<FnRow>({
+        name: `tm_${kind}_${db.channel}`,
+        text: `SELECT * FROM ${fnName(db, kind)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        values: [
+          SCHEMA_VERSION,
+          p.topic,
+          p.expectMaxSeq ?? null,
+          keys,
+          dataParam,
+          ctsParam,
+          hashesParam,
+          tailsParam,
+          flags,
+          p.meta,
+          txnTail,
+          p.by,
+        ],
+      });
+      sent?.(c);
+    } finally {
+      stream?.uncork();
+    }
+    row = (await pending).rows[0]!;
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     const message = err instanceof Error ? err.message : '';

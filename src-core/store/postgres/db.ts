@@ -138,6 +138,15 @@ export async function query<R>(db: Db, text: string, values?: unknown[]): Promis
   }
 }
 
+/** The socket of a `pg` client, when it can be corked (pg keeps it as `connection.stream`). */
+export function socketOf(c: pg.ClientBase): { cork(): void; uncork(): void } | undefined {
+  const stream = (c as unknown as { connection?: { stream?: { cork?: unknown; uncork?: unknown } } }).connection
+    ?.stream;
+  return typeof stream?.cork === 'function' && typeof stream.uncork === 'function'
+    ? (stream as { cork(): void; uncork(): void })
+    : undefined;
+}
+
 export interface TxControl {
   /**
    * Registers the transaction's last statement, sent but not awaited: COMMIT is pipelined right
@@ -258,8 +267,10 @@ async function withRetries<T>(
  * the failed statement only rolled back); so is a connection that broke before COMMIT was sent
  * (the server then rolls the transaction back). A connection lost once COMMIT was sent is
  * reported as UNAVAILABLE: whether it committed is unknown, and re-running it could apply it twice.
+ * `afterCommit`, if given, is called once COMMIT is sent, to pipeline statements behind it (they
+ * run after the transaction, whatever its outcome, and are not waited for).
  */
-export async function inTx<T>(db: Db, body: TxBody<T>): Promise<T> {
+export async function inTx<T>(db: Db, body: TxBody<T>, afterCommit?: (c: pg.ClientBase) => void): Promise<T> {
   return withRetries(db, { rollback: true }, async (client, state) => {
     const begin = client.query('BEGIN');
     begin.catch(ignore);
@@ -281,8 +292,17 @@ export async function inTx<T>(db: Db, body: TxBody<T>): Promise<T> {
       return result;
     }
     state.outcomeAtStake = true;
-    const commit = client.query('COMMIT');
-    commit.catch(ignore);
+    // With something to send behind COMMIT (notify.ts `carry`), one socket write for both.
+    const stream = afterCommit === undefined ? undefined : socketOf(client);
+    stream?.cork();
+    let commit: Promise<pg.QueryResult>;
+    try {
+      commit = client.query('COMMIT');
+      commit.catch(ignore);
+      afterCommit?.(client);
+    } finally {
+      stream?.uncork();
+    }
     await Promise.all(pending);
     const done = await commit;
     if (done.command !== 'COMMIT') {

@@ -9,6 +9,7 @@
  * an `UNAVAILABLE` error naming the host (the server answers 503); a schema newer than this code is
  * SCHEMA_TOO_NEW, at open and on every write.
  */
+import type pg from 'pg';
 import { badRequest, storeClosed } from '../../model/errors';
 import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
 import { ImportClaims, importGroups } from '../import-run';
@@ -174,7 +175,7 @@ export class PostgresEventStore implements EventStore, TextReads {
       const db = this.db;
       const res = await this.writing(() =>
         inStatement(db, async (c) =>
-          (await ensureAppendFn(db, this.appendFn, c)) ? callAppendFn(db, c, p) : FALL_BACK,
+          (await ensureAppendFn(db, this.appendFn, c)) ? callAppendFn(db, c, p, this.carry) : FALL_BACK,
         ),
       );
       if (res !== FALL_BACK) {
@@ -202,6 +203,9 @@ export class PostgresEventStore implements EventStore, TextReads {
     return response;
   }
 
+  /** Sends due commit notifications behind an append's statement on its connection (notify.ts). */
+  private readonly carry = (c: pg.ClientBase): void => this.notifier.carry(c);
+
   /** Announces committed topics (notify.ts `CommitNotifier`). */
   private announce(committed: [string, number][]): void {
     for (const [topic, maxSeq] of committed) this.notifier.committed(topic, maxSeq);
@@ -218,19 +222,23 @@ export class PostgresEventStore implements EventStore, TextReads {
     const { t } = this.db;
     let committed: [string, number][] = [];
     const res = await this.writing(() =>
-      inTx(this.db, async (c, tx) => {
-        committed = [];
-        const ws = await WriteBatch.lockAndLoad(c, t, prepared.txns);
-        const response = applyPrepared(prepared, (p) => ws.apply(p));
-        if (rollsBack(response, o)) {
-          tx.rollback();
+      inTx(
+        this.db,
+        async (c, tx) => {
+          committed = [];
+          const ws = await WriteBatch.lockAndLoad(c, t, prepared.txns);
+          const response = applyPrepared(prepared, (p) => ws.apply(p));
+          if (rollsBack(response, o)) {
+            tx.rollback();
+            return response;
+          }
+          const write = ws.flush(c, t);
+          if (write !== null) tx.sendLast(write);
+          committed = ws.committed();
           return response;
-        }
-        const write = ws.flush(c, t);
-        if (write !== null) tx.sendLast(write);
-        committed = ws.committed();
-        return response;
-      }),
+        },
+        this.carry,
+      ),
     );
     this.announce(committed);
     return batchAnswer(res, o);

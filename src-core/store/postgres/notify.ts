@@ -7,7 +7,7 @@
  * Invalidations and imports, rare writes, still notify inside their transaction with
  * `notifyPayload`.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Db } from './db';
 
 /** The payload of a commit notification: which topic, and its max seq after the commit. */
@@ -17,14 +17,26 @@ export function notifyPayload(topic: string, maxSeq: number): string {
 
 /**
  * The sending side: announces commits after they happened (see the top of this file). `committed`
- * wakes this store's own feed at once and queues the notification; one statement at a time goes
- * out (GATHER_MS after the first commit it announces) on a pooled connection, carrying every
- * topic's newest max seq queued meanwhile, in a transaction of its own with `synchronous_commit = off` (it writes nothing that needs the WAL
- * flush, so it holds NOTIFY's lock only for an instant). A failed send is retried with backoff;
- * `close` sends what is queued (within CLOSE_MS).
+ * wakes this store's own feed at once and queues the notification, keeping each topic's newest
+ * max seq. Queued notifications go out in one statement, in a transaction of its own with
+ * `synchronous_commit` off for it (it writes nothing that needs the WAL flush, so it holds
+ * NOTIFY's lock only for an instant), in one of two ways:
+ *
+ * - **Carried**: once the oldest queued one has waited GATHER_MS, the next single-event append
+ *   (`carry`) sends them on its own connection right behind its statement, in the same pipeline:
+ *   no connection taken from the pool, no wake-up of its own on either side, and the append does
+ *   not wait for it (it runs after the append's commit).
+ * - **On its own**, on a pooled connection, when no append has carried them GATHER_MS after they
+ *   were due (the store went quiet, or writes only through other paths).
+ *
+ * So a commit is announced 2-4 GATHER_MS after it at the latest while the store keeps running. A
+ * failed send is retried with backoff; `close` sends what is queued (within CLOSE_MS).
  */
 export class CommitNotifier {
   private readonly queued = new Map<string, number>();
+  /** When the oldest queued notification was queued (performance.now), or null when none is. */
+  private since: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
   private sending: Promise<void> | null = null;
   private closed = false;
   private backoffMs = 100;
@@ -38,37 +50,65 @@ export class CommitNotifier {
   /** `topic` committed up to `maxSeq`. */
   committed(topic: string, maxSeq: number): void {
     this.local(topic, maxSeq);
+    if (this.closed) return;
     this.queue(topic, maxSeq);
-    this.kick();
+    this.arm();
+  }
+
+  /**
+   * Called with the connection of an append right after its statement was sent: sends the queued
+   * notifications behind it when they are due (see the top of this class).
+   */
+  carry(c: pg.ClientBase): void {
+    if (this.since === null || this.sending !== null || this.closed) return;
+    if (performance.now() - this.since < GATHER_MS) return;
+    const batch = this.take();
+    c.query(notifyQuery(this.db, batch)).catch(() => {
+      // Not sent (the connection broke, say): queue it again for the next carrier or the timer.
+      if (this.closed) return;
+      for (const [topic, maxSeq] of batch) this.queue(topic, maxSeq);
+      this.arm();
+    });
   }
 
   /** Queues `topic`'s notification, keeping the newest max seq of the ones queued for it. */
   private queue(topic: string, maxSeq: number): void {
     const was = this.queued.get(topic);
     if (was === undefined || maxSeq > was) this.queued.set(topic, maxSeq);
+    this.since ??= performance.now();
   }
 
-  private kick(): void {
-    if (this.sending !== null || this.queued.size === 0 || this.closed) return;
-    this.sending = new Promise((resolve) => setTimeout(resolve, GATHER_MS))
-      .then(() => this.sendAll())
-      .finally(() => {
+  private take(): [string, number][] {
+    const batch = [...this.queued];
+    this.queued.clear();
+    this.since = null;
+    return batch;
+  }
+
+  /** Makes sure the timer will send what is queued if no append carries it in time. */
+  private arm(): void {
+    if (this.timer !== null || this.sending !== null || this.since === null || this.closed) return;
+    const wait = Math.max(0, this.since + 2 * GATHER_MS - performance.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.since === null) return;
+      if (performance.now() - this.since < 2 * GATHER_MS) {
+        this.arm(); // what was carried meanwhile went out; the rest is younger
+        return;
+      }
+      this.sending = this.sendAll().finally(() => {
         this.sending = null;
-        this.kick();
+        this.arm();
       });
+    }, wait);
   }
 
+  /** Sends everything queued on a pooled connection, retrying with backoff. */
   private async sendAll(): Promise<void> {
-    while (this.queued.size > 0) {
-      const batch = [...this.queued];
-      this.queued.clear();
-      // One simple-protocol query: its statements run as one transaction, so SET LOCAL holds for it.
-      const channel = pg.escapeLiteral(this.db.channel);
-      const calls = batch.map(
-        ([topic, maxSeq]) => `pg_notify(${channel}, ${pg.escapeLiteral(notifyPayload(topic, maxSeq))})`,
-      );
+    while (this.since !== null && !this.closed) {
+      const batch = this.take();
       try {
-        await this.db.pool.query(`SET LOCAL synchronous_commit = off; SELECT ${calls.join(', ')}`);
+        await this.db.pool.query(notifyQuery(this.db, batch));
         this.backoffMs = 100;
       } catch {
         if (this.closed) return;
@@ -81,6 +121,11 @@ export class CommitNotifier {
 
   /** Sends what is queued (giving up after CLOSE_MS); nothing is sent after. */
   async close(): Promise<void> {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.sending === null && this.since !== null) this.sending = this.sendAll();
     const pending = this.sending;
     if (pending !== null) {
       let timer: NodeJS.Timeout | undefined;
@@ -89,13 +134,28 @@ export class CommitNotifier {
     }
     this.closed = true;
     this.queued.clear();
+    this.since = null;
   }
 }
 
 /**
- * How long the notifier gathers commits before it sends: at a high commit rate one notification
- * transaction then announces many commits (each is work for the server and the client), for a
- * delay of this much on other servers' tails (this store's own are woken at once).
+ * One statement announcing `batch`, prepared once per connection: `set_config(..., true)` turns
+ * synchronous_commit off for its own transaction only (the statement runs in autocommit), and
+ * PostgreSQL decides the commit's WAL flush before the setting ends with the transaction.
+ */
+function notifyQuery(db: Db, batch: [string, number][]): pg.QueryConfig {
+  return {
+    name: `tm_notify_${db.channel}`,
+    text: `SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, x) FROM unnest($2::text[]) AS x`,
+    values: [db.channel, batch.map(([topic, maxSeq]) => notifyPayload(topic, maxSeq))],
+  };
+}
+
+/**
+ * How long a queued notification waits before an append may carry it (and twice this before it
+ * is sent on its own): at a high commit rate one notification transaction then announces many
+ * commits (each is work for the server and the client), for a delay of this much on other
+ * servers' tails (this store's own are woken at once).
  */
 const GATHER_MS = 2;
 
