@@ -71,6 +71,24 @@ export class ServerMetrics {
     if (r.txn !== null) this.txns.inc();
   }
 
+  /**
+   * The transactions of a batch, counted as `recordAppend` counts each, with one update per
+   * counter (prom-client's `inc` costs about 30 ns, three per transaction of a 10,000-transaction batch).
+   */
+  recordAppends(rs: readonly AppendResponse[]): void {
+    let stored = 0;
+    let events = 0;
+    let txns = 0;
+    for (const r of rs) {
+      for (const item of r.results) if (!item.duplicate) stored++;
+      events += r.results.length;
+      if (r.txn !== null) txns++;
+    }
+    this.events.inc(stored);
+    this.duplicates.inc(events - stored);
+    this.txns.inc(txns);
+  }
+
   /** A repair's writes count as any write's (a dry run wrote nothing). */
   recordRepair(r: RepairResult): void {
     if (r.dryRun) return;

@@ -122,7 +122,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
         valid.length && !(atomic && invalid !== null)
           ? await store.appendBatch(valid, { atomic, dryRun })
           : { results: [], error: null };
-      if (!dryRun) for (const r of res.results) metrics.recordAppend(r);
+      if (!dryRun) metrics.recordAppends(res.results);
       if (res.error === null && invalid !== null) {
         res.error = toBatchError(invalid.index, toErrorBody(invalid.error));
       }
