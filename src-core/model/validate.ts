@@ -7,7 +7,7 @@
 import { badRequest } from './errors';
 import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY, LIMITS } from './limits';
 import { integerRule } from './parse';
-import { checkStorableText, checkWellFormed } from './text';
+import { checkStorableText, checkWellFormed, isStorableText, storableTextProblem } from './text';
 import type {
   AppendRequest,
   BatchTxn,
@@ -38,12 +38,33 @@ export function validateTopic(topic: unknown, path = 'topic'): string {
   return topic;
 }
 
+/**
+ * True for a key an event may be written under: the rule `validateKey` enforces, as a predicate
+ * (the batch route's quick check, store/prepare.ts `quickShape`, asks it without building errors).
+ */
+export function isValidEventKey(key: unknown): key is string {
+  return (
+    typeof key === 'string' &&
+    key.length > 0 &&
+    key.length <= LIMITS.keyMax &&
+    key !== INVALIDATE_KEY &&
+    isStorableText(key)
+  );
+}
+
+/** True for a content type an event may carry: the rule `validateEventInput` enforces, as a predicate. */
+export function isValidContentType(ct: unknown): ct is string {
+  return typeof ct === 'string' && ct.length > 0 && ct.length <= LIMITS.contentTypeMax && isStorableText(ct);
+}
+
 export function validateKey(key: unknown, path = 'key'): string {
+  if (isValidEventKey(key)) return key;
+  // Refused: say why (the rule itself is isValidEventKey's alone).
   if (typeof key !== 'string' || key.length === 0 || key.length > LIMITS.keyMax) {
     throw badRequest(`${path}: must be a non-empty string of at most ${LIMITS.keyMax} characters`);
   }
   if (key === INVALIDATE_KEY) throw badRequest(`${path}: "${INVALIDATE_KEY}" is reserved for invalidation markers`);
-  return checkStorableText(key, path);
+  throw badRequest(`${path}: ${storableTextProblem(key) ?? 'is not a valid key'}`);
 }
 
 /** True for 64 lowercase hex characters: a SHA-256 as hashes and chains are written. */
@@ -128,16 +149,17 @@ export function validateEventInput(e: unknown, path: string): EventInput {
   if (!('data' in e) || e.data === undefined) throw badRequest(`${path}.data: is required (use null for a tombstone)`);
   const out: EventInput = { key, data: e.data as JsonValue };
   if (e.contentType !== undefined) {
-    if (
-      typeof e.contentType !== 'string' ||
-      e.contentType.length === 0 ||
-      e.contentType.length > LIMITS.contentTypeMax
-    ) {
+    if (!isValidContentType(e.contentType)) {
+      // Refused: say why (the rule itself is isValidContentType's alone).
+      const problem =
+        typeof e.contentType === 'string' && e.contentType.length > 0 && e.contentType.length <= LIMITS.contentTypeMax
+          ? storableTextProblem(e.contentType)
+          : null;
       throw badRequest(
-        `${path}.contentType: must be a non-empty string of at most ${LIMITS.contentTypeMax} characters`,
+        `${path}.contentType: ${problem ?? `must be a non-empty string of at most ${LIMITS.contentTypeMax} characters`}`,
       );
     }
-    out.contentType = checkStorableText(e.contentType, `${path}.contentType`);
+    out.contentType = e.contentType;
   }
   if (e.hash !== undefined) out.hash = validateHash(e.hash, `${path}.hash`);
   return out;

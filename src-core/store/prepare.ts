@@ -20,7 +20,7 @@
 import { badRequest, conflict, hasErrorCode, toBatchError } from '../model/errors';
 import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY, LIMITS } from '../model/limits';
 import { tryCanonicalJson } from '../model/canonical';
-import { hasUnstorableEscape, isStorableText, storableCanonicalJson } from '../model/text';
+import { hasUnstorableEscape, storableCanonicalJson } from '../model/text';
 import type {
   AppendRequest,
   AppendResponse,
@@ -38,6 +38,8 @@ import {
   contentTypeOf,
   isPlainObject,
   isSha256Hex,
+  isValidContentType,
+  isValidEventKey,
   isValidTopicName,
   validateAppendRequest,
   validateBatchTxn,
@@ -295,17 +297,9 @@ function quickShape(raw: unknown): QuickTxn | null {
   for (let k = 0; k < events.length; k++) {
     const e: unknown = events[k];
     if (!isPlainObject(e)) return null;
-    const key = e.key;
-    if (typeof key !== 'string' || key.length === 0 || key.length > LIMITS.keyMax || key === INVALIDATE_KEY) {
-      return null;
-    }
-    if (!isStorableText(key)) return null;
+    if (!isValidEventKey(e.key)) return null;
     if (!('data' in e) || e.data === undefined) return null;
-    const contentType = e.contentType;
-    if (contentType !== undefined) {
-      if (typeof contentType !== 'string' || contentType.length === 0) return null;
-      if (contentType.length > LIMITS.contentTypeMax || !isStorableText(contentType)) return null;
-    }
+    if (e.contentType !== undefined && !isValidContentType(e.contentType)) return null;
     if (e.hash !== undefined && !isSha256Hex(e.hash)) return null;
   }
   const expect = raw.expectMaxSeq;
