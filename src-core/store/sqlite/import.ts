@@ -76,10 +76,9 @@ function writeTxn(batch: WriteBatch, st: Statements, topic: string, t: CheckedTx
     st.insertEvent.run(row.id, e.seq, t.txn, e.key, e.tomb ? null : e.data, ct, e.hash, t.timeMs);
     const live = e.tomb ? 0 : 1;
     const h: Head = { seq: e.seq, hash52, live };
+    // The event joins the topic's tail (write.ts), like an appended one.
     s.cache.heads.set(e.key, h);
     s.touched = true;
-    s.unwrittenKeys.push(e.key);
-    s.unwrittenHeads.push(h);
     keysDelta += live - head.live;
     s.emitted?.push({
       topic,

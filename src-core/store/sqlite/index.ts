@@ -41,7 +41,7 @@ import { OpenTails, feedTail, subscribeFeed } from '../tail';
 import type { TextReads } from '../text-reads';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { mapSqliteError } from './errors';
-import { HeadCache } from './heads';
+import { HEADS_TAIL_BOUND, HeadCache } from './heads';
 import { applyInvalidation } from './invalidate';
 import { type SqliteOpenOptions, openDatabase } from './open';
 import {
@@ -85,11 +85,14 @@ export class SqliteEventStore implements EventStore, TextReads {
   private readonly tails = new OpenTails();
   /** Per-key valid heads this object knows (see heads.ts); checked against max_seq per write. */
   readonly heads = new HeadCache();
+  /** Tail events a topic may hold after a commit (schema.ts, heads.ts). */
+  private readonly tailBound: number;
   private closed = false;
 
   constructor(file: string, opts: SqliteOpenOptions = {}) {
     this.file = file;
     this.readonly = opts.readonly ?? false;
+    this.tailBound = Math.max(0, Math.floor(opts.headsTailBound ?? HEADS_TAIL_BOUND));
     this.db = openDatabase(file, opts);
     try {
       this.st = prepareStatements(this.db);
@@ -132,7 +135,7 @@ export class SqliteEventStore implements EventStore, TextReads {
    */
   private write<T>(fn: (batch: WriteBatch) => T, rollBack: boolean | ((r: T) => boolean) = false): T {
     if (this.readonly) throw new TidemarkError('FORBIDDEN', 'the store was opened read-only');
-    const batch = new WriteBatch(this.st, (topic) => this.listeners.has(topic), this.heads);
+    const batch = new WriteBatch(this.st, (topic) => this.listeners.has(topic), this.heads, this.tailBound);
     let result: T;
     let rolledBack = false;
     try {
@@ -289,13 +292,41 @@ export class SqliteEventStore implements EventStore, TextReads {
     return this.listeners.add(validateTopic(topic), listener);
   }
 
+  /**
+   * Applies every topic's tail to its heads rows (schema.ts), so a file at rest has none. Best
+   * effort: the log is the truth and readers fold a tail; if the write lock is not free at once
+   * (another process writes) or the file is read-only, it is left for a later commit.
+   */
+  private applyTails(): void {
+    if (this.readonly) return;
+    const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    try {
+      this.db.pragma('busy_timeout = 0');
+      this.inTxn.immediate(() => {
+        if (this.st.schemaVersion.get()! !== SCHEMA_VERSION) return;
+        for (const t of this.st.topicsWithTail.all()) {
+          this.st.applyTail.run({ topic: t.id, headsSeq: t.heads_seq });
+          this.st.setHeadsSeq.run(t.max_seq, t.id);
+        }
+      });
+    } catch {
+      // Left as it is: the tail is still bounded and folded by every reader.
+    } finally {
+      this.db.pragma(`busy_timeout = ${timeout}`);
+    }
+  }
+
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
       this.tails.stopAll();
       this.listeners.clear();
       this.heads.clear();
-      this.db.close();
+      try {
+        this.applyTails();
+      } finally {
+        this.db.close();
+      }
     }
     return Promise.resolve();
   }

@@ -32,8 +32,9 @@ export function applyInvalidation(
     const marker = st.eventBySeq.get(topicId, t.invalidated_by);
     return { seq: t.invalidated_by, txn: marker ? marker.txn : 0, target, duplicate: true };
   }
-  // The heads rows are read directly below: write this batch's pending heads first.
-  batch.writeHeads(s);
+  // The heads rows are read directly below, and validity changes: the tail is applied first
+  // (every tail event stays valid, schema.ts), so the heads rows hold every head.
+  batch.applyTail(s);
   const row = s.row;
   const seq = row.max_seq + 1;
   const txn = row.max_txn + 1;
@@ -65,6 +66,8 @@ export function applyInvalidation(
     }
   }
   row.max_seq = seq;
+  // The marker is no head: the heads rows still account for everything (no tail).
+  row.heads_seq = seq;
   row.max_txn = txn;
   row.keys += keysDelta;
   row.invalid_txns += 1;
