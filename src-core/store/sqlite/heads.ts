@@ -70,6 +70,14 @@ export const HEAD_CACHE_LIMIT = 262_144;
  */
 export const HEADS_TAIL_BOUND = 8192;
 
+/**
+ * A surface read of a writable store folds a tail of at most this many events; a longer one it
+ * first applies to the heads rows (if the write lock is free at once), because the fold groups the
+ * whole tail by key for every page (docs/bench.md, "SQLite writes", fifth pass). A read-only store
+ * always folds.
+ */
+export const HEADS_TAIL_FOLD = 1024;
+
 /** All topics together: past this many heads every topic's cache is dropped. */
 export const HEAD_CACHE_TOTAL_LIMIT = 1_048_576;
 

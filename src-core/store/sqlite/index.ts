@@ -41,7 +41,7 @@ import { OpenTails, feedTail, subscribeFeed } from '../tail';
 import type { TextReads } from '../text-reads';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { mapSqliteError } from './errors';
-import { HEADS_TAIL_BOUND, HeadCache } from './heads';
+import { HEADS_TAIL_BOUND, HEADS_TAIL_FOLD, HeadCache } from './heads';
 import { applyInvalidation } from './invalidate';
 import { type SqliteOpenOptions, openDatabase } from './open';
 import {
@@ -261,7 +261,10 @@ export class SqliteEventStore implements EventStore, TextReads {
   }
 
   surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
-    return this.call(() => surfacePage(this.ctx, topic, opts));
+    return this.call(() => {
+      this.beforeSurface(topic);
+      return surfacePage(this.ctx, topic, opts);
+    });
   }
 
   /** Verify reads its own connection's snapshot of the file (sqlite/verify.ts). */
@@ -278,7 +281,10 @@ export class SqliteEventStore implements EventStore, TextReads {
 
   /** `surface` with the data as stored text (store/text-reads.ts). */
   surfaceText(topic: string, opts?: SurfaceOptions): Promise<SurfaceTextPage> {
-    return this.call(() => surfacePageText(this.ctx, topic, opts));
+    return this.call(() => {
+      this.beforeSurface(topic);
+      return surfacePageText(this.ctx, topic, opts);
+    });
   }
 
   /** Commits of this store object arrive through `subscribe`; other processes' are found by polling. */
@@ -293,11 +299,12 @@ export class SqliteEventStore implements EventStore, TextReads {
   }
 
   /**
-   * Applies every topic's tail to its heads rows (schema.ts), so a file at rest has none. Best
-   * effort: the log is the truth and readers fold a tail; if the write lock is not free at once
-   * (another process writes) or the file is read-only, it is left for a later commit.
+   * Applies the tails (schema.ts) of the topics with one longer than `over` events (of `topic`
+   * only, when given) to their heads rows, in one IMMEDIATE transaction. Best effort: the log is
+   * the truth and every reader folds a tail; if the write lock is not free at once (another
+   * process writes) or the store is read-only, the tail is left for a later commit.
    */
-  private applyTails(): void {
+  private applyTails(over: number, topic?: string): void {
     if (this.readonly) return;
     const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
     try {
@@ -305,6 +312,7 @@ export class SqliteEventStore implements EventStore, TextReads {
       this.inTxn.immediate(() => {
         if (this.st.schemaVersion.get()! !== SCHEMA_VERSION) return;
         for (const t of this.st.topicsWithTail.all()) {
+          if (t.max_seq - t.heads_seq <= over || (topic !== undefined && t.name !== topic)) continue;
           this.st.applyTail.run({ topic: t.id, headsSeq: t.heads_seq });
           this.st.setHeadsSeq.run(t.max_seq, t.id);
         }
@@ -316,6 +324,13 @@ export class SqliteEventStore implements EventStore, TextReads {
     }
   }
 
+  /** Before a surface page: a tail too long to fold cheaply is applied first (heads.ts). */
+  private beforeSurface(topic: string): void {
+    if (this.readonly) return;
+    const t = this.st.topicRow.get(topic);
+    if (t !== undefined && t.max_seq - t.heads_seq > HEADS_TAIL_FOLD) this.applyTails(HEADS_TAIL_FOLD, topic);
+  }
+
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
@@ -323,7 +338,7 @@ export class SqliteEventStore implements EventStore, TextReads {
       this.listeners.clear();
       this.heads.clear();
       try {
-        this.applyTails();
+        this.applyTails(0);
       } finally {
         this.db.close();
       }
