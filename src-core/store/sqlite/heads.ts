@@ -1,6 +1,6 @@
 /**
  * An in-process cache of each key's valid head (seq, 52-bit hash, live: its heads row and the hash of its event),
- * per topic, so the write path can de-duplicate and count keys without a heads-row SELECT per event.
+ * per topic, so the write path can de-duplicate and count keys without a SELECT per event.
  *
  * Safety across processes: a topic's cache records the `max_seq` this store object last committed
  * for it. A write batch reads the topic's row under the IMMEDIATE write lock; if its `max_seq`

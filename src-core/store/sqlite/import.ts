@@ -3,8 +3,9 @@
  * inside one write batch it checks each given transaction against the topic's row as read under
  * the write lock (store/import-check.ts: shape, numbering, chain recomputed, what SQLite can hold,
  * the source's invalidation claims) and only then stores it exactly as given: its seqs, txn,
- * time, hashes, content types, meta and by, no de-duplication. A plain transaction's heads rows
- * and counters follow through the batch's own head bookkeeping (write.ts); a marker goes through
+ * time, hashes, content types, meta and by, no de-duplication. A plain transaction's events join
+ * the topic's heads tail and its counters follow through the batch's own head bookkeeping
+ * (write.ts, schema.ts); a marker goes through
  * the existing invalidation (invalidate.ts) at the given time, so the invalid flags, the surface
  * and `invalidTxns` end as on the source. Stops at the first refused transaction: the ones before
  * it commit with the batch, nothing of it is written.

@@ -2,7 +2,8 @@
  * Invalidation inside a write batch: appends the marker event (key `$invalidate`, data null, its
  * own seq and txn, `target` and `reason`), flags the target transaction and its events invalid,
  * and re-derives the valid surface head of exactly the keys the target touched whose head came
- * from it (newest valid event per key, found backwards through the (topic, key, seq) index).
+ * from it (newest valid event per key, found backwards through the (topic, key, seq) index). It
+ * applies the topic's heads tail first (schema.ts: no tail event is ever invalid).
  * Counters (`keys`, `invalidTxns`, `maxSeq`, `maxTxn`) are kept right, and the re-derived heads
  * are handed to the batch so the in-process head cache follows them. Errors are thrown before
  * anything is written.

@@ -199,7 +199,7 @@ export function foldedHeadsSql(): string {
 }
 
 /**
- * Rows the write path inserts with one statement (events, txns rows, heads rows): one call and one
+ * Rows the write path inserts with one statement (events, txns rows): one call and one
  * statement step for many rows is cheaper than a call per row (docs/bench.md, "The hash chain").
  * They are `INSERT OR FAIL`: a statement that may write many rows and ABORT half way makes SQLite
  * copy every page it touches to a statement journal first, which costs more than the calls saved;
@@ -222,9 +222,8 @@ const EVENT_INSERT_COLS = '(topic_id, seq, txn, key, data, content_type, hash, t
 const EVENT_ROW = '(?, ?, ?, ?, ?, ?, ?, ?)';
 const TXN_INSERT_COLS = '(topic_id, txn, first_seq, last_seq, time, marker, meta, by_name, chain)';
 const TXN_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
-/** An appended event is its key's valid and raw head: `valid` its signed seq, `raw` NULL (schema.ts). */
+/** An applied tail event is its key's valid and raw head: `valid` its signed seq, `raw` NULL (schema.ts). */
 const HEAD_INSERT_COLS = '(topic_id, key, valid, raw)';
-const HEAD_ROW = '(?, ?, ?, NULL)';
 const HEAD_UPSERT = 'ON CONFLICT (topic_id, key) DO UPDATE SET valid = excluded.valid, raw = NULL';
 
 /**
@@ -284,14 +283,6 @@ export function prepareStatements(db: Database.Database) {
     validHead: db
       .prepare<[number, string], number | null>('SELECT valid FROM heads WHERE topic_id = ? AND key = ?')
       .pluck() as Stmt<[number, string], number | null>,
-    /** Appends `[topicId, key, signed seq]`: the event is its key's valid and raw head. */
-    upsertHeadRow: prepare<[number, string, number]>(
-      `INSERT INTO heads ${HEAD_INSERT_COLS} VALUES ${HEAD_ROW} ${HEAD_UPSERT}`,
-    ),
-    /** ROWS_PER_INSERT heads rows in one statement; a key given twice ends as its later row. */
-    upsertHeadRows: prepare<RowArgs>(
-      `INSERT OR FAIL INTO heads ${HEAD_INSERT_COLS} VALUES ${rows(HEAD_ROW)} ${HEAD_UPSERT}`,
-    ),
     /**
      * An invalidation's new valid head (signed seq or null). The raw head, newer than any valid head
      * the invalidation leaves, is kept: `raw` takes the old valid head where it was NULL (the SET

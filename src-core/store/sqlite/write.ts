@@ -4,7 +4,7 @@
  * transactions inside one IMMEDIATE SQLite transaction: it reads each topic's counters from the
  * `topics` table once per batch (the write lock makes that safe across processes), assigns seq and
  * txn densely, de-duplicates against each key's valid head (from the batch's own changes, the
- * in-process `HeadCache`, or a heads-row SELECT joined to the head event's hash; the cache's
+ * in-process `HeadCache`, or one SELECT of the key's newest tail event, else its heads row, joined to the head event's hash; the cache's
  * 52-bit hash filter is confirmed against the head event's full hash), computes each transaction's chain (store/chain.ts) from its events,
  * collects events and `txns` rows and inserts them ROWS_PER_INSERT to a statement
  * (one call for many rows; the chain's cost is paid from that, docs/bench.md), the rest and the
