@@ -53,9 +53,9 @@ describe('SQLite head cache', () => {
   });
 
   it("writes each key's latest head to its heads row when one call holds it several times, out of key order", async () => {
-    // writeHeads upserts a call's heads rows in key order, many to a statement: a key written
-    // several times in the call must still end as its last write, read here by a second store
-    // object whose cache is empty (so it reads the heads rows).
+    // The tail is applied per key (its newest tail event, in key order, by close() here): a key
+    // written several times in the call must still end as its last write, read here by a second
+    // store object whose cache is empty (so it reads the heads rows).
     const file = join(dir, 'a.db');
     const s = openSqliteStore(file);
     const keys = Array.from({ length: 40 }, (_, i) => `k${String((i * 17) % 40).padStart(2, '0')}`);
