@@ -71,6 +71,11 @@ export interface VerifySource {
   txnAt(txn: number): Maybe<RawTxn | null>;
   /** Maintained heads rows with key > `after` (null: from the start), key order, at most `limit`. */
   heads(after: string | null, limit: number): Maybe<RawHead[]>;
+  /**
+   * The backend's own rules of its maintained heads (SQLite: the tail's, sqlite/verify.ts): a
+   * problem's description, or null. Checked before the heads are compared with the fold.
+   */
+  invariant?(): Maybe<string | null>;
   /** The log's fold: per key (markers aside) its newest event and newest valid one; same paging. */
   fold(after: string | null, limit: number): Maybe<RawHead[]>;
   /** Ends the snapshot. */

@@ -254,6 +254,8 @@ async function walk(src: VerifySource, totalTxns: number, opts: VerifyOptions, s
 
 /** The maintained heads against the log's fold; returns how many keys have a live valid head. */
 async function checkSurface(src: VerifySource, signal?: AbortSignal): Promise<number> {
+  const broken = await src.invariant?.();
+  if (broken) fail(null, 'surface', broken);
   const heads = new HeadCursor((a, l) => src.heads(a, l));
   const fold = new HeadCursor((a, l) => src.fold(a, l));
   const len = src.headHashLength;

@@ -28,7 +28,7 @@ async function v2File(): Promise<string> {
     await store.close();
   }
   const db = new Database(file);
-  db.exec(`ALTER TABLE txns DROP COLUMN chain; ALTER TABLE topics DROP COLUMN head;
+  db.exec(`ALTER TABLE txns DROP COLUMN chain; ALTER TABLE topics DROP COLUMN head; ALTER TABLE topics DROP COLUMN heads_seq;
     CREATE TABLE latest (topic_id INTEGER NOT NULL, key TEXT NOT NULL, vseq INTEGER, vh INTEGER, vlive INTEGER NOT NULL,
       rseq INTEGER NOT NULL, rlive INTEGER NOT NULL, PRIMARY KEY (topic_id, key)) WITHOUT ROWID;
     INSERT INTO latest SELECT topic_id, key, valid, 0, 1, valid, 1 FROM heads;

@@ -53,9 +53,9 @@ describe('SQLite head cache', () => {
   });
 
   it("writes each key's latest head to its heads row when one call holds it several times, out of key order", async () => {
-    // writeHeads upserts a call's heads rows in key order, many to a statement: a key written
-    // several times in the call must still end as its last write, read here by a second store
-    // object whose cache is empty (so it reads the heads rows).
+    // The tail is applied per key (its newest tail event, in key order, by close() here): a key
+    // written several times in the call must still end as its last write, read here by a second
+    // store object whose cache is empty (so it reads the heads rows).
     const file = join(dir, 'a.db');
     const s = openSqliteStore(file);
     const keys = Array.from({ length: 40 }, (_, i) => `k${String((i * 17) % 40).padStart(2, '0')}`);
@@ -77,62 +77,72 @@ describe('SQLite head cache', () => {
     await fresh.close();
   });
 
-  it('keeps dedup, numbering and counters right when two store objects interleave writes on one file', async () => {
-    const file = join(dir, 'shared.db');
-    const a = openSqliteStore(file);
-    const b = openSqliteStore(file);
-    // a writes k=1; b (never saw the topic empty) changes k to 2; a must not think 1 is the head.
-    await a.append('t', {
-      events: [
-        { key: 'k', data: 1 },
-        { key: 'x', data: 'x' },
-      ],
-    });
-    await b.append('t', { events: [{ key: 'k', data: 2 }] });
-    const r1 = await a.append('t', { events: [{ key: 'k', data: 1 }] });
-    expect(r1).toEqual({ txn: 3, results: [{ seq: 4, txn: 3, duplicate: false }] });
-    // b's cache is stale now too (a wrote): re-sending a's value is a duplicate, b's old one is not.
-    const r2 = await b.append('t', {
-      events: [
-        { key: 'k', data: 1 },
-        { key: 'k', data: 2 },
-      ],
-    });
-    expect(r2.results[0]).toEqual({ seq: 4, txn: 3, duplicate: true });
-    expect(r2.results[1]).toEqual({ seq: 5, txn: 4, duplicate: false });
-    // A new key written by b is not "absent" for a, whose cache was complete before.
-    await b.append('t', { events: [{ key: 'y', data: 'y' }] });
-    const r3 = await a.append('t', {
-      events: [
-        { key: 'y', data: 'y' },
-        { key: 'x', data: null },
-      ],
-    });
-    expect(r3.results[0]).toEqual({ seq: 6, txn: 5, duplicate: true });
-    expect(r3.results[1]).toMatchObject({ seq: 7, txn: 6, duplicate: false });
-    // An invalidation by the other object drops the head from the cache's view.
-    await b.invalidate('t', 4, 'from b');
-    const r4 = await a.append('t', { events: [{ key: 'k', data: 1 }] });
-    expect(r4.results[0]).toEqual({ seq: 4, txn: 3, duplicate: true });
-    const r5 = await a.append('t', { events: [{ key: 'k', data: 2 }] });
-    expect(r5.results[0]).toMatchObject({ seq: 9, duplicate: false });
-    // appendBatch of many one-event txns from both objects, alternating.
-    for (let i = 0; i < 6; i++) {
-      const s = i % 2 === 0 ? a : b;
-      const res = await s.appendBatch([
-        { topic: 't', events: [{ key: 'k', data: i % 3 }] },
-        { topic: 't', events: [{ key: 'k', data: i % 3 }] },
-        { topic: 't', events: [{ key: `n${i}`, data: i }] },
-      ]);
-      expect(res.error).toBeNull();
-      expect(res.results[1]!.results[0]!.duplicate).toBe(true);
-    }
-    await expectDense(a, 't');
-    await expectDense(b, 't');
-    expect(await surfaceAll(a, 't')).toEqual(await surfaceAll(b, 't'));
-    await a.close();
-    await b.close();
-  });
+  // Default: every write below stays in the heads tail (schema.ts); bound 0: each commit applies
+  // it; bound 2: some commits apply it, others leave a tail the other object meets.
+  it.each([
+    ['tails of every write (default bound)', undefined],
+    ['no tails (bound 0)', 0],
+    ['tails applied by some commits (bound 2)', 2],
+  ])(
+    'keeps dedup, numbering and counters right when two store objects interleave writes on one file: %s',
+    async (_name, bound) => {
+      const file = join(dir, 'shared.db');
+      const opts = bound === undefined ? {} : { headsTailBound: bound };
+      const a = openSqliteStore(file, opts);
+      const b = openSqliteStore(file, opts);
+      // a writes k=1; b (never saw the topic empty) changes k to 2; a must not think 1 is the head.
+      await a.append('t', {
+        events: [
+          { key: 'k', data: 1 },
+          { key: 'x', data: 'x' },
+        ],
+      });
+      await b.append('t', { events: [{ key: 'k', data: 2 }] });
+      const r1 = await a.append('t', { events: [{ key: 'k', data: 1 }] });
+      expect(r1).toEqual({ txn: 3, results: [{ seq: 4, txn: 3, duplicate: false }] });
+      // b's cache is stale now too (a wrote): re-sending a's value is a duplicate, b's old one is not.
+      const r2 = await b.append('t', {
+        events: [
+          { key: 'k', data: 1 },
+          { key: 'k', data: 2 },
+        ],
+      });
+      expect(r2.results[0]).toEqual({ seq: 4, txn: 3, duplicate: true });
+      expect(r2.results[1]).toEqual({ seq: 5, txn: 4, duplicate: false });
+      // A new key written by b is not "absent" for a, whose cache was complete before.
+      await b.append('t', { events: [{ key: 'y', data: 'y' }] });
+      const r3 = await a.append('t', {
+        events: [
+          { key: 'y', data: 'y' },
+          { key: 'x', data: null },
+        ],
+      });
+      expect(r3.results[0]).toEqual({ seq: 6, txn: 5, duplicate: true });
+      expect(r3.results[1]).toMatchObject({ seq: 7, txn: 6, duplicate: false });
+      // An invalidation by the other object drops the head from the cache's view.
+      await b.invalidate('t', 4, 'from b');
+      const r4 = await a.append('t', { events: [{ key: 'k', data: 1 }] });
+      expect(r4.results[0]).toEqual({ seq: 4, txn: 3, duplicate: true });
+      const r5 = await a.append('t', { events: [{ key: 'k', data: 2 }] });
+      expect(r5.results[0]).toMatchObject({ seq: 9, duplicate: false });
+      // appendBatch of many one-event txns from both objects, alternating.
+      for (let i = 0; i < 6; i++) {
+        const s = i % 2 === 0 ? a : b;
+        const res = await s.appendBatch([
+          { topic: 't', events: [{ key: 'k', data: i % 3 }] },
+          { topic: 't', events: [{ key: 'k', data: i % 3 }] },
+          { topic: 't', events: [{ key: `n${i}`, data: i }] },
+        ]);
+        expect(res.error).toBeNull();
+        expect(res.results[1]!.results[0]!.duplicate).toBe(true);
+      }
+      await expectDense(a, 't');
+      await expectDense(b, 't');
+      expect(await surfaceAll(a, 't')).toEqual(await surfaceAll(b, 't'));
+      await a.close();
+      await b.close();
+    },
+  );
 
   it('follows its own invalidations (heads re-derived, key counts right)', async () => {
     const s = openSqliteStore(join(dir, 'inv.db'));

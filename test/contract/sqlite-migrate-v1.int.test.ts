@@ -17,8 +17,8 @@ import { T0, makeV1Store, tempDirEachTest } from './sqlite-old-files';
 const dir = tempDirEachTest();
 
 describe('SQLite schema migration from version 1', () => {
-  it('is at version 4: meta and by per transaction, the hash chain, the small heads rows', () => {
-    expect(SCHEMA_VERSION).toBe(4);
+  it('is at version 5: meta and by per transaction, the hash chain, the small heads rows, heads_seq', () => {
+    expect(SCHEMA_VERSION).toBe(5);
   });
 
   it('upgrades a version-1 file on open, keeping everything; old transactions read meta and by as null', async () => {
@@ -92,7 +92,7 @@ describe('SQLite schema migration from version 1', () => {
     await expectCode(
       Promise.resolve().then(() => openSqliteStore(file, { readonly: true })),
       'BAD_REQUEST',
-      /older schema \(version 1\); open it once read-write to upgrade it to version 4/,
+      /older schema \(version 1\); open it once read-write to upgrade it to version 5/,
     );
     expect(readFileSync(file).equals(before)).toBe(true);
   });

@@ -1,12 +1,14 @@
 /**
  * An in-process cache of each key's valid head (seq, 52-bit hash, live: its heads row and the hash of its event),
- * per topic, so the write path can de-duplicate and count keys without a heads-row SELECT per event.
+ * per topic, so the write path can de-duplicate and count keys without a SELECT per event.
  *
  * Safety across processes: a topic's cache records the `max_seq` this store object last committed
  * for it. A write batch reads the topic's row under the IMMEDIATE write lock; if its `max_seq`
  * differs (another process wrote, or invalidated, in between) the topic's cache is dropped before
- * it is used. Every change to the heads rows - appends and invalidations alike - bumps `max_seq`,
- * so an unchanged `max_seq` means unchanged heads. A batch writes its new heads into the cache as
+ * it is used. The heads it holds are the valid heads of the heads rows folded with the tail
+ * (schema.ts). Every change to those - appends and invalidations alike - bumps `max_seq`, so an
+ * unchanged `max_seq` means unchanged heads; applying the tail to the heads rows (another
+ * process's commit past the bound, or its `close()`) changes the rows, not the heads. A batch writes its new heads into the cache as
  * it goes (one Map lookup and one set per event); `committed` then records the new `max_seq`, and
  * a batch that rolls back drops the cache of every topic it changed (`rolledBack`), so the cache
  * never holds a head the database does not.
@@ -58,6 +60,23 @@ export interface Head {
 export const NO_HEAD: Head = { seq: 0, hash52: -1, live: 0 };
 
 export const HEAD_CACHE_LIMIT = 262_144;
+
+/**
+ * Events a topic's tail (schema.ts) may hold after a commit: appends write no heads rows until a
+ * commit would leave more tail events than this, and that commit applies the whole tail. The
+ * larger, the fewer commits write heads pages (a commit of scattered keys dirties nearly every
+ * one); the smaller, the less a read that folds the tail (a reader that cannot apply it) scans.
+ * Chosen by measurement (docs/bench.md, "SQLite writes", fifth pass).
+ */
+export const HEADS_TAIL_BOUND = 8192;
+
+/**
+ * A surface read of a writable store folds a tail of at most this many events; a longer one it
+ * first applies to the heads rows (if the write lock is free at once), because the fold groups the
+ * whole tail by key for every page (docs/bench.md, "SQLite writes", fifth pass). A read-only store
+ * always folds.
+ */
+export const HEADS_TAIL_FOLD = 1024;
 
 /** All topics together: past this many heads every topic's cache is dropped. */
 export const HEAD_CACHE_TOTAL_LIMIT = 1_048_576;

@@ -3,8 +3,9 @@
  * inside one write batch it checks each given transaction against the topic's row as read under
  * the write lock (store/import-check.ts: shape, numbering, chain recomputed, what SQLite can hold,
  * the source's invalidation claims) and only then stores it exactly as given: its seqs, txn,
- * time, hashes, content types, meta and by, no de-duplication. A plain transaction's heads rows
- * and counters follow through the batch's own head bookkeeping (write.ts); a marker goes through
+ * time, hashes, content types, meta and by, no de-duplication. A plain transaction's events join
+ * the topic's heads tail and its counters follow through the batch's own head bookkeeping
+ * (write.ts, schema.ts); a marker goes through
  * the existing invalidation (invalidate.ts) at the given time, so the invalid flags, the surface
  * and `invalidTxns` end as on the source. Stops at the first refused transaction: the ones before
  * it commit with the batch, nothing of it is written.
@@ -76,10 +77,9 @@ function writeTxn(batch: WriteBatch, st: Statements, topic: string, t: CheckedTx
     st.insertEvent.run(row.id, e.seq, t.txn, e.key, e.tomb ? null : e.data, ct, e.hash, t.timeMs);
     const live = e.tomb ? 0 : 1;
     const h: Head = { seq: e.seq, hash52, live };
+    // The event joins the topic's tail (write.ts), like an appended one.
     s.cache.heads.set(e.key, h);
     s.touched = true;
-    s.unwrittenKeys.push(e.key);
-    s.unwrittenHeads.push(h);
     keysDelta += live - head.live;
     s.emitted?.push({
       topic,

@@ -41,7 +41,7 @@ import { OpenTails, feedTail, subscribeFeed } from '../tail';
 import type { TextReads } from '../text-reads';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import { mapSqliteError } from './errors';
-import { HeadCache } from './heads';
+import { HEADS_TAIL_BOUND, HEADS_TAIL_FOLD, HeadCache } from './heads';
 import { applyInvalidation } from './invalidate';
 import { type SqliteOpenOptions, openDatabase } from './open';
 import {
@@ -85,11 +85,14 @@ export class SqliteEventStore implements EventStore, TextReads {
   private readonly tails = new OpenTails();
   /** Per-key valid heads this object knows (see heads.ts); checked against max_seq per write. */
   readonly heads = new HeadCache();
+  /** Tail events a topic may hold after a commit (schema.ts, heads.ts). */
+  private readonly tailBound: number;
   private closed = false;
 
   constructor(file: string, opts: SqliteOpenOptions = {}) {
     this.file = file;
     this.readonly = opts.readonly ?? false;
+    this.tailBound = Math.max(0, Math.floor(opts.headsTailBound ?? HEADS_TAIL_BOUND));
     this.db = openDatabase(file, opts);
     try {
       this.st = prepareStatements(this.db);
@@ -132,7 +135,7 @@ export class SqliteEventStore implements EventStore, TextReads {
    */
   private write<T>(fn: (batch: WriteBatch) => T, rollBack: boolean | ((r: T) => boolean) = false): T {
     if (this.readonly) throw new TidemarkError('FORBIDDEN', 'the store was opened read-only');
-    const batch = new WriteBatch(this.st, (topic) => this.listeners.has(topic), this.heads);
+    const batch = new WriteBatch(this.st, (topic) => this.listeners.has(topic), this.heads, this.tailBound);
     let result: T;
     let rolledBack = false;
     try {
@@ -258,7 +261,10 @@ export class SqliteEventStore implements EventStore, TextReads {
   }
 
   surface(topic: string, opts?: SurfaceOptions): Promise<SurfacePage> {
-    return this.call(() => surfacePage(this.ctx, topic, opts));
+    return this.call(() => {
+      this.beforeSurface(topic);
+      return surfacePage(this.ctx, topic, opts);
+    });
   }
 
   /** Verify reads its own connection's snapshot of the file (sqlite/verify.ts). */
@@ -275,7 +281,10 @@ export class SqliteEventStore implements EventStore, TextReads {
 
   /** `surface` with the data as stored text (store/text-reads.ts). */
   surfaceText(topic: string, opts?: SurfaceOptions): Promise<SurfaceTextPage> {
-    return this.call(() => surfacePageText(this.ctx, topic, opts));
+    return this.call(() => {
+      this.beforeSurface(topic);
+      return surfacePageText(this.ctx, topic, opts);
+    });
   }
 
   /** Commits of this store object arrive through `subscribe`; other processes' are found by polling. */
@@ -289,13 +298,50 @@ export class SqliteEventStore implements EventStore, TextReads {
     return this.listeners.add(validateTopic(topic), listener);
   }
 
+  /**
+   * Applies the tails (schema.ts) of the topics with one longer than `over` events (of `topic`
+   * only, when given) to their heads rows, in one IMMEDIATE transaction. Best effort: the log is
+   * the truth and every reader folds a tail; if the write lock is not free at once (another
+   * process writes) or the store is read-only, the tail is left for a later commit.
+   */
+  private applyTails(over: number, topic?: string): void {
+    if (this.readonly) return;
+    const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    try {
+      this.db.pragma('busy_timeout = 0');
+      this.inTxn.immediate(() => {
+        if (this.st.schemaVersion.get()! !== SCHEMA_VERSION) return;
+        for (const t of this.st.topicsWithTail.all()) {
+          if (t.max_seq - t.heads_seq <= over || (topic !== undefined && t.name !== topic)) continue;
+          this.st.applyTail.run({ topic: t.id, headsSeq: t.heads_seq });
+          this.st.setHeadsSeq.run(t.max_seq, t.id);
+        }
+      });
+    } catch {
+      // Left as it is: the tail is still bounded and folded by every reader.
+    } finally {
+      this.db.pragma(`busy_timeout = ${timeout}`);
+    }
+  }
+
+  /** Before a surface page: a tail too long to fold cheaply is applied first (heads.ts). */
+  private beforeSurface(topic: string): void {
+    if (this.readonly) return;
+    const t = this.st.topicRow.get(topic);
+    if (t !== undefined && t.max_seq - t.heads_seq > HEADS_TAIL_FOLD) this.applyTails(HEADS_TAIL_FOLD, topic);
+  }
+
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
       this.tails.stopAll();
       this.listeners.clear();
       this.heads.clear();
-      this.db.close();
+      try {
+        this.applyTails(0);
+      } finally {
+        this.db.close();
+      }
     }
     return Promise.resolve();
   }

@@ -2,7 +2,8 @@
  * Invalidation inside a write batch: appends the marker event (key `$invalidate`, data null, its
  * own seq and txn, `target` and `reason`), flags the target transaction and its events invalid,
  * and re-derives the valid surface head of exactly the keys the target touched whose head came
- * from it (newest valid event per key, found backwards through the (topic, key, seq) index).
+ * from it (newest valid event per key, found backwards through the (topic, key, seq) index). It
+ * applies the topic's heads tail first (schema.ts: no tail event is ever invalid).
  * Counters (`keys`, `invalidTxns`, `maxSeq`, `maxTxn`) are kept right, and the re-derived heads
  * are handed to the batch so the in-process head cache follows them. Errors are thrown before
  * anything is written.
@@ -32,8 +33,9 @@ export function applyInvalidation(
     const marker = st.eventBySeq.get(topicId, t.invalidated_by);
     return { seq: t.invalidated_by, txn: marker ? marker.txn : 0, target, duplicate: true };
   }
-  // The heads rows are read directly below: write this batch's pending heads first.
-  batch.writeHeads(s);
+  // The heads rows are read directly below, and validity changes: the tail is applied first
+  // (every tail event stays valid, schema.ts), so the heads rows hold every head.
+  batch.applyTail(s);
   const row = s.row;
   const seq = row.max_seq + 1;
   const txn = row.max_txn + 1;
@@ -65,6 +67,8 @@ export function applyInvalidation(
     }
   }
   row.max_seq = seq;
+  // The marker is no head: the heads rows still account for everything (no tail).
+  row.heads_seq = seq;
   row.max_txn = txn;
   row.keys += keysDelta;
   row.invalid_txns += 1;

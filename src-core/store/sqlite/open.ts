@@ -21,6 +21,11 @@ export interface SqliteOpenOptions {
   busyTimeoutMs?: number;
   /** Progress of the migration, when opening upgrades an existing store (store/types.ts). */
   onMigrationProgress?: MigrationProgressListener;
+  /**
+   * For tests only: tail events a topic may hold after a commit (default HEADS_TAIL_BOUND,
+   * sqlite/heads.ts). A small bound makes the contract suite run with tails at every step.
+   */
+  headsTailBound?: number;
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';

@@ -19,6 +19,16 @@
  * v4 the same lived in `latest` (`vseq`, `vh` = 52 bits of the hash, `vlive`, `rseq`, `rlive`),
  * 40% more pages. `topics.name` is the topic; statements.ts is the one place that maps the SQL
  * names to the storage vocabulary (docs/engine.md).
+ *
+ * The tail (v5): even rows that small cost a commit of scattered keys a write of nearly every
+ * heads page, so appends do not write heads rows at every commit. `topics.heads_seq` says how far
+ * they go: a topic's heads rows account for every event with seq <= heads_seq; its events above
+ * (markers aside) are its *tail*, at most HEADS_TAIL_BOUND events (heads.ts), and every tail event
+ * is valid (whatever invalidates first applies the tail). A key's heads are therefore its heads
+ * row, unless the tail holds an event of the key: then its newest tail event is both its valid
+ * and its raw head. statements.ts builds that fold (heads (+) tail) for every reader; the commit
+ * that would pass the bound applies the whole tail to the heads rows and sets heads_seq =
+ * max_seq, as do invalidation and `close()`.
  */
 import type Database from 'better-sqlite3';
 import { type ChainEvent, GENESIS, chainEventOfRow, chainOf } from '../chain';
@@ -152,6 +162,14 @@ const MIGRATIONS: readonly Migration[] = [
       db.exec('DROP TABLE latest;');
     },
     work: (db) => count(db, 'latest'),
+  },
+  // v5: `topics.heads_seq`, how far the heads rows account for the log (the tail, above). A v4
+  // file's heads rows follow every event: heads_seq = max_seq, no tail.
+  {
+    up: `
+  ALTER TABLE topics ADD COLUMN heads_seq INTEGER NOT NULL DEFAULT 0;
+  UPDATE topics SET heads_seq = max_seq;
+  `,
   },
 ];
 

@@ -79,7 +79,10 @@ function surfaceRows(
     const tr = st.txn.get(t.id, o.asOfTxn!);
     params.bound = tr ? tr.last_seq : 0;
   }
-  const rows = cache.getRaw<[Params], SurfaceDbRow>(surfaceSql(where, raw, asOf)).all(params);
+  // A topic with a tail (schema.ts) reads its heads rows folded with it; the statement takes
+  // heads_seq itself (a tail applied in between by another process changes no answer).
+  const tail = t.heads_seq < t.max_seq;
+  const rows = cache.getRaw<[Params], SurfaceDbRow>(surfaceSql(where, raw, asOf, tail)).all(params);
   const more = rows.length > o.limit;
   if (more) rows.pop();
   return { rows, more, raw };

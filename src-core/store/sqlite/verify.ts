@@ -3,14 +3,17 @@
  * connection of its own inside one read transaction (WAL: a snapshot that writers of this and
  * other processes do not disturb, and that does not block them). An in-memory database has no
  * second connection; there it reads the store's own connection, between its writes. The heads
- * rows hold no hash (schema.ts): the valid head's hash given is its event's, by primary key.
+ * rows hold no hash (schema.ts): the valid head's hash given is its event's, by primary key. The
+ * maintained heads it gives are the heads rows folded with the topic's tail (schema.ts,
+ * statements.ts `foldedHeadsSql`), and `invariant` checks the tail's own rules: heads_seq within
+ * 0..max_seq, every tail event valid.
  */
 import Database from 'better-sqlite3';
 import type { RawCounters, RawEvent, RawHead, RawTxn, VerifySource } from '../verify';
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import { liveOfSigned, seqOfSigned } from './heads';
 import { isoTime } from './rows';
-import { EVENT_COLS, type EventRow, type TopicRow as StoredTopicRow, type TxnRow } from './statements';
+import { EVENT_COLS, type EventRow, type TopicRow as StoredTopicRow, type TxnRow, foldedHeadsSql } from './statements';
 
 const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason, meta, by_name, chain';
 
@@ -84,7 +87,7 @@ export function sqliteVerifySource(file: string, shared: Database.Database, topi
   if (own) db.exec('BEGIN');
   const topicRow = db
     .prepare<[string], TopicRow>(
-      'SELECT id, max_seq, max_txn, keys, invalid_txns, last_time, head FROM topics WHERE name = ?',
+      'SELECT id, max_seq, max_txn, keys, invalid_txns, last_time, head, heads_seq FROM topics WHERE name = ?',
     )
     .get(topic);
   const id = topicRow?.id ?? -1;
@@ -98,11 +101,12 @@ export function sqliteVerifySource(file: string, shared: Database.Database, topi
   const eventAt = db.prepare<[number, number], EventRow>(
     `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq = ?`,
   );
-  const heads = db.prepare<[number, string, number], HeadDbRow>(
-    `SELECT h.key AS key, h.valid AS valid, h.raw AS raw, e.hash AS vhash FROM heads h
-      LEFT JOIN events e ON e.topic_id = h.topic_id AND e.seq = abs(h.valid)
-      WHERE h.topic_id = ? AND h.key > ? ORDER BY h.key LIMIT ?`,
-  );
+  const heads = db.prepare<[{ topic: number; after: string; limit: number }], HeadDbRow>(foldedHeadsSql());
+  const invalidTail = db
+    .prepare<[number, number], number>(
+      'SELECT seq FROM events WHERE topic_id = ? AND seq > ? AND marker = 0 AND invalid = 1 ORDER BY seq LIMIT 1',
+    )
+    .pluck();
   const fold = db.prepare<[{ topic: number; after: string; limit: number }], FoldDbRow>(FOLD_SQL);
   // Every key is greater than the empty string (keys are non-empty), the start of both streams.
   const from = (after: string | null): string => after ?? '';
@@ -129,8 +133,17 @@ export function sqliteVerifySource(file: string, shared: Database.Database, topi
       const r = eventAt.get(id, seq);
       return r === undefined ? null : eventOf(r);
     },
+    invariant: (): string | null => {
+      if (topicRow === undefined) return null;
+      const { heads_seq: hs, max_seq: max } = topicRow;
+      if (!Number.isSafeInteger(hs) || hs < 0 || hs > max) {
+        return `the heads rows' heads_seq ${String(hs)} is outside 0..max_seq ${max}`;
+      }
+      const bad = invalidTail.get(id, hs);
+      return bad === undefined ? null : `event seq ${bad} is invalid but in the tail above heads_seq ${hs}`;
+    },
     heads: (after, limit): RawHead[] =>
-      heads.all(id, from(after), limit).map((r) => {
+      heads.all({ topic: id, after: from(after), limit }).map((r) => {
         const raw = r.raw ?? r.valid ?? 0;
         return {
           key: r.key,

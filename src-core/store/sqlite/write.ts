@@ -4,11 +4,13 @@
  * transactions inside one IMMEDIATE SQLite transaction: it reads each topic's counters from the
  * `topics` table once per batch (the write lock makes that safe across processes), assigns seq and
  * txn densely, de-duplicates against each key's valid head (from the batch's own changes, the
- * in-process `HeadCache`, or a heads-row SELECT joined to the head event's hash; the cache's
+ * in-process `HeadCache`, or one SELECT of the key's newest tail event, else its heads row, joined to the head event's hash; the cache's
  * 52-bit hash filter is confirmed against the head event's full hash), computes each transaction's chain (store/chain.ts) from its events,
- * collects events, `txns` rows and heads rows and inserts them ROWS_PER_INSERT to a statement
+ * collects events and `txns` rows and inserts them ROWS_PER_INSERT to a statement
  * (one call for many rows; the chain's cost is paid from that, docs/bench.md), the rest and the
- * counters in `flush()`. Every check that can fail a transaction
+ * counters in `flush()`. It writes no heads rows per event: the events it appends join the
+ * topic's tail (schema.ts), and the flush of a batch that leaves the tail longer than the bound
+ * (HEADS_TAIL_BOUND) applies the whole tail with one statement (`applyTail`). Every check that can fail a transaction
  * runs before its first write, so a failing transaction leaves nothing behind without needing a
  * savepoint.
  */
@@ -17,16 +19,7 @@ import type { AppendResponse, AppendResultItem, StoredEvent } from '../../model/
 import { ChainBuilder, GENESIS } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs, storedEventOf } from '../prepare';
 import { isoTime } from './rows';
-import {
-  type Head,
-  type HeadCache,
-  NO_HEAD,
-  type TopicHeads,
-  hashPrefix,
-  liveOfSigned,
-  seqOfSigned,
-  signedSeq,
-} from './heads';
+import { type Head, type HeadCache, NO_HEAD, type TopicHeads, hashPrefix, liveOfSigned, seqOfSigned } from './heads';
 import { ROWS_PER_INSERT, type RowArgs, type Statements, type TopicRow } from './statements';
 
 export interface TopicState {
@@ -38,9 +31,6 @@ export interface TopicState {
   cache: TopicHeads;
   /** True once this batch changed a head in the cache (dropped if the batch rolls back). */
   touched: boolean;
-  /** Keys and heads whose heads row is not written yet, in write order (see `writeHeads`). */
-  unwrittenKeys: string[];
-  unwrittenHeads: Head[];
 }
 
 /**
@@ -62,13 +52,13 @@ export class WriteBatch {
   /** Parameters of the events and `txns` rows not inserted yet (see writeEventRows, writeTxnRows). */
   private readonly eventRows = new PendingRows(8);
   private readonly txnRows = new PendingRows(9);
-  /** Heads rows being written by writeHeads (always emptied before it returns). */
-  private readonly headRows = new PendingRows(3);
 
   constructor(
     private readonly st: Statements,
     private readonly listening: (topic: string) => boolean,
     private readonly heads: HeadCache,
+    /** Tail events a topic may keep after a flush (HEADS_TAIL_BOUND; tests pass smaller ones). */
+    private readonly tailBound: number,
   ) {}
 
   /** The topic's counters as of this batch; creates the topic row when `create` is set. */
@@ -79,7 +69,17 @@ export class WriteBatch {
     if (!row) {
       if (!create) return undefined;
       const id = Number(this.st.insertTopic.run(name).lastInsertRowid);
-      row = { id, topic: name, max_seq: 0, max_txn: 0, keys: 0, invalid_txns: 0, last_time: null, head: null };
+      row = {
+        id,
+        topic: name,
+        max_seq: 0,
+        max_txn: 0,
+        keys: 0,
+        invalid_txns: 0,
+        last_time: null,
+        head: null,
+        heads_seq: 0,
+      };
     }
     s = {
       row: { ...row },
@@ -87,8 +87,6 @@ export class WriteBatch {
       emitted: this.listening(name) ? [] : null,
       cache: this.heads.validFor(name, row.id, row.max_seq),
       touched: false,
-      unwrittenKeys: [],
-      unwrittenHeads: [],
     };
     this.topics.set(name, s);
     return s;
@@ -99,7 +97,8 @@ export class WriteBatch {
     const h = s.cache.heads.get(key);
     if (h !== undefined) return h;
     if (s.cache.complete) return NO_HEAD;
-    const r = this.st.headRow.get(s.row.id, key);
+    // A key of this batch is in the cache: the events not inserted yet are not needed here.
+    const r = this.st.headRow.get({ topic: s.row.id, key, headsSeq: s.row.heads_seq });
     const read =
       r === undefined
         ? NO_HEAD
@@ -116,54 +115,19 @@ export class WriteBatch {
   }
 
   /**
-   * Writes the heads rows of the topic's appended heads, in key order and, for one key, in the
-   * order they were appended (a later head of a key overwrites an earlier one). Runs in flush(),
-   * and before anything reads the heads rows directly (invalidation).
+   * Applies the topic's tail to its heads rows (statements.ts `applyTail`: per key its newest tail
+   * event, in key order) and sets heads_seq = max_seq. Runs in flush() once the tail is longer
+   * than the bound, and before anything reads the heads rows directly or changes validity
+   * (invalidation). The rows of this batch are inserted first: the statement reads them.
    */
-  writeHeads(s: TopicState): void {
-    // Whoever reads rows directly next (invalidation) sees every row of this batch.
+  applyTail(s: TopicState): void {
+    const row = s.row;
+    if (row.heads_seq >= row.max_seq) return;
     this.writeEventRows();
     this.writeTxnRows();
-    const keys = s.unwrittenKeys;
-    const heads = s.unwrittenHeads;
-    const n = keys.length;
-    if (n === 0) return;
-    const upsert = this.st.upsertHeadRow;
-    const topicId = s.row.id;
-    const whole = n - (n % ROWS_PER_INSERT);
-    const hr = this.headRows;
-    const args = hr.args;
-    // In key order (a key's rows keep their order: the sort is stable and ties go by position), so
-    // the upserts walk `latest`'s B-tree forwards instead of jumping between random pages: it
-    // measured faster per event (docs/bench.md, "SQLite writes (issue 14)").
-    // Keys that already arrive in order (a sorted load) skip the sort.
-    let sorted = true;
-    for (let i = 1; i < n && sorted; i++) sorted = keys[i - 1]! <= keys[i]!;
-    let order: number[] | null = null;
-    if (!sorted) {
-      order = Array.from({ length: n }, (_, i) => i);
-      order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
-    }
-    for (let j = 0; j < whole; j++) {
-      const i = order === null ? j : order[j]!;
-      const h = heads[i]!;
-      const f = hr.filled;
-      args[f] = topicId;
-      args[f + 1] = keys[i]!;
-      args[f + 2] = signedSeq(h.seq, h.live);
-      hr.filled = f + 3;
-      if (f + 3 === args.length) {
-        this.st.upsertHeadRows.run(...args);
-        hr.filled = 0;
-      }
-    }
-    for (let j = whole; j < n; j++) {
-      const i = order === null ? j : order[j]!;
-      const h = heads[i]!;
-      upsert.run(topicId, keys[i]!, signedSeq(h.seq, h.live));
-    }
-    s.unwrittenKeys = [];
-    s.unwrittenHeads = [];
+    this.st.applyTail.run({ topic: row.id, headsSeq: row.heads_seq });
+    row.heads_seq = row.max_seq;
+    s.dirty = true;
   }
 
   /** Commit time of the next transaction of a topic: now, but never before its previous commit. */
@@ -185,8 +149,6 @@ export class WriteBatch {
     // The chain (store/chain.ts), its layout built as events are stored.
     const chain = new ChainBuilder(row.head ?? GENESIS, { txn, time, by: t.by, meta: t.meta });
     const cached = s.cache.heads;
-    const unwrittenKeys = s.unwrittenKeys;
-    const unwrittenHeads = s.unwrittenHeads;
     let seq = row.max_seq;
     const firstSeq = seq + 1;
     let keysDelta = 0;
@@ -220,12 +182,10 @@ export class WriteBatch {
       er.filled = n + 8;
       if (n + 8 === ea.length) this.writeEventRows();
       const live = e.tomb ? 0 : 1;
-      // Its heads row is written in writeHeads(), at the end of the call.
+      // The event joins the tail: no heads row is written for it here (applyTail).
       const h: Head = { seq, hash52, live };
       cached.set(e.key, h);
       s.touched = true;
-      unwrittenKeys.push(e.key);
-      unwrittenHeads.push(h);
       keysDelta += live - head.live;
       results[i] = { seq, txn, duplicate: false };
       chain.event(seq, e.key, e.hash, e.digest, e.contentType);
@@ -309,15 +269,18 @@ export class WriteBatch {
     this.txnRows.filled = 0;
   }
 
-  /** Writes the txns and heads rows and the counters of every topic this batch changed. Call last. */
+  /**
+   * Writes the txns rows and the counters of every topic this batch changed, and applies the tail
+   * of each whose tail is now longer than the bound. Call last.
+   */
   flush(): void {
     this.writeEventRows();
     this.writeTxnRows();
     for (const s of this.topics.values()) {
       if (!s.dirty) continue;
-      this.writeHeads(s);
       const r = s.row;
-      this.st.updateTopic.run(r.max_seq, r.max_txn, r.keys, r.invalid_txns, r.last_time, r.head, r.id);
+      if (r.max_seq - r.heads_seq > this.tailBound) this.applyTail(s);
+      this.st.updateTopic.run(r.max_seq, r.max_txn, r.keys, r.invalid_txns, r.last_time, r.head, r.heads_seq, r.id);
     }
   }
 
