@@ -10,13 +10,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { StoredEvent, TxnInfo } from '../../src-core/model/types';
 import { chainOfRead } from '../../src-core/store/chain';
 import { openPostgresStore } from '../../src-core/store/postgres/index';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
-import type { EventStore } from '../../src-core/store/types';
 import { PG_URL, dropSchema, uniqueName } from '../postgres/pg-helpers';
-import { BIN, ROOT, parseLines, runCli, tempDir, useServedStore } from './helpers';
+import { BIN, ROOT, logOf, parseLines, runCli, tempDir, useServedStore } from './helpers';
 
 const SCHEMA = uniqueName('copy_test');
 const home = tempDir();
@@ -26,29 +24,6 @@ afterAll(async () => {
   await dropSchema(SCHEMA);
   home.cleanup();
 });
-
-/** Every TxnInfo and every event of every topic. */
-async function logOf(store: EventStore): Promise<Record<string, { txns: TxnInfo[]; events: StoredEvent[] }>> {
-  const out: Record<string, { txns: TxnInfo[]; events: StoredEvent[] }> = {};
-  for (const t of await store.listTopics()) {
-    const txns: TxnInfo[] = [];
-    for (let after = 0; ;) {
-      const p = await store.listTxns(t.topic, { after, limit: 10_000 });
-      txns.push(...p.txns);
-      if (p.next === null) break;
-      after = p.next;
-    }
-    const events: StoredEvent[] = [];
-    for (let after = 0; ;) {
-      const p = await store.readEvents(t.topic, { after, limit: 10_000 });
-      events.push(...p.events);
-      if (p.next === null) break;
-      after = p.next;
-    }
-    out[t.topic] = { txns, events };
-  }
-  return out;
-}
 
 async function fill(file: string): Promise<void> {
   const s = openSqliteStore(file);

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type Served, spawnServe } from '../http/spawn';
+import type { StoredEvent, TxnInfo } from '../../src-core/model/types';
+import type { EventStore } from '../../src-core/store/types';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'bin/tidemark.mjs');
@@ -107,4 +109,27 @@ export function useServedStore(args: string[]): { readonly url: string } {
       return served.url;
     },
   };
+}
+
+/** Every TxnInfo and every event of every topic of `store`, read through its public API. */
+export async function logOf(store: EventStore): Promise<Record<string, { txns: TxnInfo[]; events: StoredEvent[] }>> {
+  const out: Record<string, { txns: TxnInfo[]; events: StoredEvent[] }> = {};
+  for (const t of await store.listTopics()) {
+    const txns: TxnInfo[] = [];
+    for (let after = 0; ;) {
+      const p = await store.listTxns(t.topic, { after, limit: 10_000 });
+      txns.push(...p.txns);
+      if (p.next === null) break;
+      after = p.next;
+    }
+    const events: StoredEvent[] = [];
+    for (let after = 0; ;) {
+      const p = await store.readEvents(t.topic, { after, limit: 10_000 });
+      events.push(...p.events);
+      if (p.next === null) break;
+      after = p.next;
+    }
+    out[t.topic] = { txns, events };
+  }
+  return out;
 }

@@ -12,11 +12,10 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer, r
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { StoredEvent, TxnInfo } from '../../src-core/model/types';
+import type { StoredEvent } from '../../src-core/model/types';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
-import type { EventStore } from '../../src-core/store/types';
 import { type Served, spawnServe } from '../http/spawn';
-import { runCli, tempDir } from './helpers';
+import { logOf, runCli, tempDir } from './helpers';
 
 // Each test runs the CLI a dozen times over 25,000 events: minutes on a loaded machine.
 vi.setConfig({ testTimeout: 600_000 });
@@ -210,32 +209,14 @@ describe('tidemark read --url, one page ahead', () => {
   });
 });
 
-/** Every TxnInfo and every event of every topic. */
-async function logOf(file: string): Promise<Record<string, { txns: TxnInfo[]; events: StoredEvent[] }>> {
-  const store: EventStore = openSqliteStore(file);
-  const out: Record<string, { txns: TxnInfo[]; events: StoredEvent[] }> = {};
+/** Every TxnInfo and every event of every topic of the store file. */
+async function logOfFile(file: string): ReturnType<typeof logOf> {
+  const store = openSqliteStore(file);
   try {
-    for (const t of await store.listTopics()) {
-      const txns: TxnInfo[] = [];
-      for (let after = 0; ;) {
-        const p = await store.listTxns(t.topic, { after, limit: 10_000 });
-        txns.push(...p.txns);
-        if (p.next === null) break;
-        after = p.next;
-      }
-      const events: StoredEvent[] = [];
-      for (let after = 0; ;) {
-        const p = await store.readEvents(t.topic, { after, limit: 10_000 });
-        events.push(...p.events);
-        if (p.next === null) break;
-        after = p.next;
-      }
-      out[t.topic] = { txns, events };
-    }
+    return await logOf(store);
   } finally {
     await store.close();
   }
-  return out;
 }
 
 describe('tidemark copy --from <url>, one page ahead', () => {
@@ -249,9 +230,9 @@ describe('tidemark copy --from <url>, one page ahead', () => {
     expect(b.code, b.stderr).toBe(0);
     expect(b.stdout).toBe(a.stdout);
     expect(b.stderr).toBe(a.stderr);
-    const source = await logOf(db);
-    expect(await logOf(viaHttp)).toEqual(source);
-    expect(await logOf(viaFile)).toEqual(source);
+    const source = await logOfFile(db);
+    expect(await logOfFile(viaHttp)).toEqual(source);
+    expect(await logOfFile(viaFile)).toEqual(source);
     expect(source.big!.events).toHaveLength(TOTAL);
   });
 });
