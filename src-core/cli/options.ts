@@ -16,7 +16,7 @@ import type { JsonObject } from '../model/types';
 import { validateBy, validateTopic } from '../model/validate';
 import { osUserName } from '../services/os-user';
 import { migrationProgress, progressWanted } from './progress';
-import { prepareMeta } from '../store/prepare';
+import { prepareMeta } from '../store/meta';
 import { type OpenStoreOptions, openStoreFromOptions, storeSpecOptions } from '../store/open';
 import type { EventStore } from '../store/types';
 

@@ -40,7 +40,7 @@ export function validateTopic(topic: unknown, path = 'topic'): string {
 
 /**
  * True for a key an event may be written under: the rule `validateKey` enforces, as a predicate
- * (the batch route's quick check, store/prepare.ts `quickShape`, asks it without building errors).
+ * (the batch route's quick check, model/validate.ts `commonBatchTxn`, asks it without building errors).
  */
 export function isValidEventKey(key: unknown): key is string {
   return (
@@ -143,6 +143,40 @@ export function validateBatchTxn(raw: unknown, i: number): BatchTxn {
   return { topic, ...validateAppendRequest(raw, `${path}.`) };
 }
 
+/**
+ * The common shape of a batch transaction, checked without building anything (the batch route's
+ * quick check, store/prepare.ts `prepareBatchTxnAhead`): a valid topic, 1 to
+ * LIMITS.eventsPerTxnMax events, each an object with a valid key, data, and a content type and a
+ * hash only if absent or valid; `expectMaxSeq` absent, null or valid; `meta` and `by` absent or
+ * null. It asks the same predicates as the validators, and accepts only what `validateBatchTxn`
+ * accepts (null: not sure, ask it); it reads each field once, as validateBatchTxn does.
+ */
+export function commonBatchTxn(
+  raw: unknown,
+): { raw: Record<string, unknown>; topic: string; events: EventInput[]; expectMaxSeq: number | undefined } | null {
+  if (!isPlainObject(raw)) return null;
+  const topic = raw.topic;
+  if (!isValidTopicName(topic)) return null;
+  const events = raw.events;
+  if (!Array.isArray(events) || events.length === 0 || events.length > LIMITS.eventsPerTxnMax) return null;
+  for (let k = 0; k < events.length; k++) {
+    const e: unknown = events[k];
+    if (!isPlainObject(e)) return null;
+    if (!isValidEventKey(e.key)) return null;
+    if (!('data' in e) || e.data === undefined) return null;
+    if (e.contentType !== undefined && !isValidContentType(e.contentType)) return null;
+    if (e.hash !== undefined && !isSha256Hex(e.hash)) return null;
+  }
+  const expect = raw.expectMaxSeq;
+  let expectMaxSeq: number | undefined;
+  if (expect !== undefined && expect !== null) {
+    if (!isNonNegativeInt(expect)) return null;
+    expectMaxSeq = expect;
+  }
+  if ((raw.meta !== undefined && raw.meta !== null) || (raw.by !== undefined && raw.by !== null)) return null;
+  return { raw, topic, events: events as EventInput[], expectMaxSeq };
+}
+
 export function validateEventInput(e: unknown, path: string): EventInput {
   if (!isPlainObject(e)) throw badRequest(`${path}: must be an object with "key" and "data"`);
   const key = validateKey(e.key, `${path}.key`);
@@ -184,8 +218,13 @@ export function validateNote(note: unknown, path = 'note'): string {
   return checkStorableText(note, path);
 }
 
+/** True for a safe integer ≥ 0: the rule `validateNonNegativeInt` enforces, as a predicate. */
+export function isNonNegativeInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
 export function validateNonNegativeInt(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+  if (!isNonNegativeInt(v)) {
     throw badRequest(`${path}: must be ${integerRule(0)}`);
   }
   return v;

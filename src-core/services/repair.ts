@@ -29,7 +29,7 @@ import type { CompareSpec } from '../diff/compare';
 import { checkOptions } from '../diff/options';
 import type { Chunk, DiffOptions, SnapshotSource } from '../diff/types';
 import { hashData } from '../store/hash';
-import { engineMeta } from '../store/prepare';
+import { engineMeta } from '../store/meta';
 import type { EventStore } from '../store/types';
 import { type CheckedRepair, checkRepairOptions, recordedOptions } from './repair-options';
 import { repairEvent } from './repair-patch';

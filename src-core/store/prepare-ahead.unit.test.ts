@@ -1,5 +1,5 @@
 /**
- * `prepareBatchTxnAhead`'s quick check (store/prepare.ts `quickShape`): a transaction of the common
+ * `prepareBatchTxnAhead`'s quick check (model/validate.ts `commonBatchTxn`): a transaction of the common
  * shape is taken without the copies and error paths of `validateBatchTxn`; everything else goes
  * through it. Over transactions that differ from a valid one in one field each (valid, invalid,
  * and at every limit), the answer must be the one `validateBatchTxn` and `prepareBatch` give: the

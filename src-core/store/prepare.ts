@@ -8,9 +8,8 @@
  * does that for every transaction of a batch and stops at the first refusal, which becomes the
  * batch's `error` (`txns[i]....`); `applyPrepared` then applies them in order, stopping at the first
  * coded failure (CONFLICT from `checkExpectMaxSeq`). `prepareInvalidation` and `MARKER` are the same
- * for invalidations (with the invalidator's `by`), `prepareMeta` checks and canonicalises a write's
- * `meta` (a JSON object of at most LIMITS.metaBytesMax bytes as canonical JSON; the error names
- * `meta`) and `metaOf` reads it back, `commitTimeMs` is the rule that a topic's commit times never go backwards, and
+ * for invalidations (with the invalidator's `by`; a write's `meta` is checked by store/meta.ts
+ * `prepareMeta`), `commitTimeMs` is the rule that a topic's commit times never go backwards, and
  * `storedEventOf` builds the contract shape of a prepared event once it has its numbers. Each
  * backend maps the prepared event to its own columns (SQLite stores a tombstone's data and the
  * default content type as NULL; PostgreSQL keeps the text and a `tomb` flag), so all read back
@@ -18,7 +17,7 @@
  * refusal of one transaction: they propagate, and nothing has been written.
  */
 import { badRequest, conflict, hasErrorCode, toBatchError } from '../model/errors';
-import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY, LIMITS } from '../model/limits';
+import { DEFAULT_CONTENT_TYPE, INVALIDATE_KEY } from '../model/limits';
 import { tryCanonicalJson } from '../model/canonical';
 import { hasUnstorableEscape, storableCanonicalJson } from '../model/text';
 import type {
@@ -29,22 +28,17 @@ import type {
   BatchTxn,
   EventInput,
   InvalidateOptions,
-  JsonObject,
   JsonValue,
   StoredEvent,
 } from '../model/types';
-import { utf8ByteLength } from '../model/utf8';
+import { prepareMeta } from './meta';
 import {
+  commonBatchTxn,
   contentTypeOf,
   isPlainObject,
-  isSha256Hex,
-  isValidContentType,
-  isValidEventKey,
-  isValidTopicName,
   validateAppendRequest,
   validateBatchTxn,
   validateBy,
-  validateMetaShape,
   validatePositiveInt,
   validateReason,
   validateTopic,
@@ -153,7 +147,7 @@ class AheadTxn implements BatchTxn {
   #known: KnownCanonical | null;
 
   /**
-   * The transaction as sent, when its events are not copied yet (`quickShape` accepted it: `events`
+   * The transaction as sent, when its events are not copied yet (model/validate.ts `commonBatchTxn` accepted it: `events`
    * copies them as `validateBatchTxn` would on first access), else null.
    */
   #raw: Record<string, unknown> | null;
@@ -187,7 +181,7 @@ class AheadTxn implements BatchTxn {
    */
   get events(): BatchTxn['events'] {
     if (this.#raw !== null) {
-      // Accepted by quickShape, so validateBatchTxn accepts it too: the copies it makes.
+      // Accepted by commonBatchTxn, so validateBatchTxn accepts it too: the copies it makes.
       this.#events = validateBatchTxn(this.#raw, this.#index).events;
       this.#raw = null;
     }
@@ -244,7 +238,8 @@ export function prepareBatchTxnAhead(
 ): { txn: BatchTxn; prepared: boolean } {
   // Most transactions pass the quick check, which builds no copies and no error paths; anything
   // it does not accept (including everything refused) goes through validateBatchTxn.
-  const quick = quickShape(raw);
+  const common = commonBatchTxn(raw);
+  const quick = common === null ? null : new QuickTxn(common.raw, common.topic, common.events, common.expectMaxSeq);
   const t = quick ?? validateBatchTxn(raw, i);
   let prepared: PreparedTxn | null = null;
   try {
@@ -261,7 +256,7 @@ export function prepareBatchTxnAhead(
 }
 
 /**
- * A transaction `quickShape` accepted: the fields `validateBatchTxn` would return, its events
+ * A transaction `commonBatchTxn` (model/validate.ts) accepted: the fields `validateBatchTxn` would return, its events
  * still the sender's objects (each has the fields `prepareValid` reads, with the values the
  * validated copies would have).
  */
@@ -279,37 +274,6 @@ class QuickTxn implements AppendRequest {
     this.events = events;
     this.expectMaxSeq = expectMaxSeq;
   }
-}
-
-/**
- * The common shape of a batch transaction, checked without building anything: a valid topic, 1 to
- * LIMITS.eventsPerTxnMax events, each an object with a valid key, data, and a content type and a
- * hash only if absent or valid; `expectMaxSeq` absent, null or valid; `meta` and `by` absent or
- * null. Accepts only what `validateBatchTxn` accepts (null: not sure, ask it), so a transaction it
- * accepts is answered exactly as before; reads each field once, as validateBatchTxn does.
- */
-function quickShape(raw: unknown): QuickTxn | null {
-  if (!isPlainObject(raw)) return null;
-  const topic = raw.topic;
-  if (!isValidTopicName(topic)) return null;
-  const events = raw.events;
-  if (!Array.isArray(events) || events.length === 0 || events.length > LIMITS.eventsPerTxnMax) return null;
-  for (let k = 0; k < events.length; k++) {
-    const e: unknown = events[k];
-    if (!isPlainObject(e)) return null;
-    if (!isValidEventKey(e.key)) return null;
-    if (!('data' in e) || e.data === undefined) return null;
-    if (e.contentType !== undefined && !isValidContentType(e.contentType)) return null;
-    if (e.hash !== undefined && !isSha256Hex(e.hash)) return null;
-  }
-  const expect = raw.expectMaxSeq;
-  let expectMaxSeq: number | undefined;
-  if (expect !== undefined && expect !== null) {
-    if (typeof expect !== 'number' || !Number.isSafeInteger(expect) || expect < 0) return null;
-    expectMaxSeq = expect;
-  }
-  if ((raw.meta !== undefined && raw.meta !== null) || (raw.by !== undefined && raw.by !== null)) return null;
-  return new QuickTxn(raw, topic, events as EventInput[], expectMaxSeq);
 }
 
 /**
@@ -356,43 +320,6 @@ export function prepareInvalidation(
     if (opts.by !== undefined && opts.by !== null) prepared.by = validateBy(opts.by);
   }
   return prepared;
-}
-
-/**
- * `meta` objects the engine built itself in this process (a repair's `meta.repair`). Identity, not
- * a flag: an object parsed from a request or a file is never in this set, so no writer can claim
- * the exemption; only code that imports `engineMeta` can.
- */
-const ENGINE_META = new WeakSet<JsonObject>();
-
-/**
- * Marks a `meta` object as built by the engine (services/repair.ts): `prepareMeta` then caps it at
- * LIMITS.engineMetaBytesMax instead of the writers' LIMITS.metaBytesMax. Returns the same object.
- */
-export function engineMeta<T extends JsonObject>(meta: T): T {
-  ENGINE_META.add(meta);
-  return meta;
-}
-
-/**
- * The canonical JSON text of a write's `meta` (null when absent), refusing what cannot be stored
- * and anything over LIMITS.metaBytesMax bytes (LIMITS.engineMetaBytesMax for `engineMeta`);
- * `path` names it (`meta`, `txns[2].meta`).
- */
-export function prepareMeta(meta: JsonObject | null | undefined, path: string): string | null {
-  if (meta === undefined || meta === null) return null;
-  const text = storableCanonicalJson(validateMetaShape(meta, path), path);
-  const bytes = utf8ByteLength(text);
-  const max = ENGINE_META.has(meta) ? LIMITS.engineMetaBytesMax : LIMITS.metaBytesMax;
-  if (bytes > max) {
-    throw badRequest(`${path}: is ${bytes} bytes as canonical JSON; at most ${max} are allowed`);
-  }
-  return text;
-}
-
-/** A stored `meta` text as the object it reads back as (null stays null). */
-export function metaOf(text: string | null): JsonObject | null {
-  return text === null ? null : (JSON.parse(text) as JsonObject);
 }
 
 /** A commit's time: now, but never before the topic's previous commit (times never go backwards). */

@@ -12,14 +12,13 @@ import {
   applyPrepared,
   checkExpectMaxSeq,
   commitTimeMs,
-  metaOf,
   prepareBatch,
   prepareBatchTxnAhead,
-  prepareMeta,
   prepareInvalidation,
   prepareTxn,
   storedEventOf,
 } from './prepare';
+import { metaOf, prepareMeta } from './meta';
 import { isDryRun } from './write-options';
 
 const ok = (topic: string, key = 'k'): unknown => ({ topic, events: [{ key, data: { b: 1, a: 2 } }] });

@@ -25,7 +25,7 @@ import { canonicalJson } from '../../model/canonical';
 import { hasUnstorableEscape, storableCanonicalJson } from '../../model/text';
 import type { AppendRequest, AppendResponse, BatchResponse, BatchTxn } from '../../model/types';
 import { byNotAccepted, validateAppendRequest, validateBatchTxn, validateTopic } from '../../model/validate';
-import { prepareMeta } from '../prepare';
+import { prepareMeta } from '../meta';
 import { paths } from '../../wire/paths';
 import { HttpTransport, type TransportOptions } from './transport';
 

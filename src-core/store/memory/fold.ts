@@ -7,7 +7,7 @@
  * rows (with each transaction's `meta` and `by`, kept on its entries), `timelineFold` the time buckets. These are the definitions the maintained tables of SQLite and PostgreSQL must agree with.
  */
 import { compareKeys } from '../../model/canonical';
-import { metaOf } from '../prepare';
+import { metaOf } from '../meta';
 import {
   type BucketCounts,
   bucketIndex,

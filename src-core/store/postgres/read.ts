@@ -19,7 +19,7 @@ import type {
   TxnPage,
 } from '../../model/types';
 import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
-import { metaOf } from '../prepare';
+import { metaOf } from '../meta';
 import { topicInfoFrom } from '../topic-row';
 import { query, type Db } from './db';
 

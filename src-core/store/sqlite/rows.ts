@@ -6,7 +6,7 @@
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import type { StoredEventText, SurfaceRowText } from '../../model/stored-json';
 import type { JsonValue, StoredEvent, SurfaceRow, TopicInfo, TxnInfo } from '../../model/types';
-import { metaOf } from '../prepare';
+import { metaOf } from '../meta';
 import { topicInfoFrom } from '../topic-row';
 import type { EventTuple, TopicRow, TxnRow } from './statements';
 
