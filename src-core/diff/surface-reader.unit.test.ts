@@ -1,3 +1,9 @@
+/**
+ * The diff's surface reader (surface-reader.ts) against a store that only pages a surface: the page
+ * sizes it asks for (a small first page, then doubling up to the page size, never past a smaller
+ * one) and that every row is read exactly once, in key order. The store is a stand-in because what
+ * is tested is the reader's paging, not any backend (the diff's integration tests read real ones).
+ */
 import { describe, expect, it } from 'vitest';
 import { compareKeys } from '../model/canonical';
 import type { SurfaceOptions, SurfacePage, SurfaceRow } from '../model/types';
