@@ -33,7 +33,7 @@ let served: Served;
 
 /**
  * What the proxy does with the second page request it watches: pass it on, or fail it; `garble`
- * passes every page on with its `Tidemark-Next` header replaced by one of `GARBLED` in turn; `hold`
+ * passes every page on with its `Tidemark-Next` header replaced by `garbled` (null: removed); `hold`
  * sends the first page's headers and holds its body until the second page is asked for (a reader
  * that does not read ahead would wait forever: the body is let go after a minute, and `aheadOfBody`
  * says which came first).
@@ -54,7 +54,8 @@ class Proxy {
   /** In `hold` mode: whether the second page was asked while the first page's body was held. */
   aheadOfBody = false;
   private secondAsked: () => void = () => undefined;
-  private garbled = 0;
+  /** In `garble` mode: the header every watched page gets instead of its own (null: none). */
+  garbled: string | null = null;
   private readonly server: Server;
   constructor(public target: URL) {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -63,7 +64,8 @@ class Proxy {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
-  reset(mode: Mode, route = '/events'): void {
+  reset(mode: Mode, route = '/events', garbled: string | null = null): void {
+    this.garbled = garbled;
     this.asked = [];
     this.params = [];
     this.mode = mode;
@@ -103,9 +105,8 @@ class Proxy {
     const out = request(new URL(req.url ?? '/', this.target), { method: req.method, headers: req.headers }, (up) => {
       const headers = { ...up.headers };
       if (watched && this.mode === 'garble') {
-        const value = GARBLED[this.garbled++ % GARBLED.length]!;
-        if (value === null) delete headers['tidemark-next'];
-        else headers['tidemark-next'] = value;
+        if (this.garbled === null) delete headers['tidemark-next'];
+        else headers['tidemark-next'] = this.garbled;
       }
       res.writeHead(up.statusCode ?? 502, headers);
       if (hold === null) {
@@ -339,20 +340,21 @@ async function readsAhead(cmd: string[], route: string): Promise<void> {
   expect(proxy.aheadOfBody, cmd.join(' ')).toBe(true);
 }
 
-/** `cmd` through a proxy garbling every page's `Tidemark-Next`: the same output and the same pages read. */
+/** `cmd` through a proxy giving every page each of `GARBLED` in turn: the same output and the same pages read. */
 async function garbledChangesNothing(cmd: string[], route: string): Promise<void> {
   const file = await embedded(cmd);
   proxy.reset('pass', route);
   await overHttp(cmd);
   const asked = proxy.asked;
   expect(asked.length).toBeGreaterThan(1);
-  for (let round = 0; round < GARBLED.length; round += asked.length) {
-    proxy.reset('garble', route);
+  for (const value of GARBLED) {
+    proxy.reset('garble', route, value);
     const r = await overHttp(cmd);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toBe(file.stderr);
-    expect(r.stdout === file.stdout).toBe(true);
-    expect(proxy.asked).toEqual(asked);
+    const what = `${cmd.join(' ')}: ${String(value)}`;
+    expect(r.code, what).toBe(0);
+    expect(r.stderr, what).toBe(file.stderr);
+    expect(r.stdout === file.stdout, what).toBe(true);
+    expect(proxy.asked, what).toEqual(asked);
   }
 }
 
@@ -423,7 +425,6 @@ describe('tidemark txns --url, one page ahead', () => {
   it('a malformed or lying Tidemark-Next header changes nothing printed nor any page read', async () => {
     await garbledChangesNothing(['read', '--topic', 'big', '--all'], '/events');
     await garbledChangesNothing(['txns', '--topic', 'many', '--all'], '/txns');
-    await garbledChangesNothing(['txns', '--topic', 'many', '--limit', '20004', '--order', 'desc'], '/txns');
   });
 });
 
@@ -498,7 +499,6 @@ describe('tidemark surface --url, one page ahead', () => {
 
   it('a malformed or lying Tidemark-Next header changes nothing printed nor any page read', async () => {
     await garbledChangesNothing(['surface', '--topic', 'many', '--all'], '/surface');
-    await garbledChangesNothing(['surface', '--topic', 'many', '--all', '--view', 'raw'], '/surface');
   });
 });
 
