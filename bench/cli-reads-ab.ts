@@ -6,10 +6,13 @@
  * wall to wall, pairs alternating their order (A,B then B,A) so drift and load hit both alike:
  *
  * - `read`: `tidemark read --topic T --all --url <server>` to /dev/null;
+ * - `txns`, `surface`: `tidemark txns|surface --topic T --all --url <server>` to /dev/null (sixth
+ *   pass: their pages read ahead too; seed `seed-many` for a topic with many of both);
  * - `copy`: `tidemark copy --from <server> --to <fresh file> --no-progress`;
  * - `copy-file`: the same copy from the file itself (no HTTP: the source's reads page by page).
  *
  *   npx tsx bench/cli-reads-ab.ts seed FILE.db       # topic `big`: 200,000 events, 20 per txn, a marker
+ *   npx tsx bench/cli-reads-ab.ts seed-many FILE.db  # topic `many`: 300,000 txns of 1 event, each its own key
  *   npx tsx bench/cli-reads-ab.ts read /work/wt/before FILE.db [TOPIC]
  *
  * Prints each sample, the load (`/proc/loadavg`) before and after, the medians and each pair's
@@ -39,10 +42,26 @@ if (process.argv[2] === 'seed') {
   process.exit(0);
 }
 
+if (process.argv[2] === 'seed-many') {
+  const { openSqliteStore } = await import('../src-core/store/sqlite/index');
+  const s = openSqliteStore(process.argv[3]!);
+  for (let n = 0; n < 300_000;) {
+    const txns = [];
+    for (let t = 0; t < 1000; t++, n++) {
+      const key = `customer/${String(n % 1000).padStart(4, '0')}/${n}`;
+      txns.push({ topic: 'many', events: [{ key, data: { n, name: `item ${n}`, v: n * 1.5 } }] });
+    }
+    await s.appendBatch(txns);
+  }
+  await s.invalidate('many', 7, 'a marker in the middle');
+  await s.close();
+  process.exit(0);
+}
+
 const [what, treeA, file, topic = 'big'] = process.argv.slice(2);
 const treeB = resolve(import.meta.dirname, '..');
-if (!what || !['read', 'copy', 'copy-file'].includes(what) || !treeA || !file) {
-  console.error('usage: npx tsx bench/cli-reads-ab.ts read|copy|copy-file TREE_A FILE.db [TOPIC]');
+if (!what || !['read', 'txns', 'surface', 'copy', 'copy-file'].includes(what) || !treeA || !file) {
+  console.error('usage: npx tsx bench/cli-reads-ab.ts read|txns|surface|copy|copy-file TREE_A FILE.db [TOPIC]');
   process.exit(2);
 }
 const pairs = Number(process.env.PAIRS ?? 5);
@@ -88,7 +107,9 @@ const served = what === 'copy-file' ? null : await startServe();
 const dir = mkdtempSync(join(tmpdir(), 'cli-reads-ab-'));
 let n = 0;
 const sample = async (tree: string): Promise<number> => {
-  if (what === 'read') return timed(tree, ['read', '--topic', topic, '--all', '--url', served!.url]);
+  if (what === 'read' || what === 'txns' || what === 'surface') {
+    return timed(tree, [what, '--topic', topic, '--all', '--url', served!.url]);
+  }
   const to = join(dir, `t${n++}.db`);
   const from = what === 'copy' ? served!.url : file;
   const ms = await timed(tree, ['copy', '--from', from, '--to', to, '--topic', topic, '--no-progress']);

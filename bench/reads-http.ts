@@ -9,7 +9,7 @@ import { type Agent, type IncomingMessage, request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { HttpEventStore } from '../src-core/store/http/index';
-import { NEXT_HEADER } from '../src-core/wire/event-pages';
+import { NEXT_HEADER } from '../src-core/wire/pages';
 import { type ChildCpu, listening } from './util';
 
 /** The topic the clients read: its name, events, transactions, and the page size they ask for. */

@@ -6,7 +6,37 @@
 import { describe, expect, it } from 'vitest';
 import { parseEventLine } from '../model/event-text';
 import { type Column, TableWriter, truncate } from './output';
-import { pageThrough } from './paging';
+import { type PageKind, readPages } from '../wire/pages';
+import { type Page, type PagingOptions, drainPages, pageBounds, rowsWanted } from './paging';
+
+/** Pages of numbered rows, the cursor given back as `after`. */
+const NUMBERS: PageKind<{ after?: number; limit?: number }, Page<number, number>, number> = {
+  rows: (p) => p.rows.length,
+  next: (p) => p.next,
+  withCursor: (o, after) => ({ ...o, after }),
+  ofHeader: () => undefined,
+};
+
+/**
+ * What a listing does with a store read page by page (services/pages.ts): pages bounded by
+ * `pageBounds`, read by `readPages`, drained by `drainPages`; returns the cursor of what is left.
+ */
+function pageThrough(
+  opts: PagingOptions,
+  start: number | undefined,
+  fetch: (cursor: number | undefined, limit: number) => Promise<Page<number, number>>,
+  onPage: (rows: number[]) => Promise<void>,
+): Promise<number | null> {
+  const wanted = rowsWanted(opts);
+  const { limit, max } = pageBounds(wanted);
+  const first = start === undefined ? { limit } : { limit, after: start };
+  const source = {
+    send: (o: typeof first) => fetch(o.after, o.limit),
+    header: () => null,
+    parse: (p: Page<number, number>) => Promise.resolve(p),
+  };
+  return drainPages(wanted, readPages(NUMBERS, source, first, max), onPage);
+}
 import { openStoreFromOptions } from '../store/open';
 
 interface Row {

@@ -1,8 +1,9 @@
 /**
  * Paging for the listing commands. `--limit N` prints at most N rows (any positive number; pages
  * of at most 10,000 are fetched underneath), `--all` prints every row, page after page, writing
- * each page before fetching the one after it so memory stays flat (a reader may have asked for
- * that one already: `read` over HTTP asks one page ahead, never for rows beyond `--limit`). When rows remain after `--limit`, the
+ * each page before reading the one after it so memory stays flat (a reader may have asked for
+ * that one already: `read`, `txns` and `surface` over HTTP ask one page ahead, never for rows
+ * beyond `--limit`; services/pages.ts). When rows remain after `--limit`, the
  * command says on stderr which cursor option continues from there. Listings ordered by a number
  * (`read` by seq, `txns` by txn) share their cursor options here: `--after` is the cursor of
  * ascending listings, `--before` of descending ones, and giving the other one is an error rather
@@ -55,34 +56,21 @@ export async function drainPages<T, C>(
   return null;
 }
 
-/** The pages `fetch` answers from `start`, each of at most 10,000 rows and of no more than `wanted` in all. */
-async function* fetchedPages<T, C>(
-  start: C | undefined,
-  fetch: (cursor: C | undefined, limit: number) => Promise<Page<T, C>>,
-  wanted: number,
-): AsyncGenerator<Page<T, C>, void, undefined> {
-  let got = 0;
-  let cursor = start;
-  for (;;) {
-    const size = Math.min(wanted - got, LIMITS.pageMax);
-    if (size <= 0) return;
-    const page = await fetch(cursor, size);
-    yield page;
-    got += page.rows.length;
-    if (page.next === null) return;
-    cursor = page.next;
-  }
+/**
+ * The first page's size and the cap on all pages of a listing wanting `wanted` rows: pages of at
+ * most 10,000 rows, no more than `wanted` in all (`max`; none with `--all`), for the page readers
+ * of services/pages.ts (which never ask for rows beyond `max`).
+ */
+export function pageBounds(wanted: number): { limit: number; max: number | undefined } {
+  return { limit: Math.min(wanted, LIMITS.pageMax), max: Number.isFinite(wanted) ? wanted : undefined };
 }
 
-/** Fetches and hands over pages until the cap or the end; returns the cursor of what is left. */
-export function pageThrough<T, C>(
-  opts: PagingOptions,
-  start: C | undefined,
-  fetch: (cursor: C | undefined, limit: number) => Promise<Page<T, C>>,
-  onPage: (rows: T[]) => Promise<void>,
-): Promise<C | null> {
-  const wanted = rowsWanted(opts);
-  return drainPages(wanted, fetchedPages(start, fetch, wanted), onPage);
+/** `pages` as the listing's pages (`page` gives a page's rows and cursor); stopping here stops `pages`. */
+export async function* rowPages<P, T, C>(
+  pages: AsyncIterable<P>,
+  page: (p: P) => Page<T, C>,
+): AsyncGenerator<Page<T, C>, void, undefined> {
+  for await (const p of pages) yield page(p);
 }
 
 /** The stderr hint printed when `--limit` left rows behind. */
@@ -106,19 +94,6 @@ export async function printPageStream<T, C extends string | number>(
   const left = await drainPages(wanted, pages(wanted), (rows) => printer.page(rows));
   await printer.finish(emptyMessage);
   if (left !== null) process.stderr.write(moreHint(option, left));
-}
-
-/** Prints every page `fetch` answers through `printer`, then the empty-table note and, if rows remain, the hint. */
-export function printPages<T, C extends string | number>(
-  printer: RowPrinter<T>,
-  emptyMessage: string,
-  opts: PagingOptions,
-  start: { option: string; cursor: C | undefined },
-  fetch: (cursor: C | undefined, limit: number) => Promise<Page<T, C>>,
-): Promise<void> {
-  return printPageStream(printer, emptyMessage, opts, start.option, (wanted) =>
-    fetchedPages(start.cursor, fetch, wanted),
-  );
 }
 
 /** The options of a listing ordered by a number, readable in either direction. */
@@ -164,20 +139,13 @@ export function orderedStart(opts: OrderedPagingOptions): { option: string; curs
     : { option: '--after', cursor: opts.after };
 }
 
-/** printPages for an ordered listing: starts at `--after`/`--before` and moves the cursor along. */
-export async function printOrderedPages<T>(
-  printer: RowPrinter<T>,
-  emptyMessage: string,
-  opts: OrderedPagingOptions,
-  fetch: (query: ListTxnsOptions) => Promise<Page<T, number>>,
-): Promise<void> {
-  const desc = opts.order === 'desc';
-  await printPages(printer, emptyMessage, opts, orderedStart(opts), (cursor, limit) => {
-    const query: ListTxnsOptions = { order: opts.order, limit };
-    if (cursor !== undefined) {
-      if (desc) query.before = cursor;
-      else query.after = cursor;
-    }
-    return fetch(query);
-  });
+/** The query of an ordered listing's first page of `limit` rows: from `--after` or `--before` on. */
+export function orderedQuery(opts: OrderedPagingOptions, limit: number): ListTxnsOptions {
+  const query: ListTxnsOptions = { order: opts.order, limit };
+  const start = orderedStart(opts).cursor;
+  if (start !== undefined) {
+    if (opts.order === 'desc') query.before = start;
+    else query.after = start;
+  }
+  return query;
 }

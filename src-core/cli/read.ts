@@ -4,7 +4,7 @@
  * NDJSON (each line a stored event, exactly as the API returns it) or as a table. `--after` is the
  * cursor of ascending reads, `--before` of descending ones; giving the other one is an error rather
  * than being ignored. `--follow` keeps printing new events until Ctrl-C (see follow.ts). Over
- * HTTP, `--all` and a `--limit` above one page read one page ahead (services/event-pages.ts).
+ * HTTP, `--all` and a `--limit` above one page read one page ahead (services/pages.ts).
  */
 import { type Command, Option } from 'commander';
 import { badRequest } from '../model/errors';
@@ -21,7 +21,7 @@ import {
 import { type Column, RowPrinter, dataCell } from './output';
 import { currentEnd, follow } from './follow';
 import { LIMITS } from '../model/limits';
-import { eventPagesOf } from '../services/event-pages';
+import { eventPagesOf } from '../services/pages';
 import type { EventStore } from '../store/types';
 import {
   type OrderedPagingOptions,

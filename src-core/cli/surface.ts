@@ -3,7 +3,8 @@
  * [--limit N] [--all]`: prints the topic's surface (the newest valid event of each key, tombstoned
  * keys left out) ordered by key, as NDJSON (each line a SurfaceRow as the API returns it) or a
  * table. `--view raw` takes the newest event whether valid or not and flags invalid rows;
- * `--as-of-txn N` shows the surface as it stood right after transaction N.
+ * `--as-of-txn N` shows the surface as it stood right after transaction N. Over HTTP the page after
+ * is asked for while one is printed (services/pages.ts `surfacePagesOf`).
  */
 import { type Command, Option } from 'commander';
 import type { SurfaceOptions, SurfaceRow, SurfaceView } from '../model/types';
@@ -18,7 +19,8 @@ import {
   withStore,
 } from './options';
 import { type Column, RowPrinter, dataCell } from './output';
-import { type PagingOptions, printPages } from './paging';
+import { surfacePagesOf } from '../services/pages';
+import { type PagingOptions, pageBounds, printPageStream, rowPages } from './paging';
 
 interface SurfaceOpts extends StoreOptionValues, PagingOptions {
   topic: string;
@@ -70,9 +72,12 @@ export function registerSurface(program: Command): void {
       const base: SurfaceOptions = { view: opts.view };
       if (opts.prefix !== undefined) base.prefix = opts.prefix;
       if (opts.asOfTxn !== undefined) base.asOfTxn = opts.asOfTxn;
-      await printPages(printer, 'no rows', opts, { option: '--after', cursor: opts.after }, async (cursor, limit) =>
-        store.surface(opts.topic, cursor !== undefined ? { ...base, limit, after: cursor } : { ...base, limit }),
-      );
+      await printPageStream(printer, 'no rows', opts, '--after', (wanted) => {
+        const { limit, max } = pageBounds(wanted);
+        const query: SurfaceOptions =
+          opts.after !== undefined ? { ...base, limit, after: opts.after } : { ...base, limit };
+        return rowPages(surfacePagesOf(store, opts.topic, query, max), (p) => ({ rows: p.rows, next: p.next }));
+      });
     });
   });
 }

@@ -1,7 +1,8 @@
 /**
  * `tidemark txns --topic T [--after N] [--before N] [--limit N] [--order asc|desc] [--all]`: lists
  * a topic's transactions (first/last seq, event count, commit time, who wrote it (`by`), whether
- * and why each was invalidated, and its `meta`), as NDJSON (each line a TxnInfo) or a table. Cursors work as in `tidemark read`.
+ * and why each was invalidated, and its `meta`), as NDJSON (each line a TxnInfo) or a table. Cursors work as in `tidemark read`;
+ * over HTTP the page after is asked for while one is printed (services/pages.ts `txnPagesOf`).
  */
 import type { Command } from 'commander';
 import { canonicalJson } from '../model/canonical';
@@ -15,7 +16,17 @@ import {
   withStore,
 } from './options';
 import { type Column, RowPrinter } from './output';
-import { type OrderedPagingOptions, addOrderedCursorOptions, checkOrderedCursor, printOrderedPages } from './paging';
+import { txnPagesOf } from '../services/pages';
+import {
+  type OrderedPagingOptions,
+  addOrderedCursorOptions,
+  checkOrderedCursor,
+  orderedQuery,
+  orderedStart,
+  pageBounds,
+  printPageStream,
+  rowPages,
+} from './paging';
 
 interface TxnsOpts extends StoreOptionValues, OrderedPagingOptions {
   topic: string;
@@ -54,9 +65,12 @@ export function registerTxns(program: Command): void {
     checkOrderedCursor(opts, 'listings');
     await withStore(command, opts, { mustExist: true }, async (store) => {
       const printer = new RowPrinter(resolveFormat(opts.format), TXN_COLUMNS);
-      await printOrderedPages(printer, 'no transactions', opts, async (query) => {
-        const page = await store.listTxns(opts.topic, query);
-        return { rows: page.txns, next: page.next };
+      await printPageStream(printer, 'no transactions', opts, orderedStart(opts).option, (wanted) => {
+        const { limit, max } = pageBounds(wanted);
+        return rowPages(txnPagesOf(store, opts.topic, orderedQuery(opts, limit), max), (p) => ({
+          rows: p.txns,
+          next: p.next,
+        }));
       });
     });
   });

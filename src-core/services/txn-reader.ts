@@ -1,9 +1,9 @@
 /**
  * Reading a topic's log as import units (`ImportTxn`: each transaction's `TxnInfo` and its events
  * exactly as read), in txn order from `afterTxn`, through the public `EventStore` reads only, so
- * any backend can be a source: pages of transactions (`listTxns`) beside one read of the events
- * from the first transaction's first seq on (services/event-pages.ts `eventPagesOf`: a server
- * source reads its pages one ahead, the server building the next while this side imports), each
+ * any backend can be a source: pages of transactions (`listTxns`, services/pages.ts `txnPagesOf`)
+ * beside one read of the events from the first transaction's first seq on (`eventPagesOf`; a server
+ * source reads both one page ahead, the server building the next while this side imports), each
  * transaction taking its events from that read. The two reads are not one snapshot: a marker
  * committed between them would show in the events' `invalid` flags and not in the transactions
  * (or the other way round), so at a transaction whose two reads disagree both are started again
@@ -14,7 +14,7 @@ import type { ImportTxn } from '../model/integrity';
 import { LIMITS } from '../model/limits';
 import type { EventPage, StoredEvent, TxnInfo } from '../model/types';
 import type { EventStore } from '../store/types';
-import { eventPagesOf } from './event-pages';
+import { eventPagesOf, txnPagesOf } from './pages';
 
 export interface TxnReadOptions {
   /** Start after this transaction (default 0: from the first). */
@@ -108,13 +108,17 @@ export async function* readImportTxns(
       );
     }
     let events: EventRead | null = null;
+    // Pages of `limit` transactions, none beyond `untilTxn` (transactions are numbered without gaps).
+    const max = opts.untilTxn === undefined ? undefined : opts.untilTxn - after;
+    if (max !== undefined && max <= 0) return;
+    const txns = txnPagesOf(store, topic, { after, limit }, max);
     try {
       let agreed = true;
       while (agreed) {
         if (cancelled(opts.signal)) throw new TidemarkError('CANCELLED', 'reading the source was cancelled');
-        const want = opts.untilTxn === undefined ? limit : Math.min(limit, opts.untilTxn - after);
-        if (want <= 0) return;
-        const page = await store.listTxns(topic, { after, limit: want });
+        const r = await txns.next();
+        if (r.done === true) return;
+        const page = r.value;
         if (page.txns.length === 0) return;
         events ??= new EventRead(store, topic, page.txns[0]!.firstSeq - 1);
         for (const t of page.txns) {
@@ -130,6 +134,7 @@ export async function* readImportTxns(
         if (agreed && page.next === null) return;
       }
     } finally {
+      await txns.return(undefined);
       await events?.close();
     }
   }

@@ -1,12 +1,14 @@
 /**
- * The readers that go page after page over HTTP, which ask one page ahead (wire/event-pages.ts):
- * `tidemark read --url` and `tidemark copy --from <url>`, with the real CLI, a real SQLite file and
- * a real `tidemark serve` on a loopback port, seen through a small recording proxy in front of it.
- * `read --all`/`--limit` over the server prints exactly what the embedded read prints (stdout and
- * the stderr hint), in both orders, and asks for exactly the pages it asked for before (never a
- * row or a request beyond `--limit`); a server that dies between pages, or answers the page after
- * with an error envelope (4xx, 5xx), leaves the pages before it printed and is reported with the
- * same message and exit code; a copy through the server equals a copy from the file.
+ * The readers that go page after page over HTTP, which ask one page ahead (wire/pages.ts):
+ * `tidemark read --url`, `tidemark txns --url`, `tidemark surface --url` and `tidemark copy --from
+ * <url>`, with the real CLI, a real SQLite file and a real `tidemark serve` on a loopback port,
+ * seen through a small recording proxy in front of it. `read`/`txns`/`surface` with `--all` or
+ * `--limit` over the server print exactly what the embedded command prints (stdout and the stderr
+ * hint), in both orders, and ask for exactly the pages they asked for before (never a row or a
+ * request beyond `--limit`); a server that dies between pages, or answers the page after with an
+ * error envelope (4xx, 5xx), leaves the pages before it printed and is reported with the same
+ * message and exit code; a malformed or lying `Tidemark-Next` header changes nothing printed nor
+ * any page read; a copy through the server equals a copy from the file.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,34 +23,63 @@ import { logOf, runCli, tempDir } from './helpers';
 vi.setConfig({ testTimeout: 600_000 });
 
 const TOTAL = 25_005;
+/** Topic `many`: this many transactions of one event each under its own key, and two markers. */
+const MANY = 20_503;
+/** The key of the many's `n`th event: odd characters everywhere, so every cursor needs escaping. */
+const keyOf = (n: number): string => `ключ "${n % 7}" \\ é😀 ${n}`;
 let tmp: { dir: string; cleanup: () => void };
 let db: string;
 let served: Served;
 
-/** What the proxy does with the second `GET …/events` it sees: pass it on, or fail it. */
-type Mode = 'pass' | 'kill' | 'refuse' | 'fail';
+/**
+ * What the proxy does with the second page request it watches: pass it on, or fail it; `garble`
+ * passes every page on with its `Tidemark-Next` header replaced by `garbled` (null: removed); `hold`
+ * sends the first page's headers and holds its body until the second page is asked for (a reader
+ * that does not read ahead would wait forever: the body is let go after a minute, and `aheadOfBody`
+ * says which came first).
+ */
+type Mode = 'pass' | 'kill' | 'refuse' | 'fail' | 'garble' | 'hold';
 
-/** A proxy in front of the server that records each events request's query string. */
+/** Headers a hostile or broken server might send: absent, malformed, or naming the wrong cursor. */
+const GARBLED = [null, '', 'x', '"unterminated', '"\\ud800"', '""', '-1', '1e3', 'null', '{}', ' '];
+
+/** A proxy in front of the server that records each watched page request's query string. */
 class Proxy {
   asked: string[] = [];
+  /** The same requests' query parameters, decoded, in order. */
+  params: [string, string][][] = [];
   mode: Mode = 'pass';
+  /** The pages watched: `GET …/events`, `…/txns` or `…/surface`. */
+  route = '/events';
+  /** In `hold` mode: whether the second page was asked while the first page's body was held. */
+  aheadOfBody = false;
+  private secondAsked: () => void = () => undefined;
+  /** In `garble` mode: the header every watched page gets instead of its own (null: none). */
+  garbled: string | null = null;
   private readonly server: Server;
-  constructor(private readonly target: URL) {
+  constructor(public target: URL) {
     this.server = createServer((req, res) => void this.handle(req, res));
   }
   async listen(): Promise<string> {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
-  reset(mode: Mode): void {
+  reset(mode: Mode, route = '/events', garbled: string | null = null): void {
+    this.garbled = garbled;
     this.asked = [];
+    this.params = [];
     this.mode = mode;
+    this.route = route;
+    this.aheadOfBody = false;
   }
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (req.method === 'GET' && url.pathname.endsWith('/events')) {
+    const watched = req.method === 'GET' && url.pathname.endsWith(this.route);
+    if (watched) {
       this.asked.push(url.search);
-      if (this.asked.length === 2 && this.mode !== 'pass') {
+      this.params.push([...url.searchParams]);
+      if (this.asked.length === 2) this.secondAsked();
+      if (this.asked.length === 2 && this.mode !== 'pass' && this.mode !== 'garble' && this.mode !== 'hold') {
         if (this.mode === 'kill') {
           served.proc.kill('SIGKILL');
           await served.exit;
@@ -61,9 +92,32 @@ class Proxy {
         return;
       }
     }
+    const hold =
+      watched && this.mode === 'hold' && this.asked.length === 1
+        ? new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(false), 60_000);
+            this.secondAsked = () => {
+              clearTimeout(timer);
+              resolve(true);
+            };
+          })
+        : null;
     const out = request(new URL(req.url ?? '/', this.target), { method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
+      const headers = { ...up.headers };
+      if (watched && this.mode === 'garble') {
+        if (this.garbled === null) delete headers['tidemark-next'];
+        else headers['tidemark-next'] = this.garbled;
+      }
+      res.writeHead(up.statusCode ?? 502, headers);
+      if (hold === null) {
+        up.pipe(res);
+        return;
+      }
+      res.flushHeaders();
+      void hold.then((ahead) => {
+        this.aheadOfBody = ahead;
+        up.pipe(res);
+      });
     });
     out.on('error', () => req.socket.destroy());
     req.pipe(out);
@@ -101,6 +155,15 @@ beforeAll(async () => {
     await store.invalidate('big', 2, 'a marker in the middle');
     await store.invalidate('big', 8, 'and another');
     await store.append('small', { events: [{ key: 'a', data: 1 }] });
+    for (let n = 0; n < MANY;) {
+      const txns = [];
+      for (; n < MANY && txns.length < 1000; n++) {
+        txns.push({ topic: 'many', events: [{ key: keyOf(n), data: n % 997 === 5 ? null : { n } }], meta: { n } });
+      }
+      await store.appendBatch(txns);
+    }
+    await store.invalidate('many', 3, 'one marker');
+    await store.invalidate('many', 15_000, 'another');
     expect(n + 2).toBe(TOTAL);
   } finally {
     await store.close();
@@ -237,16 +300,244 @@ describe('tidemark copy --from <url>, one page ahead', () => {
   });
 });
 
+/** The same command embedded and over the server (through the proxy watching `route`): equal output. */
+async function sameOverHttp(cmd: string[], route: string): Promise<Awaited<ReturnType<typeof runCli>>> {
+  const file = await embedded(cmd);
+  proxy.reset('pass', route);
+  const http = await overHttp(cmd);
+  const what = cmd.join(' ');
+  expect(file.code, what).toBe(0);
+  expect(http.code, what).toBe(0);
+  expect(http.stderr, what).toBe(file.stderr);
+  expect(http.stdout === file.stdout, what).toBe(true);
+  return file;
+}
+
+/** `cmd` with every page after the first failing (400, 503): the first page printed, the same error. */
+async function failsOnPage2(cmd: string[], route: string, firstPage: string[]): Promise<void> {
+  const first = (await embedded(firstPage)).stdout;
+  for (const [mode, code] of [
+    ['refuse', 'BAD_REQUEST'],
+    ['fail', 'UNAVAILABLE'],
+  ] as const) {
+    proxy.reset(mode, route);
+    const r = await overHttp(cmd);
+    expect(r.code, mode).toBe(1);
+    expect(r.stdout === first, mode).toBe(true);
+    const status = mode === 'refuse' ? 400 : 503;
+    expect(r.stderr, mode).toBe(`tidemark: after: refused by the test (${status}) (${code})\n`);
+    expect(proxy.asked, mode).toHaveLength(2);
+  }
+}
+
+/** `cmd` over the server asks for the second page before the first page's body has arrived. */
+async function readsAhead(cmd: string[], route: string): Promise<void> {
+  const file = await embedded(cmd);
+  proxy.reset('hold', route);
+  const r = await overHttp(cmd);
+  expect(r.code).toBe(0);
+  expect(r.stdout === file.stdout).toBe(true);
+  expect(proxy.aheadOfBody, cmd.join(' ')).toBe(true);
+}
+
+/** `cmd` through a proxy giving every page each of `GARBLED` in turn: the same output and the same pages read. */
+async function garbledChangesNothing(cmd: string[], route: string): Promise<void> {
+  const file = await embedded(cmd);
+  proxy.reset('pass', route);
+  await overHttp(cmd);
+  const asked = proxy.asked;
+  expect(asked.length).toBeGreaterThan(1);
+  for (const value of GARBLED) {
+    proxy.reset('garble', route, value);
+    const r = await overHttp(cmd);
+    const what = `${cmd.join(' ')}: ${String(value)}`;
+    expect(r.code, what).toBe(0);
+    expect(r.stderr, what).toBe(file.stderr);
+    expect(r.stdout === file.stdout, what).toBe(true);
+    expect(proxy.asked, what).toEqual(asked);
+  }
+}
+
+describe('tidemark txns --url, one page ahead', () => {
+  it('--all and --limit print exactly what the embedded command prints, both orders, both formats', async () => {
+    for (const args of [
+      ['--all'],
+      ['--all', '--order', 'desc'],
+      ['--all', '--format', 'table'],
+      ['--all', '--after', '4321'],
+      ['--all', '--order', 'desc', '--before', '15000'],
+      [],
+      ['--limit', '10001'],
+      ['--limit', '10001', '--order', 'desc'],
+    ]) {
+      await sameOverHttp(['txns', '--topic', 'many', ...args], '/txns');
+    }
+    const lines = (await embedded(['txns', '--topic', 'many', '--all'])).stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(MANY + 2);
+  });
+
+  it('asks for exactly the pages it asked for before, never a row beyond --limit', async () => {
+    const cases: [string[], string[]][] = [
+      [
+        ['--all'],
+        ['?order=asc&limit=10000', '?order=asc&limit=10000&after=10000', '?order=asc&limit=10000&after=20000'],
+      ],
+      [[], ['?order=asc&limit=100']],
+      [['--limit', '37'], ['?order=asc&limit=37']],
+      [['--limit', '10000'], ['?order=asc&limit=10000']],
+      [
+        ['--limit', '10001'],
+        ['?order=asc&limit=10000', '?order=asc&limit=1&after=10000'],
+      ],
+      [
+        ['--limit', '20004'],
+        ['?order=asc&limit=10000', '?order=asc&limit=10000&after=10000', '?order=asc&limit=4&after=20000'],
+      ],
+      [
+        ['--limit', '20000', '--after', '5'],
+        ['?order=asc&limit=10000&after=5', '?order=asc&limit=10000&after=10005'],
+      ],
+      [
+        ['--limit', '10001', '--order', 'desc'],
+        ['?order=desc&limit=10000', '?order=desc&limit=1&before=10506'],
+      ],
+    ];
+    for (const [args, asked] of cases) {
+      await sameOverHttp(['txns', '--topic', 'many', ...args], '/txns');
+      expect(proxy.asked, args.join(' ')).toEqual(asked);
+    }
+    const hint = await overHttp(['txns', '--topic', 'many', '--limit', '10001']);
+    expect(hint.stderr).toBe('tidemark: more rows follow; continue with --after 10001 (or use --all)\n');
+  });
+
+  it('an error envelope for the page after (400, 503): the page before printed, the same message and exit code', async () => {
+    await failsOnPage2(['txns', '--topic', 'many', '--all'], '/txns', ['txns', '--topic', 'many', '--limit', '10000']);
+  });
+
+  it("asks for the page after as soon as a page's headers arrive (read, txns, surface --all)", async () => {
+    await readsAhead(['read', '--topic', 'big', '--all'], '/events');
+    await readsAhead(['txns', '--topic', 'many', '--all'], '/txns');
+    await readsAhead(['txns', '--topic', 'many', '--limit', '20004', '--order', 'desc'], '/txns');
+    await readsAhead(['surface', '--topic', 'many', '--all'], '/surface');
+    await readsAhead(['surface', '--topic', 'many', '--limit', '10001', '--view', 'raw'], '/surface');
+  });
+
+  it('a malformed or lying Tidemark-Next header changes nothing printed nor any page read', async () => {
+    await garbledChangesNothing(['read', '--topic', 'big', '--all'], '/events');
+    await garbledChangesNothing(['txns', '--topic', 'many', '--all'], '/txns');
+  });
+});
+
+/** The key of the `n`th row (from 1) `surface` prints for `args` (NDJSON). */
+async function surfaceKey(args: string[], n: number): Promise<string> {
+  const lines = (await embedded(['surface', '--topic', 'many', ...args])).stdout.trimEnd().split('\n');
+  return (JSON.parse(lines[n - 1]!) as { key: string }).key;
+}
+
+describe('tidemark surface --url, one page ahead', () => {
+  it('--all and --limit print exactly what the embedded command prints, every view and filter', async () => {
+    const after = await surfaceKey(['--all'], 777);
+    for (const args of [
+      ['--all'],
+      ['--all', '--view', 'raw'],
+      ['--all', '--format', 'table'],
+      ['--all', '--prefix', 'ключ "3"'],
+      ['--all', '--as-of-txn', '12000'],
+      ['--all', '--after', after],
+      [],
+      ['--limit', '10001'],
+      ['--limit', '10001', '--view', 'raw'],
+    ]) {
+      await sameOverHttp(['surface', '--topic', 'many', ...args], '/surface');
+    }
+    const rows = (await embedded(['surface', '--topic', 'many', '--all'])).stdout.trimEnd().split('\n');
+    expect(rows.length).toBeGreaterThan(10_000 * 1.9);
+  });
+
+  it('asks for exactly the pages it asked for before, never a row beyond --limit', async () => {
+    const at10000 = await surfaceKey(['--all'], 10_000);
+    const at20000 = await surfaceKey(['--all'], 20_000);
+    const raw10000 = await surfaceKey(['--all', '--view', 'raw'], 10_000);
+    const raw20000 = await surfaceKey(['--all', '--view', 'raw'], 20_000);
+    const p = (...more: [string, string][]): [string, string][] => [['view', 'valid'], ...more];
+    const r = (...more: [string, string][]): [string, string][] => [['view', 'raw'], ...more];
+    const cases: [string[], [string, string][][]][] = [
+      [
+        ['--all'],
+        [p(['limit', '10000']), p(['limit', '10000'], ['after', at10000]), p(['limit', '10000'], ['after', at20000])],
+      ],
+      [[], [p(['limit', '100'])]],
+      [['--limit', '37'], [p(['limit', '37'])]],
+      [
+        ['--limit', '10001'],
+        [p(['limit', '10000']), p(['limit', '1'], ['after', at10000])],
+      ],
+      [
+        ['--limit', '20001', '--view', 'raw'],
+        [r(['limit', '10000']), r(['limit', '10000'], ['after', raw10000]), r(['limit', '1'], ['after', raw20000])],
+      ],
+    ];
+    for (const [args, asked] of cases) {
+      await sameOverHttp(['surface', '--topic', 'many', ...args], '/surface');
+      expect(proxy.params, args.join(' ')).toEqual(asked);
+    }
+    const hint = await overHttp(['surface', '--topic', 'many', '--limit', '10000']);
+    expect(hint.stderr).toBe(
+      `tidemark: more rows follow; continue with --after ${JSON.stringify(at10000)} (or use --all)\n`,
+    );
+  });
+
+  it('an error envelope for the page after (400, 503): the page before printed, the same message and exit code', async () => {
+    await failsOnPage2(['surface', '--topic', 'many', '--all'], '/surface', [
+      'surface',
+      '--topic',
+      'many',
+      '--limit',
+      '10000',
+    ]);
+  });
+
+  it('a malformed or lying Tidemark-Next header changes nothing printed nor any page read', async () => {
+    await garbledChangesNothing(['surface', '--topic', 'many', '--all'], '/surface');
+  });
+});
+
+/** Runs `cmd` with the server killed when the second page is asked: the first page printed, then UNAVAILABLE. */
+async function diesOnPage2(cmd: string[], route: string, firstPage: string[]): Promise<void> {
+  const first = (await embedded(firstPage)).stdout;
+  if (served.proc.exitCode !== null || served.proc.signalCode !== null) {
+    await serve();
+    proxy.target = new URL(served.url!);
+  }
+  proxy.reset('kill', route);
+  const r = await overHttp(cmd);
+  expect(r.code).toBe(1);
+  expect(r.stdout === first).toBe(true);
+  const path = `GET /v1/topics/${cmd[2]}${route}`.replace(/\//g, '\\/');
+  expect(r.stderr).toMatch(
+    new RegExp(
+      `^tidemark: ${path} could not reach the server at http:\\/\\/127\\.0\\.0\\.1:\\d+ \\([^)]+\\) \\(UNAVAILABLE\\)\\n$`,
+    ),
+  );
+  expect(proxy.asked).toHaveLength(2);
+}
+
 describe('a server that dies between pages', () => {
   it('read --all: the first page printed, then UNAVAILABLE with exit 1', async () => {
-    const first = (await embedded(['read', '--topic', 'big', '--limit', '10000'])).stdout;
-    proxy.reset('kill');
-    const r = await overHttp(['read', '--topic', 'big', '--all']);
-    expect(r.code).toBe(1);
-    expect(r.stdout === first).toBe(true);
-    expect(r.stderr).toMatch(
-      /^tidemark: GET \/v1\/topics\/big\/events could not reach the server at http:\/\/127\.0\.0\.1:\d+ \([^)]+\) \(UNAVAILABLE\)\n$/,
-    );
-    expect(proxy.asked).toHaveLength(2);
+    await diesOnPage2(['read', '--topic', 'big', '--all'], '/events', ['read', '--topic', 'big', '--limit', '10000']);
+  });
+
+  it('txns --all: the first page printed, then UNAVAILABLE with exit 1', async () => {
+    await diesOnPage2(['txns', '--topic', 'many', '--all'], '/txns', ['txns', '--topic', 'many', '--limit', '10000']);
+  });
+
+  it('surface --all: the first page printed, then UNAVAILABLE with exit 1', async () => {
+    await diesOnPage2(['surface', '--topic', 'many', '--all'], '/surface', [
+      'surface',
+      '--topic',
+      'many',
+      '--limit',
+      '10000',
+    ]);
   });
 });

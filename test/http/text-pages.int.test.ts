@@ -16,6 +16,7 @@ import { SURFACE_CSV_HEADER, surfaceRowsText } from '../../src-core/export/surfa
 import { stringifyJson } from '../../src-core/model/json-write';
 import type { EventInput, StoredEvent } from '../../src-core/model/types';
 import { formatSse } from '../../src-core/server/sse';
+import { nextHeaderValue } from '../../src-core/wire/pages';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
 import { makePgStore, pgUnreachable } from '../postgres/pg-helpers';
@@ -148,7 +149,7 @@ function checksFor(
         expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
         expect(body.toString('utf8'), q).toBe(want);
         expect(Number(res.headers.get('content-length')), q).toBe(Buffer.byteLength(want));
-        // The next cursor is announced in a header too (the client's read-ahead, wire/event-pages.ts).
+        // The next cursor is announced in a header too (the client's read-ahead, wire/pages.ts).
         expect(res.headers.get('tidemark-next'), q).toBe(String((JSON.parse(want) as { next: unknown }).next));
       }
       for (const q of SURFACE_QUERIES) {
@@ -158,7 +159,18 @@ function checksFor(
         expect(res.status, q).toBe(200);
         expect(body.toString('utf8'), q).toBe(want);
         expect(Number(res.headers.get('content-length')), q).toBe(Buffer.byteLength(want));
+        // The key cursor in the header: JSON escaped to ASCII (keys here end in `/é`; wire/pages.ts).
+        const next = (JSON.parse(want) as { next: string | null }).next;
+        expect(res.headers.get('tidemark-next'), q).toBe(nextHeaderValue(next));
+        expect(JSON.parse(res.headers.get('tidemark-next')!), q).toBe(next);
       }
+      // Transaction pages announce theirs too.
+      for (const q of ['limit=2', 'order=desc&limit=3', '']) {
+        const res = await fetch(`${base}/v1/topics/${topic}/txns?${q}`);
+        const page = (await res.json()) as { next: number | null };
+        expect(res.headers.get('tidemark-next'), q).toBe(String(page.next));
+      }
+
       // The data above reaches the writer: rows flagged invalid in the raw view, escapes, the big page.
       const raw = await h.store.surface(TOPIC, { asOfTxn: 2, view: 'raw' });
       expect(raw.rows.some((r) => r.invalid === true)).toBe(true);

@@ -3,7 +3,8 @@
  * surface. Each query becomes the store's option object through the schema that declared it
  * (query-schema.ts `optionsFromQuery`, messages naming the parameter); the store checks ranges
  * again. Each route declares its operation (all need the `read` role, see
- * model/access.ts).
+ * model/access.ts). Pages of events, transactions and the surface announce their `next` cursor
+ * in the `Tidemark-Next` header too (wire/pages.ts: clients ask for the page after at once).
  */
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../../model/errors';
@@ -26,7 +27,7 @@ import type { RouteContext } from '../context';
 import { JsonBytes } from '../json-bytes';
 import { type Query, topicParam, txnParam } from '../params';
 import { optionsFromQuery } from '../query-schema';
-import { NEXT_HEADER } from '../../wire/event-pages';
+import { NEXT_HEADER, nextHeaderValue } from '../../wire/pages';
 
 interface TopicParams {
   Params: { topic: string };
@@ -82,19 +83,21 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     const opts = checkPageOrder(optionsFromQuery(readEventsOptionsSchema, req.query));
     if (text === null) {
       const page = await store.readEvents(topic, opts);
-      void reply.header(NEXT_HEADER, String(page.next));
+      void reply.header(NEXT_HEADER, nextHeaderValue(page.next));
       return page;
     }
     const page: EventTextPage = await text.readEventsText(topic, opts);
     return reply
       .header('content-type', JSON_TYPE)
-      .header(NEXT_HEADER, String(page.next))
+      .header(NEXT_HEADER, nextHeaderValue(page.next))
       .send(pageBytes(page, writeEventPage, guess));
   });
 
-  app.get<TopicParams>('/v1/topics/:topic/txns', async (req) => {
+  app.get<TopicParams>('/v1/topics/:topic/txns', async (req, reply) => {
     const topic = topicParam(req.params);
-    return store.listTxns(topic, checkPageOrder(optionsFromQuery(listTxnsOptionsSchema, req.query)));
+    const page = await store.listTxns(topic, checkPageOrder(optionsFromQuery(listTxnsOptionsSchema, req.query)));
+    void reply.header(NEXT_HEADER, nextHeaderValue(page.next));
+    return page;
   });
 
   app.get<TxnParams>('/v1/topics/:topic/txns/:txn', async (req, reply) => {
@@ -113,8 +116,15 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
   app.get<TopicParams>('/v1/topics/:topic/surface', async (req, reply) => {
     const topic = topicParam(req.params);
     const opts = optionsFromQuery(surfaceOptionsSchema, req.query);
-    if (text === null) return store.surface(topic, opts);
+    if (text === null) {
+      const page = await store.surface(topic, opts);
+      void reply.header(NEXT_HEADER, nextHeaderValue(page.next));
+      return page;
+    }
     const page: SurfaceTextPage = await text.surfaceText(topic, opts);
-    return reply.header('content-type', JSON_TYPE).send(pageBytes(page, writeSurfacePage, guess));
+    return reply
+      .header('content-type', JSON_TYPE)
+      .header(NEXT_HEADER, nextHeaderValue(page.next))
+      .send(pageBytes(page, writeSurfacePage, guess));
   });
 }

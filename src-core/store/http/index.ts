@@ -39,7 +39,7 @@ import {
   SURFACE_OPTION_KEYS,
   TIMELINE_OPTION_KEYS,
 } from '../../model/option-keys';
-import { readEventPages } from '../../wire/event-pages';
+import { EVENT_PAGES, type PageKind, SURFACE_PAGES, TXN_PAGES, responsePages } from '../../wire/pages';
 import { paths } from '../../wire/paths';
 import { queryOf } from '../../wire/query';
 import { type StreamTailOptions, tailStream } from '../../wire/sse-tail';
@@ -151,24 +151,45 @@ export class HttpEventStore implements EventStore {
 
   /**
    * Every page of `readEvents(topic, opts)` from the first to the last, in order, with a read-ahead
-   * of one page (wire/event-pages.ts): the next page is asked for as soon as a page's headers
-   * announce its cursor, so the server builds it while this client reads the page in hand. Breaking
-   * out of the loop cancels the page asked ahead. `max` caps the rows of all pages together (no page
-   * is asked for beyond it).
+   * of one page (wire/pages.ts): the next page is asked for as soon as a page's headers announce
+   * its cursor, so the server builds it while this client reads the page in hand. Breaking out of
+   * the loop cancels the page asked ahead. `max` caps the rows of all pages together (no page is
+   * asked for beyond it). `txnPages` and `surfacePages` do the same for `listTxns` and `surface`.
    */
   eventPages(topic: string, opts: ReadEventsOptions = {}, max?: number): AsyncGenerator<EventPage, void, undefined> {
+    return this.pages(EVENT_PAGES, paths.events, topic, READ_EVENTS_OPTION_KEYS, opts, max);
+  }
+
+  txnPages(topic: string, opts: ListTxnsOptions = {}, max?: number): AsyncGenerator<TxnPage, void, undefined> {
+    return this.pages(TXN_PAGES, paths.txns, topic, LIST_TXNS_OPTION_KEYS, opts, max);
+  }
+
+  surfacePages(topic: string, opts: SurfaceOptions = {}, max?: number): AsyncGenerator<SurfacePage, void, undefined> {
+    return this.pages(SURFACE_PAGES, paths.surface, topic, SURFACE_OPTION_KEYS, opts, max);
+  }
+
+  /** The pages of `GET route(topic)` with the query of `opts` (its `keys`), one page ahead. */
+  private pages<O extends object & { limit?: number }, P, C extends number | string>(
+    kind: PageKind<O, P, C>,
+    route: (topic: string) => string,
+    topic: string,
+    keys: readonly (keyof O & string)[],
+    opts: O,
+    max: number | undefined,
+  ): AsyncGenerator<P, void, undefined> {
     this.open();
-    const path = paths.events(validateTopic(topic));
+    const path = route(validateTopic(topic));
     const what = `GET ${path}`;
-    return readEventPages(
+    return responsePages(
+      kind,
       (o, signal) =>
         this.transport.send('GET', path, {
-          query: queryOf(o, READ_EVENTS_OPTION_KEYS),
+          query: queryOf(o, keys),
           headers: { accept: 'application/json' },
           signal,
           what,
         }),
-      (res) => this.transport.jsonOf<EventPage>(res, what),
+      (res) => this.transport.jsonOf<P>(res, what),
       opts,
       max,
     );

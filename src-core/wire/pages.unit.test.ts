@@ -1,6 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import type { EventPage, ReadEventsOptions } from '../model/types';
-import { NEXT_HEADER, nextOfHeader, readEventPages } from './event-pages';
+import { INVALIDATE_KEY, LIMITS } from '../model/limits';
+import type { EventPage, ReadEventsOptions, SurfaceOptions, SurfacePage } from '../model/types';
+import {
+  EVENT_PAGES,
+  NEXT_HEADER,
+  type PageRequest,
+  SURFACE_PAGES,
+  keyOfHeader,
+  nextHeaderValue,
+  nextOfHeader,
+  responsePages,
+} from './pages';
+
+/** The pages of events over "HTTP" (`responsePages` of events). */
+const readEventPages = (
+  send: PageRequest<ReadEventsOptions>,
+  parse: (res: Response) => Promise<EventPage>,
+  opts: ReadEventsOptions = {},
+  max?: number,
+): AsyncGenerator<EventPage, void, undefined> => responsePages(EVENT_PAGES, send, parse, opts, max);
 
 /**
  * A fake server of `pages` pages of 2 events (seqs 1..2*pages; a request gets up to its `limit`,
@@ -38,6 +56,59 @@ function fakeServer(pages: number, header: boolean) {
   return { send, parse, asked, maxInFlight: () => maxInFlight };
 }
 
+describe('nextHeaderValue, keyOfHeader', () => {
+  const keys = [
+    'a',
+    'null',
+    '17',
+    '"',
+    '\\',
+    ' lead',
+    'trail ',
+    'é😀 ü',
+    'tab\there',
+    'line\nbreak',
+    '\u007f',
+    'k'.repeat(LIMITS.keyMax),
+  ];
+  it('writes any cursor as printable ASCII that JSON.parse gives back, and reads keys back', () => {
+    expect(nextHeaderValue(17)).toBe('17');
+    expect(nextHeaderValue(null)).toBe('null');
+    expect(nextOfHeader(nextHeaderValue(17))).toBe(17);
+    for (const key of [...keys, '😀'.repeat(LIMITS.keyMax / 2)]) {
+      const v = nextHeaderValue(key);
+      expect(v, key).toMatch(/^"[\x20-\x7e]*"$/);
+      expect(JSON.parse(v), key).toBe(key);
+      expect(keyOfHeader(v), key).toBe(key);
+    }
+    expect(keyOfHeader('null')).toBeNull();
+  });
+
+  it('reads nothing but a JSON string that is a key, or null', () => {
+    for (const v of [
+      null,
+      undefined,
+      '',
+      'a',
+      '17',
+      '"',
+      '"a',
+      '""',
+      '"a" ',
+      '["a"]',
+      '{"a":1}',
+      '"\\ud800"',
+      JSON.stringify(INVALIDATE_KEY),
+      JSON.stringify('k'.repeat(LIMITS.keyMax + 1)),
+      `"${'\\u0041'.repeat(LIMITS.keyMax + 1)}"`,
+    ]) {
+      expect(keyOfHeader(v), String(v)).toBeUndefined();
+    }
+    // Seq cursors refuse keys.
+    expect(nextOfHeader('"17"')).toBeUndefined();
+  });
+});
+
 describe('nextOfHeader', () => {
   it('reads a seq or null, and nothing else', () => {
     expect(nextOfHeader('17')).toBe(17);
@@ -48,7 +119,7 @@ describe('nextOfHeader', () => {
   });
 });
 
-describe('readEventPages', () => {
+describe('readPages over responses (events)', () => {
   it('yields every page in order, asking for the next one before the page in hand is parsed', async () => {
     const s = fakeServer(4, true);
     const seqs: number[] = [];
@@ -156,5 +227,80 @@ describe('readEventPages', () => {
     for await (const p of readEventPages(send, parse, { limit: 3 }, 3)) rows += p.events.length;
     expect(rows).toBe(3);
     expect(asked).toEqual([{ limit: 3 }, { limit: 2, after: 1 }]);
+  });
+
+  it("the body is the authority: a header naming another cursor has its page dropped and the body's asked", async () => {
+    for (const lie of ['3', 'null', 'x']) {
+      const asked: { opts: ReadEventsOptions; signal: AbortSignal }[] = [];
+      // Pages of 2 of 6 events whose header announces `lie` instead of the body's next.
+      const send = (opts: ReadEventsOptions, signal: AbortSignal): Promise<Response> => {
+        asked.push({ opts, signal });
+        const after = opts.after ?? 0;
+        const page = { events: [{ seq: after + 1 }, { seq: after + 2 }], next: after + 2 >= 6 ? null : after + 2 };
+        const header = page.next === null ? 'null' : lie;
+        return Promise.resolve(new Response(JSON.stringify(page), { headers: { [NEXT_HEADER]: header } }));
+      };
+      const parse = async (res: Response): Promise<EventPage> => JSON.parse(await res.text()) as EventPage;
+      const seqs: number[] = [];
+      for await (const p of readEventPages(send, parse, { limit: 2 })) seqs.push(...p.events.map((e) => e.seq));
+      expect(seqs, lie).toEqual([1, 2, 3, 4, 5, 6]);
+      const read = asked.filter((a) => !a.signal.aborted).map((a) => a.opts);
+      expect(read, lie).toEqual([{ limit: 2 }, { limit: 2, after: 2 }, { limit: 2, after: 4 }]);
+      // Only a well-formed lie starts a page, and that page is dropped.
+      expect(
+        asked.filter((a) => a.signal.aborted).map((a) => a.opts),
+        lie,
+      ).toEqual(
+        lie === '3'
+          ? [
+              { limit: 2, after: 3 },
+              { limit: 2, after: 3 },
+            ]
+          : [],
+      );
+    }
+  });
+});
+
+describe('readPages over responses (surface, key cursors)', () => {
+  it('reads ahead by the announced key, any key, and honours `max`', async () => {
+    const keys = ['a', 'null', 'é😀', 'line\nbreak', 'x"y', 'z'];
+    const asked: SurfaceOptions[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const send = (opts: SurfaceOptions): Promise<Response> => {
+      asked.push(opts);
+      const from = opts.after === undefined ? 0 : keys.indexOf(opts.after) + 1;
+      const rows = keys.slice(from, from + (opts.limit ?? 2));
+      const last = from + rows.length >= keys.length;
+      const page = { rows: rows.map((key) => ({ key })), next: last ? null : rows[rows.length - 1]! };
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const headers = { [NEXT_HEADER]: nextHeaderValue(page.next) };
+      return Promise.resolve(new Response(JSON.stringify(page), { headers }));
+    };
+    const parse = async (res: Response): Promise<SurfacePage> => {
+      const page = JSON.parse(await res.text()) as SurfacePage;
+      inFlight--;
+      return page;
+    };
+    const got: string[] = [];
+    for await (const p of responsePages(SURFACE_PAGES, send, parse, { view: 'valid', limit: 2 })) {
+      got.push(...p.rows.map((r) => r.key));
+      expect(asked.length).toBe(Math.min(got.length / 2 + 1, 3));
+    }
+    expect(got).toEqual(keys);
+    expect(asked).toEqual([
+      { view: 'valid', limit: 2 },
+      { view: 'valid', limit: 2, after: 'null' },
+      { view: 'valid', limit: 2, after: 'line\nbreak' },
+    ]);
+    expect(maxInFlight).toBe(2);
+    asked.length = 0;
+    got.length = 0;
+    for await (const p of responsePages(SURFACE_PAGES, send, parse, { limit: 2 }, 3))
+      got.push(...p.rows.map((r) => r.key));
+    expect(got).toEqual(keys.slice(0, 3));
+    expect(asked).toEqual([{ limit: 2 }, { limit: 1, after: 'null' }]);
   });
 });
