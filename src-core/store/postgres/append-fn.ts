@@ -5,8 +5,9 @@
  * (the database clock, never earlier than the topic's last), expectMaxSeq, dense seq/txn numbers,
  * de-duplication against the newest valid event (earlier events of the same transaction
  * included), the event rows, both surfaces, the txn row with its hash chain, the topic's counters
- * and head (the caller announces the commit once it is done: notify.ts `CommitNotifier`). Two kinds with one signature and one answer: per event
- * for a transaction of at most FEW_EVENTS events, one set-based statement for larger ones.
+ * and head (the caller announces the commit once it is done: notify.ts `CommitNotifier`). Three kinds with one answer: per event
+ * for a transaction of at most FEW_EVENTS events (`one` for a single event, its parameters scalars),
+ * one set-based statement for larger ones.
  *
  * The functions are TEMPORARY ones (`pg_temp`), created once per pooled connection by the code
  * that calls them, so they are never part of the store's schema: no schema version, no migration,
@@ -119,6 +120,7 @@ export async function ensureAppendFn(db: Db, state: { usable: boolean | null }, 
         return false;
       }
     }
+    await c.query(createSql(db, 'one'));
     await c.query(createSql(db, 'few'));
     await c.query(createSql(db, 'set'));
   } catch (err) {
@@ -221,15 +223,31 @@ export async function callAppendFn(
     cts[i] = e.contentType;
     hashes[i] = e.hash;
   }
-  const kind: FnKind = n <= FEW_EVENTS ? 'few' : 'set';
+  const kind: FnKind = n === 1 ? 'one' : n <= FEW_EVENTS ? 'few' : 'set';
   const flags = eventFlags(p);
   let txnTail: string;
+  let keysParam: string[] | string = keys;
   let dataParam: string[] | string = data;
   let hashesParam: string[] | string = hashes;
   let tailsParam: string[] | string | null;
-  let ctsParam: string[] | null = cts;
-  if (kind === 'few') ({ txn: txnTail, events: tailsParam } = chainTails(p));
-  else {
+  let ctsParam: string[] | string | null = cts;
+  let flagsParam: number[] | number = flags;
+  if (kind !== 'set') {
+    const tails = chainTails(p);
+    txnTail = tails.txn;
+    tailsParam = tails.events;
+    // One event: every per-event parameter a scalar (sent as it is, not escaped as an array).
+    if (kind === 'one') {
+      [keysParam, dataParam, ctsParam, hashesParam, tailsParam, flagsParam] = [
+        keys[0]!,
+        data[0]!,
+        cts[0]!,
+        hashes[0]!,
+        tails.events[0]!,
+        flags[0]!,
+      ];
+    }
+  } else {
     const set = setParams(p, data, hashes);
     if (set === null) return FALL_BACK;
     ({ data: dataParam, hashes: hashesParam, digests: tailsParam } = set);
@@ -252,12 +270,12 @@ export async function callAppendFn(
           SCHEMA_VERSION,
           p.topic,
           p.expectMaxSeq ?? null,
-          keys,
+          keysParam,
           dataParam,
           ctsParam,
           hashesParam,
           tailsParam,
-          flags,
+          flagsParam,
           p.meta,
           txnTail,
           p.by,
