@@ -123,6 +123,7 @@ describe('PostgreSQL one-round-trip append', () => {
       );
       expect(fns.rows).toEqual([
         { proname: `${channelFor(schema)}_append` },
+        { proname: `${channelFor(schema)}_append_one` },
         { proname: `${channelFor(schema)}_append_set` },
       ]);
       expect(fnAnswers.some((a) => a.txn === null)).toBe(true);
@@ -149,7 +150,7 @@ describe('PostgreSQL one-round-trip append', () => {
     },
   );
 
-  it('answers through the function of each kind (few, set), none falling back to the other path', async () => {
+  it('answers through the function of each kind (one, few, set), none falling back to the other path', async () => {
     // The tests above compare with the other path, which a function that failed would have taken
     // silently (FALL_BACK): here each kind must answer itself, new events and duplicates alike.
     const schema = uniqueName('tm_append_fn_kinds');
@@ -207,11 +208,11 @@ describe('PostgreSQL one-round-trip append', () => {
     const store = await openPostgresStore({ url: PG_URL, schema, poolSize: 1 });
     cleanups.push(() => store.close());
     await store.append('t', { events: [{ key: 'a', data: 1 }] });
-    const where = `FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = '${channelFor(schema)}_append'`;
+    const where = `FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = '${channelFor(schema)}_append_one'`;
     const found = await adminQuery(`SELECT n.nspname ${where}`);
     expect(found.rows).toHaveLength(1);
     const ns = (found.rows[0] as { nspname: string }).nspname;
-    await adminQuery(`DROP FUNCTION "${ns}"."${channelFor(schema)}_append"`);
+    await adminQuery(`DROP FUNCTION "${ns}"."${channelFor(schema)}_append_one"`);
     expect((await adminQuery(`SELECT 1 ${where}`)).rows).toHaveLength(0);
     expect(await store.append('t', { events: [{ key: 'b', data: 2 }] })).toEqual({
       txn: 2,

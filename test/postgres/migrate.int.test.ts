@@ -82,7 +82,7 @@ describe('PostgreSQL schema migration from version 1', () => {
     expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3]);
     // A storage setting outside the version: set on open, on a schema made without it too.
     const heads = await adminQuery(`SELECT reloptions FROM pg_class WHERE oid = '"${schema}".heads'::regclass`);
-    expect(heads.rows).toEqual([{ reloptions: ['fillfactor=70'] }]);
+    expect(heads.rows).toEqual([{ reloptions: ['fillfactor=50'] }]);
     await expectChainHolds(store, 't');
     expect(await store.topicInfo('t')).toMatchObject({ events: 4, keys: 2, maxSeq: 4, maxTxn: 3, invalidTxns: 1 });
     expect((await store.listTxns('t')).txns.map((x) => [x.txn, x.invalidatedBy, x.reason, x.meta, x.by])).toEqual([

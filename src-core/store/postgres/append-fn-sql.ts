@@ -2,7 +2,7 @@
  * The SQL text of the one-round-trip append's PL/pgSQL functions (docs/postgres.md, "One round
  * trip per append"; append-fn.ts creates and calls them and reads their answer): the SQLSTATEs
  * they raise, the flags the client computes per event, the server's half of the chain's layout,
- * and the two kinds' bodies.
+ * and the kinds' bodies.
  */
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import { GENESIS } from '../chain';
@@ -13,11 +13,16 @@ export const TOO_NEW = 'TMV01';
 export const CONFLICT = 'TMC01';
 export const FALLBACK = 'TMF01';
 
-export type FnKind = 'few' | 'set';
+/**
+ * `one`: a transaction of one event, its parameters scalars (the driver sends a text as it is,
+ * where a one-element array is escaped element by element and parsed again by the server); `few`:
+ * up to FEW_EVENTS events, one at a time; `set`: more, in one statement.
+ */
+export type FnKind = 'one' | 'few' | 'set';
 
 /** A function's name for a store (its channel is unique per schema). */
 export function fnName(db: Db, kind: FnKind): string {
-  return kind === 'few' ? `pg_temp.${db.channel}_append` : `pg_temp.${db.channel}_append_set`;
+  return `pg_temp.${db.channel}_append${kind === 'few' ? '' : `_${kind}`}`;
 }
 
 /**
@@ -76,8 +81,8 @@ export const LAST = 4;
 export const TOMB = 8;
 
 /**
- * The function of one kind, for a store. Both take the same parameters and answer the same way;
- * both lock, check and number as described above, then write the events, both surfaces, the txn
+ * The function of one kind, for a store. All take the same parameters (as lists or, for `one`,
+ * scalars, see FnKind) and answer the same way; all lock, check and number as described above, then write the events, both surfaces, the txn
  * row with its chain, the topic's counters and head. They differ in how they store the
  * events: `few` one event at a time (each looks up its key's head after the previous ones were
  * stored: cheapest for a handful of events), `set` in one statement for all of them (whose fixed
@@ -86,11 +91,14 @@ export const TOMB = 8;
 export function createSql(db: Db, kind: FnKind): string {
   const t = db.t;
   const txnPart = chainSql().txn;
-  // The set-based kind takes its data, hashes and digests as one text each (setOfEventsSql).
-  const list = kind === 'set' ? 'text' : 'text[]';
+  // The set-based kind takes its data, hashes and digests as one text each (setOfEventsSql); the
+  // `one` kind every per-event parameter as a scalar (the names stay those of the lists).
+  const one = kind === 'one';
+  const list = kind === 'few' ? 'text[]' : 'text';
+  const texts = one ? 'text' : 'text[]';
   return `CREATE OR REPLACE FUNCTION ${fnName(db, kind)}(
-      p_version integer, p_topic text, p_expect bigint, p_keys text[], p_data ${list}, p_cts text[],
-      p_hashes ${list}, p_tails ${list}, p_flags smallint[], p_meta text, p_txn_tail text, p_by text,
+      p_version integer, p_topic text, p_expect bigint, p_keys ${texts}, p_data ${list}, p_cts ${texts},
+      p_hashes ${list}, p_tails ${list}, p_flags smallint${one ? '' : '[]'}, p_meta text, p_txn_tail text, p_by text,
       OUT o_txn bigint, OUT o_base bigint, OUT o_dups text, OUT o_hseqs bigint[], OUT o_htxns bigint[])
     LANGUAGE plpgsql VOLATILE ${kind === 'set' ? 'SET plan_cache_mode = force_generic_plan' : ''} AS $fn$
     DECLARE
@@ -120,7 +128,7 @@ export function createSql(db: Db, kind: FnKind): string {
       END IF;
       v_txn := tp.max_txn + 1;
       o_base := tp.max_seq;
-      ${kind === 'few' ? fewEventsSql(t) : setOfEventsSql(t)}
+      ${kind === 'set' ? setOfEventsSql(t) : fewEventsSql(t, one)}
       IF v_n = 0 THEN RETURN; END IF;
       v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');
       WITH x AS (
@@ -136,30 +144,32 @@ export function createSql(db: Db, kind: FnKind): string {
 
 /**
  * The `few` kind's events: one at a time, each looking up its key's head (which an earlier event
- * of this transaction may have just written), except a REPEAT, a duplicate without looking.
+ * of this transaction may have just written), except a REPEAT, a duplicate without looking. The
+ * `one` kind's (`one`: its per-event parameters are scalars) is the same loop run once.
  */
-function fewEventsSql(t: Tables): string {
-  const event = chainSql().event('v_seq', 'p_tails[i]');
+function fewEventsSql(t: Tables, one: boolean): string {
+  const at = (x: string): string => (one ? x : `${x}[i]`);
+  const event = chainSql().event('v_seq', at('p_tails'));
   return `o_dups := '';
-      FOR i IN 1 .. coalesce(array_length(p_keys, 1), 0) LOOP
-        IF p_flags[i] & ${REPEAT} <> 0 THEN o_dups := o_dups || 't'; CONTINUE; END IF;
+      FOR i IN 1 .. ${one ? '1' : 'coalesce(array_length(p_keys, 1), 0)'} LOOP
+        IF ${at('p_flags')} & ${REPEAT} <> 0 THEN o_dups := o_dups || 't'; CONTINUE; END IF;
         SELECT valid_seq, valid_txn, valid_hash, valid_tomb INTO h FROM ${t.heads}
-         WHERE topic_id = tp.id AND key = p_keys[i];
-        IF h.valid_seq IS NOT NULL AND h.valid_hash = p_hashes[i] THEN
+         WHERE topic_id = tp.id AND key = ${at('p_keys')};
+        IF h.valid_seq IS NOT NULL AND h.valid_hash = ${at('p_hashes')} THEN
           o_dups := o_dups || 't';
-          IF p_flags[i] & ${FIRST} <> 0 THEN o_hseqs := o_hseqs || h.valid_seq; o_htxns := o_htxns || h.valid_txn; END IF;
+          IF ${at('p_flags')} & ${FIRST} <> 0 THEN o_hseqs := o_hseqs || h.valid_seq; o_htxns := o_htxns || h.valid_txn; END IF;
           CONTINUE;
         END IF;
         v_n := v_n + 1;
         v_seq := tp.max_seq + v_n;
         o_dups := o_dups || 'f';
-        v_tb := p_flags[i] & ${TOMB} <> 0;
+        v_tb := ${at('p_flags')} & ${TOMB} <> 0;
         WITH e AS (
           INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-          VALUES (tp.id, v_seq, v_txn, p_keys[i], 'event', p_data[i], v_tb, p_cts[i], p_hashes[i], v_time)
+          VALUES (tp.id, v_seq, v_txn, ${at('p_keys')}, 'event', ${at('p_data')}, v_tb, ${at('p_cts')}, ${at('p_hashes')}, v_time)
         )
         INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
-          VALUES (tp.id, p_keys[i], v_seq, v_txn, v_tb, v_seq, v_txn, p_hashes[i], v_tb)
+          VALUES (tp.id, ${at('p_keys')}, v_seq, v_txn, v_tb, v_seq, v_txn, ${at('p_hashes')}, v_tb)
           ON CONFLICT (topic_id, key) DO UPDATE SET
             raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
             valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,

@@ -5,8 +5,9 @@
  * (the database clock, never earlier than the topic's last), expectMaxSeq, dense seq/txn numbers,
  * de-duplication against the newest valid event (earlier events of the same transaction
  * included), the event rows, both surfaces, the txn row with its hash chain, the topic's counters
- * and head (the caller announces the commit once it is done: notify.ts `CommitNotifier`). Two kinds with one signature and one answer: per event
- * for a transaction of at most FEW_EVENTS events, one set-based statement for larger ones.
+ * and head (the caller announces the commit once it is done: notify.ts `CommitNotifier`). Three kinds with one answer: per event
+ * for a transaction of at most FEW_EVENTS events (`one` for a single event, its parameters scalars),
+ * one set-based statement for larger ones.
  *
  * The functions are TEMPORARY ones (`pg_temp`), created once per pooled connection by the code
  * that calls them, so they are never part of the store's schema: no schema version, no migration,
@@ -119,6 +120,7 @@ export async function ensureAppendFn(db: Db, state: { usable: boolean | null }, 
         return false;
       }
     }
+    await c.query(createSql(db, 'one'));
     await c.query(createSql(db, 'few'));
     await c.query(createSql(db, 'set'));
   } catch (err) {
@@ -160,15 +162,38 @@ function setParams(
   };
 }
 
+/**
+ * The function's answer as one text column (`answerSql`): o_txn (empty when every event was a
+ * duplicate), o_base (max_seq before this transaction), o_dups ('t' or 'f' per event: a duplicate
+ * or not), then the stored valid head's seqs and txns of each FIRST event that is a duplicate, in
+ * order, comma-separated; the five separated by spaces, none of which holds one. One column instead
+ * of five: the driver parses a row description per call, and a function called in the select list
+ * needs no function scan (docs/bench.md, "PostgreSQL writes", sixth pass).
+ */
 interface FnRow {
   o_txn: number | null;
-  /** max_seq before this transaction. */
   o_base: number;
-  /** 't' or 'f' per event: a duplicate or not. */
   o_dups: string;
-  /** The stored valid head (seq, txn) of each FIRST event that is a duplicate, in order (bigint[] arrive as text). */
-  o_hseqs: string[] | null;
-  o_htxns: string[] | null;
+  o_hseqs: string[];
+  o_htxns: string[];
+}
+
+function answerSql(db: Db, kind: FnKind): string {
+  const args = '$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12';
+  return `SELECT concat_ws(' ', coalesce((r).o_txn::text, ''), (r).o_base, (r).o_dups,
+                   coalesce(array_to_string((r).o_hseqs, ','), ''), coalesce(array_to_string((r).o_htxns, ','), ''))
+            FROM (SELECT ${fnName(db, kind)}(${args}) AS r OFFSET 0) s`;
+}
+
+function rowOf(text: string): FnRow {
+  const [txn, base, dups, hseqs, htxns] = text.split(' ') as [string, string, string, string, string];
+  return {
+    o_txn: txn === '' ? null : Number(txn),
+    o_base: Number(base),
+    o_dups: dups,
+    o_hseqs: hseqs === '' ? [] : hseqs.split(','),
+    o_htxns: htxns === '' ? [] : htxns.split(','),
+  };
 }
 
 /** What the caller does when `callAppendFn` cannot answer: run the two-round-trip path. */
@@ -198,15 +223,31 @@ export async function callAppendFn(
     cts[i] = e.contentType;
     hashes[i] = e.hash;
   }
-  const kind: FnKind = n <= FEW_EVENTS ? 'few' : 'set';
+  const kind: FnKind = n === 1 ? 'one' : n <= FEW_EVENTS ? 'few' : 'set';
   const flags = eventFlags(p);
   let txnTail: string;
+  let keysParam: string[] | string = keys;
   let dataParam: string[] | string = data;
   let hashesParam: string[] | string = hashes;
   let tailsParam: string[] | string | null;
-  let ctsParam: string[] | null = cts;
-  if (kind === 'few') ({ txn: txnTail, events: tailsParam } = chainTails(p));
-  else {
+  let ctsParam: string[] | string | null = cts;
+  let flagsParam: number[] | number = flags;
+  if (kind !== 'set') {
+    const tails = chainTails(p);
+    txnTail = tails.txn;
+    tailsParam = tails.events;
+    // One event: every per-event parameter a scalar (sent as it is, not escaped as an array).
+    if (kind === 'one') {
+      [keysParam, dataParam, ctsParam, hashesParam, tailsParam, flagsParam] = [
+        keys[0]!,
+        data[0]!,
+        cts[0]!,
+        hashes[0]!,
+        tails.events[0]!,
+        flags[0]!,
+      ];
+    }
+  } else {
     const set = setParams(p, data, hashes);
     if (set === null) return FALL_BACK;
     ({ data: dataParam, hashes: hashesParam, digests: tailsParam } = set);
@@ -219,21 +260,22 @@ export async function callAppendFn(
     // With something to send behind it, one write for both (pg writes each query as it is queued).
     const stream = sent === undefined ? undefined : socketOf(c);
     stream?.cork();
-    let pending: Promise<pg.QueryResult<FnRow>>;
+    let pending: Promise<pg.QueryArrayResult<[string]>>;
     try {
-      pending = c.query<FnRow>({
+      pending = c.query<[string]>({
         name: `tm_${kind}_${db.channel}`,
-        text: `SELECT * FROM ${fnName(db, kind)}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        text: answerSql(db, kind),
+        rowMode: 'array',
         values: [
           SCHEMA_VERSION,
           p.topic,
           p.expectMaxSeq ?? null,
-          keys,
+          keysParam,
           dataParam,
           ctsParam,
           hashesParam,
           tailsParam,
-          flags,
+          flagsParam,
           p.meta,
           txnTail,
           p.by,
@@ -243,7 +285,7 @@ export async function callAppendFn(
     } finally {
       stream?.uncork();
     }
-    row = (await pending).rows[0]!;
+    row = rowOf((await pending).rows[0]![0]);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     const message = err instanceof Error ? err.message : '';
@@ -283,7 +325,7 @@ function answerOf(p: PreparedTxn, flags: number[], row: FnRow): AppendResponse {
       seq += 1;
       r = { seq, txn: row.o_txn!, duplicate: false };
     } else if ((flags[i]! & FIRST) !== 0) {
-      r = { seq: Number(row.o_hseqs![h]), txn: Number(row.o_htxns![h]), duplicate: true };
+      r = { seq: Number(row.o_hseqs[h]), txn: Number(row.o_htxns[h]), duplicate: true };
       h += 1;
     } else {
       const was = latest.get(key)!;

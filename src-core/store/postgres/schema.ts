@@ -207,14 +207,18 @@ export async function migrate(db: Db, schemaName: string, progress?: MigrationPr
 }
 
 /**
- * `heads` keeps free room in each page (fillfactor), so updating a key's head can put the new row
+ * `heads` keeps half of each page free (fillfactor 50), so updating a key's head can put the new row
  * version in the same page without a new index entry (a HOT update): a write then costs about
- * half the server time it did when heads pages were full (docs/bench.md, "PostgreSQL writes"). A
- * storage setting, not part of the schema's version: no reader or writer depends on it, so it is
- * set on open, under the migration lock (new pages get it; full pages gain room as their rows
- * move; it takes a lock that lets readers and writers go on), and an older server is not refused.
+ * half the server time it did when heads pages were full (docs/bench.md, "PostgreSQL writes").
+ * Half, because a transaction of many events often updates every head of a page (keys first
+ * written together share pages), and the versions it replaces cannot be pruned before it commits:
+ * at 70 about two updates in five of such a transaction left the page (a new `heads_pkey` entry
+ * and a lock record each; docs/bench.md, sixth pass). A storage setting, not part of the schema's
+ * version: no reader or writer depends on it, so it is set on open, under the migration lock (new
+ * pages get it; full pages gain room as their rows move; it takes a lock that lets readers and
+ * writers go on), and an older server is not refused (opening, it sets its own value back).
  */
-const HEADS_FILLFACTOR = 70;
+const HEADS_FILLFACTOR = 50;
 
 async function setHeadsFillfactor(c: pg.PoolClient, t: Tables): Promise<void> {
   const want = `fillfactor=${HEADS_FILLFACTOR}`;
