@@ -180,13 +180,19 @@ interface FnRow {
 
 function answerSql(db: Db, kind: FnKind): string {
   const args = '$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12';
-  return `SELECT concat_ws(' ', coalesce((r).o_txn::text, ''), (r).o_base, (r).o_dups,
+  // Every field coalesced: concat_ws leaves a NULL out, which would shift the fields after it.
+  return `SELECT concat_ws(' ', coalesce((r).o_txn::text, ''), coalesce((r).o_base::text, ''), coalesce((r).o_dups, ''),
                    coalesce(array_to_string((r).o_hseqs, ','), ''), coalesce(array_to_string((r).o_htxns, ','), ''))
             FROM (SELECT ${fnName(db, kind)}(${args}) AS r OFFSET 0) s`;
 }
 
-function rowOf(text: string): FnRow {
-  const [txn, base, dups, hseqs, htxns] = text.split(' ') as [string, string, string, string, string];
+/** The answer's fields (`answerSql`), checked for their shape: `events` o_dups flags, a base. */
+function rowOf(text: string, events: number): FnRow {
+  const fields = text.split(' ');
+  const [txn, base, dups, hseqs, htxns] = fields as [string, string, string, string, string];
+  if (fields.length !== 5 || dups.length !== events || !/^\d+$/.test(base)) {
+    throw new Error(`the append function answered ${JSON.stringify(text.slice(0, 200))} for ${events} events`);
+  }
   return {
     o_txn: txn === '' ? null : Number(txn),
     o_base: Number(base),
@@ -285,7 +291,7 @@ export async function callAppendFn(
     } finally {
       stream?.uncork();
     }
-    row = rowOf((await pending).rows[0]![0]);
+    row = rowOf((await pending).rows[0]![0], n);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     const message = err instanceof Error ? err.message : '';
