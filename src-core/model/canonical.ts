@@ -12,7 +12,7 @@
  */
 import { badRequest } from './errors';
 import { type JsonPathSegment, formatJsonPath } from './json-path';
-import { writeDeep } from './json-write';
+import { quoteJsonString, writeDeep } from './json-write';
 import { LIMITS } from './limits';
 import type { JsonValue } from './types';
 
@@ -36,10 +36,10 @@ export function tryCanonicalJson(value: unknown): string | undefined {
 function fast(value: unknown, levels: number): string | undefined {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quoteJsonString(value);
     case 'number':
-      // NaN and ±Infinity fail both comparisons.
-      return value <= SAFE && value >= -SAFE ? JSON.stringify(value) : undefined;
+      // NaN and ±Infinity fail both comparisons. A finite number's JSON is its String (-0: "0").
+      return value <= SAFE && value >= -SAFE ? String(value) : undefined;
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
@@ -69,7 +69,7 @@ function fast(value: unknown, levels: number): string | undefined {
         const k = keys[i]!;
         const t = fast(obj[k], levels - 1);
         if (t === undefined) return undefined;
-        out += (i > 0 ? ',' : '') + JSON.stringify(k) + ':' + t;
+        out += (i > 0 ? ',' : '') + quoteJsonString(k) + ':' + t;
       }
       return out + '}';
     }
