@@ -32,6 +32,25 @@ export function tryCanonicalJson(value: unknown): string | undefined {
   return fast(value, LIMITS.jsonDepthMax);
 }
 
+/** `"name":` of recently written member names (data repeats its names from event to event). */
+const memberPrefixes = new Map<string, string>();
+/** Names the cache holds at most (it is emptied when full: client data may hold any names). */
+const MEMBER_PREFIXES_MAX = 512;
+/** Longer names are not cached. */
+const MEMBER_PREFIX_NAME_MAX = 64;
+
+/** A member name as canonical JSON writes it before the value: `"name":`. */
+function memberPrefix(name: string): string {
+  let m = memberPrefixes.get(name);
+  if (m !== undefined) return m;
+  m = quoteJsonString(name) + ':';
+  if (name.length <= MEMBER_PREFIX_NAME_MAX) {
+    if (memberPrefixes.size >= MEMBER_PREFIXES_MAX) memberPrefixes.clear();
+    memberPrefixes.set(name, m);
+  }
+  return m;
+}
+
 /** `levels`: how many more levels of arrays and objects may open here. */
 function fast(value: unknown, levels: number): string | undefined {
   switch (typeof value) {
@@ -69,7 +88,8 @@ function fast(value: unknown, levels: number): string | undefined {
         const k = keys[i]!;
         const t = fast(obj[k], levels - 1);
         if (t === undefined) return undefined;
-        out += (i > 0 ? ',' : '') + quoteJsonString(k) + ':' + t;
+        const m = memberPrefix(k);
+        out += i > 0 ? ',' + m + t : m + t;
       }
       return out + '}';
     }
