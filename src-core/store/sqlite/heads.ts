@@ -95,7 +95,8 @@ export interface TopicHeads {
    * (a cache made for a topic that was not empty, or that dropped heads past `limit`). Every one of
    * these keys is in `heads` with its newest tail event as its head (every tail event is valid),
    * so the tail can be applied to the heads rows from memory (write.ts `applyTail`) whenever the
-   * topic's heads_seq is at least `tailFrom`.
+   * topic's heads_seq is at least `tailFrom`. A write batch drops the entries another object has
+   * applied since (heads_seq past `tailFrom`), so the list is never longer than the tail.
    */
   tailKeys: string[] | null;
   tailSeqs: number[];
@@ -173,6 +174,12 @@ export class HeadCache {
   /** For tests: heads held over all topics (as counted after the last commits). */
   get size(): number {
     return this.total;
+  }
+
+  /** For tests: the tail events a topic's cache lists (`tailKeys`), or null when it does not know them. */
+  tailKnown(name: string): number | null | undefined {
+    const c = this.topics.get(name);
+    return c === undefined ? undefined : c.tailKeys === null ? null : c.tailKeys.length;
   }
 
   /** For tests: the number of heads held for a topic, and whether it is complete. */

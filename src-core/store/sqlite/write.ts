@@ -92,11 +92,21 @@ export class WriteBatch {
         heads_seq: 0,
       };
     }
+    const cache = this.heads.validFor(name, row.id, row.max_seq);
+    if (cache.tailKeys !== null && cache.tailFrom < row.heads_seq) {
+      // Another object applied (part of) the tail this cache lists: drop what it applied, so the
+      // list stays as long as the tail (the file's state, true whether or not this batch commits).
+      let i = 0;
+      while (i < cache.tailSeqs.length && cache.tailSeqs[i]! <= row.heads_seq) i++;
+      cache.tailKeys = cache.tailKeys.slice(i);
+      cache.tailSeqs = cache.tailSeqs.slice(i);
+      cache.tailFrom = row.heads_seq;
+    }
     s = {
       row: { ...row },
       dirty: false,
       emitted: this.listening(name) ? [] : null,
-      cache: this.heads.validFor(name, row.id, row.max_seq),
+      cache,
       touched: false,
     };
     this.topics.set(name, s);
@@ -166,8 +176,7 @@ export class WriteBatch {
   }
 
   /**
-   * Upserts the heads rows of the tail events `keys`/`seqs` (every tail event above heads_seq,
-   * perhaps some below it: those rows already hold the same head) from the cache: per key its
+   * Upserts the heads rows of the tail events `keys`/`seqs` (every tail event above heads_seq) from the cache: per key its
    * newest tail event, which is its cached head. The same rows as statements.ts `applyTail`
    * writes, without reading the events back and grouping them, in key order (the upserts walk the
    * heads B-tree forwards), ROWS_PER_INSERT to a statement. Returns false, having written
