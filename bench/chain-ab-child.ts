@@ -7,7 +7,9 @@
  * loop and the measurement are this file's, the same for both sides.
  *
  *   ordered: 1,000 one-event transactions per call (the ordered writer's shape as it coalesces into
- *            /v1/batch); batched: 10 transactions of 1,000 events per call.
+ *            /v1/batch); batched: 10 transactions of 1,000 events per call; engine: one transaction of
+ *            1,000 events per call over 100,000 spread keys (the engine section's 1,000 events/txn shape:
+ *            the tail is applied by every ninth call).
  *
  * Arguments (after the script): MODE CALLS WARM.
  */
@@ -17,7 +19,7 @@ import { join } from 'node:path';
 import type { BatchTxn } from '../src-core/model/types';
 import type { EventStore } from '../src-core/store/types';
 
-export type ChildMode = 'ordered' | 'batched';
+export type ChildMode = 'ordered' | 'batched' | 'engine';
 
 export interface ChildResult {
   cpuUs: number;
@@ -29,12 +31,14 @@ export interface ChildResult {
 
 /** Transactions per call and events per transaction of a mode. */
 export function shapeOf(mode: ChildMode): { txnsPerCall: number; perTxn: number } {
+  if (mode === 'engine') return { txnsPerCall: 1, perTxn: 1000 };
   return mode === 'batched' ? { txnsPerCall: 10, perTxn: 1000 } : { txnsPerCall: 1000, perTxn: 1 };
 }
 
 export async function runChild(open: (file: string) => EventStore): Promise<void> {
   const [modeArg, callsArg, warmArg] = process.argv.slice(2);
-  if (modeArg !== 'ordered' && modeArg !== 'batched') throw new Error(`chain-ab child: unknown mode ${modeArg}`);
+  if (modeArg !== 'ordered' && modeArg !== 'batched' && modeArg !== 'engine')
+    throw new Error(`chain-ab child: unknown mode ${modeArg}`);
   const calls = Number(callsArg);
   const warm = Number(warmArg);
   const { txnsPerCall, perTxn } = shapeOf(modeArg);
@@ -46,7 +50,9 @@ export async function runChild(open: (file: string) => EventStore): Promise<void
       topic: 't',
       events: Array.from({ length: perTxn }, () => {
         k++;
-        return { key: `k${k % 200000}`, data: { id: k, px: '100.25', qty: k % 97, side: 'buy', tags: ['a', 'b'] } };
+        // The engine's keys are spread over 100,000 (7919 is prime: consecutive events hit spread keys).
+        const key = modeArg === 'engine' ? `k${(k * 7919) % 100000}` : `k${k % 200000}`;
+        return { key, data: { id: k, px: '100.25', qty: k % 97, side: 'buy', tags: ['a', 'b'] } };
       }),
     }));
   try {

@@ -15,7 +15,8 @@
  *   repetition is printed to show it.
  *
  * Modes: `ordered` (1,000 one-event transactions per `appendBatch`: the ordered writer's shape as
- * it coalesces into /v1/batch), `batched` (10 transactions of 1,000 events per call), both through
+ * it coalesces into /v1/batch), `batched` (10 transactions of 1,000 events per call), `engine` (one
+ * transaction of 1,000 events per call over 100,000 spread keys: the engine section's shape), all through
  * bench/chain-ab-child.ts bundled with each tree's SQLite store; `http` (cpu only): the server's CPU
  * per event under the ordered writer, each sample a fresh `bench/http-server.ts` of that tree fed
  * with this tree's OrderedWriter.
@@ -25,7 +26,8 @@
  *   npx tsx bench/chain-ab.ts grind batched /work/wt/prevmain
  *
  * Environment: PAIRS (cpu, default 10, rounded up to even), CALLS (measured calls per sample; cpu default 100 ordered /
- * 12 batched; grind default 10 ordered / 2 batched), WARM (warm-up calls; cpu default 5 ordered / 2 batched, grind 20 / 4),
+ * 12 batched / 90 engine; grind default 10 ordered / 2 batched / 9 engine), WARM (warm-up calls; cpu default 5 ordered /
+ * 2 batched / 9 engine, grind 20 / 4 / 36),
  * REPS (grind repetitions per tree, default 2), GRIND_OUT (a directory to keep callgrind's files in,
  * for `callgrind_annotate`), HTTP_EVENTS (default 100,000).
  */
@@ -38,24 +40,33 @@ import { NODE_FLAGS, abWorkspace, balanced, bootstrap, bundleEntry, callgrind, f
 import type { ChildResult } from './chain-ab-child';
 import { listening, median, tradeEvent } from './util';
 
-type Mode = 'ordered' | 'batched' | 'http';
+type Mode = 'ordered' | 'batched' | 'engine' | 'http';
 const [measureArg, modeArg, treeA, treeB = '.'] = process.argv.slice(2);
 if (
   (measureArg !== 'cpu' && measureArg !== 'grind') ||
-  (modeArg !== 'ordered' && modeArg !== 'batched' && modeArg !== 'http') ||
+  (modeArg !== 'ordered' && modeArg !== 'batched' && modeArg !== 'engine' && modeArg !== 'http') ||
   treeA === undefined ||
   (measureArg === 'grind' && modeArg === 'http')
 ) {
-  throw new Error('usage: tsx bench/chain-ab.ts cpu|grind ordered|batched|http TREE_A [TREE_B] (http: cpu only)');
+  throw new Error(
+    'usage: tsx bench/chain-ab.ts cpu|grind ordered|batched|engine|http TREE_A [TREE_B] (http: cpu only)',
+  );
 }
 const mode: Mode = modeArg;
 const grind = measureArg === 'grind';
 const num = (name: string, dflt: number): number => Number(process.env[name] ?? dflt);
 const PAIRS = 2 * Math.ceil(num('PAIRS', 10) / 2); // even: as many pairs run A first as B first
-const CALLS = num('CALLS', grind ? (mode === 'batched' ? 2 : 10) : mode === 'batched' ? 12 : 100);
+/** Per mode: [grind, cpu] defaults. `engine` measures whole cycles of the tail (applied every ninth call). */
+const DEFAULTS: Record<Mode, { calls: [number, number]; warm: [number, number] }> = {
+  ordered: { calls: [10, 100], warm: [20, 5] },
+  batched: { calls: [2, 12], warm: [4, 2] },
+  engine: { calls: [9, 90], warm: [36, 9] },
+  http: { calls: [10, 100], warm: [20, 5] },
+};
+const CALLS = num('CALLS', DEFAULTS[mode].calls[grind ? 0 : 1]);
 // Under callgrind the warm-up is longer: V8's optimising compiler must be done before the first
 // measured call, or its work lands between CALLS and 2×CALLS and is counted as the events'.
-const WARM = num('WARM', grind ? (mode === 'batched' ? 4 : 20) : mode === 'batched' ? 2 : 5);
+const WARM = num('WARM', DEFAULTS[mode].warm[grind ? 0 : 1]);
 const REPS = num('REPS', 2);
 const HTTP_EVENTS = num('HTTP_EVENTS', 100_000);
 const HTTP_KEYS = 20_000;

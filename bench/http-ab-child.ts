@@ -26,7 +26,8 @@ export interface HttpChildResult {
 }
 
 const TXNS_PER_BODY = 10_000;
-const KEYS = 20_000;
+/** Keys the events spread over (HTTP_AB_KEYS; `npx tsx bench/run.ts http` spreads over 100,000). */
+const KEYS = Number(process.env.HTTP_AB_KEYS ?? 20_000);
 
 /**
  * A store that only prepares (the tree's `prepareBatch`) and answers as if every transaction were

@@ -19,7 +19,8 @@
  * With STORE=prepare the store is a stand-in that only runs the tree's `prepareBatch` and answers
  * numbers (no SQLite): the server's own JavaScript, where a small change is not lost in the write.
  *
- * Environment: PAIRS (cpu, default 10, rounded up to even), CALLS (cpu default 10, grind 3),
+ * Environment: PAIRS (cpu, default 10, rounded up to even), HTTP_AB_KEYS (keys the events spread
+ * over, default 20,000; the `http` bench section's writer uses 100,000), CALLS (cpu default 10, grind 3),
  * WARM (cpu default 3, grind 6), REPS (grind, default 1), GRIND_OUT (keep callgrind's files),
  * NODE_EXTRA (extra node flags for both trees' children, e.g. `--max-semi-space-size=64`),
  * NODE_EXTRA_B (extra node flags for tree B's children only).

@@ -12,7 +12,7 @@
  */
 import { badRequest } from './errors';
 import { type JsonPathSegment, formatJsonPath } from './json-path';
-import { writeDeep } from './json-write';
+import { quoteJsonString, writeDeep } from './json-write';
 import { LIMITS } from './limits';
 import type { JsonValue } from './types';
 
@@ -32,14 +32,33 @@ export function tryCanonicalJson(value: unknown): string | undefined {
   return fast(value, LIMITS.jsonDepthMax);
 }
 
+/** `"name":` of recently written member names (data repeats its names from event to event). */
+const memberPrefixes = new Map<string, string>();
+/** Names the cache holds at most (it is emptied when full: client data may hold any names). */
+const MEMBER_PREFIXES_MAX = 512;
+/** Longer names are not cached. */
+const MEMBER_PREFIX_NAME_MAX = 64;
+
+/** A member name as canonical JSON writes it before the value: `"name":`. */
+function memberPrefix(name: string): string {
+  let m = memberPrefixes.get(name);
+  if (m !== undefined) return m;
+  m = quoteJsonString(name) + ':';
+  if (name.length <= MEMBER_PREFIX_NAME_MAX) {
+    if (memberPrefixes.size >= MEMBER_PREFIXES_MAX) memberPrefixes.clear();
+    memberPrefixes.set(name, m);
+  }
+  return m;
+}
+
 /** `levels`: how many more levels of arrays and objects may open here. */
 function fast(value: unknown, levels: number): string | undefined {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quoteJsonString(value);
     case 'number':
-      // NaN and ±Infinity fail both comparisons.
-      return value <= SAFE && value >= -SAFE ? JSON.stringify(value) : undefined;
+      // NaN and ±Infinity fail both comparisons. A finite number's JSON is its String (-0: "0").
+      return value <= SAFE && value >= -SAFE ? String(value) : undefined;
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
@@ -69,7 +88,8 @@ function fast(value: unknown, levels: number): string | undefined {
         const k = keys[i]!;
         const t = fast(obj[k], levels - 1);
         if (t === undefined) return undefined;
-        out += (i > 0 ? ',' : '') + JSON.stringify(k) + ':' + t;
+        const m = memberPrefix(k);
+        out += i > 0 ? ',' + m + t : m + t;
       }
       return out + '}';
     }

@@ -15,6 +15,28 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson({ a: undefined })).toThrow(/data\.a/);
     expect(() => canonicalJson(new Date())).toThrow(/plain objects/);
   });
+  it('writes member names as JSON.stringify does, cached or not', () => {
+    const names = Array.from(
+      { length: 700 },
+      (_, i) => [`n${i}`, `q"${i}`, `b\\${i}`, `c\u0001${i}`, `s\ud800${i}`, `${'x'.repeat(70)}${i}`, `é${i}`][i % 7]!,
+    );
+    const obj = Object.fromEntries(names.map((n, i) => [n, i % 3 === 0 ? `v${i}` : i]));
+    const expected = `{${[...names]
+      .sort()
+      .map((n) => `${JSON.stringify(n)}:${JSON.stringify(obj[n])}`)
+      .join(',')}}`;
+    // Twice: the second time the short names come from the cache of written names.
+    expect(canonicalJson(obj)).toBe(expected);
+    expect(canonicalJson(obj)).toBe(expected);
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: 'binary', maxLength: 8 }), fc.integer()), (d) => {
+        const keys = Object.keys(d).sort();
+        const ref = `{${keys.map((k) => `${JSON.stringify(k)}:${d[k]}`).join(',')}}`;
+        expect(canonicalJson(d)).toBe(ref);
+        expect(canonicalJson(d)).toBe(ref);
+      }),
+    );
+  });
   it('round-trips through JSON.parse to an equal canonical form', () => {
     fc.assert(
       fc.property(jsonWithinLimits(), (v) => {

@@ -212,6 +212,55 @@ describe('SQLite heads tail', () => {
     }
   });
 
+  it('applies a tail from memory as the log says, also after another store object applied it', async () => {
+    const file = join(dir(), 'known.db');
+    // 12 events a round: the tail is applied from the cache every second commit or so.
+    const a = openSqliteStore(file, { headsTailBound: 20 });
+    const oracle = openOracle();
+    /** Per key, its newest event up to heads_seq, as a heads row holds it (no invalidation here). */
+    const expected = (): { key: string; valid: number; raw: null }[] => {
+      const { heads_seq } = tailOf(a, 't');
+      const rows = a.database
+        .prepare<[number], { key: string; seq: number; live: number }>(
+          'SELECT key, seq, data IS NOT NULL AS live FROM events WHERE marker = 0 AND seq <= ? ORDER BY seq',
+        )
+        .all(heads_seq);
+      const m = new Map<string, number>();
+      for (const r of rows) m.set(r.key, r.live ? r.seq : -r.seq);
+      return [...m].sort(([x], [y]) => (x < y ? -1 : 1)).map(([key, valid]) => ({ key, valid, raw: null }));
+    };
+    const heads = (): unknown[] => a.database.prepare('SELECT key, valid, raw FROM heads ORDER BY key').all();
+    let othersApplied = 0;
+    try {
+      for (let r = 0; r < 14; r++) {
+        const events = round(r);
+        await a.append('t', { events });
+        await oracle.append('t', { events });
+        const before = tailOf(a, 't');
+        let appliedByOther = false;
+        if (r % 3 === 0 && before.heads_seq < before.max_seq) {
+          // Another object applies a's tail (its close): a's cache stays valid (max_seq is
+          // unchanged) and still lists those events until its next write drops them.
+          const b = openSqliteStore(file, { headsTailBound: NEVER });
+          await b.close();
+          expect(tailOf(a, 't').heads_seq).toBe(before.max_seq);
+          appliedByOther = true;
+          othersApplied++;
+        }
+        expect(heads(), `round ${r}`).toEqual(expected());
+        // The cache lists exactly the tail's events (no markers here), whoever applied the rest.
+        if (!appliedByOther) expect(a.heads.tailKnown('t'), `round ${r}`).toBe(before.max_seq - before.heads_seq);
+      }
+      expect(othersApplied).toBeGreaterThan(1);
+      expect(tailOf(a, 't').heads_seq).toBeGreaterThan(0);
+      await expectSameState(a, oracle, 't');
+      expect((await a.verify('t')).ok).toBe(true);
+    } finally {
+      await a.close();
+      await oracle.close();
+    }
+  });
+
   it('keeps the keys counter exact through tails applied and not, against the memory store', async () => {
     for (const bound of [0, 1, 5, NEVER]) {
       const s = openSqliteStore(join(dir(), `keys-${bound}.db`), { headsTailBound: bound });

@@ -89,6 +89,18 @@ export interface TopicHeads {
   heads: Map<string, Head>;
   /** Its size as last counted in the cache's total. */
   counted: number;
+  /**
+   * The keys of every tail event (schema.ts) with seq above `tailFrom`, in seq order, each with its
+   * seq in `tailSeqs` (a key may appear more than once); null when this object does not know them
+   * (a cache made for a topic that was not empty, or that dropped heads past `limit`). Every one of
+   * these keys is in `heads` with its newest tail event as its head (every tail event is valid),
+   * so the tail can be applied to the heads rows from memory (write.ts `applyTail`) whenever the
+   * topic's heads_seq is at least `tailFrom`. A write batch drops the entries another object has
+   * applied since (heads_seq past `tailFrom`), so the list is never longer than the tail.
+   */
+  tailKeys: string[] | null;
+  tailSeqs: number[];
+  tailFrom: number;
 }
 
 export class HeadCache {
@@ -111,7 +123,16 @@ export class HeadCache {
     const c = this.topics.get(name);
     if (c && c.topicId === topicId && c.maxSeq === maxSeq) return c;
     if (c) this.total -= c.counted;
-    const fresh: TopicHeads = { topicId, maxSeq, complete: maxSeq === 0, heads: new Map(), counted: 0 };
+    const fresh: TopicHeads = {
+      topicId,
+      maxSeq,
+      complete: maxSeq === 0,
+      heads: new Map(),
+      counted: 0,
+      tailKeys: maxSeq === 0 ? [] : null,
+      tailSeqs: [],
+      tailFrom: 0,
+    };
     this.topics.set(name, fresh);
     return fresh;
   }
@@ -127,6 +148,9 @@ export class HeadCache {
         c.heads.delete(key);
       }
       c.complete = false;
+      // A tail key may be among those deleted (a Map keeps a key where it was first set).
+      c.tailKeys = null;
+      c.tailSeqs = [];
     }
     c.maxSeq = maxSeq;
     this.total += c.heads.size - c.counted;
@@ -150,6 +174,12 @@ export class HeadCache {
   /** For tests: heads held over all topics (as counted after the last commits). */
   get size(): number {
     return this.total;
+  }
+
+  /** For tests: the tail events a topic's cache lists (`tailKeys`), or null when it does not know them. */
+  tailKnown(name: string): number | null | undefined {
+    const c = this.topics.get(name);
+    return c === undefined ? undefined : c.tailKeys === null ? null : c.tailKeys.length;
   }
 
   /** For tests: the number of heads held for a topic, and whether it is complete. */

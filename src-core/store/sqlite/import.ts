@@ -14,7 +14,7 @@ import { hasErrorCode, markerNotInvalidatable, noSuchTxn, conflict, toBatchError
 import type { BatchError, JsonValue } from '../../model/types';
 import { type CheckedTxn, checkImportTxn } from '../import-check';
 import { type ImportClaims, isDefaultContentType } from '../import-run';
-import { type Head, hashPrefix } from './heads';
+import { hashPrefix } from './heads';
 import { applyInvalidation } from './invalidate';
 import type { Statements } from './statements';
 import type { WriteBatch } from './write';
@@ -76,10 +76,8 @@ function writeTxn(batch: WriteBatch, st: Statements, topic: string, t: CheckedTx
     const ct = isDefaultContentType(e.contentType) ? null : e.contentType;
     st.insertEvent.run(row.id, e.seq, t.txn, e.key, e.tomb ? null : e.data, ct, e.hash, t.timeMs);
     const live = e.tomb ? 0 : 1;
-    const h: Head = { seq: e.seq, hash52, live };
     // The event joins the topic's tail (write.ts), like an appended one.
-    s.cache.heads.set(e.key, h);
-    s.touched = true;
+    batch.joinTail(s, e.key, { seq: e.seq, hash52, live });
     keysDelta += live - head.live;
     s.emitted?.push({
       topic,

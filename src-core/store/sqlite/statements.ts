@@ -225,6 +225,7 @@ const TXN_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 /** An applied tail event is its key's valid and raw head: `valid` its signed seq, `raw` NULL (schema.ts). */
 const HEAD_INSERT_COLS = '(topic_id, key, valid, raw)';
 const HEAD_UPSERT = 'ON CONFLICT (topic_id, key) DO UPDATE SET valid = excluded.valid, raw = NULL';
+const HEAD_ROW = '(?, ?, ?, NULL)';
 
 /**
  * The part of a better-sqlite3 prepared statement the backend uses. Named here because the type
@@ -273,6 +274,17 @@ export function prepareStatements(db: Database.Database) {
         'SELECT topic_id, key, max(seq) AS seq, data IS NULL AS tomb FROM events' +
         ' WHERE topic_id = @topic AND seq > @headsSeq AND marker = 0 GROUP BY key) WHERE true' +
         ` ORDER BY key ${HEAD_UPSERT}`,
+    ),
+    /**
+     * A key's newest tail event as its valid and raw head (`[topicId, key, signed seq]`): the
+     * write path's apply of a tail it knows from memory (write.ts `applyTail`), one key per row.
+     */
+    upsertHeadRow: prepare<[number, string, number]>(
+      `INSERT INTO heads ${HEAD_INSERT_COLS} VALUES ${HEAD_ROW} ${HEAD_UPSERT}`,
+    ),
+    /** ROWS_PER_INSERT of those in one statement (distinct keys, in key order). */
+    upsertHeadRows: prepare<RowArgs>(
+      `INSERT OR FAIL INTO heads ${HEAD_INSERT_COLS} VALUES ${rows(HEAD_ROW)} ${HEAD_UPSERT}`,
     ),
     /** Topics whose tail is not empty (`close()` applies them). */
     topicsWithTail: prepare<[], { id: number; name: string; heads_seq: number; max_seq: number }>(

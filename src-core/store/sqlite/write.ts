@@ -19,7 +19,16 @@ import type { AppendResponse, AppendResultItem, StoredEvent } from '../../model/
 import { ChainBuilder, GENESIS } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs, storedEventOf } from '../prepare';
 import { isoTime } from './rows';
-import { type Head, type HeadCache, NO_HEAD, type TopicHeads, hashPrefix, liveOfSigned, seqOfSigned } from './heads';
+import {
+  type Head,
+  type HeadCache,
+  NO_HEAD,
+  type TopicHeads,
+  hashPrefix,
+  liveOfSigned,
+  seqOfSigned,
+  signedSeq,
+} from './heads';
 import { ROWS_PER_INSERT, type RowArgs, type Statements, type TopicRow } from './statements';
 
 export interface TopicState {
@@ -52,6 +61,8 @@ export class WriteBatch {
   /** Parameters of the events and `txns` rows not inserted yet (see writeEventRows, writeTxnRows). */
   private readonly eventRows = new PendingRows(8);
   private readonly txnRows = new PendingRows(9);
+  /** Parameters of heads rows (writeKnownTail; always sent before it returns). */
+  private readonly headRows = new PendingRows(3);
 
   constructor(
     private readonly st: Statements,
@@ -81,11 +92,21 @@ export class WriteBatch {
         heads_seq: 0,
       };
     }
+    const cache = this.heads.validFor(name, row.id, row.max_seq);
+    if (cache.tailKeys !== null && cache.tailFrom < row.heads_seq) {
+      // Another object applied (part of) the tail this cache lists: drop what it applied, so the
+      // list stays as long as the tail (the file's state, true whether or not this batch commits).
+      let i = 0;
+      while (i < cache.tailSeqs.length && cache.tailSeqs[i]! <= row.heads_seq) i++;
+      cache.tailKeys = cache.tailKeys.slice(i);
+      cache.tailSeqs = cache.tailSeqs.slice(i);
+      cache.tailFrom = row.heads_seq;
+    }
     s = {
       row: { ...row },
       dirty: false,
       emitted: this.listening(name) ? [] : null,
-      cache: this.heads.validFor(name, row.id, row.max_seq),
+      cache,
       touched: false,
     };
     this.topics.set(name, s);
@@ -115,19 +136,91 @@ export class WriteBatch {
   }
 
   /**
-   * Applies the topic's tail to its heads rows (statements.ts `applyTail`: per key its newest tail
-   * event, in key order) and sets heads_seq = max_seq. Runs in flush() once the tail is longer
-   * than the bound, and before anything reads the heads rows directly or changes validity
-   * (invalidation). The rows of this batch are inserted first: the statement reads them.
+   * An appended (or imported) event joins the topic's tail: `h` is now its key's valid head. No
+   * heads row is written for it here (applyTail); the cache records the key as a tail key when it
+   * knows the tail (heads.ts `tailKeys`).
+   */
+  joinTail(s: TopicState, key: string, h: Head): void {
+    const c = s.cache;
+    c.heads.set(key, h);
+    if (c.tailKeys !== null) {
+      c.tailKeys.push(key);
+      c.tailSeqs.push(h.seq);
+    }
+    s.touched = true;
+  }
+
+  /**
+   * Applies the topic's tail to its heads rows (per key its newest tail event, in key order) and
+   * sets heads_seq = max_seq. Runs in flush() once the tail is longer than the bound, and before
+   * anything reads the heads rows directly or changes validity (invalidation). When the cache
+   * knows the tail's keys (heads.ts `tailKeys`: this object wrote every tail event) their heads
+   * come from memory (`writeKnownTail`); otherwise statements.ts `applyTail` reads the tail back,
+   * after this batch's rows are inserted. Either way the cache then knows the (empty) tail.
    */
   applyTail(s: TopicState): void {
     const row = s.row;
     if (row.heads_seq >= row.max_seq) return;
     this.writeEventRows();
     this.writeTxnRows();
-    this.st.applyTail.run({ topic: row.id, headsSeq: row.heads_seq });
+    const c = s.cache;
+    if (c.tailKeys === null || c.tailFrom > row.heads_seq || !this.writeKnownTail(s, c.tailKeys, c.tailSeqs)) {
+      this.st.applyTail.run({ topic: row.id, headsSeq: row.heads_seq });
+    }
+    c.tailKeys = [];
+    c.tailSeqs = [];
+    c.tailFrom = row.max_seq;
+    s.touched = true;
     row.heads_seq = row.max_seq;
     s.dirty = true;
+  }
+
+  /**
+   * Upserts the heads rows of the tail events `keys`/`seqs` (every tail event above heads_seq) from the cache: per key its
+   * newest tail event, which is its cached head. The same rows as statements.ts `applyTail`
+   * writes, without reading the events back and grouping them, in key order (the upserts walk the
+   * heads B-tree forwards), ROWS_PER_INSERT to a statement. Returns false, having written
+   * nothing, if a key is missing from the cache (then the caller applies the tail in SQL).
+   */
+  private writeKnownTail(s: TopicState, keys: string[], seqs: number[]): boolean {
+    const heads = s.cache.heads;
+    const n = keys.length;
+    const newest: string[] = [];
+    let sorted = true;
+    for (let i = 0; i < n; i++) {
+      const key = keys[i]!;
+      const h = heads.get(key);
+      if (h === undefined) return false;
+      if (h.seq !== seqs[i]) continue; // a newer tail event of the key comes later
+      if (sorted && newest.length > 0 && newest[newest.length - 1]! > key) sorted = false;
+      newest.push(key);
+    }
+    if (!sorted) newest.sort(); // distinct strings: the default order is `<`'s (UTF-16 units), cheaper than a comparator
+    const topicId = s.row.id;
+    const hr = this.headRows;
+    const args = hr.args;
+    const m = newest.length;
+    const whole = m - (m % ROWS_PER_INSERT);
+    let f = 0;
+    for (let j = 0; j < whole; j++) {
+      const key = newest[j]!;
+      const h = heads.get(key)!;
+      args[f] = topicId;
+      args[f + 1] = key;
+      args[f + 2] = signedSeq(h.seq, h.live);
+      f += 3;
+      if (f === args.length) {
+        this.st.upsertHeadRows.run(...args);
+        f = 0;
+      }
+    }
+    const one = this.st.upsertHeadRow;
+    for (let j = whole; j < m; j++) {
+      const key = newest[j]!;
+      const h = heads.get(key)!;
+      one.run(topicId, key, signedSeq(h.seq, h.live));
+    }
+    return true;
   }
 
   /** Commit time of the next transaction of a topic: now, but never before its previous commit. */
@@ -148,7 +241,6 @@ export class WriteBatch {
     const time = isoTime(now);
     // The chain (store/chain.ts), its layout built as events are stored.
     const chain = new ChainBuilder(row.head ?? GENESIS, { txn, time, by: t.by, meta: t.meta });
-    const cached = s.cache.heads;
     let seq = row.max_seq;
     const firstSeq = seq + 1;
     let keysDelta = 0;
@@ -182,10 +274,7 @@ export class WriteBatch {
       er.filled = n + 8;
       if (n + 8 === ea.length) this.writeEventRows();
       const live = e.tomb ? 0 : 1;
-      // The event joins the tail: no heads row is written for it here (applyTail).
-      const h: Head = { seq, hash52, live };
-      cached.set(e.key, h);
-      s.touched = true;
+      this.joinTail(s, e.key, { seq, hash52, live });
       keysDelta += live - head.live;
       results[i] = { seq, txn, duplicate: false };
       chain.event(seq, e.key, e.hash, e.digest, e.contentType);
