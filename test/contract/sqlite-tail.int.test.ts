@@ -4,7 +4,9 @@
  * view, as of a past txn, by prefix and through paging cursors is the same with a tail as without
  * one and as the memory store's; a read-only store folds a tail it cannot apply; invalidating a
  * tail transaction, de-duplicating against a head that only the tail holds and the `keys` counter
- * stay right; `close()` and a long tail before a surface page apply it; verify checks heads_seq.
+ * stay right; `close()` and a long tail before a surface page apply it (a page folds when the
+ * write lock is taken and fails on any other failure to apply; `close()` closes all the same);
+ * verify checks heads_seq.
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,6 +118,63 @@ describe('SQLite heads tail', () => {
     } finally {
       await writer.close();
       await plain.close();
+    }
+  });
+
+  it('folds when the write lock is taken, but fails a surface page loudly when applying the tail fails otherwise; close() still closes', async () => {
+    const file = join(dir(), 'fail.db');
+    const plain = openSqliteStore(join(dir(), 'plain.db'), { headsTailBound: 0 });
+    const long = Array.from({ length: HEADS_TAIL_FOLD + 10 }, (_, i) => ({ key: `m${i % 700}`, data: i }));
+    await plain.append('t', { events: long });
+    const s = openSqliteStore(file, { headsTailBound: NEVER });
+    try {
+      await s.append('t', { events: long });
+      const before = tailOf(s, 't');
+      expect(before.max_seq - before.heads_seq).toBeGreaterThan(HEADS_TAIL_FOLD);
+      // Another connection holds the write lock: the page folds the tail and the tail stays.
+      const other = new Database(file);
+      try {
+        other.prepare('BEGIN IMMEDIATE').run();
+        const page = async (st: EventStore): Promise<unknown[]> =>
+          (await st.surface('t', { limit: 1000 })).rows.map(({ key, seq, txn, hash, data }) => ({
+            key,
+            seq,
+            txn,
+            hash,
+            data,
+          }));
+        expect(await page(s)).toEqual(await page(plain));
+        expect(tailOf(s, 't')).toEqual(before);
+        other.prepare('ROLLBACK').run();
+        // A failure that is not "not now" (here a trigger refusing heads rows): the page says so.
+        other.exec("CREATE TRIGGER no_heads BEFORE INSERT ON heads BEGIN SELECT RAISE(ABORT, 'no'); END");
+      } finally {
+        other.close();
+      }
+      await expect(s.surface('t')).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: 'storage error: a storage constraint failed',
+      });
+      expect(tailOf(s, 't')).toEqual(before);
+    } finally {
+      await s.close(); // its apply fails the same way, and the file is closed all the same
+      await plain.close();
+    }
+    const db = new Database(file);
+    try {
+      expect(db.prepare('SELECT heads_seq, max_seq FROM topics').get()).toEqual({
+        heads_seq: 0,
+        max_seq: HEADS_TAIL_FOLD + 10,
+      });
+      db.exec('DROP TRIGGER no_heads');
+    } finally {
+      db.close();
+    }
+    const again = openSqliteStore(file, { readonly: true });
+    try {
+      expect((await again.surface('t', { limit: 1000 })).rows).toHaveLength(700);
+    } finally {
+      await again.close();
     }
   });
 

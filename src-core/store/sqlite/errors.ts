@@ -37,6 +37,15 @@ function primary(code: string): string {
   return second === -1 ? code : code.slice(0, second);
 }
 
+/**
+ * Whether a failure to apply a topic's tail (index.ts `applyTails`) only means "not now": the
+ * write lock is taken (SQLITE_BUSY, SQLITE_LOCKED) or the file cannot be written (SQLITE_READONLY).
+ */
+export function leavesTail(err: unknown): boolean {
+  const code = sqliteCode(err);
+  return code !== undefined && /^SQLITE_(BUSY|LOCKED|READONLY)/.test(code);
+}
+
 export function mapSqliteError(err: unknown): unknown {
   if (hasErrorCode(err)) return err;
   const code = sqliteCode(err);

@@ -2,10 +2,11 @@
  * SQLite driver failures in our words (src-core/store/sqlite/errors.ts): each keeps its code
  * (busy -> UNAVAILABLE, read-only -> FORBIDDEN, anything else -> INTERNAL) and its message says
  * what happened without the driver's text or `SQLITE_…` code; the driver error stays the cause.
+ * `leavesTail` tells the failures that only put off applying a heads tail (busy, read-only).
  */
 import { describe, expect, it } from 'vitest';
 import { TidemarkError } from '../../model/errors';
-import { mapSqliteError } from './errors';
+import { leavesTail, mapSqliteError } from './errors';
 
 function driverError(code: string): Error & { code: string } {
   return Object.assign(new Error(`${code}: something at /home/alice/store.db went wrong`), { code });
@@ -35,5 +36,26 @@ describe('mapSqliteError', () => {
     expect(mapSqliteError(mine)).toBe(mine);
     const other = new RangeError('y');
     expect(mapSqliteError(other)).toBe(other);
+  });
+});
+
+describe('leavesTail', () => {
+  it.each([
+    ['SQLITE_BUSY', true],
+    ['SQLITE_BUSY_SNAPSHOT', true],
+    ['SQLITE_LOCKED', true],
+    ['SQLITE_READONLY_DBMOVED', true],
+    ['SQLITE_CORRUPT', false],
+    ['SQLITE_FULL', false],
+    ['SQLITE_IOERR_WRITE', false],
+    ['SQLITE_CONSTRAINT_TRIGGER', false],
+  ])('%s -> %s', (code, leaves) => {
+    expect(leavesTail(driverError(code))).toBe(leaves);
+  });
+
+  it('is false for anything that is not a driver error', () => {
+    expect(leavesTail(new Error('SQLITE_BUSY in a message only'))).toBe(false);
+    expect(leavesTail(new TidemarkError('UNAVAILABLE', 'busy'))).toBe(false);
+    expect(leavesTail(undefined)).toBe(false);
   });
 });

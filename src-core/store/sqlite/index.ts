@@ -40,7 +40,7 @@ import { CommitListeners } from '../listeners';
 import { OpenTails, feedTail, subscribeFeed } from '../tail';
 import type { TextReads } from '../text-reads';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
-import { mapSqliteError } from './errors';
+import { leavesTail, mapSqliteError } from './errors';
 import { HEADS_TAIL_BOUND, HEADS_TAIL_FOLD, HeadCache } from './heads';
 import { applyInvalidation } from './invalidate';
 import { type SqliteOpenOptions, openDatabase } from './open';
@@ -300,11 +300,13 @@ export class SqliteEventStore implements EventStore, TextReads {
 
   /**
    * Applies the tails (schema.ts) of the topics with one longer than `over` events (of `topic`
-   * only, when given) to their heads rows, in one IMMEDIATE transaction. Best effort: the log is
-   * the truth and every reader folds a tail; if the write lock is not free at once (another
-   * process writes) or the store is read-only, the tail is left for a later commit.
+   * only, when given) to their heads rows, in one IMMEDIATE transaction. The log is the truth and
+   * every reader folds a tail, so a tail that cannot be applied now is left for a later commit
+   * when the write lock is not free at once (another process writes: SQLITE_BUSY/LOCKED) or the
+   * file cannot be written (SQLITE_READONLY). Any other failure (a damaged file, a full disk, an
+   * I/O error) is thrown, mapped (errors.ts), unless `quiet` (close(), which must close).
    */
-  private applyTails(over: number, topic?: string): void {
+  private applyTails(over: number, topic?: string, quiet = false): void {
     if (this.readonly) return;
     const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
     try {
@@ -317,8 +319,9 @@ export class SqliteEventStore implements EventStore, TextReads {
           this.st.setHeadsSeq.run(t.max_seq, t.id);
         }
       });
-    } catch {
+    } catch (err) {
       // Left as it is: the tail is still bounded and folded by every reader.
+      if (!quiet && !leavesTail(err)) throw mapSqliteError(err);
     } finally {
       this.db.pragma(`busy_timeout = ${timeout}`);
     }
@@ -338,7 +341,7 @@ export class SqliteEventStore implements EventStore, TextReads {
       this.listeners.clear();
       this.heads.clear();
       try {
-        this.applyTails(0);
+        this.applyTails(0, undefined, true);
       } finally {
         this.db.close();
       }
