@@ -186,6 +186,77 @@ describe('PostgreSQL one-round-trip append', () => {
     expect((await store.topicInfo('t')).events).toBe(seq);
   });
 
+  it('a single event reads without the lock: a duplicate answers at once, a write behind another writer redoes its read', async () => {
+    // The `one` kind first reads the topic and the key's head without locking, then takes the
+    // topic row by its guarded counters' UPDATE; a writer that commits between the two makes the
+    // guard match nothing, and the call redoes everything under the lock. Called through
+    // callAppendFn on connections of its own (no store retries: had the guard let the stale
+    // numbers through, the event's primary key would fail here instead of being retried away).
+    const schema = uniqueName('tm_append_fn_race');
+    cleanups.push(() => dropSchema(schema));
+    const store = await openPostgresStore({ url: PG_URL, schema });
+    cleanups.push(() => store.close());
+    await store.append('t', { events: [{ key: 'k', data: 1 }] });
+    const db = createDb(PG_URL, schema, { poolSize: 2 });
+    cleanups.push(() => db.pool.end());
+    const holder = await db.pool.connect();
+    cleanups.push(async () => holder.release());
+    const other = await db.pool.connect();
+    cleanups.push(async () => other.release());
+    const state: { usable: boolean | null } = { usable: null };
+    expect(await ensureAppendFn(db, state, holder)).toBe(true);
+    expect(await ensureAppendFn(db, state, other)).toBe(true);
+    const otherPid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    for (const [key, data] of [
+      ['k', 2],
+      ['new', 'a'],
+    ] as const) {
+      const before = (await store.topicInfo('t')).maxTxn;
+      await holder.query('BEGIN');
+      // Holds the topic row until COMMIT.
+      expect(await callAppendFn(db, holder, prepareTxn('t', { events: [{ key, data }] }))).toEqual({
+        txn: before + 1,
+        results: [{ seq: before + 1, txn: before + 1, duplicate: false }],
+      });
+      // A duplicate of the committed head answers from its snapshot, without waiting for the row.
+      expect(await callAppendFn(db, other, prepareTxn('t', { events: [{ key: 'k', data: 1 }] }))).toEqual(
+        key === 'k'
+          ? { txn: null, results: [{ seq: 1, txn: 1, duplicate: true }] }
+          : { txn: null, results: [{ seq: before, txn: before, duplicate: true }] },
+      );
+      // A new event of the same key reads the topic as it was, then waits for the row.
+      const pending = callAppendFn(db, other, prepareTxn('t', { events: [{ key, data: `${data}-after` }] }));
+      for (;;) {
+        const waiting = await adminQuery(`SELECT 1 FROM pg_locks WHERE pid = ${otherPid} AND NOT granted`);
+        if (waiting.rows.length > 0) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await holder.query('COMMIT');
+      expect(await pending).toEqual({
+        txn: before + 2,
+        results: [{ seq: before + 2, txn: before + 2, duplicate: false }],
+      });
+      // The head written under the lock is the newest event: a repeat of it is a duplicate.
+      expect(await store.append('t', { events: [{ key, data: `${data}-after` }] })).toEqual({
+        txn: null,
+        results: [{ seq: before + 2, txn: before + 2, duplicate: true }],
+      });
+      if (key === 'k') {
+        // k's head back to data 1: the next round's duplicate is of this event.
+        expect(await store.append('t', { events: [{ key: 'k', data: 1 }] })).toMatchObject({ txn: before + 3 });
+      }
+    }
+    const info = await store.topicInfo('t');
+    expect(info.maxSeq).toBe(6);
+    expect(info.keys).toBe(2);
+    const surface = await store.surface('t', {});
+    expect(surface.rows.map((r) => [r.key, r.seq])).toEqual([
+      ['k', 4],
+      ['new', 6],
+    ]);
+    await expectChainHolds(store, 't');
+  });
+
   it('never commits earlier than the topic last did, and writes that time as readers see it', async () => {
     const schema = uniqueName('tm_append_fn_time');
     cleanups.push(() => dropSchema(schema));
