@@ -38,14 +38,14 @@ export function fnName(db: Db, kind: FnKind): string {
  * on hostile inputs.
  */
 function chainSql(): {
-  txn: (tp: string) => string;
+  txn: string;
   event: (seq: string, tail: string) => string;
   eventOf: (seq: string, key: string, hash: string, digest: string, ct: string) => string;
 } {
   const ascii = (x: string): string => `(length(${x})::text || ':' || ${x} || ',')`;
   const str = (x: string): string => `(octet_length(${x})::text || ':' || ${x} || ',')`;
   return {
-    txn: (tp) => `coalesce(${tp}.head, '${GENESIS}') || ${ascii('v_txn::text')} || ${ascii('v_time')} || p_txn_tail`,
+    txn: `coalesce(tp.head, '${GENESIS}') || ${ascii('v_txn::text')} || ${ascii('v_time')} || p_txn_tail`,
     event: (seq, tail) => `${ascii(`${seq}::text`)} || ${tail}`,
     // A plain event's whole part (chain.ts `eventPart`: type 'event', no target, no reason), its
     // hash and digest 64 hex digits each; a null content type is the default one. One format()
@@ -90,7 +90,7 @@ export const TOMB = 8;
  */
 export function createSql(db: Db, kind: FnKind): string {
   const t = db.t;
-  const txnPart = chainSql().txn('tp');
+  const txnPart = chainSql().txn;
   // The set-based kind takes its data, hashes and digests as one text each (setOfEventsSql); the
   // `one` kind every per-event parameter as a scalar (the names stay those of the lists).
   const one = kind === 'one';
@@ -105,7 +105,6 @@ export function createSql(db: Db, kind: FnKind): string {
       v integer; tp record; h record; v_time text; v_txn bigint; v_n bigint := 0;
       v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean; v_seq bigint;
     BEGIN
-      ${one ? optimisticOneSql(t) : ''}
       SELECT id, max_seq, max_txn, last_time, head, (SELECT max(version) FROM ${t.version}) AS v
         INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
       IF NOT FOUND THEN
@@ -114,7 +113,19 @@ export function createSql(db: Db, kind: FnKind): string {
         INSERT INTO ${t.topics} (topic) VALUES (p_topic) ON CONFLICT (topic) DO NOTHING;
         SELECT id, max_seq, max_txn, last_time, head, v AS v INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
       END IF;
-      ${checksSql('tp')}
+      IF tp.v > p_version THEN RAISE EXCEPTION USING ERRCODE = '${TOO_NEW}', MESSAGE = tp.v::text; END IF;
+      IF p_expect IS NOT NULL AND p_expect <> tp.max_seq THEN
+        RAISE EXCEPTION USING ERRCODE = '${CONFLICT}', MESSAGE = tp.max_seq::text;
+      END IF;
+      -- The database clock to the millisecond (truncated), never earlier than the topic's last
+      -- time; times of this one fixed format compare as text.
+      v_time := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
+      IF tp.last_time IS NOT NULL THEN
+        IF tp.last_time !~ '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' THEN
+          RAISE EXCEPTION USING ERRCODE = '${FALLBACK}', MESSAGE = 'topic time';
+        END IF;
+        IF tp.last_time COLLATE "C" > v_time COLLATE "C" THEN v_time := tp.last_time; END IF;
+      END IF;
       v_txn := tp.max_txn + 1;
       o_base := tp.max_seq;
       ${kind === 'set' ? setOfEventsSql(t) : fewEventsSql(t, one)}
@@ -129,92 +140,6 @@ export function createSql(db: Db, kind: FnKind): string {
       o_txn := v_txn;
     END
     $fn$`;
-}
-
-/**
- * What every kind checks once it has read the topic row `r` (a record with the schema version
- * `v`), in this order: the schema version, expectMaxSeq, then the commit time `v_time`: the
- * database clock to the millisecond (truncated), never earlier than the topic's last time; times
- * of this one fixed format compare as text.
- */
-function checksSql(r: string): string {
-  return `IF ${r}.v > p_version THEN RAISE EXCEPTION USING ERRCODE = '${TOO_NEW}', MESSAGE = ${r}.v::text; END IF;
-      IF p_expect IS NOT NULL AND p_expect <> ${r}.max_seq THEN
-        RAISE EXCEPTION USING ERRCODE = '${CONFLICT}', MESSAGE = ${r}.max_seq::text;
-      END IF;
-      v_time := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
-      IF ${r}.last_time IS NOT NULL THEN
-        IF ${r}.last_time !~ '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' THEN
-          RAISE EXCEPTION USING ERRCODE = '${FALLBACK}', MESSAGE = 'topic time';
-        END IF;
-        IF ${r}.last_time COLLATE "C" > v_time COLLATE "C" THEN v_time := ${r}.last_time; END IF;
-      END IF;`;
-}
-
-/**
- * The `one` kind's first try, without `SELECT ... FOR UPDATE`: one statement reads the topic row,
- * the schema version and the key's stored head (one snapshot); a duplicate answers from that
- * snapshot and writes nothing (its answer is the newest valid event as of a moment inside the
- * call, as under the lock); otherwise one statement of data-modifying CTEs takes the topic row's
- * lock by the counters' own UPDATE, guarded by `max_txn` being what the snapshot read, and only
- * once it has the row writes the event, the head (a plain insert, or an update at the `ctid` the
- * read found: no speculative insertion, no second tuple lock) and the txn row. Every writer of a
- * topic's events, heads or counters holds its row lock and raises its `max_txn` (append,
- * invalidate, import), so an unchanged `max_txn` under the lock means nothing the snapshot read
- * has changed: numbers, dedup, head, time and chain computed from it hold. When another writer
- * committed in between, the guard matches no row, nothing is written, and the call goes on as
- * the other kinds do, under `SELECT ... FOR UPDATE` with a fresh snapshot. A missing topic takes
- * that path too (it creates the row). Two WAL records fewer than that path for a new key (the
- * topic row's lock, the heads insertion's confirmation), two for a known one (both tuple locks),
- * and two statements instead of four.
- */
-function optimisticOneSql(t: Tables): string {
-  const tq = 'tq';
-  const txnPart = chainSql().txn(tq);
-  const event = chainSql().event('v_seq', 'p_tails');
-  return `DECLARE tq record;
-      BEGIN
-        SELECT r.id, r.max_seq, r.max_txn, r.last_time, r.head, (SELECT max(version) FROM ${t.version}) AS v,
-               k.ctid AS hc, k.valid_seq, k.valid_txn, k.valid_hash, k.valid_tomb
-          INTO tq FROM ${t.topics} r LEFT JOIN ${t.heads} k ON k.topic_id = r.id AND k.key = p_keys
-         WHERE r.topic = p_topic;
-        IF FOUND THEN
-          ${checksSql(tq)}
-          o_base := tq.max_seq;
-          IF tq.valid_seq IS NOT NULL AND tq.valid_hash = p_hashes THEN
-            o_dups := 't'; o_hseqs := ARRAY[tq.valid_seq]; o_htxns := ARRAY[tq.valid_txn];
-            RETURN;
-          END IF;
-          v_txn := tq.max_txn + 1;
-          v_seq := tq.max_seq + 1;
-          v_tb := p_flags & ${TOMB} <> 0;
-          v_kd := CASE WHEN v_tb THEN 0 ELSE 1 END - CASE WHEN tq.valid_seq IS NOT NULL AND NOT tq.valid_tomb THEN 1 ELSE 0 END;
-          v_chain := encode(sha256(convert_to(${txnPart} || ${event}, 'UTF8')), 'hex');
-          WITH u AS (
-            UPDATE ${t.topics} SET max_seq = v_seq, max_txn = v_txn, keys = keys + v_kd, last_time = v_time, head = v_chain
-             WHERE id = tq.id AND max_txn = tq.max_txn
-            RETURNING id
-          ), e AS (
-            INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-            SELECT u.id, v_seq, v_txn, p_keys, 'event', p_data, v_tb, p_cts, p_hashes, v_time FROM u
-          ), hi AS (
-            INSERT INTO ${t.heads} (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
-            SELECT u.id, p_keys, v_seq, v_txn, v_tb, v_seq, v_txn, p_hashes, v_tb FROM u WHERE tq.hc IS NULL
-          ), hu AS (
-            UPDATE ${t.heads} x SET raw_seq = v_seq, raw_txn = v_txn, raw_tomb = v_tb,
-                   valid_seq = v_seq, valid_txn = v_txn, valid_hash = p_hashes, valid_tomb = v_tb
-              FROM u WHERE x.ctid = tq.hc
-          )
-          INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
-          SELECT u.id, v_txn, v_seq, v_seq, 1, v_time, false, p_meta, p_by, v_chain FROM u;
-          IF FOUND THEN
-            o_dups := 'f';
-            o_txn := v_txn;
-            RETURN;
-          END IF;
-          v_kd := 0;
-        END IF;
-      END;`;
 }
 
 /**
