@@ -11,6 +11,8 @@
  * `node --cpu-prof`:
  *
  *   TREES=/work/wt/pg1-base,. ROUNDS=9 BLOCK=400 npx tsx bench/pg-single-ab.ts
+ *   KEYS=200 TREES=... (events cycle over KEYS keys, default 20,000: a small KEYS updates heads
+ *   that exist, the default inserts new ones)
  *   TREES=. ROUNDS=5 RAW=0 node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/pg-single-ab.ts
  */
 import { readFileSync } from 'node:fs';
@@ -29,7 +31,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const BLOCK = Number(process.env.BLOCK ?? 400);
 const WARM = Number(process.env.WARM ?? 2000);
 const WITH_RAW = process.env.RAW !== '0';
-const KEYS = 20_000;
+const KEYS = Number(process.env.KEYS ?? 20_000);
 
 interface Store {
   append(topic: string, req: { events: EventInput[] }): Promise<unknown>;

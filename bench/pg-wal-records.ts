@@ -1,0 +1,86 @@
+/**
+ * WAL records per single-event append (docs/bench.md, "PostgreSQL writes", sixth pass, second
+ * round): for each tree named in TREES (comma-separated tree roots, default this tree), N
+ * single-event `store.append`s to one topic of a store in a throwaway database (created here with
+ * the `pg_walinspect` extension, dropped at the end), after WARM appends of the same kind; then
+ * the WAL records between the first and the last append, per resource manager and record type,
+ * divided by N. The WAL is the cluster's: another process's writes during the run show up too
+ * (the `xids` column counts the transactions seen, which should be N). KEYS as in pg-single-ab.ts.
+ *
+ *   TREES=/work/wt/pgone-base,. KEYS=200 npx tsx bench/pg-wal-records.ts
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import type { EventInput } from '../src-core/model/types';
+import { tradeEvent } from './util';
+
+const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TREES = (process.env.TREES ?? '.').split(',').map((t) => resolve(t));
+const N = Number(process.env.N ?? 200);
+const WARM = Number(process.env.WARM ?? 400);
+const KEYS = Number(process.env.KEYS ?? 20_000);
+
+interface Store {
+  append(topic: string, req: { events: EventInput[] }): Promise<unknown>;
+  close(): Promise<void>;
+}
+type Open = (o: { url: string; schema: string }) => Promise<Store>;
+
+async function main(): Promise<void> {
+  const dbName = `tm_walrec_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const u = new URL(PG_URL);
+  u.pathname = `/${dbName}`;
+  const url = u.toString();
+  const c = new pg.Client({ connectionString: url });
+  try {
+    await c.connect();
+    await c.query('CREATE EXTENSION pg_walinspect');
+    for (let i = 0; i < TREES.length; i++) {
+      const mod = (await import(pathToFileURL(`${TREES[i]}/src-core/store/postgres/index.ts`).href)) as {
+        openPostgresStore: Open;
+      };
+      const store = await mod.openPostgresStore({ url, schema: `tm_walrec_${i}` });
+      const ev = (j: number): EventInput[] => [tradeEvent(j, KEYS)];
+      for (let j = 0; j < WARM; j++) await store.append('t', { events: ev(j) });
+      await new Promise((r) => setTimeout(r, 50));
+      const lsn = async (): Promise<string> =>
+        (await c.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]!.l;
+      const start = await lsn();
+      for (let j = WARM; j < WARM + N; j++) await store.append('t', { events: ev(j) });
+      const end = await lsn();
+      await store.close();
+      const r = await c.query<{ rm: string; rt: string; n: string; bytes: string; xids: string }>(
+        `SELECT resource_manager AS rm, record_type AS rt, count(*) AS n, sum(record_length) AS bytes,
+                count(DISTINCT xid::text) AS xids
+           FROM pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn) GROUP BY 1, 2 ORDER BY 1, 2`,
+        [start, end],
+      );
+      let total = 0;
+      let bytes = 0;
+      console.log(`${TREES[i]}: ${N} appends after ${WARM}, keys ${KEYS}`);
+      for (const x of r.rows) {
+        total += Number(x.n);
+        bytes += Number(x.bytes);
+        console.log(
+          `  ${`${x.rm}/${x.rt}`.padEnd(28)} ${(Number(x.n) / N).toFixed(2).padStart(6)} per append  ${(Number(x.bytes) / N).toFixed(0).padStart(5)} B  xids ${x.xids}`,
+        );
+      }
+      console.log(
+        `  ${'all'.padEnd(28)} ${(total / N).toFixed(2).padStart(6)} per append  ${(bytes / N).toFixed(0).padStart(5)} B`,
+      );
+    }
+  } finally {
+    await c.end().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
