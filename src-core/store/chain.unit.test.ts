@@ -8,6 +8,7 @@ import {
   NULL_DIGEST,
   chainEventPart,
   chainOf,
+  chainOfOneEvent,
   chainTxnPart,
   markerChainEvent,
 } from './chain';
@@ -77,5 +78,58 @@ describe('the chain layout (docs/integrity.md)', () => {
     expect(chainOf(GENESIS, { ...txn, by: 'ab' }, [{ ...event, key: 'c' }])).not.toBe(
       chainOf(GENESIS, { ...txn, by: 'a' }, [{ ...event, key: 'bc' }]),
     );
+  });
+
+  it('of a one-event transaction (chainOfOneEvent, written as bytes) is that of its text, every field and fallback', () => {
+    // The text as the layout defines it, hashed as a string: independent of how chainOfOneEvent writes it.
+    const reference = (prev: string, t: ChainTxn, seq: number, key: string, ct: string): string =>
+      hashCanonical(
+        chainTxnPart(prev, t) +
+          chainEventPart({ ...event, seq, key, contentType: ct, hash: event.hash, digest: NULL_DIGEST }),
+      );
+    const prevs = [GENESIS, 'a'.repeat(64), 'ä'.repeat(64), 'b'.repeat(63), `${'c'.repeat(63)}é`];
+    const txns = [
+      0,
+      1,
+      9,
+      10,
+      99,
+      100,
+      999_999_999,
+      1_000_000_000,
+      2 ** 31,
+      999_999_999_999_999,
+      Number.MAX_SAFE_INTEGER,
+    ];
+    const times = ['2026-01-02T03:04:05.678Z', '+275760-09-13T00:00:00.000Z', '2026-01-02T03:04:05.679Z', 'tïme'];
+    const bys = [null, 'a', 'ann', 'x'.repeat(9), 'y'.repeat(10), 'z'.repeat(200), 'zoë', '😀'];
+    const metas = [null, '{"a":1}', '{"note":"é"}'];
+    const keys = ['k', 'T-0000042', 'k'.repeat(99), 'k'.repeat(100), 'q'.repeat(1024), 'ä/😀', 'key\u0000x', '\u007f'];
+    const cts = ['application/json', 'text/plain', 'c'.repeat(200), 'täxt/plain'];
+    let checked = 0;
+    let prev = GENESIS;
+    for (let i = 0; i < 400; i++) {
+      // Every list walked at a different stride; now and then the previous chain as `prev`.
+      const p = i % 7 === 0 ? prev : prevs[i % prevs.length]!;
+      const t: ChainTxn = {
+        txn: txns[i % txns.length]!,
+        time: times[Math.floor(i / 3) % times.length]!,
+        by: bys[i % bys.length]!,
+        meta: metas[Math.floor(i / 2) % metas.length]!,
+      };
+      const seq = txns[(i * 5 + 3) % txns.length]!;
+      const key = keys[(i * 3) % keys.length]!;
+      const ct = cts[Math.floor(i / 5) % cts.length]!;
+      const got = chainOfOneEvent(p, t.txn, t.time, t.by, t.meta, seq, key, event.hash, NULL_DIGEST, ct);
+      expect(got).toBe(reference(p, t, seq, key, ct));
+      prev = got;
+      checked++;
+    }
+    expect(checked).toBe(400);
+    // The fixed vector above, through the one-event path.
+    const { txn: n, time, by, meta } = txn;
+    expect(
+      chainOfOneEvent(GENESIS, n, time, by, meta, event.seq, event.key, event.hash, event.digest, event.contentType),
+    ).toBe('60e305255d0bf0ec01d058cfa0047d6c1bcd0b7666321dac26b2a92457dea5cb');
   });
 });

@@ -7,7 +7,7 @@
 import * as crypto from 'node:crypto';
 import { canonicalJson } from '../model/canonical';
 
-type OneShotHash = (algorithm: string, data: string, encoding: 'hex') => string;
+type OneShotHash = (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string;
 const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
 
 /** SHA-256 through a Hash object: the reference the one-shot path is tested against. */
@@ -18,6 +18,12 @@ export function hashCanonicalReference(canonical: string): string {
 /** Lowercase hex SHA-256 of the UTF-8 text of a canonical JSON string. */
 export const hashCanonical: (canonical: string) => string =
   typeof oneShot === 'function' ? (text) => oneShot('sha256', text, 'hex') : hashCanonicalReference;
+
+/** Lowercase hex SHA-256 of bytes (store/chain.ts hashes a layout it wrote as bytes). */
+export const hashBytes: (bytes: Uint8Array) => string =
+  typeof oneShot === 'function'
+    ? (bytes) => oneShot('sha256', bytes, 'hex')
+    : (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
 
 export function hashData(data: unknown): string {
   return hashCanonical(canonicalJson(data));

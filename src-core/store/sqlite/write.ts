@@ -16,7 +16,7 @@
  */
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import type { AppendResponse, AppendResultItem, StoredEvent } from '../../model/types';
-import { ChainBuilder, GENESIS } from '../chain';
+import { ChainBuilder, GENESIS, chainOfOneEvent } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs, storedEventOf } from '../prepare';
 import { isoTime } from './rows';
 import {
@@ -239,8 +239,10 @@ export class WriteBatch {
     const txn = row.max_txn + 1;
     const now = WriteBatch.commitTime(s);
     const time = isoTime(now);
-    // The chain (store/chain.ts), its layout built as events are stored.
-    const chain = new ChainBuilder(row.head ?? GENESIS, { txn, time, by: t.by, meta: t.meta });
+    // The chain (store/chain.ts), its layout built as events are stored; a one-event transaction's
+    // is computed at the end in one go (chainOfOneEvent).
+    const chain =
+      t.events.length === 1 ? null : new ChainBuilder(row.head ?? GENESIS, { txn, time, by: t.by, meta: t.meta });
     let seq = row.max_seq;
     const firstSeq = seq + 1;
     let keysDelta = 0;
@@ -277,11 +279,16 @@ export class WriteBatch {
       this.joinTail(s, e.key, { seq, hash52, live });
       keysDelta += live - head.live;
       results[i] = { seq, txn, duplicate: false };
-      chain.event(seq, e.key, e.hash, e.digest, e.contentType);
+      chain?.event(seq, e.key, e.hash, e.digest, e.contentType);
       s.emitted?.push(storedEventOf(t.topic, seq, txn, e, time));
     }
     if (seq < firstSeq) return { txn: null, results };
-    const head = chain.digest();
+    let head: string;
+    if (chain !== null) head = chain.digest();
+    else {
+      const e = t.events[0]!;
+      head = chainOfOneEvent(row.head ?? GENESIS, txn, time, t.by, t.meta, seq, e.key, e.hash, e.digest, e.contentType);
+    }
     const tr = this.txnRows;
     const ta = tr.args;
     const n = tr.filled;
