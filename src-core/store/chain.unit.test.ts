@@ -1,4 +1,7 @@
-/** The hash chain's byte layout (docs/integrity.md): the exact text, a pinned value, and that every covered field changes the chain. */
+/**
+ * The hash chain's byte layout (docs/integrity.md): the exact text, a pinned value, that every
+ * covered field changes the chain, and that chain-one.ts's byte writer gives the chain of the text.
+ */
 import { describe, expect, it } from 'vitest';
 import { hashCanonical } from './hash';
 import {
@@ -8,10 +11,10 @@ import {
   NULL_DIGEST,
   chainEventPart,
   chainOf,
-  chainOfOneEvent,
   chainTxnPart,
   markerChainEvent,
 } from './chain';
+import { chainOfOneEvent } from './chain-one';
 
 const txn: ChainTxn = { txn: 7, time: '2026-01-02T03:04:05.678Z', by: 'ann', meta: '{"a":1}' };
 const event: ChainEvent = {

@@ -16,7 +16,8 @@
  */
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
 import type { AppendResponse, AppendResultItem, StoredEvent } from '../../model/types';
-import { ChainBuilder, GENESIS, chainOfOneEvent } from '../chain';
+import { ChainBuilder, GENESIS } from '../chain';
+import { chainOfOneEvent } from '../chain-one';
 import { type PreparedTxn, checkExpectMaxSeq, commitTimeMs, storedEventOf } from '../prepare';
 import { isoTime } from './rows';
 import {
