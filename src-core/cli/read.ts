@@ -20,7 +20,6 @@ import {
 } from './options';
 import { type Column, RowPrinter, dataCell } from './output';
 import { currentEnd, follow } from './follow';
-import { LIMITS } from '../model/limits';
 import { eventPagesOf } from '../services/pages';
 import type { EventStore } from '../store/types';
 import {
@@ -28,8 +27,11 @@ import {
   type Page,
   addOrderedCursorOptions,
   checkOrderedCursor,
+  orderedQuery,
   orderedStart,
+  pageBounds,
   printPageStream,
+  rowPages,
 } from './paging';
 
 interface ReadOpts extends StoreOptionValues, OrderedPagingOptions {
@@ -54,20 +56,16 @@ export const EVENT_COLUMNS: Column<StoredEvent>[] = [
 ];
 
 /**
- * The pages `read` prints: of at most 10,000 events, no more than `wanted` in all, through
- * `eventPagesOf` (over HTTP the page after is asked for while one is printed, one page ahead).
+ * The pages `read` prints: of at most 10,000 events, no more than `wanted` in all (paging.ts
+ * `pageBounds`), from `--after`/`--before` on, through `eventPagesOf` (over HTTP the page after
+ * is asked for while one is printed, one page ahead).
  */
-async function* pagesOf(store: EventStore, opts: ReadOpts, wanted: number): AsyncGenerator<Page<StoredEvent, number>> {
-  const query: ReadEventsOptions = { order: opts.order, limit: Math.min(wanted, LIMITS.pageMax) };
+function pagesOf(store: EventStore, opts: ReadOpts, wanted: number): AsyncGenerator<Page<StoredEvent, number>> {
+  const { limit, max } = pageBounds(wanted);
+  const query: ReadEventsOptions = orderedQuery(opts, limit);
   if (opts.key !== undefined) query.key = opts.key;
   if (opts.txn !== undefined) query.txn = opts.txn;
-  const start = orderedStart(opts).cursor;
-  if (start !== undefined) {
-    if (opts.order === 'desc') query.before = start;
-    else query.after = start;
-  }
-  const max = Number.isFinite(wanted) ? wanted : undefined;
-  for await (const page of eventPagesOf(store, opts.topic, query, max)) yield { rows: page.events, next: page.next };
+  return rowPages(eventPagesOf(store, opts.topic, query, max), (p) => ({ rows: p.events, next: p.next }));
 }
 
 export function registerRead(program: Command): void {
