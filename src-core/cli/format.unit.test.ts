@@ -8,6 +8,7 @@ import { parseEventLine } from '../model/event-text';
 import { type Column, TableWriter, truncate } from './output';
 import { type PageKind, readPages } from '../wire/pages';
 import { type Page, type PagingOptions, drainPages, pageBounds, rowsWanted } from './paging';
+import { openStoreFromOptions } from '../store/open';
 
 /** Pages of numbered rows, the cursor given back as `after`. */
 const NUMBERS: PageKind<{ after?: number; limit?: number }, Page<number, number>, number> = {
@@ -37,7 +38,6 @@ function pageThrough(
   };
   return drainPages(wanted, readPages(NUMBERS, source, first, max), onPage);
 }
-import { openStoreFromOptions } from '../store/open';
 
 interface Row {
   id: number;

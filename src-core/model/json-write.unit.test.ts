@@ -1,3 +1,7 @@
+/**
+ * json-write.ts `quoteJsonString` against `JSON.stringify`: the same text for every string (the
+ * escapes, lone surrogates, the length past which it hands over), and canonical JSON built on it.
+ */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { canonicalJson } from './canonical';

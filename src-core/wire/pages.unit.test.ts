@@ -1,3 +1,8 @@
+/**
+ * The one read-ahead of paged reads (pages.ts): the `Tidemark-Next` value of every cursor and its
+ * parse (malformed, too long or lying headers ignored, the body the authority), one page asked
+ * ahead at most, `max` never passed, and a stopped reader cancelling the page asked ahead.
+ */
 import { describe, expect, it } from 'vitest';
 import { INVALIDATE_KEY, LIMITS } from '../model/limits';
 import type { EventPage, ReadEventsOptions, SurfaceOptions, SurfacePage } from '../model/types';
