@@ -30,7 +30,7 @@ import {
   seqOfSigned,
   signedSeq,
 } from './heads';
-import { ROWS_PER_INSERT, type RowArgs, type Statements, type TopicRow } from './statements';
+import { ROWS_PER_INSERT, type RowArgs, type Statements, type Stmt, type TopicRow } from './statements';
 
 export interface TopicState {
   row: TopicRow;
@@ -52,8 +52,20 @@ class PendingRows {
   readonly args: RowArgs;
   /** Values filled so far (rows × width). */
   filled = 0;
-  constructor(width: number) {
+  constructor(private readonly width: number) {
     this.args = Array.from({ length: ROWS_PER_INSERT * width }, () => null);
+  }
+
+  /**
+   * Sends the rows filled so far and empties the buffer: a full one as one statement of
+   * ROWS_PER_INSERT rows (`many`: one call for many rows is cheaper than a call per row), fewer
+   * rows one statement each (`one`).
+   */
+  send(many: Stmt<RowArgs, unknown>, one: Stmt<RowArgs, unknown>): void {
+    const { args, filled, width } = this;
+    if (filled === args.length) many.run(...args);
+    else for (let i = 0; i < filled; i += width) one.run(...args.slice(i, i + width));
+    this.filled = 0;
   }
 }
 
@@ -200,27 +212,16 @@ export class WriteBatch {
     const topicId = s.row.id;
     const hr = this.headRows;
     const args = hr.args;
-    const m = newest.length;
-    const whole = m - (m % ROWS_PER_INSERT);
-    let f = 0;
-    for (let j = 0; j < whole; j++) {
-      const key = newest[j]!;
+    for (const key of newest) {
       const h = heads.get(key)!;
+      const f = hr.filled;
       args[f] = topicId;
       args[f + 1] = key;
       args[f + 2] = signedSeq(h.seq, h.live);
-      f += 3;
-      if (f === args.length) {
-        this.st.upsertHeadRows.run(...args);
-        f = 0;
-      }
+      hr.filled = f + 3;
+      if (hr.filled === args.length) hr.send(this.st.upsertHeadRows, this.st.upsertHeadRow);
     }
-    const one = this.st.upsertHeadRow;
-    for (let j = whole; j < m; j++) {
-      const key = newest[j]!;
-      const h = heads.get(key)!;
-      one.run(topicId, key, signedSeq(h.seq, h.live));
-    }
+    hr.send(this.st.upsertHeadRows, this.st.upsertHeadRow);
     return true;
   }
 
@@ -319,24 +320,7 @@ export class WriteBatch {
    * reads events of this batch otherwise calls it first.
    */
   writeEventRows(): void {
-    const { args: r, filled } = this.eventRows;
-    if (filled === r.length) this.st.insertEvents.run(...r);
-    else {
-      const one = this.st.insertEvent;
-      for (let i = 0; i < filled; i += 8) {
-        one.run(
-          r[i] as number,
-          r[i + 1] as number,
-          r[i + 2] as number,
-          r[i + 3] as string,
-          r[i + 4] as string | null,
-          r[i + 5] as string | null,
-          r[i + 6] as string,
-          r[i + 7] as number,
-        );
-      }
-    }
-    this.eventRows.filled = 0;
+    this.eventRows.send(this.st.insertEvents, this.st.insertEvent);
   }
 
   /**
@@ -345,25 +329,7 @@ export class WriteBatch {
    * in flush(); code that reads `txns` rows of this batch before that calls it first.
    */
   writeTxnRows(): void {
-    const { args: r, filled } = this.txnRows;
-    if (filled === r.length) this.st.insertTxns.run(...r);
-    else {
-      const one = this.st.insertTxn;
-      for (let i = 0; i < filled; i += 9) {
-        one.run(
-          r[i] as number,
-          r[i + 1] as number,
-          r[i + 2] as number,
-          r[i + 3] as number,
-          r[i + 4] as number,
-          r[i + 5] as number,
-          r[i + 6] as string | null,
-          r[i + 7] as string | null,
-          r[i + 8] as string,
-        );
-      }
-    }
-    this.txnRows.filled = 0;
+    this.txnRows.send(this.st.insertTxns, this.st.insertTxn);
   }
 
   /**
