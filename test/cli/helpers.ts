@@ -111,24 +111,32 @@ export function useServedStore(args: string[]): { readonly url: string } {
   };
 }
 
+/**
+ * Every row of a listing paged by a number cursor, from the start: its own loop, so the tests'
+ * oracle does not depend on the page readers under test (services/pages.ts).
+ */
+async function allRows<T>(page: (after: number) => Promise<{ rows: T[]; next: number | null }>): Promise<T[]> {
+  const rows: T[] = [];
+  for (let after = 0; ;) {
+    const p = await page(after);
+    rows.push(...p.rows);
+    if (p.next === null) return rows;
+    after = p.next;
+  }
+}
+
 /** Every TxnInfo and every event of every topic of `store`, read through its public API. */
 export async function logOf(store: EventStore): Promise<Record<string, { txns: TxnInfo[]; events: StoredEvent[] }>> {
   const out: Record<string, { txns: TxnInfo[]; events: StoredEvent[] }> = {};
   for (const t of await store.listTopics()) {
-    const txns: TxnInfo[] = [];
-    for (let after = 0; ;) {
+    const txns = await allRows(async (after) => {
       const p = await store.listTxns(t.topic, { after, limit: 10_000 });
-      txns.push(...p.txns);
-      if (p.next === null) break;
-      after = p.next;
-    }
-    const events: StoredEvent[] = [];
-    for (let after = 0; ;) {
+      return { rows: p.txns, next: p.next };
+    });
+    const events = await allRows(async (after) => {
       const p = await store.readEvents(t.topic, { after, limit: 10_000 });
-      events.push(...p.events);
-      if (p.next === null) break;
-      after = p.next;
-    }
+      return { rows: p.events, next: p.next };
+    });
     out[t.topic] = { txns, events };
   }
   return out;
