@@ -250,6 +250,19 @@ function content(types: Record<string, string | null>): Schema {
   );
 }
 
+/** Headers an error answer carries (server/errors.ts), by status. */
+const ERROR_HEADERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  '401': { 'WWW-Authenticate': '`Bearer`' },
+  '429': { 'Retry-After': 'seconds until the rate limit lets a request of this kind through' },
+};
+
+/** An OpenAPI response's `headers`: each a string, described. */
+function headersOf(headers: Readonly<Record<string, string>>): Schema {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]),
+  );
+}
+
 function operation(r: RouteSpec): Schema {
   const parameters: Schema[] = [
     ...[...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
@@ -284,11 +297,19 @@ function operation(r: RouteSpec): Schema {
       ? { requestBody: { required: true, description: r.body.description, content: content(r.body.content) } }
       : {}),
     responses: {
-      '200': { description: 'OK', content: content(r.response) },
+      '200': {
+        description: 'OK',
+        ...(r.responseHeaders ? { headers: headersOf(r.responseHeaders) } : {}),
+        content: content(r.response),
+      },
       ...Object.fromEntries(
         errors.map((s) => [
           s,
-          { description: 'error envelope', content: { 'application/json': { schema: ref('Error') } } },
+          {
+            description: 'error envelope',
+            ...(ERROR_HEADERS[s] ? { headers: headersOf(ERROR_HEADERS[s]) } : {}),
+            content: { 'application/json': { schema: ref('Error') } },
+          },
         ]),
       ),
     },

@@ -42,6 +42,8 @@ export interface RouteSpec {
   response: Record<string, string | null>;
   /** Request headers the route reads, beside Authorization. */
   headers?: Readonly<Record<string, string>>;
+  /** Headers of the 200 answer that are part of the API (name -> what it holds), beside Content-Type. */
+  responseHeaders?: Readonly<Record<string, string>>;
 }
 
 /*
@@ -54,6 +56,11 @@ const view = '`valid` (default): newest valid event per key; `raw`: newest event
 const asOfTxn = 'the surface as it stood right after this transaction';
 const prefix = 'only keys starting with this';
 const JSON_TYPE = 'application/json';
+/** The `Tidemark-Next` header of a page (wire/pages.ts `nextHeaderValue`, docs/http.md). */
+const NEXT = {
+  'Tidemark-Next':
+    "the body's `next` as JSON, every character outside printable ASCII written as a `\\u` escape (at most 6,146 bytes), so a client can ask for the following page before it reads the body",
+};
 
 export const ROUTES: readonly RouteSpec[] = [
   {
@@ -151,6 +158,7 @@ export const ROUTES: readonly RouteSpec[] = [
       txn: 'only the events of this transaction',
     }),
     response: { [JSON_TYPE]: 'EventPage' },
+    responseHeaders: NEXT,
   },
   {
     method: 'GET',
@@ -174,6 +182,7 @@ export const ROUTES: readonly RouteSpec[] = [
       by: 'only the transactions written by this name (the token’s; on markers: who invalidated)',
     }),
     response: { [JSON_TYPE]: 'TxnPage' },
+    responseHeaders: NEXT,
   },
   {
     method: 'GET',
@@ -248,6 +257,7 @@ export const ROUTES: readonly RouteSpec[] = [
       asOfTxn,
     }),
     response: { [JSON_TYPE]: 'SurfacePage' },
+    responseHeaders: NEXT,
   },
   {
     method: 'GET',
@@ -261,6 +271,10 @@ export const ROUTES: readonly RouteSpec[] = [
       prefix,
     }),
     response: { 'application/x-ndjson': null, 'text/csv': null },
+    responseHeaders: {
+      'Content-Disposition':
+        '`attachment; filename="<topic>-surface.<ndjson|csv>"` (routes/export.ts `exportFileName`)',
+    },
   },
   {
     method: 'POST',

@@ -125,6 +125,45 @@ describe('GET /v1/openapi.json', () => {
     }
   });
 
+  it("declares every API header a route's 200 answer carries, and the route sends each it declares", async () => {
+    await store.append('t', { events: [{ key: 'k', data: { v: 1 } }] });
+    const doc = openApiDocument() as {
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+    };
+    const checked: string[] = [];
+    for (const r of ROUTES) {
+      // The live tail never ends; every other GET is asked for with its path parameters filled in.
+      if (r.method !== 'GET' || 'text/event-stream' in r.response) continue;
+      const res = await built.app.inject({ method: 'GET', url: r.path.replace(':topic', 't').replace(':txn', '1') });
+      if (res.statusCode !== 200) continue;
+      checked.push(r.path);
+      const sent = Object.keys(res.headers).filter((h) => h.startsWith('tidemark-') || h === 'content-disposition');
+      const declared = Object.keys(r.responseHeaders ?? {});
+      expect(sent.sort(), `GET ${r.path}`).toEqual(declared.map((h) => h.toLowerCase()).sort());
+      const op = doc.paths[openApiPath(r.path)]!.get!;
+      expect(Object.keys(op.responses['200']!.headers ?? {}), `GET ${r.path}`).toEqual(declared);
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        '/v1/topics/:topic/events',
+        '/v1/topics/:topic/txns',
+        '/v1/topics/:topic/surface',
+        '/v1/topics/:topic/surface/export',
+      ]),
+    );
+  });
+
+  it('declares the headers error answers carry (server/errors.ts sends them)', () => {
+    const op = (
+      openApiDocument() as {
+        paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+      }
+    ).paths['/v1/topics/{topic}/events']!.get!;
+    expect(Object.keys(op.responses['429']!.headers ?? {})).toEqual(['Retry-After']);
+    expect(Object.keys(op.responses['401']!.headers ?? {})).toEqual(['WWW-Authenticate']);
+    expect(op.responses['400']!.headers).toBeUndefined();
+  });
+
   it('has no $ref that does not resolve', () => {
     const doc = openApiDocument();
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]!);
