@@ -10,125 +10,23 @@
  * message and exit code; a malformed or lying `Tidemark-Next` header changes nothing printed nor
  * any page read; a copy through the server equals a copy from the file.
  */
-import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StoredEvent } from '../../src-core/model/types';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
 import { type Served, spawnServe } from '../http/spawn';
 import { logOf, runCli, tempDir } from './helpers';
+import { GARBLED, PageProxy } from './page-proxy';
+import { MANY, TOTAL, writeReadAheadStore } from './read-ahead-store';
 
 // Each test runs the CLI a dozen times over 25,000 events: minutes on a loaded machine.
 vi.setConfig({ testTimeout: 600_000 });
 
-const TOTAL = 25_005;
-/** Topic `many`: this many transactions of one event each under its own key, and two markers. */
-const MANY = 20_503;
-/** The key of the many's `n`th event: odd characters everywhere, so every cursor needs escaping. */
-const keyOf = (n: number): string => `ключ "${n % 7}" \\ é😀 ${n}`;
 let tmp: { dir: string; cleanup: () => void };
 let db: string;
 let served: Served;
 
-/**
- * What the proxy does with the second page request it watches: pass it on, or fail it; `garble`
- * passes every page on with its `Tidemark-Next` header replaced by `garbled` (null: removed); `hold`
- * sends the first page's headers and holds its body until the second page is asked for (a reader
- * that does not read ahead would wait forever: the body is let go after a minute, and `aheadOfBody`
- * says which came first).
- */
-type Mode = 'pass' | 'kill' | 'refuse' | 'fail' | 'garble' | 'hold';
-
-/** Headers a hostile or broken server might send: absent, malformed, or naming the wrong cursor. */
-const GARBLED = [null, '', 'x', '"unterminated', '"\\ud800"', '""', '-1', '1e3', 'null', '{}', ' '];
-
-/** A proxy in front of the server that records each watched page request's query string. */
-class Proxy {
-  asked: string[] = [];
-  /** The same requests' query parameters, decoded, in order. */
-  params: [string, string][][] = [];
-  mode: Mode = 'pass';
-  /** The pages watched: `GET …/events`, `…/txns` or `…/surface`. */
-  route = '/events';
-  /** In `hold` mode: whether the second page was asked while the first page's body was held. */
-  aheadOfBody = false;
-  private secondAsked: () => void = () => undefined;
-  /** In `garble` mode: the header every watched page gets instead of its own (null: none). */
-  garbled: string | null = null;
-  private readonly server: Server;
-  constructor(public target: URL) {
-    this.server = createServer((req, res) => void this.handle(req, res));
-  }
-  async listen(): Promise<string> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-  reset(mode: Mode, route = '/events', garbled: string | null = null): void {
-    this.garbled = garbled;
-    this.asked = [];
-    this.params = [];
-    this.mode = mode;
-    this.route = route;
-    this.aheadOfBody = false;
-  }
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const watched = req.method === 'GET' && url.pathname.endsWith(this.route);
-    if (watched) {
-      this.asked.push(url.search);
-      this.params.push([...url.searchParams]);
-      if (this.asked.length === 2) this.secondAsked();
-      if (this.asked.length === 2 && this.mode !== 'pass' && this.mode !== 'garble' && this.mode !== 'hold') {
-        if (this.mode === 'kill') {
-          served.proc.kill('SIGKILL');
-          await served.exit;
-          req.socket.destroy();
-          return;
-        }
-        const [status, code] = this.mode === 'refuse' ? [400, 'BAD_REQUEST'] : [503, 'UNAVAILABLE'];
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code, message: `after: refused by the test (${status})` } }));
-        return;
-      }
-    }
-    const hold =
-      watched && this.mode === 'hold' && this.asked.length === 1
-        ? new Promise<boolean>((resolve) => {
-            const timer = setTimeout(() => resolve(false), 60_000);
-            this.secondAsked = () => {
-              clearTimeout(timer);
-              resolve(true);
-            };
-          })
-        : null;
-    const out = request(new URL(req.url ?? '/', this.target), { method: req.method, headers: req.headers }, (up) => {
-      const headers = { ...up.headers };
-      if (watched && this.mode === 'garble') {
-        if (this.garbled === null) delete headers['tidemark-next'];
-        else headers['tidemark-next'] = this.garbled;
-      }
-      res.writeHead(up.statusCode ?? 502, headers);
-      if (hold === null) {
-        up.pipe(res);
-        return;
-      }
-      res.flushHeaders();
-      void hold.then((ahead) => {
-        this.aheadOfBody = ahead;
-        up.pipe(res);
-      });
-    });
-    out.on('error', () => req.socket.destroy());
-    req.pipe(out);
-  }
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((r) => this.server.close(() => r()));
-  }
-}
-
-let proxy: Proxy;
+let proxy: PageProxy;
 let url: string;
 
 async function serve(): Promise<void> {
@@ -139,37 +37,12 @@ async function serve(): Promise<void> {
 beforeAll(async () => {
   tmp = tempDir();
   db = join(tmp.dir, 'source.db');
-  const store = openSqliteStore(db);
-  try {
-    // Transactions of 1 to 9,000 events, so pages of 10,000 cut through them.
-    const sizes = [1, 3, 9000, 20, 7000, 1, 500, 8000, 478];
-    let n = 0;
-    for (const [t, size] of sizes.entries()) {
-      const events = Array.from({ length: size }, (_, i) => ({
-        key: `k${(n + i) % 13}`,
-        data: (n + i) % 97 === 0 ? null : { n: n + i, s: 'é😀', t },
-      }));
-      n += size;
-      await store.append('big', { events, meta: { t } });
-    }
-    await store.invalidate('big', 2, 'a marker in the middle');
-    await store.invalidate('big', 8, 'and another');
-    await store.append('small', { events: [{ key: 'a', data: 1 }] });
-    for (let n = 0; n < MANY;) {
-      const txns = [];
-      for (; n < MANY && txns.length < 1000; n++) {
-        txns.push({ topic: 'many', events: [{ key: keyOf(n), data: n % 997 === 5 ? null : { n } }], meta: { n } });
-      }
-      await store.appendBatch(txns);
-    }
-    await store.invalidate('many', 3, 'one marker');
-    await store.invalidate('many', 15_000, 'another');
-    expect(n + 2).toBe(TOTAL);
-  } finally {
-    await store.close();
-  }
+  await writeReadAheadStore(db);
   await serve();
-  proxy = new Proxy(new URL(served.url!));
+  proxy = new PageProxy(new URL(served.url!), async () => {
+    served.proc.kill('SIGKILL');
+    await served.exit;
+  });
   url = await proxy.listen();
 }, 60_000);
 
