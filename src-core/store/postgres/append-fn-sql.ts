@@ -183,19 +183,24 @@ function fewEventsSql(t: Tables, one: boolean): string {
 /**
  * The `set` kind's events: one statement. The stored head is looked up for FIRST and LAST events
  * only; `dup` is de-duplication against the newest valid event; `s` numbers the stored events
- * densely after max_seq; `w` marks the event whose row becomes its key's head, which exists (hx)
- * or not: inserted (a plain insert: the topic lock keeps every other writer of its heads out), or
- * updated at the `ctid` (hc) the lookup read: a TID scan per key whatever the plan, and the row
- * cannot have moved since, because every writer of the topic's heads holds its lock. (An UPDATE
- * ... FROM joined on the key was planned, generically, once per connection: planned while the
- * table was small, it scanned every head of the topic per event, half a second for 1000 events
- * among 20,000 keys; `ON CONFLICT DO UPDATE` probes the primary key and locks the row again, 4x
- * the TID update's time; an upsert of the new keys too cost a speculative insertion each, a third
- * of a 100-event transaction's rate.) The CTEs share one snapshot, taken once the topic lock is
- * held: every one reads the heads as they were before this transaction.
+ * densely after max_seq: an event's ordinal less the duplicates before it, counted by
+ * `width_bucket` (a binary search) in the sorted ordinals of the duplicates (`z`, null when there
+ * are none), so `d` is materialised once and read by each part, where a window's running count
+ * copied every row, data included, twice more (docs/bench.md, "PostgreSQL writes", seventh pass).
+ * The event whose row becomes its key's head (LAST and not a duplicate) exists (hx) or not:
+ * inserted (a plain insert: the topic lock keeps every other writer of its heads out), or updated
+ * at the `ctid` (hc) the lookup read: a TID scan per key whatever the plan, and the row cannot have
+ * moved since, because every writer of the topic's heads holds its lock. (An UPDATE ... FROM
+ * joined on the key was planned, generically, once per connection: planned while the table was
+ * small, it scanned every head of the topic per event, half a second for 1000 events among 20,000
+ * keys; `ON CONFLICT DO UPDATE` probes the primary key and locks the row again, 4x the TID
+ * update's time; an upsert of the new keys too cost a speculative insertion each, a third of a
+ * 100-event transaction's rate.) The CTEs share one snapshot, taken once the topic lock is held:
+ * every one reads the heads as they were before this transaction.
  */
 function setOfEventsSql(t: Tables): string {
   const event = chainSql().eventOf('n.s', 'n.k', 'n.h', 'coalesce(n.tl, n.h)', 'n.ct');
+  const s = `tp.max_seq + d.o - coalesce(width_bucket(d.o, (SELECT a FROM z)), 0)`;
   return `WITH d AS (
          SELECT u.o, u.k, u.d, u.ct, u.h, u.tl, u.f, u.f & ${TOMB} <> 0 AS tb,
                 x.key IS NOT NULL AS hx, x.ctid AS hc, x.valid_seq AS hs, x.valid_txn AS ht,
@@ -207,28 +212,26 @@ function setOfEventsSql(t: Tables): string {
            LEFT JOIN LATERAL (
              SELECT ctid, key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
               WHERE u.f & ${FIRST | LAST} <> 0 AND topic_id = tp.id AND key = u.k COLLATE "C" LIMIT 1) x ON true
-       ), n AS (
-         SELECT d.*, CASE WHEN NOT d.dup THEN tp.max_seq + count(*) FILTER (WHERE NOT d.dup) OVER (ORDER BY d.o) END AS s,
-                d.f & ${LAST} <> 0 AND NOT d.dup AS w
-           FROM d
+       ), z AS (
+         SELECT array_agg(d.o ORDER BY d.o) AS a FROM d WHERE d.dup
        ), ev AS (
          INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-         SELECT tp.id, n.s, v_txn, n.k, 'event', n.d, n.tb, coalesce(n.ct, '${DEFAULT_CONTENT_TYPE}'), n.h, v_time
-           FROM n WHERE NOT n.dup
+         SELECT tp.id, ${s}, v_txn, d.k, 'event', d.d, d.tb, coalesce(d.ct, '${DEFAULT_CONTENT_TYPE}'), d.h, v_time
+           FROM d WHERE NOT d.dup
        ), hn AS (
          INSERT INTO ${t.heads} (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
-         SELECT tp.id, n.k, n.s, v_txn, n.tb, n.s, v_txn, n.h, n.tb FROM n WHERE n.w AND NOT n.hx
+         SELECT tp.id, d.k, ${s}, v_txn, d.tb, ${s}, v_txn, d.h, d.tb FROM d WHERE d.f & ${LAST} <> 0 AND NOT d.dup AND NOT d.hx
        ), hu AS (
-         UPDATE ${t.heads} x SET raw_seq = n.s, raw_txn = v_txn, raw_tomb = n.tb,
-                valid_seq = n.s, valid_txn = v_txn, valid_hash = n.h, valid_tomb = n.tb
-           FROM n WHERE n.w AND n.hx AND x.ctid = n.hc
+         UPDATE ${t.heads} x SET raw_seq = ${s}, raw_txn = v_txn, raw_tomb = d.tb,
+                valid_seq = ${s}, valid_txn = v_txn, valid_hash = d.h, valid_tomb = d.tb
+           FROM d WHERE d.f & ${LAST} <> 0 AND NOT d.dup AND d.hx AND x.ctid = d.hc
        )
       SELECT string_agg(CASE WHEN n.dup THEN 't' ELSE 'f' END, '' ORDER BY n.o),
              array_agg(n.hs ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
              array_agg(n.ht ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
              count(*) FILTER (WHERE NOT n.dup),
-             coalesce(sum((CASE WHEN n.tb THEN 0 ELSE 1 END) - (CASE WHEN n.hv THEN 1 ELSE 0 END)) FILTER (WHERE n.w), 0),
+             coalesce(sum((CASE WHEN n.tb THEN 0 ELSE 1 END) - (CASE WHEN n.hv THEN 1 ELSE 0 END)) FILTER (WHERE n.f & ${LAST} <> 0 AND NOT n.dup), 0),
              coalesce(string_agg(${event}, '' ORDER BY n.o) FILTER (WHERE NOT n.dup), '')
         INTO o_dups, o_hseqs, o_htxns, v_n, v_kd, v_events
-        FROM n;`;
+        FROM (SELECT d.*, ${s} AS s FROM d) n;`;
 }
