@@ -94,16 +94,17 @@ export function createSql(db: Db, kind: FnKind): string {
   // The set-based kind takes its data, hashes and digests as one text each (setOfEventsSql); the
   // `one` kind every per-event parameter as a scalar (the names stay those of the lists).
   const one = kind === 'one';
+  const set = kind === 'set';
   const list = kind === 'few' ? 'text[]' : 'text';
   const texts = one ? 'text' : 'text[]';
   return `CREATE OR REPLACE FUNCTION ${fnName(db, kind)}(
       p_version integer, p_topic text, p_expect bigint, p_keys ${texts}, p_data ${list}, p_cts ${texts},
-      p_hashes ${list}, p_tails ${list}, p_flags smallint${one ? '' : '[]'}, p_meta text, p_txn_tail text, p_by text,
+      p_hashes ${list}, p_tails ${list}, p_flags smallint${one ? '' : '[]'}, p_meta text, p_txn_tail text, p_by text,${set ? SET_PARAMS : ''}
       OUT o_txn bigint, OUT o_base bigint, OUT o_dups text, OUT o_hseqs bigint[], OUT o_htxns bigint[])
     LANGUAGE plpgsql VOLATILE ${kind === 'set' ? 'SET plan_cache_mode = force_generic_plan' : ''} AS $fn$
     DECLARE
       v integer; tp record; h record; v_time text; v_txn bigint; v_n bigint := 0;
-      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean; v_seq bigint;
+      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean; v_seq bigint;${set ? ' v_lay boolean;' : ''}
     BEGIN
       SELECT id, max_seq, max_txn, last_time, head, (SELECT max(version) FROM ${t.version}) AS v
         INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
@@ -130,7 +131,7 @@ export function createSql(db: Db, kind: FnKind): string {
       o_base := tp.max_seq;
       ${kind === 'set' ? setOfEventsSql(t) : fewEventsSql(t, one)}
       IF v_n = 0 THEN RETURN; END IF;
-      v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');
+      ${set ? SET_CHAIN : `v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');`}
       WITH x AS (
         INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
         VALUES (tp.id, v_txn, tp.max_seq + 1, tp.max_seq + v_n, v_n, v_time, false, p_meta, p_by, v_chain)
@@ -181,6 +182,20 @@ function fewEventsSql(t: Tables, one: boolean): string {
 }
 
 /**
+ * The `set` kind's two more parameters: the events' part of the chain's layout as the client wrote
+ * it (append-layout.ts), as bytes, and the max_seq it numbered them after; both null when the
+ * client could not predict that max_seq.
+ */
+const SET_PARAMS = ' p_base bigint, p_layout bytea,';
+
+/**
+ * The `set` kind's chain: the client's layout of its events (p_layout) when the prediction it was
+ * written for held (v_lay, setOfEventsSql), else the one setOfEventsSql laid out (v_events).
+ */
+const SET_CHAIN = `v_chain := encode(sha256(convert_to(${chainSql().txn}, 'UTF8') ||
+        CASE WHEN v_lay THEN p_layout ELSE convert_to(v_events, 'UTF8') END), 'hex');`;
+
+/**
  * The `set` kind's events: one statement. The stored head is looked up for FIRST and LAST events
  * only; `dup` is de-duplication against the newest valid event; `s` numbers the stored events
  * densely after max_seq: an event's ordinal less the duplicates before it, counted by
@@ -201,7 +216,10 @@ function fewEventsSql(t: Tables, one: boolean): string {
 function setOfEventsSql(t: Tables): string {
   const event = chainSql().eventOf('n.s', 'n.k', 'n.h', 'coalesce(n.tl, n.h)', 'n.ct');
   const s = `tp.max_seq + d.o - coalesce(width_bucket(d.o, (SELECT a FROM z)), 0)`;
-  return `WITH d AS (
+  // The client's layout holds: its base was max_seq (v_lay, so far), and every duplicate is a REPEAT.
+  const lay = `(v_lay AND coalesce((SELECT r FROM z), true))`;
+  return `v_lay := p_layout IS NOT NULL AND p_base = tp.max_seq;
+      WITH d AS (
          SELECT u.o, u.k, u.d, u.ct, u.h, u.tl, u.f, u.f & ${TOMB} <> 0 AS tb,
                 x.key IS NOT NULL AS hx, x.ctid AS hc, x.valid_seq AS hs, x.valid_txn AS ht,
                 coalesce(x.valid_seq IS NOT NULL AND NOT x.valid_tomb, false) AS hv,
@@ -213,7 +231,7 @@ function setOfEventsSql(t: Tables): string {
              SELECT ctid, key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
               WHERE u.f & ${FIRST | LAST} <> 0 AND topic_id = tp.id AND key = u.k COLLATE "C" LIMIT 1) x ON true
        ), z AS (
-         SELECT array_agg(d.o ORDER BY d.o) AS a FROM d WHERE d.dup
+         SELECT array_agg(d.o ORDER BY d.o) AS a, bool_and(d.f & ${REPEAT} <> 0) AS r FROM d WHERE d.dup
        ), ev AS (
          INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
          SELECT tp.id, ${s}, v_txn, d.k, 'event', d.d, d.tb, coalesce(d.ct, '${DEFAULT_CONTENT_TYPE}'), d.h, v_time
@@ -231,7 +249,8 @@ function setOfEventsSql(t: Tables): string {
              array_agg(n.ht ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
              count(*) FILTER (WHERE NOT n.dup),
              coalesce(sum((CASE WHEN n.tb THEN 0 ELSE 1 END) - (CASE WHEN n.hv THEN 1 ELSE 0 END)) FILTER (WHERE n.f & ${LAST} <> 0 AND NOT n.dup), 0),
-             coalesce(string_agg(${event}, '' ORDER BY n.o) FILTER (WHERE NOT n.dup), '')
-        INTO o_dups, o_hseqs, o_htxns, v_n, v_kd, v_events
+             coalesce(string_agg(${event}, '' ORDER BY n.o) FILTER (WHERE NOT n.dup AND NOT ${lay}), ''),
+             ${lay}
+        INTO o_dups, o_hseqs, o_htxns, v_n, v_kd, v_events, v_lay
         FROM (SELECT d.*, ${s} AS s FROM d) n;`;
 }
