@@ -202,6 +202,9 @@ const SET_CHAIN = `v_chain := encode(sha256(convert_to(${chainSql().txn}, 'UTF8'
  * `width_bucket` (a binary search) in the sorted ordinals of the duplicates (`z`, null when there
  * are none), so `d` is materialised once and read by each part, where a window's running count
  * copied every row, data included, twice more (docs/bench.md, "PostgreSQL writes", seventh pass).
+ * `z` also takes, in that one pass, the answer's counts and the stored heads of FIRST duplicates;
+ * the answer's flags and the chain's layout read `d` again only when there are duplicates or the
+ * client's layout (append-layout.ts) does not hold.
  * The event whose row becomes its key's head (LAST and not a duplicate) exists (hx) or not:
  * inserted (a plain insert: the topic lock keeps every other writer of its heads out), or updated
  * at the `ctid` (hc) the lookup read: a TID scan per key whatever the plan, and the row cannot have
@@ -231,7 +234,14 @@ function setOfEventsSql(t: Tables): string {
              SELECT ctid, key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
               WHERE u.f & ${FIRST | LAST} <> 0 AND topic_id = tp.id AND key = u.k COLLATE "C" LIMIT 1) x ON true
        ), z AS (
-         SELECT array_agg(d.o ORDER BY d.o) AS a, bool_and(d.f & ${REPEAT} <> 0) AS r FROM d WHERE d.dup
+         SELECT array_agg(d.o ORDER BY d.o) FILTER (WHERE d.dup) AS a,
+                bool_and(d.f & ${REPEAT} <> 0) FILTER (WHERE d.dup) AS r,
+                array_agg(d.hs ORDER BY d.o) FILTER (WHERE d.dup AND d.f & ${FIRST} <> 0) AS hs,
+                array_agg(d.ht ORDER BY d.o) FILTER (WHERE d.dup AND d.f & ${FIRST} <> 0) AS ht,
+                count(*) AS m, count(*) FILTER (WHERE NOT d.dup) AS n,
+                coalesce(sum((CASE WHEN d.tb THEN 0 ELSE 1 END) - (CASE WHEN d.hv THEN 1 ELSE 0 END))
+                  FILTER (WHERE d.f & ${LAST} <> 0 AND NOT d.dup), 0) AS kd
+           FROM d
        ), ev AS (
          INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
          SELECT tp.id, ${s}, v_txn, d.k, 'event', d.d, d.tb, coalesce(d.ct, '${DEFAULT_CONTENT_TYPE}'), d.h, v_time
@@ -244,13 +254,12 @@ function setOfEventsSql(t: Tables): string {
                 valid_seq = ${s}, valid_txn = v_txn, valid_hash = d.h, valid_tomb = d.tb
            FROM d WHERE d.f & ${LAST} <> 0 AND NOT d.dup AND d.hx AND x.ctid = d.hc
        )
-      SELECT string_agg(CASE WHEN n.dup THEN 't' ELSE 'f' END, '' ORDER BY n.o),
-             array_agg(n.hs ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
-             array_agg(n.ht ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
-             count(*) FILTER (WHERE NOT n.dup),
-             coalesce(sum((CASE WHEN n.tb THEN 0 ELSE 1 END) - (CASE WHEN n.hv THEN 1 ELSE 0 END)) FILTER (WHERE n.f & ${LAST} <> 0 AND NOT n.dup), 0),
-             coalesce(string_agg(${event}, '' ORDER BY n.o) FILTER (WHERE NOT n.dup AND NOT ${lay}), ''),
+      SELECT CASE WHEN z.a IS NULL THEN repeat('f', z.m::integer)
+                  ELSE (SELECT string_agg(CASE WHEN d.dup THEN 't' ELSE 'f' END, '' ORDER BY d.o) FROM d) END,
+             z.hs, z.ht, z.n, z.kd,
+             CASE WHEN ${lay} THEN ''
+                  ELSE (SELECT coalesce(string_agg(${event}, '' ORDER BY n.o), '') FROM (SELECT d.*, ${s} AS s FROM d WHERE NOT d.dup) n) END,
              ${lay}
         INTO o_dups, o_hseqs, o_htxns, v_n, v_kd, v_events, v_lay
-        FROM (SELECT d.*, ${s} AS s FROM d) n;`;
+        FROM z;`;
 }
