@@ -29,11 +29,13 @@ const DEFAULT_CT_TAIL = latin1(`,${DEFAULT_CT_FIELD}~~`);
  */
 export function eventsLayout(p: PreparedTxn, flags: readonly number[], base: number): Buffer | null {
   const events = p.events;
-  // An upper bound: 3 bytes of UTF-8 per UTF-16 unit, 21 per number field, 10 per length prefix.
+  // An upper bound per event: at most 3 bytes of UTF-8 per UTF-16 unit of the key and content type,
+  // 20 for the seq field (16 digits), 18 for the key's length prefix and comma, 143 for the type,
+  // hash and digest fields, 21 around the content type (or 23 for the default one's field and tail).
   let size = 0;
   for (const e of events) {
     if (e.hash.length !== 64 || e.digest.length !== 64) return null;
-    size += 180 + 3 * e.key.length + (e.contentType === DEFAULT_CONTENT_TYPE ? 0 : 12 + 3 * e.contentType.length);
+    size += 204 + 3 * (e.key.length + e.contentType.length);
   }
   const buf = Buffer.allocUnsafe(size);
   const w = buf as unknown as Latin1Writer;
