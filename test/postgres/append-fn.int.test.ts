@@ -235,4 +235,43 @@ describe('PostgreSQL one-round-trip append', () => {
     expect((await adminQuery(`SELECT 1 ${where}`)).rows).toHaveLength(1);
     await expectChainHolds(store, 't');
   });
+
+  it('lays the chain out in SQL when the seqs the client laid its events out for do not hold', async () => {
+    // Larger transactions send the layout of their events' part of the chain, numbered after the
+    // max_seq their store's last append to the topic left (append-layout.ts). Two stores append to
+    // one topic in turn, so each one's guess is stale (another writer moved max_seq); then one of
+    // them sends events that duplicate stored heads between new ones (its guess of max_seq right,
+    // the numbering not). Each time the function must lay the part out itself.
+    const schema = uniqueName('tm_append_fn_layout');
+    cleanups.push(() => dropSchema(schema));
+    const a = await openPostgresStore({ url: PG_URL, schema });
+    cleanups.push(() => a.close());
+    const b = await openPostgresStore({ url: PG_URL, schema });
+    cleanups.push(() => b.close());
+    const n = FEW_EVENTS + 4;
+    const events = (tag: string, from: number, count: number): AppendRequest['events'] =>
+      Array.from({ length: count }, (_, i) => ({ key: `k${from + i}`, data: { tag, i } }));
+    let seq = 0;
+    for (let round = 0; round < 3; round++) {
+      for (const [name, store] of [
+        ['a', a],
+        ['b', b],
+      ] as const) {
+        const res = await store.append('t', { events: events(`${name}${round}`, 0, n) });
+        expect(res.results.map((r) => r.seq)).toEqual(Array.from({ length: n }, (_, i) => seq + i + 1));
+        seq += n;
+      }
+    }
+    // b wrote last: its guess of max_seq holds, but 3 of its events are stored heads again.
+    const mixed = [...events('new', 100, 4), ...events('b2', 0, 3), ...events('new', 104, 4)];
+    const res = await b.append('t', { events: mixed });
+    expect(res.results).toEqual([
+      ...[1, 2, 3, 4].map((i) => ({ seq: seq + i, txn: 7, duplicate: false })),
+      ...[1, 2, 3].map((i) => ({ seq: seq - n + i, txn: 6, duplicate: true })),
+      ...[5, 6, 7, 8].map((i) => ({ seq: seq + i, txn: 7, duplicate: false })),
+    ]);
+    // And its next append, whose guess holds again.
+    expect((await b.append('t', { events: events('c', 200, n) })).results.at(-1)!.seq).toBe(seq + 8 + n);
+    await expectChainHolds(a, 't');
+  });
 });

@@ -94,16 +94,17 @@ export function createSql(db: Db, kind: FnKind): string {
   // The set-based kind takes its data, hashes and digests as one text each (setOfEventsSql); the
   // `one` kind every per-event parameter as a scalar (the names stay those of the lists).
   const one = kind === 'one';
+  const set = kind === 'set';
   const list = kind === 'few' ? 'text[]' : 'text';
   const texts = one ? 'text' : 'text[]';
   return `CREATE OR REPLACE FUNCTION ${fnName(db, kind)}(
       p_version integer, p_topic text, p_expect bigint, p_keys ${texts}, p_data ${list}, p_cts ${texts},
-      p_hashes ${list}, p_tails ${list}, p_flags smallint${one ? '' : '[]'}, p_meta text, p_txn_tail text, p_by text,
+      p_hashes ${list}, p_tails ${list}, p_flags smallint${one ? '' : '[]'}, p_meta text, p_txn_tail text, p_by text,${set ? SET_PARAMS : ''}
       OUT o_txn bigint, OUT o_base bigint, OUT o_dups text, OUT o_hseqs bigint[], OUT o_htxns bigint[])
     LANGUAGE plpgsql VOLATILE ${kind === 'set' ? 'SET plan_cache_mode = force_generic_plan' : ''} AS $fn$
     DECLARE
       v integer; tp record; h record; v_time text; v_txn bigint; v_n bigint := 0;
-      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean; v_seq bigint;
+      v_events text := ''; v_kd bigint := 0; v_chain text; v_tb boolean; v_seq bigint;${set ? ' v_lay boolean;' : ''}
     BEGIN
       SELECT id, max_seq, max_txn, last_time, head, (SELECT max(version) FROM ${t.version}) AS v
         INTO tp FROM ${t.topics} WHERE topic = p_topic FOR UPDATE;
@@ -130,7 +131,7 @@ export function createSql(db: Db, kind: FnKind): string {
       o_base := tp.max_seq;
       ${kind === 'set' ? setOfEventsSql(t) : fewEventsSql(t, one)}
       IF v_n = 0 THEN RETURN; END IF;
-      v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');
+      ${set ? SET_CHAIN : `v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');`}
       WITH x AS (
         INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
         VALUES (tp.id, v_txn, tp.max_seq + 1, tp.max_seq + v_n, v_n, v_time, false, p_meta, p_by, v_chain)
@@ -181,22 +182,47 @@ function fewEventsSql(t: Tables, one: boolean): string {
 }
 
 /**
+ * The `set` kind's two more parameters: the events' part of the chain's layout as the client wrote
+ * it (append-layout.ts), as bytes, and the max_seq it numbered them after; both null when the
+ * client could not predict that max_seq.
+ */
+const SET_PARAMS = ' p_base bigint, p_layout bytea,';
+
+/**
+ * The `set` kind's chain: the client's layout of its events (p_layout) when the prediction it was
+ * written for held (v_lay, setOfEventsSql), else the one setOfEventsSql laid out (v_events).
+ */
+const SET_CHAIN = `v_chain := encode(sha256(convert_to(${chainSql().txn}, 'UTF8') ||
+        CASE WHEN v_lay THEN p_layout ELSE convert_to(v_events, 'UTF8') END), 'hex');`;
+
+/**
  * The `set` kind's events: one statement. The stored head is looked up for FIRST and LAST events
  * only; `dup` is de-duplication against the newest valid event; `s` numbers the stored events
- * densely after max_seq; `w` marks the event whose row becomes its key's head, which exists (hx)
- * or not: inserted (a plain insert: the topic lock keeps every other writer of its heads out), or
- * updated at the `ctid` (hc) the lookup read: a TID scan per key whatever the plan, and the row
- * cannot have moved since, because every writer of the topic's heads holds its lock. (An UPDATE
- * ... FROM joined on the key was planned, generically, once per connection: planned while the
- * table was small, it scanned every head of the topic per event, half a second for 1000 events
- * among 20,000 keys; `ON CONFLICT DO UPDATE` probes the primary key and locks the row again, 4x
- * the TID update's time; an upsert of the new keys too cost a speculative insertion each, a third
- * of a 100-event transaction's rate.) The CTEs share one snapshot, taken once the topic lock is
- * held: every one reads the heads as they were before this transaction.
+ * densely after max_seq: an event's ordinal less the duplicates before it, counted by
+ * `width_bucket` (a binary search) in the sorted ordinals of the duplicates (`z`, null when there
+ * are none), so `d` is materialised once and read by each part, where a window's running count
+ * copied every row, data included, twice more (docs/bench.md, "PostgreSQL writes", seventh pass).
+ * `z` also takes, in that one pass, the answer's counts and the stored heads of FIRST duplicates;
+ * the answer's flags and the chain's layout read `d` again only when there are duplicates or the
+ * client's layout (append-layout.ts) does not hold.
+ * The event whose row becomes its key's head (LAST and not a duplicate) exists (hx) or not:
+ * inserted (a plain insert: the topic lock keeps every other writer of its heads out), or updated
+ * at the `ctid` (hc) the lookup read: a TID scan per key whatever the plan, and the row cannot have
+ * moved since, because every writer of the topic's heads holds its lock. (An UPDATE ... FROM
+ * joined on the key was planned, generically, once per connection: planned while the table was
+ * small, it scanned every head of the topic per event, half a second for 1000 events among 20,000
+ * keys; `ON CONFLICT DO UPDATE` probes the primary key and locks the row again, 4x the TID
+ * update's time; an upsert of the new keys too cost a speculative insertion each, a third of a
+ * 100-event transaction's rate.) The CTEs share one snapshot, taken once the topic lock is held:
+ * every one reads the heads as they were before this transaction.
  */
 function setOfEventsSql(t: Tables): string {
   const event = chainSql().eventOf('n.s', 'n.k', 'n.h', 'coalesce(n.tl, n.h)', 'n.ct');
-  return `WITH d AS (
+  const s = `tp.max_seq + d.o - coalesce(width_bucket(d.o, (SELECT a FROM z)), 0)`;
+  // The client's layout holds: its base was max_seq (v_lay, so far), and every duplicate is a REPEAT.
+  const lay = `(v_lay AND coalesce((SELECT r FROM z), true))`;
+  return `v_lay := p_layout IS NOT NULL AND p_base = tp.max_seq;
+      WITH d AS (
          SELECT u.o, u.k, u.d, u.ct, u.h, u.tl, u.f, u.f & ${TOMB} <> 0 AS tb,
                 x.key IS NOT NULL AS hx, x.ctid AS hc, x.valid_seq AS hs, x.valid_txn AS ht,
                 coalesce(x.valid_seq IS NOT NULL AND NOT x.valid_tomb, false) AS hv,
@@ -207,28 +233,33 @@ function setOfEventsSql(t: Tables): string {
            LEFT JOIN LATERAL (
              SELECT ctid, key, valid_seq, valid_txn, valid_hash, valid_tomb FROM ${t.heads}
               WHERE u.f & ${FIRST | LAST} <> 0 AND topic_id = tp.id AND key = u.k COLLATE "C" LIMIT 1) x ON true
-       ), n AS (
-         SELECT d.*, CASE WHEN NOT d.dup THEN tp.max_seq + count(*) FILTER (WHERE NOT d.dup) OVER (ORDER BY d.o) END AS s,
-                d.f & ${LAST} <> 0 AND NOT d.dup AS w
+       ), z AS (
+         SELECT array_agg(d.o ORDER BY d.o) FILTER (WHERE d.dup) AS a,
+                bool_and(d.f & ${REPEAT} <> 0) FILTER (WHERE d.dup) AS r,
+                array_agg(d.hs ORDER BY d.o) FILTER (WHERE d.dup AND d.f & ${FIRST} <> 0) AS hs,
+                array_agg(d.ht ORDER BY d.o) FILTER (WHERE d.dup AND d.f & ${FIRST} <> 0) AS ht,
+                count(*) AS m, count(*) FILTER (WHERE NOT d.dup) AS n,
+                coalesce(sum((CASE WHEN d.tb THEN 0 ELSE 1 END) - (CASE WHEN d.hv THEN 1 ELSE 0 END))
+                  FILTER (WHERE d.f & ${LAST} <> 0 AND NOT d.dup), 0) AS kd
            FROM d
        ), ev AS (
          INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-         SELECT tp.id, n.s, v_txn, n.k, 'event', n.d, n.tb, coalesce(n.ct, '${DEFAULT_CONTENT_TYPE}'), n.h, v_time
-           FROM n WHERE NOT n.dup
+         SELECT tp.id, ${s}, v_txn, d.k, 'event', d.d, d.tb, coalesce(d.ct, '${DEFAULT_CONTENT_TYPE}'), d.h, v_time
+           FROM d WHERE NOT d.dup
        ), hn AS (
          INSERT INTO ${t.heads} (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
-         SELECT tp.id, n.k, n.s, v_txn, n.tb, n.s, v_txn, n.h, n.tb FROM n WHERE n.w AND NOT n.hx
+         SELECT tp.id, d.k, ${s}, v_txn, d.tb, ${s}, v_txn, d.h, d.tb FROM d WHERE d.f & ${LAST} <> 0 AND NOT d.dup AND NOT d.hx
        ), hu AS (
-         UPDATE ${t.heads} x SET raw_seq = n.s, raw_txn = v_txn, raw_tomb = n.tb,
-                valid_seq = n.s, valid_txn = v_txn, valid_hash = n.h, valid_tomb = n.tb
-           FROM n WHERE n.w AND n.hx AND x.ctid = n.hc
+         UPDATE ${t.heads} x SET raw_seq = ${s}, raw_txn = v_txn, raw_tomb = d.tb,
+                valid_seq = ${s}, valid_txn = v_txn, valid_hash = d.h, valid_tomb = d.tb
+           FROM d WHERE d.f & ${LAST} <> 0 AND NOT d.dup AND d.hx AND x.ctid = d.hc
        )
-      SELECT string_agg(CASE WHEN n.dup THEN 't' ELSE 'f' END, '' ORDER BY n.o),
-             array_agg(n.hs ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
-             array_agg(n.ht ORDER BY n.o) FILTER (WHERE n.dup AND n.f & ${FIRST} <> 0),
-             count(*) FILTER (WHERE NOT n.dup),
-             coalesce(sum((CASE WHEN n.tb THEN 0 ELSE 1 END) - (CASE WHEN n.hv THEN 1 ELSE 0 END)) FILTER (WHERE n.w), 0),
-             coalesce(string_agg(${event}, '' ORDER BY n.o) FILTER (WHERE NOT n.dup), '')
-        INTO o_dups, o_hseqs, o_htxns, v_n, v_kd, v_events
-        FROM n;`;
+      SELECT CASE WHEN z.a IS NULL THEN repeat('f', z.m::integer)
+                  ELSE (SELECT string_agg(CASE WHEN d.dup THEN 't' ELSE 'f' END, '' ORDER BY d.o) FROM d) END,
+             z.hs, z.ht, z.n, z.kd,
+             CASE WHEN ${lay} THEN ''
+                  ELSE (SELECT coalesce(string_agg(${event}, '' ORDER BY n.o), '') FROM (SELECT d.*, ${s} AS s FROM d WHERE NOT d.dup) n) END,
+             ${lay}
+        INTO o_dups, o_hseqs, o_htxns, v_n, v_kd, v_events, v_lay
+        FROM z;`;
 }

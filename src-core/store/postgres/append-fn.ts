@@ -15,7 +15,8 @@
  * client for everything the transaction alone decides (`chainTails`); inside PostgreSQL only the
  * previous chain and the txn, time and seq fields are added, and the set-based function lays out
  * each plain event's part from its digest (append-fn-sql.ts `chainSql` is the whole of that second
- * rendering), and test/postgres/append-fn.int.test.ts checks the result byte for byte
+ * rendering) unless the client could predict the seqs and sent that part as bytes (append-layout.ts,
+ * a third rendering, checked under the topic lock), and test/postgres/append-fn.int.test.ts checks the result byte for byte
  * against chain.ts on hostile inputs (unicode and astral keys, content types, meta, by,
  * tombstones, duplicates). It needs a UTF8 database (the layout is hashed as UTF-8); elsewhere the
  * store keeps the two-round-trip path. The functions' SQL text is append-fn-sql.ts; this module
@@ -40,6 +41,7 @@ import {
   createSql,
   fnName,
 } from './append-fn-sql';
+import { eventsLayout } from './append-layout';
 import { type Db, socketOf } from './db';
 import { isConnectionError } from './errors';
 import { SCHEMA_VERSION } from './schema';
@@ -179,7 +181,7 @@ interface FnRow {
 }
 
 function answerSql(db: Db, kind: FnKind): string {
-  const args = '$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12';
+  const args = `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12${kind === 'set' ? ', $13, $14' : ''}`;
   // Every field coalesced: concat_ws leaves a NULL out, which would shift the fields after it.
   return `SELECT concat_ws(' ', coalesce((r).o_txn::text, ''), coalesce((r).o_base::text, ''), coalesce((r).o_dups, ''),
                    coalesce(array_to_string((r).o_hseqs, ','), ''), coalesce(array_to_string((r).o_htxns, ','), ''))
@@ -238,6 +240,9 @@ export async function callAppendFn(
   let tailsParam: string[] | string | null;
   let ctsParam: string[] | string | null = cts;
   let flagsParam: number[] | number = flags;
+  /** The set kind's: the max_seq its layout of the events was numbered after, and that layout. */
+  let base: number | null = null;
+  let layout: Buffer | null = null;
   if (kind !== 'set') {
     const tails = chainTails(p);
     txnTail = tails.txn;
@@ -260,6 +265,9 @@ export async function callAppendFn(
     txnTail = chainTxnTail(p);
     // Content types all default go as one null.
     if (cts.every((ct) => ct === DEFAULT_CONTENT_TYPE)) ctsParam = null;
+    base = predictedBase(db, p.topic);
+    layout = base === null ? null : eventsLayout(p, flags, base);
+    if (layout === null) base = null;
   }
   let row: FnRow;
   try {
@@ -285,6 +293,7 @@ export async function callAppendFn(
           p.meta,
           txnTail,
           p.by,
+          ...(kind === 'set' ? [base, layout] : []),
         ],
       });
       sent?.(c);
@@ -310,7 +319,31 @@ export async function callAppendFn(
     }
     throw err;
   }
-  return answerOf(p, flags, row);
+  const answer = answerOf(p, flags, row);
+  if (kind === 'set') remember(db, p.topic, answer, row.o_base);
+  return answer;
+}
+
+/**
+ * Per store, the max_seq each topic had after the store's last set-based append to it: the base
+ * its next one lays its events out for (append-layout.ts). A guess, checked by the function under
+ * the topic lock: another writer in between only costs that append its layout in SQL. At most
+ * PREDICTED_TOPICS topics are remembered (then the map starts over).
+ */
+const predicted = new WeakMap<Db, Map<string, number>>();
+const PREDICTED_TOPICS = 1024;
+
+function predictedBase(db: Db, topic: string): number | null {
+  return predicted.get(db)?.get(topic) ?? null;
+}
+
+function remember(db: Db, topic: string, answer: AppendResponse, base: number): void {
+  let m = predicted.get(db);
+  if (m === undefined) predicted.set(db, (m = new Map<string, number>()));
+  else if (m.size >= PREDICTED_TOPICS && !m.has(topic)) m.clear();
+  let max = base;
+  for (const r of answer.results) if (!r.duplicate) max = r.seq;
+  m.set(topic, max);
 }
 
 /**
