@@ -101,6 +101,21 @@ function writeOne(
     ONE[at + 64] = 0x2c;
     at += 65;
   }
+  return writeEventPart(seq, key, hash, digest, contentType, at);
+}
+
+/**
+ * Writes chain.ts `chainEventPart` of a plain event (type `event`, no target, no reason) stored at
+ * `seq` into ONE at `at`; returns its end, or -1 where the key or content type is not ASCII.
+ */
+function writeEventPart(
+  seq: number,
+  key: string,
+  hash: string,
+  digest: string,
+  contentType: string,
+  at: number,
+): number {
   at = putIntField(seq, at);
   if ((at = putAsciiField(key, at)) < 0) return -1;
   at = putBytes(TYPE_AND_HASH_LENGTH, at);
@@ -114,6 +129,29 @@ function writeOne(
   ONE[at] = 0x7e;
   ONE[at + 1] = 0x7e;
   return at + 2;
+}
+
+/**
+ * The second user of this writer (postgres/append-layout.ts, the events' part of a set-based
+ * append): chain.ts `chainEventPart` of a plain event stored at `seq`, written here and copied into
+ * `target` at `at`; returns its end, or -1 where the event is not one this writer writes (a key or
+ * content type that is not ASCII, or longer than ONE holds) and the caller lays it out from
+ * chain.ts's text. `hash` and `digest` are 64 characters.
+ */
+export function putPlainEventPart(
+  target: Buffer,
+  at: number,
+  seq: number,
+  key: string,
+  hash: string,
+  digest: string,
+  contentType: string,
+): number {
+  if (key.length > 1024 || contentType.length > 200 || !isCount(seq)) return -1;
+  const n = writeEventPart(seq, key, hash, digest, contentType, 0);
+  if (n < 0) return -1;
+  ONE.copy(target, at, 0, n);
+  return at + n;
 }
 
 function isAscii(s: string): boolean {

@@ -20,8 +20,10 @@
  * `node:*`). `ChainBuilder` builds the layout as the write path stores events (no second
  * serialisation) and feeds it to the hash in chunks. store/chain-one.ts `chainOfOneEvent` writes the
  * same layout as bytes for a one-event transaction of ASCII fields (the ordered writer's shape,
- * where building the text cost a tenth of the server's CPU): a second writer of this layout, held
- * equal to `ChainBuilder`'s by chain.unit.test.ts, so a change to the layout changes both.
+ * where building the text cost a tenth of the server's CPU), whose event part postgres/append-layout.ts
+ * also uses for the events of a set-based PostgreSQL append: a second writer of this layout, held
+ * equal to this module's text by chain.unit.test.ts and append-layout.unit.test.ts, so a change to
+ * the layout here fails them until chain-one.ts follows.
  */
 import * as crypto from 'node:crypto';
 import { storedCanonicalJson } from '../model/canonical';
