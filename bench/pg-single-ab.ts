@@ -115,7 +115,8 @@ async function rawSide(schema: string, oneStatement: boolean): Promise<Side> {
 }
 
 async function treeSide(admin: pg.Client, spec: string, schema: string): Promise<Side> {
-  // `tree#quiet`: the same tree with its notifier's sends replaced by nothing (a diagnostic).
+  // `tree#quiet`: the same tree with its notifier's own sends replaced by nothing, `tree#silent`
+  // its carried ones too (diagnostics).
   const [tree, flag] = spec.split('#') as [string, string | undefined];
   const mod = (await import(pathToFileURL(`${tree}/src-core/store/postgres/index.ts`).href)) as {
     openPostgresStore: Open;
@@ -124,6 +125,12 @@ async function treeSide(admin: pg.Client, spec: string, schema: string): Promise
   const store = await mod.openPostgresStore({ url: PG_URL, schema });
   if (flag === 'quiet') {
     (store as unknown as { notifier: { sendAll: () => Promise<void> } }).notifier.sendAll = () => Promise.resolve();
+  }
+  if (flag === 'silent') {
+    // No notification sent at all, carried or on its own (a diagnostic: what the notifier costs).
+    const n = (store as unknown as { notifier: { sendAll: () => Promise<void>; carry: () => void } }).notifier;
+    n.sendAll = () => Promise.resolve();
+    n.carry = () => undefined;
   }
   const events = (from: number): EventInput[] => [tradeEvent(from, KEYS)];
   for (let i = 0; i < WARM; i++) await store.append('warm', { events: events(1_000_000 + i) });
