@@ -12,41 +12,12 @@
  * the first tree. Synchronous commit as the server has it. Schemas are dropped at the end.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import pg from 'pg';
 import { canonicalJson } from '../src-core/model/canonical';
 import { hashCanonical } from '../src-core/store/hash';
 import type { EventInput } from '../src-core/model/types';
+import { KEYS, PG_URL, loadTree } from './pg-tree';
 import { tradeEvent } from './util';
-
-const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const KEYS = 20_000;
-
-interface TreeApi {
-  openPostgresStore: (o: { url: string; schema: string }) => Promise<{ close(): Promise<void> }>;
-  createDb: (url: string, schema: string) => { pool: pg.Pool };
-  ensureAppendFn: (db: unknown, s: { usable: boolean | null }, c: pg.ClientBase) => Promise<boolean>;
-  callAppendFn: (db: unknown, c: pg.ClientBase, p: unknown) => Promise<unknown>;
-  prepareTxn: (topic: unknown, req: unknown) => unknown;
-}
-
-async function load(tree: string): Promise<TreeApi> {
-  const m = (f: string): Promise<Record<string, unknown>> =>
-    import(resolve(tree, f)) as Promise<Record<string, unknown>>;
-  const [idx, db, fn, prep] = await Promise.all([
-    m('src-core/store/postgres/index.ts'),
-    m('src-core/store/postgres/db.ts'),
-    m('src-core/store/postgres/append-fn.ts'),
-    m('src-core/store/prepare.ts'),
-  ]);
-  return {
-    openPostgresStore: idx.openPostgresStore as TreeApi['openPostgresStore'],
-    createDb: db.createDb as TreeApi['createDb'],
-    ensureAppendFn: fn.ensureAppendFn as TreeApi['ensureAppendFn'],
-    callAppendFn: fn.callAppendFn as TreeApi['callAppendFn'],
-    prepareTxn: prep.prepareTxn as TreeApi['prepareTxn'],
-  };
-}
 
 function backendCpuMs(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -91,7 +62,7 @@ async function main(): Promise<void> {
   const blocks = Number(blocksArg ?? 5);
   const count = perTxn >= 1000 ? 60_000 : 20_000;
   const txns = txnsOf(count, perTxn);
-  const apis = await Promise.all(trees.map(load));
+  const apis = await Promise.all(trees.map(loadTree));
   const tag = `tm_setab_${process.pid}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();

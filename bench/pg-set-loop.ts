@@ -5,45 +5,16 @@
  * topics, for SECONDS after a warm-up. It prints the connection's backend pid (for `perf record -p`)
  * and a line `ready` once warm; the schema is dropped at the end.
  */
-import { resolve } from 'node:path';
 import pg from 'pg';
 import type { EventInput } from '../src-core/model/types';
+import { KEYS, PG_URL, loadTree } from './pg-tree';
 import { tradeEvent } from './util';
-
-const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const KEYS = 20_000;
-
-interface TreeApi {
-  openPostgresStore: (o: { url: string; schema: string }) => Promise<{ close(): Promise<void> }>;
-  createDb: (url: string, schema: string) => { pool: pg.Pool };
-  ensureAppendFn: (db: unknown, s: { usable: boolean | null }, c: pg.ClientBase) => Promise<boolean>;
-  callAppendFn: (db: unknown, c: pg.ClientBase, p: unknown) => Promise<unknown>;
-  prepareTxn: (topic: unknown, req: unknown) => unknown;
-}
-
-async function load(tree: string): Promise<TreeApi> {
-  const m = (f: string): Promise<Record<string, unknown>> =>
-    import(resolve(tree, f)) as Promise<Record<string, unknown>>;
-  const [idx, db, fn, prep] = await Promise.all([
-    m('src-core/store/postgres/index.ts'),
-    m('src-core/store/postgres/db.ts'),
-    m('src-core/store/postgres/append-fn.ts'),
-    m('src-core/store/prepare.ts'),
-  ]);
-  return {
-    openPostgresStore: idx.openPostgresStore as TreeApi['openPostgresStore'],
-    createDb: db.createDb as TreeApi['createDb'],
-    ensureAppendFn: fn.ensureAppendFn as TreeApi['ensureAppendFn'],
-    callAppendFn: fn.callAppendFn as TreeApi['callAppendFn'],
-    prepareTxn: prep.prepareTxn as TreeApi['prepareTxn'],
-  };
-}
 
 async function main(): Promise<void> {
   const [perTxnArg, secondsArg, treeArg] = process.argv.slice(2);
   const perTxn = Number(perTxnArg ?? 1000);
   const seconds = Number(secondsArg ?? 10);
-  const api = await load(treeArg ?? '.');
+  const api = await loadTree(treeArg ?? '.');
   const count = perTxn >= 1000 ? 60_000 : 20_000;
   const txns: EventInput[][] = [];
   for (let i = 0; i < count; i += perTxn) {

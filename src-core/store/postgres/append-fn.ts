@@ -25,7 +25,7 @@
 import type pg from 'pg';
 import { schemaTooNew } from '../../model/errors';
 import { DEFAULT_CONTENT_TYPE } from '../../model/limits';
-import { chainEventPart, chainTxnPart } from '../chain';
+import { chainTxnPart } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq } from '../prepare';
 import type { AppendResponse, AppendResultItem } from '../../model/types';
 import {
@@ -41,7 +41,7 @@ import {
   createSql,
   fnName,
 } from './append-fn-sql';
-import { eventsLayout } from './append-layout';
+import { eventsLayout, plainEventPart } from './append-layout';
 import { type Db, socketOf } from './db';
 import { isConnectionError } from './errors';
 import { SCHEMA_VERSION } from './schema';
@@ -58,18 +58,7 @@ export const FEW_EVENTS = 8;
  */
 export function chainTails(p: PreparedTxn): { txn: string; events: string[] } {
   const txn = chainTxnTail(p);
-  const events = p.events.map((e) =>
-    chainEventPart({
-      seq: 0,
-      key: e.key,
-      type: 'event',
-      hash: e.hash,
-      digest: e.digest,
-      contentType: e.contentType,
-      target: null,
-      reason: null,
-    }).slice(SEQ_HEAD.length),
-  );
+  const events = p.events.map((e) => plainEventPart(0, e).slice(SEQ_HEAD.length));
   return { txn, events };
 }
 

@@ -44,8 +44,8 @@ export function eventsLayout(p: PreparedTxn, flags: readonly number[], base: num
   return buf.subarray(0, at);
 }
 
-/** chain.ts `chainEventPart` of the plain event `e` stored at `seq`. */
-function plainEventPart(seq: number, e: PreparedTxn['events'][number]): string {
+/** chain.ts `chainEventPart` of the plain event `e` (type `event`, no target, no reason) stored at `seq`. */
+export function plainEventPart(seq: number, e: PreparedTxn['events'][number]): string {
   return chainEventPart({
     seq,
     key: e.key,
