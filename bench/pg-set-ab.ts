@@ -15,24 +15,13 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { canonicalJson } from '../src-core/model/canonical';
 import { hashCanonical } from '../src-core/store/hash';
-import type { EventInput } from '../src-core/model/types';
-import { KEYS, PG_URL, loadTree } from './pg-tree';
-import { tradeEvent } from './util';
+import { loadTree } from './pg-tree';
+import { PG_URL, tradeTxns } from './util';
 
 function backendCpuMs(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return (Number(rest[11]) + Number(rest[12])) * 10; // utime + stime, in ticks of 10 ms
-}
-
-function txnsOf(count: number, perTxn: number): EventInput[][] {
-  const txns: EventInput[][] = [];
-  for (let i = 0; i < count; i += perTxn) {
-    const events: EventInput[] = [];
-    for (let j = i; j < Math.min(count, i + perTxn); j++) events.push(tradeEvent(j, KEYS));
-    txns.push(events);
-  }
-  return txns;
 }
 
 interface Sample {
@@ -61,7 +50,7 @@ async function main(): Promise<void> {
   const perTxn = Number(perTxnArg ?? 1000);
   const blocks = Number(blocksArg ?? 5);
   const count = perTxn >= 1000 ? 60_000 : 20_000;
-  const txns = txnsOf(count, perTxn);
+  const txns = tradeTxns(count, perTxn);
   const apis = await Promise.all(trees.map(loadTree));
   const tag = `tm_setab_${process.pid}`;
   const admin = new pg.Client({ connectionString: PG_URL });

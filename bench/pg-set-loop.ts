@@ -6,9 +6,8 @@
  * and a line `ready` once warm; the schema is dropped at the end.
  */
 import pg from 'pg';
-import type { EventInput } from '../src-core/model/types';
-import { KEYS, PG_URL, loadTree } from './pg-tree';
-import { tradeEvent } from './util';
+import { loadTree } from './pg-tree';
+import { PG_URL, tradeTxns } from './util';
 
 async function main(): Promise<void> {
   const [perTxnArg, secondsArg, treeArg] = process.argv.slice(2);
@@ -16,12 +15,7 @@ async function main(): Promise<void> {
   const seconds = Number(secondsArg ?? 10);
   const api = await loadTree(treeArg ?? '.');
   const count = perTxn >= 1000 ? 60_000 : 20_000;
-  const txns: EventInput[][] = [];
-  for (let i = 0; i < count; i += perTxn) {
-    const events: EventInput[] = [];
-    for (let j = i; j < Math.min(count, i + perTxn); j++) events.push(tradeEvent(j, KEYS));
-    txns.push(events);
-  }
+  const txns = tradeTxns(count, perTxn);
   const schema = `tm_setloop_${process.pid}`;
   const store = await api.openPostgresStore({ url: PG_URL, schema });
   await store.close();

@@ -17,14 +17,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { canonicalJson } from '../src-core/model/canonical';
 import type { EventInput } from '../src-core/model/types';
 import { hashCanonical } from '../src-core/store/hash';
-import { median, now, tradeEvent } from './util';
+import { PG_URL, median, now, tradeEvent } from './util';
+import { openTreeStore } from './pg-tree';
 
-const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TREES = (process.env.TREES ?? '.').split(',').map((t) => resolve(t));
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
@@ -32,12 +31,6 @@ const BLOCK = Number(process.env.BLOCK ?? 400);
 const WARM = Number(process.env.WARM ?? 2000);
 const WITH_RAW = process.env.RAW !== '0';
 const KEYS = Number(process.env.KEYS ?? 20_000);
-
-interface Store {
-  append(topic: string, req: { events: EventInput[] }): Promise<unknown>;
-  close(): Promise<void>;
-}
-type Open = (o: { url: string; schema: string }) => Promise<Store>;
 
 interface Side {
   name: string;
@@ -118,11 +111,8 @@ async function treeSide(admin: pg.Client, spec: string, schema: string): Promise
   // `tree#quiet`: the same tree with its notifier's own sends replaced by nothing, `tree#silent`
   // its carried ones too (diagnostics).
   const [tree, flag] = spec.split('#') as [string, string | undefined];
-  const mod = (await import(pathToFileURL(`${tree}/src-core/store/postgres/index.ts`).href)) as {
-    openPostgresStore: Open;
-  };
   const before = await backendPids(admin);
-  const store = await mod.openPostgresStore({ url: PG_URL, schema });
+  const store = await openTreeStore(tree, PG_URL, schema);
   if (flag === 'quiet') {
     (store as unknown as { notifier: { sendAll: () => Promise<void> } }).notifier.sendAll = () => Promise.resolve();
   }

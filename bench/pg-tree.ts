@@ -1,15 +1,13 @@
 /**
- * A tree's PostgreSQL append, loaded from its sources, for the in-process harnesses that compare
- * trees (bench/pg-set-ab.ts) or drive one (bench/pg-set-loop.ts): the store, its pool, and the
- * set-based append's pieces (`prepareTxn`, `ensureAppendFn`, `callAppendFn`) of a checkout of this
- * repository, e.g. this one and a worktree of an older commit.
+ * A tree's PostgreSQL store, loaded from its sources, for the in-process harnesses that compare
+ * trees or drive one, a tree being a checkout of this repository (this one, or a worktree of an
+ * older commit): its store (`openTreeStore`: bench/pg-single-ab.ts, bench/pg-wal-records.ts), and
+ * its pool and set-based append's pieces (`loadTree`: bench/pg-set-ab.ts, bench/pg-set-loop.ts).
  */
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type pg from 'pg';
-
-export const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-/** The bench's key space (bench/pg.ts). */
-export const KEYS = 20_000;
+import type { EventInput } from '../src-core/model/types';
 
 export interface TreeApi {
   openPostgresStore: (o: { url: string; schema: string }) => Promise<{ close(): Promise<void> }>;
@@ -36,4 +34,18 @@ export async function loadTree(tree: string): Promise<TreeApi> {
     callAppendFn: fn.callAppendFn as TreeApi['callAppendFn'],
     prepareTxn: prep.prepareTxn as TreeApi['prepareTxn'],
   };
+}
+
+/** The part of a tree's store the single-event harnesses use. */
+export interface TreeStore {
+  append(topic: string, req: { events: EventInput[] }): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** Opens the store of the checkout at `tree` on PostgreSQL `url`, in `schema`. */
+export async function openTreeStore(tree: string, url: string, schema: string): Promise<TreeStore> {
+  const mod = (await import(pathToFileURL(`${tree}/src-core/store/postgres/index.ts`).href)) as {
+    openPostgresStore: (o: { url: string; schema: string }) => Promise<TreeStore>;
+  };
+  return mod.openPostgresStore({ url, schema });
 }

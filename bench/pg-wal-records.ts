@@ -10,22 +10,15 @@
  *   TREES=/work/wt/pgone-base,. KEYS=200 npx tsx bench/pg-wal-records.ts
  */
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { EventInput } from '../src-core/model/types';
-import { tradeEvent } from './util';
+import { PG_URL, tradeEvent } from './util';
+import { openTreeStore } from './pg-tree';
 
-const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TREES = (process.env.TREES ?? '.').split(',').map((t) => resolve(t));
 const N = Number(process.env.N ?? 200);
 const WARM = Number(process.env.WARM ?? 400);
 const KEYS = Number(process.env.KEYS ?? 20_000);
-
-interface Store {
-  append(topic: string, req: { events: EventInput[] }): Promise<unknown>;
-  close(): Promise<void>;
-}
-type Open = (o: { url: string; schema: string }) => Promise<Store>;
 
 async function main(): Promise<void> {
   const dbName = `tm_walrec_${process.pid}`;
@@ -40,10 +33,7 @@ async function main(): Promise<void> {
     await c.connect();
     await c.query('CREATE EXTENSION pg_walinspect');
     for (let i = 0; i < TREES.length; i++) {
-      const mod = (await import(pathToFileURL(`${TREES[i]}/src-core/store/postgres/index.ts`).href)) as {
-        openPostgresStore: Open;
-      };
-      const store = await mod.openPostgresStore({ url, schema: `tm_walrec_${i}` });
+      const store = await openTreeStore(TREES[i]!, url, `tm_walrec_${i}`);
       const ev = (j: number): EventInput[] => [tradeEvent(j, KEYS)];
       for (let j = 0; j < WARM; j++) await store.append('t', { events: ev(j) });
       await new Promise((r) => setTimeout(r, 50));

@@ -30,15 +30,12 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { canonicalJson } from '../src-core/model/canonical';
 import { hashCanonical } from '../src-core/store/hash';
-import type { EventInput } from '../src-core/model/types';
 import type { EventStore } from '../src-core/store/types';
 import { openHttpStore } from '../src-core/store/http/index';
 import { openPostgresStore } from '../src-core/store/postgres/index';
-import { SCALE, fmtInt, fmtMs, isMain, now, pct, printTable, scaled, tradeEvent } from './util';
+import { PG_URL, SCALE, fmtInt, fmtMs, isMain, now, pct, printTable, scaled, tradeTxns } from './util';
 
-const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const n = scaled;
-const KEYS = 20_000;
 
 /** Events written per measurement, by events per transaction. */
 const SIZES: Record<number, number> = { 1: n(2000), 100: n(20_000), 1000: n(60_000) };
@@ -68,16 +65,6 @@ async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<
   }
 }
 
-function txnsOf(count: number, perTxn: number, offset: number): EventInput[][] {
-  const txns: EventInput[][] = [];
-  for (let i = 0; i < count; i += perTxn) {
-    const events: EventInput[] = [];
-    for (let j = i; j < Math.min(count, i + perTxn); j++) events.push(tradeEvent(offset + j, KEYS));
-    txns.push(events);
-  }
-  return txns;
-}
-
 /** A table of the store's events table shape (columns, primary key, index), for the raw rows. */
 async function rawTable(c: pg.Client, table: string): Promise<void> {
   await c.query(`CREATE TABLE ${table} (
@@ -89,7 +76,7 @@ async function rawTable(c: pg.Client, table: string): Promise<void> {
 
 /** The rows of `count` events in transactions of `perTxn`, serialised and hashed ahead of the clock. */
 function rawRows(count: number, perTxn: number): { key: string; data: string; hash: string }[][] {
-  return txnsOf(count, perTxn, 0).map((events) =>
+  return tradeTxns(count, perTxn, 0).map((events) =>
     events.map((e) => {
       const data = canonicalJson(e.data);
       return { key: e.key, data, hash: hashCanonical(data) };
@@ -197,7 +184,7 @@ async function rawConcurrent(schema: string, writers: number, perWriter: number)
 async function tidemarkConcurrent(schema: string, writers: number, perWriter: number): Promise<number> {
   const store = await openPostgresStore({ url: PG_URL, schema });
   try {
-    const work = Array.from({ length: writers }, (_, w) => txnsOf(perWriter, 1, w * perWriter));
+    const work = Array.from({ length: writers }, (_, w) => tradeTxns(perWriter, 1, w * perWriter));
     // The one-writer measurements before have run this code already: a short warm-up, as before.
     await warmUp(store, 1, 3, writers);
     const t0 = now();
@@ -222,7 +209,7 @@ async function tidemarkConcurrent(schema: string, writers: number, perWriter: nu
 async function warmUp(store: EventStore, perTxn: number, txns: number, writers = 1): Promise<void> {
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
-      for (const events of txnsOf(txns * perTxn, perTxn, 1_000_000))
+      for (const events of tradeTxns(txns * perTxn, perTxn, 1_000_000))
         await store.append(`warm.${perTxn}.${w}`, { events });
     }),
   );
@@ -233,7 +220,7 @@ async function tidemarkAppend(schema: string, count: number, perTxn: number): Pr
   const store = await openPostgresStore({ url: PG_URL, schema });
   try {
     const topic = `bench.${perTxn}`;
-    const txns = txnsOf(count, perTxn, 0);
+    const txns = tradeTxns(count, perTxn, 0);
     await warmUp(store, perTxn, warmTxns(perTxn));
     const t0 = now();
     for (const events of txns) await store.append(topic, { events });
@@ -280,7 +267,7 @@ async function throughServers(urls: string[], label: string): Promise<number> {
   const { writers, txnsPerWriter, eventsPerTxn } = SERVER;
   const clients = Array.from({ length: writers }, (_, w) => openHttpStore({ url: urls[w % urls.length]! }));
   try {
-    const work = clients.map((c, w) => txnsOf(txnsPerWriter * eventsPerTxn, eventsPerTxn, w * 1_000_000));
+    const work = clients.map((c, w) => tradeTxns(txnsPerWriter * eventsPerTxn, eventsPerTxn, w * 1_000_000));
     const t0 = now();
     await Promise.all(
       clients.map((c, w) => Promise.all(work[w]!.map((events) => c.append(`${label}.w${w}`, { events })))),

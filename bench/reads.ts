@@ -43,11 +43,10 @@ import {
   serverCpuOf,
   startServer,
 } from './reads-http';
-import { SCALE, fmtInt, median, now, pct, printTable, scaled, tempDir, tradeEvent, writeFigures } from './util';
+import { PG_URL, SCALE, fmtInt, median, now, pct, printTable, scaled, tempDir, tradeEvent, writeFigures } from './util';
 
 const SIZES = { events: scaled(200_000), keys: scaled(20_000), page: 1000, rounds: 5 };
 const TARGETS = { read: 0.7, surface: 0.7, http: 0.5 };
-const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TOPIC = 'reads';
 
 async function build(store: EventStore): Promise<void> {

@@ -18,12 +18,23 @@ import { startServer } from '../src-core/server/index';
 import { openPostgresStore } from '../src-core/store/postgres/index';
 import { openSqliteStore } from '../src-core/store/sqlite/index';
 import type { EventStore } from '../src-core/store/types';
-import { fmtInt, fmtMs, isMain, median, now, percentile, printTable, scaled, tempDir, writeFigures } from './util';
+import {
+  PG_URL,
+  fmtInt,
+  fmtMs,
+  isMain,
+  median,
+  now,
+  percentile,
+  printTable,
+  scaled,
+  tempDir,
+  writeFigures,
+} from './util';
 
 const TXNS = scaled(100_000, 1000);
 const CHUNK = 10_000;
 const RUNS = { baseline: 5, timeline: 20 };
-const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TOPIC = 'bench.timeline';
 
 interface Figure {

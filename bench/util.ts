@@ -14,6 +14,9 @@ import type { EventInput } from '../src-core/model/types';
 /** TIDEMARK_BENCH_SCALE: every section's sizes are multiplied by it (default 1). */
 export const SCALE = Number(process.env.TIDEMARK_BENCH_SCALE ?? '1') || 1;
 
+/** The PostgreSQL the PostgreSQL sections and harnesses use (TIDEMARK_BENCH_PG_URL). */
+export const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
 /** `x` times SCALE, rounded, at least `min`. */
 export function scaled(x: number, min = 1): number {
   return Math.max(min, Math.round(x * SCALE));
@@ -100,6 +103,23 @@ export function tradeEvent(i: number, keys: number, version = i): EventInput {
       side: version % 2 === 0 ? 'buy' : 'sell',
     },
   };
+}
+
+/** Keys the PostgreSQL write section's events spread over (bench/pg.ts and its harnesses). */
+export const PG_KEYS = 20_000;
+
+/**
+ * The PostgreSQL write section's workload: `count` trade events from event `offset` on over
+ * PG_KEYS keys, in transactions of `perTxn` (bench/pg.ts, pg-set-ab.ts, pg-set-loop.ts).
+ */
+export function tradeTxns(count: number, perTxn: number, offset = 0): EventInput[][] {
+  const txns: EventInput[][] = [];
+  for (let i = 0; i < count; i += perTxn) {
+    const events: EventInput[] = [];
+    for (let j = i; j < Math.min(count, i + perTxn); j++) events.push(tradeEvent(offset + j, PG_KEYS));
+    txns.push(events);
+  }
+  return txns;
 }
 
 /**
