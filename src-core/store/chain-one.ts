@@ -6,16 +6,18 @@
  * Anything else falls back to chain.ts `ChainBuilder`; chain.unit.test.ts holds the two equal.
  */
 import { Buffer } from 'node:buffer';
-import { DEFAULT_CONTENT_TYPE } from '../model/limits';
+import { DEFAULT_CONTENT_TYPE, LIMITS } from '../model/limits';
 import { ChainBuilder, DEFAULT_CT_FIELD, GENESIS, NULL_META_FIELD, ascii, metaDigest } from './chain';
 import { hashBytes } from './hash';
 
 /**
  * The layout of a one-event transaction (`chainOfOneEvent`) as bytes, written in place: reused by
- * every call and never handed out. 4,096 bytes hold the longest layout it writes (a 1,024-character
- * key, 200-character `by` and content type: about 1,800 bytes); anything longer is not written here.
+ * every call and never handed out. Sized for the longest layout it writes: a key, `by` and content
+ * type at their LIMITS (the writers refuse longer ones, and any non-ASCII one) and 1,024 bytes for
+ * everything else (prev, the time of at most 64 characters, the meta digest, two numbers, the
+ * type, hash and digest fields and the netstrings' lengths: under 600 bytes).
  */
-const ONE = Buffer.alloc(4096);
+const ONE = Buffer.alloc(LIMITS.keyMax + LIMITS.byMax + LIMITS.contentTypeMax + 1024);
 /** Buffer's own latin1 writer (on its prototype in every Node version; not in the type declarations). */
 const ONE_WRITER = ONE as unknown as { latin1Write(s: string, offset: number, length: number): number };
 /** Views of ONE's first n bytes, by n: made once per length, so a hash allocates no view. */
@@ -53,7 +55,8 @@ export function chainOfOneEvent(
   digest: string,
   contentType: string,
 ): string {
-  const n = writeOne(prev, txn, time, by, meta, seq, key, hash, digest, contentType);
+  let n = writeTxnPart(prev, txn, time, by, meta);
+  if (n >= 0) n = writeEventPart(seq, key, hash, digest, contentType, n);
   if (n < 0) {
     const b = new ChainBuilder(prev, { txn, time, by, meta });
     b.event(seq, key, hash, digest, contentType);
@@ -64,28 +67,18 @@ export function chainOfOneEvent(
   return oneLast;
 }
 
-/** Writes the one-event layout into ONE; its length, or -1 where it is not all ASCII (or too long). */
-function writeOne(
-  prev: string,
-  txn: number,
-  time: string,
-  by: string | null,
-  meta: string | null,
-  seq: number,
-  key: string,
-  hash: string,
-  digest: string,
-  contentType: string,
-): number {
+/**
+ * Writes chain.ts `chainTxnPart` (prev, txn, time, by, meta digest) into ONE from its start;
+ * returns its end, or -1 where a field is not ASCII or longer than ONE holds.
+ */
+function writeTxnPart(prev: string, txn: number, time: string, by: string | null, meta: string | null): number {
   if (prev !== oneLast && (prev.length !== 64 || !isAscii(prev))) return -1;
-  if (hash.length !== 64 || digest.length !== 64) return -1;
-  if (key.length > 1024 || (by !== null && by.length > 200) || contentType.length > 200) return -1;
+  if ((by !== null && by.length > LIMITS.byMax) || !isCount(txn)) return -1;
   if (time !== oneTime) {
     if (time.length > 64 || !isAscii(time)) return -1;
     oneTimeBytes = latin1(ascii(time));
     oneTime = time;
   }
-  if (!(isCount(txn) && isCount(seq))) return -1;
   ONE_WRITER.latin1Write(prev, 0, 64);
   let at = putIntField(txn, 64);
   ONE.set(oneTimeBytes, at);
@@ -94,19 +87,18 @@ function writeOne(
   else if ((at = putAsciiField(by, at)) < 0) return -1;
   if (meta === null) {
     ONE.set(NULL_META_BYTES, at);
-    at += NULL_META_BYTES.length;
-  } else {
-    at = putBytes(META_LENGTH, at);
-    ONE_WRITER.latin1Write(metaDigest(meta), at, 64);
-    ONE[at + 64] = 0x2c;
-    at += 65;
+    return at + NULL_META_BYTES.length;
   }
-  return writeEventPart(seq, key, hash, digest, contentType, at);
+  at = putBytes(META_LENGTH, at);
+  ONE_WRITER.latin1Write(metaDigest(meta), at, 64);
+  ONE[at + 64] = 0x2c;
+  return at + 65;
 }
 
 /**
  * Writes chain.ts `chainEventPart` of a plain event (type `event`, no target, no reason) stored at
- * `seq` into ONE at `at`; returns its end, or -1 where the key or content type is not ASCII.
+ * `seq` into ONE at `at`; returns its end, or -1 where the key or content type is not ASCII or
+ * longer than ONE holds, or `hash` or `digest` is not 64 characters.
  */
 function writeEventPart(
   seq: number,
@@ -116,6 +108,8 @@ function writeEventPart(
   contentType: string,
   at: number,
 ): number {
+  if (hash.length !== 64 || digest.length !== 64 || !isCount(seq)) return -1;
+  if (key.length > LIMITS.keyMax || contentType.length > LIMITS.contentTypeMax) return -1;
   at = putIntField(seq, at);
   if ((at = putAsciiField(key, at)) < 0) return -1;
   at = putBytes(TYPE_AND_HASH_LENGTH, at);
@@ -147,7 +141,6 @@ export function putPlainEventPart(
   digest: string,
   contentType: string,
 ): number {
-  if (key.length > 1024 || contentType.length > 200 || !isCount(seq)) return -1;
   const n = writeEventPart(seq, key, hash, digest, contentType, 0);
   if (n < 0) return -1;
   ONE.copy(target, at, 0, n);

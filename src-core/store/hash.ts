@@ -19,7 +19,7 @@ export function hashCanonicalReference(canonical: string): string {
 export const hashCanonical: (canonical: string) => string =
   typeof oneShot === 'function' ? (text) => oneShot('sha256', text, 'hex') : hashCanonicalReference;
 
-/** Lowercase hex SHA-256 of bytes (store/chain.ts hashes a layout it wrote as bytes). */
+/** Lowercase hex SHA-256 of bytes (store/chain-one.ts hashes a layout it wrote as bytes). */
 export const hashBytes: (bytes: Uint8Array) => string =
   typeof oneShot === 'function'
     ? (bytes) => oneShot('sha256', bytes, 'hex')
