@@ -15,11 +15,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { schemaTooNew } from '../../src-core/model/errors';
 import { startServer } from '../../src-core/server/index';
 import { OrderedWriter, openHttpStore } from '../../src-core/store/http/index';
-import { openPostgresStore } from '../../src-core/store/postgres/index';
 import { SCHEMA_VERSION as PG_VERSION } from '../../src-core/store/postgres/schema';
 import { SCHEMA_VERSION as SQLITE_VERSION, openSqliteStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
-import { PG_URL, adminQuery, dropSchema, pgUnreachable, uniqueName } from '../postgres/pg-helpers';
+import { adminQuery, openShared, pgUnreachable } from '../postgres/pg-helpers';
 import { tempDir } from './helpers';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -129,10 +128,8 @@ describe('SCHEMA_TOO_NEW through a server: one request, no retry', () => {
       console.log(`skipped: ${why}`);
       ctx.skip();
     }
-    const schema = uniqueName('tm_too_new');
-    cleanups.push(() => dropSchema(schema));
-    const store = await openPostgresStore({ url: PG_URL, schema });
-    cleanups.push(() => store.close());
+    const { schema, stores } = await openShared(cleanups, { base: 'tm_too_new' });
+    const store = stores[0]!;
     await expectNoRetry(
       store,
       async () => {

@@ -11,14 +11,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppendRequest, AppendResponse, StoredEvent } from '../../src-core/model/types';
-import { openPostgresStore } from '../../src-core/store/postgres';
+import type { PostgresEventStore } from '../../src-core/store/postgres';
 import { FALL_BACK, FEW_EVENTS, callAppendFn, ensureAppendFn } from '../../src-core/store/postgres/append-fn';
 import { channelFor, createDb, tablesFor } from '../../src-core/store/postgres/db';
 import { prepareTxn } from '../../src-core/store/prepare';
 import { expectChainHolds } from '../contract/oracle';
-import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
+import { type Cleanups, PG_URL, adminQuery, openShared } from './pg-helpers';
 
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
@@ -100,10 +100,8 @@ describe('PostgreSQL one-round-trip append', () => {
   ])(
     'writes chains that recompute with chain.ts on hostile inputs, and the same log as the batch path (%s)',
     async (_, writes) => {
-      const schema = uniqueName('tm_append_fn');
-      cleanups.push(() => dropSchema(schema));
-      const store = await openPostgresStore({ url: PG_URL, schema });
-      cleanups.push(() => store.close());
+      const { schema, stores } = await openShared(cleanups, { base: 'tm_append_fn' });
+      const store = stores[0]!;
       const fnAnswers = [];
       const batchAnswers = [];
       const all = writes();
@@ -153,10 +151,8 @@ describe('PostgreSQL one-round-trip append', () => {
   it('answers through the function of each kind (one, few, set), none falling back to the other path', async () => {
     // The tests above compare with the other path, which a function that failed would have taken
     // silently (FALL_BACK): here each kind must answer itself, new events and duplicates alike.
-    const schema = uniqueName('tm_append_fn_kinds');
-    cleanups.push(() => dropSchema(schema));
-    const store = await openPostgresStore({ url: PG_URL, schema });
-    cleanups.push(() => store.close());
+    const { schema, stores } = await openShared(cleanups, { base: 'tm_append_fn_kinds' });
+    const store = stores[0]!;
     const db = createDb(PG_URL, schema, { poolSize: 1 });
     cleanups.push(() => db.pool.end());
     const c = await db.pool.connect();
@@ -187,10 +183,8 @@ describe('PostgreSQL one-round-trip append', () => {
   });
 
   it('never commits earlier than the topic last did, and writes that time as readers see it', async () => {
-    const schema = uniqueName('tm_append_fn_time');
-    cleanups.push(() => dropSchema(schema));
-    const store = await openPostgresStore({ url: PG_URL, schema });
-    cleanups.push(() => store.close());
+    const { schema, stores } = await openShared(cleanups, { base: 'tm_append_fn_time' });
+    const store = stores[0]!;
     await store.append('t', { events: [{ key: 'a', data: 1 }] });
     const ahead = '2999-12-31T23:59:58.007Z';
     await adminQuery(`UPDATE ${tablesFor(schema).topics} SET last_time = '${ahead}' WHERE topic = 't'`);
@@ -203,10 +197,8 @@ describe('PostgreSQL one-round-trip append', () => {
   });
 
   it('a session that lost its function writes through the other path, then creates the function again', async () => {
-    const schema = uniqueName('tm_append_fn_lost');
-    cleanups.push(() => dropSchema(schema));
-    const store = await openPostgresStore({ url: PG_URL, schema, poolSize: 1 });
-    cleanups.push(() => store.close());
+    const { schema, stores } = await openShared(cleanups, { base: 'tm_append_fn_lost', poolSize: 1 });
+    const store = stores[0]!;
     await store.append('t', { events: [{ key: 'a', data: 1 }] });
     const where = `FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = '${channelFor(schema)}_append_one'`;
     const found = await adminQuery(`SELECT n.nspname ${where}`);
@@ -242,12 +234,8 @@ describe('PostgreSQL one-round-trip append', () => {
     // one topic in turn, so each one's guess is stale (another writer moved max_seq); then one of
     // them sends events that duplicate stored heads between new ones (its guess of max_seq right,
     // the numbering not). Each time the function must lay the part out itself.
-    const schema = uniqueName('tm_append_fn_layout');
-    cleanups.push(() => dropSchema(schema));
-    const a = await openPostgresStore({ url: PG_URL, schema });
-    cleanups.push(() => a.close());
-    const b = await openPostgresStore({ url: PG_URL, schema });
-    cleanups.push(() => b.close());
+    const { stores } = await openShared(cleanups, { base: 'tm_append_fn_layout', n: 2 });
+    const [a, b] = stores as [PostgresEventStore, PostgresEventStore];
     const n = FEW_EVENTS + 4;
     const events = (tag: string, from: number, count: number): AppendRequest['events'] =>
       Array.from({ length: count }, (_, i) => ({ key: `k${from + i}`, data: { tag, i } }));

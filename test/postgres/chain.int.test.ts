@@ -5,23 +5,19 @@
  * the head.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src-core/store/postgres';
+import type { PostgresEventStore } from '../../src-core/store/postgres';
 import { expectChainHolds } from '../contract/oracle';
-import { PG_URL, dropSchema, uniqueName } from './pg-helpers';
+import { type Cleanups, openShared } from './pg-helpers';
 
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 describe('PostgreSQL hash chain with concurrent writers', () => {
   it('two store objects writing one topic at once form one unbroken chain', async () => {
-    const schema = uniqueName('tm_chain_conc');
-    cleanups.push(() => dropSchema(schema));
-    const a = await openPostgresStore({ url: PG_URL, schema });
-    cleanups.push(() => a.close());
-    const b = await openPostgresStore({ url: PG_URL, schema });
-    cleanups.push(() => b.close());
+    const { stores } = await openShared(cleanups, { base: 'tm_chain_conc', n: 2 });
+    const [a, b] = stores as [PostgresEventStore, PostgresEventStore];
     await a.append('t', { events: [{ key: 'seed', data: 0 }] });
     const writer = async (s: typeof a, name: string): Promise<void> => {
       for (let i = 0; i < 25; i++) {

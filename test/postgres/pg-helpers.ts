@@ -6,7 +6,7 @@
  * given). Nothing here mocks the database.
  */
 import pg from 'pg';
-import { openPostgresStore, type PostgresEventStore } from '../../src-core/store/postgres';
+import { openPostgresStore, type PostgresEventStore, type PostgresStoreOptions } from '../../src-core/store/postgres';
 
 export const PG_URL = process.env.TIDEMARK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -51,6 +51,27 @@ export async function makePgStore(url = PG_URL): Promise<PgStoreHandle> {
       await dropSchema(schema, url);
     },
   };
+}
+
+/** A test file's cleanups, run in reverse order after each test. */
+export type Cleanups = (() => Promise<void> | void)[];
+
+/**
+ * `n` stores (separate pools, as `n` servers would have) opened on one fresh schema named after
+ * `base`, all at once; `cleanups` closes them, then drops the schema.
+ */
+export async function openShared(
+  cleanups: Cleanups,
+  opts: { n?: number; base?: string; poolSize?: number } = {},
+): Promise<{ schema: string; stores: PostgresEventStore[] }> {
+  const schema = uniqueName(opts.base ?? 'tm_test');
+  cleanups.push(() => dropSchema(schema));
+  const options: PostgresStoreOptions = { url: PG_URL, schema };
+  if (opts.poolSize !== undefined) options.poolSize = opts.poolSize;
+  // Opened at once: the migration must tolerate openers racing (store.int.test.ts).
+  const stores = await Promise.all(Array.from({ length: opts.n ?? 1 }, () => openPostgresStore(options)));
+  for (const s of stores) cleanups.push(() => s.close());
+  return { schema, stores };
 }
 
 /** A URL with another database name on the same server. */

@@ -15,26 +15,17 @@ import { CommitNotifier } from '../../src-core/store/postgres/notify';
 import { SCHEMA_VERSION } from '../../src-core/store/postgres/schema';
 import { expectCode, surfaceAll, waitFor } from '../contract/harness';
 import { checkStore } from './checker';
-import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
+import { type Cleanups, PG_URL, adminQuery, openShared, uniqueName } from './pg-helpers';
 import { runWorkload } from './workload';
 
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** Opens `n` stores (separate pools) on one fresh schema. */
-async function openShared(n: number): Promise<{ schema: string; stores: PostgresEventStore[] }> {
-  const schema = uniqueName('tm_test');
-  cleanups.push(() => dropSchema(schema));
-  const stores = await Promise.all(Array.from({ length: n }, () => openPostgresStore({ url: PG_URL, schema })));
-  for (const s of stores) cleanups.push(() => s.close());
-  return { schema, stores };
-}
-
 describe('postgres backend', () => {
   it('migrates once, records the version, and tolerates openers racing', async () => {
-    const { schema, stores } = await openShared(4);
+    const { schema, stores } = await openShared(cleanups, { n: 4 });
     expect(stores).toHaveLength(4);
     const res = await adminQuery(`SELECT version FROM "${schema}".tidemark_schema_version ORDER BY version`);
     expect(res.rows.map((r: { version: number }) => r.version)).toEqual(
@@ -51,7 +42,7 @@ describe('postgres backend', () => {
   });
 
   it('keeps numbering dense and dedup exact with eight writers on two pools', async () => {
-    const { stores } = await openShared(2);
+    const { stores } = await openShared(cleanups, { n: 2 });
     const topics = ['c.a', 'c.b', 'c.c'];
     const result = await runWorkload({ writers: 8, txnsPerWriter: 30, topics }, (w, txn) =>
       stores[w % 2]!.append(txn.topic, { events: txn.events }),
@@ -63,7 +54,7 @@ describe('postgres backend', () => {
   });
 
   it('applies batches atomically per transaction under contention, stopping at the first failure', async () => {
-    const { stores } = await openShared(2);
+    const { stores } = await openShared(cleanups, { n: 2 });
     const [a, b] = stores as [PostgresEventStore, PostgresEventStore];
     // Opposite topic orders in concurrent batches must not deadlock (topics are locked in name order).
     const batches = Array.from({ length: 20 }, (_, i) => {
@@ -90,7 +81,7 @@ describe('postgres backend', () => {
   });
 
   it('delivers commits made through one store to a subscriber of another, in order', async () => {
-    const { stores } = await openShared(2);
+    const { stores } = await openShared(cleanups, { n: 2 });
     const [writer, reader] = stores as [PostgresEventStore, PostgresEventStore];
     await writer.append('live', { events: [{ key: 'before', data: 0 }] });
     const got: StoredEvent[] = [];
@@ -104,7 +95,7 @@ describe('postgres backend', () => {
   });
 
   it('tails natively: commits through another store arrive by NOTIFY, with no topicInfo poll while listening', async () => {
-    const { stores } = await openShared(2);
+    const { stores } = await openShared(cleanups, { n: 2 });
     const [writer, reader] = stores as [PostgresEventStore, PostgresEventStore];
     await writer.append('native', { events: [{ key: 'before', data: 0 }] });
     const got: StoredEvent[] = [];
@@ -122,7 +113,7 @@ describe('postgres backend', () => {
   });
 
   it('announces a commit after it, from the notifier: the write transaction itself does not notify', async () => {
-    const { schema, stores } = await openShared(2);
+    const { schema, stores } = await openShared(cleanups, { n: 2 });
     const [writer, reader] = stores as [PostgresEventStore, PostgresEventStore];
     const got: StoredEvent[] = [];
     const stop = reader.subscribe('after', (evs) => got.push(...evs));
@@ -152,8 +143,8 @@ describe('postgres backend', () => {
   });
 
   it('keeps stores in different schemas of one database apart, live feeds included', async () => {
-    const a = await openShared(1);
-    const b = await openShared(1);
+    const a = await openShared(cleanups);
+    const b = await openShared(cleanups);
     const [sa, sb] = [a.stores[0]!, b.stores[0]!];
     const seenOnB: StoredEvent[] = [];
     const stop = sb.subscribe('same', (evs) => seenOnB.push(...evs));
@@ -167,10 +158,8 @@ describe('postgres backend', () => {
   });
 
   it('queues writers beyond the pool size instead of failing them', async () => {
-    const schema = uniqueName('tm_test');
-    cleanups.push(() => dropSchema(schema));
-    const s = await openPostgresStore({ url: PG_URL, schema, poolSize: 2 });
-    cleanups.push(() => s.close());
+    const { schema, stores } = await openShared(cleanups, { poolSize: 2 });
+    const s = stores[0]!;
     const answers = await Promise.all(
       Array.from({ length: 40 }, (_, i) => s.append('burst', { events: [{ key: `k${i % 7}`, data: i }] })),
     );
@@ -180,7 +169,7 @@ describe('postgres backend', () => {
   });
 
   it('orders keys by code point, as compareKeys does', async () => {
-    const { stores } = await openShared(1);
+    const { stores } = await openShared(cleanups);
     const s = stores[0]!;
     const keys = ['b', 'B', 'a\u00e9', 'a\uffff', 'a\u{1f600}', 'a\ue000', 'a', 'a b', 'Z', '~', '\u00e9'];
     await s.append('order', { events: keys.map((key) => ({ key, data: key })) });
@@ -203,7 +192,7 @@ describe('postgres backend', () => {
   });
 
   it('rejects text PostgreSQL cannot store, naming the field, and writes nothing', async () => {
-    const { stores } = await openShared(1);
+    const { stores } = await openShared(cleanups);
     const s = stores[0]!;
     await expectCode(
       s.append('nul', {
@@ -242,7 +231,7 @@ describe('postgres backend', () => {
   });
 
   it('answers UNAVAILABLE after close, and close waits for in-flight writes', async () => {
-    const { stores } = await openShared(1);
+    const { stores } = await openShared(cleanups);
     const s = stores[0]!;
     const write = s.append('closing', { events: [{ key: 'k', data: 1 }] });
     await s.close();
