@@ -13,13 +13,16 @@
  *
  *   ROUNDS=9 BLOCK=600 npx tsx bench/pg-floor.ts
  *   FLOORS=current,events-only TIDEMARK=0 ... (the floors named, without the store's side)
- *   WAL=1 N=400 npx tsx bench/pg-floor.ts (WAL records per append instead, in a throwaway
- *   database with pg_walinspect, dropped after)
+ *   KEYS=200 ... (every head updated: the keys are warm) / KEYS=10000000 ... (every key new)
+ *   WAL=1 N=400 KEYS=200 npx tsx bench/pg-floor.ts (WAL records per append instead, in a
+ *   throwaway database with pg_walinspect, dropped after; each side warmed on the keys it then
+ *   writes, the store's side on its measured topic)
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { GENESIS } from '../src-core/store/chain';
+import { SCHEMA_VERSION } from '../src-core/store/postgres/schema';
 import { PG_URL } from './util';
 import { openTreeStore } from './pg-tree';
 import {
@@ -55,6 +58,14 @@ interface Parts {
   headOld: string;
   headUpsert: string;
   topic: string;
+  /**
+   * Not a floor's: the reads a correct statement adds, the topic row locked (FOR UPDATE), the
+   * schema version and the key's stored head read; the first part (`w0`), which `topicChecked`
+   * (the counters' update, done only when the version is known and the event is no duplicate)
+   * reads, so that it runs.
+   */
+  reads: string;
+  topicChecked: string;
 }
 
 function parts(s: string): Parts {
@@ -62,6 +73,7 @@ function parts(s: string): Parts {
   const evValues = `:tid, :seq, :seq, :key, 'event', :data, false, 'application/json', :hash, :time`;
   const head = `(topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
                 VALUES (:tid, :key, :seq, :seq, false, :seq, :seq, :hash, false)`;
+  const counters = 'max_seq = :seq, max_txn = :seq, keys = :keys, last_time = :time, head = :chain';
   return {
     event: `INSERT INTO ${s}.events (${ev}) VALUES (${evValues})`,
     eventTxn: `INSERT INTO ${s}.events (${ev}, count, marker, meta, by_name, chain)
@@ -76,8 +88,12 @@ function parts(s: string): Parts {
                     raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
                     valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
                     valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb`,
-    topic: `UPDATE ${s}.topics SET max_seq = :seq, max_txn = :seq, keys = :keys, last_time = :time, head = :chain
-             WHERE id = :tid`,
+    topic: `UPDATE ${s}.topics SET ${counters} WHERE id = :tid`,
+    reads: `SELECT t.id, (SELECT max(version) FROM ${s}.tidemark_schema_version) AS v,
+                   (SELECT h.valid_hash FROM ${s}.heads h WHERE h.topic_id = :tid AND h.key = :key) AS hh
+              FROM ${s}.topics t WHERE t.id = :tid FOR UPDATE OF t`,
+    topicChecked: `UPDATE ${s}.topics SET ${counters}
+                    WHERE id = (SELECT id FROM w0 WHERE v <= ${SCHEMA_VERSION} AND hh IS DISTINCT FROM :hash)`,
   };
 }
 
@@ -112,6 +128,8 @@ const FLOORS: Floor[] = [
     alter: (s) => [`DROP INDEX ${s}.txns_by_name`, `DROP INDEX ${s}.events_by_key`],
     writes: ['event', 'txn', HEAD, 'topic'],
   },
+  // Not a floor: the current one plus the lock and reads any correct statement makes.
+  { name: 'current+reads', alter: () => [], writes: ['reads', 'event', 'txn', HEAD, 'topicChecked'] },
   { name: 'no-topics', alter: () => [], writes: ['event', 'txn', HEAD] },
   { name: 'no-heads', alter: () => [], writes: ['event', 'txn', 'topic'] },
   { name: 'txn-in-event', alter: TXN_ON_EVENT, writes: ['eventTxn', HEAD, 'topic'] },
@@ -226,16 +244,15 @@ async function wal(admin: pg.Client): Promise<void> {
     await c.query('CREATE EXTENSION pg_walinspect');
     const admin2 = new pg.Client({ connectionString: url });
     await admin2.connect();
-    let tree: Side | null;
     try {
-      tree = await makeSides(admin2, url, [], sides);
+      await makeSides(admin2, url, [], sides);
     } finally {
       await admin2.end();
     }
     console.log(`WAL per append: ${N} single-event txns per side after ${WARM}, keys ${KEYS}, load ${loadAvg()}`);
     let from = 0;
     for (const side of sides) {
-      await side.run(2_000_000 + from, side === tree ? 10 : WARM);
+      await side.run(2_000_000 + from, WARM);
       await new Promise((r) => setTimeout(r, 50));
       const start = await walLsn(c);
       await side.run(from, N);
