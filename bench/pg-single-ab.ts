@@ -7,9 +7,9 @@
  * side: wall ms per transaction, the client's CPU (this process, `process.cpuUsage`) and the
  * side's backends' CPU (`/proc/<pid>/stat`, every backend the side opened; 10 ms ticks, so read
  * medians of many blocks) per transaction. Prints each side's medians and its per-round ratio to
- * the raw baseline and to the first tree (the sides, the block loop and the report are
- * bench/pg-sides.ts's, shared with bench/pg-floor.ts). Not a bench section; for profiling, run one tree under
- * `node --cpu-prof`:
+ * the raw baseline and to the first tree. The sides, the block loop and the report are
+ * bench/pg-sides.ts's (shared with bench/pg-floor.ts). Not a bench section; for profiling, run
+ * one tree under `node --cpu-prof`:
  *
  *   TREES=/work/wt/pg1-base,. ROUNDS=9 BLOCK=400 npx tsx bench/pg-single-ab.ts
  *   KEYS=200 TREES=... (events cycle over KEYS keys, default 20,000: a small KEYS updates heads
