@@ -9,7 +9,9 @@
  * when the key is new to it and an UPDATE by key when not (it knows which), `upsert` with
  * Tidemark's INSERT ... ON CONFLICT. The floors run beside the raw baseline, the one-statement
  * reference and this tree's `store.append` (bench/pg-sides.ts) in alternating blocks, as
- * bench/pg-single-ab.ts does. Schemas are `tm_floor_<pid>_<i>`, dropped at the end.
+ * bench/pg-single-ab.ts does, with one side that is not a floor (`current+reads`: the current
+ * floor plus the topic row's lock and the version and head reads a correct statement makes).
+ * Schemas are `tm_floor_<pid>_<i>`, dropped at the end.
  *
  *   ROUNDS=9 BLOCK=600 npx tsx bench/pg-floor.ts
  *   FLOORS=current,events-only TIDEMARK=0 ... (the floors named, without the store's side)
