@@ -1,8 +1,9 @@
 /**
  * A tree's PostgreSQL store, loaded from its sources, for the in-process harnesses that compare
  * trees or drive one, a tree being a checkout of this repository (this one, or a worktree of an
- * older commit): its store (`openTreeStore`: bench/pg-single-ab.ts, bench/pg-wal-records.ts), and
- * its pool and set-based append's pieces (`loadTree`: bench/pg-set-ab.ts, bench/pg-set-loop.ts).
+ * older commit): its store (`openTreeStore`: bench/pg-sides.ts, bench/pg-floor.ts,
+ * bench/pg-wal-records.ts), and its pool and set-based append's pieces (`loadTree`:
+ * bench/pg-set-ab.ts, bench/pg-set-loop.ts).
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
