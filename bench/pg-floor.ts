@@ -38,6 +38,7 @@ import {
   treeSide,
   walLsn,
   walRecords,
+  withWalDatabase,
 } from './pg-sides';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 9);
@@ -232,47 +233,41 @@ async function timing(admin: pg.Client): Promise<void> {
   }
 }
 
-/** WAL records per append of each side, in a throwaway database (bench/pg-wal-records.ts's method). */
+/** WAL records per append of each side, in a throwaway database (pg-sides.ts `withWalDatabase`). */
 async function wal(admin: pg.Client): Promise<void> {
-  const dbName = `tm_floor_wal_${process.pid}`;
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const u = new URL(PG_URL);
-  u.pathname = `/${dbName}`;
-  const url = u.toString();
-  const c = new pg.Client({ connectionString: url });
   const sides: Side[] = [];
   try {
-    await c.connect();
-    await c.query('CREATE EXTENSION pg_walinspect');
-    const admin2 = new pg.Client({ connectionString: url });
-    await admin2.connect();
-    try {
-      await makeSides(admin2, url, [], sides);
-    } finally {
-      await admin2.end();
-    }
-    console.log(`WAL per append: ${N} single-event txns per side after ${WARM}, keys ${KEYS}, load ${loadAvg()}`);
-    let from = 0;
-    for (const side of sides) {
-      await side.run(2_000_000 + from, WARM);
-      await new Promise((r) => setTimeout(r, 50));
-      const start = await walLsn(c);
-      await side.run(from, N);
-      const end = await walLsn(c);
-      from += N;
-      const rows = await walRecords(c, start, end);
-      const n = rows.reduce((a, x) => a + x.n, 0);
-      const bytes = rows.reduce((a, x) => a + x.bytes, 0);
-      const each = rows
-        .filter((x) => x.n / N >= 0.05)
-        .map((x) => `${x.rm}/${x.rt} ${(x.n / N).toFixed(2)}`)
-        .join(', ');
-      console.log(`${side.name.padEnd(28)} ${(n / N).toFixed(2)} records ${(bytes / N).toFixed(0)} B  (${each})`);
-    }
+    await withWalDatabase(admin, 'tm_floor_wal', async (c, url) => {
+      const admin2 = new pg.Client({ connectionString: url });
+      await admin2.connect();
+      try {
+        await makeSides(admin2, url, [], sides);
+      } finally {
+        await admin2.end();
+      }
+      console.log(`WAL per append: ${N} single-event txns per side after ${WARM}, keys ${KEYS}, load ${loadAvg()}`);
+      let from = 0;
+      for (const side of sides) {
+        await side.run(2_000_000 + from, WARM);
+        await new Promise((r) => setTimeout(r, 50));
+        const start = await walLsn(c);
+        await side.run(from, N);
+        const end = await walLsn(c);
+        from += N;
+        const rows = await walRecords(c, start, end);
+        const n = rows.reduce((a, x) => a + x.n, 0);
+        const bytes = rows.reduce((a, x) => a + x.bytes, 0);
+        const each = rows
+          .filter((x) => x.n / N >= 0.05)
+          .map((x) => `${x.rm}/${x.rt} ${(x.n / N).toFixed(2)}`)
+          .join(', ');
+        console.log(`${side.name.padEnd(28)} ${(n / N).toFixed(2)} records ${(bytes / N).toFixed(0)} B  (${each})`);
+      }
+      // Closed before the database is dropped.
+      for (const s of sides.splice(0)) await s.close();
+    });
   } finally {
     for (const s of sides) await s.close().catch(() => undefined);
-    await c.end().catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   }
 }
 

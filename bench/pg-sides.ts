@@ -233,3 +233,28 @@ export async function walRecords(c: pg.ClientBase, start: string, end: string): 
 export async function walLsn(c: pg.ClientBase): Promise<string> {
   return (await c.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]!.l;
 }
+
+/**
+ * Runs `fn` in a throwaway database with `pg_walinspect` (created from `admin`'s cluster, named
+ * after `base` and this process, dropped after, also on failure); `c` is connected to it.
+ */
+export async function withWalDatabase(
+  admin: pg.ClientBase,
+  base: string,
+  fn: (c: pg.Client, url: string) => Promise<void>,
+): Promise<void> {
+  const dbName = `${base}_${process.pid}`;
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const u = new URL(PG_URL);
+  u.pathname = `/${dbName}`;
+  const url = u.toString();
+  const c = new pg.Client({ connectionString: url });
+  try {
+    await c.connect();
+    await c.query('CREATE EXTENSION pg_walinspect');
+    await fn(c, url);
+  } finally {
+    await c.end().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  }
+}

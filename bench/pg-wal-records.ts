@@ -14,6 +14,7 @@ import pg from 'pg';
 import type { EventInput } from '../src-core/model/types';
 import { PG_URL, tradeEvent } from './util';
 import { openTreeStore } from './pg-tree';
+import { walLsn, walRecords, withWalDatabase } from './pg-sides';
 
 const TREES = (process.env.TREES ?? '.').split(',').map((t) => resolve(t));
 const N = Number(process.env.N ?? 200);
@@ -21,51 +22,35 @@ const WARM = Number(process.env.WARM ?? 400);
 const KEYS = Number(process.env.KEYS ?? 20_000);
 
 async function main(): Promise<void> {
-  const dbName = `tm_walrec_${process.pid}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const u = new URL(PG_URL);
-  u.pathname = `/${dbName}`;
-  const url = u.toString();
-  const c = new pg.Client({ connectionString: url });
   try {
-    await c.connect();
-    await c.query('CREATE EXTENSION pg_walinspect');
-    for (let i = 0; i < TREES.length; i++) {
-      const store = await openTreeStore(TREES[i]!, url, `tm_walrec_${i}`);
-      const ev = (j: number): EventInput[] => [tradeEvent(j, KEYS)];
-      for (let j = 0; j < WARM; j++) await store.append('t', { events: ev(j) });
-      await new Promise((r) => setTimeout(r, 50));
-      const lsn = async (): Promise<string> =>
-        (await c.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]!.l;
-      const start = await lsn();
-      for (let j = WARM; j < WARM + N; j++) await store.append('t', { events: ev(j) });
-      const end = await lsn();
-      await store.close();
-      const r = await c.query<{ rm: string; rt: string; n: string; bytes: string; xids: string }>(
-        `SELECT resource_manager AS rm, record_type AS rt, count(*) AS n, sum(record_length) AS bytes,
-                count(DISTINCT xid::text) AS xids
-           FROM pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn) GROUP BY 1, 2 ORDER BY 1, 2`,
-        [start, end],
-      );
-      let total = 0;
-      let bytes = 0;
-      console.log(`${TREES[i]}: ${N} appends after ${WARM}, keys ${KEYS}`);
-      for (const x of r.rows) {
-        total += Number(x.n);
-        bytes += Number(x.bytes);
+    await withWalDatabase(admin, 'tm_walrec', async (c, url) => {
+      for (let i = 0; i < TREES.length; i++) {
+        const store = await openTreeStore(TREES[i]!, url, `tm_walrec_${i}`);
+        const ev = (j: number): EventInput[] => [tradeEvent(j, KEYS)];
+        for (let j = 0; j < WARM; j++) await store.append('t', { events: ev(j) });
+        await new Promise((r) => setTimeout(r, 50));
+        const start = await walLsn(c);
+        for (let j = WARM; j < WARM + N; j++) await store.append('t', { events: ev(j) });
+        const end = await walLsn(c);
+        await store.close();
+        let total = 0;
+        let bytes = 0;
+        console.log(`${TREES[i]}: ${N} appends after ${WARM}, keys ${KEYS}`);
+        for (const x of await walRecords(c, start, end)) {
+          total += x.n;
+          bytes += x.bytes;
+          console.log(
+            `  ${`${x.rm}/${x.rt}`.padEnd(28)} ${(x.n / N).toFixed(2).padStart(6)} per append  ${(x.bytes / N).toFixed(0).padStart(5)} B  xids ${x.xids}`,
+          );
+        }
         console.log(
-          `  ${`${x.rm}/${x.rt}`.padEnd(28)} ${(Number(x.n) / N).toFixed(2).padStart(6)} per append  ${(Number(x.bytes) / N).toFixed(0).padStart(5)} B  xids ${x.xids}`,
+          `  ${'all'.padEnd(28)} ${(total / N).toFixed(2).padStart(6)} per append  ${(bytes / N).toFixed(0).padStart(5)} B`,
         );
       }
-      console.log(
-        `  ${'all'.padEnd(28)} ${(total / N).toFixed(2).padStart(6)} per append  ${(bytes / N).toFixed(0).padStart(5)} B`,
-      );
-    }
+    });
   } finally {
-    await c.end().catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
   }
 }
