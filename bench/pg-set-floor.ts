@@ -21,9 +21,9 @@ import { PG_URL } from './util';
 export interface FloorSide {
   pid: number;
   /** Before the clock: the block's topic row (its id for the statements). */
-  prepare(block: number): Promise<void>;
-  run(block: number): Promise<void>;
-  close(): Promise<void>;
+  prepare: (block: number) => Promise<void>;
+  run: (block: number) => Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** One transaction's statement parameters, but for the topic id ($1), set by `prepare`. */

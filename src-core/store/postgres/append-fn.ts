@@ -372,7 +372,8 @@ function sendLayout(
     if (layout === null) {
       // Not reached (layoutFits held), but never COMMIT a transaction whose chain is not written.
       const rollback = c.query('ROLLBACK');
-      return [rollback, Promise.reject(failed ?? new Error('the layout of a deferred chain could not be written'))];
+      const err = failed instanceof Error ? failed : new Error('the layout of a deferred chain could not be written');
+      return [rollback, Promise.reject(err)];
     }
     const finish = c.query({
       name: `tm_finish_${db.channel}`,
