@@ -278,8 +278,9 @@ export async function callAppendFn(
   /** The deferred layout's statements (BEGIN, the finishing call, COMMIT), to await with the call's. */
   let around: Promise<unknown>[] = [];
   try {
-    // With something to send behind it, one write for both (pg writes each query as it is queued).
-    const stream = sent === undefined || deferred ? undefined : socketOf(c);
+    // With something to send behind it (or BEGIN before it), one write for all (pg writes each
+    // query as it is queued).
+    const stream = sent === undefined && !deferred ? undefined : socketOf(c);
     stream?.cork();
     let pending: Promise<pg.QueryArrayResult<[string]>>;
     try {
@@ -304,11 +305,12 @@ export async function callAppendFn(
           ...(kind === 'set' ? [base, layout] : []),
         ],
       });
-      if (deferred) around = [...around, ...sendLayout(db, c, p, flags, base!, txnTail, sent)];
-      else sent?.(c);
+      if (!deferred) sent?.(c);
     } finally {
       stream?.uncork();
     }
+    // Sent: the layout is written while PostgreSQL stores the events, and follows.
+    if (deferred) around = [...around, ...sendLayout(db, c, p, flags, base!, txnTail, sent)];
     if (around.length > 0) {
       // Every statement's outcome before the connection goes back: the call's error first (the
       // others then fail or roll back for it), else any other's.
