@@ -12,13 +12,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppendRequest, AppendResponse, StoredEvent } from '../../src-core/model/types';
 import type { PostgresEventStore } from '../../src-core/store/postgres';
-import {
-  DEFER_EVENTS,
-  FALL_BACK,
-  FEW_EVENTS,
-  callAppendFn,
-  ensureAppendFn,
-} from '../../src-core/store/postgres/append-fn';
+import { FALL_BACK, FEW_EVENTS, callAppendFn, ensureAppendFn } from '../../src-core/store/postgres/append-fn';
 import { channelFor, createDb, tablesFor } from '../../src-core/store/postgres/db';
 import { prepareTxn } from '../../src-core/store/prepare';
 import { expectChainHolds } from '../contract/oracle';
@@ -78,23 +72,23 @@ const withoutTime = (e: StoredEvent): Omit<StoredEvent, 'time'> => {
 };
 
 /**
- * The same writes, each grown past FEW_EVENTS (so the set-based function takes them), or to at
- * least `min` events: its events repeated (duplicates within the transaction, of stored and of
- * just-written events), with a changed value and a tombstone of the same keys in between.
+ * The same writes, each grown past FEW_EVENTS (so the set-based function takes them): its events
+ * repeated (duplicates within the transaction, of stored and of just-written events), with a
+ * changed value and a tombstone of the same keys in between.
  */
-function largeHostileWrites(min = FEW_EVENTS * 2 + 1): AppendRequest[] {
+function largeHostileWrites(): AppendRequest[] {
   const writes = hostileWrites();
   const out = writes.map((req) => {
     const events = [...req.events];
     for (const e of req.events) events.push({ ...e, data: { changed: e.key } });
     for (const e of req.events) events.push({ ...e, data: null });
-    while (events.length < min) events.push(...req.events);
+    while (events.length <= FEW_EVENTS * 2) events.push(...req.events);
     return { ...req, events };
   });
   // Then a transaction of nothing but duplicates: the last write's events, which end it, again.
   const last = writes.at(-1)!;
   const events = [];
-  while (events.length < Math.max(min, FEW_EVENTS + 1)) events.push(...last.events);
+  while (events.length <= FEW_EVENTS) events.push(...last.events);
   out.push({ events });
   return out;
 }
@@ -102,9 +96,7 @@ function largeHostileWrites(min = FEW_EVENTS * 2 + 1): AppendRequest[] {
 describe('PostgreSQL one-round-trip append', () => {
   it.each([
     ['few events per transaction', hostileWrites],
-    [`more than ${FEW_EVENTS} events per transaction`, () => largeHostileWrites()],
-    // The layout written while PostgreSQL stores the events, sent behind the call (DEFER_EVENTS).
-    [`at least ${DEFER_EVENTS} events per transaction`, () => largeHostileWrites(DEFER_EVENTS)],
+    [`more than ${FEW_EVENTS} events per transaction`, largeHostileWrites],
   ])(
     'writes chains that recompute with chain.ts on hostile inputs, and the same log as the batch path (%s)',
     async (_, writes) => {
@@ -113,7 +105,7 @@ describe('PostgreSQL one-round-trip append', () => {
       const fnAnswers = [];
       const batchAnswers = [];
       const all = writes();
-      expect(all.every((w) => w.events.length > FEW_EVENTS)).toBe(writes !== hostileWrites);
+      expect(all.every((w) => w.events.length > FEW_EVENTS)).toBe(writes === largeHostileWrites);
       for (const req of all) {
         fnAnswers.push(await store.append('fn', req));
         const b = await store.appendBatch([{ topic: 'batch', ...req }]);
@@ -129,7 +121,6 @@ describe('PostgreSQL one-round-trip append', () => {
       );
       expect(fns.rows).toEqual([
         { proname: `${channelFor(schema)}_append` },
-        { proname: `${channelFor(schema)}_append_finish` },
         { proname: `${channelFor(schema)}_append_one` },
         { proname: `${channelFor(schema)}_append_set` },
       ]);
@@ -237,67 +228,38 @@ describe('PostgreSQL one-round-trip append', () => {
     await expectChainHolds(store, 't');
   });
 
-  it.each([
-    ['sent with the call', FEW_EVENTS + 4],
-    ['sent behind the call', DEFER_EVENTS],
-  ])(
-    'lays the chain out in SQL when the seqs the client laid its events out for do not hold (layout %s)',
-    async (_, n) => {
-      // Larger transactions send the layout of their events' part of the chain, numbered after the
-      // max_seq their store's last append to the topic left (append-layout.ts). Two stores append to
-      // one topic in turn, so each one's guess is stale (another writer moved max_seq); then one of
-      // them sends events that duplicate stored heads between new ones (its guess of max_seq right,
-      // the numbering not). Each time the function must lay the part out itself.
-      const { stores } = await openShared(cleanups, { base: 'tm_append_fn_layout', n: 2 });
-      const [a, b] = stores as [PostgresEventStore, PostgresEventStore];
-      const events = (tag: string, from: number, count: number): AppendRequest['events'] =>
-        Array.from({ length: count }, (_, i) => ({ key: `k${from + i}`, data: { tag, i } }));
-      let seq = 0;
-      for (let round = 0; round < 3; round++) {
-        for (const [name, store] of [
-          ['a', a],
-          ['b', b],
-        ] as const) {
-          const res = await store.append('t', { events: events(`${name}${round}`, 0, n) });
-          expect(res.results.map((r) => r.seq)).toEqual(Array.from({ length: n }, (_, i) => seq + i + 1));
-          seq += n;
-        }
+  it('lays the chain out in SQL when the seqs the client laid its events out for do not hold', async () => {
+    // Larger transactions send the layout of their events' part of the chain, numbered after the
+    // max_seq their store's last append to the topic left (append-layout.ts). Two stores append to
+    // one topic in turn, so each one's guess is stale (another writer moved max_seq); then one of
+    // them sends events that duplicate stored heads between new ones (its guess of max_seq right,
+    // the numbering not). Each time the function must lay the part out itself.
+    const { stores } = await openShared(cleanups, { base: 'tm_append_fn_layout', n: 2 });
+    const [a, b] = stores as [PostgresEventStore, PostgresEventStore];
+    const n = FEW_EVENTS + 4;
+    const events = (tag: string, from: number, count: number): AppendRequest['events'] =>
+      Array.from({ length: count }, (_, i) => ({ key: `k${from + i}`, data: { tag, i } }));
+    let seq = 0;
+    for (let round = 0; round < 3; round++) {
+      for (const [name, store] of [
+        ['a', a],
+        ['b', b],
+      ] as const) {
+        const res = await store.append('t', { events: events(`${name}${round}`, 0, n) });
+        expect(res.results.map((r) => r.seq)).toEqual(Array.from({ length: n }, (_, i) => seq + i + 1));
+        seq += n;
       }
-      // b wrote last: its guess of max_seq holds, but 3 of its events are stored heads again.
-      const h = Math.ceil(n / 2);
-      const mixed = [...events('new', 1000, h), ...events('b2', 0, 3), ...events('new', 1000 + h, h)];
-      const res = await b.append('t', { events: mixed });
-      const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
-      expect(res.results).toEqual([
-        ...range(1, h).map((i) => ({ seq: seq + i, txn: 7, duplicate: false })),
-        ...range(1, 3).map((i) => ({ seq: seq - n + i, txn: 6, duplicate: true })),
-        ...range(h + 1, h).map((i) => ({ seq: seq + i, txn: 7, duplicate: false })),
-      ]);
-      // And its next append, whose guess holds again.
-      expect((await b.append('t', { events: events('c', 5000, n) })).results.at(-1)!.seq).toBe(seq + 2 * h + n);
-      await expectChainHolds(a, 't');
-    },
-  );
-
-  it('a transaction whose layout follows the call and that fails commits nothing, and the session writes on', async () => {
-    // DEFER_EVENTS and more: BEGIN, the call, the layout's call and COMMIT go out pipelined; the
-    // call's error (expectMaxSeq not met) is the one reported, the rest roll back with it.
-    const { stores } = await openShared(cleanups, { base: 'tm_append_fn_defer', poolSize: 1 });
-    const store = stores[0]!;
-    const events = (tag: string): AppendRequest['events'] =>
-      Array.from({ length: DEFER_EVENTS }, (_, i) => ({ key: `k${i}`, data: { tag, i } }));
-    await store.append('t', { events: events('a') });
-    await store.append('t', { events: events('b') });
-    await expect(store.append('t', { events: events('c'), expectMaxSeq: 1 })).rejects.toMatchObject({
-      code: 'CONFLICT',
-    });
-    const info = await store.topicInfo('t');
-    expect([info.events, info.maxTxn]).toEqual([2 * DEFER_EVENTS, 2]);
-    const res = await store.append('t', { events: events('d'), expectMaxSeq: 2 * DEFER_EVENTS });
-    expect([res.txn, res.results.at(-1)!.seq]).toEqual([3, 3 * DEFER_EVENTS]);
-    // Nothing but duplicates: nothing stored, no txn row.
-    expect((await store.append('t', { events: events('d') })).txn).toBeNull();
-    expect((await store.topicInfo('t')).maxTxn).toBe(3);
-    await expectChainHolds(store, 't');
+    }
+    // b wrote last: its guess of max_seq holds, but 3 of its events are stored heads again.
+    const mixed = [...events('new', 100, 4), ...events('b2', 0, 3), ...events('new', 104, 4)];
+    const res = await b.append('t', { events: mixed });
+    expect(res.results).toEqual([
+      ...[1, 2, 3, 4].map((i) => ({ seq: seq + i, txn: 7, duplicate: false })),
+      ...[1, 2, 3].map((i) => ({ seq: seq - n + i, txn: 6, duplicate: true })),
+      ...[5, 6, 7, 8].map((i) => ({ seq: seq + i, txn: 7, duplicate: false })),
+    ]);
+    // And its next append, whose guess holds again.
+    expect((await b.append('t', { events: events('c', 200, n) })).results.at(-1)!.seq).toBe(seq + 8 + n);
+    await expectChainHolds(a, 't');
   });
 });

@@ -132,24 +132,15 @@ export function createSql(db: Db, kind: FnKind): string {
       ${kind === 'set' ? setOfEventsSql(t) : fewEventsSql(t, one)}
       IF v_n = 0 THEN RETURN; END IF;
       ${set ? SET_CHAIN : `v_chain := encode(sha256(convert_to(${txnPart} || v_events, 'UTF8')), 'hex');`}
-      ${txnRowsSql(t)}
-      o_txn := v_txn;
-    END
-    $fn$`;
-}
-
-/**
- * The txn row with its chain, the topic's counters and head: the end of every kind's function, or
- * of finishSql's for a deferred chain (from tp, the topic row as it was, v_txn, v_time, v_n stored
- * events, v_kd the keys' delta, v_chain, p_meta, p_by).
- */
-function txnRowsSql(t: Tables): string {
-  return `WITH x AS (
+      WITH x AS (
         INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
         VALUES (tp.id, v_txn, tp.max_seq + 1, tp.max_seq + v_n, v_n, v_time, false, p_meta, p_by, v_chain)
       )
       UPDATE ${t.topics} SET max_seq = tp.max_seq + v_n, max_txn = v_txn, keys = keys + v_kd, last_time = v_time, head = v_chain
-       WHERE id = tp.id;`;
+       WHERE id = tp.id;
+      o_txn := v_txn;
+    END
+    $fn$`;
 }
 
 /**
@@ -197,56 +188,12 @@ function fewEventsSql(t: Tables, one: boolean): string {
  */
 const SET_PARAMS = ' p_base bigint, p_layout bytea,';
 
-/** The transaction-local setting by which the set kind tells finishSql's function that the chain is its to write. */
-const DEFERRED = 'tidemark.chain_deferred';
-
 /**
  * The `set` kind's chain: the client's layout of its events (p_layout) when the prediction it was
  * written for held (v_lay, setOfEventsSql), else the one setOfEventsSql laid out (v_events).
  */
-const SET_CHAIN = `IF v_lay AND p_layout IS NULL THEN
-        -- The client sends its layout behind this call, in this transaction: the txn row and the
-        -- topic's counters are left to finishSql's function, told what it needs here.
-        PERFORM set_config('${DEFERRED}', concat_ws(',', v_txn, v_n, v_kd, v_time), true);
-        o_txn := v_txn;
-        RETURN;
-      END IF;
-      v_chain := encode(sha256(convert_to(${chainSql().txn}, 'UTF8') ||
+const SET_CHAIN = `v_chain := encode(sha256(convert_to(${chainSql().txn}, 'UTF8') ||
         CASE WHEN v_lay THEN p_layout ELSE convert_to(v_events, 'UTF8') END), 'hex');`;
-
-/** The name of the function that writes a deferred chain (finishSql). */
-export function finishName(db: Db): string {
-  return `pg_temp.${db.channel}_append_finish`;
-}
-
-/**
- * The function called behind a `set` call that was sent a base and no layout (append-fn.ts, for
- * large transactions: the client lays its events out while PostgreSQL stores them), in the same
- * transaction. When that call deferred its end (the base held and every duplicate was a REPEAT),
- * it writes what the call left: the chain over the layout sent now, the txn row, the topic's
- * counters and head (txnRowsSql, with the txn, time, count and keys' delta the call set in
- * DEFERRED; the topic row is as it was before the call, and locked); otherwise (the chain was laid
- * out in SQL, nothing was stored, or the call failed) nothing.
- */
-export function finishSql(db: Db): string {
-  const t = db.t;
-  return `CREATE OR REPLACE FUNCTION ${finishName(db)}(p_topic text, p_meta text, p_txn_tail text, p_by text, p_layout bytea)
-    RETURNS void LANGUAGE plpgsql VOLATILE AS $fn$
-    DECLARE tp record; a text[]; v_txn bigint; v_time text; v_n bigint; v_kd bigint; v_chain text;
-    BEGIN
-      a := string_to_array(current_setting('${DEFERRED}', true), ',');
-      IF cardinality(a) IS DISTINCT FROM 4 THEN RETURN; END IF;
-      PERFORM set_config('${DEFERRED}', '', true);
-      v_txn := a[1]::bigint;
-      v_n := a[2]::bigint;
-      v_kd := a[3]::bigint;
-      v_time := a[4];
-      SELECT id, max_seq, head INTO tp FROM ${t.topics} WHERE topic = p_topic;
-      v_chain := encode(sha256(convert_to(${chainSql().txn}, 'UTF8') || p_layout), 'hex');
-      ${txnRowsSql(t)}
-    END
-    $fn$`;
-}
 
 /**
  * The `set` kind's events: one statement. The stored head is looked up for FIRST and LAST events
@@ -274,7 +221,7 @@ function setOfEventsSql(t: Tables): string {
   const s = `tp.max_seq + d.o - coalesce(width_bucket(d.o, (SELECT a FROM z)), 0)`;
   // The client's layout holds: its base was max_seq (v_lay, so far), and every duplicate is a REPEAT.
   const lay = `(v_lay AND coalesce((SELECT r FROM z), true))`;
-  return `v_lay := coalesce(p_base = tp.max_seq, false);
+  return `v_lay := p_layout IS NOT NULL AND p_base = tp.max_seq;
       WITH d AS (
          SELECT u.o, u.k, u.d, u.ct, u.h, u.tl, u.f, u.f & ${TOMB} <> 0 AS tb,
                 x.key IS NOT NULL AS hx, x.ctid AS hc, x.valid_seq AS hs, x.valid_txn AS ht,

@@ -39,8 +39,6 @@ import {
   TOMB,
   TOO_NEW,
   createSql,
-  finishName,
-  finishSql,
   fnName,
 } from './append-fn-sql';
 import { eventsLayout, plainEventPart } from './append-layout';
@@ -94,14 +92,6 @@ export function eventFlags(p: PreparedTxn): number[] {
   return flags;
 }
 
-/**
- * Fewest events of a set-based append whose layout (append-layout.ts) is written while PostgreSQL
- * stores them: the call goes out without it, inside BEGIN, and the layout follows in a second call
- * (append-fn-sql.ts `finishSql`) with COMMIT, all pipelined. Below this the layout goes with the
- * call, in autocommit: the BEGIN, COMMIT and second call cost more than the overlap saves.
- */
-export const DEFER_EVENTS = 500;
-
 /** Connections of the pool that hold the function (a pooled client keeps its session). */
 const ready = new WeakSet<pg.ClientBase>();
 
@@ -124,7 +114,6 @@ export async function ensureAppendFn(db: Db, state: { usable: boolean | null }, 
     await c.query(createSql(db, 'one'));
     await c.query(createSql(db, 'few'));
     await c.query(createSql(db, 'set'));
-    await c.query(finishSql(db));
   } catch (err) {
     // A broken connection says nothing about the database: this write takes the other path
     // (which retries on a fresh connection) and a later one tries again. Anything else (no TEMP
@@ -243,8 +232,6 @@ export async function callAppendFn(
   /** The set kind's: the max_seq its layout of the events was numbered after, and that layout. */
   let base: number | null = null;
   let layout: Buffer | null = null;
-  /** The set kind's layout written after the call is sent (DEFER_EVENTS). */
-  let deferred = false;
   if (kind !== 'set') {
     const tails = chainTails(p);
     txnTail = tails.txn;
@@ -268,23 +255,16 @@ export async function callAppendFn(
     // Content types all default go as one null.
     if (cts.every((ct) => ct === DEFAULT_CONTENT_TYPE)) ctsParam = null;
     base = predictedBase(db, p.topic);
-    deferred = base !== null && n >= DEFER_EVENTS && layoutFits(p);
-    if (!deferred) {
-      layout = base === null ? null : eventsLayout(p, flags, base);
-      if (layout === null) base = null;
-    }
+    layout = base === null ? null : eventsLayout(p, flags, base);
+    if (layout === null) base = null;
   }
   let row: FnRow;
-  /** The deferred layout's statements (BEGIN, the finishing call, COMMIT), to await with the call's. */
-  let around: Promise<unknown>[] = [];
   try {
-    // With something to send behind it (or BEGIN before it), one write for all (pg writes each
-    // query as it is queued).
-    const stream = sent === undefined && !deferred ? undefined : socketOf(c);
+    // With something to send behind it, one write for both (pg writes each query as it is queued).
+    const stream = sent === undefined ? undefined : socketOf(c);
     stream?.cork();
     let pending: Promise<pg.QueryArrayResult<[string]>>;
     try {
-      if (deferred) around.push(c.query('BEGIN'));
       pending = c.query<[string]>({
         name: `tm_${kind}_${db.channel}`,
         text: answerSql(db, kind),
@@ -305,17 +285,9 @@ export async function callAppendFn(
           ...(kind === 'set' ? [base, layout] : []),
         ],
       });
-      if (!deferred) sent?.(c);
+      sent?.(c);
     } finally {
       stream?.uncork();
-    }
-    // Sent: the layout is written while PostgreSQL stores the events, and follows.
-    if (deferred) around = [...around, ...sendLayout(db, c, p, flags, base!, txnTail, sent)];
-    if (around.length > 0) {
-      // Every statement's outcome before the connection goes back: the call's error first (the
-      // others then fail or roll back for it), else any other's.
-      const all = await Promise.allSettled([pending, ...around]);
-      for (const r of all) if (r.status === 'rejected') throw r.reason;
     }
     row = rowOf((await pending).rows[0]![0], n);
   } catch (err) {
@@ -339,55 +311,6 @@ export async function callAppendFn(
   const answer = answerOf(p, flags, row);
   if (kind === 'set') remember(db, p.topic, answer, row.o_base);
   return answer;
-}
-
-/** Whether every event's hash and digest are 64 characters (`eventsLayout` then lays every one out). */
-function layoutFits(p: PreparedTxn): boolean {
-  for (const e of p.events) if (e.hash.length !== 64 || e.digest.length !== 64) return false;
-  return true;
-}
-
-/**
- * Behind a set call sent with `base` and no layout, inside BEGIN: the layout, written now (while
- * PostgreSQL stores the events), sent to the finishing function, then COMMIT and what `sent`
- * pipelines behind it, in one write. A layout that cannot be written rolls the transaction back.
- */
-function sendLayout(
-  db: Db,
-  c: pg.ClientBase,
-  p: PreparedTxn,
-  flags: number[],
-  base: number,
-  txnTail: string,
-  sent: ((c: pg.ClientBase) => void) | undefined,
-): Promise<unknown>[] {
-  let layout: Buffer | null = null;
-  let failed: unknown = null;
-  try {
-    layout = eventsLayout(p, flags, base);
-  } catch (err) {
-    failed = err;
-  }
-  const stream = socketOf(c);
-  stream?.cork();
-  try {
-    if (layout === null) {
-      // Not reached (layoutFits held), but never COMMIT a transaction whose chain is not written.
-      const rollback = c.query('ROLLBACK');
-      const err = failed instanceof Error ? failed : new Error('the layout of a deferred chain could not be written');
-      return [rollback, Promise.reject(err)];
-    }
-    const finish = c.query({
-      name: `tm_finish_${db.channel}`,
-      text: `SELECT ${finishName(db)}($1, $2, $3, $4, $5)`,
-      values: [p.topic, p.meta, txnTail, p.by, layout],
-    });
-    const commit = c.query('COMMIT');
-    sent?.(c);
-    return [finish, commit];
-  } finally {
-    stream?.uncork();
-  }
 }
 
 /**
