@@ -12,20 +12,16 @@
  * the first tree. Synchronous commit as the server has it. Schemas are dropped at the end. With
  * FLOOR=1 a last side writes the same rows by the least SQL that could (bench/pg-set-floor.ts).
  */
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { canonicalJson } from '../src-core/model/canonical';
 import { hashCanonical } from '../src-core/store/hash';
 import { floorSide } from './pg-set-floor';
-import { loadAvg } from './pg-sides';
+import { loadAvg, procCpuUs } from './pg-sides';
 import { loadTree } from './pg-tree';
-import { PG_URL, tradeTxns } from './util';
+import { PG_URL, median, tradeTxns } from './util';
 
-function backendCpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) * 10; // utime + stime, in ticks of 10 ms
-}
+/** The backend's CPU, ms (10 ms ticks: read medians of many blocks). */
+const backendCpuMs = (pid: number): number => procCpuUs([pid]) / 1000;
 
 interface Sample {
   wall: number;
@@ -42,11 +38,6 @@ async function measure(pid: number, body: () => Promise<void>): Promise<Sample> 
   const c = process.cpuUsage(c0);
   return { wall, client: (c.user + c.system) / 1000, backend: backendCpuMs(pid) - b0 };
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function main(): Promise<void> {
   const [perTxnArg, blocksArg, ...trees] = process.argv.slice(2);
