@@ -9,20 +9,19 @@
  * side it records wall time, the client's CPU (`process.cpuUsage`: validation, canonical JSON,
  * SHA-256, flags, the driver's serialisation) and the backend's CPU (`/proc/<pid>/stat` of the
  * connection's backend, 10 ms ticks); it prints medians per side and of the per-block ratios to
- * the first tree. Synchronous commit as the server has it. Schemas are dropped at the end.
+ * the first tree. Synchronous commit as the server has it. Schemas are dropped at the end. With
+ * FLOOR=1 a last side writes the same rows by the least SQL that could (bench/pg-set-floor.ts).
  */
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { canonicalJson } from '../src-core/model/canonical';
 import { hashCanonical } from '../src-core/store/hash';
+import { floorSide } from './pg-set-floor';
+import { loadAvg, procCpuUs } from './pg-sides';
 import { loadTree } from './pg-tree';
-import { PG_URL, tradeTxns } from './util';
+import { PG_URL, median, tradeTxns } from './util';
 
-function backendCpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) * 10; // utime + stime, in ticks of 10 ms
-}
+/** The backend's CPU, ms (10 ms ticks: read medians of many blocks). */
+const backendCpuMs = (pid: number): number => procCpuUs([pid]) / 1000;
 
 interface Sample {
   wall: number;
@@ -40,11 +39,6 @@ async function measure(pid: number, body: () => Promise<void>): Promise<Sample> 
   return { wall, client: (c.user + c.system) / 1000, backend: backendCpuMs(pid) - b0 };
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
 async function main(): Promise<void> {
   const [perTxnArg, blocksArg, ...trees] = process.argv.slice(2);
   const perTxn = Number(perTxnArg ?? 1000);
@@ -52,10 +46,17 @@ async function main(): Promise<void> {
   const count = perTxn >= 1000 ? 60_000 : 20_000;
   const txns = tradeTxns(count, perTxn);
   const apis = await Promise.all(trees.map(loadTree));
-  const tag = `tm_setab_${process.pid}`;
+  const tag = `tm_set8_ab_${process.pid}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
-  const sides: { name: string; run: (block: number) => Promise<void>; pid: number; close: () => Promise<void> }[] = [];
+  const sides: {
+    name: string;
+    /** Before the clock. */
+    prepare?: (block: number) => Promise<void>;
+    run: (block: number) => Promise<void>;
+    pid: number;
+    close: () => Promise<void>;
+  }[] = [];
   try {
     // The raw baseline.
     await admin.query(`CREATE SCHEMA ${tag}_raw`);
@@ -112,7 +113,20 @@ async function main(): Promise<void> {
         }
       };
     }
+    // FLOOR=1: the set path's floor (bench/pg-set-floor.ts) as the last side, in a store's schema.
+    if (process.env.FLOOR === '1') {
+      const store = await apis[0]!.openPostgresStore({ url: PG_URL, schema: `${tag}_floor` });
+      await store.close();
+      const f = await floorSide(`${tag}_floor`, txns);
+      sides.push({ name: 'floor', pid: f.pid, prepare: f.prepare, run: f.run, close: f.close });
+    }
     const rawRun = sides[0]!.run;
+    // PIDS=1: each side's backend pid (for `perf record -p`), then a pause of 5 s to attach.
+    if (process.env.PIDS === '1') {
+      for (const s of sides) console.log(`pid ${s.name} ${s.pid}`);
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+    const loadAtStart = loadAvg();
     const samples: Sample[][] = sides.map(() => []);
     for (let b = 0; b < blocks; b++) {
       // Rotate the order each block so no side always follows the same one.
@@ -147,12 +161,17 @@ async function main(): Promise<void> {
               }
             }),
           );
-        } else samples[i]!.push(await measure(s.pid, () => s.run(b)));
+        } else {
+          await s.prepare?.(b);
+          samples[i]!.push(await measure(s.pid, () => s.run(b)));
+        }
       }
     }
     const n = txns.length;
     const per = (x: number): string => (x / n).toFixed(2);
-    console.log(`${perTxn} events/txn, ${n} txns per block, ${blocks} blocks; ms per txn (medians):`);
+    console.log(
+      `${perTxn} events/txn, ${n} txns per block, ${blocks} blocks; ms per txn (medians); load ${loadAvg()} at the end (${loadAtStart} at the start):`,
+    );
     for (let i = 0; i < sides.length; i++) {
       const s = samples[i]!;
       const ratio = (f: (x: Sample) => number, j: number): string =>
