@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildJs } from '../scripts/build-lib.mjs';
-import { fmtMs, isMain, median, now, percentile, printTable, scaled, writeFigures } from './util';
+import { fmtMs, isMain, median, now, percentile, printTable, scaled, verdict, writeFigures } from './util';
 
 const BIN = fileURLToPath(new URL('../bin/tidemark.mjs', import.meta.url));
 const TARGET_MS = 150;
@@ -49,9 +49,7 @@ export async function run(): Promise<void> {
   console.log(`${runs} runs each, interleaved (ms, spawn to exit)`);
   printTable(['command', 'median', 'p90', 'over node'], rows);
   const help = median(times['tidemark --help']!);
-  console.log(
-    `tidemark --help median ${fmtMs(help)} ms: ${help < TARGET_MS ? 'PASS' : 'MISS'} (target < ${TARGET_MS} ms)`,
-  );
+  console.log(`tidemark --help median ${fmtMs(help)} ms: ${verdict(help < TARGET_MS)} (target < ${TARGET_MS} ms)`);
   const figures = {
     runs,
     targetMs: TARGET_MS,

@@ -35,6 +35,7 @@ import {
   printTable,
   scaled,
   tempDir,
+  verdict,
   writeFigures,
 } from './util';
 
@@ -299,7 +300,7 @@ export async function run(): Promise<void> {
     );
     const ratio = tidemark.best && baseline.best ? tidemark.best.rate / baseline.best.rate : 0;
     console.log(
-      `\nTidemark / bare: ${(ratio * 100).toFixed(0)}% (target >= ${TARGET_RATIO * 100}%): ${ratio >= TARGET_RATIO ? 'PASS' : 'MISS'}; load average now ${loadavg()[0]!.toFixed(1)}`,
+      `\nTidemark / bare: ${(ratio * 100).toFixed(0)}% (target >= ${TARGET_RATIO * 100}%): ${verdict(ratio >= TARGET_RATIO)}; load average now ${loadavg()[0]!.toFixed(1)}`,
     );
     const file = writeFigures('fanout', { clients: CLIENTS, stepMs: STEP_MS, eventBytes, tidemark, baseline, ratio });
     console.log(`figures written to ${file}`);

@@ -17,6 +17,7 @@
  * 2. Throughput through HTTP servers: real `tidemark serve --pg` processes, written to by ordered
  *    writers of the HTTP client (`openHttpStore`, pipelined into /v1/batch), one topic per writer,
  *    through one server and then through two servers on the same database.
+ * Each append row prints its target (the performance issue's) and PASS or MISS.
  * Every one-writer measurement (raw, the one-statement reference, Tidemark) first writes
  * WARM_EVENTS events in transactions of its size, unmeasured, so each side's code is optimised
  * and Tidemark's connections and functions exist before the clock starts. Prints events/s and ratios;
@@ -33,12 +34,14 @@ import { hashCanonical } from '../src-core/store/hash';
 import type { EventStore } from '../src-core/store/types';
 import { openHttpStore } from '../src-core/store/http/index';
 import { openPostgresStore } from '../src-core/store/postgres/index';
-import { PG_URL, SCALE, fmtInt, fmtMs, isMain, now, pct, printTable, scaled, tradeTxns } from './util';
+import { PG_URL, SCALE, fmtInt, fmtMs, isMain, now, pct, printTable, scaled, targetCells, tradeTxns } from './util';
 
 const n = scaled;
 
 /** Events written per measurement, by events per transaction. */
 const SIZES: Record<number, number> = { 1: n(2000), 100: n(20_000), 1000: n(60_000) };
+/** The performance issue's targets: Tidemark's events/s over raw's, per transaction size. */
+const TARGETS: Record<number, number> = { 1: 1.6, 100: 0.6, 1000: 0.6 };
 /**
  * Events every one-writer measurement (raw, the one-statement reference, Tidemark) writes in
  * transactions of its size before its clock starts, to a table or topic of its own: the same
@@ -313,10 +316,14 @@ export async function run(): Promise<void> {
         pct(tm / raw),
         msPerTxn(raw, perTxn),
         msPerTxn(tm, perTxn),
+        ...targetCells(tm / raw, TARGETS[perTxn]!),
       ]);
     }
     console.log('\nappend, one writer, PostgresEventStore vs raw multi-row INSERT (same table shape):');
-    printTable(['events/txn', 'events', 'raw ev/s', 'tidemark ev/s', 'ratio', 'raw ms/txn', 'tidemark ms/txn'], rows);
+    printTable(
+      ['events/txn', 'events', 'raw ev/s', 'tidemark ev/s', 'ratio', 'raw ms/txn', 'tidemark ms/txn', 'target', ''],
+      rows,
+    );
 
     const ref1 = figures.one_statement_1_eps!;
     const raw1 = figures.raw_1_eps!;

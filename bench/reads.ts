@@ -43,7 +43,20 @@ import {
   serverCpuOf,
   startServer,
 } from './reads-http';
-import { PG_URL, SCALE, fmtInt, median, now, pct, printTable, scaled, tempDir, tradeEvent, writeFigures } from './util';
+import {
+  PG_URL,
+  SCALE,
+  fmtInt,
+  median,
+  now,
+  pct,
+  printTable,
+  scaled,
+  targetCells,
+  tempDir,
+  tradeEvent,
+  writeFigures,
+} from './util';
 
 const SIZES = { events: scaled(200_000), keys: scaled(20_000), page: 1000, rounds: 5 };
 const TARGETS = { read: 0.7, surface: 0.7, http: 0.5 };
@@ -128,14 +141,7 @@ const ratioOf = (p: Pair): number => median(p.tm.map((x, i) => x / p.raw[i]!));
 /** A table row; with no target, a figure shown for information. */
 function row(name: string, p: Pair, target: number | null): string[] {
   const r = ratioOf(p);
-  return [
-    name,
-    fmtInt(median(p.raw)),
-    fmtInt(median(p.tm)),
-    pct(r),
-    target === null ? '—' : `>= ${pct(target)}`,
-    target === null ? '' : r >= target ? 'PASS' : 'MISS',
-  ];
+  return [name, fmtInt(median(p.raw)), fmtInt(median(p.tm)), pct(r), ...targetCells(r, target, '—')];
 }
 
 function sqliteRaw(file: string) {

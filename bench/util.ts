@@ -70,6 +70,20 @@ export function pct(ratio: number): string {
   return `${(ratio * 100).toFixed(0)}%`;
 }
 
+/** What a bench prints beside a figure that has a target. */
+export function verdict(ok: boolean): 'PASS' | 'MISS' {
+  return ok ? 'PASS' : 'MISS';
+}
+
+/**
+ * A table's two target cells for a ratio that must reach `target` (`>= 60%`, PASS or MISS), or
+ * two empty ones for a figure shown without a target.
+ */
+export function targetCells(ratio: number, target: number | null, none = ''): [string, string] {
+  if (target === null) return [none, ''];
+  return [`>= ${pct(target)}`, verdict(ratio >= target)];
+}
+
 /** Prints rows as an aligned table with a header line. */
 export function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
