@@ -15,6 +15,7 @@ import { conflict, hasErrorCode, markerNotInvalidatable, noSuchTxn, toBatchError
 import type { BatchError } from '../../model/types';
 import { type CheckedTxn, checkImportTxn } from '../import-check';
 import type { ImportClaims } from '../import-run';
+import { CommitRows, type HeadOf } from './commit-rows';
 import type { Tables } from './db';
 import { applyInvalidation } from './invalidate';
 import { notifyPayload } from './notify';
@@ -127,21 +128,14 @@ async function writeTxns(
   lock: LockedTopic,
   xs: readonly CheckedTxn[],
 ): Promise<void> {
-  const last = new Map<string, { seq: number; txn: number; hash: string; tomb: boolean }>();
-  const ev = { seqs: [] as number[], txns: [] as number[], keys: [] as string[], data: [] as string[] };
-  const ev2 = { tombs: [] as boolean[], cts: [] as string[], hashes: [] as string[], times: [] as string[] };
+  const rows = new CommitRows();
+  const last = new Map<string, HeadOf>();
   for (const x of xs) {
     for (const e of x.events) {
       last.set(e.key, { seq: e.seq, txn: x.txn, hash: e.hash, tomb: e.tomb });
-      ev.seqs.push(e.seq);
-      ev.txns.push(x.txn);
-      ev.keys.push(e.key);
-      ev.data.push(e.data);
-      ev2.tombs.push(e.tomb);
-      ev2.cts.push(e.contentType);
-      ev2.hashes.push(e.hash);
-      ev2.times.push(x.time);
+      rows.event(lock.id, e.seq, x.txn, e, x.time);
     }
+    rows.txn(lock.id, { ...x, count: x.events.length });
   }
   const keys = [...last.keys()];
   const was = await c.query<{ key: string; valid_tomb: boolean | null }>(
@@ -151,64 +145,13 @@ async function writeTxns(
   const liveBefore = new Map<string, boolean>();
   for (const r of was.rows) liveBefore.set(r.key, r.valid_tomb === false);
   let keysDelta = 0;
-  for (const [k, h] of last) keysDelta += (h.tomb ? 0 : 1) - (liveBefore.get(k) === true ? 1 : 0);
-  const heads = [...last.entries()];
+  for (const [k, h] of last) {
+    keysDelta += (h.tomb ? 0 : 1) - (liveBefore.get(k) === true ? 1 : 0);
+    rows.head(lock.id, k, h);
+  }
   const end = xs[xs.length - 1]!;
-  await c.query(
-    `WITH ev AS (
-       INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-       SELECT $1, u.s, u.x, u.k, 'event', u.d, u.tb, u.ct, u.h, u.tm
-         FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bool[], $7::text[], $8::text[], $9::text[])
-              AS u(s, x, k, d, tb, ct, h, tm)
-     ), hd AS (
-       INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
-       SELECT $1, u.k, u.s, u.x, u.tb, u.s, u.x, u.h, u.tb
-         FROM unnest($10::text[], $11::bigint[], $12::bigint[], $13::text[], $14::bool[]) AS u(k, s, x, h, tb)
-       ON CONFLICT (topic_id, key) DO UPDATE SET
-         raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
-         valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
-         valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb
-     ), tx AS (
-       INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
-       SELECT $1, u.x, u.f, u.l, u.n, u.tm, false, u.mt, u.bn, u.ch
-         FROM unnest($15::bigint[], $16::bigint[], $17::bigint[], $18::integer[], $19::text[], $20::text[], $21::text[], $22::text[])
-              AS u(x, f, l, n, tm, mt, bn, ch)
-     ), tp AS (
-       UPDATE ${t.topics} SET max_seq = $23, max_txn = $24, keys = keys + $25, last_time = $26, head = $27 WHERE id = $1
-     )
-     SELECT pg_notify($28, $29)`,
-    [
-      lock.id,
-      ev.seqs,
-      ev.txns,
-      ev.keys,
-      ev.data,
-      ev2.tombs,
-      ev2.cts,
-      ev2.hashes,
-      ev2.times,
-      heads.map(([k]) => k),
-      heads.map(([, h]) => h.seq),
-      heads.map(([, h]) => h.txn),
-      heads.map(([, h]) => h.hash),
-      heads.map(([, h]) => h.tomb),
-      xs.map((x) => x.txn),
-      xs.map((x) => x.firstSeq),
-      xs.map((x) => x.lastSeq),
-      xs.map((x) => x.events.length),
-      xs.map((x) => x.time),
-      xs.map((x) => x.meta),
-      xs.map((x) => x.by),
-      xs.map((x) => x.chain),
-      end.lastSeq,
-      end.txn,
-      keysDelta,
-      end.time,
-      end.chain,
-      channel,
-      notifyPayload(topic, end.lastSeq),
-    ],
-  );
+  rows.topic(lock.id, { maxSeq: end.lastSeq, maxTxn: end.txn, keysDelta, time: end.time, head: end.chain });
+  await rows.send(c, t, { channel, payload: notifyPayload(topic, end.lastSeq) });
   lock.maxSeq = end.lastSeq;
   lock.maxTxn = end.txn;
   lock.head = end.chain;

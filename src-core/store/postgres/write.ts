@@ -15,6 +15,7 @@ import type { AppendResponse, AppendResultItem } from '../../model/types';
 import { ChainBuilder, GENESIS } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq } from '../prepare';
 import type { Tables } from './db';
+import { CommitRows } from './commit-rows';
 import { prepared } from './named-statement';
 import { sendSchemaCheck } from './schema';
 import { type LockedTopic, type TopicLockRow, createAndLock, lockSql, locksOf } from './topic-lock';
@@ -47,28 +48,7 @@ interface TopicState {
 /** Accumulates the rows of several transactions (one or many topics) for a single write. */
 export class WriteBatch {
   private readonly topics = new Map<string, TopicState>();
-  private readonly ev = {
-    topicIds: [] as number[],
-    seqs: [] as number[],
-    txns: [] as number[],
-    keys: [] as string[],
-    data: [] as string[],
-    tombs: [] as boolean[],
-    contentTypes: [] as string[],
-    hashes: [] as string[],
-    times: [] as string[],
-  };
-  private readonly tx = {
-    topicIds: [] as number[],
-    txns: [] as number[],
-    first: [] as number[],
-    last: [] as number[],
-    counts: [] as number[],
-    times: [] as string[],
-    metas: [] as (string | null)[],
-    bys: [] as (string | null)[],
-    chains: [] as string[],
-  };
+  private readonly rows = new CommitRows();
 
   private constructor(locks: Map<string, LockedTopic>, txns: PreparedTxn[], heads: HeadRow[]) {
     for (const [name, lock] of locks) {
@@ -141,7 +121,7 @@ export class WriteBatch {
     const txn = lock.maxTxn + 1;
     const firstSeq = lock.maxSeq + 1;
     let seq = lock.maxSeq;
-    const ev = this.ev;
+    const rows = this.rows;
     // The chain (store/chain.ts), its layout built as events are stored.
     const chain = new ChainBuilder(lock.head ?? GENESIS, { txn, time: lock.time, by: p.by, meta: p.meta });
     const results: AppendResultItem[] = new Array<AppendResultItem>(p.events.length);
@@ -155,29 +135,21 @@ export class WriteBatch {
       seq += 1;
       results[i] = { seq, txn, duplicate: false };
       tw.state.set(e.key, { seq, txn, hash: e.hash, tomb: e.tomb });
-      ev.topicIds.push(lock.id);
-      ev.seqs.push(seq);
-      ev.txns.push(txn);
-      ev.keys.push(e.key);
-      ev.data.push(e.data);
-      ev.tombs.push(e.tomb);
-      ev.contentTypes.push(e.contentType);
-      ev.hashes.push(e.hash);
-      ev.times.push(lock.time);
+      rows.event(lock.id, seq, txn, e, lock.time);
       chain.event(seq, e.key, e.hash, e.digest, e.contentType);
     }
     if (seq < firstSeq) return { txn: null, results };
     const head = chain.digest();
-    const tx = this.tx;
-    tx.topicIds.push(lock.id);
-    tx.txns.push(txn);
-    tx.first.push(firstSeq);
-    tx.last.push(seq);
-    tx.counts.push(seq - firstSeq + 1);
-    tx.times.push(lock.time);
-    tx.metas.push(p.meta);
-    tx.bys.push(p.by);
-    tx.chains.push(head);
+    rows.txn(lock.id, {
+      txn,
+      firstSeq,
+      lastSeq: seq,
+      count: seq - firstSeq + 1,
+      time: lock.time,
+      meta: p.meta,
+      by: p.by,
+      chain: head,
+    });
     lock.head = head;
     lock.maxSeq = seq;
     lock.maxTxn = txn;
@@ -197,108 +169,20 @@ export class WriteBatch {
    * caller pipelines COMMIT behind it); null when there is nothing to write (all duplicates).
    */
   flush(c: pg.PoolClient, t: Tables): Promise<unknown> | null {
-    if (this.ev.seqs.length === 0) return null;
-    const h = {
-      topicIds: [] as number[],
-      keys: [] as string[],
-      seqs: [] as number[],
-      txns: [] as number[],
-      hashes: [] as string[],
-      tombs: [] as boolean[],
-    };
-    const tp = {
-      ids: [] as number[],
-      maxSeq: [] as number[],
-      maxTxn: [] as number[],
-      keysDelta: [] as number[],
-      times: [] as string[],
-      heads: [] as string[],
-    };
+    const rows = this.rows;
+    if (rows.empty) return null;
     for (const tw of this.topics.values()) {
       if (!tw.dirty) continue;
       let keysDelta = 0;
       for (const [k, now] of tw.state) {
         const was = tw.before.get(k);
         if (now === undefined || now === was) continue;
-        h.topicIds.push(tw.lock.id);
-        h.keys.push(k);
-        h.seqs.push(now.seq);
-        h.txns.push(now.txn);
-        h.hashes.push(now.hash);
-        h.tombs.push(now.tomb);
+        rows.head(tw.lock.id, k, now);
         keysDelta += (now.tomb ? 0 : 1) - (was === undefined || was.tomb ? 0 : 1);
       }
-      tp.ids.push(tw.lock.id);
-      tp.maxSeq.push(tw.lock.maxSeq);
-      tp.maxTxn.push(tw.lock.maxTxn);
-      tp.keysDelta.push(keysDelta);
-      tp.times.push(tw.lock.time);
-      tp.heads.push(tw.lock.head!);
+      const lock = tw.lock;
+      rows.topic(lock.id, { maxSeq: lock.maxSeq, maxTxn: lock.maxTxn, keysDelta, time: lock.time, head: lock.head! });
     }
-    const ev = this.ev;
-    const tx = this.tx;
-    return c.query(
-      prepared(
-        `WITH ev AS (
-         INSERT INTO ${t.events} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
-         SELECT u.tid, u.s, u.x, u.k, 'event', u.d, u.tb, u.ct, u.h, u.tm
-           FROM unnest($1::integer[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bool[],
-                       $7::text[], $8::text[], $9::text[]) AS u(tid, s, x, k, d, tb, ct, h, tm)
-       ), hd AS (
-         INSERT INTO ${t.heads} AS x (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
-         SELECT u.tid, u.k, u.s, u.x, u.tb, u.s, u.x, u.h, u.tb
-           FROM unnest($10::integer[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::bool[])
-                AS u(tid, k, s, x, h, tb)
-         ON CONFLICT (topic_id, key) DO UPDATE SET
-           raw_seq = EXCLUDED.raw_seq, raw_txn = EXCLUDED.raw_txn, raw_tomb = EXCLUDED.raw_tomb,
-           valid_seq = EXCLUDED.valid_seq, valid_txn = EXCLUDED.valid_txn,
-           valid_hash = EXCLUDED.valid_hash, valid_tomb = EXCLUDED.valid_tomb
-       ), tx AS (
-         INSERT INTO ${t.txns} (topic_id, txn, first_seq, last_seq, count, time, marker, meta, by_name, chain)
-         SELECT u.tid, u.x, u.f, u.l, u.n, u.tm, false, u.mt, u.bn, u.ch
-           FROM unnest($16::integer[], $17::bigint[], $18::bigint[], $19::bigint[], $20::integer[], $21::text[],
-                       $27::text[], $28::text[], $29::text[])
-                AS u(tid, x, f, l, n, tm, mt, bn, ch)
-       ), tp AS (
-         UPDATE ${t.topics} t SET max_seq = u.ms, max_txn = u.mt, keys = t.keys + u.kd, last_time = u.tm, head = u.hd
-           FROM unnest($22::integer[], $23::bigint[], $24::bigint[], $25::bigint[], $26::text[], $30::text[])
-                AS u(id, ms, mt, kd, tm, hd)
-          WHERE t.id = u.id
-       )
-       SELECT 1`,
-        [
-          ev.topicIds,
-          ev.seqs,
-          ev.txns,
-          ev.keys,
-          ev.data,
-          ev.tombs,
-          ev.contentTypes,
-          ev.hashes,
-          ev.times,
-          h.topicIds,
-          h.keys,
-          h.seqs,
-          h.txns,
-          h.hashes,
-          h.tombs,
-          tx.topicIds,
-          tx.txns,
-          tx.first,
-          tx.last,
-          tx.counts,
-          tx.times,
-          tp.ids,
-          tp.maxSeq,
-          tp.maxTxn,
-          tp.keysDelta,
-          tp.times,
-          tx.metas,
-          tx.bys,
-          tx.chains,
-          tp.heads,
-        ],
-      ),
-    );
+    return rows.send(c, t);
   }
 }
