@@ -12,7 +12,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppendRequest, AppendResponse, StoredEvent } from '../../src-core/model/types';
 import type { PostgresEventStore } from '../../src-core/store/postgres';
-import { FALL_BACK, FEW_EVENTS, callAppendFn, ensureAppendFn } from '../../src-core/store/postgres/append-fn';
+import {
+  FALL_BACK,
+  FEW_EVENTS,
+  callAppendFn,
+  ensureAppendFn,
+  predictedBase,
+} from '../../src-core/store/postgres/append-fn';
 import { channelFor, createDb, tablesFor } from '../../src-core/store/postgres/db';
 import { prepareTxn } from '../../src-core/store/prepare';
 import { expectChainHolds } from '../contract/oracle';
@@ -180,6 +186,39 @@ describe('PostgreSQL one-round-trip append', () => {
     }
     await expectChainHolds(store, 't');
     expect((await store.topicInfo('t')).events).toBe(seq);
+  });
+
+  it('keeps the base a set-based append lays its events out for current through smaller appends', async () => {
+    // A set-based append lays its events' chain parts out after the max_seq its store's last
+    // append to the topic left (append-layout.ts); one- and few-event appends keep that guess
+    // current for a topic a set-based append taught, so the next one's layout holds.
+    const { schema } = await openShared(cleanups, { base: 'tm_append_fn_base' });
+    const db = createDb(PG_URL, schema, { poolSize: 1 });
+    cleanups.push(() => db.pool.end());
+    const c = await db.pool.connect();
+    cleanups.push(async () => c.release());
+    expect(await ensureAppendFn(db, { usable: null }, c)).toBe(true);
+    const append = async (topic: string, keys: string[], tag: string): Promise<AppendResponse> => {
+      const res = await callAppendFn(db, c, prepareTxn(topic, { events: keys.map((key) => ({ key, data: tag })) }));
+      expect(res).not.toBe(FALL_BACK);
+      return res as AppendResponse;
+    };
+    const keys = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `k${from + i}`);
+    const n = FEW_EVENTS + 4;
+    await append('t', keys(n), 'set');
+    expect(predictedBase(db, 't')).toBe(n);
+    await append('t', ['k0'], 'one');
+    expect(predictedBase(db, 't')).toBe(n + 1);
+    await append('t', keys(3, 100), 'few');
+    expect(predictedBase(db, 't')).toBe(n + 4);
+    await append('t', ['k0'], 'one'); // a duplicate: max_seq stays
+    expect(predictedBase(db, 't')).toBe(n + 4);
+    const next = await append('t', keys(n, 200), 'set');
+    expect(next.results.at(-1)!.seq).toBe(n + 4 + n);
+    expect(predictedBase(db, 't')).toBe(n + 4 + n);
+    // A topic written one event at a time is not remembered.
+    await append('u', ['a'], 'one');
+    expect(predictedBase(db, 'u')).toBeNull();
   });
 
   it('never commits earlier than the topic last did, and writes that time as readers see it', async () => {

@@ -309,25 +309,29 @@ export async function callAppendFn(
     throw err;
   }
   const answer = answerOf(p, flags, row);
-  if (kind === 'set') remember(db, p.topic, answer, row.o_base);
+  remember(db, p.topic, answer, row.o_base, kind === 'set');
   return answer;
 }
 
 /**
- * Per store, the max_seq each topic had after the store's last set-based append to it: the base
- * its next one lays its events out for (append-layout.ts). A guess, checked by the function under
+ * Per store, the max_seq each topic had after the store's last append to it through a function:
+ * the base its next set-based append lays its events out for (append-layout.ts). A topic is
+ * learned by a set-based append; a smaller append keeps a learned topic's base current (a topic
+ * only ever written one event at a time is not remembered). A guess, checked by the function under
  * the topic lock: another writer in between only costs that append its layout in SQL. At most
  * PREDICTED_TOPICS topics are remembered (then the map starts over).
  */
 const predicted = new WeakMap<Db, Map<string, number>>();
 const PREDICTED_TOPICS = 1024;
 
-function predictedBase(db: Db, topic: string): number | null {
+/** The base `db`'s next set-based append to `topic` lays its events out for, or null (exported for tests). */
+export function predictedBase(db: Db, topic: string): number | null {
   return predicted.get(db)?.get(topic) ?? null;
 }
 
-function remember(db: Db, topic: string, answer: AppendResponse, base: number): void {
+function remember(db: Db, topic: string, answer: AppendResponse, base: number, learn: boolean): void {
   let m = predicted.get(db);
+  if (!learn && m?.has(topic) !== true) return;
   if (m === undefined) predicted.set(db, (m = new Map<string, number>()));
   else if (m.size >= PREDICTED_TOPICS && !m.has(topic)) m.clear();
   let max = base;
