@@ -20,11 +20,13 @@ export interface HeadOf {
   tomb: boolean;
 }
 
-/** A topic's counters after the write: what its `topics` row is set to (`keys` moves by `keysDelta`). */
+/**
+ * A topic's counters after the write: what its `topics` row is set to. Its `keys` count moves by
+ * what the write's heads rows of the topic changed (`head`).
+ */
 export interface TopicAfter {
   maxSeq: number;
   maxTxn: number;
-  keysDelta: number;
   time: string;
   head: string;
 }
@@ -69,6 +71,9 @@ export class CommitRows {
     heads: [] as string[],
   };
 
+  /** Per topic id, how its `keys` count moves (`head`). */
+  private readonly keysDelta = new Map<number, number>();
+
   /** No event to write. */
   get empty(): boolean {
     return this.ev.seqs.length === 0;
@@ -93,7 +98,13 @@ export class CommitRows {
     ev.times.push(time);
   }
 
-  head(topicId: number, key: string, h: HeadOf): void {
+  /**
+   * The heads row of `key` is now `h`; `wasLive`: its newest valid event before was a live one
+   * (not a tombstone). A topic's `keys` counts its keys whose newest valid event is live.
+   */
+  head(topicId: number, key: string, h: HeadOf, wasLive: boolean): void {
+    const moved = (h.tomb ? 0 : 1) - (wasLive ? 1 : 0);
+    if (moved !== 0) this.keysDelta.set(topicId, (this.keysDelta.get(topicId) ?? 0) + moved);
     const hd = this.hd;
     hd.topicIds.push(topicId);
     hd.keys.push(key);
@@ -128,12 +139,13 @@ export class CommitRows {
     tx.chains.push(x.chain);
   }
 
+  /** The topic's counters after the write; given after every `head` of the topic. */
   topic(id: number, after: TopicAfter): void {
     const tp = this.tp;
     tp.ids.push(id);
     tp.maxSeq.push(after.maxSeq);
     tp.maxTxn.push(after.maxTxn);
-    tp.keysDelta.push(after.keysDelta);
+    tp.keysDelta.push(this.keysDelta.get(id) ?? 0);
     tp.times.push(after.time);
     tp.heads.push(after.head);
   }

@@ -144,13 +144,9 @@ async function writeTxns(
   );
   const liveBefore = new Map<string, boolean>();
   for (const r of was.rows) liveBefore.set(r.key, r.valid_tomb === false);
-  let keysDelta = 0;
-  for (const [k, h] of last) {
-    keysDelta += (h.tomb ? 0 : 1) - (liveBefore.get(k) === true ? 1 : 0);
-    rows.head(lock.id, k, h);
-  }
+  for (const [k, h] of last) rows.head(lock.id, k, h, liveBefore.get(k) === true);
   const end = xs[xs.length - 1]!;
-  rows.topic(lock.id, { maxSeq: end.lastSeq, maxTxn: end.txn, keysDelta, time: end.time, head: end.chain });
+  rows.topic(lock.id, { maxSeq: end.lastSeq, maxTxn: end.txn, time: end.time, head: end.chain });
   await rows.send(c, t, { channel, payload: notifyPayload(topic, end.lastSeq) });
   lock.maxSeq = end.lastSeq;
   lock.maxTxn = end.txn;

@@ -15,7 +15,7 @@ import type { AppendResponse, AppendResultItem } from '../../model/types';
 import { ChainBuilder, GENESIS } from '../chain';
 import { type PreparedTxn, checkExpectMaxSeq } from '../prepare';
 import type { Tables } from './db';
-import { CommitRows } from './commit-rows';
+import { CommitRows, type HeadOf } from './commit-rows';
 import { prepared } from './named-statement';
 import { sendSchemaCheck } from './schema';
 import { type LockedTopic, type TopicLockRow, createAndLock, lockSql, locksOf } from './topic-lock';
@@ -29,19 +29,12 @@ interface HeadRow {
   valid_tomb: boolean | null;
 }
 
-interface ValidHead {
-  seq: number;
-  txn: number;
-  hash: string;
-  tomb: boolean;
-}
-
 interface TopicState {
   lock: LockedTopic;
   /** Valid head of each loaded key before this write set (undefined: none). */
-  before: Map<string, ValidHead | undefined>;
+  before: Map<string, HeadOf | undefined>;
   /** Valid head now, as the applied transactions left it. */
-  state: Map<string, ValidHead | undefined>;
+  state: Map<string, HeadOf | undefined>;
   dirty: boolean;
 }
 
@@ -173,15 +166,13 @@ export class WriteBatch {
     if (rows.empty) return null;
     for (const tw of this.topics.values()) {
       if (!tw.dirty) continue;
-      let keysDelta = 0;
       for (const [k, now] of tw.state) {
         const was = tw.before.get(k);
         if (now === undefined || now === was) continue;
-        rows.head(tw.lock.id, k, now);
-        keysDelta += (now.tomb ? 0 : 1) - (was === undefined || was.tomb ? 0 : 1);
+        rows.head(tw.lock.id, k, now, was !== undefined && !was.tomb);
       }
       const lock = tw.lock;
-      rows.topic(lock.id, { maxSeq: lock.maxSeq, maxTxn: lock.maxTxn, keysDelta, time: lock.time, head: lock.head! });
+      rows.topic(lock.id, { maxSeq: lock.maxSeq, maxTxn: lock.maxTxn, time: lock.time, head: lock.head! });
     }
     return rows.send(c, t);
   }
