@@ -15,8 +15,6 @@
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { canonicalJson } from '../src-core/model/canonical';
-import { hashCanonical } from '../src-core/store/hash';
 import type { EventInput } from '../src-core/model/types';
 import { openSqliteStore } from '../src-core/store/sqlite/index';
 import { FILE_PRAGMAS, MEMORY_PRAGMAS } from '../src-core/store/sqlite/open';
@@ -36,6 +34,8 @@ import {
   tradeEvent,
   verdict,
   writeFigures,
+  type RawRow,
+  rawRowOf,
 } from './util';
 
 const n = scaled;
@@ -77,18 +77,10 @@ export const RAW_SCHEMA = `
  */
 export const ENGINE_PRAGMAS = [...FILE_PRAGMAS, 'synchronous = FULL', ...MEMORY_PRAGMAS];
 
-interface RawRow {
-  key: string;
-  data: string;
-  hash: string;
-}
-
 function rawRows(count: number, keys: number): RawRow[] {
   const rows = new Array<RawRow>(count);
   for (let i = 0; i < count; i++) {
-    const e = tradeEvent(i, keys);
-    const data = canonicalJson(e.data);
-    rows[i] = { key: e.key, data, hash: hashCanonical(data) };
+    rows[i] = rawRowOf(tradeEvent(i, keys));
   }
   return rows;
 }

@@ -13,12 +13,10 @@
  * FLOOR=1 a last side writes the same rows by the least SQL that could (bench/pg-set-floor.ts).
  */
 import pg from 'pg';
-import { canonicalJson } from '../src-core/model/canonical';
-import { hashCanonical } from '../src-core/store/hash';
 import { floorSide } from './pg-set-floor';
 import { loadAvg, procCpuUs } from './pg-sides';
 import { loadTree } from './pg-tree';
-import { PG_URL, median, tradeTxns } from './util';
+import { PG_URL, median, rawEventsTableSql, rawRowOf, tradeTxns } from './util';
 
 /** The backend's CPU, ms (10 ms ticks: read medians of many blocks). */
 const backendCpuMs = (pid: number): number => procCpuUs([pid]) / 1000;
@@ -63,23 +61,14 @@ async function main(): Promise<void> {
     const raw = new pg.Client({ connectionString: PG_URL });
     await raw.connect();
     const rawPid = (await raw.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]!.p;
-    const rows = txns.map((events) =>
-      events.map((e) => {
-        const data = canonicalJson(e.data);
-        return { key: e.key, data, hash: hashCanonical(data) };
-      }),
-    );
+    const rows = txns.map((events) => events.map(rawRowOf));
     sides.push({
       name: 'raw',
       pid: rawPid,
       close: () => raw.end(),
       run: async (block) => {
         const table = `${tag}_raw.r${block}`;
-        await raw.query(`CREATE TABLE ${table} (
-          topic_id integer NOT NULL, seq bigint NOT NULL, txn bigint NOT NULL, key text COLLATE "C" NOT NULL,
-          type text NOT NULL, data text NOT NULL, tomb boolean NOT NULL, content_type text NOT NULL,
-          hash text NOT NULL, time text NOT NULL, target bigint, reason text, PRIMARY KEY (topic_id, seq))`);
-        await raw.query(`CREATE INDEX ON ${table} (topic_id, key, seq DESC)`);
+        for (const sql of rawEventsTableSql(table)) await raw.query(sql);
       },
     });
     for (let i = 0; i < apis.length; i++) {

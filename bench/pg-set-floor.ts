@@ -13,10 +13,9 @@
  * path's floor").
  */
 import pg from 'pg';
-import { canonicalJson } from '../src-core/model/canonical';
 import type { EventInput } from '../src-core/model/types';
 import { hashCanonical } from '../src-core/store/hash';
-import { PG_URL } from './util';
+import { PG_URL, rawRowOf } from './util';
 
 export interface FloorSide {
   pid: number;
@@ -53,10 +52,10 @@ export async function floorSide(schema: string, txns: EventInput[][]): Promise<F
     const last = new Map<string, number>();
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      const d = canonicalJson(e.data);
-      keys.push(e.key);
-      data.push(d);
-      hashes.push(hashCanonical(d));
+      const r = rawRowOf(e);
+      keys.push(r.key);
+      data.push(r.data);
+      hashes.push(r.hash);
       last.set(e.key, i);
     }
     const newK: string[] = [];

@@ -8,10 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { canonicalJson } from '../src-core/model/canonical';
 import type { EventInput } from '../src-core/model/types';
-import { hashCanonical } from '../src-core/store/hash';
-import { PG_URL, median, now, tradeEvent } from './util';
+import { PG_URL, type RawRow, median, now, pgUrlFor, rawEventsTableSql, rawRowOf, tradeEvent } from './util';
 import { openTreeStore } from './pg-tree';
 
 export interface Side {
@@ -56,10 +54,8 @@ export async function connectWithPid(url = PG_URL): Promise<{ c: pg.Client; pid:
 }
 
 /** Event `i` of the workload as a row: its key, data as canonical JSON and content hash. */
-export function tradeRow(i: number, keys: number): { key: string; data: string; hash: string } {
-  const e = tradeEvent(i, keys);
-  const data = canonicalJson(e.data);
-  return { key: e.key, data, hash: hashCanonical(data) };
+export function tradeRow(i: number, keys: number): RawRow {
+  return rawRowOf(tradeEvent(i, keys));
 }
 
 /** The load average (1, 5, 15 minutes). */
@@ -75,18 +71,14 @@ export function loadAvg(): string {
 export async function rawSide(schema: string, oneStatement: boolean, keys: number, url = PG_URL): Promise<Side> {
   const { c, pid } = await connectWithPid(url);
   const table = `"${schema}".${oneStatement ? 'one' : 'raw'}`;
-  await c.query(`CREATE TABLE ${table} (
-    topic_id integer NOT NULL, seq bigint NOT NULL, txn bigint NOT NULL, key text COLLATE "C" NOT NULL,
-    type text NOT NULL, data text NOT NULL, tomb boolean NOT NULL, content_type text NOT NULL,
-    hash text NOT NULL, time text NOT NULL, target bigint, reason text, PRIMARY KEY (topic_id, seq))`);
-  await c.query(`CREATE INDEX ON ${table} (topic_id, key, seq DESC)`);
+  for (const sql of rawEventsTableSql(table)) await c.query(sql);
   const ins = `INSERT INTO ${table} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
      SELECT 1, u.s, $1, u.k, 'event', u.d, false, 'application/json', u.h, $2
        FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS u(s, k, d, h)`;
   const one = `INSERT INTO ${table} (topic_id, seq, txn, key, type, data, tomb, content_type, hash, time)
                   VALUES (1, $1, $1, $2, 'event', $3, false, 'application/json', $4, $5)`;
   let seq = 0;
-  const rows: { key: string; data: string; hash: string }[] = [];
+  const rows: RawRow[] = [];
   return {
     name: oneStatement ? 'one statement' : 'raw',
     pids: [pid],
@@ -245,9 +237,7 @@ export async function withWalDatabase(
 ): Promise<void> {
   const dbName = `${base}_${process.pid}`;
   await admin.query(`CREATE DATABASE ${dbName}`);
-  const u = new URL(PG_URL);
-  u.pathname = `/${dbName}`;
-  const url = u.toString();
+  const url = pgUrlFor(dbName);
   const c = new pg.Client({ connectionString: url });
   try {
     await c.connect();

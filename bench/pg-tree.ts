@@ -18,10 +18,14 @@ export interface TreeApi {
   prepareTxn: (topic: unknown, req: unknown) => unknown;
 }
 
+/** The module `file` (a path from the checkout's root) of the checkout at `tree`. */
+function treeModule(tree: string, file: string): Promise<Record<string, unknown>> {
+  return import(pathToFileURL(resolve(tree, file)).href) as Promise<Record<string, unknown>>;
+}
+
 /** The append of the checkout at `tree`. */
 export async function loadTree(tree: string): Promise<TreeApi> {
-  const m = (f: string): Promise<Record<string, unknown>> =>
-    import(resolve(tree, f)) as Promise<Record<string, unknown>>;
+  const m = (f: string): Promise<Record<string, unknown>> => treeModule(tree, f);
   const [idx, db, fn, prep] = await Promise.all([
     m('src-core/store/postgres/index.ts'),
     m('src-core/store/postgres/db.ts'),
@@ -45,8 +49,7 @@ export interface TreeStore {
 
 /** Opens the store of the checkout at `tree` on PostgreSQL `url`, in `schema`. */
 export async function openTreeStore(tree: string, url: string, schema: string): Promise<TreeStore> {
-  const mod = (await import(pathToFileURL(`${tree}/src-core/store/postgres/index.ts`).href)) as {
-    openPostgresStore: (o: { url: string; schema: string }) => Promise<TreeStore>;
-  };
-  return mod.openPostgresStore({ url, schema });
+  const mod = await treeModule(tree, 'src-core/store/postgres/index.ts');
+  const open = mod.openPostgresStore as (o: { url: string; schema: string }) => Promise<TreeStore>;
+  return open({ url, schema });
 }

@@ -29,12 +29,26 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { canonicalJson } from '../src-core/model/canonical';
-import { hashCanonical } from '../src-core/store/hash';
 import type { EventStore } from '../src-core/store/types';
 import { openHttpStore } from '../src-core/store/http/index';
 import { openPostgresStore } from '../src-core/store/postgres/index';
-import { PG_URL, SCALE, fmtInt, fmtMs, isMain, now, pct, printTable, scaled, targetCells, tradeTxns } from './util';
+import {
+  PG_URL,
+  type RawRow,
+  SCALE,
+  fmtInt,
+  fmtMs,
+  isMain,
+  now,
+  pct,
+  pgUrlFor,
+  printTable,
+  rawEventsTableSql,
+  rawRowOf,
+  scaled,
+  targetCells,
+  tradeTxns,
+} from './util';
 
 const n = scaled;
 
@@ -70,21 +84,12 @@ async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<
 
 /** A table of the store's events table shape (columns, primary key, index), for the raw rows. */
 async function rawTable(c: pg.Client, table: string): Promise<void> {
-  await c.query(`CREATE TABLE ${table} (
-    topic_id integer NOT NULL, seq bigint NOT NULL, txn bigint NOT NULL, key text COLLATE "C" NOT NULL,
-    type text NOT NULL, data text NOT NULL, tomb boolean NOT NULL, content_type text NOT NULL,
-    hash text NOT NULL, time text NOT NULL, target bigint, reason text, PRIMARY KEY (topic_id, seq))`);
-  await c.query(`CREATE INDEX ON ${table} (topic_id, key, seq DESC)`);
+  for (const sql of rawEventsTableSql(table)) await c.query(sql);
 }
 
 /** The rows of `count` events in transactions of `perTxn`, serialised and hashed ahead of the clock. */
-function rawRows(count: number, perTxn: number): { key: string; data: string; hash: string }[][] {
-  return tradeTxns(count, perTxn, 0).map((events) =>
-    events.map((e) => {
-      const data = canonicalJson(e.data);
-      return { key: e.key, data, hash: hashCanonical(data) };
-    }),
-  );
+function rawRows(count: number, perTxn: number): RawRow[][] {
+  return tradeTxns(count, perTxn, 0).map((events) => events.map(rawRowOf));
 }
 
 /** One raw transaction: `BEGIN`, one multi-row INSERT of `rows` at `seqs` into `table`, `COMMIT`. */
@@ -355,11 +360,10 @@ export async function run(): Promise<void> {
     );
 
     await admin(PG_URL, (c) => c.query(`CREATE DATABASE "${database}"`));
-    const dbUrl = new URL(PG_URL);
-    dbUrl.pathname = `/${database}`;
-    servers.push(await startServe(dbUrl.toString()));
+    const dbUrl = pgUrlFor(database);
+    servers.push(await startServe(dbUrl));
     const one = await throughServers([servers[0]!.url], 'one');
-    servers.push(await startServe(dbUrl.toString()));
+    servers.push(await startServe(dbUrl));
     const two = await throughServers([servers[0]!.url, servers[1]!.url], 'two');
     figures.one_server_eps = one;
     figures.two_servers_eps = two;

@@ -24,9 +24,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { canonicalJson } from '../src-core/model/canonical';
 import type { EventInput } from '../src-core/model/types';
-import { hashCanonical } from '../src-core/store/hash';
 import { openSqliteStore } from '../src-core/store/sqlite/index';
 import { type ChildResult, HEAP_MB, Sampler, mainThreadCpuMs, runChild } from './diff';
 import { ENGINE_PRAGMAS, RAW_SCHEMA } from './engine';
@@ -42,6 +40,7 @@ import {
   tradeEvent,
   withRatio,
   writeFigures,
+  rawRowOf,
 } from './util';
 
 const BASE = scaled(250_000, 10_000);
@@ -106,8 +105,8 @@ async function build(dir: string, events: number, keys: number): Promise<{ raw: 
         const e = tradeEvent(i, keys);
         if ((i - start) % PER_TXN === 0) txns.push({ topic: TOPIC, events: [] });
         txns.at(-1)!.events.push(e);
-        const data = canonicalJson(e.data);
-        rows.push([e.key, data, hashCanonical(data)]);
+        const r = rawRowOf(e);
+        rows.push([r.key, r.data, r.hash]);
       }
       let t0 = now();
       let c0 = process.cpuUsage();

@@ -9,13 +9,49 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { canonicalJson } from '../src-core/model/canonical';
 import type { EventInput } from '../src-core/model/types';
+import { hashCanonical } from '../src-core/store/hash';
 
 /** TIDEMARK_BENCH_SCALE: every section's sizes are multiplied by it (default 1). */
 export const SCALE = Number(process.env.TIDEMARK_BENCH_SCALE ?? '1') || 1;
 
 /** The PostgreSQL the PostgreSQL sections and harnesses use (TIDEMARK_BENCH_PG_URL). */
 export const PG_URL = process.env.TIDEMARK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** `PG_URL` with `database` in place of its database. */
+export function pgUrlFor(database: string): string {
+  const u = new URL(PG_URL);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/**
+ * The raw baselines' events table, `table` (the store's events shape: its columns, primary key and
+ * key index; bench/engine.ts's SQLite one is its own), as the statements that create it.
+ */
+export function rawEventsTableSql(table: string): string[] {
+  return [
+    `CREATE TABLE ${table} (
+    topic_id integer NOT NULL, seq bigint NOT NULL, txn bigint NOT NULL, key text COLLATE "C" NOT NULL,
+    type text NOT NULL, data text NOT NULL, tomb boolean NOT NULL, content_type text NOT NULL,
+    hash text NOT NULL, time text NOT NULL, target bigint, reason text, PRIMARY KEY (topic_id, seq))`,
+    `CREATE INDEX ON ${table} (topic_id, key, seq DESC)`,
+  ];
+}
+
+/** An event as the raw baselines insert it: its key, data as canonical JSON and content hash. */
+export interface RawRow {
+  key: string;
+  data: string;
+  hash: string;
+}
+
+/** `e` as a raw row (serialised and hashed ahead of a baseline's clock). */
+export function rawRowOf(e: EventInput): RawRow {
+  const data = canonicalJson(e.data);
+  return { key: e.key, data, hash: hashCanonical(data) };
+}
 
 /** `x` times SCALE, rounded, at least `min`. */
 export function scaled(x: number, min = 1): number {
