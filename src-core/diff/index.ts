@@ -43,6 +43,7 @@ import {
 import { Pacer, cancelled } from './pacer';
 import { parseSnapshot } from './parse';
 import { SnapshotSpill, SpillBatch, type SpilledRows } from './spill';
+import { spilledValue } from './spill-text';
 import { type SurfacePageRows, SurfaceReader, parsedRow } from './surface-reader';
 import type { Chunk, DiffOptions, SnapshotSource } from './types';
 
@@ -74,9 +75,10 @@ interface Decoder {
   differing(store: SurfaceRow, parsed: unknown): string[];
   /**
    * True when the store's data, as its stored canonical JSON text, is certainly equal to the
-   * record (false proves nothing: then `differing` decides). Absent: no such shortcut.
+   * record, given as its kept text (`spillText`, not parsed) (false proves nothing: then
+   * `differing` decides). Absent: no such shortcut.
    */
-  sameText?(data: string, parsed: unknown): boolean;
+  sameText?(data: string, kept: string): boolean;
   /** The snapshot record as a DiffRow shows it. */
   record(parsed: unknown): Record<string, JsonValue>;
 }
@@ -256,7 +258,7 @@ async function loadCsv(
     },
     record: (cells) => cellsToRecord(header, cells as string[]),
   };
-  if (texts !== null) decoder.sameText = (data, cells) => texts.text(cells as string[]) === data;
+  if (texts !== null) decoder.sameText = (data, kept) => texts.matches(data, kept);
   return decoder;
 }
 
@@ -317,7 +319,7 @@ async function merge(
         status: 'missingInStore',
         fields: [],
         store: null,
-        snapshot: decoder.record(batch!.values[si]),
+        snapshot: decoder.record(spilledValue(batch!.values[si]!)),
       });
       si++;
       done++;
@@ -335,19 +337,24 @@ async function merge(
       done++;
     } else {
       summary.surfaceRows++;
-      const parsed = batch!.values[si];
+      const kept = batch!.values[si]!;
       const p = page!;
-      // A text row equal by its text needs no parse (csv-text.ts); otherwise parse and compare.
-      const same = p.text && decoder.sameText !== undefined && decoder.sameText(p.rows[pi]!.data, parsed);
-      const st = same && !o.includeEqual ? null : parsedRow(p, pi);
-      const fields = same ? [] : decoder.differing(st!, parsed);
-      if (fields.length === 0) {
-        summary.equal++;
-        if (o.includeEqual)
-          pending = keep({ key: stKey!, status: 'equal', fields: [], store: st!, snapshot: decoder.record(parsed) });
-      } else {
-        summary.different++;
-        pending = keep({ key: stKey!, status: 'different', fields, store: st!, snapshot: decoder.record(parsed) });
+      // A text row equal by its text needs no parse of either side (csv-text.ts); otherwise parse
+      // both and compare.
+      const same = p.text && decoder.sameText !== undefined && decoder.sameText(p.rows[pi]!.data, kept);
+      if (same && !o.includeEqual) summary.equal++;
+      else {
+        const st = parsedRow(p, pi);
+        const parsed = spilledValue(kept);
+        const fields = same ? [] : decoder.differing(st, parsed);
+        if (fields.length === 0) {
+          summary.equal++;
+          if (o.includeEqual)
+            pending = keep({ key: stKey!, status: 'equal', fields: [], store: st, snapshot: decoder.record(parsed) });
+        } else {
+          summary.different++;
+          pending = keep({ key: stKey!, status: 'different', fields, store: st, snapshot: decoder.record(parsed) });
+        }
       }
       si++;
       pi++;
