@@ -50,7 +50,16 @@ import type { Chunk, DiffOptions, SnapshotSource } from './types';
 export type { DiffOptions, SnapshotSource, SnapshotRecord, Chunk } from './types';
 export { DIFF_ROWS_MAX } from './types';
 
-const BATCH = 5_000;
+/** Most records per batch sent to the spill's worker. */
+const BATCH = 2_000;
+/**
+ * A batch is sent once its keys and kept texts reach this many characters, whatever its rows. A
+ * batch's texts are copied into a fresh buffer to cross to the worker, and there and on both heaps
+ * a text over 128 KiB costs more than its size (new pages faulted in one by one, a string too large
+ * for V8's young generation); batches of 5,000 rows (~250 KiB) took ~8% more main-thread CPU than
+ * batches of 1,000 or 2,000 (docs/bench.md, "Ninth pass").
+ */
+const BATCH_CHARS = 96 * 1024;
 /**
  * Most surface rows read ahead while the snapshot is sorted: one page, the first (64 rows: see
  * surface-reader.ts). Rows read ahead all live until the merge; 50,000 of them made V8 allocate
@@ -169,7 +178,7 @@ class Loader {
   add(key: string, n: number, line: number | null, value: unknown): boolean {
     const batch = this.batch;
     batch.add(key, n, line, value);
-    return batch.length >= BATCH || ((n & 255) === 0 && this.pacer.due());
+    return batch.length >= BATCH || batch.chars >= BATCH_CHARS || ((n & 255) === 0 && this.pacer.due());
   }
 
   /** Sends the batch to the spill, then yields and reports progress if the slice is up. */
