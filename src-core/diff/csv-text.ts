@@ -12,9 +12,11 @@
  * the store's values (`learn`), so the next rows are built with the kinds the store uses. Only for
  * comparisons without tolerance or normalisation (those are not text equalities). Pure.
  */
-import { isCanonicalNumberText } from '../model/canonical-spans';
+import { isCanonicalNumber, isCanonicalNumberText } from '../model/canonical-spans';
+import { scanNumber } from '../model/json-number';
 import type { JsonValue } from '../model/types';
 import type { CsvColumn, Fields } from './compare';
+import { ROW_SEP, spilledValue } from './spill-text';
 
 const STRING = 0;
 const NUMBER = 1;
@@ -27,12 +29,18 @@ export class CsvStoredText {
   private readonly cols: { index: number; name: string; prefix: string }[];
   /** Per column (in `cols` order), the kind of value the store was last seen to hold. */
   private readonly kinds: Uint8Array;
+  /** `matches`' scratch: where each cell up to the last compared one starts and ends in a kept text. */
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
 
   constructor(columns: readonly CsvColumn[]) {
     this.cols = [...columns]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((c) => ({ index: c.index, name: c.name, prefix: JSON.stringify(c.name) + ':' }));
     this.kinds = new Uint8Array(this.cols.length);
+    const cells = Math.max(0, ...columns.map((c) => c.index + 1));
+    this.starts = new Int32Array(cells);
+    this.ends = new Int32Array(cells);
   }
 
   /** A shortcut for these columns, or null when their names are not distinct. */
@@ -67,6 +75,82 @@ export class CsvStoredText {
       out += out.length === 1 ? c.prefix + v : ',' + c.prefix + v;
     }
     return out + '}';
+  }
+
+  /**
+   * `text(cells) === data` for a row kept as `spillText`'s text (its cells run together, or JSON),
+   * without building the text or splitting the cells: the text `text` would build is compared with
+   * `data` as it goes, and a cell JSON would escape (a quote, a backslash, a control character, a
+   * surrogate) falls back to `text` itself.
+   */
+  matches(data: string, kept: string): boolean {
+    if (kept.charCodeAt(0) !== 0x63 || kept.charCodeAt(1) !== 1)
+      return this.text(spilledValue(kept) as string[]) === data;
+    // The cells' bounds (a cell past the last is empty, as `text` reads it).
+    const starts = this.starts;
+    const ends = this.ends;
+    const len = kept.length;
+    for (let j = 0, s = 2; j < starts.length; j++) {
+      if (s > len) {
+        starts[j] = len;
+        ends[j] = len;
+        continue;
+      }
+      const sep = kept.indexOf(ROW_SEP, s);
+      const e = sep < 0 ? len : sep;
+      starts[j] = s;
+      ends[j] = e;
+      s = e + 1;
+    }
+    if (data.charCodeAt(0) !== 0x7b) return false;
+    let p = 1;
+    for (let i = 0; i < this.cols.length; i++) {
+      const c = this.cols[i]!;
+      const s = starts[c.index]!;
+      const e = ends[c.index]!;
+      const kind = this.kinds[i];
+      // What `text` writes for the cell: the cell as is, `null`, or the cell as a JSON string.
+      let verbatim = false;
+      let nil = false;
+      switch (kind) {
+        case NUMBER: {
+          const end = scanNumber(kept, s, e);
+          verbatim = end !== 0 && Math.abs(end) === e && isCanonicalNumber(kept, s, e);
+          break;
+        }
+        case NULL:
+          nil = s === e;
+          break;
+        case ABSENT:
+          if (s === e) continue;
+          break;
+        case BOOLEAN:
+          verbatim = (e - s === 4 && kept.startsWith('true', s)) || (e - s === 5 && kept.startsWith('false', s));
+          break;
+      }
+      if (p > 1) {
+        if (data.charCodeAt(p) !== 0x2c) return false;
+        p++;
+      }
+      if (!data.startsWith(c.prefix, p)) return false;
+      p += c.prefix.length;
+      if (nil) {
+        if (!data.startsWith('null', p)) return false;
+        p += 4;
+      } else if (verbatim) {
+        for (let k = s; k < e; k++) if (data.charCodeAt(p++) !== kept.charCodeAt(k)) return false;
+      } else {
+        if (data.charCodeAt(p++) !== 0x22) return false;
+        for (let k = s; k < e; k++) {
+          const ch = kept.charCodeAt(k);
+          if (ch < 0x20 || ch === 0x22 || ch === 0x5c || (ch >= 0xd800 && ch <= 0xdfff))
+            return this.text(spilledValue(kept) as string[]) === data;
+          if (data.charCodeAt(p++) !== ch) return false;
+        }
+        if (data.charCodeAt(p++) !== 0x22) return false;
+      }
+    }
+    return p === data.length - 1 && data.charCodeAt(p) === 0x7d;
   }
 
   /** Notes the kinds of the store's values of the compared fields (a row that was parsed). */

@@ -43,13 +43,23 @@ import {
 import { Pacer, cancelled } from './pacer';
 import { parseSnapshot } from './parse';
 import { SnapshotSpill, SpillBatch, type SpilledRows } from './spill';
+import { spilledValue } from './spill-text';
 import { type SurfacePageRows, SurfaceReader, parsedRow } from './surface-reader';
 import type { Chunk, DiffOptions, SnapshotSource } from './types';
 
 export type { DiffOptions, SnapshotSource, SnapshotRecord, Chunk } from './types';
 export { DIFF_ROWS_MAX } from './types';
 
-const BATCH = 5_000;
+/** Most records per batch sent to the spill's worker. */
+const BATCH = 2_000;
+/**
+ * A batch is sent once its keys and kept texts reach this many characters, whatever its rows. A
+ * batch's texts are copied into a fresh buffer to cross to the worker, and there and on both heaps
+ * a text over 128 KiB costs more than its size (new pages faulted in one by one, a string too large
+ * for V8's young generation); batches of 5,000 rows (~250 KiB) took ~8% more main-thread CPU than
+ * batches of 1,000 or 2,000 (docs/bench.md, "Ninth pass").
+ */
+const BATCH_CHARS = 96 * 1024;
 /**
  * Most surface rows read ahead while the snapshot is sorted: one page, the first (64 rows: see
  * surface-reader.ts). Rows read ahead all live until the merge; 50,000 of them made V8 allocate
@@ -74,9 +84,10 @@ interface Decoder {
   differing(store: SurfaceRow, parsed: unknown): string[];
   /**
    * True when the store's data, as its stored canonical JSON text, is certainly equal to the
-   * record (false proves nothing: then `differing` decides). Absent: no such shortcut.
+   * record, given as its kept text (`spillText`, not parsed) (false proves nothing: then
+   * `differing` decides). Absent: no such shortcut.
    */
-  sameText?(data: string, parsed: unknown): boolean;
+  sameText?(data: string, kept: string): boolean;
   /** The snapshot record as a DiffRow shows it. */
   record(parsed: unknown): Record<string, JsonValue>;
 }
@@ -167,7 +178,7 @@ class Loader {
   add(key: string, n: number, line: number | null, value: unknown): boolean {
     const batch = this.batch;
     batch.add(key, n, line, value);
-    return batch.length >= BATCH || ((n & 255) === 0 && this.pacer.due());
+    return batch.length >= BATCH || batch.chars >= BATCH_CHARS || ((n & 255) === 0 && this.pacer.due());
   }
 
   /** Sends the batch to the spill, then yields and reports progress if the slice is up. */
@@ -256,7 +267,7 @@ async function loadCsv(
     },
     record: (cells) => cellsToRecord(header, cells as string[]),
   };
-  if (texts !== null) decoder.sameText = (data, cells) => texts.text(cells as string[]) === data;
+  if (texts !== null) decoder.sameText = (data, kept) => texts.matches(data, kept);
   return decoder;
 }
 
@@ -317,7 +328,7 @@ async function merge(
         status: 'missingInStore',
         fields: [],
         store: null,
-        snapshot: decoder.record(batch!.values[si]),
+        snapshot: decoder.record(spilledValue(batch!.values[si]!)),
       });
       si++;
       done++;
@@ -335,19 +346,24 @@ async function merge(
       done++;
     } else {
       summary.surfaceRows++;
-      const parsed = batch!.values[si];
+      const kept = batch!.values[si]!;
       const p = page!;
-      // A text row equal by its text needs no parse (csv-text.ts); otherwise parse and compare.
-      const same = p.text && decoder.sameText !== undefined && decoder.sameText(p.rows[pi]!.data, parsed);
-      const st = same && !o.includeEqual ? null : parsedRow(p, pi);
-      const fields = same ? [] : decoder.differing(st!, parsed);
-      if (fields.length === 0) {
-        summary.equal++;
-        if (o.includeEqual)
-          pending = keep({ key: stKey!, status: 'equal', fields: [], store: st!, snapshot: decoder.record(parsed) });
-      } else {
-        summary.different++;
-        pending = keep({ key: stKey!, status: 'different', fields, store: st!, snapshot: decoder.record(parsed) });
+      // A text row equal by its text needs no parse of either side (csv-text.ts); otherwise parse
+      // both and compare.
+      const same = p.text && decoder.sameText !== undefined && decoder.sameText(p.rows[pi]!.data, kept);
+      if (same && !o.includeEqual) summary.equal++;
+      else {
+        const st = parsedRow(p, pi);
+        const parsed = spilledValue(kept);
+        const fields = same ? [] : decoder.differing(st, parsed);
+        if (fields.length === 0) {
+          summary.equal++;
+          if (o.includeEqual)
+            pending = keep({ key: stKey!, status: 'equal', fields: [], store: st, snapshot: decoder.record(parsed) });
+        } else {
+          summary.different++;
+          pending = keep({ key: stKey!, status: 'different', fields, store: st, snapshot: decoder.record(parsed) });
+        }
       }
       si++;
       pi++;

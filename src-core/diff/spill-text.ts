@@ -7,15 +7,17 @@
  */
 
 /**
- * Rows coming back, in key order: their keys and kept values (parsed again), index for index. Two
+ * Rows coming back, in key order: their keys and kept texts (`spillText`), index for index. Two
  * arrays rather than a [key, value] pair per row: a batch's pairs all lived until the merge had
  * passed them, and V8, seeing nearly all of the first batch's pairs survive a scavenge, allocated
  * every later pair in the old generation, which then kept each row's cells alive until a full
- * collection (docs/bench.md, "Wall, fourth pass").
+ * collection (docs/bench.md, "Wall, fourth pass"). A kept text is decoded (`spilledValue`) only
+ * when the merge needs the value: a CSV row found equal by its text (csv-text.ts `matches`) never
+ * is, so its cells are never split apart (docs/bench.md, "Ninth pass").
  */
 export interface SpilledRows {
   keys: string[];
-  values: unknown[];
+  values: string[];
 }
 
 /** Separates the fields of a spilled row; a newline separates rows. */
@@ -45,21 +47,26 @@ export function spillText(value: unknown): string {
  * Sorted rows as the worker's SQL writes them, one per line: the key and the kept text
  * (`spillText`), separated by ROW_SEP. A key holding ROW_SEP or a newline, or starting with
  * \u0002, comes as \u0002 and its JSON text. (Record numbers and lines are not read back: only a
- * duplicate key's message names them, and the worker finds that itself.)
+ * duplicate key's message names them, and the worker finds that itself.) A kept text holds no
+ * newline (a cell with one is kept as JSON, which escapes it), and a key's first ROW_SEP ends it.
  */
 export function spilledRows(text: string): SpilledRows {
   const keys: string[] = [];
-  const values: unknown[] = [];
-  for (const row of text.split('\n')) {
-    const parts = row.split(ROW_SEP);
-    const k = parts[0]!;
+  const values: string[] = [];
+  for (let at = 0; ;) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    const sep = text.indexOf(ROW_SEP, at);
+    const k = text.slice(at, sep);
     keys.push(k.charCodeAt(0) === 2 ? (JSON.parse(k.slice(1)) as string) : k);
-    if (parts[1] === 'c') {
-      // The cells: the parts after the key and the flag, moved down in place (no second array).
-      parts.copyWithin(0, 2);
-      parts.length -= 2;
-      values.push(parts);
-    } else values.push(JSON.parse(parts[2]!));
+    values.push(text.slice(sep + 1, end));
+    if (nl < 0) break;
+    at = nl + 1;
   }
   return { keys, values };
+}
+
+/** The value a kept text (`spillText`) holds: a CSV row's cells, or what its JSON text says. */
+export function spilledValue(kept: string): unknown {
+  return kept.charCodeAt(0) === 0x63 ? kept.slice(2).split(ROW_SEP) : JSON.parse(kept.slice(2));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROW_SEP, spillText, spilledRows } from './spill-text';
+import { ROW_SEP, spillText, spilledRows, spilledValue } from './spill-text';
 
 /** A sorted row as the spill worker's SQL builds it. */
 const row = (key: string, value: unknown): string => {
@@ -28,9 +28,17 @@ describe('spill text', () => {
       ['\u{1F600}', ['\u{1F600}']],
       ['k', ['']],
     ];
-    for (const [key, value] of cases) expect(spilledRows(row(key, value))).toEqual({ keys: [key], values: [value] });
+    const decoded = (r: { keys: string[]; values: string[] }): { keys: string[]; values: unknown[] } => ({
+      keys: r.keys,
+      values: r.values.map(spilledValue),
+    });
+    for (const [key, value] of cases) {
+      const r = spilledRows(row(key, value));
+      expect(r.values).toEqual([spillText(value)]);
+      expect(decoded(r)).toEqual({ keys: [key], values: [value] });
+    }
     // A batch: the rows run together, one per line.
-    expect(spilledRows(cases.map(([key, value]) => row(key, value)).join('\n'))).toEqual({
+    expect(decoded(spilledRows(cases.map(([key, value]) => row(key, value)).join('\n')))).toEqual({
       keys: cases.map(([key]) => key),
       values: cases.map(([, value]) => value),
     });
