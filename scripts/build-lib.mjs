@@ -3,9 +3,10 @@
  * Builds the Node side of the package into dist/: the library entry points (`tidemark`,
  * `tidemark/sqlite`, `tidemark/postgres`, `tidemark/http`, `tidemark/diff`) and the CLI
  * (dist/cli.js, run by bin/tidemark.mjs) as ESM bundles from src-core with esbuild (code splitting:
- * shared code and each lazily imported backend in dist/chunks/), and their type declarations with
- * tsc (tsconfig.build.json -> dist/types). Dependencies stay external (they are installed beside
- * the package). Why esbuild for the JavaScript: the sources import each other without file
+ * shared code and each lazily imported backend in dist/chunks/; the CLI's actions in
+ * dist/chunks/cli/), and their type declarations with tsc (tsconfig.build.json -> dist/types).
+ * Dependencies stay external (they are installed beside the package), except commander, which
+ * dist/cli.js bundles (see `BUNDLED`). Why esbuild for the JavaScript: the sources import each other without file
  * extensions (moduleResolution "Bundler"), which Node's ESM loader cannot resolve, so plain tsc
  * output would not run; a bundle also starts faster (docs/cli.md). The declarations get the same
  * fix: tsc writes `from './x'`, and this script rewrites each relative specifier to the `.js` file
