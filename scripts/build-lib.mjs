@@ -3,9 +3,10 @@
  * Builds the Node side of the package into dist/: the library entry points (`tidemark`,
  * `tidemark/sqlite`, `tidemark/postgres`, `tidemark/http`, `tidemark/diff`) and the CLI
  * (dist/cli.js, run by bin/tidemark.mjs) as ESM bundles from src-core with esbuild (code splitting:
- * shared code and each lazily imported backend in dist/chunks/), and their type declarations with
- * tsc (tsconfig.build.json -> dist/types). Dependencies stay external (they are installed beside
- * the package). Why esbuild for the JavaScript: the sources import each other without file
+ * shared code and each lazily imported backend in dist/chunks/; the CLI's actions in
+ * dist/chunks/cli/), and their type declarations with tsc (tsconfig.build.json -> dist/types).
+ * Dependencies stay external (they are installed beside the package), except commander, which
+ * dist/cli.js bundles (see `BUNDLED`). Why esbuild for the JavaScript: the sources import each other without file
  * extensions (moduleResolution "Bundler"), which Node's ESM loader cannot resolve, so plain tsc
  * output would not run; a bundle also starts faster (docs/cli.md). The declarations get the same
  * fix: tsc writes `from './x'`, and this script rewrites each relative specifier to the `.js` file
@@ -28,15 +29,27 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist');
 const typesDir = path.join(outDir, 'types');
 
-/** Output name -> source of each entry point (package.json `exports` and `bin` point at these). */
+/** Output name -> source of each library entry point (package.json `exports` points at these). */
 export const ENTRIES = {
   index: 'src-core/index.ts',
   sqlite: 'src-core/entry/sqlite.ts',
   postgres: 'src-core/entry/postgres.ts',
   http: 'src-core/entry/http.ts',
   diff: 'src-core/entry/diff.ts',
-  cli: 'src-core/cli/main.ts',
 };
+
+/** The CLI's entry point (dist/cli.js, run by bin/tidemark.mjs): the program and its command definitions. */
+export const CLI_ENTRY = 'src-core/cli/main.ts';
+
+/** Where the commands' actions (src-core/cli/run/*.ts, loaded when a command runs) go: dist/chunks/cli. */
+export const CLI_RUN_DIR = 'src-core/cli/run';
+
+/**
+ * The one dependency bundled into dist/cli.js instead of being imported from node_modules at run
+ * time (docs/cli.md, "Start-up": loading it through Node's CommonJS loader costs more than its own
+ * code). Its licence is appended to the bundle.
+ */
+export const BUNDLED = 'commander';
 
 function writeAtomically(file, contents) {
   mkdirSync(path.dirname(file), { recursive: true });
@@ -45,32 +58,128 @@ function writeAtomically(file, contents) {
   renameSync(tmp, file);
 }
 
-/** Bundles the entry points into dist/*.js and dist/chunks/*.js. */
-export async function buildJs() {
-  const started = performance.now();
-  const result = await build({
-    absWorkingDir: root,
+const COMMON = {
+  absWorkingDir: root,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
+  write: false,
+};
+
+/** The library: its entry points in dist/*.js, the code they share and the lazily loaded backends in dist/chunks. */
+function buildLib() {
+  return build({
+    ...COMMON,
     entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, src]) => [name, path.join(root, src)])),
     outdir: outDir,
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
     packages: 'external',
     chunkNames: 'chunks/[name]-[hash]',
-    legalComments: 'none',
-    logLevel: 'warning',
-    write: false,
   });
+}
+
+/**
+ * dist/cli.js: the program and every command's definition, with commander, in one file and
+ * without splitting, so `tidemark --help` loads one module of ours. Each `import('./run/x')` of a
+ * definition (lazy-action.ts) stays a dynamic import, of ./chunks/cli/x.js. Commander requires
+ * node:child_process at load time for a feature the CLI does not use (executable subcommands); the
+ * bundled copy gets it on first use instead, which spares every start about a tenth of a bare
+ * Node start (docs/bench.md).
+ */
+function buildCliEntry() {
+  const plugin = {
+    name: 'tidemark-cli-entry',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/run\/[\w-]+$/ }, (a) => ({
+        path: `./chunks/cli/${a.path.slice('./run/'.length)}.js`,
+        external: true,
+      }));
+      b.onResolve({ filter: /^node:child_process$/ }, (a) =>
+        a.importer.includes(`${path.sep}node_modules${path.sep}${BUNDLED}${path.sep}`)
+          ? { path: 'child_process', namespace: 'lazy-builtin' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (a) => ({
+        contents: `module.exports = new Proxy({}, { get: (_t, key) => require('node:${a.path}')[key] });`,
+        loader: 'js',
+      }));
+      // Every other package stays external.
+      b.onResolve({ filter: /^[^./]/ }, (a) =>
+        a.path === BUNDLED || a.path.startsWith('node:') ? undefined : { path: a.path, external: true },
+      );
+    },
+  };
+  const license = readFileSync(path.join(root, 'node_modules', BUNDLED, 'LICENSE'), 'utf8').trimEnd();
+  return build({
+    ...COMMON,
+    entryPoints: { cli: path.join(root, CLI_ENTRY) },
+    outdir: outDir,
+    splitting: false,
+    plugins: [plugin],
+    // The bundled CommonJS (commander) calls require(): give the ES module one.
+    banner: {
+      js: "import { createRequire as __tidemarkCreateRequire } from 'node:module';\nconst require = __tidemarkCreateRequire(import.meta.url);",
+    },
+    footer: { js: `/*\n${BUNDLED} (bundled above), its licence:\n\n${license.replaceAll('*/', '* /')}\n*/` },
+  });
+}
+
+/**
+ * dist/chunks/cli: the actions (src-core/cli/run/*.ts), one module each plus the chunks they share.
+ * Code that the definitions use too (options, the model's validators) is in dist/cli.js and here
+ * again: the two copies share no state (an action gets the parsed option values and the commander
+ * Command; its errors are told apart by code, output.ts `isOutputClosed`).
+ */
+function buildCliRun() {
+  const dir = path.join(root, CLI_RUN_DIR);
+  const entries = readdirSync(dir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'));
+  return build({
+    ...COMMON,
+    entryPoints: Object.fromEntries(entries.map((n) => [n.slice(0, -'.ts'.length), path.join(dir, n)])),
+    outdir: path.join(outDir, 'chunks', 'cli'),
+    splitting: true,
+    packages: 'external',
+    chunkNames: '[name]-[hash]',
+  });
+}
+
+function listFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? listFiles(p) : [p];
+  });
+}
+
+/**
+ * Bundles the library into dist/*.js and dist/chunks/*.js, and the CLI into dist/cli.js and
+ * dist/chunks/cli/*.js. The CLI is a build of its own: in a build shared with the library (or with
+ * its own actions), every module that the command definitions and some other entry both use lands
+ * in a chunk of its own (esbuild splits by which entries reach a module), and `tidemark --help`
+ * loaded fourteen files, most of their code for the actions (docs/cli.md, "Start-up").
+ */
+export async function buildJs() {
+  const started = performance.now();
+  const results = await Promise.all([buildLib(), buildCliEntry(), buildCliRun()]);
+  const outputs = results.flatMap((r) => r.outputFiles);
+  const bundledAtRunTime = outputs.filter((f) =>
+    new RegExp(`(from|import)\\s*\\(?\\s*["']${BUNDLED}["']`).test(f.text),
+  );
+  if (bundledAtRunTime.length > 0) {
+    // It is a devDependency: an installed package does not have it.
+    throw new Error(
+      `${bundledAtRunTime.map((f) => path.relative(root, f.path)).join(', ')} import ${BUNDLED} at run time`,
+    );
+  }
   const written = new Set();
-  for (const file of result.outputFiles) {
+  for (const file of outputs) {
     writeAtomically(file.path, file.contents);
     written.add(file.path);
   }
-  const chunks = path.join(outDir, 'chunks');
-  for (const name of existsSync(chunks) ? readdirSync(chunks) : []) {
-    const file = path.join(chunks, name);
+  for (const file of listFiles(path.join(outDir, 'chunks'))) {
     if (!written.has(file)) rmSync(file, { force: true });
   }
   return { files: written.size, ms: Math.round(performance.now() - started) };

@@ -8,7 +8,7 @@ import { bashScript, commandTree, completionScript, zshScript } from './completi
 import { buildProgram } from './main';
 import { browserCommand } from './open-browser';
 import { progressWanted } from './progress';
-import { browserUrl } from './serve';
+import { browserUrl } from './run/serve';
 
 describe('progressWanted', () => {
   it('draws only into an interactive terminal unless a flag says otherwise', () => {

@@ -9,7 +9,7 @@ import { hasErrorCode } from '../model/errors';
 import { packageVersion } from '../package-info';
 import { commands } from './commands';
 import { EXIT } from './exit-codes';
-import { OutputClosed } from './output';
+import { isOutputClosed } from './output';
 
 /** The `tidemark` program with every command registered (also what shell completion reads). */
 export function buildProgram(): Command {
@@ -40,7 +40,7 @@ export function reportError(err: unknown): number {
     // reports is a usage error: unknown command or option, a bad or missing option value.
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (err instanceof OutputClosed) {
+  if (isOutputClosed(err)) {
     // The reader of stdout went away (e.g. `| head`): not an error of ours.
     return EXIT.ok;
   }

@@ -2,23 +2,18 @@
  * Options shared by the CLI commands: which store to open (`--db FILE | --url URL [--token T] |
  * --pg URL`), the output format (`--format ndjson|table`, default ndjson when stdout is not a
  * terminal), and strict parsers for numeric option values (the one integer rule of
- * model/parse.ts, the API's), `--meta` and `--by` (who and why: `resolveBy` decides who a write on
- * a local store is recorded as). A bad value is rejected by commander with a one-line message naming
- * the option; nothing is ever guessed or clamped.
+ * model/parse.ts, the API's), `--meta` and `--by` (who and why). A bad value is rejected by
+ * commander with a one-line message naming the option; nothing is ever guessed or clamped. What
+ * they mean when a command runs (opening the store, `resolveBy`: who a write on a local store is
+ * recorded as) is in open-store.ts, which the command definitions do not load.
  */
-import { existsSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { badRequest, notFound } from '../model/errors';
 import { parseJsonText } from '../model/json-text';
 import { LIMITS } from '../model/limits';
 import { integerRule, parseInteger } from '../model/parse';
 import type { JsonObject } from '../model/types';
 import { validateBy, validateTopic } from '../model/validate';
-import { osUserName } from '../services/os-user';
-import { migrationProgress, progressWanted } from './progress';
 import { prepareMeta } from '../store/meta';
-import { type OpenStoreOptions, openStoreFromOptions, storeSpecOptions } from '../store/open';
-import type { EventStore } from '../store/types';
 
 export interface StoreOptionValues {
   db?: string;
@@ -29,8 +24,6 @@ export interface StoreOptionValues {
   /** `--progress` / `--no-progress` where the command has them (the migration bar follows them too). */
   progress?: boolean;
 }
-
-export type OutputFormat = 'ndjson' | 'table';
 
 /** Adds `--db`, `--url`, `--token`, `--pg` and `--pg-schema` to a command. */
 export function addStoreOptions(cmd: Command): Command {
@@ -50,54 +43,6 @@ export function addFormatOption(cmd: Command): Command {
       'output format (default: ndjson when stdout is not a terminal, else table)',
     ).choices(['ndjson', 'table']),
   );
-}
-
-export function resolveFormat(value: string | undefined): OutputFormat {
-  if (value === 'ndjson' || value === 'table') return value;
-  return process.stdout.isTTY ? 'table' : 'ndjson';
-}
-
-/**
- * Opens the store named by the shared options. A token taken from the TIDEMARK_TOKEN environment
- * variable is ignored for --db/--pg (it only matters for --url); one given on the command line
- * without --url is an error.
- */
-export async function openStore(
-  cmd: Command,
-  values: StoreOptionValues,
-  extra: Pick<OpenStoreOptions, 'mustExist' | 'synchronous'> = {},
-): Promise<EventStore> {
-  const opts: OpenStoreOptions = { ...extra };
-  if (values.db !== undefined) opts.db = values.db;
-  if (values.url !== undefined) opts.url = values.url;
-  if (values.pg !== undefined) opts.pg = values.pg;
-  if (values.pgSchema !== undefined) opts.pgSchema = values.pgSchema;
-  const token = values.token === '' ? undefined : values.token;
-  if (token !== undefined && (values.url !== undefined || cmd.getOptionValueSource('token') === 'cli')) {
-    opts.token = token;
-  }
-  if (opts.url !== undefined || opts.pg !== undefined) delete opts.mustExist;
-  if (opts.url === undefined) {
-    // Opening an older SQLite file or PostgreSQL schema upgrades it: a bar while it chains.
-    const bar = migrationProgress(progressWanted(values.progress));
-    if (bar !== undefined) opts.onMigrationProgress = bar;
-  }
-  return openStoreFromOptions(opts);
-}
-
-/** Runs `fn` with an open store and always closes it. */
-export async function withStore<T>(
-  cmd: Command,
-  values: StoreOptionValues,
-  extra: Pick<OpenStoreOptions, 'mustExist' | 'synchronous'>,
-  fn: (store: EventStore) => Promise<T>,
-): Promise<T> {
-  const store = await openStore(cmd, values, extra);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
 }
 
 /** A commander parser of an integer from `min` to `max` by the one rule of model/parse.ts. */
@@ -161,24 +106,6 @@ export function byOption(): Option {
   );
 }
 
-/**
- * Who a write or an invalidation is recorded as: for a server (`--url`) nothing is sent (the
- * server records the name of the token, and `--by` is refused); for a local store `--by`, else
- * the OS user name, else (no user entry) null.
- */
-export function resolveBy(values: StoreOptionValues & { by?: string }): string | null | undefined {
-  if (values.url !== undefined) {
-    if (values.by !== undefined) {
-      throw badRequest(
-        '--by: a server records the name of the token that made the request; --by applies to --db and --pg',
-      );
-    }
-    return undefined;
-  }
-  if (values.by !== undefined) return values.by;
-  return osUserName();
-}
-
 /** `--topic <name>`, repeatable and validated; absent means every topic. */
 export function topicsOption(what: string): Option {
   return new Option('--topic <name>', `${what} only this topic (repeatable; default: every topic)`).argParser(
@@ -212,31 +139,21 @@ export function addFromToOptions(cmd: Command, help: { from: string; to: string 
     .addOption(new Option('--to-pg-schema <name>', 'PostgreSQL schema of --to (default: tidemark)'));
 }
 
-/**
- * Opens one side of `addFromToOptions`. A token from the environment applies to a server only (a
- * file or PostgreSQL side ignores it); one given on the command line for a non-server is refused.
- * `mustExist`: a SQLite file side must already exist (named by its option, so a typo never creates
- * an empty store).
- */
-export async function openSide(
-  cmd: Command,
-  values: FromToValues,
-  side: 'from' | 'to',
-  mustExist: boolean,
-): Promise<EventStore> {
-  const option = `--${side}`;
-  const tokenKey = side === 'from' ? 'fromToken' : 'toToken';
-  const given = values[tokenKey] === '' ? undefined : values[tokenKey];
-  const isServer = /^https?:\/\//i.test(values[side]);
-  const token = given !== undefined && (isServer || cmd.getOptionValueSource(tokenKey) === 'cli') ? given : undefined;
-  const opts = storeSpecOptions(values[side], option, token);
-  const schema = side === 'from' ? values.fromPgSchema : values.toPgSchema;
-  if (schema !== undefined) {
-    if (opts.pg === undefined) throw badRequest(`${option}-pg-schema: only applies to a PostgreSQL URL`);
-    opts.pgSchema = schema;
-  }
-  if (opts.db !== undefined && mustExist && !existsSync(opts.db)) {
-    throw notFound(`${option}: no store file at ${opts.db}`);
-  }
-  return openStoreFromOptions(opts);
+/** Adds `--after`, `--before`, `--limit` and `--order`; `unit` names the cursor (seq or txn). */
+export function addOrderedCursorOptions(cmd: Command, unit: string, rows: string): Command {
+  return cmd
+    .addOption(
+      new Option(`--after <${unit}>`, `start after this ${unit} (ascending order)`).argParser(parseNonNegativeInt),
+    )
+    .addOption(
+      new Option(`--before <${unit}>`, `start before this ${unit} (with --order desc)`).argParser(parseNonNegativeInt),
+    )
+    .addOption(
+      new Option('--limit <n>', `print at most n ${rows} (default 100)`).argParser(parsePositiveInt).conflicts('all'),
+    )
+    .addOption(
+      new Option('--order <order>', 'asc (oldest first) or desc (newest first)')
+        .choices(['asc', 'desc'])
+        .default('asc'),
+    );
 }

@@ -6,7 +6,14 @@
  */
 import type { Writable } from 'node:stream';
 import { stringifyJson } from '../model/json-write';
-import type { OutputFormat } from './options';
+
+export type OutputFormat = 'ndjson' | 'table';
+
+/** `--format` (options.ts `addFormatOption`): ndjson when stdout is not a terminal, else table. */
+export function resolveFormat(value: string | undefined): OutputFormat {
+  if (value === 'ndjson' || value === 'table') return value;
+  return process.stdout.isTTY ? 'table' : 'ndjson';
+}
 
 export interface Column<T> {
   header: string;
@@ -21,9 +28,20 @@ export interface Column<T> {
 
 /** Thrown (and swallowed by the commands) when the reader of stdout went away. */
 export class OutputClosed extends Error {
+  /** What `isOutputClosed` looks for. */
+  readonly outputClosed = true;
   constructor() {
     super('output closed');
   }
+}
+
+/**
+ * Whether `err` is an OutputClosed, told by its mark rather than `instanceof`: dist/cli.js and
+ * the actions it loads (dist/chunks/cli) each have their own copy of this module
+ * (scripts/build-lib.mjs).
+ */
+export function isOutputClosed(err: unknown): boolean {
+  return err instanceof Error && (err as Partial<OutputClosed>).outputClosed === true;
 }
 
 /** A line-oriented writer that honours back-pressure and notices a closed pipe. */

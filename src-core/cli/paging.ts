@@ -5,15 +5,13 @@
  * that one already: `read`, `txns` and `surface` over HTTP ask one page ahead, never for rows
  * beyond `--limit`; services/pages.ts). When rows remain after `--limit`, the
  * command says on stderr which cursor option continues from there. Listings ordered by a number
- * (`read` by seq, `txns` by txn) share their cursor options here: `--after` is the cursor of
- * ascending listings, `--before` of descending ones, and giving the other one is an error rather
- * than being ignored.
+ * (`read` by seq, `txns` by txn) share their cursor options (options.ts `addOrderedCursorOptions`):
+ * `--after` is the cursor of ascending listings, `--before` of descending ones, and giving the
+ * other one is an error rather than being ignored (`checkOrderedCursor` here).
  */
-import { type Command, Option } from 'commander';
 import { TidemarkError, badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { ListTxnsOptions, Order } from '../model/types';
-import { parseNonNegativeInt, parsePositiveInt } from './options';
 import type { RowPrinter } from './output';
 
 export interface Page<T, C> {
@@ -101,25 +99,6 @@ export interface OrderedPagingOptions extends PagingOptions {
   order: Order;
   after?: number;
   before?: number;
-}
-
-/** Adds `--after`, `--before`, `--limit` and `--order`; `unit` names the cursor (seq or txn). */
-export function addOrderedCursorOptions(cmd: Command, unit: string, rows: string): Command {
-  return cmd
-    .addOption(
-      new Option(`--after <${unit}>`, `start after this ${unit} (ascending order)`).argParser(parseNonNegativeInt),
-    )
-    .addOption(
-      new Option(`--before <${unit}>`, `start before this ${unit} (with --order desc)`).argParser(parseNonNegativeInt),
-    )
-    .addOption(
-      new Option('--limit <n>', `print at most n ${rows} (default 100)`).argParser(parsePositiveInt).conflicts('all'),
-    )
-    .addOption(
-      new Option('--order <order>', 'asc (oldest first) or desc (newest first)')
-        .choices(['asc', 'desc'])
-        .default('asc'),
-    );
 }
 
 /** Rejects the cursor option that does not go with `--order`; `listings` words the message. */

@@ -4,69 +4,12 @@
  * NDJSON (each line a stored event, exactly as the API returns it) or as a table. `--after` is the
  * cursor of ascending reads, `--before` of descending ones; giving the other one is an error rather
  * than being ignored. `--follow` keeps printing new events until Ctrl-C (see follow.ts). Over
- * HTTP, `--all` and a `--limit` above one page read one page ahead (services/pages.ts).
+ * HTTP, `--all` and a `--limit` above one page read one page ahead (services/pages.ts). The action
+ * is run/read.ts.
  */
 import { type Command, Option } from 'commander';
-import { badRequest } from '../model/errors';
-import type { ReadEventsOptions, StoredEvent } from '../model/types';
-import {
-  type StoreOptionValues,
-  addFormatOption,
-  addStoreOptions,
-  parsePositiveInt,
-  resolveFormat,
-  topicOption,
-  withStore,
-} from './options';
-import { type Column, RowPrinter, dataCell } from './output';
-import { currentEnd, follow } from './follow';
-import { eventPagesOf } from '../services/pages';
-import type { EventStore } from '../store/types';
-import {
-  type OrderedPagingOptions,
-  type Page,
-  addOrderedCursorOptions,
-  checkOrderedCursor,
-  orderedQuery,
-  orderedStart,
-  pageBounds,
-  printPageStream,
-  rowPages,
-} from './paging';
-
-interface ReadOpts extends StoreOptionValues, OrderedPagingOptions {
-  topic: string;
-  key?: string;
-  txn?: number;
-  follow?: boolean;
-  format?: string;
-}
-
-export const EVENT_COLUMNS: Column<StoredEvent>[] = [
-  { header: 'seq', get: (e) => String(e.seq), right: true },
-  { header: 'txn', get: (e) => String(e.txn), right: true },
-  { header: 'key', get: (e) => e.key, max: 40 },
-  { header: 'type', get: (e) => (e.invalid === true ? `${e.type} (invalid)` : e.type) },
-  { header: 'time', get: (e) => e.time },
-  {
-    header: 'data',
-    get: (e) => (e.type === 'invalidate' ? `invalidates txn ${e.target ?? '?'}: ${e.reason ?? ''}` : dataCell(e.data)),
-    flex: true,
-  },
-];
-
-/**
- * The pages `read` prints: of at most 10,000 events, no more than `wanted` in all (paging.ts
- * `pageBounds`), from `--after`/`--before` on, through `eventPagesOf` (over HTTP the page after
- * is asked for while one is printed, one page ahead).
- */
-function pagesOf(store: EventStore, opts: ReadOpts, wanted: number): AsyncGenerator<Page<StoredEvent, number>> {
-  const { limit, max } = pageBounds(wanted);
-  const query: ReadEventsOptions = orderedQuery(opts, limit);
-  if (opts.key !== undefined) query.key = opts.key;
-  if (opts.txn !== undefined) query.txn = opts.txn;
-  return rowPages(eventPagesOf(store, opts.topic, query, max), (p) => ({ rows: p.events, next: p.next }));
-}
+import { lazyAction } from './lazy-action';
+import { addFormatOption, addOrderedCursorOptions, addStoreOptions, parsePositiveInt, topicOption } from './options';
 
 export function registerRead(program: Command): void {
   const cmd = addOrderedCursorOptions(
@@ -88,18 +31,5 @@ export function registerRead(program: Command): void {
     );
   addFormatOption(cmd);
   addStoreOptions(cmd);
-  cmd.action(async (opts: ReadOpts, command: Command) => {
-    checkOrderedCursor(opts, 'reads');
-    if (opts.follow === true && opts.order === 'desc') throw badRequest('--follow reads in ascending order only');
-    await withStore(command, opts, { mustExist: true }, async (store) => {
-      const printer = new RowPrinter(resolveFormat(opts.format), EVENT_COLUMNS);
-      if (opts.follow === true) {
-        const after = opts.after ?? (await currentEnd(store, opts.topic));
-        await follow(store, opts.topic, printer, { after });
-        return;
-      }
-      const start = orderedStart(opts);
-      await printPageStream(printer, 'no events', opts, start.option, (wanted) => pagesOf(store, opts, wanted));
-    });
-  });
+  cmd.action(lazyAction(() => import('./run/read')));
 }

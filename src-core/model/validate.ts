@@ -72,6 +72,13 @@ export function isSha256Hex(v: unknown): v is string {
   return typeof v === 'string' && HASH_RE.test(v);
 }
 
+/** The `expectHead` option checked as the route and CLI take it: 64 lowercase hex or BAD_REQUEST. */
+export function checkExpectHead(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (!isSha256Hex(v)) throw badRequest('expectHead: must be 64 lowercase hex characters (a chain)');
+  return v;
+}
+
 export function validateHash(hash: unknown, path = 'hash'): string {
   if (typeof hash !== 'string' || !HASH_RE.test(hash)) {
     throw badRequest(`${path}: must be 64 lowercase hex characters (a SHA-256)`);

@@ -19,12 +19,12 @@
  * Memory stays flat: one page of transactions, one of events, one transaction's events, one page
  * of heads of each side (no map over the keys). Every chain computation is store/chain.ts's.
  */
-import { TidemarkError, badRequest, noSuchTopic } from '../model/errors';
+import { TidemarkError, noSuchTopic } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { LegacyValue, VerifyOptions, VerifyProblem, VerifyResult, VerifyWhat } from '../model/integrity';
 import { compareKeys } from '../model/canonical';
 import { type ChainEvent, GENESIS, chainEventOfRow, chainOf } from './chain';
-import { isSha256Hex } from '../model/validate';
+import { checkExpectHead } from '../model/validate';
 import { legacyProblem } from './verify-legacy';
 import {
   EventCursor,
@@ -35,6 +35,10 @@ import {
   VERIFY_PAGE,
   type VerifySource,
 } from './verify-source';
+
+// Checked where the route and the backends take the option; its home is model/validate.ts, so the
+// CLI checks `--expect-head` without loading the verifier.
+export { checkExpectHead };
 
 export type { RawCounters, RawEvent, RawHead, RawTxn, VerifySource } from './verify-source';
 
@@ -49,13 +53,6 @@ class Found extends Error {
 
 function fail(txn: number | null, what: VerifyWhat, message: string): never {
   throw new Found({ txn, what, message });
-}
-
-/** The `expectHead` option checked as the route and CLI take it: 64 lowercase hex or BAD_REQUEST. */
-export function checkExpectHead(v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  if (!isSha256Hex(v)) throw badRequest('expectHead: must be 64 lowercase hex characters (a chain)');
-  return v;
 }
 
 /** Lets the event loop run between pages (a synchronous source would otherwise hold it). */
