@@ -12,7 +12,7 @@
  */
 import { badRequest } from './errors';
 import { type JsonPathSegment, formatJsonPath } from './json-path';
-import { quoteJsonString, writeDeep } from './json-write';
+import { isPlainJsonString, quoteJsonString, writeDeep } from './json-write';
 import { LIMITS } from './limits';
 import type { JsonValue } from './types';
 
@@ -26,7 +26,8 @@ export function canonicalJson(value: unknown, path = 'data'): string {
  * The fast path: canonical JSON of `value`, or undefined when it may not be stored (not JSON, a
  * number beyond ±(2^53 - 1), nesting deeper than the limit). Builds no error paths while walking
  * and does not sort an object whose keys are already in order (the common case for data that was
- * canonical before), so the write paths pay only for the walk.
+ * canonical before), nor one whose names come in the same order as the last object's at its depth
+ * (`shapeOf`: data repeats its shapes), so the write paths pay only for the walk.
  */
 export function tryCanonicalJson(value: unknown): string | undefined {
   return fast(value, LIMITS.jsonDepthMax);
@@ -49,6 +50,57 @@ function memberPrefix(name: string): string {
     memberPrefixes.set(name, m);
   }
   return m;
+}
+
+/**
+ * An object's member names as `Object.keys` gave them, in canonical order, and the text written
+ * before each one's value: `{"name":` for the first, `,"name":` for the others (`memberPrefix`
+ * after `{` or `,`), and the same with the quote that opens a string value (`quoted`).
+ */
+interface Shape {
+  names: string[];
+  sorted: string[];
+  prefixes: string[];
+  quoted: string[];
+}
+
+/**
+ * The shape of the last object written at each depth (by `levels`), when it had at most
+ * SHAPE_NAMES_MAX names of at most MEMBER_PREFIX_NAME_MAX characters: data repeats the shape of
+ * its objects from event to event, so an object with the same names in the same order as the last
+ * one at its depth is written without sorting its names or looking up their prefixes.
+ */
+const shapes: (Shape | undefined)[] = [];
+const SHAPE_NAMES_MAX = 32;
+
+/** The shape of an object whose names `Object.keys` gave as `names` (an array this call may keep). */
+function shapeOf(names: string[], levels: number): Shape {
+  const last = shapes[levels];
+  const n = names.length;
+  if (last !== undefined && last.names.length === n) {
+    let i = 0;
+    while (i < n && last.names[i] === names[i]) i++;
+    if (i === n) return last;
+  }
+  let sorted = names;
+  for (let i = 1; i < n; i++) {
+    if (names[i - 1]! > names[i]!) {
+      sorted = names.slice().sort();
+      break;
+    }
+  }
+  const prefixes = new Array<string>(n);
+  const quoted = new Array<string>(n);
+  let cacheable = n <= SHAPE_NAMES_MAX;
+  for (let i = 0; i < n; i++) {
+    const name = sorted[i]!;
+    prefixes[i] = (i === 0 ? '{' : ',') + memberPrefix(name);
+    quoted[i] = prefixes[i] + '"';
+    if (name.length > MEMBER_PREFIX_NAME_MAX) cacheable = false;
+  }
+  const shape = { names, sorted, prefixes, quoted };
+  if (cacheable) shapes[levels] = shape;
+  return shape;
 }
 
 /** `levels`: how many more levels of arrays and objects may open here. */
@@ -76,20 +128,18 @@ function fast(value: unknown, levels: number): string | undefined {
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) return undefined;
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj);
-      for (let i = 1; i < keys.length; i++) {
-        if (keys[i - 1]! > keys[i]!) {
-          keys.sort();
-          break;
+      const { sorted, prefixes, quoted } = shapeOf(Object.keys(obj), levels);
+      if (sorted.length === 0) return '{}';
+      let out = '';
+      for (let i = 0; i < sorted.length; i++) {
+        const v = obj[sorted[i]!];
+        // A plain string is written in place (its JSON is itself in quotes), saving two joins.
+        if (typeof v === 'string' && isPlainJsonString(v)) out += quoted[i]! + v + '"';
+        else {
+          const t = fast(v, levels - 1);
+          if (t === undefined) return undefined;
+          out += prefixes[i]! + t;
         }
-      }
-      let out = '{';
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i]!;
-        const t = fast(obj[k], levels - 1);
-        if (t === undefined) return undefined;
-        const m = memberPrefix(k);
-        out += i > 0 ? ',' + m + t : m + t;
       }
       return out + '}';
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalJson, compareKeys, storedCanonicalJson } from './canonical';
+import { canonicalJson, compareKeys, storedCanonicalJson, tryCanonicalJson } from './canonical';
 import { LIMITS } from './limits';
 import { jsonWithinLimits } from '../../test/json-values';
 
@@ -36,6 +36,39 @@ describe('canonicalJson', () => {
         expect(canonicalJson(d)).toBe(ref);
       }),
     );
+  });
+  it('writes objects whose names repeat, change or alternate from call to call and by depth as a sorted JSON.stringify', () => {
+    // JSON of `v` with every object's names sorted: the reference, independent of canonical.ts.
+    const reference = (v: unknown): string =>
+      JSON.stringify(v, (_k, x: unknown) =>
+        typeof x === 'object' && x !== null && !Array.isArray(x)
+          ? Object.fromEntries(
+              Object.keys(x)
+                .sort()
+                .map((k) => [k, (x as Record<string, unknown>)[k]]),
+            )
+          : x,
+      );
+    // Few names and values, so shapes repeat (same names in the same order), differ in one name,
+    // come in another order, or nest; strings plain and not (a quote, a control character, long).
+    const name = fc.constantFrom('a', 'b', 'c', 'px', 'qty', '"q"', 'x'.repeat(70));
+    const leaf = fc.oneof(fc.constantFrom('v', 'é', 'a"b', 'c\u0001', 'l'.repeat(80), ''), fc.integer(), fc.boolean());
+    const obj = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, leaf, tie('object'), fc.array(tie('value'), { maxLength: 3 })),
+      object: fc.dictionary(name, tie('value'), { maxKeys: 5 }),
+    })).object;
+    fc.assert(
+      fc.property(fc.array(obj, { minLength: 1, maxLength: 6 }), (objects) => {
+        // The fast path itself (canonicalJson would hide a refusal of it behind the checked walk).
+        for (const o of objects) expect(tryCanonicalJson(o)).toBe(reference(o));
+      }),
+      { numRuns: 300 },
+    );
+    // The same names in two orders, then one name changed, one after the other.
+    for (const o of [{ qty: 1, px: 'p', a: 'x' }, { a: 'y', px: 'q', qty: 2 }, { a: 'z', px: 'r', qtz: 3 }, {}]) {
+      expect(tryCanonicalJson(o)).toBe(reference(o));
+      expect(tryCanonicalJson([o, { n: o }])).toBe(reference([o, { n: o }]));
+    }
   });
   it('round-trips through JSON.parse to an equal canonical form', () => {
     fc.assert(

@@ -17,13 +17,22 @@ const QUOTE_SCAN_MAX = 64;
  * Anything else, and every longer string, is JSON.stringify's. The same text either way.
  */
 export function quoteJsonString(s: string): string {
+  return isPlainJsonString(s) ? '"' + s + '"' : JSON.stringify(s);
+}
+
+/**
+ * True when `s` is short (at most QUOTE_SCAN_MAX characters) and no character of it needs an
+ * escape: then its JSON is `s` in quotes (`quoteJsonString`; canonical.ts writes such strings
+ * into its text without quoting them first).
+ */
+export function isPlainJsonString(s: string): boolean {
   const n = s.length;
-  if (n > QUOTE_SCAN_MAX) return JSON.stringify(s);
+  if (n > QUOTE_SCAN_MAX) return false;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
   }
-  return '"' + s + '"';
+  return true;
 }
 
 /**
