@@ -35,10 +35,23 @@ export function progressWanted(
   return stderrIsTTY && env.TERM !== 'dumb';
 }
 
-/** A cli-progress bar, the package loaded on first use. */
-export function newProgressBar(options: Options): SingleBar {
+/**
+ * How every bar of the CLI is drawn: on stderr, also when it is not a terminal (`--progress`
+ * forces a bar into a pipe or a log, a line a second there), five redraws a second, the cursor
+ * left alone.
+ */
+const BAR_OPTIONS: Omit<Options, 'format'> = {
+  stream: process.stderr,
+  noTTYOutput: true,
+  notTTYSchedule: 1000,
+  fps: 5,
+  hideCursor: null,
+};
+
+/** A cli-progress bar of `format`, drawn as BAR_OPTIONS says; the package loaded on first use. */
+export function newProgressBar(format: string): SingleBar {
   const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
-  return new cliProgress.SingleBar(options);
+  return new cliProgress.SingleBar({ ...BAR_OPTIONS, format });
 }
 
 export function shouldShowProgress(flag: boolean | undefined): boolean {
@@ -59,16 +72,11 @@ export function createProgress(show: boolean, totalBytes: number | null): Progre
   if (!show) return noop;
   const started = Date.now();
   const known = totalBytes !== null && totalBytes > 0;
-  const bar = newProgressBar({
-    stream: process.stderr,
-    format: known
+  const bar = newProgressBar(
+    known
       ? 'writing [{bar}] {percentage}% | {events} events | {rate} events/s | {mib} MiB'
       : 'writing {events} events | {rate} events/s | {mib} MiB read',
-    noTTYOutput: true,
-    notTTYSchedule: 1000,
-    fps: 5,
-    hideCursor: null,
-  });
+  );
   const payload = (events: number, bytes: number): Record<string, string> => {
     const secs = Math.max(0.001, (Date.now() - started) / 1000);
     return { events: String(events), rate: String(Math.round(events / secs)), mib: (bytes / 1048576).toFixed(1) };
@@ -98,14 +106,7 @@ export function migrationProgress(show: boolean): MigrationProgressListener | un
   let bar: SingleBar | null = null;
   return ({ done, total }) => {
     if (bar === null) {
-      bar = newProgressBar({
-        stream: process.stderr,
-        format: 'upgrading the store [{bar}] {percentage}% | {value}/{total} rows rewritten',
-        noTTYOutput: true,
-        notTTYSchedule: 1000,
-        fps: 5,
-        hideCursor: null,
-      });
+      bar = newProgressBar('upgrading the store [{bar}] {percentage}% | {value}/{total} rows rewritten');
       bar.start(total, done);
     } else bar.update(done);
     if (done >= total) {

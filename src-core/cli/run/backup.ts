@@ -43,14 +43,7 @@ class BackupBar {
     const t = Math.max(total ?? done, 1);
     if (this.bar === null || phase !== this.phase) {
       this.bar?.stop();
-      this.bar = newProgressBar({
-        stream: process.stderr,
-        format: `backup {phase} [{bar}] {value}/{total} {unit}`,
-        noTTYOutput: true,
-        notTTYSchedule: 1000,
-        fps: 5,
-        hideCursor: null,
-      });
+      this.bar = newProgressBar(`backup {phase} [{bar}] {value}/{total} {unit}`);
       this.bar.start(t, 0, { phase, unit });
       this.phase = phase;
     }

@@ -66,14 +66,7 @@ class TopicBar {
     if (!this.show) return;
     const total = Math.max(p.total ?? p.done, 1);
     if (this.bar === null) {
-      this.bar = newProgressBar({
-        stream: process.stderr,
-        format: 'compare [{bar}] {value}/{total} topics | {phase}',
-        noTTYOutput: true,
-        notTTYSchedule: 1000,
-        fps: 5,
-        hideCursor: null,
-      });
+      this.bar = newProgressBar('compare [{bar}] {value}/{total} topics | {phase}');
       this.bar.start(total, p.done, { phase: p.phase });
     }
     this.bar.update(Math.min(p.done, total), { phase: p.phase });

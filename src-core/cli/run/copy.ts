@@ -41,14 +41,7 @@ class CopyBar {
     if (key !== this.key) {
       this.stop();
       this.key = key;
-      this.bar = newProgressBar({
-        stream: process.stderr,
-        format: `${p.phase} ${p.topic} [{bar}] {value}/{total} txns`,
-        noTTYOutput: true,
-        notTTYSchedule: 1000,
-        fps: 5,
-        hideCursor: null,
-      });
+      this.bar = newProgressBar(`${p.phase} ${p.topic} [{bar}] {value}/{total} txns`);
       this.bar.start(Math.max(1, p.totalTxns), 0);
     }
     this.bar!.setTotal(Math.max(1, p.totalTxns, p.txns));

@@ -136,14 +136,7 @@ class Bar {
     if (!this.show) return;
     const total = p.total ?? Math.max(p.done, 1);
     if (this.bar === null) {
-      this.bar = newProgressBar({
-        stream: process.stderr,
-        format: 'diff {phase} [{bar}] {percentage}% | {value}/{total} {unit}',
-        noTTYOutput: true,
-        notTTYSchedule: 1000,
-        fps: 5,
-        hideCursor: null,
-      });
+      this.bar = newProgressBar('diff {phase} [{bar}] {percentage}% | {value}/{total} {unit}');
       this.bar.start(total, p.done, { phase: p.phase, unit: p.unit });
     } else if (p.phase !== this.phase) {
       this.bar.setTotal(total);

@@ -86,14 +86,7 @@ class Bar {
     if (!this.show) return;
     const total = Math.max(p.totalTxns, p.txns, 1);
     if (this.bar === null) {
-      this.bar = newProgressBar({
-        stream: process.stderr,
-        format: 'verify {topic} [{bar}] {percentage}% | {value}/{total} txns | {events} events',
-        noTTYOutput: true,
-        notTTYSchedule: 1000,
-        fps: 5,
-        hideCursor: null,
-      });
+      this.bar = newProgressBar('verify {topic} [{bar}] {percentage}% | {value}/{total} txns | {events} events');
       this.bar.start(total, 0, { topic: this.topic, events: 0 });
     }
     this.bar.setTotal(total);
