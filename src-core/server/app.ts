@@ -20,6 +20,7 @@ import type { RouteContext } from './context';
 import { type DiffRouteOptions, registerDiffRoute } from './diff-route';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorText, sendError } from './errors';
 import { installJsonBodyParser } from './json-body';
+import { endAndLinger, installLingerGuard, isLingering, lingeringServerFactory } from './linger';
 import { ServerMetrics } from './metrics';
 import { installOriginCheck } from './origin';
 import { registerExportRoute } from './routes/export';
@@ -90,8 +91,9 @@ export function buildApp(opts: AppOptions): BuiltApp {
     logger: opts.logger ?? false,
     return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    // A missing Host is answered by origin.ts, with the envelope.
-    http: { requireHostHeader: false, maxHeaderSize: MAX_HEADER_BYTES },
+    // A missing Host is answered by origin.ts, with the envelope. Connections close without
+    // losing their last answer (linger.ts).
+    serverFactory: lingeringServerFactory({ requireHostHeader: false, maxHeaderSize: MAX_HEADER_BYTES }),
     frameworkErrors: (err, req, reply) => {
       void sendError(reply, req, err, bodyLimit);
     },
@@ -99,8 +101,9 @@ export function buildApp(opts: AppOptions): BuiltApp {
       const text = clientErrorText(err, MAX_HEADER_BYTES);
       // A response already on its way on this socket cannot be followed by another one.
       const busy = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+      if (isLingering(socket)) return;
       if (text === null || busy || !socket.writable) socket.destroy();
-      else socket.end(text);
+      else endAndLinger(socket, text);
     },
   });
   const metrics = new ServerMetrics();
@@ -131,6 +134,7 @@ export function buildApp(opts: AppOptions): BuiltApp {
 
   installOriginCheck(app, tokens.length === 0, opts.host);
   installBodyTimeout(app, bodyTimeoutMs);
+  installLingerGuard(app);
 
   // JSON only: strict UTF-8 and the model's strict JSON reader (json-body.ts). An empty body is no body.
   app.removeAllContentTypeParsers();

@@ -111,7 +111,8 @@ async function closingEarly(req: DiffRequest, reply: FastifyReply, fn: () => Pro
   try {
     return await fn();
   } catch (e) {
-    // Answering before the whole body arrived: close the connection rather than read the rest.
+    // Answering before the whole body arrived: close the connection (in stages, linger.ts: the
+    // rest is read for at most LINGER_MS and thrown away) rather than read it all.
     if (!req.raw.complete) void reply.header('connection', 'close');
     throw e;
   }

@@ -33,6 +33,7 @@ export function registerImportRoute(app: FastifyInstance, store: EventStore): vo
         try {
           return await runImport(req, reply, store);
         } catch (e) {
+          // As the diff route: a refusal before the body ended closes the connection (linger.ts).
           if (!req.raw.complete) void reply.header('connection', 'close');
           throw e;
         }
