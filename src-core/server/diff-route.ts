@@ -89,34 +89,22 @@ export function registerDiffRoute(
     scope.post<{ Params: { topic: string }; Querystring: Query }>(
       '/v1/topics/:topic/diff',
       { config: { ownsBodyTimeout: true } },
-      (req, reply) => closingEarly(req, reply, () => run(req, reply, store, lim)),
+      (req, reply) => run(req, reply, store, lim),
     );
     scope.post<{ Params: { topic: string }; Querystring: Query }>(
       '/v1/topics/:topic/repair',
       { config: { ownsBodyTimeout: true } },
-      (req, reply) =>
-        closingEarly(req, reply, async () => {
-          const r = await runRepair(req, reply, store, lim);
-          onRepair(r);
-          return r;
-        }),
+      async (req, reply) => {
+        const r = await runRepair(req, reply, store, lim);
+        onRepair(r);
+        return r;
+      },
     );
     done();
   });
 }
 
 type DiffRequest = FastifyRequest<{ Params: { topic: string }; Querystring: Query }>;
-
-async function closingEarly(req: DiffRequest, reply: FastifyReply, fn: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return await fn();
-  } catch (e) {
-    // Answering before the whole body arrived: close the connection (in stages, linger.ts: the
-    // rest is read for at most LINGER_MS and thrown away) rather than read it all.
-    if (!req.raw.complete) void reply.header('connection', 'close');
-    throw e;
-  }
-}
 
 async function run(req: DiffRequest, reply: FastifyReply, store: EventStore, lim: UploadLimits): Promise<unknown> {
   // Everything that can be refused up front is, before a slot is taken or a byte is read.

@@ -14,6 +14,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorBody, type ErrorCode, hasErrorCode, statusForCode } from '../model/errors';
+import { bodyStillArriving } from './linger';
 
 export interface ErrorEnvelope {
   error: ErrorBody;
@@ -99,6 +100,9 @@ export function sendError(reply: FastifyReply, req: FastifyRequest, err: unknown
   if (internal) req.log.error({ err }, 'internal error'); // the child logger adds reqId
   if (status === 401) void reply.header('www-authenticate', 'Bearer');
   if (status === 429) void reply.header('retry-after', String(retryAfterSeconds(err)));
+  // Refused before its body arrived: the connection closes (in stages, linger.ts) rather than read
+  // the rest of a body nobody will use.
+  if (bodyStillArriving(req.raw)) void reply.header('connection', 'close');
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 

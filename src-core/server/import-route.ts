@@ -29,15 +29,7 @@ export function registerImportRoute(app: FastifyInstance, store: EventStore): vo
     scope.post<{ Params: { topic: string } }>(
       '/v1/topics/:topic/import',
       { config: { ownsBodyTimeout: true } },
-      async (req, reply) => {
-        try {
-          return await runImport(req, reply, store);
-        } catch (e) {
-          // As the diff route: a refusal before the body ended closes the connection (linger.ts).
-          if (!req.raw.complete) void reply.header('connection', 'close');
-          throw e;
-        }
-      },
+      (req, reply) => runImport(req, reply, store),
     );
     done();
   });

@@ -39,6 +39,17 @@ export function isLingering(socket: Socket): boolean {
 }
 
 /**
+ * True while a request's announced body is still arriving. An answer given then closes the
+ * connection (errors.ts `sendError`): keeping it would mean reading the whole refused body first,
+ * as much as the client cares to send; closing reads it for at most LINGER_MS.
+ */
+export function bodyStillArriving(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
  * Writes `text` (if given) and a FIN after whatever is already queued on `socket`, then keeps
  * reading until the client closes its side, the request body it was sending has arrived, or
  * `LINGER_MS` has passed, and then destroys the socket. A second call does nothing.
