@@ -74,7 +74,7 @@ export function endAndLinger(socket: Socket, text?: string): void {
   const req = s[kRequest];
   if (req !== undefined && !req.complete) {
     // The rest of the body keeps being read (Node's server throws away a body no route read; a
-    // body parser still reading it is stopped before its route by `refuseWhileLingering`); once
+    // body parser still reading it is stopped before its route by `installLingerGuard`); once
     // all of it has arrived, closing sends no reset.
     req.once('end', drop);
     req.resume();
