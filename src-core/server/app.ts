@@ -98,10 +98,11 @@ export function buildApp(opts: AppOptions): BuiltApp {
       void sendError(reply, req, err, bodyLimit);
     },
     clientErrorHandler: (err, socket) => {
+      // Closing already (its answer sent): what still arrives is thrown away, errors included.
+      if (isLingering(socket)) return;
       const text = clientErrorText(err, MAX_HEADER_BYTES);
       // A response already on its way on this socket cannot be followed by another one.
       const busy = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
-      if (isLingering(socket)) return;
       if (text === null || busy || !socket.writable) socket.destroy();
       else endAndLinger(socket, text);
     },

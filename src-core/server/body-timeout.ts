@@ -6,8 +6,9 @@
  * when the body has arrived; when it fires, the connection is answered `408 TIMEOUT` with the
  * error envelope (the same text Node's parser errors get, errors.ts `clientErrorText`) and closed
  * (in stages, linger.ts), and nothing is written: should the rest of the body arrive while the
- * connection closes, its route still does not run. A route that streams its body and times it itself (the diff route, with
- * its idle and total timeouts) says so with `config: { ownsBodyTimeout: true }` and is left alone.
+ * connection closes, its route still does not run. A route that streams its body and times it
+ * itself (the diff route, with its idle and total timeouts) says so with
+ * `config: { ownsBodyTimeout: true }` and is left alone.
  */
 import type { FastifyInstance } from 'fastify';
 import { MAX_HEADER_BYTES, clientErrorText } from './errors';

@@ -22,31 +22,79 @@ interface Seen {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** A raw client that may keep its side open after the server's FIN and may hold off reading. */
+interface Client {
+  write(b: string | Buffer): void;
+  /** Starts reading (a client made `paused` reads nothing until then). */
+  resume(): void;
+  /** Half-closes the client's side. */
+  end(): void;
+  /** What arrived once it matches `until`; rejects if the connection closes first. */
+  arrived(until: RegExp): Promise<string>;
+  /** Everything seen, and how long after connecting the connection closed. */
+  closed: Promise<Seen & { afterMs: number }>;
+}
+
+function client(url: string, opts: { paused?: boolean } = {}): Client {
+  const { port } = new URL(url);
+  const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true });
+  if (opts.paused === true) socket.pause();
+  let text = '';
+  let error: string | null = null;
+  let isClosed = false;
+  const waiters: (() => void)[] = [];
+  const wake = (): void => {
+    for (const w of waiters.splice(0)) w();
+  };
+  socket.on('data', (d: Buffer) => {
+    text += d.toString('latin1');
+    wake();
+  });
+  socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
+  const start = Date.now();
+  const closed = new Promise<Seen & { afterMs: number }>((resolve) =>
+    socket.on('close', () => {
+      isClosed = true;
+      wake();
+      resolve({ text, error, afterMs: Date.now() - start });
+    }),
+  );
+  return {
+    write: (b) => {
+      if (!socket.destroyed) socket.write(b);
+    },
+    resume: () => socket.resume(),
+    end: () => {
+      if (!socket.destroyed) socket.end();
+    },
+    arrived: async (until) => {
+      while (!until.test(text)) {
+        if (isClosed)
+          throw new Error(`closed (error: ${error ?? 'none'}) before ${String(until)}: ${JSON.stringify(text)}`);
+        await new Promise<void>((r) => waiters.push(r));
+      }
+      return text;
+    },
+    closed,
+  };
+}
+
 /**
  * Writes `head` and the first `first` bytes of `body`, waits, writes the rest, waits, and only
  * then reads whatever the server sent until the connection closes.
  */
-function writeAllThenRead(url: string, head: string, body: Buffer, first: number): Promise<Seen> {
-  const { port } = new URL(url);
-  return new Promise<Seen>((resolve) => {
-    const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true });
-    const chunks: Buffer[] = [];
-    let error: string | null = null;
-    socket.pause();
-    socket.on('data', (d: Buffer) => chunks.push(d));
-    socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
-    socket.on('end', () => socket.end());
-    socket.on('close', () => resolve({ text: Buffer.concat(chunks).toString('latin1'), error }));
-    socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body.subarray(0, first)]));
-    void sleep(150).then(async () => {
-      if (!socket.destroyed) socket.write(body.subarray(first));
-      await sleep(150);
-      socket.resume();
-      // A server keeping the connection alive answers and waits for the next request.
-      await sleep(200);
-      if (!socket.destroyed) socket.end();
-    });
-  });
+async function writeAllThenRead(url: string, head: string, body: Buffer, first: number): Promise<Seen> {
+  const c = client(url, { paused: true });
+  c.write(Buffer.concat([Buffer.from(head, 'latin1'), body.subarray(0, first)]));
+  await sleep(150);
+  c.write(body.subarray(first));
+  await sleep(150);
+  c.resume();
+  // A server keeping the connection alive answers and waits for the next request.
+  await sleep(200);
+  c.end();
+  const { text, error } = await c.closed;
+  return { text, error };
 }
 
 const BODY = Buffer.alloc(4_000_000, 0x20);
@@ -117,41 +165,9 @@ describe('a connection that closes in stages runs nothing more', () => {
     await s.close();
   });
 
-  /** Opens a half-open-capable socket; resolves once `until` matches what arrived. */
-  function opened(url: string): {
-    write(b: string | Buffer): void;
-    arrived(until: RegExp): Promise<string>;
-    closed: Promise<{ afterMs: number; error: string | null }>;
-  } {
-    const { port } = new URL(url);
-    const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true });
-    let text = '';
-    let error: string | null = null;
-    const waiters: (() => void)[] = [];
-    socket.on('data', (d: Buffer) => {
-      text += d.toString('latin1');
-      for (const w of waiters.splice(0)) w();
-    });
-    socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
-    const start = Date.now();
-    const closed = new Promise<{ afterMs: number; error: string | null }>((resolve) =>
-      socket.on('close', () => resolve({ afterMs: Date.now() - start, error })),
-    );
-    return {
-      write: (b) => {
-        if (!socket.destroyed) socket.write(b);
-      },
-      arrived: async (until) => {
-        while (!until.test(text)) await new Promise<void>((r) => waiters.push(r));
-        return text;
-      },
-      closed,
-    };
-  }
-
   it('408, then the rest of the body: the write never runs', async () => {
     const body = JSON.stringify({ events: [{ key: 'late', data: 1 }] });
-    const c = opened(s.url);
+    const c = client(s.url);
     c.write(
       head(s.url, ['Content-Type: application/json', `Content-Length: ${body.length}`]).replace('/t/', '/late/') +
         body.slice(0, 10),
@@ -163,7 +179,7 @@ describe('a connection that closes in stages runs nothing more', () => {
   });
 
   it('a request pipelined after an answer that closed the connection never runs', async () => {
-    const c = opened(s.url);
+    const c = client(s.url);
     const foreign = head(s.url, [
       'Content-Type: application/json',
       `Content-Length: ${BODY.length}`,
@@ -183,7 +199,7 @@ describe('a connection that closes in stages runs nothing more', () => {
   });
 
   it(`a client that never finishes its body nor closes is dropped after LINGER_MS (${LINGER_MS} ms)`, async () => {
-    const c = opened(s.url);
+    const c = client(s.url);
     c.write(head(s.url, ['Content-Type: application/json', 'Content-Length: 100000', 'Connection: close']) + '{"ev');
     expect(await c.arrived(/"TIMEOUT"/)).toMatch(/^HTTP\/1\.1 408 /);
     // Half-closed by the server, not yet dropped: more bytes are still read and thrown away.
