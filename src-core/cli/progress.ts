@@ -9,6 +9,7 @@
  */
 import { fstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { isatty } from 'node:tty';
 import type * as CliProgress from 'cli-progress';
 import type { Options, SingleBar } from 'cli-progress';
 import type { MigrationProgressListener } from '../store/types';
@@ -25,10 +26,14 @@ export function stdinFileSize(): number | null {
   }
 }
 
-/** `--progress` / `--no-progress` when given, else whether stderr is an interactive terminal. */
+/**
+ * `--progress` / `--no-progress` when given, else whether stderr is an interactive terminal (asked
+ * of fd 2 itself: reading `process.stderr` would build its stream, 3-4 ms, on every command that
+ * draws no bar).
+ */
 export function progressWanted(
   flag: boolean | undefined,
-  stderrIsTTY = process.stderr.isTTY === true,
+  stderrIsTTY = isatty(2),
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
   if (flag !== undefined) return flag;
@@ -40,18 +45,20 @@ export function progressWanted(
  * forces a bar into a pipe or a log, a line a second there), five redraws a second, the cursor
  * left alone.
  */
-const BAR_OPTIONS: Omit<Options, 'format'> = {
-  stream: process.stderr,
+const BAR_OPTIONS: Omit<Options, 'format' | 'stream'> = {
   noTTYOutput: true,
   notTTYSchedule: 1000,
   fps: 5,
   hideCursor: null,
 };
 
-/** A cli-progress bar of `format`, drawn as BAR_OPTIONS says; the package loaded on first use. */
+/**
+ * A cli-progress bar of `format`, drawn as BAR_OPTIONS says; the package loaded on first use, and
+ * `process.stderr` (a stream Node builds when first read, 3-4 ms) only then.
+ */
 export function newProgressBar(format: string): SingleBar {
   const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
-  return new cliProgress.SingleBar({ ...BAR_OPTIONS, format });
+  return new cliProgress.SingleBar({ ...BAR_OPTIONS, stream: process.stderr, format });
 }
 
 export function shouldShowProgress(flag: boolean | undefined): boolean {
