@@ -93,6 +93,8 @@ export interface PoolOptions {
   poolSize?: number;
 }
 
+const ignore = (): void => undefined;
+
 export function createDb(url: string, schema: string, opts: PoolOptions = {}): Db {
   const where = describeUrl(url);
   const clientConfig: pg.ClientConfig = {
@@ -112,9 +114,17 @@ export function createDb(url: string, schema: string, opts: PoolOptions = {}): D
     // queued on one topic's lock, 5 s would report a busy pool as an unavailable database.
     connectionTimeoutMillis: 15_000,
   });
-  // An idle pooled client whose server went away emits 'error'; without a handler that would
-  // crash the process. The pool drops the client; the next query reports UNAVAILABLE.
-  pool.on('error', () => undefined);
+  // A connection whose server went away emits 'error'; with no listener, Node throws it and the
+  // process dies. Idle in the pool, the pool's own listener takes it and re-emits it here; the pool
+  // drops the client and the next query reports UNAVAILABLE.
+  pool.on('error', ignore);
+  // Checked out, nothing of the pool's listens: pg-pool takes its listener off as it hands the
+  // client over, and a caller's `await pool.connect()` resumes only after the socket's current
+  // read is parsed. A FATAL read in the same chunk as the answer that freed the client (or as a new
+  // connection's ReadyForQuery) is emitted in between (test/postgres/dropped-connection.int.test.ts).
+  // So every client listens from the moment it is made ('connect' comes before the hand-over) to
+  // its end; the statement it fails, or the next one, reports the error.
+  pool.on('connect', (client) => client.on('error', ignore));
   return { pool, where, t: tablesFor(schema), channel: channelFor(schema), clientConfig };
 }
 
@@ -161,8 +171,6 @@ export interface TxControl {
 }
 
 export type TxBody<T> = (c: pg.PoolClient, tx: TxControl) => Promise<T>;
-
-const ignore = (): void => undefined;
 
 /** Attempts of a write whose statement failed with a deadlock or serialization failure. */
 const MAX_CONFLICT_ATTEMPTS = 8;
@@ -211,31 +219,23 @@ async function withRetries<T>(
       }
       throw toStoreError(err, db.where);
     }
-    // A checked-out client whose connection dies emits 'error' besides failing its query; with no
-    // listener that would be an uncaught exception. The failing query reports it; ignore it here.
-    const onError = (): void => undefined;
-    client.on('error', onError);
     const state: AttemptState = { outcomeAtStake: false };
     try {
       const result = await once(client, state);
-      client.off('error', onError);
       client.release();
       return result;
     } catch (err) {
-      // A broken client keeps the no-op listener: it is destroyed, and may still report errors.
       const broken = isConnectionError(err) && !(err instanceof TidemarkError);
       if (broken) {
         client.release(err instanceof Error ? err : true);
       } else if (policy.rollback) {
         try {
           await client.query('ROLLBACK');
-          client.off('error', onError);
           client.release();
         } catch (rollbackErr) {
           client.release(rollbackErr instanceof Error ? rollbackErr : true);
         }
       } else {
-        client.off('error', onError);
         client.release();
       }
       if (err instanceof TidemarkError) throw err;
