@@ -8,76 +8,12 @@
  * answer. Also: a 408 whose body arrives afterwards writes nothing, a request pipelined after a
  * closing answer never runs, and a client that never closes is dropped after LINGER_MS.
  */
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINGER_MS } from '../../src-core/server/linger';
 import { type TestServer, call, startTestServer } from './helpers';
-
-interface Seen {
-  /** Everything the server sent, latin1. */
-  text: string;
-  /** The socket error the client saw, if any (a reset, a broken pipe). */
-  error: string | null;
-}
+import { type Seen, client } from './raw-client';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A raw client that may keep its side open after the server's FIN and may hold off reading. */
-interface Client {
-  write(b: string | Buffer): void;
-  /** Starts reading (a client made `paused` reads nothing until then). */
-  resume(): void;
-  /** Half-closes the client's side. */
-  end(): void;
-  /** What arrived once it matches `until`; rejects if the connection closes first. */
-  arrived(until: RegExp): Promise<string>;
-  /** Everything seen, and how long after connecting the connection closed. */
-  closed: Promise<Seen & { afterMs: number }>;
-}
-
-function client(url: string, opts: { paused?: boolean } = {}): Client {
-  const { port } = new URL(url);
-  const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true });
-  if (opts.paused === true) socket.pause();
-  let text = '';
-  let error: string | null = null;
-  let isClosed = false;
-  const waiters: (() => void)[] = [];
-  const wake = (): void => {
-    for (const w of waiters.splice(0)) w();
-  };
-  socket.on('data', (d: Buffer) => {
-    text += d.toString('latin1');
-    wake();
-  });
-  socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
-  const start = Date.now();
-  const closed = new Promise<Seen & { afterMs: number }>((resolve) =>
-    socket.on('close', () => {
-      isClosed = true;
-      wake();
-      resolve({ text, error, afterMs: Date.now() - start });
-    }),
-  );
-  return {
-    write: (b) => {
-      if (!socket.destroyed) socket.write(b);
-    },
-    resume: () => socket.resume(),
-    end: () => {
-      if (!socket.destroyed) socket.end();
-    },
-    arrived: async (until) => {
-      while (!until.test(text)) {
-        if (isClosed)
-          throw new Error(`closed (error: ${error ?? 'none'}) before ${String(until)}: ${JSON.stringify(text)}`);
-        await new Promise<void>((r) => waiters.push(r));
-      }
-      return text;
-    },
-    closed,
-  };
-}
 
 /**
  * Writes `head` and the first `first` bytes of `body`, waits, writes the rest, waits, and only
