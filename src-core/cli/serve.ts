@@ -62,6 +62,11 @@ export function registerServe(program: Command): void {
       `open live (SSE) streams per token; beyond it 429 (default ${LIMITS.sseStreamsPerTokenDefault})`,
       parseRange(1, 1_000_000),
     )
+    .option(
+      '--max-connections <n>',
+      `connections open at once; a request on one past it is answered 429 and the connection closed; must be larger than --max-streams (default ${LIMITS.connectionsDefault})`,
+      parseRange(2, 1_000_000),
+    )
     .option('--static <dir>', 'directory of the built web UI (default: the one built into the package)')
     .option('--open', 'open the web UI in the default browser once listening')
     .action(lazyAction(() => import('./run/serve')));

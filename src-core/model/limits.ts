@@ -32,6 +32,12 @@ export const LIMITS = {
   repairOptionsBytesMax: 1024,
   /** Who made a write or an invalidation (`by`): 1 to this many characters. */
   byMax: 200,
+  /**
+   * Connections open at once per server (`--max-connections`); a connection past it has its first
+   * request answered 429 and is closed (server/connection-cap.ts). Larger than sseStreamsDefault:
+   * every live stream holds a connection.
+   */
+  connectionsDefault: 4096,
   /** Concurrent live (SSE) streams per server, and per token (`--max-streams`, `--max-streams-per-token`). */
   sseStreamsDefault: 1000,
   sseStreamsPerTokenDefault: 100,

@@ -17,6 +17,7 @@ import { stringifyJson } from '../model/json-write';
 import { type DeclaredRoute, installAuth } from './auth';
 import { BODY_TIMEOUT_MS_DEFAULT, installBodyTimeout } from './body-timeout';
 import type { RouteContext } from './context';
+import { countConnections, installConnectionCap } from './connection-cap';
 import { type DiffRouteOptions, registerDiffRoute } from './diff-route';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorText, sendError } from './errors';
 import { installJsonBodyParser } from './json-body';
@@ -57,6 +58,11 @@ export interface AppOptions extends DiffRouteOptions, VerifyRouteOptions {
   maxStreams?: number;
   /** Open SSE streams per bearer token (default `LIMITS.sseStreamsPerTokenDefault`); beyond it 429. */
   maxStreamsPerToken?: number;
+  /**
+   * Connections open at once (default `LIMITS.connectionsDefault`); a request on one past it is
+   * answered 429 and its connection closed (connection-cap.ts). Must be larger than `maxStreams`.
+   */
+  maxConnections?: number;
   /** Fastify's (pino) logger options; off by default. `tidemark serve` logs errors to stderr. */
   logger?: FastifyServerOptions['logger'];
   /** The address the server listens on: without tokens, `Host` must name it or a loopback address. */
@@ -85,6 +91,13 @@ export function buildApp(opts: AppOptions): BuiltApp {
     'maxStreamsPerToken',
     opts.maxStreamsPerToken ?? LIMITS.sseStreamsPerTokenDefault,
   );
+  const maxConnections = checkLimit('maxConnections', opts.maxConnections ?? LIMITS.connectionsDefault);
+  if (maxConnections <= maxStreams) {
+    throw badRequest(
+      `maxConnections (--max-connections) must be larger than maxStreams (--max-streams, ${maxStreams}): every live stream holds a connection; got ${maxConnections}`,
+    );
+  }
+  const metrics = new ServerMetrics();
 
   const app = Fastify({
     bodyLimit,
@@ -92,8 +105,15 @@ export function buildApp(opts: AppOptions): BuiltApp {
     return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A missing Host is answered by origin.ts, with the envelope. Connections close without
-    // losing their last answer (linger.ts).
-    serverFactory: lingeringServerFactory({ requireHostHeader: false, maxHeaderSize: MAX_HEADER_BYTES }),
+    // losing their last answer (linger.ts) and are counted against the cap (connection-cap.ts).
+    serverFactory: (handler, fastifyOptions) => {
+      const server = lingeringServerFactory({ requireHostHeader: false, maxHeaderSize: MAX_HEADER_BYTES })(
+        handler,
+        fastifyOptions,
+      );
+      countConnections(server, maxConnections, metrics);
+      return server;
+    },
     frameworkErrors: (err, req, reply) => {
       void sendError(reply, req, err, bodyLimit);
     },
@@ -107,7 +127,8 @@ export function buildApp(opts: AppOptions): BuiltApp {
       else endAndLinger(socket, text);
     },
   });
-  const metrics = new ServerMetrics();
+  // Before anything else: a connection past the cap is refused whoever sends what.
+  installConnectionCap(app, maxConnections, metrics);
   const ctx: RouteContext = {
     store: opts.store,
     metrics,

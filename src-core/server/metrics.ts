@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics, one prom-client registry per server (so several servers in one process, as
  * in tests, do not share counters): events and transactions written, duplicates, invalidations,
- * open SSE streams and shared topic feeds, slow-client pauses, streams refused by a cap, streams
+ * open connections and those refused by the cap, open SSE streams and shared topic feeds, slow-client pauses, streams refused by a cap, streams
  * ended by an error event, and a request-latency histogram labelled by route pattern, method and
  * status.
  * Served at `GET /metrics`, which needs the `read` role when tokens are configured.
@@ -25,6 +25,15 @@ export class ServerMetrics {
   private readonly invalidations = this.counter(
     'tidemark_invalidations_total',
     'Invalidation markers appended (repeated invalidations of an invalid txn not included)',
+  );
+  readonly connections = new Gauge({
+    name: 'tidemark_http_connections',
+    help: 'Open HTTP connections (at most --max-connections are served; the ones past it are answered 429 and closed)',
+    registers: [this.registry],
+  });
+  readonly connectionsRefused = this.counter(
+    'tidemark_connections_refused_total',
+    'Requests answered 429 because their connection was opened past --max-connections',
   );
   readonly sseClients = new Gauge({
     name: 'tidemark_sse_clients',

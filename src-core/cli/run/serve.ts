@@ -32,6 +32,7 @@ interface ServeOptions {
   static?: string;
   maxStreams?: number;
   maxStreamsPerToken?: number;
+  maxConnections?: number;
   open?: boolean;
 }
 
@@ -75,6 +76,7 @@ export async function run(o: ServeOptions): Promise<void> {
         diffTimeoutMs: o.diffTimeout,
         maxStreams: o.maxStreams,
         maxStreamsPerToken: o.maxStreamsPerToken,
+        maxConnections: o.maxConnections,
       }),
       ...(o.static !== undefined ? { staticDir: o.static } : {}),
       logger: { level: 'error', stream: process.stderr },
