@@ -8,8 +8,9 @@
  * request is answered `429 TOO_MANY_REQUESTS` with `Retry-After` and the envelope naming the cap,
  * before authentication or anything else runs; then the connection closes (in stages, linger.ts,
  * so the answer arrives even while a body was on its way). What keeps a held connection from
- * holding its place for ever is Node's: a connection that sends no complete headers is closed
- * after 60 s (`headersTimeout`), an idle keep-alive one after 72 s (Fastify's `keepAliveTimeout`).
+ * holding its place for ever is Node's: a connection that sends no complete headers (not a byte,
+ * even) is answered 408 and closed within 60 to 90 s (`headersTimeout`, looked at every 30 s), an
+ * idle keep-alive one after 72 s (Fastify's `keepAliveTimeout`).
  * Each live stream holds a connection, so the cap must be larger than `--max-streams` (app.ts).
  */
 import type { Server } from 'node:http';
