@@ -19,6 +19,7 @@ import { BODY_TIMEOUT_MS_DEFAULT, installBodyTimeout } from './body-timeout';
 import type { RouteContext } from './context';
 import { countConnections, installConnectionCap } from './connection-cap';
 import { type DiffRouteOptions, registerDiffRoute } from './diff-route';
+import { continueOnFirstRead } from './expect-continue';
 import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorText, sendError } from './errors';
 import { installJsonBodyParser } from './json-body';
 import { endAndLinger, installLingerGuard, isLingering, lingeringServerFactory } from './linger';
@@ -105,13 +106,15 @@ export function buildApp(opts: AppOptions): BuiltApp {
     return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A missing Host is answered by origin.ts, with the envelope. Connections close without
-    // losing their last answer (linger.ts) and are counted against the cap (connection-cap.ts).
+    // losing their last answer (linger.ts) and are counted against the cap (connection-cap.ts);
+    // `100 Continue` waits until a route reads the body (expect-continue.ts).
     serverFactory: (handler, fastifyOptions) => {
       const server = lingeringServerFactory({ requireHostHeader: false, maxHeaderSize: MAX_HEADER_BYTES })(
         handler,
         fastifyOptions,
       );
       countConnections(server, maxConnections, metrics);
+      continueOnFirstRead(server);
       return server;
     },
     frameworkErrors: (err, req, reply) => {
