@@ -26,29 +26,23 @@ export class ServerMetrics {
     'tidemark_invalidations_total',
     'Invalidation markers appended (repeated invalidations of an invalid txn not included)',
   );
-  readonly connections = new Gauge({
-    name: 'tidemark_http_connections',
-    help: 'Open HTTP connections (at most --max-connections are served; the ones past it are answered 429 and closed)',
-    registers: [this.registry],
-  });
+  readonly connections = this.gauge(
+    'tidemark_http_connections',
+    'Open HTTP connections (at most --max-connections are served; the ones past it are answered 429 and closed)',
+  );
   readonly connectionsRefused = this.counter(
     'tidemark_connections_refused_total',
     'Requests answered 429 because their connection was opened past --max-connections',
   );
-  readonly sseClients = new Gauge({
-    name: 'tidemark_sse_clients',
-    help: 'Open Server-Sent Events streams',
-    registers: [this.registry],
-  });
+  readonly sseClients = this.gauge('tidemark_sse_clients', 'Open Server-Sent Events streams');
   readonly ssePauses = this.counter(
     'tidemark_sse_pauses_total',
     'Times an SSE client fell too far behind and the server paused reading the store for it',
   );
-  readonly sseFeeds = new Gauge({
-    name: 'tidemark_sse_topic_feeds',
-    help: 'Topics with a shared live feed (one store subscription and one poll each, whatever their number of streams)',
-    registers: [this.registry],
-  });
+  readonly sseFeeds = this.gauge(
+    'tidemark_sse_topic_feeds',
+    'Topics with a shared live feed (one store subscription and one poll each, whatever their number of streams)',
+  );
   readonly sseRefused = new Counter({
     name: 'tidemark_sse_refused_total',
     help: 'SSE streams refused with 429 by a cap (cap="server": --max-streams; cap="token": --max-streams-per-token)',
@@ -70,6 +64,11 @@ export class ServerMetrics {
   /** A counter registered in this server's registry (field initialisers run in order: `registry` first). */
   private counter(name: string, help: string): Counter {
     return new Counter({ name, help, registers: [this.registry] });
+  }
+
+  /** A gauge registered in this server's registry. */
+  private gauge(name: string, help: string): Gauge {
+    return new Gauge({ name, help, registers: [this.registry] });
   }
 
   recordAppend(r: AppendResponse): void {
