@@ -8,7 +8,7 @@
  * `tidemark serve`.
  */
 import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src-core/model/limits';
 import { buildApp } from '../../src-core/server/app';
 import { CONNECTION_RETRY_AFTER_SECONDS } from '../../src-core/server/connection-cap';
@@ -16,11 +16,9 @@ import { openSqliteStore } from '../../src-core/store/sqlite/index';
 import { type TestServer, startTestServer, tempDir } from './helpers';
 import { type Client, type RawAnswer, client } from './raw-client';
 import { spawnServe } from './spawn';
+import { cleanupsAfterEach } from '../cleanups';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 async function server(opts: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
   const s = await startTestServer(opts);

@@ -8,7 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashCanonical } from '../../src-core/store/hash';
 import type { StoredEvent, SurfaceRow } from '../../src-core/model/types';
 import { startServer } from '../../src-core/server/index';
@@ -18,6 +18,7 @@ import type { EventStore } from '../../src-core/store/types';
 import { expectCode, surfaceAll } from '../contract/harness';
 import { call, tempDir } from './helpers';
 import { rmSync } from 'node:fs';
+import { cleanupsAfterEach } from '../cleanups';
 
 const NUL_KEY = 'b\u0000old';
 const CONTENT_TYPE = 'text/x-old\u0000';
@@ -26,10 +27,7 @@ const REASON = 'old\u0000reason';
 const DATA_TEXT = '{"\\u0000":1,"lone":"\\ud800 and \\udc00","nul":"a\\u0000b"}';
 const DATA = JSON.parse(DATA_TEXT) as Record<string, unknown>;
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 /**
  * A store file holding topic `old`: txn 1 = keys a, NUL_KEY (legacy data and content type), c;

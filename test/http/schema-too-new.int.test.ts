@@ -11,7 +11,7 @@ import { type IncomingMessage, type ServerResponse, createServer, request } from
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { schemaTooNew } from '../../src-core/model/errors';
 import { startServer } from '../../src-core/server/index';
 import { OrderedWriter, openHttpStore } from '../../src-core/store/http/index';
@@ -20,11 +20,9 @@ import { SCHEMA_VERSION as SQLITE_VERSION, openSqliteStore } from '../../src-cor
 import type { EventStore } from '../../src-core/store/types';
 import { adminQuery, openShared, pgUnreachable } from '../postgres/pg-helpers';
 import { tempDir } from './helpers';
+import { cleanupsAfterEach } from '../cleanups';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 /** A forwarding proxy to `target` that counts the requests it passed on, as "METHOD /path". */
 async function countingProxy(target: string): Promise<{ url: string; seen: string[] }> {

@@ -6,18 +6,16 @@
  * and retries after `Retry-After`, and `tidemark serve --max-streams` sets the cap.
  */
 import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src-core/server/app';
 import { STREAM_RETRY_AFTER_SECONDS } from '../../src-core/server/sse';
 import { openHttpStore } from '../../src-core/store/http/index';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
 import { type SseReader, type TestServer, readSse, startTestServer, tempDir } from './helpers';
 import { spawnServe } from './spawn';
+import { cleanupsAfterEach } from '../cleanups';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 async function server(opts: Parameters<typeof startTestServer>[0]): Promise<TestServer> {
   const s = await startTestServer(opts);

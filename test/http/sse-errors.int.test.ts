@@ -9,13 +9,14 @@
  */
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonValue, StoredEvent } from '../../src-core/model/types';
 import { startServer } from '../../src-core/server/index';
 import { openHttpStore } from '../../src-core/store/http/index';
 import { type SqliteEventStore, openSqliteStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
 import { readSse, tempDir } from './helpers';
+import { cleanupsAfterEach } from '../cleanups';
 
 interface Wrapper {
   /** Replaces an event on its way out of the store (both reads and commit notifications). */
@@ -85,10 +86,7 @@ async function waitFor(check: () => Promise<void>, ms = 20_000): Promise<void> {
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 async function setUp(w: Wrapper, extra: { ssePollMs?: number } = {}) {
   const dir = tempDir('tidemark-sse-err-');

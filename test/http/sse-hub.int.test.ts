@@ -9,7 +9,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TopicInfo } from '../../src-core/model/types';
 import { startServer } from '../../src-core/server/index';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
@@ -17,6 +17,7 @@ import type { EventStore } from '../../src-core/store/types';
 import { openPostgresStore } from '../../src-core/store/postgres';
 import { PG_URL, makePgStore } from '../postgres/pg-helpers';
 import { type SseReader, readSse, tempDir } from './helpers';
+import { cleanupsAfterEach } from '../cleanups';
 
 interface Counts {
   /** Live tails the server opened on the store (`EventStore.tail`), and those still open. */
@@ -75,10 +76,7 @@ function counted(real: EventStore, c: Counts): EventStore {
 const N = 20;
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 interface Backend {
   name: string;

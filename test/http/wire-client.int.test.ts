@@ -7,11 +7,12 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src-core/model/types';
 import { tailStream } from '../../src-core/wire/sse-tail';
 import { WireTransport } from '../../src-core/wire/transport';
 import { waitFor } from '../contract/harness';
+import { cleanupsAfterEach } from '../cleanups';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 
@@ -21,10 +22,7 @@ interface Scripted {
   close(): Promise<void>;
 }
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 async function scripted(handler: Handler): Promise<Scripted> {
   const requests: Scripted['requests'] = [];

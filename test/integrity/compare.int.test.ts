@@ -8,19 +8,17 @@
  */
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareStores } from '../../src-core/services/compare';
 import { openHttpStore } from '../../src-core/store/http/index';
 import { openSqliteStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
 import { tempDir } from '../http/helpers';
 import { countingServer } from '../services/helpers';
+import { cleanupsAfterEach } from '../cleanups';
 
 const T = 'cmp.t';
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 /** Writes transactions `from`..`to` (one or two events each, meta and by on every third). */
 async function write(store: EventStore, topic: string, from: number, to: number, tag: string): Promise<void> {

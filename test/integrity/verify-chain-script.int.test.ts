@@ -10,9 +10,10 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src-core/store/sqlite';
 import { ROOT, runCli, tempDir } from '../cli/helpers';
+import { cleanupsAfterEach } from '../cleanups';
 
 const SCRIPT = join(ROOT, 'scripts/verify-chain.py');
 const python = spawnSync('python3', ['--version'], { encoding: 'utf8' });
@@ -20,10 +21,7 @@ const hasPython = python.status === 0;
 if (!hasPython)
   console.warn('verify-chain.py test skipped: python3 is not installed (needed to run the reference script)');
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
+const cleanups = cleanupsAfterEach();
 
 function runScript(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync('python3', [SCRIPT, ...args], { encoding: 'utf8' });

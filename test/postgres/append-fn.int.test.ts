@@ -9,7 +9,7 @@
  * the database clock gets that time again (never earlier), formatted as readers see it. A session
  * that lost the function writes through the two-round-trip path and creates it again.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppendRequest, AppendResponse, StoredEvent } from '../../src-core/model/types';
 import type { PostgresEventStore } from '../../src-core/store/postgres';
 import {
@@ -22,12 +22,10 @@ import {
 import { channelFor, createDb, tablesFor } from '../../src-core/store/postgres/db';
 import { prepareTxn } from '../../src-core/store/prepare';
 import { expectChainHolds } from '../contract/oracle';
-import { type Cleanups, PG_URL, adminQuery, openShared } from './pg-helpers';
+import { PG_URL, adminQuery, openShared } from './pg-helpers';
+import { cleanupsAfterEach } from '../cleanups';
 
-const cleanups: Cleanups = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 const KEYS = [
   'plain',

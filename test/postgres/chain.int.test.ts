@@ -4,15 +4,13 @@
  * lock orders them, so the log has one unbroken chain that recomputes link by link and ends at
  * the head.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PostgresEventStore } from '../../src-core/store/postgres';
 import { expectChainHolds } from '../contract/oracle';
-import { type Cleanups, openShared } from './pg-helpers';
+import { openShared } from './pg-helpers';
+import { cleanupsAfterEach } from '../cleanups';
 
-const cleanups: Cleanups = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('PostgreSQL hash chain with concurrent writers', () => {
   it('two store objects writing one topic at once form one unbroken chain', async () => {

@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDb, inTx, query, type Db } from '../../src-core/store/postgres/db';
 import { waitFor } from '../contract/harness';
 import { adminQuery, PG_URL, pgUnreachable } from './pg-helpers';
+import { cleanupsAfterEach } from '../cleanups';
 
 const READY_FOR_QUERY_IDLE = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]); // 'Z', length 5, 'I'
 
@@ -98,14 +99,14 @@ async function terminateBackend(pair: Pair): Promise<void> {
 }
 
 const unreachable = await pgUnreachable();
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups = cleanupsAfterEach();
 const uncaught: unknown[] = [];
 const onUncaught = (err: unknown): void => void uncaught.push(err);
 
-afterEach(async () => {
+// Registered after cleanupsAfterEach, so it runs before the cleanups (vitest runs after-hooks as a stack).
+afterEach(() => {
   process.off('uncaughtException', onUncaught);
   uncaught.length = 0;
-  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 async function relayedDb(): Promise<{ relay: HoldingRelay; db: Db }> {

@@ -4,7 +4,7 @@
  * event, transaction, invalidation and counter; its transactions read back `meta` and `by` as null,
  * new writes store both, and the version table records each step once.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashCanonical } from '../../src-core/store/hash';
 import { openPostgresStore } from '../../src-core/store/postgres';
 import { SCHEMA_VERSION } from '../../src-core/store/postgres/schema';
@@ -20,11 +20,9 @@ import {
 } from '../contract/migrated';
 import { expectChainHolds } from '../contract/oracle';
 import { PG_URL, adminQuery, dropSchema, uniqueName } from './pg-helpers';
+import { cleanupsAfterEach } from '../cleanups';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 const T0 = '2026-01-02T03:04:05.678Z';
 const T1 = '2026-01-02T03:04:05.679Z';

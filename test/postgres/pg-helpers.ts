@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import { openPostgresStore, type PostgresEventStore, type PostgresStoreOptions } from '../../src-core/store/postgres';
+import type { Cleanups } from '../cleanups';
 
 export const PG_URL = process.env.TIDEMARK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -52,9 +53,6 @@ export async function makePgStore(url = PG_URL): Promise<PgStoreHandle> {
     },
   };
 }
-
-/** A test file's cleanups, run in reverse order after each test. */
-export type Cleanups = (() => Promise<void> | void)[];
 
 /**
  * `n` stores (separate pools, as `n` servers would have) opened on one fresh schema named after

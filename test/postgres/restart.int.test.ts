@@ -7,7 +7,7 @@
  * transaction is still there, the log is dense, the surface equals the fold of the log, and a live
  * subscription opened before the first restart reconnects and delivers every event once, in order.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src-core/model/types';
 import { startServer } from '../../src-core/server/index';
 import { openPostgresStore } from '../../src-core/store/postgres';
@@ -16,11 +16,9 @@ import { checkStore, type AckedTxn } from './checker';
 import { startPrivateCluster } from './private-cluster';
 import { HttpWriteError, postTxn } from './serve-process';
 import { randomTxn, rng } from './workload';
+import { cleanupsAfterEach } from '../cleanups';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('PostgreSQL restarted under load', () => {
   it('answers 503 UNAVAILABLE while down, recovers by itself, and loses nothing acknowledged', async () => {

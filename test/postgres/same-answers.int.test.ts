@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { schemaTooNew, statusForCode, storeClosed } from '../../src-core/model/errors';
 import type { BatchTxn } from '../../src-core/model/types';
 import { startServer } from '../../src-core/server/index';
@@ -22,11 +22,9 @@ import { SCHEMA_VERSION as PG_VERSION } from '../../src-core/store/postgres/sche
 import { SCHEMA_VERSION as SQLITE_VERSION, openSqliteStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
 import { PG_URL, adminQuery, dropSchema, makePgStore, uniqueName } from './pg-helpers';
+import { cleanupsAfterEach } from '../cleanups';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 function tempFile(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'tidemark-same-'));

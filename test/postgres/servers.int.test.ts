@@ -7,7 +7,7 @@
  * through server A, in order and once. Also: a database unreachable at start is a clear error and a
  * non-zero exit of `tidemark serve`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src-core/model/types';
 import { openHttpStore } from '../../src-core/store/http/index';
 import { openPostgresStore } from '../../src-core/store/postgres';
@@ -17,11 +17,9 @@ import { checkStore } from './checker';
 import { makeDatabase } from './pg-helpers';
 import { postTxn, runCli, startServe, type ServeProcess } from './serve-process';
 import { runWorkload } from './workload';
+import { cleanupsAfterEach } from '../cleanups';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('two tidemark serve --pg processes on one database', () => {
   it('stay dense, exact and de-duplicated under eight writers, and tail across servers', async () => {

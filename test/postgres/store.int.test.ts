@@ -6,7 +6,7 @@
  * key order, text PostgreSQL cannot store rejected cleanly, and an unreachable database reported
  * as UNAVAILABLE naming the host.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compareKeys } from '../../src-core/model/canonical';
 import type { StoredEvent } from '../../src-core/model/types';
 import { openPostgresStore, type PostgresEventStore } from '../../src-core/store/postgres';
@@ -15,13 +15,11 @@ import { CommitNotifier } from '../../src-core/store/postgres/notify';
 import { SCHEMA_VERSION } from '../../src-core/store/postgres/schema';
 import { expectCode, surfaceAll, waitFor } from '../contract/harness';
 import { checkStore } from './checker';
-import { type Cleanups, PG_URL, adminQuery, openShared, uniqueName } from './pg-helpers';
+import { PG_URL, adminQuery, openShared, uniqueName } from './pg-helpers';
 import { runWorkload } from './workload';
+import { cleanupsAfterEach } from '../cleanups';
 
-const cleanups: Cleanups = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 describe('postgres backend', () => {
   it('migrates once, records the version, and tolerates openers racing', async () => {
