@@ -113,6 +113,10 @@ export function buildApp(opts: AppOptions): BuiltApp {
         handler,
         fastifyOptions,
       );
+      // Node's count cap on headers (2,000 raw entries by default) drops the ones past it without a
+      // word, Authorization or Content-Type included, while its parser still frames the body by
+      // them. MAX_HEADER_BYTES bounds the headers already, so every one within it is delivered.
+      server.maxHeadersCount = 0;
       countConnections(server, maxConnections, metrics);
       continueOnFirstRead(server);
       return server;
