@@ -24,6 +24,7 @@ import { MAX_HEADER_BYTES, MAX_PARAM_LENGTH, clientErrorText, sendError } from '
 import { installJsonBodyParser } from './json-body';
 import { endAndLinger, installLingerGuard, isLingering, lingeringServerFactory } from './linger';
 import { ServerMetrics } from './metrics';
+import { installOnceHeaders } from './once-headers';
 import { installOriginCheck } from './origin';
 import { registerExportRoute } from './routes/export';
 import { registerExtraRoutes } from './routes/extra';
@@ -134,8 +135,10 @@ export function buildApp(opts: AppOptions): BuiltApp {
       else endAndLinger(socket, text);
     },
   });
-  // Before anything else: a connection past the cap is refused whoever sends what.
+  // Before anything else: a connection past the cap is refused whoever sends what; then a request
+  // that repeats a header Node would keep only the first of (Authorization among them).
   installConnectionCap(app, maxConnections, metrics);
+  installOnceHeaders(app);
   const ctx: RouteContext = {
     store: opts.store,
     metrics,

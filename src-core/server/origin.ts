@@ -1,7 +1,7 @@
 /**
  * Who may address the server, checked before auth on every request (docs/security.md,
- * "Browser-origin attacks (no-token mode)"). Always: an HTTP/1.1 request must carry exactly one
- * `Host` header (RFC 9112), else 400. When the server has no tokens (open, loopback-bound), a
+ * "Browser-origin attacks (no-token mode)"). Always: an HTTP/1.1 request must carry a `Host` header
+ * (RFC 9112), else 400 (more than one is refused earlier, once-headers.ts). When the server has no tokens (open, loopback-bound), a
  * browser page of any other site must not be able to use it: the `Host` header must name a
  * loopback address or name (127.0.0.0/8, [::1], localhost; any port) or the address the server
  * listens on, else 403 (defeats DNS rebinding; an HTTP/1.0 request without `Host` cannot come from
@@ -68,14 +68,6 @@ function quote(value: string): string {
   return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
 }
 
-/** How many `Host` header lines the request had. */
-function hostLines(req: FastifyRequest): number {
-  const raw = req.raw.rawHeaders;
-  let n = 0;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') n++;
-  return n;
-}
-
 /**
  * The refusal for a request, or undefined when it may proceed. `open`: the server has no tokens;
  * `boundHost`: the address it listens on.
@@ -94,7 +86,6 @@ export function checkRequestOrigin(
     }
     return badRequest('host: the Host header is required (HTTP/1.1)');
   }
-  if (hostLines(req) > 1) return badRequest('host: the Host header was sent more than once');
   if (!open) return undefined;
   const host = parseHost(hostHeader);
   if (host === null || !isAllowedHostname(host.hostname, boundHost)) {
@@ -131,7 +122,7 @@ function checkWriteOrigin(req: FastifyRequest, own: ParsedHost | null): Tidemark
   return undefined;
 }
 
-/** Installs the check as the first `onRequest` hook. */
+/** Installs the check as an `onRequest` hook (a repeated `Host` is refused before it: once-headers.ts). */
 export function installOriginCheck(app: FastifyInstance, open: boolean, boundHost: string | undefined): void {
   app.addHook('onRequest', (req, _reply, done) => {
     done(checkRequestOrigin(req, open, boundHost));
