@@ -12,26 +12,20 @@
 import type { FastifyInstance } from 'fastify';
 import { type TidemarkError, badRequest } from '../model/errors';
 
-/** Lower-cased name → the spelling a message uses. */
-const ONCE: ReadonlyMap<string, string> = new Map([
-  ['host', 'Host'],
-  ['authorization', 'Authorization'],
-  ['content-type', 'Content-Type'],
-  ['origin', 'Origin'],
-  ['sec-fetch-site', 'Sec-Fetch-Site'],
-  ['last-event-id', 'Last-Event-ID'],
-]);
+/** The headers, as a message spells them; each one's place in the list is its bit in `repeatedHeader`. */
+const ONCE = ['Host', 'Authorization', 'Content-Type', 'Origin', 'Sec-Fetch-Site', 'Last-Event-ID'] as const;
+const INDEX: ReadonlyMap<string, number> = new Map(ONCE.map((spelled, i) => [spelled.toLowerCase(), i]));
 
 /** The refusal of a request whose raw header list (name, value, name, …) repeats a header of ONCE. */
 export function repeatedHeader(rawHeaders: readonly string[]): TidemarkError | undefined {
-  let seen: Set<string> | undefined;
+  let seen = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
-    const spelled = ONCE.get(name);
-    if (spelled === undefined) continue;
-    seen ??= new Set();
-    if (seen.has(name)) return badRequest(`${name}: the ${spelled} header was sent more than once`);
-    seen.add(name);
+    const at = INDEX.get(name);
+    if (at === undefined) continue;
+    const bit = 1 << at;
+    if ((seen & bit) !== 0) return badRequest(`${name}: the ${ONCE[at]} header was sent more than once`);
+    seen |= bit;
   }
   return undefined;
 }
