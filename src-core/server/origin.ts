@@ -1,7 +1,8 @@
 /**
- * Who may address the server, checked before auth on every request (docs/security.md,
- * "Browser-origin attacks (no-token mode)"). Always: an HTTP/1.1 request must carry a `Host` header
- * (RFC 9112), else 400 (more than one is refused earlier, once-headers.ts). When the server has no tokens (open, loopback-bound), a
+ * Who may address the server, checked on every request before any route runs (an `onRequest`
+ * hook after authentication's; docs/security.md, "Browser-origin attacks (no-token mode)").
+ * Always: an HTTP/1.1 request must carry a `Host` header (RFC 9112), else 400 (a second one is
+ * refused earlier, once-headers.ts). When the server has no tokens (open, loopback-bound), a
  * browser page of any other site must not be able to use it: the `Host` header must name a
  * loopback address or name (127.0.0.0/8, [::1], localhost; any port) or the address the server
  * listens on, else 403 (defeats DNS rebinding; an HTTP/1.0 request without `Host` cannot come from
