@@ -177,7 +177,7 @@ export function sendBytes(
 }
 
 /** The body parsed as JSON, or null when it is not JSON. */
-export function answerJson(a: RawAnswer): unknown {
+export function answerJson(a: Pick<RawAnswer, 'text'>): unknown {
   try {
     return JSON.parse(a.text) as unknown;
   } catch {
@@ -186,7 +186,7 @@ export function answerJson(a: RawAnswer): unknown {
 }
 
 /** The `{"error":{"code","message"}}` envelope of an answer, or null when it has none. */
-export function envelopeOf(a: RawAnswer): { code: string; message: string } | null {
+export function envelopeOf(a: Pick<RawAnswer, 'text'>): { code: string; message: string } | null {
   const body = answerJson(a);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
   const keys = Object.keys(body);
