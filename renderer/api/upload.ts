@@ -5,8 +5,13 @@
  * an AbortSignal aborts the request (CANCELLED). A FormData body (a repair of chosen keys) goes
  * with the browser's own multipart Content-Type, which carries the boundary. The URL, the Content-Type of each format and the error rules are the wire's
  * (src-core/wire/); `formatFromName` is the wire's file-name rule under the name the screens use.
+ * The answer is bounded as every client's is (src-core/wire/body-read.ts): a 2xx answer past
+ * `LIMITS.answerBytesMax` bytes is aborted and refused (INTERNAL, naming the bound), an error
+ * answer past `LIMITS.errorAnswerBytesMax` is aborted and reported by its status alone.
  */
 import type { Progress } from '../../src-core/model/store-api';
+import { LIMITS } from '../../src-core/model/limits';
+import { answerTooLarge } from '../../src-core/wire/body-read';
 import { cancelled, errorFromStatus, notJson, unreachable } from '../../src-core/wire/envelope';
 
 export { formatFromFileName as formatFromName } from '../../src-core/wire/snapshot-format';
@@ -26,6 +31,8 @@ export interface UploadRequest {
   what?: string;
   /** The phase reported once uploaded (default "comparing"). */
   serverPhase?: string;
+  /** Most bytes of a 2xx answer read (default `LIMITS.answerBytesMax`; tests lower it). */
+  maxAnswerBytes?: number;
 }
 
 export function uploadJson<T>(req: UploadRequest): Promise<T> {
@@ -56,9 +63,19 @@ export function uploadJson<T>(req: UploadRequest): Promise<T> {
     const onAbort = (): void => xhr.abort();
     req.signal?.addEventListener('abort', onAbort, { once: true });
     const done = (): void => req.signal?.removeEventListener('abort', onAbort);
+    // The answer past its bound: what to report once the abort it causes lands (null: a cancel).
+    let refused: Error | null = null;
+    const maxAnswer = req.maxAnswerBytes ?? LIMITS.answerBytesMax;
+    xhr.onprogress = (e) => {
+      const ok = xhr.status >= 200 && xhr.status < 300;
+      const max = ok ? maxAnswer : LIMITS.errorAnswerBytesMax;
+      if (refused !== null || e.loaded <= max) return;
+      refused = ok ? answerTooLarge(WHAT, max) : errorFromStatus(xhr.status, '', WHAT);
+      xhr.abort();
+    };
     xhr.onabort = () => {
       done();
-      reject(cancelled(WHAT));
+      reject(refused ?? cancelled(WHAT));
     };
     xhr.onerror = () => {
       done();

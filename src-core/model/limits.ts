@@ -78,6 +78,16 @@ export const LIMITS = {
   importBodyMsMax: 60 * 60 * 1000,
   /** Longest an import request body may go without a byte arriving, in ms. */
   importIdleMsMax: 60 * 1000,
+  /**
+   * Most bytes a client (the Node client, `tidemark --url`, the app) reads of one server answer: a
+   * whole JSON answer, one line of an NDJSON answer, one live-stream event. About the longest
+   * string JavaScript holds (V8: 2^29 - 24 characters), so no answer a client could parse is
+   * refused; a longer one (a hostile or broken server) is refused as soon as the count passes it,
+   * never buffered whole (wire/body-read.ts).
+   */
+  answerBytesMax: 512 * 1024 * 1024,
+  /** Most bytes a client reads of an error answer looking for the envelope; past it the status says what failed. */
+  errorAnswerBytesMax: 1024 * 1024,
   /** Legacy values (stored before today's validation) one verify lists; more are reported as cut (`legacyCut`). */
   verifyLegacyMax: 1000,
 } as const;

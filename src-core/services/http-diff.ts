@@ -20,11 +20,15 @@ import { checkOptions } from '../diff/options';
 import { Pacer, cancelled } from '../diff/pacer';
 import type { Chunk, SnapshotSource } from '../diff/types';
 import type { HttpTransport } from '../store/http/transport';
+import { answerLines, readAnswerText } from '../wire/body-read';
 import { diffQuery } from '../wire/diff-query';
 import { paths } from '../wire/paths';
 import type { Query } from '../wire/query';
 import type { WireRequestInit } from '../wire/transport';
 import type { ServiceDiffOptions } from './types';
+
+/** Names the diff's answer in the message of one that is too long. */
+const DIFF_WHAT = 'The diff';
 
 export async function httpDiff(
   t: HttpTransport,
@@ -44,7 +48,7 @@ export async function httpDiff(
   if (streaming) headers.accept = 'application/x-ndjson';
   const post = { path: paths.diff(topic), body: source.body, size, headers, query, source: source.body };
   return postSnapshot(t, post, op, async (res) =>
-    streaming ? readRows(t, res.body!, limit, opts.onRow!) : resultOf(t, await res.text()),
+    streaming ? readRows(t, res.body!, limit, opts.onRow!) : resultOf(t, await readAnswerText(res, DIFF_WHAT)),
   );
 }
 
@@ -186,7 +190,7 @@ async function readRows(
 ): Promise<DiffResult> {
   const rows: DiffRow[] = [];
   let truncated = false;
-  for await (const line of lines(body)) {
+  for await (const line of answerLines(body, DIFF_WHAT)) {
     if (line === '') continue;
     const error = errorFromEnvelope(line);
     if (error !== null) throw error;
@@ -207,31 +211,6 @@ async function readRows(
     }
   }
   throw new TidemarkError('UNAVAILABLE', `the server at ${t.url('')} ended the diff without a summary`);
-}
-
-/** The lines of a UTF-8 body (without their newline), read as the caller asks for them. */
-async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let buf = '';
-  try {
-    for (;;) {
-      const r = await reader.read();
-      buf += r.done === true ? decoder.decode() : decoder.decode(r.value, { stream: true });
-      let start = 0;
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n', start)) {
-        yield buf.slice(start, nl);
-        start = nl + 1;
-      }
-      buf = buf.slice(start);
-      if (r.done === true) {
-        if (buf !== '') yield buf;
-        return;
-      }
-    }
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
 }
 
 function malformed(t: HttpTransport): TidemarkError {

@@ -15,6 +15,7 @@ import { CONTENT_TYPES, parseSnapshotFormat } from '../diff/format';
 import { checkOptions } from '../diff/options';
 import type { SnapshotSource } from '../diff/types';
 import type { HttpTransport } from '../store/http/transport';
+import { readAnswerText } from '../wire/body-read';
 import { paths } from '../wire/paths';
 import { repairMultipart, repairQuery } from '../wire/repair-form';
 import { postSnapshot } from './http-diff';
@@ -54,7 +55,7 @@ export async function httpRepair(
     source: source.body,
   };
   return postSnapshot(t, post, op, async (res) => {
-    const text = await res.text();
+    const text = await readAnswerText(res, 'The repair');
     try {
       return JSON.parse(text) as RepairResult;
     } catch {

@@ -12,6 +12,8 @@
  * Pure: uses only the `Response` both runtimes have.
  */
 import { TidemarkError, codeForStatus, errorFromEnvelope, hasErrorCode } from '../model/errors';
+import { LIMITS } from '../model/limits';
+import { readAnswerText } from './body-read';
 
 /** How much of a body that is not an envelope is quoted in the message. */
 const BODY_QUOTE_MAX = 200;
@@ -27,13 +29,16 @@ export function errorFromStatus(status: number, body: string, what: string): Tid
   );
 }
 
-/** The error a non-2xx `res` carries; its body is read (when that fails, the status says enough). */
+/**
+ * The error a non-2xx `res` carries; its body is read up to `LIMITS.errorAnswerBytesMax` (when it
+ * cannot be read, or is longer, the status says enough).
+ */
 export async function errorFromResponse(res: Response, what: string): Promise<TidemarkError> {
   let text = '';
   try {
-    text = await res.text();
+    text = await readAnswerText(res, what, LIMITS.errorAnswerBytesMax);
   } catch {
-    // The body could not be read: the status still names the failure.
+    // Unreadable, or longer than an envelope ever is: the status still names the failure.
   }
   return errorFromStatus(res.status, text, what);
 }

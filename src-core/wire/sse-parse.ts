@@ -9,11 +9,16 @@
  * is not an event with a seq are reported as `error`, after the events before them; nothing after
  * them is taken from that connection, so the reconnect resumes right after the last good event.
  * A `: hb` heartbeat is reported as `alive` (the connection works even when nothing is written).
- * Pure.
+ * An event is bounded like any answer (body-read.ts), by the parser's own `maxBufferSize`: once it
+ * holds more than `max` characters (default `LIMITS.answerBytesMax`) of an event or line not yet
+ * complete, the connection is reported as `error` (INTERNAL, naming the bound) and nothing more is
+ * taken from it. Pure.
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { TidemarkError, errorFromEnvelope } from '../model/errors';
+import { LIMITS } from '../model/limits';
 import type { StoredEvent } from '../model/types';
+import { answerTooLarge } from './body-read';
 
 export interface SseChunk {
   /** New events, in seq order (not yet committed). */
@@ -46,10 +51,16 @@ export class SseEventReader {
   private ended = false;
   private readonly parser: EventSourceParser;
 
-  constructor(after: number) {
+  constructor(after: number, max: number = LIMITS.answerBytesMax) {
     this.parsed = after;
     this.committed = after;
     this.parser = createParser({
+      maxBufferSize: max,
+      onError: (err) => {
+        if (err.type === 'max-buffer-size-exceeded') {
+          this.fail(answerTooLarge('The live tail', max, 'event', 'characters'));
+        }
+      },
       onEvent: (msg) => {
         if (this.ended) return;
         if (msg.event === 'error') {
@@ -88,9 +99,9 @@ export class SseEventReader {
     return this.parsed;
   }
 
-  /** Parses a chunk of the stream's text. */
+  /** Parses a chunk of the stream's text (nothing, once this connection failed). */
   feed(text: string): SseChunk {
-    this.parser.feed(text);
+    if (!this.ended) this.parser.feed(text);
     const out = this.chunk;
     this.chunk = { events: [], error: null, alive: false };
     return out;

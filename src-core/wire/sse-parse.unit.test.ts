@@ -71,4 +71,30 @@ describe("the server's error event", () => {
       });
     }
   });
+
+  it('refuses an event that grows past its bound, and counts again from each complete event', () => {
+    const c = new SseEventReader(0, 200);
+    // Heartbeats and events of any number keep the stream going: each one completes.
+    for (let i = 1; i <= 5; i++) expect(seqs(c.feed(ev(i) + ': hb\n\n'))).toEqual([i]);
+    // An event that never ends: its data lines pile up until the bound (150 + 1 + 60 characters).
+    expect(c.feed('data: ' + 'x'.repeat(150) + '\n').error).toBeNull();
+    const over = c.feed('data: ' + 'x'.repeat(60) + '\n');
+    expect(over.error?.code).toBe('INTERNAL');
+    expect(over.error?.message).toBe(
+      "The live tail failed: an event of the server's live stream passed 200 characters, the most a client reads; it was not read further",
+    );
+    // Nothing more is taken from that connection; a new one starts with a fresh count.
+    expect(c.feed(ev(6)).events).toEqual([]);
+    c.commit();
+    c.restart();
+    expect(seqs(c.feed(ev(6)))).toEqual([6]);
+  });
+
+  it('refuses a line that never ends, however it is cut', () => {
+    const c = new SseEventReader(0, 1000);
+    expect(c.feed(ev(1)).events.length).toBe(1);
+    let error = null;
+    for (let i = 0; i < 200 && error === null; i++) error = c.feed('x'.repeat(7)).error;
+    expect(error?.message).toContain('passed 1,000 characters');
+  });
 });

@@ -9,6 +9,7 @@
  * named for a person (`what`, default "GET /v1/topics"). Pure: fetch, URL and Response only.
  */
 import type { TidemarkError } from '../model/errors';
+import { readAnswerText } from './body-read';
 import { errorFromResponse, notJson, networkError } from './envelope';
 import { type Query, buildUrl } from './query';
 import { normalizeServerUrl } from './server-url';
@@ -99,14 +100,21 @@ export class WireTransport {
     return this.jsonOf<T>(await this.send(method, path, init), what);
   }
 
-  /** The JSON answer of `res` (a failure reading it is UNAVAILABLE, a body that is not JSON INTERNAL). */
-  async jsonOf<T>(res: Response, what: string): Promise<T> {
-    let text: string;
+  /** The text of `res`, at most `LIMITS.answerBytesMax` bytes (body-read.ts); a failure reading it is UNAVAILABLE. */
+  async textOf(res: Response, what: string): Promise<string> {
     try {
-      text = await res.text();
+      return await readAnswerText(res, what);
     } catch (err) {
       throw networkError(err, what, this.baseUrl);
     }
+  }
+
+  /**
+   * The JSON answer of `res`: its text as `textOf` reads it (a longer answer INTERNAL, a failure
+   * reading it UNAVAILABLE), and a body that is not JSON INTERNAL.
+   */
+  async jsonOf<T>(res: Response, what: string): Promise<T> {
+    const text = await this.textOf(res, what);
     try {
       return JSON.parse(text) as T;
     } catch {

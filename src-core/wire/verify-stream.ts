@@ -13,6 +13,7 @@
  */
 import { TidemarkError, errorFromEnvelope } from '../model/errors';
 import type { VerifyOptions, VerifyProgress, VerifyResult } from '../model/integrity';
+import { answerLines } from './body-read';
 import { cancelled, networkError } from './envelope';
 import { paths } from './paths';
 import type { WireRequestInit, WireTransport } from './transport';
@@ -54,35 +55,16 @@ export async function verifyOverWire(t: WireTransport, topic: string, opts: Veri
   if (opts.signal !== undefined) init.signal = opts.signal;
   const res = await t.fetch(paths.verify(topic), init);
   if (!res.ok || res.body === null) throw await t.errorFrom(res, what);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let buf = '';
   try {
-    for (;;) {
-      let r: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        r = await reader.read();
-      } catch (e) {
-        if (opts.signal?.aborted === true) throw cancelled(what, e);
-        throw networkError(e, what, t.baseUrl);
-      }
-      buf += r.done ? decoder.decode() : decoder.decode(r.value, { stream: true });
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line.trim() === '') continue;
-        const result = readVerifyLine(line, opts.onProgress);
-        if (result !== null) return result;
-      }
-      if (r.done) break;
+    for await (const line of answerLines(res.body as ReadableStream<Uint8Array>, what)) {
+      if (line.trim() === '') continue;
+      const result = readVerifyLine(line, opts.onProgress);
+      if (result !== null) return result;
     }
-  } finally {
-    reader.cancel().catch(() => undefined);
-  }
-  if (buf.trim() !== '') {
-    const result = readVerifyLine(buf, opts.onProgress);
-    if (result !== null) return result;
+  } catch (e) {
+    if (e instanceof TidemarkError) throw e;
+    if (opts.signal?.aborted === true) throw cancelled(what, e);
+    throw networkError(e, what, t.baseUrl);
   }
   throw new TidemarkError('UNAVAILABLE', `${what}: the answer from ${t.baseUrl} ended before its result line`);
 }

@@ -8,7 +8,6 @@
  */
 import { type Role, isRole } from '../model/access';
 import { badRequest } from '../model/errors';
-import { networkError } from './envelope';
 import { paths } from './paths';
 import type { WireRequestInit, WireTransport } from './transport';
 
@@ -34,12 +33,7 @@ export async function askWhoami(t: WireTransport, opts: { signal?: AbortSignal; 
   const init: WireRequestInit = { headers: { accept: 'application/json' }, what };
   if (opts.signal !== undefined) init.signal = opts.signal;
   const res = await t.send('GET', paths.whoami(), init);
-  let text: string;
-  try {
-    text = await res.text();
-  } catch (err) {
-    throw networkError(err, what, t.baseUrl);
-  }
+  const text = await t.textOf(res, what);
   let body: unknown = null;
   try {
     body = JSON.parse(text);

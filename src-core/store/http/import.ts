@@ -56,7 +56,7 @@ export async function importOverHttp(
   };
   if (opts.signal !== undefined) init.signal = opts.signal;
   const res = await t.send('POST', path, init);
-  const result = JSON.parse(await res.text()) as ImportResult;
+  const result = await t.jsonOf<ImportResult>(res, `POST ${path}`);
   if (result.imported > 0) opts.onProgress?.(result.imported);
   return result;
 }
