@@ -8,6 +8,14 @@ export const LIMITS = {
   eventsPerTxnMax: 10_000,
   pageDefault: 100,
   pageMax: 10_000,
+  /**
+   * A page of events or surface rows also ends once the data of the rows it holds reaches this
+   * many bytes (UTF-8 of the stored canonical JSON): the row that reaches it is the page's last,
+   * and `next` says where the next page starts (store/page-cut.ts). So a page of large events is
+   * about a write's size (the default body limit), never `limit` times one, in every backend, on
+   * the wire and in a client's memory.
+   */
+  pageDataBytesMax: 16 * 1024 * 1024,
   reasonMax: 1000,
   bodyBytesDefault: 16 * 1024 * 1024,
   diffRowsDefault: 1000,

@@ -12,6 +12,7 @@ import { chainCases } from './cases/chain';
 import { closedCases } from './cases/closed';
 import { importCases } from './cases/import';
 import { invalidateCases } from './cases/invalidate';
+import { pageBytesCases } from './cases/page-bytes';
 import { jsonLimitCases } from './cases/json-limits';
 import { propertyCases } from './cases/property';
 import { readCases } from './cases/reads';
@@ -35,6 +36,7 @@ export function runContractSuite(label: string, makeStore: MakeStore, opts: Cont
     batchCases(fx);
     batchOptionCases(fx);
     readCases(fx);
+    pageBytesCases(fx);
     invalidateCases(fx);
     whoCases(fx);
     chainCases(fx);

@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { compareKeys } from '../../src-core/model/canonical';
 import type { StoredEvent } from '../../src-core/model/types';
 import { openPostgresStore, type PostgresEventStore } from '../../src-core/store/postgres';
-import { RECHECK_MS } from '../../src-core/store/postgres/feed';
+import { CommitFeed, RECHECK_MS } from '../../src-core/store/postgres/feed';
 import { CommitNotifier } from '../../src-core/store/postgres/notify';
 import { SCHEMA_VERSION } from '../../src-core/store/postgres/schema';
 import { expectCode, surfaceAll, waitFor } from '../contract/harness';
@@ -90,6 +90,31 @@ describe('postgres backend', () => {
     await writer.invalidate('live', 2, 'test');
     await waitFor(() => expect(got.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6, 7]));
     expect(got[5]).toMatchObject({ type: 'invalidate', target: 2, reason: 'test' });
+  });
+
+  it('delivers a commit whose data fills more than one page (pages cut by bytes) whole, on its notification', async () => {
+    const { stores } = await openShared(cleanups, { n: 2 });
+    const [writer, reader] = stores as [PostgresEventStore, PostgresEventStore];
+    // Only the notification may deliver it: the re-check (RECHECK_MS) would hide a feed that stops early.
+    const recheck = vi.spyOn(CommitFeed.prototype as unknown as { scheduleRecheck(): void }, 'scheduleRecheck');
+    recheck.mockImplementation(() => undefined);
+    cleanups.push(async () => recheck.mockRestore());
+    const got: StoredEvent[] = [];
+    const stop = reader.subscribe('big', (evs) => got.push(...evs));
+    cleanups.push(async () => stop());
+    await reader.whenListening();
+    // Ten MiB each: the page holding the first two reaches LIMITS.pageDataBytesMax and ends there.
+    const big = (c: string): string => c.repeat(10 * 1024 * 1024);
+    await writer.append('big', {
+      events: [
+        { key: 'a', data: big('a') },
+        { key: 'b', data: big('b') },
+        { key: 'c', data: 'small' },
+      ],
+    });
+    expect((await writer.readEvents('big', { limit: 10 })).events).toHaveLength(2);
+    await waitFor(() => expect(got.map((e) => e.seq)).toEqual([1, 2, 3]));
+    expect(got[2]!.data).toBe('small');
   });
 
   it('tails natively: commits through another store arrive by NOTIFY, with no topicInfo poll while listening', async () => {

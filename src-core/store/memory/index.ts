@@ -9,7 +9,7 @@
  * poll. Costs grow with the log (each write folds it once), so it is meant for tests, examples and
  * small embedded uses, not for volume. Nothing is persisted.
  */
-import { compareKeys } from '../../model/canonical';
+import { compareKeys, storedCanonicalJson } from '../../model/canonical';
 import { markerNotInvalidatable, noSuchTopic, noSuchTxn, storeClosed } from '../../model/errors';
 import type {
   AppendOptions,
@@ -54,6 +54,7 @@ import {
 import { batchAnswer, batchOptionsOf, isDryRun, rollsBack } from '../write-options';
 import { type ChainEvent, GENESIS, chainOf } from '../chain';
 import { CommitListeners } from '../listeners';
+import { cutPage } from '../page-cut';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
@@ -86,11 +87,18 @@ function chainEventOf(e: LogEntry): ChainEvent {
   };
 }
 
-/** The first `limit` items and the cursor of the last one when more follow. */
-function page<T, C>(items: T[], limit: number, cursor: (item: T) => C): { items: T[]; next: C | null } {
-  if (items.length <= limit) return { items, next: null };
-  const head = items.slice(0, limit);
-  return { items: head, next: cursor(head[head.length - 1]!) };
+/**
+ * The first `limit` items, cut by their data's bytes when `textOf` is given (store/page-cut.ts),
+ * and the cursor of the last one when more follow.
+ */
+function page<T, C>(
+  items: T[],
+  limit: number,
+  cursor: (item: T) => C,
+  textOf: (item: T) => string | null = () => '',
+): { items: T[]; next: C | null } {
+  const { rows, more } = cutPage(items, limit, textOf);
+  return { items: rows, next: more ? cursor(rows[rows.length - 1]!) : null };
 }
 
 export class MemoryEventStore implements EventStore {
@@ -299,7 +307,12 @@ export class MemoryEventStore implements EventStore {
           (o.txn === undefined || e.txn === o.txn),
       );
       if (o.order === 'desc') hits.reverse();
-      const p = page(hits, o.limit, (e) => e.seq);
+      const p = page(
+        hits,
+        o.limit,
+        (e) => e.seq,
+        (e) => e.data,
+      );
       return { events: p.items.map((e) => eventOf(topic, e, invalid)), next: p.next };
     });
   }
@@ -352,7 +365,13 @@ export class MemoryEventStore implements EventStore {
           (o.prefix === undefined || r.key.startsWith(o.prefix)) &&
           (o.after === undefined || compareKeys(r.key, o.after) > 0),
       );
-      const p = page(rows, o.limit, (r) => r.key);
+      // The stored text of each row's data is its canonical JSON (fold.ts parses it back).
+      const p = page(
+        rows,
+        o.limit,
+        (r) => r.key,
+        (r) => storedCanonicalJson(r.data),
+      );
       return { rows: p.items, next: p.next };
     });
   }

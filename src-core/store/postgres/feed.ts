@@ -47,8 +47,11 @@ interface TopicFeed {
 export interface FeedSource {
   /** Current max seq of each of `topics` that exists (a topic without events: 0 or absent). */
   maxSeqs(topics: string[]): Promise<Map<string, number>>;
-  /** Events of `topic` with seq > after, ascending, at most `limit`. */
-  eventsAfter(topic: string, after: number, limit: number): Promise<StoredEvent[]>;
+  /**
+   * The page of events of `topic` with seq > after, ascending, at most `limit` (fewer when their
+   * data is large: store/page-cut.ts), and whether more follow.
+   */
+  eventsAfter(topic: string, after: number, limit: number): Promise<{ events: StoredEvent[]; more: boolean }>;
 }
 
 export class CommitFeed {
@@ -187,7 +190,7 @@ export class CommitFeed {
   private async drain(f: TopicFeed): Promise<void> {
     for (;;) {
       if (!this.active(f) || f.after === null) return;
-      const events = await this.source.eventsAfter(f.topic, f.after, PAGE);
+      const { events, more } = await this.source.eventsAfter(f.topic, f.after, PAGE);
       if (events.length === 0 || !this.active(f)) return;
       f.after = events[events.length - 1]!.seq;
       for (const listener of [...f.listeners]) {
@@ -197,7 +200,8 @@ export class CommitFeed {
           // One listener's failure must not stop the others or the feed.
         }
       }
-      if (events.length < PAGE) return;
+      // A short page is not the end when its data cut it: `more` says.
+      if (!more) return;
     }
   }
 

@@ -125,7 +125,10 @@ export class PostgresEventStore implements EventStore, TextReads {
         );
         return new Map(rows.map((r) => [r.topic, r.max_seq]));
       },
-      eventsAfter: async (topic, after, limit) => (await read.readEvents(db, topic, { after, limit })).events,
+      eventsAfter: async (topic, after, limit) => {
+        const page = await read.readEvents(db, topic, { after, limit });
+        return { events: page.events, more: page.next !== null };
+      },
     });
     this.notifier = new CommitNotifier(db, (topic, maxSeq) => this.feed.committed(topic, maxSeq));
     this.liveFeed = {

@@ -22,6 +22,7 @@ import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTo
 import { metaOf } from '../meta';
 import { topicInfoFrom } from '../topic-row';
 import { query, type Db } from './db';
+import { cutPageSql, cutRows } from './page-cut';
 
 interface TopicRow {
   topic: string;
@@ -70,6 +71,8 @@ export interface EventRow {
 
 /** Columns of `events e` that `eventOf` reads, but `invalid`. */
 const EVENT_OWN_COLS = 'e.seq, e.txn, e.key, e.type, e.data, e.content_type, e.hash, e.time, e.target, e.reason';
+/** The columns of a page of events besides `data`, by name (page-cut.ts selects them). */
+const EVENT_PAGE_COLS = ['seq', 'txn', 'key', 'type', 'content_type', 'hash', 'time', 'target', 'reason', 'invalid'];
 
 /** Columns of `events e` joined with its txn row `x` that `eventOf` reads. */
 export const EVENT_COLS = `${EVENT_OWN_COLS}, (x.invalidated_by IS NOT NULL) AS invalid`;
@@ -118,7 +121,8 @@ export async function readEventsText(db: Db, topic: string, opts?: ReadEventsOpt
 /**
  * The rows of a page. Seq numbers are dense (1..max_seq), so a page without a key filter is also
  * bounded by seq (after + limit + 1, or before - limit - 1): the planner cannot choose to sort the
- * rest of the topic, however stale its statistics; `invalid` is one primary-key probe per row.
+ * rest of the topic, however stale its statistics; `invalid` is one primary-key probe per row. The
+ * page ends early by its data's bytes (page-cut.ts).
  */
 async function eventRows(
   db: Db,
@@ -148,18 +152,15 @@ async function eventRows(
     const range = `FROM ${t.txns} r WHERE r.topic_id = e.topic_id AND r.txn = ${p}`;
     where.push(`e.seq >= (SELECT r.first_seq ${range}) AND e.seq <= (SELECT r.last_seq ${range})`);
   }
-  const rows = await query<EventRow>(
-    db,
-    `SELECT ${EVENT_OWN_COLS},
+  const dir = desc ? 'DESC' : 'ASC';
+  const sql = `SELECT ${EVENT_OWN_COLS},
             (SELECT x.invalidated_by IS NOT NULL FROM ${t.txns} x WHERE x.topic_id = e.topic_id AND x.txn = e.txn) AS invalid
        FROM ${t.events} e
       WHERE ${where.join(' AND ')}
-      ORDER BY e.seq ${desc ? 'DESC' : 'ASC'} LIMIT ${param(o.limit + 1)}`,
-    values,
-  );
-  const more = rows.length > o.limit;
-  if (more) rows.pop();
-  return { rows, more };
+      ORDER BY e.seq ${dir} LIMIT ${param(o.limit + 1)}`;
+  // Cut by the rows' data bytes (page-cut.ts) before the rows are sent.
+  const cut = cutPageSql(sql, EVENT_PAGE_COLS, 'seq', dir, param);
+  return cutRows(await query<EventRow>(db, cut, values), o.limit);
 }
 
 interface TxnRow {

@@ -12,6 +12,7 @@ import type { SurfaceRowText, SurfaceTextPage } from '../../model/stored-json';
 import type { SurfaceOptions, SurfacePage, SurfaceRow } from '../../model/types';
 import { normalizeSurface, validateTopic } from '../../model/validate';
 import { inTx, query, type Db } from './db';
+import { cutPageSql, cutRows } from './page-cut';
 
 interface SurfaceDbRow {
   key: string;
@@ -22,6 +23,9 @@ interface SurfaceDbRow {
   time: string;
   invalid: boolean;
 }
+
+/** The columns of a surface page besides `data`, by name (page-cut.ts selects them). */
+const SURFACE_PAGE_COLS = ['key', 'seq', 'txn', 'hash', 'time', 'invalid'];
 
 function likePrefix(prefix: string): string {
   return prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%';
@@ -167,11 +171,11 @@ async function surfaceRows(
             ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
     sql = `(${headsSql([`${maxTxn} <= ${asOf}`])}) UNION ALL (${pastSql}) ORDER BY key`;
   }
+  // Cut by the rows' data bytes (page-cut.ts) before the rows are sent.
+  sql = cutPageSql(sql, SURFACE_PAGE_COLS, 'key', 'ASC', param);
   const rows =
     o.asOfTxn === undefined
       ? await inKeyOrder<SurfaceDbRow>(db, sql, values)
       : await query<SurfaceDbRow>(db, sql, values);
-  const more = rows.length > o.limit;
-  if (more) rows.pop();
-  return { rows, more, raw };
+  return { ...cutRows(rows, o.limit), raw };
 }

@@ -2,13 +2,14 @@
  * The read path over the log and the transactions table: `readEvents` (asc/desc, after/before,
  * key and txn filters; a txn filter becomes a seq range from `txns`, a key filter uses the
  * (topic, key, seq) index), `listTxns`, `getTxn`, `topicInfo` and `listTopics` (served from the
- * maintained `topics` counters, never by counting). Pages fetch one row more than asked to know
- * whether `next` is a cursor or null.
+ * maintained `topics` counters, never by counting). Pages read one row more than they hold to know
+ * whether `next` is a cursor or null, and end early by their data's bytes (store/page-cut.ts).
  */
 import { noSuchTopic, noSuchTxn } from '../../model/errors';
 import type { EventTextPage, TxnTextDetail } from '../../model/stored-json';
 import type { EventPage, ListTxnsOptions, ReadEventsOptions, TopicInfo, TxnDetail, TxnPage } from '../../model/types';
 import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
+import { cutPage } from '../page-cut';
 import { eventOf, eventTextOf, topicInfoOf, txnInfoOf } from './rows';
 import { EVENT_COLS, type EventTuple, type StatementCache, type Statements, type TxnRow } from './statements';
 
@@ -73,10 +74,12 @@ function eventRows(
     ` AND e.seq > @lo AND e.seq < @hi ORDER BY e.seq ${desc ? 'DESC' : 'ASC'} LIMIT @limit`;
   const params: Record<string, string | number> = { topic: t.id, lo, hi, limit: o.limit + 1 };
   if (o.key !== undefined) params.key = o.key;
-  const rows = cache.getRaw<[Record<string, string | number>], EventTuple>(sql).all(params);
-  const more = rows.length > o.limit;
-  if (more) rows.pop();
-  return { rows, more };
+  // Read lazily: a page cut by its data's bytes reads no row past the one after it.
+  return cutPage(
+    cache.getRaw<[Record<string, string | number>], EventTuple>(sql).iterate(params),
+    o.limit,
+    (r) => r[4],
+  );
 }
 
 export function listTxns({ st }: ReadContext, topic: string, opts?: ListTxnsOptions): TxnPage {

@@ -10,6 +10,7 @@ import { compareKeys } from '../../model/canonical';
 import type { SurfaceTextPage } from '../../model/stored-json';
 import type { SurfaceOptions, SurfacePage } from '../../model/types';
 import { normalizeSurface, validateTopic } from '../../model/validate';
+import { cutPage } from '../page-cut';
 import type { ReadContext } from './read';
 import { type SurfaceDbRow, surfaceRowOf, surfaceRowTextOf } from './rows';
 import { surfaceSql } from './statements';
@@ -82,8 +83,8 @@ function surfaceRows(
   // A topic with a tail (schema.ts) reads its heads rows folded with it; the statement takes
   // heads_seq itself (a tail applied in between by another process changes no answer).
   const tail = t.heads_seq < t.max_seq;
-  const rows = cache.getRaw<[Params], SurfaceDbRow>(surfaceSql(where, raw, asOf, tail)).all(params);
-  const more = rows.length > o.limit;
-  if (more) rows.pop();
+  // Read lazily: a page cut by its data's bytes (store/page-cut.ts) reads no row past the one after it.
+  const stmt = cache.getRaw<[Params], SurfaceDbRow>(surfaceSql(where, raw, asOf, tail));
+  const { rows, more } = cutPage(stmt.iterate(params), o.limit, (r) => r[4]);
   return { rows, more, raw };
 }

@@ -1,0 +1,59 @@
+/**
+ * Where a page of events or surface rows ends: the one rule every backend keeps (the PostgreSQL
+ * one in SQL, `postgres/page-cut.ts`, with the same bound). A page holds at most `limit` rows, and
+ * stops taking rows once the data of those it holds reaches `LIMITS.pageDataBytesMax` bytes
+ * (UTF-8 of the stored JSON text, `dataBytes`): the row that reaches it is the page's last. So every page holds at least one row when one is there, and its
+ * data is under the bound plus one row. `more` says whether a row follows the page (then `next`
+ * is the cursor of its last row). Rows are taken from an iterator, so a backend that reads
+ * lazily (a SQLite statement's `iterate`) reads nothing past the row after the page.
+ */
+import { LIMITS } from '../model/limits';
+import { utf8ByteLength } from '../model/utf8';
+
+export interface CutPage<R> {
+  rows: R[];
+  more: boolean;
+}
+
+/**
+ * The page `rows` (in page order) starts with: at most `limit` rows, cut by the bytes of their data
+ * text (`textOf`, counted by `dataBytes`). Counting UTF-8 bytes reads every character, so it is
+ * done only when it can matter: a text's bytes are at most 3 per UTF-16 unit, and while 3 times
+ * the units taken is under the bound, so are the bytes (pages of small events never count).
+ */
+export function cutPage<R>(
+  rows: Iterable<R>,
+  limit: number,
+  textOf: (row: R) => string | null,
+  maxBytes: number = LIMITS.pageDataBytesMax,
+): CutPage<R> {
+  const out: R[] = [];
+  // Bytes of out[0..counted) exactly, and at most `upper` bytes for all of `out`.
+  let counted = 0;
+  let exact = 0;
+  let upper = 0;
+  for (const row of rows) {
+    if (out.length === limit) return { rows: out, more: true };
+    if (upper >= maxBytes) {
+      while (counted < out.length) exact += dataBytes(textOf(out[counted++]!));
+      // A row beyond a page whose data reached the bound: the page is over, and a next one starts at it.
+      if (exact >= maxBytes) return { rows: out, more: true };
+      upper = exact;
+    }
+    out.push(row);
+    const text = textOf(row);
+    upper += text === null ? NULL_BYTES : text.length * 3;
+  }
+  return { rows: out, more: false };
+}
+
+/**
+ * The bytes a row's data counts: its JSON text as UTF-8, as the page writes it. SQLite stores a
+ * tombstone's data as NULL, which a page writes (and the other backends store) as `null`: 4.
+ */
+export function dataBytes(text: string | null): number {
+  return text === null ? NULL_BYTES : utf8ByteLength(text);
+}
+
+/** `null`, as a page writes a tombstone's data. */
+const NULL_BYTES = 4;
