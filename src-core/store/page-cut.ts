@@ -16,15 +16,34 @@ export interface CutPage<R> {
 }
 
 /**
- * The page `rows` (in page order) starts with: at most `limit` rows, cut by the bytes of their data
- * text (`textOf`, counted by `dataBytes`). Counting UTF-8 bytes reads every character, so it is
- * done only when it can matter: a text's bytes are at most 3 per UTF-16 unit, and while 3 times
- * the units taken is under the bound, so are the bytes (pages of small events never count).
+ * How a row's data is measured: its exact bytes, and a bound on them that is cheaper to know.
+ * The exact count is asked for only when the bound of the rows taken could reach the page's.
  */
+export interface RowSize<R> {
+  upper(row: R): number;
+  exact(row: R): number;
+}
+
+/**
+ * The size of rows whose data is a JSON text (`textOf`; null: a tombstone stored as NULL). Counting
+ * UTF-8 bytes reads every character, but a text's bytes are at most 3 per UTF-16 unit, and while 3
+ * times the units taken is under the bound, so are the bytes: pages of small events never count.
+ */
+export function textSize<R>(textOf: (row: R) => string | null): RowSize<R> {
+  return {
+    upper: (row) => {
+      const text = textOf(row);
+      return text === null ? NULL_BYTES : text.length * 3;
+    },
+    exact: (row) => dataBytes(textOf(row)),
+  };
+}
+
+/** The page `rows` (in page order) starts with: at most `limit` rows, cut by the bytes of their data (`size`). */
 export function cutPage<R>(
   rows: Iterable<R>,
   limit: number,
-  textOf: (row: R) => string | null,
+  size: RowSize<R>,
   maxBytes: number = LIMITS.pageDataBytesMax,
 ): CutPage<R> {
   const out: R[] = [];
@@ -35,14 +54,13 @@ export function cutPage<R>(
   for (const row of rows) {
     if (out.length === limit) return { rows: out, more: true };
     if (upper >= maxBytes) {
-      while (counted < out.length) exact += dataBytes(textOf(out[counted++]!));
+      while (counted < out.length) exact += size.exact(out[counted++]!);
       // A row beyond a page whose data reached the bound: the page is over, and a next one starts at it.
       if (exact >= maxBytes) return { rows: out, more: true };
       upper = exact;
     }
     out.push(row);
-    const text = textOf(row);
-    upper += text === null ? NULL_BYTES : text.length * 3;
+    upper += size.upper(row);
   }
   return { rows: out, more: false };
 }

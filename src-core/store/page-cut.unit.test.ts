@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../model/limits';
-import { cutPage, dataBytes } from './page-cut';
+import { cutPage, dataBytes, textSize } from './page-cut';
+
+const SIZE = textSize((s: string | null) => s);
 
 /** Rows whose data texts are `sizes` bytes of ASCII, counting how many were taken from the iterator. */
 function rows(sizes: number[]) {
@@ -14,11 +16,11 @@ function rows(sizes: number[]) {
   return { it: gen(), taken };
 }
 
-const lengths = (page: { rows: string[]; more: boolean }) => ({
-  rows: page.rows.map((r) => r.length),
+const lengths = (page: { rows: (string | null)[]; more: boolean }) => ({
+  rows: page.rows.map((r) => r?.length ?? -1),
   more: page.more,
 });
-const cut = (sizes: number[], limit: number, max: number) => lengths(cutPage(rows(sizes).it, limit, (s) => s, max));
+const cut = (sizes: number[], limit: number, max: number) => lengths(cutPage(rows(sizes).it, limit, SIZE, max));
 
 describe('cutPage', () => {
   it('ends a page at limit rows, knowing from the next row whether more follow', () => {
@@ -43,28 +45,28 @@ describe('cutPage', () => {
 
   it('reads no row past the one after the page', () => {
     const r = rows([60, 60, 60, 60, 60]);
-    expect(lengths(cutPage(r.it, 10, (s) => s, 100)).rows).toEqual([60, 60]);
+    expect(lengths(cutPage(r.it, 10, SIZE, 100)).rows).toEqual([60, 60]);
     expect(r.taken.n).toBe(3);
   });
 
   it('cuts by the real bound by default', () => {
     const half = LIMITS.pageDataBytesMax / 2;
-    expect(cutPage(rows([half, half, 1]).it, 10, (s) => s).rows).toHaveLength(2);
-    expect(cutPage(rows([half, half - 1, 1]).it, 10, (s) => s).rows).toHaveLength(3);
+    expect(cutPage(rows([half, half, 1]).it, 10, SIZE).rows).toHaveLength(2);
+    expect(cutPage(rows([half, half - 1, 1]).it, 10, SIZE).rows).toHaveLength(3);
   });
 
   it('counts UTF-8 bytes, not characters, once the count can matter', () => {
     // 40 characters of 2 bytes each: 80 bytes. Before the third row: 160, past the bound.
     const wide = 'é'.repeat(40);
-    expect(cutPage([wide, wide, wide], 10, (s) => s, 100).rows).toHaveLength(2);
+    expect(cutPage([wide, wide, wide], 10, SIZE, 100).rows).toHaveLength(2);
     // 3-byte characters: 30 of them are 90 bytes, and 10 more reach the bound; 4-byte ones are two UTF-16 units.
-    expect(cutPage(['€'.repeat(30), 'x'.repeat(10), 'x'], 10, (s) => s, 100)).toMatchObject({ more: true });
-    expect(cutPage(['€'.repeat(30), 'x'.repeat(10), 'x'], 10, (s) => s, 100).rows).toHaveLength(2);
-    expect(cutPage(['€'.repeat(30), 'x'.repeat(9), 'x'], 10, (s) => s, 100).rows).toHaveLength(3);
-    expect(cutPage(['𝄞'.repeat(24), 'x'.repeat(3), 'x'], 10, (s) => s, 100).rows).toHaveLength(3);
+    expect(cutPage(['€'.repeat(30), 'x'.repeat(10), 'x'], 10, SIZE, 100)).toMatchObject({ more: true });
+    expect(cutPage(['€'.repeat(30), 'x'.repeat(10), 'x'], 10, SIZE, 100).rows).toHaveLength(2);
+    expect(cutPage(['€'.repeat(30), 'x'.repeat(9), 'x'], 10, SIZE, 100).rows).toHaveLength(3);
+    expect(cutPage(['𝄞'.repeat(24), 'x'.repeat(3), 'x'], 10, SIZE, 100).rows).toHaveLength(3);
     // A stored NULL counts as the `null` a page writes.
-    expect(cutPage([null, 'x'.repeat(96), 'x'], 10, (s) => s, 100).rows).toHaveLength(2);
-    expect(cutPage([null, 'x'.repeat(95), 'x'], 10, (s) => s, 100).rows).toHaveLength(3);
+    expect(cutPage([null, 'x'.repeat(96), 'x'], 10, SIZE, 100).rows).toHaveLength(2);
+    expect(cutPage([null, 'x'.repeat(95), 'x'], 10, SIZE, 100).rows).toHaveLength(3);
   });
 });
 

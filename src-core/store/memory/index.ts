@@ -54,7 +54,7 @@ import {
 import { batchAnswer, batchOptionsOf, isDryRun, rollsBack } from '../write-options';
 import { type ChainEvent, GENESIS, chainOf } from '../chain';
 import { CommitListeners } from '../listeners';
-import { cutPage } from '../page-cut';
+import { cutPage, textSize } from '../page-cut';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
@@ -97,7 +97,7 @@ function page<T, C>(
   cursor: (item: T) => C,
   textOf: (item: T) => string | null = () => '',
 ): { items: T[]; next: C | null } {
-  const { rows, more } = cutPage(items, limit, textOf);
+  const { rows, more } = cutPage(items, limit, textSize(textOf));
   return { items: rows, next: more ? cursor(rows[rows.length - 1]!) : null };
 }
 

@@ -1,49 +1,56 @@
 /**
- * store/page-cut.ts's rule in SQL, so PostgreSQL sends no data of a page past the cut (its rows
- * arrive at once, not one by one as SQLite's do). `cutPageSql` wraps a page query that returns at
- * most `limit + 1` rows in page order with a `data` text column. One window over them gives each
- * row's data bytes (`octet_length`, read from a TOASTed value's header without fetching it), the
- * running total and the previous row's bytes; the rows sent are those whose data before them is
- * under the bound, and after them the first row that is not, with its data NULL (never fetched):
- * it only says that a row follows. `cutRows` reads that back as `cutPage` would have cut the rows.
- * Measured against the bare query in docs/bench.md ("Pages cut by bytes").
+ * store/page-cut.ts's rule for PostgreSQL, whose page rows arrive at once (not one by one as
+ * SQLite's do): a page query selects each row's data only when it is small (`pageData`: at most
+ * `INLINE_MAX` bytes, else NULL, never fetched) and every row's byte count (`octet_length`, read
+ * from a TOASTed value's header without fetching the value). The rows are cut in JavaScript by
+ * those counts (`cutPage`), and `fillData` then fetches, by seq, the large data of the rows kept,
+ * which is at most the bound plus one row. So a page of 10,000 rows holds at most 10,000 x 8 KiB of
+ * data before the cut, whatever the events' size; a page of small events costs one query, as
+ * before. A window in SQL did the cut exactly but cost 15% of a surface scan (docs/bench.md, "Pages
+ * cut by bytes").
  */
-import { LIMITS } from '../../model/limits';
-import type { CutPage } from '../page-cut';
+import { type CutPage, cutPage } from '../page-cut';
+import { type Db, query } from './db';
 
-/**
- * `sql` (rows in the order of `column` `dir`, with a `data` column and the columns `cols`) cut by
- * its rows' data bytes; `param` adds the bound as a query parameter and gives its placeholder.
- */
-export function cutPageSql(
-  sql: string,
-  cols: readonly string[],
-  column: string,
-  dir: 'ASC' | 'DESC',
-  param: (v: unknown) => string,
-): string {
-  const max = param(LIMITS.pageDataBytesMax);
-  return `SELECT ${cols.map((c) => `c.${c}`).join(', ')}, CASE WHEN c.run - c.len < ${max} THEN c.data END AS data
-            FROM (SELECT q.*, octet_length(q.data) AS len,
-                         sum(octet_length(q.data)) OVER w AS run, lag(octet_length(q.data)) OVER w AS prev
-                    FROM (${sql}) q WINDOW w AS (ORDER BY q.${column} ${dir})) c
-           WHERE c.run - c.len - coalesce(c.prev, 0) < ${max}
-           ORDER BY c.${column} ${dir}`;
+/** Data at most this many bytes comes with its page row; larger data is fetched once the page is cut. */
+export const INLINE_MAX = 8 * 1024;
+
+/** The select list of a page row's data from `expr`: `data` (NULL when larger than INLINE_MAX) and `data_len`. */
+export function pageData(expr: string): string {
+  return `CASE WHEN octet_length(${expr}) <= ${INLINE_MAX} THEN ${expr} END AS data, octet_length(${expr}) AS data_len`;
 }
 
-/**
- * The page of rows a `cutPageSql` query returned: a last row without data (the row after the cut)
- * is dropped and says more follow; past that, at most `limit` rows, as `cutPage` keeps them.
- */
-export function cutRows<R extends { data: string | null }>(rows: R[], limit: number): CutPage<R> {
-  let more = false;
-  if (rows.length > 0 && rows[rows.length - 1]!.data === null) {
-    rows.pop();
-    more = true;
+/** A page row as `pageData` selects it. */
+export interface PageDataCols {
+  seq: number;
+  /** NULL when larger than INLINE_MAX, until `fillData`. */
+  data: string | null;
+  data_len: number;
+}
+
+/** The page the rows (at most `limit + 1`, in page order) start with, cut by their data's bytes. */
+export function cutRows<R extends PageDataCols>(rows: R[], limit: number): CutPage<R> {
+  return cutPage(rows, limit, { upper: (r) => r.data_len, exact: (r) => r.data_len });
+}
+
+/** Fetches the data of the rows that came without it (larger than INLINE_MAX); rows then all have data. */
+export async function fillData<R extends PageDataCols>(
+  db: Db,
+  topic: string,
+  rows: R[],
+): Promise<(R & { data: string })[]> {
+  const missing = rows.filter((r) => r.data === null).map((r) => r.seq);
+  if (missing.length > 0) {
+    const t = db.t;
+    const found = await query<{ seq: number; data: string }>(
+      db,
+      `SELECT e.seq, e.data FROM ${t.events} e
+        WHERE e.topic_id = (SELECT id FROM ${t.topics} WHERE topic = $1) AND e.seq = ANY($2::bigint[])`,
+      [topic, missing],
+    );
+    // Events are never changed once written: their data read now is the data the page saw.
+    const bySeq = new Map(found.map((f) => [Number(f.seq), f.data]));
+    for (const r of rows) if (r.data === null) r.data = bySeq.get(r.seq) ?? null;
   }
-  if (rows.length > limit) {
-    rows.length = limit;
-    more = true;
-  }
-  return { rows, more };
+  return rows as (R & { data: string })[];
 }

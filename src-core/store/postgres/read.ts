@@ -22,7 +22,7 @@ import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTo
 import { metaOf } from '../meta';
 import { topicInfoFrom } from '../topic-row';
 import { query, type Db } from './db';
-import { cutPageSql, cutRows } from './page-cut';
+import { type PageDataCols, cutRows, fillData, pageData } from './page-cut';
 
 interface TopicRow {
   topic: string;
@@ -71,8 +71,8 @@ export interface EventRow {
 
 /** Columns of `events e` that `eventOf` reads, but `invalid`. */
 const EVENT_OWN_COLS = 'e.seq, e.txn, e.key, e.type, e.data, e.content_type, e.hash, e.time, e.target, e.reason';
-/** The columns of a page of events besides `data`, by name (page-cut.ts selects them). */
-const EVENT_PAGE_COLS = ['seq', 'txn', 'key', 'type', 'content_type', 'hash', 'time', 'target', 'reason', 'invalid'];
+/** `EVENT_OWN_COLS` but `data`, which a page selects through page-cut.ts's `pageData`. */
+const EVENT_PAGE_COLS = 'e.seq, e.txn, e.key, e.type, e.content_type, e.hash, e.time, e.target, e.reason';
 
 /** Columns of `events e` joined with its txn row `x` that `eventOf` reads. */
 export const EVENT_COLS = `${EVENT_OWN_COLS}, (x.invalidated_by IS NOT NULL) AS invalid`;
@@ -152,15 +152,18 @@ async function eventRows(
     const range = `FROM ${t.txns} r WHERE r.topic_id = e.topic_id AND r.txn = ${p}`;
     where.push(`e.seq >= (SELECT r.first_seq ${range}) AND e.seq <= (SELECT r.last_seq ${range})`);
   }
-  const dir = desc ? 'DESC' : 'ASC';
-  const sql = `SELECT ${EVENT_OWN_COLS},
+  const rows = await query<EventRow & PageDataCols>(
+    db,
+    `SELECT ${EVENT_PAGE_COLS}, ${pageData('e.data')},
             (SELECT x.invalidated_by IS NOT NULL FROM ${t.txns} x WHERE x.topic_id = e.topic_id AND x.txn = e.txn) AS invalid
        FROM ${t.events} e
       WHERE ${where.join(' AND ')}
-      ORDER BY e.seq ${dir} LIMIT ${param(o.limit + 1)}`;
-  // Cut by the rows' data bytes (page-cut.ts) before the rows are sent.
-  const cut = cutPageSql(sql, EVENT_PAGE_COLS, 'seq', dir, param);
-  return cutRows(await query<EventRow>(db, cut, values), o.limit);
+      ORDER BY e.seq ${desc ? 'DESC' : 'ASC'} LIMIT ${param(o.limit + 1)}`,
+    values,
+  );
+  // Cut by the rows' data bytes; large data is fetched for the rows kept only (page-cut.ts).
+  const page = cutRows(rows, o.limit);
+  return { rows: await fillData(db, topic, page.rows), more: page.more };
 }
 
 interface TxnRow {

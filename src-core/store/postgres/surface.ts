@@ -12,7 +12,7 @@ import type { SurfaceRowText, SurfaceTextPage } from '../../model/stored-json';
 import type { SurfaceOptions, SurfacePage, SurfaceRow } from '../../model/types';
 import { normalizeSurface, validateTopic } from '../../model/validate';
 import { inTx, query, type Db } from './db';
-import { cutPageSql, cutRows } from './page-cut';
+import { type PageDataCols, cutRows, fillData, pageData } from './page-cut';
 
 interface SurfaceDbRow {
   key: string;
@@ -23,9 +23,6 @@ interface SurfaceDbRow {
   time: string;
   invalid: boolean;
 }
-
-/** The columns of a surface page besides `data`, by name (page-cut.ts selects them). */
-const SURFACE_PAGE_COLS = ['key', 'seq', 'txn', 'hash', 'time', 'invalid'];
 
 function likePrefix(prefix: string): string {
   return prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%';
@@ -130,12 +127,12 @@ async function surfaceRows(
     // `invalid` through a join on the txns primary key, probed per row of the page (a correlated
     // subquery here was planned as a scan of `txns` per row for topics of few large transactions).
     return raw
-      ? `SELECT p.key, e.seq, e.txn, e.hash, e.data, e.time, (x.invalidated_by IS NOT NULL) AS invalid
+      ? `SELECT p.key, e.seq, e.txn, e.hash, ${pageData('e.data')}, e.time, (x.invalidated_by IS NOT NULL) AS invalid
            FROM (${page}) p
            JOIN ${t.events} e ON e.topic_id = p.topic_id AND e.seq = p.seq
            LEFT JOIN ${t.txns} x ON x.topic_id = e.topic_id AND x.txn = e.txn
           ORDER BY p.key LIMIT ${limit}`
-      : `SELECT p.key, e.seq, e.txn, e.hash, e.data, e.time, false AS invalid
+      : `SELECT p.key, e.seq, e.txn, e.hash, ${pageData('e.data')}, e.time, false AS invalid
            FROM (${page}) p
            JOIN ${t.events} e ON e.topic_id = p.topic_id AND e.seq = p.seq
           ORDER BY p.key LIMIT ${limit}`;
@@ -160,7 +157,7 @@ async function surfaceRows(
       ? ''
       : `AND NOT EXISTS (SELECT 1 FROM ${t.txns} v
                           WHERE v.topic_id = e.topic_id AND v.txn = e.txn AND v.invalidated_by IS NOT NULL)`;
-    const pastSql = `SELECT h.key, s.seq, s.txn, s.hash, s.data, s.time, (x.invalidated_by IS NOT NULL) AS invalid
+    const pastSql = `SELECT h.key, s.seq, s.txn, s.hash, ${pageData('s.data')}, s.time, (x.invalidated_by IS NOT NULL) AS invalid
              FROM ${t.heads} h
              CROSS JOIN LATERAL (
                SELECT e.seq, e.txn, e.hash, e.data, e.time, e.tomb FROM ${t.events} e
@@ -171,11 +168,11 @@ async function surfaceRows(
             ORDER BY h.key LIMIT ${param(o.limit + 1)}`;
     sql = `(${headsSql([`${maxTxn} <= ${asOf}`])}) UNION ALL (${pastSql}) ORDER BY key`;
   }
-  // Cut by the rows' data bytes (page-cut.ts) before the rows are sent.
-  sql = cutPageSql(sql, SURFACE_PAGE_COLS, 'key', 'ASC', param);
   const rows =
     o.asOfTxn === undefined
-      ? await inKeyOrder<SurfaceDbRow>(db, sql, values)
-      : await query<SurfaceDbRow>(db, sql, values);
-  return { ...cutRows(rows, o.limit), raw };
+      ? await inKeyOrder<SurfaceDbRow & PageDataCols>(db, sql, values)
+      : await query<SurfaceDbRow & PageDataCols>(db, sql, values);
+  // Cut by the rows' data bytes; large data is fetched for the rows kept only (page-cut.ts).
+  const page = cutRows(rows, o.limit);
+  return { rows: await fillData(db, topic, page.rows), more: page.more, raw };
 }

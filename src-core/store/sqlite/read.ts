@@ -9,11 +9,13 @@ import { noSuchTopic, noSuchTxn } from '../../model/errors';
 import type { EventTextPage, TxnTextDetail } from '../../model/stored-json';
 import type { EventPage, ListTxnsOptions, ReadEventsOptions, TopicInfo, TxnDetail, TxnPage } from '../../model/types';
 import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
-import { cutPage } from '../page-cut';
+import { cutPage, textSize } from '../page-cut';
 import { eventOf, eventTextOf, topicInfoOf, txnInfoOf } from './rows';
 import { EVENT_COLS, type EventTuple, type StatementCache, type Statements, type TxnRow } from './statements';
 
 const NO_UPPER = Number.MAX_SAFE_INTEGER;
+/** A page row's data, as page-cut.ts measures it. */
+const TEXT_SIZE = textSize((r: EventTuple) => r[4]);
 
 export interface ReadContext {
   st: Statements;
@@ -75,11 +77,7 @@ function eventRows(
   const params: Record<string, string | number> = { topic: t.id, lo, hi, limit: o.limit + 1 };
   if (o.key !== undefined) params.key = o.key;
   // Read lazily: a page cut by its data's bytes reads no row past the one after it.
-  return cutPage(
-    cache.getRaw<[Record<string, string | number>], EventTuple>(sql).iterate(params),
-    o.limit,
-    (r) => r[4],
-  );
+  return cutPage(cache.getRaw<[Record<string, string | number>], EventTuple>(sql).iterate(params), o.limit, TEXT_SIZE);
 }
 
 export function listTxns({ st }: ReadContext, topic: string, opts?: ListTxnsOptions): TxnPage {

@@ -10,12 +10,14 @@ import { compareKeys } from '../../model/canonical';
 import type { SurfaceTextPage } from '../../model/stored-json';
 import type { SurfaceOptions, SurfacePage } from '../../model/types';
 import { normalizeSurface, validateTopic } from '../../model/validate';
-import { cutPage } from '../page-cut';
+import { cutPage, textSize } from '../page-cut';
 import type { ReadContext } from './read';
 import { type SurfaceDbRow, surfaceRowOf, surfaceRowTextOf } from './rows';
 import { surfaceSql } from './statements';
 
 const MAX_CODE_POINT = 0x10ffff;
+/** A page row's data, as page-cut.ts measures it. */
+const TEXT_SIZE = textSize((r: SurfaceDbRow) => r[4]);
 
 /**
  * The smallest string greater than every string that starts with `prefix`, or null if there is
@@ -85,6 +87,6 @@ function surfaceRows(
   const tail = t.heads_seq < t.max_seq;
   // Read lazily: a page cut by its data's bytes (store/page-cut.ts) reads no row past the one after it.
   const stmt = cache.getRaw<[Params], SurfaceDbRow>(surfaceSql(where, raw, asOf, tail));
-  const { rows, more } = cutPage(stmt.iterate(params), o.limit, (r) => r[4]);
+  const { rows, more } = cutPage(stmt.iterate(params), o.limit, TEXT_SIZE);
   return { rows, more, raw };
 }
