@@ -66,6 +66,32 @@ export function cutPage<R>(
 }
 
 /**
+ * Data at most this many bytes comes with its page row; larger data (a NULL in the row) is read by
+ * seq once the page is cut, for the rows kept only. So reading a page of `limit` rows holds at most
+ * `limit` x 8 KiB of data before the cut, however large the events (SQLite, PostgreSQL).
+ */
+export const PAGE_INLINE_MAX = 8 * 1024;
+
+/**
+ * The select-list items of a page row's data from the column `expr`, for SQLite and PostgreSQL
+ * alike: `data`, NULL when over PAGE_INLINE_MAX bytes (never read), and `len`, the column
+ * `data_len`, its bytes (`octet_length` reads a value's length without reading the value; NULL
+ * for a NULL value).
+ */
+export function pageDataSql(expr: string): { data: string; len: string } {
+  return {
+    data: `CASE WHEN octet_length(${expr}) <= ${PAGE_INLINE_MAX} THEN ${expr} END AS data`,
+    len: `octet_length(${expr}) AS data_len`,
+  };
+}
+
+/** The size of rows whose data's bytes are known (`lenOf`, as `pageDataSql` gives them; null: a tombstone's NULL). */
+export function byteSize<R>(lenOf: (row: R) => number | null): RowSize<R> {
+  const size = (row: R): number => lenOf(row) ?? NULL_BYTES;
+  return { upper: size, exact: size };
+}
+
+/**
  * The bytes a row's data counts: its JSON text as UTF-8, as the page writes it. SQLite stores a
  * tombstone's data as NULL, which a page writes (and the other backends store) as `null`: 4.
  */

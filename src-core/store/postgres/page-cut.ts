@@ -1,39 +1,38 @@
 /**
- * store/page-cut.ts's rule for PostgreSQL, whose page rows arrive at once (not one by one as
- * SQLite's do): a page query selects each row's data only when it is small (`pageData`: at most
- * `INLINE_MAX` bytes, else NULL, never fetched) and every row's byte count (`octet_length`, read
- * from a TOASTed value's header without fetching the value). The rows are cut in JavaScript by
- * those counts (`cutPage`), and `fillData` then fetches, by seq, the large data of the rows kept,
- * which is at most the bound plus one row. So a page of 10,000 rows holds at most 10,000 x 8 KiB of
- * data before the cut, whatever the events' size; a page of small events costs one query, as
- * before. A window in SQL did the cut exactly but cost 15% of a surface scan (docs/bench.md, "Pages
+ * store/page-cut.ts's rule for PostgreSQL: a page query selects each row's data only when it is
+ * small (`pageData`: at most `PAGE_INLINE_MAX` bytes, else NULL, never fetched) and every row's
+ * byte count (`octet_length`, read from a TOASTed value's header without fetching the value). The
+ * rows are cut by those counts (`cutPage`), and `fillData` then fetches, by seq, the large data of
+ * the rows kept, which is at most the bound plus one row. So a page of 10,000 rows holds at most
+ * 10,000 x 8 KiB of data before the cut, whatever the events' size; a page of small events costs
+ * one query, as before. A window in SQL did the cut exactly but cost 15% of a surface scan (docs/bench.md, "Pages
  * cut by bytes").
  */
-import { type CutPage, cutPage } from '../page-cut';
+import { type CutPage, byteSize, cutPage, pageDataSql } from '../page-cut';
 import { type Db, query } from './db';
 
-/** Data at most this many bytes comes with its page row; larger data is fetched once the page is cut. */
-export const INLINE_MAX = 8 * 1024;
-
-/** The select list of a page row's data from `expr`: `data` (NULL when larger than INLINE_MAX) and `data_len`. */
+/** The select list of a page row's data from `expr`: `data` (NULL past PAGE_INLINE_MAX) and `data_len`. */
 export function pageData(expr: string): string {
-  return `CASE WHEN octet_length(${expr}) <= ${INLINE_MAX} THEN ${expr} END AS data, octet_length(${expr}) AS data_len`;
+  const { data, len } = pageDataSql(expr);
+  return `${data}, ${len}`;
 }
 
-/** A page row as `pageData` selects it. */
+/** A page row as `pageData` (store/page-cut.ts `pageDataSql`) selects it. */
 export interface PageDataCols {
   seq: number;
-  /** NULL when larger than INLINE_MAX, until `fillData`. */
+  /** NULL when larger than PAGE_INLINE_MAX, until `fillData`. */
   data: string | null;
   data_len: number;
 }
 
+const BYTES = byteSize((r: PageDataCols) => r.data_len);
+
 /** The page the rows (at most `limit + 1`, in page order) start with, cut by their data's bytes. */
 export function cutRows<R extends PageDataCols>(rows: R[], limit: number): CutPage<R> {
-  return cutPage(rows, limit, { upper: (r) => r.data_len, exact: (r) => r.data_len });
+  return cutPage<R>(rows, limit, BYTES);
 }
 
-/** Fetches the data of the rows that came without it (larger than INLINE_MAX); rows then all have data. */
+/** Fetches the data of the rows that came without it (larger than PAGE_INLINE_MAX); rows then all have data. */
 export async function fillData<R extends PageDataCols>(
   db: Db,
   topic: string,

@@ -3,19 +3,25 @@
  * key and txn filters; a txn filter becomes a seq range from `txns`, a key filter uses the
  * (topic, key, seq) index), `listTxns`, `getTxn`, `topicInfo` and `listTopics` (served from the
  * maintained `topics` counters, never by counting). Pages read one row more than they hold to know
- * whether `next` is a cursor or null, and end early by their data's bytes (store/page-cut.ts).
+ * whether `next` is a cursor or null, and end early by their data's bytes (store/page-cut.ts):
+ * data over 8 KiB is left out of the page's rows and read by seq for the rows the page keeps.
  */
 import { noSuchTopic, noSuchTxn } from '../../model/errors';
 import type { EventTextPage, TxnTextDetail } from '../../model/stored-json';
 import type { EventPage, ListTxnsOptions, ReadEventsOptions, TopicInfo, TxnDetail, TxnPage } from '../../model/types';
 import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
-import { cutPage, textSize } from '../page-cut';
+import { byteSize, cutPage } from '../page-cut';
 import { eventOf, eventTextOf, topicInfoOf, txnInfoOf } from './rows';
-import { EVENT_COLS, type EventTuple, type StatementCache, type Statements, type TxnRow } from './statements';
+import {
+  type EventTuple,
+  PAGE_EVENT_COLS,
+  type PageEventTuple,
+  type StatementCache,
+  type Statements,
+  type TxnRow,
+} from './statements';
 
 const NO_UPPER = Number.MAX_SAFE_INTEGER;
-/** A page row's data, as page-cut.ts measures it. */
-const TEXT_SIZE = textSize((r: EventTuple) => r[4]);
 
 export interface ReadContext {
   st: Statements;
@@ -69,16 +75,42 @@ function eventRows(
   const desc = o.order === 'desc';
   const sql =
     // Without INDEXED BY the planner walks the whole seq range of the topic for a key filter.
-    `SELECT ${EVENT_COLS} FROM events e` +
+    `SELECT ${PAGE_EVENT_COLS} FROM events e` +
     (o.key !== undefined
       ? ' INDEXED BY events_by_key WHERE e.topic_id = @topic AND e.key = @key'
       : ' WHERE e.topic_id = @topic') +
     ` AND e.seq > @lo AND e.seq < @hi ORDER BY e.seq ${desc ? 'DESC' : 'ASC'} LIMIT @limit`;
   const params: Record<string, string | number> = { topic: t.id, lo, hi, limit: o.limit + 1 };
   if (o.key !== undefined) params.key = o.key;
-  // Read lazily: a page cut by its data's bytes reads no row past the one after it.
-  return cutPage(cache.getRaw<[Record<string, string | number>], EventTuple>(sql).iterate(params), o.limit, TEXT_SIZE);
+  const rows = cache.getRaw<[Record<string, string | number>], PageEventTuple>(sql).all(params);
+  const page = cutPage(rows, o.limit, EVENT_BYTES);
+  // A page row is an EventTuple with its data's bytes after it, which the mappings do not read.
+  return { rows: fillPageData(cache, t.id, page.rows, 0, 4, 11) as unknown as EventTuple[], more: page.more };
 }
+
+const EVENT_BYTES = byteSize((r: PageEventTuple) => r[11]);
+
+/**
+ * Reads the data that page rows left out (over PAGE_INLINE_MAX bytes: data NULL, bytes not) by
+ * seq, for the rows a page kept (store/page-cut.ts). Events never change once written.
+ */
+export function fillPageData<R extends unknown[]>(
+  cache: StatementCache,
+  topicId: number,
+  rows: R[],
+  seqAt: number,
+  dataAt: number,
+  lenAt: number,
+): R[] {
+  for (const r of rows) {
+    if (r[dataAt] !== null || r[lenAt] === null) continue;
+    const got = cache.getRaw<[number, number], [string]>(DATA_BY_SEQ).get(topicId, r[seqAt] as number);
+    r[dataAt] = got?.[0] ?? null;
+  }
+  return rows;
+}
+
+const DATA_BY_SEQ = 'SELECT e.data FROM events e WHERE e.topic_id = ? AND e.seq = ?';
 
 export function listTxns({ st }: ReadContext, topic: string, opts?: ListTxnsOptions): TxnPage {
   validateTopic(topic);

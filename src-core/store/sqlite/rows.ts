@@ -90,9 +90,10 @@ export function topicInfoOf(r: TopicRow): TopicInfo {
 
 /**
  * A surface row as the statement returns it in raw (array) mode, which skips building a keyed
- * object per row: [key, seq, txn, hash, data, time, invalid].
+ * object per row: [key, seq, txn, hash, data, time, invalid, data bytes] (the data as a page reads
+ * it, store/page-cut.ts: NULL past 8 KiB until read by seq).
  */
-export type SurfaceDbRow = [string, number, number, string, string | null, number, number];
+export type SurfaceDbRow = [string, number, number, string, string | null, number, number, number | null];
 
 /** The one mapping of a surface row; only how its data is given differs (as for events). */
 function surfaceRowFrom<D>(r: SurfaceDbRow, raw: boolean, data: D): Omit<SurfaceRow, 'data'> & { data: D } {

@@ -16,6 +16,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { TimelineRow } from '../timeline-row';
+import { pageDataSql } from '../page-cut';
 
 export interface TopicRow {
   id: number;
@@ -113,6 +114,17 @@ export type EventTuple = [
 export const EVENT_COLS =
   'e.seq AS seq, e.txn AS txn, e.key AS key, e.marker AS marker, e.data AS data, e.content_type AS content_type, e.hash AS hash, e.time AS time, e.invalid AS invalid, e.target AS target, e.reason AS reason';
 
+const PAGE_DATA = pageDataSql('e.data');
+
+/**
+ * `EVENT_COLS` of a page of events (store/page-cut.ts): the data NULL past PAGE_INLINE_MAX bytes
+ * (read by seq once the page is cut), and its bytes as one more, last, column.
+ */
+export const PAGE_EVENT_COLS = `${EVENT_COLS.replace('e.data AS data', PAGE_DATA.data)}, ${PAGE_DATA.len}`;
+
+/** A row of `PAGE_EVENT_COLS`: an `EventTuple` and its data's bytes (null: a tombstone). */
+export type PageEventTuple = [...EventTuple, number | null];
+
 const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason, meta, by_name, chain';
 
 const TOPIC_COLS = 'id, name AS topic, max_seq, max_txn, keys, invalid_txns, last_time, head, heads_seq';
@@ -151,8 +163,8 @@ function tailSql(where: string[]): string {
  * the keys that have no heads row yet.
  */
 export function surfaceSql(where: string[], raw: boolean, asOf: boolean, tail = false): string {
-  const cols =
-    'l.key AS key, e.seq AS seq, e.txn AS txn, e.hash AS hash, e.data AS data, e.time AS time, e.invalid AS invalid';
+  // The data as a page reads it (store/page-cut.ts), its bytes last (rows.ts `SurfaceDbRow`).
+  const cols = `l.key AS key, e.seq AS seq, e.txn AS txn, e.hash AS hash, ${PAGE_DATA.data}, e.time AS time, e.invalid AS invalid, ${PAGE_DATA.len}`;
   if (asOf) {
     const event =
       'JOIN events e ON e.topic_id = l.topic_id AND e.seq = (' +

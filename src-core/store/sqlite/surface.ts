@@ -10,14 +10,14 @@ import { compareKeys } from '../../model/canonical';
 import type { SurfaceTextPage } from '../../model/stored-json';
 import type { SurfaceOptions, SurfacePage } from '../../model/types';
 import { normalizeSurface, validateTopic } from '../../model/validate';
-import { cutPage, textSize } from '../page-cut';
-import type { ReadContext } from './read';
+import { byteSize, cutPage } from '../page-cut';
+import { type ReadContext, fillPageData } from './read';
 import { type SurfaceDbRow, surfaceRowOf, surfaceRowTextOf } from './rows';
 import { surfaceSql } from './statements';
 
 const MAX_CODE_POINT = 0x10ffff;
-/** A page row's data, as page-cut.ts measures it. */
-const TEXT_SIZE = textSize((r: SurfaceDbRow) => r[4]);
+/** A page row's data bytes, as the statement gives them (store/page-cut.ts). */
+const SURFACE_BYTES = byteSize((r: SurfaceDbRow) => r[7]);
 
 /**
  * The smallest string greater than every string that starts with `prefix`, or null if there is
@@ -85,8 +85,8 @@ function surfaceRows(
   // A topic with a tail (schema.ts) reads its heads rows folded with it; the statement takes
   // heads_seq itself (a tail applied in between by another process changes no answer).
   const tail = t.heads_seq < t.max_seq;
-  // Read lazily: a page cut by its data's bytes (store/page-cut.ts) reads no row past the one after it.
-  const stmt = cache.getRaw<[Params], SurfaceDbRow>(surfaceSql(where, raw, asOf, tail));
-  const { rows, more } = cutPage(stmt.iterate(params), o.limit, TEXT_SIZE);
-  return { rows, more, raw };
+  // Cut by the rows' data bytes; data over 8 KiB is read for the rows kept only (store/page-cut.ts).
+  const all = cache.getRaw<[Params], SurfaceDbRow>(surfaceSql(where, raw, asOf, tail)).all(params);
+  const { rows, more } = cutPage(all, o.limit, SURFACE_BYTES);
+  return { rows: fillPageData(cache, t.id, rows, 1, 4, 7), more, raw };
 }
