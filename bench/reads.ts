@@ -32,7 +32,7 @@ import type { EventStore } from '../src-core/store/types';
 import { openPostgresStore } from '../src-core/store/postgres/index';
 import { openSqliteStore } from '../src-core/store/sqlite/index';
 import { type HttpEventStore, openHttpStore } from '../src-core/store/http/index';
-import { EVENT_COLS, surfaceSql } from '../src-core/store/sqlite/statements';
+import { EVENT_COLS, SURFACE_COLS, surfaceSql } from '../src-core/store/sqlite/statements';
 import {
   type ReadTopic,
   httpExport,
@@ -151,10 +151,10 @@ function sqliteRaw(file: string) {
     `SELECT ${EVENT_COLS} FROM events e WHERE e.topic_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`,
   );
   const first = db.prepare<[{ topic: number; limit: number }], { key: string }>(
-    surfaceSql(['l.topic_id = @topic'], false, false),
+    surfaceSql(['l.topic_id = @topic'], false, false, false, SURFACE_COLS),
   );
   const next = db.prepare<[{ topic: number; limit: number; lower: string }], { key: string }>(
-    surfaceSql(['l.topic_id = @topic', 'l.key > @lower'], false, false),
+    surfaceSql(['l.topic_id = @topic', 'l.key > @lower'], false, false, false, SURFACE_COLS),
   );
   return {
     read(): number {

@@ -125,6 +125,13 @@ export const PAGE_EVENT_COLS = `${EVENT_COLS.replace('e.data AS data', PAGE_DATA
 /** A row of `PAGE_EVENT_COLS`: an `EventTuple` and its data's bytes (null: a tombstone). */
 export type PageEventTuple = [...EventTuple, number | null];
 
+/** The columns of a surface row, its data whole (bench/reads.ts's raw baseline runs `surfaceSql` with them). */
+export const SURFACE_COLS =
+  'l.key AS key, e.seq AS seq, e.txn AS txn, e.hash AS hash, e.data AS data, e.time AS time, e.invalid AS invalid';
+
+/** `SURFACE_COLS` of a page (store/page-cut.ts): the data NULL past PAGE_INLINE_MAX bytes, its bytes last (rows.ts). */
+const SURFACE_PAGE_COLS = `${SURFACE_COLS.replace('e.data AS data', PAGE_DATA.data)}, ${PAGE_DATA.len}`;
+
 const TXN_COLS = 'txn, first_seq, last_seq, time, marker, invalidated_by, reason, meta, by_name, chain';
 
 const TOPIC_COLS = 'id, name AS topic, max_seq, max_txn, keys, invalid_txns, last_time, head, heads_seq';
@@ -160,11 +167,16 @@ function tailSql(where: string[]): string {
  * @limit live tail keys are joined to their events (the tail's half is computed whole before the
  * merge: a join per tail key made a first page over a tail of 4,096 events cost 12 ms). As of a
  * past txn, a key's answer depends on the key alone: the heads rows give theirs, the tail only
- * the keys that have no heads row yet.
+ * the keys that have no heads row yet. `cols` selects a page's columns (`SURFACE_PAGE_COLS`)
+ * unless told otherwise.
  */
-export function surfaceSql(where: string[], raw: boolean, asOf: boolean, tail = false): string {
-  // The data as a page reads it (store/page-cut.ts), its bytes last (rows.ts `SurfaceDbRow`).
-  const cols = `l.key AS key, e.seq AS seq, e.txn AS txn, e.hash AS hash, ${PAGE_DATA.data}, e.time AS time, e.invalid AS invalid, ${PAGE_DATA.len}`;
+export function surfaceSql(
+  where: string[],
+  raw: boolean,
+  asOf: boolean,
+  tail = false,
+  cols: string = SURFACE_PAGE_COLS,
+): string {
   if (asOf) {
     const event =
       'JOIN events e ON e.topic_id = l.topic_id AND e.seq = (' +
