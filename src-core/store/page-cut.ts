@@ -1,11 +1,12 @@
 /**
- * Where a page of events or surface rows ends: the one rule every backend keeps (the PostgreSQL
- * one in SQL, `postgres/page-cut.ts`, with the same bound). A page holds at most `limit` rows, and
- * stops taking rows once the data of those it holds reaches `LIMITS.pageDataBytesMax` bytes
- * (UTF-8 of the stored JSON text, `dataBytes`): the row that reaches it is the page's last. So every page holds at least one row when one is there, and its
- * data is under the bound plus one row. `more` says whether a row follows the page (then `next`
- * is the cursor of its last row). Rows are taken from an iterator, so a backend that reads
- * lazily (a SQLite statement's `iterate`) reads nothing past the row after the page.
+ * Where a page of events or surface rows ends: the one rule every backend keeps. A page holds at
+ * most `limit` rows, and stops taking rows once the data of those it holds reaches
+ * `LIMITS.pageDataBytesMax` bytes (UTF-8 of the stored JSON text, `dataBytes`): the row that
+ * reaches it is the page's last. So every page holds at least one row when one is there, and its
+ * data is under the bound plus one row. `more` says whether a row follows the page (then `next` is
+ * the cursor of its last row). The SQL backends select a page's rows with `pageDataSql`: each
+ * row's byte count, and its data only up to PAGE_INLINE_MAX (larger data is read by seq for the
+ * rows kept), so reading a page never holds more than `limit` x 8 KiB before the cut.
  */
 import { LIMITS } from '../model/limits';
 import { utf8ByteLength } from '../model/utf8';

@@ -5,8 +5,8 @@
  * rows are cut by those counts (`cutPage`), and `fillData` then fetches, by seq, the large data of
  * the rows kept, which is at most the bound plus one row. So a page of 10,000 rows holds at most
  * 10,000 x 8 KiB of data before the cut, whatever the events' size; a page of small events costs
- * one query, as before. A window in SQL did the cut exactly but cost 15% of a surface scan (docs/bench.md, "Pages
- * cut by bytes").
+ * one query, as before. A window in SQL did the cut exactly but cost 15% of a surface scan
+ * (docs/bench.md, "Pages cut by bytes").
  */
 import { type CutPage, byteSize, cutPage, pageDataSql } from '../page-cut';
 import { type Db, query } from './db';
