@@ -16,52 +16,20 @@ export interface CutPage<R> {
   more: boolean;
 }
 
-/**
- * How a row's data is measured: its exact bytes, and a bound on them that is cheaper to know.
- * The exact count is asked for only when the bound of the rows taken could reach the page's.
- */
-export interface RowSize<R> {
-  upper(row: R): number;
-  exact(row: R): number;
-}
-
-/**
- * The size of rows whose data is a JSON text (`textOf`; null: a tombstone stored as NULL). Counting
- * UTF-8 bytes reads every character, but a text's bytes are at most 3 per UTF-16 unit, and while 3
- * times the units taken is under the bound, so are the bytes: pages of small events never count.
- */
-export function textSize<R>(textOf: (row: R) => string | null): RowSize<R> {
-  return {
-    upper: (row) => {
-      const text = textOf(row);
-      return text === null ? NULL_BYTES : text.length * 3;
-    },
-    exact: (row) => dataBytes(textOf(row)),
-  };
-}
-
-/** The page `rows` (in page order) starts with: at most `limit` rows, cut by the bytes of their data (`size`). */
+/** The page `rows` (in page order) starts with: at most `limit` rows, cut by their data's bytes (`bytesOf`). */
 export function cutPage<R>(
   rows: Iterable<R>,
   limit: number,
-  size: RowSize<R>,
+  bytesOf: (row: R) => number,
   maxBytes: number = LIMITS.pageDataBytesMax,
 ): CutPage<R> {
   const out: R[] = [];
-  // Bytes of out[0..counted) exactly, and at most `upper` bytes for all of `out`.
-  let counted = 0;
-  let exact = 0;
-  let upper = 0;
+  let bytes = 0;
   for (const row of rows) {
-    if (out.length === limit) return { rows: out, more: true };
-    if (upper >= maxBytes) {
-      while (counted < out.length) exact += size.exact(out[counted++]!);
-      // A row beyond a page whose data reached the bound: the page is over, and a next one starts at it.
-      if (exact >= maxBytes) return { rows: out, more: true };
-      upper = exact;
-    }
+    // A row beyond a full page, or beyond one whose data reached the bound: a next page starts at it.
+    if (out.length === limit || bytes >= maxBytes) return { rows: out, more: true };
     out.push(row);
-    upper += size.upper(row);
+    bytes += bytesOf(row);
   }
   return { rows: out, more: false };
 }
@@ -86,10 +54,9 @@ export function pageDataSql(expr: string): { data: string; len: string } {
   };
 }
 
-/** The size of rows whose data's bytes are known (`lenOf`, as `pageDataSql` gives them; null: a tombstone's NULL). */
-export function byteSize<R>(lenOf: (row: R) => number | null): RowSize<R> {
-  const size = (row: R): number => lenOf(row) ?? NULL_BYTES;
-  return { upper: size, exact: size };
+/** The bytes of a row's data as `pageDataSql`'s `data_len` gives them (null: a tombstone's NULL, written `null`). */
+export function lenBytes(len: number | null): number {
+  return len ?? NULL_BYTES;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../model/limits';
-import { cutPage, dataBytes, textSize } from './page-cut';
+import { cutPage, dataBytes } from './page-cut';
 
-const SIZE = textSize((s: string | null) => s);
+const SIZE = (s: string | null): number => dataBytes(s);
 
 /** Rows whose data texts are `sizes` bytes of ASCII, counting how many were taken from the iterator. */
 function rows(sizes: number[]) {
@@ -55,7 +55,7 @@ describe('cutPage', () => {
     expect(cutPage(rows([half, half - 1, 1]).it, 10, SIZE).rows).toHaveLength(3);
   });
 
-  it('counts UTF-8 bytes, not characters, once the count can matter', () => {
+  it('counts UTF-8 bytes, not characters', () => {
     // 40 characters of 2 bytes each: 80 bytes. Before the third row: 160, past the bound.
     const wide = 'é'.repeat(40);
     expect(cutPage([wide, wide, wide], 10, SIZE, 100).rows).toHaveLength(2);

@@ -101,6 +101,13 @@ async function hostileServer(routes: Record<string, Endless | 'declared'>): Prom
   };
 }
 
+/** The Node client of the hostile server, closed after the test. */
+function clientOf(s: Hostile): ReturnType<typeof openHttpStore> {
+  const store = openHttpStore({ url: s.url });
+  cleanups.push(() => store.close());
+  return store;
+}
+
 /** The answer was let go soon after the bound: what the client read, plus what the sockets held. */
 function expectCutNearBound(sent: number): void {
   expect(sent).toBeGreaterThan(LIMITS.answerBytesMax);
@@ -114,8 +121,7 @@ describe('a hostile server', () => {
     const s = await hostileServer({
       [EVENTS]: { status: 200, type: 'application/json', head: '{"events":[', piece: '{"seq":1},' },
     });
-    const store = openHttpStore({ url: s.url });
-    cleanups.push(() => store.close());
+    const store = clientOf(s);
     const err = await store.readEvents('t').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TidemarkError);
     expect((err as TidemarkError).code).toBe('INTERNAL');
@@ -125,16 +131,14 @@ describe('a hostile server', () => {
 
   it('is refused at once when its Content-Length passes the bound', async () => {
     const s = await hostileServer({ [EVENTS]: 'declared' });
-    const store = openHttpStore({ url: s.url });
-    cleanups.push(() => store.close());
+    const store = clientOf(s);
     await expect(store.readEvents('t')).rejects.toThrow(answerTooLarge(`GET ${EVENTS}`, LIMITS.answerBytesMax));
     await s.closed(EVENTS);
   });
 
   it('cannot make an error body grow without end: past 1 MiB the status says what failed', async () => {
     const s = await hostileServer({ '/v1/topics': { status: 503, type: 'text/html', piece: '<p>busy</p>' } });
-    const store = openHttpStore({ url: s.url });
-    cleanups.push(() => store.close());
+    const store = clientOf(s);
     const err = await store.listTopics().catch((e: unknown) => e);
     expect((err as TidemarkError).code).toBe('UNAVAILABLE');
     expect((err as TidemarkError).message).toBe('GET /v1/topics failed: the server answered 503');
@@ -148,8 +152,7 @@ describe('a hostile server', () => {
     const s = await hostileServer({
       [path]: { status: 200, type: 'application/x-ndjson', head: '{"progress":', piece: '[1,' },
     });
-    const store = openHttpStore({ url: s.url });
-    cleanups.push(() => store.close());
+    const store = clientOf(s);
     await expect(store.verify('t')).rejects.toThrow(answerTooLarge('verify of t', LIMITS.answerBytesMax, 'line'));
     expectCutNearBound(await s.closed(path));
   });
@@ -159,8 +162,7 @@ describe('a hostile server', () => {
     const s = await hostileServer({
       [path]: { status: 200, type: 'text/event-stream', head: 'data: ', piece: '[1,2,3]' },
     });
-    const store = openHttpStore({ url: s.url });
-    cleanups.push(() => store.close());
+    const store = clientOf(s);
     const failed = new Promise<unknown>((resolve) => {
       const stop = store.tail('t', 0, () => undefined, {
         reconnectMs: 60_000,

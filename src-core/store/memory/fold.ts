@@ -2,12 +2,14 @@
  * The memory store's whole model: a topic is its log, and everything else is a fold of it,
  * computed per request with no maintained index. `invalidations` finds each invalidated
  * transaction's marker, `headsOf` the newest event per key (the valid view skips invalidated
- * transactions, `asOfTxn` skips later ones), `surfaceOf` turns heads into surface rows (tombstones
- * dropped, code point key order), `topicInfoOf` and `txnsOf` derive the counters and transaction
- * rows (with each transaction's `meta` and `by`, kept on its entries), `timelineFold` the time buckets. These are the definitions the maintained tables of SQLite and PostgreSQL must agree with.
+ * transactions, `asOfTxn` skips later ones), `surfaceHeads`/`surfaceOf` turn heads into surface rows
+ * (tombstones dropped, code point key order), `topicInfoOf` and `txnsOf` derive the counters and transaction
+ * rows (with each transaction's `meta` and `by`, kept on its entries), `timelineFold` the time buckets,
+ * `page` a page of any of them (cut by data bytes, store/page-cut.ts). These are the definitions the maintained tables of SQLite and PostgreSQL must agree with.
  */
 import { compareKeys } from '../../model/canonical';
 import { metaOf } from '../meta';
+import { cutPage, dataBytes } from '../page-cut';
 import {
   type BucketCounts,
   bucketIndex,
@@ -78,17 +80,29 @@ export function headsOf(
   return heads;
 }
 
+/** The surface's entries: the heads that are not tombstones, in code point key order. */
+export function surfaceHeads(
+  log: readonly LogEntry[],
+  invalid: ReadonlyMap<number, LogEntry>,
+  view: SurfaceView,
+  asOfTxn?: number,
+): LogEntry[] {
+  return [...headsOf(log, invalid, view, asOfTxn).values()]
+    .filter((e) => !e.tomb)
+    .sort((a, b) => compareKeys(a.key, b.key));
+}
+
+/** The surface row of a head (`surfaceHeads`), its data parsed from the stored text. */
+export function surfaceRowOf(e: LogEntry, invalid: ReadonlyMap<number, LogEntry>, view: SurfaceView): SurfaceRow {
+  const row: SurfaceRow = { key: e.key, seq: e.seq, txn: e.txn, hash: e.hash, data: parse(e.data), time: e.time };
+  if (view === 'raw' && invalid.has(e.txn)) row.invalid = true;
+  return row;
+}
+
 /** The surface: the heads that are not tombstones, in code point key order. */
 export function surfaceOf(log: readonly LogEntry[], view: SurfaceView, asOfTxn?: number): SurfaceRow[] {
   const invalid = invalidations(log);
-  return [...headsOf(log, invalid, view, asOfTxn).values()]
-    .filter((e) => !e.tomb)
-    .sort((a, b) => compareKeys(a.key, b.key))
-    .map((e) => {
-      const row: SurfaceRow = { key: e.key, seq: e.seq, txn: e.txn, hash: e.hash, data: parse(e.data), time: e.time };
-      if (view === 'raw' && invalid.has(e.txn)) row.invalid = true;
-      return row;
-    });
+  return surfaceHeads(log, invalid, view, asOfTxn).map((e) => surfaceRowOf(e, invalid, view));
 }
 
 /** The counters of a topic whose log is not empty. */
@@ -206,3 +220,20 @@ export function timelineFold(topic: string, txns: readonly TxnInfo[], opts?: Tim
     sorted.map((c) => timelineBucket(plan, c)),
   );
 }
+
+/**
+ * The first `limit` items, cut by their data's bytes when `bytesOf` is given (store/page-cut.ts),
+ * and the cursor of the last one when more follow.
+ */
+export function page<T, C>(
+  items: T[],
+  limit: number,
+  cursor: (item: T) => C,
+  bytesOf: (item: T) => number = () => 0,
+): { items: T[]; next: C | null } {
+  const { rows, more } = cutPage(items, limit, bytesOf);
+  return { items: rows, next: more ? cursor(rows[rows.length - 1]!) : null };
+}
+
+/** A log entry's data bytes as a page counts them (store/page-cut.ts): its stored text. */
+export const entryBytes = (e: LogEntry): number => dataBytes(e.data);

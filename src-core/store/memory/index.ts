@@ -9,7 +9,7 @@
  * poll. Costs grow with the log (each write folds it once), so it is meant for tests, examples and
  * small embedded uses, not for volume. Nothing is persisted.
  */
-import { compareKeys, storedCanonicalJson } from '../../model/canonical';
+import { compareKeys } from '../../model/canonical';
 import { markerNotInvalidatable, noSuchTopic, noSuchTxn, storeClosed } from '../../model/errors';
 import type {
   AppendOptions,
@@ -54,12 +54,23 @@ import {
 import { batchAnswer, batchOptionsOf, isDryRun, rollsBack } from '../write-options';
 import { type ChainEvent, GENESIS, chainOf } from '../chain';
 import { CommitListeners } from '../listeners';
-import { cutPage, textSize } from '../page-cut';
 import { type LiveFeed, OpenTails, feedTail } from '../tail';
 import type { CommitListener, EventStore, TailOptions, Unsubscribe } from '../types';
 import type { ImportOptions, ImportResult, ImportTxn } from '../../model/integrity';
 import { importInto } from './import';
-import { type LogEntry, eventOf, headsOf, invalidations, surfaceOf, timelineFold, topicInfoOf, txnsOf } from './fold';
+import {
+  type LogEntry,
+  eventOf,
+  headsOf,
+  entryBytes,
+  invalidations,
+  page,
+  surfaceHeads,
+  surfaceRowOf,
+  timelineFold,
+  topicInfoOf,
+  txnsOf,
+} from './fold';
 
 import type { VerifyOptions, VerifyResult } from '../../model/integrity';
 import { verifyTopic } from '../verify';
@@ -85,20 +96,6 @@ function chainEventOf(e: LogEntry): ChainEvent {
     target: e.target ?? null,
     reason: e.reason ?? null,
   };
-}
-
-/**
- * The first `limit` items, cut by their data's bytes when `textOf` is given (store/page-cut.ts),
- * and the cursor of the last one when more follow.
- */
-function page<T, C>(
-  items: T[],
-  limit: number,
-  cursor: (item: T) => C,
-  textOf: (item: T) => string | null = () => '',
-): { items: T[]; next: C | null } {
-  const { rows, more } = cutPage(items, limit, textSize(textOf));
-  return { items: rows, next: more ? cursor(rows[rows.length - 1]!) : null };
 }
 
 export class MemoryEventStore implements EventStore {
@@ -307,12 +304,7 @@ export class MemoryEventStore implements EventStore {
           (o.txn === undefined || e.txn === o.txn),
       );
       if (o.order === 'desc') hits.reverse();
-      const p = page(
-        hits,
-        o.limit,
-        (e) => e.seq,
-        (e) => e.data,
-      );
+      const p = page(hits, o.limit, (e) => e.seq, entryBytes);
       return { events: p.items.map((e) => eventOf(topic, e, invalid)), next: p.next };
     });
   }
@@ -360,19 +352,15 @@ export class MemoryEventStore implements EventStore {
     return this.call(() => {
       const log = this.log(validateTopic(topic));
       const o = normalizeSurface(opts);
-      const rows = surfaceOf(log, o.view, o.asOfTxn).filter(
-        (r) =>
-          (o.prefix === undefined || r.key.startsWith(o.prefix)) &&
-          (o.after === undefined || compareKeys(r.key, o.after) > 0),
+      const invalid = invalidations(log);
+      const heads = surfaceHeads(log, invalid, o.view, o.asOfTxn).filter(
+        (e) =>
+          (o.prefix === undefined || e.key.startsWith(o.prefix)) &&
+          (o.after === undefined || compareKeys(e.key, o.after) > 0),
       );
-      // The stored text of each row's data is its canonical JSON (fold.ts parses it back).
-      const p = page(
-        rows,
-        o.limit,
-        (r) => r.key,
-        (r) => storedCanonicalJson(r.data),
-      );
-      return { rows: p.items, next: p.next };
+      // Cut by the stored text's bytes; only the rows kept are parsed.
+      const p = page(heads, o.limit, (e) => e.key, entryBytes);
+      return { rows: p.items.map((e) => surfaceRowOf(e, invalid, o.view)), next: p.next };
     });
   }
 

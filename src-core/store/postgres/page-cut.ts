@@ -8,7 +8,7 @@
  * one query, as before. A window in SQL did the cut exactly but cost 15% of a surface scan
  * (docs/bench.md, "Pages cut by bytes").
  */
-import { type CutPage, byteSize, cutPage, pageDataSql } from '../page-cut';
+import { type CutPage, cutPage, pageDataSql } from '../page-cut';
 import { type Db, query } from './db';
 
 /** The select list of a page row's data from `expr`: `data` (NULL past PAGE_INLINE_MAX) and `data_len`. */
@@ -25,11 +25,10 @@ export interface PageDataCols {
   data_len: number;
 }
 
-const BYTES = byteSize((r: PageDataCols) => r.data_len);
-
 /** The page the rows (at most `limit + 1`, in page order) start with, cut by their data's bytes. */
 export function cutRows<R extends PageDataCols>(rows: R[], limit: number): CutPage<R> {
-  return cutPage<R>(rows, limit, BYTES);
+  // PostgreSQL keeps a tombstone's data as `null` text: its length is never NULL.
+  return cutPage(rows, limit, (r) => r.data_len);
 }
 
 /** Fetches the data of the rows that came without it (larger than PAGE_INLINE_MAX); rows then all have data. */

@@ -10,18 +10,22 @@ import { noSuchTopic, noSuchTxn } from '../../model/errors';
 import type { EventTextPage, TxnTextDetail } from '../../model/stored-json';
 import type { EventPage, ListTxnsOptions, ReadEventsOptions, TopicInfo, TxnDetail, TxnPage } from '../../model/types';
 import { normalizeListTxns, normalizeReadEvents, validatePositiveInt, validateTopic } from '../../model/validate';
-import { byteSize, cutPage } from '../page-cut';
+import { cutPage, lenBytes, pageDataSql } from '../page-cut';
 import { eventOf, eventTextOf, topicInfoOf, txnInfoOf } from './rows';
-import {
-  type EventTuple,
-  PAGE_EVENT_COLS,
-  type PageEventTuple,
-  type StatementCache,
-  type Statements,
-  type TxnRow,
-} from './statements';
+import { EVENT_COLS, type EventTuple, type StatementCache, type Statements, type TxnRow } from './statements';
 
 const NO_UPPER = Number.MAX_SAFE_INTEGER;
+
+const PAGE_DATA = pageDataSql('e.data');
+
+/**
+ * `EVENT_COLS` of a page of events (store/page-cut.ts): the data NULL past PAGE_INLINE_MAX bytes
+ * (read by seq once the page is cut), and its bytes as one more, last, column.
+ */
+const PAGE_EVENT_COLS = `${EVENT_COLS.replace('e.data AS data', PAGE_DATA.data)}, ${PAGE_DATA.len}`;
+
+/** A row of `PAGE_EVENT_COLS`: an `EventTuple` and its data's bytes (null: a tombstone). */
+type PageEventTuple = [...EventTuple, number | null];
 
 export interface ReadContext {
   st: Statements;
@@ -88,7 +92,7 @@ function eventRows(
   return { rows: fillPageData(cache, t.id, page.rows, 0, 4, 11) as unknown as EventTuple[], more: page.more };
 }
 
-const EVENT_BYTES = byteSize((r: PageEventTuple) => r[11]);
+const EVENT_BYTES = (r: PageEventTuple): number => lenBytes(r[11]);
 
 /**
  * Reads the data that page rows left out (over PAGE_INLINE_MAX bytes: data NULL, bytes not) by

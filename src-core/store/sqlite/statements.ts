@@ -116,15 +116,6 @@ export const EVENT_COLS =
 
 const PAGE_DATA = pageDataSql('e.data');
 
-/**
- * `EVENT_COLS` of a page of events (store/page-cut.ts): the data NULL past PAGE_INLINE_MAX bytes
- * (read by seq once the page is cut), and its bytes as one more, last, column.
- */
-export const PAGE_EVENT_COLS = `${EVENT_COLS.replace('e.data AS data', PAGE_DATA.data)}, ${PAGE_DATA.len}`;
-
-/** A row of `PAGE_EVENT_COLS`: an `EventTuple` and its data's bytes (null: a tombstone). */
-export type PageEventTuple = [...EventTuple, number | null];
-
 /** The columns of a surface row, its data whole (bench/reads.ts's raw baseline runs `surfaceSql` with them). */
 export const SURFACE_COLS =
   'l.key AS key, e.seq AS seq, e.txn AS txn, e.hash AS hash, e.data AS data, e.time AS time, e.invalid AS invalid';

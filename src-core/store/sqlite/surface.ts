@@ -10,14 +10,14 @@ import { compareKeys } from '../../model/canonical';
 import type { SurfaceTextPage } from '../../model/stored-json';
 import type { SurfaceOptions, SurfacePage } from '../../model/types';
 import { normalizeSurface, validateTopic } from '../../model/validate';
-import { byteSize, cutPage } from '../page-cut';
+import { cutPage, lenBytes } from '../page-cut';
 import { type ReadContext, fillPageData } from './read';
 import { type SurfaceDbRow, surfaceRowOf, surfaceRowTextOf } from './rows';
 import { surfaceSql } from './statements';
 
 const MAX_CODE_POINT = 0x10ffff;
 /** A page row's data bytes, as the statement gives them (store/page-cut.ts). */
-const SURFACE_BYTES = byteSize((r: SurfaceDbRow) => r[7]);
+const SURFACE_BYTES = (r: SurfaceDbRow): number => lenBytes(r[7]);
 
 /**
  * The smallest string greater than every string that starts with `prefix`, or null if there is
