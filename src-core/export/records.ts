@@ -6,9 +6,10 @@
  * a quoted cell (a doubled quote inside one closes and reopens it), so a CR or LF inside quotes is
  * part of a cell, not a record's end; the first record is the header and is not counted as data;
  * a line with nothing on it is not a record. NDJSON: every non-blank line is one record (JSON
- * escapes newlines inside strings). Pure, no node:*: the renderer imports it.
+ * escapes newlines inside strings). `knownExportTotal`: when a topic's counters say how many rows
+ * an export will have (every client's export progress). Pure, no node:*: the renderer imports it.
  */
-import type { ExportFormat } from '../model/store-api';
+import type { ExportFormat, ExportSurfaceRequest } from '../model/store-api';
 
 const QUOTE = 34;
 const LF = 10;
@@ -64,4 +65,9 @@ export function countNdjsonRecords(text: string): number {
 /** Data records in CSV text (header excluded); newlines inside quoted cells do not count. */
 export function countCsvRecords(text: string): number {
   return Math.max(0, count('csv', text) - 1);
+}
+
+/** The row count an export will have, when one counter says it: the valid view of a whole topic. */
+export function knownExportTotal(req: ExportSurfaceRequest): boolean {
+  return (req.view ?? 'valid') === 'valid' && req.prefix === undefined && req.asOfTxn === undefined;
 }

@@ -9,6 +9,7 @@ import type { ExportSurfaceRequest, LongOperation } from '../model/store-api';
 import type { SurfaceOptions } from '../model/types';
 import { diffSnapshot } from '../diff/index';
 import type { DiffOptions } from '../diff/types';
+import { knownExportTotal } from '../export/records';
 import { SURFACE_CSV_HEADER, surfaceRowsText, surfaceTextRowsText } from '../export/surface';
 import { textReadsOf } from '../store/text-reads';
 import type { EventStore } from '../store/types';
@@ -35,11 +36,6 @@ export function createGenericServices(store: EventStore, config: GenericServices
     exportSurface: (topic, req, op = {}) => exportSurface(store, topic, req, op),
     loadSample: (observer) => loadSampleData(store, observer),
   };
-}
-
-/** The row count an export will have, when one counter says it: the valid view of a whole topic. */
-export function knownExportTotal(req: ExportSurfaceRequest): boolean {
-  return (req.view ?? 'valid') === 'valid' && req.prefix === undefined && req.asOfTxn === undefined;
 }
 
 /** A page of an export: its row count, the cursor after it, and the text of its rows `a` to `b` (exclusive). */

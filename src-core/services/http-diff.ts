@@ -20,7 +20,7 @@ import { checkOptions } from '../diff/options';
 import { Pacer, cancelled } from '../diff/pacer';
 import type { Chunk, SnapshotSource } from '../diff/types';
 import type { HttpTransport } from '../store/http/transport';
-import { answerLines, readAnswerText } from '../wire/body-read';
+import { answerLines, cutOff, readAnswerText } from '../wire/body-read';
 import { diffQuery } from '../wire/diff-query';
 import { paths } from '../wire/paths';
 import type { Query } from '../wire/query';
@@ -111,7 +111,7 @@ export async function postSnapshot<T>(
     } catch (e) {
       if (op.signal?.aborted === true) throw cancelled();
       if (e instanceof TidemarkError) throw e;
-      throw cutOff(t, e);
+      throw cutOff(t.url(''), e);
     }
   } finally {
     stop();
@@ -215,13 +215,4 @@ async function readRows(
 
 function malformed(t: HttpTransport): TidemarkError {
   return new TidemarkError('INTERNAL', `the server at ${t.url('')} answered the diff with malformed JSON`);
-}
-
-/** A body that stopped arriving: the connection dropped, or the bytes were not UTF-8. */
-export function cutOff(t: HttpTransport, err: unknown): TidemarkError {
-  if (err instanceof TypeError && /decode|encoding/i.test(err.message)) {
-    return new TidemarkError('INTERNAL', `the server at ${t.url('')} sent text that is not UTF-8`, { cause: err });
-  }
-  const detail = err instanceof Error ? err.message : String(err);
-  return new TidemarkError('UNAVAILABLE', `the answer from ${t.url('')} was cut off (${detail})`, { cause: err });
 }

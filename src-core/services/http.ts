@@ -11,7 +11,6 @@
  * same checks as the generic implementation, so a bad one fails alike on every path and is never
  * sent.
  */
-import { TidemarkError } from '../model/errors';
 import type {
   ExportSurfaceRequest,
   InvalidatePreview,
@@ -20,14 +19,14 @@ import type {
   RepublishResult,
 } from '../model/store-api';
 import { byNotAccepted, validateLimit, validatePositiveInt, validateTopic } from '../model/validate';
-import { RecordCounter } from '../export/records';
 import type { HttpEventStore } from '../store/http/index';
 import { EXPORT_SURFACE_REQUEST_KEYS } from '../model/option-keys';
+import { exportCancelled, readExportBody } from '../export/incoming';
+import { knownExportTotal } from '../export/records';
 import { paths } from '../wire/paths';
 import { queryOf } from '../wire/query';
 import type { WireRequestInit } from '../wire/transport';
-import { knownExportTotal } from './generic';
-import { cutOff, httpDiff } from './http-diff';
+import { httpDiff } from './http-diff';
 import { httpRepair } from './http-repair';
 import type { StoreServices, SurfaceExport } from './types';
 
@@ -62,10 +61,6 @@ export function createHttpServices(store: HttpEventStore): StoreServices {
   };
 }
 
-function exportCancelled(): TidemarkError {
-  return new TidemarkError('CANCELLED', 'export cancelled');
-}
-
 async function exportSurface(
   store: HttpEventStore,
   topic: string,
@@ -90,55 +85,27 @@ async function exportSurface(
     await total;
     throw await t.errorFrom(res);
   }
-  const body: ReadableStream<Uint8Array> = res.body;
   const known = await total;
-  const counter = new RecordCounter(req.format);
-  const header = req.format === 'csv' ? 1 : 0;
-  const rows = (): number => Math.max(0, counter.complete - header);
-
-  const reader = body.getReader();
-  async function* text(): AsyncGenerator<string> {
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    let finished = false;
-    try {
-      for (;;) {
-        let done: boolean;
-        let s: string;
-        try {
-          const r = await reader.read();
-          done = r.done;
-          s = r.done ? decoder.decode() : decoder.decode(r.value, { stream: true });
-        } catch (e) {
-          if (op.signal?.aborted === true) throw exportCancelled();
-          throw cutOff(t, e);
-        }
-        if (op.signal?.aborted === true) throw exportCancelled();
-        counter.push(s);
-        if (s !== '') yield s;
-        op.onProgress?.({ done: rows(), total: known, unit: 'rows', phase: 'exporting' });
-        if (done) break;
-      }
-      finished = true;
-      // A complete export ends with its last record (and a CSV one has its header).
-      if (!counter.atBoundary || counter.complete < header) {
-        throw new TidemarkError('UNAVAILABLE', `the export from ${t.url('')} ended in the middle of a record`);
-      }
-    } finally {
-      if (!finished) reader.cancel().catch(() => undefined);
-    }
-  }
-  const it = text();
-  // Given up before the first read (the generator's own cleanup never ran): release the body.
+  const body = readExportBody(res.body, req.format, t.url(''), op.signal);
+  const chunks = body[Symbol.asyncIterator]();
+  // The export's text, chunk by chunk; giving up at any point lets the body go (export-read.ts).
   const iterator: AsyncIterator<string> = {
-    next: () => it.next(),
-    return: (value?: unknown) => {
-      reader.cancel().catch(() => undefined);
-      return it.return(value);
+    async next() {
+      for (;;) {
+        const r = await chunks.next();
+        if (r.done === true) return { done: true, value: undefined };
+        op.onProgress?.({ done: body.rows, total: known, unit: 'rows', phase: 'exporting' });
+        if (r.value.text !== '') return { done: false, value: r.value.text };
+      }
+    },
+    async return() {
+      await chunks.return?.();
+      return { done: true, value: undefined };
     },
   };
   return {
     get rows() {
-      return rows();
+      return body.rows;
     },
     total: known,
     [Symbol.asyncIterator]: () => iterator,

@@ -38,6 +38,18 @@ export function answerTooLarge(
   );
 }
 
+/**
+ * A body that stopped arriving part way: the connection dropped (UNAVAILABLE, naming the server
+ * `base` and the cause), or its bytes were not UTF-8 (INTERNAL).
+ */
+export function cutOff(base: string, err: unknown): TidemarkError {
+  if (err instanceof TypeError && /decode|encoding/i.test(err.message)) {
+    return new TidemarkError('INTERNAL', `the server at ${base} sent text that is not UTF-8`, { cause: err });
+  }
+  const detail = err instanceof Error ? err.message : String(err);
+  return new TidemarkError('UNAVAILABLE', `the answer from ${base} was cut off (${detail})`, { cause: err });
+}
+
 /** `Content-Length` as a number, or null when absent or not one. */
 function declaredLength(res: Response): number | null {
   const v = res.headers.get('content-length');
