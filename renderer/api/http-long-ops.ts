@@ -14,9 +14,10 @@ import type {
   RepairRequest,
   VerifyRequest,
 } from '../../src-core/model/store-api';
-import type { DiffResult, RepairResult } from '../../src-core/model/types';
+import type { DiffResult, RepairResult, TopicInfo } from '../../src-core/model/types';
 import { exportFileName } from '../../src-core/export/names';
-import { countCsvRecords, countNdjsonRecords } from '../../src-core/export/records';
+import { readExportBody } from '../../src-core/export/incoming';
+import { knownExportTotal } from '../../src-core/export/records';
 import { diffQuery } from '../../src-core/wire/diff-query';
 import { paths } from '../../src-core/wire/paths';
 import { queryOf } from '../../src-core/wire/query';
@@ -82,30 +83,66 @@ export function repairOverHttp(
   });
 }
 
-/** `GET …/surface/export`, saved as a download named by export/names.ts; counts the rows saved. */
+/** Bytes of an export gathered before they are handed to the browser as a Blob of their own. */
+const EXPORT_BLOB_PART_BYTES = 16 * 1024 * 1024;
+
+/**
+ * `GET …/surface/export`, saved as a download named by export/names.ts. The export is read as it
+ * arrives (wire/export-read.ts, as every HTTP client reads one): its rows are counted as they pass
+ * and reported as progress (out of the topic's key count when its counters say it), its bytes are
+ * handed to the browser in Blobs of 16 MiB (which it may keep on disk; the text is never held as
+ * one string), a transfer cut off mid-record is refused, and Cancel stops it (CANCELLED, nothing
+ * saved).
+ */
 export async function exportSurfaceOverHttp(
   t: WireTransport,
   topic: string,
   req: ExportSurfaceRequest,
   op: LongOperation,
 ): Promise<ExportResult> {
-  const res = await t.send('GET', paths.surfaceExport(topic), {
-    query: queryOf(req, EXPORT_SURFACE_REQUEST_KEYS),
-    signal: startCancellable(op),
-    what: 'Exporting the surface',
-  });
-  op.onProgress?.({ done: 0, total: null, unit: 'bytes', phase: 'downloading' });
-  let blob: Blob;
+  const what = 'Exporting the surface';
+  const signal = startCancellable(op);
+  const total: Promise<number | null> =
+    op.onProgress !== undefined && knownExportTotal(req)
+      ? t.json<TopicInfo>('GET', paths.topic(topic), { what, signal }).then(
+          (info) => info.keys,
+          () => null,
+        )
+      : Promise.resolve(null);
   try {
-    blob = await res.blob();
+    let res: Response;
+    try {
+      res = await t.send('GET', paths.surfaceExport(topic), {
+        query: queryOf(req, EXPORT_SURFACE_REQUEST_KEYS),
+        signal,
+        what,
+      });
+    } finally {
+      await total;
+    }
+    const known = await total;
+    op.onProgress?.({ done: 0, total: known, unit: 'rows', phase: 'downloading' });
+    const body = readExportBody(res.body ?? new Blob([]).stream(), req.format, t.url(''), signal);
+    const blobs: Blob[] = [];
+    let parts: Uint8Array<ArrayBuffer>[] = [];
+    let pending = 0;
+    for await (const chunk of body) {
+      parts.push(chunk.bytes);
+      pending += chunk.bytes.byteLength;
+      if (pending >= EXPORT_BLOB_PART_BYTES) {
+        blobs.push(new Blob(parts));
+        parts = [];
+        pending = 0;
+      }
+      op.onProgress?.({ done: body.rows, total: known, unit: 'rows', phase: 'downloading' });
+    }
+    blobs.push(new Blob(parts));
+    const name = exportFileName(topic, 'surface', req.format);
+    saveBlob(new Blob(blobs, { type: res.headers.get('content-type') ?? '' }), name);
+    return { savedAs: name, rows: body.rows };
   } catch (err) {
-    throw toApiError(err, 'Exporting the surface');
+    throw toApiError(err, what);
   }
-  const text = await blob.text();
-  const rows = req.format === 'csv' ? countCsvRecords(text) : countNdjsonRecords(text);
-  const name = exportFileName(topic, 'surface', req.format);
-  saveBlob(blob, name);
-  return { savedAs: name, rows };
 }
 
 /** `GET …/verify` through wire/verify-stream.ts: its progress lines, the signal and Cancel honoured. */

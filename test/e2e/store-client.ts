@@ -31,6 +31,17 @@ export class StoreClient {
     return JSON.parse(text) as T;
   }
 
+  /** The surface export's bytes, as the server sends them. */
+  async exportSurface(topic: string, format: 'csv' | 'ndjson'): Promise<Buffer> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    const res = await fetch(`${this.url}/v1/topics/${encodeURIComponent(topic)}/surface/export?format=${format}`, {
+      headers,
+    });
+    if (!res.ok) throw new Error(`export ${topic} -> ${res.status}: ${await res.text()}`);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
   /** Writes one transaction; `meta` is stored with it (`by` is the server's: this client's token name). */
   append(topic: string, events: EventInput[], meta?: Record<string, unknown>): Promise<AppendResponse> {
     return this.call('POST', `/v1/topics/${encodeURIComponent(topic)}/txns`, meta ? { events, meta } : { events });

@@ -3,6 +3,7 @@
  * surface as of an earlier transaction, and "Show invalid" flagging rows from an invalidated
  * transaction.
  */
+import { readFile } from 'node:fs/promises';
 import { expect, test } from './fixtures';
 import { AppPage } from './pages/app-page';
 import { TopicPage } from './pages/topic-page';
@@ -59,4 +60,48 @@ test('export of the surface downloads a CSV with every row', async ({ page, serv
   const file = await download;
   expect(file.suggestedFilename()).toBe('prices-surface.csv');
   await expect(page.getByText('Exported 10 rows to prices-surface.csv')).toBeVisible();
+  // The file saved is the server's export, byte for byte (the browser builds it from the chunks).
+  const saved = await readFile(await file.path());
+  expect(saved.equals(await store.exportSurface('prices', 'csv'))).toBe(true);
+  expect(saved.toString('utf8').trimEnd().split('\n')).toHaveLength(11);
+});
+
+test('a surface export shows its rows as they arrive, and Cancel stops it with nothing saved', async ({
+  page,
+  server,
+  store,
+}) => {
+  await store.seed('big', 20, 100);
+  await new AppPage(page, server.url).open('#/topic/big/surface');
+  const t = new TopicPage(page);
+  await expect(t.bodyRows('Surface').first()).toBeVisible();
+  const downloads: string[] = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  // A slow link (DevTools throttling in Chromium), so the export is still arriving when Cancel is pressed.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: 16 * 1024,
+    uploadThroughput: -1,
+  });
+  await page.getByRole('button', { name: 'Export' }).click();
+  await expect(page.getByLabel('Export progress')).toBeVisible();
+  // Rows counted as they arrive, out of the topic's 2,000 keys.
+  await expect(page.getByText(/^[1-9][\d,]* of 2,000 rows$/)).toBeVisible({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByText('Export cancelled')).toBeVisible();
+  await expect(page.getByLabel('Export progress')).toHaveCount(0);
+
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export' }).click();
+  await download;
+  await expect(page.getByText('Exported 2,000 rows to big-surface.csv')).toBeVisible();
+  expect(downloads).toEqual(['big-surface.csv']);
 });

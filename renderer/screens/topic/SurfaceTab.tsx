@@ -70,8 +70,8 @@ export function SurfaceTab({ topic }: { topic: string }): ReactNode {
           <span className="spacer" />
           <LoadedCount count={rows.length} hasMore={paging.hasMore} noun="keys" />
           <ExportControl
-            onExport={(format) =>
-              api.exportSurface(topic, { format, prefix: params.prefix, view: params.view, asOfTxn })
+            onExport={(format, op) =>
+              api.exportSurface(topic, { format, prefix: params.prefix, view: params.view, asOfTxn }, op)
             }
           />
         </div>
