@@ -33,7 +33,11 @@ export function registerServe(program: Command): void {
       [],
     )
     .option('--tokens-file <file>', 'file of "TOKEN ROLE [NAME]" lines (keep it mode 0600)')
-    .option('--body-limit <bytes>', 'largest request body in bytes (default 16 MiB)', parseRange(1, 2 ** 31))
+    .option(
+      '--body-limit <bytes>',
+      'largest request body in bytes (default 16 MiB, at most 64 MiB)',
+      parseRange(1, LIMITS.bodyBytesMax),
+    )
     .option(
       '--body-timeout <ms>',
       'longest a JSON request body may take to arrive; then 408 (default 120000)',

@@ -18,6 +18,15 @@ export const LIMITS = {
   pageDataBytesMax: 16 * 1024 * 1024,
   reasonMax: 1000,
   bodyBytesDefault: 16 * 1024 * 1024,
+  /**
+   * The most `--body-limit` may be. A JSON body is decoded into one string, which V8 caps at
+   * 2^29 - 24 characters (a larger body was a 500, not a 413), and what one write stores is its
+   * data as canonical JSON, up to 3.4 times the body (`9e15,` is 5 bytes sent, `9000000000000000,`
+   * 17 stored): at 64 MiB a write stores at most about 218 MiB, so its transaction's detail
+   * (`GET …/txns/N`, every event in one answer) stays well under the 512 MiB every client reads
+   * (`answerBytesMax`).
+   */
+  bodyBytesMax: 64 * 1024 * 1024,
   diffRowsDefault: 1000,
   /** Most rows one diff returns in memory; every row can be exported through `onRow` instead. */
   diffRowsMax: 100_000,

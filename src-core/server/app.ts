@@ -81,7 +81,7 @@ export interface BuiltApp {
 }
 
 export function buildApp(opts: AppOptions): BuiltApp {
-  const bodyLimit = checkLimit('bodyLimit', opts.bodyLimit ?? LIMITS.bodyBytesDefault);
+  const bodyLimit = checkLimit('bodyLimit', opts.bodyLimit ?? LIMITS.bodyBytesDefault, LIMITS.bodyBytesMax);
   const bodyTimeoutMs = checkLimit('bodyTimeoutMs', opts.bodyTimeoutMs ?? BODY_TIMEOUT_MS_DEFAULT, 2 ** 31 - 1);
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   if (!(heartbeatMs > 0 && heartbeatMs <= 15_000)) throw badRequest('heartbeatMs: must be from 1 to 15000');
