@@ -13,6 +13,8 @@ import { type ServerOptions, startServer } from '../../src-core/server/index';
 import type { EventStore } from '../../src-core/store/types';
 import { filesIn, tempDir } from './helpers';
 
+export { errorOf } from '../http/envelope';
+
 export interface Answer {
   status: number;
   headers: IncomingHttpHeaders;
@@ -82,12 +84,6 @@ export function upload(
     destroy: () => void req.destroy(),
     answer,
   };
-}
-
-export function errorOf(a: Answer): { code: string; message: string } {
-  const body = JSON.parse(a.text) as { error?: { code: string; message: string } };
-  if (body.error === undefined) throw new Error(`no error envelope: ${a.text.slice(0, 200)}`);
-  return body.error;
 }
 
 export async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {

@@ -12,16 +12,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src-core/server/index';
 import { clientErrorText } from '../../src-core/server/errors';
-import { type TestServer, snapshot, startTestServer } from './helpers';
+import { type TestServer, errorOf, snapshot, startTestServer } from './helpers';
 import { type RawAnswer, httpText, rawRequest } from './raw-socket';
-
-function envelopeOf(a: RawAnswer): { code: string; message: string } {
-  const e = (a.body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string' || Object.keys(a.body as object).length !== 1) {
-    throw new Error(`no error envelope in ${a.status} answer: ${a.text.slice(0, 200)}`);
-  }
-  return { code: e.code, message: e.message };
-}
 
 let s: TestServer;
 let host: string;
@@ -160,7 +152,7 @@ describe('framework-level errors answer the envelope', () => {
       const a = await rawRequest(s.url, c.request(), { end: c.end === true });
       expect(a.status, a.raw.slice(0, 300)).toBe(c.status);
       expect(a.headers['content-type']).toMatch(/^application\/json/);
-      expect(envelopeOf(a)).toEqual({ code: c.code, message: expect.stringMatching(c.message) as unknown });
+      expect(errorOf(a)).toEqual({ code: c.code, message: expect.stringMatching(c.message) as unknown });
       expect(await snapshot(s.store)).toEqual(before);
     });
   }
@@ -180,7 +172,7 @@ describe('framework-level errors answer the envelope', () => {
       ].join('\r\n'),
     );
     expect(a.status).toBe(400);
-    expect(envelopeOf(a).code).toBe('BAD_REQUEST');
+    expect(errorOf(a).code).toBe('BAD_REQUEST');
     // Every response on the connection is an envelope, never Node's or Fastify's own body.
     expect(a.raw).not.toMatch(/"statusCode"|Client Error|Bad Request"/);
     expect(await snapshot(s.store)).toEqual(before);
@@ -262,7 +254,7 @@ describe('internal errors leak nothing and are logged once under the request id'
         httpText(['GET /v1/topics HTTP/1.1', `Host: ${new URL(server.url).host}`]),
       );
       expect(a.status).toBe(500);
-      const e = envelopeOf(a);
+      const e = errorOf(a);
       expect(e.code).toBe('INTERNAL');
       const id = idOf(e.message);
       expect(a.text).not.toMatch(/SQLITE|\/home|alice|tidemark\.db|malformed|\bat /);
@@ -321,7 +313,7 @@ describe('internal errors leak nothing and are logged once under the request id'
       { events: [{ key: 'b', data: 2 }] },
       async (a, lines, before) => {
         expect(a.status).toBe(500);
-        const id = idOf(envelopeOf(a).message);
+        const id = idOf(errorOf(a).message);
         expect(a.text).not.toMatch(/SQLITE|secret|refused|trigger/i);
         const logged = lines.filter((l) => l.msg === 'internal error');
         expect(logged.map((l) => l.reqId)).toEqual([id]);
@@ -342,7 +334,7 @@ describe('internal errors leak nothing and are logged once under the request id'
       },
       async (a, lines, before) => {
         expect(a.text).not.toMatch(/SQLITE|secret|refused|trigger/i);
-        const error = envelopeOf(a);
+        const error = errorOf(a);
         expect(error.code).toBe('INTERNAL');
         const id = idOf(error.message);
         const logged = lines.filter((l) => l.reqId === id);

@@ -12,6 +12,8 @@ import { startServer, type ServerOptions } from '../../src-core/server/index';
 import { openSqliteStore, type SqliteEventStore } from '../../src-core/store/sqlite/index';
 import type { EventStore } from '../../src-core/store/types';
 
+export { errorOf } from './envelope';
+
 export interface TestServer {
   url: string;
   store: SqliteEventStore;
@@ -63,15 +65,6 @@ export async function call(
     body = null;
   }
   return { status: res.status, headers: res.headers, body, text };
-}
-
-/** The `{"error":{code,message}}` envelope of an answer, or a failure when it has none. */
-export function errorOf(a: Answer): { code: string; message: string } {
-  const e = (a.body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string') {
-    throw new Error(`no error envelope in ${a.status} answer: ${a.text.slice(0, 200)}`);
-  }
-  return { code: e.code, message: e.message };
 }
 
 /** Every topic's counters: equal before and after means nothing was written. */

@@ -9,16 +9,8 @@
  * response ever carries CORS headers (checked on preflights and plain requests).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, snapshot, startTestServer } from './helpers';
+import { type TestServer, errorOf, snapshot, startTestServer } from './helpers';
 import { type RawAnswer, httpText, rawRequest } from './raw-socket';
-
-function envelopeOf(a: RawAnswer): { code: string; message: string } {
-  const e = (a.body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (!e || typeof e.code !== 'string' || typeof e.message !== 'string' || Object.keys(a.body as object).length !== 1) {
-    throw new Error(`no error envelope in ${a.status} answer: ${a.text.slice(0, 200)}`);
-  }
-  return { code: e.code, message: e.message };
-}
 
 function noCorsHeaders(a: RawAnswer): void {
   expect(Object.keys(a.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
@@ -42,7 +34,7 @@ describe('a server without tokens', () => {
     const before = await snapshot(s.store);
     const a = await rawRequest(s.url, httpText(lines, body));
     expect(a.status, a.text).toBe(403);
-    expect(envelopeOf(a)).toEqual({ code: 'FORBIDDEN', message: expect.stringMatching(what) as unknown });
+    expect(errorOf(a)).toEqual({ code: 'FORBIDDEN', message: expect.stringMatching(what) as unknown });
     noCorsHeaders(a);
     expect(await snapshot(s.store)).toEqual(before);
   }
@@ -167,13 +159,13 @@ describe('a server without tokens', () => {
   it('needs one Host on HTTP/1.1 (400 with the envelope); HTTP/1.0 without Host is served', async () => {
     const missing = await rawRequest(s.url, httpText(['GET /v1/health HTTP/1.1']));
     expect(missing.status).toBe(400);
-    expect(envelopeOf(missing)).toEqual({
+    expect(errorOf(missing)).toEqual({
       code: 'BAD_REQUEST',
       message: 'host: the Host header is required (HTTP/1.1)',
     });
     const twice = await rawRequest(s.url, httpText(['GET /v1/health HTTP/1.1', `Host: ${self}`, 'Host: evil.example']));
     expect(twice.status).toBe(400);
-    expect(envelopeOf(twice).message).toMatch(/more than once/);
+    expect(errorOf(twice).message).toMatch(/more than once/);
     const old = await rawRequest(s.url, 'GET /v1/health HTTP/1.0\r\n\r\n');
     expect(old.status).toBe(200);
     // ...but with no Host there is no own origin to match: a write carrying an Origin is refused.

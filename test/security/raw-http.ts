@@ -4,10 +4,13 @@
  * given (no URL parsing, no percent-decoding, no dot-segment removal, no header normalisation),
  * with `Connection: close`, and the answer is read back until the server closes the connection.
  * `sendRaw` takes a structured request; `sendBytes` takes bytes no structure can describe. An
- * event stream (`text/event-stream`) is cut once its head has arrived. `answerJson` parses the
- * body leniently (null when it is not JSON). The client never judges an answer: the tests do.
+ * event stream (`text/event-stream`) is cut once its head has arrived. `answerJson` and
+ * `envelopeOf` (test/http/envelope.ts) read an answer's body. The client never judges an answer:
+ * the tests do.
  */
 import { connect } from 'node:net';
+
+export { answerJson, envelopeOf } from '../http/envelope';
 
 export interface RawRequest {
   method: string;
@@ -174,25 +177,4 @@ export function sendBytes(
     if (opts.end) socket.end(bytes);
     else socket.write(bytes);
   });
-}
-
-/** The body parsed as JSON, or null when it is not JSON. */
-export function answerJson(a: Pick<RawAnswer, 'text'>): unknown {
-  try {
-    return JSON.parse(a.text) as unknown;
-  } catch {
-    return null;
-  }
-}
-
-/** The `{"error":{"code","message"}}` envelope of an answer, or null when it has none. */
-export function envelopeOf(a: Pick<RawAnswer, 'text'>): { code: string; message: string } | null {
-  const body = answerJson(a);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
-  const keys = Object.keys(body);
-  if (keys.length !== 1 || keys[0] !== 'error') return null;
-  const e = (body as { error?: unknown }).error;
-  if (typeof e !== 'object' || e === null) return null;
-  const { code, message } = e as { code?: unknown; message?: unknown };
-  return typeof code === 'string' && typeof message === 'string' ? { code, message } : null;
 }
