@@ -89,7 +89,10 @@ export const LIMITS = {
   importJsonDepthMax: 4096,
   /** Largest NDJSON line of an import body: one `{"txn":…}` line or one event. */
   importLineBytesMax: 16 * 1024 * 1024,
-  /** Largest transaction of an import body: its `{"txn"}` line and its event lines together. */
+  /**
+   * Largest transaction of an import body: its `{"txn"}` line and its event lines together, and
+   * what it stores, its events' data as canonical JSON (up to 3.4 times the lines that carried it).
+   */
   importTxnBytesMax: 256 * 1024 * 1024,
   /** Longest an import request body may take to arrive, in ms (its transactions commit as they come). */
   importBodyMsMax: 60 * 60 * 1000,

@@ -10,6 +10,7 @@
  * derived state a reader sees (`invalidatedBy`, `reason` on a transaction, `invalid` on events)
  * is not trusted: `ImportClaims` (import-run.ts) checks it against what the imported markers produce.
  */
+import { Buffer } from 'node:buffer';
 import { badRequest, conflict } from '../model/errors';
 import { storedCanonicalJson } from '../model/canonical';
 import { INVALIDATE_KEY, LIMITS } from '../model/limits';
@@ -151,7 +152,7 @@ function timeOf(v: unknown, path: string): { time: string; ms: number } {
 }
 
 /** Validates the shape of one imported transaction (BAD_REQUEST naming the field). */
-function shapeOf(topic: string, raw: unknown): CheckedTxn {
+function shapeOf(topic: string, raw: unknown, storedMax: number): CheckedTxn {
   if (!isPlainObject(raw) || !isPlainObject(raw.txn) || !Array.isArray(raw.events)) {
     throw badRequest('import: each transaction must be {"txn": TxnInfo, "events": [...]}');
   }
@@ -206,7 +207,20 @@ function shapeOf(topic: string, raw: unknown): CheckedTxn {
     events: [],
     claim,
   };
-  for (let i = 0; i < events.length; i++) out.events.push(eventOf(topic, out, events[i], firstSeq + i));
+  let stored = 0;
+  for (let i = 0; i < events.length; i++) {
+    const e = eventOf(topic, out, events[i], firstSeq + i);
+    // What the transaction stores, its data as canonical JSON (which can be longer than the line
+    // that carried it: `9e15` is stored as `9000000000000000`), bounded as its lines are, so its
+    // detail (`GET …/txns/N`, every event in one answer) stays readable by every client.
+    stored += Buffer.byteLength(e.data, 'utf8');
+    if (stored > storedMax) {
+      throw badRequest(
+        `${p}: its data is over ${storedMax} bytes as canonical JSON (at seq ${e.seq}); a transaction stores at most that`,
+      );
+    }
+    out.events.push(e);
+  }
   const first = out.events[0]!;
   if (isMarker !== first.marker || (isMarker && count !== 1)) {
     throw badRequest(`${p}: marker: an invalidation marker is a transaction of exactly one "invalidate" event`);
@@ -295,8 +309,15 @@ function chainOfChecked(prev: string, t: CheckedTxn): string {
  * throws BAD_REQUEST (a malformed field, a value the backend cannot hold) or CONFLICT (it does not
  * follow the target's head, or its chain does not match) before anything is written.
  */
-export function checkImportTxn(topic: string, raw: unknown, s: ImportHeadState, backend: HoldingBackend): CheckedTxn {
-  const t = shapeOf(topic, raw);
+export function checkImportTxn(
+  topic: string,
+  raw: unknown,
+  s: ImportHeadState,
+  backend: HoldingBackend,
+  /** The most data one transaction stores (a test passes a small one). */
+  storedMax: number = LIMITS.importTxnBytesMax,
+): CheckedTxn {
+  const t = shapeOf(topic, raw, storedMax);
   const head = s.head ?? GENESIS;
   if (t.txn !== s.maxTxn + 1 || t.firstSeq !== s.maxSeq + 1) {
     throw conflict(

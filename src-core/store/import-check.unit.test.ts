@@ -76,6 +76,25 @@ describe('checkImportTxn', () => {
     ]);
   });
 
+  it('bounds what a transaction stores, its data as canonical JSON, which can be longer than what carried it', () => {
+    // 20 numbers of 16 digits each: 341 bytes stored, however short the line wrote them (`9e15`).
+    const data = Array.from({ length: 20 }, () => 9e15);
+    const u = unit([{ data }, { data }]);
+    const each = JSON.stringify(data).length;
+    expect(each).toBe(341);
+    expect(checkImportTxn('t', u, EMPTY, 'memory', 2 * each).events).toHaveLength(2);
+    let err: unknown;
+    try {
+      checkImportTxn('t', u, EMPTY, 'memory', 2 * each - 1);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: `txn 1: its data is over ${2 * each - 1} bytes as canonical JSON (at seq 2); a transaction stores at most that`,
+    });
+  });
+
   it('refuses each hostile field, naming it', () => {
     const u = unit([{}]);
     refuse({ ...u, txn: { ...u.txn, time: '2026-02-30T00:00:00.000Z' } }, /txn 1: time: .* is not a real time/);
