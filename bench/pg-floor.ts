@@ -11,6 +11,11 @@
  * reference and this tree's `store.append` (bench/pg-sides.ts) in alternating blocks, as
  * bench/pg-single-ab.ts does, with one side that is not a floor (`current+reads`: the current
  * floor plus the topic row's lock and the version and head reads a correct statement makes).
+ * The ninth pass's `lean` schema (no topics row written: txns folded into the event row, which
+ * carries the topic's counters) is priced both ways: `lean` as a floor, `lean+reads` with the
+ * advisory lock and reads a correct statement makes and its seq, counters and head decided in
+ * SQL from them, `+chain` with the chain computed in SQL as well (byte for byte chain.ts's),
+ * `+by-txn` with the index of events by txn its reads need.
  * Schemas are `tm_floor_<pid>_<i>`, dropped at the end.
  *
  *   ROUNDS=9 BLOCK=600 npx tsx bench/pg-floor.ts
@@ -23,7 +28,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import pg from 'pg';
-import { GENESIS } from '../src-core/store/chain';
+import { DEFAULT_CT_FIELD, GENESIS, NULL_META_FIELD, ascii, dataDigest } from '../src-core/store/chain';
 import { SCHEMA_VERSION } from '../src-core/store/postgres/schema';
 import { PG_URL } from './util';
 import { openTreeStore } from './pg-tree';
@@ -69,7 +74,25 @@ interface Parts {
    */
   reads: string;
   topicChecked: string;
+  /** The `lean` schema's event row: the txn's columns and the topic's counters on it. */
+  eventLean: string;
+  /**
+   * Not a floor's: the `lean` schema's reads, the topic's writers serialised by an advisory lock
+   * (no row, no WAL record), the schema version, the topic's newest event row (its seq, chain and
+   * counters: a backward probe of the primary key) and the key's stored head (`known`, dedup,
+   * whether the key is live), as `w0`; the event row (`w1`), numbered, counted and (`Chain`)
+   * chained in SQL from `w0`, written only when the version is known and the event is no
+   * duplicate; the head inserted or updated, as `w0` found the key, for the event `w1` wrote.
+   */
+  leanReads: string;
+  leanEventChecked: string;
+  leanEventCheckedChain: string;
+  leanHeadNewChecked: string;
+  leanHeadOldChecked: string;
 }
+
+/** A netstring of ASCII text in SQL (chain.ts `ascii`; append-fn-sql.ts `chainSql`). */
+const asciiSql = (x: string): string => `(length(${x})::text || ':' || ${x} || ',')`;
 
 function parts(s: string): Parts {
   const ev = `topic_id, seq, txn, key, type, data, tomb, content_type, hash, time`;
@@ -77,6 +100,21 @@ function parts(s: string): Parts {
   const head = `(topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn, valid_hash, valid_tomb)
                 VALUES (:tid, :key, :seq, :seq, false, :seq, :seq, :hash, false)`;
   const counters = 'max_seq = :seq, max_txn = :seq, keys = :keys, last_time = :time, head = :chain';
+  const evLean = `${ev}, count, marker, meta, by_name, chain, keys, invalid_txns`;
+  // The checked event row's values from w0 (n: its seq, counters and the previous chain).
+  const leanChecked = (chain: string): string => `INSERT INTO ${s}.events (${evLean})
+    SELECT :tid, n.seq, n.seq, :key, 'event', :data, false, 'application/json', :hash, :time, 1, false, NULL, NULL,
+           ${chain}, n.keys, n.inv
+      FROM (SELECT coalesce(w0.seq, 0) + 1 AS seq, coalesce(w0.chain, '${GENESIS}') AS prev,
+                   coalesce(w0.keys, 0) + CASE WHEN w0.hs IS NOT NULL AND NOT w0.ht THEN 0 ELSE 1 END AS keys,
+                   coalesce(w0.inv, 0) AS inv
+              FROM w0 WHERE w0.v <= ${SCHEMA_VERSION} AND w0.hh IS DISTINCT FROM :hash) n
+    RETURNING seq`;
+  // chain.ts's layout of a one-event transaction (txn = seq): prev, txn, time, the client's
+  // transaction tail (by, meta digest), seq, the client's event tail (key ... reason).
+  const seqField = asciiSql('n.seq::text');
+  const chainSql = `encode(sha256(convert_to(n.prev || ${seqField} || ${asciiSql(':time::text')} || :ttail::text
+                      || ${seqField} || :etail::text, 'UTF8')), 'hex')`;
   return {
     event: `INSERT INTO ${s}.events (${ev}) VALUES (${evValues})`,
     eventTxn: `INSERT INTO ${s}.events (${ev}, count, marker, meta, by_name, chain)
@@ -97,7 +135,32 @@ function parts(s: string): Parts {
               FROM ${s}.topics t WHERE t.id = :tid FOR UPDATE OF t`,
     topicChecked: `UPDATE ${s}.topics SET ${counters}
                     WHERE id = (SELECT id FROM w0 WHERE v <= ${SCHEMA_VERSION} AND hh IS DISTINCT FROM :hash)`,
+    eventLean: `INSERT INTO ${s}.events (${evLean}) VALUES (${evValues}, 1, false, NULL, NULL, :chain, :keys, 0)`,
+    leanReads: `SELECT (SELECT max(version) FROM ${s}.tidemark_schema_version) AS v,
+                       e.seq, e.chain, e.keys, e.invalid_txns AS inv,
+                       h.key IS NOT NULL AS known, h.valid_seq AS hs, h.valid_hash AS hh, h.valid_tomb AS ht
+                  FROM (SELECT pg_advisory_xact_lock(:tid)) AS l
+                  LEFT JOIN LATERAL (SELECT seq, chain, keys, invalid_txns FROM ${s}.events
+                                      WHERE topic_id = :tid ORDER BY seq DESC LIMIT 1) e ON true
+                  LEFT JOIN ${s}.heads h ON h.topic_id = :tid AND h.key = :key`,
+    leanEventChecked: leanChecked(':chain'),
+    leanEventCheckedChain: leanChecked(chainSql),
+    leanHeadNewChecked: `INSERT INTO ${s}.heads (topic_id, key, raw_seq, raw_txn, raw_tomb, valid_seq, valid_txn,
+                           valid_hash, valid_tomb)
+                         SELECT :tid, :key, w1.seq, w1.seq, false, w1.seq, w1.seq, :hash, false
+                           FROM w1, w0 WHERE NOT w0.known`,
+    leanHeadOldChecked: `UPDATE ${s}.heads SET raw_seq = w1.seq, raw_txn = w1.seq, raw_tomb = false,
+                           valid_seq = w1.seq, valid_txn = w1.seq, valid_hash = :hash, valid_tomb = false
+                           FROM w1, w0 WHERE w0.known AND topic_id = :tid AND key = :key`,
   };
+}
+
+/** chain.ts's transaction part after the time field of a transaction without by or meta. */
+const TXN_TAIL = `~${NULL_META_FIELD}`;
+
+/** chain.ts's part of a plain event after its seq field (an ASCII key, the default content type). */
+function eventTail(key: string, hash: string, digest: string): string {
+  return `${ascii(key)}${ascii('event')}${ascii(hash)}${ascii(digest)}${DEFAULT_CT_FIELD}~~`;
 }
 
 /** Which head statement a floor's list of parts uses where it says `head`. */
@@ -115,6 +178,12 @@ const TXN_ON_EVENT = (s: string): string[] => [
   `DROP TABLE ${s}.txns`,
   `ALTER TABLE ${s}.events ADD COLUMN count integer, ADD COLUMN marker boolean, ADD COLUMN meta text,
      ADD COLUMN by_name text, ADD COLUMN chain text, ADD COLUMN invalidated_by bigint, ADD COLUMN txn_reason text`,
+];
+
+/** `lean`: txns folded into the event row, which also carries the topic's counters. */
+const LEAN = (s: string): string[] => [
+  ...TXN_ON_EVENT(s),
+  `ALTER TABLE ${s}.events ADD COLUMN keys bigint, ADD COLUMN invalid_txns bigint`,
 ];
 
 const FLOORS: Floor[] = [
@@ -139,6 +208,28 @@ const FLOORS: Floor[] = [
   { name: 'txn-in-event-no-heads', alter: TXN_ON_EVENT, writes: ['eventTxn', 'topic'] },
   { name: 'txn-in-event-no-topics', alter: TXN_ON_EVENT, writes: ['eventTxn', HEAD] },
   { name: 'events-only', alter: TXN_ON_EVENT, writes: ['eventTxn'] },
+  // The topics row not written: txns folded into the event row, the topic's counters carried on
+  // it (max_seq, max_txn, last_time and head are the newest row's seq, txn, time and chain).
+  { name: 'lean', alter: LEAN, writes: ['eventLean', HEAD] },
+  // Not floors: `lean` with the advisory lock and reads a correct statement makes, its seq,
+  // counters and head decided in SQL from them; `+chain` the chain too.
+  {
+    name: 'lean+reads',
+    alter: LEAN,
+    writes: ['leanReads', 'leanEventChecked', 'leanHeadNewChecked', 'leanHeadOldChecked'],
+  },
+  {
+    name: 'lean+reads+chain',
+    alter: LEAN,
+    writes: ['leanReads', 'leanEventCheckedChain', 'leanHeadNewChecked', 'leanHeadOldChecked'],
+  },
+  // The same with the index getTxn, listTxns and readEvents' `invalid` probe need once the txn's
+  // columns are on its last event row (one entry per transaction).
+  {
+    name: 'lean+reads+chain+by-txn',
+    alter: (s) => [...LEAN(s), `CREATE INDEX events_by_txn ON ${s}.events (topic_id, txn) WHERE count IS NOT NULL`],
+    writes: ['leanReads', 'leanEventCheckedChain', 'leanHeadNewChecked', 'leanHeadOldChecked'],
+  },
 ];
 
 const FLOOR_NAMES = process.env.FLOORS?.split(',');
@@ -149,7 +240,8 @@ function statement(sqls: string[]): { text: string; params: string[] } {
   const ctes = sqls.slice(0, -1).map((x, i) => `w${i} AS (${x})`);
   const sql = ctes.length > 0 ? `WITH ${ctes.join(',\n')}\n${last}` : last;
   const params: string[] = [];
-  const text = sql.replace(/:([a-z]+)/g, (_, p: string) => {
+  // `:name` but not a cast's `::type`.
+  const text = sql.replace(/(?<!:):([a-z]+)/g, (_, p: string) => {
     if (!params.includes(p)) params.push(p);
     return `$${params.indexOf(p) + 1}`;
   });
@@ -188,9 +280,14 @@ async function floorSide(f: Floor, schema: string, url: string): Promise<Side> {
         chain = createHash('sha256').update(`${chain}${seq}${time}${r.hash}`).digest('hex');
         const isNew = !seen.has(r.key);
         if (isNew) seen.add(r.key);
+        const st = isNew ? stNew : stOld;
         const v: Record<string, unknown> = { tid, seq, key: r.key, data: r.data, hash: r.hash, time, chain };
         v.keys = seen.size;
-        const st = isNew ? stNew : stOld;
+        // The chain's parts the client lays out (`lean+reads+chain`; append-fn.ts `chainTails`).
+        if (st.params.includes('etail')) {
+          v.ttail = TXN_TAIL;
+          v.etail = eventTail(r.key, r.hash, dataDigest(r.data));
+        }
         await c.query({ name: st.name, text: st.text, values: st.params.map((x) => v[x]) });
       }
     },
