@@ -88,7 +88,7 @@ const EXPORT_BLOB_PART_BYTES = 16 * 1024 * 1024;
 
 /**
  * `GET …/surface/export`, saved as a download named by export/names.ts. The export is read as it
- * arrives (wire/export-read.ts, as every HTTP client reads one): its rows are counted as they pass
+ * arrives (src-core/export/incoming.ts, as every HTTP client reads one): its rows are counted as they pass
  * and reported as progress (out of the topic's key count when its counters say it), its bytes are
  * handed to the browser in Blobs of 16 MiB (which it may keep on disk; the text is never held as
  * one string), a transfer cut off mid-record is refused, and Cancel stops it (CANCELLED, nothing
@@ -110,17 +110,10 @@ export async function exportSurfaceOverHttp(
         )
       : Promise.resolve(null);
   try {
-    let res: Response;
-    try {
-      res = await t.send('GET', paths.surfaceExport(topic), {
-        query: queryOf(req, EXPORT_SURFACE_REQUEST_KEYS),
-        signal,
-        what,
-      });
-    } finally {
-      await total;
-    }
-    const known = await total;
+    const [res, known] = await Promise.all([
+      t.send('GET', paths.surfaceExport(topic), { query: queryOf(req, EXPORT_SURFACE_REQUEST_KEYS), signal, what }),
+      total,
+    ]);
     op.onProgress?.({ done: 0, total: known, unit: 'rows', phase: 'downloading' });
     const body = readExportBody(res.body ?? new Blob([]).stream(), req.format, t.url(''), signal);
     const blobs: Blob[] = [];
