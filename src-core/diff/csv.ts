@@ -14,6 +14,7 @@ import { type CsvError, parse } from 'csv-parse';
 import { badRequest } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { JsonValue } from '../model/types';
+import { turn } from './pacer';
 import type { Chunk, SnapshotRecord } from './types';
 import { utf8Chunks } from './utf8';
 
@@ -30,8 +31,6 @@ export interface CsvHooks {
   /** Most bytes handed to the parser at a time (default utf8.ts's slice). */
   sliceBytes?: number;
 }
-
-const tick = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Yields the data rows of a CSV byte stream as cell arrays. */
 export async function* parseCsvRows(body: AsyncIterable<Chunk>, hooks: CsvHooks = {}): AsyncGenerator<CsvRow> {
@@ -102,11 +101,11 @@ export async function* parseCsvBatches(body: AsyncIterable<Chunk>, hooks: CsvHoo
     for await (const bytes of utf8Chunks(body, hooks.onBytes, hooks.sliceBytes)) {
       parser.write(bytes);
       // Parsing is synchronous; errors are emitted on the next tick.
-      await tick();
+      await turn();
       yield* batch();
     }
     parser.end();
-    while (!ended && failure === null) await tick();
+    while (!ended && failure === null) await turn();
     yield* batch();
   } finally {
     parser.destroy();

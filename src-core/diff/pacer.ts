@@ -1,5 +1,6 @@
 /**
- * Time slicing, cancellation and throttled progress for one long operation (a diff): `due()` says
+ * Time slicing, cancellation and throttled progress for one long operation (a diff; `turn` is the
+ * one way the product lets the event loop run in the middle of work): `due()` says
  * when ~25 ms of synchronous work has run, `yield()` lets the event loop run (setImmediate) and
  * then checks the AbortSignal (CANCELLED), `progress()` reports at most every 100 ms, `flush()`
  * always reports (the end of a phase).
@@ -13,6 +14,11 @@ const PROGRESS_MS = 100;
 export interface LongOp {
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+}
+
+/** Lets the event loop run once (timers, I/O, other requests) before going on. */
+export function turn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 export function cancelled(): TidemarkError {
@@ -35,7 +41,7 @@ export class Pacer {
 
   /** Lets the event loop run (timers, I/O, other requests), then checks for cancellation. */
   async yield(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await turn();
     this.sliceStart = performance.now();
     this.check();
   }

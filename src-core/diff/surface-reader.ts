@@ -14,6 +14,7 @@ import { type SurfaceRowText, parsedSurfaceRow } from '../model/stored-json';
 import type { SurfaceOptions, SurfaceRow } from '../model/types';
 import { textReadsOf } from '../store/text-reads';
 import type { EventStore } from '../store/types';
+import { turn } from './pacer';
 
 /** A page of the surface: rows whose data is the stored JSON text (`text`) or parsed. */
 export type SurfacePageRows = { text: true; rows: SurfaceRowText[] } | { text: false; rows: SurfaceRow[] };
@@ -102,11 +103,10 @@ export class SurfaceReader {
       () => (settled = true),
     );
     // Let the event loop run between pages, so the worker's reply is noticed promptly.
-    const tick = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
-    await tick();
+    await turn();
     while (!settled && !this.end && this.buffered < maxRows) {
       await this.fetch();
-      await tick();
+      await turn();
     }
   }
 

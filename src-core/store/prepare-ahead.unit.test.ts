@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { validateBatchTxn } from '../model/validate';
-import { prepareBatch, prepareBatchTxnAhead } from './prepare';
+import { aheadSlices, prepareBatch, prepareBatchTxnAhead } from './prepare';
 
 const event = { key: 'k', data: { b: 1, a: 2 } };
 const txn = { topic: 'a', events: [event] };
@@ -112,4 +112,39 @@ describe('prepareBatchTxnAhead, quick check', () => {
       expect(ahead.value.prepared).toBe(prepareBatch([...pad, expected]).error === null);
     });
   }
+});
+
+describe('aheadSlices', () => {
+  const ahead = (events: number, i: number): ReturnType<typeof prepareBatchTxnAhead>['txn'] =>
+    prepareBatchTxnAhead({ topic: 'a', events: new Array(events).fill(event) }, i, null).txn;
+
+  it('cuts a batch at most `maxEvents` events a slice (a larger transaction alone), each taken prepared at its place', () => {
+    const sizes = [3, 4, 2, 9, 1, 1, 5];
+    const txns = sizes.map((n, i) => ahead(n, i));
+    const whole = prepareBatch(txns).txns;
+    const slices = aheadSlices(txns, 8);
+    expect(slices?.map((s) => [s.from, s.txns.length])).toEqual([
+      [0, 2],
+      [2, 1],
+      [3, 1],
+      [4, 3],
+    ]);
+    // Over each slice, prepareBatch takes the forms prepared ahead (the same objects), not new ones.
+    for (const s of slices!) {
+      const got = prepareBatch(s.txns).txns;
+      got.forEach((p, k) => expect(p).toBe(whole[s.from + k]));
+    }
+  });
+
+  it('is null when a transaction was not prepared ahead, and then moves nothing', () => {
+    const bad = prepareBatchTxnAhead({ topic: 'a', events: [{ key: 'k', data: { s: '\ud800' } }] }, 1, null);
+    expect(bad.prepared).toBe(false);
+    const txns = [ahead(1, 0), bad.txn, ahead(1, 2)];
+    expect(aheadSlices(txns, 1)).toBeNull();
+    expect(aheadSlices([ahead(1, 0), { topic: 'a', events: [event] }], 1)).toBeNull();
+    // Still at their own places: the whole batch is taken as prepared.
+    const prepared = prepareBatch(txns);
+    expect(prepared.txns).toHaveLength(1);
+    expect(prepared.error?.index).toBe(1);
+  });
 });

@@ -139,6 +139,8 @@ class AheadTxn implements BatchTxn {
   readonly by: string | null;
   #events: BatchTxn['events'];
   readonly #index: number;
+  /** Where in the batch handed to the store it is (its index, unless `aheadSlices` cut the batch). */
+  #position: number;
   readonly #prepared: PreparedTxn | null;
   /**
    * The events' data as given, while its events hold placeholders (`KnownCanonical`), else null
@@ -164,6 +166,7 @@ class AheadTxn implements BatchTxn {
     this.meta = t.meta;
     this.by = by;
     this.#index = index;
+    this.#position = index;
     this.#prepared = prepared;
     this.#known = known;
     if (t instanceof QuickTxn) {
@@ -195,9 +198,19 @@ class AheadTxn implements BatchTxn {
     return this.#events;
   }
 
-  /** Its prepared form when prepared as transaction `i` of its batch, else null. */
+  /** Its prepared form when it is transaction `i` of the batch the store was handed, else null. */
   preparedAt(i: number): PreparedTxn | null {
-    return i === this.#index ? this.#prepared : null;
+    return i === this.#position ? this.#prepared : null;
+  }
+
+  /** Its events' count when it was prepared, else null. */
+  preparedEvents(): number | null {
+    return this.#prepared === null ? null : this.#prepared.events.length;
+  }
+
+  /** Hands it to the store as transaction `i` of a slice of its batch (`aheadSlices`). */
+  placeAt(i: number): void {
+    this.#position = i;
   }
 
   /** A plain transaction with its fields and its events' data (what a spread copy of it was). */
@@ -253,6 +266,43 @@ export function prepareBatchTxnAhead(
   }
   const elided = known?.elides === true ? known : null;
   return { txn: new AheadTxn(t, by, i, prepared, elided), prepared: prepared !== null };
+}
+
+/** A slice of a batch: its transactions, the first of them transaction `from` of the whole. */
+export interface BatchSlice {
+  from: number;
+  txns: BatchTxn[];
+}
+
+/**
+ * A batch whose every transaction was prepared ahead (`prepareBatchTxnAhead`), cut into slices of
+ * at most `maxEvents` events (a transaction of more is a slice of its own), each transaction placed
+ * at its index in its slice, so `prepareBatch` over a slice takes its prepared form there (its
+ * messages already name its index in the whole batch). Null when one was not prepared ahead: the
+ * store prepares that one itself and names it by its index in what it is handed, so such a batch
+ * is handed whole. The server applies a long batch slice by slice (routes/write.ts).
+ */
+export function aheadSlices(txns: readonly BatchTxn[], maxEvents: number): BatchSlice[] | null {
+  const counts: number[] = [];
+  for (const t of txns) {
+    const n = t instanceof AheadTxn ? t.preparedEvents() : null;
+    if (n === null) return null;
+    counts.push(n);
+  }
+  const slices: BatchSlice[] = [];
+  let events = 0;
+  for (let i = 0; i < txns.length; i++) {
+    const last = slices[slices.length - 1];
+    if (last === undefined || events + counts[i]! > maxEvents) {
+      slices.push({ from: i, txns: [txns[i]!] });
+      events = counts[i]!;
+    } else {
+      last.txns.push(txns[i]!);
+      events += counts[i]!;
+    }
+  }
+  for (const s of slices) s.txns.forEach((t, k) => (t as AheadTxn).placeAt(k));
+  return slices;
 }
 
 /**

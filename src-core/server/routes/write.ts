@@ -1,7 +1,8 @@
 /**
  * Write routes: one transaction (`POST /v1/topics/{topic}/txns`), several in order
- * (`POST /v1/batch`, one `store.appendBatch` call so the backend commits the batch durably before
- * anything is acknowledged), invalidation (admin role), re-publish of an invalidated transaction
+ * (`POST /v1/batch`: `store.appendBatch`, so the backend commits the batch durably before anything
+ * is acknowledged; a long one that is neither atomic nor a dry run in slices of 10,000 events, the
+ * event loop turning between them, so one large batch does not hold every other request), invalidation (admin role), re-publish of an invalidated transaction
  * (`POST …/txns/{txn}/republish`, write role, services/republish.ts) and the demo data (`POST /v1/sample`, through
  * the store's services, `servicesFor`).
  * Bodies are validated before the store is touched, so a rejected request changes nothing. `by` is
@@ -19,7 +20,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, toBatchError, toErrorBody } from '../../model/errors';
-import type { BatchResponse, BatchTxn } from '../../model/types';
+import type { AppendResponse, BatchResponse, BatchTxn } from '../../model/types';
 import {
   byNotAccepted,
   isPlainObject,
@@ -31,7 +32,9 @@ import {
 } from '../../model/validate';
 import type { RepublishOptions } from '../../model/store-api';
 import { servicesFor } from '../../services/index';
-import { prepareBatchTxnAhead } from '../../store/prepare';
+import { turn } from '../../diff/pacer';
+import { type BatchSlice, aheadSlices, prepareBatchTxnAhead } from '../../store/prepare';
+import type { EventStore } from '../../store/types';
 import { callerName } from '../auth';
 import type { RouteContext } from '../context';
 import { internalMessage } from '../errors';
@@ -46,6 +49,36 @@ const BATCH_BODY: JsonBodyConfig = {
   // Event data the client wrote as canonical JSON is stored as written (the HTTP client does).
   canonicalAt: ['txns', null, 'events', null, 'data'],
 };
+
+/**
+ * Events of one slice of a long batch (`aheadSlices`, store/prepare.ts): a batch of more is applied
+ * in slices, and other requests run between them. The ordered writer's request of 10,000
+ * one-event transactions is one slice.
+ */
+export const BATCH_SLICE_EVENTS = 10_000;
+
+/**
+ * The slices of a batch applied in order, each one `appendBatch` call (its own commit), the event
+ * loop turning between them. It stops at the first refused transaction, named by its index in the
+ * whole batch; a storage failure after the first slice is that slice's first transaction's error
+ * (the slices before it stay applied, as the transactions before any refused one do).
+ */
+async function appendSlices(store: EventStore, slices: BatchSlice[]): Promise<BatchResponse> {
+  const results: AppendResponse[] = [];
+  for (const [k, slice] of slices.entries()) {
+    let res: BatchResponse;
+    if (k > 0) await turn();
+    try {
+      res = await store.appendBatch(slice.txns, { atomic: false, dryRun: false });
+    } catch (err) {
+      if (k === 0) throw err;
+      return { results, error: toBatchError(slice.from, toErrorBody(err)) };
+    }
+    results.push(...res.results);
+    if (res.error !== null) return { results, error: { ...res.error, index: res.error.index + slice.from } };
+  }
+  return { results, error: null };
+}
 
 /** Writes take JSON only (other parsers may exist for the diff route). */
 function jsonBody(req: FastifyRequest, shape: string): Record<string, unknown> {
@@ -98,6 +131,9 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
       // only checked, and the store refuses that one itself, as it always did.
       let ahead = true;
       for (let i = 0; i < raw.length; i++) {
+        // Preparing is pure: other requests may run between transactions (a long batch's own
+        // work is measured in docs/security.md, "Work one request makes").
+        if (i > 0 && i % BATCH_SLICE_EVENTS === 0) await turn();
         try {
           if (i === deep?.index) throw deep.error;
           if (ahead) {
@@ -118,10 +154,15 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
       const atomic = enumParam(req.query, 'atomic', ['true', 'false']) === 'true';
       const dryRun = enumParam(req.query, 'dryRun', ['true', 'false']) === 'true';
       // Atomic: a transaction refused here means nothing of the batch is applied.
+      // A long batch that is neither atomic nor a dry run is applied slice by slice, the event
+      // loop turning between slices; anything else in one call, as one commit or none.
+      const slices = atomic || dryRun ? null : aheadSlices(valid, BATCH_SLICE_EVENTS);
       const res: BatchResponse =
-        valid.length && !(atomic && invalid !== null)
-          ? await store.appendBatch(valid, { atomic, dryRun })
-          : { results: [], error: null };
+        valid.length === 0 || (atomic && invalid !== null)
+          ? { results: [], error: null }
+          : slices !== null && slices.length > 1
+            ? await appendSlices(store, slices)
+            : await store.appendBatch(valid, { atomic, dryRun });
       if (!dryRun) metrics.recordAppends(res.results);
       if (res.error === null && invalid !== null) {
         res.error = toBatchError(invalid.index, toErrorBody(invalid.error));
