@@ -23,10 +23,18 @@ async function openSeeded(page: Page, url: string, store: StoreClient, topic: st
   return t;
 }
 
-/** Switches Live on and waits until the stream is requested; returns the `after` it asked for. */
+/**
+ * Switches Live on and waits until going live is done: the stream requested and the fetched list,
+ * which going live refreshes (renderer/queries/live.ts), answered, so what a test writes next
+ * meets a settled screen. Returns the `after` the stream asked for.
+ */
 async function goLive(page: Page, t: TopicPage): Promise<string | null> {
   const streaming = page.waitForRequest((r) => r.url().includes('/events/stream'));
+  const refreshed = page.waitForResponse(
+    (r) => r.request().method() === 'GET' && new URL(r.url()).pathname.endsWith('/events'),
+  );
   await t.live.check();
+  await refreshed;
   return new URL((await streaming).url()).searchParams.get('after');
 }
 
