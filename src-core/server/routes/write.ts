@@ -2,9 +2,10 @@
  * Write routes: one transaction (`POST /v1/topics/{topic}/txns`), several in order
  * (`POST /v1/batch`: `store.appendBatch`, so the backend commits the batch durably before anything
  * is acknowledged; a long one that is neither atomic nor a dry run in slices of 10,000 events, the
- * event loop turning between them, so one large batch does not hold every other request), invalidation (admin role), re-publish of an invalidated transaction
- * (`POST …/txns/{txn}/republish`, write role, services/republish.ts) and the demo data (`POST /v1/sample`, through
- * the store's services, `servicesFor`).
+ * event loop turning between them, so one large batch does not hold every other request),
+ * invalidation (admin role), re-publish of an invalidated transaction (`POST …/txns/{txn}/republish`,
+ * write role, services/republish.ts) and the demo data (`POST /v1/sample`, through the store's
+ * services, `servicesFor`).
  * Bodies are validated before the store is touched, so a rejected request changes nothing. `by` is
  * the server's: each write and invalidation is stored with the name of the request's token (null
  * without tokens), and a body naming `by` (anywhere in a batch) is refused whole with 400.
@@ -153,10 +154,10 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
       }
       const atomic = enumParam(req.query, 'atomic', ['true', 'false']) === 'true';
       const dryRun = enumParam(req.query, 'dryRun', ['true', 'false']) === 'true';
-      // Atomic: a transaction refused here means nothing of the batch is applied.
       // A long batch that is neither atomic nor a dry run is applied slice by slice, the event
       // loop turning between slices; anything else in one call, as one commit or none.
       const slices = atomic || dryRun ? null : aheadSlices(valid, BATCH_SLICE_EVENTS);
+      // Atomic: a transaction refused here means nothing of the batch is applied.
       const res: BatchResponse =
         valid.length === 0 || (atomic && invalid !== null)
           ? { results: [], error: null }
