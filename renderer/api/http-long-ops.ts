@@ -17,7 +17,7 @@ import type {
 import type { DiffResult, RepairResult, TopicInfo } from '../../src-core/model/types';
 import { exportFileName } from '../../src-core/export/names';
 import { readExportBody } from '../../src-core/export/incoming';
-import { knownExportTotal } from '../../src-core/export/records';
+import { exportTotal } from '../../src-core/export/records';
 import { diffQuery } from '../../src-core/wire/diff-query';
 import { paths } from '../../src-core/wire/paths';
 import { queryOf } from '../../src-core/wire/query';
@@ -102,13 +102,7 @@ export async function exportSurfaceOverHttp(
 ): Promise<ExportResult> {
   const what = 'Exporting the surface';
   const signal = startCancellable(op);
-  const total: Promise<number | null> =
-    op.onProgress !== undefined && knownExportTotal(req)
-      ? t.json<TopicInfo>('GET', paths.topic(topic), { what, signal }).then(
-          (info) => info.keys,
-          () => null,
-        )
-      : Promise.resolve(null);
+  const total = exportTotal(req, op, () => t.json<TopicInfo>('GET', paths.topic(topic), { what, signal }));
   try {
     const [res, known] = await Promise.all([
       t.send('GET', paths.surfaceExport(topic), { query: queryOf(req, EXPORT_SURFACE_REQUEST_KEYS), signal, what }),

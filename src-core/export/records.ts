@@ -1,13 +1,12 @@
 /**
- * Counting the records of an exported file's text, whole (the browser's surface export downloads
- * the file and says how many rows it saved: `countCsvRecords`, `countNdjsonRecords`) or as it
- * streams by (`RecordCounter`: the HTTP services count an export's rows as they arrive, and tell a
- * complete text from one cut off mid-record). CSV by the quoting of csv.ts: a quote opens or closes
- * a quoted cell (a doubled quote inside one closes and reopens it), so a CR or LF inside quotes is
- * part of a cell, not a record's end; the first record is the header and is not counted as data;
- * a line with nothing on it is not a record. NDJSON: every non-blank line is one record (JSON
- * escapes newlines inside strings). `knownExportTotal`: when a topic's counters say how many rows
- * an export will have (every client's export progress). Pure, no node:*: the renderer imports it.
+ * Counting the records of an exported file's text as it streams by (`RecordCounter`: every HTTP
+ * client counts an export's rows as they arrive, and tells a complete text from one cut off
+ * mid-record, incoming.ts). CSV by the quoting of csv.ts: a quote opens or closes a quoted cell (a
+ * doubled quote inside one closes and reopens it), so a CR or LF inside quotes is part of a cell,
+ * not a record's end; the first record is the header and is not counted as data; a line with
+ * nothing on it is not a record. NDJSON: every non-blank line is one record (JSON escapes newlines
+ * inside strings). `exportTotal`: how many rows an export will have, when a topic's counters say it
+ * (every client's export progress). Pure, no node:*: the renderer imports it.
  */
 import type { ExportFormat, ExportSurfaceRequest } from '../model/store-api';
 
@@ -51,23 +50,24 @@ export class RecordCounter {
   }
 }
 
-function count(format: ExportFormat, text: string): number {
-  const c = new RecordCounter(format);
-  c.push(text);
-  return c.records;
-}
-
-/** Records in NDJSON text: non-blank lines. */
-export function countNdjsonRecords(text: string): number {
-  return count('ndjson', text);
-}
-
-/** Data records in CSV text (header excluded); newlines inside quoted cells do not count. */
-export function countCsvRecords(text: string): number {
-  return Math.max(0, count('csv', text) - 1);
-}
-
-/** The row count an export will have, when one counter says it: the valid view of a whole topic. */
-export function knownExportTotal(req: ExportSurfaceRequest): boolean {
+/** Whether one counter says how many rows an export will have: the valid view of a whole topic. */
+function knownExportTotal(req: ExportSurfaceRequest): boolean {
   return (req.view ?? 'valid') === 'valid' && req.prefix === undefined && req.asOfTxn === undefined;
+}
+
+/**
+ * The rows an export will have, for its progress: the topic's `keys` counter (`info` looks the
+ * topic up) when progress is wanted and that counter says it, else null; a failed lookup is null
+ * too (the export goes on without a total). Every client's export asks it this way.
+ */
+export function exportTotal(
+  req: ExportSurfaceRequest,
+  op: { onProgress?: unknown },
+  info: () => Promise<{ keys: number }>,
+): Promise<number | null> {
+  if (op.onProgress === undefined || !knownExportTotal(req)) return Promise.resolve(null);
+  return info().then(
+    (t) => t.keys,
+    () => null,
+  );
 }

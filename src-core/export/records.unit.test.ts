@@ -1,6 +1,6 @@
 /**
- * Counting the records of exported text, by the quoting csv.ts writes: `countCsvRecords` and
- * `countNdjsonRecords` over whole texts, and `RecordCounter` as the text streams by. Surface
+ * Counting the records of exported text, by the quoting csv.ts writes: `RecordCounter` over whole
+ * texts (`countCsvRecords`, `countNdjsonRecords` below) and as the text streams by. Surface
  * exports with cells holding newlines, CRLFs, quotes and commas count one record per row however
  * the text is cut into chunks; NDJSON strings with escaped quotes do not confuse it; blank lines
  * are no records; `atBoundary` tells a complete text from one cut off inside a quoted cell or
@@ -9,8 +9,18 @@
 import { describe, expect, it } from 'vitest';
 import type { SurfaceRow } from '../model/types';
 import { csvRecord } from './csv';
-import { RecordCounter, countCsvRecords, countNdjsonRecords } from './records';
+import type { ExportFormat } from '../model/store-api';
+import { RecordCounter } from './records';
 import { SURFACE_CSV_HEADER, surfaceRowsText } from './surface';
+
+/** Records of a whole text, as the counter sees them (a CSV's header not counted). */
+function count(format: ExportFormat, text: string): number {
+  const c = new RecordCounter(format);
+  c.push(text);
+  return c.records;
+}
+const countNdjsonRecords = (text: string): number => count('ndjson', text);
+const countCsvRecords = (text: string): number => Math.max(0, count('csv', text) - 1);
 
 describe('record counting', () => {
   it('counts CSV records, quoted newlines included in one record', () => {

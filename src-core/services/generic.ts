@@ -3,13 +3,13 @@
  * store's public methods only (preview.ts, republish.ts, diff/, repair.ts, export/surface.ts, sample.ts). The surface export
  * reads pages of 10,000 rows, each awaited, so the caller's event loop keeps running.
  */
-import { TidemarkError } from '../model/errors';
 import { LIMITS } from '../model/limits';
 import type { ExportSurfaceRequest, LongOperation } from '../model/store-api';
 import type { SurfaceOptions } from '../model/types';
 import { diffSnapshot } from '../diff/index';
 import type { DiffOptions } from '../diff/types';
-import { knownExportTotal } from '../export/records';
+import { exportCancelled } from '../export/incoming';
+import { exportTotal } from '../export/records';
 import { SURFACE_CSV_HEADER, surfaceRowsText, surfaceTextRowsText } from '../export/surface';
 import { textReadsOf } from '../store/text-reads';
 import type { EventStore } from '../store/types';
@@ -74,19 +74,13 @@ async function exportSurface(
     return { rows: p.rows.length, next: p.next, text: (a, b) => surfaceRowsText(p.rows.slice(a, b), req.format) };
   };
   const first = await page(opts);
-  let total: number | null = null;
-  if (op.onProgress !== undefined && knownExportTotal(req)) {
-    total = await store.topicInfo(topic).then(
-      (t) => t.keys,
-      () => null,
-    );
-  }
+  const total = await exportTotal(req, op, () => store.topicInfo(topic));
   const state = { rows: 0 };
   async function* text(): AsyncGenerator<string> {
     if (req.format === 'csv') yield SURFACE_CSV_HEADER;
     let p = first;
     for (;;) {
-      if (op.signal?.aborted) throw new TidemarkError('CANCELLED', 'export cancelled');
+      if (op.signal?.aborted) throw exportCancelled();
       for (let i = 0; i < p.rows; i += EXPORT_PIECE_ROWS) yield p.text(i, i + EXPORT_PIECE_ROWS);
       state.rows += p.rows;
       op.onProgress?.({ done: state.rows, total, unit: 'rows', phase: 'exporting' });

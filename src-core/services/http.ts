@@ -22,7 +22,7 @@ import { byNotAccepted, validateLimit, validatePositiveInt, validateTopic } from
 import type { HttpEventStore } from '../store/http/index';
 import { EXPORT_SURFACE_REQUEST_KEYS } from '../model/option-keys';
 import { exportCancelled, readExportBody } from '../export/incoming';
-import { knownExportTotal } from '../export/records';
+import { exportTotal } from '../export/records';
 import { paths } from '../wire/paths';
 import { queryOf } from '../wire/query';
 import type { WireRequestInit } from '../wire/transport';
@@ -71,13 +71,7 @@ async function exportSurface(
   if (op.signal?.aborted === true) throw exportCancelled();
   const t = store.transport;
   // The row count, when progress is wanted and one counter says it (asked beside the export).
-  const total: Promise<number | null> =
-    op.onProgress !== undefined && knownExportTotal(req)
-      ? store.topicInfo(topic).then(
-          (info) => info.keys,
-          () => null,
-        )
-      : Promise.resolve(null);
+  const total = exportTotal(req, op, () => store.topicInfo(topic));
   const init: WireRequestInit = { method: 'GET', query: queryOf(req, EXPORT_SURFACE_REQUEST_KEYS) };
   if (op.signal !== undefined) init.signal = op.signal;
   const res = await t.fetch(paths.surfaceExport(topic), init);
@@ -88,7 +82,7 @@ async function exportSurface(
   const known = await total;
   const body = readExportBody(res.body, req.format, t.url(''), op.signal);
   const chunks = body[Symbol.asyncIterator]();
-  // The export's text, chunk by chunk; giving up at any point lets the body go (export-read.ts).
+  // The export's text, chunk by chunk; giving up at any point lets the body go (export/incoming.ts).
   const iterator: AsyncIterator<string> = {
     async next() {
       for (;;) {

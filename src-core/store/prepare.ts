@@ -275,33 +275,28 @@ export interface BatchSlice {
 }
 
 /**
- * A batch whose every transaction was prepared ahead (`prepareBatchTxnAhead`), cut into slices of
- * at most `maxEvents` events (a transaction of more is a slice of its own), each transaction placed
- * at its index in its slice, so `prepareBatch` over a slice takes its prepared form there (its
- * messages already name its index in the whole batch). Null when one was not prepared ahead: the
- * store prepares that one itself and names it by its index in what it is handed, so such a batch
- * is handed whole. The server applies a long batch slice by slice (routes/write.ts).
+ * A batch whose every transaction was prepared ahead, cut into slices of at most `maxEvents` events
+ * (a larger transaction is a slice of its own), each transaction placed at its index in its slice so
+ * `prepareBatch` over a slice takes its prepared form (whose messages name its index in the whole
+ * batch). Null, and nothing placed, when one was not prepared ahead: the store prepares that one
+ * itself, naming its index in what it is handed, so such a batch is handed whole (routes/write.ts).
  */
 export function aheadSlices(txns: readonly BatchTxn[], maxEvents: number): BatchSlice[] | null {
-  const counts: number[] = [];
-  for (const t of txns) {
-    const n = t instanceof AheadTxn ? t.preparedEvents() : null;
-    if (n === null) return null;
-    counts.push(n);
-  }
   const slices: BatchSlice[] = [];
   let events = 0;
   for (let i = 0; i < txns.length; i++) {
-    const last = slices[slices.length - 1];
-    if (last === undefined || events + counts[i]! > maxEvents) {
-      slices.push({ from: i, txns: [txns[i]!] });
-      events = counts[i]!;
-    } else {
-      last.txns.push(txns[i]!);
-      events += counts[i]!;
+    const t = txns[i]!;
+    const n = t instanceof AheadTxn ? t.preparedEvents() : null;
+    if (n === null) return null;
+    if (i === 0 || events + n > maxEvents) {
+      slices.push({ from: i, txns: [] });
+      events = 0;
     }
+    slices[slices.length - 1]!.txns.push(t);
+    events += n;
   }
-  for (const s of slices) s.txns.forEach((t, k) => (t as AheadTxn).placeAt(k));
+  // The first slice's transactions are at their own indexes already.
+  for (const s of slices.slice(1)) s.txns.forEach((t, k) => (t as AheadTxn).placeAt(k));
   return slices;
 }
 

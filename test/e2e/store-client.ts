@@ -18,9 +18,13 @@ export class StoreClient {
     private readonly token?: string,
   ) {}
 
+  /** The token's header, when the server has tokens. */
+  private auth(): Record<string, string> {
+    return this.token ? { Authorization: `Bearer ${this.token}` } : {};
+  }
+
   private async call<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
-    const headers: Record<string, string> = { 'Content-Type': contentType };
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    const headers: Record<string, string> = { 'Content-Type': contentType, ...this.auth() };
     const res = await fetch(this.url + path, {
       method,
       headers,
@@ -33,10 +37,8 @@ export class StoreClient {
 
   /** The surface export's bytes, as the server sends them. */
   async exportSurface(topic: string, format: 'csv' | 'ndjson'): Promise<Buffer> {
-    const headers: Record<string, string> = {};
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
     const res = await fetch(`${this.url}/v1/topics/${encodeURIComponent(topic)}/surface/export?format=${format}`, {
-      headers,
+      headers: this.auth(),
     });
     if (!res.ok) throw new Error(`export ${topic} -> ${res.status}: ${await res.text()}`);
     return Buffer.from(await res.arrayBuffer());
